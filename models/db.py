@@ -1,0 +1,269 @@
+"""Opening a database: the engine factory, SQLite pragmas, migrations and the local device.
+
+Nothing happens at import time; `open_database` does the work when it is called."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import DatabaseError, NewerDatabaseError
+from .migrations import HEAD_REVISION, SCRIPT_LOCATION
+from .paths import is_url, redact
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+
+@dataclass
+class Database:
+    """An open database: its engine, where it is, and this database's own device."""
+
+    engine: Engine
+    target: str
+    device_id: str
+    device_name: str
+    revision: str
+    backup_path: Path | None = None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def display_target(self) -> str:
+        return redact(self.target)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def sqlite_url(path: Path | str) -> str:
+    return f"sqlite:///{Path(path)}"
+
+
+def make_engine(target: str) -> Engine:
+    """An engine for a file path or a URL, with the pragmas this app relies on."""
+    from sqlalchemy import create_engine, event
+
+    if not is_url(target):
+        engine = create_engine(sqlite_url(target), connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    else:
+        url = target
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        engine = create_engine(url, pool_pre_ping=True)
+
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+            # Let SQLAlchemy's BEGIN be the one that starts a transaction (pysqlite quirk).
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            # Writers say so (execution option `immediate`): IMMEDIATE takes the write lock up
+            # front, so two app instances on one file queue (busy timeout) instead of failing
+            # half way through a transaction. Readers never block.
+            immediate = conn.get_execution_options().get("immediate")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def _prepare_file(path: Path) -> None:
+    """Create the folder and an owner-only file; refuse files that are not SQLite."""
+    if path.is_dir():
+        raise DatabaseError(f"{path} er en mappe, ikke en databasefil. Angiv en fil med --db.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.close(fd)
+            return
+    except PermissionError:
+        raise DatabaseError(
+            f"Der er ikke adgang til at oprette databasen {path}. Vælg en anden placering med "
+            "--db, eller giv skriveadgang til mappen."
+        ) from None
+    except OSError as exc:
+        raise DatabaseError(f"Databasen {path} kan ikke oprettes: {exc.strerror}.") from None
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except PermissionError:
+        raise DatabaseError(f"Der er ikke adgang til at læse databasen {path}.") from None
+    if head and head != SQLITE_MAGIC:
+        raise DatabaseError(
+            f"{path} er ikke en database fra udviklingsdag (filen er ikke en SQLite-database). "
+            "Filen er ikke ændret. Angiv den rigtige fil med --db."
+        )
+
+
+def backup_sqlite(path: Path, label: str) -> Path:
+    """A consistent copy of a SQLite database next to it (online backup API)."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix or '.db'}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.stem}.{label}-{stamp}-{n}{path.suffix or '.db'}")
+    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    os.chmod(target, 0o600)
+    return target
+
+
+def list_backups(path: Path) -> list[Path]:
+    """Backups of a database file, newest first."""
+    return sorted(
+        path.parent.glob(f"{path.stem}.*backup-*"), key=lambda p: p.stat().st_mtime, reverse=True
+    )
+
+
+def current_revision(engine: Engine) -> tuple[str | None, bool]:
+    """(the alembic revision, whether the database has any tables at all)."""
+    from sqlalchemy import inspect, text
+
+    with engine.connect() as conn:
+        names = set(inspect(conn).get_table_names())
+        if "alembic_version" not in names:
+            return None, bool(names)
+        rev = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return rev, True
+
+
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory(SCRIPT_LOCATION).walk_revisions()}
+
+
+def _upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", SCRIPT_LOCATION)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def _translate_open_error(exc: Exception, target: str) -> DatabaseError:
+    text = str(exc).lower()
+    shown = redact(target)
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        hint = ""
+        if not is_url(target):
+            backups = list_backups(Path(target))
+            if backups:
+                hint = f" Den nyeste sikkerhedskopi er {backups[0]}."
+        return DatabaseError(
+            f"Databasefilen {shown} er beskadiget og kan ikke åbnes. Filen er ikke ændret."
+            f"{hint} Kopiér en sikkerhedskopi til en ny fil og åbn den med --db."
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return DatabaseError(
+            f"Databasen {shown} kan ikke skrives (skrivebeskyttet fil eller mappe). "
+            "Giv skriveadgang eller vælg en anden fil med --db."
+        )
+    if "locked" in text or "busy" in text:
+        return DatabaseError(
+            f"Databasen {shown} er optaget af et andet program. Luk det og prøv igen."
+        )
+    return DatabaseError(f"Databasen {shown} kan ikke åbnes: {exc}")
+
+
+def open_database(target: str, *, device_name: str | None = None) -> Database:
+    """Open (creating or upgrading as needed) the database at a path or URL.
+
+    A database from an older version is upgraded after a timestamped backup copy; one from a
+    newer version is refused; a file that is not ours is refused and left untouched."""
+    from sqlalchemy.exc import DBAPIError
+
+    path = None if is_url(target) else Path(target).expanduser()
+    if path is not None:
+        _prepare_file(path)
+        target = str(path)
+    engine = make_engine(target)
+    backup = None
+    try:
+        rev, has_tables = current_revision(engine)
+        if rev != HEAD_REVISION:
+            if rev is None and has_tables:
+                raise DatabaseError(
+                    f"{redact(target)} indeholder en database, der ikke er lavet af udviklingsdag."
+                    " Den er ikke ændret. Angiv en anden fil med --db."
+                )
+            if rev is not None and rev not in _known_revisions():
+                raise NewerDatabaseError(
+                    f"Databasen {redact(target)} er lavet med en nyere version af udviklingsdag "
+                    f"(skema {rev}). Opdatér programmet for at åbne den; filen er ikke ændret."
+                )
+            if rev is not None and path is not None:
+                backup = backup_sqlite(path, "backup")
+            _upgrade(engine)
+        device_id, name = _ensure_local_device(engine, device_name)
+    except DatabaseError:
+        engine.dispose()
+        raise
+    except DBAPIError as exc:
+        engine.dispose()
+        raise _translate_open_error(exc.orig or exc, target) from None
+    except sqlite3.Error as exc:
+        engine.dispose()
+        raise _translate_open_error(exc, target) from None
+    return Database(engine, target, device_id, name, HEAD_REVISION, backup)
+
+
+def _ensure_local_device(engine: Engine, device_name: str | None) -> tuple[str, str]:
+    from sqlalchemy import select
+
+    from .tables import Device, Meta
+
+    dev, meta = Device.__table__, Meta.__table__
+    with engine.begin() as conn:
+        row = conn.execute(select(dev.c.id, dev.c.navn).where(dev.c.is_local)).first()
+        if row is not None:
+            return row.id, row.navn
+        device_id = str(uuid.uuid4())
+        name = device_name or socket.gethostname() or "Ukendt bærbar"
+        conn.execute(dev.insert().values(id=device_id, navn=name, is_local=True))
+        conn.execute(meta.insert().values(key="created_at", value=datetime.now().isoformat()))
+        return device_id, name
+
+
+@contextmanager
+def write_begin(engine: Engine) -> Iterator[Connection]:
+    """A write transaction: `with write_begin(engine) as conn: ...` commits or rolls back."""
+    with engine.connect() as conn:
+        conn.execution_options(immediate=True)
+        with conn.begin():
+            yield conn

@@ -1,0 +1,125 @@
+"""Enumerations of the domain. Values are stable ASCII keys; Danish labels live in `LABELS`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class EnhedType(StrEnum):
+    """A node in the organisation tree."""
+
+    DIREKTOEROMRAADE = "direktoeromraade"
+    STAB = "stab"
+    AFDELING = "afdeling"
+    ENHED = "enhed"
+
+
+class Kilde(StrEnum):
+    """Where a målsætning comes from."""
+
+    POLITIK = "politik"
+    BUDGETAFTALE = "budgetaftale"
+
+
+class TegnType(StrEnum):
+    KVANTITATIV = "kvantitativ"
+    KVALITATIV = "kvalitativ"
+
+
+class Niveau(StrEnum):
+    """The three levels of cross-unit collaboration."""
+
+    VIDEN = "viden"
+    KOORDINATION = "koordination"
+    SAMSKABELSE = "samskabelse"
+
+
+class EvalueringType(StrEnum):
+    UNDERVEJS = "undervejs"
+    AFSLUTNING = "afslutning"
+
+
+class Del(StrEnum):
+    """Which of the two udviklingsdage."""
+
+    DEL1 = "del1"
+    DEL2 = "del2"
+
+
+class ArkStatus(StrEnum):
+    """Status of one sheet of a målplanskabelon."""
+
+    IKKE_PAABEGYNDT = "ikke_paabegyndt"
+    I_GANG = "i_gang"
+    UDFYLDT = "udfyldt"
+    GODKENDT = "godkendt"
+
+
+class NoteType(StrEnum):
+    NOTE = "note"
+    PARKERING = "parkering"
+    LAERING = "laering"
+
+
+class DeltagerRolle(StrEnum):
+    LEDER = "leder"
+    MEDARBEJDER = "medarbejder"
+    BORGER = "borger"
+    ANDEN = "anden"
+
+
+LABELS: dict[StrEnum, str] = {
+    EnhedType.DIREKTOEROMRAADE: "Direktørområde",
+    EnhedType.STAB: "Stab",
+    EnhedType.AFDELING: "Afdeling",
+    EnhedType.ENHED: "Enhed",
+    Kilde.POLITIK: "Politik",
+    Kilde.BUDGETAFTALE: "Budgetaftale",
+    TegnType.KVANTITATIV: "Kvantitativ",
+    TegnType.KVALITATIV: "Kvalitativ",
+    Niveau.VIDEN: "Vidensniveau",
+    Niveau.KOORDINATION: "Koordinationsniveau",
+    Niveau.SAMSKABELSE: "Samskabelsesniveau",
+    EvalueringType.UNDERVEJS: "Undervejs",
+    EvalueringType.AFSLUTNING: "Afslutning",
+    Del.DEL1: "Udviklingsdag del 1",
+    Del.DEL2: "Udviklingsdag del 2",
+    ArkStatus.IKKE_PAABEGYNDT: "Ikke påbegyndt",
+    ArkStatus.I_GANG: "I gang",
+    ArkStatus.UDFYLDT: "Udfyldt",
+    ArkStatus.GODKENDT: "Godkendt",
+    NoteType.NOTE: "Note",
+    NoteType.PARKERING: "Parkeringsplads",
+    NoteType.LAERING: "Læring",
+    DeltagerRolle.LEDER: "Leder",
+    DeltagerRolle.MEDARBEJDER: "Medarbejder",
+    DeltagerRolle.BORGER: "Borger",
+    DeltagerRolle.ANDEN: "Anden",
+}
+
+NIVEAU_FORKLARING: dict[Niveau, str] = {
+    Niveau.VIDEN: "I fortæller hinanden om jeres indsatser, så I kender til dem.",
+    Niveau.KOORDINATION: "I aftaler, hvordan indsatserne passer sammen, men udfører dem hver for sig.",
+    Niveau.SAMSKABELSE: "I løser den samme opgave sammen på tværs af enheder og afdelinger.",
+}
+
+# Plan A: three perspectives, eight indicators (number -> (perspective, short label)).
+PLAN_A_INDIKATORER: dict[int, tuple[str, str]] = {
+    1: ("Opgaver", "Sammenhæng fra vision til indsatser"),
+    2: ("Opgaver", "Gennemskuelig afrapportering af målopfyldelse"),
+    3: ("Opgaver", "Rammer for faglig refleksion og læring"),
+    4: ("Adfærd", "Borgerinddragelse er en naturlig del af opgaven"),
+    5: ("Adfærd", "Samarbejdsrelationer der fungerer"),
+    6: ("Adfærd", "Høj trivsel og lavt fravær"),
+    7: ("Struktur", "Klar opgavefordeling"),
+    8: ("Struktur", "Tværfagligt samarbejde er en del af strukturen"),
+}
+
+PLAN_A_OBLIGATORISKE_2024 = (1, 6, 8)
+
+
+def label(value: StrEnum | str | None) -> str:
+    """The Danish label of an enum value (or the value itself when it has none)."""
+    if value is None:
+        return ""
+    return LABELS.get(value, str(value))  # type: ignore[arg-type]

@@ -1,0 +1,440 @@
+"""The one write API. Every change to the domain goes through `Store`, which validates it,
+writes the row and appends change-log entries in one transaction.
+
+The change log's rules (shared with `models.merge`):
+
+* A change sets one field of one row (`deleted` is a field too: a tombstone is
+  `deleted = true`; rows are never removed). Creating a row writes every tracked field plus
+  `deleted = false`, so a row can be rebuilt from its changes alone.
+* `replaces` lists the change(s) that held the field on this device when the change was made.
+  A field's *heads* are its changes that no known change replaces; more than one head whose
+  values differ is a conflict. The current value is the head with the greatest (hlc, id).
+* A tombstone's `covers` lists the other field heads of the row that the deleting device had
+  seen; a head of the row outside that set is an edit made concurrently with the delete.
+* Changes made together (one user action) share an `action_id`; undo writes new changes with
+  `undo_of = action_id`, so undo travels like any other edit.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.engine import Connection
+
+from . import schema
+from .clock import HybridClock
+from .db import Database, write_begin
+from .errors import NotFoundError, ValidationError
+from .schema import DELETED, ENTITIES, decode_value, encode_value, entity_name
+from .tables import Change, Device, FieldHead, Meta, Superseded
+
+CHANGE = Change.__table__
+HEAD = FieldHead.__table__
+SUPERSEDED = Superseded.__table__
+META = Meta.__table__
+DEVICE = Device.__table__
+
+
+def new_id() -> str:
+    """A new row or change id (UUID4, created on this device)."""
+    return str(uuid.uuid4())
+
+
+def parent_field(entity: str) -> str | None:
+    """The field that groups siblings for ordering (the first required reference)."""
+    for name, spec in ENTITIES[entity].fields.items():
+        if spec.kind == "ref" and spec.required:
+            return name
+    return None
+
+
+@dataclass
+class _Tx:
+    """One user action being written: a connection inside a transaction and its action id."""
+
+    conn: Connection
+    action_id: str
+    undo_of: str | None = None
+    written: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    """What an undo did, for the status line."""
+
+    description: str
+    action_id: str
+
+
+class Store:
+    """The write API on one open database, as this database's own device."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.engine = db.engine
+        self.device_id = db.device_id
+        self._lock = threading.RLock()
+        with self.engine.connect() as conn:
+            last = conn.execute(select(func.max(CHANGE.c.hlc))).scalar()
+        self.clock = HybridClock(self.device_id, last)
+        self.last_saved: datetime | None = None
+
+    # --- transactions --------------------------------------------------------------------
+
+    @contextmanager
+    def action(self, *, undo_of: str | None = None) -> Iterator[_Tx]:
+        """Group several writes into one transaction and one undoable action."""
+        with self._lock, write_begin(self.engine) as conn:
+            tx = _Tx(conn, new_id(), undo_of)
+            yield tx
+        if tx.written:
+            self.last_saved = datetime.now()
+
+    @contextmanager
+    def _tx(self, tx: _Tx | None) -> Iterator[_Tx]:
+        if tx is not None:
+            yield tx
+        else:
+            with self.action() as new:
+                yield new
+
+    # --- public write API ----------------------------------------------------------------
+
+    def create(self, entity: str | type, values: dict[str, Any] | None = None, *,
+               tx: _Tx | None = None, row_id: str | None = None, **kw: Any) -> str:
+        """Create a row; return its new id. Required fields must be given."""
+        name = entity_name(entity)
+        spec = ENTITIES[name]
+        given = {**(values or {}), **kw}
+        clean = {k: schema.validate_value(name, k, v) for k, v in given.items()}
+        table = spec.table.__table__
+        row: dict[str, Any] = {}
+        for fname, fspec in spec.fields.items():
+            if fname in clean:
+                row[fname] = clean[fname]
+            else:
+                if fspec.required:
+                    raise ValidationError(
+                        f"Feltet «{fspec.label}» skal udfyldes.", field=fspec.label, entity=name
+                    )
+                row[fname] = _column_default(table, fname)
+        schema.check_cross_rules(name, row)
+        rid = row_id or new_id()
+        with self._tx(tx) as t:
+            self._check_refs(t.conn, name, clean)
+            if "position" in spec.fields and "position" not in clean:
+                row["position"] = self._next_position(t.conn, name, row)
+            t.conn.execute(table.insert().values(id=rid, deleted=False, **row))
+            for fname in (*spec.fields, DELETED):
+                value = False if fname == DELETED else row[fname]
+                self._append(t, name, rid, fname, value, replaces=(), fresh=True)
+        return rid
+
+    def update(self, entity: str | type, row_id: str, values: dict[str, Any] | None = None, *,
+               tx: _Tx | None = None, **kw: Any) -> int:
+        """Change fields of a row; return how many actually changed (0 writes nothing)."""
+        name = entity_name(entity)
+        given = {**(values or {}), **kw}
+        clean = {k: schema.validate_value(name, k, v) for k, v in given.items()}
+        table = ENTITIES[name].table.__table__
+        with self._tx(tx) as t:
+            current = self._row(t.conn, name, row_id)
+            if current["deleted"]:
+                raise NotFoundError(
+                    f"Denne {ENTITIES[name].label} er slettet og kan ikke ændres. "
+                    "Fortryd sletningen først."
+                )
+            changed = {k: v for k, v in clean.items() if current.get(k) != v}
+            if not changed:
+                return 0
+            schema.check_cross_rules(name, {**current, **changed})
+            self._check_refs(t.conn, name, changed)
+            for fname, value in changed.items():
+                self._append(t, name, row_id, fname, value)
+            t.conn.execute(table.update().where(table.c.id == row_id).values(**changed))
+        return len(changed)
+
+    def delete(self, entity: str | type, row_id: str, *, tx: _Tx | None = None) -> int:
+        """Tombstone a row and the rows it owns (a mål's tegn, ...); return how many."""
+        name = entity_name(entity)
+        with self._tx(tx) as t:
+            current = self._row(t.conn, name, row_id)
+            if current["deleted"]:
+                return 0
+            return self._tombstone(t, name, row_id)
+
+    def restore(self, entity: str | type, row_id: str, *, tx: _Tx | None = None) -> None:
+        """Bring a tombstoned row back."""
+        name = entity_name(entity)
+        table = ENTITIES[name].table.__table__
+        with self._tx(tx) as t:
+            current = self._row(t.conn, name, row_id)
+            if current["deleted"]:
+                self._append(t, name, row_id, DELETED, False)
+                t.conn.execute(table.update().where(table.c.id == row_id).values(deleted=False))
+
+    def move(self, entity: str | type, row_id: str, delta: int) -> bool:
+        """Move a row up (delta < 0) or down among its siblings; False at the edge."""
+        name = entity_name(entity)
+        table = ENTITIES[name].table.__table__
+        pfield = parent_field(name)
+        with self.action() as t:
+            current = self._row(t.conn, name, row_id)
+            query = select(table.c.id, table.c.position).where(~table.c.deleted)
+            if pfield:
+                query = query.where(table.c[pfield] == current[pfield])
+            siblings = list(t.conn.execute(query.order_by(table.c.position, table.c.id)))
+            ids = [r.id for r in siblings]
+            i = ids.index(row_id)
+            j = i + (1 if delta > 0 else -1)
+            if not 0 <= j < len(ids):
+                return False
+            ids[i], ids[j] = ids[j], ids[i]
+            for pos, (rid, old) in enumerate(zip(ids, [r.position for r in siblings], strict=True)):
+                del old
+                if self._row(t.conn, name, rid)["position"] != pos:
+                    self.update(name, rid, tx=t, position=pos)
+        return True
+
+    def undo(self) -> UndoResult | None:
+        """Undo this device's last action that is not undone yet; None when there is none."""
+        with self.action() as t:
+            undone = select(CHANGE.c.undo_of).where(CHANGE.c.undo_of.is_not(None))
+            last = t.conn.execute(
+                select(CHANGE.c.action_id)
+                .where(
+                    CHANGE.c.device_id == self.device_id,
+                    CHANGE.c.undo_of.is_(None),
+                    CHANGE.c.action_id.not_in(undone),
+                )
+                .order_by(CHANGE.c.hlc.desc())
+                .limit(1)
+            ).scalar()
+            if last is None:
+                return None
+            t.undo_of = last
+            changes = list(
+                t.conn.execute(
+                    select(CHANGE).where(CHANGE.c.action_id == last).order_by(CHANGE.c.hlc.desc())
+                )
+            )
+            description = _describe(changes)
+            created = {
+                (c.entity, c.row_id)
+                for c in changes
+                if c.field == DELETED and c.value == "false" and not c.replaces
+            }
+            for c in changes:
+                key = (c.entity, c.row_id)
+                if key in created:
+                    continue
+                before = self._value_before(t.conn, c)
+                table = ENTITIES[c.entity].table.__table__
+                self._append(t, c.entity, c.row_id, c.field, before)
+                t.conn.execute(
+                    table.update().where(table.c.id == c.row_id).values({c.field: before})
+                )
+            for entity, rid in created:
+                if not self._row(t.conn, entity, rid)["deleted"]:
+                    self._tombstone(t, entity, rid)
+        return UndoResult(description, last)
+
+    def can_undo(self) -> bool:
+        """Whether this device has an action left to undo."""
+        with self.engine.connect() as conn:
+            undone = select(CHANGE.c.undo_of).where(CHANGE.c.undo_of.is_not(None))
+            return (
+                conn.execute(
+                    select(CHANGE.c.id)
+                    .where(
+                        CHANGE.c.device_id == self.device_id,
+                        CHANGE.c.undo_of.is_(None),
+                        CHANGE.c.action_id.not_in(undone),
+                    )
+                    .limit(1)
+                ).first()
+                is not None
+            )
+
+    # --- local settings (not change-logged) --------------------------------------------------
+
+    def get_setting(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(META.c.value).where(META.c.key == key)).scalar()
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with self._lock, write_begin(self.engine) as conn:
+            conn.execute(META.delete().where(META.c.key == key))
+            if value is not None:
+                conn.execute(META.insert().values(key=key, value=value))
+
+    def rename_device(self, name: str) -> str:
+        """Name this laptop (the name travels with its data). Returns the cleaned name."""
+        clean = schema._clean_text(name, schema.FieldSpec("line", "Navn"), "Navnet på bærbaren")
+        if not clean:
+            raise ValidationError("Giv bærbaren et navn, fx «Bord 3 - Jens».", field="Navn")
+        with self._lock, write_begin(self.engine) as conn:
+            conn.execute(DEVICE.update().where(DEVICE.c.id == self.device_id).values(navn=clean))
+        self.db.device_name = clean
+        return clean
+
+    # --- internals -------------------------------------------------------------------------
+
+    def _row(self, conn: Connection, entity: str, row_id: str) -> dict[str, Any]:
+        table = ENTITIES[entity].table.__table__
+        row = conn.execute(select(table).where(table.c.id == row_id)).mappings().first()
+        if row is None:
+            raise NotFoundError(
+                f"Den valgte {ENTITIES[entity].label} findes ikke (længere). Opdatér visningen."
+            )
+        return dict(row)
+
+    def _check_refs(self, conn: Connection, entity: str, values: dict[str, Any]) -> None:
+        for fname, value in values.items():
+            spec = ENTITIES[entity].fields[fname]
+            if spec.kind not in ("ref", "reflist") or not value:
+                continue
+            assert spec.ref is not None
+            target = ENTITIES[spec.ref].table.__table__
+            ids = [value] if spec.kind == "ref" else list(value)
+            found = set(conn.execute(select(target.c.id).where(target.c.id.in_(ids))).scalars())
+            if len(found) != len(set(ids)):
+                raise ValidationError(
+                    f"Feltet «{spec.label}» peger på en {ENTITIES[spec.ref].label}, "
+                    "der ikke findes. Vælg en anden.",
+                    field=spec.label,
+                    entity=entity,
+                )
+
+    def _next_position(self, conn: Connection, entity: str, row: dict[str, Any]) -> int:
+        table = ENTITIES[entity].table.__table__
+        query = select(func.max(table.c.position))
+        pfield = parent_field(entity)
+        if pfield:
+            query = query.where(table.c[pfield] == row[pfield])
+        top = conn.execute(query).scalar()
+        return 0 if top is None else top + 1
+
+    def _heads(self, conn: Connection, entity: str, row_id: str, fname: str) -> list[str]:
+        return list(
+            conn.execute(
+                select(HEAD.c.change_id).where(
+                    HEAD.c.entity == entity, HEAD.c.row_id == row_id, HEAD.c.field == fname
+                )
+            ).scalars()
+        )
+
+    def _append(self, t: _Tx, entity: str, row_id: str, fname: str, value: Any, *,
+                replaces: Sequence[str] | None = None, covers: Sequence[str] = (),
+                fresh: bool = False) -> str:
+        """Append one change and make it the field's only head."""
+        conn = t.conn
+        if replaces is None:
+            replaces = self._heads(conn, entity, row_id, fname)
+        cid = new_id()
+        conn.execute(
+            CHANGE.insert().values(
+                id=cid,
+                hlc=self.clock.now(),
+                device_id=self.device_id,
+                entity=entity,
+                row_id=row_id,
+                field=fname,
+                value=encode_value(value),
+                replaces=" ".join(replaces) or None,
+                covers=" ".join(covers) or None,
+                action_id=t.action_id,
+                undo_of=t.undo_of,
+            )
+        )
+        if replaces and not fresh:
+            conn.execute(
+                HEAD.delete().where(
+                    and_(
+                        HEAD.c.entity == entity,
+                        HEAD.c.row_id == row_id,
+                        HEAD.c.field == fname,
+                        HEAD.c.change_id.in_(list(replaces)),
+                    )
+                )
+            )
+            known = set(
+                conn.execute(
+                    select(SUPERSEDED.c.change_id).where(SUPERSEDED.c.change_id.in_(replaces))
+                ).scalars()
+            )
+            new = [{"change_id": r} for r in replaces if r not in known]
+            if new:
+                conn.execute(SUPERSEDED.insert(), new)
+        conn.execute(
+            HEAD.insert().values(entity=entity, row_id=row_id, field=fname, change_id=cid)
+        )
+        t.written.append(cid)
+        return cid
+
+    def _tombstone(self, t: _Tx, entity: str, row_id: str) -> int:
+        count = 0
+        for child, fk in ENTITIES[entity].children:
+            ctable = ENTITIES[child].table.__table__
+            kids = t.conn.execute(
+                select(ctable.c.id).where(ctable.c[fk] == row_id, ~ctable.c.deleted)
+            ).scalars()
+            for kid in list(kids):
+                count += self._tombstone(t, child, kid)
+        covers = list(
+            t.conn.execute(
+                select(HEAD.c.change_id).where(
+                    HEAD.c.entity == entity, HEAD.c.row_id == row_id, HEAD.c.field != DELETED
+                )
+            ).scalars()
+        )
+        self._append(t, entity, row_id, DELETED, True, covers=covers)
+        table = ENTITIES[entity].table.__table__
+        t.conn.execute(table.update().where(table.c.id == row_id).values(deleted=True))
+        return count + 1
+
+    def _value_before(self, conn: Connection, change: Any) -> Any:
+        if change.replaces:
+            first = change.replaces.split()[0]
+            text = conn.execute(select(CHANGE.c.value).where(CHANGE.c.id == first)).scalar()
+            if text is not None:
+                return decode_value(change.entity, change.field, text)
+        if change.field == DELETED:
+            return False
+        return _column_default(ENTITIES[change.entity].table.__table__, change.field)
+
+
+def _column_default(table: Any, name: str) -> Any:
+    column = table.c[name]
+    default = column.default
+    if default is None:
+        return None
+    if default.is_callable:
+        return default.arg(None)
+    return default.arg
+
+
+def _describe(changes: Sequence[Any]) -> str:
+    """A short Danish description of an action, for «Fortrudt: ...»."""
+    if not changes:
+        return "ingenting"
+    first = changes[-1]
+    spec = ENTITIES[first.entity]
+    if any(c.field == DELETED and c.value == "false" and not c.replaces for c in changes):
+        return f"ny {spec.label}"
+    if any(c.field == DELETED and c.value == "true" for c in changes):
+        return f"sletning af {spec.label}"
+    if any(c.field == DELETED and c.value == "false" for c in changes):
+        return f"gendannelse af {spec.label}"
+    fields = sorted({c.field for c in changes if c.field != "position"})
+    if not fields:
+        return f"flytning af {spec.label}"
+    labels = ", ".join(f"«{spec.fields[f].label}»" for f in fields if f in spec.fields)
+    return f"ændring af {labels} på {spec.label}"

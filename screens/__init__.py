@@ -1,0 +1,1 @@
+"""One module per screen or modal. Screens call models/ and exports/; they hold no SQL."""
