@@ -5,7 +5,6 @@ Nothing happens at import time; `open_database` does the work when it is called.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import sqlite3
 import uuid
@@ -132,6 +131,8 @@ def backup_sqlite(path: Path, label: str) -> Path:
         dst = sqlite3.connect(target)
         try:
             src.backup(dst)
+            # A backup is a plain single file: no -wal/-shm companions to lose when copied.
+            dst.execute("PRAGMA journal_mode=DELETE")
         finally:
             dst.close()
     finally:
@@ -142,9 +143,12 @@ def backup_sqlite(path: Path, label: str) -> Path:
 
 def list_backups(path: Path) -> list[Path]:
     """Backups of a database file, newest first."""
-    return sorted(
-        path.parent.glob(f"{path.stem}.*backup-*"), key=lambda p: p.stat().st_mtime, reverse=True
-    )
+    found = [
+        p
+        for p in path.parent.glob(f"{path.stem}.*backup-*")
+        if not p.name.endswith(("-wal", "-shm"))
+    ]
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
 
 
 def current_revision(engine: Engine) -> tuple[str | None, bool]:
@@ -157,6 +161,20 @@ def current_revision(engine: Engine) -> tuple[str | None, bool]:
             return None, bool(names)
         rev = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         return rev, True
+
+
+def sqlite_revision(path: Path) -> tuple[str | None, bool]:
+    """Like `current_revision`, for a SQLite file, read-only and without SQLAlchemy: a foreign
+    database is not touched (no pragma written) before it is recognised."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "alembic_version" not in names:
+            return None, bool(names)
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        return (row[0] if row else None), True
+    finally:
+        con.close()
 
 
 def _known_revisions() -> set[str]:
@@ -212,35 +230,47 @@ def open_database(target: str, *, device_name: str | None = None) -> Database:
     if path is not None:
         _prepare_file(path)
         target = str(path)
-    engine = make_engine(target)
+    engine = None
     backup = None
     try:
-        rev, has_tables = current_revision(engine)
+        if path is not None:
+            rev, has_tables = sqlite_revision(path)
+            _check_revision(rev, has_tables, target)
+            engine = make_engine(target)
+        else:
+            engine = make_engine(target)
+            rev, has_tables = current_revision(engine)
+            _check_revision(rev, has_tables, target)
         if rev != HEAD_REVISION:
-            if rev is None and has_tables:
-                raise DatabaseError(
-                    f"{redact(target)} indeholder en database, der ikke er lavet af udviklingsdag."
-                    " Den er ikke ændret. Angiv en anden fil med --db."
-                )
-            if rev is not None and rev not in _known_revisions():
-                raise NewerDatabaseError(
-                    f"Databasen {redact(target)} er lavet med en nyere version af udviklingsdag "
-                    f"(skema {rev}). Opdatér programmet for at åbne den; filen er ikke ændret."
-                )
             if rev is not None and path is not None:
                 backup = backup_sqlite(path, "backup")
             _upgrade(engine)
         device_id, name = _ensure_local_device(engine, device_name)
     except DatabaseError:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
         raise
-    except DBAPIError as exc:
-        engine.dispose()
-        raise _translate_open_error(exc.orig or exc, target) from None
-    except sqlite3.Error as exc:
-        engine.dispose()
-        raise _translate_open_error(exc, target) from None
+    except (DBAPIError, sqlite3.Error) as exc:
+        if engine is not None:
+            engine.dispose()
+        orig = getattr(exc, "orig", None) or exc
+        raise _translate_open_error(orig, target) from None
     return Database(engine, target, device_id, name, HEAD_REVISION, backup)
+
+
+def _check_revision(rev: str | None, has_tables: bool, target: str) -> None:
+    if rev == HEAD_REVISION:
+        return
+    if rev is None and has_tables:
+        raise DatabaseError(
+            f"{redact(target)} indeholder en database, der ikke er lavet af udviklingsdag."
+            " Den er ikke ændret. Angiv en anden fil med --db."
+        )
+    if rev is not None and rev not in _known_revisions():
+        raise NewerDatabaseError(
+            f"Databasen {redact(target)} er lavet med en nyere version af udviklingsdag "
+            f"(skema {rev}). Opdatér programmet for at åbne den; filen er ikke ændret."
+        )
 
 
 def _ensure_local_device(engine: Engine, device_name: str | None) -> tuple[str, str]:

@@ -99,7 +99,8 @@ LABELS: dict[StrEnum, str] = {
 
 NIVEAU_FORKLARING: dict[Niveau, str] = {
     Niveau.VIDEN: "I fortæller hinanden om jeres indsatser, så I kender til dem.",
-    Niveau.KOORDINATION: "I aftaler, hvordan indsatserne passer sammen, men udfører dem hver for sig.",
+    Niveau.KOORDINATION: "I aftaler, hvordan indsatserne passer sammen, men udfører dem hver"
+    " for sig.",
     Niveau.SAMSKABELSE: "I løser den samme opgave sammen på tværs af enheder og afdelinger.",
 }
 

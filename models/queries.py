@@ -63,3 +63,162 @@ def has_data(db: Database) -> bool:
             conn.execute(select(ENTITIES[e].table.__table__.c.id).limit(1)).first()
             for e in ("enhed", "maalsaetning", "udviklingsdag")
         )
+
+
+# --- reads for the terminal UI (issue 3) -----------------------------------------------------
+
+
+def live_rows(db: Database, entity: str, **where: Any) -> list[dict[str, Any]]:
+    """Live rows of one entity as dicts, in their stored order (position, then id)."""
+    table = ENTITIES[entity].table.__table__
+    query = select(table).where(~table.c.deleted)
+    for name, value in where.items():
+        query = query.where(table.c[name] == value)
+    if "position" in table.c:
+        query = query.order_by(table.c.position, table.c.id)
+    else:
+        title = ENTITIES[entity].title_field
+        query = query.order_by(table.c[title], table.c.id)
+    with db.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def get_row(db: Database, entity: str, row_id: str) -> dict[str, Any] | None:
+    """One row (deleted or not) as a dict, or None when it does not exist."""
+    table = ENTITIES[entity].table.__table__
+    with db.engine.connect() as conn:
+        row = conn.execute(select(table).where(table.c.id == row_id)).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def udviklingsdage_overview(db: Database) -> list[dict[str, Any]]:
+    """Every live udviklingsdag (by date) with its programme length and its tables."""
+    days = live_rows(db, "udviklingsdag")
+    days.sort(key=lambda d: (d["dato"] is None, d["dato"] or "", d["titel"]))
+    borde = live_rows(db, "bord")
+    blokke = live_rows(db, "programblok")
+    for day in days:
+        day["borde"] = [b for b in borde if b["udviklingsdag_id"] == day["id"]]
+        day["minutter"] = sum(b["minutter"] for b in blokke if b["udviklingsdag_id"] == day["id"])
+        day["blokke"] = sum(1 for b in blokke if b["udviklingsdag_id"] == day["id"])
+    return days
+
+
+def organisation(db: Database) -> list[dict[str, Any]]:
+    """The organisation tree flattened depth first; each row gets `depth` (0 = top)."""
+    rows = live_rows(db, "enhed")
+    by_parent: dict[str | None, list[dict[str, Any]]] = {}
+    ids = {r["id"] for r in rows}
+    for r in rows:
+        parent = r["parent_id"] if r["parent_id"] in ids else None
+        by_parent.setdefault(parent, []).append(r)
+    out: list[dict[str, Any]] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for r in sorted(by_parent.get(parent, []), key=lambda x: x["navn"].casefold()):
+            out.append({**r, "depth": depth})
+            if depth < 20:  # a cycle from a bad merge must not hang the screen
+                walk(r["id"], depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def maalsaetninger_with_maal(db: Database) -> list[dict[str, Any]]:
+    """Every live målsætning (in order) with its live mål under `maal`, enhed names resolved."""
+    enheder = {r["id"]: r["navn"] for r in live_rows(db, "enhed")}
+    maal = live_rows(db, "maal")
+    out = []
+    for ms in live_rows(db, "maalsaetning"):
+        ms["maal"] = [
+            {**m, "enhed_navn": enheder.get(m["enhed_id"], "")}
+            for m in maal
+            if m["maalsaetning_id"] == ms["id"]
+        ]
+        out.append(ms)
+    return out
+
+
+def _children_counts(conn: Any, entity: str, maal_ids: list[str]) -> dict[str, int]:
+    table = ENTITIES[entity].table.__table__
+    if not maal_ids:
+        return {}
+    query = (
+        select(table.c.maal_id, func.count())
+        .where(~table.c.deleted, table.c.maal_id.in_(maal_ids))
+        .group_by(table.c.maal_id)
+    )
+    return {mid: int(n) for mid, n in conn.execute(query)}
+
+
+def bord_overview(db: Database, bord_id: str) -> dict[str, Any] | None:
+    """A table with its day and its mål grouped by målsætning, each mål with the counts of its
+    tegn, prøvehandlinger and samarbejder. None when the table does not exist."""
+    bord = get_row(db, "bord", bord_id)
+    if bord is None or bord["deleted"]:
+        return None
+    day = get_row(db, "udviklingsdag", bord["udviklingsdag_id"]) or {}
+    enheder = {r["id"]: r["navn"] for r in live_rows(db, "enhed")}
+    maal_table = ENTITIES["maal"].table.__table__
+    ids = list(bord["maal_ids"] or [])
+    with db.engine.connect() as conn:
+        rows = {
+            r["id"]: dict(r)
+            for r in conn.execute(
+                select(maal_table).where(maal_table.c.id.in_(ids), ~maal_table.c.deleted)
+            ).mappings()
+        }
+        tegn = _children_counts(conn, "tegn", ids)
+        proeve = _children_counts(conn, "proevehandling", ids)
+        samarb = _children_counts(conn, "samarbejde", ids)
+    ms_rows = {r["id"]: r for r in live_rows(db, "maalsaetning")}
+    groups: dict[str, dict[str, Any]] = {}
+    for mid in ids:
+        m = rows.get(mid)
+        if m is None:
+            continue
+        m["enhed_navn"] = enheder.get(m["enhed_id"], "")
+        m["tegn"] = tegn.get(mid, 0)
+        m["proevehandlinger"] = proeve.get(mid, 0)
+        m["samarbejder"] = samarb.get(mid, 0)
+        ms = ms_rows.get(m["maalsaetning_id"]) or {"id": "", "tekst": "", "position": 10**6}
+        group = groups.setdefault(ms["id"], {**ms, "maal": []})
+        group["maal"].append(m)
+    ordered = sorted(groups.values(), key=lambda g: (g.get("position", 0), g["id"]))
+    for g in ordered:
+        g["maal"].sort(key=lambda m: (m["position"], m["id"]))
+    return {
+        "bord": bord,
+        "dag": day,
+        "grupper": ordered,
+        "noter": live_rows(db, "note", bord_id=bord_id),
+    }
+
+
+def maal_detail(db: Database, maal_id: str) -> dict[str, Any] | None:
+    """One mål with its målsætning, enhed, tegn, prøvehandlinger, samarbejder (partner names
+    resolved in `partnere`) and notes. None when the mål does not exist or is deleted."""
+    maal = get_row(db, "maal", maal_id)
+    if maal is None or maal["deleted"]:
+        return None
+    enheder = {r["id"]: r["navn"] for r in live_rows(db, "enhed")}
+    ms = get_row(db, "maalsaetning", maal["maalsaetning_id"]) if maal["maalsaetning_id"] else None
+    samarbejder = live_rows(db, "samarbejde", maal_id=maal_id)
+    for s in samarbejder:
+        s["partnere"] = [enheder.get(p, "(ukendt enhed)") for p in s["partner_ids"]]
+    return {
+        "maal": maal,
+        "maalsaetning": (ms or {}).get("tekst", ""),
+        "enhed_navn": enheder.get(maal["enhed_id"], ""),
+        "tegn": live_rows(db, "tegn", maal_id=maal_id),
+        "proevehandlinger": live_rows(db, "proevehandling", maal_id=maal_id),
+        "samarbejder": samarbejder,
+        "noter": live_rows(db, "note", maal_id=maal_id),
+    }
+
+
+def enhed_choices(db: Database) -> list[tuple[str, str]]:
+    """(name, id) of every live enhed of any type, sorted by name: for pickers."""
+    return sorted(
+        ((r["navn"], r["id"]) for r in live_rows(db, "enhed")), key=lambda t: t[0].casefold()
+    )

@@ -402,8 +402,9 @@ def _clean_text(value: Any, spec: FieldSpec, where: str) -> str | None:
     limit = TEXT_MAX if spec.kind == "text" else LINE_MAX
     if len(text) > limit:
         raise ValidationError(
-            f"{where} er for lang ({len(text):,} tegn; højst {limit:,}). Gør den kortere."
-            .replace(",", "."),
+            f"{where} er for lang ({len(text):,} tegn; højst {limit:,}). Gør den kortere.".replace(
+                ",", "."
+            ),
             field=spec.label,
         )
     if not text:

@@ -107,8 +107,15 @@ class Store:
 
     # --- public write API ----------------------------------------------------------------
 
-    def create(self, entity: str | type, values: dict[str, Any] | None = None, *,
-               tx: _Tx | None = None, row_id: str | None = None, **kw: Any) -> str:
+    def create(
+        self,
+        entity: str | type,
+        values: dict[str, Any] | None = None,
+        *,
+        tx: _Tx | None = None,
+        row_id: str | None = None,
+        **kw: Any,
+    ) -> str:
         """Create a row; return its new id. Required fields must be given."""
         name = entity_name(entity)
         spec = ENTITIES[name]
@@ -120,11 +127,11 @@ class Store:
             if fname in clean:
                 row[fname] = clean[fname]
             else:
-                if fspec.required:
+                row[fname] = _column_default(table, fname)
+                if fspec.required and row[fname] in (None, ""):
                     raise ValidationError(
                         f"Feltet «{fspec.label}» skal udfyldes.", field=fspec.label, entity=name
                     )
-                row[fname] = _column_default(table, fname)
         schema.check_cross_rules(name, row)
         rid = row_id or new_id()
         with self._tx(tx) as t:
@@ -137,8 +144,15 @@ class Store:
                 self._append(t, name, rid, fname, value, replaces=(), fresh=True)
         return rid
 
-    def update(self, entity: str | type, row_id: str, values: dict[str, Any] | None = None, *,
-               tx: _Tx | None = None, **kw: Any) -> int:
+    def update(
+        self,
+        entity: str | type,
+        row_id: str,
+        values: dict[str, Any] | None = None,
+        *,
+        tx: _Tx | None = None,
+        **kw: Any,
+    ) -> int:
         """Change fields of a row; return how many actually changed (0 writes nothing)."""
         name = entity_name(entity)
         given = {**(values or {}), **kw}
@@ -263,6 +277,51 @@ class Store:
                 is not None
             )
 
+    def resolve(
+        self,
+        entity: str | type,
+        row_id: str,
+        fname: str,
+        value: Any,
+        expected_heads: Sequence[str],
+        *,
+        tx: _Tx | None = None,
+    ) -> str:
+        """Settle a conflict: write `value` as one change that replaces ALL current heads of
+        the field. `expected_heads` are the heads the user saw; if the field's heads differ
+        now (someone resolved or edited it meanwhile), raise `ConflictAlreadyResolved` and
+        write nothing. A tombstone (`deleted` = true) covers every other head of the row, so
+        it settles a concurrent delete and edit. Returns the new change id."""
+        from .errors import ConflictAlreadyResolved
+
+        name = entity_name(entity)
+        spec = ENTITIES[name]
+        clean = bool(value) if fname == DELETED else schema.validate_value(name, fname, value)
+        table = spec.table.__table__
+        with self._tx(tx) as t:
+            current = self._row(t.conn, name, row_id)
+            heads = self._heads(t.conn, name, row_id, fname)
+            if set(heads) != set(expected_heads):
+                raise ConflictAlreadyResolved(
+                    "Konflikten er allerede løst eller ændret, mens du så på den. "
+                    "Opdatér visningen og se den igen."
+                )
+            if fname != DELETED:
+                schema.check_cross_rules(name, {**current, fname: clean})
+                self._check_refs(t.conn, name, {fname: clean})
+            covers: list[str] = []
+            if fname == DELETED and clean:
+                covers = list(
+                    t.conn.execute(
+                        select(HEAD.c.change_id).where(
+                            HEAD.c.entity == name, HEAD.c.row_id == row_id, HEAD.c.field != DELETED
+                        )
+                    ).scalars()
+                )
+            cid = self._append(t, name, row_id, fname, clean, replaces=heads, covers=covers)
+            t.conn.execute(table.update().where(table.c.id == row_id).values({fname: clean}))
+        return cid
+
     # --- local settings (not change-logged) --------------------------------------------------
 
     def get_setting(self, key: str) -> str | None:
@@ -331,9 +390,18 @@ class Store:
             ).scalars()
         )
 
-    def _append(self, t: _Tx, entity: str, row_id: str, fname: str, value: Any, *,
-                replaces: Sequence[str] | None = None, covers: Sequence[str] = (),
-                fresh: bool = False) -> str:
+    def _append(
+        self,
+        t: _Tx,
+        entity: str,
+        row_id: str,
+        fname: str,
+        value: Any,
+        *,
+        replaces: Sequence[str] | None = None,
+        covers: Sequence[str] = (),
+        fresh: bool = False,
+    ) -> str:
         """Append one change and make it the field's only head."""
         conn = t.conn
         if replaces is None:
@@ -373,9 +441,7 @@ class Store:
             new = [{"change_id": r} for r in replaces if r not in known]
             if new:
                 conn.execute(SUPERSEDED.insert(), new)
-        conn.execute(
-            HEAD.insert().values(entity=entity, row_id=row_id, field=fname, change_id=cid)
-        )
+        conn.execute(HEAD.insert().values(entity=entity, row_id=row_id, field=fname, change_id=cid))
         t.written.append(cid)
         return cid
 
@@ -423,17 +489,21 @@ def _column_default(table: Any, name: str) -> Any:
 
 def _describe(changes: Sequence[Any]) -> str:
     """A short Danish description of an action, for «Fortrudt: ...»."""
-    if not changes:
+    ordered = sorted(changes, key=lambda c: c.hlc)
+    if not ordered:
         return "ingenting"
-    first = changes[-1]
-    spec = ENTITIES[first.entity]
-    if any(c.field == DELETED and c.value == "false" and not c.replaces for c in changes):
-        return f"ny {spec.label}"
-    if any(c.field == DELETED and c.value == "true" for c in changes):
-        return f"sletning af {spec.label}"
-    if any(c.field == DELETED and c.value == "false" for c in changes):
-        return f"gendannelse af {spec.label}"
-    fields = sorted({c.field for c in changes if c.field != "position"})
+    created = [c for c in ordered if c.field == DELETED and c.value == "false" and not c.replaces]
+    if created:
+        return f"ny {ENTITIES[created[0].entity].label}"
+    # Children are tombstoned before their parent, so the last tombstone names what was deleted.
+    deleted = [c for c in ordered if c.field == DELETED and c.value == "true"]
+    if deleted:
+        return f"sletning af {ENTITIES[deleted[-1].entity].label}"
+    restored = [c for c in ordered if c.field == DELETED]
+    if restored:
+        return f"gendannelse af {ENTITIES[restored[-1].entity].label}"
+    spec = ENTITIES[ordered[0].entity]
+    fields = sorted({c.field for c in ordered if c.field != "position"})
     if not fields:
         return f"flytning af {spec.label}"
     labels = ", ".join(f"«{spec.fields[f].label}»" for f in fields if f in spec.fields)

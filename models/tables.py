@@ -8,7 +8,6 @@ to one of them goes through `models.store.Store` and appends a `Change`.
 from __future__ import annotations
 
 from datetime import date
-
 from typing import Any
 
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, Text

@@ -53,7 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-open", action="store_true", help="skriv kun demodata, åbn ikke appen")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("info", parents=[common], help="vis hvor databasen er, skemaversion og antal")
+    p = sub.add_parser(
+        "info", parents=[common], help="vis hvor databasen er, skemaversion og antal"
+    )
     p.add_argument("--json", action="store_true", help="skriv ét JSON-objekt")
     p.set_defaults(func=cmd_info)
 
@@ -158,8 +160,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("udviklingsdag: afbrudt.", file=sys.stderr)
         return 130
     except OSError as exc:
-        print(f"udviklingsdag: filfejl: {exc.strerror or exc} ({exc.filename or ''})",
-              file=sys.stderr)
+        print(
+            f"udviklingsdag: filfejl: {exc.strerror or exc} ({exc.filename or ''})", file=sys.stderr
+        )
         return 1
 
 

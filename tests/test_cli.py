@@ -1,0 +1,92 @@
+"""The command line as a user runs it: demo, info, errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=Path(__file__).resolve().parent.parent,
+        timeout=120,
+    )
+
+
+def test_demo_then_info_json_counts(tmp_path):
+    db = tmp_path / "demo.db"
+    result = run_cli("demo", "--db", str(db), "--no-open")
+    assert result.returncode == 0, result.stderr
+    info = run_cli("info", "--db", str(db), "--json")
+    assert info.returncode == 0, info.stderr
+    data = json.loads(info.stdout)
+    counts = data["counts"]
+    assert counts["direktoeromraader"] >= 2
+    assert counts["afdelinger"] >= 6
+    assert counts["enheder"] >= 15
+    assert counts["maalsaetninger"] >= 4
+    assert counts["maal"] >= 12
+    assert counts["tegn"] > 0 and counts["proevehandlinger"] > 0 and counts["samarbejder"] > 0
+    assert counts["udviklingsdage"] == 2
+    assert data["schema_revision"] == "0002"
+    assert data["database"] == str(db)
+    # Running demo again does not duplicate anything.
+    again = run_cli("demo", "--db", str(db), "--no-open")
+    assert again.returncode == 0
+    assert "allerede data" in again.stderr
+    assert json.loads(run_cli("info", "--db", str(db), "--json").stdout)["counts"] == counts
+
+
+def test_environment_variable_selects_database(tmp_path, capsys):
+    db = tmp_path / "fra_miljoe.db"
+    os.environ["UDVIKLINGSDAG_DB"] = str(db)
+    try:
+        assert main(["info", "--json"]) == 0
+    finally:
+        del os.environ["UDVIKLINGSDAG_DB"]
+    assert json.loads(capsys.readouterr().out)["database"] == str(db)
+    assert db.exists()
+
+
+def test_default_database_lives_in_the_user_data_folder(capsys):
+    from models.paths import default_db_path
+
+    assert main(["info", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["database"] == str(default_db_path())
+    assert "udviklingsdag" in str(default_db_path())
+
+
+def test_errors_go_to_stderr_without_traceback(tmp_path):
+    bad = tmp_path / "ikke.db"
+    bad.write_text("dette er ikke en database")
+    result = run_cli("info", "--db", str(bad))
+    assert result.returncode != 0
+    assert "ikke en database fra udviklingsdag" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_version_and_usage_error():
+    result = run_cli("--version")
+    assert result.returncode == 0 and "udviklingsdag 0.1.0" in result.stdout
+    result = run_cli("findesikke")
+    assert result.returncode == 2
+    assert "fejl i kommandoen" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["info"], ["info", "--json"]])
+def test_info_text_and_json(tmp_path, capsys, args):
+    assert main([*args, "--db", str(tmp_path / "x.db")]) == 0
+    out = capsys.readouterr().out
+    assert "0002" in out

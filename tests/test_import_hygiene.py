@@ -1,0 +1,34 @@
+"""models/ and exports/ never import textual or rich (they run in CLI, merge and export code)."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _modules(package: str) -> list[str]:
+    return [
+        f"{package}.{m.name}"
+        for m in pkgutil.walk_packages([str(ROOT / package)])
+        if "migrations" not in m.name
+    ]
+
+
+def test_models_and_exports_do_not_import_textual_or_rich():
+    modules = ["models", "exports", *_modules("models"), *_modules("exports")]
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "print(','.join(bad))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.strip() == "", f"imported: {result.stdout}"
+    assert len(modules) > 8

@@ -1,0 +1,165 @@
+"""The write API: every write appends change-log entries with device and clock; tombstones;
+undo; ordering."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from models.errors import NotFoundError, ValidationError
+from models.store import CHANGE, HEAD
+from models.tables import Maal, Tegn
+
+
+@pytest.fixture
+def maal_id(store):
+    enhed = store.create("enhed", navn="Nordlys Skole", type="enhed")
+    ms = store.create("maalsaetning", tekst="Flere børn trives", kilde="politik", aar=2027)
+    return store.create("maal", maalsaetning_id=ms, enhed_id=enhed, tekst="En voksen til alle")
+
+
+def _changes(store, row_id: str) -> list:
+    with store.engine.connect() as conn:
+        return list(
+            conn.execute(select(CHANGE).where(CHANGE.c.row_id == row_id).order_by(CHANGE.c.hlc))
+        )
+
+
+def test_create_logs_every_field_with_device_and_clock(store, maal_id):
+    tid = store.create(Tegn, maal_id=maal_id, tekst="Færre fraværsdage", type="kvantitativ")
+    entries = _changes(store, tid)
+    fields = {c.field for c in entries}
+    assert {"tekst", "type", "maal_id", "datakilde", "deleted"} <= fields
+    assert {c.device_id for c in entries} == {store.device_id}
+    assert len({c.action_id for c in entries}) == 1
+    assert all(c.replaces is None for c in entries)
+    hlcs = [c.hlc for c in entries]
+    assert hlcs == sorted(hlcs) and len(set(hlcs)) == len(hlcs)
+    assert json.loads(next(c.value for c in entries if c.field == "tekst")) == "Færre fraværsdage"
+
+
+def test_update_replaces_previous_change_and_skips_unchanged(store, maal_id):
+    tid = store.create(Tegn, maal_id=maal_id, tekst="A", type="kvalitativ")
+    first = next(c for c in _changes(store, tid) if c.field == "tekst")
+    assert store.update(Tegn, tid, tekst="B", type="kvalitativ") == 1
+    assert store.update(Tegn, tid, tekst="B") == 0
+    texts = [c for c in _changes(store, tid) if c.field == "tekst"]
+    assert len(texts) == 2
+    assert texts[1].replaces == first.id
+    with store.engine.connect() as conn:
+        heads = (
+            conn.execute(
+                select(HEAD.c.change_id).where(HEAD.c.row_id == tid, HEAD.c.field == "tekst")
+            )
+            .scalars()
+            .all()
+        )
+    assert heads == [texts[1].id]
+
+
+def test_delete_is_a_tombstone_that_cascades(store, maal_id):
+    tid = store.create(Tegn, maal_id=maal_id, tekst="A", type="kvalitativ")
+    assert store.delete(Maal, maal_id) == 2
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(Tegn.__table__).where(Tegn.__table__.c.id == tid)).all()
+    assert len(rows) == 1 and rows[0].deleted is True
+    tomb = [c for c in _changes(store, tid) if c.field == "deleted"][-1]
+    assert tomb.value == "true"
+    covered = set(tomb.covers.split())
+    assert covered == {c.id for c in _changes(store, tid) if c.field != "deleted"}
+    with pytest.raises(NotFoundError):
+        store.update(Tegn, tid, tekst="efter sletning")
+
+
+def test_undo_reverts_edits_then_creation(store, maal_id):
+    tid = store.create(Tegn, maal_id=maal_id, tekst="Første", type="kvalitativ")
+    store.update(Tegn, tid, tekst="Anden")
+    result = store.undo()
+    assert result is not None and "Hvad kigger vi efter" in result.description
+    with store.engine.connect() as conn:
+        row = conn.execute(select(Tegn.__table__).where(Tegn.__table__.c.id == tid)).one()
+    assert row.tekst == "Første" and not row.deleted
+    assert store.undo().description == "ny tegn"
+    with store.engine.connect() as conn:
+        row = conn.execute(select(Tegn.__table__).where(Tegn.__table__.c.id == tid)).one()
+    assert row.deleted
+    # The undo entries are changes themselves, marked with the action they undo.
+    assert any(c.undo_of for c in _changes(store, tid))
+
+
+def test_undo_of_delete_restores_children(store, maal_id):
+    tid = store.create(Tegn, maal_id=maal_id, tekst="A", type="kvalitativ")
+    store.delete(Maal, maal_id)
+    assert store.undo().description == "sletning af mål"
+    with store.engine.connect() as conn:
+        assert not conn.execute(
+            select(Tegn.__table__.c.deleted).where(Tegn.__table__.c.id == tid)
+        ).scalar()
+        assert not conn.execute(
+            select(Maal.__table__.c.deleted).where(Maal.__table__.c.id == maal_id)
+        ).scalar()
+
+
+def test_undo_with_nothing_to_undo(store):
+    assert store.undo() is None
+    assert not store.can_undo()
+
+
+def test_failed_write_changes_nothing(store, maal_id):
+    with store.engine.connect() as conn:
+        before = conn.execute(select(CHANGE.c.id)).scalars().all()
+    with pytest.raises(ValidationError):
+        store.create(Tegn, maal_id=maal_id, tekst="ok", type="forkert")
+    with pytest.raises(ValidationError):
+        store.create(Tegn, maal_id="00000000-0000-4000-8000-000000000000", tekst="x")
+    with store.engine.connect() as conn:
+        assert conn.execute(select(CHANGE.c.id)).scalars().all() == before
+
+
+def test_move_reorders_siblings(store, maal_id):
+    a = store.create(Tegn, maal_id=maal_id, tekst="A")
+    b = store.create(Tegn, maal_id=maal_id, tekst="B")
+    c = store.create(Tegn, maal_id=maal_id, tekst="C")
+    assert store.move(Tegn, c, -1)
+    assert not store.move(Tegn, a, -1)
+    with store.engine.connect() as conn:
+        t = Tegn.__table__
+        order = (
+            conn.execute(select(t.c.id).where(t.c.maal_id == maal_id).order_by(t.c.position))
+            .scalars()
+            .all()
+        )
+    assert order == [a, c, b]
+    store.undo()
+    with store.engine.connect() as conn:
+        order = (
+            conn.execute(select(t.c.id).where(t.c.maal_id == maal_id).order_by(t.c.position))
+            .scalars()
+            .all()
+        )
+    assert order == [a, b, c]
+
+
+def test_edit_is_durable_in_a_new_process(store, maal_id, db_path):
+    import subprocess
+    import sys
+
+    store.update(Maal, maal_id, tekst="Gemt før lukning")
+    code = (
+        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]);"
+        'print(c.execute("select tekst from maal").fetchone()[0])'
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(db_path)], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "Gemt før lukning"
+
+
+def test_settings_and_device_name(store):
+    store.set_setting("valgt_bord", "abc")
+    assert store.get_setting("valgt_bord") == "abc"
+    assert store.rename_device("  Bord 3 – Jens ") == "Bord 3 – Jens"
+    with pytest.raises(ValidationError):
+        store.rename_device("   ")
