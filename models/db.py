@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import DatabaseError, NewerDatabaseError
 from .migrations import HEAD_REVISION, SCRIPT_LOCATION
@@ -297,3 +297,14 @@ def write_begin(engine: Engine) -> Iterator[Connection]:
         conn.execution_options(immediate=True)
         with conn.begin():
             yield conn
+
+
+def insert_ignore(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert rows, skipping those whose primary key exists (portable: SQLite and PostgreSQL)."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    conn.execute(insert(table).on_conflict_do_nothing(), rows)

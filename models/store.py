@@ -30,7 +30,7 @@ from sqlalchemy.engine import Connection
 
 from . import schema
 from .clock import HybridClock
-from .db import Database, write_begin
+from .db import Database, insert_ignore, write_begin
 from .errors import NotFoundError, ValidationError
 from .schema import DELETED, ENTITIES, decode_value, encode_value, entity_name
 from .tables import Change, Device, FieldHead, Meta, Superseded
@@ -433,14 +433,7 @@ class Store:
                     )
                 )
             )
-            known = set(
-                conn.execute(
-                    select(SUPERSEDED.c.change_id).where(SUPERSEDED.c.change_id.in_(replaces))
-                ).scalars()
-            )
-            new = [{"change_id": r} for r in replaces if r not in known]
-            if new:
-                conn.execute(SUPERSEDED.insert(), new)
+            insert_ignore(conn, SUPERSEDED, [{"change_id": r} for r in replaces])
         conn.execute(HEAD.insert().values(entity=entity, row_id=row_id, field=fname, change_id=cid))
         t.written.append(cid)
         return cid

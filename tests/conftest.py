@@ -1,11 +1,52 @@
-"""Shared fixtures. Every test runs with its own data folder and database, never the user's."""
+"""Shared fixtures. Every test runs with its own data folder and database, never the user's.
+
+Test modules that set `BOTH_BACKENDS = True` run their `db` / `store` tests on SQLite and on
+PostgreSQL. The PostgreSQL server comes from $UDVIKLINGSDAG_TEST_PG, or is started by
+tests/pg/start-server.sh when PostgreSQL is installed (unix socket only)."""
 
 from __future__ import annotations
 
+import fcntl
+import glob
+import os
 import socket
+import subprocess
+import uuid
+from functools import cache
 from pathlib import Path
 
 import pytest
+
+HERE = Path(__file__).resolve().parent
+
+
+@cache
+def pg_url() -> str | None:
+    """The URL of a PostgreSQL server for tests, or None when there is none."""
+    url = os.environ.get("UDVIKLINGSDAG_TEST_PG")
+    if url:
+        return url
+    if not glob.glob("/usr/lib/postgresql/*/bin/initdb"):
+        return None
+    lock_path = Path("/tmp/udviklingsdag-pg.lock")
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = subprocess.run(
+            ["bash", str(HERE / "pg" / "start-server.sh")], capture_output=True, text=True
+        )
+    if result.returncode != 0:
+        return None
+    url = result.stdout.strip()
+    os.environ["UDVIKLINGSDAG_TEST_PG"] = url
+    return url
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames and getattr(metafunc.module, "BOTH_BACKENDS", False):
+        backends = ["sqlite"]
+        if pg_url():
+            backends.append("postgresql")
+        metafunc.parametrize("backend", backends)
 
 
 @pytest.fixture(autouse=True)
@@ -37,11 +78,45 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "test.db"
 
 
+def _pg_admin(url: str):
+    from sqlalchemy import create_engine
+
+    return create_engine(
+        url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+
+
 @pytest.fixture
-def db(db_path: Path):
+def db_target(backend: str, db_path: Path):
+    """Where the test database lives: a SQLite path, or a fresh PostgreSQL database URL."""
+    if backend == "sqlite":
+        yield str(db_path)
+        return
+    from sqlalchemy import text
+
+    base = pg_url()
+    assert base is not None
+    name = f"udv_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin(base)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield base.replace("/postgres?", f"/{name}?")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def backend() -> str:
+    """Overridden by parametrisation (see pytest_generate_tests)."""
+    return "sqlite"
+
+
+@pytest.fixture
+def db(db_target: str):
     from models.db import open_database
 
-    database = open_database(str(db_path), device_name="Testbærbar")
+    database = open_database(db_target, device_name="Testbærbar")
     yield database
     database.close()
 

@@ -12,6 +12,8 @@ from models.errors import NotFoundError, ValidationError
 from models.store import CHANGE, HEAD
 from models.tables import Maal, Tegn
 
+BOTH_BACKENDS = True
+
 
 @pytest.fixture
 def maal_id(store):
@@ -142,17 +144,18 @@ def test_move_reorders_siblings(store, maal_id):
     assert order == [a, b, c]
 
 
-def test_edit_is_durable_in_a_new_process(store, maal_id, db_path):
+def test_edit_is_durable_in_a_new_process(store, maal_id, db_target):
     import subprocess
     import sys
 
     store.update(Maal, maal_id, tekst="Gemt før lukning")
     code = (
-        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]);"
-        'print(c.execute("select tekst from maal").fetchone()[0])'
+        "import sys; from sqlalchemy import text; from models.db import open_database;"
+        "db = open_database(sys.argv[1]);"
+        "print(db.engine.connect().execute(text('select tekst from maal')).scalar())"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code, str(db_path)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, db_target], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "Gemt før lukning"
 
