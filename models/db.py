@@ -61,9 +61,23 @@ def make_engine(target: str) -> Engine:
         engine = create_engine(sqlite_url(target), connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     else:
         url = target
-        if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-        engine = create_engine(url, pool_pre_ping=True)
+        if url.startswith(("postgresql://", "postgres://")):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+            try:
+                import psycopg  # noqa: F401
+            except ImportError:
+                raise DatabaseError(
+                    "PostgreSQL kræver ekstra pakker: installér med "
+                    "pip install 'udviklingsdag[postgres]'."
+                ) from None
+        elif not url.startswith(("postgresql+", "sqlite")):
+            raise DatabaseError(
+                f"{redact(target)} er hverken en filsti eller en postgresql://-adresse."
+            )
+        try:
+            engine = create_engine(url, pool_pre_ping=True)
+        except Exception:
+            raise DatabaseError(f"Adressen {redact(target)} kan ikke bruges.") from None
 
     if engine.dialect.name == "sqlite":
 
@@ -216,7 +230,36 @@ def _translate_open_error(exc: Exception, target: str) -> DatabaseError:
         return DatabaseError(
             f"Databasen {shown} er optaget af et andet program. Luk det og prøv igen."
         )
-    return DatabaseError(f"Databasen {shown} kan ikke åbnes: {exc}")
+    if is_url(target):
+        if "password" in text or "authentication" in text:
+            return DatabaseError(
+                f"PostgreSQL-serveren {shown} afviste brugernavn eller adgangskode. "
+                "Ret adressen i --db eller UDVIKLINGSDAG_DB."
+            )
+        if "does not exist" in text:
+            return DatabaseError(
+                f"Databasen {shown} findes ikke på serveren. Bed serverens administrator "
+                "oprette den (CREATE DATABASE), og prøv igen."
+            )
+        return DatabaseError(
+            f"Der er ingen forbindelse til PostgreSQL-serveren {shown}. Tjek adressen, og at "
+            "serveren kører."
+        )
+    return DatabaseError(f"Databasen {shown} kan ikke åbnes: {_without_secret(str(exc), target)}")
+
+
+def _without_secret(message: str, target: str) -> str:
+    """Remove a URL's password from a message before it is shown or logged."""
+    if is_url(target):
+        from sqlalchemy.engine import make_url
+
+        try:
+            password = make_url(target).password
+        except Exception:
+            password = None
+        if password:
+            message = message.replace(str(password), "***")
+    return message
 
 
 def open_database(target: str, *, device_name: str | None = None) -> Database:

@@ -133,3 +133,67 @@ def test_database_in_read_only_folder(tmp_path):
             open_database(str(folder / "x.db"))
     finally:
         folder.chmod(0o700)
+
+
+def test_postgres_errors_never_show_the_password():
+    from tests.conftest import pg_url
+
+    base = pg_url()
+    if base is None:
+        pytest.skip("ingen PostgreSQL-server")
+    url = base.replace("postgres@", "postgres:HemmeligKode42@").replace(
+        "/postgres?", "/findes_ikke_db?"
+    )
+    with pytest.raises(DatabaseError) as info:
+        open_database(url)
+    assert "HemmeligKode42" not in str(info.value)
+    assert "findes ikke" in str(info.value)
+
+
+def test_unknown_url_scheme_is_refused():
+    with pytest.raises(DatabaseError, match="hverken en filsti"):
+        open_database("mysql://bruger:pw@host/db")
+
+
+def test_postgres_database_at_first_revision_is_upgraded_and_newer_refused():
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from tests.conftest import pg_url
+
+    base = pg_url()
+    if base is None:
+        pytest.skip("ingen PostgreSQL-server")
+    name = f"udv_mig_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(
+        base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.replace("/postgres?", f"/{name}?")
+    try:
+        engine = make_engine(url)
+        _upgrade(engine, "0001")
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "insert into enhed (id, navn, type, deleted)"
+                    " values ('e1', 'Egeskolen', 'enhed', false)"
+                )
+            )
+        engine.dispose()
+        db = open_database(url)
+        assert db.revision == HEAD_REVISION
+        with db.engine.connect() as conn:
+            assert conn.execute(text("select navn from enhed")).scalar() == "Egeskolen"
+            assert conn.execute(text("select count(*) from import_ledger")).scalar() == 0
+        with db.engine.begin() as conn:
+            conn.execute(text("update alembic_version set version_num = '9999'"))
+        db.close()
+        with pytest.raises(NewerDatabaseError):
+            open_database(url)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
