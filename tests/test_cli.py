@@ -90,3 +90,35 @@ def test_info_text_and_json(tmp_path, capsys, args):
     assert main([*args, "--db", str(tmp_path / "x.db")]) == 0
     out = capsys.readouterr().out
     assert "0002" in out
+
+
+def test_info_on_postgres_hides_the_password(capsys):
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from tests.conftest import pg_url
+
+    base = pg_url()
+    if base is None:
+        pytest.skip("ingen PostgreSQL-server")
+    name = f"udv_cli_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(
+        base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        # Trust authentication ignores the password, so it reaches every place it could leak.
+        url = base.replace("postgres@", "postgres:TopHemmelig@").replace("/postgres?", f"/{name}?")
+        assert main(["demo", "--no-open", "--db", url]) == 0
+        assert main(["info", "--json", "--db", url]) == 0
+        out = capsys.readouterr()
+        assert "TopHemmelig" not in out.out + out.err
+        data = json.loads(out.out.split("\n", 1)[1])
+        assert data["backend"] == "postgresql"
+        assert data["counts"]["maal"] >= 12
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
