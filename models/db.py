@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+# Advisory lock key for writers on PostgreSQL (any constant; "udvdag" in ASCII).
+WRITE_LOCK_KEY = 0x756476646167
 
 
 @dataclass
@@ -339,6 +341,10 @@ def write_begin(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn:
         conn.execution_options(immediate=True)
         with conn.begin():
+            if conn.dialect.name == "postgresql":
+                # The same rule as SQLite's BEGIN IMMEDIATE: one writer at a time per database,
+                # so two tovholdere importing at once cannot interleave their head updates.
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
             yield conn
 
 
