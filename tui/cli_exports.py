@@ -1,9 +1,266 @@
-"""Subcommands (filled in by its issue)."""
+"""Subcommands for files other programs read: SBSYS packages, SQLite, the målplanskabelon in
+and out, and `verify` for printed or filed copies.
+
+`udviklingsdag verify FIL` answers with its exit code: 0 aktuel, 3 forældet, 4 ukendt
+(1 is any other error, 2 a mistake in the command)."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
+
+VERIFY_EPILOG = (
+    "Svaret står også i afslutningskoden: 0 = aktuel (filen svarer til databasen), "
+    "3 = forældet (målplanen er ændret siden), 4 = ukendt (ingen reference, eller målplanen "
+    "findes ikke i databasen); 1 = fejl, fx en fil der ikke kan læses."
+)
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """Add this module's subcommands."""
+    """Add `export sbsys|sqlite`, `template`, `import` and `verify`."""
+    p = sub.add_parser("export", parents=[common], help="eksportér til SBSYS-pakker eller SQLite")
+    esub = p.add_subparsers(title="eksporter", metavar="FORMAT", parser_class=type(p))
+    esub.required = True
+
+    e = esub.add_parser(
+        "sbsys",
+        parents=[common],
+        help="én SBSYS-klar mappe pr. målplan (xlsx, docx, PDF/A, metadata)",
+    )
+    e.add_argument("outdir", metavar="MAPPE", help="mappen, pakkerne skrives i")
+    e.add_argument(
+        "--maalplan",
+        metavar="ID",
+        action="append",
+        default=None,
+        help="kun denne målplan (kan gentages); ellers alle",
+    )
+    e.add_argument("--zip", action="store_true", help="lav også en zip-fil pr. målplan")
+    e.add_argument(
+        "--dropfil", action="store_true", help="skriv også SbsysDropFile.xml til SBSYS' drop-mappe"
+    )
+    e.add_argument(
+        "--dokumentart",
+        metavar="NAVN",
+        help="DokumentArt i SBSYS (ellers den gemte, ellers «Internt»)",
+    )
+    e.add_argument(
+        "--qr-link",
+        metavar="SKABELON",
+        help="link i QR-koden, fx https://sbsys.kommune.dk/sag/{sagsnummer} (pladsholdere: "
+        "{id}, {rev}, {digest}, {sagsnummer}); gemmes til næste gang",
+    )
+    e.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    e.set_defaults(func=cmd_export_sbsys)
+
+    e = esub.add_parser(
+        "sqlite",
+        parents=[common],
+        help="en selvstændig SQLite-fil med den aktuelle tilstand og visninger",
+    )
+    e.add_argument("file", metavar="FIL", help="SQLite-filen, der skal skrives")
+    e.set_defaults(func=cmd_export_sqlite)
+
+    p = sub.add_parser(
+        "template", parents=[common], help="skriv en tom, selvforklarende målplanskabelon (.xlsx)"
+    )
+    p.add_argument("file", metavar="FIL.xlsx")
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser(
+        "import",
+        parents=[common],
+        help="indlæs en udfyldt målplanskabelon (.xlsx) som en ny målplan",
+    )
+    p.add_argument("file", metavar="FIL.xlsx")
+    p.add_argument(
+        "--dry-run", action="store_true", help="tjek kun filen og vis, hvad der ville blive indlæst"
+    )
+    p.add_argument(
+        "--good-rows",
+        action="store_true",
+        help="indlæs de gode rækker, selv om andre rækker har fejl",
+    )
+    p.add_argument("--json", action="store_true", help="skriv rapporten som JSON")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "verify",
+        parents=[common],
+        epilog=VERIFY_EPILOG,
+        help="tjek om en .docx/.xlsx/.pdf fra programmet stadig er aktuel",
+    )
+    p.add_argument("file", metavar="FIL")
+    p.add_argument("--json", action="store_true", help="skriv svaret som JSON")
+    p.set_defaults(func=cmd_verify)
+
+
+def _open(args: argparse.Namespace):
+    from models.db import open_database
+    from models.paths import resolve_db
+
+    return open_database(resolve_db(args.db))
+
+
+def _progress(done: int, total: int, text: str) -> None:
+    if sys.stderr.isatty():
+        print(f"\r[{done}/{total}] {text[:60]:<60}", end="", file=sys.stderr, flush=True)
+
+
+def cmd_export_sbsys(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from exports.sbsys import clean_dokument_art, export_options_from_settings, export_sbsys
+    from models.maalplan_view import list_maalplaner
+    from models.store import Store
+
+    db = _open(args)
+    try:
+        store = Store(db)
+        ids = args.maalplan or [s.id for s in list_maalplaner(db)]
+        if not ids:
+            from models.errors import UdviklingsdagError
+
+            raise UdviklingsdagError("Databasen har ingen målplaner at eksportere.")
+        if args.qr_link is not None:
+            from exports.reference import LINK_SETTING, check_link_template
+
+            store.set_setting(LINK_SETTING, check_link_template(args.qr_link))
+        options = export_options_from_settings(store, ids, zip=args.zip, drop_file=args.dropfil)
+        if args.dokumentart:
+            art = clean_dokument_art(args.dokumentart)
+            options = replace(
+                options, meta={k: replace(v, dokument_art=art) for k, v in options.meta.items()}
+            )
+        result = export_sbsys(db, args.outdir, ids, options, progress=_progress)
+    finally:
+        db.close()
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "mappe": str(result.outdir),
+                    "sekunder": round(result.seconds, 2),
+                    "pakker": [
+                        {
+                            "maalplan_id": p.maalplan_id,
+                            "titel": p.titel,
+                            "mappe": str(p.folder),
+                            "zip": str(p.zip_path) if p.zip_path else None,
+                            "reference": p.reference.text,
+                        }
+                        for p in result.packages
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    print(result.summary())
+    for p in result.packages:
+        print(f"  {p.folder}" + (f"  (+ {p.zip_path.name})" if p.zip_path else ""))
+    return 0
+
+
+def cmd_export_sqlite(args: argparse.Namespace) -> int:
+    from exports.sbsys import app_version
+    from exports.sqlite_export import export_sqlite
+
+    db = _open(args)
+    try:
+        counts = export_sqlite(db, args.file, app_version=app_version())
+    finally:
+        db.close()
+    total = sum(counts.values())
+    print(
+        f"SQLite-filen er skrevet: {Path(args.file).expanduser()} ({total} rækker). Se "
+        "tabellen «dokumentation» og visningerne v_maal, v_samarbejde, v_maalplan og "
+        "v_proevehandling."
+    )
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from exports.atomic import atomic_write
+    from exports.sbsys import app_version
+    from exports.xlsx import template_xlsx
+    from models.errors import UdviklingsdagError
+
+    target = Path(args.file).expanduser()
+    if target.suffix.lower() != ".xlsx":
+        raise UdviklingsdagError("Skabelonen skal have endelsen .xlsx, fx maalplan.xlsx.")
+    if target.is_dir():
+        raise UdviklingsdagError(f"{target} er en mappe. Angiv et filnavn, fx maalplan.xlsx.")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from exports.atomic import write_error
+
+        raise write_error(exc, target.parent) from None
+    atomic_write(target, template_xlsx(when=date.today(), app_version=app_version()))
+    print(
+        f"En tom målplanskabelon er skrevet til {target}. Udfyld den, og indlæs den med: "
+        f"udviklingsdag import {target}"
+    )
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from exports.template_import import import_workbook
+    from models.store import Store
+
+    db = _open(args)
+    try:
+        report = import_workbook(
+            Store(db), args.file, dry_run=args.dry_run, good_rows=args.good_rows
+        )
+    finally:
+        db.close()
+    if args.json:
+        print(report.to_json())
+    else:
+        for issue in report.errors[:200]:
+            print(f"FEJL: {issue.text()}")
+        for issue in report.warnings[:200]:
+            print(f"Advarsel: {issue.text()}")
+        hidden = max(0, len(report.errors) - 200) + max(0, len(report.warnings) - 200)
+        if hidden:
+            print(f"... og {hidden} flere (se alle med --json).")
+        print(report.summary())
+    if report.errors and not (report.good_rows and (report.imported or report.dry_run)):
+        return 1
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from exports.reference import EXIT_CODES, read_reference, verify_reference
+
+    ref = read_reference(args.file)  # read the file before opening (maybe creating) a database
+    db = _open(args)
+    try:
+        result = verify_reference(db, ref, "filen")
+    finally:
+        db.close()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "svar": result.status.value,
+                    "besked": result.message,
+                    "reference": result.reference.text if result.reference else None,
+                    "aktuel_reference": result.current.text if result.current else None,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        print(result.message)
+    return EXIT_CODES[result.status]

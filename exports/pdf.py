@@ -1,0 +1,505 @@
+"""The målplan as PDF/A-2b (fpdf2), for filing: the same content as the Word document, with the
+DejaVu Sans font shipped in `exports/fonts/` (freely licensed, see LICENSE-DejaVu.txt) embedded,
+so Danish letters are right on a machine without any system fonts."""
+
+from __future__ import annotations
+
+import copy
+import io
+from datetime import date, datetime, time
+from functools import lru_cache
+from pathlib import Path
+
+from fontTools import ttLib
+from fpdf import FPDF
+from fpdf.enums import Align
+from fpdf.fonts import SubsetMap, TTFFont
+
+from models import enums
+from models.maalplan_view import MaalplanView
+
+from .reference import Reference
+
+FONT_DIR = Path(__file__).parent / "fonts"
+FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
+FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
+FAMILY = "DejaVu"
+COMPLIANCE = "PDFA_2B"
+
+_GREY = (89, 89, 89)
+_HEAD_FILL = (220, 230, 241)
+
+
+def _t(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    # Tabs and other control characters have no glyph; a tab reads as a space.
+    text = str(value).replace("\t", " ")
+    return "".join(
+        ch for ch in text if ch == "\n" or (ord(ch) >= 32 and not 0x7F <= ord(ch) < 0xA0)
+    )
+
+
+# What the fast path keeps of DejaVu Sans: Latin with all its extensions (Danish, and names
+# from all over Europe), punctuation, currency, arrows and a few symbols. A document that
+# needs anything else is rendered again with the full font (see `maalplan_pdf`).
+_FAST_RANGES = (
+    (0x0000, 0x024F),
+    (0x02B0, 0x02FF),
+    (0x0300, 0x036F),
+    (0x1E00, 0x1EFF),
+    (0x2000, 0x206F),
+    (0x20A0, 0x20CF),
+    (0x2100, 0x214F),
+    (0x2190, 0x21FF),
+    (0x2212, 0x2212),
+    (0x2260, 0x2265),
+    (0x25A0, 0x25FF),
+    (0x2713, 0x2718),
+    (0xFFFD, 0xFFFD),
+)
+
+
+@lru_cache(maxsize=4)
+def _fast_font(style: str, path: Path) -> tuple[TTFFont, bytes]:
+    """A reduced copy of a font (fewer glyphs, no layout tables) and its parsed metrics.
+
+    Parsing and subsetting all of DejaVu (6,000 glyphs, large layout tables) costs 100-200 ms
+    per font and document; the reduced copy is made once per process and costs a few ms per
+    document."""
+    from fontTools import subset as ftsubset
+
+    font = ttLib.TTFont(str(path), recalcTimestamp=False)
+    options = ftsubset.Options(
+        notdef_outline=True,
+        recommended_glyphs=True,
+        hinting=False,
+        layout_features=[],
+        name_IDs=["*"],
+        name_languages=["*"],
+    )
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "hdmx", "FFTM", "MATH", "meta"]
+    subsetter = ftsubset.Subsetter(options)
+    subsetter.populate(unicodes=[u for lo, hi in _FAST_RANGES for u in range(lo, hi + 1)])
+    subsetter.subset(font)
+    buf = io.BytesIO()
+    font.save(buf)
+    data = buf.getvalue()
+    scratch = FPDF()
+    proto = TTFFont(scratch, io.BytesIO(data), f"{FAMILY.lower()}{style}", style)
+    return proto, data
+
+
+def _add_font(pdf: FPDF, style: str, path: Path, fast: bool) -> None:
+    """Register a font on `pdf`: from the per-process reduced copy (`fast`), or the full file.
+
+    fpdf2 subsets the font object's fontTools tables in place when it writes the PDF, so each
+    document gets its own TTFont (loaded lazily from bytes in memory) and its own subset map,
+    while the width and glyph tables are shared read-only."""
+    key = f"{FAMILY.lower()}{style}"
+    if fast:
+        try:
+            proto, data = _fast_font(style, path)
+            font = copy.copy(proto)
+            font.ttfont = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
+            font.i = len(pdf.fonts) + 1
+            font.cw = proto.cw.copy()
+            font.glyph_ids = dict(proto.glyph_ids)
+            font.missing_glyphs = []
+            font.biggest_size_pt = 0
+            font.subset = SubsetMap(font)
+            pdf.fonts[key] = font
+            return
+        except Exception:  # an fpdf2 upgrade changed its internals: take the sure path
+            pdf.fonts.pop(key, None)
+    pdf.add_font(FAMILY, style, str(path))
+
+
+class _MaalplanPDF(FPDF):
+    def __init__(self, title: str, reference: str, fast: bool = True) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4", enforce_compliance=COMPLIANCE)
+        self._doc_title = title
+        self._reference = reference
+        self.set_margins(18, 16, 18)
+        self.set_auto_page_break(True, margin=18)
+        _add_font(self, "", FONT_REGULAR, fast)
+        _add_font(self, "B", FONT_BOLD, fast)
+
+    @property
+    def missing_glyphs(self) -> bool:
+        return any(getattr(f, "missing_glyphs", None) for f in self.fonts.values())
+
+    def footer(self) -> None:  # called by fpdf2 for every page
+        # Two lines, so a long title never runs into the page number.
+        self.set_font(FAMILY, "", 7)
+        self.set_text_color(*_GREY)
+        self.set_xy(self.l_margin, -14)
+        self.cell(0, 3.5, self._doc_title[:120], align=Align.L)
+        self.set_xy(self.l_margin, -14)
+        self.cell(0, 3.5, f"Side {self.page_no()} af {{nb}}", align=Align.R)
+        self.set_xy(self.l_margin, -10.5)
+        self.cell(0, 3.5, f"Reference: {self._reference}", align=Align.L)
+        self.set_text_color(0, 0, 0)
+
+
+def _lines(
+    pdf: FPDF,
+    text: str,
+    *,
+    size: float,
+    style: str = "",
+    line: float | None = None,
+    width: float | None = None,
+    x: float | None = None,
+) -> None:
+    """Wrapped text from the current position down (see `wrap_text` for why not multi_cell)."""
+    line = line or size * 0.45
+    x = pdf.l_margin if x is None else x
+    width = width or (pdf.w - pdf.r_margin - x)
+    pdf.set_font(FAMILY, style, size)
+    for text_line in wrap_text(pdf, text, width, style, size):
+        if pdf.get_y() + line > pdf.h - pdf.b_margin:
+            pdf.add_page()
+        y = pdf.get_y()
+        if text_line:
+            pdf.text(x, y + line * 0.78, text_line)
+        pdf.set_y(y + line)
+
+
+def _heading(pdf: FPDF, text: str, size: float, space: float = 3) -> None:
+    # Keep a heading together with at least a few lines of what follows it.
+    if pdf.get_y() > pdf.h - pdf.b_margin - 30:
+        pdf.add_page()
+    pdf.ln(space)
+    _lines(pdf, text, size=size, style="B", line=size * 0.5)
+    pdf.ln(1)
+
+
+def _note(pdf: FPDF, text: str, size: float = 9) -> None:
+    pdf.set_text_color(*_GREY)
+    _lines(pdf, text, size=size, line=size * 0.48)
+    pdf.set_text_color(0, 0, 0)
+
+
+_TABLE_SIZE = 8.0  # pt
+_LINE = 3.6  # mm between baselines in tables
+_PAD_X, _PAD_Y = 1.2, 1.0
+
+
+def _text_width(pdf: FPDF, text: str, style: str, size: float = _TABLE_SIZE) -> float:
+    """Width in mm of `text` (plain sums over the font's width table)."""
+    font = pdf.fonts[f"{FAMILY.lower()}{style}"]
+    cw = font.cw
+    return sum(cw[ord(ch)] for ch in text) * size / 1000 / pdf.k
+
+
+def wrap_text(
+    pdf: FPDF, text: str, width: float, style: str = "", size: float = _TABLE_SIZE
+) -> list[str]:
+    """Greedy word wrap of `text` to lines no wider than `width` mm (long words are split).
+
+    fpdf2's own multi_cell measures a line again for every character it adds, which made a
+    100-plan export take minutes; tables are laid out here instead."""
+    lines: list[str] = []
+    space = _text_width(pdf, " ", style, size)
+    for para in text.split("\n"):
+        words = para.split(" ")
+        line, line_w = "", 0.0
+        for word in words:
+            w = _text_width(pdf, word, style, size)
+            if line and line_w + space + w <= width:
+                line += " " + word
+                line_w += space + w
+                continue
+            if line:
+                lines.append(line)
+            if w <= width:
+                line, line_w = word, w
+                continue
+            # A word wider than the column (a URL, a long compound): split it by characters.
+            chunk, chunk_w = "", 0.0
+            for ch in word:
+                cw = _text_width(pdf, ch, style, size)
+                if chunk and chunk_w + cw > width:
+                    lines.append(chunk)
+                    chunk, chunk_w = "", 0.0
+                chunk += ch
+                chunk_w += cw
+            line, line_w = chunk, chunk_w
+        lines.append(line)
+    return lines or [""]
+
+
+def _draw_row(
+    pdf: FPDF, cells: list[list[str]], widths: list[float], height: float, style: str, fill: bool
+) -> None:
+    x, y = pdf.l_margin, pdf.get_y()
+    pdf.set_font(FAMILY, style, _TABLE_SIZE)
+    if fill:
+        pdf.set_fill_color(*_HEAD_FILL)
+    for lines, w in zip(cells, widths, strict=True):
+        pdf.rect(x, y, w, height, style="DF" if fill else "D")
+        for i, line in enumerate(lines):
+            if line:
+                pdf.text(x + _PAD_X, y + _PAD_Y + _LINE * i + _LINE * 0.78, line)
+        x += w
+    pdf.set_y(y + height)
+
+
+def _table(pdf: FPDF, headers: list[str], rows: list[list[str]], widths: list[float]) -> None:
+    """A bordered table with a shaded header row that repeats after every page break."""
+    pdf.set_draw_color(150, 150, 150)
+    pdf.set_line_width(0.2)
+    inner = [w - 2 * _PAD_X for w in widths]
+
+    def layout(values: list[str], style: str) -> list[list[str]]:
+        return [wrap_text(pdf, v, w, style) for v, w in zip(values, inner, strict=True)]
+
+    def height(cells: list[list[str]]) -> float:
+        return max(len(c) for c in cells) * _LINE + 2 * _PAD_Y
+
+    head = layout(headers, "B")
+    head_h = height(head)
+    bottom = pdf.h - pdf.b_margin
+    first = layout(rows[0], "") if rows else head
+    if pdf.get_y() + head_h + min(height(first), 25) > bottom:
+        pdf.add_page()
+    _draw_row(pdf, head, widths, head_h, "B", True)
+    for values in rows:
+        cells = layout(values, "")
+        while cells:
+            room = int((bottom - pdf.get_y() - 2 * _PAD_Y) // _LINE)
+            tallest = max(len(c) for c in cells)
+            if tallest > room and room < 3:
+                pdf.add_page()
+                _draw_row(pdf, head, widths, head_h, "B", True)
+                continue
+            # A row taller than what is left of the page continues on the next one.
+            take = min(tallest, room)
+            part = [c[:take] for c in cells]
+            _draw_row(pdf, part, widths, height(part), "", False)
+            rest = [c[take:] for c in cells]
+            cells = rest if any(rest) else []
+            if cells:
+                pdf.add_page()
+                _draw_row(pdf, head, widths, head_h, "B", True)
+    pdf.ln(2)
+
+
+def maalplan_pdf(
+    view: MaalplanView, ref: Reference, qr_png: bytes, *, when: date, app_version: str = ""
+) -> bytes:
+    """The målplan of one plan as PDF/A-2b bytes."""
+    pdf = _render(view, ref, qr_png, when, app_version, fast=True)
+    if pdf.missing_glyphs:
+        # Text outside the reduced font (rare scripts, emoji): use all of DejaVu Sans.
+        pdf = _render(view, ref, qr_png, when, app_version, fast=False)
+    return bytes(pdf.output())
+
+
+def _render(
+    view: MaalplanView, ref: Reference, qr_png: bytes, when: date, app_version: str, *, fast: bool
+) -> _MaalplanPDF:
+    pdf = _MaalplanPDF(_t(view.titel), ref.text, fast)
+    pdf.set_title(_t(view.titel))
+    pdf.set_subject(f"Målplan {view.aar or ''} for {_t(view.enhed_navn)}".replace("  ", " "))
+    pdf.set_author(_t(view.ansvarlig or "udviklingsdag"))
+    pdf.set_creator(f"udviklingsdag {app_version}".strip())
+    pdf.set_producer("udviklingsdag (fpdf2)")
+    # verify reads the reference from the (uncompressed) XMP metadata: pdf:Keywords.
+    pdf.set_keywords(f"målplan {ref.text}")
+    pdf.set_lang("da-DK")
+    pdf.set_creation_date(datetime.combine(when, time(12, 0)).astimezone())
+    pdf.add_page()
+
+    qr_size = 34
+    qr_x = pdf.w - pdf.r_margin - qr_size
+    top = pdf.get_y()
+    pdf.image(io.BytesIO(qr_png), x=qr_x, y=top, w=qr_size, h=qr_size)
+    pdf.set_font(FAMILY, "", 6)
+    pdf.set_text_color(*_GREY)
+    pdf.set_xy(qr_x, top + qr_size)
+    pdf.cell(qr_size, 3, f"Reference {ref.short}", align=Align.C)
+    pdf.set_text_color(0, 0, 0)
+
+    text_w = qr_x - pdf.l_margin - 4
+    pdf.set_xy(pdf.l_margin, top)
+    _lines(pdf, _t(view.titel), size=17, style="B", line=8, width=text_w)
+    pdf.ln(2)
+    facts = [
+        ("Enhed", view.enhed_navn),
+        ("År", view.aar),
+        ("Ansvarlig", view.ansvarlig),
+        ("Sagsnummer", view.sagsnummer),
+        ("KLE-nummer", view.kle),
+        (
+            "Plan A",
+            ", ".join(
+                f"{n} {enums.PLAN_A_INDIKATORER[n][1]}"
+                for n in view.plan_a
+                if n in enums.PLAN_A_INDIKATORER
+            ),
+        ),
+        ("Udskrevet", when),
+    ]
+    for label, value in facts:
+        if value in (None, ""):
+            continue
+        pdf.set_font(FAMILY, "B", 9)
+        pdf.text(pdf.l_margin, pdf.get_y() + 4.6 * 0.78, f"{label}:")
+        _lines(pdf, _t(value), size=9, line=4.6, width=text_w - 28, x=pdf.l_margin + 28)
+    pdf.set_y(max(pdf.get_y(), top + qr_size + 5))
+    c = view.counts()
+    _note(
+        pdf,
+        f"{c['maal']} mål, {c['tegn']} tegn, {c['proevehandlinger']} prøvehandlinger og "
+        f"{c['samarbejder']} samarbejder.",
+    )
+    if not view.maal:
+        _note(pdf, "Målplanen har endnu ingen mål.")
+
+    full = pdf.epw - 0.1  # a hair less: fpdf2 refuses a table a rounding error too wide
+    for group in view.maalsaetninger:
+        _heading(pdf, f"Målsætning: {_t(group.tekst)}", 13, 5)
+        if group.kilde:
+            _note(pdf, f"Kilde: {enums.label(enums.Kilde(group.kilde))}")
+        for m in group.maal:
+            _heading(pdf, f"Mål {m.nr}: {_t(m.tekst)}", 11)
+            bits = []
+            if m.fra_aar or m.til_aar:
+                bits.append("Periode: " + f"{m.fra_aar or ''}-{m.til_aar or ''}".strip("-"))
+            if m.ansvarlig:
+                bits.append(f"Ansvarlig: {_t(m.ansvarlig)}")
+            if m.plan_a:
+                bits.append("Plan A: " + ", ".join(str(n) for n in m.plan_a))
+            if bits:
+                _note(pdf, " · ".join(bits))
+
+            _heading(pdf, "Tegn", 10, 2)
+            if m.tegn:
+                _table(
+                    pdf,
+                    [
+                        "Nr",
+                        "Hvad kigger vi efter",
+                        "Type",
+                        "Datakilde",
+                        "Udgangspunkt",
+                        "Forventet niveau",
+                    ],
+                    [
+                        [
+                            t.nr,
+                            _t(t.tekst),
+                            t.type_label,
+                            _t(t.datakilde),
+                            _t(t.baseline),
+                            _t(t.forventet_niveau),
+                        ]
+                        for t in m.tegn
+                    ],
+                    _scale([9, 52, 20, 34, 26, 33], full),
+                )
+            else:
+                _note(pdf, "Ingen tegn endnu.")
+
+            _heading(pdf, "Prøvehandlinger", 10, 2)
+            if m.proevehandlinger:
+                rows = []
+                for p in m.proevehandlinger:
+                    what = _t(p.tekst)
+                    if p.forventning:
+                        what += f"\nVi forventer: {_t(p.forventning)}"
+                    borger = "ja" if p.borgerinddragelse else "nej"
+                    if p.borgerinddragelse_hvordan:
+                        borger += f": {_t(p.borgerinddragelse_hvordan)}"
+                    evals = "\n".join(
+                        x
+                        for x in (
+                            f"Undervejs {_t(p.evaluering_undervejs)}"
+                            if p.evaluering_undervejs
+                            else "",
+                            f"Afslutning {_t(p.evaluering_afslutning)}"
+                            if p.evaluering_afslutning
+                            else "",
+                        )
+                        if x
+                    )
+                    period = " - ".join(x for x in (_t(p.start), _t(p.slut)) if x)
+                    rows.append(
+                        [p.nr, what, _t(p.ansvarlig), period, borger, evals, ", ".join(p.tegn_nr)]
+                    )
+                _table(
+                    pdf,
+                    [
+                        "Nr",
+                        "Hvad gør vi",
+                        "Ansvarlig",
+                        "Periode",
+                        "Borgerinddragelse",
+                        "Evaluering",
+                        "Tegn",
+                    ],
+                    rows,
+                    _scale([9, 50, 22, 21, 34, 25, 13], full),
+                )
+            else:
+                _note(pdf, "Ingen prøvehandlinger endnu.")
+
+            _heading(pdf, "Samarbejder", 10, 2)
+            if m.samarbejder:
+                _table(
+                    pdf,
+                    [
+                        "Samarbejdspartnere",
+                        "Niveau",
+                        "Forventningsafstemning",
+                        "Rollefordeling",
+                        "Mål for samarbejdet",
+                    ],
+                    [
+                        [
+                            "; ".join(s.partner_navne),
+                            s.niveau_label,
+                            _t(s.forventningsafstemning),
+                            _t(s.rollefordeling),
+                            _t(s.maal_for_samarbejdet),
+                        ]
+                        for s in m.samarbejder
+                    ],
+                    _scale([35.5, 32.5, 42, 32, 32], full),
+                )
+            else:
+                _note(pdf, "Ingen samarbejder på tværs (monofagligt).")
+
+            evals_rows = [
+                [p.nr, e.type_label, _t(e.dato), _t(e.effekt), _t(e.laering)]
+                for p in m.proevehandlinger
+                for e in p.evalueringer
+            ]
+            if evals_rows:
+                _heading(pdf, "Evalueringer", 10, 2)
+                _table(
+                    pdf,
+                    ["Prøvehandling", "Type", "Dato", "Effekt og værdi", "Læring"],
+                    evals_rows,
+                    _scale([26, 22, 22, 52, 52], full),
+                )
+    return pdf
+
+
+def _scale(widths: list[float], full: float) -> list[float]:
+    # Widths are given in mm for A4 portrait (174 mm between the margins) and chosen so the
+    # longest header word and «Samskabelsesniveau» fit on one line.
+    total = sum(widths)
+    return [w * full / total for w in widths]
+
+
+def warm_fonts() -> None:
+    """Prepare the embedded fonts now (worker processes call this before their first job)."""
+    _fast_font("", FONT_REGULAR)
+    _fast_font("B", FONT_BOLD)

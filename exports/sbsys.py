@@ -1,0 +1,535 @@
+"""SBSYS-ready packages: one folder per målplan with the målplanskabelon (.xlsx), a readable
+document (.docx), a PDF/A copy for filing (.pdf), `journalisering.json` / `.txt` with SBSYS's
+own field names, and optionally `SbsysDropFile.xml` and a zip.
+
+Rendering is pure (view in, bytes out) and runs in worker processes for large exports; all
+writing happens here in the calling process, into a hidden staging folder that is renamed into
+place only when every package is complete. A full disk or a pulled USB stick leaves nothing
+behind, and the error says what happened."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+import pickle
+import time
+import zipfile
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+from models import schema
+from models.db import Database
+from models.errors import ValidationError
+from models.maalplan_view import MaalplanView, load_maalplaner
+
+from .atomic import ExportError, move_into_place, staging_dir, write_bytes, write_error
+from .naming import package_stem, unique_name
+from .reference import LINK_SETTING, Reference, reference_for
+
+DOKUMENTART_SETTING = "sbsys.dokumentart"
+AKTINDSIGT_SETTING = "sbsys.omfattet_af_aktindsigt"
+SAGID_SETTING = "sbsys.sagid"
+DEFAULT_DOKUMENTART = "Internt"
+FORMAT = "udviklingsdag-journalisering/1"
+# Below this many plans the worker processes cost more to start than they save.
+PARALLEL_THRESHOLD = 8
+
+
+def app_version() -> str:
+    """The installed app version (from the package metadata, else the source tree)."""
+    try:
+        from importlib.metadata import version
+
+        return version("udviklingsdag")
+    except Exception:
+        from tui import __version__  # tui/__init__.py is plain Python (no textual)
+
+        return __version__
+
+
+@dataclass(frozen=True)
+class PackageMeta:
+    """The journalisering fields that are not part of the målplan itself."""
+
+    dokument_art: str = DEFAULT_DOKUMENTART
+    omfattet_af_aktindsigt: bool = True
+    sag_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """How to write the packages."""
+
+    when: date | None = None
+    link_template: str | None = None
+    drop_file: bool = False
+    zip: bool = False
+    workers: int | None = None  # None: use up to two processes for large exports
+    meta: dict[str, PackageMeta] = field(default_factory=dict)  # per målplan id
+    default_meta: PackageMeta = PackageMeta()
+
+    def meta_for(self, maalplan_id: str) -> PackageMeta:
+        return self.meta.get(maalplan_id, self.default_meta)
+
+
+@dataclass(frozen=True)
+class PackageResult:
+    maalplan_id: str
+    titel: str
+    folder: Path
+    files: list[Path]
+    zip_path: Path | None
+    reference: Reference
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    outdir: Path
+    packages: list[PackageResult]
+    seconds: float
+
+    def summary(self) -> str:
+        """A Danish sentence saying what was written where."""
+        n = len(self.packages)
+        what = "1 målplan" if n == 1 else f"{n} målplaner"
+        return f"{what} er eksporteret til {self.outdir}."
+
+
+ProgressFn = Callable[[int, int, str], None]
+
+
+# --- settings (local, per database) -------------------------------------------------------------
+
+
+def clean_dokument_art(value: str | None) -> str:
+    """Validate a DokumentArt name (a name, not an installation-specific id)."""
+    text = schema._clean_text(
+        value or "", schema.FieldSpec("line", "DokumentArt"), "Feltet «DokumentArt»"
+    )
+    if not text:
+        raise ValidationError("Skriv en dokumentart, fx «Internt».", field="DokumentArt")
+    if len(text) > 100:
+        raise ValidationError("Dokumentarten må højst være 100 tegn.", field="DokumentArt")
+    return text
+
+
+def get_package_meta(store: Any, maalplan_id: str) -> PackageMeta:
+    """The DokumentArt, aktindsigt and SagID saved for a plan (or the general defaults)."""
+    art = (
+        store.get_setting(f"{DOKUMENTART_SETTING}.{maalplan_id}")
+        or store.get_setting(DOKUMENTART_SETTING)
+        or DEFAULT_DOKUMENTART
+    )
+    akt = store.get_setting(AKTINDSIGT_SETTING)
+    sag_id = store.get_setting(f"{SAGID_SETTING}.{maalplan_id}")
+    return PackageMeta(art, akt != "nej", sag_id or None)
+
+
+def set_dokument_art(store: Any, value: str | None, maalplan_id: str | None = None) -> str | None:
+    """Save DokumentArt for one plan (or as the default when `maalplan_id` is None).
+    An empty value removes the plan's own choice. Returns the saved value."""
+    key = DOKUMENTART_SETTING if maalplan_id is None else f"{DOKUMENTART_SETTING}.{maalplan_id}"
+    if maalplan_id is not None and not (value or "").strip():
+        store.set_setting(key, None)
+        return None
+    clean = clean_dokument_art(value)
+    store.set_setting(key, clean)
+    return clean
+
+
+def export_options_from_settings(
+    store: Any, maalplan_ids: Sequence[str], **kw: Any
+) -> ExportOptions:
+    """Options with the link template and per-plan metadata saved in the database."""
+    meta = {mid: get_package_meta(store, mid) for mid in maalplan_ids}
+    return ExportOptions(link_template=store.get_setting(LINK_SETTING), meta=meta, **kw)
+
+
+# --- rendering (pure; runs in worker processes) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Job:
+    view: MaalplanView
+    stem: str
+    when: date
+    link_template: str | None
+    meta: PackageMeta
+    drop_file: bool
+    version: str
+
+
+@dataclass(frozen=True)
+class RenderedPackage:
+    maalplan_id: str
+    stem: str
+    reference: Reference
+    files: dict[str, bytes]  # file name -> content, in the order they are written
+
+
+def document_name(view: MaalplanView) -> str:
+    """DokumentNavn: the plan's title, with the enhed when the title does not name it."""
+    if view.enhed_navn and view.enhed_navn.casefold() not in view.titel.casefold():
+        return f"{view.titel} ({view.enhed_navn})"
+    return view.titel
+
+
+def journalisering(
+    view: MaalplanView,
+    ref: Reference,
+    files: dict[str, bytes],
+    *,
+    when: date,
+    meta: PackageMeta,
+    version: str,
+) -> dict[str, Any]:
+    """The metadata SBSYS needs to file the package, under SBSYS's own field names."""
+    c = view.counts()
+    roles = {
+        ".xlsx": "Målplanskabelon (kladde)",
+        ".docx": "Målplan (læsbar udgave)",
+        ".pdf": "Målplan (PDF/A til journalisering)",
+        ".xml": "SbsysDropFile til SBSYS' drop-mappe",
+    }
+    data: dict[str, Any] = {
+        "Format": FORMAT,
+        "DokumentNavn": document_name(view),
+        "Emne": f"Målplan {view.aar or ''} for {view.enhed_navn}".replace("  ", " ").strip(),
+        "Beskrivelse": (
+            f"Målplan med {c['maal']} mål, {c['tegn']} tegn, {c['proevehandlinger']} "
+            f"prøvehandlinger og {c['samarbejder']} samarbejder. Reference {ref.text}."
+        ),
+        "DokumentDato": when.isoformat(),
+        "DokumentArt": meta.dokument_art,
+        "OmfattetAfAktindsigt": meta.omfattet_af_aktindsigt,
+        "Ansvarlig": view.ansvarlig,
+        "Enhed": view.enhed_navn,
+    }
+    if view.sagsnummer:
+        data["Sagsnummer"] = view.sagsnummer
+    if meta.sag_id:
+        data["SagID"] = meta.sag_id
+    if view.kle:
+        data["KLE"] = view.kle
+    data["Filer"] = [
+        {
+            "Navn": name,
+            "Filendelse": Path(name).suffix.lstrip("."),
+            "Size": len(content),
+            "SHA256": hashlib.sha256(content).hexdigest(),
+            "Rolle": roles.get(Path(name).suffix.lower(), ""),
+        }
+        for name, content in files.items()
+    ]
+    data["AppVersion"] = version
+    data["Maalplan"] = {
+        "Id": view.id,
+        "Revision": view.revision,
+        "Digest": view.digest,
+        "Reference": ref.text,
+        "Link": ref.link,
+    }
+    return data
+
+
+_TXT_LABELS = (
+    ("DokumentNavn", "Dokumentnavn"),
+    ("Emne", "Emne"),
+    ("Beskrivelse", "Beskrivelse"),
+    ("DokumentDato", "Dokumentdato"),
+    ("DokumentArt", "Dokumentart"),
+    ("OmfattetAfAktindsigt", "Omfattet af aktindsigt"),
+    ("Ansvarlig", "Ansvarlig"),
+    ("Enhed", "Enhed"),
+    ("Sagsnummer", "Sagsnummer"),
+    ("SagID", "SagID"),
+    ("KLE", "KLE-nummer"),
+)
+
+
+def journalisering_txt(data: dict[str, Any]) -> str:
+    """A plain-text version of the journalisering data, to copy field by field into SBSYS."""
+    lines = [
+        "Journalisering i SBSYS",
+        "======================",
+        "",
+        "Kopiér felterne herunder til SBSYS (feltnavnet i SBSYS står i parentes).",
+        "",
+    ]
+    for key, label in _TXT_LABELS:
+        if key not in data:
+            continue
+        value = data[key]
+        if isinstance(value, bool):
+            value = "Ja" if value else "Nej"
+        if key == "DokumentDato":
+            value = date.fromisoformat(value).strftime("%d-%m-%Y")
+        lines.append(f"{label} ({key}): {value if value not in (None, '') else '-'}")
+    lines += ["", "Filer", "-----"]
+    for f in data["Filer"]:
+        lines.append(f"{f['Navn']}  ({f['Size']:,} byte)".replace(",", "."))
+        lines.append(f"    {f['Rolle']}")
+        lines.append(f"    SHA-256: {f['SHA256']}")
+    m = data["Maalplan"]
+    lines += [
+        "",
+        "Målplanen",
+        "---------",
+        f"Id: {m['Id']}",
+        f"Revision: {m['Revision']}",
+        f"Reference: {m['Reference']}",
+    ]
+    if m.get("Link"):
+        lines.append(f"Link: {m['Link']}")
+    lines += [
+        "",
+        f"Lavet af udviklingsdag {data['AppVersion']}. Tjek senere om en udskrift stadig er "
+        "aktuel med: udviklingsdag verify FIL",
+        "",
+    ]
+    # Windows Notepad and SBSYS users: CRLF line ends and UTF-8 with BOM read correctly.
+    return "\r\n".join(lines)
+
+
+def drop_file_xml(name: str, files: Sequence[str]) -> str:
+    """An `SbsysDropFile.xml` that files the given documents from SBSYS' drop folder."""
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        "<SbsysDropFile>",
+        f'  <Command Navn={quoteattr(name)} Verb="JournaliserFiler">',
+    ]
+    parts += [f"    <Fil Sti={quoteattr(f)}/>" for f in files]
+    parts += ["  </Command>", "</SbsysDropFile>", ""]
+    return "\n".join(parts)
+
+
+def render_package(job: _Job) -> RenderedPackage:
+    """Render every file of one package in memory (no disk access)."""
+    from .docx import maalplan_docx
+    from .pdf import maalplan_pdf
+    from .qr import reference_qr_png
+    from .xlsx import maalplan_xlsx
+
+    view = job.view
+    ref = reference_for(view, job.link_template)
+    png = reference_qr_png(ref)
+    files: dict[str, bytes] = {
+        f"{job.stem}.xlsx": maalplan_xlsx(
+            view, when=job.when, reference_text=ref.text, app_version=job.version
+        ),
+        f"{job.stem}.docx": maalplan_docx(view, ref, png, when=job.when, app_version=job.version),
+        f"{job.stem}.pdf": maalplan_pdf(view, ref, png, when=job.when, app_version=job.version),
+    }
+    if job.drop_file:
+        # The PDF is the copy meant for the case; the workbook goes in as a kladde by hand.
+        xml = drop_file_xml(document_name(view), [f"{job.stem}.pdf"])
+        files["SbsysDropFile.xml"] = xml.encode("utf-8")
+    data = journalisering(view, ref, files, when=job.when, meta=job.meta, version=job.version)
+    files["journalisering.json"] = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode(
+        "utf-8"
+    )
+    files["journalisering.txt"] = b"\xef\xbb\xbf" + journalisering_txt(data).encode("utf-8")
+    return RenderedPackage(view.id, job.stem, ref, files)
+
+
+def _warm_worker() -> None:
+    # Parse the fonts once per worker process, before the first document needs them.
+    from .pdf import warm_fonts
+
+    warm_fonts()
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _zip_bytes(stem: str, files: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, content in files.items():
+            info = zipfile.ZipInfo(f"{stem}/{name}", date_time=time.localtime()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, content)
+    return buf.getvalue()
+
+
+def _jobs(views: list[MaalplanView], options: ExportOptions, when: date) -> list[_Job]:
+    taken: set[str] = set()
+    version = app_version()
+    jobs = []
+    for view in views:
+        stem = unique_name(package_stem(view.enhed_navn, view.titel, when), taken)
+        jobs.append(
+            _Job(
+                view,
+                stem,
+                when,
+                options.link_template,
+                options.meta_for(view.id),
+                options.drop_file,
+                version,
+            )
+        )
+    return jobs
+
+
+def _render_all(jobs: list[_Job], workers: int, progress: ProgressFn | None):
+    """Yield rendered packages in job order, rendering in parallel when it pays."""
+    total = len(jobs)
+    if workers <= 1 or total < PARALLEL_THRESHOLD:
+        for i, job in enumerate(jobs, start=1):
+            rendered = render_package(job)
+            if progress:
+                progress(i, total, f"Dokumenter lavet for {job.view.titel}")
+            yield rendered
+        return
+    # forkserver: forking the running (threaded) app itself is unsafe; spawn is slower.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    done = 0
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=_warm_worker
+        ) as pool:
+            futures: list[Future[RenderedPackage]] = [pool.submit(render_package, j) for j in jobs]
+            try:
+                for job, fut in zip(jobs, futures, strict=True):
+                    rendered = fut.result()
+                    done += 1
+                    if progress:
+                        progress(done, total, f"Dokumenter lavet for {job.view.titel}")
+                    yield rendered
+            finally:
+                for fut in futures:
+                    fut.cancel()
+    except (BrokenProcessPool, OSError, RuntimeError, ValueError, pickle.PicklingError):
+        # Worker processes could not start or died (a locked-down laptop, an odd launcher):
+        # the rest is rendered here, slower but the same.
+        pass
+    for job in jobs[done:]:
+        rendered = render_package(job)
+        done += 1
+        if progress:
+            progress(done, total, f"Dokumenter lavet for {job.view.titel}")
+        yield rendered
+
+
+def export_packages(
+    views: list[MaalplanView],
+    outdir: Path | str,
+    options: ExportOptions | None = None,
+    progress: ProgressFn | None = None,
+) -> ExportResult:
+    """Write one SBSYS package per view into `outdir` (created when missing).
+
+    All packages are built in a hidden staging folder inside `outdir` and renamed into place
+    at the end; on any error nothing new is left in `outdir` and an `ExportError` explains
+    what happened. A package folder from an earlier export with the same name is replaced."""
+    started = time.perf_counter()
+    options = options or ExportOptions()
+    when = options.when or date.today()
+    out = Path(outdir).expanduser()
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"{out} er en fil, ikke en mappe. Vælg en mappe til eksporten.")
+    if not views:
+        raise ExportError("Der er ingen målplaner at eksportere. Vælg mindst én målplan.")
+    created_out = not out.exists()
+    jobs = _jobs(views, options, when)
+    cpus = os.cpu_count() or 1
+    workers = options.workers if options.workers is not None else min(2, cpus)
+    steps = len(jobs) * 2
+    results: list[PackageResult] = []
+    moved: list[Path] = []
+
+    def tell(done: int, text: str) -> None:
+        if progress:
+            progress(done, steps, text)
+
+    try:
+        with staging_dir(out) as stage:
+            staged: list[tuple[RenderedPackage, Path, Path | None]] = []
+            renders = _render_all(jobs, workers, lambda i, _n, t: tell(i, t))
+            for n, pkg in enumerate(renders, start=1):
+                folder = stage / pkg.stem
+                try:
+                    folder.mkdir()
+                    for name, content in pkg.files.items():
+                        write_bytes(folder / name, content)
+                    zip_path = None
+                    if options.zip:
+                        zip_path = stage / f"{pkg.stem}.zip"
+                        write_bytes(zip_path, _zip_bytes(pkg.stem, pkg.files))
+                except OSError as exc:
+                    raise write_error(exc, out) from None
+                staged.append((pkg, folder, zip_path))
+                tell(len(jobs) + n, f"Skrevet: {pkg.stem}")
+            # Everything is on disk; now the renames (cheap, and undone if one fails).
+            try:
+                for pkg, folder, zip_path in staged:
+                    final = out / pkg.stem
+                    move_into_place(folder, final)
+                    moved.append(final)
+                    final_zip = None
+                    if zip_path is not None:
+                        final_zip = out / zip_path.name
+                        move_into_place(zip_path, final_zip)
+                        moved.append(final_zip)
+                    results.append(
+                        PackageResult(
+                            pkg.maalplan_id,
+                            next(j.view.titel for j in jobs if j.view.id == pkg.maalplan_id),
+                            final,
+                            [final / name for name in pkg.files],
+                            final_zip,
+                            pkg.reference,
+                        )
+                    )
+            except OSError as exc:
+                raise write_error(exc, out) from None
+    except BaseException:
+        for path in moved:
+            _remove(path)
+        if created_out:
+            with contextlib.suppress(OSError):
+                out.rmdir()  # only when empty
+        raise
+    from .atomic import fsync_dir
+
+    fsync_dir(out)
+    return ExportResult(out, results, time.perf_counter() - started)
+
+
+def _remove(path: Path) -> None:
+    import shutil
+
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def export_sbsys(
+    db: Database,
+    outdir: Path | str,
+    maalplan_ids: Sequence[str] | None = None,
+    options: ExportOptions | None = None,
+    progress: ProgressFn | None = None,
+) -> ExportResult:
+    """Load the målplaner (all when `maalplan_ids` is None) and write their packages."""
+    views = load_maalplaner(db, maalplan_ids)
+    return export_packages(views, outdir, options, progress)
+
+
+def with_when(options: ExportOptions, when: date) -> ExportOptions:
+    """A copy of `options` with the document date set."""
+    return replace(options, when=when)

@@ -1,0 +1,1080 @@
+"""Reading a filled målplanskabelon (.xlsx) into the database, through `models.store.Store`.
+
+Real sheets are messy, so tables are found by their header row (on any sheet, under any
+name), extra columns, blank rows, merged cells, formulas with saved results, dates typed as
+text and stray spaces are handled. What cannot be handled is reported by sheet, row and column
+in Danish. A file with errors imports nothing, unless the caller asks for the good rows."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from sqlalchemy import select
+
+from models import enums, schema
+from models.errors import UdviklingsdagError, ValidationError
+from models.schema import ENTITIES
+
+from .reference import parse_reference
+from .xlsx import META_FIELDS, SHEETS, TABLES, Column
+
+MAX_REPORTED = 200
+_SPACES = re.compile(r"\s+")
+_PARENS = re.compile(r"\([^)]*\)")
+
+
+class ImportError_(UdviklingsdagError):
+    """The workbook cannot be read at all (not an .xlsx, no table of mål ...)."""
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    """One problem in the workbook. `row` is the Excel row number, `column` its letter."""
+
+    sheet: str
+    row: int | None
+    column: str | None
+    header: str | None
+    message: str
+    severity: str = "fejl"  # or "advarsel"
+
+    def text(self) -> str:
+        where = [f"Ark «{self.sheet}»"] if self.sheet else []
+        if self.row:
+            where.append(f"række {self.row}")
+        if self.column:
+            where.append(f"kolonne {self.column}" + (f" ({self.header})" if self.header else ""))
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ark": self.sheet,
+            "raekke": self.row,
+            "kolonne": self.column,
+            "overskrift": self.header,
+            "besked": self.message,
+            "alvor": self.severity,
+        }
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did."""
+
+    path: str
+    dry_run: bool
+    good_rows: bool
+    issues: list[ImportIssue] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    maalplan_id: str | None = None
+    imported: bool = False
+
+    @property
+    def errors(self) -> list[ImportIssue]:
+        return [i for i in self.issues if i.severity == "fejl"]
+
+    @property
+    def warnings(self) -> list[ImportIssue]:
+        return [i for i in self.issues if i.severity != "fejl"]
+
+    def summary(self) -> str:
+        """A Danish paragraph: what was (or would be) imported, and how many problems."""
+        labels = [
+            ("maal", "mål"),
+            ("tegn", "tegn"),
+            ("proevehandling", "prøvehandlinger"),
+            ("samarbejde", "samarbejder"),
+            ("evaluering", "evalueringer"),
+            ("maalsaetning", "nye målsætninger"),
+            ("enhed", "nye enheder"),
+        ]
+        what = ", ".join(f"{self.counts.get(k, 0)} {label}" for k, label in labels)
+        n_err, n_warn = len(self.errors), len(self.warnings)
+        if self.imported:
+            head = f"Målplanen er indlæst: {what}."
+        elif self.dry_run and (not n_err or self.good_rows):
+            head = f"Prøvekørsel - intet er gemt. Filen ville give: {what}."
+        elif n_err:
+            head = (
+                f"Intet er indlæst: filen har {n_err} fejl. Ret dem og prøv igen, eller vælg "
+                "kun at indlæse de gode rækker (--good-rows)."
+            )
+        else:
+            head = "Intet er indlæst."
+        if n_warn:
+            head += f" {n_warn} advarsler."
+        return head
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "fil": self.path,
+            "proevekoersel": self.dry_run,
+            "kun_gode_raekker": self.good_rows,
+            "indlaest": self.imported,
+            "maalplan_id": self.maalplan_id,
+            "antal": self.counts,
+            "fejl": [i.as_dict() for i in self.errors[:MAX_REPORTED]],
+            "advarsler": [i.as_dict() for i in self.warnings[:MAX_REPORTED]],
+            "antal_fejl": len(self.errors),
+            "antal_advarsler": len(self.warnings),
+            "opsummering": self.summary(),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
+
+
+# --- reading cells --------------------------------------------------------------------------
+
+
+def _norm(text: Any) -> str:
+    """Header/label form: NFC, case-folded, single spaces, no trailing ':' or '*'."""
+    s = unicodedata.normalize("NFC", str(text)).replace("\xa0", " ")
+    s = _SPACES.sub(" ", s).strip().casefold().rstrip(":*").strip()
+    return s
+
+
+def _key(text: Any) -> str:
+    """Loose form for matching names and målsætninger (case and spacing ignored)."""
+    return (
+        _SPACES.sub(" ", unicodedata.normalize("NFC", str(text)).replace("\xa0", " "))
+        .strip()
+        .casefold()
+    )
+
+
+@dataclass
+class _Sheet:
+    title: str
+    rows: list[list[Any]]  # cell values, merged cells filled in, formulas resolved
+    formula_errors: dict[tuple[int, int], str]  # (row, col) 1-based -> formula text
+
+
+class _Book:
+    """An openpyxl workbook read into plain lists, tolerant of what people do to sheets."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.wb = load_workbook(path, data_only=False)
+        except FileNotFoundError:
+            raise ImportError_(f"Filen {path} findes ikke. Tjek stien.") from None
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            if path.suffix.lower() == ".xls":
+                raise ImportError_(
+                    f"{path.name} er i det gamle Excel-format (.xls). Åbn den i Excel og gem "
+                    "den som .xlsx, og prøv igen."
+                ) from None
+            raise ImportError_(
+                f"{path.name} kan ikke læses som en Excel-projektmappe (.xlsx): {exc}. Gem "
+                "filen som .xlsx og prøv igen."
+            ) from None
+        self._values_wb: Any = None
+
+    def reference_text(self) -> str:
+        props = self.wb.properties
+        return " ".join(str(x) for x in (props.identifier, props.keywords) if x)
+
+    def _cached(self, title: str, row: int, col: int) -> Any:
+        # Formulas: use the result Excel saved with the file (openpyxl never computes).
+        if self._values_wb is None:
+            self._values_wb = load_workbook(self.path, data_only=True)
+        return self._values_wb[title].cell(row, col).value
+
+    def sheets(self) -> list[_Sheet]:
+        out = []
+        for ws in self.wb.worksheets:
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            width = max((len(r) for r in rows), default=0)
+            for r in rows:
+                r.extend([None] * (width - len(r)))
+            errors: dict[tuple[int, int], str] = {}
+            for i, r in enumerate(rows, start=1):
+                for j, v in enumerate(r, start=1):
+                    if isinstance(v, str) and v.startswith("=") and ws.cell(i, j).data_type == "f":
+                        cached = self._cached(ws.title, i, j)
+                        if cached is None:
+                            errors[(i, j)] = v
+                        r[j - 1] = cached
+                    elif hasattr(v, "text") and not isinstance(v, str):
+                        # An array formula or similar object.
+                        cached = self._cached(ws.title, i, j)
+                        if cached is None:
+                            errors[(i, j)] = str(getattr(v, "text", v))
+                        r[j - 1] = cached
+            # A merged cell holds its value in the top-left cell only; give every cell of the
+            # range that value (a mål number merged over its tegn rows applies to each row).
+            for rng in ws.merged_cells.ranges:
+                top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(rows) else None
+                if rng.size["rows"] * rng.size["columns"] > 100_000:
+                    continue
+                for rr in range(rng.min_row, min(rng.max_row, len(rows)) + 1):
+                    for cc in range(rng.min_col, min(rng.max_col, width) + 1):
+                        rows[rr - 1][cc - 1] = top
+            out.append(_Sheet(ws.title, rows, errors))
+        return out
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFC", value).replace("\xa0", " ").strip()
+        return text or None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# --- finding tables -------------------------------------------------------------------------
+
+_REQUIRED = {
+    "maal": ({"maalsaetning", "tekst"},),
+    "tegn": ({"tekst"},),
+    "proevehandling": ({"tekst"},),
+    "samarbejde": ({"partnere"}, {"niveau"}),
+    "evaluering": ({"ph_nr", "effekt"}, {"ph_nr", "laering"}, {"ph_nr", "type"}),
+}
+
+
+def _header_map(columns: tuple[Column, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for col in columns:
+        for name in (col.header, *col.aliases):
+            out.setdefault(_norm(name), col.key)
+            out.setdefault(_norm(_PARENS.sub("", name)), col.key)
+    return out
+
+
+_HEADER_MAPS = {kind: _header_map(cols) for kind, (_s, cols, _n) in TABLES.items()}
+
+
+def _match_header(row: list[Any]) -> tuple[str, dict[int, str], list[int]] | None:
+    """If `row` is a table's header row: (kind, {col index: key}, unknown col indexes)."""
+    texts = [(_norm(v), j) for j, v in enumerate(row) if isinstance(v, str) and v.strip()]
+    if len(texts) < 2:
+        return None
+    best: tuple[int, str, dict[int, str]] | None = None
+    for kind, hmap in _HEADER_MAPS.items():
+        found: dict[int, str] = {}
+        for text, j in texts:
+            key = hmap.get(text) or hmap.get(_norm(_PARENS.sub("", text)))
+            if key and key not in found.values():
+                found[j] = key
+        keys = set(found.values())
+        if not any(req <= keys for req in _REQUIRED[kind]):
+            continue
+        score = len(found)
+        if best is None or score > best[0]:
+            best = (score, kind, found)
+    if best is None or best[0] < 2:
+        return None
+    _score, kind, found = best
+    unknown = [j for _t, j in texts if j not in found]
+    return kind, found, unknown
+
+
+@dataclass
+class _Row:
+    sheet: str
+    row: int
+    values: dict[str, Any]
+    cols: dict[str, int]  # key -> 1-based column
+    headers: dict[str, str]
+    ok: bool = True
+
+
+@dataclass
+class _Parsed:
+    tables: dict[str, list[_Row]] = field(default_factory=lambda: defaultdict(list))
+    meta: dict[str, tuple[Any, str, int, int]] = field(default_factory=dict)
+    issues: list[ImportIssue] = field(default_factory=list)
+
+
+_META_LABELS: dict[str, str] = {}
+for _k, _label, _aliases in META_FIELDS:
+    for _name in (_label, *_aliases):
+        _META_LABELS[_norm(_name)] = _k
+
+
+def _parse(book: _Book) -> _Parsed:
+    parsed = _Parsed()
+    sheets = book.sheets()
+    for sh in sheets:
+        headers: list[tuple[int, str, dict[int, str], list[int]]] = []
+        for i, row in enumerate(sh.rows, start=1):
+            m = _match_header(row)
+            if m:
+                headers.append((i, *m))
+        first_header = headers[0][0] if headers else len(sh.rows) + 1
+        # The plan's own fields: label cells above the first table, value to the right.
+        if any(kind == "maal" for _i, kind, _f, _u in headers) or not headers:
+            for i, row in enumerate(sh.rows[: first_header - 1], start=1):
+                for j, v in enumerate(row):
+                    if not isinstance(v, str):
+                        continue
+                    key = _META_LABELS.get(_norm(v))
+                    if key is None or key in parsed.meta:
+                        continue
+                    # The value sits in the cell to the right of its label.
+                    col = j + 1
+                    value = row[col] if col < len(row) else None
+                    if isinstance(value, str) and _norm(value) in _META_LABELS:
+                        value = None
+                    if (i, col + 1) in sh.formula_errors:
+                        parsed.issues.append(_formula_issue(sh, i, col + 1, v))
+                        continue
+                    parsed.meta[key] = (_clean(value), sh.title, i, col + 1)
+        for n, (hrow, kind, found, unknown) in enumerate(headers):
+            end = headers[n + 1][0] if n + 1 < len(headers) else len(sh.rows) + 1
+            expected = TABLES[kind][0]
+            if _norm(sh.title) != _norm(expected):
+                parsed.issues.append(
+                    ImportIssue(
+                        sh.title,
+                        hrow,
+                        None,
+                        None,
+                        f"Tabellen med {TABLES[kind][2]} forventes på arket «{expected}»; den er "
+                        "læst herfra.",
+                        "advarsel",
+                    )
+                )
+            head_row = sh.rows[hrow - 1]
+            for j in unknown:
+                parsed.issues.append(
+                    ImportIssue(
+                        sh.title,
+                        hrow,
+                        get_column_letter(j + 1),
+                        str(head_row[j]).strip(),
+                        "Kolonnen kendes ikke og er sprunget over.",
+                        "advarsel",
+                    )
+                )
+            cols = {key: j + 1 for j, key in found.items()}
+            header_text = {key: str(head_row[j]).strip() for j, key in found.items()}
+            for i in range(hrow + 1, end):
+                row = sh.rows[i - 1]
+                values = {key: _clean(row[j]) if j < len(row) else None for j, key in found.items()}
+                bad = [(key, j) for j, key in found.items() if (i, j + 1) in sh.formula_errors]
+                if all(v is None for v in values.values()) and not bad:
+                    continue  # blank rows (or rows with text only in unknown columns)
+                r = _Row(sh.title, i, values, cols, header_text)
+                for key, j in bad:
+                    parsed.issues.append(_formula_issue(sh, i, j + 1, header_text[key]))
+                    r.ok = False
+                parsed.tables[kind].append(r)
+    if not parsed.tables.get("maal") and not parsed.meta:
+        names = ", ".join(f"«{s.title}»" for s in sheets)
+        raise ImportError_(
+            f"{book.path.name} ligner ikke en målplanskabelon: ingen af arkene ({names}) har en "
+            "tabel med overskrifterne «Målsætning» og «Mål». Brug en skabelon fra "
+            "«udviklingsdag template» eller en eksporteret målplan."
+        )
+    return parsed
+
+
+def _formula_issue(sh: _Sheet, row: int, col: int, header: str | None) -> ImportIssue:
+    return ImportIssue(
+        sh.title,
+        row,
+        get_column_letter(col),
+        header,
+        f"Cellen indeholder formlen «{sh.formula_errors[(row, col)][:60]}», men filen har intet "
+        "gemt resultat. Åbn filen i Excel og gem den igen, eller skriv værdien ind i stedet.",
+    )
+
+
+# --- converting values ------------------------------------------------------------------------
+
+
+def _label_lookup(enum: type) -> dict[str, str]:
+    out = {}
+    for m in enum:
+        out[_key(m.value)] = m.value
+        out[_key(enums.label(m))] = m.value
+    return out
+
+
+_LOOKUPS = {
+    "kilde": {**_label_lookup(enums.Kilde), "budget": "budgetaftale"},
+    "tegn_type": {**_label_lookup(enums.TegnType), "kvant": "kvantitativ", "kval": "kvalitativ"},
+    "niveau": {
+        **_label_lookup(enums.Niveau),
+        "videns": "viden",
+        "koordinations": "koordination",
+        "samskabelses": "samskabelse",
+    },
+    "eval_type": {
+        **_label_lookup(enums.EvalueringType),
+        "slut": "afslutning",
+        "afsluttende": "afslutning",
+    },
+    "status": _label_lookup(enums.ArkStatus),
+}
+
+
+class _Bad(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _enum(kind: str, value: Any, allowed_from: type) -> str | None:
+    if value is None:
+        return None
+    found = _LOOKUPS[kind].get(_key(value))
+    if found is None:
+        allowed = ", ".join(enums.label(m) for m in allowed_from)
+        raise _Bad(f"«{value}» er ikke en mulighed. Skriv en af: {allowed}.")
+    return found
+
+
+def _nr(value: Any) -> str | None:
+    if value is None:
+        return None
+    # Excel turns a typed 1.2 into a number; its repr gives the digits back.
+    text = repr(value) if isinstance(value, float) else str(value).strip()
+    text = text.rstrip(".")
+    if not re.fullmatch(r"\d+(\.\d+)?", text):
+        raise _Bad(f"«{value}» er ikke et nummer. Skriv fx 1 (mål) eller 1.2 (tegn/prøvehandling).")
+    return ".".join(str(int(p)) for p in text.split("."))
+
+
+def _nr_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, int | float):
+        return [_nr(value) or ""]
+    parts = [p for p in re.split(r"[,;\s]+", str(value)) if p]
+    return [_nr(p) or "" for p in parts]
+
+
+def _int_list(value: Any) -> list[int]:
+    if value is None:
+        return []
+    if isinstance(value, int):
+        return [value]
+    parts = [p for p in re.split(r"[,;\s]+", str(value)) if p]
+    try:
+        return [int(p) for p in parts]
+    except ValueError:
+        raise _Bad(f"«{value}» er ikke en liste af tal. Skriv fx 1, 6, 8.") from None
+
+
+def _year(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.year
+    return value
+
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def _date(value: Any) -> Any:
+    # A date cell formatted as a number shows up as its serial number (45316 = 24-01-2024).
+    if isinstance(value, int) and 30_000 <= value <= 80_000:
+        return _EXCEL_EPOCH + timedelta(days=value)
+    return value
+
+
+def _names(value: Any, known: dict[str, str]) -> list[str]:
+    """Partner names: split on ';' or new lines; on ',' only when the whole text is not itself
+    a known name (some enheder have a comma in their name)."""
+    if value is None:
+        return []
+    text = str(value)
+    if _key(text) in known:
+        return [text.strip()]
+    parts = re.split(r"[;\n]+", text)
+    if len(parts) == 1 and "," in text:
+        parts = text.split(",")
+    return [p.strip() for p in parts if p.strip()]
+
+
+# --- the import -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    values: dict[str, Any]
+    maal: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _field(entity: str, name: str, value: Any) -> Any:
+    try:
+        return schema.validate_value(entity, name, value)
+    except ValidationError as exc:
+        # validate_value names the field with its label; the issue names the column instead.
+        raise _Bad(
+            str(exc).replace(f"Feltet «{ENTITIES[entity].fields[name].label}»", "Værdien")
+        ) from None
+
+
+def import_workbook(
+    store: Any, path: Path | str, *, dry_run: bool = False, good_rows: bool = False
+) -> ImportReport:
+    """Read a filled målplanskabelon into a new målplan.
+
+    With errors, nothing is written unless `good_rows` is set (then rows with errors, and rows
+    that depend on them, are left out). `dry_run` checks everything and writes nothing. Raises
+    `UdviklingsdagError` (Danish) when the file cannot be read at all."""
+    p = Path(path)
+    report = ImportReport(str(p), dry_run, good_rows)
+    book = _Book(p)
+    parsed = _parse(book)
+    report.issues.extend(parsed.issues)
+    issues = report.issues
+
+    def bad(r: _Row, key: str, message: str) -> None:
+        issues.append(
+            ImportIssue(r.sheet, r.row, get_column_letter(r.cols[key]), r.headers.get(key), message)
+        )
+        r.ok = False
+
+    def conv(r: _Row, key: str, fn: Any, *args: Any) -> Any:
+        try:
+            return fn(*args)
+        except _Bad as exc:
+            bad(r, key, exc.message)
+            return None
+
+    db = store.db
+    with db.engine.connect() as conn:
+        enhed_t = ENTITIES["enhed"].table.__table__
+        ms_t = ENTITIES["maalsaetning"].table.__table__
+        plan_t = ENTITIES["maalplan"].table.__table__
+        enheder = {
+            _key(r.navn): r.id
+            for r in conn.execute(select(enhed_t.c.id, enhed_t.c.navn).where(~enhed_t.c.deleted))
+        }
+        maalsaetninger = {
+            _key(r.tekst): r.id
+            for r in conn.execute(select(ms_t.c.id, ms_t.c.tekst).where(~ms_t.c.deleted))
+        }
+        ref = parse_reference(book.reference_text())
+        plan_exists = (
+            ref is not None
+            and conn.execute(select(plan_t.c.titel).where(plan_t.c.id == ref.maalplan_id)).first()
+        )
+
+    # --- the plan's own fields ---
+    meta: dict[str, Any] = {}
+    meta_where = {k: v[1:] for k, v in parsed.meta.items()}
+
+    meta_failed: set[str] = set()
+
+    def meta_bad(key: str, message: str) -> None:
+        meta_failed.add(key)
+        label = next(lbl for k, lbl, _a in META_FIELDS if k == key)
+        if key in meta_where:
+            sheet, row, col = meta_where[key]
+            issues.append(ImportIssue(sheet, row, get_column_letter(col), label, message))
+        else:
+            issues.append(ImportIssue(SHEETS[0], None, None, label, message))
+
+    raw = {k: v[0] for k, v in parsed.meta.items()}
+    for key, entity_field in (
+        ("titel", "titel"),
+        ("ansvarlig", "ansvarlig"),
+        ("sagsnummer", "sagsnummer"),
+        ("kle", "kle"),
+    ):
+        value = raw.get(key)
+        if value is not None and not isinstance(value, str):
+            value = str(value)
+        try:
+            meta[entity_field] = _field("maalplan", entity_field, value)
+        except _Bad as exc:
+            meta_bad(key, exc.message)
+    try:
+        meta["aar"] = _field("maalplan", "aar", _year(raw.get("aar")))
+    except _Bad as exc:
+        meta_bad("aar", exc.message)
+    try:
+        meta["plan_a"] = _field("maalplan", "plan_a", _int_list(raw.get("plan_a")))
+    except _Bad as exc:
+        meta_bad("plan_a", exc.message)
+    for key in ("status_foer", "status_del1", "status_del2", "status_efter"):
+        try:
+            meta[key] = _enum("status", raw.get(key), enums.ArkStatus) or "ikke_paabegyndt"
+        except _Bad as exc:
+            meta_bad(key, exc.message)
+    enhed_navn = raw.get("enhed")
+    if enhed_navn is None:
+        meta_bad("enhed", "Skriv navnet på den enhed (arbejdsplads), målplanen hører til.")
+    else:
+        try:
+            enhed_navn = _field("enhed", "navn", str(enhed_navn))
+        except _Bad as exc:
+            meta_bad("enhed", exc.message)
+            enhed_navn = None
+    if meta.get("aar") is None and "aar" not in meta_failed:
+        meta_bad("aar", "Skriv målplanens år, fx 2027.")
+    if not meta.get("titel") and enhed_navn and meta.get("aar"):
+        meta["titel"] = f"Målplan {meta['aar']} for {enhed_navn}"
+        issues.append(
+            ImportIssue(
+                SHEETS[0],
+                None,
+                None,
+                "Målplan",
+                f"Titlen mangler; målplanen kaldes «{meta['titel']}».",
+                "advarsel",
+            )
+        )
+    elif not meta.get("titel"):
+        meta_bad("titel", "Skriv målplanens titel.")
+    if plan_exists:
+        issues.append(
+            ImportIssue(
+                "",
+                None,
+                None,
+                None,
+                f"Målplanen i filen («{plan_exists.titel}») findes allerede i databasen. En import "
+                "laver altid en ny målplan; slet den gamle først, eller indlæs filen i en anden "
+                "database.",
+            )
+        )
+    meta_ok = not meta_failed and not plan_exists
+
+    # --- mål (FØR) ---
+    maal_by_nr: dict[str, dict[str, Any]] = {}
+    maal_by_text: dict[str, dict[str, Any]] = {}
+    maal_list: list[dict[str, Any]] = []
+    for n, r in enumerate(parsed.tables.get("maal", []), start=1):
+        v = r.values
+        item: dict[str, Any] = {"row": r, "tegn": [], "ph": [], "sam": []}
+        nr = conv(r, "nr", _nr, v.get("nr")) if "nr" in r.cols else None
+        if nr is None and r.ok:
+            nr = str(n)
+        if nr in maal_by_nr:
+            bad(r, "nr", f"Mål nr {nr} står to gange. Giv hvert mål sit eget nummer.")
+        item["nr"] = nr
+        for key, fname, fn in (
+            ("tekst", "tekst", None),
+            ("fra_aar", "fra_aar", _year),
+            ("til_aar", "til_aar", _year),
+            ("ansvarlig", "ansvarlig", None),
+        ):
+            if key not in r.cols:
+                continue
+            value = v.get(key)
+            if fn:
+                value = fn(value)
+            elif value is not None and not isinstance(value, str):
+                value = str(value)
+            item[fname] = conv(r, key, _field, "maal", fname, value)
+        if "plan_a" in r.cols:
+            lst = conv(r, "plan_a", _int_list, v.get("plan_a"))
+            item["plan_a"] = conv(r, "plan_a", _field, "maal", "plan_a", lst or [])
+        ms_text = v.get("maalsaetning")
+        if ms_text is None:
+            bad(r, "maalsaetning", "Skriv den målsætning, målet hører under.")
+        else:
+            item["maalsaetning"] = conv(
+                r, "maalsaetning", _field, "maalsaetning", "tekst", str(ms_text)
+            )
+        item["kilde"] = (
+            conv(r, "kilde", _enum, "kilde", v.get("kilde"), enums.Kilde)
+            if "kilde" in r.cols
+            else None
+        ) or "politik"
+        if "partnere" in r.cols:
+            item["partnere"] = _names(v.get("partnere"), enheder)
+        if not item.get("tekst") and r.ok:
+            bad(r, "tekst", "Skriv selve målet.")
+        try:
+            schema.check_cross_rules("maal", item)
+        except ValidationError as exc:
+            bad(r, "til_aar" if "til_aar" in r.cols else "tekst", str(exc))
+        if nr is not None:
+            maal_by_nr.setdefault(nr, item)
+        if item.get("tekst"):
+            maal_by_text.setdefault(_key(item["tekst"]), item)
+        maal_list.append(item)
+
+    def find_maal(r: _Row) -> dict[str, Any] | None:
+        v = r.values
+        if v.get("maal_nr") is not None:
+            nr = conv(r, "maal_nr", _nr, v["maal_nr"])
+            if nr is None:
+                return None
+            if nr in maal_by_nr:
+                return maal_by_nr[nr]
+            bad(r, "maal_nr", f"Mål nr {nr} findes ikke i tabellen med mål (arket FØR).")
+            return None
+        if v.get("maal") is not None and _key(v["maal"]) in maal_by_text:
+            return maal_by_text[_key(v["maal"])]
+        key = (
+            "maal_nr"
+            if "maal_nr" in r.cols
+            else ("maal" if "maal" in r.cols else next(iter(r.cols)))
+        )
+        bad(r, key, "Rækken siger ikke, hvilket mål den hører til. Skriv målets nummer i «Mål nr».")
+        return None
+
+    def text_fields(
+        r: _Row, entity: str, item: dict[str, Any], pairs: tuple[tuple[str, str], ...]
+    ) -> None:
+        for key, fname in pairs:
+            if key in r.cols:
+                value = r.values.get(key)
+                if value is not None and not isinstance(value, str):
+                    value = value.strftime("%d-%m-%Y") if isinstance(value, date) else str(value)
+                item[fname] = conv(r, key, _field, entity, fname, value)
+
+    # --- tegn (UNDER del 1) ---
+    tegn_by_nr: dict[str, dict[str, Any]] = {}
+    for r in parsed.tables.get("tegn", []):
+        m = find_maal(r)
+        item = {"row": r, "maal": m}
+        text_fields(
+            r,
+            "tegn",
+            item,
+            (
+                ("tekst", "tekst"),
+                ("datakilde", "datakilde"),
+                ("baseline", "baseline"),
+                ("forventet_niveau", "forventet_niveau"),
+            ),
+        )
+        if "type" in r.cols:
+            item["type"] = conv(r, "type", _enum, "tegn_type", r.values.get("type"), enums.TegnType)
+        item["type"] = item.get("type") or "kvalitativ"
+        if not item.get("tekst") and r.ok:
+            bad(r, "tekst", "Skriv tegnet (hvad kigger vi efter).")
+        if m is not None:
+            m["tegn"].append(item)
+            nr = (
+                conv(r, "nr", _nr, r.values.get("nr")) if r.values.get("nr") is not None else None
+            ) or f"{m['nr']}.{len(m['tegn'])}"
+            if nr in tegn_by_nr:
+                bad(r, "nr" if "nr" in r.cols else "tekst", f"Tegn nr {nr} står to gange.")
+            tegn_by_nr.setdefault(nr, item)
+
+    # --- prøvehandlinger (UNDER del 2) ---
+    ph_by_nr: dict[str, dict[str, Any]] = {}
+    for r in parsed.tables.get("proevehandling", []):
+        m = find_maal(r)
+        item = {"row": r, "maal": m, "evalueringer": []}
+        text_fields(
+            r,
+            "proevehandling",
+            item,
+            (
+                ("tekst", "tekst"),
+                ("forventning", "forventning"),
+                ("ansvarlig", "ansvarlig"),
+                ("borgerinddragelse_hvordan", "borgerinddragelse_hvordan"),
+            ),
+        )
+        for key in ("start", "slut", "evaluering_undervejs", "evaluering_afslutning"):
+            if key in r.cols:
+                item[key] = conv(r, key, _field, "proevehandling", key, _date(r.values.get(key)))
+        if "borgerinddragelse" in r.cols:
+            raw_b = r.values.get("borgerinddragelse")
+            item["borgerinddragelse"] = conv(
+                r,
+                "borgerinddragelse",
+                _field,
+                "proevehandling",
+                "borgerinddragelse",
+                raw_b if isinstance(raw_b, bool) or raw_b is None else str(raw_b),
+            )
+        item["borgerinddragelse"] = bool(item.get("borgerinddragelse"))
+        refs = conv(r, "tegn", _nr_list, r.values.get("tegn")) if "tegn" in r.cols else []
+        item["tegn_refs"] = refs or []
+        if not item.get("tekst") and r.ok:
+            bad(r, "tekst", "Skriv prøvehandlingen (hvad gør vi).")
+        try:
+            schema.check_cross_rules("proevehandling", item)
+        except ValidationError as exc:
+            bad(r, "slut" if "slut" in r.cols else "tekst", str(exc))
+        if m is not None:
+            m["ph"].append(item)
+            nr = (
+                conv(r, "nr", _nr, r.values.get("nr")) if r.values.get("nr") is not None else None
+            ) or f"{m['nr']}.{len(m['ph'])}"
+            if nr in ph_by_nr:
+                bad(r, "nr" if "nr" in r.cols else "tekst", f"Prøvehandling nr {nr} står to gange.")
+            ph_by_nr.setdefault(nr, item)
+    for item in (i for m in maal_list for i in m["ph"]):
+        r = item["row"]
+        item["tegn_items"] = []
+        for ref_nr in item["tegn_refs"]:
+            t = tegn_by_nr.get(ref_nr)
+            if t is None or t["maal"] is not item["maal"]:
+                bad(
+                    r,
+                    "tegn",
+                    f"Tegn {ref_nr} findes ikke under samme mål. Skriv numre fra "
+                    "arket «UNDER udviklingsdage del 1», fx 1.2.",
+                )
+            else:
+                item["tegn_items"].append(t)
+
+    # --- samarbejder and evalueringer (EFTER) ---
+    new_enheder: dict[str, str] = {}
+    for r in parsed.tables.get("samarbejde", []):
+        m = find_maal(r)
+        item = {"row": r, "maal": m}
+        names = _names(r.values.get("partnere"), enheder) if "partnere" in r.cols else []
+        if not names:
+            bad(
+                r,
+                "partnere" if "partnere" in r.cols else "niveau",
+                "Skriv mindst én samarbejdspartner (en enhed).",
+            )
+        item["partnere"] = names
+        item["niveau"] = (
+            conv(r, "niveau", _enum, "niveau", r.values.get("niveau"), enums.Niveau)
+            if "niveau" in r.cols
+            else None
+        ) or "viden"
+        text_fields(
+            r,
+            "samarbejde",
+            item,
+            (
+                ("forventningsafstemning", "forventningsafstemning"),
+                ("rollefordeling", "rollefordeling"),
+                ("maal_for_samarbejdet", "maal_for_samarbejdet"),
+            ),
+        )
+        if m is not None:
+            m["sam"].append(item)
+    for r in parsed.tables.get("evaluering", []):
+        item = {"row": r}
+        ph = None
+        ph_nr = conv(r, "ph_nr", _nr, r.values.get("ph_nr")) if "ph_nr" in r.cols else None
+        if ph_nr is not None:
+            ph = ph_by_nr.get(ph_nr)
+            if ph is None:
+                bad(
+                    r,
+                    "ph_nr",
+                    f"Prøvehandling nr {ph_nr} findes ikke på arket «UNDER udviklingsdage del 2».",
+                )
+        elif r.values.get("proevehandling") is not None:
+            ph = next(
+                (
+                    i
+                    for i in ph_by_nr.values()
+                    if _key(i.get("tekst") or "") == _key(r.values["proevehandling"])
+                ),
+                None,
+            )
+        if ph is None and r.ok:
+            bad(
+                r,
+                "ph_nr" if "ph_nr" in r.cols else next(iter(r.cols)),
+                "Rækken siger ikke, hvilken prøvehandling den evaluerer. Skriv dens nummer, "
+                "fx 1.1.",
+            )
+        item["type"] = (
+            conv(r, "type", _enum, "eval_type", r.values.get("type"), enums.EvalueringType)
+            if "type" in r.cols
+            else None
+        ) or "undervejs"
+        if "dato" in r.cols:
+            item["dato"] = conv(
+                r, "dato", _field, "evaluering", "dato", _date(r.values.get("dato"))
+            )
+        text_fields(r, "evaluering", item, (("effekt", "effekt"), ("laering", "laering")))
+        if ph is not None:
+            ph["evalueringer"].append(item)
+
+    # Partners named only on FØR become one samarbejde on Vidensniveau.
+    for m in maal_list:
+        if not m["sam"] and m.get("partnere"):
+            m["sam"].append(
+                {
+                    "row": m["row"],
+                    "maal": m,
+                    "partnere": m["partnere"],
+                    "niveau": "viden",
+                    "from_foer": True,
+                }
+            )
+
+    # Every enhed named must exist or be created.
+    plan_enhed_key = _key(enhed_navn) if enhed_navn else None
+    for m in maal_list:
+        for s in m["sam"]:
+            for name in s["partnere"]:
+                k = _key(name)
+                if k in enheder or k in new_enheder:
+                    continue
+                try:
+                    new_enheder[k] = _field("enhed", "navn", name)
+                except _Bad as exc:
+                    bad(s["row"], "partnere", exc.message)
+    if plan_enhed_key and plan_enhed_key not in enheder:
+        new_enheder.setdefault(plan_enhed_key, enhed_navn)
+    for name in new_enheder.values():
+        issues.append(
+            ImportIssue(
+                "",
+                None,
+                None,
+                None,
+                f"Enheden «{name}» findes ikke i databasen og oprettes.",
+                "advarsel",
+            )
+        )
+
+    # --- decide what goes in ---
+    def row_ok(item: dict[str, Any]) -> bool:
+        return item["row"].ok
+
+    kept: list[dict[str, Any]] = []
+    for m in maal_list:
+        if not row_ok(m):
+            for child in (*m["tegn"], *m["ph"], *m["sam"]):
+                if child["row"] is not m["row"] and child["row"].ok:
+                    _skip(issues, child["row"], f"mål nr {m['nr']} har fejl")
+            continue
+        m["tegn"] = [t for t in m["tegn"] if row_ok(t)]
+        ok_ph = []
+        for p in m["ph"]:
+            if not row_ok(p):
+                for e in p["evalueringer"]:
+                    if e["row"].ok:
+                        _skip(issues, e["row"], "prøvehandlingen har fejl")
+                continue
+            p["evalueringer"] = [e for e in p["evalueringer"] if row_ok(e)]
+            p["tegn_items"] = [t for t in p["tegn_items"] if row_ok(t)]
+            ok_ph.append(p)
+        m["ph"] = ok_ph
+        m["sam"] = [s for s in m["sam"] if row_ok(s) or s.get("from_foer")]
+        kept.append(m)
+
+    new_ms = {
+        _key(m["maalsaetning"])
+        for m in kept
+        if m.get("maalsaetning") and _key(m["maalsaetning"]) not in maalsaetninger
+    }
+    report.counts = {
+        "maalplan": 1,
+        "maal": len(kept),
+        "tegn": sum(len(m["tegn"]) for m in kept),
+        "proevehandling": sum(len(m["ph"]) for m in kept),
+        "samarbejde": sum(len(m["sam"]) for m in kept),
+        "evaluering": sum(len(p["evalueringer"]) for m in kept for p in m["ph"]),
+        "maalsaetning": len(new_ms),
+        "enhed": len(new_enheder),
+    }
+    has_errors = bool(report.errors)
+    if not meta_ok or (has_errors and not good_rows) or dry_run:
+        return report
+
+    # --- write, as one undoable action ---
+    with store.action() as tx:
+        for k, name in new_enheder.items():
+            enheder[k] = store.create("enhed", tx=tx, navn=name, type="enhed")
+        plan_id = store.create(
+            "maalplan",
+            tx=tx,
+            row_id=ref.maalplan_id if ref and not plan_exists else None,
+            enhed_id=enheder[plan_enhed_key],
+            **meta,
+        )
+        for m in kept:
+            mk = _key(m["maalsaetning"])
+            if mk not in maalsaetninger:
+                maalsaetninger[mk] = store.create(
+                    "maalsaetning",
+                    tx=tx,
+                    tekst=m["maalsaetning"],
+                    kilde=m["kilde"],
+                    aar=meta.get("aar"),
+                )
+            maal_id = store.create(
+                "maal",
+                tx=tx,
+                maalsaetning_id=maalsaetninger[mk],
+                maalplan_id=plan_id,
+                enhed_id=enheder[plan_enhed_key],
+                **{
+                    k: m[k]
+                    for k in ("tekst", "fra_aar", "til_aar", "ansvarlig", "plan_a")
+                    if k in m and m[k] is not None
+                },
+            )
+            for t in m["tegn"]:
+                t["id"] = store.create(
+                    "tegn",
+                    tx=tx,
+                    maal_id=maal_id,
+                    **_pick(t, ("tekst", "type", "datakilde", "baseline", "forventet_niveau")),
+                )
+            for p in m["ph"]:
+                pid = store.create(
+                    "proevehandling",
+                    tx=tx,
+                    maal_id=maal_id,
+                    tegn_ids=[t["id"] for t in p["tegn_items"]],
+                    **_pick(
+                        p,
+                        (
+                            "tekst",
+                            "forventning",
+                            "ansvarlig",
+                            "start",
+                            "slut",
+                            "borgerinddragelse",
+                            "borgerinddragelse_hvordan",
+                            "evaluering_undervejs",
+                            "evaluering_afslutning",
+                        ),
+                    ),
+                )
+                for e in p["evalueringer"]:
+                    store.create(
+                        "evaluering",
+                        tx=tx,
+                        proevehandling_id=pid,
+                        **_pick(e, ("type", "dato", "effekt", "laering")),
+                    )
+            for s in m["sam"]:
+                ids = list(dict.fromkeys(enheder[_key(n)] for n in s["partnere"]))
+                store.create(
+                    "samarbejde",
+                    tx=tx,
+                    maal_id=maal_id,
+                    partner_ids=ids,
+                    niveau=s["niveau"],
+                    **_pick(
+                        s, ("forventningsafstemning", "rollefordeling", "maal_for_samarbejdet")
+                    ),
+                )
+    report.maalplan_id = plan_id
+    report.imported = True
+    return report
+
+
+def _pick(item: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    return {k: item[k] for k in keys if item.get(k) is not None}
+
+
+def _skip(issues: list[ImportIssue], r: _Row, why: str) -> None:
+    issues.append(
+        ImportIssue(r.sheet, r.row, None, None, f"Rækken springes over, fordi {why}.", "advarsel")
+    )
+    r.ok = False

@@ -1,0 +1,631 @@
+"""The målplanskabelon as an Excel workbook: the four sheets `FØR`, `UNDER udviklingsdage del 1`,
+`UNDER udviklingsdage del 2` and `EFTER`, each a printable table (print area, fit to width,
+title and date in the page header, wrapped text, frozen header row).
+
+The column layout below is shared with `exports.template_import`, which reads the same
+workbook back (and tolerates what people do to it)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from models import enums
+from models.maalplan_view import MaalplanView
+
+SHEET_FOER = "FØR"
+SHEET_DEL1 = "UNDER udviklingsdage del 1"
+SHEET_DEL2 = "UNDER udviklingsdage del 2"
+SHEET_EFTER = "EFTER"
+SHEETS = (SHEET_FOER, SHEET_DEL1, SHEET_DEL2, SHEET_EFTER)
+SHEET_VEJLEDNING = "Vejledning"
+
+SHEET_INTRO = {
+    SHEET_FOER: "Før udviklingsdagene: målsætninger, mål, ansvarlige og mulige "
+    "samarbejdspartnere (udfyldes af chefen efter Chefforum).",
+    SHEET_DEL1: "Udviklingsdag del 1: tegn for hvert mål - hvad kigger vi efter, og hvordan "
+    "ser vi, at forandringen sker?",
+    SHEET_DEL2: "Udviklingsdag del 2: prøvehandlinger for hvert mål, med ansvarlig, periode, "
+    "borgerinddragelse og evaluering.",
+    SHEET_EFTER: "Efter udviklingsdagene: aftalte samarbejder på tværs (niveau, "
+    "forventninger, roller) og evalueringer af prøvehandlingerne med læring.",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    width: float
+    aliases: tuple[str, ...] = ()
+
+
+# --- the tables (one header row each) -------------------------------------------------------
+
+MAAL_COLUMNS = (
+    Column("nr", "Mål nr", 19, ("nr", "mål nr.", "maal nr", "nummer")),
+    Column("maalsaetning", "Målsætning", 40, ("politisk målsætning", "maalsaetning")),
+    Column("kilde", "Kilde", 14),
+    Column("tekst", "Mål", 50, ("maal", "målet", "mål (tekst)")),
+    Column("fra_aar", "Fra år", 9, ("fra", "fra aar")),
+    Column("til_aar", "Til år", 9, ("til", "til aar")),
+    Column("ansvarlig", "Ansvarlig", 22, ("ansvarlig leder",)),
+    Column("plan_a", "Plan A-indikatorer", 13, ("plan a", "plan a indikatorer")),
+    Column(
+        "partnere",
+        "Mulige samarbejdspartnere",
+        30,
+        ("samarbejdspartnere", "mulige partnere", "partnere"),
+    ),
+)
+TEGN_COLUMNS = (
+    Column("maal_nr", "Mål nr", 9, ("nr", "mål nr.", "maal nr")),
+    Column("maal", "Mål", 40, ("maal",)),
+    Column("nr", "Tegn nr", 9, ("tegn nr.",)),
+    Column("tekst", "Tegn: hvad kigger vi efter", 45, ("tegn", "hvad kigger vi efter")),
+    Column("type", "Type", 14, ("datatype",)),
+    Column("datakilde", "Datakilde / sådan måles det", 30, ("datakilde",)),
+    Column("baseline", "Udgangspunkt (baseline)", 18, ("udgangspunkt", "baseline")),
+    Column("forventet_niveau", "Forventet niveau", 18, ("forventet",)),
+)
+PH_COLUMNS = (
+    Column("maal_nr", "Mål nr", 9, ("nr", "mål nr.", "maal nr")),
+    Column("maal", "Mål", 32, ("maal",)),
+    Column("nr", "Prøvehandling nr", 16, ("prøvehandling nr.", "proevehandling nr")),
+    Column("tekst", "Prøvehandling: hvad gør vi", 40, ("prøvehandling", "hvad gør vi")),
+    Column("forventning", "Vi forventer at ...", 30, ("vi forventer at", "forventning")),
+    Column("ansvarlig", "Ansvarlig", 18),
+    Column("start", "Start", 12, ("startdato",)),
+    Column("slut", "Slut", 12, ("slutdato",)),
+    Column("borgerinddragelse", "Borgerinddragelse (ja/nej)", 17, ("borgerinddragelse",)),
+    Column(
+        "borgerinddragelse_hvordan",
+        "Sådan inddrager vi borgerne",
+        28,
+        ("hvordan inddrager vi borgerne",),
+    ),
+    Column("evaluering_undervejs", "Evaluering undervejs", 13, ("evaluering undervejs (dato)",)),
+    Column(
+        "evaluering_afslutning",
+        "Evaluering ved afslutning",
+        13,
+        ("evaluering afslutning", "evaluering ved afslutning (dato)"),
+    ),
+    Column("tegn", "Tegn den følger (nr)", 12, ("tegn den følger", "tegn nr")),
+)
+SAM_COLUMNS = (
+    Column("maal_nr", "Mål nr", 9, ("nr", "mål nr.", "maal nr")),
+    Column("maal", "Mål", 32, ("maal",)),
+    Column("partnere", "Samarbejdspartnere", 28, ("partnere", "samarbejdspartner")),
+    Column("niveau", "Niveau", 20, ("samarbejdsniveau",)),
+    Column("forventningsafstemning", "Forventningsafstemning", 30),
+    Column("rollefordeling", "Rollefordeling", 30),
+    Column("maal_for_samarbejdet", "Mål for samarbejdet", 30),
+)
+EVAL_COLUMNS = (
+    Column("ph_nr", "Prøvehandling nr", 16, ("prøvehandling nr.", "proevehandling nr")),
+    Column("proevehandling", "Prøvehandling", 36),
+    Column("type", "Evaluering", 14, ("evalueringstype", "type")),
+    Column("dato", "Dato", 12),
+    Column("effekt", "Effekt og værdi", 40, ("effekt",)),
+    Column("laering", "Læring", 40, ("laering",)),
+)
+
+# Table kind -> (sheet it belongs on, columns, Danish name used in messages)
+TABLES: dict[str, tuple[str, tuple[Column, ...], str]] = {
+    "maal": (SHEET_FOER, MAAL_COLUMNS, "mål"),
+    "tegn": (SHEET_DEL1, TEGN_COLUMNS, "tegn"),
+    "proevehandling": (SHEET_DEL2, PH_COLUMNS, "prøvehandlinger"),
+    "samarbejde": (SHEET_EFTER, SAM_COLUMNS, "samarbejder"),
+    "evaluering": (SHEET_EFTER, EVAL_COLUMNS, "evalueringer"),
+}
+
+# The plan's own fields, as label/value pairs at the top of FØR: (key, label, aliases).
+META_FIELDS = (
+    ("titel", "Målplan", ("titel", "målplanens titel")),
+    ("enhed", "Enhed", ("arbejdsplads", "enhed/arbejdsplads")),
+    ("aar", "År", ("aar", "år for målplanen")),
+    ("ansvarlig", "Ansvarlig", ("ansvarlig chef", "tovholder")),
+    ("plan_a", "Plan A-indikatorer", ("plan a",)),
+    ("sagsnummer", "Sagsnummer", ("sagsnr", "sagsnr.")),
+    ("kle", "KLE-nummer", ("kle",)),
+    ("status_foer", "Status FØR", ()),
+    ("status_del1", "Status del 1", ("status under del 1", "status under udviklingsdage del 1")),
+    ("status_del2", "Status del 2", ("status under del 2", "status under udviklingsdage del 2")),
+    ("status_efter", "Status EFTER", ()),
+)
+META_LEFT = 5  # the first five pairs go in columns A:B, the rest in C:D
+META_FIRST_ROW = 3
+TITLE_ROW, INTRO_ROW = 1, 2
+
+# Rows kept ready for typing in the blank template (and covered by drop-down lists).
+TEMPLATE_ROWS = 40
+VALIDATION_ROWS = 500
+
+_TITLE = Font(bold=True, size=14)
+_INTRO = Font(italic=True, color="444444")
+_BOLD = Font(bold=True)
+_HEAD_FILL = PatternFill("solid", fgColor="DCE6F1")
+_META_FILL = PatternFill("solid", fgColor="F2F2F2")
+_THIN = Side(style="thin", color="A6A6A6")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_WRAP_LEFT = Alignment(wrap_text=True, vertical="top", horizontal="left")
+_HEAD_ALIGN = Alignment(wrap_text=True, vertical="center")
+
+
+# --- cell helpers ------------------------------------------------------------------------------
+
+
+def clean_cell_text(text: str) -> str:
+    """Remove characters an .xlsx cannot hold (control characters other than tab/newline)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def set_cell(cell: Cell, value: Any) -> None:
+    """Put a value in a cell. Text is always stored as text: a tegn that reads
+    `=HYPERLINK(...)` must never become a live formula in somebody's Excel."""
+    if value is None or value == "":
+        cell.value = None
+        return
+    if isinstance(value, str):
+        text = clean_cell_text(value)
+        cell.value = text
+        cell.data_type = "s"
+        if text[:1] in ("=", "+", "-", "@"):
+            # Excel keeps the leading character as text when the cell is edited later.
+            cell.quotePrefix = True
+        return
+    cell.value = value
+
+
+def _lines_needed(text: str, width: float) -> int:
+    # Neither Excel nor LibreOffice grows a row for wrapped text in a file they did not
+    # write, so the height is estimated here: about 1.15 characters per unit of width.
+    per_line = max(1, int(width * 1.15) - 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+def fit_row_height(
+    ws: Worksheet, row: int, widths: dict[int, float], *, line: float = 15.0, bold: bool = False
+) -> None:
+    """Set a row's height so its wrapped text shows in full (Excel and LibreOffice do not
+    autofit rows of a generated file)."""
+    lines = 1
+    for col, width in widths.items():
+        value = ws.cell(row, col).value
+        if value is None:
+            continue
+        text = value.strftime("%d-%m-%Y") if isinstance(value, date) else str(value)
+        lines = max(lines, _lines_needed(text, width * (0.92 if bold else 1.0)))
+    ws.row_dimensions[row].height = min(409, line * lines + 2)
+
+
+def _header_text(text: str) -> str:
+    # '&' starts a code in Excel page headers; the 255-character limit covers the codes too.
+    return clean_cell_text(text).replace("&", "&&").replace("\n", " ")[:110]
+
+
+def _ja_nej(value: bool) -> str:
+    return "ja" if value else "nej"
+
+
+def _plan_a(values: list[int]) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def _status(value: str) -> str:
+    return enums.label(enums.ArkStatus(value)) if value else ""
+
+
+# --- layout ------------------------------------------------------------------------------------
+
+
+def _title(ws: Worksheet, text: str, intro: str, width_cols: int) -> None:
+    set_cell(ws.cell(TITLE_ROW, 1), text)
+    ws.cell(TITLE_ROW, 1).font = _TITLE
+    set_cell(ws.cell(INTRO_ROW, 1), intro)
+    ws.cell(INTRO_ROW, 1).font = _INTRO
+    ws.row_dimensions[TITLE_ROW].height = 22
+
+
+def _write_table(
+    ws: Worksheet,
+    header_row: int,
+    columns: tuple[Column, ...],
+    rows: list[list[Any]],
+    blank_rows: int = 0,
+) -> int:
+    """Header + rows from `header_row`; returns the last row used."""
+    for j, col in enumerate(columns, start=1):
+        cell = ws.cell(header_row, j)
+        set_cell(cell, col.header)
+        cell.font = _BOLD
+        cell.fill = _HEAD_FILL
+        cell.alignment = _HEAD_ALIGN
+        cell.border = _BORDER
+        letter = get_column_letter(j)
+        current = ws.column_dimensions[letter].width
+        ws.column_dimensions[letter].width = max(col.width, current or 0)
+    widths = {
+        j: ws.column_dimensions[get_column_letter(j)].width or 9 for j in range(1, len(columns) + 1)
+    }
+    fit_row_height(ws, header_row, widths, bold=True)
+    r = header_row
+    for values in rows:
+        r += 1
+        for j, value in enumerate(values, start=1):
+            cell = ws.cell(r, j)
+            set_cell(cell, value)
+            cell.alignment = _WRAP
+            cell.border = _BORDER
+        fit_row_height(ws, r, widths)
+    for _ in range(blank_rows):
+        r += 1
+        for j in range(1, len(columns) + 1):
+            ws.cell(r, j).border = _BORDER
+            ws.cell(r, j).alignment = _WRAP
+    return r
+
+
+def _finish_sheet(
+    ws: Worksheet,
+    *,
+    title: str,
+    when: date,
+    header_rows: list[int],
+    last_row: int,
+    last_col: int,
+    footer_left: str,
+) -> None:
+    """Print setup: print area, landscape A4 fitted to one page wide, repeated header row,
+    title and date in the page header, reference and page number in the footer."""
+    first_header = header_rows[0]
+    ws.freeze_panes = ws.cell(first_header + 1, 1).coordinate
+    ws.print_area = f"A1:{get_column_letter(last_col)}{max(last_row, first_header + 1)}"
+    ws.print_title_rows = f"{first_header}:{first_header}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.oddHeader.left.text = _header_text(title)
+    ws.oddHeader.left.size = 10
+    ws.oddHeader.right.text = _header_text(f"Udskrevet {when.strftime('%d-%m-%Y')}")
+    ws.oddHeader.right.size = 10
+    ws.oddFooter.left.text = _header_text(footer_left)
+    ws.oddFooter.left.size = 8
+    ws.oddFooter.right.text = "Side &P af &N"
+    ws.oddFooter.right.size = 8
+
+
+def _add_list(ws: Worksheet, values: list[str], col: int, first_row: int) -> None:
+    # A drop-down makes a typed value match what the import expects; other values stay allowed
+    # (with a warning) so a pasted old sheet is not blocked.
+    dv = DataValidation(
+        type="list",
+        formula1='"' + ",".join(values) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+        error="Vælg en af værdierne på listen.",
+        errorTitle="Ukendt værdi",
+    )
+    letter = get_column_letter(col)
+    dv.add(f"{letter}{first_row}:{letter}{first_row + VALIDATION_ROWS}")
+    ws.add_data_validation(dv)
+
+
+def _col(columns: tuple[Column, ...], key: str) -> int:
+    return next(i for i, c in enumerate(columns, start=1) if c.key == key)
+
+
+def _labels(enum: type) -> list[str]:
+    return [enums.label(m) for m in enum]
+
+
+def _meta_block(ws: Worksheet, values: dict[str, str]) -> int:
+    """The plan's fields as label/value pairs (two pairs per row); returns the last row."""
+    last = META_FIRST_ROW
+    for i, (key, label, _aliases) in enumerate(META_FIELDS):
+        left = i < META_LEFT
+        row = META_FIRST_ROW + (i if left else i - META_LEFT)
+        col = 1 if left else 3
+        lab = ws.cell(row, col)
+        set_cell(lab, label)
+        lab.font = _BOLD
+        lab.fill = _META_FILL
+        lab.border = _BORDER
+        lab.alignment = _WRAP
+        val = ws.cell(row, col + 1)
+        set_cell(val, values.get(key, ""))
+        val.alignment = _WRAP_LEFT
+        val.border = _BORDER
+        last = max(last, row)
+    widths = {j: ws.column_dimensions[get_column_letter(j)].width or 9 for j in (1, 2, 3, 4)}
+    for row in range(META_FIRST_ROW, last + 1):
+        fit_row_height(ws, row, widths)
+    return last
+
+
+# --- the workbook --------------------------------------------------------------------------------
+
+
+def _plan_rows(view: MaalplanView) -> dict[str, list[list[Any]]]:
+    def d(value: date | None) -> date | None:
+        return value
+
+    maal = [
+        [
+            m.nr,
+            m.maalsaetning_tekst,
+            enums.label(enums.Kilde(m.maalsaetning_kilde)) if m.maalsaetning_kilde else "",
+            m.tekst,
+            m.fra_aar,
+            m.til_aar,
+            m.ansvarlig,
+            _plan_a(m.plan_a),
+            "; ".join(m.partner_navne),
+        ]
+        for m in view.maal
+    ]
+    tegn = [
+        [m.nr, m.tekst, t.nr, t.tekst, t.type_label, t.datakilde, t.baseline, t.forventet_niveau]
+        for m in view.maal
+        for t in m.tegn
+    ]
+    ph = [
+        [
+            m.nr,
+            m.tekst,
+            p.nr,
+            p.tekst,
+            p.forventning,
+            p.ansvarlig,
+            d(p.start),
+            d(p.slut),
+            _ja_nej(p.borgerinddragelse),
+            p.borgerinddragelse_hvordan,
+            d(p.evaluering_undervejs),
+            d(p.evaluering_afslutning),
+            ", ".join(p.tegn_nr),
+        ]
+        for m in view.maal
+        for p in m.proevehandlinger
+    ]
+    sam = [
+        [
+            m.nr,
+            m.tekst,
+            "; ".join(s.partner_navne),
+            s.niveau_label,
+            s.forventningsafstemning,
+            s.rollefordeling,
+            s.maal_for_samarbejdet,
+        ]
+        for m in view.maal
+        for s in m.samarbejder
+    ]
+    ev = [
+        [p.nr, p.tekst, e.type_label, d(e.dato), e.effekt, e.laering]
+        for m in view.maal
+        for p in m.proevehandlinger
+        for e in p.evalueringer
+    ]
+    return {"maal": maal, "tegn": tegn, "proevehandling": ph, "samarbejde": sam, "evaluering": ev}
+
+
+def _meta_values(view: MaalplanView | None) -> dict[str, Any]:
+    if view is None:
+        return {}
+    return {
+        "titel": view.titel,
+        "enhed": view.enhed_navn,
+        "aar": view.aar,
+        "ansvarlig": view.ansvarlig,
+        "plan_a": _plan_a(view.plan_a),
+        "sagsnummer": view.sagsnummer,
+        "kle": view.kle,
+        "status_foer": _status(view.status_foer),
+        "status_del1": _status(view.status_del1),
+        "status_del2": _status(view.status_del2),
+        "status_efter": _status(view.status_efter),
+    }
+
+
+def _format_dates(
+    ws: Worksheet, columns: tuple[Column, ...], keys: tuple[str, ...], first: int, last: int
+) -> None:
+    for key in keys:
+        if any(c.key == key for c in columns):
+            j = _col(columns, key)
+            for r in range(first, last + 1):
+                ws.cell(r, j).number_format = "DD-MM-YYYY"
+
+
+def build_workbook(
+    view: MaalplanView | None,
+    *,
+    when: date,
+    reference_text: str = "",
+    app_version: str = "",
+    template: bool = False,
+) -> Workbook:
+    """The målplanskabelon for one plan (or blank when `view` is None / `template` is set)."""
+    wb = Workbook()
+    first = wb.active
+    if template:
+        first.title = SHEET_VEJLEDNING
+        _instructions(first)
+    else:
+        wb.remove(first)
+    rows = _plan_rows(view) if view is not None and not template else {k: [] for k in TABLES}
+    blank = TEMPLATE_ROWS if template else 0
+    plan_title = clean_cell_text(view.titel) if view is not None else "Målplan"
+    footer = f"Reference: {reference_text}" if reference_text else "udviklingsdag"
+
+    for sheet in SHEETS:
+        ws = wb.create_sheet(sheet)
+        ws.sheet_view.zoomScale = 100
+        _title(ws, f"{plan_title} - {sheet}", SHEET_INTRO[sheet], 6)
+        header_rows: list[int] = []
+        last_col = 1
+        kinds = [k for k, (s, _c, _n) in TABLES.items() if s == sheet]
+        for kind in kinds:
+            for j, col in enumerate(TABLES[kind][1], start=1):
+                letter = get_column_letter(j)
+                ws.column_dimensions[letter].width = max(
+                    col.width, ws.column_dimensions[letter].width or 0
+                )
+        # FØR starts with the plan's own fields; the other sheets go straight to their table.
+        start = _meta_block(ws, _meta_values(view)) + 2 if sheet == SHEET_FOER else INTRO_ROW + 2
+        for kind in kinds:
+            _sheet, columns, _name = TABLES[kind]
+            header_rows.append(start)
+            last = _write_table(ws, start, columns, rows[kind], blank)
+            _format_dates(
+                ws,
+                columns,
+                ("start", "slut", "evaluering_undervejs", "evaluering_afslutning", "dato"),
+                start + 1,
+                last,
+            )
+            _validations(ws, kind, columns, start + 1)
+            last_col = max(last_col, len(columns))
+            start = last + 3
+        _finish_sheet(
+            ws,
+            title=f"{plan_title} - {sheet}",
+            when=when,
+            header_rows=header_rows,
+            last_row=start - 3,
+            last_col=last_col,
+            footer_left=footer,
+        )
+
+    props = wb.properties
+    props.title = plan_title if not template else "Målplanskabelon"
+    props.title = props.title[:255]
+    props.subject = "Målplan" + (f" {view.aar}" if view and view.aar else "")
+    props.creator = f"udviklingsdag {app_version}".strip()
+    props.lastModifiedBy = props.creator
+    props.language = "da-DK"
+    props.keywords = "målplan; målplanskabelon" + (f"; {reference_text}" if reference_text else "")
+    if reference_text:
+        # verify reads this back; it is the reference in its one-line form.
+        props.identifier = reference_text
+    return wb
+
+
+def _validations(ws: Worksheet, kind: str, columns: tuple[Column, ...], first_row: int) -> None:
+    lists: dict[str, list[str]] = {
+        "kilde": _labels(enums.Kilde),
+        "niveau": _labels(enums.Niveau),
+        "borgerinddragelse": ["ja", "nej"],
+    }
+    if kind == "tegn":
+        lists["type"] = _labels(enums.TegnType)
+    if kind == "evaluering":
+        lists["type"] = _labels(enums.EvalueringType)
+    for key, values in lists.items():
+        if any(c.key == key for c in columns):
+            _add_list(ws, values, _col(columns, key), first_row)
+
+
+def _instructions(ws: Worksheet) -> None:
+    lines = [
+        ("Målplanskabelon - sådan udfylder du den", _TITLE),
+        ("", None),
+        (
+            "Skabelonen har et ark for hvert trin i forløbet: FØR, UNDER udviklingsdage del 1, "
+            "UNDER udviklingsdage del 2 og EFTER. Udfyld arkene i den rækkefølge.",
+            None,
+        ),
+        ("", None),
+        ("FØR", _BOLD),
+        (
+            "Øverst: målplanens titel, enhed, år og ansvarlig (skal udfyldes). Sagsnummer "
+            "(fx 00.01.00-G01-12-24) og KLE-nummer kan udfyldes, når sagen findes i SBSYS.",
+            None,
+        ),
+        (
+            "Tabellen: ét mål pr. række. «Mål nr» er et løbenummer (1, 2, 3 ...), som de andre ark "
+            "henviser til. Skriv målsætningen ud i hver række. Kilde er Politik eller "
+            "Budgetaftale. Samarbejdspartnere adskilles med semikolon.",
+            None,
+        ),
+        ("UNDER udviklingsdage del 1", _BOLD),
+        (
+            "Ét tegn pr. række. Skriv målets nummer i «Mål nr». Type er Kvantitativ (tal) eller "
+            "Kvalitativ (faglige iagttagelser). «Tegn nr» kan stå tomt.",
+            None,
+        ),
+        ("UNDER udviklingsdage del 2", _BOLD),
+        (
+            "Én prøvehandling pr. række, med målets nummer i «Mål nr». Datoer skrives som "
+            "24-01-2024. «Tegn den følger» er tegnenes numre, fx 1.1, 1.2.",
+            None,
+        ),
+        ("EFTER", _BOLD),
+        (
+            "Samarbejder: målets nummer, partnerne (adskilt med semikolon) og niveauet "
+            "(Vidensniveau, Koordinationsniveau eller Samskabelsesniveau). Evalueringer: "
+            "prøvehandlingens nummer (fx 1.1), Undervejs eller Afslutning, dato, effekt og læring.",
+            None,
+        ),
+        ("", None),
+        (
+            "Indlæs den udfyldte skabelon med:  udviklingsdag import FIL.xlsx  (prøv først med "
+            "--dry-run). Fejl meldes med ark, række og kolonne, og intet indlæses, før de er "
+            "rettet.",
+            None,
+        ),
+    ]
+    ws.column_dimensions["A"].width = 72
+    for i, (text, font) in enumerate(lines, start=1):
+        cell = ws.cell(i, 1)
+        set_cell(cell, text)
+        cell.alignment = _WRAP
+        if font is not None:
+            cell.font = font
+        fit_row_height(ws, i, {1: 72}, line=20 if font is _TITLE else 15)
+    ws.print_area = f"A1:A{len(lines)}"
+    ws.page_margins.left = ws.page_margins.right = 0.6
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """Serialise a workbook to .xlsx bytes."""
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def maalplan_xlsx(
+    view: MaalplanView, *, when: date, reference_text: str = "", app_version: str = ""
+) -> bytes:
+    """The filled målplanskabelon of one plan, as .xlsx bytes."""
+    return workbook_bytes(
+        build_workbook(view, when=when, reference_text=reference_text, app_version=app_version)
+    )
+
+
+def template_xlsx(*, when: date, app_version: str = "") -> bytes:
+    """A blank, self-explaining målplanskabelon (with a Vejledning sheet), as .xlsx bytes."""
+    return workbook_bytes(build_workbook(None, when=when, app_version=app_version, template=True))

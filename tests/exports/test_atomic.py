@@ -1,0 +1,104 @@
+"""A full disk, a read-only target or a pulled USB stick: a Danish error and nothing left
+behind (simulated by making the one write function fail)."""
+
+from __future__ import annotations
+
+import errno
+from datetime import date
+
+import pytest
+
+from exports import atomic, sbsys
+from exports.atomic import ExportError, atomic_write
+from exports.sbsys import ExportOptions, export_sbsys
+
+
+def _failing_after(n: int, code: int):
+    calls = {"n": 0}
+    real = atomic.write_bytes
+
+    def write(path, data):
+        calls["n"] += 1
+        if calls["n"] > n:
+            raise OSError(code, "simulated")
+        real(path, data)
+
+    return write
+
+
+@pytest.mark.parametrize("after", [0, 4, 9])
+def test_full_disk_leaves_nothing_behind(plan_store, tmp_path, monkeypatch, after):
+    store, ids = plan_store
+    out = tmp_path / "usb"
+    monkeypatch.setattr(sbsys, "write_bytes", _failing_after(after, errno.ENOSPC))
+    with pytest.raises(ExportError) as err:
+        export_sbsys(
+            store.db,
+            out,
+            [ids["plan"], ids["empty"]],
+            ExportOptions(when=date(2027, 1, 31), zip=True),
+        )
+    assert "ikke plads nok" in str(err.value)
+    assert "Intet er gemt" in str(err.value)
+    assert not out.exists()  # the folder we created is gone too
+
+
+def test_existing_folder_keeps_its_old_content(plan_store, tmp_path, monkeypatch):
+    store, ids = plan_store
+    out = tmp_path / "ud"
+    first = export_sbsys(store.db, out, [ids["plan"]], ExportOptions(when=date(2027, 1, 31)))
+    before = {p: p.read_bytes() for p in first.packages[0].folder.iterdir()}
+    store.update("maalplan", ids["plan"], ansvarlig="En anden")
+    monkeypatch.setattr(sbsys, "write_bytes", _failing_after(3, errno.ENOSPC))
+    with pytest.raises(ExportError):
+        export_sbsys(store.db, out, [ids["plan"]], ExportOptions(when=date(2027, 1, 31)))
+    assert sorted(p.name for p in out.iterdir()) == [first.packages[0].folder.name]
+    assert {p: p.read_bytes() for p in first.packages[0].folder.iterdir()} == before
+
+
+@pytest.mark.parametrize(
+    "code, words",
+    [(errno.EROFS, "skrivebeskyttet"), (errno.EACCES, "skrivebeskyttet"), (errno.EIO, "forsvandt")],
+)
+def test_other_write_errors_in_danish(plan_store, tmp_path, monkeypatch, code, words):
+    store, ids = plan_store
+    monkeypatch.setattr(sbsys, "write_bytes", _failing_after(1, code))
+    with pytest.raises(ExportError, match=words):
+        export_sbsys(store.db, tmp_path / "ud", [ids["plan"]])
+    assert not (tmp_path / "ud").exists()
+
+
+def test_failed_rename_rolls_back_finished_packages(plan_store, tmp_path, monkeypatch):
+    store, ids = plan_store
+    out = tmp_path / "ud"
+    out.mkdir()
+    real = sbsys.move_into_place
+    calls = {"n": 0}
+
+    def move(src, dest):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(errno.EIO, "simulated")
+        real(src, dest)
+
+    monkeypatch.setattr(sbsys, "move_into_place", move)
+    with pytest.raises(ExportError):
+        export_sbsys(store.db, out, [ids["plan"], ids["empty"]])
+    assert list(out.iterdir()) == []  # the existing folder stays, empty as it was
+
+
+def test_target_is_a_file(plan_store, tmp_path):
+    store, ids = plan_store
+    (tmp_path / "fil").write_text("x")
+    with pytest.raises(ExportError, match="er en fil"):
+        export_sbsys(store.db, tmp_path / "fil", [ids["plan"]])
+
+
+def test_atomic_write_cleans_up(tmp_path, monkeypatch):
+    target = tmp_path / "a.xlsx"
+    target.write_bytes(b"old")
+    monkeypatch.setattr(atomic, "write_bytes", _failing_after(0, errno.ENOSPC))
+    with pytest.raises(ExportError, match="ikke plads nok"):
+        atomic_write(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.xlsx"]
