@@ -1,9 +1,150 @@
-"""Subcommands (filled in by its issue)."""
+"""`udviklingsdag bundle ...`: workshop packs and handoff files on the command line.
+
+    udviklingsdag bundle export [--db STI] [--pack] [--dag ID] FIL
+    udviklingsdag bundle import [--db STI] [--dry-run] [--json] FIL...
+    udviklingsdag bundle show [--json] FIL
+
+Errors are raised as `UdviklingsdagError` subclasses; `tui.cli.main` prints them in Danish on
+stderr and exits with code 1.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """Add this module's subcommands."""
+    """Add the `bundle` command and its subcommands."""
+    from .cli import DanishParser
+
+    bundle = sub.add_parser(
+        "bundle",
+        help="workshop-pakker og overleveringsfiler: eksportér og importér",
+        description="Flyt data mellem bærbare: workshop-pakker ud til facilitatorerne og "
+        "overleveringsfiler tilbage til tovholderen.",
+    )
+    bundle.set_defaults(func=lambda _args: _usage(bundle))
+    actions = bundle.add_subparsers(
+        title="handlinger", metavar="HANDLING", parser_class=DanishParser
+    )
+
+    p = actions.add_parser(
+        "export",
+        parents=[common],
+        help="skriv en overleveringsfil (eller en workshop-pakke med --pack)",
+        description="Skriv denne bærbars egne ændringer til en overleveringsfil, eller med "
+        "--pack en workshop-pakke til facilitatorernes bærbare.",
+    )
+    p.add_argument(
+        "--pack",
+        action="store_true",
+        help="skriv en workshop-pakke (dagen, programmet, bordene, organisationen, "
+        "målsætninger og mål)",
+    )
+    p.add_argument("--dag", metavar="ID", help="kun denne udviklingsdag i pakken (med --pack)")
+    p.add_argument("--json", action="store_true", help="skriv resultatet som ét JSON-objekt")
+    p.add_argument(
+        "file", metavar="FIL", help="filen der skal skrives (.gz giver en komprimeret fil)"
+    )
+    p.set_defaults(func=cmd_export)
+
+    p = actions.add_parser(
+        "import",
+        parents=[common],
+        help="importér workshop-pakker og overleveringsfiler",
+        description="Flet en eller flere filer ind i databasen. Den samme fil to gange, eller "
+        "filerne i en anden rækkefølge, giver det samme resultat. Konflikter løses aldrig "
+        "i stilhed: de vises i konsolideringen.",
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="vis kun hvad der ville ske; intet gemmes"
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="skriv ét JSON-objekt med received, new, known og conflicts",
+    )
+    p.add_argument("files", metavar="FIL", nargs="+", help="filer der skal importeres")
+    p.set_defaults(func=cmd_import)
+
+    p = actions.add_parser("show", help="vis hvad en fil indeholder (uden at importere)")
+    p.add_argument("--json", action="store_true", help="skriv ét JSON-objekt")
+    p.add_argument("file", metavar="FIL")
+    p.set_defaults(func=cmd_show)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def _open(args: argparse.Namespace):
+    from models.db import open_database
+    from models.paths import resolve_db
+
+    return open_database(resolve_db(args.db))
+
+
+def _info_json(info) -> dict:
+    return {
+        "file": str(info.path),
+        "kind": info.kind,
+        "sha256": info.sha256,
+        "device_id": info.device_id,
+        "device_name": info.device_name,
+        "created_at": info.created_at,
+        "entries": info.entries,
+        "counts": info.counts,
+        "format_version": info.format_version,
+    }
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write a handoff file, or a workshop pack with --pack."""
+    from exports.bundle import BundleError, write_handoff, write_pack
+
+    if args.dag and not args.pack:
+        raise BundleError("--dag kan kun bruges sammen med --pack.")
+    db = _open(args)
+    try:
+        if args.pack:
+            info = write_pack(db, args.file, udviklingsdag_id=args.dag)
+        else:
+            info = write_handoff(db, args.file)
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(_info_json(info), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(info.summary_lines()))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import files; with --dry-run only show what would happen."""
+    from models.merge import import_bundles
+    from models.store import Store
+
+    db = _open(args)
+    try:
+        report = import_bundles(Store(db), args.files, dry_run=args.dry_run)
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(report.summary_lines()))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Describe a file without importing it."""
+    from exports.bundle import read_bundle
+
+    info = read_bundle(args.file).info
+    if args.json:
+        print(json.dumps(_info_json(info), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(info.summary_lines()))
+    return 0

@@ -1,0 +1,613 @@
+"""The one file format that carries change-log entries between laptops.
+
+A *workshop pack* goes from the tovholder to the facilitators (the day, its programme, tables,
+organisation, målsætninger and mål, with their ids); a *handoff file* comes back from each
+facilitator laptop (the entries that laptop recorded). Both are the same format, described in
+`docs/bundle-format.md`: one UTF-8 JSON document (optionally gzip-compressed)
+
+    {"format": "udviklingsdag-bundle", "format_version": 1,
+     "manifest": {...}, "entries": [...]}
+
+whose manifest holds a SHA-256 over the canonical serialisation of `entries`.
+
+Reading is strict: anything that is not exactly a bundle we understand is refused with a
+Danish message (`BundleError`) before any database is touched.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import re
+import zlib
+from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from models.db import Database
+from models.errors import UdviklingsdagError, ValidationError
+from models.schema import DELETED, ENTITIES, encode_value, validate_value
+from models.tables import Bord, Change, Deltager, Device, Note, ProgramBlok, Udviklingsdag
+
+FORMAT = "udviklingsdag-bundle"
+FORMAT_VERSION = 1
+KINDS = ("pack", "handoff")
+KIND_LABELS = {"pack": "Workshop-pakke", "handoff": "Overleveringsfil"}
+SUFFIX = ".udviklingsdag.json"
+
+# Refuse absurd sizes before parsing: a full two-day workshop is a few MB; these limits are far
+# above any real file and far below what would exhaust a laptop's memory.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_JSON_BYTES = 400 * 1024 * 1024
+MAX_ENTRIES = 2_000_000
+
+ENTRY_KEYS = (
+    "id",
+    "hlc",
+    "device_id",
+    "entity",
+    "row_id",
+    "field",
+    "value",
+    "replaces",
+    "covers",
+    "action_id",
+    "undo_of",
+)
+_ENTRY_KEYSET = frozenset(ENTRY_KEYS)
+_MANIFEST_REQUIRED = ("kind", "device_id", "device_name", "created_at", "entries", "sha256")
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+UUID_RE = re.compile(rf"^{_UUID}$")
+HLC_RE = re.compile(rf"^\d{{13}}-\d{{5}}-{_UUID}$")
+SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+CHANGE = Change.__table__
+
+
+class BundleError(UdviklingsdagError):
+    """A file was refused: `str(error)` says in Danish what is wrong and what to do."""
+
+
+@dataclass
+class BundleInfo:
+    """What a bundle file holds, for summaries, the import ledger and the user interface."""
+
+    path: Path
+    sha256: str
+    kind: str
+    device_id: str
+    device_name: str
+    created_at: str
+    entries: int
+    counts: dict[str, int] = field(default_factory=dict)
+    format_version: int = FORMAT_VERSION
+    app_version: str = ""
+    schema_version: str = ""
+    udviklingsdag_id: str | None = None
+
+    @property
+    def kind_label(self) -> str:
+        """«Workshop-pakke» or «Overleveringsfil»."""
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    def summary_lines(self) -> list[str]:
+        """Danish lines describing the file, for a dialog or the command line."""
+        lines = [
+            f"{self.kind_label} fra «{self.device_name}»",
+            f"Lavet: {format_time(self.created_at)}",
+            f"Ændringer i filen: {_thousands(self.entries)}",
+        ]
+        if self.counts:
+            parts = [f"{label}: {_thousands(n)}" for label, n in self.counts.items()]
+            lines.append("Rækker: " + ", ".join(parts))
+        lines.append(f"Fil: {self.path}")
+        lines.append(f"Kontrolsum (SHA-256): {self.sha256}")
+        return lines
+
+
+@dataclass
+class Bundle:
+    """A bundle read from a file: its manifest, its entries (as in the file) and its info."""
+
+    info: BundleInfo
+    manifest: dict[str, Any]
+    entries: list[dict[str, Any]]
+
+    @property
+    def devices(self) -> list[tuple[str, str]]:
+        """(id, name) of every device whose entries the file holds (the writer first)."""
+        out = {self.info.device_id: self.info.device_name}
+        for item in self.manifest.get("devices") or []:
+            out.setdefault(item["id"], item["navn"])
+        return list(out.items())
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def format_time(iso: str) -> str:
+    """An ISO timestamp shown the Danish way in local time ('25-11-2026 kl. 17:30')."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%d-%m-%Y kl. %H:%M")
+
+
+# --- canonical form and digest --------------------------------------------------------------
+
+
+def canonical_bytes(entries: Sequence[dict[str, Any]]) -> bytes:
+    """The bytes the digest is computed over: the entries array as compact JSON with sorted
+    keys and unescaped UTF-8 (Python: `json.dumps(entries, ensure_ascii=False,
+    sort_keys=True, separators=(",", ":")).encode()`)."""
+    return json.dumps(entries, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
+        "utf-8"
+    )
+
+
+def digest(entries: Sequence[dict[str, Any]]) -> str:
+    """SHA-256 (hex) over the canonical form of the entries."""
+    return hashlib.sha256(canonical_bytes(entries)).hexdigest()
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _database(db: Any) -> Database:
+    # Callers hold either a Database or a Store; both work.
+    return getattr(db, "db", db)
+
+
+def _app_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("udviklingsdag")
+    except Exception:
+        return "0.0.0"
+
+
+def _row_to_entry(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "hlc": row.hlc,
+        "device_id": row.device_id,
+        "entity": row.entity,
+        "row_id": row.row_id,
+        "field": row.field,
+        "value": None if row.value is None else json.loads(row.value),
+        "replaces": row.replaces.split() if row.replaces else [],
+        "covers": row.covers.split() if row.covers else [],
+        "action_id": row.action_id,
+        "undo_of": row.undo_of,
+    }
+
+
+def _excluded_rows(conn: Any, dag_id: str) -> set[tuple[str, str]]:
+    """Rows that belong to other udviklingsdage than `dag_id` (left out of its pack)."""
+    dag, blok, bord = Udviklingsdag.__table__, ProgramBlok.__table__, Bord.__table__
+    deltager, note = Deltager.__table__, Note.__table__
+    if conn.execute(select(dag.c.id).where(dag.c.id == dag_id)).first() is None:
+        raise BundleError(
+            "Den valgte udviklingsdag findes ikke i databasen. Vælg en anden dag, eller lav "
+            "pakken uden at vælge en dag."
+        )
+    out: set[tuple[str, str]] = set()
+    out |= {
+        ("udviklingsdag", r)
+        for r in conn.execute(select(dag.c.id).where(dag.c.id != dag_id)).scalars()
+    }
+    out |= {
+        ("programblok", r)
+        for r in conn.execute(select(blok.c.id).where(blok.c.udviklingsdag_id != dag_id)).scalars()
+    }
+    other_borde = set(
+        conn.execute(select(bord.c.id).where(bord.c.udviklingsdag_id != dag_id)).scalars()
+    )
+    out |= {("bord", r) for r in other_borde}
+    for r in conn.execute(select(deltager.c.id, deltager.c.bord_id)):
+        if r.bord_id in other_borde:
+            out.add(("deltager", r.id))
+    for r in conn.execute(select(note.c.id, note.c.bord_id)):
+        if r.bord_id in other_borde:
+            out.add(("note", r.id))
+    return out
+
+
+def _local_device(conn: Any, database: Database) -> tuple[str, str]:
+    dev = Device.__table__
+    row = conn.execute(select(dev.c.id, dev.c.navn).where(dev.c.id == database.device_id)).first()
+    return (database.device_id, row.navn if row else database.device_name)
+
+
+def _write(
+    database: Database,
+    path: Path | str,
+    kind: str,
+    entries: list[dict[str, Any]],
+    conn: Any,
+    udviklingsdag_id: str | None = None,
+) -> BundleInfo:
+    path = Path(path)
+    device_id, device_name = _local_device(conn, database)
+    dev = Device.__table__
+    names = dict(conn.execute(select(dev.c.id, dev.c.navn)).all())
+    seen: dict[str, None] = {}
+    rows: dict[str, set[str]] = {}
+    for e in entries:
+        seen.setdefault(e["device_id"], None)
+        rows.setdefault(e["entity"], set()).add(e["row_id"])
+    counts = {name: len(rows[name]) for name in ENTITIES if name in rows}
+    created_at = datetime.now(UTC).isoformat(timespec="seconds")
+    sha = digest(entries)
+    manifest = {
+        "kind": kind,
+        "app": "udviklingsdag",
+        "app_version": _app_version(),
+        "schema_version": database.revision,
+        "device_id": device_id,
+        "device_name": device_name,
+        "created_at": created_at,
+        "udviklingsdag_id": udviklingsdag_id,
+        "entries": len(entries),
+        "counts": counts,
+        "devices": [{"id": d, "navn": names.get(d, "")} for d in seen],
+        "sha256": sha,
+    }
+    data = render(manifest, entries)
+    if path.name.endswith(".gz"):
+        data = gzip.compress(data, mtime=0)
+    _save(path, data)
+    return BundleInfo(
+        path=path,
+        sha256=sha,
+        kind=kind,
+        device_id=device_id,
+        device_name=device_name,
+        created_at=created_at,
+        entries=len(entries),
+        counts={ENTITIES[n].label_plural: c for n, c in counts.items()},
+        app_version=manifest["app_version"],
+        schema_version=database.revision,
+        udviklingsdag_id=udviklingsdag_id,
+    )
+
+
+def render(manifest: dict[str, Any], entries: Sequence[dict[str, Any]]) -> bytes:
+    """The document as written: the manifest first, then one canonical entry per line, so
+    it reads in any text editor and the digest can be checked on the bytes as they are."""
+    head = json.dumps(
+        {"format": FORMAT, "format_version": FORMAT_VERSION, "manifest": manifest},
+        ensure_ascii=False,
+        indent=1,
+    )
+    body = ",\n".join(
+        json.dumps(e, ensure_ascii=False, sort_keys=True, separators=(",", ":")) for e in entries
+    )
+    return (head[:-2] + ',\n "entries": [\n' + body + "\n ]\n}\n").encode("utf-8")
+
+
+def _save(path: Path, data: bytes) -> None:
+    """Write the file atomically (a pulled USB stick never leaves half a file); the shared
+    helper turns disk errors into Danish messages."""
+    from .atomic import atomic_write
+
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise BundleError(f"Mappen {folder} findes ikke. Vælg en mappe, der findes.")
+    atomic_write(path, data)
+
+
+def write_pack(db: Any, path: Path | str, *, udviklingsdag_id: str | None = None) -> BundleInfo:
+    """Write a workshop pack: the whole change log (with history, so ids and heads are the same
+    everywhere), leaving out other udviklingsdage's programme, tables, participants and table
+    notes when `udviklingsdag_id` is given."""
+    database = _database(db)
+    with database.engine.connect() as conn:
+        excluded = _excluded_rows(conn, udviklingsdag_id) if udviklingsdag_id else set()
+        rows = conn.execute(select(CHANGE).order_by(CHANGE.c.hlc, CHANGE.c.id))
+        entries = [_row_to_entry(r) for r in rows if (r.entity, r.row_id) not in excluded]
+        return _write(database, path, "pack", entries, conn, udviklingsdag_id)
+
+
+def write_handoff(db: Any, path: Path | str) -> BundleInfo:
+    """Write a handoff file: every entry this laptop recorded itself (its own device id)."""
+    database = _database(db)
+    with database.engine.connect() as conn:
+        rows = conn.execute(
+            select(CHANGE)
+            .where(CHANGE.c.device_id == database.device_id)
+            .order_by(CHANGE.c.hlc, CHANGE.c.id)
+        )
+        entries = [_row_to_entry(r) for r in rows]
+        return _write(database, path, "handoff", entries, conn)
+
+
+def suggest_filename(db: Any, kind: str) -> str:
+    """A safe default file name, e.g. 'overlevering-Bord-3-20261125-1730.udviklingsdag.json'."""
+    from pathvalidate import sanitize_filename
+
+    database = _database(db)
+    stem = "workshoppakke" if kind == "pack" else "overlevering"
+    name = re.sub(r"\s+", "-", database.device_name.strip()) or "baerbar"
+    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    return sanitize_filename(f"{stem}-{name}-{stamp}{SUFFIX}", replacement_text="_")
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _bad(path: Path, what: str) -> BundleError:
+    return BundleError(f"Filen {path.name} kan ikke indlæses: {what} Intet er ændret.")
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise BundleError(f"Filen {path} findes ikke. Tjek stien og prøv igen.") from None
+    except OSError as exc:
+        raise BundleError(f"Filen {path} kan ikke læses: {exc.strerror}.") from None
+    if path.is_dir():
+        raise BundleError(f"{path} er en mappe, ikke en fil. Vælg filen i mappen.")
+    if size > MAX_FILE_BYTES:
+        raise _bad(
+            path,
+            f"den er urimeligt stor ({size // (1024 * 1024)} MB) til at være en "
+            "fil fra udviklingsdag.",
+        )
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except PermissionError:
+        raise BundleError(f"Der er ikke adgang til at læse filen {path}.") from None
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(raw)) as gz:
+                raw = gz.read(MAX_JSON_BYTES + 1)
+        except (EOFError, zlib.error):
+            raise _bad(
+                path,
+                "den er ufuldstændig eller beskadiget (den komprimerede fil slutter "
+                "for tidligt). Kopiér filen igen fra bærbaren.",
+            ) from None
+        except OSError:
+            raise _bad(path, "den er ikke en fil fra udviklingsdag.") from None
+        if len(raw) > MAX_JSON_BYTES:
+            raise _bad(path, "den fylder urimeligt meget, når den pakkes ud.")
+    return raw
+
+
+def read_bundle(path: Path | str, *, trusted: Container[str] = ()) -> Bundle:
+    """Read and check a bundle file. Raise `BundleError` (Danish) for anything that is not a
+    complete, unchanged bundle of a format version this app understands.
+
+    `trusted` holds digests of content already checked and imported (the import ledger):
+    such a file's digest is still verified, but its entries are not checked one by one
+    again."""
+    path = Path(path)
+    raw = _read_bytes(path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _bad(path, "den er ikke en fil fra udviklingsdag (ikke UTF-8-tekst).") from None
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped.startswith("{") or FORMAT not in stripped[:300]:
+        raise _bad(
+            path,
+            "den er ikke en fil fra udviklingsdag (hverken workshop-pakke eller overleveringsfil).",
+        )
+    try:
+        doc = json.loads(stripped)
+    except json.JSONDecodeError:
+        raise _bad(
+            path,
+            "den er ufuldstændig eller beskadiget (den slutter for tidligt eller er "
+            "ændret). Kopiér filen igen fra bærbaren.",
+        ) from None
+    except RecursionError:
+        raise _bad(path, "den er beskadiget.") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise _bad(path, "den er ikke en fil fra udviklingsdag.")
+    version = doc.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise _bad(path, "filformatets version mangler eller er ugyldig.")
+    if version > FORMAT_VERSION:
+        raise _bad(
+            path,
+            f"den er lavet med en nyere version af udviklingsdag (filformat "
+            f"{version}; dette program kan læse op til {FORMAT_VERSION}). Opdatér "
+            "programmet og prøv igen.",
+        )
+    doc = _upgrade(doc, version)
+    manifest, entries = doc.get("manifest"), doc.get("entries")
+    if not isinstance(manifest, dict) or not isinstance(entries, list):
+        raise _bad(path, "manifestet eller listen af ændringer mangler.")
+    missing = [k for k in _MANIFEST_REQUIRED if k not in manifest]
+    if missing:
+        raise _bad(path, f"manifestet mangler {', '.join(missing)}.")
+    kind = manifest["kind"]
+    if kind not in KINDS:
+        raise _bad(path, f"filtypen «{kind}» kendes ikke.")
+    declared = manifest["entries"]
+    if len(entries) > MAX_ENTRIES or (isinstance(declared, int) and declared > MAX_ENTRIES):
+        raise _bad(path, "den indeholder urimeligt mange ændringer.")
+    if declared != len(entries):
+        raise _bad(
+            path,
+            f"den er ufuldstændig: manifestet lover {declared} ændringer, men "
+            f"filen har {len(entries)}. Kopiér filen igen fra bærbaren.",
+        )
+    sha = manifest["sha256"]
+    if not isinstance(sha, str) or not SHA_RE.match(sha):
+        raise _bad(path, "kontrolsummen i manifestet er ugyldig.")
+    if not _digest_matches_as_written(raw, sha) and digest(entries) != sha:
+        raise _bad(
+            path,
+            "indholdet passer ikke med kontrolsummen (SHA-256). Filen er ændret "
+            "eller beskadiget undervejs. Kopiér den igen fra bærbaren.",
+        )
+    for key in ("device_id", "device_name", "created_at"):
+        if not isinstance(manifest[key], str):
+            raise _bad(path, f"manifestets felt «{key}» er ugyldigt.")
+    if not UUID_RE.match(manifest["device_id"]):
+        raise _bad(path, "manifestets bærbar-id er ugyldigt.")
+    devices = manifest.get("devices") or []
+    if not isinstance(devices, list) or not all(
+        isinstance(d, dict)
+        and isinstance(d.get("id"), str)
+        and UUID_RE.match(d["id"])
+        and isinstance(d.get("navn"), str)
+        for d in devices
+    ):
+        raise _bad(path, "manifestets liste af bærbare er ugyldig.")
+    if sha not in trusted:
+        for n, entry in enumerate(entries, 1):
+            problem = _entry_problem(entry)
+            if problem:
+                raise _bad(path, f"ændring nr. {n} er ugyldig ({problem}).")
+    counts_raw = manifest.get("counts") or {}
+    counts = (
+        {
+            ENTITIES[k].label_plural: int(v)
+            for k, v in counts_raw.items()
+            if k in ENTITIES and isinstance(v, int)
+        }
+        if isinstance(counts_raw, dict)
+        else {}
+    )
+    info = BundleInfo(
+        path=path,
+        sha256=sha,
+        kind=kind,
+        device_id=manifest["device_id"],
+        device_name=manifest["device_name"],
+        created_at=manifest["created_at"],
+        entries=len(entries),
+        counts=counts,
+        format_version=version,
+        app_version=str(manifest.get("app_version", "")),
+        schema_version=str(manifest.get("schema_version", "")),
+        udviklingsdag_id=manifest.get("udviklingsdag_id"),
+    )
+    return Bundle(info, manifest, entries)
+
+
+_ENTRIES_START = b'\n "entries": [\n'
+_ENTRIES_END = b"\n ]\n}\n"
+
+
+def _digest_matches_as_written(raw: bytes, sha: str) -> bool:
+    """Check the digest on the bytes as this app writes them (one canonical entry per line),
+    which spares serialising every entry again. A file laid out differently (edited by hand,
+    written by another program) falls back to the full canonical check."""
+    start = raw.rfind(_ENTRIES_START)
+    if start < 0 or not raw.endswith(_ENTRIES_END):
+        return False
+    # A JSON string never holds a raw newline, so ",\n" only occurs between entries.
+    body = raw[start + len(_ENTRIES_START) : len(raw) - len(_ENTRIES_END)]
+    return hashlib.sha256(b"[" + body.replace(b",\n", b",") + b"]").hexdigest() == sha
+
+
+def _upgrade(doc: dict[str, Any], version: int) -> dict[str, Any]:
+    """Bring an older format version up to the current one (one step per version). Version 1
+    is the first, so there is nothing to do yet; the hook keeps old files importable."""
+    steps: dict[int, Any] = {}
+    while version < FORMAT_VERSION:
+        doc = steps[version](doc)
+        version += 1
+    return doc
+
+
+def _entry_problem(e: Any) -> str | None:
+    """Why an entry is malformed (structure only), or None."""
+    if not isinstance(e, dict):
+        return "ikke et objekt"
+    if e.keys() != _ENTRY_KEYSET:
+        extra = sorted(set(e) - _ENTRY_KEYSET)
+        return f"ukendte felter {extra}" if extra else "felter mangler"
+    for key in ("id", "device_id", "row_id", "action_id"):
+        v = e[key]
+        if not isinstance(v, str) or not UUID_RE.match(v):
+            return f"«{key}» er ikke et gyldigt id"
+    undo = e["undo_of"]
+    if undo is not None and (not isinstance(undo, str) or not UUID_RE.match(undo)):
+        return "«undo_of» er ikke et gyldigt id"
+    hlc = e["hlc"]
+    if not isinstance(hlc, str) or not HLC_RE.match(hlc):
+        return "tidsstemplet er ugyldigt"
+    entity = e["entity"]
+    if entity not in ENTITIES:
+        return f"ukendt type af data «{str(entity)[:40]}»; filen kan være fra en nyere version"
+    fname = e["field"]
+    if fname != DELETED and fname not in ENTITIES[entity].fields:
+        return f"ukendt felt «{str(fname)[:40]}»; filen kan være fra en nyere version"
+    for key in ("replaces", "covers"):
+        lst = e[key]
+        if (
+            not isinstance(lst, list)
+            or len(lst) > 10_000
+            or not all(isinstance(x, str) and UUID_RE.match(x) for x in lst)
+        ):
+            return f"«{key}» er ugyldig"
+    return None
+
+
+def value_problem(entry: dict[str, Any]) -> str | None:
+    """Why an entry's value is not acceptable for its field (Danish), or None. Checked by the
+    merge for entries that are new to the database."""
+    value = entry["value"]
+    if entry["field"] == DELETED:
+        return None if isinstance(value, bool) else "«slettet» skal være sand eller falsk"
+    if value is None:
+        return None
+    try:
+        validate_value(entry["entity"], entry["field"], value)
+    except ValidationError as exc:
+        return str(exc)
+    return None
+
+
+def entry_value_text(entry: dict[str, Any]) -> str | None:
+    """The value as the change log stores it (JSON text, as `encode_value` writes it), or
+    None."""
+    value = entry["value"]
+    # The common scalars without a trip through the JSON encoder (same text).
+    if value is None:
+        return None
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if type(value) is int:
+        return str(value)
+    return encode_value(value)
+
+
+def entries_to_rows(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Entries in the change table's column form (space separated replaces and covers)."""
+    return [
+        {
+            "id": e["id"],
+            "hlc": e["hlc"],
+            "device_id": e["device_id"],
+            "entity": e["entity"],
+            "row_id": e["row_id"],
+            "field": e["field"],
+            "value": entry_value_text(e),
+            "replaces": " ".join(e["replaces"]) or None,
+            "covers": " ".join(e["covers"]) or None,
+            "action_id": e["action_id"],
+            "undo_of": e["undo_of"],
+        }
+        for e in entries
+    ]

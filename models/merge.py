@@ -1,0 +1,1223 @@
+"""Importing bundles: the union of change logs, with a preview, conflicts and a ledger.
+
+Applying a remote change C that is not known yet follows the rules in `models.store`:
+insert C; add C.replaces to `superseded` and drop them from `field_head`; add C as a head
+unless some known change replaced it; then set the row's field to the value of the head with
+the greatest (hlc, id), inserting the row with its defaults first when it is new. Every file of
+one import is applied in one transaction, so a rejected file changes nothing. Because the
+result only depends on the *set* of changes, the same files in any order, any number of times,
+give the same state.
+
+A conflict is never settled here: a field with several heads whose values differ, or a row
+deleted on one laptop while edited on another, stays open until the tovholder picks a value
+(`resolve_conflict`), which is itself a change.
+
+Also here: the read side of the consolidation view (ledger per device, gaps, the enheder by
+niveau matrix). Pure Python; no user-interface imports.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, namedtuple
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from . import enums
+from .clock import to_seconds
+from .db import Database, write_begin
+from .errors import UdviklingsdagError
+from .schema import DELETED, ENTITIES, decode_value
+from .store import Store, _column_default, new_id
+from .tables import (
+    Bord,
+    Change,
+    Device,
+    Enhed,
+    FieldHead,
+    ImportLedger,
+    Maal,
+    Maalsaetning,
+    Proevehandling,
+    Samarbejde,
+    Superseded,
+    Tegn,
+)
+
+CHANGE = Change.__table__
+HEAD = FieldHead.__table__
+SUPERSEDED = Superseded.__table__
+DEVICE = Device.__table__
+LEDGER = ImportLedger.__table__
+CHUNK = 900  # ids per IN (...) query: below every SQLite build's variable limit
+MAX_ITEMS_PER_FILE = 500  # preview lines kept per file (the counts are always complete)
+
+KIND_FIELD = "felt"
+KIND_DELETE = "sletning"
+
+
+class MergeError(UdviklingsdagError):
+    """A file cannot be merged (unknown references, invalid values). Nothing was changed."""
+
+
+# --- results -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PreviewItem:
+    """One line of the preview: a new row, a changed field or a conflict."""
+
+    kind: str  # "ny", "ændret", "slettet", "konflikt"
+    entity: str
+    row_id: str
+    field: str
+    title: str
+    before: str = ""
+    after: str = ""
+
+    @property
+    def entity_label(self) -> str:
+        return ENTITIES[self.entity].label
+
+    @property
+    def field_label(self) -> str:
+        return field_label(self.entity, self.field)
+
+
+@dataclass
+class FileResult:
+    """What one file brought (or why it was refused)."""
+
+    path: Path
+    sha256: str = ""
+    kind: str = ""
+    device_id: str = ""
+    device_name: str = ""
+    received: int = 0
+    new: int = 0
+    known: int = 0
+    conflicts: int = 0
+    new_rows: int = 0
+    changed_fields: int = 0
+    status: str = "importeret"  # "importeret", "kendt", "afvist"
+    error: str | None = None
+    items: list[PreviewItem] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> bool:
+        return self.status == "afvist"
+
+    def to_json(self) -> dict[str, Any]:
+        """The file's numbers for `bundle import --json`."""
+        return {
+            "file": str(self.path),
+            "sha256": self.sha256,
+            "kind": self.kind,
+            "device_id": self.device_id,
+            "device_name": self.device_name,
+            "status": self.status,
+            "error": self.error,
+            "received": self.received,
+            "new": self.new,
+            "known": self.known,
+            "conflicts": self.conflicts,
+            "new_rows": self.new_rows,
+            "changed_fields": self.changed_fields,
+        }
+
+
+@dataclass
+class ImportReport:
+    """The result (or, with `dry_run`, the preview) of importing some files."""
+
+    files: list[FileResult]
+    dry_run: bool = False
+    open_conflicts: int = 0
+    # Distinct conflicts the imported entries take part in (a conflict between two of the
+    # files counts once here, and once in each file's own number).
+    conflicts: int = 0
+    conflict_keys: set[tuple[str, str]] = field(default_factory=set, repr=False)
+
+    def _sum(self, name: str) -> int:
+        return sum(getattr(f, name) for f in self.files if not f.rejected)
+
+    @property
+    def received(self) -> int:
+        return self._sum("received")
+
+    @property
+    def new(self) -> int:
+        return self._sum("new")
+
+    @property
+    def known(self) -> int:
+        return self._sum("known")
+
+    @property
+    def new_rows(self) -> int:
+        return self._sum("new_rows")
+
+    @property
+    def changed_fields(self) -> int:
+        return self._sum("changed_fields")
+
+    @property
+    def rejected(self) -> list[FileResult]:
+        return [f for f in self.files if f.rejected]
+
+    def to_json(self) -> dict[str, Any]:
+        """One object for `bundle import --json`."""
+        return {
+            "dry_run": self.dry_run,
+            "received": self.received,
+            "new": self.new,
+            "known": self.known,
+            "conflicts": self.conflicts,
+            "open_conflicts": self.open_conflicts,
+            "new_rows": self.new_rows,
+            "changed_fields": self.changed_fields,
+            "rejected": len(self.rejected),
+            "files": [f.to_json() for f in self.files],
+        }
+
+    def summary_lines(self) -> list[str]:
+        """Danish lines for the command line and the status of the consolidation view."""
+        head = "Prøveimport (intet er gemt)" if self.dry_run else "Import"
+        lines = [
+            f"{head}: filer {len(self.files)}, ændringer modtaget {self.received}, nye "
+            f"{self.new}, kendte i forvejen {self.known}, konflikter {self.conflicts}.",
+        ]
+        for f in self.files:
+            if f.rejected:
+                lines.append(f"  AFVIST {f.path.name}: {f.error}")
+            else:
+                lines.append(
+                    f"  {f.path.name} fra «{f.device_name}»: modtaget {f.received}, nye {f.new}, "
+                    f"kendte {f.known}, nye rækker {f.new_rows}, ændrede felter "
+                    f"{f.changed_fields}, konflikter {f.conflicts}."
+                )
+        if self.open_conflicts:
+            lines.append(f"Åbne konflikter i databasen: {self.open_conflicts}.")
+        return lines
+
+
+# --- small helpers ------------------------------------------------------------------------------
+
+
+def _database(db: Any) -> Database:
+    return getattr(db, "db", db)
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _existing(conn: Connection, column: Any, ids: Iterable[str]) -> set[str]:
+    """Which of `ids` occur in `column` (batched IN queries)."""
+    wanted = list(set(ids))
+    found: set[str] = set()
+    for part in _chunks(wanted):
+        found.update(conn.execute(select(column).where(column.in_(part))).scalars())
+    return found
+
+
+def field_label(entity: str, fname: str) -> str:
+    """The Danish label of a field («Slettet» for the tombstone)."""
+    if fname == DELETED:
+        return "Slettet"
+    spec = ENTITIES[entity].fields.get(fname)
+    return spec.label if spec else fname
+
+
+def display_value(entity: str, fname: str, value: Any, titles: dict[str, str] | None = None) -> str:
+    """A value as the tovholder reads it: labels for choices, ja/nej, dates dd-mm-yyyy."""
+    if fname == DELETED:
+        return "slettet" if value else "ikke slettet"
+    if value is None or value == [] or value == "":
+        return "(tom)"
+    spec = ENTITIES[entity].fields.get(fname)
+    kind = spec.kind if spec else ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if kind == "enum":
+        return enums.label(value)
+    if kind == "date" and hasattr(value, "strftime"):
+        return value.strftime("%d-%m-%Y")
+    if kind in ("ref", "reflist"):
+        ids = value if isinstance(value, list) else [value]
+        titles = titles or {}
+        return ", ".join(titles.get(i) or i[:8] for i in ids)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _time(hlc: str) -> str:
+    return datetime.fromtimestamp(to_seconds(hlc)).strftime("%d-%m-%Y kl. %H:%M")
+
+
+@contextmanager
+def _locked(db: Any) -> Iterator[None]:
+    # A Store serialises this process's writers; the merge joins that queue.
+    lock = getattr(db, "_lock", None)
+    with lock if lock is not None else nullcontext():
+        yield
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction of a dry run so that nothing is kept."""
+
+
+# --- import ---------------------------------------------------------------------------------
+
+
+def import_bundles(
+    db: Database | Store,
+    paths: Sequence[Path | str],
+    *,
+    dry_run: bool = False,
+    skip_rejected: bool = False,
+) -> ImportReport:
+    """Import bundle files (workshop packs or handoff files) into a database.
+
+    All accepted files are applied in one transaction. A bad file raises `BundleError` or
+    `MergeError` and changes nothing, unless `skip_rejected` is set: then it is reported as
+    «afvist» in the result and the other files are imported. With `dry_run` the result is a
+    preview and the database is left as it was. Pass the `Store` when the app holds one, so
+    its clock moves past the imported timestamps."""
+    from exports.bundle import BundleError, read_bundle
+
+    database = _database(db)
+    with database.engine.connect() as conn:
+        imported = set(conn.execute(select(LEDGER.c.sha256).distinct()).scalars())
+    results: list[FileResult] = []
+    bundles: list[tuple[FileResult, Any]] = []
+    for p in paths:
+        path = Path(p)
+        try:
+            bundle = read_bundle(path, trusted=imported)
+        except BundleError as exc:
+            if not skip_rejected:
+                raise
+            results.append(FileResult(path, status="afvist", error=str(exc)))
+            continue
+        info = bundle.info
+        res = FileResult(
+            path, info.sha256, info.kind, info.device_id, info.device_name, received=info.entries
+        )
+        results.append(res)
+        bundles.append((res, bundle))
+
+    report = ImportReport(results, dry_run=dry_run)
+    max_hlc = ""
+    try:
+        with _locked(db), write_begin(database.engine) as conn:
+            orphans_before = set(_orphans(conn))
+            max_hlc = _import(conn, bundles, skip_rejected, report)
+            # A row added under a row deleted elsewhere is a conflict the heads do not show.
+            report.conflicts += len(set(_orphans(conn)) - orphans_before - report.conflict_keys)
+            if not dry_run:
+                _register(conn, bundles)
+            report.open_conflicts = len(_conflict_keys(conn))
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    except IntegrityError as exc:
+        # The deferred foreign keys are the last line of defence; the checks in `_import`
+        # should have caught the file first.
+        if "foreign key" in str(exc.orig).lower():
+            raise MergeError(
+                "Filerne henviser til rækker, som ikke findes i databasen. Importér først "
+                "workshop-pakken eller de filer, de bygger på. Intet er ændret."
+            ) from None
+        raise MergeError(
+            "Filerne passer ikke sammen med databasen (en række mangler felter, den skal "
+            "have). Importér først workshop-pakken. Intet er ændret."
+        ) from None
+    clock = getattr(db, "clock", None)
+    if not dry_run and clock is not None and max_hlc:
+        clock.observe(max_hlc)
+    return report
+
+
+def _reject(res: FileResult, message: str, skip_rejected: bool) -> None:
+    if not skip_rejected:
+        raise MergeError(message)
+    res.status, res.error = "afvist", message
+
+
+def _import(
+    conn: Connection,
+    bundles: list[tuple[FileResult, Any]],
+    skip_rejected: bool,
+    report: ImportReport,
+) -> str:
+    """Apply the files' new entries; fill in each FileResult. Returns the greatest hlc."""
+    from exports.bundle import value_problem
+
+    imported = set(conn.execute(select(LEDGER.c.sha256).distinct()).scalars())
+    # Entries of files imported before are all known (the change log never shrinks), so a
+    # re-import skips the lookups.
+    fresh = [(r, b) for r, b in bundles if r.sha256 not in imported]
+    for res, _ in bundles:
+        if res.sha256 in imported:
+            res.known, res.status = res.received, "kendt"
+    known = _existing(conn, CHANGE.c.id, (e["id"] for _, b in fresh for e in b.entries))
+    candidates: list[tuple[FileResult, list[dict[str, Any]]]] = []
+    for res, bundle in fresh:
+        seen: set[str] = set()
+        unknown = []
+        for e in bundle.entries:
+            if e["id"] not in known and e["id"] not in seen:
+                seen.add(e["id"])
+                unknown.append(e)
+        for n, e in enumerate(unknown, 1):
+            problem = value_problem(e)
+            if problem:
+                _reject(
+                    res,
+                    f"Filen {res.path.name} kan ikke indlæses: ændring nr. {n} af de "
+                    f"nye har en ugyldig værdi. {problem} Intet er ændret.",
+                    skip_rejected,
+                )
+                break
+        if not res.rejected:
+            candidates.append((res, unknown))
+    candidates = _check_references(conn, candidates, skip_rejected)
+    # Only now, among the accepted files, is an entry «new» in the first file that has it.
+    taken: set[str] = set()
+    per_file: list[tuple[FileResult, list[dict[str, Any]]]] = []
+    for res, unknown in candidates:
+        new = [e for e in unknown if e["id"] not in taken]
+        taken.update(e["id"] for e in new)
+        res.new, res.known = len(new), res.received - len(new)
+        if not new:
+            res.status = "kendt"
+        per_file.append((res, new))
+    entries = [e for _, new in per_file for e in new]
+    if not entries:
+        return ""
+    owner = {e["id"]: res for res, new in per_file for e in new}
+    report.conflict_keys = {(e, r) for e, r, _ in _apply(conn, entries, owner)}
+    report.conflicts = len(report.conflict_keys)
+    return max(e["hlc"] for e in entries)
+
+
+def _needs(entries: list[dict[str, Any]]) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(rows these entries need to exist, rows they bring into existence)."""
+    need: set[tuple[str, str]] = set()
+    born: set[tuple[str, str]] = set()
+    for e in entries:
+        entity, fname, value = e["entity"], e["field"], e["value"]
+        key = (entity, e["row_id"])
+        if fname == DELETED and not e["replaces"] and e["value"] is False:
+            # The creation of a row (Store.create writes `deleted = false` replacing nothing).
+            born.add(key)
+        elif fname == DELETED:
+            need.add(key)
+        else:
+            need.add(key)
+            spec = ENTITIES[entity].fields[fname]
+            if value and spec.kind == "ref":
+                need.add((spec.ref, value))
+            elif value and spec.kind == "reflist":
+                need.update((spec.ref, v) for v in value)
+    return need, born
+
+
+def _check_references(
+    conn: Connection, per_file: list[tuple[FileResult, list[dict[str, Any]]]], skip_rejected: bool
+) -> list[tuple[FileResult, list[dict[str, Any]]]]:
+    """Refuse files that point at rows neither the database nor the accepted files hold.
+    Files may depend on each other, so a refusal is re-checked until nothing changes."""
+    needs = {id(res): _needs(new) for res, new in per_file}
+    all_needed: dict[str, set[str]] = defaultdict(set)
+    for need, _ in needs.values():
+        for entity, rid in need:
+            all_needed[entity].add(rid)
+    in_db: set[tuple[str, str]] = set()
+    for entity, ids in all_needed.items():
+        table = ENTITIES[entity].table.__table__
+        in_db.update((entity, r) for r in _existing(conn, table.c.id, ids))
+    accepted = list(per_file)
+    while True:
+        available = set(in_db)
+        for res, _ in accepted:
+            available |= needs[id(res)][1]
+        bad = [(res, needs[id(res)][0] - available) for res, _ in accepted]
+        bad = [(res, missing) for res, missing in bad if missing]
+        if not bad:
+            return accepted
+        for res, missing in bad:
+            entity, _ = sorted(missing)[0]
+            _reject(
+                res,
+                f"Filen {res.path.name} henviser til {len(missing)} række(r), som databasen "
+                f"ikke kender (fx en {ENTITIES[entity].label}). Importér først workshop-pakken "
+                "eller den fil, den bygger på, og prøv igen. Intet er ændret.",
+                skip_rejected,
+            )
+        accepted = [(r, n) for r, n in accepted if not r.rejected]
+
+
+def _heads_of_rows(conn: Connection, rows: dict[str, set[str]]) -> dict[tuple[str, str], list[Any]]:
+    """All current heads (with their change) of the given rows, keyed by (entity, row id)."""
+    out: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    query = select(
+        HEAD.c.entity,
+        HEAD.c.row_id,
+        HEAD.c.field,
+        CHANGE.c.id,
+        CHANGE.c.hlc,
+        CHANGE.c.value,
+        CHANGE.c.covers,
+        CHANGE.c.replaces,
+        CHANGE.c.device_id,
+        CHANGE.c.action_id,
+    ).join(CHANGE, CHANGE.c.id == HEAD.c.change_id)
+    for entity, ids in rows.items():
+        for part in _chunks(sorted(ids)):
+            for r in conn.execute(query.where(HEAD.c.entity == entity, HEAD.c.row_id.in_(part))):
+                out[(entity, r.row_id)].append(r)
+    return out
+
+
+def _row_conflicts(entity: str, row_id: str, heads: list[Any]) -> list[tuple[str, str, list[Any]]]:
+    """The conflicts of one row: (kind, field, the heads involved)."""
+    by_field: dict[str, list[Any]] = defaultdict(list)
+    for h in heads:
+        by_field[h.field].append(h)
+    out: list[tuple[str, str, list[Any]]] = []
+    for fname, hs in by_field.items():
+        if len(hs) > 1 and len({h.value for h in hs}) > 1:
+            out.append((KIND_FIELD, fname, hs))
+    deleted = by_field.get(DELETED, [])
+    tombstones = [h for h in deleted if h.value == "true"]
+    if tombstones and not any(f == DELETED for _, f, _ in out):
+        covered = {c for h in tombstones for c in (h.covers or "").split()}
+        edits = [h for h in heads if h.field != DELETED and h.id not in covered]
+        if edits:
+            out.append((KIND_DELETE, DELETED, [*deleted, *edits]))
+    return out
+
+
+_H = namedtuple("_H", "entity row_id field id hlc value covers replaces device_id action_id")
+
+
+def _fast_insert(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows of plain text columns. On SQLite straight through the driver: the
+    change log of a whole workshop is tens of thousands of rows."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(table.insert(), rows)
+        return
+    cols = list(rows[0])
+    sql = f'INSERT INTO "{table.name}" ({", ".join(cols)}) VALUES ({", ".join("?" for _ in cols)})'
+    get = itemgetter(*cols)
+    params = [get(r) for r in rows] if len(cols) > 1 else [(get(r),) for r in rows]
+    conn.exec_driver_sql(sql, params)
+
+
+def _py_value(entity: str, fname: str, value: Any) -> Any:
+    """An entry's JSON value in its stored Python form (as `decode_value` gives it)."""
+    if fname == DELETED:
+        return bool(value)
+    if isinstance(value, str):
+        spec = ENTITIES[entity].fields.get(fname)
+        if spec is not None and spec.kind == "date":
+            return date.fromisoformat(value)
+    return value
+
+
+def _apply(
+    conn: Connection, entries: list[dict[str, Any]], owner: dict[str, FileResult]
+) -> set[tuple[str, str, str]]:
+    """Apply new entries (none known to the database) following the change-log rules.
+    Returns the conflicts these entries take part in."""
+    from exports.bundle import entries_to_rows
+
+    touched: dict[str, set[str]] = defaultdict(set)
+    keys: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for e in entries:
+        touched[e["entity"]].add(e["row_id"])
+        keys[(e["entity"], e["row_id"])].add(e["field"])
+    # Rows the database has already; every other row's changes are all in this batch, so
+    # its heads follow from the entries alone (no lookups for the bulk of a workshop).
+    existing = {
+        entity: _existing(conn, ENTITIES[entity].table.__table__.c.id, ids)
+        for entity, ids in touched.items()
+    }
+    rows = entries_to_rows(entries)
+    _fast_insert(conn, CHANGE, rows)
+    replaced = {r for e in entries for r in e["replaces"]}
+    already = _existing(conn, SUPERSEDED.c.change_id, replaced)
+    _fast_insert(conn, SUPERSEDED, [{"change_id": r} for r in replaced - already])
+    old_entries = [e for e in entries if e["row_id"] in existing[e["entity"]]]
+    drops = [
+        {"b_e": e["entity"], "b_r": e["row_id"], "b_f": e["field"], "b_c": r}
+        for e in old_entries
+        for r in e["replaces"]
+    ]
+    if drops:
+        conn.execute(
+            HEAD.delete().where(
+                and_(
+                    HEAD.c.entity == bindparam("b_e"),
+                    HEAD.c.row_id == bindparam("b_r"),
+                    HEAD.c.field == bindparam("b_f"),
+                    HEAD.c.change_id == bindparam("b_c"),
+                )
+            ),
+            drops,
+        )
+    superseded = replaced | _existing(conn, SUPERSEDED.c.change_id, (e["id"] for e in old_entries))
+    _fast_insert(
+        conn,
+        HEAD,
+        [
+            {
+                "entity": e["entity"],
+                "row_id": e["row_id"],
+                "field": e["field"],
+                "change_id": e["id"],
+            }
+            for e in entries
+            if e["id"] not in superseded
+        ],
+    )
+
+    all_heads = _heads_of_rows(conn, {k: v for k, v in existing.items() if v})
+    py_values: dict[str, Any] = {}
+    for e, r in zip(entries, rows, strict=True):
+        if e["row_id"] in existing[e["entity"]]:
+            continue
+        py_values[e["id"]] = _py_value(e["entity"], e["field"], e["value"])
+        if e["id"] not in superseded:
+            all_heads[(e["entity"], e["row_id"])].append(
+                _H(
+                    e["entity"],
+                    e["row_id"],
+                    e["field"],
+                    e["id"],
+                    e["hlc"],
+                    r["value"],
+                    r["covers"],
+                    r["replaces"],
+                    e["device_id"],
+                    e["action_id"],
+                )
+            )
+    titles: dict[tuple[str, str], str] = {}
+
+    for entity, ids in touched.items():
+        spec = ENTITIES[entity]
+        table = spec.table.__table__
+        current: dict[str, dict[str, Any]] = {}
+        for part in _chunks(sorted(existing[entity])):
+            for r in conn.execute(select(table).where(table.c.id.in_(part))).mappings():
+                current[r["id"]] = dict(r)
+        inserts: list[dict[str, Any]] = []
+        updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        for rid in ids:
+            heads_row = all_heads.get((entity, rid), [])
+            winners: dict[str, Any] = {}
+            for h in heads_row:
+                if h.field in keys[(entity, rid)]:
+                    best = winners.get(h.field)
+                    if best is None or (h.hlc, h.id) > (best.hlc, best.id):
+                        winners[h.field] = h
+            values = {
+                f: py_values[h.id] if h.id in py_values else decode_value(entity, f, h.value)
+                for f, h in winners.items()
+            }
+            old = current.get(rid)
+            if old is None:
+                row = {
+                    k: list(v) if isinstance(v, list) else v for k, v in _defaults(entity).items()
+                }
+                row.update(values)
+                row["id"] = rid
+                if row.get(DELETED) is None:
+                    row[DELETED] = False
+                inserts.append(row)
+                titles[(entity, rid)] = _title(entity, row)
+                res = owner.get(winners[DELETED].id) if DELETED in winners else None
+                if res is not None:
+                    res.new_rows += 1
+                    _item(res, "ny", entity, rid, "", _title(entity, row))
+                continue
+            changed = {f: v for f, v in values.items() if old.get(f) != v}
+            titles[(entity, rid)] = _title(entity, {**old, **changed})
+            if not changed:
+                continue
+            updates[tuple(sorted(changed))].append(
+                {"b_id": rid, **{f"b_{f}": v for f, v in changed.items()}}
+            )
+            title = _title(entity, {**old, **changed})
+            for f, v in changed.items():
+                res = owner.get(winners[f].id)
+                if res is None:
+                    continue
+                res.changed_fields += 1
+                kind = ("slettet" if v else "gendannet") if f == DELETED else "ændret"
+                _item(
+                    res,
+                    kind,
+                    entity,
+                    rid,
+                    f,
+                    title,
+                    display_value(entity, f, old.get(f)),
+                    display_value(entity, f, v),
+                )
+        if inserts:
+            conn.execute(table.insert(), inserts)
+        for fields, params in updates.items():
+            stmt = (
+                table.update()
+                .where(table.c.id == bindparam("b_id"))
+                .values({f: bindparam(f"b_{f}") for f in fields})
+            )
+            conn.execute(stmt, params)
+
+    # Conflicts that this import's entries take part in, counted per file.
+    found: set[tuple[str, str, str]] = set()
+    for (entity, rid), heads_row in all_heads.items():
+        for _kind, fname, hs in _row_conflicts(entity, rid, heads_row):
+            files = {id(owner[h.id]): owner[h.id] for h in hs if h.id in owner}
+            if files:
+                found.add((entity, rid, fname))
+            for res in files.values():
+                res.conflicts += 1
+                shown = " / ".join(
+                    display_value(entity, h.field, decode_value(entity, h.field, h.value))
+                    for h in hs
+                )
+                _item(res, "konflikt", entity, rid, fname, titles.get((entity, rid), ""), "", shown)
+    return found
+
+
+@cache
+def _defaults(entity: str) -> dict[str, Any]:
+    """A new row's column values before any change is applied (the model's defaults)."""
+    blank = ENTITIES[entity].table()
+    table = ENTITIES[entity].table.__table__
+    out = {}
+    for c in table.columns:
+        value = getattr(blank, c.name, None)
+        out[c.name] = value if value is not None else _column_default(table, c.name)
+    return out
+
+
+def _title(entity: str, row: dict[str, Any]) -> str:
+    value = row.get(ENTITIES[entity].title_field)
+    return str(value) if value else ""
+
+
+def _item(
+    res: FileResult,
+    kind: str,
+    entity: str,
+    rid: str,
+    fname: str,
+    title: str,
+    before: str = "",
+    after: str = "",
+) -> None:
+    if len(res.items) < MAX_ITEMS_PER_FILE:
+        res.items.append(PreviewItem(kind, entity, rid, fname, title, before, after))
+
+
+def _register(conn: Connection, bundles: list[tuple[FileResult, Any]]) -> None:
+    """Record remote devices and one ledger row per accepted file."""
+    now = datetime.now().isoformat(timespec="seconds")
+    for res, bundle in bundles:
+        if res.rejected:
+            continue
+        for dev_id, navn in bundle.devices:
+            row = conn.execute(
+                select(DEVICE.c.navn, DEVICE.c.is_local).where(DEVICE.c.id == dev_id)
+            ).first()
+            if row is None:
+                conn.execute(DEVICE.insert().values(id=dev_id, navn=navn, is_local=False))
+            elif not row.is_local and dev_id == res.device_id and navn and row.navn != navn:
+                conn.execute(DEVICE.update().where(DEVICE.c.id == dev_id).values(navn=navn))
+        conn.execute(
+            LEDGER.insert().values(
+                id=new_id(),
+                sha256=res.sha256,
+                filnavn=res.path.name,
+                kind=res.kind,
+                device_id=res.device_id,
+                device_navn=res.device_name,
+                imported_at=now,
+                received=res.received,
+                new=res.new,
+                known=res.known,
+                conflicts=res.conflicts,
+            )
+        )
+
+
+# --- conflicts -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConflictSide:
+    """One of the values in a conflict, with where and when it was made."""
+
+    change_id: str
+    field: str
+    field_label: str
+    value: Any
+    shown: str
+    device_id: str
+    device_name: str
+    hlc: str
+    time: str
+    before: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An open conflict: `kind` is «felt» (two values for one field) or «sletning» (a row
+    deleted on one laptop and edited on another). `heads` are the field's heads the user saw;
+    resolving checks that they are still the same."""
+
+    kind: str
+    entity: str
+    row_id: str
+    field: str
+    title: str
+    heads: tuple[str, ...]
+    sides: tuple[ConflictSide, ...]
+    # Rows (entity, id) created or kept alive under this deleted row on another laptop.
+    orphans: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.entity, self.row_id, self.field)
+
+    @property
+    def entity_label(self) -> str:
+        return ENTITIES[self.entity].label
+
+    @property
+    def field_label(self) -> str:
+        return field_label(self.entity, self.field)
+
+    @property
+    def can_write_new(self) -> bool:
+        """Whether the tovholder can type a new value (text, numbers, dates)."""
+        spec = ENTITIES[self.entity].fields.get(self.field)
+        return spec is not None and spec.kind in (
+            "line",
+            "text",
+            "int",
+            "date",
+            "time",
+            "sagsnummer",
+            "kle",
+        )
+
+
+def _candidate_rows(conn: Connection) -> dict[str, set[str]]:
+    rows: dict[str, set[str]] = defaultdict(set)
+    multi = (
+        select(HEAD.c.entity, HEAD.c.row_id)
+        .group_by(HEAD.c.entity, HEAD.c.row_id, HEAD.c.field)
+        .having(func.count() > 1)
+    )
+    for r in conn.execute(multi):
+        rows[r.entity].add(r.row_id)
+    dead = (
+        select(HEAD.c.entity, HEAD.c.row_id)
+        .join(CHANGE, CHANGE.c.id == HEAD.c.change_id)
+        .where(HEAD.c.field == DELETED, CHANGE.c.value == "true")
+    )
+    for r in conn.execute(dead):
+        rows[r.entity].add(r.row_id)
+    return rows
+
+
+def _orphans(conn: Connection) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """Live rows whose parent is deleted: a tegn added on one laptop to a mål deleted on
+    another. Deleting takes the children it knows along, so such a row was made (or kept)
+    without seeing the delete: a concurrent delete and edit."""
+    out: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for entity, spec in ENTITIES.items():
+        parent = spec.table.__table__
+        for child, fk in spec.children:
+            table = ENTITIES[child].table.__table__
+            query = (
+                select(parent.c.id, table.c.id)
+                .join(parent, parent.c.id == table.c[fk])
+                .where(parent.c.deleted, ~table.c.deleted)
+            )
+            for pid, cid in conn.execute(query):
+                out[(entity, pid)].append((child, cid))
+    return out
+
+
+def _conflict_keys(conn: Connection) -> set[tuple[str, str, str]]:
+    heads = _heads_of_rows(conn, _candidate_rows(conn))
+    keys = {
+        (entity, rid, fname)
+        for (entity, rid), hs in heads.items()
+        for _, fname, _ in _row_conflicts(entity, rid, hs)
+    }
+    return keys | {(entity, rid, DELETED) for entity, rid in _orphans(conn)}
+
+
+def conflict_keys(db: Any) -> set[tuple[str, str, str]]:
+    """The open conflicts as (entity, row id, field); cheap, for tests and counters."""
+    with _database(db).engine.connect() as conn:
+        return _conflict_keys(conn)
+
+
+def _titles(conn: Connection, refs: dict[str, set[str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for entity, ids in refs.items():
+        spec = ENTITIES[entity]
+        table = spec.table.__table__
+        col = table.c[spec.title_field]
+        for part in _chunks(sorted(ids)):
+            for r in conn.execute(select(table.c.id, col).where(table.c.id.in_(part))):
+                out[r[0]] = str(r[1] or "")
+    return out
+
+
+def open_conflicts(db: Any) -> list[Conflict]:
+    """Every open conflict, oldest first, with both (all) values side by side: field, value,
+    device, time and the value before."""
+    database = _database(db)
+    with database.engine.connect() as conn:
+        heads = _heads_of_rows(conn, _candidate_rows(conn))
+        found = [
+            (entity, rid, kind, fname, hs)
+            for (entity, rid), all_hs in heads.items()
+            for kind, fname, hs in _row_conflicts(entity, rid, all_hs)
+        ]
+        orphans = _orphans(conn)
+        with_delete = {(e, r) for e, r, kind, _, _ in found if kind == KIND_DELETE}
+        for entity, rid in orphans:
+            if (entity, rid) not in with_delete:
+                tomb = [h for h in heads.get((entity, rid), []) if h.field == DELETED]
+                found.append((entity, rid, KIND_DELETE, DELETED, tomb))
+        kids: dict[str, set[str]] = defaultdict(set)
+        for children in orphans.values():
+            for child, cid in children:
+                kids[child].add(cid)
+        kid_heads = _heads_of_rows(conn, kids)
+        kid_titles = _titles(conn, kids)
+        if not found:
+            return []
+        devices = dict(conn.execute(select(DEVICE.c.id, DEVICE.c.navn)).all())
+        firsts = {(h.replaces or "").split()[0] for *_, hs in found for h in hs if h.replaces}
+        before_text: dict[str, str | None] = {}
+        for part in _chunks(sorted(firsts)):
+            before_text.update(
+                conn.execute(select(CHANGE.c.id, CHANGE.c.value).where(CHANGE.c.id.in_(part))).all()
+            )
+        refs: dict[str, set[str]] = defaultdict(set)
+        rows: dict[str, set[str]] = defaultdict(set)
+        decoded: dict[str, Any] = {}
+        for entity, rid, _, _, hs in found:
+            rows[entity].add(rid)
+            for h in hs:
+                decoded[h.id] = decode_value(entity, h.field, h.value)
+                spec = ENTITIES[entity].fields.get(h.field)
+                if spec is not None and spec.kind in ("ref", "reflist") and decoded[h.id]:
+                    vals = decoded[h.id] if isinstance(decoded[h.id], list) else [decoded[h.id]]
+                    refs[spec.ref].update(vals)  # type: ignore[index]
+        titles = _titles(conn, refs)
+        row_titles = _titles(conn, rows)
+    out: list[Conflict] = []
+    for entity, rid, kind, fname, hs in found:
+        sides = []
+        for h in sorted(hs, key=lambda h: (h.field != DELETED, h.hlc, h.id)):
+            before = ""
+            if h.replaces:
+                text = before_text.get(h.replaces.split()[0])
+                if text is not None:
+                    before = display_value(
+                        entity, h.field, decode_value(entity, h.field, text), titles
+                    )
+            sides.append(
+                ConflictSide(
+                    change_id=h.id,
+                    field=h.field,
+                    field_label=field_label(entity, h.field),
+                    value=decoded[h.id],
+                    shown=display_value(entity, h.field, decoded[h.id], titles),
+                    device_id=h.device_id,
+                    device_name=devices.get(h.device_id) or h.device_id[:8],
+                    hlc=h.hlc,
+                    time=_time(h.hlc),
+                    before=before,
+                )
+            )
+        field_heads = tuple(sorted(h.id for h in hs if h.field == fname))
+        children = tuple(sorted(orphans.get((entity, rid), []))) if kind == KIND_DELETE else ()
+        for child, cid in children:
+            born = [h for h in kid_heads.get((child, cid), []) if h.field == DELETED]
+            if not born:
+                continue
+            h = max(born, key=lambda h: (h.hlc, h.id))
+            sides.append(
+                ConflictSide(
+                    change_id=h.id,
+                    field=DELETED,
+                    field_label=f"{ENTITIES[child].label.capitalize()} (tilføjet, uden at "
+                    "sletningen var kendt)",
+                    value=None,
+                    shown=kid_titles.get(cid) or "(uden tekst)",
+                    device_id=h.device_id,
+                    device_name=devices.get(h.device_id) or h.device_id[:8],
+                    hlc=h.hlc,
+                    time=_time(h.hlc),
+                    before="",
+                )
+            )
+        out.append(
+            Conflict(
+                kind,
+                entity,
+                rid,
+                fname,
+                row_titles.get(rid, ""),
+                field_heads,
+                tuple(sides),
+                children,
+            )
+        )
+    out.sort(key=lambda c: (min((s.hlc for s in c.sides), default=""), c.key))
+    return out
+
+
+def resolve_conflict(store: Store, conflict: Conflict, value: Any) -> str:
+    """Settle a conflict with the chosen (or newly written) value; the choice is a new change
+    that replaces every head the tovholder saw. For a «sletning» conflict, `value` True keeps
+    the row deleted and False restores it (with the rows its deletion took along). Raises
+    `ConflictAlreadyResolved` when it changed meanwhile, `ValidationError` for a bad value."""
+    with store.action() as tx:
+        if conflict.kind == KIND_DELETE:
+            keep_deleted = bool(value)
+            heads = store._heads(tx.conn, conflict.entity, conflict.row_id, DELETED)
+            actions = set(
+                tx.conn.execute(
+                    select(CHANGE.c.action_id).where(
+                        CHANGE.c.id.in_(heads), CHANGE.c.value == "true"
+                    )
+                ).scalars()
+            )
+            cid = store.resolve(
+                conflict.entity, conflict.row_id, DELETED, keep_deleted, conflict.heads, tx=tx
+            )
+            if not keep_deleted and actions:
+                _restore_taken_along(store, tx, actions, (conflict.entity, conflict.row_id))
+            if keep_deleted:
+                # The rows made under the deleted row go with it, as a delete on the spot
+                # would have taken them.
+                for child, cid_ in conflict.orphans:
+                    store.delete(child, cid_, tx=tx)
+            return cid
+        return store.resolve(
+            conflict.entity, conflict.row_id, conflict.field, value, conflict.heads, tx=tx
+        )
+
+
+def _restore_taken_along(store: Store, tx: Any, actions: set[str], skip: tuple[str, str]) -> None:
+    """Restore rows tombstoned by the same action(s) as a row being restored (a mål's tegn)."""
+    query = (
+        select(HEAD.c.entity, HEAD.c.row_id)
+        .join(CHANGE, CHANGE.c.id == HEAD.c.change_id)
+        .where(HEAD.c.field == DELETED, CHANGE.c.value == "true", CHANGE.c.action_id.in_(actions))
+    )
+    for entity, rid in list(tx.conn.execute(query)):
+        if (entity, rid) != skip:
+            store.restore(entity, rid, tx=tx)
+
+
+# --- ledger, devices, gaps, matrix ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One imported file, as recorded."""
+
+    id: str
+    sha256: str
+    filnavn: str
+    kind: str
+    device_id: str
+    device_navn: str
+    imported_at: str
+    received: int
+    new: int
+    known: int
+    conflicts: int
+
+
+def ledger(db: Any) -> list[LedgerRow]:
+    """Every import, oldest first."""
+    with _database(db).engine.connect() as conn:
+        rows = conn.execute(select(LEDGER).order_by(LEDGER.c.imported_at, LEDGER.c.id))
+        return [LedgerRow(**r._mapping) for r in rows]
+
+
+@dataclass
+class DeviceSummary:
+    """What arrived from one laptop: files, entries, and what its newest file promised."""
+
+    device_id: str
+    navn: str
+    is_local: bool
+    files: int = 0
+    received: int = 0
+    new: int = 0
+    known: int = 0
+    conflicts: int = 0
+    in_log: int = 0
+    latest_file_entries: int = 0
+    last_import: str = ""
+    borde: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every entry of the newest file from this laptop is in the database."""
+        return self.in_log >= self.latest_file_entries
+
+
+def device_summary(db: Any) -> list[DeviceSummary]:
+    """Per device (laptop): files imported, entries received/new/known, entries in the change
+    log, and the tables it was used at. Proves that each laptop's every entry arrived."""
+    bord = Bord.__table__
+    with _database(db).engine.connect() as conn:
+        out = {
+            r.id: DeviceSummary(r.id, r.navn, bool(r.is_local))
+            for r in conn.execute(select(DEVICE))
+        }
+        for dev_id, n in conn.execute(
+            select(CHANGE.c.device_id, func.count()).group_by(CHANGE.c.device_id)
+        ):
+            out.setdefault(dev_id, DeviceSummary(dev_id, dev_id[:8], False)).in_log = n
+        for r in conn.execute(select(LEDGER).order_by(LEDGER.c.imported_at, LEDGER.c.id)):
+            s = out.setdefault(r.device_id, DeviceSummary(r.device_id, r.device_navn, False))
+            s.files += 1
+            s.received += r.received
+            s.new += r.new
+            s.known += r.known
+            s.conflicts += r.conflicts
+            if r.kind == "handoff":
+                s.latest_file_entries = r.received
+            s.last_import = r.imported_at
+        for r in conn.execute(
+            select(bord.c.navn, bord.c.device_id)
+            .where(~bord.c.deleted, bord.c.device_id.is_not(None))
+            .order_by(bord.c.position, bord.c.navn)
+        ):
+            # A table whose laptop has sent nothing yet still shows, so it is not forgotten.
+            summary = out.setdefault(
+                r.device_id, DeviceSummary(r.device_id, "(ingen fil endnu)", False)
+            )
+            summary.borde.append(r.navn)
+    return sorted(out.values(), key=lambda s: (not s.is_local, s.navn.casefold()))
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A live mål and how many tegn and prøvehandlinger it has."""
+
+    maal_id: str
+    tekst: str
+    maalsaetning: str
+    enhed: str
+    borde: str
+    tegn: int
+    proevehandlinger: int
+
+
+def gaps(db: Any) -> list[Gap]:
+    """Live mål that lack tegn (a gap after del 1) or prøvehandlinger (after del 2)."""
+    maal, tegn, ph = Maal.__table__, Tegn.__table__, Proevehandling.__table__
+    ms, enhed, bord = Maalsaetning.__table__, Enhed.__table__, Bord.__table__
+    with _database(db).engine.connect() as conn:
+        n_tegn = dict(
+            conn.execute(
+                select(tegn.c.maal_id, func.count()).where(~tegn.c.deleted).group_by(tegn.c.maal_id)
+            ).all()
+        )
+        n_ph = dict(
+            conn.execute(
+                select(ph.c.maal_id, func.count()).where(~ph.c.deleted).group_by(ph.c.maal_id)
+            ).all()
+        )
+        borde: dict[str, list[str]] = defaultdict(list)
+        for navn, ids in conn.execute(
+            select(bord.c.navn, bord.c.maal_ids).where(~bord.c.deleted).order_by(bord.c.position)
+        ):
+            for mid in ids or []:
+                borde[mid].append(navn)
+        rows = conn.execute(
+            select(maal.c.id, maal.c.tekst, ms.c.tekst.label("ms"), enhed.c.navn.label("enhed"))
+            .select_from(maal)
+            .outerjoin(ms, ms.c.id == maal.c.maalsaetning_id)
+            .outerjoin(enhed, enhed.c.id == maal.c.enhed_id)
+            .where(~maal.c.deleted)
+            .order_by(ms.c.position, maal.c.position, maal.c.tekst)
+        )
+        out = []
+        for r in rows:
+            t, p = n_tegn.get(r.id, 0), n_ph.get(r.id, 0)
+            if t == 0 or p == 0:
+                out.append(
+                    Gap(r.id, r.tekst, r.ms or "", r.enhed or "", ", ".join(borde[r.id]), t, p)
+                )
+        return out
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """One enhed and how many collaborations it takes part in per niveau."""
+
+    enhed_id: str
+    navn: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def collaboration_matrix(db: Any) -> list[MatrixRow]:
+    """Enheder by niveau: the number of live samarbejder each enhed takes part in, as the
+    mål's own enhed or as a partner."""
+    sam, maal, enhed = Samarbejde.__table__, Maal.__table__, Enhed.__table__
+    with _database(db).engine.connect() as conn:
+        names = dict(conn.execute(select(enhed.c.id, enhed.c.navn).where(~enhed.c.deleted)).all())
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: {n.value: 0 for n in enums.Niveau})
+        rows = conn.execute(
+            select(sam.c.niveau, sam.c.partner_ids, maal.c.enhed_id)
+            .join(maal, maal.c.id == sam.c.maal_id)
+            .where(~sam.c.deleted, ~maal.c.deleted)
+        )
+        for niveau, partners, own in rows:
+            members = {own, *(partners or [])} - {None}
+            for eid in members:
+                if eid in names and niveau in counts[eid]:
+                    counts[eid][niveau] += 1
+    out = [MatrixRow(eid, names[eid], c) for eid, c in counts.items()]
+    return sorted(out, key=lambda r: (-r.total, r.navn.casefold()))

@@ -1,0 +1,158 @@
+"""Closing the day: a checklist of the table's mål that miss what the day is about, then the
+handoff file written to a folder the user picks (a USB stick), with a summary of its content."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, DirectoryTree, Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from exports.folders import browse_root, check_folder, default_handoff_folder
+from models import enums
+from models.queries import bord_overview
+from tui import texts
+from tui.widgets import TopBar, hanging, plain
+
+from .table import is_complete
+
+
+def missing(groups: list[dict[str, Any]], dagdel: str) -> list[dict[str, Any]]:
+    """The mål that do not meet the day's rule, in the table's order."""
+    return [m for g in groups for m in g["maal"] if not is_complete(m, dagdel)]
+
+
+def write_handoff_file(db: Any, folder: str) -> Any:
+    """Write this laptop's handoff file into `folder`; returns the bundle's `BundleInfo`."""
+    try:
+        from exports.bundle import suggest_filename, write_handoff
+    except ImportError:
+        from models.errors import UdviklingsdagError
+
+        raise UdviklingsdagError(texts.CLOSE_NOT_AVAILABLE) from None
+    target = check_folder(folder) / suggest_filename(db, "handoff")
+    try:
+        return write_handoff(db, target)
+    except OSError as exc:
+        from models.errors import UdviklingsdagError
+
+        raise UdviklingsdagError(
+            f"Filen kunne ikke skrives i {target.parent}: {exc.strerror or exc}. "
+            "Tjek at USB-stikket sidder i og ikke er skrivebeskyttet."
+        ) from None
+
+
+class CloseDayScreen(Screen[None]):
+    """Checklist, folder, write, summary."""
+
+    HELP_KEY = "close_day"
+    BINDINGS = [
+        Binding("escape", "back", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="close.back"),
+    ]
+
+    def __init__(self, bord_id: str) -> None:
+        super().__init__()
+        self.bord_id = bord_id
+        self.data: dict[str, Any] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(texts.CLOSE_TITLE)
+        with Vertical(id="close-body"):
+            yield Static("", id="close-rule")
+            yield Static("", id="close-status")
+            yield OptionList(id="close-checklist")
+            yield Label(texts.CLOSE_FOLDER, classes="field-label")
+            with Horizontal(id="close-folder-row"):
+                yield Input(str(default_handoff_folder()), id="close-folder")
+                yield Button(texts.CLOSE_WRITE, id="close-write", variant="primary")
+            yield DirectoryTree(browse_root(), id="close-tree")
+            yield Static("", id="close-summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#close-summary").display = False
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.data is not None:
+            self.reload()
+
+    def reload(self) -> None:
+        self.app.submit(bord_overview, self.app.store.db, self.bord_id, done=self._show)
+
+    def _show(self, data: dict[str, Any] | None) -> None:
+        if data is None:
+            self.notify(texts.TABLE_NOT_FOUND, severity="warning")
+            self.app.pop_screen()
+            return
+        self.data = data
+        dagdel = data["dag"].get("dagdel") or enums.Del.DEL1.value
+        del2 = dagdel == enums.Del.DEL2
+        self.query_one("#close-rule", Static).update(
+            texts.CLOSE_RULE_DEL2 if del2 else texts.CLOSE_RULE_DEL1
+        )
+        lacking = missing(data["grupper"], dagdel)
+        total = sum(len(g["maal"]) for g in data["grupper"])
+        status = self.query_one("#close-status", Static)
+        checklist = self.query_one("#close-checklist", OptionList)
+        checklist.clear_options()
+        if not lacking:
+            status.update(Text(texts.CLOSE_ALL_DONE.format(n=total), style="bold green"))
+            checklist.display = False
+        else:
+            status.update(Text(texts.CLOSE_MISSING.format(n=len(lacking)), style="bold yellow"))
+            checklist.display = True
+            what = texts.CLOSE_MISSING_PROEVE if del2 else texts.CLOSE_MISSING_TEGN
+            for m in lacking:
+                body = plain(m["tekst"])
+                body.append(f"\n{what}", style="dim")
+                checklist.add_option(
+                    Option(hanging(Text("✗", style="bold yellow"), body), id=m["id"])
+                )
+            checklist.focus()
+
+    @on(OptionList.OptionSelected, "#close-checklist")
+    def _open_maal(self, event: OptionList.OptionSelected) -> None:
+        from screens.maal import MaalScreen
+
+        if event.option.id:
+            self.app.push_screen(MaalScreen(event.option.id, bord_id=self.bord_id))
+
+    @on(DirectoryTree.DirectorySelected)
+    def _folder_chosen(self, event: DirectoryTree.DirectorySelected) -> None:
+        self.query_one("#close-folder", Input).value = str(event.path)
+
+    @on(Input.Submitted, "#close-folder")
+    @on(Button.Pressed, "#close-write")
+    def write(self) -> None:
+        folder = self.query_one("#close-folder", Input).value
+        button = self.query_one("#close-write", Button)
+        button.disabled = True
+        button.label = texts.CLOSE_WRITING
+
+        def done(info: Any) -> None:
+            self._reset_button()
+            summary = self.query_one("#close-summary", Static)
+            lines = [texts.CLOSE_WRITTEN, *info.summary_lines()]
+            summary.update(Text("\n".join(lines)))
+            summary.display = True
+
+        def failed(exc: Exception) -> None:
+            self._reset_button()
+            self.app.report_error(exc)
+
+        self.app.submit(write_handoff_file, self.app.store.db, folder, done=done, error=failed)
+
+    def _reset_button(self) -> None:
+        button = self.query_one("#close-write", Button)
+        button.disabled = False
+        button.label = texts.CLOSE_WRITE
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,153 @@
+"""A conflict side by side: the field, every value with its laptop, time and the value before.
+The tovholder chooses one value or writes a new one; the modal only returns the choice, the
+consolidation screen writes it (as a new change) through `models.merge.resolve_conflict`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from models.merge import KIND_DELETE, Conflict
+
+# The modal's texts, together so they can be reviewed.
+T_TITLE = "Konflikt i {entity} «{title}»"
+T_TITLE_NO_NAME = "Konflikt i {entity}"
+T_FIELD = "Felt: {field}"
+T_FIELD_DELETE = "Rækken er slettet på én bærbar og ændret på en anden, uden at de så hinanden."
+T_VALUE = "{field}: {value}"
+T_FROM = "Fra: {device}"
+T_TIME = "Tid: {time}"
+T_BEFORE = "Før: {before}"
+T_CHOOSE = "Vælg denne"
+T_KEEP_DELETED = "Behold sletningen"
+T_RESTORE = "Gendan rækken (med ændringen)"
+T_NEW_PLACEHOLDER = "Eller skriv en ny værdi …"
+T_WRITE_NEW = "Gem ny værdi"
+T_CANCEL = "Annullér"
+T_HINT = "Dit valg gemmes som en ny ændring; de andre værdier bliver i ændringsloggen."
+
+
+@dataclass(frozen=True)
+class ConflictChoice:
+    """The value the tovholder chose or wrote (True/False for keep/restore a deleted row)."""
+
+    value: Any
+
+
+class ConflictScreen(ModalScreen[ConflictChoice | None]):
+    """Shows one conflict; dismisses with the choice, or None when cancelled."""
+
+    DEFAULT_CSS = """
+    ConflictScreen { align: center middle; }
+    ConflictScreen #dialog {
+        width: 90%; max-width: 130; height: auto; max-height: 90%;
+        border: thick $primary; background: $surface; padding: 1 2;
+    }
+    ConflictScreen #sides { height: auto; max-height: 24; }
+    ConflictScreen #sides > Horizontal { height: auto; }
+    ConflictScreen .side {
+        width: 1fr; height: auto; border: round $secondary; padding: 0 1; margin: 0 1 1 0;
+    }
+    ConflictScreen .side:focus-within { border: round $accent; }
+    ConflictScreen .value { text-style: bold; margin-bottom: 1; }
+    ConflictScreen .meta { color: $text-muted; }
+    ConflictScreen #title { text-style: bold; }
+    ConflictScreen #hint { color: $text-muted; margin: 1 0; }
+    ConflictScreen #new-row, ConflictScreen #buttons { height: auto; }
+    ConflictScreen #new-value { width: 1fr; }
+    ConflictScreen Button { margin-right: 1; }
+    """
+
+    BINDINGS = [
+        Binding(
+            "escape",
+            "cancel",
+            T_CANCEL,
+            tooltip="Luk uden at løse konflikten",
+            id="conflict.cancel",
+        ),
+    ]
+
+    def __init__(self, conflict: Conflict) -> None:
+        super().__init__()
+        self.conflict = conflict
+
+    def compose(self) -> ComposeResult:
+        c = self.conflict
+        title = (
+            T_TITLE.format(entity=c.entity_label, title=c.title)
+            if c.title
+            else T_TITLE_NO_NAME.format(entity=c.entity_label)
+        )
+        with Vertical(id="dialog"):
+            yield Static(Text(title), id="title")
+            if c.kind == KIND_DELETE:
+                yield Static(Text(T_FIELD_DELETE))
+            else:
+                yield Static(Text(T_FIELD.format(field=c.field_label)))
+            with VerticalScroll(id="sides"), Horizontal():
+                for i, side in enumerate(c.sides):
+                    with Vertical(classes="side", id=f"side-{i}"):
+                        yield Static(
+                            Text(T_VALUE.format(field=side.field_label, value=side.shown)),
+                            classes="value",
+                        )
+                        meta = [
+                            T_FROM.format(device=side.device_name),
+                            T_TIME.format(time=side.time),
+                        ]
+                        if side.before:
+                            meta.append(T_BEFORE.format(before=side.before))
+                        yield Static(Text("\n".join(meta)), classes="meta")
+                        if c.kind != KIND_DELETE:
+                            yield Button(T_CHOOSE, id=f"choose-{i}", variant="primary")
+            if c.kind == KIND_DELETE:
+                with Horizontal(id="buttons"):
+                    yield Button(T_KEEP_DELETED, id="keep-deleted", variant="error")
+                    yield Button(T_RESTORE, id="restore", variant="primary")
+                    yield Button(T_CANCEL, id="cancel")
+            else:
+                if c.can_write_new:
+                    with Horizontal(id="new-row"):
+                        yield Input(placeholder=T_NEW_PLACEHOLDER, id="new-value")
+                        yield Button(T_WRITE_NEW, id="write-new")
+                with Horizontal(id="buttons"):
+                    yield Button(T_CANCEL, id="cancel")
+            yield Static(Text(T_HINT), id="hint")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        button = event.button.id or ""
+        event.stop()
+        if button.startswith("choose-"):
+            side = self.conflict.sides[int(button.removeprefix("choose-"))]
+            self.dismiss(ConflictChoice(side.value))
+        elif button == "keep-deleted":
+            self.dismiss(ConflictChoice(True))
+        elif button == "restore":
+            self.dismiss(ConflictChoice(False))
+        elif button == "write-new":
+            self._write_new()
+        else:
+            self.dismiss(None)
+
+    @on(Input.Submitted, "#new-value")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._write_new()
+
+    def _write_new(self) -> None:
+        value = self.query_one("#new-value", Input).value
+        # The screen validates through the Store and tells the user if the value is refused.
+        self.dismiss(ConflictChoice(value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

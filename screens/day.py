@@ -1,0 +1,160 @@
+"""The day's programme: the blocks with planned times and the timer for the current block
+(start, pause, next). Time left is large enough to read from across the table; running over
+changes its colour and counts on, without sound or blinking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Digits, Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from models.queries import get_row, live_rows
+from tui import texts
+from tui.timer import clock_text, planned_starts
+from tui.widgets import TopBar, plain
+
+
+class DayScreen(Screen[None]):
+    """Programme and timer of the chosen udviklingsdag."""
+
+    HELP_KEY = "program"
+    BINDINGS = [
+        Binding("escape", "back", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="day.back"),
+        Binding(
+            "space,f5",
+            "app.timer_toggle",
+            texts.B_TIMER[0],
+            tooltip=texts.B_TIMER[1],
+            id="day.timer",
+        ),
+        Binding("n,f6", "app.timer_next", texts.B_NEXT[0], tooltip=texts.B_NEXT[1], id="day.next"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.day: dict[str, Any] | None = None
+        self._rendered: tuple[int, int] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(texts.PROGRAM_TITLE)
+        with Vertical(id="day-body"):
+            yield Static("", id="day-title")
+            with Horizontal(id="day-clock-row"):
+                yield Digits("--:--", id="day-digits")
+                yield Static("", id="day-clock")
+            with Horizontal(id="day-buttons"):
+                yield Button(texts.B_TIMER[0] + " (F5)", id="day-toggle", variant="primary")
+                yield Button(texts.B_NEXT[0] + " (F6)", id="day-next")
+            yield Label(texts.PROGRAM_TITLE, classes="panel-title")
+            yield OptionList(id="day-blocks")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#day-blocks", OptionList).focus()
+        self.set_interval(1.0, self.refresh_programme)
+        self.reload()
+
+    def reload(self) -> None:
+        store = self.app.store
+        day_id = self.app.day_id
+
+        def read() -> dict[str, Any] | None:
+            chosen = day_id or store.get_setting("valgt_dag")
+            if not chosen:
+                return None
+            day = get_row(store.db, "udviklingsdag", chosen)
+            if day is None or day["deleted"]:
+                return None
+            day["blokke"] = live_rows(store.db, "programblok", udviklingsdag_id=chosen)
+            return day
+
+        self.app.submit(read, done=self._loaded)
+
+    def _loaded(self, day: dict[str, Any] | None) -> None:
+        self.day = day
+        self._rendered = None
+        if day is None:
+            self.query_one("#day-title", Static).update(texts.PROGRAM_NO_DAY)
+            return
+        self.query_one("#day-title", Static).update(Text(day["titel"], style="bold"))
+        if self.app.day_id != day["id"]:
+            self.app.load_timer(day["id"])
+        else:
+            self.app.timer.set_blocks([(b["titel"], b["minutter"]) for b in day["blokke"]])
+        self.refresh_programme()
+
+    def refresh_programme(self) -> None:
+        timer = self.app.timer
+        now = self.app.now_seconds()
+        digits = self.query_one("#day-digits", Digits)
+        clock = self.query_one("#day-clock", Static)
+        over = timer.over(now)
+        digits.set_class(over, "-over")
+        clock.set_class(over, "-over")
+        if not timer.blocks:
+            digits.update("--:--")
+            clock.update(texts.PROGRAM_NONE)
+        elif timer.finished:
+            digits.update("00:00")
+            clock.update(texts.TIMER_DONE)
+        else:
+            title, _ = timer.current or ("", 0)
+            left = timer.remaining(now)
+            digits.update(("+" if left < 0 else "") + clock_text(left))
+            if not timer.started:
+                status = texts.TIMER_IDLE
+            else:
+                template = texts.TIMER_OVER if left < 0 else texts.TIMER_LEFT
+                status = template.format(title=title, time=clock_text(left))
+                if not timer.running:
+                    status += texts.TIMER_PAUSED
+            clock.update(Text(status))
+        self._render_blocks()
+
+    def _render_blocks(self) -> None:
+        if self.day is None:
+            return
+        timer = self.app.timer
+        # Redraw the list only when the current block changes, not every second.
+        key = (timer.index, len(self.day["blokke"]))
+        if key == self._rendered:
+            return
+        self._rendered = key
+        blocks = [(b["titel"], b["minutter"]) for b in self.day["blokke"]]
+        starts = planned_starts(self.day.get("starttid") or "09:00", blocks)
+        listing = self.query_one("#day-blocks", OptionList)
+        highlighted = listing.highlighted
+        listing.clear_options()
+        if not blocks:
+            listing.add_option(Option(Text(texts.PROGRAM_NONE, style="italic"), disabled=True))
+            return
+        for n, ((title, minutes), start) in enumerate(zip(blocks, starts, strict=True)):
+            mark = "▶ " if n == timer.index else ("✓ " if n < timer.index else "  ")
+            line = Text(mark, style="bold")
+            line.append_text(
+                plain(texts.TIMER_BLOCK_LINE.format(start=start, title=title, minutes=minutes))
+            )
+            if n < timer.index:
+                line.stylize("dim")
+            elif n == timer.index:
+                line.stylize("bold")
+            listing.add_option(Option(line, id=f"blok-{n}"))
+        listing.highlighted = highlighted if highlighted is not None else timer.index
+
+    @on(Button.Pressed, "#day-toggle")
+    def _toggle(self) -> None:
+        self.app.action_timer_toggle()
+
+    @on(Button.Pressed, "#day-next")
+    def _next(self) -> None:
+        self.app.action_timer_next()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,530 @@
+"""The edit form for any record (tegn, prøvehandling, samarbejde, mål, udviklingsdag, ...).
+
+Built from the field registry in `models.schema`, so labels and validation are the same
+everywhere. Every field saves itself as the user leaves it or pauses typing; a new record is
+created the moment its required fields hold text. Esc closes; nothing needs a «Gem» press."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    SelectionList,
+    Static,
+)
+from textual.widgets.option_list import Option
+
+from models import enums
+from models.errors import NotFoundError, ValidationError
+from models.schema import ENTITIES, FieldSpec, validate_value
+from tui import texts
+from tui.widgets import AutoInput, AutoSave, AutoTextArea, SaveIndicator, TimerLabel, plain
+
+Choices = list[tuple[str, str]]
+
+
+def show_value(spec: FieldSpec, value: Any) -> Any:
+    """A stored value in the form a field widget shows."""
+    if spec.kind in ("line", "text", "time", "sagsnummer", "kle"):
+        return value or ""
+    if spec.kind == "int":
+        return "" if value is None else str(value)
+    if spec.kind == "date":
+        if not value:
+            return ""
+        d = value if isinstance(value, date) else date.fromisoformat(str(value))
+        return f"{d.day:02d}-{d.month:02d}-{d.year}"
+    if spec.kind in ("reflist", "intlist"):
+        return list(value or [])
+    if spec.kind == "bool":
+        return bool(value)
+    return value
+
+
+# --- field widgets beyond Input / TextArea ----------------------------------------------------
+
+
+class AutoCheckbox(AutoSave, Checkbox):
+    def __init__(self, field_name: str, label: str, value: bool) -> None:
+        super().__init__(label, value)
+        self.field_name = field_name
+        self.saved_value = value
+
+    def current_value(self) -> bool:
+        return self.value
+
+    def load(self, value: bool) -> None:
+        self.saved_value = value
+        with self.prevent(Checkbox.Changed):
+            self.value = value
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        if event.checkbox is self:
+            self.commit_now()
+
+
+class AutoSelect(AutoSave, Select[str]):
+    def __init__(
+        self, field_name: str, options: Choices, value: str | None, *, allow_blank: bool
+    ) -> None:
+        known = {v for _, v in options}
+        super().__init__(
+            [(plain(label), v) for label, v in options],
+            prompt=texts.NO_CHOICE,
+            allow_blank=allow_blank,
+            value=value if value in known else Select.NULL,
+        )
+        self.field_name = field_name
+        self.saved_value = value if value in known else None
+
+    def current_value(self) -> str | None:
+        return None if self.value is Select.NULL else str(self.value)
+
+    def load(self, value: str | None) -> None:
+        self.saved_value = value
+        with self.prevent(Select.Changed):
+            self.value = value if value is not None else Select.NULL
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select is self:
+            self.commit_now()
+
+
+class AutoSelectionList(AutoSave, SelectionList[str]):
+    def __init__(self, field_name: str, options: Choices, value: list[str]) -> None:
+        super().__init__(*[(plain(label), v, v in value) for label, v in options])
+        self.field_name = field_name
+        self.saved_value = list(value)
+
+    def current_value(self) -> list[Any]:
+        order = [o.value for o in self._options]  # keep the list's order, not click order
+        chosen = set(self.selected)
+        return [v for v in order if v in chosen]
+
+    def load(self, value: list[str]) -> None:
+        self.saved_value = list(value)
+        with self.prevent(SelectionList.SelectedChanged):
+            self.deselect_all()
+            for v in value:
+                try:
+                    self.select(v)
+                except Exception:
+                    continue
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        if event.selection_list is self:
+            self.commit_now()
+
+
+class NiveauPicker(AutoSave, OptionList):
+    """The three collaboration levels, each with its one-line explanation on screen."""
+
+    DEFAULT_CSS = "NiveauPicker { height: auto; max-height: 9; }"
+
+    def __init__(self, field_name: str, value: str) -> None:
+        super().__init__()
+        self.field_name = field_name
+        self.value = value or enums.Niveau.VIDEN.value
+        self.saved_value = self.value
+
+    def on_mount(self) -> None:
+        self._render_options()
+
+    def _render_options(self) -> None:
+        highlighted = self.highlighted
+        self.clear_options()
+        for niveau in enums.Niveau:
+            mark = "◉ " if niveau.value == self.value else "○ "
+            prompt = Text(mark + enums.label(niveau), style="bold")
+            prompt.append("\n   " + enums.NIVEAU_FORKLARING[niveau], style="")
+            self.add_option(Option(prompt, id=niveau.value))
+        self.highlighted = (
+            highlighted
+            if highlighted is not None
+            else [n.value for n in enums.Niveau].index(self.value)
+        )
+
+    def current_value(self) -> str:
+        return self.value
+
+    def load(self, value: str) -> None:
+        self.value = self.saved_value = value
+        self._render_options()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list is self and event.option.id:
+            event.stop()
+            self.value = event.option.id
+            self._render_options()
+            self.commit_now()
+
+
+class PartnerPicker(AutoSave, Vertical):
+    """Partner enheder: type a name (suggestions complete it), Enter adds it; the chosen ones
+    are listed below, Delete removes the highlighted one."""
+
+    DEFAULT_CSS = """
+    PartnerPicker { height: auto; }
+    PartnerPicker OptionList { height: auto; max-height: 6; }
+    """
+    BINDINGS = [
+        Binding(
+            "delete,d", "remove", texts.B_DELETE[0], tooltip=texts.B_DELETE[1], id="partner.remove"
+        )
+    ]
+
+    def __init__(self, field_name: str, choices: Choices, value: list[str]) -> None:
+        super().__init__()
+        self.field_name = field_name
+        self.choices = choices
+        self.names = {v: label for label, v in choices}
+        self.value = list(value)
+        self.saved_value = list(value)
+
+    def compose(self) -> ComposeResult:
+        yield Input(
+            placeholder=texts.PARTNER_PLACEHOLDER,
+            suggester=SuggestFromList([label for label, _ in self.choices], case_sensitive=False),
+            id="partner-input",
+        )
+        yield Label(texts.PARTNER_HINT, classes="muted")
+        yield OptionList(id="partner-list")
+        yield Label("", id="partner-error", classes="field-error")
+
+    def on_mount(self) -> None:
+        self._render_list()
+
+    def _render_list(self) -> None:
+        chosen = self.query_one("#partner-list", OptionList)
+        chosen.clear_options()
+        for pid in self.value:
+            chosen.add_option(Option(plain(self.names.get(pid, "(ukendt enhed)")), id=pid))
+        if not self.value:
+            chosen.add_option(Option(Text(texts.NO_PARTNERS, style="italic"), disabled=True))
+
+    def current_value(self) -> list[str]:
+        return list(self.value)
+
+    def load(self, value: list[str]) -> None:
+        self.value = list(value)
+        self.saved_value = list(value)
+        self._render_list()
+
+    @on(Input.Submitted, "#partner-input")
+    def _add(self, event: Input.Submitted) -> None:
+        event.stop()
+        name = event.value.strip()
+        if not name:
+            return
+        match = next((v for label, v in self.choices if label.casefold() == name.casefold()), None)
+        error = self.query_one("#partner-error", Label)
+        if match is None:
+            error.update(Text(texts.PARTNER_UNKNOWN.format(name=name)))
+            return
+        error.update("")
+        event.input.value = ""
+        if match not in self.value:
+            self.value.append(match)
+            self._render_list()
+            self.commit_now()
+
+    def action_remove(self) -> None:
+        chosen = self.query_one("#partner-list", OptionList)
+        if chosen.highlighted is None:
+            return
+        option = chosen.get_option_at_index(chosen.highlighted)
+        if option.id in self.value:
+            self.value.remove(option.id)
+            self._render_list()
+            self.commit_now()
+
+
+# --- the form -----------------------------------------------------------------------------------
+
+
+@dataclass
+class FormSpec:
+    """What a form edits: the entity, which fields (in order), values fixed by where it was
+    opened (the mål of a new tegn), defaults for a new row and choices for pickers."""
+
+    entity: str
+    fields: list[str]
+    fixed: dict[str, Any] = field(default_factory=dict)
+    defaults: dict[str, Any] = field(default_factory=dict)
+    choices: dict[str, Choices] = field(default_factory=dict)
+
+
+class RecordForm(ModalScreen[str | None]):
+    """Edit one row (or create it). Dismisses with the row id (None if nothing was created)."""
+
+    HELP_KEY = "form"
+    BINDINGS = [
+        Binding("escape,ctrl+s", "done", texts.B_DONE[0], tooltip=texts.B_DONE[1], id="form.done"),
+    ]
+
+    def __init__(self, spec: FormSpec, row_id: str | None = None) -> None:
+        super().__init__()
+        self.spec = spec
+        self.entity = ENTITIES[spec.entity]
+        self.row_id = row_id
+        self.loaded = row_id is None
+
+    # --- building ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        what = self.entity.label
+        title = (texts.FORM_NEW if self.row_id is None else texts.FORM_EDIT).format(what=what)
+        with Vertical(id="form-box"):
+            with Horizontal(id="form-head"):
+                yield Label(title, id="form-title")
+                yield TimerLabel()
+                yield SaveIndicator()
+            yield VerticalScroll(id="form-fields")
+            with Horizontal(id="form-foot"):
+                yield Static(texts.FORM_HINT, id="form-hint", classes="muted")
+                yield Button(texts.FORM_DONE, id="form-done", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.row_id is None:
+            self._build({**self.spec.defaults})
+        else:
+            self.reload()
+
+    def reload(self) -> None:
+        """Read the row again (first load, or after undo)."""
+        if self.row_id is None:
+            return
+        from models.queries import get_row
+
+        self.app.submit(
+            get_row, self.app.store.db, self.spec.entity, self.row_id, done=self._loaded
+        )
+
+    def _loaded(self, row: dict[str, Any] | None) -> None:
+        if row is None or row.get("deleted"):
+            self.notify(texts.FORM_ROW_GONE, severity="warning")
+            self.dismiss(None)
+            return
+        if not self.loaded:
+            self.loaded = True
+            self._build(row)
+            return
+        for widget in self.query("*"):
+            if isinstance(widget, AutoSave) and widget.field_name in row:
+                spec = self.entity.fields[widget.field_name]
+                widget.load(show_value(spec, row[widget.field_name]))  # type: ignore[attr-defined]
+
+    def _build(self, values: dict[str, Any]) -> None:
+        box = self.query_one("#form-fields", VerticalScroll)
+        widgets = []
+        for name in self.spec.fields:
+            spec = self.entity.fields[name]
+            label = spec.label + (" *" if spec.required else "")
+            widgets.append(Label(label, classes="field-label"))
+            if name == "niveau":
+                widgets.append(Label(texts.NIVEAU_PICK, classes="muted"))
+            widgets.append(self._widget_for(name, spec, show_value(spec, values.get(name))))
+            error = Label("", id=f"err-{name}", classes="field-error")
+            error.display = False
+            widgets.append(error)
+        box.mount_all(widgets)
+        first = next((w for w in widgets if w.can_focus or isinstance(w, PartnerPicker)), None)
+        if isinstance(first, PartnerPicker):
+            self.call_after_refresh(lambda: first.query_one(Input).focus())
+        elif first is not None:
+            self.call_after_refresh(first.focus)
+
+    def _widget_for(self, name: str, spec: FieldSpec, value: Any) -> Any:
+        wid = f"f-{name}"
+        choices = self.spec.choices.get(name, [])
+        if spec.kind == "text":
+            return AutoTextArea(name, value, id=wid)
+        if spec.kind == "bool":
+            return AutoCheckbox(name, spec.label, value)
+        if spec.kind == "enum" and name == "niveau":
+            return NiveauPicker(name, value)
+        if spec.kind == "enum":
+            assert spec.enum is not None
+            options = [(enums.label(m), m.value) for m in spec.enum]
+            return AutoSelect(name, options, value, allow_blank=False)
+        if spec.kind == "ref":
+            return AutoSelect(name, choices, value, allow_blank=not spec.required)
+        if spec.kind == "reflist" and spec.ref == "enhed":
+            return PartnerPicker(name, choices, value)
+        if spec.kind == "reflist":
+            if not choices and name == "tegn_ids":
+                return Label(texts.TEGN_NONE, classes="muted")
+            return AutoSelectionList(name, choices, value)
+        if spec.kind == "intlist":
+            options = [(f"{n}. {p}: {t}", n) for n, (p, t) in enums.PLAN_A_INDIKATORER.items()]
+            return AutoSelectionList(name, options, value)  # type: ignore[arg-type]
+        placeholder = {"date": texts.DATE_PLACEHOLDER, "time": texts.TIME_PLACEHOLDER}.get(
+            spec.kind, ""
+        )
+        return AutoInput(name, value, id=wid, placeholder=placeholder)
+
+    # --- saving -----------------------------------------------------------------------------
+
+    def _error_label(self, name: str) -> Label | None:
+        found = self.query(f"#err-{name}")
+        return found.first(Label) if found else None
+
+    def _show_error(self, name: str, message: str) -> None:
+        label = self._error_label(name)
+        if label is not None:
+            label.update(Text(message))
+            label.display = bool(message)
+
+    def _field_widgets(self) -> dict[str, AutoSave]:
+        return {w.field_name: w for w in self.query("*") if isinstance(w, AutoSave)}
+
+    def handle_commit(self, widget: AutoSave, name: str, value: Any) -> None:
+        """A field changed: validate at once, then create or update in the worker queue."""
+        try:
+            validate_value(self.spec.entity, name, value)
+        except ValidationError as exc:
+            widget.mark_error(str(exc))
+            self._show_error(name, str(exc))
+            return
+        self._show_error(name, "")
+        store = self.app.store
+        entity = self.spec.entity
+        if self.row_id is None:
+            widgets = self._field_widgets()
+            values = {n: w.current_value() for n, w in widgets.items()}
+            missing = [
+                n
+                for n, s in self.entity.fields.items()
+                if s.required and n not in self.spec.fixed and not _filled(values.get(n))
+            ]
+            if missing:
+                label = self.entity.fields[missing[0]].label
+                self.app.mark_failed(texts.NEEDS_FIELD.format(label=label))
+                return
+            clean = {n: v for n, v in values.items() if _filled(v)}
+            try:
+                for n, v in clean.items():
+                    validate_value(entity, n, v)
+            except ValidationError:
+                return  # the other field shows its own error
+            snapshot = {n: (widgets[n], v) for n, v in clean.items()}
+            values_all = {**self.spec.fixed, **clean}
+
+            def create_or_update() -> str:
+                if self.row_id is None:
+                    self.row_id = store.create(entity, values_all)
+                else:
+                    store.update(entity, self.row_id, clean)
+                return self.row_id
+
+            self.app.save(
+                create_or_update, done=lambda _rid: _mark_all(snapshot), error=self._save_failed
+            )
+            return
+
+        row_id = self.row_id
+        self.app.save(
+            store.update,
+            entity,
+            row_id,
+            {name: value},
+            done=lambda _n: widget.mark_saved(value),
+            error=self._save_failed,
+        )
+
+    def _save_failed(self, exc: Exception) -> None:
+        if isinstance(exc, ValidationError):
+            for name, spec in self.entity.fields.items():
+                if spec.label == exc.field:
+                    self._show_error(name, str(exc))
+                    break
+            self.notify(str(exc), severity="error", markup=False)
+        elif isinstance(exc, NotFoundError):
+            self.notify(str(exc), severity="error", markup=False)
+        else:
+            self.app.report_error(exc)
+
+    # --- closing ----------------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        if isinstance(event.input, AutoInput):
+            self.focus_next()
+
+    @on(Button.Pressed, "#form-done")
+    def _done_pressed(self) -> None:
+        self.action_done()
+
+    def action_done(self) -> None:
+        for widget in self._field_widgets().values():
+            widget.commit_now()
+        self.dismiss(self.row_id)
+
+
+def _filled(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value is not None and value != []
+
+
+def _mark_all(snapshot: dict[str, tuple[AutoSave, Any]]) -> None:
+    for widget, value in snapshot.values():
+        widget.mark_saved(value)
+
+
+# --- confirmation -----------------------------------------------------------------------------
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Yes/no question; the text is shown literally (it may hold user text)."""
+
+    BINDINGS = [
+        Binding(
+            "y,j", "answer(True)", texts.B_CONFIRM[0], tooltip=texts.B_CONFIRM[1], id="confirm.yes"
+        ),
+        Binding(
+            "n,escape",
+            "answer(False)",
+            texts.B_CANCEL[0],
+            tooltip=texts.B_CANCEL[1],
+            id="confirm.no",
+        ),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box"):
+            yield Static(Text(self.question))
+            with Horizontal(id="confirm-buttons"):
+                yield Button(texts.B_CONFIRM[0], id="yes", variant="error")
+                yield Button(texts.B_CANCEL[0], id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")

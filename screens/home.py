@@ -1,0 +1,283 @@
+"""The home screen: which udviklingsdag and which table (remembered), this laptop's name, what
+the database holds, and the way to preparation, consolidation and the SBSYS export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from models import enums
+from models.errors import ValidationError
+from models.queries import counts, udviklingsdage_overview
+from tui import texts
+from tui.widgets import TopBar, plain
+
+SETTING_DAY = "valgt_dag"
+SETTING_TABLE = "valgt_bord"
+SETTING_NAMED = "baerbar_navngivet"
+
+
+def day_date(value: Any) -> str:
+    if not value:
+        return texts.NO_DATE
+    return f"{value.day}.{value.month}.{value.year}"
+
+
+class HomeScreen(Screen[None]):
+    """Choose the day and the table; Enter on a table opens its mål."""
+
+    HELP_KEY = "home"
+    BINDINGS = [
+        Binding(
+            "f", "app.prepare", texts.B_PREPARE[0], tooltip=texts.B_PREPARE[1], id="home.prepare"
+        ),
+        Binding(
+            "k",
+            "app.consolidation",
+            texts.B_CONSOLIDATION[0],
+            tooltip=texts.B_CONSOLIDATION[1],
+            id="home.consolidation",
+            show=False,
+        ),
+        Binding(
+            "x",
+            "app.export",
+            texts.B_EXPORT[0],
+            tooltip=texts.B_EXPORT[1],
+            id="home.export",
+            show=False,
+        ),
+        Binding(
+            "n",
+            "app.rename",
+            texts.B_RENAME[0],
+            tooltip=texts.B_RENAME[1],
+            id="home.rename",
+            show=False,
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.days: list[dict[str, Any]] = []
+        self.chosen_day: str | None = None
+        self.chosen_table: str | None = None
+        self._first_load = True
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(texts.APP_TITLE)
+        with Vertical(id="home-body"):
+            yield Label(texts.HOME_TITLE, id="home-title")
+            yield Static("", id="home-device")
+            yield Static("", id="home-counts", classes="muted")
+            with Horizontal(id="home-lists"):
+                with Vertical(classes="panel"):
+                    yield Label(texts.HOME_DAYS, classes="panel-title")
+                    yield OptionList(id="home-days")
+                with Vertical(classes="panel"):
+                    yield Label(texts.HOME_TABLES, classes="panel-title")
+                    yield OptionList(id="home-tables")
+            with Horizontal(id="home-buttons"):
+                yield Button(texts.HOME_BUTTON_OPEN, id="open", variant="primary")
+                yield Button(texts.HOME_BUTTON_PREPARE, id="prepare")
+                yield Button(texts.HOME_BUTTON_CONSOLIDATION, id="consolidation")
+                yield Button(texts.HOME_BUTTON_EXPORT, id="export")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if not self._first_load:
+            self.reload()
+
+    def reload(self) -> None:
+        store = self.app.store
+
+        def read() -> dict[str, Any]:
+            return {
+                "days": udviklingsdage_overview(store.db),
+                "counts": counts(store.db),
+                "day": store.get_setting(SETTING_DAY),
+                "table": store.get_setting(SETTING_TABLE),
+                "named": store.get_setting(SETTING_NAMED),
+                "device": store.db.device_name,
+                "target": store.db.display_target,
+            }
+
+        self.app.submit(read, done=self._show)
+
+    def _show(self, data: dict[str, Any]) -> None:
+        self.days = data["days"]
+        self.query_one("#home-device", Static).update(
+            Text(
+                texts.HOME_DEVICE.format(name=data["device"])
+                + "   "
+                + texts.HOME_DB.format(target=data["target"])
+            )
+        )
+        self.query_one("#home-counts", Static).update(
+            Text(texts.HOME_COUNTS.format(**data["counts"]))
+        )
+        if self._first_load:
+            self.chosen_day = data["day"]
+            self.chosen_table = data["table"]
+        days = self.query_one("#home-days", OptionList)
+        days.clear_options()
+        if not self.days:
+            days.add_option(Option(Text(texts.HOME_NO_DAYS, style="italic"), disabled=True))
+        for day in self.days:
+            prompt = plain(day["titel"])
+            prompt.stylize("bold")
+            meta = texts.HOME_DAY_META.format(
+                **{
+                    "del": enums.label(enums.Del(day["dagdel"])),
+                    "dato": day_date(day["dato"]),
+                    "borde": len(day["borde"]),
+                }
+            )
+            prompt.append("\n" + meta, style="dim")
+            days.add_option(Option(prompt, id=day["id"]))
+        ids = [d["id"] for d in self.days]
+        if self.chosen_day not in ids:
+            self.chosen_day = ids[0] if ids else None
+        if self.chosen_day is not None:
+            days.highlighted = ids.index(self.chosen_day)
+        self._show_tables()
+        if self._first_load:
+            self._first_load = False
+            tables = self.query_one("#home-tables", OptionList)
+            (tables if self.chosen_table and tables.option_count else days).focus()
+            if not data["named"]:
+                self.app.push_screen(NameDeviceScreen(data["device"], first=True))
+
+    def _show_tables(self) -> None:
+        tables = self.query_one("#home-tables", OptionList)
+        tables.clear_options()
+        day = next((d for d in self.days if d["id"] == self.chosen_day), None)
+        if day is None:
+            return
+        if not day["borde"]:
+            tables.add_option(Option(Text(texts.HOME_NO_TABLES, style="italic"), disabled=True))
+            return
+        for bord in day["borde"]:
+            prompt = plain(bord["navn"])
+            prompt.stylize("bold")
+            prompt.append("\n")
+            prompt.append(
+                texts.HOME_TABLE_META.format(
+                    facilitator=bord["facilitator"] or texts.HOME_NO_FACILITATOR,
+                    maal=len(bord["maal_ids"] or []),
+                ),
+                style="dim",
+            )
+            tables.add_option(Option(prompt, id=bord["id"]))
+        ids = [b["id"] for b in day["borde"]]
+        tables.highlighted = ids.index(self.chosen_table) if self.chosen_table in ids else 0
+
+    @on(OptionList.OptionHighlighted, "#home-days")
+    def _day_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id and event.option.id != self.chosen_day:
+            self.chosen_day = event.option.id
+            self._show_tables()
+
+    @on(OptionList.OptionSelected, "#home-days")
+    def _day_selected(self) -> None:
+        self.query_one("#home-tables", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#home-tables")
+    def _table_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.open_table(event.option.id)
+
+    def open_table(self, bord_id: str | None = None) -> None:
+        tables = self.query_one("#home-tables", OptionList)
+        if bord_id is None and tables.highlighted is not None:
+            bord_id = tables.get_option_at_index(tables.highlighted).id
+        if bord_id is None or self.chosen_day is None:
+            self.notify(texts.HOME_PICK_TABLE)
+            return
+        self.chosen_table = bord_id
+        store = self.app.store
+        day = self.chosen_day
+
+        def remember() -> None:
+            store.set_setting(SETTING_DAY, day)
+            store.set_setting(SETTING_TABLE, bord_id)
+
+        self.app.submit(remember)
+        self.app.open_table(bord_id, day)
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        if event.button.id == "open":
+            self.open_table()
+        elif event.button.id == "prepare":
+            self.app.action_prepare()
+        elif event.button.id == "consolidation":
+            self.app.action_consolidation()
+        elif event.button.id == "export":
+            self.app.action_export()
+
+
+class NameDeviceScreen(ModalScreen[str | None]):
+    """Name this laptop (once, at first start; again from the command palette)."""
+
+    HELP_KEY = "home"
+    BINDINGS = [
+        Binding("escape", "cancel", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="name.cancel")
+    ]
+
+    def __init__(self, current: str, *, first: bool = False) -> None:
+        super().__init__()
+        self.current = current
+        self.first = first
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="name-box"):
+            yield Label(texts.NAME_DEVICE_TITLE, id="name-title")
+            yield Static(texts.NAME_DEVICE_TEXT)
+            yield Input(self.current, placeholder=texts.NAME_DEVICE_PLACEHOLDER, id="name-input")
+            yield Label("", id="name-error", classes="field-error")
+            yield Button(texts.NAME_DEVICE_OK, id="name-ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#name-input", Input).focus()
+
+    @on(Input.Submitted, "#name-input")
+    @on(Button.Pressed, "#name-ok")
+    def _save(self) -> None:
+        name = self.query_one("#name-input", Input).value
+        store = self.app.store
+
+        def rename() -> str:
+            clean = store.rename_device(name)
+            store.set_setting(SETTING_NAMED, "1")
+            return clean
+
+        self.app.save(rename, done=self._renamed, error=self._failed)
+
+    def _renamed(self, name: str) -> None:
+        self.notify(texts.DEVICE_RENAMED.format(name=name), markup=False)
+        self.dismiss(name)
+        self.app.reload_screens()
+
+    def _failed(self, exc: Exception) -> None:
+        if isinstance(exc, ValidationError):
+            self.query_one("#name-error", Label).update(Text(str(exc)))
+        else:
+            self.app.report_error(exc)
+
+    def action_cancel(self) -> None:
+        if self.first:
+            # Asked once: keep the computer's own name and do not ask again.
+            self.app.submit(self.app.store.set_setting, SETTING_NAMED, "1")
+        self.dismiss(None)

@@ -1,0 +1,255 @@
+"""The table's mål: grouped by målsætning, with what each has and a completeness mark that follows
+the day's rule (del 1: a tegn; del 2: a prøvehandling), the table's progress, and a filter
+that takes whatever you type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+
+from models import enums
+from models.queries import bord_overview
+from tui import texts
+from tui.widgets import TopBar, hanging, plain
+
+
+def is_complete(maal: dict[str, Any], dagdel: str) -> bool:
+    """Whether a mål meets the day's rule: a tegn on del 1, a prøvehandling on del 2."""
+    if dagdel == enums.Del.DEL2:
+        return maal.get("proevehandlinger", 0) > 0
+    return maal.get("tegn", 0) > 0
+
+
+def progress(groups: list[dict[str, Any]], dagdel: str) -> tuple[int, int]:
+    """(mål meeting the rule, all mål) for the table."""
+    maal = [m for g in groups for m in g["maal"]]
+    return sum(1 for m in maal if is_complete(m, dagdel)), len(maal)
+
+
+def progress_text(groups: list[dict[str, Any]], dagdel: str) -> str:
+    done, total = progress(groups, dagdel)
+    template = texts.TABLE_PROGRESS_DEL2 if dagdel == enums.Del.DEL2 else texts.TABLE_PROGRESS_DEL1
+    return template.format(done=done, total=total)
+
+
+def filter_groups(groups: list[dict[str, Any]], query: str) -> list[dict[str, Any]]:
+    """The groups and mål whose text, målsætning, enhed or ansvarlig contains every word of
+    the query (case and accents as typed, case-insensitive)."""
+    words = query.casefold().split()
+    if not words:
+        return groups
+    out = []
+    for g in groups:
+        head = (g.get("tekst") or "").casefold()
+        kept = []
+        for m in g["maal"]:
+            hay = " ".join(
+                [head, m.get("tekst") or "", m.get("enhed_navn") or "", m.get("ansvarlig") or ""]
+            ).casefold()
+            if all(w in hay for w in words):
+                kept.append(m)
+        if kept:
+            out.append({**g, "maal": kept})
+    return out
+
+
+def maal_prompt(m: dict[str, Any], dagdel: str) -> Table:
+    done = is_complete(m, dagdel)
+    mark = Text(
+        texts.MARK_DONE if done else texts.MARK_MISSING,
+        style="bold green" if done else "bold yellow",
+    )
+    body = plain(m["tekst"])
+    meta = texts.TABLE_COUNTS.format(
+        tegn=m["tegn"], proeve=m["proevehandlinger"], samarb=m["samarbejder"]
+    )
+    if m.get("enhed_navn"):
+        meta += " · " + m["enhed_navn"]
+    body.append("\n" + meta, style="dim")
+    return hanging(mark, body)
+
+
+class TableScreen(Screen[None]):
+    """The facilitator's main screen for one table."""
+
+    HELP_KEY = "table"
+    BINDINGS = [
+        Binding("escape", "back", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="table.back"),
+        Binding(
+            "slash",
+            "filter",
+            texts.B_FILTER[0],
+            tooltip=texts.B_FILTER[1],
+            id="table.filter",
+            show=False,
+        ),
+        Binding(
+            "f3,ctrl+o",
+            "app.program",
+            texts.B_PROGRAM[0],
+            tooltip=texts.B_PROGRAM[1],
+            id="table.program",
+        ),
+        Binding(
+            "f4,ctrl+b", "notes", texts.TABLE_NOTES, tooltip=texts.TABLE_NOTES, id="table.notes"
+        ),
+        Binding(
+            "f9,ctrl+f",
+            "app.close_day",
+            texts.B_CLOSE_DAY[0],
+            tooltip=texts.B_CLOSE_DAY[1],
+            id="table.close_day",
+        ),
+    ]
+
+    def __init__(self, bord_id: str) -> None:
+        super().__init__()
+        self.bord_id = bord_id
+        self.data: dict[str, Any] | None = None
+        self.dagdel = enums.Del.DEL1.value
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("")
+        with Vertical(id="table-body"):
+            with Horizontal(id="table-head"):
+                yield Static("", id="table-progress-text")
+                yield ProgressBar(id="table-progress", show_eta=False, show_percentage=False)
+                yield Static("", id="table-facilitator", classes="muted")
+            yield Input(
+                placeholder=texts.TABLE_FILTER_PLACEHOLDER, id="table-filter", select_on_focus=False
+            )
+            yield OptionList(id="table-maal")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#table-maal", OptionList).focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.data is not None:
+            self.reload()
+
+    def reload(self) -> None:
+        self.app.submit(bord_overview, self.app.store.db, self.bord_id, done=self._show)
+
+    def _show(self, data: dict[str, Any] | None) -> None:
+        if data is None:
+            self.notify(texts.TABLE_NOT_FOUND, severity="warning")
+            self.app.pop_screen()
+            return
+        self.data = data
+        bord, dag = data["bord"], data["dag"]
+        self.dagdel = dag.get("dagdel") or enums.Del.DEL1.value
+        self.query_one(TopBar).set_title(
+            texts.TABLE_TITLE.format(bord=bord["navn"], dag=dag.get("titel", ""))
+        )
+        self.query_one("#table-facilitator", Static).update(
+            Text(texts.TABLE_FACILITATOR.format(name=bord["facilitator"] or texts.UNKNOWN))
+        )
+        done, total = progress(data["grupper"], self.dagdel)
+        self.query_one("#table-progress-text", Static).update(
+            Text(progress_text(data["grupper"], self.dagdel), style="bold")
+        )
+        self.query_one("#table-progress", ProgressBar).update(total=max(total, 1), progress=done)
+        self._render_list()
+
+    def _render_list(self) -> None:
+        if self.data is None:
+            return
+        listing = self.query_one("#table-maal", OptionList)
+        query = self.query_one("#table-filter", Input).value
+        groups = filter_groups(self.data["grupper"], query)
+        keep = None
+        if listing.highlighted is not None and listing.option_count:
+            keep = listing.get_option_at_index(listing.highlighted).id
+        listing.clear_options()
+        options: list[Option] = []
+        for g in groups:
+            head = plain(g.get("tekst") or "")
+            head.stylize("bold")
+            options.append(Option(head, disabled=True))
+            for m in g["maal"]:
+                options.append(Option(maal_prompt(m, self.dagdel), id=m["id"]))
+        if not options:
+            empty = (
+                texts.TABLE_NO_MATCH.format(query=query) if query.strip() else texts.TABLE_NO_MAAL
+            )
+            options.append(Option(Text(empty, style="italic"), disabled=True))
+        listing.add_options(options)
+        ids = [o.id for o in options]
+        if keep is not None and keep in ids:
+            listing.highlighted = ids.index(keep)
+        else:
+            first = next((n for n, o in enumerate(options) if not o.disabled), None)
+            if first is not None:
+                listing.highlighted = first
+
+    # --- filter as you type -----------------------------------------------------------------
+
+    @on(Input.Changed, "#table-filter")
+    def _filter_changed(self) -> None:
+        self._render_list()
+
+    @on(Input.Submitted, "#table-filter")
+    def _filter_submitted(self) -> None:
+        listing = self.query_one("#table-maal", OptionList)
+        listing.focus()
+        if listing.highlighted is not None:
+            option = listing.get_option_at_index(listing.highlighted)
+            if option.id:
+                self.open_maal(option.id)
+
+    def on_key(self, event: events.Key) -> None:
+        listing = self.query_one("#table-maal", OptionList)
+        filt = self.query_one("#table-filter", Input)
+        if (
+            self.focused is listing
+            and event.is_printable
+            and event.character
+            and event.character not in "/"
+        ):
+            event.stop()
+            event.prevent_default()
+            filt.focus()
+            filt.insert_text_at_cursor(event.character)
+        elif self.focused is filt and event.key == "down":
+            event.stop()
+            listing.focus()
+
+    def action_filter(self) -> None:
+        self.query_one("#table-filter", Input).focus()
+
+    def action_back(self) -> None:
+        filt = self.query_one("#table-filter", Input)
+        if filt.value:
+            filt.value = ""
+            self.query_one("#table-maal", OptionList).focus()
+            return
+        self.app.pop_screen()
+
+    # --- opening ----------------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#table-maal")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.open_maal(event.option.id)
+
+    def open_maal(self, maal_id: str) -> None:
+        from screens.maal import MaalScreen
+
+        self.app.push_screen(MaalScreen(maal_id, bord_id=self.bord_id))
+
+    def action_notes(self) -> None:
+        from screens.maal import NotesScreen
+
+        if self.data is not None:
+            self.app.push_screen(NotesScreen(bord_id=self.bord_id, title=self.data["bord"]["navn"]))

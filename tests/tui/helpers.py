@@ -1,0 +1,154 @@
+"""Shared helpers for the Pilot and snapshot tests: a small workshop built through the Store,
+a fixed clock, and waiting until the database queue is idle."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+FIXED_NOW = datetime(2026, 12, 3, 10, 42, 0)
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime = FIXED_NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        from datetime import timedelta
+
+        self.now = self.now + timedelta(seconds=seconds)
+
+
+def build_small(path: Path, *, with_day: bool = True, dagdel: str = "del1") -> dict[str, Any]:
+    """Organisation, one målsætning with two mål and (optionally) a day with one table."""
+    from models.db import open_database
+    from models.store import Store
+
+    db = open_database(str(path), device_name="Testbærbar")
+    try:
+        s = Store(db)
+        ids: dict[str, Any] = {}
+        with s.action() as tx:
+            top = s.create("enhed", navn="Børn og Velfærd", type="direktoeromraade", tx=tx)
+            afd = s.create(
+                "enhed", navn="Skole og Dagtilbud", type="afdeling", parent_id=top, tx=tx
+            )
+            ids["skole"] = s.create(
+                "enhed", navn="Nordlys Skole", type="enhed", parent_id=afd, tx=tx
+            )
+            ids["ppr"] = s.create("enhed", navn="PPR", type="enhed", parent_id=afd, tx=tx)
+            ids["fam"] = s.create("enhed", navn="Familiehuset", type="enhed", parent_id=afd, tx=tx)
+            ids["ms"] = s.create(
+                "maalsaetning", tekst="Flere børn trives i fællesskaber.", kilde="politik", tx=tx
+            )
+            ids["m1"] = s.create(
+                "maal",
+                maalsaetning_id=ids["ms"],
+                enhed_id=ids["skole"],
+                tekst="Alle elever har en voksen, de kan gå til.",
+                ansvarlig="Anne Holm",
+                tx=tx,
+            )
+            ids["m2"] = s.create(
+                "maal",
+                maalsaetning_id=ids["ms"],
+                enhed_id=ids["fam"],
+                tekst="Flere forældre deltager i netværksgrupper.",
+                ansvarlig="Jonas Krogh",
+                tx=tx,
+            )
+            if with_day:
+                ids["dag"] = s.create(
+                    "udviklingsdag",
+                    titel="Fællesskaber del 1",
+                    dagdel=dagdel,
+                    dato=date(2026, 12, 3),
+                    starttid="09:00",
+                    tx=tx,
+                )
+                s.create(
+                    "programblok", udviklingsdag_id=ids["dag"], titel="Velkomst", minutter=15, tx=tx
+                )
+                s.create(
+                    "programblok",
+                    udviklingsdag_id=ids["dag"],
+                    titel="Tegn for hvert mål",
+                    minutter=60,
+                    tx=tx,
+                )
+                ids["bord"] = s.create(
+                    "bord",
+                    udviklingsdag_id=ids["dag"],
+                    navn="Bord 1",
+                    facilitator="Maria Thomsen",
+                    maal_ids=[ids["m1"], ids["m2"]],
+                    tx=tx,
+                )
+        s.create(
+            "tegn",
+            maal_id=ids["m1"],
+            tekst="Eleverne opsøger selv en voksen",
+            type="kvalitativ",
+            datakilde="Gårdvagternes noter",
+        )
+        s.set_setting("baerbar_navngivet", "1")
+        if with_day:
+            s.set_setting("valgt_dag", ids["dag"])
+            s.set_setting("valgt_bord", ids["bord"])
+        return ids
+    finally:
+        db.close()
+
+
+async def settle(app: Any, pilot: Any, rounds: int = 3) -> None:
+    """Let queued database calls finish and the screen catch up."""
+    for _ in range(rounds):
+        await app.settle()
+        await pilot.pause()
+
+
+async def wait_debounce(app: Any, pilot: Any) -> None:
+    """Wait past the autosave pause, then for the write."""
+    import asyncio
+
+    await asyncio.sleep(0.75)
+    await settle(app, pilot)
+
+
+def read(path: Path, entity: str, **where: Any) -> list[dict[str, Any]]:
+    """Live rows straight from the database file (a fresh connection: what is on disk)."""
+    from models.db import open_database
+    from models.queries import live_rows
+
+    db = open_database(str(path))
+    try:
+        return live_rows(db, entity, **where)
+    finally:
+        db.close()
+
+
+def run_async(fn: Any) -> Any:
+    """Run an async test without an asyncio pytest plugin (none is installed)."""
+    import asyncio
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kw: Any) -> Any:
+        return asyncio.run(fn(*args, **kw))
+
+    return wrapper
+
+
+def prompt_text(prompt: Any, width: int = 200) -> str:
+    """The plain text of an option prompt (a Text or a Rich renderable such as a grid)."""
+    from rich.console import Console
+
+    console = Console(width=width, record=True, file=__import__("io").StringIO())
+    console.print(prompt)
+    return " ".join(line.strip() for line in console.export_text().splitlines())

@@ -1,0 +1,160 @@
+"""The tovholder's flow on a tiny test app: import three files (one twice), see the ledger,
+resolve a conflict, see the gap list and the matrix."""
+
+from __future__ import annotations
+
+import asyncio
+import shlex
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import App
+from textual.widgets import Button, DataTable, Input, Static, TabbedContent
+
+from exports.bundle import write_handoff
+from models import merge
+from models.store import Store
+from screens.conflict import ConflictScreen
+from screens.consolidation import ConsolidationScreen, parse_paths
+from tests.test_merge import World, domain
+from tests.test_merge import world as world  # the session fixture
+
+
+class _App(App[None]):
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+
+    def on_mount(self) -> None:
+        self.push_screen(ConsolidationScreen(self.store))
+
+
+def _cells(table: DataTable) -> list[list[str]]:
+    return [
+        [c.plain if isinstance(c, Text) else str(c) for c in table.get_row_at(i)]
+        for i in range(table.row_count)
+    ]
+
+
+async def _settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def test_parse_paths_keeps_quoted_spaces():
+    assert parse_paths("a.json  'b c.json' \"d e.json\"") == ["a.json", "b c.json", "d e.json"]
+    assert parse_paths("   ") == []
+    assert parse_paths("'unterminated x.json") == ["'unterminated", "x.json"]
+
+
+def test_import_ledger_resolve_and_gaps(world: World, tmp_path: Path):
+    ids = world.ids
+    tov, f1, f2, f3 = (world.db(n, tmp_path) for n in ("tov", "f1", "f2", "f3"))
+    # A tegn whose text looks like markup must show as typed.
+    Store(f1).create("tegn", maal_id=ids["m1"], tekst="Tegn med [bold]fed[/] tekst")
+    Store(f1).update("maal", ids["m2"], tekst="[/] Mål 2 fra bord 1")
+    Store(f2).update("maal", ids["m2"], tekst="Mål 2 fra bord 2")
+    Store(f3).create("samarbejde", maal_id=ids["m3"], partner_ids=[ids["e2"]], niveau="samskabelse")
+    files = [
+        write_handoff(db, tmp_path / f"bord {n}.udviklingsdag.json").path
+        for n, db in ((1, f1), (2, f2), (3, f3))
+    ]
+    store = Store(tov)
+
+    async def run() -> None:
+        app = _App(store)
+        async with app.run_test(size=(140, 45)) as pilot:
+            await _settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, ConsolidationScreen)
+            assert screen.query_one("#apply", Button).disabled
+
+            typed = " ".join(shlex.quote(str(p)) for p in [*files, files[0]])
+            screen.query_one("#paths", Input).value = typed
+            await pilot.click("#preview")
+            await _settle(pilot)
+            preview = _cells(screen.query_one("#preview-table", DataTable))
+            kinds = {row[1] for row in preview}
+            assert {"Ny", "Konflikt"} <= kinds
+            assert any("Tegn med [bold]fed[/] tekst" in row for row in preview)
+            summary = str(screen.query_one("#import-summary", Static).render())
+            assert "Prøveimport" in summary
+            assert merge.ledger(tov) == []  # the preview saved nothing
+
+            assert not screen.query_one("#apply", Button).disabled
+            await pilot.click("#apply")
+            await _settle(pilot)
+            assert len(merge.ledger(tov)) == 4
+
+            await pilot.click("#--content-tab-tab-devices")
+            assert screen.query_one("#tabs", TabbedContent).active == "tab-devices"
+            await pilot.pause()
+            devices = {row[0]: row for row in _cells(screen.query_one("#devices", DataTable))}
+            bord1 = devices["Bord 1 - laptop"]
+            assert bord1[2] == "2"  # two files from bord 1 (one imported twice)
+            assert bord1[8] == "Alt modtaget"
+            assert devices["Bord 3 - laptop"][8] == "Alt modtaget"
+            ledger_rows = _cells(screen.query_one("#ledger", DataTable))
+            assert [r[1] for r in ledger_rows].count("bord 1.udviklingsdag.json") == 2
+
+            await pilot.click("#--content-tab-tab-conflicts")
+            await pilot.pause()
+            table = screen.query_one("#conflicts", DataTable)
+            assert table.row_count == 1
+            assert "[/] Mål 2 fra bord 1" in _cells(table)[0][4]
+            table.focus()
+            await pilot.press("enter")
+            await pilot.pause()
+            modal = app.screen
+            assert isinstance(modal, ConflictScreen)
+            devices_shown = [str(s.render()) for s in modal.query(".meta")]
+            assert any("Bord 2 - laptop" in d for d in devices_shown)
+            assert any("Før: Mål 2" in d for d in devices_shown)
+            chosen = next(
+                i for i, s in enumerate(modal.conflict.sides) if s.shown == "Mål 2 fra bord 2"
+            )
+            await pilot.click(f"#choose-{chosen}")
+            await _settle(pilot)
+            assert app.screen is screen
+            assert screen.query_one("#conflicts", DataTable).row_count == 0
+            assert merge.open_conflicts(tov) == []
+
+            await pilot.click("#--content-tab-tab-gaps")
+            await pilot.pause()
+            no_tegn = [r[0] for r in _cells(screen.query_one("#gaps-tegn", DataTable))]
+            assert no_tegn == ["Mål 2 fra bord 2", "Mål 3"]
+            no_ph = [r[0] for r in _cells(screen.query_one("#gaps-ph", DataTable))]
+            assert len(no_ph) == 3
+            matrix = {r[0]: r for r in _cells(screen.query_one("#matrix", DataTable))}
+            assert matrix["Jobcenter"][3] == "1" and matrix["Dagtilbud Syd"][4] == "1"
+
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, ConsolidationScreen)
+
+    asyncio.run(run())
+    maal2 = next(r for r in domain(tov)["maal"] if r["id"] == ids["m2"])
+    assert maal2["tekst"] == "Mål 2 fra bord 2"
+
+
+def test_bad_file_is_shown_as_refused_and_nothing_is_imported(world: World, tmp_path: Path):
+    tov = world.db("tov", tmp_path)
+    bad = tmp_path / "referat.txt"
+    bad.write_text("ikke en fil fra appen", encoding="utf-8")
+    store = Store(tov)
+
+    async def run() -> None:
+        app = _App(store)
+        async with app.run_test(size=(140, 45)) as pilot:
+            await _settle(pilot)
+            screen = app.screen
+            screen.query_one("#paths", Input).value = str(bad)
+            await pilot.press("enter")
+            await _settle(pilot)
+            summary = str(screen.query_one("#import-summary", Static).render())
+            assert "AFVIST referat.txt" in summary and "ikke en fil fra udviklingsdag" in summary
+            assert screen.query_one("#apply", Button).disabled
+
+    asyncio.run(run())
+    assert merge.ledger(tov) == []

@@ -1,0 +1,286 @@
+"""Focused behaviour: filter as you type, completeness marks, the timer, user text that looks
+like markup, database errors, quitting mid-sentence, deleting and undoing, help."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+
+from tests.tui.helpers import FakeClock, build_small, prompt_text, read, run_async, settle
+from tui.timer import ProgrammeTimer, clock_text, planned_starts
+
+
+def _app(path: Path, clock: FakeClock | None = None):
+    from tui.app import UdviklingsdagApp
+
+    return UdviklingsdagApp(str(path), clock=clock or FakeClock())
+
+
+async def _open_table(app, pilot) -> None:
+    await settle(app, pilot)
+    app.screen.open_table()
+    await settle(app, pilot)
+
+
+def _options(option_list) -> list[str]:
+    return [
+        prompt_text(option_list.get_option_at_index(i).prompt)
+        for i in range(option_list.option_count)
+    ]
+
+
+# --- pure parts -------------------------------------------------------------------------------
+
+
+def test_completeness_follows_the_day() -> None:
+    from screens.table import is_complete, progress, progress_text
+
+    with_tegn = {"tegn": 2, "proevehandlinger": 0}
+    with_proeve = {"tegn": 0, "proevehandlinger": 1}
+    assert is_complete(with_tegn, "del1") and not is_complete(with_tegn, "del2")
+    assert is_complete(with_proeve, "del2") and not is_complete(with_proeve, "del1")
+    groups = [{"maal": [with_tegn, with_proeve, {"tegn": 0, "proevehandlinger": 0}]}]
+    assert progress(groups, "del1") == (1, 3)
+    assert progress_text(groups, "del2") == "1 af 3 mål har prøvehandlinger"
+
+
+def test_filter_groups_matches_every_word_case_insensitive() -> None:
+    from screens.table import filter_groups
+
+    groups = [
+        {
+            "tekst": "Trivsel",
+            "maal": [
+                {"tekst": "Elever har en voksen", "enhed_navn": "Skolen"},
+                {"tekst": "Forældre deltager", "enhed_navn": "Familie"},
+            ],
+        },
+        {"tekst": "Job", "maal": [{"tekst": "Unge i uddannelse", "enhed_navn": "Jobcenter"}]},
+    ]
+    assert filter_groups(groups, "") == groups
+    assert [m["tekst"] for g in filter_groups(groups, "FORÆL") for m in g["maal"]] == [
+        "Forældre deltager"
+    ]
+    assert [g["tekst"] for g in filter_groups(groups, "trivsel skolen")] == ["Trivsel"]
+    assert filter_groups(groups, "findes ikke") == []
+
+
+def test_timer_counts_down_pauses_and_runs_over() -> None:
+    timer = ProgrammeTimer(blocks=[("Velkomst", 1), ("Tegn", 2)])
+    assert not timer.started and timer.remaining(0) == 60
+    timer.start(100)
+    assert timer.remaining(130) == 30 and not timer.over(130)
+    timer.pause(130)
+    assert timer.remaining(500) == 30  # paused: time stands still
+    timer.start(500)
+    assert timer.remaining(545) == -15 and timer.over(545)
+    assert clock_text(timer.remaining(545)) == "00:15"
+    timer.next(545)
+    assert timer.current == ("Tegn", 2) and timer.running and timer.remaining(545) == 120
+    restored = ProgrammeTimer.from_json(timer.to_json(), timer.blocks)
+    assert restored.index == 1 and restored.remaining(605) == 60
+    timer.next(600)
+    assert timer.finished and timer.current is None
+    assert ProgrammeTimer.from_json("{not json", []).index == 0
+    assert planned_starts("08:30", [("a", 45), ("b", 20), ("c", 5)]) == ["08:30", "09:15", "09:35"]
+    assert clock_text(59.2) == "01:00" and clock_text(3725) == "1:02:05"
+
+
+# --- the app ----------------------------------------------------------------------------------
+
+
+@run_async
+async def test_filter_as_you_type(tmp_path: Path) -> None:
+    path = tmp_path / "f.db"
+    build_small(path)
+    app = _app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_table(app, pilot)
+        listing = app.screen.query_one("#table-maal")
+        assert app.focused is listing
+        assert listing.option_count == 3  # the målsætning and its two mål
+        await pilot.press("n", "e", "t", "v")  # typed on the list: goes to the filter
+        await pilot.pause()
+        assert app.screen.query_one("#table-filter").value == "netv"
+        assert [o for o in _options(listing) if "netværk" in o]
+        assert listing.option_count == 2
+        await pilot.press("x", "y", "z")
+        await pilot.pause()
+        assert "Ingen mål passer" in _options(listing)[0]
+        await pilot.press("escape")  # clears the filter first
+        await pilot.pause()
+        assert app.screen.query_one("#table-filter").value == ""
+        assert listing.option_count == 3
+
+
+@pytest.mark.parametrize(
+    "dagdel, expected",
+    [("del1", "1 af 2 mål har tegn"), ("del2", "0 af 2 mål har prøvehandlinger")],
+)
+@run_async
+async def test_completeness_marks_on_screen(tmp_path: Path, dagdel: str, expected: str) -> None:
+    path = tmp_path / "c.db"
+    build_small(path, dagdel=dagdel)
+    app = _app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_table(app, pilot)
+        assert expected in str(app.screen.query_one("#table-progress-text").render())
+        prompts = _options(app.screen.query_one("#table-maal"))
+        marks = [p.strip()[0] for p in prompts[1:]]
+        assert marks == (["✓", "·"] if dagdel == "del1" else ["·", "·"])
+
+
+@run_async
+async def test_timer_in_the_app_start_over_next(tmp_path: Path) -> None:
+    from tui.widgets import TimerLabel
+
+    path = tmp_path / "t.db"
+    build_small(path)
+    clock = FakeClock()
+    app = _app(path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_table(app, pilot)
+        label = app.screen.query_one(TimerLabel)
+        assert "ikke startet" in str(label.render())
+        await pilot.press("f5")
+        await settle(app, pilot)
+        clock.advance(14 * 60)
+        label.refresh_time()
+        assert "Velkomst · 01:00 tilbage" in str(label.render())
+        assert not label.has_class("-over")
+        clock.advance(3 * 60)
+        label.refresh_time()
+        assert "02:00 over tid" in str(label.render()) and label.has_class("-over")
+        await pilot.press("ctrl+n")  # the alternative to F6
+        await settle(app, pilot)
+        label.refresh_time()
+        assert "Tegn for hvert mål · 1:00:00 tilbage" in str(label.render())
+        assert not label.has_class("-over")
+    # the state survives a restart
+    app2 = _app(path, clock)
+    async with app2.run_test(size=(120, 40)) as pilot:
+        await _open_table(app2, pilot)
+        clock.advance(60)
+        assert app2.timer.index == 1 and app2.timer.remaining(app2.now_seconds()) == 59 * 60
+
+
+@run_async
+async def test_markup_in_user_text_is_shown_literally(tmp_path: Path) -> None:
+    from models.db import open_database
+    from models.store import Store
+
+    path = tmp_path / "m.db"
+    ids = build_small(path)
+    db = open_database(str(path))
+    s = Store(db)
+    nasty = "[bold]fed[/] og [/] og [red"
+    s.create("tegn", maal_id=ids["m1"], tekst=nasty, datakilde="[link=x]kilde[/link]")
+    s.update("maal", ids["m1"], tekst="Mål med [i]kursiv[/i]")
+    db.close()
+    app = _app(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_table(app, pilot)
+        assert any(
+            "Mål med [i]kursiv[/i]" in p for p in _options(app.screen.query_one("#table-maal"))
+        )
+        await pilot.press("enter")
+        await settle(app, pilot)
+        prompts = _options(app.screen.query_one("#list-tegn"))
+        assert any(nasty in p and "[link=x]kilde[/link]" in p for p in prompts)
+        head = app.screen.query_one("#maal-tekst").render()
+        assert "Mål med [i]kursiv[/i]" in str(head)
+        await pilot.press("k")  # the QR screen shows the same text literally
+        await settle(app, pilot)
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert "[i]kursiv[/i]" in str(app.screen.query_one("#qr-text").render())
+
+
+@run_async
+async def test_database_error_is_a_danish_screen(tmp_path: Path) -> None:
+    from screens.error import ErrorScreen
+
+    path = tmp_path / "ikke-en-database.db"
+    path.write_text("Dette er en tekstfil, ikke en database.\n" * 10)
+    app = _app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, ErrorScreen)
+        message = str(app.screen.query_one("#error-message").render())
+        assert "ikke en database" in message and "Traceback" not in message
+    assert path.read_text().startswith("Dette er en tekstfil")  # untouched
+
+
+@run_async
+async def test_quit_mid_sentence_loses_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "q.db"
+    ids = build_small(path)
+    app = _app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_table(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("4")  # notes tab
+        await pilot.pause()
+        app.screen.query_one("#note-parkering").focus()
+        await pilot.pause()
+        await pilot.press("h", "u", "s", "k", "space", "k", "a", "f", "f", "e")
+        await pilot.press("ctrl+q")  # at once, before the autosave pause
+        await pilot.pause()
+    notes = read(path, "note", maal_id=ids["m1"])
+    assert [(n["type"], n["tekst"]) for n in notes] == [("parkering", "husk kaffe")]
+
+
+@run_async
+async def test_delete_then_undo_brings_it_back(tmp_path: Path) -> None:
+    path = tmp_path / "d.db"
+    ids = build_small(path)
+    app = _app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_table(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert read(path, "tegn", maal_id=ids["m1"]) == []
+        assert "Ingen tegn endnu" in _options(app.screen.query_one("#list-tegn"))[0]
+        await pilot.press("f2")  # works even where Ctrl+Z is taken
+        await settle(app, pilot)
+        assert len(read(path, "tegn", maal_id=ids["m1"])) == 1
+        assert "Eleverne opsøger" in _options(app.screen.query_one("#list-tegn"))[0]
+
+
+@run_async
+async def test_help_explains_and_gives_focus_back(tmp_path: Path) -> None:
+    from screens.help import HelpScreen
+
+    path = tmp_path / "h.db"
+    build_small(path)
+    app = _app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_table(app, pilot)
+        before = app.focused
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen) and app.screen.key == "table"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is before
+
+
+def test_help_texts_explain_the_concepts() -> None:
+    from tui import texts
+
+    for word in (
+        "Tegn",
+        "Prøvehandling",
+        "Vidensniveau",
+        "Koordinationsniveau",
+        "Samskabelsesniveau",
+        "kvantitativ",
+        "kvalitativ",
+    ):
+        assert word in texts.HELP_CONCEPTS
+    assert Text(texts.HELP_CONCEPTS).plain  # plain text, no markup needed

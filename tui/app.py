@@ -1,0 +1,373 @@
+"""The App: paints a loading screen at once, opens the database in a worker, then shows the
+home screen. It owns the app-wide things (the database queue, the save state, the programme
+timer, theme, help, undo, quitting without losing a word); everything else lives in screens/.
+
+Nothing from models/ (SQLAlchemy, sqlmodel, alembic) is imported at module level: the first
+screen is on the terminal before the database layer has loaded."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.signal import Signal
+from textual.worker import WorkerCancelled, WorkerError, WorkerFailed
+
+from . import texts
+from .commands import UdviklingsdagCommands
+from .jobs import DbQueue
+from .timer import ProgrammeTimer
+
+DARK, LIGHT = "textual-dark", "textual-light"
+
+
+def _b(
+    keys: str,
+    action: str,
+    text: tuple[str, str],
+    id: str,
+    *,
+    show: bool = True,
+    priority: bool = False,
+) -> Binding:
+    return Binding(keys, action, text[0], tooltip=text[1], id=id, show=show, priority=priority)
+
+
+class UdviklingsdagApp(App[None]):
+    """The terminal app for one database (a file path or a URL)."""
+
+    TITLE = texts.APP_TITLE
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {UdviklingsdagCommands}
+    BINDINGS = [
+        _b("f1,ctrl+g", "help", texts.B_HELP, "app.help"),
+        _b("ctrl+z,f2", "undo", texts.B_UNDO, "app.undo"),
+        _b("f5,ctrl+r", "timer_toggle", texts.B_TIMER, "app.timer", show=False),
+        _b("f6,ctrl+n", "timer_next", texts.B_NEXT, "app.next", show=False),
+        _b("f3,ctrl+o", "program", texts.B_PROGRAM, "app.program", show=False),
+        _b("ctrl+t", "toggle_theme", texts.B_THEME, "app.theme", show=False),
+        _b("ctrl+q", "quit", texts.B_QUIT, "app.quit", show=False, priority=True),
+    ]
+
+    def __init__(self, db_target: str, *, clock: Callable[[], datetime] | None = None) -> None:
+        super().__init__()
+        self.db_target = db_target
+        self.clock: Callable[[], datetime] = clock or datetime.now
+        self.db: Any = None
+        self.store: Any = None
+        self.jobs = DbQueue(self, self.report_error)
+        self.save_signal: Signal[tuple[str, str]] = Signal(self, "saved")
+        self.save_status: tuple[str, str] = ("idle", "")
+        self.timer = ProgrammeTimer()
+        self.day_id: str | None = None
+        self.bord_id: str | None = None
+        self.theme = DARK
+
+    # --- start-up ------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        from screens.loading import LoadingScreen
+
+        return LoadingScreen(self.db_target)
+
+    def on_mount(self) -> None:
+        # Paint the loading screen first; the import of the database layer in the worker
+        # competes for the interpreter, so it starts once the first frame is out.
+        self.call_after_refresh(self._open_database)
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _open_database(self) -> None:
+        try:
+            from models.db import open_database
+            from models.errors import UdviklingsdagError
+            from models.store import Store
+        except Exception as exc:  # a broken installation: say so, do not show a traceback
+            self.call_from_thread(self._show_fatal, f"{type(exc).__name__}: {exc}")
+            return
+        try:
+            db = open_database(self.db_target)
+            store = Store(db)
+            theme = store.get_setting("tema")
+            # Importing the screens here keeps the UI thread free while they load.
+            import screens.home  # noqa: F401
+        except UdviklingsdagError as exc:
+            self.call_from_thread(self._show_fatal, str(exc))
+            return
+        except Exception as exc:
+            self.call_from_thread(self._show_fatal, f"{type(exc).__name__}: {exc}")
+            return
+        self.call_from_thread(self._database_ready, db, store, theme)
+
+    def _database_ready(self, db: Any, store: Any, theme: str | None) -> None:
+        from screens.home import HomeScreen
+
+        self.db, self.store = db, store
+        if theme in (DARK, LIGHT):
+            self.theme = theme
+        self.push_screen(HomeScreen())
+
+    def _show_fatal(self, message: str) -> None:
+        from screens.error import ErrorScreen
+
+        self.push_screen(ErrorScreen(message))
+
+    # --- saving state and errors -----------------------------------------------------------
+
+    def now_seconds(self) -> float:
+        return self.clock().timestamp()
+
+    def mark_saving(self) -> None:
+        self.save_status = ("saving", "")
+        self.save_signal.publish(self.save_status)
+
+    def mark_saved(self) -> None:
+        self.save_status = ("saved", self.clock().strftime("%H:%M"))
+        self.save_signal.publish(self.save_status)
+
+    def mark_failed(self, message: str) -> None:
+        self.save_status = ("failed", message)
+        self.save_signal.publish(self.save_status)
+
+    def report_error(self, exc: Exception) -> None:
+        """Show a database or validation error as a Danish notification (never a traceback)."""
+        from models.errors import UdviklingsdagError
+
+        if isinstance(exc, UdviklingsdagError):
+            message = str(exc)
+        else:
+            self.log.error(repr(exc))
+            message = texts.UNEXPECTED_ERROR.format(kind=type(exc).__name__)
+        if self.save_status[0] == "saving":
+            self.mark_failed(message)
+        self.notify(message, severity="error", markup=False, timeout=8)
+
+    def submit(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        done: Callable[[Any], object] | None = None,
+        error: Callable[[Exception], object] | None = None,
+        **kw: Any,
+    ) -> None:
+        """Run a database call in the worker queue (see `tui.jobs.DbQueue.submit`)."""
+        self.jobs.submit(fn, *args, done=done, error=error, **kw)
+
+    def save(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        done: Callable[[Any], object] | None = None,
+        error: Callable[[Exception], object] | None = None,
+        **kw: Any,
+    ) -> None:
+        """Like `submit`, for a write: the save indicator follows it."""
+        self.mark_saving()
+
+        def ok(result: Any) -> None:
+            self.mark_saved()
+            if done is not None:
+                done(result)
+
+        def failed(exc: Exception) -> None:
+            self.mark_failed(str(exc))
+            (error or self.report_error)(exc)
+
+        self.jobs.submit(fn, *args, done=ok, error=failed, **kw)
+
+    async def settle(self) -> None:
+        """Wait until every queued database call has finished (quitting, tests)."""
+        for _ in range(50):
+            # Only our own workers: some widgets (DirectoryTree) keep a worker running.
+            ours = [w for w in self.workers if w.group in ("db", "open") and not w.is_finished]
+            for worker in ours:
+                try:
+                    await worker.wait()
+                except (WorkerCancelled, WorkerFailed, WorkerError):
+                    continue  # reported by the queue's own error handling
+            await asyncio.sleep(0.01)
+            if not self.jobs._items and not any(
+                w.group == "db" and not w.is_finished for w in self.workers
+            ):
+                return
+
+    # --- actions -------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        key = getattr(self.screen, "HELP_KEY", "home")
+        self.push_screen(HelpScreen(key))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT if self.theme == DARK else DARK
+        if self.store is not None:
+            self.submit(self.store.set_setting, "tema", self.theme)
+
+    def action_undo(self) -> None:
+        from .widgets import dirty_fields
+
+        if self.store is None:
+            return
+        for field in dirty_fields(self):
+            field.commit_now()
+        self.save(self.store.undo, done=self._undone)
+
+    def _undone(self, result: Any) -> None:
+        if result is None:
+            self.notify(texts.NOTHING_TO_UNDO)
+            return
+        self.notify(texts.UNDONE.format(description=result.description), markup=False)
+        self.reload_screens()
+
+    def reload_screens(self) -> None:
+        """Ask every open screen to read its data again (after undo)."""
+        for screen in self.screen_stack:
+            reload = getattr(screen, "reload", None)
+            if reload is not None:
+                reload()
+
+    async def action_quit(self) -> None:
+        from .widgets import dirty_fields
+
+        for field in dirty_fields(self):
+            field.commit_now()
+        await self.settle()
+        if self.db is not None:
+            self.db.close()
+        self.exit()
+
+    # --- navigation (lazy imports: the module may belong to another part of the app) ---------
+
+    def go_home(self) -> None:
+        """Back to the home screen (the bottom of the stack)."""
+        from screens.home import HomeScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    def open_table(self, bord_id: str, day_id: str | None) -> None:
+        """Open a table's mål (and load its day's programme for the timer)."""
+        from screens.table import TableScreen
+
+        self.bord_id = bord_id
+        if day_id and day_id != self.day_id:
+            self.day_id = None
+            self.load_timer(day_id)
+        self.push_screen(TableScreen(bord_id))
+
+    def go_table(self) -> None:
+        if self.bord_id is not None:
+            self.go_home()
+            self.open_table(self.bord_id, self.day_id)
+
+    def action_program(self) -> None:
+        from screens.day import DayScreen
+
+        if not isinstance(self.screen, DayScreen):
+            self.push_screen(DayScreen())
+
+    def open_optional(self, module: str, cls: str, what: str) -> None:
+        """Open another team's screen if it is part of this version, else say so in Danish."""
+        import importlib
+
+        try:
+            screen_cls = getattr(importlib.import_module(module), cls)
+        except (ImportError, AttributeError):
+            self.notify(texts.MODULE_MISSING.format(what=what), severity="warning")
+            return
+        if self.store is not None:
+            self.push_screen(screen_cls(self.store))
+
+    def action_consolidation(self) -> None:
+        self.open_optional("screens.consolidation", "ConsolidationScreen", "Konsolidering")
+
+    def action_export(self) -> None:
+        self.open_optional("screens.export", "ExportScreen", "Eksport til SBSYS")
+
+    def action_prepare(self) -> None:
+        from screens.prepare import PrepareScreen
+
+        if self.store is not None:
+            self.push_screen(PrepareScreen())
+
+    def action_close_day(self) -> None:
+        from screens.close_day import CloseDayScreen
+
+        if self.store is not None and self.bord_id is not None:
+            self.push_screen(CloseDayScreen(self.bord_id))
+
+    def action_rename(self) -> None:
+        from screens.home import NameDeviceScreen
+
+        if self.store is not None:
+            self.push_screen(NameDeviceScreen(self.store.db.device_name))
+
+    # --- the programme timer ----------------------------------------------------------------
+
+    def load_timer(self, day_id: str) -> None:
+        """Read the day's programme and the saved timer state (after choosing a day)."""
+        from models.queries import live_rows
+
+        store = self.store
+
+        def read() -> tuple[list[tuple[str, int]], str | None]:
+            blocks = live_rows(store.db, "programblok", udviklingsdag_id=day_id)
+            return [(b["titel"], b["minutter"]) for b in blocks], store.get_setting(
+                f"timer:{day_id}"
+            )
+
+        def done(result: tuple[list[tuple[str, int]], str | None]) -> None:
+            blocks, state = result
+            if self.day_id == day_id and self.timer.blocks:
+                self.timer.set_blocks(blocks)
+            else:
+                self.timer = ProgrammeTimer.from_json(state, blocks)
+            self.day_id = day_id
+            self.refresh_timers()
+
+        self.submit(read, done=done)
+
+    def refresh_timers(self) -> None:
+        from .widgets import TimerLabel
+
+        for label in self.screen.query(TimerLabel):
+            label.refresh_time()
+        refresh = getattr(self.screen, "refresh_programme", None)
+        if refresh is not None:
+            refresh()
+
+    def _save_timer(self) -> None:
+        if self.store is not None and self.day_id is not None:
+            self.submit(self.store.set_setting, f"timer:{self.day_id}", self.timer.to_json())
+        self.refresh_timers()
+
+    def action_timer_toggle(self) -> None:
+        if not self.timer.blocks:
+            self.notify(texts.PROGRAM_NONE if self.day_id else texts.PROGRAM_NO_DAY)
+            return
+        self.timer.toggle(self.now_seconds())
+        if self.timer.running and self.timer.current:
+            self.notify(texts.TIMER_STARTED.format(title=self.timer.current[0]), markup=False)
+        elif not self.timer.running:
+            self.notify(texts.TIMER_PAUSED_NOTE)
+        self._save_timer()
+
+    def action_timer_next(self) -> None:
+        if not self.timer.blocks:
+            self.notify(texts.PROGRAM_NONE if self.day_id else texts.PROGRAM_NO_DAY)
+            return
+        self.timer.next(self.now_seconds())
+        if self.timer.current:
+            self.notify(texts.TIMER_NEXT.format(title=self.timer.current[0]), markup=False)
+        else:
+            self.notify(texts.TIMER_LAST)
+        self._save_timer()

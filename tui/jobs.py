@@ -1,0 +1,71 @@
+"""Database work off the UI thread, one call at a time and in the order it was asked for.
+
+Every call runs in a Textual thread worker, so the UI never waits for the disk. The calls share
+one FIFO: an autosave typed before an undo is written before the undo, and a read asked for
+after a write sees that write. Results come back on the UI thread through callbacks."""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+Done = Callable[[Any], object]
+Failed = Callable[[Exception], object]
+
+
+class DbQueue:
+    """A FIFO of database calls. Any worker that runs drains the queue, so a worker that was
+    cancelled at shutdown cannot leave later calls waiting."""
+
+    def __init__(self, app: App[Any], on_error: Failed) -> None:
+        self.app = app
+        self.on_error = on_error
+        self._items: deque[tuple[Callable[[], Any], Done | None, Failed | None]] = deque()
+        self._items_lock = threading.Lock()
+        self._run_lock = threading.Lock()
+
+    def submit(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        done: Done | None = None,
+        error: Failed | None = None,
+        **kw: Any,
+    ) -> None:
+        """Run `fn(*args, **kw)` off the UI thread after everything submitted before it;
+        then `done(result)` (or `error(exc)`) on the UI thread."""
+        with self._items_lock:
+            self._items.append((lambda: fn(*args, **kw), done, error))
+        self.app.run_worker(self._drain, thread=True, group="db", exit_on_error=False)
+
+    def _drain(self) -> None:
+        with self._run_lock:
+            self._drain_locked()
+
+    def _drain_locked(self) -> None:
+        while True:
+            with self._items_lock:
+                if not self._items:
+                    return
+                call, done, error = self._items.popleft()
+            try:
+                result = call()
+            except Exception as exc:  # reported to the user in Danish, never a traceback
+                self._back(error or self.on_error, exc)
+                continue
+            if done is not None:
+                self._back(done, result)
+
+    def _back(self, callback: Callable[[Any], object], value: Any) -> None:
+        try:
+            self.app.call_from_thread(callback, value)
+        except RuntimeError:
+            # The app has stopped (quitting); the write itself is already on disk.
+            pass
+        except Exception as exc:  # a failing callback must not stop later calls
+            self.app.log.error(f"Fejl i tilbagekald: {exc!r}")

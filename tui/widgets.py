@@ -1,0 +1,414 @@
+"""Shared widgets: the top bar with timer and save state, fields that save themselves, the list
+with add/edit/delete/move keys, and the QR code drawn black on white.
+
+No widget here touches the database: a field hands its value to the nearest ancestor that
+has `handle_commit(widget, field, value)`, which saves through the Store (in a worker)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Input, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from . import texts
+from .timer import clock_text
+
+DEBOUNCE_SECONDS = 0.6
+
+
+def plain(text: str | None) -> Text:
+    """User text as a Rich Text that is never parsed as markup."""
+    return Text(text or "")
+
+
+def hanging(mark: Text | str, body: Text) -> Table:
+    """A list item whose wrapped lines stay indented under the text, not under the mark."""
+    mark = mark if isinstance(mark, Text) else Text(mark)
+    grid = Table.grid()
+    # A fixed mark column plus a gap: Textual measures grids without their padding.
+    grid.add_column(no_wrap=True, width=mark.cell_len + 1)
+    grid.add_column(ratio=1)
+    grid.add_row(mark, body)
+    return grid
+
+
+# --- top bar: title, timer, save state --------------------------------------------------------
+
+
+class SaveIndicator(Static):
+    """«Gemt 10:42», «Gemmer …» or «Ikke gemt: ...»: follows the app's save signal."""
+
+    DEFAULT_CSS = """
+    SaveIndicator { width: auto; min-width: 10; padding: 0 1; }
+    SaveIndicator.-failed { color: $text-error; }
+    SaveIndicator.-saving { color: $text-muted; }
+    """
+
+    def on_mount(self) -> None:
+        signal = getattr(self.app, "save_signal", None)
+        if signal is not None:
+            signal.subscribe(self, self._show)
+        self._shown: tuple[str, str] | None = None
+        self._show(getattr(self.app, "save_status", ("idle", "")))
+        # A screen that was covered catches up when it shows again.
+        self.set_interval(1.0, lambda: self._show(getattr(self.app, "save_status", ("idle", ""))))
+
+    def _show(self, status: tuple[str, str]) -> None:
+        if status == self._shown:
+            return
+        self._shown = status
+        kind, message = status
+        self.set_class(kind == "failed", "-failed")
+        self.set_class(kind == "saving", "-saving")
+        if kind == "saved":
+            text = texts.SAVED_AT.format(time=message)
+        elif kind == "saving":
+            text = texts.SAVING
+        elif kind == "failed":
+            text = texts.NOT_SAVED.format(message=message)
+        else:
+            text = texts.NOTHING_SAVED_YET
+        self.update(Text(text))
+        self.tooltip = text
+
+
+class TimerLabel(Static):
+    """Time left of the running programme block; quiet colour change when it runs over."""
+
+    DEFAULT_CSS = """
+    TimerLabel { width: auto; max-width: 50%; padding: 0 1; text-wrap: nowrap;
+                 text-overflow: ellipsis; }
+    TimerLabel.-over { background: $warning-muted; color: $text-warning; }
+    TimerLabel.-paused { color: $text-muted; }
+    """
+
+    def on_mount(self) -> None:
+        self.refresh_time()
+        self.set_interval(1.0, self.refresh_time)
+
+    def refresh_time(self) -> None:
+        timer = getattr(self.app, "timer", None)
+        now = self.app.now_seconds() if hasattr(self.app, "now_seconds") else 0.0
+        if timer is None or not timer.blocks:
+            self.display = False
+            return
+        self.display = True
+        over = timer.over(now)
+        self.set_class(over, "-over")
+        self.set_class(timer.started and not timer.running, "-paused")
+        if timer.finished:
+            self.update(Text(texts.TIMER_DONE))
+            return
+        if not timer.started:
+            self.update(Text(texts.TIMER_IDLE))
+            return
+        title, _ = timer.current or ("", 0)
+        short = title if len(title) <= 24 else title[:23] + "…"
+        left = timer.remaining(now)
+        template = texts.TIMER_OVER if left < 0 else texts.TIMER_LEFT
+        text = template.format(title=short, time=clock_text(left))
+        if not timer.running:
+            text += texts.TIMER_PAUSED
+        self.update(Text(text))
+
+
+class TopBar(Horizontal):
+    """One line at the top of every working screen: where you are, the timer, save state."""
+
+    DEFAULT_CSS = """
+    TopBar { height: 1; dock: top; background: $panel; }
+    TopBar > #topbar-title { width: 1fr; padding: 0 1; text-style: bold;
+                             text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+
+    def __init__(self, title: str = "", **kw: Any) -> None:
+        super().__init__(**kw)
+        self._title = title
+
+    def compose(self):
+        yield Label(plain(self._title), id="topbar-title", markup=False)
+        yield TimerLabel(id="topbar-timer")
+        yield SaveIndicator(id="topbar-save")
+
+    def set_title(self, title: str) -> None:
+        self.query_one("#topbar-title", Label).update(plain(title))
+
+
+# --- fields that save themselves --------------------------------------------------------------
+
+
+def _sink(widget: Widget) -> Any:
+    for node in widget.ancestors_with_self:
+        if hasattr(node, "handle_commit"):
+            return node
+    return None
+
+
+class AutoSave:
+    """Mixin for a field that saves when the user leaves it or pauses typing.
+
+    `saved_value` is the value known to be on disk; `commit_now()` hands a changed value to
+    the nearest `handle_commit`, which calls `mark_saved` or `mark_error` when it is done."""
+
+    field_name: str
+    saved_value: Any
+    _debounce: Timer | None = None
+
+    def current_value(self) -> Any:
+        raise NotImplementedError
+
+    @property
+    def dirty(self) -> bool:
+        return self.current_value() != self.saved_value
+
+    def schedule_commit(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.commit_now)  # type: ignore[attr-defined]
+
+    def commit_now(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        if not self.dirty:
+            return
+        sink = _sink(self)  # type: ignore[arg-type]
+        if sink is not None:
+            sink.handle_commit(self, self.field_name, self.current_value())
+
+    def mark_saved(self, value: Any) -> None:
+        self.saved_value = value
+        self.remove_class("-invalid")  # type: ignore[attr-defined]
+        self.tooltip = None  # type: ignore[attr-defined]
+
+    def mark_error(self, message: str) -> None:
+        self.add_class("-invalid")  # type: ignore[attr-defined]
+        self.tooltip = message  # type: ignore[attr-defined]
+
+
+class AutoInput(AutoSave, Input):
+    """A one-line field that saves itself."""
+
+    def __init__(self, field_name: str, value: str = "", **kw: Any) -> None:
+        super().__init__(value=value, **kw)
+        self.field_name = field_name
+        self.saved_value = value
+
+    def current_value(self) -> str:
+        return self.value
+
+    def load(self, value: str) -> None:
+        """Show a value read from the database (not a user edit)."""
+        self.saved_value = value
+        with self.prevent(Input.Changed):
+            self.value = value
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input is self:
+            self.schedule_commit()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input is self:
+            self.commit_now()
+
+    def on_blur(self, _event: events.Blur) -> None:
+        self.commit_now()
+
+
+class AutoTextArea(AutoSave, TextArea):
+    """A multi-line field that saves itself. Tab moves on (does not insert a tab)."""
+
+    DEFAULT_CSS = """
+    AutoTextArea { height: auto; min-height: 3; max-height: 8; }
+    """
+
+    def __init__(self, field_name: str, value: str = "", **kw: Any) -> None:
+        kw.setdefault("soft_wrap", True)
+        kw.setdefault("tab_behavior", "focus")
+        kw.setdefault("show_line_numbers", False)
+        super().__init__(value, **kw)
+        self.field_name = field_name
+        self.saved_value = value
+
+    def current_value(self) -> str:
+        return self.text
+
+    def load(self, value: str) -> None:
+        self.saved_value = value
+        with self.prevent(TextArea.Changed):
+            self.text = value
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area is self:
+            self.schedule_commit()
+
+    def on_blur(self, _event: events.Blur) -> None:
+        self.commit_now()
+
+
+def dirty_fields(app: Any) -> list[AutoSave]:
+    """Every self-saving field of every open screen that holds unsaved text."""
+    found: list[AutoSave] = []
+    for screen in app.screen_stack:
+        for widget in screen.query("*"):
+            if isinstance(widget, AutoSave) and widget.dirty:
+                found.append(widget)
+    return found
+
+
+# --- a list with add / edit / delete / move keys ------------------------------------------------
+
+
+class ItemList(OptionList):
+    """An OptionList whose keys ask the screen to add, edit, delete or move the highlighted
+    item (option id = row id). The screen decides what that means."""
+
+    BINDINGS = [
+        Binding("a,insert", "item('add')", texts.B_ADD[0], tooltip=texts.B_ADD[1], id="item.add"),
+        Binding(
+            "e",
+            "item('edit')",
+            texts.B_EDIT[0],
+            tooltip=texts.B_EDIT[1],
+            id="item.edit",
+            show=False,
+        ),
+        Binding(
+            "d,delete",
+            "item('delete')",
+            texts.B_DELETE[0],
+            tooltip=texts.B_DELETE[1],
+            id="item.delete",
+        ),
+        Binding(
+            "shift+up,ctrl+up",
+            "item('up')",
+            texts.B_UP[0],
+            tooltip=texts.B_UP[1],
+            id="item.up",
+            show=False,
+        ),
+        Binding(
+            "shift+down,ctrl+down",
+            "item('down')",
+            texts.B_DOWN[0],
+            tooltip=texts.B_DOWN[1],
+            id="item.down",
+            show=False,
+        ),
+    ]
+
+    class Action(Message):
+        """The user asked for `action` on the item with `item_id` (None: nothing highlighted)."""
+
+        def __init__(self, item_list: ItemList, action: str, item_id: str | None) -> None:
+            super().__init__()
+            self.item_list = item_list
+            self.action = action
+            self.item_id = item_id
+
+        @property
+        def control(self) -> ItemList:
+            return self.item_list
+
+    def __init__(self, *args: Any, kind: str = "", **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.kind = kind
+
+    def on_focus(self) -> None:
+        # A list filled while its tab was hidden may come without a highlight.
+        if self.highlighted is None:
+            first = next((n for n, o in enumerate(self.options) if not o.disabled), None)
+            if first is not None:
+                self.highlighted = first
+
+    @property
+    def highlighted_id(self) -> str | None:
+        if self.highlighted is None:
+            return None
+        option = self.get_option_at_index(self.highlighted)
+        return None if option.disabled else option.id
+
+    def action_item(self, action: str) -> None:
+        self.on_focus()
+        item_id = self.highlighted_id
+        if action != "add" and item_id is None:
+            return
+        self.post_message(self.Action(self, action, item_id))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list is self:
+            event.stop()
+            if event.option.id is not None and not event.option.disabled:
+                self.post_message(self.Action(self, "edit", event.option.id))
+
+    def set_items(
+        self, options: list[Option], keep: str | None = None, empty: str | None = None
+    ) -> None:
+        """Replace the items, keeping the highlight on `keep` (or the same row) if present."""
+        keep = keep or self.highlighted_id
+        self.clear_options()
+        if not options and empty:
+            options = [Option(Text(empty, style="italic"), disabled=True)]
+        self.add_options(options)
+        index = None
+        for n, option in enumerate(options):
+            if option.id is not None and option.id == keep:
+                index = n
+        if index is None:
+            index = next((n for n, o in enumerate(options) if not o.disabled), None)
+        if index is not None:
+            self.highlighted = index
+
+
+# --- the QR code ------------------------------------------------------------------------------
+
+QR_STYLE = Style(color="#000000", bgcolor="#ffffff")
+
+
+class QRCode(Widget):
+    """A QR matrix drawn with half blocks (two modules per character row), black on white
+    whatever the theme, so a phone camera sees the contrast it expects."""
+
+    DEFAULT_CSS = """
+    QRCode { width: auto; height: auto; }
+    """
+
+    def __init__(self, matrix: list[list[bool]] | None = None, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.matrix = matrix or []
+
+    def set_matrix(self, matrix: list[list[bool]]) -> None:
+        self.matrix = matrix
+        self.refresh(layout=True)
+
+    def get_content_width(self, container: Any, viewport: Any) -> int:
+        return len(self.matrix[0]) if self.matrix else 0
+
+    def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
+        return (len(self.matrix) + 1) // 2
+
+    def render(self) -> Text:
+        rows = self.matrix
+        text = Text(no_wrap=True, overflow="crop")
+        for y in range(0, len(rows), 2):
+            top = rows[y]
+            bottom = rows[y + 1] if y + 1 < len(rows) else [False] * len(top)
+            line = "".join(
+                "█" if a and b else "▀" if a else "▄" if b else " "
+                for a, b in zip(top, bottom, strict=True)
+            )
+            text.append(line, QR_STYLE)
+            if y + 2 < len(rows):
+                text.append("\n")
+        return text
