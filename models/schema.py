@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -36,8 +35,8 @@ SAGSNUMMER_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}-[A-Z]\d{2}-\d+-\d{2}$")
 KLE_RE = re.compile(r"^\d{2}(\.\d{2}){0,2}$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 # C0 and C1 control characters, DEL, and the bidi/format characters that can hide text.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_LINE_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 LINE_MAX = 500
 TEXT_MAX = 10_000
@@ -394,8 +393,15 @@ def _clean_text(value: Any, spec: FieldSpec, where: str) -> str | None:
     if bad:
         if bad.group() == "\n":
             raise ValidationError(f"{where} skal stå på én linje.", field=spec.label)
+        code = ord(bad.group())
+        if code >= 0x202A:
+            raise ValidationError(
+                f"{where} indeholder et usynligt tegn, der vender tekstens retning (U+{code:04X})"
+                " og kan skjule dele af teksten. Skriv teksten igen uden at kopiere den ind.",
+                field=spec.label,
+            )
         raise ValidationError(
-            f"{where} indeholder et usynligt styretegn (kode {ord(bad.group()):#04x}). "
+            f"{where} indeholder et usynligt styretegn (kode {code:#04x}). "
             "Fjern det, fx ved at skrive teksten igen.",
             field=spec.label,
         )
@@ -572,15 +578,6 @@ def decode_value(entity: str, name: str, text: str | None) -> Any:
     if spec is not None and spec.kind == "date" and isinstance(value, str):
         return date.fromisoformat(value)
     return value
-
-
-def validate_row(entity: str, values: dict[str, Any]) -> dict[str, Any]:
-    """Validate several fields at once (cross-field rules included)."""
-    out = {name: validate_value(entity, name, value) for name, value in values.items()}
-    return out
-
-
-CrossRule = Callable[[dict[str, Any]], None]
 
 
 def check_cross_rules(entity: str, row: dict[str, Any]) -> None:

@@ -25,6 +25,8 @@ from models.schema import validate_value
         ("tegn", "tekst", "før\x00efter", "Hvad kigger vi efter"),
         ("tegn", "tekst", "bip\x07", "Hvad kigger vi efter"),
         ("tegn", "baseline", "to\nlinjer", "Udgangspunkt (baseline)"),
+        ("tegn", "tekst", "gem \u202eetxet", "Hvad kigger vi efter"),
+        ("tegn", "baseline", "a\u2066b\u2069", "Udgangspunkt (baseline)"),
         ("proevehandling", "start", "32-13-2027", "Start"),
         ("proevehandling", "start", "1890-01-01", "Start"),
         ("programblok", "minutter", "0", "Varighed (minutter)"),

@@ -1,0 +1,737 @@
+"""Data for the benchmarks: a large municipality and the handoff files of a big workshop.
+
+* `build_municipality(store)`: about 2,000 mål, 10,000 tegn, 10,000 prøvehandlinger and 3,000
+  samarbejder in 120 enheder, with two udviklingsdage of 40 tables each. Rows are written by
+  `BulkWriter`, which produces exactly the rows, change-log entries and field heads that
+  `Store.create` would (tests/reliability/test_bench_generator.py compares the two), but sends
+  them in batches: the Store takes about 3 ms a row, so 35,000 rows would take two minutes.
+* `make_workshop(folder)`: the municipality as the tovholder's database, a workshop pack for
+  udviklingsdag del 2, and 40 handoff files of about 2,000 entries each, made by 40 simulated
+  laptops that imported the pack and then typed through the real `Store` (new tegn,
+  prøvehandlinger and samarbejder, edits, autosave chains, a delete, an undo, and edits of a
+  neighbouring table's tegn, so the merge meets real conflicts).
+
+Run `python -m bench.generate FOLDER [--scale 0.1]` to write them by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sqlite3
+import sys
+import time
+import uuid
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from models import schema
+from models.db import open_database
+from models.errors import ValidationError
+from models.schema import DELETED, ENTITIES, ENTITY_ORDER, encode_value
+from models.store import CHANGE, HEAD, Store, _column_default, new_id, parent_field
+
+GENERATOR_VERSION = 4
+
+# --- text that looks like what people write at a workshop table ------------------------------
+
+_GRUPPER = [
+    "børn i 0.-3. klasse",
+    "elever i udskolingen",
+    "unge mellem 15 og 25 år",
+    "ældre borgere i eget hjem",
+    "familier med små børn",
+    "borgere på kanten af arbejdsmarkedet",
+    "nyankomne familier",
+    "medarbejderne i hjemmeplejen",
+    "forældre i dagtilbuddene",
+    "borgere med en kronisk sygdom",
+    "unge uden en ungdomsuddannelse",
+    "beboerne i Hyldespjældet",
+]
+_FORANDRING = [
+    "oplever, at de hører til i et fællesskab",
+    "kommer i gang med en uddannelse eller et job",
+    "klarer mere af deres hverdag selv",
+    "bliver inddraget i beslutninger om deres eget forløb",
+    "møder en voksen, der kender dem, hver dag",
+    "bruger byens kultur- og fritidstilbud",
+    "har færre sygedage og bedre trivsel",
+    "får hjælp tidligere, før problemerne vokser",
+    "kender de tilbud, der findes i nærområdet",
+]
+_TID = [
+    "inden sommerferien 2027",
+    "i løbet af 2027",
+    "inden udgangen af 2028",
+    "i skoleåret 2027/28",
+]
+_TEGN_KVANT = [
+    "Andelen af {g}, der svarer ja i trivselsmålingen, stiger fra {a} % til {b} %",
+    "Antallet af henvendelser fra {g} falder fra {a} til {b} om måneden",
+    "{b} % af {g} deltager i mindst ét tilbud om ugen (i dag {a} %)",
+    "Fraværet blandt {g} falder fra {a} til {b} dage om året",
+]
+_TEGN_KVAL = [
+    "Medarbejderne fortæller, at {g} selv tager initiativ oftere",
+    "Vi hører {g} tale om 'vores' sted og ikke 'jeres'",
+    "Forældrene beskriver, at de ved, hvem de skal ringe til",
+    "{g} kommer af sig selv tilbage efter første besøg",
+    "Samarbejdspartnerne oplever, at vi kontakter dem tidligere",
+]
+_HANDLING = [
+    "Vi prøver en fast morgenvelkomst ved indgangen i seks uger",
+    "Vi inviterer {g} med til at planlægge næste fællesarrangement",
+    "Vi afprøver telefonopfølgning efter tre dages fravær",
+    "Vi holder åbent værksted hver torsdag eftermiddag i to måneder",
+    "Vi laver en fælles kalender med foreningerne i området",
+    "Vi afprøver korte trivselssamtaler på fem minutter hver fredag",
+    "Vi flytter et personalemøde ud i boligområdet én gang om måneden",
+    "Vi tester en sms-påmindelse dagen før aftaler",
+]
+_FORVENTNING = [
+    "Vi forventer, at flere kommer igen, og at vi hører om problemer tidligere.",
+    "Vi tror, at det giver ro i overgangene og færre konflikter.",
+    "Vi forventer ikke store tal, men bedre samtaler.",
+    "Måske virker det ikke; så ved vi det og prøver noget andet.",
+]
+_FORVENTNINGSAFSTEMNING = [
+    "Vi mødes hver sjette uge og aftaler, hvem der gør hvad til næste gang.",
+    "Vi deler viden om de familier, vi begge kender, når de har givet samtykke.",
+    "Vi laver én fælles plan for borgeren i stedet for to.",
+]
+_ROLLER = [
+    "Vi har tovholderrollen; partnerne bidrager med viden og lokaler.",
+    "Jobcenteret indkalder, skolen forbereder den unge.",
+    "Hver part har én fast kontaktperson.",
+]
+_NAVNE = [
+    "Anne", "Jakob", "Karim", "Mette", "Louise", "Henrik", "Fatima", "Søren", "Ida", "Mads",
+    "Zeynep", "Birgitte", "Ole", "Camilla", "Jonas", "Aisha", "Peter", "Lærke", "Bo", "Nanna",
+]  # fmt: skip
+_EFTERNAVNE = ["Holm", "Riis", "Nasser", "Juul", "Berg", "Olsen", "Hassan", "Østergaard", "Kjær"]
+_ENHED_TYPER = [
+    "Skole", "Dagtilbud", "Plejecenter", "Hjemmepleje", "Jobcenter", "Bibliotek", "Klub",
+    "Sundhedscenter", "Familiehus", "Bosted",
+]  # fmt: skip
+_STEDER = [
+    "Nordlys", "Egelund", "Birkely", "Solsikken", "Hyldespjældet", "Tranegården", "Kongsholm",
+    "Herstedlund", "Vestervang", "Lindely", "Bakkehuset", "Rosenhaven",
+]  # fmt: skip
+
+
+def _person(rng: random.Random) -> str:
+    return f"{rng.choice(_NAVNE)} {rng.choice(_EFTERNAVNE)}"
+
+
+def _long(rng: random.Random, base: str) -> str:
+    # A few rows get the long texts people paste in from a document.
+    if rng.random() < 0.02:
+        extra = " ".join(rng.choice(_FORVENTNING) for _ in range(rng.randint(10, 25)))
+        return f"{base} {extra}"
+    return base
+
+
+# --- a bulk path that writes exactly what Store.create writes ---------------------------------
+
+
+class BulkWriter:
+    """Create many rows in one open `store.action()`, exactly as `Store.create` would (same
+    validation, defaults, positions, change-log entries, heads and clock), but with one
+    multi-row INSERT per table at `flush()`. The deferred foreign keys still check every
+    reference when the transaction commits."""
+
+    def __init__(self, store: Store, tx: Any) -> None:
+        self.store = store
+        self.tx = tx
+        self.rows: dict[str, list[dict[str, Any]]] = {name: [] for name in ENTITIES}
+        self.changes: list[dict[str, Any]] = []
+        self.heads: list[dict[str, Any]] = []
+        self._positions: dict[tuple[str, Any], int] = {}
+
+    def create(self, entity: str, **values: Any) -> str:
+        """Queue one new row (validated like `Store.create`); return its id."""
+        spec = ENTITIES[entity]
+        clean = {k: schema.validate_value(entity, k, v) for k, v in values.items()}
+        table = spec.table.__table__
+        row: dict[str, Any] = {}
+        for fname, fspec in spec.fields.items():
+            if fname in clean:
+                row[fname] = clean[fname]
+            else:
+                row[fname] = _column_default(table, fname)
+                if fspec.required and row[fname] in (None, ""):
+                    raise ValidationError(f"Feltet «{fspec.label}» skal udfyldes.")
+        schema.check_cross_rules(entity, row)
+        rid = new_id()
+        if "position" in spec.fields:
+            pfield = parent_field(entity)
+            key = (entity, row[pfield] if pfield else None)
+            if key not in self._positions:
+                # Rows already in the database count, like Store._next_position.
+                self._positions[key] = self.store._next_position(self.tx.conn, entity, row) - 1
+            if "position" not in clean:
+                row["position"] = self._positions[key] + 1
+            self._positions[key] = max(self._positions[key], row["position"])
+        self.rows[entity].append({"id": rid, "deleted": False, **row})
+        for fname in (*spec.fields, DELETED):
+            value = False if fname == DELETED else row[fname]
+            cid = new_id()
+            self.changes.append(
+                {
+                    "id": cid,
+                    "hlc": self.store.clock.now(),
+                    "device_id": self.store.device_id,
+                    "entity": entity,
+                    "row_id": rid,
+                    "field": fname,
+                    "value": encode_value(value),
+                    "replaces": None,
+                    "covers": None,
+                    "action_id": self.tx.action_id,
+                    "undo_of": self.tx.undo_of,
+                }
+            )
+            self.heads.append({"entity": entity, "row_id": rid, "field": fname, "change_id": cid})
+            self.tx.written.append(cid)
+        return rid
+
+    def flush(self) -> None:
+        """Send the queued rows, entries and heads to the database (inside the transaction)."""
+        conn = self.tx.conn
+        for entity in ENTITY_ORDER:
+            rows = self.rows[entity]
+            for i in range(0, len(rows), 5000):
+                conn.execute(ENTITIES[entity].table.__table__.insert(), rows[i : i + 5000])
+            rows.clear()
+        for batch, table in ((self.changes, CHANGE), (self.heads, HEAD)):
+            for i in range(0, len(batch), 5000):
+                conn.execute(table.insert(), batch[i : i + 5000])
+            batch.clear()
+
+
+# --- the large municipality --------------------------------------------------------------------
+
+
+@dataclass
+class Municipality:
+    """The ids the benchmarks need from a generated municipality."""
+
+    maal: list[str] = field(default_factory=list)
+    tegn: dict[str, list[str]] = field(default_factory=dict)  # by mål
+    enheder: list[str] = field(default_factory=list)
+    dage: dict[str, str] = field(default_factory=dict)  # dagdel -> id
+    borde: dict[str, list[str]] = field(default_factory=dict)  # dagdel -> bord ids
+    bord_maal: dict[str, list[str]] = field(default_factory=dict)  # bord id -> mål ids
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _spread(rng: random.Random, total: int, buckets: int, empty_share: float) -> list[int]:
+    """Split `total` items over `buckets`, unevenly, leaving about `empty_share` empty (the
+    gaps Chefforum looks for)."""
+    weights = [0.0 if rng.random() < empty_share else rng.uniform(0.3, 2.0) for _ in range(buckets)]
+    if not any(weights):
+        weights[0] = 1.0
+    picks = rng.choices(range(buckets), weights=weights, k=total)
+    out = [0] * buckets
+    for p in picks:
+        out[p] += 1
+    return out
+
+
+def build_municipality(
+    store: Store,
+    *,
+    scale: float = 1.0,
+    seed: int = 1,
+    tables: int = 40,
+) -> Municipality:
+    """Write a large municipality through the store's bulk path: at scale 1, 2,000 mål,
+    10,000 tegn, 10,000 prøvehandlinger, 3,000 samarbejder, 2,000 evalueringer, 120 enheder
+    and two udviklingsdage with `tables` tables each (every mål at one table per day)."""
+    rng = random.Random(seed)
+    n_maal = max(10, round(2000 * scale))
+    n_tegn = round(10_000 * scale)
+    n_proeve = round(10_000 * scale)
+    n_samarb = round(3000 * scale)
+    n_eval = round(2000 * scale)
+    n_enheder = max(6, round(120 * min(1.0, scale * 4)))
+    out = Municipality()
+    with store.action() as tx:
+        w = BulkWriter(store, tx)
+        # The organisation: 2 direktørområder and a stab, afdelinger, enheder.
+        tops = [
+            w.create("enhed", navn="Børn, Unge og Sundhed", type="direktoeromraade"),
+            w.create("enhed", navn="By, Beskæftigelse og Kultur", type="direktoeromraade"),
+            w.create("enhed", navn="Økonomi og Stab", type="stab"),
+        ]
+        afdelinger = [
+            w.create(
+                "enhed",
+                navn=f"Afdeling {i + 1}: {rng.choice(_ENHED_TYPER)}område",
+                type="afdeling",
+                parent_id=tops[i % 3],
+                leder=_person(rng),
+            )
+            for i in range(16)
+        ]
+        for i in range(n_enheder):
+            navn = f"{rng.choice(_ENHED_TYPER)} {rng.choice(_STEDER)} {i + 1}"
+            out.enheder.append(
+                w.create(
+                    "enhed",
+                    navn=navn,
+                    type="enhed",
+                    parent_id=afdelinger[i % len(afdelinger)],
+                    leder=_person(rng),
+                )
+            )
+        politikker = [
+            w.create(
+                "politik", navn=navn, periode="2026-2029", beskrivelse=rng.choice(_FORVENTNING)
+            )
+            for navn in (
+                "Børne- og ungepolitik",
+                "Sundhedspolitik",
+                "Ældrepolitik",
+                "Beskæftigelsespolitik",
+                "Kultur- og fritidspolitik",
+                "Klimapolitik",
+            )
+        ]
+        maalsaetninger = []
+        for i in range(40):
+            budget = i % 5 == 4
+            maalsaetninger.append(
+                w.create(
+                    "maalsaetning",
+                    tekst=f"Flere {rng.choice(_GRUPPER)} {rng.choice(_FORANDRING)} ({i + 1}).",
+                    kilde="budgetaftale" if budget else "politik",
+                    politik_id=None if budget else politikker[i % len(politikker)],
+                    aar=2027,
+                )
+            )
+        maalplaner = {
+            e: w.create(
+                "maalplan",
+                enhed_id=e,
+                aar=2027,
+                titel=f"Målplan 2027 ({n + 1})",
+                ansvarlig=_person(rng),
+                status_foer=rng.choice(["udfyldt", "godkendt"]),
+                status_del1=rng.choice(["i_gang", "udfyldt"]),
+                plan_a=[1, 6, 8],
+            )
+            for n, e in enumerate(out.enheder)
+        }
+        for i in range(n_maal):
+            enhed = rng.choice(out.enheder)
+            g = rng.choice(_GRUPPER)
+            tekst = f"Flere {g} {rng.choice(_FORANDRING)} {rng.choice(_TID)} (mål {i + 1})."
+            fra = rng.choice([2026, 2027])
+            mid = w.create(
+                "maal",
+                maalsaetning_id=maalsaetninger[i % len(maalsaetninger)],
+                enhed_id=enhed,
+                maalplan_id=maalplaner[enhed],
+                tekst=_long(rng, tekst),
+                fra_aar=fra,
+                til_aar=fra + rng.randint(0, 3),
+                ansvarlig=_person(rng),
+                plan_a=sorted(rng.sample(range(1, 9), rng.randint(1, 3))),
+            )
+            out.maal.append(mid)
+            out.tegn[mid] = []
+        for mid, n in zip(out.maal, _spread(rng, n_tegn, n_maal, 0.04), strict=True):
+            for _ in range(n):
+                g = rng.choice(_GRUPPER)
+                kvant = rng.random() < 0.45
+                a = rng.randint(5, 60)
+                tekst = rng.choice(_TEGN_KVANT if kvant else _TEGN_KVAL).format(
+                    g=g, a=a, b=a + rng.randint(3, 25)
+                )
+                out.tegn[mid].append(
+                    w.create(
+                        "tegn",
+                        maal_id=mid,
+                        tekst=_long(rng, tekst),
+                        type="kvantitativ" if kvant else "kvalitativ",
+                        datakilde="Trivselsmåling og fraværsregistrering" if kvant else None,
+                        baseline=f"{a} %" if kvant else None,
+                        forventet_niveau="Stigning" if kvant else None,
+                    )
+                )
+        proever: list[str] = []
+        for mid, n in zip(out.maal, _spread(rng, n_proeve, n_maal, 0.06), strict=True):
+            for _ in range(n):
+                start = date(2027, 2, 1) + timedelta(days=rng.randint(0, 120))
+                slut = start + timedelta(days=rng.randint(14, 180))
+                borger = rng.random() < 0.35
+                tegn = out.tegn[mid]
+                proever.append(
+                    w.create(
+                        "proevehandling",
+                        maal_id=mid,
+                        tekst=_long(rng, rng.choice(_HANDLING).format(g=rng.choice(_GRUPPER))),
+                        forventning=rng.choice(_FORVENTNING),
+                        ansvarlig=_person(rng),
+                        start=start,
+                        slut=slut,
+                        borgerinddragelse=borger,
+                        borgerinddragelse_hvordan="Borgerne er med i planlægningen."
+                        if borger
+                        else None,
+                        evaluering_undervejs=start + (slut - start) / 2,
+                        evaluering_afslutning=slut,
+                        tegn_ids=rng.sample(tegn, min(len(tegn), rng.randint(0, 2))),
+                    )
+                )
+        for _ in range(n_eval):
+            w.create(
+                "evaluering",
+                proevehandling_id=rng.choice(proever),
+                type=rng.choice(["undervejs", "afslutning"]),
+                dato=date(2027, 5, 1) + timedelta(days=rng.randint(0, 200)),
+                effekt=rng.choice(_FORVENTNING),
+                laering="Det virkede bedst, når vi aftalte det på forhånd.",
+            )
+        for mid, n in zip(out.maal, _spread(rng, n_samarb, n_maal, 0.3), strict=True):
+            for _ in range(n):
+                w.create(
+                    "samarbejde",
+                    maal_id=mid,
+                    partner_ids=rng.sample(out.enheder, rng.randint(1, 3)),
+                    niveau=rng.choices(["viden", "koordination", "samskabelse"], weights=[5, 3, 2])[
+                        0
+                    ],
+                    forventningsafstemning=rng.choice(_FORVENTNINGSAFSTEMNING),
+                    rollefordeling=rng.choice(_ROLLER),
+                    maal_for_samarbejdet="Vi kender hinandens indsatser og bruger dem.",
+                )
+        shuffled = out.maal[:]
+        rng.shuffle(shuffled)
+        for dagdel, dato in (("del1", date(2026, 12, 3)), ("del2", date(2027, 1, 14))):
+            dag = w.create(
+                "udviklingsdag",
+                titel=f"Udviklingsdag {dagdel[-1]}: fællesskaber og job",
+                dagdel=dagdel,
+                dato=dato,
+                starttid="08:30",
+                udfordring="Flere borgere skal være en del af et fællesskab.",
+                sted="Rådhusets kantine",
+            )
+            out.dage[dagdel] = dag
+            out.borde[dagdel] = []
+            for titel, minutter in (
+                ("Velkomst", 15),
+                ("Oplæg", 30),
+                ("Arbejde ved bordene", 90),
+                ("Frokost", 45),
+                ("Arbejde ved bordene", 75),
+                ("Opsamling", 30),
+            ):
+                w.create("programblok", udviklingsdag_id=dag, titel=titel, minutter=minutter)
+            per = -(-len(shuffled) // tables)
+            for b in range(tables):
+                maal_ids = shuffled[b * per : (b + 1) * per]
+                bord = w.create(
+                    "bord",
+                    udviklingsdag_id=dag,
+                    navn=f"Bord {b + 1}",
+                    facilitator=_person(rng),
+                    maal_ids=maal_ids,
+                )
+                out.borde[dagdel].append(bord)
+                out.bord_maal[bord] = maal_ids
+                for _ in range(6):
+                    w.create(
+                        "deltager",
+                        bord_id=bord,
+                        navn=_person(rng),
+                        enhed_id=rng.choice(out.enheder),
+                        rolle=rng.choice(["leder", "medarbejder", "medarbejder", "borger"]),
+                    )
+                w.create(
+                    "note",
+                    bord_id=bord,
+                    type="parkering",
+                    tekst="Tages op i Chefforum: hvem ejer opgaven på tværs?",
+                )
+        out.counts = {name: len(rows) for name, rows in w.rows.items() if rows}
+        w.flush()
+    return out
+
+
+def make_municipality_db(path: Path, *, scale: float = 1.0, seed: int = 1) -> Municipality:
+    """A new database file at `path` holding the large municipality."""
+    db = open_database(str(path), device_name="Tovholder")
+    try:
+        return build_municipality(Store(db), scale=scale, seed=seed)
+    finally:
+        db.close()
+
+
+# --- the workshop: a pack out, 40 laptops, 40 handoff files back -------------------------------
+
+
+@dataclass
+class Workshop:
+    """Where the generated workshop files are."""
+
+    folder: Path
+    base_db: Path  # the tovholder's database the pack was written from
+    pack: Path
+    laptop_template: Path  # a fresh database with the pack imported
+    handoffs: list[Path]
+    entries: int  # entries in all handoff files
+    seconds: dict[str, float]
+
+
+def copy_sqlite(src: Path, dest: Path) -> None:
+    """A consistent copy of a SQLite database file (its WAL included)."""
+    if dest.exists():
+        dest.unlink()
+    s = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    try:
+        d = sqlite3.connect(dest)
+        try:
+            s.backup(d)
+        finally:
+            d.close()
+    finally:
+        s.close()
+
+
+def _simulate_laptop(args: tuple[Any, ...]) -> tuple[str, int]:
+    """One facilitator laptop: a copy of the laptop template under a new device id, then about
+    `target` change entries typed through the real Store, then its handoff file."""
+    from exports.bundle import write_handoff
+
+    template, folder, index, target, own_maal, own_tegn, neighbour_tegn, seed = args
+    rng = random.Random(seed * 1000 + index)
+    path = Path(folder) / f"laptop-{index + 1:02d}.db"
+    copy_sqlite(Path(template), path)
+    # A laptop that opened the pack is a fresh database with its own device id: give the copy
+    # one, as open_database would have done on that laptop.
+    con = sqlite3.connect(path)
+    with con:
+        con.execute(
+            "UPDATE device SET id = ?, navn = ? WHERE is_local = 1",
+            (str(uuid.uuid4()), f"Bord {index + 1} · bærbar"),
+        )
+    con.close()
+    db = open_database(str(path))
+    store = Store(db)
+    made = 0
+
+    def count(n: int) -> None:
+        nonlocal made
+        made += n
+
+    try:
+        from models.queries import live_rows
+
+        maal_cycle = own_maal[:]
+        rng.shuffle(maal_cycle)
+        step = 0
+        while made < target:
+            mid = maal_cycle[step % len(maal_cycle)]
+            step += 1
+            existing = [r["id"] for r in live_rows(db, "tegn", maal_id=mid)]
+            # New tegn, typed and then corrected: each autosave is its own action.
+            tid = store.create(
+                "tegn",
+                maal_id=mid,
+                tekst=f"Vi ser, at {rng.choice(_GRUPPER)} {rng.choice(_FORANDRING)}",
+                type="kvalitativ",
+            )
+            count(8)
+            for _ in range(rng.randint(1, 3)):
+                count(
+                    store.update(
+                        "tegn",
+                        tid,
+                        tekst=f"Vi ser, at {rng.choice(_GRUPPER)} "
+                        f"{rng.choice(_FORANDRING)} ({rng.randint(1, 99)})",
+                    )
+                )
+            with store.action() as tx:
+                store.create(
+                    "proevehandling",
+                    maal_id=mid,
+                    tekst=rng.choice(_HANDLING).format(g=rng.choice(_GRUPPER)),
+                    forventning=rng.choice(_FORVENTNING),
+                    ansvarlig=_person(rng),
+                    tegn_ids=[tid],
+                    tx=tx,
+                )
+                count(13)
+            if rng.random() < 0.4:
+                store.create(
+                    "samarbejde",
+                    maal_id=mid,
+                    niveau=rng.choice(["viden", "koordination", "samskabelse"]),
+                    maal_for_samarbejdet="Vi deler viden om de samme familier.",
+                )
+                count(8)
+            for old in rng.sample(existing, min(len(existing), 2)):
+                count(store.update("tegn", old, baseline=f"{rng.randint(1, 90)} %"))
+            if step % 7 == 0 and existing:
+                count(store.delete("tegn", existing[-1]))
+            if step % 11 == 0:
+                store.create("note", maal_id=mid, type="note", tekst="Husk at spørge borgerne.")
+                count(5)
+                result = store.undo()
+                count(5 if result else 0)
+            if step % 5 == 0 and neighbour_tegn:
+                # The same tegn edited here and at the next table (which edits its own first
+                # tegn too): concurrent edits, conflicts for the tovholder.
+                k = (step // 5) % len(neighbour_tegn)
+                for tegn_id in {neighbour_tegn[k], *own_tegn[k : k + 1]}:
+                    count(
+                        store.update(
+                            "tegn", tegn_id, forventet_niveau=f"Bord {index + 1} mener mere"
+                        )
+                    )
+        out = Path(folder) / f"overlevering-bord-{index + 1:02d}.udviklingsdag.json"
+        info = write_handoff(db, out)
+        return str(out), info.entries
+    finally:
+        db.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def make_workshop(
+    folder: Path,
+    *,
+    scale: float = 1.0,
+    laptops: int = 40,
+    entries_per_laptop: int = 2000,
+    seed: int = 1,
+    jobs: int = 2,
+    log: Any = None,
+) -> Workshop:
+    """Build (or reuse, when `folder` already holds one made with the same settings) the
+    large municipality, its workshop pack and the laptops' handoff files."""
+    from exports.bundle import write_pack
+    from models.merge import import_bundles
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = {
+        "version": GENERATOR_VERSION,
+        "scale": scale,
+        "laptops": laptops,
+        "entries_per_laptop": entries_per_laptop,
+        "seed": seed,
+    }
+    marker = folder / "workshop.json"
+    if marker.exists():
+        done = json.loads(marker.read_text())
+        if done.get("settings") == settings:
+            # Names are kept relative, so the folder can be moved or copied.
+            return Workshop(
+                folder=folder,
+                base_db=folder / done["base_db"],
+                pack=folder / done["pack"],
+                laptop_template=folder / done["laptop_template"],
+                handoffs=[folder / p for p in done["handoffs"]],
+                entries=done["entries"],
+                seconds=done["seconds"],
+            )
+        marker.unlink()
+    say = log or (lambda *_: None)
+    seconds: dict[str, float] = {}
+    base = folder / "kommune.db"
+    for p in folder.glob("*"):
+        if p.is_file():
+            p.unlink()
+    t0 = time.perf_counter()
+    muni = make_municipality_db(base, scale=scale, seed=seed)
+    seconds["kommune"] = time.perf_counter() - t0
+    say(f"kommune: {seconds['kommune']:.1f} s, {muni.counts}")
+    db = open_database(str(base))
+    try:
+        t0 = time.perf_counter()
+        pack = folder / "workshoppakke.udviklingsdag.json"
+        write_pack(db, pack, udviklingsdag_id=muni.dage["del2"])
+        seconds["write_pack"] = time.perf_counter() - t0
+    finally:
+        db.close()
+    say(f"workshop-pakke: {seconds['write_pack']:.1f} s")
+    template = folder / "laptop-skabelon.db"
+    tdb = open_database(str(template), device_name="Skabelon")
+    try:
+        t0 = time.perf_counter()
+        import_bundles(tdb, [pack])
+        seconds["import_pack"] = time.perf_counter() - t0
+    finally:
+        tdb.close()
+    say(f"pakken importeret på en tom bærbar: {seconds['import_pack']:.1f} s")
+    borde = muni.borde["del2"][:laptops]
+    tasks = []
+    for i, bord in enumerate(borde):
+        neighbour = muni.bord_maal[borde[(i + 1) % len(borde)]]
+        neighbour_tegn = [t for m in neighbour[:5] for t in muni.tegn[m][:1]]
+        own_tegn = [t for m in muni.bord_maal[bord][:5] for t in muni.tegn[m][:1]]
+        tasks.append(
+            (str(template), str(folder), i, entries_per_laptop, muni.bord_maal[bord],
+             own_tegn, neighbour_tegn, seed)
+        )  # fmt: skip
+    t0 = time.perf_counter()
+    if jobs <= 1:
+        results = [_simulate_laptop(t) for t in tasks]
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(_simulate_laptop, tasks))
+    seconds["laptops"] = time.perf_counter() - t0
+    handoffs = [Path(p) for p, _ in results]
+    entries = sum(n for _, n in results)
+    say(f"{len(handoffs)} bærbare, {entries} ændringer: {seconds['laptops']:.1f} s")
+    ws = Workshop(folder, base, pack, template, handoffs, entries, seconds)
+    record: dict[str, Any] = {
+        "base_db": base.name,
+        "pack": pack.name,
+        "laptop_template": template.name,
+        "handoffs": [p.name for p in handoffs],
+        "entries": entries,
+        "seconds": seconds,
+        "settings": settings,
+    }
+    marker.write_text(json.dumps(record, indent=1))
+    return ws
+
+
+def clear(folder: Path) -> None:
+    """Remove a generated folder."""
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Lav benchmark-data for udviklingsdag.")
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--laptops", type=int, default=40)
+    parser.add_argument("--entries", type=int, default=2000)
+    args = parser.parse_args(argv)
+    ws = make_workshop(
+        args.folder,
+        scale=args.scale,
+        laptops=args.laptops,
+        entries_per_laptop=args.entries,
+        log=lambda *a: print(*a, file=sys.stderr),
+    )
+    print(json.dumps({"handoffs": len(ws.handoffs), "entries": ws.entries, **ws.seconds}))
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    sys.exit(main())

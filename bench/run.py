@@ -1,0 +1,920 @@
+"""The benchmark: `python -m bench.run [--quick] [--only ROW,...]`.
+
+Every row is a median over repeated runs, printed beside a reference measured in the same run
+(so the ratio holds on a noisy machine), with the target from issue 6. The results are also
+written to bench/results.json. `--quick` uses a tenth of the data and fewer repetitions: a
+smoke test of the script, not figures to compare with the targets.
+
+Rows that need a part of the app that is not there yet print «mangler: <why>»."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results.json"
+DOC = ROOT / "docs" / "benchmark.md"
+START, END = "<!-- tal:start -->", "<!-- tal:slut -->"
+PY = sys.executable
+
+
+@dataclass
+class Row:
+    """One line of the result table."""
+
+    key: str
+    what: str
+    value: float | None
+    unit: str
+    reference: str = ""
+    ref_value: float | None = None
+    target: str = ""
+    ok: bool | None = None
+    note: str = ""
+    runs: int = 0
+
+    @property
+    def ratio(self) -> float | None:
+        if self.value is None or not self.ref_value:
+            return None
+        return self.value / self.ref_value
+
+
+def median(xs: list[float]) -> float:
+    return statistics.median(xs)
+
+
+def p95(xs: list[float]) -> float:
+    s = sorted(xs)
+    return s[min(len(s) - 1, round(0.95 * (len(s) - 1)))]
+
+
+def _fmt(v: float | None, unit: str) -> str:
+    if v is None:
+        return "-"
+    if unit == "ms":
+        return f"{v * 1000:.1f} ms"
+    if unit == "s":
+        return f"{v:.2f} s"
+    if unit == "MB":
+        return f"{v:.0f} MB"
+    return f"{v:.3g} {unit}"
+
+
+def machine() -> dict[str, Any]:
+    """The machine the figures come from."""
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = 0.0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    import sqlalchemy
+    import textual
+
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu or platform.processor(),
+        "ram_gib": round(ram, 1),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "textual": getattr(textual, "__version__", ""),
+        "sqlalchemy": sqlalchemy.__version__,
+        "platform": platform.platform(),
+    }
+
+
+# --- data -----------------------------------------------------------------------------------
+
+
+def cache_dir(scale: float) -> Path:
+    base = os.environ.get("UDVIKLINGSDAG_BENCH_CACHE") or str(
+        Path(tempfile.gettempdir()) / "udviklingsdag-bench"
+    )
+    return Path(base) / f"scale-{scale}"
+
+
+def demo_db(folder: Path) -> Path:
+    """A fresh demo database (the one `udviklingsdag demo` writes), named already so the
+    first-start naming dialog does not open."""
+    from models.db import open_database
+    from models.demo import build_demo
+    from models.store import Store
+
+    path = folder / "demo.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    db = open_database(str(path), device_name="Bord 1")
+    try:
+        store = Store(db)
+        build_demo(store)
+        store.set_setting("baerbar_navngivet", "1")
+    finally:
+        db.close()
+    return path
+
+
+# --- rows -------------------------------------------------------------------------------------
+
+
+def row_cold_start(demo: Path, runs: int) -> list[Row]:
+    """Process start to first screen ready, the app (demo database) against a minimal app."""
+    ours: list[float] = []
+    home: list[float] = []
+    ref: list[float] = []
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "0"}
+    for i in range(runs + 1):
+        for mode in ("minimal", "app"):
+            start = time.time()
+            out = subprocess.run(
+                [PY, "-m", "bench._coldstart", mode, str(demo)],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            if out.returncode != 0:
+                raise RuntimeError(out.stderr[-2000:])
+            marks = json.loads(out.stdout.strip().splitlines()[-1])
+            if i == 0:
+                continue  # the first round warms the disk cache and the .pyc files
+            if mode == "minimal":
+                ref.append(marks["ready"] - start)
+            else:
+                ours.append(marks["ready"] - start)
+                home.append(marks["home"] - start)
+    r1 = Row(
+        "cold_start",
+        "Kold start til første skærm klar (indlæsningsskærm)",
+        median(ours),
+        "s",
+        "minimal Textual-app (Header, Footer, DataTable 50 rækker)",
+        median(ref),
+        "højst 1,5 x reference",
+        runs=runs,
+    )
+    r1.ok = r1.ratio is not None and r1.ratio <= 1.5
+    r2 = Row(
+        "cold_start_home",
+        "Kold start til forsiden med data (demo-databasen)",
+        median(home),
+        "s",
+        "minimal Textual-app",
+        median(ref),
+        "højst 1,5 x reference (streng læsning)",
+        runs=runs,
+    )
+    r2.ok = r2.ratio is not None and r2.ratio <= 1.5
+    return [r1, r2]
+
+
+def row_durable_edit(folder: Path, demo: Path, runs: int) -> list[Row]:
+    """One edit saved durably through Store.update, against a bare sqlite3 commit with the same
+    pragmas (the cost of the fsyncs alone)."""
+    from models.db import open_database
+    from models.queries import live_rows
+    from models.store import Store
+
+    path = folder / "edit.db"
+    shutil.copy(demo, path)
+    db = open_database(str(path))
+    try:
+        store = Store(db)
+        tegn = [r["id"] for r in live_rows(db, "tegn")][:5]
+        times = []
+        for i in range(runs):
+            tid = tegn[i % len(tegn)]
+            t0 = time.perf_counter()
+            store.update("tegn", tid, tekst=f"Eleverne siger godmorgen til en voksen ({i})")
+            times.append(time.perf_counter() - t0)
+    finally:
+        db.close()
+    raw_path = folder / "raw.db"
+    raw_path.unlink(missing_ok=True)
+    con = sqlite3.connect(raw_path, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=FULL")
+    con.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+    ref = []
+    for i in range(runs):
+        t0 = time.perf_counter()
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("INSERT INTO t (v) VALUES (?)", (f"tekst {i}",))
+        con.execute("COMMIT")
+        ref.append(time.perf_counter() - t0)
+    con.close()
+    a = Row(
+        "edit_median",
+        "Én ændring gemt sikkert (Store.update), median",
+        median(times),
+        "ms",
+        "rå sqlite3-commit, WAL + synchronous=FULL",
+        median(ref),
+        "højst 3 ms",
+        runs=runs,
+    )
+    a.ok = median(times) <= 0.003
+    b = Row(
+        "edit_p95",
+        "Én ændring gemt sikkert, p95",
+        p95(times),
+        "ms",
+        "rå sqlite3-commit, p95",
+        p95(ref),
+        "højst 10 ms",
+        runs=runs,
+    )
+    b.ok = p95(times) <= 0.010
+    return [a, b]
+
+
+async def _until(pilot: Any, cond: Callable[[], bool], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > deadline:
+            raise TimeoutError("skærmen blev ikke klar")
+        await pilot.pause(0.001)
+
+
+class FrameSpy:
+    """Sees every frame the app paints (wraps `App._display`), to time an action from its
+    start to the first frame painted after its effect is in place."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.frames: list[float] = []
+        self._display = app._display
+
+        def spy(screen: Any, renderable: Any) -> None:
+            self._display(screen, renderable)
+            self.frames.append(time.perf_counter())
+
+        app._display = spy
+
+    def close(self) -> None:
+        self.app._display = self._display
+
+    async def time(
+        self, start: Callable[[], None], ready: Callable[[], bool], timeout: float = 30
+    ) -> float:
+        """Seconds from `start()` to the first frame after `ready()` turned true."""
+        t0 = time.perf_counter()
+        start()
+        changed = None
+        while time.perf_counter() - t0 < timeout:
+            if changed is None and ready():
+                changed = time.perf_counter()
+            if changed is not None and self.frames and self.frames[-1] >= changed:
+                return self.frames[-1] - t0
+            # A short sleep, not a busy loop: the database worker thread needs the GIL.
+            await asyncio.sleep(0.0002)
+        raise TimeoutError("skærmen blev ikke opdateret")
+
+
+async def _type(
+    app: Any, probe: Callable[[], str], keys: str, bursts: int, out: list[float]
+) -> None:
+    """Type like a person (bursts of keys, then a pause long enough for the autosave) and time
+    each key from the moment the driver receives it until the first frame painted after the
+    focused widget's value changed."""
+    from textual import events
+
+    spy = FrameSpy(app)
+    try:
+        for _ in range(bursts):
+            for ch in keys:
+                before = probe()
+                key = events.Key("space" if ch == " " else ch, ch)
+                out.append(
+                    await spy.time(
+                        lambda k=key: app._driver.send_message(k),
+                        lambda b=before: probe() != b,
+                    )
+                )
+                await asyncio.sleep(0.03)
+            await asyncio.sleep(0.7)
+    finally:
+        spy.close()
+
+
+def row_keypress(folder: Path, demo: Path, bursts: int) -> list[Row]:
+    """Key press to screen updated while editing a tegn, against a minimal app with an Input."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Input
+
+    from models.db import open_database
+    from models.queries import live_rows
+
+    class MinimalInput(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Input()
+
+    ref: list[float] = []
+    ours: list[float] = []
+    keys = "hverdag "
+
+    async def minimal() -> None:
+        app = MinimalInput()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await _type(app, lambda: app.query_one(Input).value, keys, bursts, ref)
+
+    path = folder / "keypress.db"
+    shutil.copy(demo, path)
+    db = open_database(str(path))
+    try:
+        maal = next(m for m in live_rows(db, "maal") if live_rows(db, "tegn", maal_id=m["id"]))
+        tegn_id = live_rows(db, "tegn", maal_id=maal["id"])[0]["id"]
+    finally:
+        db.close()
+
+    async def app_run() -> None:
+        from screens.forms import RecordForm
+        from screens.maal import MaalScreen
+        from tui.app import UdviklingsdagApp
+
+        app = UdviklingsdagApp(db_target=str(path))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await _until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
+            app.push_screen(MaalScreen(maal["id"]))
+            await _until(pilot, lambda: getattr(app.screen, "detail", None) is not None)
+            app.screen.open_form("tegn", tegn_id)
+            await _until(
+                pilot,
+                lambda: (
+                    isinstance(app.screen, RecordForm)
+                    and app.screen.loaded
+                    and app.focused is not None
+                    and any(c.__name__ == "TextArea" for c in type(app.focused).__mro__)
+                ),
+            )
+            await pilot.pause()
+            field = app.focused
+            await _type(app, lambda: field.text, keys, bursts, ours)
+            await app.settle()
+
+    asyncio.run(minimal())
+    asyncio.run(app_run())
+    diff = median(ours) - median(ref)
+    r = Row(
+        "keypress",
+        "Tastetryk til opdateret skærm, mens et tegn redigeres (median)",
+        median(ours),
+        "ms",
+        "minimal app med et Input",
+        median(ref),
+        "højst 17 ms over reference",
+        runs=len(ours),
+    )
+    r.ok = diff <= 0.017
+    r.note = (
+        f"forskel {diff * 1000:.1f} ms; p95 {p95(ours) * 1000:.1f} ms mod {p95(ref) * 1000:.1f} ms"
+    )
+    return [r]
+
+
+def _large_ids(db_path: Path) -> dict[str, Any]:
+    from models.db import open_database
+    from models.queries import live_rows
+    from models.store import Store
+
+    db = open_database(str(db_path))
+    try:
+        store = Store(db)
+        borde = live_rows(db, "bord")
+        dag = borde[0]["udviklingsdag_id"]
+        normal = max(borde, key=lambda b: len(b["maal_ids"]))
+        big = next((b for b in borde if b["navn"] == "Alle mål (1.000)"), None)
+        if big is None:
+            maal = [m["id"] for m in live_rows(db, "maal")][:1000]
+            big_id = store.create(
+                "bord", udviklingsdag_id=dag, navn="Alle mål (1.000)", maal_ids=maal
+            )
+        else:
+            big_id = big["id"]
+        counts: dict[str, int] = {}
+        for t in live_rows(db, "tegn"):
+            counts[t["maal_id"]] = counts.get(t["maal_id"], 0) + 1
+        busiest = max(counts, key=lambda k: counts[k])
+        store.set_setting("baerbar_navngivet", "1")
+        return {
+            "dag": dag,
+            "normal": normal["id"],
+            "big": big_id,
+            "maal": busiest,
+            "normal_n": len(normal["maal_ids"]),
+        }
+    finally:
+        db.close()
+
+
+def row_large(db_path: Path, runs: int) -> list[Row]:
+    """The large municipality in the real screens (Pilot, headless): open a table's mål list,
+    filter by one keystroke, open one mål. Reference: the bare reads the screens call."""
+    from models.db import open_database
+    from models.queries import bord_overview, enhed_choices, maal_detail
+
+    ids = _large_ids(db_path)
+    res: dict[str, list[float]] = {
+        k: []
+        for k in ("open", "filter1", "filter", "maal", "open_big", "filter1_big", "filter_big")
+    }
+    refs: dict[str, list[float]] = {k: [] for k in res}
+
+    db = open_database(str(db_path))
+    try:
+        from screens.table import filter_groups
+
+        for _ in range(runs):
+            for key, bord in (("open", ids["normal"]), ("open_big", ids["big"])):
+                t0 = time.perf_counter()
+                data = bord_overview(db, bord)
+                refs[key].append(time.perf_counter() - t0)
+                assert data is not None
+                for slot, query in (("filter1", "e"), ("filter", "er")):
+                    t0 = time.perf_counter()
+                    filter_groups(data["grupper"], query)
+                    refs[slot if key == "open" else f"{slot}_big"].append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            maal_detail(db, ids["maal"])
+            enhed_choices(db)
+            refs["maal"].append(time.perf_counter() - t0)
+    finally:
+        db.close()
+
+    async def session() -> None:
+        from textual import events
+
+        from screens.maal import MaalScreen
+        from screens.table import TableScreen
+        from tui.app import UdviklingsdagApp
+
+        app = UdviklingsdagApp(db_target=str(db_path))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await _until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
+            await app.settle()
+            spy = FrameSpy(app)
+            for _ in range(runs):
+                for key, bord in (("open", ids["normal"]), ("open_big", ids["big"])):
+
+                    def listed() -> bool:
+                        s = app.screen
+                        return isinstance(s, TableScreen) and s.data is not None
+
+                    res[key].append(
+                        await spy.time(lambda b=bord: app.open_table(b, ids["dag"]), listed)
+                    )
+                    await pilot.pause()
+                    screen = app.screen
+                    renders = {"n": 0}
+                    render = screen._render_list  # type: ignore[attr-defined]
+
+                    def counted(render: Any = render, renders: dict = renders) -> None:
+                        render()
+                        renders["n"] += 1
+
+                    screen._render_list = counted  # type: ignore[attr-defined]
+                    # The first key moves the focus from the list to the filter field; the
+                    # next ones only filter.
+                    for slot, ch in (("filter1", "e"), ("filter", "r")):
+                        slot = slot if key == "open" else f"{slot}_big"
+                        start = renders["n"]
+                        res[slot].append(
+                            await spy.time(
+                                lambda c=ch: app._driver.send_message(events.Key(c, c)),
+                                lambda s=start, r=renders: r["n"] > s,
+                            )
+                        )
+                        await pilot.pause()
+                    if key == "open":
+                        res["maal"].append(
+                            await spy.time(
+                                lambda s=screen: s.open_maal(ids["maal"]),  # type: ignore[attr-defined]
+                                lambda: (
+                                    isinstance(app.screen, MaalScreen)
+                                    and app.screen.detail is not None
+                                ),
+                            )
+                        )
+                        await app.settle()
+                        app.pop_screen()
+                        await pilot.pause()
+                    app.pop_screen()
+                    await app.settle()
+                    await pilot.pause()
+            spy.close()
+
+    asyncio.run(session())
+    n = ids["normal_n"]
+    spec = [
+        ("open", f"Stor kommune: åbn et bords målliste ({n} mål)", 0.300, "bord_overview()"),
+        (
+            "filter1",
+            "Stor kommune: filtrér, første tastetryk (fokus flyttes)",
+            0.050,
+            "filter_groups()",
+        ),
+        ("filter", "Stor kommune: filtrér, ét tastetryk mere", 0.050, "filter_groups()"),
+        ("maal", "Stor kommune: åbn ét mål (flest tegn)", 0.100, "maal_detail() + enhed_choices()"),
+        (
+            "open_big",
+            "Stor kommune: åbn målliste med 1.000 mål (belastning)",
+            0.300,
+            "bord_overview()",
+        ),
+        (
+            "filter1_big",
+            "Stor kommune: filtrér 1.000 mål, første tastetryk",
+            0.050,
+            "filter_groups()",
+        ),
+        (
+            "filter_big",
+            "Stor kommune: filtrér 1.000 mål, ét tastetryk mere",
+            0.050,
+            "filter_groups()",
+        ),
+    ]
+    rows = []
+    for key, what, target, ref in spec:
+        r = Row(
+            f"large_{key}",
+            what,
+            median(res[key]),
+            "ms",
+            f"de rå læsninger: {ref}",
+            median(refs[key]),
+            f"højst {target * 1000:.0f} ms",
+            runs=len(res[key]),
+        )
+        r.ok = median(res[key]) <= target
+        rows.append(r)
+    return rows
+
+
+def _read_all(files: list[Path]) -> float:
+    from exports.bundle import read_bundle
+
+    t0 = time.perf_counter()
+    for f in files:
+        read_bundle(f)
+    return time.perf_counter() - t0
+
+
+def row_merge(ws: Any, folder: Path, runs: int) -> list[Row]:
+    """40 handoff files merged into a copy of the tovholder's database (which holds the
+    workshop pack), then the same 40 again; each run in a fresh process for ru_maxrss."""
+    fresh, repeat, peak, base_rss = [], [], [], []
+    last: dict[str, Any] = {}
+    for i in range(runs):
+        target = folder / f"merge-{i}.db"
+        out = subprocess.run(
+            [PY, "-m", "bench._merge", str(target), str(ws.base_db), *map(str, ws.handoffs)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        if out.returncode != 0:
+            raise RuntimeError(out.stderr[-3000:])
+        last = json.loads(out.stdout.strip().splitlines()[-1])
+        fresh.append(last["fresh"])
+        repeat.append(last["repeat"])
+        peak.append(last["peak_rss_mb"])
+        base_rss.append(last["rss_before_mb"])
+    reads = [_read_all(ws.handoffs) for _ in range(max(1, runs))]
+    n = len(ws.handoffs)
+    note = (
+        f"{last['received']:,} ændringer modtaget, {last['new']:,} nye, "
+        f"{last['open_conflicts']} åbne konflikter".replace(",", ".")
+    )
+    a = Row(
+        "merge_fresh",
+        f"Flet {n} overleveringsfiler (første gang)",
+        median(fresh),
+        "s",
+        f"kun læse og kontrollere de {n} filer (read_bundle)",
+        median(reads),
+        "højst 5 s",
+        note=note,
+        runs=runs,
+    )
+    a.ok = median(fresh) <= 5
+    b = Row(
+        "merge_repeat",
+        f"Flet de samme {n} filer igen (alt kendt)",
+        median(repeat),
+        "s",
+        "kun læse og kontrollere filerne",
+        median(reads),
+        "højst 1 s",
+        runs=runs,
+    )
+    b.ok = median(repeat) <= 1
+    c = Row(
+        "merge_memory",
+        "Flet: højeste hukommelsesforbrug (ru_maxrss)",
+        max(peak),
+        "MB",
+        "processen før fletningen (Python + biblioteker + database åben)",
+        median(base_rss),
+        "under 300 MB",
+        runs=runs,
+    )
+    c.ok = max(peak) < 300
+    return [a, b, c]
+
+
+def _pg_url() -> str | None:
+    url = os.environ.get("UDVIKLINGSDAG_TEST_PG")
+    if url:
+        return url
+    script = ROOT / "tests" / "pg" / "start-server.sh"
+    if not script.exists() or not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
+        return None
+    out = subprocess.run(["bash", str(script)], capture_output=True, text=True)
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def row_merge_pg(ws: Any) -> list[Row]:
+    """The 40-file merge on PostgreSQL: a new database, the workshop pack imported first
+    (timed as the reference), then the 40 files."""
+    url = _pg_url()
+    if not url:
+        return [
+            Row(
+                "merge_pg",
+                "Flet 40 filer på PostgreSQL",
+                None,
+                "s",
+                note="mangler: ingen PostgreSQL-server ($UDVIKLINGSDAG_TEST_PG eller "
+                "tests/pg/start-server.sh)",
+            )
+        ]
+    from sqlalchemy import create_engine, text
+
+    name = f"udv_bench_{os.getpid()}"
+    admin = create_engine(
+        url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    target = url.replace("/postgres?", f"/{name}?")
+    try:
+        from models.db import open_database
+        from models.merge import import_bundles
+
+        db = open_database(target)
+        try:
+            t0 = time.perf_counter()
+            import_bundles(db, [ws.pack])
+            pack_s = time.perf_counter() - t0
+        finally:
+            db.close()
+        out = subprocess.run(
+            [PY, "-m", "bench._merge", target, "", *map(str, ws.handoffs)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
+        if out.returncode != 0:
+            raise RuntimeError(out.stderr[-3000:])
+        res = json.loads(out.stdout.strip().splitlines()[-1])
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    a = Row(
+        "merge_pg",
+        f"PostgreSQL: flet {len(ws.handoffs)} filer (første gang)",
+        res["fresh"],
+        "s",
+        "import af workshop-pakken (hele kommunen) på samme server",
+        pack_s,
+        "højst 5 s (som SQLite)",
+        runs=1,
+    )
+    a.ok = res["fresh"] <= 5
+    a.note = f"igen: {res['repeat']:.2f} s; hukommelse {res['peak_rss_mb']:.0f} MB"
+    return [a]
+
+
+def row_sbsys(db_path: Path, folder: Path, count: int) -> list[Row]:
+    """SBSYS packages for `count` målplaner, against the bare library calls."""
+    try:
+        from bench import sbsys_bench
+    except ImportError as exc:
+        return [
+            Row("sbsys", f"SBSYS-pakker for {count} målplaner", None, "s", note=f"mangler: {exc}")
+        ]
+    return sbsys_bench.rows(db_path, folder, count) + sbsys_bench.typical_rows(folder, count)
+
+
+def row_sqlite_export(db_path: Path, folder: Path, runs: int) -> list[Row]:
+    """The SQLite export of the large municipality, against SQLite's own backup API."""
+    try:
+        from exports import sqlite_export
+    except ImportError:
+        return [
+            Row(
+                "sqlite_export",
+                "SQLite-eksport af den store kommune",
+                None,
+                "s",
+                note="mangler: exports/sqlite_export.py (issue 5) findes ikke endnu",
+            )
+        ]
+    from bench import sbsys_bench
+
+    return sbsys_bench.sqlite_rows(sqlite_export, db_path, folder, runs)
+
+
+# --- the table --------------------------------------------------------------------------------
+
+
+def render(rows: list[Row]) -> str:
+    lines = [
+        f"{'række':<62} {'median':>11} {'reference':>11} {'forhold':>8}  {'mål':<30} ok",
+        "-" * 132,
+    ]
+    for r in rows:
+        if r.value is None:
+            lines.append(f"{r.what:<62} {r.note}")
+            continue
+        ratio = f"{r.ratio:.2f}x" if r.ratio is not None else "-"
+        ok = {True: "ja", False: "NEJ", None: "?"}[r.ok]
+        lines.append(
+            f"{r.what[:62]:<62} {_fmt(r.value, r.unit):>11} {_fmt(r.ref_value, r.unit):>11} "
+            f"{ratio:>8}  {r.target[:30]:<30} {ok}"
+        )
+    lines.append("")
+    lines.append("Referencer:")
+    for r in rows:
+        if r.value is not None:
+            extra = f"  ({r.note})" if r.note else ""
+            lines.append(f"  {r.key}: {r.reference}; {r.runs} kørsler{extra}")
+    return "\n".join(lines)
+
+
+def markdown(rows: list[Row], info: dict[str, Any]) -> str:
+    """The figures as a Markdown table, with the machine and the command."""
+    m = info["machine"]
+    out = [
+        f"Målt {info['when']} med `{info['command']}` på {m['nproc']} kerner "
+        f"({m['cpu']}), {m['ram_gib']} GiB RAM; Python {m['python']}, SQLite {m['sqlite']}, "
+        f"Textual {m['textual']}, SQLAlchemy {m['sqlalchemy']}.",
+        "",
+        "| række | median | reference | forhold | mål | nået |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    for r in rows:
+        if r.value is None:
+            out.append(f"| {r.what} | {r.note} | | | | |")
+            continue
+        ratio = f"{r.ratio:.2f}x" if r.ratio is not None else "-"
+        ok = {True: "ja", False: "**nej**", None: "?"}[r.ok]
+        out.append(
+            f"| {r.what} | {_fmt(r.value, r.unit)} | {_fmt(r.ref_value, r.unit)} | {ratio} "
+            f"| {r.target} | {ok} |"
+        )
+    out += ["", "Referencerne (målt i samme kørsel):", ""]
+    for r in rows:
+        if r.value is not None:
+            extra = f" ({r.note})" if r.note else ""
+            out.append(f"- `{r.key}`: {r.reference}; {r.runs} kørsler{extra}")
+    return "\n".join(out)
+
+
+def update_doc(text: str) -> bool:
+    """Put the figures between the markers in docs/benchmark.md (if the file has them)."""
+    if not DOC.exists():
+        return False
+    doc = DOC.read_text("utf-8")
+    if START not in doc or END not in doc:
+        return False
+    head, rest = doc.split(START, 1)
+    _old, tail = rest.split(END, 1)
+    DOC.write_text(f"{head}{START}\n{text}\n{END}{tail}", "utf-8")
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark af udviklingsdag (issue 6).")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="en tiendedel af data og færre gentagelser (kun røgtest)",
+    )
+    parser.add_argument("--only", default="", help="kommasepareret liste af rækker")
+    parser.add_argument("--no-json", action="store_true", help="skriv ikke bench/results.json")
+    parser.add_argument(
+        "--doc-only",
+        action="store_true",
+        help="mål intet; skriv tallene fra bench/results.json ind i docs/benchmark.md",
+    )
+    args = parser.parse_args(argv)
+    if args.doc_only:
+        saved = json.loads(RESULTS.read_text("utf-8"))
+        fields = set(Row.__dataclass_fields__)
+        rows = [Row(**{k: v for k, v in r.items() if k in fields}) for r in saved["rows"]]
+        print(markdown(rows, saved))
+        return 0 if update_doc(markdown(rows, saved)) else 1
+    os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))
+    quick = args.quick
+    only = {s.strip() for s in args.only.split(",") if s.strip()}
+    scale = 0.1 if quick else 1.0
+    reps = 3 if quick else 7
+
+    def want(name: str) -> bool:
+        return not only or name in only
+
+    from bench.generate import make_workshop
+
+    def log(*a: Any) -> None:
+        print(*a, file=sys.stderr, flush=True)
+
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="udviklingsdag-bench-") as tmp:
+        folder = Path(tmp)
+        demo = demo_db(folder)
+        ws = None
+        if want("merge") or want("large") or want("sbsys") or want("sqlite") or want("pg"):
+            log("Laver data (genbruges næste gang) ...")
+            ws = make_workshop(
+                cache_dir(scale), scale=scale, entries_per_laptop=200 if quick else 2000, log=log
+            )
+        steps: list[tuple[str, Callable[[], list[Row]]]] = [
+            ("cold", lambda: row_cold_start(demo, reps)),
+            ("edit", lambda: row_durable_edit(folder, demo, 100 if quick else 500)),
+            ("keypress", lambda: row_keypress(folder, demo, 2 if quick else 5)),
+        ]
+        if ws is not None:
+            large = folder / "large.db"
+            steps += [
+                ("large", lambda: (shutil.copy(ws.base_db, large), row_large(large, reps))[1]),
+                ("merge", lambda: row_merge(ws, folder, 1 if quick else 3)),
+                ("pg", lambda: [] if quick else row_merge_pg(ws)),
+                ("sbsys", lambda: row_sbsys(ws.base_db, folder, 10 if quick else 100)),
+                ("sqlite", lambda: row_sqlite_export(ws.base_db, folder, 2 if quick else 5)),
+            ]
+        for name, step in steps:
+            if not want(name):
+                continue
+            log(f"måler {name} ...")
+            try:
+                rows.extend(step())
+            except Exception as exc:  # a broken row must not hide the others
+                rows.append(Row(name, name, None, "", note=f"mangler: fejl {exc!r}"[:300]))
+        if ws is not None:
+            log(f"data lavet på: {ws.seconds}")
+    table = render(rows)
+    print(table)
+    info = {
+        "command": "python -m bench.run" + (" --quick" if quick else ""),
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": machine(),
+        "quick": quick,
+        "peak_rss_mb_runner": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rows": [{**asdict(r), "ratio": r.ratio} for r in rows],
+        "data_seconds": ws.seconds if ws is not None else {},
+    }
+    if not args.no_json:
+        RESULTS.write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n")
+        if not quick and not only and update_doc(markdown(rows, info)):
+            print(f"\nTallene er skrevet i {DOC.relative_to(ROOT)}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
