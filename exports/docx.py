@@ -17,35 +17,31 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from models import enums
 from models.maalplan_view import MaalplanView
 
+from . import document_rows as content
 from .reference import Reference
 from .xlsx import clean_cell_text
 
 _GREY = RGBColor(0x59, 0x59, 0x59)
 DOC_FONT = "Arial"
 
+# Column widths (cm) of the tables under each mål, by `document_rows.Section.key`; 17 cm in all.
+_WIDTHS_CM = {
+    "tegn": [1.0, 4.7, 2.3, 3.1, 2.7, 3.2],
+    "proevehandling": [1.0, 4.4, 2.3, 2.3, 3.2, 2.3, 1.5],
+    "samarbejde": [3.4, 3.3, 4.0, 3.1, 3.2],
+    "evaluering": [2.7, 2.1, 2.2, 5.0, 5.0],
+}
+
 
 def _t(value: object) -> str:
     """Text for a document: dates in Danish form, None as empty, no XML-illegal characters."""
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
-    if isinstance(value, bool):
-        return "ja" if value else "nej"
-    return clean_cell_text(str(value))
+    return content.document_text(value, clean_cell_text)
 
 
 def _period(start: date | None, slut: date | None) -> str:
-    if start and slut:
-        return f"{_t(start)} - {_t(slut)}"
-    if start:
-        return f"fra {_t(start)}"
-    if slut:
-        return f"til {_t(slut)}"
-    return ""
+    return content.period_text(start, slut, _t)
 
 
 def _shade(cell, fill: str) -> None:
@@ -168,40 +164,8 @@ def maalplan_docx(
     top.autofit = False
     left, right = top.rows[0].cells
     left.width, right.width = Cm(13), Cm(4)
-    facts = [
-        ("Enhed", view.enhed_navn),
-        ("År", view.aar),
-        ("Ansvarlig", view.ansvarlig),
-        ("Sagsnummer", view.sagsnummer),
-        ("KLE-nummer", view.kle),
-        (
-            "Plan A-indikatorer",
-            ", ".join(
-                f"{n} {enums.PLAN_A_INDIKATORER[n][1]}"
-                for n in view.plan_a
-                if n in enums.PLAN_A_INDIKATORER
-            ),
-        ),
-        (
-            "Status",
-            "; ".join(
-                f"{sheet} {enums.label(enums.ArkStatus(value)).lower()}"
-                for sheet, value in (
-                    ("FØR", view.status_foer),
-                    ("del 1", view.status_del1),
-                    ("del 2", view.status_del2),
-                    ("EFTER", view.status_efter),
-                )
-            ),
-        ),
-        ("Udskrevet", when),
-    ]
-    first = True
-    for label, value in facts:
-        if value in (None, ""):
-            continue
-        para = left.paragraphs[0] if first else left.add_paragraph()
-        first = False
+    for i, (label, value) in enumerate(content.header_facts(view, when)):
+        para = left.paragraphs[0] if i == 0 else left.add_paragraph()
         para.paragraph_format.space_after = Pt(1)
         run = para.add_run(f"{label}: ")
         run.bold = True
@@ -213,153 +177,24 @@ def maalplan_docx(
     cap_run.font.size = Pt(7)
     cap_run.font.color.rgb = _GREY
 
-    counts = view.counts()
-    _para(
-        doc,
-        f"{counts['maal']} mål, {counts['tegn']} tegn, {counts['proevehandlinger']} "
-        f"prøvehandlinger og {counts['samarbejder']} samarbejder.",
-        italic=True,
-        size=9,
-        color=_GREY,
-    )
+    _para(doc, content.counts_sentence(view), italic=True, size=9, color=_GREY)
     if not view.maal:
-        _para(doc, "Målplanen har endnu ingen mål.", italic=True)
+        _para(doc, content.NO_MAAL, italic=True)
 
     for group in view.maalsaetninger:
-        kilde = enums.label(enums.Kilde(group.kilde)) if group.kilde else ""
-        _heading(doc, f"Målsætning: {_t(group.tekst)}", 1)
-        if kilde:
-            _para(doc, f"Kilde: {kilde}", italic=True, size=9, color=_GREY, keep_with_next=True)
+        _heading(doc, content.maalsaetning_heading(group, _t), 1)
+        if kilde := content.kilde_line(group):
+            _para(doc, kilde, italic=True, size=9, color=_GREY, keep_with_next=True)
         for m in group.maal:
-            _heading(doc, f"Mål {m.nr}: {_t(m.tekst)}", 2)
-            bits = []
-            if m.fra_aar or m.til_aar:
-                period = f"{m.fra_aar or ''}-{m.til_aar or ''}".strip("-")
-                bits.append(f"Periode: {period}")
-            if m.ansvarlig:
-                bits.append(f"Ansvarlig: {_t(m.ansvarlig)}")
-            if m.plan_a:
-                bits.append("Plan A: " + ", ".join(str(n) for n in m.plan_a))
-            if bits:
-                _para(doc, " · ".join(bits), size=9, color=_GREY, keep_with_next=True)
-
-            _heading(doc, "Tegn", 3)
-            if m.tegn:
-                _table(
-                    doc,
-                    [
-                        "Nr",
-                        "Hvad kigger vi efter",
-                        "Type",
-                        "Datakilde",
-                        "Udgangspunkt",
-                        "Forventet niveau",
-                    ],
-                    [
-                        [
-                            t.nr,
-                            _t(t.tekst),
-                            t.type_label,
-                            _t(t.datakilde),
-                            _t(t.baseline),
-                            _t(t.forventet_niveau),
-                        ]
-                        for t in m.tegn
-                    ],
-                    [1.0, 4.7, 2.3, 3.1, 2.7, 3.2],
-                )
-            else:
-                _para(doc, "Ingen tegn endnu.", italic=True, size=9)
-
-            _heading(doc, "Prøvehandlinger", 3)
-            if m.proevehandlinger:
-                rows = []
-                for p in m.proevehandlinger:
-                    what = _t(p.tekst)
-                    if p.forventning:
-                        what += f"\nVi forventer: {_t(p.forventning)}"
-                    borger = "ja" if p.borgerinddragelse else "nej"
-                    if p.borgerinddragelse_hvordan:
-                        borger += f": {_t(p.borgerinddragelse_hvordan)}"
-                    evals = "\n".join(
-                        x
-                        for x in (
-                            f"Undervejs {_t(p.evaluering_undervejs)}"
-                            if p.evaluering_undervejs
-                            else "",
-                            f"Afslutning {_t(p.evaluering_afslutning)}"
-                            if p.evaluering_afslutning
-                            else "",
-                        )
-                        if x
-                    )
-                    rows.append(
-                        [
-                            p.nr,
-                            what,
-                            _t(p.ansvarlig),
-                            _period(p.start, p.slut),
-                            borger,
-                            evals,
-                            ", ".join(p.tegn_nr),
-                        ]
-                    )
-                _table(
-                    doc,
-                    [
-                        "Nr",
-                        "Hvad gør vi",
-                        "Ansvarlig",
-                        "Periode",
-                        "Borgerinddragelse",
-                        "Evaluering",
-                        "Tegn",
-                    ],
-                    rows,
-                    [1.0, 4.4, 2.3, 2.3, 3.2, 2.3, 1.5],
-                )
-            else:
-                _para(doc, "Ingen prøvehandlinger endnu.", italic=True, size=9)
-
-            _heading(doc, "Samarbejder", 3)
-            if m.samarbejder:
-                _table(
-                    doc,
-                    [
-                        "Samarbejdspartnere",
-                        "Niveau",
-                        "Forventningsafstemning",
-                        "Rollefordeling",
-                        "Mål for samarbejdet",
-                    ],
-                    [
-                        [
-                            "; ".join(s.partner_navne),
-                            s.niveau_label,
-                            _t(s.forventningsafstemning),
-                            _t(s.rollefordeling),
-                            _t(s.maal_for_samarbejdet),
-                        ]
-                        for s in m.samarbejder
-                    ],
-                    [3.4, 3.3, 4.0, 3.1, 3.2],
-                )
-            else:
-                _para(doc, "Ingen samarbejder på tværs (monofagligt).", italic=True, size=9)
-
-            evals_rows = [
-                [p.nr, e.type_label, _t(e.dato), _t(e.effekt), _t(e.laering)]
-                for p in m.proevehandlinger
-                for e in p.evalueringer
-            ]
-            if evals_rows:
-                _heading(doc, "Evalueringer", 3)
-                _table(
-                    doc,
-                    ["Prøvehandling", "Type", "Dato", "Effekt og værdi", "Læring"],
-                    evals_rows,
-                    [2.7, 2.1, 2.2, 5.0, 5.0],
-                )
+            _heading(doc, content.maal_heading(m, _t), 2)
+            if facts := content.maal_facts(m, _t):
+                _para(doc, facts, size=9, color=_GREY, keep_with_next=True)
+            for sec in content.maal_sections(m, _t, _period):
+                _heading(doc, sec.heading, 3)
+                if sec.rows:
+                    _table(doc, list(sec.headers), sec.rows, _WIDTHS_CM[sec.key])
+                else:
+                    _para(doc, sec.empty, italic=True, size=9)
 
     footer = section.footer.paragraphs[0]
     run = footer.add_run(f"{_t(view.titel)} · Reference: {ref.text} · Side ")

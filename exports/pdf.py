@@ -15,9 +15,9 @@ from fpdf import FPDF
 from fpdf.enums import Align
 from fpdf.fonts import SubsetMap, TTFFont
 
-from models import enums
 from models.maalplan_view import MaalplanView
 
+from . import document_rows as content
 from .reference import Reference
 
 FONT_DIR = Path(__file__).parent / "fonts"
@@ -29,19 +29,29 @@ COMPLIANCE = "PDFA_2B"
 _GREY = (89, 89, 89)
 _HEAD_FILL = (220, 230, 241)
 
+# Column widths of the tables under each mål, by `document_rows.Section.key` (see `_scale`).
+_WIDTHS_MM = {
+    "tegn": [9, 52, 20, 34, 26, 33],
+    "proevehandling": [9, 50, 22, 21, 34, 25, 13],
+    "samarbejde": [35.5, 32.5, 42, 32, 32],
+    "evaluering": [26, 22, 22, 52, 52],
+}
 
-def _t(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
-    if isinstance(value, bool):
-        return "ja" if value else "nej"
+
+def _clean(text: str) -> str:
     # Tabs and other control characters have no glyph; a tab reads as a space.
-    text = str(value).replace("\t", " ")
+    text = text.replace("\t", " ")
     return "".join(
         ch for ch in text if ch == "\n" or (ord(ch) >= 32 and not 0x7F <= ord(ch) < 0xA0)
     )
+
+
+def _t(value: object) -> str:
+    return content.document_text(value, _clean)
+
+
+def _period(start: date | None, slut: date | None) -> str:
+    return content.period_text(start, slut, _t)
 
 
 # What the fast path keeps of DejaVu Sans: Latin with all its extensions (Danish, and names
@@ -330,165 +340,30 @@ def _render(
     pdf.set_xy(pdf.l_margin, top)
     _lines(pdf, _t(view.titel), size=17, style="B", line=8, width=text_w)
     pdf.ln(2)
-    facts = [
-        ("Enhed", view.enhed_navn),
-        ("År", view.aar),
-        ("Ansvarlig", view.ansvarlig),
-        ("Sagsnummer", view.sagsnummer),
-        ("KLE-nummer", view.kle),
-        (
-            "Plan A",
-            ", ".join(
-                f"{n} {enums.PLAN_A_INDIKATORER[n][1]}"
-                for n in view.plan_a
-                if n in enums.PLAN_A_INDIKATORER
-            ),
-        ),
-        ("Udskrevet", when),
-    ]
-    for label, value in facts:
-        if value in (None, ""):
-            continue
+    for label, value in content.header_facts(view, when, plan_a_label="Plan A", with_status=False):
         pdf.set_font(FAMILY, "B", 9)
         pdf.text(pdf.l_margin, pdf.get_y() + 4.6 * 0.78, f"{label}:")
         _lines(pdf, _t(value), size=9, line=4.6, width=text_w - 28, x=pdf.l_margin + 28)
     pdf.set_y(max(pdf.get_y(), top + qr_size + 5))
-    c = view.counts()
-    _note(
-        pdf,
-        f"{c['maal']} mål, {c['tegn']} tegn, {c['proevehandlinger']} prøvehandlinger og "
-        f"{c['samarbejder']} samarbejder.",
-    )
+    _note(pdf, content.counts_sentence(view))
     if not view.maal:
-        _note(pdf, "Målplanen har endnu ingen mål.")
+        _note(pdf, content.NO_MAAL)
 
     full = pdf.epw - 0.1  # a hair less: fpdf2 refuses a table a rounding error too wide
     for group in view.maalsaetninger:
-        _heading(pdf, f"Målsætning: {_t(group.tekst)}", 13, 5)
-        if group.kilde:
-            _note(pdf, f"Kilde: {enums.label(enums.Kilde(group.kilde))}")
+        _heading(pdf, content.maalsaetning_heading(group, _t), 13, 5)
+        if kilde := content.kilde_line(group):
+            _note(pdf, kilde)
         for m in group.maal:
-            _heading(pdf, f"Mål {m.nr}: {_t(m.tekst)}", 11)
-            bits = []
-            if m.fra_aar or m.til_aar:
-                bits.append("Periode: " + f"{m.fra_aar or ''}-{m.til_aar or ''}".strip("-"))
-            if m.ansvarlig:
-                bits.append(f"Ansvarlig: {_t(m.ansvarlig)}")
-            if m.plan_a:
-                bits.append("Plan A: " + ", ".join(str(n) for n in m.plan_a))
-            if bits:
-                _note(pdf, " · ".join(bits))
-
-            _heading(pdf, "Tegn", 10, 2)
-            if m.tegn:
-                _table(
-                    pdf,
-                    [
-                        "Nr",
-                        "Hvad kigger vi efter",
-                        "Type",
-                        "Datakilde",
-                        "Udgangspunkt",
-                        "Forventet niveau",
-                    ],
-                    [
-                        [
-                            t.nr,
-                            _t(t.tekst),
-                            t.type_label,
-                            _t(t.datakilde),
-                            _t(t.baseline),
-                            _t(t.forventet_niveau),
-                        ]
-                        for t in m.tegn
-                    ],
-                    _scale([9, 52, 20, 34, 26, 33], full),
-                )
-            else:
-                _note(pdf, "Ingen tegn endnu.")
-
-            _heading(pdf, "Prøvehandlinger", 10, 2)
-            if m.proevehandlinger:
-                rows = []
-                for p in m.proevehandlinger:
-                    what = _t(p.tekst)
-                    if p.forventning:
-                        what += f"\nVi forventer: {_t(p.forventning)}"
-                    borger = "ja" if p.borgerinddragelse else "nej"
-                    if p.borgerinddragelse_hvordan:
-                        borger += f": {_t(p.borgerinddragelse_hvordan)}"
-                    evals = "\n".join(
-                        x
-                        for x in (
-                            f"Undervejs {_t(p.evaluering_undervejs)}"
-                            if p.evaluering_undervejs
-                            else "",
-                            f"Afslutning {_t(p.evaluering_afslutning)}"
-                            if p.evaluering_afslutning
-                            else "",
-                        )
-                        if x
-                    )
-                    period = " - ".join(x for x in (_t(p.start), _t(p.slut)) if x)
-                    rows.append(
-                        [p.nr, what, _t(p.ansvarlig), period, borger, evals, ", ".join(p.tegn_nr)]
-                    )
-                _table(
-                    pdf,
-                    [
-                        "Nr",
-                        "Hvad gør vi",
-                        "Ansvarlig",
-                        "Periode",
-                        "Borgerinddragelse",
-                        "Evaluering",
-                        "Tegn",
-                    ],
-                    rows,
-                    _scale([9, 50, 22, 21, 34, 25, 13], full),
-                )
-            else:
-                _note(pdf, "Ingen prøvehandlinger endnu.")
-
-            _heading(pdf, "Samarbejder", 10, 2)
-            if m.samarbejder:
-                _table(
-                    pdf,
-                    [
-                        "Samarbejdspartnere",
-                        "Niveau",
-                        "Forventningsafstemning",
-                        "Rollefordeling",
-                        "Mål for samarbejdet",
-                    ],
-                    [
-                        [
-                            "; ".join(s.partner_navne),
-                            s.niveau_label,
-                            _t(s.forventningsafstemning),
-                            _t(s.rollefordeling),
-                            _t(s.maal_for_samarbejdet),
-                        ]
-                        for s in m.samarbejder
-                    ],
-                    _scale([35.5, 32.5, 42, 32, 32], full),
-                )
-            else:
-                _note(pdf, "Ingen samarbejder på tværs (monofagligt).")
-
-            evals_rows = [
-                [p.nr, e.type_label, _t(e.dato), _t(e.effekt), _t(e.laering)]
-                for p in m.proevehandlinger
-                for e in p.evalueringer
-            ]
-            if evals_rows:
-                _heading(pdf, "Evalueringer", 10, 2)
-                _table(
-                    pdf,
-                    ["Prøvehandling", "Type", "Dato", "Effekt og værdi", "Læring"],
-                    evals_rows,
-                    _scale([26, 22, 22, 52, 52], full),
-                )
+            _heading(pdf, content.maal_heading(m, _t), 11)
+            if facts := content.maal_facts(m, _t):
+                _note(pdf, facts)
+            for sec in content.maal_sections(m, _t, _period):
+                _heading(pdf, sec.heading, 10, 2)
+                if sec.rows:
+                    _table(pdf, list(sec.headers), sec.rows, _scale(_WIDTHS_MM[sec.key], full))
+                else:
+                    _note(pdf, sec.empty)
     return pdf
 
 

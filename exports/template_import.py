@@ -552,6 +552,11 @@ def import_workbook(
             bad(r, key, exc.message)
             return None
 
+    def enum_col(r: _Row, key: str, kind: str, allowed: type, default: str) -> str:
+        # A missing column, an empty cell and a wrong value (reported) all give the default.
+        value = conv(r, key, _enum, kind, r.values.get(key), allowed) if key in r.cols else None
+        return value or default
+
     db = store.db
     with db.engine.connect() as conn:
         enhed_t = ENTITIES["enhed"].table.__table__
@@ -689,11 +694,7 @@ def import_workbook(
             item["maalsaetning"] = conv(
                 r, "maalsaetning", _field, "maalsaetning", "tekst", str(ms_text)
             )
-        item["kilde"] = (
-            conv(r, "kilde", _enum, "kilde", v.get("kilde"), enums.Kilde)
-            if "kilde" in r.cols
-            else None
-        ) or "politik"
+        item["kilde"] = enum_col(r, "kilde", "kilde", enums.Kilde, "politik")
         if "partnere" in r.cols:
             item["partnere"] = _names(v.get("partnere"), enheder)
         if not item.get("tekst") and r.ok:
@@ -728,45 +729,42 @@ def import_workbook(
         bad(r, key, "Rækken siger ikke, hvilket mål den hører til. Skriv målets nummer i «Mål nr».")
         return None
 
-    def text_fields(
-        r: _Row, entity: str, item: dict[str, Any], pairs: tuple[tuple[str, str], ...]
-    ) -> None:
-        for key, fname in pairs:
+    def text_fields(r: _Row, entity: str, item: dict[str, Any], keys: tuple[str, ...]) -> None:
+        # Each column key is also the field's name.
+        for key in keys:
             if key in r.cols:
                 value = r.values.get(key)
                 if value is not None and not isinstance(value, str):
                     value = value.strftime("%d-%m-%Y") if isinstance(value, date) else str(value)
-                item[fname] = conv(r, key, _field, entity, fname, value)
+                item[key] = conv(r, key, _field, entity, key, value)
+
+    def add_child(
+        r: _Row,
+        m: dict[str, Any],
+        kind: str,
+        item: dict[str, Any],
+        by_nr: dict[str, dict[str, Any]],
+        what: str,
+    ) -> None:
+        # A tegn or prøvehandling without a number gets the next one under its mål («1.3»).
+        m[kind].append(item)
+        raw = r.values.get("nr")
+        nr = (conv(r, "nr", _nr, raw) if raw is not None else None) or f"{m['nr']}.{len(m[kind])}"
+        if nr in by_nr:
+            bad(r, "nr" if "nr" in r.cols else "tekst", f"{what} nr {nr} står to gange.")
+        by_nr.setdefault(nr, item)
 
     # --- tegn (UNDER del 1) ---
     tegn_by_nr: dict[str, dict[str, Any]] = {}
     for r in parsed.tables.get("tegn", []):
         m = find_maal(r)
         item = {"row": r, "maal": m}
-        text_fields(
-            r,
-            "tegn",
-            item,
-            (
-                ("tekst", "tekst"),
-                ("datakilde", "datakilde"),
-                ("baseline", "baseline"),
-                ("forventet_niveau", "forventet_niveau"),
-            ),
-        )
-        if "type" in r.cols:
-            item["type"] = conv(r, "type", _enum, "tegn_type", r.values.get("type"), enums.TegnType)
-        item["type"] = item.get("type") or "kvalitativ"
+        text_fields(r, "tegn", item, ("tekst", "datakilde", "baseline", "forventet_niveau"))
+        item["type"] = enum_col(r, "type", "tegn_type", enums.TegnType, "kvalitativ")
         if not item.get("tekst") and r.ok:
             bad(r, "tekst", "Skriv tegnet (hvad kigger vi efter).")
         if m is not None:
-            m["tegn"].append(item)
-            nr = (
-                conv(r, "nr", _nr, r.values.get("nr")) if r.values.get("nr") is not None else None
-            ) or f"{m['nr']}.{len(m['tegn'])}"
-            if nr in tegn_by_nr:
-                bad(r, "nr" if "nr" in r.cols else "tekst", f"Tegn nr {nr} står to gange.")
-            tegn_by_nr.setdefault(nr, item)
+            add_child(r, m, "tegn", item, tegn_by_nr, "Tegn")
 
     # --- prøvehandlinger (UNDER del 2) ---
     ph_by_nr: dict[str, dict[str, Any]] = {}
@@ -777,12 +775,7 @@ def import_workbook(
             r,
             "proevehandling",
             item,
-            (
-                ("tekst", "tekst"),
-                ("forventning", "forventning"),
-                ("ansvarlig", "ansvarlig"),
-                ("borgerinddragelse_hvordan", "borgerinddragelse_hvordan"),
-            ),
+            ("tekst", "forventning", "ansvarlig", "borgerinddragelse_hvordan"),
         )
         for key in ("start", "slut", "evaluering_undervejs", "evaluering_afslutning"):
             if key in r.cols:
@@ -807,13 +800,7 @@ def import_workbook(
         except ValidationError as exc:
             bad(r, "slut" if "slut" in r.cols else "tekst", str(exc))
         if m is not None:
-            m["ph"].append(item)
-            nr = (
-                conv(r, "nr", _nr, r.values.get("nr")) if r.values.get("nr") is not None else None
-            ) or f"{m['nr']}.{len(m['ph'])}"
-            if nr in ph_by_nr:
-                bad(r, "nr" if "nr" in r.cols else "tekst", f"Prøvehandling nr {nr} står to gange.")
-            ph_by_nr.setdefault(nr, item)
+            add_child(r, m, "ph", item, ph_by_nr, "Prøvehandling")
     for item in (i for m in maal_list for i in m["ph"]):
         r = item["row"]
         item["tegn_items"] = []
@@ -842,20 +829,12 @@ def import_workbook(
                 "Skriv mindst én samarbejdspartner (en enhed).",
             )
         item["partnere"] = names
-        item["niveau"] = (
-            conv(r, "niveau", _enum, "niveau", r.values.get("niveau"), enums.Niveau)
-            if "niveau" in r.cols
-            else None
-        ) or "viden"
+        item["niveau"] = enum_col(r, "niveau", "niveau", enums.Niveau, "viden")
         text_fields(
             r,
             "samarbejde",
             item,
-            (
-                ("forventningsafstemning", "forventningsafstemning"),
-                ("rollefordeling", "rollefordeling"),
-                ("maal_for_samarbejdet", "maal_for_samarbejdet"),
-            ),
+            ("forventningsafstemning", "rollefordeling", "maal_for_samarbejdet"),
         )
         if m is not None:
             m["sam"].append(item)
@@ -887,16 +866,12 @@ def import_workbook(
                 "Rækken siger ikke, hvilken prøvehandling den evaluerer. Skriv dens nummer, "
                 "fx 1.1.",
             )
-        item["type"] = (
-            conv(r, "type", _enum, "eval_type", r.values.get("type"), enums.EvalueringType)
-            if "type" in r.cols
-            else None
-        ) or "undervejs"
+        item["type"] = enum_col(r, "type", "eval_type", enums.EvalueringType, "undervejs")
         if "dato" in r.cols:
             item["dato"] = conv(
                 r, "dato", _field, "evaluering", "dato", _date(r.values.get("dato"))
             )
-        text_fields(r, "evaluering", item, (("effekt", "effekt"), ("laering", "laering")))
+        text_fields(r, "evaluering", item, ("effekt", "laering"))
         if ph is not None:
             ph["evalueringer"].append(item)
 

@@ -22,6 +22,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from models import enums
 from models.maalplan_view import MaalplanView
 
+from . import document_rows as content
+
 SHEET_FOER = "FØR"
 SHEET_DEL1 = "UNDER udviklingsdage del 1"
 SHEET_DEL2 = "UNDER udviklingsdage del 2"
@@ -215,18 +217,6 @@ def _header_text(text: str) -> str:
     return clean_cell_text(text).replace("&", "&&").replace("\n", " ")[:110]
 
 
-def _ja_nej(value: bool) -> str:
-    return "ja" if value else "nej"
-
-
-def _plan_a(values: list[int]) -> str:
-    return ", ".join(str(v) for v in values)
-
-
-def _status(value: str) -> str:
-    return enums.label(enums.ArkStatus(value)) if value else ""
-
-
 # --- layout ------------------------------------------------------------------------------------
 
 
@@ -364,20 +354,17 @@ def _meta_block(ws: Worksheet, values: dict[str, str]) -> int:
 
 
 def _plan_rows(view: MaalplanView) -> dict[str, list[list[Any]]]:
-    def d(value: date | None) -> date | None:
-        return value
-
     maal = [
         [
             m.nr,
             m.maalsaetning_tekst,
-            enums.label(enums.Kilde(m.maalsaetning_kilde)) if m.maalsaetning_kilde else "",
+            content.kilde_label(m.maalsaetning_kilde),
             m.tekst,
             m.fra_aar,
             m.til_aar,
             m.ansvarlig,
-            _plan_a(m.plan_a),
-            "; ".join(m.partner_navne),
+            content.plan_a_numbers(m.plan_a),
+            content.partner_text(m.partner_navne),
         ]
         for m in view.maal
     ]
@@ -394,13 +381,13 @@ def _plan_rows(view: MaalplanView) -> dict[str, list[list[Any]]]:
             p.tekst,
             p.forventning,
             p.ansvarlig,
-            d(p.start),
-            d(p.slut),
-            _ja_nej(p.borgerinddragelse),
+            p.start,
+            p.slut,
+            content.ja_nej(p.borgerinddragelse),
             p.borgerinddragelse_hvordan,
-            d(p.evaluering_undervejs),
-            d(p.evaluering_afslutning),
-            ", ".join(p.tegn_nr),
+            p.evaluering_undervejs,
+            p.evaluering_afslutning,
+            content.tegn_nr_text(p.tegn_nr),
         ]
         for m in view.maal
         for p in m.proevehandlinger
@@ -409,7 +396,7 @@ def _plan_rows(view: MaalplanView) -> dict[str, list[list[Any]]]:
         [
             m.nr,
             m.tekst,
-            "; ".join(s.partner_navne),
+            content.partner_text(s.partner_navne),
             s.niveau_label,
             s.forventningsafstemning,
             s.rollefordeling,
@@ -419,7 +406,7 @@ def _plan_rows(view: MaalplanView) -> dict[str, list[list[Any]]]:
         for s in m.samarbejder
     ]
     ev = [
-        [p.nr, p.tekst, e.type_label, d(e.dato), e.effekt, e.laering]
+        [p.nr, p.tekst, e.type_label, e.dato, e.effekt, e.laering]
         for m in view.maal
         for p in m.proevehandlinger
         for e in p.evalueringer
@@ -435,13 +422,13 @@ def _meta_values(view: MaalplanView | None) -> dict[str, Any]:
         "enhed": view.enhed_navn,
         "aar": view.aar,
         "ansvarlig": view.ansvarlig,
-        "plan_a": _plan_a(view.plan_a),
+        "plan_a": content.plan_a_numbers(view.plan_a),
         "sagsnummer": view.sagsnummer,
         "kle": view.kle,
-        "status_foer": _status(view.status_foer),
-        "status_del1": _status(view.status_del1),
-        "status_del2": _status(view.status_del2),
-        "status_efter": _status(view.status_efter),
+        "status_foer": content.status_label(view.status_foer),
+        "status_del1": content.status_label(view.status_del1),
+        "status_del2": content.status_label(view.status_del2),
+        "status_efter": content.status_label(view.status_efter),
     }
 
 

@@ -1,0 +1,303 @@
+"""What the målplan documents say, apart from how they look: the header facts, headings,
+empty-state sentences and the text of every table row (tegn, prøvehandlinger, samarbejder,
+evalueringer). The Word and PDF renderers lay these out each in their own way; the Excel
+workbook shares the small joins (partners, tegn numbers, Plan A, ja/nej, labels).
+
+Every function is pure. Renderers pass their own `fmt` (value -> text), because each format
+has its own rules for characters it cannot hold."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from models import enums
+from models.maalplan_view import (
+    MaalplanView,
+    MaalsaetningGroup,
+    MaalView,
+    ProevehandlingView,
+)
+
+Fmt = Callable[[object], str]
+Period = Callable[[date | None, date | None], str]
+
+NO_MAAL = "Målplanen har endnu ingen mål."
+NO_TEGN = "Ingen tegn endnu."
+NO_PROEVEHANDLINGER = "Ingen prøvehandlinger endnu."
+NO_SAMARBEJDER = "Ingen samarbejder på tværs (monofagligt)."
+
+TEGN_HEADERS = (
+    "Nr",
+    "Hvad kigger vi efter",
+    "Type",
+    "Datakilde",
+    "Udgangspunkt",
+    "Forventet niveau",
+)
+PROEVEHANDLING_HEADERS = (
+    "Nr",
+    "Hvad gør vi",
+    "Ansvarlig",
+    "Periode",
+    "Borgerinddragelse",
+    "Evaluering",
+    "Tegn",
+)
+SAMARBEJDE_HEADERS = (
+    "Samarbejdspartnere",
+    "Niveau",
+    "Forventningsafstemning",
+    "Rollefordeling",
+    "Mål for samarbejdet",
+)
+EVALUERING_HEADERS = ("Prøvehandling", "Type", "Dato", "Effekt og værdi", "Læring")
+
+
+# --- small joins shared by all three formats -----------------------------------------------
+
+
+def document_text(value: object, clean: Callable[[str], str]) -> str:
+    """A value as document text: dates as dd-mm-åååå, None as empty, booleans as ja/nej, and
+    anything else as `clean(str(value))` (each format removes what it cannot hold)."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, bool):
+        return ja_nej(value)
+    return clean(str(value))
+
+
+def ja_nej(value: bool) -> str:
+    """«ja» or «nej»."""
+    return "ja" if value else "nej"
+
+
+def partner_text(names: Iterable[str]) -> str:
+    """Partner names in one cell, separated by semicolons (the import splits on them)."""
+    return "; ".join(names)
+
+
+def tegn_nr_text(numbers: Iterable[str]) -> str:
+    """The tegn a prøvehandling follows, as «1.1, 1.2»."""
+    return ", ".join(numbers)
+
+
+def plan_a_numbers(numbers: Iterable[int]) -> str:
+    """Plan A-indikatorer as bare numbers, «1, 3»."""
+    return ", ".join(str(n) for n in numbers)
+
+
+def plan_a_text(numbers: Iterable[int]) -> str:
+    """Plan A-indikatorer with their names, «1 Navn, 3 Navn» (unknown numbers left out)."""
+    return ", ".join(
+        f"{n} {enums.PLAN_A_INDIKATORER[n][1]}" for n in numbers if n in enums.PLAN_A_INDIKATORER
+    )
+
+
+def kilde_label(kilde: str | None) -> str:
+    """The Danish label of a målsætning's kilde, or empty when none is set."""
+    return enums.label(enums.Kilde(kilde)) if kilde else ""
+
+
+def status_label(value: str | None) -> str:
+    """The Danish label of an ark status, or empty when none is set."""
+    return enums.label(enums.ArkStatus(value)) if value else ""
+
+
+# --- the document header ---------------------------------------------------------------------
+
+
+def status_text(view: MaalplanView) -> str:
+    """The four sheets' status in one line: «FØR færdig; del 1 i gang; ...»."""
+    return "; ".join(
+        f"{sheet} {enums.label(enums.ArkStatus(value)).lower()}"
+        for sheet, value in (
+            ("FØR", view.status_foer),
+            ("del 1", view.status_del1),
+            ("del 2", view.status_del2),
+            ("EFTER", view.status_efter),
+        )
+    )
+
+
+def header_facts(
+    view: MaalplanView,
+    when: date,
+    *,
+    plan_a_label: str = "Plan A-indikatorer",
+    with_status: bool = True,
+) -> list[tuple[str, object]]:
+    """The label/value pairs under a document's title, in order, without empty values.
+
+    Values are left as they are (a date stays a date) for the renderer's `fmt`."""
+    facts: list[tuple[str, object]] = [
+        ("Enhed", view.enhed_navn),
+        ("År", view.aar),
+        ("Ansvarlig", view.ansvarlig),
+        ("Sagsnummer", view.sagsnummer),
+        ("KLE-nummer", view.kle),
+        (plan_a_label, plan_a_text(view.plan_a)),
+    ]
+    if with_status:
+        facts.append(("Status", status_text(view)))
+    facts.append(("Udskrevet", when))
+    return [(label, value) for label, value in facts if value not in (None, "")]
+
+
+def counts_sentence(view: MaalplanView) -> str:
+    """«3 mål, 5 tegn, 4 prøvehandlinger og 2 samarbejder.»"""
+    c = view.counts()
+    return (
+        f"{c['maal']} mål, {c['tegn']} tegn, {c['proevehandlinger']} prøvehandlinger og "
+        f"{c['samarbejder']} samarbejder."
+    )
+
+
+# --- headings ----------------------------------------------------------------------------------
+
+
+def maalsaetning_heading(group: MaalsaetningGroup, fmt: Fmt) -> str:
+    """«Målsætning: ...»."""
+    return f"Målsætning: {fmt(group.tekst)}"
+
+
+def kilde_line(group: MaalsaetningGroup) -> str:
+    """«Kilde: Politik» under a målsætning, or empty when it has no kilde."""
+    kilde = kilde_label(group.kilde)
+    return f"Kilde: {kilde}" if kilde else ""
+
+
+def maal_heading(m: MaalView, fmt: Fmt) -> str:
+    """«Mål 2: ...»."""
+    return f"Mål {m.nr}: {fmt(m.tekst)}"
+
+
+def maal_facts(m: MaalView, fmt: Fmt) -> str:
+    """Periode, ansvarlig and Plan A of a mål in one line, or empty when none is set."""
+    bits = []
+    if m.fra_aar or m.til_aar:
+        bits.append("Periode: " + f"{m.fra_aar or ''}-{m.til_aar or ''}".strip("-"))
+    if m.ansvarlig:
+        bits.append(f"Ansvarlig: {fmt(m.ansvarlig)}")
+    if m.plan_a:
+        bits.append("Plan A: " + plan_a_numbers(m.plan_a))
+    return " · ".join(bits)
+
+
+# --- the tables under each mål -----------------------------------------------------------------
+
+
+def tegn_rows(m: MaalView, fmt: Fmt) -> list[list[str]]:
+    """One row per tegn, in the columns of `TEGN_HEADERS`."""
+    return [
+        [
+            t.nr,
+            fmt(t.tekst),
+            t.type_label,
+            fmt(t.datakilde),
+            fmt(t.baseline),
+            fmt(t.forventet_niveau),
+        ]
+        for t in m.tegn
+    ]
+
+
+def _proevehandling_row(p: ProevehandlingView, fmt: Fmt, period: Period) -> list[str]:
+    what = fmt(p.tekst)
+    if p.forventning:
+        what += f"\nVi forventer: {fmt(p.forventning)}"
+    borger = ja_nej(p.borgerinddragelse)
+    if p.borgerinddragelse_hvordan:
+        borger += f": {fmt(p.borgerinddragelse_hvordan)}"
+    evals = []
+    if p.evaluering_undervejs:
+        evals.append(f"Undervejs {fmt(p.evaluering_undervejs)}")
+    if p.evaluering_afslutning:
+        evals.append(f"Afslutning {fmt(p.evaluering_afslutning)}")
+    return [
+        p.nr,
+        what,
+        fmt(p.ansvarlig),
+        period(p.start, p.slut),
+        borger,
+        "\n".join(evals),
+        tegn_nr_text(p.tegn_nr),
+    ]
+
+
+def proevehandling_rows(m: MaalView, fmt: Fmt, period: Period) -> list[list[str]]:
+    """One row per prøvehandling, in the columns of `PROEVEHANDLING_HEADERS`; `period` writes
+    the start and slut dates as one text."""
+    return [_proevehandling_row(p, fmt, period) for p in m.proevehandlinger]
+
+
+def samarbejde_rows(m: MaalView, fmt: Fmt) -> list[list[str]]:
+    """One row per samarbejde, in the columns of `SAMARBEJDE_HEADERS`."""
+    return [
+        [
+            partner_text(s.partner_navne),
+            s.niveau_label,
+            fmt(s.forventningsafstemning),
+            fmt(s.rollefordeling),
+            fmt(s.maal_for_samarbejdet),
+        ]
+        for s in m.samarbejder
+    ]
+
+
+def evaluering_rows(m: MaalView, fmt: Fmt) -> list[list[str]]:
+    """One row per evaluering of the mål's prøvehandlinger, in the columns of
+    `EVALUERING_HEADERS`."""
+    return [
+        [p.nr, e.type_label, fmt(e.dato), fmt(e.effekt), fmt(e.laering)]
+        for p in m.proevehandlinger
+        for e in p.evalueringer
+    ]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One table under a mål: its key (for the renderer's column widths), heading, column
+    headers, rows, and the sentence shown instead of the table when there are no rows."""
+
+    key: str
+    heading: str
+    headers: tuple[str, ...]
+    rows: list[list[str]]
+    empty: str
+
+
+def maal_sections(m: MaalView, fmt: Fmt, period: Period) -> list[Section]:
+    """The tables under one mål, in document order: tegn, prøvehandlinger, samarbejder and
+    evalueringer. Evalueringer have no empty-state sentence: without any, the section is left
+    out altogether."""
+    sections = [
+        Section("tegn", "Tegn", TEGN_HEADERS, tegn_rows(m, fmt), NO_TEGN),
+        Section(
+            "proevehandling",
+            "Prøvehandlinger",
+            PROEVEHANDLING_HEADERS,
+            proevehandling_rows(m, fmt, period),
+            NO_PROEVEHANDLINGER,
+        ),
+        Section(
+            "samarbejde", "Samarbejder", SAMARBEJDE_HEADERS, samarbejde_rows(m, fmt), NO_SAMARBEJDER
+        ),
+        Section("evaluering", "Evalueringer", EVALUERING_HEADERS, evaluering_rows(m, fmt), ""),
+    ]
+    return [s for s in sections if s.rows or s.empty]
+
+
+def period_text(start: Any, slut: Any, fmt: Any) -> str:
+    """A prøvehandling's period: «a - b», «fra a» or «til b» (the same in every document)."""
+    if start and slut:
+        return f"{fmt(start)} - {fmt(slut)}"
+    if start:
+        return f"fra {fmt(start)}"
+    if slut:
+        return f"til {fmt(slut)}"
+    return ""
