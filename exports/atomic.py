@@ -7,8 +7,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,13 +65,73 @@ def atomic_write(path: Path | str, data: bytes) -> Path:
     return target
 
 
+STAGING_PREFIX = ".udviklingsdag-eksport-"
+# `.udviklingsdag-eksport-<pid>-<random>` (older versions: no pid) and the `.<name>.<hex>.old`
+# a replaced package is parked under for a moment (see `move_into_place`).
+_STAGING_RE = re.compile(r"^\.udviklingsdag-eksport-(?:(\d+)-)?[A-Za-z0-9_]+$")
+_OLD_RE = re.compile(r"^\.(.+)\.[0-9a-f]{8}\.old$")
+# Only leftovers from before this process started are stale for certain: a folder younger
+# than that may belong to an export that is running right now in another window.
+_PROCESS_START = time.time()
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError, ValueError, OverflowError):
+        return True  # it exists (another user's), or we cannot tell: leave it alone
+    return True
+
+
+def remove_stale_staging(parent: Path) -> list[Path]:
+    """Remove what a crashed export (power cut, kill -9) left in `parent`: our hidden staging
+    folders, and parked old packages whose replacement is already in place. Only our own
+    names, older than this process, and never a staging folder of a process still running.
+    Returns what was removed; errors are ignored (the export itself goes on)."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not name.startswith("."):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+            if entry.is_symlink() or st.st_mtime >= _PROCESS_START:
+                continue
+            m = _STAGING_RE.match(name)
+            if m and entry.is_dir(follow_symlinks=False):
+                if m.group(1) and _process_alive(int(m.group(1))):
+                    continue
+            elif not ((m := _OLD_RE.match(name)) and (parent / m.group(1)).exists()):
+                # A parked old package without its replacement is the only copy: kept.
+                continue
+            path = Path(entry.path)
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed.append(path)
+        except (OSError, ValueError):
+            continue
+    return removed
+
+
 @contextlib.contextmanager
 def staging_dir(parent: Path) -> Iterator[Path]:
     """A hidden temporary folder inside `parent` (same drive, so renames are atomic). It is
-    removed on the way out, whatever happened; move what you keep out of it before."""
+    removed on the way out, whatever happened; move what you keep out of it before. Stale
+    staging folders of crashed exports in `parent` are removed first."""
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        path = Path(tempfile.mkdtemp(prefix=".udviklingsdag-eksport-", dir=parent))
+        remove_stale_staging(parent)
+        path = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=parent))
     except OSError as exc:
         raise write_error(exc, parent) from None
     try:

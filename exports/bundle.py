@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from models.db import Database
+from models.db import Database, bytewise
 from models.errors import UdviklingsdagError, ValidationError
 from models.schema import DELETED, ENTITIES, encode_value, validate_value
 from models.tables import Bord, Change, Deltager, Device, Note, ProgramBlok, Udviklingsdag
@@ -66,6 +66,8 @@ _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 UUID_RE = re.compile(rf"^{_UUID}$")
 HLC_RE = re.compile(rf"^\d{{13}}-\d{{5}}-{_UUID}$")
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+# One or more ids, one per line (the fast check of an entry's ids, see `_entry_ok`).
+_IDS_RE = re.compile(rf"{_UUID}(?:\n{_UUID})*")
 CHANGE = Change.__table__
 
 
@@ -117,6 +119,9 @@ class Bundle:
     info: BundleInfo
     manifest: dict[str, Any]
     entries: list[dict[str, Any]]
+    # True when only the manifest was read, because the file's digest was among the trusted
+    # ones (already imported): `entries` is then empty and `info.entries` gives the number.
+    entries_skipped: bool = False
 
     @property
     def devices(self) -> list[tuple[str, str]]:
@@ -299,12 +304,17 @@ def render(manifest: dict[str, Any], entries: Sequence[dict[str, Any]]) -> bytes
 def _save(path: Path, data: bytes) -> None:
     """Write the file atomically (a pulled USB stick never leaves half a file); the shared
     helper turns disk errors into Danish messages."""
-    from .atomic import atomic_write
+    from .atomic import ExportError, atomic_write
 
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise BundleError(f"Mappen {folder} findes ikke. Vælg en mappe, der findes.")
-    atomic_write(path, data)
+    try:
+        atomic_write(path, data)
+    except ExportError as exc:
+        # The same Danish text (full disk, read-only, no access, drive gone), as the error
+        # this module promises its callers.
+        raise BundleError(str(exc)) from None
 
 
 def write_pack(db: Any, path: Path | str, *, udviklingsdag_id: str | None = None) -> BundleInfo:
@@ -314,7 +324,8 @@ def write_pack(db: Any, path: Path | str, *, udviklingsdag_id: str | None = None
     database = _database(db)
     with database.engine.connect() as conn:
         excluded = _excluded_rows(conn, udviklingsdag_id) if udviklingsdag_id else set()
-        rows = conn.execute(select(CHANGE).order_by(CHANGE.c.hlc, CHANGE.c.id))
+        order = (bytewise(CHANGE.c.hlc), bytewise(CHANGE.c.id))
+        rows = conn.execute(select(CHANGE).order_by(*order))
         entries = [_row_to_entry(r) for r in rows if (r.entity, r.row_id) not in excluded]
         return _write(database, path, "pack", entries, conn, udviklingsdag_id)
 
@@ -326,7 +337,7 @@ def write_handoff(db: Any, path: Path | str) -> BundleInfo:
         rows = conn.execute(
             select(CHANGE)
             .where(CHANGE.c.device_id == database.device_id)
-            .order_by(CHANGE.c.hlc, CHANGE.c.id)
+            .order_by(bytewise(CHANGE.c.hlc), bytewise(CHANGE.c.id))
         )
         entries = [_row_to_entry(r) for r in rows]
         return _write(database, path, "handoff", entries, conn)
@@ -387,15 +398,23 @@ def _read_bytes(path: Path) -> bytes:
     return raw
 
 
-def read_bundle(path: Path | str, *, trusted: Container[str] = ()) -> Bundle:
+def read_bundle(
+    path: Path | str, *, trusted: Container[str] = (), skip_known: bool = False
+) -> Bundle:
     """Read and check a bundle file. Raise `BundleError` (Danish) for anything that is not a
     complete, unchanged bundle of a format version this app understands.
 
     `trusted` holds digests of content already checked and imported (the import ledger):
     such a file's digest is still verified, but its entries are not checked one by one
-    again."""
+    again. With `skip_known`, such a file laid out as this app writes it is not even parsed
+    beyond its manifest: the result has `entries_skipped` set and no entries (the merge
+    needs none of them, they are all in the database)."""
     path = Path(path)
     raw = _read_bytes(path)
+    if skip_known:
+        known = _read_known(path, raw, trusted)
+        if known is not None:
+            return known
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -416,6 +435,71 @@ def read_bundle(path: Path | str, *, trusted: Container[str] = ()) -> Bundle:
         ) from None
     except RecursionError:
         raise _bad(path, "den er beskadiget.") from None
+    manifest, version = _check_head(path, doc)
+    entries = doc.get("entries")
+    if not isinstance(entries, list):
+        raise _bad(path, "manifestet eller listen af ændringer mangler.")
+    _check_count(path, manifest["entries"], len(entries))
+    sha = manifest["sha256"]
+    if not _digest_matches_as_written(raw, sha) and digest(entries) != sha:
+        raise _digest_error(path)
+    if sha not in trusted:
+        for n, entry in enumerate(entries, 1):
+            problem = _entry_problem(entry)
+            if problem:
+                raise _bad(path, f"ændring nr. {n} er ugyldig ({problem}).")
+    return Bundle(_info(path, manifest, version, len(entries)), manifest, entries)
+
+
+def _read_known(path: Path, raw: bytes, trusted: Container[str]) -> Bundle | None:
+    """A bundle read from its manifest alone, when the file is laid out as this app writes
+    it and its digest is trusted (imported before); else None (read it in full). The
+    digest is still checked on the bytes, so a changed file is refused as always."""
+    start = raw.rfind(_ENTRIES_START)
+    if start < 1 or raw[start - 1 : start] != b"," or not raw.endswith(_ENTRIES_END):
+        return None
+    try:
+        # The head as `render` wrote it, closed where the entries begin.
+        doc = json.loads(raw[: start - 1].decode("utf-8").lstrip("\ufeff \t\r\n") + "\n}")
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None
+    if not isinstance(doc, dict) or not isinstance(doc.get("manifest"), dict):
+        return None
+    sha = doc["manifest"].get("sha256")
+    if not isinstance(sha, str) or sha not in trusted:
+        return None
+    manifest, version = _check_head(path, doc)
+    body = raw[start + len(_ENTRIES_START) : len(raw) - len(_ENTRIES_END)]
+    # A JSON string never holds a raw newline: one entry per line.
+    count = body.count(b",\n") + 1 if body else 0
+    _check_count(path, manifest["entries"], count)
+    if not _digest_matches_as_written(raw, sha):
+        raise _digest_error(path)
+    return Bundle(_info(path, manifest, version, count), manifest, [], entries_skipped=True)
+
+
+def _digest_error(path: Path) -> BundleError:
+    return _bad(
+        path,
+        "indholdet passer ikke med kontrolsummen (SHA-256). Filen er ændret "
+        "eller beskadiget undervejs. Kopiér den igen fra bærbaren.",
+    )
+
+
+def _check_count(path: Path, declared: Any, count: int) -> None:
+    if count > MAX_ENTRIES or (isinstance(declared, int) and declared > MAX_ENTRIES):
+        raise _bad(path, "den indeholder urimeligt mange ændringer.")
+    if declared != count:
+        raise _bad(
+            path,
+            f"den er ufuldstændig: manifestet lover {declared} ændringer, men "
+            f"filen har {count}. Kopiér filen igen fra bærbaren.",
+        )
+
+
+def _check_head(path: Path, doc: Any) -> tuple[dict[str, Any], int]:
+    """Check the document's format, version and manifest (everything but the entries).
+    Returns the (upgraded) manifest and the file's format version."""
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise _bad(path, "den er ikke en fil fra udviklingsdag.")
     version = doc.get("format_version")
@@ -429,8 +513,8 @@ def read_bundle(path: Path | str, *, trusted: Container[str] = ()) -> Bundle:
             "programmet og prøv igen.",
         )
     doc = _upgrade(doc, version)
-    manifest, entries = doc.get("manifest"), doc.get("entries")
-    if not isinstance(manifest, dict) or not isinstance(entries, list):
+    manifest = doc.get("manifest")
+    if not isinstance(manifest, dict):
         raise _bad(path, "manifestet eller listen af ændringer mangler.")
     missing = [k for k in _MANIFEST_REQUIRED if k not in manifest]
     if missing:
@@ -438,24 +522,9 @@ def read_bundle(path: Path | str, *, trusted: Container[str] = ()) -> Bundle:
     kind = manifest["kind"]
     if kind not in KINDS:
         raise _bad(path, f"filtypen «{kind}» kendes ikke.")
-    declared = manifest["entries"]
-    if len(entries) > MAX_ENTRIES or (isinstance(declared, int) and declared > MAX_ENTRIES):
-        raise _bad(path, "den indeholder urimeligt mange ændringer.")
-    if declared != len(entries):
-        raise _bad(
-            path,
-            f"den er ufuldstændig: manifestet lover {declared} ændringer, men "
-            f"filen har {len(entries)}. Kopiér filen igen fra bærbaren.",
-        )
     sha = manifest["sha256"]
     if not isinstance(sha, str) or not SHA_RE.match(sha):
         raise _bad(path, "kontrolsummen i manifestet er ugyldig.")
-    if not _digest_matches_as_written(raw, sha) and digest(entries) != sha:
-        raise _bad(
-            path,
-            "indholdet passer ikke med kontrolsummen (SHA-256). Filen er ændret "
-            "eller beskadiget undervejs. Kopiér den igen fra bærbaren.",
-        )
     for key in ("device_id", "device_name", "created_at"):
         if not isinstance(manifest[key], str):
             raise _bad(path, f"manifestets felt «{key}» er ugyldigt.")
@@ -470,11 +539,10 @@ def read_bundle(path: Path | str, *, trusted: Container[str] = ()) -> Bundle:
         for d in devices
     ):
         raise _bad(path, "manifestets liste af bærbare er ugyldig.")
-    if sha not in trusted:
-        for n, entry in enumerate(entries, 1):
-            problem = _entry_problem(entry)
-            if problem:
-                raise _bad(path, f"ændring nr. {n} er ugyldig ({problem}).")
+    return manifest, version
+
+
+def _info(path: Path, manifest: dict[str, Any], version: int, entries: int) -> BundleInfo:
     counts_raw = manifest.get("counts") or {}
     counts = (
         {
@@ -485,21 +553,20 @@ def read_bundle(path: Path | str, *, trusted: Container[str] = ()) -> Bundle:
         if isinstance(counts_raw, dict)
         else {}
     )
-    info = BundleInfo(
+    return BundleInfo(
         path=path,
-        sha256=sha,
-        kind=kind,
+        sha256=manifest["sha256"],
+        kind=manifest["kind"],
         device_id=manifest["device_id"],
         device_name=manifest["device_name"],
         created_at=manifest["created_at"],
-        entries=len(entries),
+        entries=entries,
         counts=counts,
         format_version=version,
         app_version=str(manifest.get("app_version", "")),
         schema_version=str(manifest.get("schema_version", "")),
         udviklingsdag_id=manifest.get("udviklingsdag_id"),
     )
-    return Bundle(info, manifest, entries)
 
 
 _ENTRIES_START = b'\n "entries": [\n'
@@ -528,6 +595,32 @@ def _upgrade(doc: dict[str, Any], version: int) -> dict[str, Any]:
     return doc
 
 
+def _entry_ok(e: dict[str, Any]) -> bool:
+    """The common case of `_entry_problem` in two pattern matches: every id of the entry
+    (and of its lists) joined by newlines against one compiled pattern, then the timestamp.
+    It accepts only what the full check accepts (each part exactly 36 characters); anything
+    else goes to the full check, which finds the message."""
+    replaces, covers, undo = e["replaces"], e["covers"], e["undo_of"]
+    if type(replaces) is not list or type(covers) is not list:
+        return False
+    if len(replaces) > 10_000 or len(covers) > 10_000:
+        return False
+    parts = [e["id"], e["device_id"], e["row_id"], e["action_id"], *replaces, *covers]
+    if undo is not None:
+        parts.append(undo)
+    try:
+        ids = "\n".join(parts)
+    except TypeError:
+        return False
+    if len(ids) != 37 * len(parts) - 1 or not _IDS_RE.fullmatch(ids):
+        return False
+    hlc, entity, fname = e["hlc"], e["entity"], e["field"]
+    if type(hlc) is not str or not HLC_RE.match(hlc):
+        return False
+    spec = ENTITIES.get(entity) if type(entity) is str else None
+    return spec is not None and type(fname) is str and (fname == DELETED or fname in spec.fields)
+
+
 def _entry_problem(e: Any) -> str | None:
     """Why an entry is malformed (structure only), or None."""
     if not isinstance(e, dict):
@@ -535,6 +628,8 @@ def _entry_problem(e: Any) -> str | None:
     if e.keys() != _ENTRY_KEYSET:
         extra = sorted(set(e) - _ENTRY_KEYSET)
         return f"ukendte felter {extra}" if extra else "felter mangler"
+    if _entry_ok(e):
+        return None
     for key in ("id", "device_id", "row_id", "action_id"):
         v = e[key]
         if not isinstance(v, str) or not UUID_RE.match(v):
@@ -593,21 +688,25 @@ def entry_value_text(entry: dict[str, Any]) -> str | None:
     return encode_value(value)
 
 
+def entry_row(e: dict[str, Any]) -> tuple[Any, ...]:
+    """One entry as a change-table row, its values in the order of `ENTRY_KEYS` (the
+    column names); replaces and covers space separated. A tuple: the merge holds tens of
+    thousands at once."""
+    return (
+        e["id"],
+        e["hlc"],
+        e["device_id"],
+        e["entity"],
+        e["row_id"],
+        e["field"],
+        entry_value_text(e),
+        " ".join(e["replaces"]) or None,
+        " ".join(e["covers"]) or None,
+        e["action_id"],
+        e["undo_of"],
+    )
+
+
 def entries_to_rows(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Entries in the change table's column form (space separated replaces and covers)."""
-    return [
-        {
-            "id": e["id"],
-            "hlc": e["hlc"],
-            "device_id": e["device_id"],
-            "entity": e["entity"],
-            "row_id": e["row_id"],
-            "field": e["field"],
-            "value": entry_value_text(e),
-            "replaces": " ".join(e["replaces"]) or None,
-            "covers": " ".join(e["covers"]) or None,
-            "action_id": e["action_id"],
-            "undo_of": e["undo_of"],
-        }
-        for e in entries
-    ]
+    return [dict(zip(ENTRY_KEYS, entry_row(e), strict=True)) for e in entries]

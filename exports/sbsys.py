@@ -382,35 +382,66 @@ def _jobs(views: list[MaalplanView], options: ExportOptions, when: date) -> list
     return jobs
 
 
-def _render_all(jobs: list[_Job], workers: int, progress: ProgressFn | None):
-    """Yield rendered packages in job order, rendering in parallel when it pays."""
+# What every worker needs: imported once in the forkserver, so each worker (a fork of it)
+# starts with them loaded instead of importing openpyxl, python-docx, fpdf2 and fontTools again.
+_WORKER_MODULES = ("exports.sbsys", "exports.xlsx", "exports.docx", "exports.pdf", "exports.qr")
+
+
+def _start_pool(workers: int) -> ProcessPoolExecutor | None:
+    """Start `workers` rendering processes now, each preparing its fonts, so they are ready
+    when the first job comes (the caller loads the målplaner meanwhile). None when worker
+    processes cannot be started here (then everything is rendered in this process)."""
+    # forkserver: forking the running (threaded) app itself is unsafe; spawn is slower.
+    methods = multiprocessing.get_all_start_methods()
+    method = "forkserver" if "forkserver" in methods else "spawn"
+    try:
+        ctx = multiprocessing.get_context(method)
+        if method == "forkserver":
+            # Takes effect when the forkserver starts (the first export of this process).
+            ctx.set_forkserver_preload(["__main__", *_WORKER_MODULES])
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm_worker)
+        for _ in range(workers):
+            pool.submit(int)  # a no-op job makes the pool start a process now
+        return pool
+    except (BrokenProcessPool, OSError, RuntimeError, ValueError, pickle.PicklingError):
+        return None
+
+
+def _render_all(
+    jobs: list[_Job],
+    workers: int,
+    progress: ProgressFn | None,
+    pool: ProcessPoolExecutor | None = None,
+):
+    """Yield rendered packages in job order, rendering in parallel when it pays (in `pool`
+    when one was started already)."""
     total = len(jobs)
-    if workers <= 1 or total < PARALLEL_THRESHOLD:
+    if pool is None and (workers <= 1 or total < PARALLEL_THRESHOLD):
         for i, job in enumerate(jobs, start=1):
             rendered = render_package(job)
             if progress:
                 progress(i, total, f"Dokumenter lavet for {job.view.titel}")
             yield rendered
         return
-    # forkserver: forking the running (threaded) app itself is unsafe; spawn is slower.
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    ctx = multiprocessing.get_context(method)
     done = 0
     try:
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=ctx, initializer=_warm_worker
-        ) as pool:
-            futures: list[Future[RenderedPackage]] = [pool.submit(render_package, j) for j in jobs]
-            try:
-                for job, fut in zip(jobs, futures, strict=True):
-                    rendered = fut.result()
-                    done += 1
-                    if progress:
-                        progress(done, total, f"Dokumenter lavet for {job.view.titel}")
-                    yield rendered
-            finally:
-                for fut in futures:
-                    fut.cancel()
+        if pool is None:
+            pool = _start_pool(workers)
+        if pool is not None:
+            with pool:
+                futures: list[Future[RenderedPackage]] = [
+                    pool.submit(render_package, j) for j in jobs
+                ]
+                try:
+                    for job, fut in zip(jobs, futures, strict=True):
+                        rendered = fut.result()
+                        done += 1
+                        if progress:
+                            progress(done, total, f"Dokumenter lavet for {job.view.titel}")
+                        yield rendered
+                finally:
+                    for fut in futures:
+                        fut.cancel()
     except (BrokenProcessPool, OSError, RuntimeError, ValueError, pickle.PicklingError):
         # Worker processes could not start or died (a locked-down laptop, an odd launcher):
         # the rest is rendered here, slower but the same.
@@ -428,6 +459,8 @@ def export_packages(
     outdir: Path | str,
     options: ExportOptions | None = None,
     progress: ProgressFn | None = None,
+    *,
+    _pool: ProcessPoolExecutor | None = None,
 ) -> ExportResult:
     """Write one SBSYS package per view into `outdir` (created when missing).
 
@@ -444,8 +477,7 @@ def export_packages(
         raise ExportError("Der er ingen målplaner at eksportere. Vælg mindst én målplan.")
     created_out = not out.exists()
     jobs = _jobs(views, options, when)
-    cpus = os.cpu_count() or 1
-    workers = options.workers if options.workers is not None else min(2, cpus)
+    workers = _workers(options)
     steps = len(jobs) * 2
     results: list[PackageResult] = []
     moved: list[Path] = []
@@ -457,7 +489,7 @@ def export_packages(
     try:
         with staging_dir(out) as stage:
             staged: list[tuple[RenderedPackage, Path, Path | None]] = []
-            renders = _render_all(jobs, workers, lambda i, _n, t: tell(i, t))
+            renders = _render_all(jobs, workers, lambda i, _n, t: tell(i, t), _pool)
             for n, pkg in enumerate(renders, start=1):
                 folder = stage / pkg.stem
                 try:
@@ -526,8 +558,26 @@ def export_sbsys(
     progress: ProgressFn | None = None,
 ) -> ExportResult:
     """Load the målplaner (all when `maalplan_ids` is None) and write their packages."""
-    views = load_maalplaner(db, maalplan_ids)
-    return export_packages(views, outdir, options, progress)
+    workers = _workers(options or ExportOptions())
+    pool = None
+    if workers > 1 and (maalplan_ids is None or len(maalplan_ids) >= PARALLEL_THRESHOLD):
+        # The worker processes start (and load their fonts) while the plans are read here.
+        pool = _start_pool(workers)
+    try:
+        views = load_maalplaner(db, maalplan_ids)
+        if pool is not None and len(views) < PARALLEL_THRESHOLD:
+            pool.shutdown(wait=False, cancel_futures=True)
+            pool = None
+        return export_packages(views, outdir, options, progress, _pool=pool)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _workers(options: ExportOptions) -> int:
+    if options.workers is not None:
+        return options.workers
+    return min(2, os.cpu_count() or 1)
 
 
 def with_when(options: ExportOptions, when: date) -> ExportOptions:

@@ -27,7 +27,14 @@ from models.errors import UdviklingsdagError, ValidationError
 from models.schema import ENTITIES
 
 from .reference import parse_reference
-from .xlsx import META_FIELDS, SHEETS, TABLES, Column
+from .xlsx import (
+    META_FIELDS,
+    SHEETS,
+    TABLES,
+    TEMPLATE_FORMAT_PROPERTY,
+    TEMPLATE_FORMAT_VERSION,
+    Column,
+)
 
 MAX_REPORTED = 200
 _SPACES = re.compile(r"\s+")
@@ -162,25 +169,91 @@ class _Sheet:
     formula_errors: dict[tuple[int, int], str]  # (row, col) 1-based -> formula text
 
 
+def _unreadable(path: Path, why: str) -> ImportError_:
+    return ImportError_(
+        f"{path.name} kan ikke læses som en Excel-projektmappe (.xlsx): {why} Åbn filen i "
+        "Excel eller LibreOffice og gem den som .xlsx (Excel-projektmappe), og prøv igen. "
+        "Hjælper det ikke, så brug en tidligere kopi af filen."
+    )
+
+
+def _load(path: Path, *, data_only: bool) -> Any:
+    """`load_workbook` with every way a damaged or foreign file fails turned into a Danish
+    `ImportError_` (openpyxl lets zlib, zipfile, XML and plain KeyError/TypeError escape)."""
+    try:
+        return load_workbook(path, data_only=data_only)
+    except FileNotFoundError:
+        raise ImportError_(f"Filen {path} findes ikke. Tjek stien og prøv igen.") from None
+    except IsADirectoryError:
+        raise ImportError_(f"{path} er en mappe, ikke en fil. Vælg selve .xlsx-filen.") from None
+    except PermissionError:
+        raise ImportError_(
+            f"{path.name} kan ikke åbnes: du har ikke adgang til filen, eller den er låst af et "
+            "andet program. Luk filen i Excel, eller kopiér den til en mappe, du kan læse."
+        ) from None
+    except MemoryError:
+        raise _unreadable(path, "filen er for stor eller beskadiget.") from None
+    except Exception as exc:
+        if path.suffix.lower() == ".xls":
+            raise ImportError_(
+                f"{path.name} er i det gamle Excel-format (.xls). Åbn den i Excel og gem "
+                "den som .xlsx, og prøv igen."
+            ) from None
+        if _starts_with(path, b"\xd0\xcf\x11\xe0"):
+            # The same container holds old .xls files and password-protected .xlsx files.
+            raise ImportError_(
+                f"{path.name} er enten i det gamle Excel-format (.xls) eller beskyttet med en "
+                "adgangskode. Åbn den i Excel, fjern en eventuel adgangskode, og gem den som "
+                ".xlsx (Excel-projektmappe). Prøv så igen."
+            ) from None
+        if isinstance(exc, InvalidFileException | zipfile.BadZipFile) and not _starts_with(
+            path, b"PK"
+        ):
+            raise _unreadable(path, "den er ikke en Excel-projektmappe.") from None
+        if isinstance(exc, OSError) and not isinstance(exc, zipfile.BadZipFile):
+            raise _unreadable(path, "filen kunne ikke læses fra drevet.") from None
+        raise _unreadable(path, "filen er beskadiget eller ufuldstændig.") from None
+
+
+def _starts_with(path: Path, magic: bytes) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(magic)) == magic
+    except OSError:
+        return False
+
+
+def _check_format_version(wb: Any, path: Path) -> None:
+    """Refuse a workbook written by a newer app in a newer format (its meaning may differ).
+
+    A workbook without the property (made by hand, or by an older app) is read as format 1."""
+    found = None
+    try:
+        for prop in wb.custom_doc_props.props:
+            if prop.name == TEMPLATE_FORMAT_PROPERTY:
+                found = prop.value
+    except AttributeError:
+        return
+    try:
+        version = int(str(found).strip()) if found is not None else None
+    except ValueError:
+        version = None
+    if version is not None and version > TEMPLATE_FORMAT_VERSION:
+        raise ImportError_(
+            f"{path.name} er lavet med en nyere udgave af udviklingsdag (skabelonformat "
+            f"{version}); denne udgave kan læse skabelonformat {TEMPLATE_FORMAT_VERSION}. "
+            "Opdatér udviklingsdag og prøv igen, eller hent en ny skabelon med "
+            "«udviklingsdag template»."
+        )
+
+
 class _Book:
     """An openpyxl workbook read into plain lists, tolerant of what people do to sheets."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        try:
-            self.wb = load_workbook(path, data_only=False)
-        except FileNotFoundError:
-            raise ImportError_(f"Filen {path} findes ikke. Tjek stien.") from None
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            if path.suffix.lower() == ".xls":
-                raise ImportError_(
-                    f"{path.name} er i det gamle Excel-format (.xls). Åbn den i Excel og gem "
-                    "den som .xlsx, og prøv igen."
-                ) from None
-            raise ImportError_(
-                f"{path.name} kan ikke læses som en Excel-projektmappe (.xlsx): {exc}. Gem "
-                "filen som .xlsx og prøv igen."
-            ) from None
+        self.wb = _load(path, data_only=False)
+        _check_format_version(self.wb, path)
         self._values_wb: Any = None
 
     def reference_text(self) -> str:
@@ -190,7 +263,7 @@ class _Book:
     def _cached(self, title: str, row: int, col: int) -> Any:
         # Formulas: use the result Excel saved with the file (openpyxl never computes).
         if self._values_wb is None:
-            self._values_wb = load_workbook(self.path, data_only=True)
+            self._values_wb = _load(self.path, data_only=True)
         return self._values_wb[title].cell(row, col).value
 
     def sheets(self) -> list[_Sheet]:

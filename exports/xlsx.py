@@ -8,12 +8,14 @@ workbook back (and tolerates what people do to it)."""
 from __future__ import annotations
 
 import io
+from copy import copy
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.packaging.custom import IntProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -149,6 +151,11 @@ META_LEFT = 5  # the first five pairs go in columns A:B, the rest in C:D
 META_FIRST_ROW = 3
 TITLE_ROW, INTRO_ROW = 1, 2
 
+# The workbook layout's format version, stored as a custom document property. Raise it when
+# a change means an older app would read a new workbook wrongly (the import refuses newer ones).
+TEMPLATE_FORMAT_PROPERTY = "UdviklingsdagSkabelonformat"
+TEMPLATE_FORMAT_VERSION = 1
+
 # Rows kept ready for typing in the blank template (and covered by drop-down lists).
 TEMPLATE_ROWS = 40
 VALIDATION_ROWS = 500
@@ -212,6 +219,28 @@ def fit_row_height(
     ws.row_dimensions[row].height = min(409, line * lines + 2)
 
 
+def _styled(cell: Cell, key: str, **attrs: Any) -> None:
+    """Give `cell` a named combination of font/fill/border/alignment.
+
+    Setting those one by one makes openpyxl hash every style object for every cell (a large
+    export spent most of its workbook time there). The first cell of each combination is
+    styled the normal way; every later one gets a copy of its style array (the indexes into
+    the workbook's style lists), which is how openpyxl itself copies styles. The file written
+    is the same. Call this before `set_cell`, which may add the quote prefix."""
+    wb = cell.parent.parent
+    cache: dict[str, Any] | None = getattr(wb, "_udviklingsdag_styles", None)
+    if cache is None:
+        cache = {}
+        wb._udviklingsdag_styles = cache
+    style = cache.get(key)
+    if style is None:
+        for name, value in attrs.items():
+            setattr(cell, name, value)
+        cache[key] = copy(cell._style)
+    else:
+        cell._style = copy(style)
+
+
 def _header_text(text: str) -> str:
     # '&' starts a code in Excel page headers; the 255-character limit covers the codes too.
     return clean_cell_text(text).replace("&", "&&").replace("\n", " ")[:110]
@@ -238,11 +267,8 @@ def _write_table(
     """Header + rows from `header_row`; returns the last row used."""
     for j, col in enumerate(columns, start=1):
         cell = ws.cell(header_row, j)
+        _styled(cell, "head", font=_BOLD, fill=_HEAD_FILL, alignment=_HEAD_ALIGN, border=_BORDER)
         set_cell(cell, col.header)
-        cell.font = _BOLD
-        cell.fill = _HEAD_FILL
-        cell.alignment = _HEAD_ALIGN
-        cell.border = _BORDER
         letter = get_column_letter(j)
         current = ws.column_dimensions[letter].width
         ws.column_dimensions[letter].width = max(col.width, current or 0)
@@ -255,15 +281,13 @@ def _write_table(
         r += 1
         for j, value in enumerate(values, start=1):
             cell = ws.cell(r, j)
+            _styled(cell, "body", alignment=_WRAP, border=_BORDER)
             set_cell(cell, value)
-            cell.alignment = _WRAP
-            cell.border = _BORDER
         fit_row_height(ws, r, widths)
     for _ in range(blank_rows):
         r += 1
         for j in range(1, len(columns) + 1):
-            ws.cell(r, j).border = _BORDER
-            ws.cell(r, j).alignment = _WRAP
+            _styled(ws.cell(r, j), "body", alignment=_WRAP, border=_BORDER)
     return r
 
 
@@ -334,15 +358,11 @@ def _meta_block(ws: Worksheet, values: dict[str, str]) -> int:
         row = META_FIRST_ROW + (i if left else i - META_LEFT)
         col = 1 if left else 3
         lab = ws.cell(row, col)
+        _styled(lab, "meta_label", font=_BOLD, fill=_META_FILL, border=_BORDER, alignment=_WRAP)
         set_cell(lab, label)
-        lab.font = _BOLD
-        lab.fill = _META_FILL
-        lab.border = _BORDER
-        lab.alignment = _WRAP
         val = ws.cell(row, col + 1)
+        _styled(val, "meta_value", alignment=_WRAP_LEFT, border=_BORDER)
         set_cell(val, values.get(key, ""))
-        val.alignment = _WRAP_LEFT
-        val.border = _BORDER
         last = max(last, row)
     widths = {j: ws.column_dimensions[get_column_letter(j)].width or 9 for j in (1, 2, 3, 4)}
     for row in range(META_FIRST_ROW, last + 1):
@@ -510,6 +530,9 @@ def build_workbook(
     props.lastModifiedBy = props.creator
     props.language = "da-DK"
     props.keywords = "målplan; målplanskabelon" + (f"; {reference_text}" if reference_text else "")
+    wb.custom_doc_props.append(
+        IntProperty(name=TEMPLATE_FORMAT_PROPERTY, value=TEMPLATE_FORMAT_VERSION)
+    )
     if reference_text:
         # verify reads this back; it is the reference in its one-line form.
         props.identifier = reference_text

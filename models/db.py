@@ -76,8 +76,15 @@ def make_engine(target: str) -> Engine:
             raise DatabaseError(
                 f"{redact(target)} er hverken en filsti eller en postgresql://-adresse."
             )
+        options: dict[str, Any] = {}
+        if url.startswith("postgresql"):
+            # Writers queue on an advisory lock (`write_begin`) and must then see what the
+            # writer before them committed: READ COMMITTED gives each statement a fresh view.
+            # A server whose default is REPEATABLE READ or SERIALIZABLE would hand the second
+            # tovholder a stale snapshot and a serialization failure instead.
+            options["isolation_level"] = "READ COMMITTED"
         try:
-            engine = create_engine(url, pool_pre_ping=True)
+            engine = create_engine(url, pool_pre_ping=True, **options)
         except Exception:
             raise DatabaseError(f"Adressen {redact(target)} kan ikke bruges.") from None
 
@@ -206,6 +213,10 @@ def _upgrade(engine: Engine, revision: str = "head") -> None:
     cfg = Config()
     cfg.set_main_option("script_location", SCRIPT_LOCATION)
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Two tovholdere opening a new shared database at once: the second waits here
+            # and then finds it migrated (Alembic reads the version after the lock).
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
@@ -324,7 +335,13 @@ def _ensure_local_device(engine: Engine, device_name: str | None) -> tuple[str, 
     from .tables import Device, Meta
 
     dev, meta = Device.__table__, Meta.__table__
-    with engine.begin() as conn:
+    with engine.connect() as conn:
+        row = conn.execute(select(dev.c.id, dev.c.navn).where(dev.c.is_local)).first()
+        if row is not None:
+            return row.id, row.navn
+    # As a writer, and looking again: two processes opening a new database at once must not
+    # both add a device.
+    with write_begin(engine) as conn:
         row = conn.execute(select(dev.c.id, dev.c.navn).where(dev.c.is_local)).first()
         if row is not None:
             return row.id, row.navn
@@ -357,3 +374,50 @@ def insert_ignore(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> N
     else:
         from sqlalchemy.dialects.sqlite import insert
     conn.execute(insert(table).on_conflict_do_nothing(), rows)
+
+
+def bytewise(column: Any, *, descending: bool = False) -> Any:
+    """An ORDER BY term for `column` that sorts the same on every backend: text by code
+    point, as SQLite's BINARY collation does (a PostgreSQL server otherwise sorts by its own
+    locale, and a Danish one reads «aa» as «å», so ids and names would come out in another
+    order than on the laptops), and NULLs where SQLite puts them (first, or last when
+    descending; PostgreSQL does the opposite)."""
+    term = _Bytewise(column)
+    return term.desc().nulls_last() if descending else term.asc().nulls_first()
+
+
+def _bytewise_class() -> Any:
+    from sqlalchemy.ext.compiler import compiles
+    from sqlalchemy.sql.elements import ColumnElement
+    from sqlalchemy.sql.visitors import InternalTraversal
+
+    class Bytewise(ColumnElement[Any]):
+        inherit_cache = True
+        _traverse_internals = [("clause", InternalTraversal.dp_clauseelement)]
+
+        def __init__(self, clause: Any) -> None:
+            self.clause = clause
+            self.type = clause.type
+
+    @compiles(Bytewise)
+    def _plain(element: Bytewise, compiler: Any, **kw: Any) -> str:
+        return compiler.process(element.clause, **kw)
+
+    @compiles(Bytewise, "postgresql")
+    def _c_collation(element: Bytewise, compiler: Any, **kw: Any) -> str:
+        return f'{compiler.process(element.clause, **kw)} COLLATE "C"'
+
+    return Bytewise
+
+
+class _LazyBytewise:
+    # Built on first use: importing models.db must stay cheap (SQLAlchemy loads lazily).
+    cls: Any = None
+
+    def __call__(self, clause: Any) -> Any:
+        if self.cls is None:
+            self.cls = _bytewise_class()
+        return self.cls(clause)
+
+
+_Bytewise = _LazyBytewise()

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from .db import Database
+from .db import Database, bytewise
 from .schema import ENTITIES
 from .tables import Change, Device
 
@@ -75,10 +75,10 @@ def live_rows(db: Database, entity: str, **where: Any) -> list[dict[str, Any]]:
     for name, value in where.items():
         query = query.where(table.c[name] == value)
     if "position" in table.c:
-        query = query.order_by(table.c.position, table.c.id)
+        query = query.order_by(table.c.position, bytewise(table.c.id))
     else:
         title = ENTITIES[entity].title_field
-        query = query.order_by(table.c[title], table.c.id)
+        query = query.order_by(bytewise(table.c[title]), bytewise(table.c.id))
     with db.engine.connect() as conn:
         return [dict(r) for r in conn.execute(query).mappings()]
 
@@ -222,3 +222,77 @@ def enhed_choices(db: Database) -> list[tuple[str, str]]:
     return sorted(
         ((r["navn"], r["id"]) for r in live_rows(db, "enhed")), key=lambda t: t[0].casefold()
     )
+
+
+# --- reads for deltagere, evalueringer and målplaner in the terminal UI ------------------------
+
+
+def bord_deltagere(db: Database, bord_id: str) -> dict[str, Any] | None:
+    """A table with its live deltagere (enhed names resolved in `enhed_navn`), sorted by name.
+    None when the table does not exist or is deleted."""
+    bord = get_row(db, "bord", bord_id)
+    if bord is None or bord["deleted"]:
+        return None
+    enheder = {r["id"]: r["navn"] for r in live_rows(db, "enhed")}
+    deltagere = live_rows(db, "deltager", bord_id=bord_id)
+    for d in deltagere:
+        d["enhed_navn"] = enheder.get(d["enhed_id"], "")
+    deltagere.sort(key=lambda d: (d["navn"].casefold(), d["id"]))
+    return {"bord": bord, "deltagere": deltagere}
+
+
+_EVALUERING_ORDER = {"undervejs": 0, "afslutning": 1}
+
+
+def proevehandling_evalueringer(db: Database, proevehandling_id: str) -> dict[str, Any] | None:
+    """A prøvehandling with its live evalueringer: undervejs before afslutning, each by date
+    (undated last). None when the prøvehandling does not exist or is deleted."""
+    ph = get_row(db, "proevehandling", proevehandling_id)
+    if ph is None or ph["deleted"]:
+        return None
+    rows = live_rows(db, "evaluering", proevehandling_id=proevehandling_id)
+    rows.sort(
+        key=lambda e: (
+            _EVALUERING_ORDER.get(e["type"], 9),
+            e["dato"] is None,
+            e["dato"] or "",
+            e["id"],
+        )
+    )
+    return {"proevehandling": ph, "evalueringer": rows}
+
+
+def evaluering_counts(db: Database, proevehandling_ids: list[str]) -> dict[str, int]:
+    """How many live evalueringer each of the given prøvehandlinger has (absent: none)."""
+    if not proevehandling_ids:
+        return {}
+    table = ENTITIES["evaluering"].table.__table__
+    query = (
+        select(table.c.proevehandling_id, func.count())
+        .where(~table.c.deleted, table.c.proevehandling_id.in_(proevehandling_ids))
+        .group_by(table.c.proevehandling_id)
+    )
+    with db.engine.connect() as conn:
+        return {pid: int(n) for pid, n in conn.execute(query)}
+
+
+def maalplaner_overview(db: Database) -> list[dict[str, Any]]:
+    """Every live målplan with its enhed's name (`enhed_navn`) and how many live mål point to
+    it (`maal`); newest year first, then by enhed and title."""
+    enheder = {r["id"]: r["navn"] for r in live_rows(db, "enhed")}
+    plans = live_rows(db, "maalplan")
+    maal_table = ENTITIES["maal"].table.__table__
+    with db.engine.connect() as conn:
+        counts = {
+            pid: int(n)
+            for pid, n in conn.execute(
+                select(maal_table.c.maalplan_id, func.count())
+                .where(~maal_table.c.deleted, maal_table.c.maalplan_id.is_not(None))
+                .group_by(maal_table.c.maalplan_id)
+            )
+        }
+    for p in plans:
+        p["enhed_navn"] = enheder.get(p["enhed_id"], "")
+        p["maal"] = counts.get(p["id"], 0)
+    plans.sort(key=lambda p: (-(p["aar"] or 0), p["enhed_navn"].casefold(), p["titel"].casefold()))
+    return plans

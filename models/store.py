@@ -30,7 +30,7 @@ from sqlalchemy.engine import Connection
 
 from . import schema
 from .clock import HybridClock
-from .db import Database, insert_ignore, write_begin
+from .db import Database, bytewise, insert_ignore, write_begin
 from .errors import NotFoundError, ValidationError
 from .schema import DELETED, ENTITIES, decode_value, encode_value, entity_name
 from .tables import Change, Device, FieldHead, Meta, Superseded
@@ -204,7 +204,8 @@ class Store:
             query = select(table.c.id, table.c.position).where(~table.c.deleted)
             if pfield:
                 query = query.where(table.c[pfield] == current[pfield])
-            siblings = list(t.conn.execute(query.order_by(table.c.position, table.c.id)))
+            query = query.order_by(table.c.position, bytewise(table.c.id))
+            siblings = list(t.conn.execute(query))
             ids = [r.id for r in siblings]
             i = ids.index(row_id)
             j = i + (1 if delta > 0 else -1)

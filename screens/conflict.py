@@ -16,23 +16,24 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from models.merge import KIND_DELETE, Conflict
+from tui import texts
 
-# The modal's texts, together so they can be reviewed.
-T_TITLE = "Konflikt i {entity} «{title}»"
-T_TITLE_NO_NAME = "Konflikt i {entity}"
-T_FIELD = "Felt: {field}"
-T_FIELD_DELETE = "Rækken er slettet på én bærbar og ændret på en anden, uden at de så hinanden."
-T_VALUE = "{field}: {value}"
-T_FROM = "Fra: {device}"
-T_TIME = "Tid: {time}"
-T_BEFORE = "Før: {before}"
-T_CHOOSE = "Vælg denne"
-T_KEEP_DELETED = "Behold sletningen"
-T_RESTORE = "Gendan rækken (med ændringen)"
-T_NEW_PLACEHOLDER = "Eller skriv en ny værdi …"
-T_WRITE_NEW = "Gem ny værdi"
-T_CANCEL = "Annullér"
-T_HINT = "Dit valg gemmes som en ny ændring; de andre værdier bliver i ændringsloggen."
+# The modal's texts live in tui/texts.py (CONFLICT_*).
+T_TITLE = texts.CONFLICT_TITLE
+T_TITLE_NO_NAME = texts.CONFLICT_TITLE_NO_NAME
+T_FIELD = texts.CONFLICT_FIELD
+T_FIELD_DELETE = texts.CONFLICT_FIELD_DELETE
+T_VALUE = texts.CONFLICT_VALUE
+T_FROM = texts.CONFLICT_FROM
+T_TIME = texts.CONFLICT_TIME
+T_BEFORE = texts.CONFLICT_BEFORE
+T_CHOOSE = texts.CONFLICT_CHOOSE
+T_KEEP_DELETED = texts.CONFLICT_KEEP_DELETED
+T_RESTORE = texts.CONFLICT_RESTORE
+T_NEW_PLACEHOLDER = texts.CONFLICT_NEW_PLACEHOLDER
+T_WRITE_NEW = texts.CONFLICT_WRITE_NEW
+T_CANCEL = texts.CONFLICT_CANCEL
+T_HINT = texts.CONFLICT_HINT
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class ConflictScreen(ModalScreen[ConflictChoice | None]):
             "escape",
             "cancel",
             T_CANCEL,
-            tooltip="Luk uden at løse konflikten",
+            tooltip=texts.CONFLICT_B_CANCEL_TIP,
             id="conflict.cancel",
         ),
     ]

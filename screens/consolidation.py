@@ -47,51 +47,40 @@ from models.merge import (
     resolve_conflict,
 )
 from models.store import Store
+from tui import texts
 
 from .conflict import ConflictChoice, ConflictScreen
 
-# The screen's texts, together so they can be reviewed.
-T_TITLE = "Konsolidering"
-T_INTRO = (
-    "Importér overleveringsfilerne fra facilitatorernes bærbare. Du ser først, hvad der er "
-    "nyt, hvad der ændres, og hvad der er i konflikt. Samme fil to gange gør ingen skade."
-)
-T_PATHS = (
-    "Sti til en eller flere filer (adskilt med mellemrum; brug anførselstegn om stier med "
-    "mellemrum)"
-)
-T_PREVIEW = "Forhåndsvis"
-T_APPLY = "Importér"
-T_TAB_IMPORT = "Import"
-T_TAB_DEVICES = "Bærbare"
-T_TAB_CONFLICTS = "Konflikter"
-T_TAB_GAPS = "Huller"
-T_TAB_MATRIX = "Samarbejder"
-T_NO_PATHS = "Skriv stien til mindst én fil."
-T_WORKING = "Læser filerne …"
-T_IMPORTING = "Importerer …"
-T_IMPORTED = "Importeret: {new} nye ændringer, {known} kendte i forvejen, {conflicts} konflikter."
-T_NOTHING_TO_IMPORT = "Der er intet at importere: ingen af filerne kunne læses."
-T_FILES_TITLE = "Importerede filer"
-T_NO_CONFLICTS = "Ingen åbne konflikter. Alt er flettet uden uenigheder."
-T_CONFLICTS = "Åbne konflikter: {n}. Vælg en og tryk Enter for at se værdierne side om side."
-T_RESOLVED = "Konflikten er løst."
-T_GAPS_TEGN = "Mål uden tegn (hul efter udviklingsdag del 1)"
-T_GAPS_PH = "Mål uden prøvehandling (hul efter udviklingsdag del 2)"
-T_MATRIX = "Enheder og niveau: antal samarbejder enheden er med i (som ejer af målet eller partner)"
-T_ALL_ARRIVED = "Alt modtaget"
-T_MISSING = "Mangler {n}"
-T_NO_FILE = "Ingen fil endnu"
-T_THIS_DEVICE = "denne bærbar"
-KIND_LABELS = {
-    "ny": "Ny",
-    "ændret": "Ændres",
-    "slettet": "Slettes",
-    "gendannet": "Gendannes",
-    "konflikt": "Konflikt",
-}
-STATUS_LABELS = {"importeret": "Klar", "kendt": "Kendt i forvejen", "afvist": "Afvist"}
-CONFLICT_KIND_LABELS = {"felt": "To værdier", "sletning": "Slettet og ændret"}
+# The screen's texts live in tui/texts.py (CONS_*); the short names stay for the tests.
+T_TITLE = texts.CONS_TITLE
+T_INTRO = texts.CONS_INTRO
+T_PATHS = texts.CONS_PATHS
+T_PREVIEW = texts.CONS_PREVIEW
+T_APPLY = texts.CONS_APPLY
+T_TAB_IMPORT = texts.CONS_TAB_IMPORT
+T_TAB_DEVICES = texts.CONS_TAB_DEVICES
+T_TAB_CONFLICTS = texts.CONS_TAB_CONFLICTS
+T_TAB_GAPS = texts.CONS_TAB_GAPS
+T_TAB_MATRIX = texts.CONS_TAB_MATRIX
+T_NO_PATHS = texts.CONS_NO_PATHS
+T_WORKING = texts.CONS_WORKING
+T_IMPORTING = texts.CONS_IMPORTING
+T_IMPORTED = texts.CONS_IMPORTED
+T_NOTHING_TO_IMPORT = texts.CONS_NOTHING_TO_IMPORT
+T_FILES_TITLE = texts.CONS_FILES_TITLE
+T_NO_CONFLICTS = texts.CONS_NO_CONFLICTS
+T_CONFLICTS = texts.CONS_CONFLICTS
+T_RESOLVED = texts.CONS_RESOLVED
+T_GAPS_TEGN = texts.CONS_GAPS_TEGN
+T_GAPS_PH = texts.CONS_GAPS_PH
+T_MATRIX = texts.CONS_MATRIX
+T_ALL_ARRIVED = texts.CONS_ALL_ARRIVED
+T_MISSING = texts.CONS_MISSING
+T_NO_FILE = texts.CONS_NO_FILE
+T_THIS_DEVICE = texts.CONS_THIS_DEVICE
+KIND_LABELS = texts.CONS_KIND_LABELS
+STATUS_LABELS = texts.CONS_STATUS_LABELS
+CONFLICT_KIND_LABELS = texts.CONS_CONFLICT_KIND_LABELS
 
 
 def parse_paths(text: str) -> list[str]:
@@ -140,13 +129,17 @@ class ConsolidationScreen(Screen[None]):
 
     BINDINGS = [
         Binding(
-            "escape", "back", "Tilbage", tooltip="Luk konsolideringen", id="consolidation.back"
+            "escape",
+            "back",
+            texts.CONS_B_BACK[0],
+            tooltip=texts.CONS_B_BACK[1],
+            id="consolidation.back",
         ),
         Binding(
             "ctrl+r,f5",
             "refresh",
-            "Opdatér",
-            tooltip="Læs databasen igen",
+            texts.CONS_B_REFRESH[0],
+            tooltip=texts.CONS_B_REFRESH[1],
             id="consolidation.refresh",
         ),
     ]
@@ -188,41 +181,14 @@ class ConsolidationScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#preview-table", DataTable).add_columns(
-            "Fil", "Hvad", "Type", "Række", "Felt", "Før", "Efter"
-        )
-        self.query_one("#devices", DataTable).add_columns(
-            "Bærbar",
-            "Borde",
-            "Filer",
-            "Modtaget",
-            "Nye",
-            "Kendte",
-            "Konflikter",
-            "I databasen",
-            "Status",
-            "Seneste import",
-        )
-        self.query_one("#ledger", DataTable).add_columns(
-            "Importeret",
-            "Fil",
-            "Bærbar",
-            "Type",
-            "Modtaget",
-            "Nye",
-            "Kendte",
-            "Konflikter",
-            "SHA-256",
-        )
-        self.query_one("#conflicts", DataTable).add_columns(
-            "Hvad", "Type", "Række", "Felt", "Værdier", "Bærbare"
-        )
+        self.query_one("#preview-table", DataTable).add_columns(*texts.CONS_COLS_PREVIEW)
+        self.query_one("#devices", DataTable).add_columns(*texts.CONS_COLS_DEVICES)
+        self.query_one("#ledger", DataTable).add_columns(*texts.CONS_COLS_LEDGER)
+        self.query_one("#conflicts", DataTable).add_columns(*texts.CONS_COLS_CONFLICTS)
         for table_id in ("#gaps-tegn", "#gaps-ph"):
-            self.query_one(table_id, DataTable).add_columns(
-                "Mål", "Målsætning", "Enhed", "Borde", "Tegn", "Prøvehandlinger"
-            )
+            self.query_one(table_id, DataTable).add_columns(*texts.CONS_COLS_GAPS)
         self.query_one("#matrix", DataTable).add_columns(
-            "Enhed", *(enums.label(n) for n in enums.Niveau), "I alt"
+            texts.CONS_COL_ENHED, *(enums.label(n) for n in enums.Niveau), texts.CONS_COL_TOTAL
         )
         self.query_one("#paths", Input).focus()
         self.refresh_data()
@@ -287,7 +253,7 @@ class ConsolidationScreen(Screen[None]):
                 _t(r.imported_at.replace("T", " ")),
                 _t(r.filnavn),
                 _t(r.device_navn),
-                _t("Workshop-pakke" if r.kind == "pack" else "Overlevering"),
+                _t(texts.CONS_KIND_PACK if r.kind == "pack" else texts.CONS_KIND_HANDOFF),
                 r.received,
                 r.new,
                 r.known,
@@ -312,7 +278,9 @@ class ConsolidationScreen(Screen[None]):
             T_CONFLICTS.format(n=n) if n else T_NO_CONFLICTS
         )
         self.query_one("#tabs", TabbedContent).get_tab("tab-conflicts").label = (
-            f"{T_TAB_CONFLICTS} ({n})" if n else T_TAB_CONFLICTS
+            texts.CONS_CONFLICTS_TAB_COUNT.format(label=T_TAB_CONFLICTS, n=n)
+            if n
+            else T_TAB_CONFLICTS
         )
         for table_id, wanted in (("#gaps-tegn", "tegn"), ("#gaps-ph", "proevehandlinger")):
             t = self.query_one(table_id, DataTable)

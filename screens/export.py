@@ -42,39 +42,32 @@ from exports.sbsys import (
 )
 from models.errors import UdviklingsdagError
 from models.maalplan_view import MaalplanSummary, list_maalplaner, load_maalplan
+from tui import texts
 
 OUTDIR_SETTING = "export.outdir"
 
-# The screen's texts, together so they can be reviewed (candidates for tui/texts.py).
-T_TITLE = "Eksport til SBSYS"
-T_INTRO = (
-    "Vælg målplanerne, tjek oplysningerne til journaliseringen, og eksportér. Hver målplan "
-    "bliver en mappe med målplanskabelonen (.xlsx), et Word-dokument, en PDF/A og "
-    "journalisering.json/.txt."
-)
-T_PLANS = "Målplaner"
-T_NONE = "Der er ingen målplaner i databasen endnu."
-T_META = "Oplysninger til SBSYS for den markerede målplan"
-T_SAGSNUMMER = "Sagsnummer (fx 00.01.00-G01-12-24)"
-T_DOKUMENTART = "DokumentArt (navnet i SBSYS, fx Internt)"
-T_ANSVARLIG = "Ansvarlig"
-T_OUTDIR = "Mappe til eksporten"
-T_ZIP = "Lav også en zip-fil pr. målplan"
-T_DROP = "Skriv SbsysDropFile.xml (til SBSYS' drop-mappe)"
-T_EXPORT = "Eksportér"
-T_BACK = "Tilbage"
-T_SAVED = "Gemt."
-T_RUNNING = "Eksporterer {n} målplaner …"
-T_DONE = "Færdig: {summary} Hver målplan har sin egen mappe (se journalisering.txt i den)."
-T_NO_SELECTION = "Vælg mindst én målplan."
-T_NO_OUTDIR = "Skriv hvilken mappe, eksporten skal ligge i."
-T_FAILED = "Eksporten lykkedes ikke: {message}"
-T_UNEXPECTED = "Eksporten stoppede med en uventet fejl ({kind}). Intet halvt er efterladt."
-T_PREVIEW = (
-    "DokumentNavn: {navn}\nEmne: {emne}\nEnhed: {enhed}\nAnsvarlig: {ansvarlig}\n"
-    "Sagsnummer: {sag}\nDokumentArt: {art}\nIndhold: {maal} mål, {tegn} tegn, "
-    "{ph} prøvehandlinger, {sam} samarbejder"
-)
+# The screen's texts live in tui/texts.py (EXPORT_*); the short names stay for the tests.
+T_TITLE = texts.EXPORT_TITLE
+T_INTRO = texts.EXPORT_INTRO
+T_PLANS = texts.EXPORT_PLANS
+T_NONE = texts.EXPORT_NONE
+T_META = texts.EXPORT_META
+T_SAGSNUMMER = texts.EXPORT_SAGSNUMMER
+T_DOKUMENTART = texts.EXPORT_DOKUMENTART
+T_ANSVARLIG = texts.EXPORT_ANSVARLIG
+T_OUTDIR = texts.EXPORT_OUTDIR
+T_ZIP = texts.EXPORT_ZIP
+T_DROP = texts.EXPORT_DROP
+T_EXPORT = texts.EXPORT_EXPORT
+T_BACK = texts.EXPORT_BACK
+T_SAVED = texts.EXPORT_SAVED
+T_RUNNING = texts.EXPORT_RUNNING
+T_DONE = texts.EXPORT_DONE
+T_NO_SELECTION = texts.EXPORT_NO_SELECTION
+T_NO_OUTDIR = texts.EXPORT_NO_OUTDIR
+T_FAILED = texts.EXPORT_FAILED
+T_UNEXPECTED = texts.EXPORT_UNEXPECTED
+T_PREVIEW = texts.EXPORT_PREVIEW
 
 
 def _default_outdir() -> str:
@@ -114,10 +107,8 @@ class ExportScreen(Screen[None]):
     ExportScreen #export-status.-done { color: $text-success; }
     """
     BINDINGS = [
-        Binding("escape", "back", T_BACK, tooltip="Luk eksporten", id="export.back"),
-        Binding(
-            "ctrl+e", "export", T_EXPORT, tooltip="Eksportér de valgte målplaner", id="export.run"
-        ),
+        Binding("escape", "back", T_BACK, tooltip=texts.EXPORT_B_BACK_TIP, id="export.back"),
+        Binding("ctrl+e", "export", T_EXPORT, tooltip=texts.EXPORT_B_RUN_TIP, id="export.run"),
     ]
 
     def __init__(self, store: Any) -> None:
@@ -217,7 +208,7 @@ class ExportScreen(Screen[None]):
         art = get_package_meta(self.store, view.id).dokument_art
         text = T_PREVIEW.format(
             navn=document_name(view),
-            emne=f"Målplan {view.aar or ''} for {view.enhed_navn}",
+            emne=texts.EXPORT_EMNE.format(aar=view.aar or "", enhed=view.enhed_navn),
             enhed=view.enhed_navn,
             ansvarlig=view.ansvarlig or "-",
             sag=view.sagsnummer or "-",

@@ -57,6 +57,17 @@ def show_value(spec: FieldSpec, value: Any) -> Any:
     return value
 
 
+def plan_a_options() -> list[tuple[str, int]]:
+    """The eight Plan A indicators as picker choices; the ones mandatory in 2024 say so."""
+    out = []
+    for n, (perspektiv, tekst) in enums.PLAN_A_INDIKATORER.items():
+        label = texts.PLAN_A_OPTION.format(n=n, perspektiv=perspektiv, tekst=tekst)
+        if n in enums.PLAN_A_OBLIGATORISKE_2024:
+            label += texts.PLAN_A_MANDATORY
+        out.append((label, n))
+    return out
+
+
 # --- field widgets beyond Input / TextArea ----------------------------------------------------
 
 
@@ -340,6 +351,8 @@ class RecordForm(ModalScreen[str | None]):
             widgets.append(Label(label, classes="field-label"))
             if name == "niveau":
                 widgets.append(Label(texts.NIVEAU_PICK, classes="muted"))
+            if spec.kind == "intlist":
+                widgets.append(Label(texts.PLAN_A_HINT, classes="muted"))
             widgets.append(self._widget_for(name, spec, show_value(spec, values.get(name))))
             error = Label("", id=f"err-{name}", classes="field-error")
             error.display = False
@@ -373,8 +386,7 @@ class RecordForm(ModalScreen[str | None]):
                 return Label(texts.TEGN_NONE, classes="muted")
             return AutoSelectionList(name, choices, value)
         if spec.kind == "intlist":
-            options = [(f"{n}. {p}: {t}", n) for n, (p, t) in enums.PLAN_A_INDIKATORER.items()]
-            return AutoSelectionList(name, options, value)  # type: ignore[arg-type]
+            return AutoSelectionList(name, plan_a_options(), value)  # type: ignore[arg-type]
         placeholder = {"date": texts.DATE_PLACEHOLDER, "time": texts.TIME_PLACEHOLDER}.get(
             spec.kind, ""
         )

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from exports.takeaway import _period
 from models import enums
-from models.queries import enhed_choices, live_rows, maal_detail
+from models.queries import enhed_choices, evaluering_counts, live_rows, maal_detail
 from tui import texts
 from tui.widgets import AutoSave, AutoTextArea, ItemList, TopBar, hanging, plain
 
@@ -72,6 +72,9 @@ def proeve_prompt(n: int, p: dict[str, Any]) -> Table:
     )
     if p.get("tegn_ids"):
         meta += texts.PROEVE_FOLLOWS.format(n=len(p["tegn_ids"]))
+    evals = p.get("evalueringer", 0)
+    if evals:
+        meta += texts.PROEVE_EVAL_ONE if evals == 1 else texts.PROEVE_EVALS.format(n=evals)
     body.append("\n" + meta, style="dim")
     return hanging(f"{n}.", body)
 
@@ -99,6 +102,13 @@ class MaalScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="maal.back"),
         Binding("k", "qr", texts.B_QR[0], tooltip=texts.B_QR[1], id="maal.qr"),
+        Binding(
+            "v",
+            "evalueringer",
+            texts.B_EVALUERINGER[0],
+            tooltip=texts.B_EVALUERINGER[1],
+            id="maal.evalueringer",
+        ),
         Binding("1", "tab('tab-tegn')", show=False, id="maal.tab1"),
         Binding("2", "tab('tab-proevehandling')", show=False, id="maal.tab2"),
         Binding("3", "tab('tab-samarbejde')", show=False, id="maal.tab3"),
@@ -141,7 +151,12 @@ class MaalScreen(Screen[None]):
         db = self.app.store.db
 
         def read() -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
-            return maal_detail(db, self.maal_id), enhed_choices(db)
+            detail = maal_detail(db, self.maal_id)
+            if detail is not None:
+                counts = evaluering_counts(db, [p["id"] for p in detail["proevehandlinger"]])
+                for p in detail["proevehandlinger"]:
+                    p["evalueringer"] = counts.get(p["id"], 0)
+            return detail, enhed_choices(db)
 
         self.app.submit(read, done=self._show)
 
@@ -157,14 +172,14 @@ class MaalScreen(Screen[None]):
         self.query_one("#maal-maalsaetning", Static).update(
             Text(texts.MAAL_MAALSAETNING.format(tekst=detail["maalsaetning"] or texts.UNKNOWN))
         )
-        self.query_one("#maal-meta", Static).update(
-            Text(
-                texts.MAAL_META.format(
-                    enhed=detail["enhed_navn"] or texts.UNKNOWN,
-                    ansvarlig=maal["ansvarlig"] or texts.UNKNOWN,
-                )
-            )
+        meta = texts.MAAL_META.format(
+            enhed=detail["enhed_navn"] or texts.UNKNOWN,
+            ansvarlig=maal["ansvarlig"] or texts.UNKNOWN,
         )
+        if maal.get("plan_a"):
+            meta += " · " + texts.PLAN_A_SHORT.format(numre=", ".join(map(str, maal["plan_a"])))
+        self.query_one("#maal-meta", Static).update(Text(meta))
+        self.refresh_bindings()
         tabs = self.query_one("#maal-tabs", TabbedContent)
         for entity, template in (
             ("tegn", texts.TAB_TEGN),
@@ -239,10 +254,28 @@ class MaalScreen(Screen[None]):
 
     @on(TabbedContent.TabActivated, "#maal-tabs")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.refresh_bindings()
         pane = event.pane
         lists = pane.query(ItemList)
         if lists and self.focused not in lists:
             lists.first().focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "evalueringer":
+            # Only where it means something: on the prøvehandlinger tab.
+            tabs = self.query("#maal-tabs")
+            return bool(tabs) and tabs.first(TabbedContent).active == "tab-proevehandling"
+        return True
+
+    def action_evalueringer(self) -> None:
+        from screens.evalueringer import EvalueringerScreen
+
+        listing = self.query_one("#list-proevehandling", ItemList)
+        proeve_id = listing.highlighted_id
+        if proeve_id is None:
+            self.notify(texts.EVAL_NEED_PROEVE, severity="warning")
+            return
+        self.app.push_screen(EvalueringerScreen(proeve_id))
 
     def action_qr(self) -> None:
         from screens.takeaway import TakeawayScreen

@@ -18,6 +18,7 @@ from models import enums
 from models.queries import (
     enhed_choices,
     live_rows,
+    maalplaner_overview,
     maalsaetninger_with_maal,
     organisation,
     udviklingsdage_overview,
@@ -35,8 +36,30 @@ FIELDS = {
     "programblok": ["titel", "minutter", "beskrivelse"],
     "enhed": ["navn", "type", "parent_id", "leder"],
     "maalsaetning": ["tekst", "kilde", "aar"],
-    "maal": ["maalsaetning_id", "tekst", "enhed_id", "ansvarlig", "fra_aar", "til_aar", "plan_a"],
-    "bord": ["navn", "facilitator", "maal_ids"],
+    "maal": [
+        "maalsaetning_id",
+        "tekst",
+        "enhed_id",
+        "maalplan_id",
+        "ansvarlig",
+        "fra_aar",
+        "til_aar",
+        "plan_a",
+    ],
+    "bord": ["navn", "facilitator", "maal_ids", "anonym"],
+    "maalplan": [
+        "titel",
+        "enhed_id",
+        "aar",
+        "ansvarlig",
+        "sagsnummer",
+        "kle",
+        "status_foer",
+        "status_del1",
+        "status_del2",
+        "status_efter",
+        "plan_a",
+    ],
 }
 CHILD_TYPE = {
     "direktoeromraade": "afdeling",
@@ -50,6 +73,36 @@ MS_PREFIX = "ms:"
 def _cut(text: str, n: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def plan_option(p: dict[str, Any]) -> Option:
+    """A målplan in the list: title; enhed, year, ansvarlig, sag and KLE; the four sheets'
+    status; its Plan A indicators (and, for 2024, the mandatory ones it lacks)."""
+    prompt = plain(p["titel"])
+    prompt.stylize("bold")
+    meta = texts.PREP_PLAN_META.format(
+        enhed=p["enhed_navn"] or texts.UNKNOWN,
+        aar=p["aar"] or texts.UNKNOWN,
+        ansvarlig=p["ansvarlig"] or texts.UNKNOWN,
+        sag=p["sagsnummer"] or texts.UNKNOWN,
+        kle=p["kle"] or texts.UNKNOWN,
+    )
+    status = texts.PREP_PLAN_STATUS.format(
+        **{
+            sheet: enums.label(enums.ArkStatus(p[f"status_{sheet}"]))
+            for sheet in ("foer", "del1", "del2", "efter")
+        }
+    )
+    plan_a = list(p["plan_a"] or [])
+    extra = [texts.PREP_PLAN_MAAL.format(n=p["maal"])]
+    if plan_a:
+        extra.append(texts.PLAN_A_SHORT.format(numre=", ".join(map(str, plan_a))))
+    missing = [n for n in enums.PLAN_A_OBLIGATORISKE_2024 if n not in plan_a]
+    if p["aar"] == 2024 and missing:
+        extra.append(texts.PLAN_A_MISSING.format(numre=", ".join(map(str, missing))))
+    prompt.append("\n" + meta, style="dim")
+    prompt.append("\n" + status + " · " + " · ".join(extra), style="dim")
+    return Option(hanging("•", prompt), id=p["id"])
 
 
 class PrepareScreen(Screen[None]):
@@ -91,6 +144,8 @@ class PrepareScreen(Screen[None]):
                 yield ItemList(id="prep-programblok", kind="programblok")
             with TabPane(texts.PREP_TAB_ORG, id="tab-org"):
                 yield ItemList(id="prep-enhed", kind="enhed")
+            with TabPane(texts.PREP_TAB_PLANS, id="tab-plans"):
+                yield ItemList(id="prep-maalplan", kind="maalplan")
             with TabPane(texts.PREP_TAB_MAAL, id="tab-maal"):
                 yield ItemList(id="prep-maal", kind="maal")
             with TabPane(texts.PREP_TAB_TABLES, id="tab-tables"):
@@ -113,6 +168,7 @@ class PrepareScreen(Screen[None]):
                 "org": organisation(db),
                 "ms": maalsaetninger_with_maal(db),
                 "enheder": enhed_choices(db),
+                "plans": maalplaner_overview(db),
             }
 
         self.app.submit(read, done=self._show)
@@ -143,6 +199,9 @@ class PrepareScreen(Screen[None]):
                 body.append("\n" + meta, style="dim")
                 options.append(Option(hanging("  •", body), id=m["id"]))
         self.query_one("#prep-maal", ItemList).set_items(options, empty=texts.PREP_EMPTY)
+        self.query_one("#prep-maalplan", ItemList).set_items(
+            [plan_option(p) for p in data["plans"]], empty=texts.PREP_EMPTY
+        )
 
     def _day_option(self, d: dict[str, Any]) -> Option:
         prompt = plain(d["titel"])
@@ -226,8 +285,8 @@ class PrepareScreen(Screen[None]):
         elif action == "delete" and item_id:
             self._delete(entity, item_id)
         elif action in ("up", "down") and item_id:
-            if entity == "enhed":
-                return  # the organisation is shown by name
+            if entity in ("enhed", "maalplan"):
+                return  # shown by name (and year), not in a chosen order
             store = self.app.store
 
             def moved(ok: bool) -> None:
@@ -286,10 +345,21 @@ class PrepareScreen(Screen[None]):
         if entity in ("programblok", "bord"):
             fixed["udviklingsdag_id"] = self.day_id
         choices: dict[str, list[tuple[str, str]]] = {}
-        if entity in ("maal", "enhed"):
+        if entity in ("maal", "enhed", "maalplan"):
             choices["enhed_id"] = self.data["enheder"]
             choices["parent_id"] = self.data["enheder"]
         if entity == "maal":
+            choices["maalplan_id"] = [
+                (
+                    texts.PREP_PLAN_CHOICE.format(
+                        titel=_cut(p["titel"], 50),
+                        enhed=p["enhed_navn"] or texts.UNKNOWN,
+                        aar=p["aar"] or "",
+                    ),
+                    p["id"],
+                )
+                for p in self.data["plans"]
+            ]
             choices["maalsaetning_id"] = [
                 (_cut(ms["tekst"], 70), ms["id"]) for ms in self.data["ms"]
             ]
@@ -307,6 +377,13 @@ class PrepareScreen(Screen[None]):
             defaults.setdefault("kilde", "politik")
         if entity == "programblok":
             defaults.setdefault("minutter", 30)
+        if entity == "maalplan":
+            year = self.app.clock().year
+            defaults.setdefault("aar", year)
+            for sheet in ("foer", "del1", "del2", "efter"):
+                defaults.setdefault(f"status_{sheet}", enums.ArkStatus.IKKE_PAABEGYNDT.value)
+            if year == 2024:
+                defaults.setdefault("plan_a", list(enums.PLAN_A_OBLIGATORISKE_2024))
         spec = FormSpec(entity, FIELDS[entity], fixed=fixed, defaults=defaults, choices=choices)
         self.app.push_screen(RecordForm(spec, row_id), callback=lambda _rid: self.reload())
 
@@ -339,6 +416,7 @@ class PrepareScreen(Screen[None]):
             "maalsaetning": self.data.get("ms", []),
             "maal": [m for ms in self.data.get("ms", []) for m in ms["maal"]],
             "bord": [b for d in self.data.get("days", []) for b in d["borde"]],
+            "maalplan": self.data.get("plans", []),
         }
         field = ENTITIES[entity].title_field
         row = next((r for r in pools.get(entity, []) if r["id"] == item_id), None)

@@ -99,8 +99,13 @@ class TableScreen(Screen[None]):
             tooltip=texts.B_PROGRAM[1],
             id="table.program",
         ),
+        Binding("f4,ctrl+b", "notes", texts.B_NOTES[0], tooltip=texts.B_NOTES[1], id="table.notes"),
         Binding(
-            "f4,ctrl+b", "notes", texts.TABLE_NOTES, tooltip=texts.TABLE_NOTES, id="table.notes"
+            "f7,ctrl+l",
+            "deltagere",
+            texts.B_DELTAGERE[0],
+            tooltip=texts.B_DELTAGERE[1],
+            id="table.deltagere",
         ),
         Binding(
             "f9,ctrl+f",
@@ -253,3 +258,8 @@ class TableScreen(Screen[None]):
 
         if self.data is not None:
             self.app.push_screen(NotesScreen(bord_id=self.bord_id, title=self.data["bord"]["navn"]))
+
+    def action_deltagere(self) -> None:
+        from screens.deltagere import DeltagereScreen
+
+        self.app.push_screen(DeltagereScreen(self.bord_id))

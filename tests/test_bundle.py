@@ -18,6 +18,8 @@ from models.store import Store
 from tests.test_merge import World, build_tovholder, dump
 from tests.test_merge import world as world  # the session fixture
 
+BOTH_BACKENDS = True
+
 
 def test_pack_round_trip_manifest_counts_and_summary(store: Store, tmp_path: Path):
     ids = build_tovholder(store)
@@ -221,3 +223,82 @@ def test_writing_into_a_missing_folder_is_refused_in_danish(store: Store, tmp_pa
     with pytest.raises(BundleError, match="findes ikke"):
         write_handoff(store, tmp_path / "usb-stik" / "h.json")
     assert not (tmp_path / "usb-stik").exists()
+
+
+def test_a_known_file_is_read_from_its_manifest_and_its_digest(good: Path, tmp_path: Path):
+    """A file whose digest is already in the import ledger is not parsed entry by entry
+    again; its bytes are still checked against the digest."""
+    full = read_bundle(good)
+    sha = full.info.sha256
+    known = read_bundle(good, trusted={sha}, skip_known=True)
+    assert known.entries_skipped and known.entries == []
+    assert known.info == full.info and known.manifest == full.manifest
+    assert known.devices == full.devices
+    # Not trusted, or not asked for: read in full.
+    assert not read_bundle(good, skip_known=True).entries_skipped
+    assert read_bundle(good, trusted={sha}).entries == full.entries
+    # One changed byte in an entry (the manifest untouched) is still refused.
+    raw = good.read_bytes()
+    at = raw.index(b"Nyt tegn med")
+    changed = tmp_path / "rettet.udviklingsdag.json"
+    changed.write_bytes(raw[:at] + b"X" + raw[at + 1 :])
+    with pytest.raises(BundleError, match="kontrolsummen"):
+        read_bundle(changed, trusted={sha}, skip_known=True)
+    # An entry line removed: the count no longer matches the manifest.
+    lines = raw.split(b",\n")
+    shorter = tmp_path / "kortere.udviklingsdag.json"
+    shorter.write_bytes(b",\n".join(lines[:-2] + lines[-1:]))
+    with pytest.raises(BundleError, match="manifestet lover"):
+        read_bundle(shorter, trusted={sha}, skip_known=True)
+
+
+def test_a_known_file_laid_out_differently_is_read_in_full(good: Path, tmp_path: Path):
+    doc = _doc(good)
+    other = tmp_path / "pretty.json"
+    other.write_text(json.dumps(doc, ensure_ascii=True, indent=3), encoding="utf-8")
+    read = read_bundle(other, trusted={doc["manifest"]["sha256"]}, skip_known=True)
+    assert not read.entries_skipped and read.entries == doc["entries"]
+
+
+def test_entry_checks_fast_path_agrees_with_the_full_check(good: Path):
+    """`_entry_ok` (two pattern matches) only lets through entries the full check accepts."""
+    entry = _doc(good)["entries"][0]
+    assert bundle._entry_ok(entry) and bundle._entry_problem(entry) is None
+    uid = "0000000a-0000-4000-8000-00000000000b"
+    bad_values = {
+        "id": [uid.upper(), uid + "\n", uid[:-1], 5, None],
+        "row_id": [f"{uid}\n{uid}", ""],
+        "replaces": [[uid + "x"], [f"{uid}\n{uid}"], "abc", [5]],
+        "covers": [[uid, ""], None],
+        "undo_of": ["", "x" * 36],
+        "hlc": ["2026", 5],
+        "entity": ["robot", 5, ["maal"]],
+        "field": ["ukendt_felt", ["tekst"]],
+    }
+    for key, values in bad_values.items():
+        for value in values:
+            e = {**entry, key: value}
+            assert not bundle._entry_ok(e), (key, value)
+    ok = {**entry, "replaces": [uid, uid], "covers": [uid], "undo_of": uid}
+    assert bundle._entry_ok(ok) and bundle._entry_problem(ok) is None
+
+
+def test_a_full_disk_while_writing_is_a_danish_bundle_error(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import errno
+    import os
+
+    from exports import atomic
+
+    build_tovholder(store)
+
+    def full(*_a: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    monkeypatch.setattr(atomic.os, "fsync", full)
+    with pytest.raises(BundleError, match="ikke plads nok"):
+        write_handoff(store, usb / "h.json")
+    assert list(usb.iterdir()) == []  # no half file, no temp file

@@ -14,6 +14,8 @@ from models.store import Store
 from tests.test_merge import build_tovholder, dump
 from tui.cli import main
 
+BOTH_BACKENDS = True
+
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
@@ -21,8 +23,8 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
     return code, out, err
 
 
-def test_pack_out_handoffs_back(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    tov_path, pack = tmp_path / "tovholder.db", tmp_path / "pakke.udviklingsdag.json"
+def test_pack_out_handoffs_back(tmp_path: Path, db_target: str, capsys: pytest.CaptureFixture[str]):
+    tov_path, pack = db_target, tmp_path / "pakke.udviklingsdag.json"
     tov = open_database(str(tov_path), device_name="Tovholder")
     ids = build_tovholder(Store(tov))
     tov.close()

@@ -7,7 +7,7 @@ import json
 import random
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +26,13 @@ from exports.bundle import (
     write_pack,
 )
 from models import merge
-from models.db import Database, open_database
+from models.db import Database, bytewise, open_database
 from models.errors import ConflictAlreadyResolved, UdviklingsdagError, ValidationError
 from models.schema import ENTITIES
 from models.store import Store
 from models.tables import Change, Device, FieldHead, ImportLedger, Superseded
+
+BOTH_BACKENDS = True
 
 # --- a small world: one tovholder, a pack, three facilitator laptops ------------------------
 
@@ -40,9 +42,14 @@ class World:
     folder: Path
     pack: Path
     ids: dict[str, str]
+    # The tovholder's databases ('tov', 'empty') live on the backend under test; the
+    # facilitator laptops stay on SQLite, as in real life.
+    pg: Any = None
 
     def db(self, name: str, dest: Path) -> Database:
         """A private copy of one of the template databases ('tov', 'f1'.. 'f3', 'empty')."""
+        if self.pg is not None and name in ("tov", "empty"):
+            return self.pg.copy_of(self.folder / f"{name}.db")
         target = dest / f"{name}-{random.randrange(10**9)}.db"
         shutil.copy(self.folder / f"{name}.db", target)
         return open_database(str(target))
@@ -76,8 +83,21 @@ def build_tovholder(store: Store) -> dict[str, str]:
     return ids
 
 
-@pytest.fixture(scope="session")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+_WORLD: list[World] = []  # built once per test process (other modules import `world`)
+
+
+@pytest.fixture
+def world(
+    tmp_path_factory: pytest.TempPathFactory, backend: str, request: pytest.FixtureRequest
+) -> World:
+    if not _WORLD:
+        _WORLD.append(build_world(tmp_path_factory))
+    if backend == "sqlite":
+        return _WORLD[0]
+    return replace(_WORLD[0], pg=request.getfixturevalue("pg_databases"))
+
+
+def build_world(tmp_path_factory: pytest.TempPathFactory) -> World:
     folder = tmp_path_factory.mktemp("world")
     tov = open_database(str(folder / "tov.db"), device_name="Tovholder")
     ids = build_tovholder(Store(tov))
@@ -99,7 +119,8 @@ def dump(db: Database) -> dict[str, Any]:
         for name, spec in ENTITIES.items():
             table = spec.table.__table__
             out[name] = [
-                dict(r) for r in conn.execute(select(table).order_by(table.c.id)).mappings()
+                dict(r)
+                for r in conn.execute(select(table).order_by(bytewise(table.c.id))).mappings()
             ]
         out["heads"] = sorted(tuple(r) for r in conn.execute(select(FieldHead.__table__)))
         out["superseded"] = sorted(conn.execute(select(Superseded.__table__.c.change_id)).scalars())
@@ -375,6 +396,48 @@ def test_import_order_inside_one_call_does_not_matter_for_dependent_files(
     assert skipped.files[0].rejected and dump(tov) == before
     merge.import_bundles(tov, [h2.path, h1.path])
     assert next(r for r in domain(tov)["tegn"] if r["id"] == tegn)["tekst"] == "Rettet på bord 2"
+
+
+def test_many_ids_go_through_a_temporary_table_with_the_same_result(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Above one IN query's worth of ids, `_existing` joins a temporary table (a workshop's
+    80,000 change ids); forced here for every lookup, the import gives the same result, and
+    the scratch table is gone afterwards."""
+    ids = world.ids
+    f1, f2 = world.db("f1", tmp_path), world.db("f2", tmp_path)
+    Store(f1).update("maal", ids["m1"], tekst="Fra bord 1")
+    Store(f1).create("tegn", maal_id=ids["m2"], tekst="Nyt tegn")
+    Store(f2).update("maal", ids["m1"], tekst="Fra bord 2")
+    Store(f2).delete("maal", ids["m3"])
+    paths = [write_handoff(db, tmp_path / f"{n}.json").path for n, db in ((1, f1), (2, f2))]
+    plain = world.db("empty", tmp_path)
+    expected = merge.import_bundles(plain, [world.pack, *paths]).to_json()
+    monkeypatch.setattr(merge, "CHUNK", 0)
+    forced = world.db("empty", tmp_path)
+    calls: list[int] = []
+    real_insert = merge._fast_insert
+
+    def spy(conn: Any, table: Any, rows: Any, cols: Any = None) -> None:
+        if table is merge._IDS:
+            calls.append(len(rows))
+        real_insert(conn, table, rows, cols)
+
+    monkeypatch.setattr(merge, "_fast_insert", spy)
+    got = merge.import_bundles(forced, [world.pack, *paths]).to_json()
+    assert calls and max(calls) > 10  # the temporary table was used
+    for report in (expected, got):
+        for f in report["files"]:
+            f.pop("file")
+    assert got == expected
+    assert dump(forced) == dump(plain)
+    assert merge.conflict_keys(forced) == merge.conflict_keys(plain)
+    again = merge.import_bundles(forced, paths)
+    assert again.new == 0 and [f.status for f in again.files] == ["kendt", "kendt"]
+    with forced.engine.connect() as conn:  # the scratch table did not stay behind
+        conn.exec_driver_sql("CREATE TEMPORARY TABLE merge_ids (id VARCHAR(36))")
+    for db in (f1, f2, plain, forced):
+        db.close()
 
 
 def _raw_bundle(path: Path, entries: list[dict[str, Any]], device_id: str) -> Path:

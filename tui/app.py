@@ -25,6 +25,7 @@ from .jobs import DbQueue
 from .timer import ProgrammeTimer
 
 DARK, LIGHT = "textual-dark", "textual-light"
+HELP_BY_SCREEN = {"ConsolidationScreen": "consolidation", "ConflictScreen": "consolidation"}
 
 
 def _b(
@@ -204,7 +205,9 @@ class UdviklingsdagApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return
-        key = getattr(self.screen, "HELP_KEY", "home")
+        # Screens from other parts of the app may not name their help; map them here.
+        fallback = HELP_BY_SCREEN.get(type(self.screen).__name__, "home")
+        key = getattr(self.screen, "HELP_KEY", fallback)
         self.push_screen(HelpScreen(key))
 
     def action_toggle_theme(self) -> None:
@@ -304,6 +307,12 @@ class UdviklingsdagApp(App[None]):
 
         if self.store is not None and self.bord_id is not None:
             self.push_screen(CloseDayScreen(self.bord_id))
+
+    def action_deltagere(self) -> None:
+        from screens.deltagere import DeltagereScreen
+
+        if self.store is not None and self.bord_id is not None:
+            self.push_screen(DeltagereScreen(self.bord_id))
 
     def action_rename(self) -> None:
         from screens.home import NameDeviceScreen

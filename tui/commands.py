@@ -32,13 +32,14 @@ class UdviklingsdagCommands(Provider):
             "quit",
         ]
         if getattr(app, "bord_id", None):
-            wanted[1:1] = ["table", "close_day"]
+            wanted[1:1] = ["table", "deltagere", "close_day"]
         actions: dict[str, Callable[[], Any]] = {
             "home": app.go_home,
             "table": app.go_table,
             "program": app.action_program,
             "prepare": app.action_prepare,
             "close_day": app.action_close_day,
+            "deltagere": app.action_deltagere,
             "consolidation": app.action_consolidation,
             "export": app.action_export,
             "theme": app.action_toggle_theme,

@@ -119,6 +119,7 @@ TABLE_NO_MAAL = "Bordet har ingen mål endnu. Tovholderen tilføjer dem under Fo
 TABLE_NO_MATCH = "Ingen mål passer til «{query}»."
 TABLE_COUNTS = "{tegn} tegn · {proeve} prøveh. · {samarb} samarb."
 TABLE_NOTES = "Noter for bordet"
+B_NOTES = ("Noter", "Bordets egne noter: parkeringsplads og læring (F4 eller Ctrl+B)")
 TABLE_NOT_FOUND = "Bordet findes ikke længere. Vælg et andet på forsiden."
 MARK_DONE = "✓"
 MARK_MISSING = "·"
@@ -145,6 +146,58 @@ DELETED_ITEM = "{what} er slettet. Tryk Ctrl+Z (eller F2) for at fortryde."
 UNDONE = "Fortrudt: {description}."
 NOTHING_TO_UNDO = "Der er ikke mere at fortryde."
 MOVED_EDGE = "Den står allerede yderst."
+
+# --- deltagere at a table ---------------------------------------------------------------------
+B_DELTAGERE = ("Deltagere", "Hvem sidder ved bordet: navn, enhed og rolle (F7 eller Ctrl+L)")
+B_ANONYM = ("Anonymt", "Kør bordet anonymt: navne spørges ikke om og vises ikke (N)")
+DELTAGERE_TITLE = "Deltagere · {bord}"
+DELTAGER_ANONYM_SWITCH = "Kør bordet anonymt (navne spørges ikke om og vises ikke)"
+DELTAGER_ANONYM_ON = (
+    "Bordet kører anonymt: der spørges kun om enhed og rolle. A tilføjer en deltager med det "
+    "samme; ret enhed og rolle bagefter."
+)
+DELTAGER_ANONYM_OFF = "A tilføjer en deltager, Enter retter, D sletter (kan fortrydes)."
+DELTAGER_ANONYM_NAVN = "Anonym deltager"
+DELTAGER_NUMBER = "Deltager {n}"
+DELTAGER_META = "{enhed} · {rolle}"
+DELTAGER_NO_ENHED = "ingen enhed valgt"
+DELTAGERE_EMPTY = "Ingen deltagere endnu. Tryk A for at tilføje en."
+DELTAGERE_SUMMARY = "{n} deltagere: {fordeling}"
+DELTAGER_ROLLE_COUNT = {
+    "leder": ("leder", "ledere"),
+    "medarbejder": ("medarbejder", "medarbejdere"),
+    "borger": ("borger", "borgere"),
+    "anden": ("anden", "andre"),
+}
+DELTAGERE_SUMMARY_NONE = "Ingen deltagere registreret."
+DELTAGERE_NOW_ANONYM = "Bordet kører nu anonymt. Navnene vises ikke."
+DELTAGERE_NOW_NAMED = "Bordet kører nu med navne."
+
+# --- evalueringer of a prøvehandling -----------------------------------------------------------
+B_EVALUERINGER = ("Evalueringer", "Evalueringer af den valgte prøvehandling (V)")
+EVAL_TITLE = "Evalueringer af prøvehandlingen"
+EVAL_PLANNED = "Planlagt evaluering: undervejs {undervejs} · afslutning {afslutning}"
+EVAL_LINE = "{type} · {dato}"
+EVAL_LAERING = "Læring: "
+EVAL_EMPTY = "Ingen evalueringer endnu. Tryk A for at tilføje en."
+EVAL_NOT_FOUND = "Prøvehandlingen findes ikke længere (måske er den slettet eller fortrudt)."
+EVAL_NEED_PROEVE = "Vælg først en prøvehandling på fanen Prøvehandlinger."
+PROEVE_EVALS = " · {n} evalueringer"
+PROEVE_EVAL_ONE = " · 1 evaluering"
+
+# --- Plan A ------------------------------------------------------------------------------------
+PLAN_A_OPTION = "{n}. {perspektiv}: {tekst}"
+PLAN_A_MANDATORY = " (obligatorisk i 2024)"
+PLAN_A_HINT = "Markér med mellemrum. Indikator 1, 6 og 8 er obligatoriske i 2024."
+PLAN_A_SHORT = "Plan A: {numre}"
+PLAN_A_MISSING = "mangler obligatorisk {numre}"
+
+# --- målplaner in Forbered ---------------------------------------------------------------------
+PREP_TAB_PLANS = "Målplaner"
+PREP_PLAN_META = "{enhed} · {aar} · Ansvarlig: {ansvarlig} · Sag: {sag} · KLE: {kle}"
+PREP_PLAN_STATUS = "FØR: {foer} · Del 1: {del1} · Del 2: {del2} · EFTER: {efter}"
+PREP_PLAN_MAAL = "{n} mål"
+PREP_PLAN_CHOICE = "{titel} ({enhed}, {aar})"
 
 # --- forms -----------------------------------------------------------------------------------
 FORM_NEW = "Ny {what}"
@@ -217,6 +270,7 @@ CMD = {
     "program": ("Dagens program og ur", "Vis programmet og styr uret"),
     "prepare": ("Forbered udviklingsdag (tovholder)", "Dage, program, organisation, mål, borde"),
     "close_day": ("Afslut dagen", "Tjekliste og overdragelsesfil til USB-stik"),
+    "deltagere": ("Bordets deltagere", "Navn, enhed og rolle; eller kør bordet anonymt"),
     "consolidation": ("Konsolidering", "Saml data fra bærbarene, se konflikter og huller"),
     "export": ("Eksport til SBSYS", "Målplaner klar til SBSYS"),
     "theme": ("Skift lyst/mørkt tema", "Godt på en projektor"),
@@ -296,7 +350,8 @@ Målene står under deres målsætning. Mærket foran viser, om målet opfylder 
 **✓** betyder, at det har det, dagen handler om (tegn på del 1, prøvehandlinger på del 2),
 og **·** betyder, at der mangler noget. Tallet øverst viser, hvor langt bordet er.
 
-Skriv for at filtrere listen. **Enter** åbner målet. **F9** afslutter dagen.
+Skriv for at filtrere listen. **Enter** åbner målet. **F7** (eller Ctrl+L) viser bordets
+deltagere. **F4** viser bordets noter. **F9** afslutter dagen.
 """,
     "maal": """\
 # Ét mål
@@ -307,6 +362,8 @@ eller klik.
 
 I en liste: **A** tilføjer, **Enter** retter, **D** sletter (kan fortrydes),
 **Shift+↑/↓** flytter. **K** viser en QR-kode, deltagerne kan scanne.
+
+På fanen med prøvehandlinger åbner **V** evalueringerne af den valgte prøvehandling.
 """,
     "form": """\
 # Formularen
@@ -334,6 +391,71 @@ og bordene med facilitator og mål. Skift fane med **←/→** når fanerne har 
 På fanen med mål tilføjer **M** en målsætning og **A** et mål under den valgte målsætning.
 På fanen Organisation tilføjer **O** et direktørområde eller en stab, og **A** en enhed
 under den valgte.
+
+## Målplaner
+
+En målplan er en enheds plan for ét år; den bliver til målplanskabelonen, der journaliseres
+i SBSYS. Her skriver du titel, enhed, år, ansvarlig, sagsnummer (fx 00.01.00-G01-12-24) og
+KLE-nummer, og du følger de fire ark: **FØR** (chefen, inden udviklingsdagene),
+**UNDER del 1**, **UNDER del 2** og **EFTER** (når Chefforum har kvalitetssikret).
+Et mål knyttes til sin målplan i målets formular (feltet «Målplan»).
+
+## Plan A
+
+Plan A ser på arbejdspladsen fra tre sider: opgaver, adfærd og struktur, med otte
+indikatorer i alt. Markér de indikatorer, en målplan eller et mål bidrager til. I 2024 skal
+alle have indikator 1 (sammenhæng fra vision til indsatser), 6 (trivsel og fravær) og
+8 (tværfagligt samarbejde i strukturen) med; listen over målplaner siger til, hvis en
+2024-plan mangler en af dem.
+""",
+    "deltagere": """\
+# Bordets deltagere
+
+Her skriver du, hvem der sidder ved bordet: navn, hvilken enhed de kommer fra (vælg i
+organisationen) og deres rolle (leder, medarbejder, borger eller anden). Det viser
+tovholderen bagefter, hvem der var med til at skrive tegn og prøvehandlinger.
+
+Vil bordet ikke have navne på, så slå **Kør bordet anonymt** til (tast **N**, eller
+markér feltet med mellemrum). Så spørger programmet kun om enhed og rolle, og listen viser
+«Deltager 1», «Deltager 2» osv. i stedet for navne. Navne, der allerede er skrevet, bliver
+ikke slettet; de vises bare ikke, så længe bordet er anonymt.
+
+**A** tilføjer, **Enter** retter, **D** sletter (kan fortrydes med Ctrl+Z).
+""",
+    "evalueringer": """\
+# Evalueringer
+
+En prøvehandling evalueres to gange: **undervejs**, mens den er i gang, og ved
+**afslutningen**. Skriv, hvornår I evaluerede, hvilken **effekt og værdi** den havde for
+borgere, foreninger eller virksomheder, og hvad I har **lært**. Læringen er det vigtigste:
+den afgør, om I fortsætter, justerer eller stopper, så I ikke gentager det, der ikke virker.
+
+Datoen foreslås ud fra den evaluering, der er planlagt på prøvehandlingen.
+**A** tilføjer, **Enter** retter, **D** sletter (kan fortrydes).
+""",
+    "export": """\
+# Eksport til SBSYS
+
+Markér de målplaner, der skal eksporteres (mellemrum). For den målplan, du står på, kan du
+rette sagsnummer, DokumentArt og ansvarlig; de gemmes med det samme, og forhåndsvisningen
+viser, hvad SBSYS får at vide. Vælg mappen, og tryk **Eksportér** (eller Ctrl+E).
+
+Hver målplan bliver sin egen mappe med målplanskabelonen (Excel), et Word-dokument, en PDF
+og en fil med oplysningerne til journaliseringen. Går noget galt, efterlades intet halvt.
+""",
+    "consolidation": """\
+# Konsolidering
+
+Her samler tovholderen data fra facilitatorernes bærbare. Skriv stien til
+overleveringsfilerne, og tryk **Forhåndsvis**: du ser, hvad der er nyt, hvad der ændres,
+og hvad der er i konflikt, før noget gemmes. **Importér** gemmer det. Den samme fil to
+gange gør ingen skade.
+
+Fanen **Bærbare** viser for hver bærbar, om alt er kommet med. **Konflikter** er steder,
+hvor to bærbare har skrevet forskelligt i samme felt: vælg en og tryk **Enter** for at se
+værdierne side om side og vælge. **Huller** viser mål uden tegn eller prøvehandling, og
+**Samarbejder** viser, hvilke enheder samarbejder på hvilket niveau.
+**F5** (eller Ctrl+R) læser databasen igen.
 """,
     "close_day": """\
 # Afslut dagen
@@ -358,3 +480,137 @@ til mere tekst.
 Programmet har ikke ændret noget. Læs beskeden, ret årsagen, og start igen.
 """,
 }
+
+# --- export to SBSYS (screens/export.py) ---
+EXPORT_TITLE = "Eksport til SBSYS"
+EXPORT_INTRO = (
+    "Vælg målplanerne, tjek oplysningerne til journaliseringen, og eksportér. Hver målplan "
+    "bliver en mappe med målplanskabelonen (.xlsx), et Word-dokument, en PDF/A og "
+    "journalisering.json/.txt."
+)
+EXPORT_PLANS = "Målplaner"
+EXPORT_NONE = "Der er ingen målplaner i databasen endnu."
+EXPORT_META = "Oplysninger til SBSYS for den markerede målplan"
+EXPORT_SAGSNUMMER = "Sagsnummer (fx 00.01.00-G01-12-24)"
+EXPORT_DOKUMENTART = "DokumentArt (navnet i SBSYS, fx Internt)"
+EXPORT_ANSVARLIG = "Ansvarlig"
+EXPORT_OUTDIR = "Mappe til eksporten"
+EXPORT_ZIP = "Lav også en zip-fil pr. målplan"
+EXPORT_DROP = "Skriv SbsysDropFile.xml (til SBSYS' drop-mappe)"
+EXPORT_EXPORT = "Eksportér"
+EXPORT_BACK = "Tilbage"
+EXPORT_SAVED = "Gemt."
+EXPORT_RUNNING = "Eksporterer {n} målplaner …"
+EXPORT_DONE = "Færdig: {summary} Hver målplan har sin egen mappe (se journalisering.txt i den)."
+EXPORT_NO_SELECTION = "Vælg mindst én målplan."
+EXPORT_NO_OUTDIR = "Skriv hvilken mappe, eksporten skal ligge i."
+EXPORT_FAILED = "Eksporten lykkedes ikke: {message}"
+EXPORT_UNEXPECTED = "Eksporten stoppede med en uventet fejl ({kind}). Intet halvt er efterladt."
+EXPORT_PREVIEW = (
+    "DokumentNavn: {navn}\nEmne: {emne}\nEnhed: {enhed}\nAnsvarlig: {ansvarlig}\n"
+    "Sagsnummer: {sag}\nDokumentArt: {art}\nIndhold: {maal} mål, {tegn} tegn, "
+    "{ph} prøvehandlinger, {sam} samarbejder"
+)
+
+# --- consolidation (screens/consolidation.py) ---
+CONS_TITLE = "Konsolidering"
+CONS_INTRO = (
+    "Importér overleveringsfilerne fra facilitatorernes bærbare. Du ser først, hvad der er "
+    "nyt, hvad der ændres, og hvad der er i konflikt. Samme fil to gange gør ingen skade."
+)
+CONS_PATHS = (
+    "Sti til en eller flere filer (adskilt med mellemrum; brug anførselstegn om stier med "
+    "mellemrum)"
+)
+CONS_PREVIEW = "Forhåndsvis"
+CONS_APPLY = "Importér"
+CONS_TAB_IMPORT = "Import"
+CONS_TAB_DEVICES = "Bærbare"
+CONS_TAB_CONFLICTS = "Konflikter"
+CONS_TAB_GAPS = "Huller"
+CONS_TAB_MATRIX = "Samarbejder"
+CONS_NO_PATHS = "Skriv stien til mindst én fil."
+CONS_WORKING = "Læser filerne …"
+CONS_IMPORTING = "Importerer …"
+CONS_IMPORTED = (
+    "Importeret: {new} nye ændringer, {known} kendte i forvejen, {conflicts} konflikter."
+)
+CONS_NOTHING_TO_IMPORT = "Der er intet at importere: ingen af filerne kunne læses."
+CONS_FILES_TITLE = "Importerede filer"
+CONS_NO_CONFLICTS = "Ingen åbne konflikter. Alt er flettet uden uenigheder."
+CONS_CONFLICTS = "Åbne konflikter: {n}. Vælg en og tryk Enter for at se værdierne side om side."
+CONS_RESOLVED = "Konflikten er løst."
+CONS_GAPS_TEGN = "Mål uden tegn (hul efter udviklingsdag del 1)"
+CONS_GAPS_PH = "Mål uden prøvehandling (hul efter udviklingsdag del 2)"
+CONS_MATRIX = (
+    "Enheder og niveau: antal samarbejder enheden er med i (som ejer af målet eller partner)"
+)
+CONS_ALL_ARRIVED = "Alt modtaget"
+CONS_MISSING = "Mangler {n}"
+CONS_NO_FILE = "Ingen fil endnu"
+CONS_THIS_DEVICE = "denne bærbar"
+CONS_KIND_LABELS = {
+    "ny": "Ny",
+    "ændret": "Ændres",
+    "slettet": "Slettes",
+    "gendannet": "Gendannes",
+    "konflikt": "Konflikt",
+}
+CONS_STATUS_LABELS = {"importeret": "Klar", "kendt": "Kendt i forvejen", "afvist": "Afvist"}
+CONS_CONFLICT_KIND_LABELS = {"felt": "To værdier", "sletning": "Slettet og ændret"}
+
+# --- a conflict side by side (screens/conflict.py) ---
+CONFLICT_TITLE = "Konflikt i {entity} «{title}»"
+CONFLICT_TITLE_NO_NAME = "Konflikt i {entity}"
+CONFLICT_FIELD = "Felt: {field}"
+CONFLICT_FIELD_DELETE = (
+    "Rækken er slettet på én bærbar og ændret på en anden, uden at de så hinanden."
+)
+CONFLICT_VALUE = "{field}: {value}"
+CONFLICT_FROM = "Fra: {device}"
+CONFLICT_TIME = "Tid: {time}"
+CONFLICT_BEFORE = "Før: {before}"
+CONFLICT_CHOOSE = "Vælg denne"
+CONFLICT_KEEP_DELETED = "Behold sletningen"
+CONFLICT_RESTORE = "Gendan rækken (med ændringen)"
+CONFLICT_NEW_PLACEHOLDER = "Eller skriv en ny værdi …"
+CONFLICT_WRITE_NEW = "Gem ny værdi"
+CONFLICT_CANCEL = "Annullér"
+CONFLICT_HINT = "Dit valg gemmes som en ny ændring; de andre værdier bliver i ændringsloggen."
+CONFLICT_B_CANCEL_TIP = "Luk uden at løse konflikten"
+CONS_B_BACK = ("Tilbage", "Luk konsolideringen")
+CONS_B_REFRESH = ("Opdatér", "Læs databasen igen")
+CONS_COLS_PREVIEW = ("Fil", "Hvad", "Type", "Række", "Felt", "Før", "Efter")
+CONS_COLS_DEVICES = (
+    "Bærbar",
+    "Borde",
+    "Filer",
+    "Modtaget",
+    "Nye",
+    "Kendte",
+    "Konflikter",
+    "I databasen",
+    "Status",
+    "Seneste import",
+)
+CONS_COLS_LEDGER = (
+    "Importeret",
+    "Fil",
+    "Bærbar",
+    "Type",
+    "Modtaget",
+    "Nye",
+    "Kendte",
+    "Konflikter",
+    "SHA-256",
+)
+CONS_COLS_CONFLICTS = ("Hvad", "Type", "Række", "Felt", "Værdier", "Bærbare")
+CONS_COLS_GAPS = ("Mål", "Målsætning", "Enhed", "Borde", "Tegn", "Prøvehandlinger")
+CONS_COL_ENHED = "Enhed"
+CONS_COL_TOTAL = "I alt"
+CONS_KIND_PACK = "Workshop-pakke"
+CONS_KIND_HANDOFF = "Overlevering"
+CONS_CONFLICTS_TAB_COUNT = "{label} ({n})"
+EXPORT_B_BACK_TIP = "Luk eksporten"
+EXPORT_B_RUN_TIP = "Eksportér de valgte målplaner"
+EXPORT_EMNE = "Målplan {aar} for {enhed}"

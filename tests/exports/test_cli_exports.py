@@ -9,11 +9,13 @@ import openpyxl
 from exports.xlsx import SHEETS
 from tui.cli import main
 
+BOTH_BACKENDS = True
 
-def test_export_sbsys_all_and_one(plan_store, tmp_path, db_path, capsys):
+
+def test_export_sbsys_all_and_one(plan_store, tmp_path, db_target, capsys):
     _store, ids = plan_store
     out = tmp_path / "ud"
-    assert main(["export", "sbsys", "--db", str(db_path), str(out), "--zip", "--json"]) == 0
+    assert main(["export", "sbsys", "--db", db_target, str(out), "--zip", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert len(data["pakker"]) == 2
     assert all(p["zip"] for p in data["pakker"])
@@ -23,7 +25,7 @@ def test_export_sbsys_all_and_one(plan_store, tmp_path, db_path, capsys):
                 "export",
                 "sbsys",
                 "--db",
-                str(db_path),
+                db_target,
                 str(tmp_path / "en"),
                 "--maalplan",
                 ids["empty"],
@@ -42,14 +44,14 @@ def test_export_sbsys_all_and_one(plan_store, tmp_path, db_path, capsys):
     assert (folder / "SbsysDropFile.xml").exists()
 
 
-def test_export_errors_are_danish(plan_store, tmp_path, db_path, capsys):
+def test_export_errors_are_danish(plan_store, tmp_path, db_target, capsys):
     assert (
         main(
             [
                 "export",
                 "sbsys",
                 "--db",
-                str(db_path),
+                db_target,
                 str(tmp_path),
                 "--maalplan",
                 "00000000-0000-4000-8000-000000000000",
@@ -58,19 +60,19 @@ def test_export_errors_are_danish(plan_store, tmp_path, db_path, capsys):
         == 1
     )
     assert "findes ikke" in capsys.readouterr().err
-    assert main(["export", "sbsys", "--db", str(db_path), str(tmp_path), "--dokumentart", " "]) == 1
+    assert main(["export", "sbsys", "--db", db_target, str(tmp_path), "--dokumentart", " "]) == 1
     assert "dokumentart" in capsys.readouterr().err.lower()
 
 
-def test_template(tmp_path, db_path, capsys):
+def test_template(tmp_path, db_target, capsys):
     target = tmp_path / "skabelon.xlsx"
-    assert main(["template", "--db", str(db_path), str(target)]) == 0
+    assert main(["template", "--db", db_target, str(target)]) == 0
     assert "udviklingsdag import" in capsys.readouterr().out
     assert openpyxl.load_workbook(target).sheetnames == ["Vejledning", *SHEETS]
     assert main(["template", str(tmp_path / "forkert.txt")]) == 1
 
 
-def test_qr_link_template_is_checked_and_saved(plan_store, tmp_path, db_path, capsys):
+def test_qr_link_template_is_checked_and_saved(plan_store, tmp_path, db_target, capsys):
     store, ids = plan_store
     assert (
         main(
@@ -78,7 +80,7 @@ def test_qr_link_template_is_checked_and_saved(plan_store, tmp_path, db_path, ca
                 "export",
                 "sbsys",
                 "--db",
-                str(db_path),
+                db_target,
                 str(tmp_path / "a"),
                 "--qr-link",
                 "ftp://x/{sagsnummer}",
@@ -93,7 +95,7 @@ def test_qr_link_template_is_checked_and_saved(plan_store, tmp_path, db_path, ca
                 "export",
                 "sbsys",
                 "--db",
-                str(db_path),
+                db_target,
                 str(tmp_path / "b"),
                 "--maalplan",
                 ids["plan"],

@@ -28,6 +28,8 @@ from .conftest import FORMULA_TEXT, MARKUP_TEXT
 
 WHEN = date(2027, 1, 31)
 
+BOTH_BACKENDS = True
+
 
 @pytest.fixture
 def package(plan_store, tmp_path):

@@ -23,10 +23,12 @@ from tui.cli import main
 
 WHEN = date(2027, 1, 31)
 
+BOTH_BACKENDS = True
+
 
 @pytest.fixture
-def empty_store(tmp_path):
-    db = open_database(str(tmp_path / "tom.db"), device_name="Tom")
+def empty_store(new_db_target):
+    db = open_database(new_db_target("tom"), device_name="Tom")
     yield Store(db)
     db.close()
 
@@ -265,10 +267,10 @@ def test_not_a_workbook(empty_store, tmp_path):
         import_workbook(empty_store, other)
 
 
-def test_cli_import_json_and_exit_codes(plan_store, tmp_path, capsys):
+def test_cli_import_json_and_exit_codes(plan_store, tmp_path, new_db_target, capsys):
     store, ids = plan_store
     path = _xlsx(load_maalplan(store.db, ids["plan"]), tmp_path / "p.xlsx")
-    target = str(tmp_path / "ny.db")
+    target = new_db_target("ny")
     assert main(["import", "--db", target, "--dry-run", "--json", str(path)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["proevekoersel"] is True and data["antal"]["maal"] == 2

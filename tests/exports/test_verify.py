@@ -22,6 +22,8 @@ from models.errors import UdviklingsdagError, ValidationError
 from models.maalplan_view import load_maalplan
 from tui.cli import main
 
+BOTH_BACKENDS = True
+
 
 @pytest.fixture
 def exported(plan_store, tmp_path):
@@ -71,18 +73,18 @@ def test_unknown_without_reference_or_plan(exported, tmp_path):
     assert "findes ikke" in result.message
 
 
-def test_cli_exit_codes(exported, db_path, capsys):
+def test_cli_exit_codes(exported, db_target, capsys):
     store, ids, pkg = exported
     pdf = next(p for p in pkg.files if p.suffix == ".pdf")
-    assert main(["verify", "--db", str(db_path), str(pdf)]) == EXIT_CODES[VerifyStatus.CURRENT]
+    assert main(["verify", "--db", db_target, str(pdf)]) == EXIT_CODES[VerifyStatus.CURRENT]
     assert "Aktuel" in capsys.readouterr().out
     store.update("maal", ids["m2"], tekst="Et andet mål")
-    assert main(["verify", "--db", str(db_path), str(pdf)]) == 3
+    assert main(["verify", "--db", db_target, str(pdf)]) == 3
     assert "Forældet" in capsys.readouterr().out
     store.delete("maalplan", ids["plan"])
-    assert main(["verify", "--db", str(db_path), "--json", str(pdf)]) == 4
+    assert main(["verify", "--db", db_target, "--json", str(pdf)]) == 4
     assert '"svar": "ukendt"' in capsys.readouterr().out
-    assert main(["verify", "--db", str(db_path), str(pdf.with_name("findes-ikke.pdf"))]) == 1
+    assert main(["verify", "--db", db_target, str(pdf.with_name("findes-ikke.pdf"))]) == 1
     assert "findes ikke" in capsys.readouterr().err
 
 

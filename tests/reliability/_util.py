@@ -12,22 +12,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 # Bugs this suite found in other modules. The tests that show them are marked xfail(strict=True):
 # they fail the run again (XPASS) as soon as the bug is fixed, so the marker cannot be forgotten.
-BUNDLE_WRITE_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="exports/bundle.py (issue 4): atomic_write lets an OSError (ENOSPC, EROFS, EACCES) "
-    "escape raw; it should raise BundleError with exports.atomic.write_error's Danish text. "
-    "Remove this marker when that is fixed.",
-)
-XLSX_READ_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="exports/template_import.py (issue 5): _Book does not turn zlib.error and "
-    "xml.etree.ElementTree.ParseError from load_workbook into ImportError_ (a damaged .xlsx "
-    "shows a traceback). Remove this marker when that is fixed.",
-)
 
 # Tables whose rows carry a fresh id or a timestamp on every run (compared separately).
 VOLATILE = {"import_ledger"}

@@ -19,6 +19,8 @@ from screens.consolidation import ConsolidationScreen, parse_paths
 from tests.test_merge import World, domain
 from tests.test_merge import world as world  # the session fixture
 
+BOTH_BACKENDS = True
+
 
 class _App(App[None]):
     def __init__(self, store: Store) -> None:

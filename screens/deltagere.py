@@ -1,0 +1,209 @@
+"""Who sits at the table: deltagere with name, enhed (picked from the organisation) and rolle,
+and the table's switch to run it anonymously (then names are neither asked for nor shown)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.widgets.option_list import Option
+
+from models import enums
+from models.queries import bord_deltagere, enhed_choices
+from tui import texts
+from tui.widgets import AutoSave, ItemList, TopBar, hanging, plain
+
+from .forms import AutoCheckbox, FormSpec, RecordForm
+
+NAMED_FIELDS = ["navn", "enhed_id", "rolle"]
+ANONYMOUS_FIELDS = ["enhed_id", "rolle"]
+
+
+def deltager_prompt(n: int, d: dict[str, Any], *, anonym: bool) -> Any:
+    """One deltager as a list item; an anonymous table shows a number instead of the name."""
+    head = Text(texts.DELTAGER_NUMBER.format(n=n)) if anonym else plain(d["navn"])
+    head.stylize("bold")
+    meta = texts.DELTAGER_META.format(
+        enhed=d.get("enhed_navn") or texts.DELTAGER_NO_ENHED,
+        rolle=enums.label(enums.DeltagerRolle(d["rolle"])),
+    )
+    head.append("\n" + meta, style="dim")
+    return hanging(f"{n}.", head)
+
+
+def summary_text(deltagere: list[dict[str, Any]]) -> str:
+    """«5 deltagere: 2 ledere, 3 medarbejdere» in the order of the roles."""
+    if not deltagere:
+        return texts.DELTAGERE_SUMMARY_NONE
+    counts = Counter(d["rolle"] for d in deltagere)
+    parts = []
+    for rolle in enums.DeltagerRolle:
+        n = counts[rolle.value]
+        if n:
+            one, many = texts.DELTAGER_ROLLE_COUNT[rolle.value]
+            parts.append(f"{n} {one if n == 1 else many}")
+    return texts.DELTAGERE_SUMMARY.format(n=len(deltagere), fordeling=", ".join(parts))
+
+
+class DeltagereScreen(Screen[None]):
+    """The table's deltagere list with add / edit / delete and the anonymous switch."""
+
+    HELP_KEY = "deltagere"
+    BINDINGS = [
+        Binding("escape", "back", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="deltagere.back"),
+        Binding(
+            "n",
+            "toggle_anonym",
+            texts.B_ANONYM[0],
+            tooltip=texts.B_ANONYM[1],
+            id="deltagere.anonym",
+        ),
+    ]
+
+    def __init__(self, bord_id: str) -> None:
+        super().__init__()
+        self.bord_id = bord_id
+        self.data: dict[str, Any] | None = None
+        self.enheder: list[tuple[str, str]] = []
+        self.keep_id: str | None = None
+
+    @property
+    def anonym(self) -> bool:
+        return bool(self.data and self.data["bord"]["anonym"])
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("")
+        with Vertical(id="deltagere-body"):
+            yield AutoCheckbox("anonym", texts.DELTAGER_ANONYM_SWITCH, False)
+            yield Static("", id="deltagere-hint", classes="muted")
+            yield Static("", id="deltagere-summary")
+            yield ItemList(id="deltagere-list", kind="deltager")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#deltagere-list", ItemList).focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.data is not None:
+            self.reload()
+
+    def reload(self) -> None:
+        db = self.app.store.db
+
+        def read() -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
+            return bord_deltagere(db, self.bord_id), enhed_choices(db)
+
+        self.app.submit(read, done=self._show)
+
+    def _show(self, result: tuple[dict[str, Any] | None, list[tuple[str, str]]]) -> None:
+        data, self.enheder = result
+        if data is None:
+            self.notify(texts.TABLE_NOT_FOUND, severity="warning")
+            self.app.pop_screen()
+            return
+        self.data = data
+        bord = data["bord"]
+        self.query_one(TopBar).set_title(texts.DELTAGERE_TITLE.format(bord=bord["navn"]))
+        switch = self.query_one(AutoCheckbox)
+        if not switch.dirty:
+            switch.load(bool(bord["anonym"]))
+        self.query_one("#deltagere-hint", Static).update(
+            Text(texts.DELTAGER_ANONYM_ON if bord["anonym"] else texts.DELTAGER_ANONYM_OFF)
+        )
+        self.query_one("#deltagere-summary", Static).update(Text(summary_text(data["deltagere"])))
+        deltagere = data["deltagere"]
+        if bord["anonym"]:
+            # Without names, keep people in a stable order that says something.
+            deltagere = sorted(
+                deltagere,
+                key=lambda d: (
+                    (d["enhed_navn"] or "~").casefold(),
+                    list(enums.DeltagerRolle).index(enums.DeltagerRolle(d["rolle"])),
+                ),
+            )
+        options = [
+            Option(deltager_prompt(n, d, anonym=bool(bord["anonym"])), id=d["id"])
+            for n, d in enumerate(deltagere, 1)
+        ]
+        self.query_one("#deltagere-list", ItemList).set_items(
+            options, keep=self.keep_id, empty=texts.DELTAGERE_EMPTY
+        )
+        self.keep_id = None
+
+    # --- the anonymous switch ---------------------------------------------------------------
+
+    def handle_commit(self, widget: AutoSave, name: str, value: Any) -> None:
+        """The switch changed: save it on the table."""
+
+        def saved(_n: int) -> None:
+            widget.mark_saved(value)
+            self.notify(texts.DELTAGERE_NOW_ANONYM if value else texts.DELTAGERE_NOW_NAMED)
+            self.reload()
+
+        self.app.save(self.app.store.update, "bord", self.bord_id, {name: value}, done=saved)
+
+    def action_toggle_anonym(self) -> None:
+        switch = self.query_one(AutoCheckbox)
+        switch.value = not switch.value  # its Changed event saves it
+
+    # --- list actions -----------------------------------------------------------------------
+
+    @on(ItemList.Action, "#deltagere-list")
+    def _item_action(self, event: ItemList.Action) -> None:
+        if self.data is None:
+            return
+        store = self.app.store
+        if event.action == "add":
+            self._add()
+        elif event.action == "edit" and event.item_id:
+            self.open_form(event.item_id)
+        elif event.action == "delete" and event.item_id:
+            self.app.save(
+                store.delete,
+                "deltager",
+                event.item_id,
+                done=lambda _n: (
+                    self.notify(texts.DELETED_ITEM.format(what="Deltageren")),
+                    self.reload(),
+                ),
+            )
+
+    def _add(self) -> None:
+        if not self.anonym:
+            self.open_form(None)
+            return
+        # Nothing to type for an anonymous deltager: create it at once (undoable), then let the
+        # facilitator set enhed and rolle.
+        store = self.app.store
+        values = {
+            "bord_id": self.bord_id,
+            "navn": texts.DELTAGER_ANONYM_NAVN,
+            "rolle": enums.DeltagerRolle.MEDARBEJDER.value,
+        }
+        self.app.save(store.create, "deltager", values, done=self.open_form)
+
+    def _form_closed(self, row_id: str | None) -> None:
+        self.keep_id = row_id
+        self.reload()
+
+    def open_form(self, row_id: str | None) -> None:
+        """The deltager form: name, enhed and rolle (no name on an anonymous table)."""
+        spec = FormSpec(
+            "deltager",
+            ANONYMOUS_FIELDS if self.anonym else NAMED_FIELDS,
+            fixed={"bord_id": self.bord_id},
+            defaults={"rolle": enums.DeltagerRolle.MEDARBEJDER.value},
+            choices={"enhed_id": self.enheder},
+        )
+        self.app.push_screen(RecordForm(spec, row_id), callback=self._form_closed)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
