@@ -330,26 +330,69 @@ def _check_revision(rev: str | None, has_tables: bool, target: str) -> None:
 
 
 def _ensure_local_device(engine: Engine, device_name: str | None) -> tuple[str, str]:
+    """This database's own device. A SQLite file is one laptop: its device lives in the file.
+    A shared PostgreSQL database has several tovholdere: each user's device id lives in their
+    own data folder, so undo and «who changed this» stay per person."""
     from sqlalchemy import select
 
     from .tables import Device, Meta
 
     dev, meta = Device.__table__, Meta.__table__
+    shared = engine.dialect.name != "sqlite"
+    own_id = _user_device_id() if shared else None
+    where = dev.c.id == own_id if shared else dev.c.is_local
     with engine.connect() as conn:
-        row = conn.execute(select(dev.c.id, dev.c.navn).where(dev.c.is_local)).first()
+        row = conn.execute(select(dev.c.id, dev.c.navn).where(where)).first()
         if row is not None:
             return row.id, row.navn
     # As a writer, and looking again: two processes opening a new database at once must not
     # both add a device.
     with write_begin(engine) as conn:
-        row = conn.execute(select(dev.c.id, dev.c.navn).where(dev.c.is_local)).first()
+        row = conn.execute(select(dev.c.id, dev.c.navn).where(where)).first()
         if row is not None:
             return row.id, row.navn
-        device_id = str(uuid.uuid4())
-        name = device_name or socket.gethostname() or "Ukendt bærbar"
+        device_id = own_id or str(uuid.uuid4())
+        name = device_name or _default_device_name(shared)
         conn.execute(dev.insert().values(id=device_id, navn=name, is_local=True))
-        conn.execute(meta.insert().values(key="created_at", value=datetime.now().isoformat()))
+        insert_ignore(conn, meta, [{"key": "created_at", "value": datetime.now().isoformat()}])
         return device_id, name
+
+
+def _default_device_name(shared: bool) -> str:
+    host = socket.gethostname() or "Ukendt bærbar"
+    if not shared:
+        return host
+    import getpass
+
+    try:
+        return f"{getpass.getuser()}@{host}"
+    except Exception:
+        return host
+
+
+def _user_device_id() -> str:
+    """This user's device id for shared databases, kept in the app's data folder."""
+    from .paths import data_dir
+
+    path = data_dir() / "device-id"
+    try:
+        value = path.read_text(encoding="utf-8").strip()
+        uuid.UUID(value)
+        return value
+    except (OSError, ValueError):
+        pass
+    value = str(uuid.uuid4())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(value, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise DatabaseError(
+            f"Programmets datamappe {path.parent} kan ikke skrives ({exc.strerror}). "
+            "Giv skriveadgang til den, og prøv igen."
+        ) from None
+    return value
 
 
 @contextmanager

@@ -161,7 +161,7 @@ class PgPool:
                     # å last; «aa» as å), not byte by byte as in SQLite.
                     conn.execute(
                         text(
-                            f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\' '
+                            f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
                             "LOCALE_PROVIDER icu ICU_LOCALE 'da-DK'"
                         )
                     )
