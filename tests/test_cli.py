@@ -122,3 +122,19 @@ def test_info_on_postgres_hides_the_password(capsys):
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_unexpected_error_is_a_danish_line_without_password(monkeypatch, capsys):
+    import models.queries
+
+    def broken(db):
+        raise RuntimeError("forbindelse til postgresql://tov:Hemmelig9@server/udv mistet")
+
+    monkeypatch.setattr(models.queries, "database_info", broken)
+    monkeypatch.setenv("UDVIKLINGSDAG_DB", "postgresql://tov:Hemmelig9@server/udv")
+    monkeypatch.setattr(
+        "models.db.open_database", lambda target: type("D", (), {"close": lambda s: None})()
+    )
+    assert main(["info"]) == 1
+    err = capsys.readouterr().err
+    assert "uventet fejl" in err and "Hemmelig9" not in err and "Traceback" not in err

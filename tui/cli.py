@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -164,6 +165,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"udviklingsdag: filfejl: {exc.strerror or exc} ({exc.filename or ''})", file=sys.stderr
         )
         return 1
+    except Exception as exc:
+        # Never a traceback for the user (set UDVIKLINGSDAG_DEBUG=1 to see one), and never a
+        # password: a lost database connection can quote the URL.
+        if os.environ.get("UDVIKLINGSDAG_DEBUG"):
+            raise
+        print(f"udviklingsdag: {_unexpected(exc, getattr(args, 'db', None))}", file=sys.stderr)
+        return 1
+
+
+def _unexpected(exc: Exception, target: str | None) -> str:
+    from models.db import _without_secret
+    from models.paths import resolve_db
+
+    text = _without_secret(str(exc).splitlines()[0] if str(exc) else "", resolve_db(target))
+    if type(exc).__module__.startswith(("sqlalchemy", "psycopg")):
+        return (
+            "databasen svarede med en fejl, eller forbindelsen gik tabt. Intet halvt arbejde er "
+            f"gemt; prøv igen. ({text[:200]})"
+        )
+    return (
+        f"uventet fejl ({type(exc).__name__}: {text[:200]}). Intet halvt arbejde er gemt; "
+        "prøv igen, og meld fejlen, hvis den kommer igen."
+    )
 
 
 if __name__ == "__main__":
