@@ -11,14 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, DirectoryTree, Footer, Input, Label, OptionList, Static
+from textual.widgets import Button, DirectoryTree, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from exports.folders import browse_root, check_folder, default_handoff_folder
 from models import enums
 from models.queries import bord_overview
 from tui import texts
-from tui.widgets import TopBar, hanging, plain
+from tui.widgets import AppFooter, TopBar, hanging, plain
 
 from .table import is_complete
 
@@ -73,7 +73,7 @@ class CloseDayScreen(Screen[None]):
                 yield Button(texts.CLOSE_WRITE, id="close-write", variant="primary")
             yield DirectoryTree(browse_root(), id="close-tree")
             yield Static("", id="close-summary")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#close-summary").display = False

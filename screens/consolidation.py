@@ -22,7 +22,6 @@ from textual.screen import Screen
 from textual.widgets import (
     Button,
     DataTable,
-    Footer,
     Input,
     Static,
     TabbedContent,
@@ -48,6 +47,7 @@ from models.merge import (
 )
 from models.store import Store
 from tui import texts
+from tui.widgets import AppFooter
 
 from .conflict import ConflictChoice, ConflictScreen
 
@@ -178,7 +178,7 @@ class ConsolidationScreen(Screen[None]):
             with TabPane(T_TAB_MATRIX, id="tab-matrix"):
                 yield Static(Text(T_MATRIX), classes="intro")
                 yield DataTable(id="matrix", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#preview-table", DataTable).add_columns(*texts.CONS_COLS_PREVIEW)

@@ -12,13 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Digits, Footer, Label, OptionList, Static
+from textual.widgets import Button, Digits, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from models.queries import get_row, live_rows
 from tui import texts
 from tui.timer import clock_text, planned_starts
-from tui.widgets import TopBar, plain
+from tui.widgets import AppFooter, TopBar, plain
 
 
 class DayScreen(Screen[None]):
@@ -54,7 +54,7 @@ class DayScreen(Screen[None]):
                 yield Button(texts.B_NEXT[0] + " (F6)", id="day-next")
             yield Label(texts.PROGRAM_TITLE, classes="panel-title")
             yield OptionList(id="day-blocks")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#day-blocks", OptionList).focus()

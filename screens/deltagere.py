@@ -12,13 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.widgets.option_list import Option
 
 from models import enums
 from models.queries import bord_deltagere, enhed_choices
 from tui import texts
-from tui.widgets import AutoSave, ItemList, TopBar, hanging, plain
+from tui.widgets import AppFooter, AutoSave, ItemList, TopBar, hanging, plain
 
 from .forms import AutoCheckbox, FormSpec, RecordForm
 
@@ -85,7 +85,7 @@ class DeltagereScreen(Screen[None]):
             yield Static("", id="deltagere-hint", classes="muted")
             yield Static("", id="deltagere-summary")
             yield ItemList(id="deltagere-list", kind="deltager")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#deltagere-list", ItemList).focus()

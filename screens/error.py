@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from tui import texts
+from tui.widgets import AppFooter
 
 
 class ErrorScreen(Screen[None]):
@@ -29,4 +30,4 @@ class ErrorScreen(Screen[None]):
             yield Label(texts.DB_ERROR_TITLE, id="error-title")
             yield Static(Text(self.message), id="error-message")
             yield Static(texts.DB_ERROR_HINT, id="error-hint")
-        yield Footer()
+        yield AppFooter()

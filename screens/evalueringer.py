@@ -11,14 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.widgets.option_list import Option
 
 from models import enums
 from models.queries import proevehandling_evalueringer
 from models.schema import ENTITIES
 from tui import texts
-from tui.widgets import ItemList, TopBar, hanging, plain
+from tui.widgets import AppFooter, ItemList, TopBar, hanging, plain
 
 from .forms import FormSpec, RecordForm, show_value
 
@@ -65,7 +65,7 @@ class EvalueringerScreen(Screen[None]):
             yield Static("", id="eval-proeve")
             yield Static("", id="eval-planned", classes="muted")
         yield ItemList(id="eval-list", kind="evaluering")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#eval-list", ItemList).focus()

@@ -21,7 +21,6 @@ from textual.screen import Screen
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Input,
     Label,
     ProgressBar,
@@ -43,6 +42,7 @@ from exports.sbsys import (
 from models.errors import UdviklingsdagError
 from models.maalplan_view import MaalplanSummary, list_maalplaner, load_maalplan
 from tui import texts
+from tui.widgets import AppFooter
 
 OUTDIR_SETTING = "export.outdir"
 
@@ -151,7 +151,7 @@ class ExportScreen(Screen[None]):
                 yield Button(T_BACK, id="back")
                 yield ProgressBar(id="export-progress", show_eta=False)
             yield Static("", id="export-status")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#outdir", Input).value = (

@@ -20,7 +20,6 @@ from textual.suggester import SuggestFromList
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Input,
     Label,
     OptionList,
@@ -34,7 +33,15 @@ from models import enums
 from models.errors import NotFoundError, ValidationError
 from models.schema import ENTITIES, FieldSpec, validate_value
 from tui import texts
-from tui.widgets import AutoInput, AutoSave, AutoTextArea, SaveIndicator, TimerLabel, plain
+from tui.widgets import (
+    AppFooter,
+    AutoInput,
+    AutoSave,
+    AutoTextArea,
+    SaveIndicator,
+    TimerLabel,
+    plain,
+)
 
 Choices = list[tuple[str, str]]
 
@@ -310,7 +317,7 @@ class RecordForm(ModalScreen[str | None]):
             with Horizontal(id="form-foot"):
                 yield Static(texts.FORM_HINT, id="form-hint", classes="muted")
                 yield Button(texts.FORM_DONE, id="form-done", variant="primary")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         if self.row_id is None:

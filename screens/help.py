@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Markdown
+from textual.widgets import Label, Markdown
 
 from tui import texts
+from tui.widgets import AppFooter
 
 
 class HelpScreen(ModalScreen[None]):
@@ -28,7 +29,7 @@ class HelpScreen(ModalScreen[None]):
             yield Markdown(texts.HELP_CONCEPTS)
             yield Markdown(texts.HELP_KEYS)
             yield Label(texts.HELP_CLOSE, classes="muted")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help-box").focus()

@@ -11,14 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from models import enums
 from models.errors import ValidationError
 from models.queries import counts, udviklingsdage_overview
 from tui import texts
-from tui.widgets import TopBar, plain
+from tui.widgets import AppFooter, TopBar, plain
 
 SETTING_DAY = "valgt_dag"
 SETTING_TABLE = "valgt_bord"
@@ -90,7 +90,7 @@ class HomeScreen(Screen[None]):
                 yield Button(texts.HOME_BUTTON_PREPARE, id="prepare")
                 yield Button(texts.HOME_BUTTON_CONSOLIDATION, id="consolidation")
                 yield Button(texts.HOME_BUTTON_EXPORT, id="export")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.reload()

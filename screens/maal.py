@@ -5,21 +5,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static, TabbedContent, TabPane
+from textual.widget import AwaitMount
+from textual.widgets import Label, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from exports.takeaway import _period
 from models import enums
 from models.queries import enhed_choices, evaluering_counts, live_rows, maal_detail
 from tui import texts
-from tui.widgets import AutoSave, AutoTextArea, ItemList, TopBar, hanging, plain
+from tui.widgets import (
+    AppFooter,
+    AutoSave,
+    AutoTextArea,
+    Hanging,
+    ItemList,
+    StyledOnce,
+    TopBar,
+    hanging,
+    plain,
+)
 
 from .forms import FormSpec, RecordForm
 
@@ -53,7 +63,7 @@ EMPTY = {
 }
 
 
-def tegn_prompt(n: int, t: dict[str, Any]) -> Table:
+def tegn_prompt(n: int, t: dict[str, Any]) -> Hanging:
     body = plain(t["tekst"])
     meta = texts.TEGN_META.format(
         type=enums.label(enums.TegnType(t["type"])), datakilde=t["datakilde"] or texts.UNKNOWN
@@ -64,7 +74,7 @@ def tegn_prompt(n: int, t: dict[str, Any]) -> Table:
     return hanging(f"{n}.", body)
 
 
-def proeve_prompt(n: int, p: dict[str, Any]) -> Table:
+def proeve_prompt(n: int, p: dict[str, Any]) -> Hanging:
     body = plain(p["tekst"])
     meta = texts.PROEVE_META.format(
         ansvarlig=p["ansvarlig"] or texts.UNKNOWN,
@@ -79,7 +89,7 @@ def proeve_prompt(n: int, p: dict[str, Any]) -> Table:
     return hanging(f"{n}.", body)
 
 
-def samarb_prompt(n: int, s: dict[str, Any]) -> Table:
+def samarb_prompt(n: int, s: dict[str, Any]) -> Hanging:
     partnere = ", ".join(s.get("partnere") or []) or texts.NO_PARTNERS
     body = Text(
         texts.SAMARB_META.format(niveau=enums.label(enums.Niveau(s["niveau"])), partnere=partnere)
@@ -95,7 +105,7 @@ PROMPTS = {"tegn": tegn_prompt, "proevehandling": proeve_prompt, "samarbejde": s
 KEYS = {"tegn": "tegn", "proevehandling": "proevehandlinger", "samarbejde": "samarbejder"}
 
 
-class MaalScreen(Screen[None]):
+class MaalScreen(StyledOnce, Screen[None]):
     """Everything the table writes about one mål."""
 
     HELP_KEY = "maal"
@@ -121,6 +131,7 @@ class MaalScreen(Screen[None]):
         self.bord_id = bord_id
         self.detail: dict[str, Any] | None = None
         self.enheder: list[tuple[str, str]] = []
+        self.notes: NotesPanel | None = None
 
     def compose(self) -> ComposeResult:
         yield TopBar(texts.CMD["table"][0])
@@ -135,9 +146,11 @@ class MaalScreen(Screen[None]):
                 yield ItemList(id="list-proevehandling", kind="proevehandling")
             with TabPane(texts.TAB_SAMARB.format(n=0), id="tab-samarbejde"):
                 yield ItemList(id="list-samarbejde", kind="samarbejde")
-            with TabPane(texts.TAB_NOTES, id="tab-noter"):
-                yield NotesPanel(maal_id=self.maal_id)
-        yield Footer()
+            # The notes panel is mounted when its tab is first shown: its three text areas
+            # are the costliest part of the screen to build and style, and most visits to a
+            # mål never open the notes.
+            yield TabPane(texts.TAB_NOTES, id="tab-noter")
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#list-tegn", ItemList).focus()
@@ -147,24 +160,50 @@ class MaalScreen(Screen[None]):
         if self.detail is not None:
             self.reload()
 
+    def show_maal(self, maal_id: str, *, bord_id: str | None = None) -> None:
+        """Show another mål in this (reused) screen: building the screen is most of the cost
+        of opening a mål, so the table keeps one and fills it again."""
+        if self.notes is not None:
+            # Anything typed in the previous mål's notes is saved to that mål first.
+            for area in self.notes.query(AutoTextArea):
+                area.commit_now()
+            self.notes.remove()
+            self.notes = None
+        self.maal_id = maal_id
+        self.bord_id = bord_id
+        self.detail = None
+        for widget_id in ("#maal-tekst", "#maal-maalsaetning", "#maal-meta"):
+            self.query_one(widget_id, Static).update("")
+        for item_list in self.query(ItemList):
+            item_list.clear_options()
+        self.query_one("#maal-tabs", TabbedContent).active = "tab-tegn"
+        self.query_one("#list-tegn", ItemList).focus()
+        self.reload()
+
     def reload(self) -> None:
         db = self.app.store.db
+        maal_id = self.maal_id
 
         def read() -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
-            detail = maal_detail(db, self.maal_id)
+            detail = maal_detail(db, maal_id)
             if detail is not None:
                 counts = evaluering_counts(db, [p["id"] for p in detail["proevehandlinger"]])
                 for p in detail["proevehandlinger"]:
                     p["evalueringer"] = counts.get(p["id"], 0)
             return detail, enhed_choices(db)
 
-        self.app.submit(read, done=self._show)
+        def done(result: tuple[dict[str, Any] | None, list[tuple[str, str]]]) -> None:
+            if maal_id == self.maal_id:  # not a read for a mål shown before this one
+                self._show(result)
+
+        self.app.submit(read, done=done)
 
     def _show(self, result: tuple[dict[str, Any] | None, list[tuple[str, str]]]) -> None:
         detail, self.enheder = result
         if detail is None:
             self.notify(texts.MAAL_NOT_FOUND, severity="warning")
-            self.app.pop_screen()
+            if self.is_current:
+                self.app.pop_screen()
             return
         self.detail = detail
         maal = detail["maal"]
@@ -190,7 +229,8 @@ class MaalScreen(Screen[None]):
             tabs.get_tab(f"tab-{entity}").label = template.format(n=len(rows))
             options = [Option(PROMPTS[entity](n, r), id=r["id"]) for n, r in enumerate(rows, 1)]
             self.query_one(f"#list-{entity}", ItemList).set_items(options, empty=EMPTY[entity])
-        self.query_one(NotesPanel).show_notes(detail["noter"])
+        if self.notes is not None and self.notes.is_mounted:
+            self.notes.show_notes(detail["noter"])  # (a panel still mounting reads them itself)
 
     # --- list actions -----------------------------------------------------------------------
 
@@ -245,10 +285,20 @@ class MaalScreen(Screen[None]):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    def action_tab(self, tab: str) -> None:
+    def _ensure_notes(self) -> AwaitMount | None:
+        """Mount the notes panel the first time it is needed (None: it is there already)."""
+        if self.notes is not None:
+            return None
+        self.notes = NotesPanel(maal_id=self.maal_id)
+        return self.query_one("#tab-noter", TabPane).mount(self.notes)
+
+    async def action_tab(self, tab: str) -> None:
+        if tab == "tab-noter" and (mounting := self._ensure_notes()) is not None:
+            await mounting
         self.query_one("#maal-tabs", TabbedContent).active = tab
         pane = self.query_one(f"#{tab}", TabPane)
-        focusable = [w for w in pane.query("*") if w.can_focus]
+        # The first field or list, not the notes' scroll container (typing there went nowhere).
+        focusable = [w for w in pane.query("*") if w.can_focus and not isinstance(w, NotesPanel)]
         if focusable:
             focusable[0].focus()
 
@@ -256,6 +306,8 @@ class MaalScreen(Screen[None]):
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.refresh_bindings()
         pane = event.pane
+        if pane.id == "tab-noter":
+            self._ensure_notes()  # clicked: the panel appears as soon as it is mounted
         lists = pane.query(ItemList)
         if lists and self.focused not in lists:
             lists.first().focus()
@@ -306,6 +358,12 @@ class NotesPanel(VerticalScroll):
         self.maal_id = maal_id
         self.bord_id = bord_id
         self.note_ids: dict[str, str] = {}
+
+    def on_mount(self) -> None:
+        # Mounted when a mål's notes tab is first shown: show the notes it has already read.
+        detail = getattr(self.screen, "detail", None)
+        if detail is not None:
+            self.show_notes(detail["noter"])
 
     def compose(self) -> ComposeResult:
         for kind in enums.NoteType:
@@ -358,7 +416,7 @@ class NotesScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield TopBar(f"{texts.TABLE_NOTES} · {self.title_text}")
         yield NotesPanel(bord_id=self.bord_id)
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.reload()

@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from models import enums
@@ -26,7 +26,7 @@ from models.queries import (
 from models.schema import ENTITIES
 from tui import texts
 from tui.timer import planned_starts
-from tui.widgets import ItemList, TopBar, hanging, plain
+from tui.widgets import AppFooter, ItemList, TopBar, hanging, plain
 
 from .forms import ConfirmScreen, FormSpec, RecordForm
 from .home import day_date
@@ -151,7 +151,7 @@ class PrepareScreen(Screen[None]):
             with TabPane(texts.PREP_TAB_TABLES, id="tab-tables"):
                 yield Static("", classes="prep-context", id="ctx-tables")
                 yield ItemList(id="prep-bord", kind="bord")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.day_id = self.app.day_id

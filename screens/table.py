@@ -6,20 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.table import Table
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
+from textual.widgets import Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from models import enums
 from models.queries import bord_overview
 from tui import texts
-from tui.widgets import TopBar, hanging, plain
+from tui.widgets import AppFooter, Hanging, StyledOnce, TopBar, hanging, plain
 
 
 def is_complete(maal: dict[str, Any], dagdel: str) -> bool:
@@ -62,7 +61,7 @@ def filter_groups(groups: list[dict[str, Any]], query: str) -> list[dict[str, An
     return out
 
 
-def maal_prompt(m: dict[str, Any], dagdel: str) -> Table:
+def maal_prompt(m: dict[str, Any], dagdel: str) -> Hanging:
     done = is_complete(m, dagdel)
     mark = Text(
         texts.MARK_DONE if done else texts.MARK_MISSING,
@@ -78,7 +77,12 @@ def maal_prompt(m: dict[str, Any], dagdel: str) -> Table:
     return hanging(mark, body)
 
 
-class TableScreen(Screen[None]):
+FIRST_CHUNK = 80  # options shown at once: more than a 120x40 screen holds
+NEXT_CHUNK = 50  # options added per step after that (a few ms of work, so keys wait little)
+CHUNK_PAUSE = 0.01  # seconds between the steps (1,000 mål are all there in about 0.4 s)
+
+
+class TableScreen(StyledOnce, Screen[None]):
     """The facilitator's main screen for one table."""
 
     HELP_KEY = "table"
@@ -121,6 +125,13 @@ class TableScreen(Screen[None]):
         self.bord_id = bord_id
         self.data: dict[str, Any] | None = None
         self.dagdel = enums.Del.DEL1.value
+        # Options built once per read and reused by every keystroke of the filter: building
+        # and measuring a prompt is the expensive part of showing the list.
+        self._option_cache: dict[tuple[str, str], Option] = {}
+        self._shown: list[tuple[str, str]] = []
+        # Long lists are shown a screenful first and the rest after the first frame;
+        # a newer render makes an older one's remaining chunks stale.
+        self._generation = 0
 
     def compose(self) -> ComposeResult:
         yield TopBar("")
@@ -133,7 +144,7 @@ class TableScreen(Screen[None]):
                 placeholder=texts.TABLE_FILTER_PLACEHOLDER, id="table-filter", select_on_focus=False
             )
             yield OptionList(id="table-maal")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#table-maal", OptionList).focus()
@@ -143,13 +154,38 @@ class TableScreen(Screen[None]):
         if self.data is not None:
             self.reload()
 
+    def show_table(self, bord_id: str) -> None:
+        """Show another table in this (reused) screen: building the screen is a large part
+        of opening a table, so the app keeps one and fills it again."""
+        self.bord_id = bord_id
+        self.data = None
+        self._option_cache = {}
+        self._shown = []
+        self._generation += 1
+        self.query_one(TopBar).set_title("")
+        for widget_id in ("#table-progress-text", "#table-facilitator"):
+            self.query_one(widget_id, Static).update("")
+        self.query_one("#table-progress", ProgressBar).update(total=None, progress=0)
+        self.query_one("#table-filter", Input).value = ""
+        listing = self.query_one("#table-maal", OptionList)
+        listing.clear_options()
+        listing.focus()
+        self.reload()
+
     def reload(self) -> None:
-        self.app.submit(bord_overview, self.app.store.db, self.bord_id, done=self._show)
+        bord_id = self.bord_id
+
+        def done(data: dict[str, Any] | None) -> None:
+            if bord_id == self.bord_id:  # not a read for a table shown before this one
+                self._show(data)
+
+        self.app.submit(bord_overview, self.app.store.db, bord_id, done=done)
 
     def _show(self, data: dict[str, Any] | None) -> None:
         if data is None:
             self.notify(texts.TABLE_NOT_FOUND, severity="warning")
-            self.app.pop_screen()
+            if self.is_current:
+                self.app.pop_screen()
             return
         self.data = data
         bord, dag = data["bord"], data["dag"]
@@ -165,6 +201,7 @@ class TableScreen(Screen[None]):
             Text(progress_text(data["grupper"], self.dagdel), style="bold")
         )
         self.query_one("#table-progress", ProgressBar).update(total=max(total, 1), progress=done)
+        self._option_cache = {}
         self._render_list()
 
     def _render_list(self) -> None:
@@ -176,27 +213,80 @@ class TableScreen(Screen[None]):
         keep = None
         if listing.highlighted is not None and listing.option_count:
             keep = listing.get_option_at_index(listing.highlighted).id
-        listing.clear_options()
-        options: list[Option] = []
+        # What to show, as (group, mål) pairs; the options themselves are built (and cached
+        # for the next keystroke) only when they are added to the list.
+        entries: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
         for g in groups:
-            head = plain(g.get("tekst") or "")
-            head.stylize("bold")
-            options.append(Option(head, disabled=True))
-            for m in g["maal"]:
-                options.append(Option(maal_prompt(m, self.dagdel), id=m["id"]))
-        if not options:
+            entries.append((g, None))
+            entries.extend((g, m) for m in g["maal"])
+        shown = [self._entry_key(e) for e in entries]
+        if entries and shown == self._shown and listing.option_count == len(entries):
+            return  # the same mål as before the keystroke: nothing to redraw
+        self._shown = shown
+        self._generation += 1
+        listing.clear_options()
+        if not entries:
             empty = (
                 texts.TABLE_NO_MATCH.format(query=query) if query.strip() else texts.TABLE_NO_MAAL
             )
-            options.append(Option(Text(empty, style="italic"), disabled=True))
-        listing.add_options(options)
-        ids = [o.id for o in options]
-        if keep is not None and keep in ids:
-            listing.highlighted = ids.index(keep)
-        else:
-            first = next((n for n, o in enumerate(options) if not o.disabled), None)
-            if first is not None:
-                listing.highlighted = first
+            listing.add_option(Option(Text(empty, style="italic"), disabled=True))
+            return
+        ids = [m["id"] if m is not None else None for _g, m in entries]
+        target = ids.index(keep) if keep is not None and keep in ids else None
+        if target is None:
+            target = next((n for n, i in enumerate(ids) if i is not None), None)
+        # Measuring an option (wrapping its text) is the cost of a long list: add what fills
+        # the screen now, with the highlighted mål, and the rest after the frame is painted.
+        first = max(FIRST_CHUNK, (target or 0) + 1)
+        listing.add_options([self._option(e) for e in entries[:first]])
+        if target is not None:
+            listing.highlighted = target
+        if first < len(entries):
+            self._later(self._generation, entries, first)
+
+    def _later(
+        self,
+        generation: int,
+        entries: list[tuple[dict[str, Any], dict[str, Any] | None]],
+        start: int,
+    ) -> None:
+        # After the frame is painted, and with a pause so keys typed meanwhile come first.
+        self.call_after_refresh(
+            self.set_timer, CHUNK_PAUSE, lambda: self._add_rest(generation, entries, start)
+        )
+
+    def _add_rest(
+        self,
+        generation: int,
+        entries: list[tuple[dict[str, Any], dict[str, Any] | None]],
+        start: int,
+    ) -> None:
+        if generation != self._generation or not self.is_mounted:
+            return  # a newer keystroke or read has replaced this list
+        listing = self.query_one("#table-maal", OptionList)
+        end = start + NEXT_CHUNK
+        listing.add_options([self._option(e) for e in entries[start:end]])
+        if end < len(entries):
+            self._later(generation, entries, end)
+
+    @staticmethod
+    def _entry_key(entry: tuple[dict[str, Any], dict[str, Any] | None]) -> tuple[str, str]:
+        group, maal = entry
+        return ("m", maal["id"]) if maal is not None else ("g", group.get("id") or "")
+
+    def _option(self, entry: tuple[dict[str, Any], dict[str, Any] | None]) -> Option:
+        key = self._entry_key(entry)
+        option = self._option_cache.get(key)
+        if option is None:
+            group, maal = entry
+            if maal is None:
+                head = plain(group.get("tekst") or "")
+                head.stylize("bold")
+                option = Option(head, disabled=True)
+            else:
+                option = Option(maal_prompt(maal, self.dagdel), id=maal["id"])
+            self._option_cache[key] = option
+        return option
 
     # --- filter as you type -----------------------------------------------------------------
 
@@ -251,7 +341,17 @@ class TableScreen(Screen[None]):
     def open_maal(self, maal_id: str) -> None:
         from screens.maal import MaalScreen
 
-        self.app.push_screen(MaalScreen(maal_id, bord_id=self.bord_id))
+        # One mål screen for the app, kept (installed) and filled again for the next mål:
+        # building it is most of the cost of opening a mål.
+        screen = self.app.maal_screen
+        if screen is None:
+            screen = self.app.maal_screen = MaalScreen(maal_id, bord_id=self.bord_id)
+            self.app.install_screen(screen, "maal")
+        elif screen in self.app.screen_stack:
+            screen = MaalScreen(maal_id, bord_id=self.bord_id)  # (already open higher up)
+        else:
+            screen.show_maal(maal_id, bord_id=self.bord_id)
+        self.app.push_screen(screen)
 
     def action_notes(self) -> None:
         from screens.maal import NotesScreen

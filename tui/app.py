@@ -8,6 +8,7 @@ screen is on the terminal before the database layer has loaded."""
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -68,6 +69,8 @@ class UdviklingsdagApp(App[None]):
         self.timer = ProgrammeTimer()
         self.day_id: str | None = None
         self.bord_id: str | None = None
+        self.maal_screen: Any = None  # the mål screen the tables reuse (screens.table)
+        self.table_screen: Any = None  # the table screen open_table reuses
         self.theme = DARK
 
     # --- start-up ------------------------------------------------------------------------
@@ -109,6 +112,10 @@ class UdviklingsdagApp(App[None]):
         from screens.home import HomeScreen
 
         self.db, self.store = db, store
+        # Everything loaded so far (Textual, SQLAlchemy, the screens' modules) lives as long
+        # as the app: keep it out of the garbage collector's full passes, which otherwise
+        # walk all of it and stall the screen for 100-300 ms at random moments.
+        gc.freeze()
         if theme in (DARK, LIGHT):
             self.theme = theme
         self.push_screen(HomeScreen())
@@ -265,7 +272,17 @@ class UdviklingsdagApp(App[None]):
         if day_id and day_id != self.day_id:
             self.day_id = None
             self.load_timer(day_id)
-        self.push_screen(TableScreen(bord_id))
+        # One table screen, kept (installed) and filled again for the next table: building
+        # it is a large part of opening one.
+        screen = self.table_screen
+        if screen is None:
+            screen = self.table_screen = TableScreen(bord_id)
+            self.install_screen(screen, "table")
+        elif screen in self.screen_stack:
+            screen = TableScreen(bord_id)  # (already open lower in the stack)
+        else:
+            screen.show_table(bord_id)
+        self.push_screen(screen)
 
     def go_table(self) -> None:
         if self.bord_id is not None:

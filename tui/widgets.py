@@ -8,16 +8,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual import events
+from textual._context import active_app
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.content import Content
+from textual.content import Span as ContentSpan
+from textual.css.styles import RulesMap
 from textual.message import Message
+from textual.screen import Screen
+from textual.strip import Strip
+from textual.style import Style as VisualStyle
 from textual.timer import Timer
+from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
-from textual.widgets import Input, Label, OptionList, Static, TextArea
+from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
+from textual.widgets._footer import FooterKey
 from textual.widgets.option_list import Option
 
 from . import texts
@@ -31,15 +43,93 @@ def plain(text: str | None) -> Text:
     return Text(text or "")
 
 
-def hanging(mark: Text | str, body: Text) -> Table:
+_ANSI_THEMES: dict[tuple[int, str], Any] = {}
+
+
+def _content(text: Text) -> Content:
+    """`Content.from_rich_text` with the app's ANSI theme looked up once per theme instead of
+    once per text (the lookup costs about 0.4 ms; a list of 1,000 mål made 1,000 of them)."""
+    try:
+        app = active_app.get()
+    except LookupError:
+        return Content.from_rich_text(text)
+    key = (id(app), str(app.theme))
+    if key not in _ANSI_THEMES:
+        _ANSI_THEMES[key] = app.ansi_theme
+    ansi_theme = _ANSI_THEMES[key]
+    get_style = app.console.get_style
+    spans = [
+        ContentSpan(
+            start,
+            end,
+            VisualStyle.from_rich_style(
+                get_style(style) if isinstance(style, str) else style, ansi_theme
+            ),
+        )
+        for start, end, style in text.spans
+    ]
+    content = Content(text.plain, spans)
+    if text.style:
+        base = get_style(text.style) if isinstance(text.style, str) else text.style
+        content = content.stylize_before(VisualStyle.from_rich_style(base, ansi_theme))
+    return content
+
+
+class Hanging(Visual):
+    """A list item whose wrapped lines stay indented under the text, not under the mark.
+
+    A Textual Visual rather than a Rich grid: an OptionList measures the height of every
+    option whenever the list changes, and a Rich `Table` renders the whole item to count its
+    lines (about 1 ms each; a table with 1,000 mål took a second per keystroke). Here the
+    body is a `Content`, which wraps once per width and caches the height."""
+
+    def __init__(self, mark: Text, body: Text) -> None:
+        # The mark goes through Rich when drawn (one line, visible items only), so its
+        # colours stay the terminal's own ANSI colours as before.
+        self.mark = mark
+        self.body_text = body
+        self.body = _content(body)
+        # A fixed mark column plus a one-cell gap.
+        self.mark_width = mark.cell_len + 1
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        # Printed outside a Textual widget (tests, logs): the same layout as a Rich grid.
+        grid = Table.grid()
+        grid.add_column(no_wrap=True, width=self.mark_width)
+        grid.add_column(ratio=1)
+        grid.add_row(self.mark, self.body_text)
+        yield grid
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        body = self.body.get_optimal_width(rules, max(1, container_width - self.mark_width))
+        return self.mark_width + body
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.body.get_height(rules, max(1, width - self.mark_width))
+
+    def render_strips(
+        self, width: int, height: int | None, style: VisualStyle, options: RenderOptions
+    ) -> list[Strip]:
+        if not width:
+            return []
+        mark_width = min(self.mark_width, width)
+        body_width = max(1, width - mark_width)
+        body = self.body.render_strips(body_width, height, style, options)
+        rich_style = style.rich_style
+        app = active_app.get()
+        segments = app.console.render(self.mark, app.console_options.update_width(mark_width))
+        first = next(
+            iter(Segment.split_and_crop_lines(segments, mark_width, include_new_lines=False)), []
+        )
+        head = Strip(Segment.apply_style(first, rich_style)).crop(0, mark_width)
+        head = head.extend_cell_length(mark_width, rich_style)
+        gap = Strip.blank(mark_width, rich_style)
+        return [Strip.join([head if n == 0 else gap, line]) for n, line in enumerate(body)]
+
+
+def hanging(mark: Text | str, body: Text) -> Hanging:
     """A list item whose wrapped lines stay indented under the text, not under the mark."""
-    mark = mark if isinstance(mark, Text) else Text(mark)
-    grid = Table.grid()
-    # A fixed mark column plus a gap: Textual measures grids without their padding.
-    grid.add_column(no_wrap=True, width=mark.cell_len + 1)
-    grid.add_column(ratio=1)
-    grid.add_row(mark, body)
-    return grid
+    return Hanging(mark if isinstance(mark, Text) else Text(mark), body)
 
 
 # --- top bar: title, timer, save state --------------------------------------------------------
@@ -412,3 +502,71 @@ class QRCode(Widget):
             if y + 2 < len(rows):
                 text.append("\n")
         return text
+
+
+# --- the footer -------------------------------------------------------------------------------
+
+
+class AppFooter(Footer):
+    """Textual's Footer, cheaper: it rebuilds its keys only when what it shows changes (the
+    stock footer rebuilds on every focus change), and it makes each key with its final style
+    at once (the stock one restyles every key twice while mounting it). Looks the same."""
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self._shown_keys: tuple[Any, ...] | None = None
+
+    def _signature(self) -> tuple[Any, ...]:
+        shown = tuple(
+            (b.key, b.key_display, b.description, b.action, b.group, enabled, tooltip)
+            for (_node, b, enabled, tooltip) in self.screen.active_bindings.values()
+            if b.show
+        )
+        return shown, self.show_command_palette, self.compact
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if (
+            self._bindings_ready
+            and screen.app.app_focus
+            and self.is_attached
+            and screen is self.screen
+            and self._signature() == self._shown_keys
+        ):
+            return  # the same keys as now: nothing to rebuild
+        super().bindings_changed(screen)
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        self._shown_keys = self._signature()
+        compact = self.compact
+        for widget in super().compose():
+            # A key's `compact` starts True and its watcher restyles the key when it is
+            # mounted; the stock footer then binds it to the footer's own (False), which
+            # restyles it again. Set the final value and class first: both become no-ops.
+            if isinstance(widget, FooterKey):
+                value = True if widget.has_class("-command-palette") else compact
+                widget.set_reactive(FooterKey.compact, value)
+                widget.set_class(value, "-compact", update=False)
+            yield widget
+
+
+# --- screens ----------------------------------------------------------------------------------
+
+
+class StyledOnce:
+    """Mixin for a Screen: skip the restyle of every widget when it is shown again unchanged.
+
+    Textual restyles the whole screen on each ScreenResume, also the first one, which comes
+    right after mounting has styled every widget, and when a kept screen is shown again: on
+    the mål screen that was a third of the cost of opening it. Restyle only if the theme
+    changed since the screen was last styled."""
+
+    _styled_theme: str | None = None
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler (Textual calls them subclass first).
+        theme = str(self.app.theme)  # type: ignore[attr-defined]
+        if self._styled_theme is None or self._styled_theme == theme:
+            event.refresh_styles = False
+        self._styled_theme = theme
