@@ -177,6 +177,9 @@ def _unreadable(path: Path, why: str) -> ImportError_:
     )
 
 
+_XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+
+
 def _load(path: Path, *, data_only: bool) -> Any:
     """`load_workbook` with every way a damaged or foreign file fails turned into a Danish
     `ImportError_` (openpyxl lets zlib, zipfile, XML and plain KeyError/TypeError escape)."""
@@ -194,7 +197,10 @@ def _load(path: Path, *, data_only: bool) -> Any:
     except MemoryError:
         raise _unreadable(path, "filen er for stor eller beskadiget.") from None
     except Exception as exc:
-        if path.suffix.lower() == ".xls":
+        # openpyxl lets almost anything escape on a damaged file (zlib.error, ParseError,
+        # KeyError, TypeError ...): whatever it is, the user gets a Danish sentence.
+        suffix = path.suffix.lower()
+        if suffix == ".xls":
             raise ImportError_(
                 f"{path.name} er i det gamle Excel-format (.xls). Åbn den i Excel og gem "
                 "den som .xlsx, og prøv igen."
@@ -205,6 +211,11 @@ def _load(path: Path, *, data_only: bool) -> Any:
                 f"{path.name} er enten i det gamle Excel-format (.xls) eller beskyttet med en "
                 "adgangskode. Åbn den i Excel, fjern en eventuel adgangskode, og gem den som "
                 ".xlsx (Excel-projektmappe). Prøv så igen."
+            ) from None
+        if isinstance(exc, InvalidFileException) and suffix not in _XLSX_SUFFIXES:
+            raise ImportError_(
+                f"{path.name} har ikke endelsen .xlsx. Åbn filen i Excel eller LibreOffice, gem "
+                "den som .xlsx (Excel-projektmappe), og prøv igen."
             ) from None
         if isinstance(exc, InvalidFileException | zipfile.BadZipFile) and not _starts_with(
             path, b"PK"

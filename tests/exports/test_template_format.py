@@ -101,3 +101,11 @@ def test_damaged_workbook_message_is_danish_only(plan_store, tmp_path):
         # No English exception text pasted into the sentence.
         for english in ("Error", "error", "File is not", "Bad", "invalid", "zip"):
             assert english not in message, message
+
+
+def test_other_file_type_is_named(plan_store, tmp_path):
+    store, _ids = plan_store
+    path = tmp_path / "plan.csv"
+    path.write_text("Mål;Tegn\nAlle børn;Hilser\n", encoding="utf-8")
+    with pytest.raises(ImportError_, match=r"plan\.csv har ikke endelsen \.xlsx"):
+        import_workbook(store, path, dry_run=True)
