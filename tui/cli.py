@@ -160,6 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("udviklingsdag: afbrudt.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`udviklingsdag ... | head`): nothing to report.
+        sys.stderr.close()
+        return 141
     except OSError as exc:
         print(
             f"udviklingsdag: filfejl: {exc.strerror or exc} ({exc.filename or ''})", file=sys.stderr
