@@ -292,12 +292,14 @@ def maal_sections(m: MaalView, fmt: Fmt, period: Period) -> list[Section]:
     return [s for s in sections if s.rows or s.empty]
 
 
-def period_text(start: Any, slut: Any, fmt: Any) -> str:
-    """A prøvehandling's period: «a - b», «fra a» or «til b» (the same in every document)."""
-    if start and slut:
-        return f"{fmt(start)} - {fmt(slut)}"
-    if start:
-        return f"fra {fmt(start)}"
-    if slut:
-        return f"til {fmt(slut)}"
+def period_text(start: Any, slut: Any, fmt: Any, *, sep: str = " - ") -> str:
+    """A prøvehandling's period: «a - b», «fra a» or «til b» (the same in every document;
+    the take-away QR text uses a tighter `sep`)."""
+    a, b = (fmt(start) if start else ""), (fmt(slut) if slut else "")
+    if a and b:
+        return f"{a}{sep}{b}"
+    if a:
+        return f"fra {a}"
+    if b:
+        return f"til {b}"
     return ""

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from exports.document_rows import period_text
+
 # Byte-mode capacity grows with the QR version; a terminal holds small versions only, so the
 # text is shortened step by step until it fits.
 ELLIPSIS = "…"
@@ -35,15 +37,9 @@ def _fmt_date(value: date | str | None) -> str:
     return f"{value.day}.{value.month}.{value.year}"
 
 
-def _period(start: Any, slut: Any) -> str:
-    a, b = _fmt_date(start), _fmt_date(slut)
-    if a and b:
-        return f"{a}-{b}"
-    if a:
-        return f"fra {a}"
-    if b:
-        return f"til {b}"
-    return ""
+def period(start: Any, slut: Any) -> str:
+    """A compact period for the take-away text and the mål screen: «1.2.2027-30.4.2027»."""
+    return period_text(start, slut, _fmt_date, sep="-")
 
 
 def _cut(text: str, limit: int | None) -> str:
@@ -87,9 +83,9 @@ def summary_text(
         details = []
         if p.get("ansvarlig"):
             details.append(f"Ansvarlig: {_cut(p['ansvarlig'], limit)}")
-        period = _period(p.get("start"), p.get("slut")) if with_dates else ""
-        if period:
-            details.append(period)
+        dates = period(p.get("start"), p.get("slut")) if with_dates else ""
+        if dates:
+            details.append(dates)
         if details:
             lines.append("   " + ", ".join(details))
     if len(shown) < len(items):

@@ -15,7 +15,7 @@ from textual.widget import AwaitMount
 from textual.widgets import Label, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from exports.takeaway import _period
+from exports.takeaway import period
 from models import enums
 from models.queries import enhed_choices, evaluering_counts, live_rows, maal_detail
 from tui import texts
@@ -78,7 +78,7 @@ def proeve_prompt(n: int, p: dict[str, Any]) -> Hanging:
     body = plain(p["tekst"])
     meta = texts.PROEVE_META.format(
         ansvarlig=p["ansvarlig"] or texts.UNKNOWN,
-        periode=_period(p["start"], p["slut"]) or texts.UNKNOWN,
+        periode=period(p["start"], p["slut"]) or texts.UNKNOWN,
     )
     if p.get("tegn_ids"):
         meta += texts.PROEVE_FOLLOWS.format(n=len(p["tegn_ids"]))
