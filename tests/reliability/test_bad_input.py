@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from bench.generate import copy_sqlite
 from exports.bundle import BundleError, digest, read_bundle
 from models.db import open_database
 from models.errors import UdviklingsdagError
@@ -21,27 +20,6 @@ from ._util import db_digest
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 SUFFIX = ".udviklingsdag.json"
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from models.demo import build_demo
-    from models.store import Store
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    db = open_database(str(path), device_name="Tovholder")
-    try:
-        build_demo(Store(db))
-    finally:
-        db.close()
-    return path
-
-
-@pytest.fixture
-def demo_db(demo_template: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "demo.db"
-    copy_sqlite(demo_template, target)
-    return target
 
 
 def _refused(db_path: Path, file: Path) -> str:

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from bench.generate import copy_sqlite
 from models.db import open_database
 from models.errors import UdviklingsdagError
 from models.store import Store
@@ -24,26 +23,6 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 template_import = pytest.importorskip("exports.template_import")
 
 TEGN_TEXT = "Børnene siger hej til en voksen hver morgen."
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from models.demo import build_demo
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    db = open_database(str(path), device_name="Tovholder")
-    try:
-        build_demo(Store(db))
-    finally:
-        db.close()
-    return path
-
-
-@pytest.fixture
-def demo_db(demo_template: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "demo.db"
-    copy_sqlite(demo_template, target)
-    return target
 
 
 @pytest.fixture(scope="module")

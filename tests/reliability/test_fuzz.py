@@ -32,20 +32,6 @@ FUZZ = settings(
 )
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from models.demo import build_demo
-    from models.store import Store
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    db = open_database(str(path), device_name="Tovholder")
-    try:
-        build_demo(Store(db))
-    finally:
-        db.close()
-    return path
-
-
 def _read(data: bytes) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "fuzz.udviklingsdag.json"
