@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -66,7 +66,13 @@ class EntitySpec:
     # (child entity, its field pointing here): tombstoned together with this row.
     children: tuple[tuple[str, str], ...] = ()
     title_field: str = "tekst"
-    extra: dict[str, Any] = field(default_factory=dict)
+    # Danish gender: «et tegn», «et bord» take «nyt»; «en enhed» takes «ny».
+    neuter: bool = False
+
+    @property
+    def new_label(self) -> str:
+        """«ny enhed» / «nyt tegn»."""
+        return f"{'nyt' if self.neuter else 'ny'} {self.label}"
 
 
 def _line(label: str, required: bool = False) -> FieldSpec:
@@ -184,6 +190,7 @@ _register(
             ("samarbejde", "maal_id"),
             ("note", "maal_id"),
         ),
+        neuter=True,
     )
 )
 _register(
@@ -201,6 +208,7 @@ _register(
             "forventet_niveau": _line("Forventet niveau"),
             "position": FieldSpec("int", "Rækkefølge"),
         },
+        neuter=True,
     )
 )
 _register(
@@ -258,6 +266,7 @@ _register(
             "position": FieldSpec("int", "Rækkefølge"),
         },
         title_field="maal_for_samarbejdet",
+        neuter=True,
     )
 )
 _register(
@@ -292,6 +301,7 @@ _register(
             "position": FieldSpec("int", "Rækkefølge"),
         },
         title_field="titel",
+        neuter=True,
     )
 )
 _register(
@@ -311,6 +321,7 @@ _register(
         },
         children=(("deltager", "bord_id"), ("note", "bord_id")),
         title_field="navn",
+        neuter=True,
     )
 )
 _register(

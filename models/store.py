@@ -488,7 +488,7 @@ def _describe(changes: Sequence[Any]) -> str:
         return "ingenting"
     created = [c for c in ordered if c.field == DELETED and c.value == "false" and not c.replaces]
     if created:
-        return f"ny {ENTITIES[created[0].entity].label}"
+        return ENTITIES[created[0].entity].new_label
     # Children are tombstoned before their parent, so the last tombstone names what was deleted.
     deleted = [c for c in ordered if c.field == DELETED and c.value == "true"]
     if deleted:

@@ -306,8 +306,10 @@ class RecordForm(ModalScreen[str | None]):
     # --- building ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        what = self.entity.label
-        title = (texts.FORM_NEW if self.row_id is None else texts.FORM_EDIT).format(what=what)
+        if self.row_id is None:
+            title = self.entity.new_label.capitalize()
+        else:
+            title = texts.FORM_EDIT.format(what=self.entity.label)
         with Vertical(id="form-box"):
             with Horizontal(id="form-head"):
                 yield Label(title, id="form-title")

@@ -83,7 +83,7 @@ def test_undo_reverts_edits_then_creation(store, maal_id):
     with store.engine.connect() as conn:
         row = conn.execute(select(Tegn.__table__).where(Tegn.__table__.c.id == tid)).one()
     assert row.tekst == "Første" and not row.deleted
-    assert store.undo().description == "ny tegn"
+    assert store.undo().description == "nyt tegn"
     with store.engine.connect() as conn:
         row = conn.execute(select(Tegn.__table__).where(Tegn.__table__.c.id == tid)).one()
     assert row.deleted

@@ -200,7 +200,6 @@ PREP_PLAN_MAAL = "{n} mål"
 PREP_PLAN_CHOICE = "{titel} ({enhed}, {aar})"
 
 # --- forms -----------------------------------------------------------------------------------
-FORM_NEW = "Ny {what}"
 FORM_EDIT = "Ret {what}"
 FORM_DONE = "Færdig"
 FORM_HINT = "Alt gemmes, mens du skriver. Esc lukker."
