@@ -45,7 +45,7 @@ B_OPEN = ("Åbn", "Åbn det valgte")
 B_PROGRAM = ("Program", "Vis dagens program og uret (F3 eller Ctrl+O)")
 B_CLOSE_DAY = (
     "Afslut dagen",
-    "Tjek hvad der mangler og skriv overdragelsesfilen (F9 eller Ctrl+F)",
+    "Tjek hvad der mangler og skriv overleveringsfilen (F9 eller Ctrl+F)",
 )
 B_QR = ("QR-kode", "Vis en QR-kode med målet og prøvehandlingerne, som deltagerne kan scanne")
 B_DONE = ("Færdig", "Luk formularen; alt er allerede gemt (Esc eller Ctrl+S)")
@@ -238,13 +238,13 @@ CLOSE_ALL_DONE = "Alle {n} mål opfylder dagens regel."
 CLOSE_MISSING = "{n} mål mangler noget:"
 CLOSE_MISSING_TEGN = "mangler tegn"
 CLOSE_MISSING_PROEVE = "mangler prøvehandling"
-CLOSE_FOLDER = "Mappe til overdragelsesfilen (fx et USB-stik):"
-CLOSE_WRITE = "Skriv overdragelsesfilen"
-CLOSE_WRITING = "Skriver overdragelsesfilen …"
-CLOSE_WRITTEN = "Overdragelsesfilen er skrevet:"
+CLOSE_FOLDER = "Mappe til overleveringsfilen (fx et USB-stik):"
+CLOSE_WRITE = "Skriv overleveringsfilen"
+CLOSE_WRITING = "Skriver overleveringsfilen …"
+CLOSE_WRITTEN = "Overleveringsfilen er skrevet:"
 CLOSE_NO_FOLDER = "Mappen «{path}» findes ikke. Vælg en mappe, der findes (sæt USB-stikket i)."
 CLOSE_NOT_AVAILABLE = (
-    "Overdragelsesfilen kan ikke skrives i denne version af programmet endnu. "
+    "Overleveringsfilen kan ikke skrives i denne version af programmet endnu. "
     "Dine data er gemt i databasen."
 )
 CLOSE_BROWSE = "Vælg mappe nedenfor, eller skriv stien:"
@@ -268,7 +268,7 @@ CMD = {
     "table": ("Bordets mål", "Gå til målene for det valgte bord"),
     "program": ("Dagens program og ur", "Vis programmet og styr uret"),
     "prepare": ("Forbered udviklingsdag (tovholder)", "Dage, program, organisation, mål, borde"),
-    "close_day": ("Afslut dagen", "Tjekliste og overdragelsesfil til USB-stik"),
+    "close_day": ("Afslut dagen", "Tjekliste og overleveringsfil til USB-stik"),
     "deltagere": ("Bordets deltagere", "Navn, enhed og rolle; eller kør bordet anonymt"),
     "consolidation": ("Konsolidering", "Saml data fra bærbarene, se konflikter og huller"),
     "export": ("Eksport til SBSYS", "Målplaner klar til SBSYS"),
@@ -460,10 +460,10 @@ værdierne side om side og vælge. **Huller** viser mål uden tegn eller prøveh
 # Afslut dagen
 
 Tjeklisten viser de mål, der ikke opfylder dagens regel. Du kan gå tilbage og udfylde dem,
-eller skrive overdragelsesfilen alligevel.
+eller skrive overleveringsfilen alligevel.
 
-Overdragelsesfilen samler alt fra denne bærbar. Sæt et USB-stik i, vælg mappen og tryk
-**Skriv overdragelsesfilen**. Giv filen til tovholderen.
+Overleveringsfilen samler alt fra denne bærbar. Sæt et USB-stik i, vælg mappen og tryk
+**Skriv overleveringsfilen**. Giv filen til tovholderen.
 """,
     "takeaway": """\
 # QR-kode til deltagerne

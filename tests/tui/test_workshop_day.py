@@ -188,7 +188,7 @@ async def test_whole_day(tmp_path: Path) -> None:
         written = list(usb.iterdir())
         assert len(written) == 1 and written[0].stat().st_size > 0
         summary = str(close.query_one("#close-summary").render())
-        assert "Overdragelsesfilen er skrevet" in summary
+        assert "Overleveringsfilen er skrevet" in summary
 
     # --- what is on disk ------------------------------------------------------------------------
     proeve = read(path, "proevehandling", maal_id=ids["m1"])
