@@ -205,7 +205,7 @@ def maal_detail(db: Database, maal_id: str) -> dict[str, Any] | None:
     ms = get_row(db, "maalsaetning", maal["maalsaetning_id"]) if maal["maalsaetning_id"] else None
     samarbejder = live_rows(db, "samarbejde", maal_id=maal_id)
     for s in samarbejder:
-        s["partnere"] = [enheder.get(p, "(ukendt enhed)") for p in s["partner_ids"]]
+        s["partnere"] = [enheder.get(p, "(ukendt enhed)") for p in s["partner_ids"] or []]
     return {
         "maal": maal,
         "maalsaetning": (ms or {}).get("tekst", ""),

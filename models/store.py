@@ -128,6 +128,8 @@ class Store:
                 row[fname] = clean[fname]
             else:
                 row[fname] = _column_default(table, fname)
+                if row[fname] is None and fspec.kind in ("reflist", "intlist"):
+                    row[fname] = []
                 if fspec.required and row[fname] in (None, ""):
                     raise ValidationError(
                         f"Feltet «{fspec.label}» skal udfyldes.", field=fspec.label, entity=name

@@ -250,7 +250,11 @@ class PartnerPicker(AutoSave, Vertical):
         name = event.value.strip()
         if not name:
             return
-        match = next((v for label, v in self.choices if label.casefold() == name.casefold()), None)
+        key = name.casefold()
+        match = next((v for label, v in self.choices if label.casefold() == key), None)
+        if match is None:
+            # Enter takes what the suggestion shows: the first name that starts with the text.
+            match = next((v for label, v in self.choices if label.casefold().startswith(key)), None)
         error = self.query_one("#partner-error", Label)
         if match is None:
             error.update(Text(texts.PARTNER_UNKNOWN.format(name=name)))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models.errors import NotFoundError, ValidationError
 from models.store import CHANGE, HEAD
-from models.tables import Maal, Tegn
+from models.tables import Maal, Samarbejde, Tegn
 
 BOTH_BACKENDS = True
 
@@ -166,3 +166,12 @@ def test_settings_and_device_name(store):
     assert store.rename_device("  Bord 3 – Jens ") == "Bord 3 – Jens"
     with pytest.raises(ValidationError):
         store.rename_device("   ")
+
+
+def test_list_fields_default_to_empty_lists(store, maal_id):
+    sid = store.create("samarbejde", maal_id=maal_id, niveau="samskabelse")
+    with store.engine.connect() as conn:
+        t = Samarbejde.__table__
+        assert conn.execute(select(t.c.partner_ids).where(t.c.id == sid)).scalar() == []
+    entry = next(c for c in _changes(store, sid) if c.field == "partner_ids")
+    assert entry.value == "[]"
