@@ -31,11 +31,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from models import schema
 from models.db import open_database
-from models.errors import ValidationError
 from models.schema import DELETED, ENTITIES, ENTITY_ORDER, encode_value
-from models.store import CHANGE, HEAD, Store, _column_default, new_id, parent_field
+from models.store import CHANGE, HEAD, Store, new_id, new_row, parent_field
 
 GENERATOR_VERSION = 4
 
@@ -158,17 +156,7 @@ class BulkWriter:
     def create(self, entity: str, **values: Any) -> str:
         """Queue one new row (validated like `Store.create`); return its id."""
         spec = ENTITIES[entity]
-        clean = {k: schema.validate_value(entity, k, v) for k, v in values.items()}
-        table = spec.table.__table__
-        row: dict[str, Any] = {}
-        for fname, fspec in spec.fields.items():
-            if fname in clean:
-                row[fname] = clean[fname]
-            else:
-                row[fname] = _column_default(table, fname)
-                if fspec.required and row[fname] in (None, ""):
-                    raise ValidationError(f"Feltet «{fspec.label}» skal udfyldes.")
-        schema.check_cross_rules(entity, row)
+        clean, row = new_row(entity, values)
         rid = new_id()
         if "position" in spec.fields:
             pfield = parent_field(entity)

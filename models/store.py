@@ -119,22 +119,8 @@ class Store:
         """Create a row; return its new id. Required fields must be given."""
         name = entity_name(entity)
         spec = ENTITIES[name]
-        given = {**(values or {}), **kw}
-        clean = {k: schema.validate_value(name, k, v) for k, v in given.items()}
         table = spec.table.__table__
-        row: dict[str, Any] = {}
-        for fname, fspec in spec.fields.items():
-            if fname in clean:
-                row[fname] = clean[fname]
-            else:
-                row[fname] = _column_default(table, fname)
-                if row[fname] is None and fspec.kind in ("reflist", "intlist"):
-                    row[fname] = []
-                if fspec.required and row[fname] in (None, ""):
-                    raise ValidationError(
-                        f"Feltet «{fspec.label}» skal udfyldes.", field=fspec.label, entity=name
-                    )
-        schema.check_cross_rules(name, row)
+        clean, row = new_row(name, {**(values or {}), **kw})
         rid = row_id or new_id()
         with self._tx(tx) as t:
             self._check_refs(t.conn, name, clean)
@@ -471,6 +457,28 @@ class Store:
         if change.field == DELETED:
             return False
         return _column_default(ENTITIES[change.entity].table.__table__, change.field)
+
+
+def new_row(entity: str, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Validate the values of a row about to be created and fill in every other tracked field
+    with its default. Returns (the validated given values, the whole row)."""
+    spec = ENTITIES[entity]
+    clean = {k: schema.validate_value(entity, k, v) for k, v in values.items()}
+    table = spec.table.__table__
+    row: dict[str, Any] = {}
+    for fname, fspec in spec.fields.items():
+        if fname in clean:
+            row[fname] = clean[fname]
+            continue
+        row[fname] = _column_default(table, fname)
+        if row[fname] is None and fspec.kind in ("reflist", "intlist"):
+            row[fname] = []
+        if fspec.required and row[fname] in (None, ""):
+            raise ValidationError(
+                f"Feltet «{fspec.label}» skal udfyldes.", field=fspec.label, entity=entity
+            )
+    schema.check_cross_rules(entity, row)
+    return clean, row
 
 
 def _column_default(table: Any, name: str) -> Any:
