@@ -138,3 +138,21 @@ def test_unexpected_error_is_a_danish_line_without_password(monkeypatch, capsys)
     assert main(["info"]) == 1
     err = capsys.readouterr().err
     assert "uventet fejl" in err and "Hemmelig9" not in err and "Traceback" not in err
+
+
+def test_db_before_or_after_the_subcommand(tmp_path, capsys):
+    """`udviklingsdag --db X demo` and `udviklingsdag demo --db X` mean the same file; the
+    subcommand's own (unset) --db must not replace the one given before it."""
+    before, after = tmp_path / "foer.db", tmp_path / "efter.db"
+    assert main(["--db", str(before), "demo", "--no-open"]) == 0
+    assert main(["demo", "--db", str(after), "--no-open"]) == 0
+    capsys.readouterr()
+    for args in (["--db", str(before), "info", "--json"], ["info", "--db", str(after), "--json"]):
+        assert main(args) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert data["counts"]["maal"] >= 12
+        assert data["database"] == args[args.index("--db") + 1]
+    # A nested subcommand too: a handoff file written from the database named before `bundle`.
+    out = tmp_path / "fil.udvd.json"
+    assert main(["--db", str(before), "bundle", "export", str(out)]) == 0
+    assert out.exists()

@@ -26,12 +26,14 @@ class DanishParser(argparse.ArgumentParser):
         self.exit(2, f"udviklingsdag: fejl i kommandoen: {message}\n")
 
 
-def common_db() -> argparse.ArgumentParser:
-    """Parent parser with --db, shared by every subcommand."""
+def common_db(*, main: bool = False) -> argparse.ArgumentParser:
+    """Parent parser with --db, shared by every subcommand. `--db` may come before or after the
+    subcommand: a subcommand leaves the value given before it alone unless given again."""
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument(
         "--db",
         metavar="STI",
+        default=None if main else argparse.SUPPRESS,
         help="databasefil eller postgresql://-adresse (ellers $UDVIKLINGSDAG_DB "
         "eller standardfilen i din datamappe)",
     )
@@ -44,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="udviklingsdag",
         description="Udviklingsdage og målplaner: facilitering uden net, konsolidering og "
         "SBSYS-klar eksport.",
-        parents=[common],
+        parents=[common_db(main=True)],
     )
     parser.add_argument("--version", action="version", version=f"udviklingsdag {__version__}")
     parser.set_defaults(func=cmd_open)
