@@ -3,41 +3,22 @@ screens)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
+from . import overview
+from .clock import to_seconds
 from .db import Database, bytewise
 from .schema import ENTITIES
 from .tables import Change, Device
 
 
-def _count(conn: Any, entity: str, **where: Any) -> int:
-    table = ENTITIES[entity].table.__table__
-    query = select(func.count()).select_from(table).where(~table.c.deleted)
-    for name, value in where.items():
-        query = query.where(table.c[name] == value)
-    return int(conn.execute(query).scalar() or 0)
-
-
 def counts(db: Database) -> dict[str, int]:
     """Counts of live (not deleted) rows, keyed as in `udviklingsdag info --json`."""
-    with db.engine.connect() as conn:
-        return {
-            "direktoeromraader": _count(conn, "enhed", type="direktoeromraade"),
-            "afdelinger": _count(conn, "enhed", type="afdeling"),
-            "enheder": _count(conn, "enhed", type="enhed"),
-            "maalsaetninger": _count(conn, "maalsaetning"),
-            "maal": _count(conn, "maal"),
-            "tegn": _count(conn, "tegn"),
-            "proevehandlinger": _count(conn, "proevehandling"),
-            "samarbejder": _count(conn, "samarbejde"),
-            "evalueringer": _count(conn, "evaluering"),
-            "maalplaner": _count(conn, "maalplan"),
-            "udviklingsdage": _count(conn, "udviklingsdag"),
-            "borde": _count(conn, "bord"),
-            "noter": _count(conn, "note"),
-        }
+    with overview.run_on(db) as run:
+        return overview.counts(run)
 
 
 def database_info(db: Database) -> dict[str, Any]:
@@ -92,7 +73,8 @@ def get_row(db: Database, entity: str, row_id: str) -> dict[str, Any] | None:
 
 
 def udviklingsdage_overview(db: Database) -> list[dict[str, Any]]:
-    """Every live udviklingsdag (by date) with its programme length and its tables."""
+    """Every live udviklingsdag (by date) with its programme length and its tables, as whole
+    rows for editing (the home screen's lighter read is `models.overview.udviklingsdage`)."""
     days = live_rows(db, "udviklingsdag")
     days.sort(key=lambda d: (d["dato"] is None, d["dato"] or "", d["titel"]))
     borde = live_rows(db, "bord")
@@ -213,8 +195,55 @@ def maal_detail(db: Database, maal_id: str) -> dict[str, Any] | None:
         "tegn": live_rows(db, "tegn", maal_id=maal_id),
         "proevehandlinger": live_rows(db, "proevehandling", maal_id=maal_id),
         "samarbejder": samarbejder,
-        "noter": live_rows(db, "note", maal_id=maal_id),
+        "noter": notes_with_origin(db, maal_id=maal_id),
     }
+
+
+def notes_with_origin(
+    db: Database, *, maal_id: str | None = None, bord_id: str | None = None
+) -> list[dict[str, Any]]:
+    """The live notes of a mål (or of a table), oldest first, each with where it came from,
+    read from the change log: `fra` / `fra_id` (the laptop that wrote it), `egen` (this
+    laptop), `skrevet` (when), and `rettet_af` / `rettet_af_id` / `rettet` for the latest
+    change of its text. Several notes of one kind are normal after a merge of handoff files.
+    A note without log entries has `fra_id` None."""
+    where = {"maal_id": maal_id} if maal_id is not None else {"bord_id": bord_id}
+    notes = live_rows(db, "note", **where)
+    if not notes:
+        return notes
+    ids = [n["id"] for n in notes]
+    first: dict[str, tuple[str, str]] = {}  # row id -> (hlc, device id) of its first change
+    latest: dict[str, tuple[str, str]] = {}  # row id -> the same for its latest text change
+    with db.engine.connect() as conn:
+        dev, log = Device.__table__, Change.__table__
+        devices = dict(conn.execute(select(dev.c.id, dev.c.navn)).all())
+        for start in range(0, len(ids), 500):
+            query = select(log.c.hlc, log.c.device_id, log.c.row_id, log.c.field).where(
+                log.c.entity == "note",
+                log.c.row_id.in_(ids[start : start + 500]),
+                log.c.field.in_(("deleted", "tekst")),
+            )
+            for hlc, device_id, row_id, fname in conn.execute(query):
+                if row_id not in first or hlc < first[row_id][0]:
+                    first[row_id] = (hlc, device_id)
+                if fname == "tekst" and (row_id not in latest or hlc > latest[row_id][0]):
+                    latest[row_id] = (hlc, device_id)
+
+    def when(hlc: str | None) -> datetime | None:
+        return datetime.fromtimestamp(to_seconds(hlc)) if hlc else None
+
+    for n in notes:
+        made_hlc, made_by = first.get(n["id"], (None, None))
+        edit_hlc, edit_by = latest.get(n["id"], (made_hlc, made_by))
+        n["fra_id"] = made_by
+        n["fra"] = devices.get(made_by) or (made_by or "")[:8]
+        n["egen"] = made_by is not None and made_by == db.device_id
+        n["skrevet"] = when(made_hlc)
+        n["rettet_af_id"] = edit_by
+        n["rettet_af"] = devices.get(edit_by) or (edit_by or "")[:8]
+        n["rettet"] = when(edit_hlc)
+    notes.sort(key=lambda n: (first.get(n["id"], ("",))[0], n["id"]))
+    return notes
 
 
 def enhed_choices(db: Database) -> list[tuple[str, str]]:

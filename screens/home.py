@@ -14,11 +14,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from models import enums
+from models import enums, overview
 from models.errors import ValidationError
-from models.queries import counts, udviklingsdage_overview
 from tui import texts
-from tui.widgets import AppFooter, TopBar, plain
+from tui.widgets import AppFooter, StyledOnce, TopBar, plain
 
 SETTING_DAY = "valgt_dag"
 SETTING_TABLE = "valgt_bord"
@@ -31,7 +30,7 @@ def day_date(value: Any) -> str:
     return f"{value.day}.{value.month}.{value.year}"
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(StyledOnce, Screen[None]):
     """Choose the day and the table; Enter on a table opens its mål."""
 
     HELP_KEY = "home"
@@ -65,12 +64,16 @@ class HomeScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, snapshot: dict[str, Any] | None = None) -> None:
+        """`snapshot`: the data read before the database layer loaded (`overview.quick_home`);
+        without it the screen reads through the app's database."""
         super().__init__()
+        self.snapshot = snapshot
         self.days: list[dict[str, Any]] = []
         self.chosen_day: str | None = None
         self.chosen_table: str | None = None
         self._first_load = True
+        self._resumed = False
 
     def compose(self) -> ComposeResult:
         yield TopBar(texts.APP_TITLE)
@@ -93,27 +96,20 @@ class HomeScreen(Screen[None]):
         yield AppFooter()
 
     def on_mount(self) -> None:
-        self.reload()
-
-    def on_screen_resume(self) -> None:
-        if not self._first_load:
+        if self.snapshot is not None:
+            self._show(self.snapshot)
+            self.snapshot = None
+        else:
             self.reload()
 
+    def on_screen_resume(self) -> None:
+        # The first resume comes with the first push; later ones are returns to this screen.
+        if self._resumed:
+            self.reload()
+        self._resumed = True
+
     def reload(self) -> None:
-        store = self.app.store
-
-        def read() -> dict[str, Any]:
-            return {
-                "days": udviklingsdage_overview(store.db),
-                "counts": counts(store.db),
-                "day": store.get_setting(SETTING_DAY),
-                "table": store.get_setting(SETTING_TABLE),
-                "named": store.get_setting(SETTING_NAMED),
-                "device": store.db.device_name,
-                "target": store.db.display_target,
-            }
-
-        self.app.submit(read, done=self._show)
+        self.app.when_open(lambda: self.app.submit(overview.home_of, self.app.db, done=self._show))
 
     def _show(self, data: dict[str, Any]) -> None:
         self.days = data["days"]
@@ -127,9 +123,10 @@ class HomeScreen(Screen[None]):
         self.query_one("#home-counts", Static).update(
             Text(texts.HOME_COUNTS.format(**data["counts"]))
         )
+        settings = data["settings"]
         if self._first_load:
-            self.chosen_day = data["day"]
-            self.chosen_table = data["table"]
+            self.chosen_day = settings.get(SETTING_DAY)
+            self.chosen_table = settings.get(SETTING_TABLE)
         days = self.query_one("#home-days", OptionList)
         days.clear_options()
         if not self.days:
@@ -154,9 +151,10 @@ class HomeScreen(Screen[None]):
         self._show_tables()
         if self._first_load:
             self._first_load = False
+            self.call_after_refresh(self.app.home_painted.set)
             tables = self.query_one("#home-tables", OptionList)
             (tables if self.chosen_table and tables.option_count else days).focus()
-            if not data["named"]:
+            if not settings.get(SETTING_NAMED):
                 self.app.push_screen(NameDeviceScreen(data["device"], first=True))
 
     def _show_tables(self) -> None:
@@ -199,6 +197,9 @@ class HomeScreen(Screen[None]):
             self.open_table(event.option.id)
 
     def open_table(self, bord_id: str | None = None) -> None:
+        self.app.when_open(lambda: self._open_table(bord_id))
+
+    def _open_table(self, bord_id: str | None) -> None:
         tables = self.query_one("#home-tables", OptionList)
         if bord_id is None and tables.highlighted is not None:
             bord_id = tables.get_option_at_index(tables.highlighted).id
@@ -255,6 +256,9 @@ class NameDeviceScreen(ModalScreen[str | None]):
     @on(Input.Submitted, "#name-input")
     @on(Button.Pressed, "#name-ok")
     def _save(self) -> None:
+        self.app.when_open(self._rename)
+
+    def _rename(self) -> None:
         name = self.query_one("#name-input", Input).value
         store = self.app.store
 
@@ -279,5 +283,6 @@ class NameDeviceScreen(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         if self.first:
             # Asked once: keep the computer's own name and do not ask again.
-            self.app.submit(self.app.store.set_setting, SETTING_NAMED, "1")
+            app = self.app
+            app.when_open(lambda: app.submit(app.store.set_setting, SETTING_NAMED, "1"))
         self.dismiss(None)

@@ -2,13 +2,18 @@
 home screen. It owns the app-wide things (the database queue, the save state, the programme
 timer, theme, help, undo, quitting without losing a word); everything else lives in screens/.
 
-Nothing from models/ (SQLAlchemy, sqlmodel, alembic) is imported at module level: the first
-screen is on the terminal before the database layer has loaded."""
+Nothing from models/ that needs SQLAlchemy is imported at module level. For a SQLite file at
+the current schema the home screen is drawn from a read-only standard-library read
+(`models.overview.quick_home`) while the database layer loads in the background; an action
+that needs the database in that moment (opening a table, undo, ...) waits for it and then
+runs (`when_open`)."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -27,6 +32,19 @@ from .timer import ProgrammeTimer
 
 DARK, LIGHT = "textual-dark", "textual-light"
 HELP_BY_SCREEN = {"ConsolidationScreen": "consolidation", "ConflictScreen": "consolidation"}
+
+
+def needs_database(method: Callable[..., Any]) -> Callable[..., Any]:
+    """An app action that needs the database: asked for before it is open, it runs once it is."""
+
+    @functools.wraps(method)
+    def wrapper(self: UdviklingsdagApp, *args: Any, **kw: Any) -> Any:
+        if self.store is None:
+            self.when_open(lambda: method(self, *args, **kw))
+            return None
+        return method(self, *args, **kw)
+
+    return wrapper
 
 
 def _b(
@@ -71,22 +89,43 @@ class UdviklingsdagApp(App[None]):
         self.bord_id: str | None = None
         self.maal_screen: Any = None  # the mål screen the tables reuse (screens.table)
         self.table_screen: Any = None  # the table screen open_table reuses
+        self._waiting: list[Callable[[], object]] = []  # asked for before the database opened
+        self.home_painted = threading.Event()  # set by the home screen once it shows its data
+        self.quick_home = False  # the home screen was drawn before the database opened
         self.theme = DARK
 
     # --- start-up ------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen:
+        from models.paths import is_url
+
+        if not is_url(self.db_target):
+            # The home screen straight from a plain read of the file (a few milliseconds),
+            # before SQLAlchemy has loaded; the database opens behind it.
+            from models.overview import quick_home
+
+            if (snapshot := quick_home(self.db_target)) is not None:
+                from screens.home import HomeScreen
+
+                if snapshot["settings"].get("tema") in (DARK, LIGHT):
+                    self.theme = snapshot["settings"]["tema"]
+                self.quick_home = True
+                return HomeScreen(snapshot)
         from screens.loading import LoadingScreen
 
         return LoadingScreen(self.db_target)
 
     def on_mount(self) -> None:
-        # Paint the loading screen first; the import of the database layer in the worker
+        # Paint the first screen first; the import of the database layer in the worker
         # competes for the interpreter, so it starts once the first frame is out.
         self.call_after_refresh(self._open_database)
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_database(self) -> None:
+        if self.quick_home:
+            # Loading SQLAlchemy competes with the UI thread for the interpreter: let the
+            # home screen finish drawing its data first.
+            self.home_painted.wait(timeout=2)
         try:
             from models.db import open_database
             from models.errors import UdviklingsdagError
@@ -116,9 +155,20 @@ class UdviklingsdagApp(App[None]):
         # as the app: keep it out of the garbage collector's full passes, which otherwise
         # walk all of it and stall the screen for 100-300 ms at random moments.
         gc.freeze()
-        if theme in (DARK, LIGHT):
-            self.theme = theme
-        self.push_screen(HomeScreen())
+        if not any(isinstance(s, HomeScreen) for s in self.screen_stack):
+            if theme in (DARK, LIGHT):
+                self.theme = theme
+            self.push_screen(HomeScreen())
+        waiting, self._waiting = self._waiting, []
+        for call in waiting:
+            call()
+
+    def when_open(self, call: Callable[[], object]) -> None:
+        """Run `call` now if the database is open, else as soon as it is (in order)."""
+        if self.store is not None:
+            call()
+        else:
+            self._waiting.append(call)
 
     def _show_fatal(self, message: str) -> None:
         from screens.error import ErrorScreen
@@ -219,14 +269,12 @@ class UdviklingsdagApp(App[None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK
-        if self.store is not None:
-            self.submit(self.store.set_setting, "tema", self.theme)
+        self.when_open(lambda: self.submit(self.store.set_setting, "tema", self.theme))
 
+    @needs_database
     def action_undo(self) -> None:
         from .widgets import dirty_fields
 
-        if self.store is None:
-            return
         for field in dirty_fields(self):
             field.commit_now()
         self.save(self.store.undo, done=self._undone)
@@ -264,6 +312,7 @@ class UdviklingsdagApp(App[None]):
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
 
+    @needs_database
     def open_table(self, bord_id: str, day_id: str | None) -> None:
         """Open a table's mål (and load its day's programme for the timer)."""
         from screens.table import TableScreen
@@ -304,38 +353,41 @@ class UdviklingsdagApp(App[None]):
         except (ImportError, AttributeError):
             self.notify(texts.MODULE_MISSING.format(what=what), severity="warning")
             return
-        if self.store is not None:
-            self.push_screen(screen_cls(self.store))
+        self.push_screen(screen_cls(self.store))
 
+    @needs_database
     def action_consolidation(self) -> None:
         self.open_optional("screens.consolidation", "ConsolidationScreen", "Konsolidering")
 
+    @needs_database
     def action_export(self) -> None:
         self.open_optional("screens.export", "ExportScreen", "Eksport til SBSYS")
 
+    @needs_database
     def action_prepare(self) -> None:
         from screens.prepare import PrepareScreen
 
-        if self.store is not None:
-            self.push_screen(PrepareScreen())
+        self.push_screen(PrepareScreen())
 
+    @needs_database
     def action_close_day(self) -> None:
         from screens.close_day import CloseDayScreen
 
-        if self.store is not None and self.bord_id is not None:
+        if self.bord_id is not None:
             self.push_screen(CloseDayScreen(self.bord_id))
 
+    @needs_database
     def action_deltagere(self) -> None:
         from screens.deltagere import DeltagereScreen
 
-        if self.store is not None and self.bord_id is not None:
+        if self.bord_id is not None:
             self.push_screen(DeltagereScreen(self.bord_id))
 
+    @needs_database
     def action_rename(self) -> None:
         from screens.home import NameDeviceScreen
 
-        if self.store is not None:
-            self.push_screen(NameDeviceScreen(self.store.db.device_name))
+        self.push_screen(NameDeviceScreen(self.store.db.device_name))
 
     # --- the programme timer ----------------------------------------------------------------
 

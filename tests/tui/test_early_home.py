@@ -1,0 +1,94 @@
+"""The home screen comes up from a plain read of the file while the database layer is still
+loading (issue 6's cold start); what the user asks for in that moment waits and then happens."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.tui.helpers import FakeClock, build_small, run_async, settle
+
+
+@pytest.fixture
+def slow_open(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """From now on, opening a database waits until the test sets the returned event."""
+    import models.db
+
+    gate = threading.Event()
+    real = models.db.open_database
+
+    def held(target: str, **kw):  # type: ignore[no-untyped-def]
+        assert gate.wait(20), "the test never let the database open"
+        return real(target, **kw)
+
+    monkeypatch.setattr(models.db, "open_database", held)
+    return gate
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "dag.db"
+
+
+@pytest.fixture
+def ids(path: Path) -> dict:
+    return build_small(path)  # (before slow_open: fixtures run in the order they are named)
+
+
+@run_async
+async def test_home_shows_data_and_queues_actions_before_the_database_opens(
+    path: Path, ids: dict, slow_open: threading.Event
+) -> None:
+    from textual.widgets import OptionList
+
+    from screens.home import HomeScreen
+    from screens.table import TableScreen
+    from tui.app import UdviklingsdagApp
+
+    app = UdviklingsdagApp(str(path), clock=FakeClock())
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen) and app.store is None
+        days = home.query_one("#home-days", OptionList)
+        assert "Fællesskaber del 1" in str(days.get_option_at_index(0).prompt)
+        tables = home.query_one("#home-tables", OptionList)
+        assert app.focused is tables  # the remembered table
+        assert tables.get_option_at_index(tables.highlighted).id == ids["bord"]
+        # The user moves and chooses at once; opening the table waits for the database.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is home
+        slow_open.set()
+        await settle(app, pilot)
+        assert isinstance(app.screen, TableScreen)
+        assert app.store is not None and app.bord_id == ids["bord"]
+        # Back home: the screen reads again through the database layer, same data.
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is home
+        assert "Fællesskaber del 1" in str(days.get_option_at_index(0).prompt)
+
+
+@run_async
+async def test_undo_and_theme_asked_for_early_are_not_lost(
+    path: Path, ids: dict, slow_open: threading.Event
+) -> None:
+    from tui.app import UdviklingsdagApp
+
+    app = UdviklingsdagApp(str(path), clock=FakeClock())
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert app.store is None
+        theme = app.theme
+        await pilot.press("ctrl+t")  # the new theme is saved once the database is open
+        await pilot.press("ctrl+z")  # undoes build_small's last action (the tegn)
+        slow_open.set()
+        await settle(app, pilot)
+        assert app.theme != theme
+        assert app.store.get_setting("tema") == app.theme
+        from models.queries import live_rows
+
+        assert live_rows(app.db, "tegn") == []
