@@ -3,6 +3,7 @@ prøvehandlinger and samarbejder (add / edit / delete / reorder) and free notes.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from rich.text import Text
@@ -11,13 +12,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widget import AwaitMount
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Label, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from exports.takeaway import period
 from models import enums
-from models.queries import enhed_choices, evaluering_counts, live_rows, maal_detail
+from models.errors import NotFoundError
+from models.queries import enhed_choices, evaluering_counts, maal_detail, notes_with_origin
 from tui import texts
 from tui.widgets import (
     AppFooter,
@@ -164,11 +166,9 @@ class MaalScreen(StyledOnce, Screen[None]):
         """Show another mål in this (reused) screen: building the screen is most of the cost
         of opening a mål, so the table keeps one and fills it again."""
         if self.notes is not None:
-            # Anything typed in the previous mål's notes is saved to that mål first.
-            for area in self.notes.query(AutoTextArea):
-                area.commit_now()
-            self.notes.remove()
-            self.notes = None
+            # The panel stays (its text areas are costly to build, and removed ones were kept
+            # in memory); anything typed in the previous mål's notes is saved to that mål.
+            self.notes.show_maal(maal_id)
         self.maal_id = maal_id
         self.bord_id = bord_id
         self.detail = None
@@ -345,59 +345,266 @@ def _label(entity: str) -> str:
 # --- notes --------------------------------------------------------------------------------------
 
 
+class _Slot:
+    """Which note row a text area writes to (None: none yet, the first word creates it). An
+    area gets a new slot when it is shown for another mål, so a save still queued for the
+    previous mål keeps writing to that mål's row."""
+
+    __slots__ = ("note_id",)
+
+    def __init__(self, note_id: str | None = None) -> None:
+        self.note_id = note_id
+
+
+class NoteArea(AutoTextArea):
+    """The text of one note row. The area with id `note-<kind>` is this laptop's own note of
+    that kind (`mine`); it is there even before the note exists."""
+
+    def __init__(
+        self, kind: str, value: str = "", *, mine: bool = False, note_id: str | None = None
+    ) -> None:
+        super().__init__(kind, value, id=f"note-{kind}" if mine else None)
+        self.kind = kind
+        self.mine = mine
+        self.slot = _Slot(note_id)
+        self.note: dict[str, Any] | None = None  # the row as last read (for its label)
+        self.retired = False  # removed from the panel (removal finishes later)
+
+    def retire(self) -> None:
+        self.retired = True
+        self.remove()
+
+    @property
+    def note_id(self) -> str | None:
+        return self.slot.note_id
+
+    def on_unmount(self) -> None:
+        # Textual keeps a TextArea reachable after it is removed: its watcher of the app's
+        # theme stays in the app's list and its selection callback in the screen's signal,
+        # until the theme changes or a text selection starts. The mål screen lives for the
+        # whole session, so every removed area would stay in memory.
+        watchers = getattr(self.app, "__watchers", {}).get("theme")
+        if watchers:
+            watchers[:] = [w for w in watchers if w[0] is not self]
+        for node in self.ancestors:
+            signal = getattr(node, "text_selection_started_signal", None)
+            if signal is not None:
+                signal.unsubscribe(self)
+
+
+def _when(moment: datetime | None, today: date) -> str:
+    if moment is None:
+        return "?"
+    return moment.strftime("%H:%M" if moment.date() == today else "%d-%m-%Y %H:%M")
+
+
+def note_origin(note: dict[str, Any], today: date) -> str:
+    """«fra Bord 3 - Jens, 14:05», and who changed it last if that was another laptop."""
+    device = note.get("fra") or texts.NOTE_UNKNOWN_DEVICE
+    template = texts.NOTE_FROM_HERE if note.get("egen") else texts.NOTE_FROM
+    text = template.format(device=device, time=_when(note.get("skrevet"), today))
+    if note.get("rettet_af_id") and note.get("rettet_af_id") != note.get("fra_id"):
+        text += texts.NOTE_EDITED.format(
+            device=note.get("rettet_af") or texts.NOTE_UNKNOWN_DEVICE,
+            time=_when(note.get("rettet"), today),
+        )
+    return text
+
+
 class NotesPanel(VerticalScroll):
-    """Free notes for a mål or a table: notes, parking lot and læring, each one text that saves
-    itself (one note row per kind, created when the first word is written)."""
+    """Free notes for a mål or a table: notes, parking lot and læring. Each kind shows every
+    note of that kind, each a text that saves itself, and this laptop's own note (created
+    when the first word is written). Several notes of a kind arrive when the tovholder merges
+    handoff files from several laptops; each is then labelled with where it came from."""
 
     DEFAULT_CSS = """
     NotesPanel AutoTextArea { min-height: 4; max-height: 10; }
+    NotesPanel .note-group { height: auto; }
     """
 
     def __init__(self, *, maal_id: str | None = None, bord_id: str | None = None) -> None:
         super().__init__()
         self.maal_id = maal_id
         self.bord_id = bord_id
-        self.note_ids: dict[str, str] = {}
+        self._pending = 0  # saves handed to the queue whose answer has not come back
+        self._stale = False  # a read arrived while saves were pending: read again after them
 
     def on_mount(self) -> None:
         # Mounted when a mål's notes tab is first shown: show the notes it has already read.
         detail = getattr(self.screen, "detail", None)
-        if detail is not None:
+        if detail is not None and detail["maal"]["id"] == self.maal_id:
             self.show_notes(detail["noter"])
 
     def compose(self) -> ComposeResult:
         for kind in enums.NoteType:
-            yield Label(texts.NOTE_TYPES[kind.value], classes="field-label")
-            yield AutoTextArea(kind.value, "", id=f"note-{kind.value}")
+            with Vertical(id=f"notes-{kind.value}", classes="note-group"):
+                yield Label(texts.NOTE_TYPES[kind.value], classes="field-label")
+                yield NoteArea(kind.value, mine=True)
+
+    def _where(self) -> dict[str, str | None]:
+        return {"maal_id": self.maal_id} if self.maal_id else {"bord_id": self.bord_id}
+
+    def areas(self, kind: str) -> list[NoteArea]:
+        """The text areas of one kind, in the order shown."""
+        group = self.query_one(f"#notes-{kind}", Vertical)
+        return [w for w in group.children if isinstance(w, NoteArea) and not w.retired]
+
+    def show_maal(self, maal_id: str) -> None:
+        """Empty the panel for another mål (the reused mål screen): anything typed is saved
+        to the previous mål first; its notes arrive with the new mål's detail."""
+        for area in self.query(NoteArea):
+            area.commit_now()
+        self.maal_id = maal_id
+        for kind in enums.NoteType:
+            for area in self.areas(kind.value):
+                if area.mine:
+                    area.slot = _Slot()
+                    area.note = None
+                    area.load("")
+                    area.border_title = None
+                else:
+                    area.retire()
+            self._label(kind.value).update(texts.NOTE_TYPES[kind.value])
+
+    def reload_notes(self) -> None:
+        """Read this mål's (or table's) notes again and show them."""
+        where = self._where()
+
+        def done(notes: list[dict[str, Any]]) -> None:
+            if self._where() == where:
+                self.show_notes(notes)
+
+        self.app.submit(notes_with_origin, self.app.store.db, **where, done=done)
+
+    def _label(self, kind: str) -> Label:
+        return self.query_one(f"#notes-{kind}", Vertical).query_one(Label)
 
     def show_notes(self, notes: list[dict[str, Any]]) -> None:
-        self.note_ids = {}
-        texts_by_kind: dict[str, str] = {}
+        """Show the notes read from the database (from `notes_with_origin`). Text being typed
+        is kept; a read made before a save that has not come back is read again after it."""
+        if not self.is_attached:
+            return
+        if self._pending:
+            self._stale = True
+            return
+        by_kind: dict[str, list[dict[str, Any]]] = {k.value: [] for k in enums.NoteType}
         for note in notes:
-            if note["type"] not in self.note_ids:
-                self.note_ids[note["type"]] = note["id"]
-                texts_by_kind[note["type"]] = note["tekst"]
-        for kind in enums.NoteType:
-            area = self.query_one(f"#note-{kind.value}", AutoTextArea)
-            if not area.dirty:
-                area.load(texts_by_kind.get(kind.value, ""))
+            by_kind.get(note["type"], by_kind[enums.NoteType.NOTE.value]).append(note)
+        clock = getattr(self.app, "clock", datetime.now)
+        today = clock().date()
+        for kind, rows in by_kind.items():
+            self._show_kind(kind, rows, today)
+
+    def _show_kind(self, kind: str, rows: list[dict[str, Any]], today: date) -> None:
+        group = self.query_one(f"#notes-{kind}", Vertical)
+        areas = self.areas(kind)
+        mine = next(a for a in areas if a.mine)
+        live = {r["id"]: r for r in rows}
+        kept: list[NoteArea] = []
+        for area in areas:
+            gone = area.note_id is not None and area.note_id not in live
+            if area.dirty:
+                if gone:  # typed into a note that was deleted meanwhile: it becomes a new one
+                    area.slot = _Slot()
+                kept.append(area)
+            elif area.mine:
+                if gone:  # (its creation was undone, say)
+                    area.slot = _Slot()
+                    area.note = None
+                    area.load("")
+                kept.append(area)
+            elif gone or area.note_id is None:
+                area.retire()  # an extra note deleted (here or by undo), or emptied
+            else:
+                kept.append(area)
+        by_id = {a.note_id: a for a in kept if a.note_id is not None}
+        if mine.note_id is None and not mine.dirty:
+            free = next((r for r in rows if r["egen"] and r["id"] not in by_id), None)
+            if free is not None:
+                mine.slot = _Slot(free["id"])
+                by_id[free["id"]] = mine
+        ordered: list[NoteArea] = []
+        for row in rows:
+            area = by_id.get(row["id"])
+            if area is None:
+                area = NoteArea(kind, row["tekst"], note_id=row["id"])
+            elif not area.dirty and (area.text != row["tekst"] or area.saved_value != row["tekst"]):
+                area.load(row["tekst"])
+            area.note = row
+            ordered.append(area)
+        ordered += [a for a in kept if a.note_id is None and not a.mine]
+        if mine.note_id is None:
+            ordered.append(mine)  # this laptop's next note comes last
+        previous: Widget = self._label(kind)
+        shown = [w for w in group.children if not getattr(w, "retired", False)]
+        for n, area in enumerate(ordered, 1):
+            if area.parent is None:
+                group.mount(area, after=previous)
+            elif n >= len(shown) or shown[n] is not area:
+                group.move_child(area, after=previous)
+            previous = area
+        several = len(ordered) > 1
+        for area in ordered:
+            if not several:
+                area.border_title = None
+            elif area.note is None:
+                area.border_title = texts.NOTE_NEW_HERE
+            else:
+                area.border_title = note_origin(area.note, today)
+        label = texts.NOTE_TYPES[kind]
+        if len(rows) > 1:
+            label = texts.NOTE_TYPE_COUNT.format(label=label, n=len(rows))
+        self._label(kind).update(label)
 
     def handle_commit(self, widget: AutoSave, kind: str, value: str) -> None:
+        if not isinstance(widget, NoteArea):
+            return
         store = self.app.store
-        note_ids = self.note_ids
-        where = {"maal_id": self.maal_id} if self.maal_id else {"bord_id": self.bord_id}
+        slot = widget.slot
+        where = self._where()
+        foreign = widget.note is not None and not widget.note.get("egen")
+        device = (widget.note or {}).get("fra") or texts.NOTE_UNKNOWN_DEVICE
 
-        def save() -> None:
-            note_id = note_ids.get(kind)
-            if note_id is None and value.strip():
-                note_ids[kind] = store.create("note", {**where, "type": kind, "tekst": value})
-            elif note_id is not None and not value.strip():
-                store.delete("note", note_id)
-                note_ids.pop(kind, None)
-            elif note_id is not None:
-                store.update("note", note_id, {"tekst": value})
+        def save() -> bool:
+            """Write the text; True when an emptied note was deleted."""
+            if slot.note_id is None:
+                if value.strip():
+                    slot.note_id = store.create("note", {**where, "type": kind, "tekst": value})
+                return False
+            if not value.strip():
+                store.delete("note", slot.note_id)
+                slot.note_id = None
+                return True
+            try:
+                store.update("note", slot.note_id, {"tekst": value})
+            except NotFoundError:
+                # Deleted meanwhile (an undo, another screen): the text becomes a new note
+                # rather than being lost.
+                slot.note_id = store.create("note", {**where, "type": kind, "tekst": value})
+            return False
 
-        self.app.save(save, done=lambda _r: widget.mark_saved(value))
+        def done(deleted: bool) -> None:
+            self._pending -= 1
+            if widget.slot is slot:
+                widget.mark_saved(value)
+            if deleted and foreign:
+                self.notify(texts.NOTE_DELETED.format(device=device), markup=False)
+            self._after_save()
+
+        def failed(exc: Exception) -> None:
+            self._pending -= 1
+            if widget.slot is slot:
+                widget.mark_error(str(exc))
+            self.app.report_error(exc)
+            self._after_save()
+
+        self._pending += 1
+        self.app.save(save, done=done, error=failed)
+
+    def _after_save(self) -> None:
+        if not self._pending and self._stale and self.is_attached:
+            self._stale = False
+            self.reload_notes()
 
 
 class NotesScreen(Screen[None]):
@@ -423,13 +630,7 @@ class NotesScreen(Screen[None]):
         self.query_one("#note-note").focus()
 
     def reload(self) -> None:
-        self.app.submit(
-            live_rows,
-            self.app.store.db,
-            "note",
-            bord_id=self.bord_id,
-            done=self.query_one(NotesPanel).show_notes,
-        )
+        self.query_one(NotesPanel).reload_notes()
 
     def action_back(self) -> None:
         for area in self.query(AutoTextArea):
