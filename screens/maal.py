@@ -378,19 +378,6 @@ class NoteArea(AutoTextArea):
     def note_id(self) -> str | None:
         return self.slot.note_id
 
-    def on_unmount(self) -> None:
-        # Textual keeps a TextArea reachable after it is removed: its watcher of the app's
-        # theme stays in the app's list and its selection callback in the screen's signal,
-        # until the theme changes or a text selection starts. The mål screen lives for the
-        # whole session, so every removed area would stay in memory.
-        watchers = getattr(self.app, "__watchers", {}).get("theme")
-        if watchers:
-            watchers[:] = [w for w in watchers if w[0] is not self]
-        for node in self.ancestors:
-            signal = getattr(node, "text_selection_started_signal", None)
-            if signal is not None:
-                signal.unsubscribe(self)
-
 
 def _when(moment: datetime | None, today: date) -> str:
     if moment is None:

@@ -345,6 +345,19 @@ class AutoTextArea(AutoSave, TextArea):
     def on_blur(self, _event: events.Blur) -> None:
         self.commit_now()
 
+    def on_unmount(self) -> None:
+        # Textual keeps a TextArea reachable after it is removed: its watcher of the app's
+        # theme stays in the app's list and its selection callback in the screen's signal,
+        # until the theme changes or a text selection starts. Screens and forms open and
+        # close all day, so every removed area would stay in memory.
+        watchers = getattr(self.app, "__watchers", {}).get("theme")
+        if watchers:
+            watchers[:] = [w for w in watchers if w[0] is not self]
+        for node in self.ancestors:
+            signal = getattr(node, "text_selection_started_signal", None)
+            if signal is not None:
+                signal.unsubscribe(self)
+
 
 def dirty_fields(app: Any) -> list[AutoSave]:
     """Every self-saving field of every open screen that holds unsaved text."""

@@ -332,3 +332,34 @@ def test_note_label_says_who_wrote_and_who_changed_it() -> None:
     assert note_origin(same, today) == "fra Bord 3 - Jens (denne bærbar), 14:05"
     unknown = {"fra": "", "fra_id": None, "egen": False, "skrevet": None}
     assert note_origin(unknown, today) == "fra ukendt bærbar, ?"
+
+
+@run_async
+async def test_forms_opened_all_day_leave_no_text_areas_behind(tmp_path: Path) -> None:
+    """Every form with a multi-line field (a tegn, a prøvehandling) is a new screen; closing
+    it must free its text areas, or a day of forms piles them up in memory."""
+    from screens.forms import RecordForm
+    from tui.widgets import AutoTextArea
+
+    path = tmp_path / "dag.db"
+    ids = build_small(path)
+    app = _app(path)
+    alive: list[int] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.screen.open_table()
+        await settle(app, pilot)
+        app.screen.open_maal(ids["m1"])
+        await settle(app, pilot)
+        for _ in range(5):
+            await pilot.press("a")
+            await settle(app, pilot)
+            assert isinstance(app.screen, RecordForm)
+            assert app.screen.query(AutoTextArea)
+            await pilot.press("escape")
+            await settle(app, pilot)
+            gc.collect()
+            alive.append(sum(1 for o in gc.get_objects() if isinstance(o, AutoTextArea)))
+    # At most the last form's areas may still be on their way out; before, every form's two
+    # areas stayed (4, 6, ... 10 after five forms).
+    assert max(alive) <= 2, alive
