@@ -238,11 +238,16 @@ class Store:
                 key = (c.entity, c.row_id)
                 if key in created:
                     continue
-                before = self._value_before(t.conn, c)
                 table = ENTITIES[c.entity].table.__table__
-                self._append(t, c.entity, c.row_id, c.field, before)
+                befores = self._values_before(t.conn, c)
+                heads = self._heads(t.conn, c.entity, c.row_id, c.field)
+                # One change per value the undone change replaced: undoing the resolution of
+                # a conflict brings the conflict back (its values side by side again), it
+                # does not quietly pick one of them.
+                for before in befores:
+                    self._append(t, c.entity, c.row_id, c.field, before, replaces=heads)
                 t.conn.execute(
-                    table.update().where(table.c.id == c.row_id).values({c.field: before})
+                    table.update().where(table.c.id == c.row_id).values({c.field: befores[-1]})
                 )
             for entity, rid in created:
                 if not self._row(t.conn, entity, rid)["deleted"]:
@@ -448,15 +453,30 @@ class Store:
         t.conn.execute(table.update().where(table.c.id == row_id).values(deleted=True))
         return count + 1
 
-    def _value_before(self, conn: Connection, change: Any) -> Any:
-        if change.replaces:
-            first = change.replaces.split()[0]
-            text = conn.execute(select(CHANGE.c.value).where(CHANGE.c.id == first)).scalar()
-            if text is not None:
-                return decode_value(change.entity, change.field, text)
+    def _values_before(self, conn: Connection, change: Any) -> list[Any]:
+        """The values `change` replaced, each once, the current one (greatest clock) last.
+        One value for a plain edit; several when the change settled a conflict."""
+        replaced = (change.replaces or "").split()
+        rows = (
+            conn.execute(
+                select(CHANGE.c.hlc, CHANGE.c.id, CHANGE.c.value).where(CHANGE.c.id.in_(replaced))
+            ).all()
+            if replaced
+            else []
+        )
+        texts: list[str] = []
+        for _hlc, _id, text in sorted(rows, key=lambda r: (r.hlc, r.id.encode())):
+            if text in texts:
+                texts.remove(text)
+            texts.append(text)
         if change.field == DELETED:
-            return False
-        return _column_default(ENTITIES[change.entity].table.__table__, change.field)
+            # A delete (or restore) is undone to the one state before it.
+            texts = texts[-1:]
+        if texts:
+            return [decode_value(change.entity, change.field, text) for text in texts]
+        if change.field == DELETED:
+            return [False]
+        return [_column_default(ENTITIES[change.entity].table.__table__, change.field)]
 
 
 def new_row(entity: str, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

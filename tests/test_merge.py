@@ -232,6 +232,43 @@ def test_resolve_by_choosing_one_value_is_a_change(world: World, tmp_path: Path)
     assert domain(target) == domain(tov)
 
 
+def test_undoing_a_resolution_brings_the_conflict_back(world: World, tmp_path: Path):
+    """Undo after settling a conflict reopens it with both values; it does not pick one. The
+    reopened conflict travels like any edit."""
+    ids = world.ids
+    tov, f1, f2 = (world.db(n, tmp_path) for n in ("tov", "f1", "f2"))
+    Store(f1).update("tegn", ids["t1"], tekst="Fravær under 5 %")
+    Store(f2).update("tegn", ids["t1"], tekst="Fravær under 8 %")
+    files = [write_handoff(f, tmp_path / f"{n}.json").path for n, f in (("a", f1), ("b", f2))]
+    store = Store(tov)
+    merge.import_bundles(store, files)
+    (c,) = merge.open_conflicts(tov)
+    winner = next(r for r in domain(tov)["tegn"] if r["id"] == ids["t1"])["tekst"]
+    merge.resolve_conflict(store, c, "Fravær under 6 %")
+    assert merge.open_conflicts(tov) == []
+    assert store.undo() is not None
+    (again,) = merge.open_conflicts(tov)
+    assert (again.entity, again.row_id, again.field) == ("tegn", ids["t1"], "tekst")
+    assert sorted(s.shown for s in again.sides) == ["Fravær under 5 %", "Fravær under 8 %"]
+    # The row shows the value it showed before the resolution.
+    assert next(r for r in domain(tov)["tegn"] if r["id"] == ids["t1"])["tekst"] == winner
+    # Another database that had the resolution gets the conflict back from the handoff too.
+    other = world.db("tov", tmp_path)
+    merge.import_bundles(other, files)
+    write_handoff(tov, tmp_path / "tov.json")
+    merge.import_bundles(other, [tmp_path / "tov.json"])
+    assert len(merge.open_conflicts(other)) == 1
+    assert domain(other) == domain(tov)
+    # Settled again, and undo of a plain edit still restores just the one value before it.
+    (c2,) = merge.open_conflicts(tov)
+    merge.resolve_conflict(store, c2, "Fravær under 6 %")
+    store.update("tegn", ids["t1"], tekst="Fravær under 7 %")
+    store.undo()
+    assert merge.open_conflicts(tov) == []
+    row = next(r for r in domain(tov)["tegn"] if r["id"] == ids["t1"])
+    assert row["tekst"] == "Fravær under 6 %"
+
+
 def test_resolve_by_writing_a_new_value_is_validated(world: World, tmp_path: Path):
     ids = world.ids
     tov, f1, f2 = (world.db(n, tmp_path) for n in ("tov", "f1", "f2"))
