@@ -18,8 +18,9 @@ niveau matrix). Pure Python; no user-interface imports.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict, namedtuple
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -631,16 +632,11 @@ def _pg_texts(values: list[str]) -> Any:
 
 
 def _drop_heads(conn: Connection, drops: list[tuple[str, str, str, str]]) -> None:
-    """Delete the heads (entity, row id, field, change id) that new entries replace. On
-    PostgreSQL one DELETE joined with the four lists; elsewhere one DELETE per head, which
-    SQLite runs through a prepared statement."""
+    """Delete the heads (entity, row id, field, change id) that new entries replace: one
+    prepared DELETE run for every head (psycopg pipelines them). A single DELETE joined with
+    the heads as arrays was measured slower on PostgreSQL: the planner hashes all of
+    `field_head` instead of looking the few thousand heads up in its key."""
     if not drops:
-        return
-    if conn.dialect.name == "postgresql":
-        cols = [HEAD.c.entity, HEAD.c.row_id, HEAD.c.field, HEAD.c.change_id]
-        lists = [_pg_texts(list(v)) for v in zip(*drops, strict=True)]
-        gone = func.unnest(*lists).table_valued(*(c.name for c in cols)).render_derived(name="gone")
-        conn.execute(HEAD.delete().where(*(c == gone.c[c.name] for c in cols)))
         return
     conn.execute(
         HEAD.delete().where(
@@ -732,10 +728,40 @@ def _apply(
         for entity, ids in touched.items()
     }
     rows = [entry_row(e) for e in entries]
+    replaced = {r for e in entries for r in e["replaces"]}
+    all_heads: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    py_values: dict[str, Any] = {}
+    titles: dict[tuple[str, str], str] = {}
+    inserts: dict[str, list[dict[str, Any]]] = defaultdict(list)
     # In arrival order: sorting by id was measured slower (it scatters the hlc, action and
     # row indexes, which arrival order fills almost in sequence), sorting by row no faster.
-    _fast_insert(conn, CHANGE, rows, ENTRY_KEYS)
-    replaced = {r for e in entries for r in e["replaces"]}
+    # The new rows need nothing from the database, so they are worked out while the server
+    # takes the change log in (`_meanwhile`).
+    with _meanwhile(conn, lambda: _fast_insert(conn, CHANGE, rows, ENTRY_KEYS)):
+        for e, r in zip(entries, rows, strict=True):
+            if e["row_id"] in existing[e["entity"]]:
+                continue
+            py_values[e["id"]] = _py_value(e["entity"], e["field"], e["value"])
+            # No known change can have replaced an entry of a row the database lacks.
+            if e["id"] not in replaced:
+                all_heads[(e["entity"], e["row_id"])].append(_head_of(e, r))
+        for entity, ids in touched.items():
+            for rid in ids - existing[entity]:
+                winners = _winners(all_heads[(entity, rid)], keys[(entity, rid)])
+                row = {
+                    k: list(v) if isinstance(v, list) else v for k, v in _defaults(entity).items()
+                }
+                row.update({f: py_values[h.id] for f, h in winners.items()})
+                row["id"] = rid
+                if row.get(DELETED) is None:
+                    row[DELETED] = False
+                inserts[entity].append(row)
+                titles[(entity, rid)] = _title(entity, row)
+                res = owner.get(winners[DELETED].id) if DELETED in winners else None
+                if res is not None:
+                    res.new_rows += 1
+                    _item(res, "ny", entity, rid, "", titles[(entity, rid)])
+
     already = _existing(conn, SUPERSEDED.c.change_id, replaced)
     _fast_insert(conn, SUPERSEDED, [{"change_id": r} for r in replaced - already])
     old_entries = [e for e in entries if e["row_id"] in existing[e["entity"]]]
@@ -763,77 +789,31 @@ def _apply(
     fields: dict[str, set[str]] = defaultdict(lambda: {DELETED})
     for e in old_entries:
         fields[e["entity"]].add(e["field"])
-    all_heads = _heads_of_rows(conn, old_rows, fields)
+    old_heads = _heads_of_rows(conn, old_rows, fields)
     tombstoned: dict[str, set[str]] = defaultdict(set)
-    for (entity, rid), hs in all_heads.items():
+    for (entity, rid), hs in old_heads.items():
         if any(h.field == DELETED and h.value == "true" for h in hs):
             tombstoned[entity].add(rid)
-    all_heads.update(_heads_of_rows(conn, tombstoned))
-    py_values: dict[str, Any] = {}
-    for e, r in zip(entries, rows, strict=True):
-        if e["row_id"] in existing[e["entity"]]:
-            continue
-        py_values[e["id"]] = _py_value(e["entity"], e["field"], e["value"])
-        if e["id"] not in superseded:
-            all_heads[(e["entity"], e["row_id"])].append(
-                _H(
-                    e["entity"],
-                    e["row_id"],
-                    e["field"],
-                    e["id"],
-                    e["hlc"],
-                    r[_VALUE],
-                    r[_COVERS],
-                    r[_REPLACES],
-                    e["device_id"],
-                    e["action_id"],
-                )
-            )
-    titles: dict[tuple[str, str], str] = {}
+    old_heads.update(_heads_of_rows(conn, tombstoned))
+    all_heads.update(old_heads)
 
-    for entity, ids in touched.items():
+    for entity in touched:
         spec = ENTITIES[entity]
         table = spec.table.__table__
         current: dict[str, dict[str, Any]] = {}
         for where in _id_filters(conn, table.c.id, existing[entity]):
             for r in conn.execute(select(table).where(where)).mappings():
                 current[r["id"]] = dict(r)
-        inserts: list[dict[str, Any]] = []
-        updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-        for rid in ids:
-            heads_row = all_heads.get((entity, rid), [])
-            winners: dict[str, Any] = {}
-            for h in heads_row:
-                if h.field in keys[(entity, rid)]:
-                    best = winners.get(h.field)
-                    if best is None or (h.hlc, h.id) > (best.hlc, best.id):
-                        winners[h.field] = h
-            values = {
-                f: py_values[h.id] if h.id in py_values else decode_value(entity, f, h.value)
-                for f, h in winners.items()
-            }
-            old = current.get(rid)
-            if old is None:
-                row = {
-                    k: list(v) if isinstance(v, list) else v for k, v in _defaults(entity).items()
-                }
-                row.update(values)
-                row["id"] = rid
-                if row.get(DELETED) is None:
-                    row[DELETED] = False
-                inserts.append(row)
-                titles[(entity, rid)] = _title(entity, row)
-                res = owner.get(winners[DELETED].id) if DELETED in winners else None
-                if res is not None:
-                    res.new_rows += 1
-                    _item(res, "ny", entity, rid, "", _title(entity, row))
-                continue
+        updates: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
+        for rid in existing[entity]:
+            winners = _winners(old_heads.get((entity, rid), []), keys[(entity, rid)])
+            values = {f: decode_value(entity, f, h.value) for f, h in winners.items()}
+            old = current[rid]
             changed = {f: v for f, v in values.items() if old.get(f) != v}
-            titles[(entity, rid)] = _title(entity, {**old, **changed})
+            titles[(entity, rid)] = title = _title(entity, {**old, **changed})
             if not changed:
                 continue
             updates[tuple(sorted(changed))].append((rid, *(changed[f] for f in sorted(changed))))
-            title = _title(entity, {**old, **changed})
             for f, v in changed.items():
                 res = owner.get(winners[f].id)
                 if res is None:
@@ -850,7 +830,7 @@ def _apply(
                     display_value(entity, f, old.get(f)),
                     display_value(entity, f, v),
                 )
-        _write_rows(conn, table, inserts, updates)
+        _write_rows(conn, table, inserts[entity], updates)
 
     # Conflicts that this import's entries take part in, counted per file.
     found: set[tuple[str, str, str]] = set()
@@ -868,6 +848,62 @@ def _apply(
                 )
                 _item(res, "konflikt", entity, rid, fname, titles.get((entity, rid), ""), "", shown)
     return found
+
+
+def _head_of(e: dict[str, Any], row: tuple[Any, ...]) -> Any:
+    """An entry as a head (the shape `_heads_of_rows` gives), from its change-table row."""
+    return _H(
+        e["entity"],
+        e["row_id"],
+        e["field"],
+        e["id"],
+        e["hlc"],
+        row[_VALUE],
+        row[_COVERS],
+        row[_REPLACES],
+        e["device_id"],
+        e["action_id"],
+    )
+
+
+def _winners(heads: list[Any], fields: set[str]) -> dict[str, Any]:
+    """Per field of `fields`, the head with the greatest (hlc, id): the field's value."""
+    winners: dict[str, Any] = {}
+    for h in heads:
+        if h.field in fields:
+            best = winners.get(h.field)
+            if best is None or (h.hlc, h.id) > (best.hlc, best.id):
+                winners[h.field] = h
+    return winners
+
+
+@contextmanager
+def _meanwhile(conn: Connection, write: Callable[[], None]) -> Iterator[None]:
+    """Run `write` (statements on `conn`) while the body works in Python. On PostgreSQL in a
+    thread: the server spends a second on the change log's indexes for a workshop, and the
+    client need not wait idle meanwhile (psycopg leaves the interpreter lock while it waits
+    on the socket). The body must not use `conn`. Elsewhere first `write`, then the body
+    (SQLite's connection belongs to its thread, and does the work in this process anyway)."""
+    if conn.dialect.name != "postgresql":
+        write()
+        yield
+        return
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            write()
+        except BaseException as exc:  # handed to the caller below
+            failed.append(exc)
+
+    worker = threading.Thread(target=run, name="merge-write", daemon=True)
+    worker.start()
+    try:
+        yield
+    finally:
+        worker.join()
+    if failed:
+        raise failed[0]
 
 
 @cache

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from exports.bundle import write_handoff
@@ -125,4 +126,29 @@ def test_id_look_ups_find_ids_with_a_newline(world: World, tmp_path: Path):
         for where in merge._id_filters(conn, column, odd):
             found.update(conn.execute(select(column).where(where)).scalars())
         assert found == set(odd)
+    db.close()
+
+
+def test_a_failure_while_the_change_log_is_written_changes_nothing(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """On PostgreSQL the change log goes in on a worker thread while the new rows are worked
+    out; its failure reaches the caller, after the worker has stopped, and the import's
+    transaction is rolled back."""
+    paths, _ = _edits(world, tmp_path)
+    db = world.db("tov", tmp_path)
+    before = dump(db)
+    plain = merge._fast_insert
+
+    def failing(conn, table, rows, cols=None):
+        if table is merge.CHANGE:
+            raise OSError("disken er fuld")
+        plain(conn, table, rows, cols)
+
+    monkeypatch.setattr(merge, "_fast_insert", failing)
+    with pytest.raises(OSError, match="disken er fuld"):
+        merge.import_bundles(db, paths)
+    assert dump(db) == before
+    monkeypatch.setattr(merge, "_fast_insert", plain)
+    assert merge.import_bundles(db, paths).new > 0
     db.close()
