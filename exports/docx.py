@@ -14,8 +14,8 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.simpletypes import ST_HpsMeasure
 from docx.shared import Cm, Emu, Mm, Pt, RGBColor
-from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from models.maalplan_view import MaalplanView
@@ -82,20 +82,18 @@ def _run_xml(text: str, bold: bool = False) -> str:
     return "".join(parts)
 
 
-def _table(doc, headers: list[str], rows: list[list[str]], widths_cm: list[float]) -> Table:
-    """A bordered table with a shaded header row that repeats on every page.
+def _table_xml(headers: list[str], rows: list[list[str]], widths_cm: list[float], even: int) -> str:
+    """A bordered table with a shaded header row that repeats on every page, as XML.
 
-    The table is written as one piece of XML and parsed once: building it cell by cell with
-    python-docx (a style, a run and a width per cell) was a third of a large export's time.
-    The XML is exactly what those calls produced: the grid and the header cells carry the
-    column widths; body cells keep python-docx's even share of the text width (the fixed
-    layout takes the widths from the grid)."""
+    Building it cell by cell with python-docx (a style, a run and a width per cell) was a third
+    of a large export's time. The XML is exactly what those calls produced: the grid and the
+    header cells carry the column widths; body cells keep python-docx's even share (`even`,
+    twips) of the text width (the fixed layout takes the widths from the grid)."""
     cols = len(headers)
-    even = Emu(doc._block_width // cols).twips
     twips = [Cm(w).twips for w in widths_cm]
     para = f'<w:p><w:pPr><w:pStyle w:val="{TABLE_TEXT_STYLE}"/></w:pPr>'
     xml = [
-        f"<w:tbl {nsdecls('w')}>",
+        "<w:tbl>",
         '<w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:type="auto" w:w="0"/>'
         '<w:jc w:val="left"/><w:tblLayout w:type="fixed"/>'
         '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
@@ -118,9 +116,49 @@ def _table(doc, headers: list[str], rows: list[list[str]], widths_cm: list[float
         xml.extend(f"{cell}{_run_xml(str(v) if v else '')}</w:p></w:tc>" for v in values)
         xml.append("</w:tr>")
     xml.append("</w:tbl>")
-    tbl = parse_xml("".join(xml))
-    doc.element.body._insert_tbl(tbl)
-    return Table(tbl, doc._body)
+    return "".join(xml)
+
+
+def _heading_xml(text: str, level: int) -> str:
+    """What `_heading(doc, text, level)` adds, as XML."""
+    style_id = "Title" if level == 0 else f"Heading{level}"
+    return f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>{_run_xml(text)}</w:p>'
+
+
+def _para_xml(
+    text: str,
+    *,
+    italic: bool = False,
+    size: float | None = None,
+    color: RGBColor | None = None,
+    keep_with_next: bool = False,
+) -> str:
+    """What `_para(doc, text, ...)` adds, as XML (python-docx writes `italic=False` as
+    `<w:i w:val="0"/>`)."""
+    props = ["<w:i/>" if italic else '<w:i w:val="0"/>']
+    if color is not None:
+        props.append(f'<w:color w:val="{color}"/>')
+    if size:
+        props.append(f'<w:sz w:val="{ST_HpsMeasure.convert_to_xml(Pt(size))}"/>')
+    run = _run_xml(text)
+    run = f"<w:r><w:rPr>{''.join(props)}</w:rPr>{run[len('<w:r>') :]}"
+    head = "<w:p><w:pPr><w:keepNext/></w:pPr>" if keep_with_next else "<w:p>"
+    return f"{head}{run}</w:p>"
+
+
+def _append_xml(doc, parts: list[str]) -> None:
+    """Parse the body XML `parts` in one go and add them at the end of the document (before
+    its section properties, where python-docx adds paragraphs and tables)."""
+    if not parts:
+        return
+    holder = parse_xml(f"<w:body {nsdecls('w')}>{''.join(parts)}</w:body>")
+    body = doc.element.body
+    sect = body.find(qn("w:sectPr"))
+    for child in list(holder):
+        if sect is None:
+            body.append(child)
+        else:
+            sect.addprevious(child)
 
 
 def _para(
@@ -205,20 +243,27 @@ def maalplan_docx(
     if not view.maal:
         _para(doc, content.NO_MAAL, italic=True)
 
+    # The mål, their headings, notes and tables: written as XML and parsed once (adding
+    # them one by one through python-docx rescans the whole body for every paragraph).
+    block = doc._block_width
+    parts: list[str] = []
     for group in view.maalsaetninger:
-        _heading(doc, content.maalsaetning_heading(group, _t), 1)
+        parts.append(_heading_xml(content.maalsaetning_heading(group, _t), 1))
         if kilde := content.kilde_line(group):
-            _para(doc, kilde, italic=True, size=9, color=_GREY, keep_with_next=True)
+            parts.append(_para_xml(kilde, italic=True, size=9, color=_GREY, keep_with_next=True))
         for m in group.maal:
-            _heading(doc, content.maal_heading(m, _t), 2)
+            parts.append(_heading_xml(content.maal_heading(m, _t), 2))
             if facts := content.maal_facts(m, _t):
-                _para(doc, facts, size=9, color=_GREY, keep_with_next=True)
+                parts.append(_para_xml(facts, size=9, color=_GREY, keep_with_next=True))
             for sec in content.maal_sections(m, _t, _period):
-                _heading(doc, sec.heading, 3)
+                parts.append(_heading_xml(sec.heading, 3))
                 if sec.rows:
-                    _table(doc, list(sec.headers), sec.rows, _WIDTHS_CM[sec.key])
+                    widths = _WIDTHS_CM[sec.key]
+                    even = Emu(block // len(sec.headers)).twips
+                    parts.append(_table_xml(list(sec.headers), sec.rows, widths, even))
                 else:
-                    _para(doc, sec.empty, italic=True, size=9)
+                    parts.append(_para_xml(sec.empty, italic=True, size=9))
+    _append_xml(doc, parts)
 
     footer = section.footer.paragraphs[0]
     run = footer.add_run(f"{_t(view.titel)} · Reference: {ref.text} · Side ")

@@ -6,14 +6,20 @@ from __future__ import annotations
 
 import copy
 import io
+import re
+from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+from fontTools import subset as ftsubset
 from fontTools import ttLib
 from fpdf import FPDF
-from fpdf.enums import Align
+from fpdf.enums import Align, RenderStyle, TextMode
 from fpdf.fonts import SubsetMap, TTFFont
+from fpdf.util import escape_parens
 
 from models.maalplan_view import MaalplanView
 
@@ -38,12 +44,13 @@ _WIDTHS_MM = {
 }
 
 
+# Control characters (C0 but the line break, DEL and C1) have no glyph.
+_CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
 def _clean(text: str) -> str:
-    # Tabs and other control characters have no glyph; a tab reads as a space.
-    text = text.replace("\t", " ")
-    return "".join(
-        ch for ch in text if ch == "\n" or (ord(ch) >= 32 and not 0x7F <= ord(ch) < 0xA0)
-    )
+    # A tab reads as a space; other control characters are left out.
+    return _CONTROL_RE.sub("", text.replace("\t", " "))
 
 
 def _t(value: object) -> str:
@@ -81,8 +88,6 @@ def _fast_font(style: str, path: Path) -> tuple[TTFFont, bytes]:
     Parsing and subsetting all of DejaVu (6,000 glyphs, large layout tables) costs 100-200 ms
     per font and document; the reduced copy is made once per process and costs a few ms per
     document."""
-    from fontTools import subset as ftsubset
-
     font = ttLib.TTFont(str(path), recalcTimestamp=False)
     options = ftsubset.Options(
         notdef_outline=True,
@@ -123,8 +128,6 @@ def _common_font(style: str, path: Path) -> tuple[frozenset[str], bytes]:
     fpdf2 subsets the embedded font when it writes the PDF, from whatever font the document
     holds; starting from this smaller copy halves that work, and the subset it writes has the
     same glyphs under the same names. See `_embed_from_common`."""
-    from fontTools import subset as ftsubset
-
     _proto, data = _fast_font(style, path)
     font = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
     cmap = font.getBestCmap()
@@ -159,6 +162,85 @@ def _embed_from_common(pdf: FPDF) -> None:
             font.ttfont = ttLib.TTFont(
                 io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False, lazy=True
             )
+            font.ttfont._udviklingsdag_source = ("common", style)
+
+
+# --- the embedded font subsets, once per set of glyphs -------------------------------------------
+#
+# fpdf2 embeds each font cut down to the glyphs the document uses (fontTools' subsetter, then
+# saving the font: a third of a PDF's time). The plans of one export mostly use the same
+# letters, so the result is kept per process, by font and set of glyphs: the same input to
+# the subsetter gives the same bytes. Only the fonts made here (`_add_font`,
+# `_embed_from_common`) are cached; any other font goes through fontTools as usual.
+
+_SUBSETS: OrderedDict[tuple[Any, ...], tuple[bytes, dict[str, int]]] = OrderedDict()
+_SUBSETS_KEPT = 64
+
+
+class _CachingSubsetter(ftsubset.Subsetter):
+    """fontTools' Subsetter, which remembers what it made of our own fonts."""
+
+    _glyphs: frozenset[str] | None = None
+
+    def populate(
+        self,
+        glyphs: Iterable[str] = (),
+        gids: Iterable[int] = (),
+        unicodes: Iterable[int] = (),
+        text: str = "",
+    ) -> None:
+        glyphs, gids, unicodes = list(glyphs), list(gids), list(unicodes)
+        only_names = not (gids or unicodes or text)
+        self._glyphs = frozenset(glyphs) if only_names else None
+        super().populate(glyphs=glyphs, gids=gids, unicodes=unicodes, text=text)
+
+    def subset(self, font: ttLib.TTFont) -> None:
+        source = getattr(font, "_udviklingsdag_source", None)
+        if source is None or self._glyphs is None:
+            super().subset(font)
+            return
+        options = tuple(sorted((k, repr(v)) for k, v in vars(self.options).items()))
+        key = (source, self._glyphs, options)
+        hit = _SUBSETS.get(key)
+        if hit is None:
+            super().subset(font)
+            buf = io.BytesIO()
+            font.save(buf)
+            hit = (buf.getvalue(), {name: font.getGlyphID(name) for name in font.getGlyphOrder()})
+            _SUBSETS[key] = hit
+            if len(_SUBSETS) > _SUBSETS_KEPT:
+                _SUBSETS.popitem(last=False)
+        else:
+            _SUBSETS.move_to_end(key)
+        data, ids = hit
+        # What fpdf2 asks of the subset font next: glyph ids by name and the saved bytes.
+        font.getGlyphID = ids.__getitem__
+        font.save = lambda file, *_a, **_kw: file.write(data)
+
+
+class _SubsetModule:
+    """Stands in for `fontTools.subset` inside fpdf2's writer while our PDF is written."""
+
+    Options = ftsubset.Options
+    Subsetter = _CachingSubsetter
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(ftsubset, name)
+
+
+def _output(pdf: FPDF) -> bytes:
+    """`pdf.output()`, with the embedded font subsets taken from the cache when they can."""
+    try:
+        import fpdf.output as writer
+
+        real = writer.ftsubset
+    except (ImportError, AttributeError):  # an fpdf2 upgrade moved it: no cache, same file
+        return bytes(pdf.output())
+    writer.ftsubset = _SubsetModule()
+    try:
+        return bytes(pdf.output())
+    finally:
+        writer.ftsubset = real
 
 
 def _add_font(pdf: FPDF, style: str, path: Path, fast: bool) -> None:
@@ -179,6 +261,7 @@ def _add_font(pdf: FPDF, style: str, path: Path, fast: bool) -> None:
             font.ttfont = ttLib.TTFont(
                 io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False, lazy=True
             )
+            font.ttfont._udviklingsdag_source = ("fast", style)
             font.i = len(pdf.fonts) + 1
             font.cw = proto.cw.copy()
             font.glyph_ids = dict(proto.glyph_ids)
@@ -219,6 +302,81 @@ class _MaalplanPDF(FPDF):
         self.set_text_color(0, 0, 0)
 
 
+# --- text and borders straight into the page ----------------------------------------------------
+#
+# A large plan has tens of thousands of table lines. fpdf2's `text()` and `rect()` each pass
+# through decorators and checks and encode the text character by character; the functions
+# below write the very same operators (byte for byte) with the per-character work cached per
+# document. They take fpdf2's own path whenever anything unusual is set.
+
+_STROKE = RenderStyle.coerce("D").operator
+_FILL_STROKE = RenderStyle.coerce("DF").operator
+
+
+class _Encoder(dict):
+    """Character -> its escaped two-byte code in this document's font subset ('' when the
+    font has no glyph), as fpdf2's `TTFFont.encode_text` makes it. Characters are picked in
+    the order they are first drawn, as fpdf2 picks them, so the subset numbering is the same."""
+
+    def __init__(self, font: TTFFont) -> None:
+        super().__init__()
+        self.font = font
+
+    def __missing__(self, ch: str) -> str:
+        code = self.font.subset.pick(ord(ch))
+        out = "" if code is None else escape_parens(chr(code).encode("utf-16-be").decode("latin-1"))
+        self[ch] = out
+        return out
+
+
+def _plain_text_state(pdf: FPDF) -> bool:
+    """Whether `text()` would write nothing but the text (and its colour) right now."""
+    font = pdf.current_font
+    return (
+        isinstance(font, TTFFont)
+        and font.type == "TTF"
+        and not font.color_font
+        and not font.is_symbol
+        and pdf.text_mode == TextMode.FILL
+        and not pdf.underline
+        and not pdf.strikethrough
+        and not pdf._record_text_quad_points
+    )
+
+
+def _text_ops(pdf: FPDF, items: list[tuple[float, float, str]], out: list[str]) -> None:
+    """Append to `out` what `pdf.text(x, y, text)` writes for each item (fonts and colours as
+    they are now; the font must already be set on the page)."""
+    font = pdf.current_font
+    encoders: dict[int, _Encoder] = pdf.__dict__.setdefault("_udviklingsdag_encoders", {})
+    enc = encoders.get(id(font))
+    if enc is None or enc.font is not font:
+        enc = encoders[id(font)] = _Encoder(font)
+    k, h = pdf.k, pdf.h
+    if pdf.fill_color != pdf.text_color:
+        head, tail = f"q {pdf.text_color.serialize().lower()} BT ", " ET Q"
+    else:
+        head, tail = "BT ", " ET"
+    get = enc.__getitem__
+    for x, y, text in items:
+        out.append(f"{head}{x * k:.2f} {(h - y) * k:.2f} Td ({''.join(map(get, text))}) Tj{tail}")
+
+
+def _draw_text(pdf: FPDF, items: list[tuple[float, float, str]]) -> None:
+    """`pdf.text(x, y, text)` for each item, in the current font and colour."""
+    if not items:
+        return
+    if not _plain_text_state(pdf):
+        for x, y, text in items:
+            pdf.text(x, y, text)
+        return
+    out: list[str] = []
+    if not pdf.current_font_is_set_on_page:
+        out.append(pdf._set_font_for_page(pdf.current_font, pdf.font_size_pt))
+    _text_ops(pdf, items, out)
+    pdf._out("\n".join(out))
+
+
 def _lines(
     pdf: FPDF,
     text: str,
@@ -239,7 +397,7 @@ def _lines(
             pdf.add_page()
         y = pdf.get_y()
         if text_line:
-            pdf.text(x, y + line * 0.78, text_line)
+            _draw_text(pdf, [(x, y + line * 0.78, text_line)])
         pdf.set_y(y + line)
 
 
@@ -324,12 +482,33 @@ def _draw_row(
     pdf.set_font(FAMILY, style, _TABLE_SIZE)
     if fill:
         pdf.set_fill_color(*_HEAD_FILL)
+    if not _plain_text_state(pdf):
+        for lines, w in zip(cells, widths, strict=True):
+            pdf.rect(x, y, w, height, style="DF" if fill else "D")
+            for i, line in enumerate(lines):
+                if line:
+                    pdf.text(x + _PAD_X, y + _PAD_Y + _LINE * i + _LINE * 0.78, line)
+            x += w
+        pdf.set_y(y + height)
+        return
+    # What the loop above writes, in one piece: per cell its border (as `rect`), the font
+    # when it is not yet set on the page (before the first text, as `text` does), its lines.
+    k, page_h = pdf.k, pdf.h
+    op = _FILL_STROKE if fill else _STROKE
+    out: list[str] = []
     for lines, w in zip(cells, widths, strict=True):
-        pdf.rect(x, y, w, height, style="DF" if fill else "D")
-        for i, line in enumerate(lines):
-            if line:
-                pdf.text(x + _PAD_X, y + _PAD_Y + _LINE * i + _LINE * 0.78, line)
+        out.append(f"{x * k:.2f} {(page_h - y) * k:.2f} {w * k:.2f} {-height * k:.2f} re {op}")
+        items = [
+            (x + _PAD_X, y + _PAD_Y + _LINE * i + _LINE * 0.78, line)
+            for i, line in enumerate(lines)
+            if line
+        ]
+        if items:
+            if not pdf.current_font_is_set_on_page:
+                out.append(pdf._set_font_for_page(pdf.current_font, pdf.font_size_pt))
+            _text_ops(pdf, items, out)
         x += w
+    pdf._out("\n".join(out))
     pdf.set_y(y + height)
 
 
@@ -383,7 +562,7 @@ def maalplan_pdf(
         pdf = _render(view, ref, qr_png, when, app_version, fast=False)
     else:
         _embed_from_common(pdf)
-    return bytes(pdf.output())
+    return _output(pdf)
 
 
 def _render(

@@ -9,11 +9,14 @@ import zipfile
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from models.db import Database
 from models.errors import NotFoundError, UdviklingsdagError, ValidationError
 from models.maalplan_view import MaalplanView, load_maalplan
+
+if TYPE_CHECKING:  # the export's worker processes never touch the database
+    from models.db import Database
 
 # Upper case only, so a QR code can use its compact alphanumeric mode.
 PREFIX = "UDVD:MAALPLAN"

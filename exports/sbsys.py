@@ -5,32 +5,39 @@ own field names, and optionally `SbsysDropFile.xml` and a zip.
 Rendering is pure (view in, bytes out) and runs in worker processes for large exports; all
 writing happens here in the calling process, into a hidden staging folder that is renamed into
 place only when every package is complete. A full disk or a pulled USB stick leaves nothing
-behind, and the error says what happened."""
+behind, and the error says what happened.
+
+A large export is a pipeline: the worker processes start in the background while the first
+plans are read, each batch of plans is handed to them as soon as it is read (largest first, so
+no worker is left with one big plan at the end), and packages are written as they come back."""
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import io
 import json
 import multiprocessing
 import os
 import pickle
+import threading
 import time
 import zipfile
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import quoteattr
 
-from models import schema
-from models.db import Database
 from models.errors import ValidationError
-from models.maalplan_view import MaalplanView, load_maalplaner
+from models.maalplan_view import MaalplanView, iter_maalplaner, list_maalplaner
+
+if TYPE_CHECKING:  # worker processes import this module and never touch the database
+    from models.db import Database
 
 from .atomic import ExportError, move_into_place, staging_dir, write_bytes, write_error
 from .naming import package_stem, unique_name
@@ -113,6 +120,8 @@ ProgressFn = Callable[[int, int, str], None]
 
 def clean_dokument_art(value: str | None) -> str:
     """Validate a DokumentArt name (a name, not an installation-specific id)."""
+    from models import schema
+
     text = schema._clean_text(
         value or "", schema.FieldSpec("line", "DokumentArt"), "Feltet «DokumentArt»"
     )
@@ -343,10 +352,16 @@ def render_package(job: _Job) -> RenderedPackage:
 
 
 def _warm_worker() -> None:
-    # Parse the fonts once per worker process, before the first document needs them.
+    # Parse the fonts once per worker process, before the first document needs them (already
+    # done when the worker was forked from a forkserver that imported `exports.render_worker`).
     from .pdf import warm_fonts
 
     warm_fonts()
+    # The libraries, fonts and tables loaded so far live as long as the process: keep them out
+    # of the garbage collector's full passes, which otherwise walk them again and again while
+    # documents are built (several per cent of the rendering time).
+    gc.collect()
+    gc.freeze()
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -362,35 +377,40 @@ def _zip_bytes(stem: str, files: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def _jobs(views: list[MaalplanView], options: ExportOptions, when: date) -> list[_Job]:
-    taken: set[str] = set()
-    version = app_version()
-    jobs = []
-    for view in views:
-        stem = unique_name(package_stem(view.enhed_navn, view.titel, when), taken)
-        jobs.append(
-            _Job(
-                view,
-                stem,
-                when,
-                options.link_template,
-                options.meta_for(view.id),
-                options.drop_file,
-                version,
-            )
-        )
-    return jobs
+def _job(
+    view: MaalplanView, options: ExportOptions, when: date, taken: set[str], version: str
+) -> _Job:
+    stem = unique_name(package_stem(view.enhed_navn, view.titel, when), taken)
+    return _Job(
+        view,
+        stem,
+        when,
+        options.link_template,
+        options.meta_for(view.id),
+        options.drop_file,
+        version,
+    )
 
 
 # What every worker needs: imported once in the forkserver, so each worker (a fork of it)
-# starts with them loaded instead of importing openpyxl, python-docx, fpdf2 and fontTools again.
-_WORKER_MODULES = ("exports.sbsys", "exports.xlsx", "exports.docx", "exports.pdf", "exports.qr")
+# starts with them loaded instead of importing openpyxl, python-docx, fpdf2 and fontTools again;
+# `exports.render_worker` also prepares the fonts there, once for all workers.
+_WORKER_MODULES = (
+    "exports.sbsys",
+    "exports.xlsx",
+    "exports.docx",
+    "exports.pdf",
+    "exports.qr",
+    "exports.render_worker",
+)
+_POOL_ERRORS = (BrokenProcessPool, OSError, RuntimeError, ValueError, pickle.PicklingError)
 
 
 def _start_pool(workers: int) -> ProcessPoolExecutor | None:
-    """Start `workers` rendering processes now, each preparing its fonts, so they are ready
-    when the first job comes (the caller loads the målplaner meanwhile). None when worker
-    processes cannot be started here (then everything is rendered in this process)."""
+    """Start `workers` rendering processes now, each with its fonts ready, so they are ready
+    when the first job comes. None when worker processes cannot be started here (then
+    everything is rendered in this process). Blocks until the processes exist (the first
+    time in a process, while the forkserver imports the libraries): see `_PoolStarter`."""
     # forkserver: forking the running (threaded) app itself is unsafe; spawn is slower.
     methods = multiprocessing.get_all_start_methods()
     method = "forkserver" if "forkserver" in methods else "spawn"
@@ -403,55 +423,110 @@ def _start_pool(workers: int) -> ProcessPoolExecutor | None:
         for _ in range(workers):
             pool.submit(int)  # a no-op job makes the pool start a process now
         return pool
-    except (BrokenProcessPool, OSError, RuntimeError, ValueError, pickle.PicklingError):
+    except _POOL_ERRORS:
         return None
 
 
-def _render_all(
-    jobs: list[_Job],
-    workers: int,
-    progress: ProgressFn | None,
-    pool: ProcessPoolExecutor | None = None,
-):
-    """Yield rendered packages in job order, rendering in parallel when it pays (in `pool`
-    when one was started already)."""
-    total = len(jobs)
-    if pool is None and (workers <= 1 or total < PARALLEL_THRESHOLD):
-        for i, job in enumerate(jobs, start=1):
-            rendered = render_package(job)
-            if progress:
-                progress(i, total, f"Dokumenter lavet for {job.view.titel}")
-            yield rendered
-        return
-    done = 0
-    try:
-        if pool is None:
-            pool = _start_pool(workers)
+class _PoolStarter:
+    """Starts the worker pool in a background thread, so the plans are read meanwhile."""
+
+    def __init__(self, workers: int) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._thread = threading.Thread(
+            target=self._start, args=(workers,), name="udviklingsdag-eksport", daemon=True
+        )
+        self._thread.start()
+
+    def _start(self, workers: int) -> None:
+        try:
+            self._pool = _start_pool(workers)
+        except Exception:  # no pool: the export renders in this process
+            self._pool = None
+
+    def ready(self) -> bool:
+        return not self._thread.is_alive()
+
+    def pool(self) -> ProcessPoolExecutor | None:
+        self._thread.join()
+        return self._pool
+
+    def close(self) -> None:
+        pool = self.pool()
         if pool is not None:
-            with pool:
-                futures: list[Future[RenderedPackage]] = [
-                    pool.submit(render_package, j) for j in jobs
-                ]
-                try:
-                    for job, fut in zip(jobs, futures, strict=True):
-                        rendered = fut.result()
-                        done += 1
-                        if progress:
-                            progress(done, total, f"Dokumenter lavet for {job.view.titel}")
-                        yield rendered
-                finally:
-                    for fut in futures:
-                        fut.cancel()
-    except (BrokenProcessPool, OSError, RuntimeError, ValueError, pickle.PicklingError):
-        # Worker processes could not start or died (a locked-down laptop, an odd launcher):
-        # the rest is rendered here, slower but the same.
-        pass
-    for job in jobs[done:]:
-        rendered = render_package(job)
-        done += 1
-        if progress:
-            progress(done, total, f"Dokumenter lavet for {job.view.titel}")
-        yield rendered
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _weight(view: MaalplanView) -> int:
+    """Roughly how long a plan takes to render (rows in its tables)."""
+    return sum(
+        1
+        + len(m.tegn)
+        + len(m.samarbejder)
+        + sum(1 + len(p.evalueringer) for p in m.proevehandlinger)
+        for m in view.maal
+    )
+
+
+def _render_all(
+    batches: Iterable[list[tuple[int, _Job]]], starter: _PoolStarter | None
+) -> Iterator[tuple[int, RenderedPackage]]:
+    """Yield (index, rendered package) for every job, in the order they are done.
+
+    With a `starter`, each batch is handed to the worker processes as soon as it is loaded
+    (once they run), largest plans first; what the workers cannot do (they could not start
+    or died: a locked-down laptop, an odd launcher) is rendered here, slower but the same.
+    Errors while loading the plans are not caught."""
+    if starter is None:
+        for batch in batches:
+            for index, job in batch:
+                yield index, render_package(job)
+        return
+    jobs: list[tuple[int, _Job]] = []
+    pending: list[tuple[int, _Job]] = []
+    futures: dict[Future[RenderedPackage], int] = {}
+    done: set[int] = set()
+    pool: ProcessPoolExecutor | None = None
+    usable = True
+
+    def submit() -> bool:
+        pending.sort(key=lambda item: -_weight(item[1].view))
+        try:
+            for index, job in pending:
+                futures[pool.submit(render_package, job)] = index  # type: ignore[union-attr]
+        except _POOL_ERRORS:
+            return False
+        pending.clear()
+        return True
+
+    try:
+        for batch in batches:
+            jobs.extend(batch)
+            pending.extend(batch)
+            if usable and pool is None and starter.ready():
+                pool = starter.pool()
+                usable = pool is not None
+            if usable and pool is not None:
+                usable = submit()
+        if usable and pool is None:
+            pool = starter.pool()
+            usable = pool is not None
+        if usable and pending:
+            usable = submit()
+        if usable:
+            try:
+                for fut in as_completed(futures):
+                    rendered = fut.result()
+                    index = futures[fut]
+                    done.add(index)
+                    yield index, rendered
+            except _POOL_ERRORS:
+                pass
+    finally:
+        for fut in futures:
+            fut.cancel()
+    for index, job in jobs:
+        if index not in done:
+            yield index, render_package(job)
 
 
 def export_packages(
@@ -459,38 +534,69 @@ def export_packages(
     outdir: Path | str,
     options: ExportOptions | None = None,
     progress: ProgressFn | None = None,
-    *,
-    _pool: ProcessPoolExecutor | None = None,
 ) -> ExportResult:
     """Write one SBSYS package per view into `outdir` (created when missing).
 
     All packages are built in a hidden staging folder inside `outdir` and renamed into place
     at the end; on any error nothing new is left in `outdir` and an `ExportError` explains
     what happened. A package folder from an earlier export with the same name is replaced."""
-    started = time.perf_counter()
     options = options or ExportOptions()
+    workers = _workers(options)
+    starter = None
+    if workers > 1 and len(views) >= PARALLEL_THRESHOLD:
+        starter = _PoolStarter(workers)
+    try:
+        return _export([views], len(views), outdir, options, progress, starter)
+    finally:
+        if starter is not None:
+            starter.close()
+
+
+def _export(
+    batches: Iterable[list[MaalplanView]],
+    total: int,
+    outdir: Path | str,
+    options: ExportOptions,
+    progress: ProgressFn | None,
+    starter: _PoolStarter | None,
+) -> ExportResult:
+    started = time.perf_counter()
     when = options.when or date.today()
     out = Path(outdir).expanduser()
     if out.exists() and not out.is_dir():
         raise ExportError(f"{out} er en fil, ikke en mappe. Vælg en mappe til eksporten.")
-    if not views:
+    if total <= 0:
         raise ExportError("Der er ingen målplaner at eksportere. Vælg mindst én målplan.")
     created_out = not out.exists()
-    jobs = _jobs(views, options, when)
-    workers = _workers(options)
-    steps = len(jobs) * 2
+    steps = total * 2
+    steps_done = 0
+    jobs: list[_Job] = []
+    taken: set[str] = set()
+    version = app_version()
+
+    def job_batches() -> Iterator[list[tuple[int, _Job]]]:
+        # Package names are given in plan order, so they do not depend on the batches.
+        for views in batches:
+            batch = []
+            for view in views:
+                job = _job(view, options, when, taken, version)
+                batch.append((len(jobs), job))
+                jobs.append(job)
+            yield batch
+
+    def tell(text: str) -> None:
+        nonlocal steps_done
+        steps_done += 1
+        if progress:
+            progress(min(steps_done, steps), steps, text)
+
     results: list[PackageResult] = []
     moved: list[Path] = []
-
-    def tell(done: int, text: str) -> None:
-        if progress:
-            progress(done, steps, text)
-
     try:
         with staging_dir(out) as stage:
-            staged: list[tuple[RenderedPackage, Path, Path | None]] = []
-            renders = _render_all(jobs, workers, lambda i, _n, t: tell(i, t), _pool)
-            for n, pkg in enumerate(renders, start=1):
+            staged: dict[int, tuple[RenderedPackage, Path, Path | None]] = {}
+            for index, pkg in _render_all(job_batches(), starter):
+                tell(f"Dokumenter lavet for {jobs[index].view.titel}")
                 folder = stage / pkg.stem
                 try:
                     folder.mkdir()
@@ -502,11 +608,12 @@ def export_packages(
                         write_bytes(zip_path, _zip_bytes(pkg.stem, pkg.files))
                 except OSError as exc:
                     raise write_error(exc, out) from None
-                staged.append((pkg, folder, zip_path))
-                tell(len(jobs) + n, f"Skrevet: {pkg.stem}")
+                staged[index] = (pkg, folder, zip_path)
+                tell(f"Skrevet: {pkg.stem}")
             # Everything is on disk; now the renames (cheap, and undone if one fails).
             try:
-                for pkg, folder, zip_path in staged:
+                for index in sorted(staged):
+                    pkg, folder, zip_path = staged[index]
                     final = out / pkg.stem
                     move_into_place(folder, final)
                     moved.append(final)
@@ -518,7 +625,7 @@ def export_packages(
                     results.append(
                         PackageResult(
                             pkg.maalplan_id,
-                            next(j.view.titel for j in jobs if j.view.id == pkg.maalplan_id),
+                            jobs[index].view.titel,
                             final,
                             [final / name for name in pkg.files],
                             final_zip,
@@ -558,20 +665,31 @@ def export_sbsys(
     progress: ProgressFn | None = None,
 ) -> ExportResult:
     """Load the målplaner (all when `maalplan_ids` is None) and write their packages."""
-    workers = _workers(options or ExportOptions())
-    pool = None
-    if workers > 1 and (maalplan_ids is None or len(maalplan_ids) >= PARALLEL_THRESHOLD):
-        # The worker processes start (and load their fonts) while the plans are read here.
-        pool = _start_pool(workers)
+    options = options or ExportOptions()
+    if maalplan_ids is None:
+        ids = [s.id for s in list_maalplaner(db)]
+    else:
+        ids = list(dict.fromkeys(maalplan_ids))
+    workers = _workers(options)
+    starter = None
+    if workers > 1 and len(ids) >= PARALLEL_THRESHOLD:
+        # The worker processes start (and the forkserver imports the libraries) while the
+        # first plans are read here.
+        starter = _PoolStarter(workers)
     try:
-        views = load_maalplaner(db, maalplan_ids)
-        if pool is not None and len(views) < PARALLEL_THRESHOLD:
-            pool.shutdown(wait=False, cancel_futures=True)
-            pool = None
-        return export_packages(views, outdir, options, progress, _pool=pool)
+        batches = iter_maalplaner(db, ids)
+        first = next(batches, [])  # a missing plan fails here, before anything is written
+        return _export(_chain(first, batches), len(ids), outdir, options, progress, starter)
     finally:
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        if starter is not None:
+            starter.close()
+
+
+def _chain(
+    first: list[MaalplanView], rest: Iterator[list[MaalplanView]]
+) -> Iterator[list[MaalplanView]]:
+    yield first
+    yield from rest
 
 
 def _workers(options: ExportOptions) -> int:

@@ -7,19 +7,30 @@ workbook back (and tolerates what people do to it)."""
 
 from __future__ import annotations
 
+import datetime as _dt
 import io
-from copy import copy
+import time
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import openpyxl
 from openpyxl import Workbook
+from openpyxl.cell._writer import write_cell as _openpyxl_write_cell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.comments.comment_sheet import CommentRecord
+from openpyxl.compat import safe_string
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.packaging.custom import IntProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.functions import XML_NS, Element
 
 from models import enums
 from models.maalplan_view import MaalplanView
@@ -184,11 +195,14 @@ def set_cell(cell: Cell, value: Any) -> None:
     """Put a value in a cell. Text is always stored as text: a tegn that reads
     `=HYPERLINK(...)` must never become a live formula in somebody's Excel."""
     if value is None or value == "":
-        cell.value = None
+        cell._value = None  # what `cell.value = None` stores
+        cell.data_type = "n"
         return
     if isinstance(value, str):
         text = clean_cell_text(value)
-        cell.value = text
+        # What `cell.value = text` stores for cleaned text (openpyxl keeps at most 32,767
+        # characters), without its type inference: the type is text either way.
+        cell._value = text[:32767]
         cell.data_type = "s"
         if text[:1] in ("=", "+", "-", "@"):
             # Excel keeps the leading character as text when the cell is edited later.
@@ -209,9 +223,23 @@ def fit_row_height(
 ) -> None:
     """Set a row's height so its wrapped text shows in full (Excel and LibreOffice do not
     autofit rows of a generated file)."""
+    values = {col: ws.cell(row, col).value for col in widths}
+    _set_row_height(ws, row, widths, values, line=line, bold=bold)
+
+
+def _set_row_height(
+    ws: Worksheet,
+    row: int,
+    widths: dict[int, float],
+    values: dict[int, Any],
+    *,
+    line: float = 15.0,
+    bold: bool = False,
+) -> None:
+    """`fit_row_height` for a row whose cell values (by column) are at hand."""
     lines = 1
     for col, width in widths.items():
-        value = ws.cell(row, col).value
+        value = values.get(col)
         if value is None:
             continue
         text = value.strftime("%d-%m-%Y") if isinstance(value, date) else str(value)
@@ -236,9 +264,9 @@ def _styled(cell: Cell, key: str, **attrs: Any) -> None:
     if style is None:
         for name, value in attrs.items():
             setattr(cell, name, value)
-        cache[key] = copy(cell._style)
+        cache[key] = StyleArray(cell._style)
     else:
-        cell._style = copy(style)
+        cell._style = StyleArray(style)
 
 
 def _header_text(text: str) -> str:
@@ -279,11 +307,13 @@ def _write_table(
     r = header_row
     for values in rows:
         r += 1
+        written: dict[int, Any] = {}
         for j, value in enumerate(values, start=1):
-            cell = ws.cell(r, j)
+            cell = ws._get_cell(r, j)
             _styled(cell, "body", alignment=_WRAP, border=_BORDER)
             set_cell(cell, value)
-        fit_row_height(ws, r, widths)
+            written[j] = cell._value
+        _set_row_height(ws, r, widths, written)
     for _ in range(blank_rows):
         r += 1
         for j in range(1, len(columns) + 1):
@@ -620,10 +650,91 @@ def _instructions(ws: Worksheet) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
+# --- writing the file ----------------------------------------------------------------------------
+#
+# openpyxl writes every sheet to a temporary file, zips it and deletes it, and looks up each
+# cell's style in the workbook's style list by hashing it. `_ExcelWriter` and `_SheetWriter`
+# write the same XML from memory, the sheets' zip entries as openpyxl makes them from its
+# temporary files (a regular file, mode 600, stamped with the time it is written), and remember
+# the style ids. Anything openpyxl would write differently (formulas, dates, links, comments,
+# another openpyxl version) goes through openpyxl's own code.
+
+_FAST_WRITER = openpyxl.__version__.startswith("3.1.")
+_SPACE = f"{{{XML_NS}}}space"
+
+
+class _SheetWriter(WorksheetWriter):
+    def __init__(self, ws: Worksheet) -> None:
+        super().__init__(ws, out=io.BytesIO())
+        self._style_ids: dict[bytes, int] = {}
+
+    def write_row(self, xf: Any, row: list[Cell], row_idx: int) -> None:
+        attrs = {"r": f"{row_idx}"}
+        attrs.update(self.ws.row_dimensions.get(row_idx, {}))
+        with xf.element("row", attrs):
+            for cell in row:
+                if cell._comment is not None:
+                    self.ws._comments.append(CommentRecord.from_cell(cell))
+                styled = cell.has_style
+                if cell._value is None and not styled and not cell._comment:
+                    continue
+                self._write_cell(xf, cell, styled)
+
+    def _write_cell(self, xf: Any, cell: Cell, styled: bool) -> None:
+        kind, value = cell.data_type, cell._value
+        if (
+            kind not in ("s", "n")
+            or cell._hyperlink
+            or not (value is None or type(value) is (str if kind == "s" else int))
+        ):
+            _openpyxl_write_cell(xf, self.ws, cell, styled)
+            return
+        attrs = {"r": f"{get_column_letter(cell.column)}{cell.row}"}
+        if styled:
+            key = cell._style.tobytes()
+            style_id = self._style_ids.get(key)
+            if style_id is None:
+                style_id = self._style_ids[key] = cell.style_id
+            attrs["s"] = f"{style_id}"
+        attrs["t"] = "inlineStr" if kind == "s" else kind
+        with xf.element("c", attrs):
+            if value is None or value == "":
+                return
+            if kind == "s":
+                with xf.element("is"):
+                    text = Element("t", {_SPACE: "preserve"} if value != value.strip() else {})
+                    text.text = value
+                    xf.write(text)
+            else:
+                with xf.element("v"):
+                    xf.write(safe_string(value))
+
+
+class _ExcelWriter(ExcelWriter):
+    def write_worksheet(self, ws: Worksheet) -> None:
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = _SheetWriter(ws)
+        writer.write()
+        ws._rels = writer._rels
+        info = zipfile.ZipInfo(ws.path[1:], date_time=time.localtime(time.time())[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o100600 << 16
+        self._archive.writestr(info, writer.read())
+        self.manifest.append(ws)
+
+
 def workbook_bytes(wb: Workbook) -> bytes:
     """Serialise a workbook to .xlsx bytes."""
     buf = io.BytesIO()
-    wb.save(buf)
+    if not _FAST_WRITER or wb.write_only:
+        wb.save(buf)
+        return buf.getvalue()
+    # What `wb.save` does, with the writer above.
+    archive = zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    wb.properties.modified = _dt.datetime.now(tz=_dt.UTC).replace(tzinfo=None)
+    _ExcelWriter(wb, archive).save()
     return buf.getvalue()
 
 

@@ -10,23 +10,34 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
-
-from sqlalchemy import or_, select
+from enum import StrEnum
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from . import enums
-from .db import Database
 from .errors import NotFoundError
-from .schema import ENTITIES, encode_value
-from .tables import Change
+
+if TYPE_CHECKING:
+    from .db import Database
+
+# The database modules (SQLAlchemy, the table classes) are imported where the plans are read,
+# not here: the export's worker processes only unpickle and render these dataclasses, and start
+# half a second sooner without them.
 
 # Bumped when the digest's canonical content changes shape, so old references never match by
 # accident against a new computation.
 DIGEST_VERSION = 1
 DIGEST_LENGTH = 16
+
+
+@cache
+def _label(kind: type[StrEnum], value: str) -> str:
+    # Documents ask for the same few labels tens of thousands of times; an unknown value
+    # raises (and is not cached) as before.
+    return enums.label(kind(value))
 
 
 @dataclass(frozen=True)
@@ -43,7 +54,7 @@ class TegnView:
 
     @property
     def type_label(self) -> str:
-        return enums.label(enums.TegnType(self.type)) if self.type else ""
+        return _label(enums.TegnType, self.type) if self.type else ""
 
 
 @dataclass(frozen=True)
@@ -58,7 +69,7 @@ class EvalueringView:
 
     @property
     def type_label(self) -> str:
-        return enums.label(enums.EvalueringType(self.type)) if self.type else ""
+        return _label(enums.EvalueringType, self.type) if self.type else ""
 
 
 @dataclass(frozen=True)
@@ -94,7 +105,7 @@ class SamarbejdeView:
 
     @property
     def niveau_label(self) -> str:
-        return enums.label(enums.Niveau(self.niveau)) if self.niveau else ""
+        return _label(enums.Niveau, self.niveau) if self.niveau else ""
 
 
 @dataclass(frozen=True)
@@ -199,10 +210,19 @@ class MaalplanSummary:
 # --- loading ---------------------------------------------------------------------------------
 
 
+def _table(entity: str) -> Any:
+    from .schema import ENTITIES
+
+    return ENTITIES[entity].table.__table__
+
+
 def _live(conn: Any, entity: str, *where: Any) -> list[dict[str, Any]]:
-    table = ENTITIES[entity].table.__table__
-    query = select(table).where(~table.c.deleted, *where)
-    return [dict(r) for r in conn.execute(query).mappings()]
+    from sqlalchemy import select
+
+    table = _table(entity)
+    result = conn.execute(select(table).where(~table.c.deleted, *where))
+    keys = list(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result]
 
 
 def _order(row: dict[str, Any]) -> tuple[Any, ...]:
@@ -241,6 +261,15 @@ def load_maalplaner(db: Database, ids: Sequence[str] | None = None) -> list[Maal
 
     Raises `NotFoundError` when an asked-for id is missing or deleted. The order follows `ids`
     (or `list_maalplaner` when all are loaded)."""
+    return [view for chunk in iter_maalplaner(db, ids, sizes=(1 << 30,)) for view in chunk]
+
+
+def iter_maalplaner(
+    db: Database, ids: Sequence[str] | None = None, *, sizes: Sequence[int] = (2, 6, 16, 32)
+) -> Iterator[list[MaalplanView]]:
+    """`load_maalplaner` a few plans at a time: the first `sizes[0]` plans, then `sizes[1]`, ...
+    (the last size repeats), so an export can start rendering the first plans while the rest
+    are read. Every asked-for id is checked before the first chunk is yielded."""
     with db.engine.connect() as conn:
         plan_rows = {r["id"]: r for r in _live(conn, "maalplan")}
         if ids is None:
@@ -254,20 +283,41 @@ def load_maalplaner(db: Database, ids: Sequence[str] | None = None) -> list[Maal
                     "Se listen over målplaner og vælg en, der findes."
                 )
         if not wanted:
-            return []
+            return
         enheder = {r["id"]: r for r in _live(conn, "enhed")}
         maalsaetninger = {r["id"]: r for r in _live(conn, "maalsaetning")}
-        maal_table = ENTITIES["maal"].table.__table__
-        maal_rows = _live(conn, "maal", maal_table.c.maalplan_id.in_(wanted))
-        maal_ids = [m["id"] for m in maal_rows]
-        children: dict[str, list[dict[str, Any]]] = {}
-        for entity in ("tegn", "proevehandling", "samarbejde"):
-            t = ENTITIES[entity].table.__table__
-            children[entity] = _chunked(conn, entity, t.c.maal_id, maal_ids)
-        ph_ids = [p["id"] for p in children["proevehandling"]]
-        ev_table = ENTITIES["evaluering"].table.__table__
-        evalueringer = _chunked(conn, "evaluering", ev_table.c.proevehandling_id, ph_ids)
-        revisions = {pid: _revision(conn, pid) for pid in wanted}
+    done = 0
+    for n in _chunk_sizes(sizes):
+        if done >= len(wanted):
+            return
+        part = wanted[done : done + n]
+        done += len(part)
+        with db.engine.connect() as conn:
+            yield _load_views(conn, part, plan_rows, enheder, maalsaetninger)
+
+
+def _chunk_sizes(sizes: Sequence[int]) -> Iterator[int]:
+    yield from (max(1, n) for n in sizes)
+    while True:
+        yield max(1, sizes[-1]) if sizes else 1 << 30
+
+
+def _load_views(
+    conn: Any,
+    wanted: list[str],
+    plan_rows: dict[str, dict[str, Any]],
+    enheder: dict[str, dict[str, Any]],
+    maalsaetninger: dict[str, dict[str, Any]],
+) -> list[MaalplanView]:
+    maal_rows = _chunked(conn, "maal", _table("maal").c.maalplan_id, wanted)
+    maal_ids = [m["id"] for m in maal_rows]
+    children: dict[str, list[dict[str, Any]]] = {}
+    for entity in ("tegn", "proevehandling", "samarbejde"):
+        children[entity] = _chunked(conn, entity, _table(entity).c.maal_id, maal_ids)
+    ph_ids = [p["id"] for p in children["proevehandling"]]
+    ev_column = _table("evaluering").c.proevehandling_id
+    evalueringer = _chunked(conn, "evaluering", ev_column, ph_ids)
+    revisions = _revisions(conn, wanted)
 
     by_maal: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for entity, rows in children.items():
@@ -280,14 +330,13 @@ def load_maalplaner(db: Database, ids: Sequence[str] | None = None) -> list[Maal
     for m in maal_rows:
         maal_by_plan[m["maalplan_id"]].append(m)
 
+    def ms_key(m: dict[str, Any]) -> tuple[Any, ...]:
+        ms = maalsaetninger.get(m["maalsaetning_id"]) or {}
+        return (ms.get("position") or 0, ms.get("id") or "", *_order(m))
+
     views = []
     for pid in wanted:
         p = plan_rows[pid]
-
-        def ms_key(m: dict[str, Any]) -> tuple[Any, ...]:
-            ms = maalsaetninger.get(m["maalsaetning_id"]) or {}
-            return (ms.get("position") or 0, ms.get("id") or "", *_order(m))
-
         maal_views = []
         for i, m in enumerate(sorted(maal_by_plan[pid], key=ms_key), start=1):
             maal_views.append(_maal_view(m, i, maalsaetninger, enheder, by_maal, evals_by_ph))
@@ -318,10 +367,9 @@ def load_maalplan(db: Database, maalplan_id: str) -> MaalplanView:
 
 
 def _chunked(conn: Any, entity: str, column: Any, ids: list[str]) -> list[dict[str, Any]]:
-    # SQLite limits bound parameters; 500 per query keeps us far below it.
     out: list[dict[str, Any]] = []
-    for i in range(0, len(ids), 500):
-        out.extend(_live(conn, entity, column.in_(ids[i : i + 500])))
+    for part in _parts(ids):
+        out.extend(_live(conn, entity, column.in_(part)))
     return out
 
 
@@ -416,56 +464,108 @@ def _maal_view(
 # --- revision and digest ---------------------------------------------------------------------
 
 
-def _revision(conn: Any, maalplan_id: str) -> int:
-    """How many user actions have touched the plan or anything shown in it.
+def _revisions(conn: Any, plan_ids: list[str]) -> dict[str, int]:
+    """For each plan: how many user actions have touched the plan or anything shown in it.
 
     Counted over the change log (which only grows), including mål that were in the plan once
-    and rows now deleted, so the number never goes down."""
+    and rows now deleted, so the number never goes down. All plans are counted with the same
+    few queries (one per table and 500 ids), not a round of queries per plan."""
+    from sqlalchemy import select
+
+    from .schema import encode_value
+    from .tables import Change
+
     change = Change.__table__
-    maal_t = ENTITIES["maal"].table.__table__
-    plan_t = ENTITIES["maalplan"].table.__table__
-    former = conn.execute(
-        select(change.c.row_id).where(
+    maal_t, plan_t = _table("maal"), _table("maalplan")
+    # rows[pid][entity]: the ids of the rows whose changes count for the plan.
+    rows: dict[str, dict[str, set[str]]] = {
+        pid: {"maalplan": {pid}, "maal": set(), "maalsaetning": set(), "enhed": set()}
+        for pid in plan_ids
+    }
+    by_value = {encode_value(pid): pid for pid in plan_ids}
+    for part in _parts(list(by_value)):
+        query = select(change.c.row_id, change.c.value).where(
             change.c.entity == "maal",
             change.c.field == "maalplan_id",
-            change.c.value == encode_value(maalplan_id),
+            change.c.value.in_(part),
         )
-    ).scalars()
-    maal_ids = set(former) | set(
-        conn.execute(select(maal_t.c.id).where(maal_t.c.maalplan_id == maalplan_id)).scalars()
-    )
-    rows: dict[str, set[str]] = {"maalplan": {maalplan_id}, "maal": maal_ids}
-    plan = conn.execute(select(plan_t.c.enhed_id).where(plan_t.c.id == maalplan_id)).first()
-    enhed_ids = {plan.enhed_id} if plan and plan.enhed_id else set()
-    ms_ids: set[str] = set()
-    if maal_ids:
-        for r in conn.execute(select(maal_t.c.maalsaetning_id).where(maal_t.c.id.in_(maal_ids))):
+        for r in conn.execute(query):
+            rows[by_value[r.value]]["maal"].add(r.row_id)
+    for part in _parts(plan_ids):
+        query = select(maal_t.c.id, maal_t.c.maalplan_id).where(maal_t.c.maalplan_id.in_(part))
+        for r in conn.execute(query):
+            rows[r.maalplan_id]["maal"].add(r.id)
+        for r in conn.execute(select(plan_t.c.id, plan_t.c.enhed_id).where(plan_t.c.id.in_(part))):
+            if r.enhed_id:
+                rows[r.id]["enhed"].add(r.enhed_id)
+
+    # Which plans each mål counts for (a mål moved between plans counts for both).
+    plans_of_maal: dict[str, list[str]] = defaultdict(list)
+    for pid in plan_ids:
+        for mid in rows[pid]["maal"]:
+            plans_of_maal[mid].append(pid)
+    for pid in plan_ids:
+        for entity in ("tegn", "proevehandling", "samarbejde", "evaluering"):
+            rows[pid].setdefault(entity, set())
+    all_maal = list(plans_of_maal)
+    for part in _parts(all_maal):
+        query = select(maal_t.c.id, maal_t.c.maalsaetning_id).where(maal_t.c.id.in_(part))
+        for r in conn.execute(query):
             if r.maalsaetning_id:
-                ms_ids.add(r.maalsaetning_id)
-        for entity in ("tegn", "proevehandling", "samarbejde"):
-            t = ENTITIES[entity].table.__table__
-            cols = [t.c.id] + ([t.c.partner_ids] if entity == "samarbejde" else [])
-            found = list(conn.execute(select(*cols).where(t.c.maal_id.in_(maal_ids))))
-            rows[entity] = {r.id for r in found}
-            if entity == "samarbejde":
-                for r in found:
-                    enhed_ids.update(r.partner_ids or [])
-        ev = ENTITIES["evaluering"].table.__table__
-        if rows["proevehandling"]:
-            rows["evaluering"] = set(
-                conn.execute(
-                    select(ev.c.id).where(ev.c.proevehandling_id.in_(rows["proevehandling"]))
-                ).scalars()
+                for pid in plans_of_maal[r.id]:
+                    rows[pid]["maalsaetning"].add(r.maalsaetning_id)
+    plans_of_ph: dict[str, list[str]] = defaultdict(list)
+    for entity in ("tegn", "proevehandling", "samarbejde"):
+        t = _table(entity)
+        cols = [t.c.id, t.c.maal_id] + ([t.c.partner_ids] if entity == "samarbejde" else [])
+        for part in _parts(all_maal):
+            for r in conn.execute(select(*cols).where(t.c.maal_id.in_(part))):
+                for pid in plans_of_maal[r.maal_id]:
+                    rows[pid][entity].add(r.id)
+                    if entity == "samarbejde":
+                        rows[pid]["enhed"].update(r.partner_ids or [])
+                    elif entity == "proevehandling":
+                        plans_of_ph[r.id].append(pid)
+    ev = _table("evaluering")
+    for part in _parts(list(plans_of_ph)):
+        query = select(ev.c.id, ev.c.proevehandling_id).where(ev.c.proevehandling_id.in_(part))
+        for r in conn.execute(query):
+            for pid in plans_of_ph[r.proevehandling_id]:
+                rows[pid]["evaluering"].add(r.id)
+
+    # The actions behind every row once, then each plan's distinct actions.
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for per_entity in rows.values():
+        for entity, ids in per_entity.items():
+            wanted[entity] |= ids
+    actions: dict[str, dict[str, set[str]]] = {}
+    for entity, ids in wanted.items():
+        per_row: dict[str, set[str]] = defaultdict(set)
+        for part in _parts(sorted(ids)):
+            # A row's changes come in actions of several fields: DISTINCT keeps one of each.
+            query = (
+                select(change.c.row_id, change.c.action_id)
+                .where(change.c.entity == entity, change.c.row_id.in_(part))
+                .distinct()
             )
-    rows["maalsaetning"] = ms_ids
-    rows["enhed"] = enhed_ids
-    conditions = [
-        (change.c.entity == entity) & change.c.row_id.in_(ids)
-        for entity, ids in rows.items()
-        if ids
-    ]
-    actions = conn.execute(select(change.c.action_id).where(or_(*conditions)).distinct()).scalars()
-    return len(list(actions))
+            for row_id, action_id in conn.execute(query):
+                per_row[row_id].add(action_id)
+        actions[entity] = per_row
+    out = {}
+    empty: set[str] = set()
+    for pid in plan_ids:
+        seen: set[str] = set()
+        for entity, ids in rows[pid].items():
+            per_row = actions[entity]
+            seen.update(*(per_row.get(row_id, empty) for row_id in ids))
+        out[pid] = len(seen)
+    return out
+
+
+def _parts(ids: list[str], size: int = 500) -> Iterator[list[str]]:
+    # SQLite limits bound parameters; 500 per query keeps us far below it.
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
 
 
 def canonical_content(view: MaalplanView) -> dict[str, Any]:
@@ -566,7 +666,9 @@ def find_maalplan_ids(db: Database, ids: Iterable[str]) -> list[str]:
     wanted = list(ids)
     if not wanted:
         return []
-    t = ENTITIES["maalplan"].table.__table__
+    from sqlalchemy import select
+
+    t = _table("maalplan")
     with db.engine.connect() as conn:
         found = set(conn.execute(select(t.c.id).where(t.c.id.in_(wanted), ~t.c.deleted)).scalars())
     return [i for i in wanted if i in found]
