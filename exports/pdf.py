@@ -212,8 +212,11 @@ class _CachingSubsetter(ftsubset.Subsetter):
                 _SUBSETS.popitem(last=False)
         else:
             _SUBSETS.move_to_end(key)
+            # The font becomes the subset, as if it had been cut down here (read lazily).
+            font.__init__(io.BytesIO(hit[0]), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
         data, ids = hit
-        # What fpdf2 asks of the subset font next: glyph ids by name and the saved bytes.
+        # What fpdf2 asks of the subset font next, without reading it again: glyph ids by
+        # name and the saved bytes.
         font.getGlyphID = ids.__getitem__
         font.save = lambda file, *_a, **_kw: file.write(data)
 

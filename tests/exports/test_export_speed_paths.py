@@ -1,0 +1,123 @@
+"""The export's fast paths write what the slow, obvious paths write: revisions counted for many
+plans at once, plans read in batches, PDF text and font subsets, and the workbook writer."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import date
+
+import pytest
+
+from exports import pdf as pdf_mod
+from exports.qr import reference_qr_png
+from exports.reference import reference_for
+from exports.xlsx import build_workbook, workbook_bytes
+from models.errors import NotFoundError
+from models.maalplan_view import iter_maalplaner, load_maalplan, load_maalplaner
+
+BOTH_BACKENDS = True
+WHEN = date(2027, 1, 31)
+
+
+def _revisions(db, ids):
+    return {v.id: v.revision for v in load_maalplaner(db, ids)}
+
+
+def test_revisions_count_every_action_on_what_the_plan_shows(plan_store):
+    store, ids = plan_store
+    plans = [ids["plan"], ids["empty"]]
+    before = _revisions(store.db, plans)
+    ev = load_maalplan(store.db, ids["plan"]).maal[0].proevehandlinger[0].evalueringer[0]
+
+    store.update("enhed", ids["partner"], navn="Sundhedsplejen Nord")  # a partner
+    store.update("evaluering", ev.id, laering="Gør endnu mere.")
+    store.delete("tegn", ids["t2"])
+    after = _revisions(store.db, plans)
+    assert after[ids["plan"]] == before[ids["plan"]] + 3
+    assert after[ids["empty"]] == before[ids["empty"]]
+
+    # A mål moved to the other plan counts for both from then on (the numbers never go down).
+    store.update("maal", ids["m2"], maalplan_id=ids["empty"])
+    store.update("maal", ids["m2"], tekst="Sygefraværet falder.")
+    moved = _revisions(store.db, plans)
+    assert moved[ids["plan"]] == after[ids["plan"]] + 2
+    assert moved[ids["empty"]] > after[ids["empty"]]
+
+    # Counted together or one by one, each plan gets its own number.
+    for pid in plans:
+        assert load_maalplan(store.db, pid).revision == moved[pid]
+
+
+def test_plans_read_in_batches_are_the_plans_read_at_once(demo_store):
+    db = demo_store.db
+    all_at_once = load_maalplaner(db)
+    ids = [v.id for v in all_at_once]
+    assert len(ids) >= 4
+    batches = list(iter_maalplaner(db, ids, sizes=(1, 2)))
+    assert [len(b) for b in batches[:3]] == [1, 2, 2]
+    assert [v for b in batches for v in b] == all_at_once
+
+    chunks = iter_maalplaner(db, [*ids, "00000000-0000-0000-0000-000000000000"], sizes=(1,))
+    with pytest.raises(NotFoundError):
+        next(chunks)  # checked before the first batch
+
+
+def _pdf_without_dates(data: bytes) -> bytes:
+    # The XMP modify date is the moment of writing, and the file id hashes it.
+    data = re.sub(rb'xmp:(ModifyDate|MetadataDate)="[^"]*"', b"", data)
+    return re.sub(rb"/ID \[<[0-9A-F]+><[0-9A-F]+>\]", b"", data)
+
+
+def _plain_pdf(view, monkeypatch) -> bytes:
+    """The PDF through fpdf2's own text(), rect() and font subsetting."""
+    with monkeypatch.context() as m:
+        m.setattr(pdf_mod, "_plain_text_state", lambda _pdf: False)
+        m.setattr(pdf_mod, "_output", lambda pdf: bytes(pdf.output()))
+        ref = reference_for(view, None)
+        return pdf_mod.maalplan_pdf(view, ref, reference_qr_png(ref), when=WHEN)
+
+
+@pytest.mark.sqlite_only
+def test_pdf_fast_paths_write_what_fpdf_writes(plan_store, monkeypatch):
+    store, ids = plan_store
+    view = load_maalplan(store.db, ids["plan"])
+    ref = reference_for(view, None)
+    png = reference_qr_png(ref)
+    fast = [pdf_mod.maalplan_pdf(view, ref, png, when=WHEN) for _ in range(2)]  # 2nd: cached
+    plain = _plain_pdf(view, monkeypatch)
+    assert _pdf_without_dates(fast[0]) == _pdf_without_dates(plain)
+    assert _pdf_without_dates(fast[1]) == _pdf_without_dates(plain)
+
+
+@pytest.mark.sqlite_only
+def test_pdf_fast_paths_with_glyphs_outside_the_reduced_font(plan_store, monkeypatch):
+    store, ids = plan_store
+    store.update("tegn", ids["t1"], tekst="Smil 😀, 中文 og (parentes) \\ med\ttab")
+    view = load_maalplan(store.db, ids["plan"])
+    ref = reference_for(view, None)
+    fast = pdf_mod.maalplan_pdf(view, ref, reference_qr_png(ref), when=WHEN)
+    assert _pdf_without_dates(fast) == _pdf_without_dates(_plain_pdf(view, monkeypatch))
+
+
+def _members(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        out = {i.filename: zf.read(i) for i in zf.infolist()}
+    # openpyxl stamps the moment of saving.
+    out["docProps/core.xml"] = re.sub(
+        rb"<dcterms:modified[^<]*</dcterms:modified>", b"", out["docProps/core.xml"]
+    )
+    return out
+
+
+@pytest.mark.sqlite_only
+def test_workbook_writer_writes_what_openpyxl_writes(plan_store):
+    store, ids = plan_store
+    view = load_maalplan(store.db, ids["plan"])
+    ours = workbook_bytes(build_workbook(view, when=WHEN, reference_text="R"))
+    theirs = io.BytesIO()
+    build_workbook(view, when=WHEN, reference_text="R").save(theirs)
+    a, b = _members(ours), _members(theirs.getvalue())
+    assert list(a) == list(b)
+    assert a == b
