@@ -21,7 +21,6 @@ from exports.bundle import (
     FORMAT_VERSION,
     digest,
     read_bundle,
-    render,
     write_handoff,
     write_pack,
 )
@@ -681,113 +680,6 @@ def test_any_order_any_number_of_times_same_state_and_conflicts(world: World, op
         assert domain(laptops[0]) == domain(t2)
         for db in (*laptops, t1, t2):
             db.close()
-
-
-# --- benchmark (run with UDVIKLINGSDAG_BENCH=1) ----------------------------------------------
-
-
-def synth_handoff(
-    path: Path,
-    device_id: str,
-    maal: list[str],
-    maal_heads: dict[str, str],
-    n_tegn: int,
-    start_ms: int,
-) -> int:
-    """A handoff file as a busy laptop would write it: new tegn (all fields, as Store.create
-    writes them), later edits of their text, and some edits of the pack's mål."""
-    import uuid
-
-    entries: list[dict[str, Any]] = []
-    clock = [start_ms, 0]
-
-    def change(entity: str, row: str, fname: str, value: Any, replaces: list[str]) -> str:
-        clock[1] += 1
-        cid = str(uuid.uuid4())
-        entries.append(
-            {
-                "id": cid,
-                "hlc": f"{clock[0]:013d}-{clock[1]:05d}-{device_id}",
-                "device_id": device_id,
-                "entity": "tegn" if entity == "tegn" else entity,
-                "row_id": row,
-                "field": fname,
-                "value": value,
-                "replaces": replaces,
-                "covers": [],
-                "action_id": action,
-                "undo_of": None,
-            }
-        )
-        return cid
-
-    texts: dict[str, str] = {}
-    for i in range(n_tegn):
-        action, row = str(uuid.uuid4()), str(uuid.uuid4())
-        m = maal[i % len(maal)]
-        for fname, value in (
-            ("maal_id", m),
-            ("type", "kvantitativ"),
-            ("datakilde", None),
-            ("baseline", "10 %"),
-            ("forventet_niveau", None),
-            ("position", i),
-        ):
-            change("tegn", row, fname, value, [])
-        texts[row] = change("tegn", row, "tekst", f"Tegn {i} på bærbar {device_id[:4]}", [])
-        change("tegn", row, "deleted", False, [])
-    for n, (row, head) in enumerate(list(texts.items())[: n_tegn * 2]):
-        action = str(uuid.uuid4())
-        texts[row] = change("tegn", row, "tekst", f"Rettet tegn {n}", [head])
-    for m in maal[:5]:
-        action = str(uuid.uuid4())
-        change("maal", m, "tekst", f"Mål rettet af {device_id[:4]}", [maal_heads[m]])
-    manifest = {
-        "kind": "handoff",
-        "device_id": device_id,
-        "device_name": f"Bærbar {device_id[:4]}",
-        "created_at": "2026-11-25T10:00:00+00:00",
-        "entries": len(entries),
-        "sha256": digest(entries),
-    }
-    path.write_bytes(render(manifest, entries))
-    return len(entries)
-
-
-@pytest.mark.skipif(
-    not __import__("os").environ.get("UDVIKLINGSDAG_BENCH"),
-    reason="benchmark: set UDVIKLINGSDAG_BENCH=1",
-)
-def test_benchmark_40_files_80000_entries(world: World, tmp_path: Path):
-    import time
-    import uuid
-
-    tov = world.db("tov", tmp_path)
-    maal = [world.ids[f"m{n}"] for n in (1, 2, 3)]
-    with tov.engine.connect() as conn:
-        heads = {
-            r.row_id: r.change_id
-            for r in conn.execute(
-                select(FieldHead.__table__).where(
-                    FieldHead.__table__.c.entity == "maal", FieldHead.__table__.c.field == "tekst"
-                )
-            )
-        }
-    files, total = [], 0
-    for d in range(40):
-        path = tmp_path / f"h{d:02d}.udviklingsdag.json"
-        total += synth_handoff(path, str(uuid.uuid4()), maal, heads, 220, 1_800_000_000_000 + d)
-        files.append(path)
-    t0, c0 = time.perf_counter(), time.process_time()
-    first = merge.import_bundles(Store(tov), files)
-    t1, c1 = time.perf_counter(), time.process_time()
-    again = merge.import_bundles(Store(tov), files)
-    t2, c2 = time.perf_counter(), time.process_time()
-    print(
-        f"\n{len(files)} filer, {total} ændringer: import {t1 - t0:.2f} s (cpu {c1 - c0:.2f}), "
-        f"igen {t2 - t1:.2f} s (cpu {c2 - c1:.2f}), konflikter {first.conflicts}"
-    )
-    assert first.new == total and again.known == total
 
 
 def test_demo_workshop_pack_round_trip(demo_store: Store, tmp_path: Path):

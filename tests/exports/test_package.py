@@ -175,8 +175,10 @@ def test_docx_content_metadata_and_qr(package):
     blobs = [r.target_part.blob for r in document.part.rels.values() if "image" in r.reltype]
     assert len(blobs) == 1
     decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(blobs[0])))
-    assert len(decoded) == 1
-    qr = parse_reference(decoded[0].text)
+    # One QR code; zxing sometimes reports the same symbol twice (found at two positions).
+    texts = {d.text for d in decoded}
+    assert len(texts) == 1
+    qr = parse_reference(texts.pop())
     assert qr == pkg.reference
     assert qr.link == "https://sbsys.eksempel.dk/sag/00.01.00-G01-12-27"
 
@@ -208,7 +210,7 @@ def test_pdf_is_pdfa2_with_embedded_fonts_and_qr(package):
     images = reader.pages[0].images
     assert len(images) == 1
     decoded = zxingcpp.read_barcodes(images[0].image)
-    assert [parse_reference(d.text) for d in decoded] == [pkg.reference]
+    assert [parse_reference(t) for t in {d.text for d in decoded}] == [pkg.reference]
 
 
 def test_pdf_page_renders_qr_that_decodes(package):
@@ -225,7 +227,7 @@ def test_pdf_page_renders_qr_that_decodes(package):
         check=True,
     ).stdout
     decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(out)))
-    assert [parse_reference(d.text) for d in decoded] == [pkg.reference]
+    assert [parse_reference(t) for t in {d.text for d in decoded}] == [pkg.reference]
 
 
 def test_empty_plan_exports(plan_store, tmp_path):
