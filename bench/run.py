@@ -356,7 +356,9 @@ def row_keypress(folder: Path, demo: Path, bursts: int) -> list[Row]:
 
         app = UdviklingsdagApp(db_target=str(path))
         async with app.run_test(size=(120, 40)) as pilot:
-            await _until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
+            # The home screen comes before the database is open; a screen pushed by hand
+            # (not through the app's actions, which wait) needs the database open.
+            await _until(pilot, lambda: app.store is not None)
             app.push_screen(MaalScreen(maal["id"]))
             await _until(pilot, lambda: getattr(app.screen, "detail", None) is not None)
             app.screen.open_form("tegn", tegn_id)

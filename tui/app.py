@@ -338,6 +338,7 @@ class UdviklingsdagApp(App[None]):
             self.go_home()
             self.open_table(self.bord_id, self.day_id)
 
+    @needs_database
     def action_program(self) -> None:
         from screens.day import DayScreen
 

@@ -73,9 +73,11 @@ async def test_home_shows_data_and_queues_actions_before_the_database_opens(
 
 
 @run_async
-async def test_undo_and_theme_asked_for_early_are_not_lost(
+async def test_undo_theme_and_programme_asked_for_early_are_not_lost(
     path: Path, ids: dict, slow_open: threading.Event
 ) -> None:
+    from screens.day import DayScreen
+    from screens.home import HomeScreen
     from tui.app import UdviklingsdagApp
 
     app = UdviklingsdagApp(str(path), clock=FakeClock())
@@ -85,8 +87,12 @@ async def test_undo_and_theme_asked_for_early_are_not_lost(
         theme = app.theme
         await pilot.press("ctrl+t")  # the new theme is saved once the database is open
         await pilot.press("ctrl+z")  # undoes build_small's last action (the tegn)
+        await pilot.press("f3")  # the day's programme: it reads the database
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
         slow_open.set()
         await settle(app, pilot)
+        assert isinstance(app.screen, DayScreen)
         assert app.theme != theme
         assert app.store.get_setting("tema") == app.theme
         from models.queries import live_rows
