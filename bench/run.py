@@ -497,8 +497,8 @@ def row_large(db_path: Path, runs: int) -> list[Row]:
                         renders["n"] += 1
 
                     screen._render_list = counted  # type: ignore[attr-defined]
-                    # The first key moves the focus from the list to the filter field; the
-                    # next ones only filter.
+                    # Typed on the list (which keeps the focus): the first key shows the
+                    # filter field's first letter, the next one only filters further.
                     for slot, ch in (("filter1", "e"), ("filter", "r")):
                         slot = slot if key == "open" else f"{slot}_big"
                         start = renders["n"]
@@ -533,7 +533,7 @@ def row_large(db_path: Path, runs: int) -> list[Row]:
         ("open", f"Stor kommune: åbn et bords målliste ({n} mål)", 0.300, "bord_overview()"),
         (
             "filter1",
-            "Stor kommune: filtrér, første tastetryk (fokus flyttes)",
+            "Stor kommune: filtrér, første tastetryk",
             0.050,
             "filter_groups()",
         ),

@@ -306,16 +306,20 @@ class TableScreen(StyledOnce, Screen[None]):
     def on_key(self, event: events.Key) -> None:
         listing = self.query_one("#table-maal", OptionList)
         filt = self.query_one("#table-filter", Input)
-        if (
-            self.focused is listing
-            and event.is_printable
-            and event.character
-            and event.character not in "/"
-        ):
+        if self.focused is listing:
+            # Type-ahead: letters typed on the list go to the filter, and the list keeps the
+            # focus, so ↑↓ and Enter go on working on what is left. (Moving the focus would
+            # also restyle the screen on the first key.) `/` edits the filter itself.
+            if event.is_printable and event.character and event.character != "/":
+                change = filt.value + event.character
+            elif event.key == "backspace" and filt.value:
+                change = filt.value[:-1]
+            else:
+                return
             event.stop()
             event.prevent_default()
-            filt.focus()
-            filt.insert_text_at_cursor(event.character)
+            filt.value = change
+            filt.cursor_position = len(change)
         elif self.focused is filt and event.key == "down":
             event.stop()
             listing.focus()

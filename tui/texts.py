@@ -357,7 +357,9 @@ Målene står under deres målsætning. Mærket foran viser, om målet opfylder 
 **✓** betyder, at det har det, dagen handler om (tegn på del 1, prøvehandlinger på del 2),
 og **·** betyder, at der mangler noget. Tallet øverst viser, hvor langt bordet er.
 
-Skriv for at filtrere listen. **Enter** åbner målet. **F7** (eller Ctrl+L) viser bordets
+Skriv for at filtrere listen: bogstaverne havner i søgefeltet, mens **↑↓** og **Enter** stadig
+virker i listen. **Backspace** sletter det sidste bogstav, **Esc** rydder søgningen, og **/**
+flytter markøren op i søgefeltet. **Enter** åbner målet. **F7** (eller Ctrl+L) viser bordets
 deltagere. **F4** viser bordets noter. **F9** afslutter dagen.
 """,
     "maal": """\

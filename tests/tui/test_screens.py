@@ -93,6 +93,8 @@ def test_timer_counts_down_pauses_and_runs_over() -> None:
 
 @run_async
 async def test_filter_as_you_type(tmp_path: Path) -> None:
+    from screens.maal import MaalScreen
+
     path = tmp_path / "f.db"
     build_small(path)
     app = _app(path)
@@ -101,11 +103,22 @@ async def test_filter_as_you_type(tmp_path: Path) -> None:
         listing = app.screen.query_one("#table-maal")
         assert app.focused is listing
         assert listing.option_count == 3  # the målsætning and its two mål
-        await pilot.press("n", "e", "t", "v")  # typed on the list: goes to the filter
+        await pilot.press("n", "e", "t", "v", "x")  # typed on the list: goes to the filter
+        await pilot.pause()
+        assert app.screen.query_one("#table-filter").value == "netvx"
+        assert app.focused is listing  # the list keeps the focus (type-ahead)
+        await pilot.press("backspace")
         await pilot.pause()
         assert app.screen.query_one("#table-filter").value == "netv"
         assert [o for o in _options(listing) if "netværk" in o]
         assert listing.option_count == 2
+        await pilot.press("enter")  # Enter still works on the list: opens the one mål left
+        await settle(app, pilot)
+        assert isinstance(app.screen, MaalScreen)
+        assert "netværk" in app.screen.detail["maal"]["tekst"]
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen.query_one("#table-filter").value == "netv"
         await pilot.press("x", "y", "z")
         await pilot.pause()
         assert "Ingen mål passer" in _options(listing)[0]
