@@ -143,7 +143,9 @@ def quick_home(path: str | Path) -> dict[str, Any] | None:
         return None
     try:
         # Read-only; the normal open (migrations, pragmas, device) runs in the background.
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
+        # A short wait: this runs before the first frame, and a locked file simply takes
+        # the normal way (a loading screen while the open waits for the lock).
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.25)
     except (sqlite3.Error, ValueError, OSError):
         return None
     try:

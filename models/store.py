@@ -244,8 +244,15 @@ class Store:
                 # One change per value the undone change replaced: undoing the resolution of
                 # a conflict brings the conflict back (its values side by side again), it
                 # does not quietly pick one of them.
+                covers: list[str] = []
+                if c.field == DELETED and befores == [True]:
+                    # Putting a tombstone back: it covers what the tombstone it restores
+                    # covered, so an edit that was not concurrent with it does not become one.
+                    covers = self._covers_of(t.conn, c)
                 for before in befores:
-                    self._append(t, c.entity, c.row_id, c.field, before, replaces=heads)
+                    self._append(
+                        t, c.entity, c.row_id, c.field, before, replaces=heads, covers=covers
+                    )
                 t.conn.execute(
                     table.update().where(table.c.id == c.row_id).values({c.field: befores[-1]})
                 )
@@ -452,6 +459,16 @@ class Store:
         table = ENTITIES[entity].table.__table__
         t.conn.execute(table.update().where(table.c.id == row_id).values(deleted=True))
         return count + 1
+
+    def _covers_of(self, conn: Connection, change: Any) -> list[str]:
+        """The field heads covered by the tombstone(s) that `change` replaced."""
+        replaced = (change.replaces or "").split()
+        if not replaced:
+            return []
+        rows = conn.execute(
+            select(CHANGE.c.covers).where(CHANGE.c.id.in_(replaced), CHANGE.c.value == "true")
+        ).scalars()
+        return sorted({cid for text in rows for cid in (text or "").split()})
 
     def _values_before(self, conn: Connection, change: Any) -> list[Any]:
         """The values `change` replaced, each once, the current one (greatest clock) last.

@@ -197,7 +197,7 @@ class HomeScreen(StyledOnce, Screen[None]):
             self.open_table(event.option.id)
 
     def open_table(self, bord_id: str | None = None) -> None:
-        self.app.when_open(lambda: self._open_table(bord_id))
+        self.app.when_open(lambda: self._open_table(bord_id), key="open-screen")
 
     def _open_table(self, bord_id: str | None) -> None:
         tables = self.query_one("#home-tables", OptionList)
@@ -256,10 +256,11 @@ class NameDeviceScreen(ModalScreen[str | None]):
     @on(Input.Submitted, "#name-input")
     @on(Button.Pressed, "#name-ok")
     def _save(self) -> None:
-        self.app.when_open(self._rename)
-
-    def _rename(self) -> None:
+        # The name as typed now: the save may wait for the database to open.
         name = self.query_one("#name-input", Input).value
+        self.app.when_open(lambda: self._rename(name))
+
+    def _rename(self, name: str) -> None:
         store = self.app.store
 
         def rename() -> str:
@@ -270,12 +271,13 @@ class NameDeviceScreen(ModalScreen[str | None]):
         self.app.save(rename, done=self._renamed, error=self._failed)
 
     def _renamed(self, name: str) -> None:
-        self.notify(texts.DEVICE_RENAMED.format(name=name), markup=False)
-        self.dismiss(name)
+        self.app.notify(texts.DEVICE_RENAMED.format(name=name), markup=False)
+        if self.is_attached and self.is_current:
+            self.dismiss(name)
         self.app.reload_screens()
 
     def _failed(self, exc: Exception) -> None:
-        if isinstance(exc, ValidationError):
+        if isinstance(exc, ValidationError) and self.is_attached:
             self.query_one("#name-error", Label).update(Text(str(exc)))
         else:
             self.app.report_error(exc)

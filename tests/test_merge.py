@@ -268,6 +268,34 @@ def test_undoing_a_resolution_brings_the_conflict_back(world: World, tmp_path: P
     assert row["tekst"] == "Fravær under 6 %"
 
 
+def test_undoing_a_delete_versus_edit_resolution_reopens_the_same_conflict(
+    world: World, tmp_path: Path
+):
+    """The undo puts the tombstone back with what it covered: the reopened conflict is the
+    delete against the one concurrent edit, not against every field of the row."""
+    ids = world.ids
+    for keep_deleted in (True, False):
+        folder = tmp_path / str(keep_deleted)
+        folder.mkdir()
+        tov, f1, f2 = (world.db(n, folder) for n in ("tov", "f1", "f2"))
+        Store(f1).delete("tegn", ids["t1"])
+        Store(f2).update("tegn", ids["t1"], baseline="12 %")
+        store = Store(tov)
+        files = [
+            write_handoff(f, tmp_path / f"{keep_deleted}-{n}.json").path
+            for n, f in (("2", f2), ("1", f1))
+        ]
+        merge.import_bundles(store, files)
+        (c,) = merge.open_conflicts(tov)
+        sides = sorted(s.field for s in c.sides)
+        assert sides == ["baseline", "deleted"]
+        merge.resolve_conflict(store, c, keep_deleted)
+        assert merge.open_conflicts(tov) == []
+        store.undo()
+        (again,) = merge.open_conflicts(tov)
+        assert (again.kind, sorted(s.field for s in again.sides)) == (c.kind, sides)
+
+
 def test_resolve_by_writing_a_new_value_is_validated(world: World, tmp_path: Path):
     ids = world.ids
     tov, f1, f2 = (world.db(n, tmp_path) for n in ("tov", "f1", "f2"))

@@ -34,17 +34,25 @@ DARK, LIGHT = "textual-dark", "textual-light"
 HELP_BY_SCREEN = {"ConsolidationScreen": "consolidation", "ConflictScreen": "consolidation"}
 
 
-def needs_database(method: Callable[..., Any]) -> Callable[..., Any]:
-    """An app action that needs the database: asked for before it is open, it runs once it is."""
+def needs_database(
+    method: Callable[..., Any] | None = None, *, opens_screen: bool = True
+) -> Any:
+    """An app action that needs the database: asked for before it is open, it runs once it is.
+    Of the actions that open a screen, only the last one asked for runs then (Enter pressed
+    twice on a table, then F, opens Forbered once, not two tables and Forbered)."""
 
-    @functools.wraps(method)
-    def wrapper(self: UdviklingsdagApp, *args: Any, **kw: Any) -> Any:
-        if self.store is None:
-            self.when_open(lambda: method(self, *args, **kw))
-            return None
-        return method(self, *args, **kw)
+    def decorate(method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)
+        def wrapper(self: UdviklingsdagApp, *args: Any, **kw: Any) -> Any:
+            if self.store is None:
+                key = "open-screen" if opens_screen else None
+                self.when_open(lambda: method(self, *args, **kw), key=key)
+                return None
+            return method(self, *args, **kw)
 
-    return wrapper
+        return wrapper
+
+    return decorate(method) if method is not None else decorate
 
 
 def _b(
@@ -89,7 +97,8 @@ class UdviklingsdagApp(App[None]):
         self.bord_id: str | None = None
         self.maal_screen: Any = None  # the mål screen the tables reuse (screens.table)
         self.table_screen: Any = None  # the table screen open_table reuses
-        self._waiting: list[Callable[[], object]] = []  # asked for before the database opened
+        # Asked for before the database opened: (key, call), see `when_open`.
+        self._waiting: list[tuple[str | None, Callable[[], object]]] = []
         self.home_painted = threading.Event()  # set by the home screen once it shows its data
         self.quick_home = False  # the home screen was drawn before the database opened
         self.theme = DARK
@@ -160,15 +169,21 @@ class UdviklingsdagApp(App[None]):
                 self.theme = theme
             self.push_screen(HomeScreen())
         waiting, self._waiting = self._waiting, []
-        for call in waiting:
-            call()
+        for _key, call in waiting:
+            try:
+                call()
+            except Exception as exc:  # one failing call must not swallow the ones after it
+                self.report_error(exc)
 
-    def when_open(self, call: Callable[[], object]) -> None:
-        """Run `call` now if the database is open, else as soon as it is (in order)."""
+    def when_open(self, call: Callable[[], object], *, key: str | None = None) -> None:
+        """Run `call` now if the database is open, else as soon as it is (in order). A call
+        with a `key` replaces an earlier waiting call with the same key."""
         if self.store is not None:
             call()
-        else:
-            self._waiting.append(call)
+            return
+        if key is not None:
+            self._waiting = [(k, c) for k, c in self._waiting if k != key]
+        self._waiting.append((key, call))
 
     def _show_fatal(self, message: str) -> None:
         from screens.error import ErrorScreen
@@ -271,7 +286,7 @@ class UdviklingsdagApp(App[None]):
         self.theme = LIGHT if self.theme == DARK else DARK
         self.when_open(lambda: self.submit(self.store.set_setting, "tema", self.theme))
 
-    @needs_database
+    @needs_database(opens_screen=False)
     def action_undo(self) -> None:
         from .widgets import dirty_fields
 

@@ -98,3 +98,37 @@ async def test_undo_theme_and_programme_asked_for_early_are_not_lost(
         from models.queries import live_rows
 
         assert live_rows(app.db, "tegn") == []
+
+
+@run_async
+async def test_keys_pressed_twice_early_open_one_screen_and_the_name_is_kept(
+    path: Path, ids: dict, slow_open: threading.Event
+) -> None:
+    """Impatient keys before the database opens: of the screens asked for, the last one
+    opens (once); a laptop name confirmed and then the dialog closed is still saved."""
+    import sqlite3
+
+    from screens.home import HomeScreen, NameDeviceScreen
+    from screens.prepare import PrepareScreen
+    from tui.app import UdviklingsdagApp
+
+    con = sqlite3.connect(path)
+    con.execute("delete from meta where key = 'baerbar_navngivet'")  # first start: name it
+    con.commit()
+    con.close()
+    app = UdviklingsdagApp(str(path), clock=FakeClock())
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, NameDeviceScreen) and app.store is None
+        app.screen.query_one("#name-input").value = "Bord 4 - Åse"
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("enter", "enter", "f")
+        await pilot.pause()
+        slow_open.set()
+        await settle(app, pilot)
+        assert [type(s).__name__ for s in app.screen_stack] == ["HomeScreen", "PrepareScreen"]
+        assert isinstance(app.screen, PrepareScreen)
+        assert app.store.db.device_name == "Bord 4 - Åse"
+        assert app.store.get_setting("baerbar_navngivet") == "1"
