@@ -34,9 +34,7 @@ DARK, LIGHT = "textual-dark", "textual-light"
 HELP_BY_SCREEN = {"ConsolidationScreen": "consolidation", "ConflictScreen": "consolidation"}
 
 
-def needs_database(
-    method: Callable[..., Any] | None = None, *, opens_screen: bool = True
-) -> Any:
+def needs_database(method: Callable[..., Any] | None = None, *, opens_screen: bool = True) -> Any:
     """An app action that needs the database: asked for before it is open, it runs once it is.
     Of the actions that open a screen, only the last one asked for runs then (Enter pressed
     twice on a table, then F, opens Forbered once, not two tables and Forbered)."""
