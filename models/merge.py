@@ -1096,6 +1096,42 @@ def _titles(conn: Connection, refs: dict[str, set[str]]) -> dict[str, str]:
     return out
 
 
+def _restored_origins(conn: Connection, heads: list[Any]) -> dict[str, _H]:
+    """Heads that an undo of a resolution put back, each shown as the change that first wrote
+    its value (its laptop, time and value before), keyed by the head's id. The head itself
+    (its id) stays what a resolution replaces."""
+    undo_heads: dict[str, list[str]] = {}
+    for where in _id_filters(conn, CHANGE.c.id, [h.id for h in heads]):
+        for cid, replaces in conn.execute(
+            select(CHANGE.c.id, CHANGE.c.replaces).where(where, CHANGE.c.undo_of.is_not(None))
+        ):
+            undo_heads[cid] = (replaces or "").split()
+    if not undo_heads:
+        return {}
+    settled: dict[str, list[str]] = {}  # resolution → the changes it settled
+    for where in _id_filters(conn, CHANGE.c.id, {r for rs in undo_heads.values() for r in rs}):
+        for cid, replaces in conn.execute(select(CHANGE.c.id, CHANGE.c.replaces).where(where)):
+            settled[cid] = (replaces or "").split()
+    first: dict[str, Any] = {}
+    for where in _id_filters(conn, CHANGE.c.id, {o for os in settled.values() for o in os}):
+        for row in conn.execute(select(CHANGE).where(where)):
+            first[row.id] = row
+    out: dict[str, _H] = {}
+    for h in heads:
+        candidates = [
+            first[o]
+            for r in undo_heads.get(h.id, [])
+            for o in settled.get(r, [])
+            if o in first and first[o].value == h.value
+        ]
+        if candidates:
+            o = min(candidates, key=lambda c: (c.hlc, c.id))
+            out[h.id] = _H(*(getattr(h, f) for f in _H._fields))._replace(
+                hlc=o.hlc, device_id=o.device_id, replaces=o.replaces, action_id=o.action_id
+            )
+    return out
+
+
 def open_conflicts(db: Any) -> list[Conflict]:
     """Every open conflict, oldest first, with both (all) values side by side: field, value,
     device, time and the value before."""
@@ -1122,6 +1158,11 @@ def open_conflicts(db: Any) -> list[Conflict]:
         if not found:
             return []
         devices = dict(conn.execute(select(DEVICE.c.id, DEVICE.c.navn)).all())
+        origins = _restored_origins(conn, [h for *_, hs in found for h in hs if h.replaces])
+        found = [
+            (entity, rid, kind, fname, [origins.get(h.id, h) for h in hs])
+            for entity, rid, kind, fname, hs in found
+        ]
         firsts = {(h.replaces or "").split()[0] for *_, hs in found for h in hs if h.replaces}
         before_text: dict[str, str | None] = {}
         for where in _id_filters(conn, CHANGE.c.id, firsts):

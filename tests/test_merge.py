@@ -249,6 +249,11 @@ def test_undoing_a_resolution_brings_the_conflict_back(world: World, tmp_path: P
     (again,) = merge.open_conflicts(tov)
     assert (again.entity, again.row_id, again.field) == ("tegn", ids["t1"], "tekst")
     assert sorted(s.shown for s in again.sides) == ["Fravær under 5 %", "Fravær under 8 %"]
+    # Each value is shown as first written: its laptop, time and the value before it.
+    assert [(s.device_name, s.time, s.before) for s in again.sides] == [
+        (s.device_name, s.time, s.before) for s in c.sides
+    ]
+    assert {s.change_id for s in again.sides}.isdisjoint({s.change_id for s in c.sides})
     # The row shows the value it showed before the resolution.
     assert next(r for r in domain(tov)["tegn"] if r["id"] == ids["t1"])["tekst"] == winner
     # Another database that had the resolution gets the conflict back from the handoff too.
