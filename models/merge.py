@@ -1121,7 +1121,8 @@ def _restored_origins(conn: Connection, heads: list[Any]) -> dict[str, _H]:
         candidates = [
             first[o]
             for r in undo_heads.get(h.id, [])
-            for o in settled.get(r, [])
+            if len(settled.get(r, [])) > 1  # a resolution (a plain edit replaced one change)
+            for o in settled[r]
             if o in first and first[o].value == h.value
         ]
         if candidates:

@@ -273,6 +273,23 @@ def test_undoing_a_resolution_brings_the_conflict_back(world: World, tmp_path: P
     assert row["tekst"] == "Fravær under 6 %"
 
 
+def test_a_plain_undo_in_a_conflict_is_shown_as_the_undo(world: World, tmp_path: Path):
+    """A laptop that changed a value and undid it, against another laptop's edit: its side is
+    its own undo (its laptop, its time), not the value's first author."""
+    ids = world.ids
+    tov, f1, f2 = (world.db(n, tmp_path) for n in ("tov", "f1", "f2"))
+    s1 = Store(f1)
+    original = next(r for r in domain(f1)["tegn"] if r["id"] == ids["t1"])["tekst"]
+    s1.update("tegn", ids["t1"], tekst="Skrevet og fortrudt")
+    s1.undo()
+    Store(f2).update("tegn", ids["t1"], tekst="Fra bord 2")
+    files = [write_handoff(f, tmp_path / f"{n}.json").path for n, f in (("a", f1), ("b", f2))]
+    merge.import_bundles(Store(tov), files)
+    (c,) = merge.open_conflicts(tov)
+    shown = {s.shown: s.device_name for s in c.sides}
+    assert shown == {original: "Bord 1 - laptop", "Fra bord 2": "Bord 2 - laptop"}
+
+
 def test_undoing_a_delete_versus_edit_resolution_reopens_the_same_conflict(
     world: World, tmp_path: Path
 ):
