@@ -8,7 +8,7 @@ import os
 import socket
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -417,6 +417,37 @@ def insert_ignore(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> N
     else:
         from sqlalchemy.dialects.sqlite import insert
     conn.execute(insert(table).on_conflict_do_nothing(), rows)
+
+
+ID_CHUNK = 900  # ids per IN (...) list on SQLite: below every build's variable limit
+
+
+def id_filters(conn: Connection, column: Any, ids: Iterable[str]) -> Iterator[Any]:
+    """WHERE terms that together select the rows whose `column` is one of `ids`. On SQLite
+    IN lists of `ID_CHUNK` ids. On PostgreSQL one `= ANY(...)` with every id in one parameter:
+    one round trip, no query of 900 placeholders for psycopg to parse, and the server hashes
+    the list. The ids travel as one newline-separated text (psycopg builds a text array in
+    Python, measured three times slower for 80,000 ids), unless an id holds a newline."""
+    from sqlalchemy import any_
+
+    wanted = sorted(set(ids))
+    if not wanted:
+        return
+    if conn.dialect.name == "postgresql":
+        yield column == any_(_pg_texts(wanted))
+        return
+    for i in range(0, len(wanted), ID_CHUNK):
+        yield column.in_(wanted[i : i + ID_CHUNK])
+
+
+def _pg_texts(values: list[str]) -> Any:
+    """A list of texts as one PostgreSQL parameter expression (see `id_filters`)."""
+    from sqlalchemy import ARRAY, Text, bindparam, func
+
+    joined = "\n".join(values)
+    if joined.count("\n") == len(values) - 1:
+        return func.string_to_array(bindparam(None, joined, type_=Text), "\n")
+    return bindparam(None, values, type_=ARRAY(Text))
 
 
 def bytewise(column: Any, *, descending: bool = False) -> Any:

@@ -29,13 +29,13 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ARRAY, Text, and_, any_, bindparam, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from . import enums
 from .clock import to_seconds
-from .db import Database, bytewise, write_begin
+from .db import ID_CHUNK, Database, bytewise, id_filters, write_begin
 from .errors import UdviklingsdagError
 from .schema import DELETED, ENTITIES, decode_value
 from .store import Store, _column_default, new_id
@@ -59,7 +59,7 @@ HEAD = FieldHead.__table__
 SUPERSEDED = Superseded.__table__
 DEVICE = Device.__table__
 LEDGER = ImportLedger.__table__
-CHUNK = 900  # ids per IN (...) query: below every SQLite build's variable limit
+CHUNK = ID_CHUNK  # ids per IN (...) query on SQLite
 INSERT_CHUNK = 5000  # rows per executemany on PostgreSQL (psycopg holds every parameter)
 # SQLite page cache during a merge, in KiB: 32 MB more at the peak, which stays below 300 MB
 # for 40 files of 2,000 entries (docs/benchmark.md).
@@ -227,30 +227,14 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
         yield items[i : i + size]
 
 
-def _id_filters(conn: Connection, column: Any, ids: Iterable[str]) -> Iterator[Any]:
-    """WHERE terms that together select the rows whose `column` is one of `ids`. On SQLite
-    IN lists of `CHUNK` ids. On PostgreSQL one `= ANY(...)` with every id in one parameter:
-    one round trip, no query of 900 placeholders for psycopg to parse, and the server hashes
-    the list. The ids travel as one newline-separated text (psycopg builds a text array in
-    Python, measured three times slower for 80,000 ids), unless an id holds a newline."""
-    wanted = sorted(set(ids))
-    if not wanted:
-        return
-    if conn.dialect.name == "postgresql":
-        yield column == any_(_pg_texts(wanted))
-        return
-    for part in _chunks(wanted):
-        yield column.in_(part)
-
-
 def _existing(conn: Connection, column: Any, ids: Iterable[str]) -> set[str]:
     """Which of `ids` occur in `column`. On SQLite IN queries of `CHUNK` ids, written out
     once and handed to the driver as they are: for a workshop's 80,000 change ids that is
     three times faster than through SQLAlchemy, which expands and binds every IN list anew,
-    and than a temporary table joined once. On PostgreSQL one query (`_id_filters`)."""
+    and than a temporary table joined once. On PostgreSQL one query (`id_filters`)."""
     found: set[str] = set()
     if conn.dialect.name == "postgresql":
-        for where in _id_filters(conn, column, ids):
+        for where in id_filters(conn, column, ids):
             found.update(conn.execute(select(column).where(where)).scalars())
         return found
     wanted = sorted(set(ids))
@@ -543,7 +527,7 @@ def _heads_of_rows(
     ).join(CHANGE, CHANGE.c.id == HEAD.c.change_id)
     for entity, ids in rows.items():
         only = [] if fields is None else [HEAD.c.field.in_(sorted(fields.get(entity, ())))]
-        for where in _id_filters(conn, HEAD.c.row_id, ids):
+        for where in id_filters(conn, HEAD.c.row_id, ids):
             for r in conn.execute(query.where(HEAD.c.entity == entity, where, *only)).all():
                 out[(entity, r.row_id)].append(r)
     return out
@@ -621,14 +605,6 @@ def _copy_rows(
             get = itemgetter(*names)
             for r in rows:
                 copy.write_row(get(r) if len(names) > 1 else (get(r),))
-
-
-def _pg_texts(values: list[str]) -> Any:
-    """A list of texts as one PostgreSQL parameter expression (see `_id_filters`)."""
-    joined = "\n".join(values)
-    if joined.count("\n") == len(values) - 1:
-        return func.string_to_array(bindparam(None, joined, type_=Text), "\n")
-    return bindparam(None, values, type_=ARRAY(Text))
 
 
 def _drop_heads(conn: Connection, drops: list[tuple[str, str, str, str]]) -> None:
@@ -801,7 +777,7 @@ def _apply(
         spec = ENTITIES[entity]
         table = spec.table.__table__
         current: dict[str, dict[str, Any]] = {}
-        for where in _id_filters(conn, table.c.id, existing[entity]):
+        for where in id_filters(conn, table.c.id, existing[entity]):
             for r in conn.execute(select(table).where(where)).mappings():
                 current[r["id"]] = dict(r)
         updates: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
@@ -1090,7 +1066,7 @@ def _titles(conn: Connection, refs: dict[str, set[str]]) -> dict[str, str]:
         spec = ENTITIES[entity]
         table = spec.table.__table__
         col = table.c[spec.title_field]
-        for where in _id_filters(conn, table.c.id, ids):
+        for where in id_filters(conn, table.c.id, ids):
             for r in conn.execute(select(table.c.id, col).where(where)):
                 out[r[0]] = str(r[1] or "")
     return out
@@ -1101,7 +1077,7 @@ def _restored_origins(conn: Connection, heads: list[Any]) -> dict[str, _H]:
     its value (its laptop, time and value before), keyed by the head's id. The head itself
     (its id) stays what a resolution replaces."""
     undo_heads: dict[str, list[str]] = {}
-    for where in _id_filters(conn, CHANGE.c.id, [h.id for h in heads]):
+    for where in id_filters(conn, CHANGE.c.id, [h.id for h in heads]):
         for cid, replaces in conn.execute(
             select(CHANGE.c.id, CHANGE.c.replaces).where(where, CHANGE.c.undo_of.is_not(None))
         ):
@@ -1109,11 +1085,11 @@ def _restored_origins(conn: Connection, heads: list[Any]) -> dict[str, _H]:
     if not undo_heads:
         return {}
     settled: dict[str, list[str]] = {}  # resolution → the changes it settled
-    for where in _id_filters(conn, CHANGE.c.id, {r for rs in undo_heads.values() for r in rs}):
+    for where in id_filters(conn, CHANGE.c.id, {r for rs in undo_heads.values() for r in rs}):
         for cid, replaces in conn.execute(select(CHANGE.c.id, CHANGE.c.replaces).where(where)):
             settled[cid] = (replaces or "").split()
     first: dict[str, Any] = {}
-    for where in _id_filters(conn, CHANGE.c.id, {o for os in settled.values() for o in os}):
+    for where in id_filters(conn, CHANGE.c.id, {o for os in settled.values() for o in os}):
         for row in conn.execute(select(CHANGE).where(where)):
             first[row.id] = row
     out: dict[str, _H] = {}
@@ -1166,7 +1142,7 @@ def open_conflicts(db: Any) -> list[Conflict]:
         ]
         firsts = {(h.replaces or "").split()[0] for *_, hs in found for h in hs if h.replaces}
         before_text: dict[str, str | None] = {}
-        for where in _id_filters(conn, CHANGE.c.id, firsts):
+        for where in id_filters(conn, CHANGE.c.id, firsts):
             before_text.update(conn.execute(select(CHANGE.c.id, CHANGE.c.value).where(where)).all())
         refs: dict[str, set[str]] = defaultdict(set)
         rows: dict[str, set[str]] = defaultdict(set)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from . import overview
 from .clock import to_seconds
-from .db import Database, bytewise
+from .db import Database, bytewise, id_filters
 from .schema import ENTITIES
 from .tables import Change, Device
 
@@ -74,16 +74,22 @@ def get_row(db: Database, entity: str, row_id: str) -> dict[str, Any] | None:
 
 def udviklingsdage_overview(db: Database) -> list[dict[str, Any]]:
     """Every live udviklingsdag (by date) with its programme length and its tables, as whole
-    rows for editing (the home screen's lighter read is `models.overview.udviklingsdage`)."""
-    days = live_rows(db, "udviklingsdag")
-    days.sort(key=lambda d: (d["dato"] is None, d["dato"] or "", d["titel"]))
-    borde = live_rows(db, "bord")
-    blokke = live_rows(db, "programblok")
-    for day in days:
-        day["borde"] = [b for b in borde if b["udviklingsdag_id"] == day["id"]]
-        day["minutter"] = sum(b["minutter"] for b in blokke if b["udviklingsdag_id"] == day["id"])
-        day["blokke"] = sum(1 for b in blokke if b["udviklingsdag_id"] == day["id"])
-    return days
+    rows for editing: the home screen's read (`models.overview.udviklingsdage`, which gives the
+    order and the programme) with each day and table as its full row."""
+    with overview.run_on(db) as run:
+        days = overview.udviklingsdage(run)
+    full_days = {d["id"]: d for d in live_rows(db, "udviklingsdag")}
+    full_borde = {b["id"]: b for b in live_rows(db, "bord")}
+    return [
+        {
+            **full_days[d["id"]],
+            "minutter": d["minutter"],
+            "blokke": d["blokke"],
+            "borde": [full_borde[b["id"]] for b in d["borde"] if b["id"] in full_borde],
+        }
+        for d in days
+        if d["id"] in full_days  # (a day deleted between the two reads)
+    ]
 
 
 def organisation(db: Database) -> list[dict[str, Any]]:
@@ -217,11 +223,9 @@ def notes_with_origin(
     with db.engine.connect() as conn:
         dev, log = Device.__table__, Change.__table__
         devices = dict(conn.execute(select(dev.c.id, dev.c.navn)).all())
-        for start in range(0, len(ids), 500):
+        for rows in id_filters(conn, log.c.row_id, ids):
             query = select(log.c.hlc, log.c.device_id, log.c.row_id, log.c.field).where(
-                log.c.entity == "note",
-                log.c.row_id.in_(ids[start : start + 500]),
-                log.c.field.in_(("deleted", "tekst")),
+                log.c.entity == "note", rows, log.c.field.in_(("deleted", "tekst"))
             )
             for hlc, device_id, row_id, fname in conn.execute(query):
                 if row_id not in first or hlc < first[row_id][0]:

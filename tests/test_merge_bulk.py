@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from exports.bundle import write_handoff
 from models import merge
+from models.db import id_filters
 from models.store import Store
 from models.tables import Device
 from tests.test_merge import World, domain, dump
@@ -123,7 +124,7 @@ def test_id_look_ups_find_ids_with_a_newline(world: World, tmp_path: Path):
         assert merge._existing(conn, column, ["bærbar 3", "ukendt"]) == {"bærbar 3"}
         assert merge._existing(conn, column, []) == set()
         found = set()
-        for where in merge._id_filters(conn, column, odd):
+        for where in id_filters(conn, column, odd):
             found.update(conn.execute(select(column).where(where)).scalars())
         assert found == set(odd)
     db.close()
