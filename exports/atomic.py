@@ -9,17 +9,315 @@ import errno
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 import uuid
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from models.errors import UdviklingsdagError
+from models.errors import UdviklingsdagError, disk_full_message
+from models.visible import visible
 
 
 class ExportError(UdviklingsdagError):
     """Writing an export failed; the message says what happened and what to do."""
+
+
+class InputFileError(UdviklingsdagError):
+    """A file given to read cannot be read safely (not a regular file, too large ...)."""
+
+
+# --- what a writer may replace ---------------------------------------------------------------
+# What each kind of file is called in a refusal, and how an existing file of that kind is
+# recognised from its first bytes (a writer may replace an older file of its own kind, never
+# a database, a spreadsheet or anything else someone keeps under that name).
+KIND_NAMES = {
+    "bundle": "en workshop-pakke eller overleveringsfil fra udviklingsdag",
+    "xlsx": "en Excel-projektmappe (.xlsx)",
+    "sqlite": "en SQLite-eksport fra udviklingsdag",
+    "zip": "en zip-fil",
+    "package": "en eksportmappe fra udviklingsdag",
+}
+_HEAD_BYTES = 4096
+_PACKAGE_MARKER = "journalisering.json"  # every SBSYS package folder holds one
+_PACKAGE_FILES = {"journalisering.json", "journalisering.txt", "SbsysDropFile.xml"}
+_PACKAGE_SUFFIXES = (".xlsx", ".docx", ".pdf")  # the documents, named after the package
+
+
+def _shown(path: Path) -> str:
+    return visible(str(path), 300)
+
+
+def _is_protected(path: Path) -> bool:
+    """Whether `path` is (or is a link to, or a hard link of) a file of an open database."""
+    from models.db import open_database_files
+
+    protected = open_database_files()
+    if not protected:
+        return False
+    real = os.path.realpath(path)
+    if any(real == str(p) for p in protected):
+        return True
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    for p in protected:
+        try:
+            other = os.stat(p)
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) == (other.st_dev, other.st_ino):
+            return True
+    return False
+
+
+def _is_companion(path: Path) -> bool:
+    """Whether `path` is the -wal, -shm or -journal of a SQLite database next to it (maybe
+    open in another program or window, so not in `open_database_files`)."""
+    from models.db import SQLITE_COMPANIONS, SQLITE_MAGIC
+
+    for suffix in SQLITE_COMPANIONS:
+        if path.name.endswith(suffix) and len(path.name) > len(suffix):
+            try:
+                with open(path.with_name(path.name[: -len(suffix)]), "rb") as fh:
+                    return fh.read(16) == SQLITE_MAGIC
+            except OSError:
+                return False
+    return False
+
+
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(_HEAD_BYTES)
+
+
+def _looks_like(path: Path, kind: str) -> bool:
+    """Whether the existing regular file at `path` is of `kind` (read from its first bytes)."""
+    head = _head(path)
+    if not head:
+        return True  # an empty file: nothing to lose
+    if kind == "bundle":
+        if head[:2] == b"\x1f\x8b":
+            import gzip
+            import zlib
+
+            try:
+                with gzip.open(path, "rb") as gz:
+                    head = gz.read(_HEAD_BYTES)
+            except (OSError, EOFError, zlib.error):
+                return False
+        return b"udviklingsdag-bundle" in head
+    if kind in ("xlsx", "zip"):
+        if head[:4] != b"PK\x03\x04":
+            return False
+        if kind == "zip":
+            return True
+        try:
+            with zipfile.ZipFile(path) as zf:
+                return "xl/workbook.xml" in zf.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return False
+    if kind == "sqlite":
+        if not head.startswith(b"SQLite format 3\x00"):
+            return False
+        import sqlite3
+
+        try:
+            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                names = {
+                    r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+                }
+            finally:
+                con.close()
+        except sqlite3.Error:
+            return False
+        # Ours: the export's own tables, and never an app database (a change log).
+        return {"om_eksporten", "dokumentation"} <= names and "change" not in names
+    return False
+
+
+def _package_folder_ok(path: Path) -> bool:
+    """An existing folder a package may replace: empty, or an earlier package (it holds the
+    journalisering file and only files), and holding no file of a database."""
+    try:
+        entries = list(os.scandir(path))
+    except OSError:
+        return False
+    names = {e.name for e in entries}
+    if names and _PACKAGE_MARKER not in names:
+        return False
+    # A package holds its own files only: anything else in the folder (someone's notes, a
+    # folder, a database) is never thrown away with it.
+    for e in entries:
+        if not e.is_file(follow_symlinks=False) or not (
+            e.name in _PACKAGE_FILES or e.name.lower().endswith(_PACKAGE_SUFFIXES)
+        ):
+            return False
+        if _is_protected(Path(e.path)):
+            return False
+    return True
+
+
+def guard_target(path: Path | str, kind: str | None = None) -> None:
+    """Refuse (`ExportError`, Danish) to write at `path` when it is a file of a database open in
+    this process (the database, its -wal, -shm or -journal), a folder where a file is meant,
+    or an existing file that is not of `kind` (see `KIND_NAMES`; None: any file but an open
+    database's). Every writer calls this before it replaces anything; nothing is written."""
+    target = Path(path)
+    if _is_protected(target) or _is_companion(target):
+        raise ExportError(
+            f"{_shown(target)} er en database, programmet arbejder i, eller en af en databases "
+            "hjælpefiler (-wal, -shm, -journal). Den overskrives ikke; intet er skrevet. Vælg "
+            "et andet filnavn."
+        )
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise write_error(exc, target) from None
+    if kind == "package":
+        if stat.S_ISDIR(st.st_mode) and _package_folder_ok(target):
+            return
+    elif stat.S_ISDIR(st.st_mode):
+        raise ExportError(
+            f"{_shown(target)} er en mappe. Angiv et filnavn i mappen; intet er skrevet."
+        )
+    elif not stat.S_ISREG(st.st_mode):
+        raise ExportError(
+            f"{_shown(target)} er ikke en almindelig fil (fx en enhed eller et rør). Vælg et "
+            "andet filnavn; intet er skrevet."
+        )
+    elif kind is None:
+        return
+    else:
+        try:
+            if _looks_like(target, kind):
+                return
+        except OSError:
+            pass
+    what = KIND_NAMES.get(kind or "", "en fil af den slags, der skrives her")
+    raise ExportError(
+        f"{_shown(target)} findes allerede og er ikke {what}. Den overskrives ikke; intet er "
+        "skrevet. Vælg et andet navn, eller flyt filen først."
+    )
+
+
+# --- reading files the user names ------------------------------------------------------------
+
+
+def check_regular_file(path: Path | str, max_bytes: int | None = None) -> int:
+    """Refuse (`InputFileError`, Danish) to read anything but a regular file of at most
+    `max_bytes`: a folder, a FIFO (reading it waits forever), a device or a socket. Returns
+    the file's size. Call it before opening a file the user named."""
+    p = Path(path)
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        raise InputFileError(f"Filen {_shown(p)} findes ikke. Tjek stien og prøv igen.") from None
+    except PermissionError:
+        raise InputFileError(f"Der er ikke adgang til at læse {_shown(p)}.") from None
+    except OSError as exc:
+        raise InputFileError(f"Filen {_shown(p)} kan ikke læses: {exc.strerror}.") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputFileError(f"{_shown(p)} er en mappe, ikke en fil. Vælg filen i mappen.")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputFileError(
+            f"{_shown(p)} er ikke en almindelig fil (fx et rør, en enhed eller en socket), så "
+            "den læses ikke. Gem indholdet som en fil, og vælg den."
+        )
+    if max_bytes is not None and st.st_size > max_bytes:
+        raise InputFileError(
+            f"{_shown(p)} er urimeligt stor ({_size_text(st.st_size)}; højst "
+            f"{_size_text(max_bytes)}) til at være en fil fra udviklingsdag. Vælg den rigtige "
+            "fil."
+        )
+    return st.st_size
+
+
+def read_limited(path: Path | str, max_bytes: int) -> bytes:
+    """The whole of a regular file of at most `max_bytes` (`check_regular_file`), read without
+    ever holding more than `max_bytes + 1` bytes (the file may grow after the check)."""
+    p = Path(path)
+    check_regular_file(p, max_bytes)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(p, flags)
+    except PermissionError:
+        raise InputFileError(f"Der er ikke adgang til at læse {_shown(p)}.") from None
+    except OSError as exc:
+        raise InputFileError(f"Filen {_shown(p)} kan ikke læses: {exc.strerror}.") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for a FIFO after the check
+            raise InputFileError(f"{_shown(p)} er ikke en almindelig fil, så den læses ikke.")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(max_bytes + 1)
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise InputFileError(
+            f"{_shown(p)} er urimeligt stor (over {_size_text(max_bytes)}) til at være en fil "
+            "fra udviklingsdag. Vælg den rigtige fil."
+        )
+    return data
+
+
+def read_zip_member(zf: zipfile.ZipFile, name: str, max_bytes: int, what: str) -> bytes:
+    """One member of a zip file, refused (`InputFileError`) when it unpacks to more than
+    `max_bytes`: the declared size is checked first, and the reading stops at the limit
+    whatever the header says (a zip bomb). `what` names the file in the message."""
+    info = zf.getinfo(name)
+    if info.file_size > max_bytes:
+        raise InputFileError(_too_big_member(what, name, max_bytes))
+    with zf.open(info) as fh:
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputFileError(_too_big_member(what, name, max_bytes))
+    return data
+
+
+def check_zip_sizes(
+    zf: zipfile.ZipFile, what: str, *, member_bytes: int, total_bytes: int, members: int = 5_000
+) -> None:
+    """Refuse (`InputFileError`) a zip file (xlsx, docx) whose members unpack to more than
+    `member_bytes` each or `total_bytes` together, or that has more than `members` members,
+    before anything in it is unpacked. Python's zipfile never returns more than a member's
+    declared size, so the declared sizes bound what is read."""
+    infos = zf.infolist()
+    if len(infos) > members:
+        raise InputFileError(
+            f"{what} indeholder urimeligt mange dele ({len(infos)}) og læses ikke. Gem den "
+            "igen fra Excel/Word, eller brug en tidligere kopi."
+        )
+    total = 0
+    for info in infos:
+        if info.file_size > member_bytes:
+            raise InputFileError(_too_big_member(what, info.filename, member_bytes))
+        total += info.file_size
+    if total > total_bytes:
+        raise InputFileError(
+            f"{what} fylder urimeligt meget, når den pakkes ud ({_size_text(total)}; højst "
+            f"{_size_text(total_bytes)}), og læses ikke. Er det den rigtige fil? Gem den igen "
+            "fra Excel/Word, eller brug en tidligere kopi."
+        )
+
+
+def _too_big_member(what: str, name: str, limit: int) -> str:
+    return (
+        f"{what} fylder urimeligt meget, når den pakkes ud (delen «{visible(name, 80)}» er over "
+        f"{_size_text(limit)}), og læses ikke. Er det den rigtige fil? Gem den igen fra "
+        "Excel/Word, eller brug en tidligere kopi."
+    )
+
+
+def _size_text(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.0f} MB".replace(".", ",")
+    return f"{max(1, n // 1024)} KB"
 
 
 def write_bytes(path: Path, data: bytes) -> None:
@@ -50,9 +348,12 @@ def fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-def atomic_write(path: Path | str, data: bytes) -> Path:
-    """Write one file atomically (temp file in the same folder, fsync, rename)."""
+def atomic_write(path: Path | str, data: bytes, *, kind: str | None = None) -> Path:
+    """Write one file atomically (temp file in the same folder, fsync, rename). `kind` says
+    what the file is (`guard_target`): an open database and an existing file of another kind
+    are never replaced."""
     target = Path(path)
+    guard_target(target, kind)
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         write_bytes(tmp, data)
@@ -142,7 +443,9 @@ def staging_dir(parent: Path) -> Iterator[Path]:
 
 def move_into_place(src: Path, dest: Path) -> None:
     """Rename a finished file or folder from the staging folder to its final name, replacing
-    an older one of the same name (the old one is removed only after the new one is in)."""
+    an older one of the same name (the old one is removed only after the new one is in). An
+    existing `dest` of another kind, or holding an open database, is never replaced."""
+    guard_target(dest, "package" if src.is_dir() else ("zip" if dest.suffix == ".zip" else None))
     old: Path | None = None
     if dest.exists():
         old = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.old")
@@ -165,10 +468,7 @@ def write_error(exc: OSError, where: Path) -> ExportError:
     """A Danish message for an OSError met while writing under `where`."""
     code = exc.errno
     if code == errno.ENOSPC or code == getattr(errno, "EDQUOT", -1):
-        text = (
-            f"Der er ikke plads nok på drevet til at skrive i {where}. Intet er gemt. "
-            "Frigør plads eller vælg et andet drev, og prøv igen."
-        )
+        text = disk_full_message(where, saved="Intet er gemt.")
     elif code in (errno.EROFS, errno.EACCES, errno.EPERM):
         text = (
             f"Der kan ikke skrives i {where} (mappen eller drevet er skrivebeskyttet, eller du "

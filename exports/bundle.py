@@ -30,10 +30,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from models.clock import MAX_MILLIS, MIN_MILLIS
 from models.db import Database, bytewise
 from models.errors import UdviklingsdagError, ValidationError
-from models.schema import DELETED, ENTITIES, encode_value, validate_value
+from models.schema import DELETED, ENTITIES, clean_line, encode_value, to_json, validate_value
 from models.tables import Bord, Change, Deltager, Device, Note, ProgramBlok, Udviklingsdag
+from models.visible import is_clean, visible
 
 FORMAT = "udviklingsdag-bundle"
 FORMAT_VERSION = 1
@@ -65,6 +67,10 @@ _MANIFEST_REQUIRED = ("kind", "device_id", "device_name", "created_at", "entries
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 UUID_RE = re.compile(rf"^{_UUID}$")
 HLC_RE = re.compile(rf"^\d{{13}}-\d{{5}}-{_UUID}$")
+# The valid range of a timestamp's milliseconds as 13-digit text (models.clock): text order is
+# number order, so the fast check compares the first 13 characters.
+_HLC_MIN = f"{MIN_MILLIS:013d}"
+_HLC_MAX = f"{MAX_MILLIS:013d}"
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 # One or more ids, one per line (the fast check of an entry's ids, see `_entry_ok`).
 _IDS_RE = re.compile(rf"{_UUID}(?:\n{_UUID})*")
@@ -310,7 +316,7 @@ def _save(path: Path, data: bytes) -> None:
     if not folder.is_dir():
         raise BundleError(f"Mappen {folder} findes ikke. Vælg en mappe, der findes.")
     try:
-        atomic_write(path, data)
+        atomic_write(path, data, kind="bundle")
     except ExportError as exc:
         # The same Danish text (full disk, read-only, no access, drive gone), as the error
         # this module promises its callers.
@@ -358,29 +364,25 @@ def suggest_filename(db: Any, kind: str) -> str:
 
 
 def _bad(path: Path, what: str) -> BundleError:
-    return BundleError(f"Filen {path.name} kan ikke indlæses: {what} Intet er ændret.")
+    return BundleError(f"Filen {visible(path.name)} kan ikke indlæses: {what} Intet er ændret.")
 
 
 def _read_bytes(path: Path) -> bytes:
+    from .atomic import InputFileError, check_regular_file, read_limited
+
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise BundleError(f"Filen {path} findes ikke. Tjek stien og prøv igen.") from None
-    except OSError as exc:
-        raise BundleError(f"Filen {path} kan ikke læses: {exc.strerror}.") from None
-    if path.is_dir():
-        raise BundleError(f"{path} er en mappe, ikke en fil. Vælg filen i mappen.")
-    if size > MAX_FILE_BYTES:
-        raise _bad(
-            path,
-            f"den er urimeligt stor ({size // (1024 * 1024)} MB) til at være en "
-            "fil fra udviklingsdag.",
-        )
-    try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-    except PermissionError:
-        raise BundleError(f"Der er ikke adgang til at læse filen {path}.") from None
+        # The shared reader: a regular file only (a pipe or a device could wait forever, also
+        # when swapped in after the check), and never more than the limit.
+        size = check_regular_file(path)
+        if size > MAX_FILE_BYTES:
+            raise _bad(
+                path,
+                f"den er urimeligt stor ({size // (1024 * 1024)} MB) til at være en "
+                "fil fra udviklingsdag.",
+            )
+        raw = read_limited(path, MAX_FILE_BYTES)
+    except InputFileError as exc:
+        raise BundleError(str(exc)) from None
     if raw[:2] == b"\x1f\x8b":
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(raw)) as gz:
@@ -410,6 +412,27 @@ def read_bundle(
     beyond its manifest: the result has `entries_skipped` set and no entries (the merge
     needs none of them, they are all in the database)."""
     path = Path(path)
+    try:
+        return _read_bundle(path, trusted, skip_known)
+    except (
+        TypeError,
+        ValueError,
+        KeyError,
+        IndexError,
+        AttributeError,
+        RecursionError,
+        OverflowError,
+        UnicodeError,
+    ) as exc:
+        # The checks should have given a precise message; no file content ends in a traceback.
+        raise _bad(
+            path,
+            f"den indeholder noget, som udviklingsdag ikke forventer ({type(exc).__name__}). "
+            "Bed om en ny fil fra bærbaren.",
+        ) from exc
+
+
+def _read_bundle(path: Path, trusted: Container[str], skip_known: bool) -> Bundle:
     raw = _read_bytes(path)
     if skip_known:
         known = _read_known(path, raw, trusted)
@@ -435,6 +458,13 @@ def read_bundle(
         ) from None
     except RecursionError:
         raise _bad(path, "den er beskadiget.") from None
+    except ValueError:
+        # An integer literal of thousands of digits (Python refuses to convert it).
+        raise _bad(
+            path,
+            "den indeholder et urimeligt stort tal, som udviklingsdag aldrig skriver. Filen "
+            "er ændret eller ikke lavet af udviklingsdag; bed om en ny fil fra bærbaren.",
+        ) from None
     manifest, version = _check_head(path, doc)
     entries = doc.get("entries")
     if not isinstance(entries, list):
@@ -461,7 +491,7 @@ def _read_known(path: Path, raw: bytes, trusted: Container[str]) -> Bundle | Non
     try:
         # The head as `render` wrote it, closed where the entries begin.
         doc = json.loads(raw[: start - 1].decode("utf-8").lstrip("\ufeff \t\r\n") + "\n}")
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
     if not isinstance(doc, dict) or not isinstance(doc.get("manifest"), dict):
         return None
@@ -492,7 +522,7 @@ def _check_count(path: Path, declared: Any, count: int) -> None:
     if declared != count:
         raise _bad(
             path,
-            f"den er ufuldstændig: manifestet lover {declared} ændringer, men "
+            f"den er ufuldstændig: manifestet lover {visible(declared, limit=40)} ændringer, men "
             f"filen har {count}. Kopiér filen igen fra bærbaren.",
         )
 
@@ -521,7 +551,7 @@ def _check_head(path: Path, doc: Any) -> tuple[dict[str, Any], int]:
         raise _bad(path, f"manifestet mangler {', '.join(missing)}.")
     kind = manifest["kind"]
     if kind not in KINDS:
-        raise _bad(path, f"filtypen «{kind}» kendes ikke.")
+        raise _bad(path, f"filtypen «{visible(kind, limit=40)}» kendes ikke.")
     sha = manifest["sha256"]
     if not isinstance(sha, str) or not SHA_RE.match(sha):
         raise _bad(path, "kontrolsummen i manifestet er ugyldig.")
@@ -530,6 +560,8 @@ def _check_head(path: Path, doc: Any) -> tuple[dict[str, Any], int]:
             raise _bad(path, f"manifestets felt «{key}» er ugyldigt.")
     if not UUID_RE.match(manifest["device_id"]):
         raise _bad(path, "manifestets bærbar-id er ugyldigt.")
+    if created_at_millis(manifest["created_at"]) is None or not is_clean(manifest["created_at"]):
+        raise _bad(path, "manifestets tidspunkt for, hvornår filen blev lavet, er ugyldigt.")
     devices = manifest.get("devices") or []
     if not isinstance(devices, list) or not all(
         isinstance(d, dict)
@@ -539,10 +571,45 @@ def _check_head(path: Path, doc: Any) -> tuple[dict[str, Any], int]:
         for d in devices
     ):
         raise _bad(path, "manifestets liste af bærbare er ugyldig.")
+    # Device names are shown in the ledger, the preview and the conflict view: they follow the
+    # rules of a name typed in the app (one line, no control characters, at most 500 signs).
+    manifest = dict(manifest)
+    manifest["device_name"] = _device_name(path, manifest["device_name"])
+    manifest["devices"] = [{**d, "navn": _device_name(path, d["navn"])} for d in devices]
     return manifest, version
 
 
+def _device_name(path: Path, name: str) -> str:
+    try:
+        return clean_line(name, "Navnet") or ""
+    except ValidationError as exc:
+        raise _bad(
+            path,
+            f"manifestets navn på bærbaren «{visible(name, limit=40)}» er ugyldigt ({exc}) "
+            "Filen er ændret eller ikke lavet af udviklingsdag; bed om en ny fil fra bærbaren.",
+        ) from None
+
+
+def created_at_millis(text: Any) -> int | None:
+    """A manifest's `created_at` (ISO 8601 with time zone) in milliseconds since the epoch,
+    or None when it is not a time within the clock's range (models.clock)."""
+    if not isinstance(text, str) or len(text) > 64:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        millis = int(moment.timestamp() * 1000)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return millis if MIN_MILLIS <= millis < MAX_MILLIS else None
+
+
 def _info(path: Path, manifest: dict[str, Any], version: int, entries: int) -> BundleInfo:
+    dag_id = manifest.get("udviklingsdag_id")
     counts_raw = manifest.get("counts") or {}
     counts = (
         {
@@ -563,9 +630,9 @@ def _info(path: Path, manifest: dict[str, Any], version: int, entries: int) -> B
         entries=entries,
         counts=counts,
         format_version=version,
-        app_version=str(manifest.get("app_version", "")),
-        schema_version=str(manifest.get("schema_version", "")),
-        udviklingsdag_id=manifest.get("udviklingsdag_id"),
+        app_version=visible(manifest.get("app_version", ""), limit=40),
+        schema_version=visible(manifest.get("schema_version", ""), limit=40),
+        udviklingsdag_id=dag_id if isinstance(dag_id, str) and UUID_RE.match(dag_id) else None,
     )
 
 
@@ -615,7 +682,7 @@ def _entry_ok(e: dict[str, Any]) -> bool:
     if len(ids) != 37 * len(parts) - 1 or not _IDS_RE.fullmatch(ids):
         return False
     hlc, entity, fname = e["hlc"], e["entity"], e["field"]
-    if type(hlc) is not str or not HLC_RE.match(hlc):
+    if type(hlc) is not str or not HLC_RE.match(hlc) or not _HLC_MIN <= hlc[:13] < _HLC_MAX:
         return False
     spec = ENTITIES.get(entity) if type(entity) is str else None
     return spec is not None and type(fname) is str and (fname == DELETED or fname in spec.fields)
@@ -627,7 +694,7 @@ def _entry_problem(e: Any) -> str | None:
         return "ikke et objekt"
     if e.keys() != _ENTRY_KEYSET:
         extra = sorted(set(e) - _ENTRY_KEYSET)
-        return f"ukendte felter {extra}" if extra else "felter mangler"
+        return f"ukendte felter {visible(extra, limit=80)}" if extra else "felter mangler"
     if _entry_ok(e):
         return None
     for key in ("id", "device_id", "row_id", "action_id"):
@@ -640,12 +707,20 @@ def _entry_problem(e: Any) -> str | None:
     hlc = e["hlc"]
     if not isinstance(hlc, str) or not HLC_RE.match(hlc):
         return "tidsstemplet er ugyldigt"
+    if not _HLC_MIN <= hlc[:13] < _HLC_MAX:
+        return (
+            "tidsstemplet ligger uden for det gyldige tidsrum 2000-2199; bærbarens ur eller "
+            "filen er forkert"
+        )
     entity = e["entity"]
-    if entity not in ENTITIES:
-        return f"ukendt type af data «{str(entity)[:40]}»; filen kan være fra en nyere version"
+    if not isinstance(entity, str) or entity not in ENTITIES:
+        return (
+            f"ukendt type af data «{visible(entity, limit=40)}»; filen kan være fra en "
+            "nyere version"
+        )
     fname = e["field"]
-    if fname != DELETED and fname not in ENTITIES[entity].fields:
-        return f"ukendt felt «{str(fname)[:40]}»; filen kan være fra en nyere version"
+    if not isinstance(fname, str) or (fname != DELETED and fname not in ENTITIES[entity].fields):
+        return f"ukendt felt «{visible(fname, limit=40)}»; filen kan være fra en nyere version"
     for key in ("replaces", "covers"):
         lst = e[key]
         if (
@@ -657,16 +732,32 @@ def _entry_problem(e: Any) -> str | None:
     return None
 
 
-def value_problem(entry: dict[str, Any]) -> str | None:
-    """Why an entry's value is not acceptable for its field (Danish), or None. Checked by the
-    merge for entries that are new to the database."""
+def canonical_value(entry: dict[str, Any]) -> Any:
+    """The entry's value in the form the database stores and every file carries: the JSON
+    form of `models.schema.validate_value(..., strict=True)` (text stripped and NFC, lists
+    without duplicates, number lists sorted, a date as "YYYY-MM-DD"). Raise `ValidationError`
+    (Danish, naming the field) for a value that cannot be made canonical: a wrong JSON type
+    ("5" for a number, "ja" for yes/no, a Danish date), a text over its limit or with a control
+    character, an unknown choice, null for a required field. The merge stores exactly this."""
     value = entry["value"]
     if entry["field"] == DELETED:
-        return None if isinstance(value, bool) else "«slettet» skal være sand eller falsk"
+        if type(value) is bool:
+            return value
+        raise ValidationError(
+            "Feltet «Slettet» skal være sand eller falsk (true eller false).", field="Slettet"
+        )
     if value is None:
-        return None
+        # The common empty field, without the trip through validate_value (same result).
+        spec = ENTITIES[entry["entity"]].fields[entry["field"]]
+        if not spec.required:
+            return [] if spec.kind in ("reflist", "intlist") else None
+    return to_json(validate_value(entry["entity"], entry["field"], value, strict=True))
+
+
+def value_problem(entry: dict[str, Any]) -> str | None:
+    """Why an entry's value cannot be made canonical (Danish), or None (`canonical_value`)."""
     try:
-        validate_value(entry["entity"], entry["field"], value)
+        canonical_value(entry)
     except ValidationError as exc:
         return str(exc)
     return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -116,28 +117,40 @@ def reference_for(view: MaalplanView, link_template: str | None = None) -> Refer
 # --- reading a reference back from a file ----------------------------------------------------
 
 
+# What `verify` reads at most: the file itself (our documents are a few hundred KB), and the
+# document properties inside a .docx/.xlsx (a few KB), however much they claim to unpack to.
+MAX_VERIFY_BYTES = 64 * 1024 * 1024
+MAX_PROPERTIES_BYTES = 1024 * 1024
+
+
 def read_reference(path: Path | str) -> Reference | None:
     """The reference stored in one of our .docx, .xlsx or .pdf files; None when the file has
-    none. Raises `UdviklingsdagError` when the file cannot be read."""
+    none. Raises `UdviklingsdagError` when the file cannot be read (also a FIFO or device, a
+    file over `MAX_VERIFY_BYTES`, properties that unpack to more than `MAX_PROPERTIES_BYTES`)."""
+    from .atomic import check_regular_file, read_limited, read_zip_member
+
     p = Path(path)
     suffix = p.suffix.lower()
     try:
+        if suffix in (".docx", ".xlsx", ".pdf"):
+            check_regular_file(p, MAX_VERIFY_BYTES)  # before opening: a FIFO would hang
         if suffix in (".docx", ".xlsx"):
             try:
                 with zipfile.ZipFile(p) as zf:
                     # The reference sits in the core document properties (dc:identifier).
                     try:
-                        core = zf.read("docProps/core.xml").decode("utf-8", "replace")
+                        raw = read_zip_member(zf, "docProps/core.xml", MAX_PROPERTIES_BYTES, p.name)
                     except KeyError:
                         return None
-            except zipfile.BadZipFile:
+                    core = raw.decode("utf-8", "replace")
+            except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, zlib.error):
                 raise UdviklingsdagError(
                     f"{p.name} er ikke en gyldig {suffix[1:]}-fil (den er beskadiget eller af en "
                     "anden type)."
                 ) from None
             return parse_reference(core)
         if suffix == ".pdf":
-            data = p.read_bytes()
+            data = read_limited(p, MAX_VERIFY_BYTES)
             if not data.startswith(b"%PDF"):
                 raise UdviklingsdagError(f"{p.name} er ikke en PDF-fil.")
             # Our PDFs keep the XMP metadata uncompressed (PDF/A expects it readable), so a plain

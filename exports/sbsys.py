@@ -21,6 +21,9 @@ import json
 import multiprocessing
 import os
 import pickle
+import re
+import shutil
+import tempfile
 import threading
 import time
 import zipfile
@@ -406,6 +409,53 @@ _WORKER_MODULES = (
 _POOL_ERRORS = (BrokenProcessPool, OSError, RuntimeError, ValueError, pickle.PicklingError)
 
 
+# The worker processes need a folder for the forkserver's socket. Python's own (`pymp-…` in the
+# system temp folder) is left behind when the app is killed; ours is named with the pid of the
+# process that made it, so the next export removes those whose process is gone.
+WORKER_TEMP_PREFIX = "udviklingsdag-eksport-"
+_WORKER_TEMP_RE = re.compile(r"^udviklingsdag-eksport-(\d+)-[A-Za-z0-9_]+$")
+
+
+def remove_stale_worker_dirs(parent: Path | str | None = None) -> list[Path]:
+    """Remove the worker folders that killed exports (kill -9, a power cut, a closed terminal)
+    left in the system temp folder: only our own names, and only when the process named in
+    them no longer runs. Returns what was removed; errors are ignored."""
+    from .atomic import _process_alive
+
+    base = Path(parent if parent is not None else tempfile.gettempdir())
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(base))
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _WORKER_TEMP_RE.match(entry.name)
+        if not m:
+            continue
+        try:
+            if not entry.is_dir(follow_symlinks=False) or _process_alive(int(m.group(1))):
+                continue
+            shutil.rmtree(entry.path)
+            removed.append(Path(entry.path))
+        except (OSError, ValueError):
+            continue
+    return removed
+
+
+def _use_own_worker_temp() -> None:
+    """Give multiprocessing a temp folder of ours (see WORKER_TEMP_PREFIX) before it makes its
+    own; removed when this process ends normally, else by the next export."""
+    from multiprocessing import process, util
+
+    config = process.current_process()._config  # where util.get_temp_dir keeps its choice
+    if config.get("tempdir") is not None:
+        return  # chosen already (the forkserver of an earlier export runs and uses it)
+    remove_stale_worker_dirs()
+    path = tempfile.mkdtemp(prefix=f"{WORKER_TEMP_PREFIX}{os.getpid()}-")
+    config["tempdir"] = path
+    util.Finalize(None, shutil.rmtree, args=(path, True), exitpriority=-100)
+
+
 def _start_pool(workers: int) -> ProcessPoolExecutor | None:
     """Start `workers` rendering processes now, each with its fonts ready, so they are ready
     when the first job comes. None when worker processes cannot be started here (then
@@ -414,6 +464,10 @@ def _start_pool(workers: int) -> ProcessPoolExecutor | None:
     # forkserver: forking the running (threaded) app itself is unsafe; spawn is slower.
     methods = multiprocessing.get_all_start_methods()
     method = "forkserver" if "forkserver" in methods else "spawn"
+    try:
+        _use_own_worker_temp()
+    except (OSError, AttributeError, ImportError):
+        pass  # multiprocessing then uses its own temp folder, as before
     try:
         ctx = multiprocessing.get_context(method)
         if method == "forkserver":
@@ -453,7 +507,12 @@ class _PoolStarter:
     def close(self) -> None:
         pool = self.pool()
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # Wait for the pool's manager thread to finish: left running, it closes its wakeup
+            # pipe while the interpreter's exit hook (concurrent.futures.process._python_exit)
+            # writes to that pipe, and a command that ends right after an export then printed
+            # "OSError: [Errno 9] Bad file descriptor" from threading's shutdown. Pending jobs
+            # are cancelled; the workers are idle by now, so this takes milliseconds.
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _weight(view: MaalplanView) -> int:
@@ -561,6 +620,7 @@ def _export(
     starter: _PoolStarter | None,
 ) -> ExportResult:
     started = time.perf_counter()
+    remove_stale_worker_dirs()  # what a killed export left in the system temp folder
     when = options.when or date.today()
     out = Path(outdir).expanduser()
     if out.exists() and not out.is_dir():

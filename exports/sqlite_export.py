@@ -17,9 +17,10 @@ from sqlalchemy import select
 
 from models import enums
 from models.db import Database
+from models.errors import disk_full_message, is_disk_full
 from models.schema import ENTITIES, ENTITY_ORDER
 
-from .atomic import ExportError, fsync_dir, write_error
+from .atomic import ExportError, fsync_dir, guard_target, write_error
 
 FORMAT_VERSION = 1
 
@@ -224,6 +225,7 @@ def export_sqlite(db: Database, path: Path | str, *, app_version: str = "") -> d
         raise ExportError(f"{target} er en mappe. Angiv et filnavn, fx data.sqlite.")
     if target.exists() and _same_file(target, db):
         raise ExportError("Eksporten må ikke overskrive den database, der eksporteres fra.")
+    guard_target(target, "sqlite")  # an open database's -wal/-shm, or a file not ours
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -245,12 +247,8 @@ def export_sqlite(db: Database, path: Path | str, *, app_version: str = "") -> d
         raise write_error(exc, target.parent) from None
     except sqlite3.Error as exc:
         _unlink(tmp)
-        text = str(exc).lower()
-        if "full" in text:
-            raise ExportError(
-                f"Der er ikke plads nok på drevet til {target}. Intet er gemt. Frigør plads "
-                "eller vælg et andet drev."
-            ) from None
+        if is_disk_full(exc):
+            raise ExportError(disk_full_message(target, saved="Intet er gemt.")) from None
         raise ExportError(
             f"SQLite-filen {target} kunne ikke skrives: {exc}. Intet er gemt."
         ) from None

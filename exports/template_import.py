@@ -25,6 +25,7 @@ from sqlalchemy import select
 from models import enums, schema
 from models.errors import UdviklingsdagError, ValidationError
 from models.schema import ENTITIES
+from models.visible import visible
 
 from .reference import parse_reference
 from .xlsx import (
@@ -37,6 +38,20 @@ from .xlsx import (
 )
 
 MAX_REPORTED = 200
+
+# Limits: a målplan is a few hundred rows of a dozen columns. A workbook beyond them is refused
+# before it is read (one cell at XFD1048576, a million-row sheet, a zip bomb), in a fraction of
+# a second and in bounded memory: the zip's declared sizes are checked first, then a byte scan
+# of each sheet's XML stops at the first row, column or declared range past the limits
+# (`_check_input`), and only then are the sheets read, streaming (openpyxl read-only, row by
+# row, with the same limits checked again).
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the .xlsx file itself
+MAX_MEMBER_BYTES = 32 * 1024 * 1024  # one part of it, unpacked (a sheet's XML, the strings)
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # all parts together, unpacked
+MAX_ROWS = 20_000  # per sheet
+MAX_COLUMNS = 100  # per sheet (column CV)
+MAX_CELLS = 600_000  # cell elements in the whole workbook, empty or not
+MAX_SHEETS = 50
 _SPACES = re.compile(r"\s+")
 _PARENS = re.compile(r"\([^)]*\)")
 
@@ -181,10 +196,11 @@ _XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 
 
 def _load(path: Path, *, data_only: bool) -> Any:
-    """`load_workbook` with every way a damaged or foreign file fails turned into a Danish
-    `ImportError_` (openpyxl lets zlib, zipfile, XML and plain KeyError/TypeError escape)."""
+    """`load_workbook` (read-only: streaming, the sheets are not read yet) with every way a
+    damaged or foreign file fails turned into a Danish `ImportError_` (openpyxl lets zlib,
+    zipfile, XML and plain KeyError/TypeError escape)."""
     try:
-        return load_workbook(path, data_only=data_only)
+        return load_workbook(path, data_only=data_only, read_only=True)
     except FileNotFoundError:
         raise ImportError_(f"Filen {path} findes ikke. Tjek stien og prøv igen.") from None
     except IsADirectoryError:
@@ -258,57 +274,290 @@ def _check_format_version(wb: Any, path: Path) -> None:
         )
 
 
+def _check_input(path: Path) -> None:
+    """Before openpyxl sees the file: a regular file (a FIFO would hang), not too large, and a
+    zip whose parts do not unpack to more than the limits (zip bombs)."""
+    from .atomic import InputFileError, check_regular_file, check_zip_sizes
+
+    try:
+        check_regular_file(path, MAX_FILE_BYTES)
+        if not _starts_with(path, b"PK"):
+            return  # not a zip: `_load` says what it is
+        try:
+            with zipfile.ZipFile(path) as zf:
+                check_zip_sizes(
+                    zf,
+                    path.name,
+                    member_bytes=MAX_MEMBER_BYTES,
+                    total_bytes=MAX_UNPACKED_BYTES,
+                )
+                sheets = _sheet_parts(zf)
+                if len(sheets) > MAX_SHEETS:
+                    raise ImportError_(
+                        f"{visible(path.name, 80)} har {len(sheets)} ark; en målplan har højst "
+                        f"{MAX_SHEETS}. Brug en skabelon fra «udviklingsdag template», og prøv "
+                        "igen."
+                    )
+                cells = 0
+                for title, member in sheets:
+                    cells = _scan_sheet(zf, member, path, title, cells)
+        except (ImportError_, InputFileError):
+            raise
+        except Exception:
+            return  # damaged (zip, zlib, XML): `_load` reports it in Danish
+    except InputFileError as exc:
+        raise ImportError_(str(exc)) from None
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, zip member) of every worksheet, from the workbook's own index."""
+    from openpyxl.xml.functions import fromstring  # entities never expanded
+
+    book = fromstring(zf.read("xl/workbook.xml"))
+    rels = fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") or "" for r in rels.iter() if r.get("Id")}
+    rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    out = []
+    for sheet in book.iter():
+        tag = sheet.tag if isinstance(sheet.tag, str) else ""  # lxml: comments too
+        if not tag.endswith("}sheet") or sheet.get(rid) not in targets:
+            continue
+        target = targets[sheet.get(rid)]
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if member in zf.NameToInfo and "worksheets/" in member:
+            out.append((sheet.get("name") or "", member))
+    # A sheet part the index does not name is scanned too (under its part name).
+    known = {m for _t, m in out}
+    for name in zf.namelist():
+        if name.startswith("xl/worksheets/") and name.endswith(".xml") and name not in known:
+            out.append((name.rsplit("/", 1)[-1], name))
+    return out
+
+
+# The tags that make a sheet's size: <dimension ref=..>, <row r=..>, <c r=..> (any prefix).
+_SIZE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(dimension|row|c)\b([^>]*)>")
+_REF_ATTR = re.compile(rb'\b(?:r|ref)="([^"]*)"')
+_CELL_REF = re.compile(rb"\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+def _scan_sheet(zf: zipfile.ZipFile, member: str, path: Path, title: str, cells: int) -> int:
+    """A sheet's real and declared size, from its XML bytes, before openpyxl parses anything:
+    a byte scan (fast, in bounded memory) that refuses the sheet at the first row, cell or
+    declared range past the limits. Returns the cells counted so far in the workbook."""
+    row = 0
+    carry = b""
+    with zf.open(member) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk and not carry:
+                break
+            buf = carry + chunk
+            cut = buf.rfind(b">") + 1 if chunk else len(buf)
+            buf, carry = buf[:cut], buf[cut:]
+            for m in _SIZE_TAG.finditer(buf):
+                kind = m.group(1)
+                ref = _REF_ATTR.search(m.group(2))
+                if kind == b"row":
+                    row = int(ref.group(1)) if ref and ref.group(1).isdigit() else row + 1
+                    if row > MAX_ROWS:
+                        raise _too_big(path, title, f"den har en række nr. {_n(row)}")
+                    continue
+                if kind == b"c":
+                    cells += 1
+                    if cells > MAX_CELLS:
+                        raise _too_big(path, title, f"over {_n(MAX_CELLS)} celler i projektmappen")
+                refs = ref.group(1).split(b":") if ref else []
+                for one in refs[-1:]:
+                    cell = _CELL_REF.match(one.strip())
+                    if cell is None:
+                        continue
+                    col = 0
+                    for letter in cell.group(1).upper():
+                        col = col * 26 + letter - 64
+                    line = int(cell.group(2))
+                    if col > MAX_COLUMNS or line > MAX_ROWS:
+                        where = f"{cell.group(1).decode().upper()}{line}"
+                        what = (
+                            f"den fylder efter egne oplysninger til celle {where}"
+                            if kind == b"dimension"
+                            else f"den har en celle i {where}"
+                        )
+                        raise _too_big(path, title, what)
+            if not chunk:
+                break
+    return cells
+
+
+def _n(number: int) -> str:
+    """A number the Danish way: 20.000."""
+    return f"{number:,}".replace(",", ".")
+
+
+def _too_big(path: Path, title: str, what: str) -> ImportError_:
+    return ImportError_(
+        f"Arket «{visible(title, 60)}» i {visible(path.name, 80)} er for stort til en målplan "
+        f"({what}; højst {_n(MAX_ROWS)} rækker og {MAX_COLUMNS} kolonner, til og med kolonne "
+        f"{get_column_letter(MAX_COLUMNS)})."
+        " Slet de tomme rækker og kolonner under og til højre for tabellerne (markér dem, "
+        "højreklik, Slet), eller kopiér tabellerne over i en ny skabelon fra «udviklingsdag "
+        "template», og prøv igen. Intet er indlæst."
+    )
+
+
+class _Budget:
+    """Cells read so far in the whole workbook (`MAX_CELLS`)."""
+
+    def __init__(self) -> None:
+        self.cells = 0
+
+
+def _sheet_rows(
+    ws: Any, path: Path, budget: _Budget, wanted: set[tuple[int, int]] | None = None
+) -> tuple[dict[tuple[int, int], tuple[Any, str]], list[str]]:
+    """Stream one read-only sheet: {(row, col): (value, data_type)} of the cells that hold
+    something, and the merged ranges. Stops (`ImportError_`) at the first row or column past
+    the limits, whatever the sheet's <dimension> claims. With `wanted`, only those cells are
+    kept (the saved results of formulas)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    wb = ws.parent
+    cells: dict[tuple[int, int], tuple[Any, str]] = {}
+    with ws._get_source() as src:
+        parser = WorkSheetParser(
+            src,
+            ws._shared_strings,
+            data_only=wb.data_only,
+            epoch=wb.epoch,
+            date_formats=wb._date_formats,
+            timedelta_formats=wb._timedelta_formats,
+        )
+        for idx, row in parser.parse():
+            if idx > MAX_ROWS:
+                raise _too_big(path, ws.title, f"den har en række nr. {_n(idx)}")
+            budget.cells += len(row)
+            if budget.cells > MAX_CELLS:
+                raise _too_big(path, ws.title, f"over {_n(MAX_CELLS)} celler i projektmappen")
+            for c in row:
+                col = c["column"]
+                if col > MAX_COLUMNS:
+                    raise _too_big(
+                        path, ws.title, f"den har en celle i kolonne {get_column_letter(col)}"
+                    )
+                if c["value"] is None:
+                    continue
+                key = (c["row"], col)
+                if wanted is None or key in wanted:
+                    cells[key] = (c["value"], c["data_type"])
+        merged = parser.merged_cells
+    refs = [m.ref for m in merged.mergeCell] if merged is not None else []
+    return cells, [str(r) for r in refs if r]
+
+
 class _Book:
-    """An openpyxl workbook read into plain lists, tolerant of what people do to sheets."""
+    """A workbook read into plain lists, streaming (openpyxl read-only) and within the limits,
+    tolerant of what people do to sheets."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.wb = _load(path, data_only=False)
-        _check_format_version(self.wb, path)
-        self._values_wb: Any = None
+        _check_input(path)
+        wb = _load(path, data_only=False)
+        try:
+            _check_format_version(wb, path)
+            props = wb.properties
+            self._reference = " ".join(str(x) for x in (props.identifier, props.keywords) if x)
+            self._sheets = self._read(wb)
+        except UdviklingsdagError:
+            raise
+        except MemoryError:
+            raise _unreadable(path, "filen er for stor eller beskadiget.") from None
+        except Exception:
+            raise _unreadable(path, "filen er beskadiget eller ufuldstændig.") from None
+        finally:
+            wb.close()
 
     def reference_text(self) -> str:
-        props = self.wb.properties
-        return " ".join(str(x) for x in (props.identifier, props.keywords) if x)
-
-    def _cached(self, title: str, row: int, col: int) -> Any:
-        # Formulas: use the result Excel saved with the file (openpyxl never computes).
-        if self._values_wb is None:
-            self._values_wb = _load(self.path, data_only=True)
-        return self._values_wb[title].cell(row, col).value
+        return self._reference
 
     def sheets(self) -> list[_Sheet]:
-        out = []
-        for ws in self.wb.worksheets:
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
-            width = max((len(r) for r in rows), default=0)
-            for r in rows:
-                r.extend([None] * (width - len(r)))
-            errors: dict[tuple[int, int], str] = {}
-            for i, r in enumerate(rows, start=1):
-                for j, v in enumerate(r, start=1):
-                    if isinstance(v, str) and v.startswith("=") and ws.cell(i, j).data_type == "f":
-                        cached = self._cached(ws.title, i, j)
-                        if cached is None:
-                            errors[(i, j)] = v
-                        r[j - 1] = cached
-                    elif hasattr(v, "text") and not isinstance(v, str):
-                        # An array formula or similar object.
-                        cached = self._cached(ws.title, i, j)
-                        if cached is None:
-                            errors[(i, j)] = str(getattr(v, "text", v))
-                        r[j - 1] = cached
-            # A merged cell holds its value in the top-left cell only; give every cell of the
-            # range that value (a mål number merged over its tegn rows applies to each row).
-            for rng in ws.merged_cells.ranges:
-                top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(rows) else None
-                if rng.size["rows"] * rng.size["columns"] > 100_000:
-                    continue
-                for rr in range(rng.min_row, min(rng.max_row, len(rows)) + 1):
-                    for cc in range(rng.min_col, min(rng.max_col, width) + 1):
-                        rows[rr - 1][cc - 1] = top
-            out.append(_Sheet(ws.title, rows, errors))
-        return out
+        return self._sheets
+
+    def _read(self, wb: Any) -> list[_Sheet]:
+        sheets = [ws for ws in wb.worksheets if hasattr(ws, "_get_source")]  # no chart sheets
+        if len(sheets) > MAX_SHEETS:
+            raise ImportError_(
+                f"{visible(self.path.name, 80)} har {len(sheets)} ark; en målplan har højst "
+                f"{MAX_SHEETS}. Brug en skabelon fra «udviklingsdag template», og prøv igen."
+            )
+        budget = _Budget()
+        read: list[tuple[str, dict[tuple[int, int], tuple[Any, str]], list[str]]] = []
+        for ws in sheets:
+            # The size the sheet declares (<dimension>): refused before a row is read.
+            rows, cols = ws.max_row or 0, ws.max_column or 0
+            if rows > MAX_ROWS or cols > MAX_COLUMNS:
+                where = f"{get_column_letter(min(cols, 16384))}{rows}" if cols else str(rows)
+                raise _too_big(
+                    self.path, ws.title, f"den fylder efter egne oplysninger til celle {where}"
+                )
+            cells, merged = _sheet_rows(ws, self.path, budget)
+            read.append((ws.title, cells, merged))
+        formulas = {
+            (title, key)
+            for title, cells, _m in read
+            for key, (_v, kind) in cells.items()
+            if kind == "f"
+        }
+        cached: dict[tuple[str, tuple[int, int]], Any] = {}
+        if formulas:
+            # Formulas: use the result Excel saved with the file (openpyxl never computes).
+            values_wb = _load(self.path, data_only=True)
+            try:
+                for ws in values_wb.worksheets:
+                    wanted = {key for title, key in formulas if title == ws.title}
+                    if wanted and hasattr(ws, "_get_source"):
+                        found, _m = _sheet_rows(ws, self.path, _Budget(), wanted)
+                        cached.update({(ws.title, k): v for k, (v, _t) in found.items()})
+            finally:
+                values_wb.close()
+        return [self._sheet(title, cells, merged, cached) for title, cells, merged in read]
+
+    @staticmethod
+    def _sheet(
+        title: str,
+        cells: dict[tuple[int, int], tuple[Any, str]],
+        merged: list[str],
+        cached: dict[tuple[str, tuple[int, int]], Any],
+    ) -> _Sheet:
+        from openpyxl.utils import range_boundaries
+
+        height = max((r for r, _c in cells), default=0)
+        width = max((c for _r, c in cells), default=0)
+        rows: list[list[Any]] = [[None] * width for _ in range(height)]
+        errors: dict[tuple[int, int], str] = {}
+        for (i, j), (value, kind) in cells.items():
+            if kind == "f":
+                saved = cached.get((title, (i, j)))
+                if saved is None:
+                    errors[(i, j)] = str(getattr(value, "text", value))
+                value = saved
+            rows[i - 1][j - 1] = value
+        # A merged cell holds its value in the top-left cell only; give every cell of the
+        # range that value (a mål number merged over its tegn rows applies to each row).
+        for ref in merged:
+            try:
+                min_col, min_row, max_col, max_row = range_boundaries(ref)
+            except (ValueError, TypeError):
+                continue
+            if min_row is None or min_col is None or min_row > height or min_col > width:
+                continue
+            if ((max_row or min_row) - min_row + 1) * (
+                (max_col or min_col) - min_col + 1
+            ) > 100_000:
+                continue
+            top = rows[min_row - 1][min_col - 1]
+            for rr in range(min_row, min(max_row or min_row, height) + 1):
+                for cc in range(min_col, min(max_col or min_col, width) + 1):
+                    rows[rr - 1][cc - 1] = top
+        return _Sheet(title, rows, errors)
 
 
 def _clean(value: Any) -> Any:
@@ -1043,7 +1292,10 @@ def import_workbook(
     if not meta_ok or (has_errors and not good_rows) or dry_run:
         return report
 
-    # --- write, as one undoable action ---
+    # --- write, as one undoable action (never into a damaged database) ---
+    from models.db import ensure_intact
+
+    ensure_intact(store.db, during="Der er ikke indlæst noget.")
     with store.action() as tx:
         for k, name in new_enheder.items():
             enheder[k] = store.create("enhed", tx=tx, navn=name, type="enhed")

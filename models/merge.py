@@ -19,6 +19,7 @@ niveau matrix). Pure Python; no user-interface imports.
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict, namedtuple
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -53,6 +54,7 @@ from .tables import (
     Superseded,
     Tegn,
 )
+from .visible import visible
 
 CHANGE = Change.__table__
 HEAD = FieldHead.__table__
@@ -72,6 +74,16 @@ KIND_DELETE = "sletning"
 
 class MergeError(UdviklingsdagError):
     """A file cannot be merged (unknown references, invalid values). Nothing was changed."""
+
+
+class ForeignFileError(MergeError):
+    """The files in `paths` seem to come from another database (another municipality's or
+    workshop's): nothing was changed. Import them again with `allow_foreign=True` once the
+    user has confirmed (`--fremmed` on the command line, a question in the app)."""
+
+    def __init__(self, message: str, paths: Sequence[Path]) -> None:
+        super().__init__(message)
+        self.paths = list(paths)
 
 
 # --- results -----------------------------------------------------------------------------------
@@ -116,10 +128,21 @@ class FileResult:
     status: str = "importeret"  # "importeret", "kendt", "afvist"
     error: str | None = None
     items: list[PreviewItem] = field(default_factory=list)
+    # From another database lineage, imported (or previewed) after confirmation
+    # (`import_bundles(..., allow_foreign=True)`).
+    foreign: bool = False
+    # The writer's clock minus this laptop's clock when the file was read, in seconds (the
+    # manifest's `created_at` against now): positive when the writer's clock runs ahead.
+    clock_offset: int | None = None
 
     @property
     def rejected(self) -> bool:
         return self.status == "afvist"
+
+    @property
+    def clock_warning(self) -> str | None:
+        """«uret på Bord 3 går 73 år for hurtigt», when the writer's clock is far off."""
+        return clock_warning(self.device_name, self.clock_offset)
 
     def to_json(self) -> dict[str, Any]:
         """The file's numbers for `bundle import --json`."""
@@ -137,6 +160,7 @@ class FileResult:
             "conflicts": self.conflicts,
             "new_rows": self.new_rows,
             "changed_fields": self.changed_fields,
+            "foreign": self.foreign,
         }
 
 
@@ -203,13 +227,19 @@ class ImportReport:
         ]
         for f in self.files:
             if f.rejected:
-                lines.append(f"  AFVIST {f.path.name}: {f.error}")
+                lines.append(f"  AFVIST {visible(f.path.name)}: {f.error}")
             else:
                 lines.append(
-                    f"  {f.path.name} fra «{f.device_name}»: modtaget {f.received}, nye {f.new}, "
-                    f"kendte {f.known}, nye rækker {f.new_rows}, ændrede felter "
-                    f"{f.changed_fields}, konflikter {f.conflicts}."
+                    f"  {visible(f.path.name)} fra «{visible(f.device_name)}»: modtaget "
+                    f"{f.received}, nye {f.new}, kendte {f.known}, nye rækker {f.new_rows}, "
+                    f"ændrede felter {f.changed_fields}, konflikter {f.conflicts}."
                 )
+                if f.foreign:
+                    lines.append(
+                        "    Filen kommer fra en anden database og importeres efter bekræftelse."
+                    )
+                if f.clock_warning:
+                    lines.append(f"    Bemærk: {f.clock_warning}.")
         if self.open_conflicts:
             lines.append(f"Åbne konflikter i databasen: {self.open_conflicts}.")
         return lines
@@ -306,6 +336,19 @@ def _page_cache(conn: Connection) -> Iterator[None]:
         conn.exec_driver_sql(f"PRAGMA cache_size={before}")
 
 
+# Errors that a file's content could provoke in Python code (as opposed to the database).
+_FILE_CONTENT_ERRORS = (
+    TypeError,
+    ValueError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    RecursionError,
+    OverflowError,
+    UnicodeError,
+)
+
+
 class _Rollback(Exception):
     """Raised inside the transaction of a dry run so that nothing is kept."""
 
@@ -319,6 +362,7 @@ def import_bundles(
     *,
     dry_run: bool = False,
     skip_rejected: bool = False,
+    allow_foreign: bool = False,
 ) -> ImportReport:
     """Import bundle files (workshop packs or handoff files) into a database.
 
@@ -326,10 +370,21 @@ def import_bundles(
     `MergeError` and changes nothing, unless `skip_rejected` is set: then it is reported as
     «afvist» in the result and the other files are imported. With `dry_run` the result is a
     preview and the database is left as it was. Pass the `Store` when the app holds one, so
-    its clock moves past the imported timestamps."""
-    from exports.bundle import BundleError, read_bundle
+    its clock moves past the imported timestamps (at most `models.clock.MAX_AHEAD_MILLIS`
+    ahead of its wall clock).
+
+    A file from another database lineage (see `_check_lineage`) raises `ForeignFileError`
+    (a `MergeError`; with `skip_rejected` it is «afvist»), in a dry run too, unless
+    `allow_foreign` is set after the user confirmed; then it is merged and marked
+    `FileResult.foreign`. No other exception than `UdviklingsdagError`s comes out for any file
+    content."""
+    from exports.bundle import BundleError, created_at_millis, read_bundle
+
+    from .db import intact_check_meanwhile
 
     database = _database(db)
+    # Never into a damaged file: the check runs while the files are read and checked.
+    intact = intact_check_meanwhile(database, during="Der er ikke importeret noget.")
     with database.engine.connect() as conn:
         imported = set(conn.execute(select(LEDGER.c.sha256).distinct()).scalars())
     results: list[FileResult] = []
@@ -347,9 +402,13 @@ def import_bundles(
         res = FileResult(
             path, info.sha256, info.kind, info.device_id, info.device_name, received=info.entries
         )
+        created = created_at_millis(info.created_at)
+        if created is not None:
+            res.clock_offset = round((created - time.time() * 1000) / 1000)
         results.append(res)
         bundles.append((res, bundle))
 
+    intact()
     report = ImportReport(results, dry_run=dry_run)
     max_hlc = ""
     try:
@@ -357,7 +416,9 @@ def import_bundles(
             # Files imported before bring nothing (`_import` skips them): no orphans to compare.
             anything = any(not b.entries_skipped for _, b in bundles)
             orphans_before = set(_orphans(conn)) if anything else set()
-            max_hlc = _import(conn, bundles, skip_rejected, report)
+            max_hlc = _import(
+                conn, bundles, skip_rejected, report, database.device_id, allow_foreign
+            )
             if anything:
                 # A row added under a row deleted elsewhere is a conflict the heads do not show.
                 orphans = set(_orphans(conn)) - orphans_before - report.conflict_keys
@@ -369,6 +430,14 @@ def import_bundles(
                 raise _Rollback
     except _Rollback:
         pass
+    except _FILE_CONTENT_ERRORS as exc:
+        # The checks above should have refused the file with a precise message; this net keeps
+        # the promise that no file content ends in a traceback or «uventet fejl».
+        raise MergeError(
+            "Filerne kan ikke indlæses: de indeholder noget, som udviklingsdag ikke forventer "
+            f"({type(exc).__name__}). Bed om nye filer fra bærbarene, og meld gerne fejlen. "
+            "Intet er ændret."
+        ) from exc
     except IntegrityError as exc:
         # The deferred foreign keys are the last line of defence; the checks in `_import`
         # should have caught the file first.
@@ -393,14 +462,76 @@ def _reject(res: FileResult, message: str, skip_rejected: bool) -> None:
     res.status, res.error = "afvist", message
 
 
+def _known_changes(conn: Connection, ids: Iterable[str]) -> dict[str, tuple[Any, ...]]:
+    """The change-table rows (in the order of `exports.bundle.ENTRY_KEYS`) of those of `ids`
+    the database holds: what a file's known entries are compared with (tampering)."""
+    from exports.bundle import ENTRY_KEYS
+
+    found: dict[str, tuple[Any, ...]] = {}
+    if conn.dialect.name != "sqlite":
+        cols = [CHANGE.c[k] for k in ENTRY_KEYS]
+        rows: Iterable[Any] = (
+            r
+            for where in id_filters(conn, CHANGE.c.id, ids)
+            for r in conn.execute(select(*cols).where(where))
+        )
+    else:
+        wanted = sorted(set(ids))
+        names = ", ".join(f'"{k}"' for k in ENTRY_KEYS)
+        head = f'SELECT {names} FROM "change" WHERE "id" IN ('
+        rows = (
+            r
+            for part in _chunks(wanted, CHUNK)
+            for r in conn.exec_driver_sql(head + ", ".join("?" * len(part)) + ")", tuple(part))
+        )
+    for r in rows:
+        # `Store` writes JSON null as the text "null", the merge as SQL NULL: the same value.
+        found[r[0]] = tuple(r) if r[_VALUE] != "null" else (*r[:_VALUE], None, *r[_VALUE + 1 :])
+    return found
+
+
+def _same_change(entry: dict[str, Any], stored: tuple[Any, ...]) -> bool:
+    """Whether a file's entry is the change the database (or an earlier file) holds under
+    its id: the same content once its value is in canonical form."""
+    from exports.bundle import ValidationError, canonical_value, entry_row
+
+    row = entry_row(entry)
+    if row == stored:
+        return True
+    try:
+        canon = canonical_value(entry)
+    except ValidationError:
+        return False
+    return entry_row({**entry, "value": canon}) == stored
+
+
+def _a(entity: str) -> str:
+    """«et tegn» / «en enhed»."""
+    spec = ENTITIES[entity]
+    return f"{'et' if spec.neuter else 'en'} {spec.label}"
+
+
+def _entry_label(entry: dict[str, Any]) -> tuple[str, str]:
+    """(«et tegn» / «en enhed», the field's label) of an entry the reader accepted."""
+    return _a(entry["entity"]), field_label(entry["entity"], entry["field"])
+
+
 def _import(
     conn: Connection,
     bundles: list[tuple[FileResult, Any]],
     skip_rejected: bool,
     report: ImportReport,
+    own_device: str = "",
+    allow_foreign: bool = False,
 ) -> str:
-    """Apply the files' new entries; fill in each FileResult. Returns the greatest hlc."""
-    from exports.bundle import value_problem
+    """Apply the files' new entries; fill in each FileResult. Returns the greatest hlc.
+
+    Every new entry is stored in canonical form (`exports.bundle.canonical_value`); a file
+    is refused whole when an entry cannot be made canonical, when a new entry claims this
+    database's own device, when an entry's id is known with other content (in the database
+    or in an earlier file of this import), when it refers to rows nobody has, or, unless
+    `allow_foreign`, when it comes from another database (`ForeignFileError`)."""
+    from exports.bundle import ValidationError, canonical_value, entry_row
 
     imported = set(conn.execute(select(LEDGER.c.sha256).distinct()).scalars())
     # Entries of files imported before are all known (the change log never shrinks), so a
@@ -409,28 +540,73 @@ def _import(
     for res, _ in bundles:
         if res.sha256 in imported:
             res.known, res.status = res.received, "kendt"
-    known = _existing(conn, CHANGE.c.id, (e["id"] for _, b in fresh for e in b.entries))
+    known = _known_changes(conn, (e["id"] for _, b in fresh for e in b.entries))
+    # The first (canonical) new entry under each id among the files read so far; what a
+    # later entry with that id must equal. The entry itself, not its row: a workshop's
+    # handoff files bring 80,000 new entries.
+    first: dict[str, dict[str, Any]] = {}
     candidates: list[tuple[FileResult, list[dict[str, Any]]]] = []
+    linked: set[int] = set()  # files sharing a change with the database
     for res, bundle in fresh:
-        seen: set[str] = set()
         unknown = []
-        for e in bundle.entries:
-            if e["id"] not in known and e["id"] not in seen:
-                seen.add(e["id"])
-                unknown.append(e)
-        for n, e in enumerate(unknown, 1):
-            problem = value_problem(e)
-            if problem:
-                _reject(
-                    res,
-                    f"Filen {res.path.name} kan ikke indlæses: ændring nr. {n} af de "
-                    f"nye har en ugyldig værdi. {problem} Intet er ændret.",
-                    skip_rejected,
+        mine: dict[str, dict[str, Any]] = {}  # this file's new entries, by id
+        name = visible(res.path.name)
+        shares = False
+        problem: str | None = None
+        for n, e in enumerate(bundle.entries, 1):
+            cid = e["id"]
+            stored = known.get(cid)
+            if stored is not None:
+                shares = True
+                if not _same_change(e, stored):
+                    problem = _tampered(name, n, e, "databasen har")
+                    break
+                continue
+            try:
+                canon = canonical_value(e)
+            except ValidationError as exc:
+                entity, flabel = _entry_label(e)
+                problem = (
+                    f"Filen {name} kan ikke indlæses: ændring nr. {n} ({entity}, feltet "
+                    f"«{flabel}») har en ugyldig værdi: {exc} Filen er ændret "
+                    "eller ikke lavet af udviklingsdag; bed om en ny fil fra bærbaren. Intet er "
+                    "ændret."
                 )
                 break
-        if not res.rejected:
-            candidates.append((res, unknown))
-    candidates = _check_references(conn, candidates, skip_rejected)
+            if canon is not e["value"] and canon != e["value"]:
+                e = {**e, "value": canon}
+            earlier = mine.get(cid) or first.get(cid)
+            if earlier is not None:
+                if entry_row(earlier) != entry_row(e):
+                    where = "filen selv" if cid in mine else _file_holding(candidates, earlier)
+                    problem = _tampered(name, n, e, f"{where} har")
+                    break
+                if cid in mine:
+                    continue  # the same entry twice in one file
+            if e["device_id"] == own_device:
+                problem = (
+                    f"Filen {name} kan ikke indlæses: ændring nr. {n} siger, at den er lavet på "
+                    "denne bærbar, men databasen kender den ikke. Filen er ændret eller "
+                    "forfalsket, eller databasen er lagt tilbage fra en ældre kopi; importér "
+                    "ikke filen her, og spørg den, der sendte den. Intet er ændret."
+                )
+                break
+            mine[cid] = e
+            unknown.append(e)
+        if problem is None:
+            problem = _missing_required(name, unknown)
+        if problem is not None:
+            _reject(res, problem, skip_rejected)
+            continue
+        for cid, e in mine.items():
+            first.setdefault(cid, e)
+        if shares or not unknown:
+            linked.add(id(res))
+        candidates.append((res, unknown))
+    candidates, in_db, needs = _check_references(conn, candidates, skip_rejected)
+    candidates = _check_lineage(
+        conn, candidates, in_db, needs, linked, skip_rejected, allow_foreign
+    )
     # Only now, among the accepted files, is an entry «new» in the first file that has it.
     taken: set[str] = set()
     per_file: list[tuple[FileResult, list[dict[str, Any]]]] = []
@@ -448,6 +624,109 @@ def _import(
     report.conflict_keys = {(e, r) for e, r, _ in _apply(conn, entries, owner)}
     report.conflicts = len(report.conflict_keys)
     return max(e["hlc"] for e in entries)
+
+
+def _file_holding(
+    candidates: list[tuple[FileResult, list[dict[str, Any]]]], entry: dict[str, Any]
+) -> str:
+    """«filen X»: the file read before whose new entries hold `entry` (looked up only when a
+    change id turns up with two contents, so the merge keeps no index of it)."""
+    for res, entries in candidates:
+        if any(e is entry for e in entries):
+            return f"filen {visible(res.path.name)}"
+    return "en anden af filerne"
+
+
+@cache
+def _required(entity: str) -> tuple[str, ...]:
+    return tuple(f for f, spec in ENTITIES[entity].fields.items() if spec.required)
+
+
+def _missing_required(name: str, entries: list[dict[str, Any]]) -> str | None:
+    """A message when the file creates a row without a value for one of its required fields
+    (`Store.create` writes every field in the same action, so a file that creates a row holds
+    them all; a row created without them would get empty defaults: a målplan without enhed)."""
+    born: list[tuple[str, str]] = []
+    has: set[tuple[str, str, str]] = set()
+    for e in entries:
+        has.add((e["entity"], e["row_id"], e["field"]))
+        if e["field"] == DELETED and e["value"] is False and not e["replaces"]:
+            born.append((e["entity"], e["row_id"]))
+    for entity, rid in born:
+        for fname in _required(entity):
+            if (entity, rid, fname) not in has:
+                return (
+                    f"Filen {name} kan ikke indlæses: den opretter {_a(entity)} uden feltet "
+                    f"«{field_label(entity, fname)}», som skal udfyldes. Filen er ændret eller "
+                    "ikke lavet af udviklingsdag; bed om en ny fil fra bærbaren. Intet er ændret."
+                )
+    return None
+
+
+def _tampered(name: str, n: int, entry: dict[str, Any], where: str) -> str:
+    entity, flabel = _entry_label(entry)
+    return (
+        f"Filen {name} kan ikke indlæses: ændring nr. {n} ({entity}, feltet «{flabel}») "
+        f"har samme id som en ændring, {where}, men et andet indhold. Filen er ændret eller "
+        "forfalsket; importér den ikke, og bed om en ny fil fra bærbaren. Intet er ændret."
+    )
+
+
+def _check_lineage(
+    conn: Connection,
+    candidates: list[tuple[FileResult, list[dict[str, Any]]]],
+    in_db: set[tuple[str, str]],
+    needs: dict[int, tuple[set[tuple[str, str]], set[tuple[str, str]]]],
+    linked: set[int],
+    skip_rejected: bool,
+    allow_foreign: bool,
+) -> list[tuple[FileResult, list[dict[str, Any]]]]:
+    """Find the files from another database lineage and refuse them (`ForeignFileError`)
+    unless `allow_foreign`; with it, mark them (`FileResult.foreign`).
+
+    A database with no change at all accepts anything (a new laptop loading its pack). Else a
+    file belongs when one of its entries is a change the database has, or touches or points
+    at a row the database has, or a row another belonging file of the same import creates
+    (a handoff imported together with the pack it builds on), or when its writer is a laptop
+    the database already knows. A file that shares none of that comes from another
+    municipality's or workshop's database: merging it would mix two workshops silently."""
+    if not candidates or conn.execute(select(CHANGE.c.id).limit(1)).first() is None:
+        return candidates
+    known_devices = set(conn.execute(select(DEVICE.c.id)).scalars())
+    belongs = {
+        id(res)
+        for res, _ in candidates
+        if id(res) in linked or res.device_id in known_devices or needs[id(res)][0] & in_db
+    }
+    changed = True
+    while changed:
+        changed = False
+        born = {k for res, _ in candidates if id(res) in belongs for k in needs[id(res)][1]}
+        for res, _ in candidates:
+            if id(res) not in belongs and needs[id(res)][0] & born:
+                belongs.add(id(res))
+                changed = True
+    foreign = [res for res, _ in candidates if id(res) not in belongs]
+    if not foreign:
+        return candidates
+    if allow_foreign:
+        for res in foreign:
+            res.foreign = True
+        return candidates
+    names = ", ".join(visible(res.path.name) for res in foreign)
+    message = (
+        f"{'Filen' if len(foreign) == 1 else 'Filerne'} {names} ser ud til at komme fra en "
+        "anden database (en anden kommunes eller en anden workshops): ingen af "
+        f"{'dens' if len(foreign) == 1 else 'deres'} ændringer rører ved noget, denne "
+        "database kender. Er du sikker på, at den hører til her, så bekræft importen: "
+        "«--fremmed» på kommandolinjen, eller svar ja, når programmet spørger. Intet er ændret."
+    )
+    if not skip_rejected:
+        raise ForeignFileError(message, [res.path for res in foreign])
+    for res in foreign:
+        # `foreign` on a refused file: the app asks and previews again with allow_foreign.
+        res.status, res.error, res.foreign = "afvist", message, True
+    return [(r, n) for r, n in candidates if not r.rejected]
 
 
 def _needs(entries: list[dict[str, Any]]) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
@@ -474,9 +753,15 @@ def _needs(entries: list[dict[str, Any]]) -> tuple[set[tuple[str, str]], set[tup
 
 def _check_references(
     conn: Connection, per_file: list[tuple[FileResult, list[dict[str, Any]]]], skip_rejected: bool
-) -> list[tuple[FileResult, list[dict[str, Any]]]]:
+) -> tuple[
+    list[tuple[FileResult, list[dict[str, Any]]]],
+    set[tuple[str, str]],
+    dict[int, tuple[set[tuple[str, str]], set[tuple[str, str]]]],
+]:
     """Refuse files that point at rows neither the database nor the accepted files hold.
-    Files may depend on each other, so a refusal is re-checked until nothing changes."""
+    Files may depend on each other, so a refusal is re-checked until nothing changes.
+    Returns (the accepted files, the needed rows the database has, per file (id of its
+    FileResult) the rows it needs and the rows it creates)."""
     needs = {id(res): _needs(new) for res, new in per_file}
     all_needed: dict[str, set[str]] = defaultdict(set)
     for need, _ in needs.values():
@@ -494,14 +779,14 @@ def _check_references(
         bad = [(res, needs[id(res)][0] - available) for res, _ in accepted]
         bad = [(res, missing) for res, missing in bad if missing]
         if not bad:
-            return accepted
+            return accepted, in_db, needs
         for res, missing in bad:
             entity, _ = sorted(missing)[0]
             _reject(
                 res,
-                f"Filen {res.path.name} henviser til {len(missing)} række(r), som databasen "
-                f"ikke kender (fx en {ENTITIES[entity].label}). Importér først workshop-pakken "
-                "eller den fil, den bygger på, og prøv igen. Intet er ændret.",
+                f"Filen {visible(res.path.name)} henviser til {len(missing)} række(r), som "
+                f"databasen ikke kender (fx {_a(entity)}). Importér først "
+                "workshop-pakken eller den fil, den bygger på, og prøv igen. Intet er ændret.",
                 skip_rejected,
             )
         accepted = [(r, n) for r, n in accepted if not r.rejected]
@@ -940,6 +1225,7 @@ def _register(conn: Connection, bundles: list[tuple[FileResult, Any]]) -> None:
                 new=res.new,
                 known=res.known,
                 conflicts=res.conflicts,
+                clock_offset=res.clock_offset,
             )
         )
 
@@ -1282,6 +1568,46 @@ class LedgerRow:
     new: int
     known: int
     conflicts: int
+    # The writer's clock minus this laptop's at the import, in seconds (None: not recorded).
+    clock_offset: int | None = None
+
+    @property
+    def clock_warning(self) -> str | None:
+        """«uret på Bord 3 går 73 år for hurtigt», when the writer's clock was far off."""
+        return clock_warning(self.device_navn, self.clock_offset)
+
+
+# A laptop's clock is named in the ledger when it is off by more than this.
+CLOCK_WARN_SECONDS = 10 * 60
+
+
+def _duration(seconds: int) -> str:
+    """A rough Danish duration: «73 år», «3 dage», «2 timer», «15 minutter»."""
+    minutes, hours, days = seconds / 60, seconds / 3600, seconds / 86400
+    for amount, one, many in (
+        (days / 365.2425, "år", "år"),
+        (days, "dag", "dage"),
+        (hours, "time", "timer"),
+        (minutes, "minut", "minutter"),
+    ):
+        if amount >= 1:
+            n = round(amount)
+            return f"{n} {one if n == 1 else many}"
+    return f"{seconds} sekunder"
+
+
+def clock_warning(device_name: str, offset: int | None) -> str | None:
+    """A Danish warning about a laptop's clock from its offset in seconds (the file's
+    `created_at` minus the importing laptop's clock), or None within `CLOCK_WARN_SECONDS`.
+    A file made long before it is imported looks like a slow clock too, so a negative
+    offset is worded with that possibility."""
+    if offset is None or abs(offset) <= CLOCK_WARN_SECONDS:
+        return None
+    name = visible(device_name, limit=40) or "bærbaren"
+    if offset > 0:
+        return f"uret på {name} går {_duration(offset)} for hurtigt"
+    span = _duration(-offset)
+    return f"uret på {name} går {span} for langsomt (eller filen blev lavet {span} før importen)"
 
 
 def ledger(db: Any) -> list[LedgerRow]:
@@ -1308,6 +1634,14 @@ class DeviceSummary:
     latest_file_entries: int = 0
     last_import: str = ""
     borde: list[str] = field(default_factory=list)
+    # The writer's clock against this laptop's, in seconds: of its files the offset closest
+    # to ahead (a file carried for hours before its import makes a clock look slow).
+    clock_offset: int | None = None
+
+    @property
+    def clock_warning(self) -> str | None:
+        """«uret på Bord 3 går 73 år for hurtigt» when this laptop's clock is far off."""
+        return clock_warning(self.navn, self.clock_offset)
 
     @property
     def complete(self) -> bool:
@@ -1339,6 +1673,9 @@ def device_summary(db: Any) -> list[DeviceSummary]:
             if r.kind == "handoff":
                 s.latest_file_entries = r.received
             s.last_import = r.imported_at
+            if r.clock_offset is not None:
+                known = s.clock_offset
+                s.clock_offset = r.clock_offset if known is None else max(known, r.clock_offset)
         for r in conn.execute(
             select(bord.c.navn, bord.c.device_id)
             .where(~bord.c.deleted, bord.c.device_id.is_not(None))

@@ -30,13 +30,15 @@ from .tables import (
     Tegn,
     Udviklingsdag,
 )
+from .visible import visible
 
 SAGSNUMMER_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}-[A-Z]\d{2}-\d+-\d{2}$")
 KLE_RE = re.compile(r"^\d{2}(\.\d{2}){0,2}$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 # C0 and C1 control characters, DEL, and the bidi/format characters that can hide text.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_LINE_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# In a one-line field the Unicode line and paragraph separators are line breaks too.
+_LINE_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 LINE_MAX = 500
 TEXT_MAX = 10_000
@@ -388,21 +390,48 @@ def parse_date(value: str) -> date:
     raise ValueError(text)
 
 
+# What is stripped from both ends of a text: ordinary white space only (space, tab, new line,
+# carriage return and the Unicode spaces). `str.strip` would also take control characters such
+# as \x1c, \x0b and \x85 off the ends, so they would pass the control-character rule and the
+# stored text (after a later edit in front of them) could still hold them; here they stay in
+# the text and are refused wherever they are.
+_SPACES = " \t\n\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009" + (
+    "\u200a\u202f\u205f\u3000"
+)
+# A text longer than this many times its limit is refused before it is looked at (ten million
+# spaces after a word): no stripping makes it a sensible value.
+_RAW_FACTOR = 2
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
 def _clean_text(value: Any, spec: FieldSpec, where: str) -> str | None:
     if not isinstance(value, str):
         raise ValidationError(f"{where} skal være tekst.", field=spec.label)
-    text = unicodedata.normalize("NFC", value).strip()
+    limit = TEXT_MAX if spec.kind == "text" else LINE_MAX
+    if len(value) > limit * _RAW_FACTOR:
+        raise ValidationError(
+            f"{where} er for lang ({_thousands(len(value))} tegn; højst {_thousands(limit)}). "
+            "Gør den kortere.",
+            field=spec.label,
+        )
+    text = unicodedata.normalize("NFC", value)
+    if spec.kind == "text":
+        # One kind of line break in a stored text (some terminals take U+2028 as one too).
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    text = text.strip(_SPACES)
     if "\x00" in text:
         raise ValidationError(
             f"{where} indeholder et NUL-tegn (en usynlig nulbyte). Skriv teksten igen uden det.",
             field=spec.label,
         )
     pattern = _LINE_CONTROL_RE if spec.kind != "text" else _CONTROL_RE
-    if spec.kind == "text":
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
     bad = pattern.search(text)
     if bad:
-        if bad.group() == "\n":
+        if bad.group() in ("\n", "\r", "\u2028", "\u2029"):
             raise ValidationError(f"{where} skal stå på én linje.", field=spec.label)
         code = ord(bad.group())
         if code >= 0x202A:
@@ -416,12 +445,10 @@ def _clean_text(value: Any, spec: FieldSpec, where: str) -> str | None:
             "Fjern det, fx ved at skrive teksten igen.",
             field=spec.label,
         )
-    limit = TEXT_MAX if spec.kind == "text" else LINE_MAX
     if len(text) > limit:
         raise ValidationError(
-            f"{where} er for lang ({len(text):,} tegn; højst {limit:,}). Gør den kortere.".replace(
-                ",", "."
-            ),
+            f"{where} er for lang ({_thousands(len(text))} tegn; højst {_thousands(limit)}). "
+            "Gør den kortere.",
             field=spec.label,
         )
     if not text:
@@ -429,25 +456,94 @@ def _clean_text(value: Any, spec: FieldSpec, where: str) -> str | None:
     return text
 
 
-def validate_value(entity: str, name: str, value: Any) -> Any:
+def clean_line(value: Any, where: str) -> str | None:
+    """A name that is not a tracked field (a laptop's name, typed or from a file's manifest),
+    by the rules of a `line` field: one line, no control characters, at most `LINE_MAX`
+    characters, stripped and NFC. Raises `ValidationError` naming it as `where`."""
+    return _clean_text(value, FieldSpec("line", "Navn"), where)
+
+
+def validate_value(entity: str, name: str, value: Any, *, strict: bool = False) -> Any:
     """Validate and normalise one value; return it in its stored form (str NFC, date, int,
-    bool, list). Raise `ValidationError` with a Danish message that names the field."""
+    bool, list). Raise `ValidationError` with a Danish message that names the field.
+
+    This is the one function that turns an incoming value into the stored value: `Store`
+    (typed edits, the workbook import) and the merge (values from bundle files) store exactly
+    what it returns. With `strict` (values read from a file), the value must already have the
+    JSON type the app writes: a whole number for a number, true/false for yes/no, a date as
+    "YYYY-MM-DD", a list for a list; form input ("5", "ja", "24-01-2024") is only understood
+    without it. Both modes normalise the same way (text stripped of white space and NFC, lists
+    without duplicates, number lists sorted), so a stored value always equals
+    `validate_value` of itself."""
     spec_e = ENTITIES[entity]
     try:
         spec = spec_e.fields[name]
     except KeyError:
         raise ValidationError(
-            f"Feltet {name!r} findes ikke på en {spec_e.label}.", field=name, entity=entity
+            f"Feltet «{visible(name, limit=40)}» findes ikke på en {spec_e.label}.",
+            field=name,
+            entity=entity,
         ) from None
     where = f"Feltet «{spec.label}»"
-    result = _validate(spec, value, where)
+    try:
+        result = _validate(spec, value, where, strict)
+    except ValidationError as exc:
+        exc.entity = exc.entity or entity
+        raise
     if result is None and spec.required:
         raise ValidationError(f"{where} skal udfyldes.", field=spec.label, entity=entity)
     return result
 
 
-def _validate(spec: FieldSpec, value: Any, where: str) -> Any:
+def to_json(value: Any) -> Any:
+    """A stored value as the JSON value a bundle file carries (a date as "YYYY-MM-DD")."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+_ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _shown(value: Any) -> str:
+    """A value from outside quoted in a message: short, as JSON writes it (true, not True),
+    and with no control character."""
+    if isinstance(value, str):
+        return visible(value.strip(), limit=40)
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = type(value).__name__
+    return visible(text, limit=40)
+
+
+def _strict_type(spec: FieldSpec, value: Any, where: str) -> None:
+    """Refuse a value from a file whose JSON type is not the one the app writes."""
     kind = spec.kind
+    if value is None:
+        return
+    if kind == "int" and (type(value) is not int):
+        raise ValidationError(
+            f"{where} skal være et helt tal, men filen har «{_shown(value)}».", field=spec.label
+        )
+    if kind == "bool" and type(value) is not bool:
+        raise ValidationError(
+            f"{where} skal være ja eller nej (true eller false i filen), men filen har "
+            f"«{_shown(value)}».",
+            field=spec.label,
+        )
+    if kind == "date" and (type(value) is not str or not _ISO_DATE_RE.match(value)):
+        raise ValidationError(
+            f"{where}: «{_shown(value)}» er ikke en dato, som udviklingsdag skriver den i en "
+            "fil (ÅÅÅÅ-MM-DD).",
+            field=spec.label,
+        )
+    if kind in ("reflist", "intlist") and type(value) is not list:
+        raise ValidationError(f"{where} skal være en liste.", field=spec.label)
+
+
+def _validate(spec: FieldSpec, value: Any, where: str, strict: bool = False) -> Any:
+    kind = spec.kind
+    if strict:
+        _strict_type(spec, value, where)
     if isinstance(value, str) and kind not in ("line", "text") and not value.strip():
         value = None
     if value is None:
@@ -458,35 +554,47 @@ def _validate(spec: FieldSpec, value: Any, where: str) -> Any:
         text = _clean_text(value, FieldSpec("line", spec.label), where)
         if text is not None and not SAGSNUMMER_RE.match(text):
             raise ValidationError(
-                f"{where}: «{text}» er ikke et gyldigt sagsnummer. Det skal se sådan ud: "
+                f"{where}: «{_shown(text)}» er ikke et gyldigt sagsnummer. Det skal se sådan ud: "
                 "00.01.00-G01-12-24 (KLE-emne, facet, løbenummer, årstal).",
                 field=spec.label,
             )
         return text
     if kind == "kle":
+        if not isinstance(value, str):
+            raise ValidationError(
+                f"{where} skal være et KLE-nummer som tekst, fx 00.01.", field=spec.label
+            )
         text = _clean_text(value, FieldSpec("line", spec.label), where)
         if text is not None and not KLE_RE.match(text):
             raise ValidationError(
-                f"{where}: «{text}» er ikke et KLE-nummer. Skriv fx 00.01 eller 00.01.00.",
+                f"{where}: «{_shown(text)}» er ikke et KLE-nummer. Skriv fx 00.01 eller 00.01.00.",
                 field=spec.label,
             )
         return text
     if kind == "time":
+        if not isinstance(value, str):
+            raise ValidationError(
+                f"{where} skal være et klokkeslæt som tekst, fx 09:00.", field=spec.label
+            )
         text = _clean_text(value, FieldSpec("line", spec.label), where)
         if text is not None and not TIME_RE.match(text):
             raise ValidationError(
-                f"{where}: «{text}» er ikke et klokkeslæt. Skriv fx 09:00.", field=spec.label
+                f"{where}: «{_shown(text)}» er ikke et klokkeslæt. Skriv fx 09:00.",
+                field=spec.label,
             )
         return text
     if kind == "enum":
         assert spec.enum is not None
         raw = value.value if isinstance(value, StrEnum) else value
         try:
+            if not isinstance(raw, str):
+                raise ValueError(raw)
             return spec.enum(raw).value
         except ValueError:
             allowed = ", ".join(enums.label(m) for m in spec.enum)
             raise ValidationError(
-                f"{where}: «{raw}» er ikke en mulighed. Vælg en af: {allowed}.", field=spec.label
+                f"{where}: «{_shown(raw)}» er ikke en mulighed. Vælg en af: {allowed}.",
+                field=spec.label,
             ) from None
     if kind == "int":
         return _int(spec, value, where)
@@ -505,10 +613,10 @@ def _validate(spec: FieldSpec, value: Any, where: str) -> Any:
             result = value
         elif isinstance(value, str):
             try:
-                result = parse_date(value)
+                result = date.fromisoformat(value) if strict else parse_date(value)
             except ValueError:
                 raise ValidationError(
-                    f"{where}: «{value.strip()[:40]}» er ikke en dato. Skriv fx 24-01-2024.",
+                    f"{where}: «{_shown(value)}» er ikke en dato. Skriv fx 24-01-2024.",
                     field=spec.label,
                 ) from None
         else:
@@ -523,30 +631,32 @@ def _validate(spec: FieldSpec, value: Any, where: str) -> Any:
     if kind == "reflist":
         if not isinstance(value, list | tuple):
             raise ValidationError(f"{where} skal være en liste.", field=spec.label)
+        if len(value) > 1000:
+            raise ValidationError(f"{where} har for mange elementer.", field=spec.label)
         out: list[str] = []
         for item in value:
             ref = _uuid(item, spec, where)
             if ref not in out:
                 out.append(ref)
-        if len(out) > 1000:
-            raise ValidationError(f"{where} har for mange elementer.", field=spec.label)
         return out
     if kind == "intlist":
         if not isinstance(value, list | tuple):
             raise ValidationError(f"{where} skal være en liste af tal.", field=spec.label)
-        return sorted({_int(spec, item, where) for item in value})
+        if len(value) > 1000:
+            raise ValidationError(f"{where} har for mange elementer.", field=spec.label)
+        return sorted({_int(spec, item, where, strict) for item in value})
     raise AssertionError(kind)
 
 
-def _int(spec: FieldSpec, value: Any, where: str) -> int:
-    if isinstance(value, bool):
+def _int(spec: FieldSpec, value: Any, where: str, strict: bool = False) -> int:
+    if isinstance(value, bool) or (strict and type(value) is not int):
         raise ValidationError(f"{where} skal være et helt tal.", field=spec.label)
     if isinstance(value, str):
         try:
             value = int(value.strip())
         except ValueError:
             raise ValidationError(
-                f"{where}: «{value.strip()[:40]}» er ikke et helt tal.", field=spec.label
+                f"{where}: «{_shown(value)}» er ikke et helt tal.", field=spec.label
             ) from None
     if not isinstance(value, int):
         raise ValidationError(f"{where} skal være et helt tal.", field=spec.label)

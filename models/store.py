@@ -337,7 +337,7 @@ class Store:
 
     def rename_device(self, name: str) -> str:
         """Name this laptop (the name travels with its data). Returns the cleaned name."""
-        clean = schema._clean_text(name, schema.FieldSpec("line", "Navn"), "Navnet på bærbaren")
+        clean = schema.clean_line(name, "Navnet på bærbaren")
         if not clean:
             raise ValidationError("Giv bærbaren et navn, fx «Bord 3 - Jens».", field="Navn")
         with self._lock, write_begin(self.engine) as conn:

@@ -291,3 +291,5 @@ class ImportLedger(SQLModel, table=True):
     new: int = 0
     known: int = 0
     conflicts: int = 0
+    # The writer's clock minus this laptop's when the file was imported, in seconds (issue 11).
+    clock_offset: int | None = None

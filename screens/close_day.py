@@ -140,7 +140,7 @@ class CloseDayScreen(Screen[None]):
             self._reset_button()
             summary = self.query_one("#close-summary", Static)
             lines = [texts.CLOSE_WRITTEN, *info.summary_lines()]
-            summary.update(Text("\n".join(lines)))
+            summary.update(plain("\n".join(lines)))
             summary.display = True
 
         def failed(exc: Exception) -> None:

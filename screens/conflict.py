@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from models.merge import KIND_DELETE, Conflict
+from models.visible import visible
 from tui import texts
 
 # The modal's texts live in tui/texts.py (CONFLICT_*).
@@ -34,6 +35,22 @@ T_NEW_PLACEHOLDER = texts.CONFLICT_NEW_PLACEHOLDER
 T_WRITE_NEW = texts.CONFLICT_WRITE_NEW
 T_CANCEL = texts.CONFLICT_CANCEL
 T_HINT = texts.CONFLICT_HINT
+
+# A value is shown whole (the tovholder compares the two), up to this many characters; names and
+# labels up to a line's worth.
+VALUE_LIMIT = 5000
+NAME_LIMIT = 120
+
+
+def _value(text: Any) -> str:
+    # Values and names came from other laptops' files: every control character (ESC, C1,
+    # bidi overrides) is shown as a placeholder, so a file cannot clear or repaint this
+    # screen; a value keeps its own line breaks.
+    return visible("" if text is None else text, VALUE_LIMIT, multiline=True)
+
+
+def _name(text: Any) -> str:
+    return visible("" if text is None else text, NAME_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -84,29 +101,33 @@ class ConflictScreen(ModalScreen[ConflictChoice | None]):
     def compose(self) -> ComposeResult:
         c = self.conflict
         title = (
-            T_TITLE.format(entity=c.entity_label, title=c.title)
+            T_TITLE.format(entity=_name(c.entity_label), title=_name(c.title))
             if c.title
-            else T_TITLE_NO_NAME.format(entity=c.entity_label)
+            else T_TITLE_NO_NAME.format(entity=_name(c.entity_label))
         )
         with Vertical(id="dialog"):
             yield Static(Text(title), id="title")
             if c.kind == KIND_DELETE:
                 yield Static(Text(T_FIELD_DELETE))
             else:
-                yield Static(Text(T_FIELD.format(field=c.field_label)))
+                yield Static(Text(T_FIELD.format(field=_name(c.field_label))))
             with VerticalScroll(id="sides"), Horizontal():
                 for i, side in enumerate(c.sides):
                     with Vertical(classes="side", id=f"side-{i}"):
                         yield Static(
-                            Text(T_VALUE.format(field=side.field_label, value=side.shown)),
+                            Text(
+                                T_VALUE.format(
+                                    field=_name(side.field_label), value=_value(side.shown)
+                                )
+                            ),
                             classes="value",
                         )
                         meta = [
-                            T_FROM.format(device=side.device_name),
-                            T_TIME.format(time=side.time),
+                            T_FROM.format(device=_name(side.device_name)),
+                            T_TIME.format(time=_name(side.time)),
                         ]
                         if side.before:
-                            meta.append(T_BEFORE.format(before=side.before))
+                            meta.append(T_BEFORE.format(before=_value(side.before)))
                         yield Static(Text("\n".join(meta)), classes="meta")
                         if c.kind != KIND_DELETE:
                             yield Button(T_CHOOSE, id=f"choose-{i}", variant="primary")

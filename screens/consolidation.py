@@ -9,6 +9,7 @@ conflicts, gaps, matrix) and the Store; the screen only shows results. Construct
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,8 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     Button,
     DataTable,
@@ -33,6 +34,7 @@ from models.errors import UdviklingsdagError
 from models.merge import (
     Conflict,
     DeviceSummary,
+    ForeignFileError,
     Gap,
     ImportReport,
     LedgerRow,
@@ -46,6 +48,7 @@ from models.merge import (
     resolve_conflict,
 )
 from models.store import Store
+from models.visible import visible
 from tui import texts
 from tui.widgets import AppFooter
 
@@ -101,9 +104,87 @@ class _Snapshot:
     matrix: list[MatrixRow]
 
 
+# Longest text shown in a table cell and in the summary above the preview (a value from a file
+# can be megabytes long; the table would measure every character of it).
+CELL_LIMIT = 200
+SUMMARY_LIMIT = 4000
+
+
 def _t(value: Any) -> Text:
-    # User text is never parsed as markup in a table cell.
-    return Text("" if value is None else str(value))
+    # Text from data or files: never parsed as markup, and control characters (ESC, C1, bidi
+    # overrides) shown as visible placeholders, so a file cannot steer the terminal.
+    return Text("" if value is None else visible(value, CELL_LIMIT))
+
+
+def _message(exc: BaseException, template: str) -> str:
+    """A Danish message for any failure of a worker: the app's own errors say what is wrong;
+    anything else (a file nothing foresaw, a bug) gets `template` with its type and text."""
+    if isinstance(exc, UdviklingsdagError):
+        return str(exc)
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return template.format(kind=type(exc).__name__, text=text[:200])
+
+
+def _import(store: Store, paths: list[str], **kw: Any) -> ImportReport:
+    # A refused file is reported in the result and the others go on (`skip_rejected`).
+    return import_bundles(store, paths, skip_rejected=True, **kw)
+
+
+def _clock_warnings(snap: _Snapshot) -> list[str]:
+    """The clock warnings of the laptops and the imported files, each once."""
+    found = [s.clock_warning for s in snap.devices] + [r.clock_warning for r in snap.files]
+    return list(dict.fromkeys(w for w in found if w))
+
+
+class ForeignFileScreen(ModalScreen[bool]):
+    """Asks before a file from another database lineage is read: True to go on."""
+
+    DEFAULT_CSS = """
+    ForeignFileScreen { align: center middle; }
+    ForeignFileScreen #foreign-dialog {
+        width: 80%; max-width: 100; height: auto; max-height: 90%;
+        border: thick $warning; background: $surface; padding: 1 2;
+    }
+    ForeignFileScreen #foreign-title { text-style: bold; margin-bottom: 1; }
+    ForeignFileScreen #foreign-buttons { height: auto; margin-top: 1; }
+    ForeignFileScreen #foreign-buttons Button { margin-right: 1; }
+    ForeignFileScreen #foreign-hint { color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", texts.CONS_FOREIGN_NO, id="foreign.cancel"),
+        Binding("enter", "confirm", texts.CONS_FOREIGN_YES, id="foreign.confirm", show=False),
+    ]
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="foreign-dialog"):
+            yield Static(Text(texts.CONS_FOREIGN_TITLE), id="foreign-title")
+            text = texts.CONS_FOREIGN_TEXT.format(
+                message=visible(self.message, SUMMARY_LIMIT, multiline=True)
+            )
+            yield Static(Text(text), id="foreign-text")
+            with Horizontal(id="foreign-buttons"):
+                yield Button(texts.CONS_FOREIGN_YES, id="foreign-yes", variant="warning")
+                yield Button(texts.CONS_FOREIGN_NO, id="foreign-no")
+            yield Static(Text(texts.CONS_FOREIGN_HINT), id="foreign-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#foreign-yes", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "foreign-yes")
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
 
 
 class ConsolidationScreen(Screen[None]):
@@ -125,6 +206,8 @@ class ConsolidationScreen(Screen[None]):
     ConsolidationScreen DataTable { height: 1fr; }
     ConsolidationScreen DataTable:focus { border: tall $accent; }
     ConsolidationScreen #gaps-tegn, ConsolidationScreen #gaps-ph { height: 1fr; }
+    ConsolidationScreen #clock-warnings { color: $text-warning; display: none; }
+    ConsolidationScreen #import-summary-box { height: auto; max-height: 40%; }
     """
 
     BINDINGS = [
@@ -149,6 +232,8 @@ class ConsolidationScreen(Screen[None]):
         self.store = store
         self.preview: ImportReport | None = None
         self.snapshot: _Snapshot | None = None
+        # Set when the tovholder confirmed files from another database for this preview.
+        self.allow_foreign = False
 
     # --- layout --------------------------------------------------------------------------
 
@@ -161,10 +246,13 @@ class ConsolidationScreen(Screen[None]):
                     yield Input(placeholder=T_PATHS, id="paths")
                     yield Button(T_PREVIEW, id="preview", variant="primary")
                     yield Button(T_APPLY, id="apply", variant="success", disabled=True)
-                yield Static("", id="import-summary", classes="summary", markup=False)
+                # Refusals can be long: the summary scrolls, the preview keeps its room.
+                with VerticalScroll(id="import-summary-box"):
+                    yield Static("", id="import-summary", classes="summary", markup=False)
                 yield DataTable(id="preview-table", cursor_type="row", zebra_stripes=True)
             with TabPane(T_TAB_DEVICES, id="tab-devices"):
                 yield DataTable(id="devices", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="clock-warnings", classes="summary", markup=False)
                 yield Static(Text(T_FILES_TITLE), classes="heading")
                 yield DataTable(id="ledger", cursor_type="row", zebra_stripes=True)
             with TabPane(T_TAB_CONFLICTS, id="tab-conflicts"):
@@ -201,7 +289,7 @@ class ConsolidationScreen(Screen[None]):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    @work(thread=True, exclusive=True, group="consolidation-load")
+    @work(thread=True, exclusive=True, group="consolidation-load", exit_on_error=False)
     def refresh_data(self) -> None:
         """Read everything the tabs show (in a thread) and show it."""
         try:
@@ -212,13 +300,31 @@ class ConsolidationScreen(Screen[None]):
                 gaps=gaps(self.store),
                 matrix=collaboration_matrix(self.store),
             )
-        except UdviklingsdagError as exc:
-            self.app.call_from_thread(self._error, str(exc))
+        except Exception as exc:  # every failure becomes a Danish message, never a traceback
+            self._back(self._error, _message(exc, texts.CONS_LOAD_FAILED))
             return
-        self.app.call_from_thread(self._show_snapshot, snap)
+        self._back(self._show_snapshot, snap, failed=texts.CONS_LOAD_FAILED)
+
+    def _back(self, callback: Callable[..., object], *args: Any, failed: str | None = None) -> None:
+        """From a worker: run `callback(*args)` on the UI thread. If showing the result fails
+        (a value nothing foresaw), say so in Danish instead of ending the app."""
+        try:
+            self.app.call_from_thread(callback, *args)
+        except Exception as exc:
+            if failed is None or not self.app.is_running:
+                return
+            try:
+                self.app.call_from_thread(self._error, _message(exc, failed))
+            except Exception:  # the app is closing: nobody left to tell
+                pass
 
     def _error(self, message: str) -> None:
-        self.notify(message, severity="error", markup=False, timeout=10)
+        self.notify(
+            visible(message, SUMMARY_LIMIT, multiline=True),
+            severity="error",
+            markup=False,
+            timeout=10,
+        )
 
     def _show_snapshot(self, snap: _Snapshot) -> None:
         self.snapshot = snap
@@ -233,6 +339,8 @@ class ConsolidationScreen(Screen[None]):
                 status = T_ALL_ARRIVED
             else:
                 status = T_MISSING.format(n=s.latest_file_entries - s.in_log)
+            if s.clock_warning:
+                status += texts.CONS_CLOCK_MARK
             devices.add_row(
                 _t(s.navn),
                 _t(", ".join(s.borde)),
@@ -246,6 +354,12 @@ class ConsolidationScreen(Screen[None]):
                 _t(s.last_import.replace("T", " ")),
                 key=s.device_id,
             )
+        warnings = _clock_warnings(snap)
+        shown = self.query_one("#clock-warnings", Static)
+        shown.update(
+            Text("\n".join(texts.CONS_CLOCK_WARNING.format(warning=visible(w)) for w in warnings))
+        )
+        shown.display = bool(warnings)
         files = self.query_one("#ledger", DataTable)
         files.clear()
         for r in snap.files:
@@ -275,7 +389,7 @@ class ConsolidationScreen(Screen[None]):
             )
         n = len(snap.conflicts)
         self.query_one("#conflicts-summary", Static).update(
-            T_CONFLICTS.format(n=n) if n else T_NO_CONFLICTS
+            Text(T_CONFLICTS.format(n=n) if n else T_NO_CONFLICTS)
         )
         self.query_one("#tabs", TabbedContent).get_tab("tab-conflicts").label = (
             texts.CONS_CONFLICTS_TAB_COUNT.format(label=T_TAB_CONFLICTS, n=n)
@@ -310,8 +424,9 @@ class ConsolidationScreen(Screen[None]):
 
     @on(Input.Changed, "#paths")
     def _paths_changed(self) -> None:
-        # A preview belongs to the files it was made for.
+        # A preview belongs to the files it was made for (and so does a confirmation).
         self.preview = None
+        self.allow_foreign = False
         self.query_one("#apply", Button).disabled = True
 
     @on(Input.Submitted, "#paths")
@@ -332,36 +447,64 @@ class ConsolidationScreen(Screen[None]):
             return
         self.query_one("#apply", Button).disabled = True
         self._summary(T_IMPORTING)
-        self.run_import(paths)
+        self.run_import(paths, self.allow_foreign)
 
-    def _start_preview(self) -> None:
+    def _start_preview(self, *, allow_foreign: bool = False) -> None:
         paths = parse_paths(self.query_one("#paths", Input).value)
         if not paths:
             self.notify(T_NO_PATHS, severity="warning", markup=False)
             return
+        self.preview = None
+        self.allow_foreign = allow_foreign
+        self.query_one("#apply", Button).disabled = True
         self._summary(T_WORKING)
-        self.run_preview(paths)
+        self.run_preview(paths, allow_foreign)
 
     def _summary(self, text: str) -> None:
-        self.query_one("#import-summary", Static).update(text)
+        self.query_one("#import-summary", Static).update(
+            Text(visible(text, SUMMARY_LIMIT, multiline=True))
+        )
 
-    @work(thread=True, exclusive=True, group="consolidation-import")
-    def run_preview(self, paths: list[str]) -> None:
+    @work(thread=True, exclusive=True, group="consolidation-import", exit_on_error=False)
+    def run_preview(self, paths: list[str], allow_foreign: bool = False) -> None:
         """Dry-run the import: nothing is saved."""
         try:
-            report = import_bundles(self.store, paths, dry_run=True, skip_rejected=True)
-        except UdviklingsdagError as exc:
-            self.app.call_from_thread(self._preview_failed, str(exc))
+            report = _import(self.store, paths, dry_run=True, allow_foreign=allow_foreign)
+        except Exception as exc:  # every failure becomes a Danish message, never a traceback
+            if isinstance(exc, ForeignFileError) and not allow_foreign:
+                self._back(self._ask_foreign, str(exc), failed=texts.CONS_READ_FAILED)
+            else:
+                self._back(self._preview_failed, _message(exc, texts.CONS_READ_FAILED))
             return
-        self.app.call_from_thread(self._show_preview, report)
+        self._back(self._show_preview, report, failed=texts.CONS_READ_FAILED)
+
+    def _ask_foreign(self, message: str, *, show: bool = True) -> None:
+        """Ask whether files from another database may be read; yes previews them again
+        (with `allow_foreign`), and Importér then imports them."""
+        if show:
+            self._summary(message)
+
+        def answered(go_on: bool | None) -> None:
+            if go_on:
+                self._start_preview(allow_foreign=True)
+            else:
+                self._summary(texts.CONS_FOREIGN_CANCELLED)
+
+        self.app.push_screen(ForeignFileScreen(message), answered)
 
     def _preview_failed(self, message: str) -> None:
+        self.preview = None
+        self.query_one("#apply", Button).disabled = True
+        self.query_one("#preview-table", DataTable).clear()
         self._summary(message)
-        self.notify(message, severity="error", markup=False, timeout=10)
+        self._error(message)
 
     def _show_preview(self, report: ImportReport) -> None:
         self.preview = report
         self._summary("\n".join(report.summary_lines()))
+        foreign = [f for f in report.files if f.rejected and f.foreign]
+        if foreign and not self.allow_foreign:
+            self._ask_foreign(foreign[0].error or "", show=False)
         table = self.query_one("#preview-table", DataTable)
         table.clear()
         for f in report.files:
@@ -377,15 +520,16 @@ class ConsolidationScreen(Screen[None]):
                 )
         self.query_one("#apply", Button).disabled = not any(not f.rejected for f in report.files)
 
-    @work(thread=True, exclusive=True, group="consolidation-import")
-    def run_import(self, paths: list[str]) -> None:
+    @work(thread=True, exclusive=True, group="consolidation-import", exit_on_error=False)
+    def run_import(self, paths: list[str], allow_foreign: bool = False) -> None:
         """Import for real, then reload every tab."""
         try:
-            report = import_bundles(self.store, paths, skip_rejected=True)
-        except UdviklingsdagError as exc:
-            self.app.call_from_thread(self._preview_failed, str(exc))
+            report = _import(self.store, paths, allow_foreign=allow_foreign)
+        except Exception as exc:  # every failure becomes a Danish message, never a traceback
+            self._back(self._preview_failed, _message(exc, texts.CONS_IMPORT_FAILED))
+            self._back(self.refresh_data)
             return
-        self.app.call_from_thread(self._imported, report)
+        self._back(self._imported, report, failed=texts.CONS_IMPORT_FAILED)
 
     def _imported(self, report: ImportReport) -> None:
         self.preview = None
@@ -411,16 +555,16 @@ class ConsolidationScreen(Screen[None]):
 
         self.app.push_screen(ConflictScreen(conflict), chosen)
 
-    @work(thread=True, exclusive=True, group="consolidation-resolve")
+    @work(thread=True, exclusive=True, group="consolidation-resolve", exit_on_error=False)
     def run_resolve(self, conflict: Conflict, value: Any) -> None:
         """Write the tovholder's choice as a new change."""
         try:
             resolve_conflict(self.store, conflict, value)
-        except UdviklingsdagError as exc:
-            self.app.call_from_thread(self._error, str(exc))
-            self.app.call_from_thread(self.refresh_data)
+        except Exception as exc:  # every failure becomes a Danish message, never a traceback
+            self._back(self._error, _message(exc, texts.CONS_RESOLVE_FAILED))
+            self._back(self.refresh_data)
             return
-        self.app.call_from_thread(self._resolved)
+        self._back(self._resolved)
 
     def _resolved(self) -> None:
         self.notify(T_RESOLVED, markup=False)

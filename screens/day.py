@@ -83,7 +83,7 @@ class DayScreen(Screen[None]):
         if day is None:
             self.query_one("#day-title", Static).update(texts.PROGRAM_NO_DAY)
             return
-        self.query_one("#day-title", Static).update(Text(day["titel"], style="bold"))
+        self.query_one("#day-title", Static).update(plain(day["titel"], style="bold"))
         if self.app.day_id != day["id"]:
             self.app.load_timer(day["id"])
         else:
@@ -115,7 +115,7 @@ class DayScreen(Screen[None]):
                 status = template.format(title=title, time=clock_text(left))
                 if not timer.running:
                     status += texts.TIMER_PAUSED
-            clock.update(Text(status))
+            clock.update(plain(status))
         self._render_blocks()
 
     def _render_blocks(self) -> None:

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from models import enums
 from models.queries import bord_deltagere, enhed_choices
+from models.visible import visible
 from tui import texts
 from tui.widgets import AppFooter, AutoSave, ItemList, TopBar, hanging, plain
 
@@ -34,7 +35,7 @@ def deltager_prompt(n: int, d: dict[str, Any], *, anonym: bool) -> Any:
         enhed=d.get("enhed_navn") or texts.DELTAGER_NO_ENHED,
         rolle=enums.label(enums.DeltagerRolle(d["rolle"])),
     )
-    head.append("\n" + meta, style="dim")
+    head.append("\n" + visible(meta), style="dim")
     return hanging(f"{n}.", head)
 
 
@@ -118,7 +119,7 @@ class DeltagereScreen(Screen[None]):
         self.query_one("#deltagere-hint", Static).update(
             Text(texts.DELTAGER_ANONYM_ON if bord["anonym"] else texts.DELTAGER_ANONYM_OFF)
         )
-        self.query_one("#deltagere-summary", Static).update(Text(summary_text(data["deltagere"])))
+        self.query_one("#deltagere-summary", Static).update(plain(summary_text(data["deltagere"])))
         deltagere = data["deltagere"]
         if bord["anonym"]:
             # Without names, keep people in a stable order that says something.

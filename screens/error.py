@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
+from models.visible import visible
 from tui import texts
 from tui.widgets import AppFooter
 
@@ -28,6 +29,6 @@ class ErrorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="error-box"):
             yield Label(texts.DB_ERROR_TITLE, id="error-title")
-            yield Static(Text(self.message), id="error-message")
+            yield Static(Text(visible(self.message, multiline=True)), id="error-message")
             yield Static(texts.DB_ERROR_HINT, id="error-hint")
         yield AppFooter()

@@ -42,7 +42,7 @@ def evaluering_prompt(n: int, e: dict[str, Any]) -> Any:
         head.append_text(plain(e["effekt"]))
     if e.get("laering"):
         head.append("\n" + texts.EVAL_LAERING, style="dim")
-        head.append_text(Text(e["laering"], style="dim"))
+        head.append_text(plain(e["laering"], style="dim"))
     return hanging(f"{n}.", head)
 
 
@@ -90,7 +90,7 @@ class EvalueringerScreen(Screen[None]):
             return
         self.data = data
         ph = data["proevehandling"]
-        self.query_one("#eval-proeve", Static).update(Text(ph["tekst"], style="bold"))
+        self.query_one("#eval-proeve", Static).update(plain(ph["tekst"], style="bold"))
         self.query_one("#eval-planned", Static).update(
             Text(
                 texts.EVAL_PLANNED.format(

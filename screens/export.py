@@ -12,7 +12,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -42,7 +41,7 @@ from exports.sbsys import (
 from models.errors import UdviklingsdagError
 from models.maalplan_view import MaalplanSummary, list_maalplaner, load_maalplan
 from tui import texts
-from tui.widgets import AppFooter
+from tui.widgets import AppFooter, plain
 
 OUTDIR_SETTING = "export.outdir"
 
@@ -68,6 +67,13 @@ T_NO_OUTDIR = texts.EXPORT_NO_OUTDIR
 T_FAILED = texts.EXPORT_FAILED
 T_UNEXPECTED = texts.EXPORT_UNEXPECTED
 T_PREVIEW = texts.EXPORT_PREVIEW
+
+
+def _error_text(exc: Exception) -> str:
+    """The app's own errors say what is wrong; anything else is named as unexpected."""
+    if isinstance(exc, UdviklingsdagError):
+        return str(exc)
+    return texts.UNEXPECTED_ERROR.format(kind=type(exc).__name__)
 
 
 def _default_outdir() -> str:
@@ -165,7 +171,7 @@ class ExportScreen(Screen[None]):
         sel = self.query_one("#plan-list", SelectionList)
         sel.clear_options()
         for p in self.plans:
-            label = Text(f"{p.enhed_navn} - {p.titel}")
+            label = plain(f"{p.enhed_navn} - {p.titel}")
             if p.aar:
                 label.append(f" ({p.aar})", style="dim")
             sel.add_option((label, p.id, True))
@@ -188,7 +194,7 @@ class ExportScreen(Screen[None]):
             return
         meta = get_package_meta(self.store, maalplan_id)
         self._loading_fields = True
-        self.query_one("#meta-plan", Static).update(Text(summary.titel, style="bold"))
+        self.query_one("#meta-plan", Static).update(plain(summary.titel, style="bold"))
         self.query_one("#meta-sagsnummer", Input).value = summary.sagsnummer or ""
         self.query_one("#meta-dokumentart", Input).value = meta.dokument_art
         self.query_one("#meta-ansvarlig", Input).value = summary.ansvarlig or ""
@@ -201,8 +207,8 @@ class ExportScreen(Screen[None]):
             return
         try:
             view = load_maalplan(self.store.db, self.current_id)
-        except UdviklingsdagError as exc:
-            self._message(str(exc), error=True)
+        except Exception as exc:  # a plan that cannot be read is a message, never a crash
+            self._message(_error_text(exc), error=True)
             return
         c = view.counts()
         art = get_package_meta(self.store, view.id).dokument_art
@@ -218,7 +224,7 @@ class ExportScreen(Screen[None]):
             ph=c["proevehandlinger"],
             sam=c["samarbejder"],
         )
-        self.query_one("#meta-preview", Static).update(Text(text))
+        self.query_one("#meta-preview", Static).update(plain(text))
 
     @on(Input.Submitted, "#meta-sagsnummer, #meta-dokumentart, #meta-ansvarlig")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -244,15 +250,15 @@ class ExportScreen(Screen[None]):
                 if self.store.update("maalplan", self.current_id, {name: value}) == 0:
                     return
                 self.plans = list_maalplaner(self.store.db)
-        except UdviklingsdagError as exc:
-            self._message(str(exc), error=True)
+        except Exception as exc:  # refused or failed: said next to the field, never a crash
+            self._message(_error_text(exc), error=True)
             return
         self._message(T_SAVED, error=False)
         self._preview()
 
     def _message(self, text: str, *, error: bool) -> None:
         msg = self.query_one("#meta-message", Static)
-        msg.update(Text(text))
+        msg.update(plain(text))
         msg.set_class(error, "-error")
 
     # --- the export ------------------------------------------------------------------------
@@ -332,6 +338,6 @@ class ExportScreen(Screen[None]):
 
     def _status(self, text: str, cls: str) -> None:
         status = self.query_one("#export-status", Static)
-        status.update(Text(text))
+        status.update(plain(text))
         status.set_class(cls == "-error", "-error")
         status.set_class(cls == "-done", "-done")

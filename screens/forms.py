@@ -30,7 +30,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from models import enums
-from models.errors import NotFoundError, ValidationError
+from models.errors import NotFoundError, UdviklingsdagError, ValidationError, disk_full_kind
 from models.schema import ENTITIES, FieldSpec, validate_value
 from tui import texts
 from tui.widgets import (
@@ -257,7 +257,7 @@ class PartnerPicker(AutoSave, Vertical):
             match = next((v for label, v in self.choices if label.casefold().startswith(key)), None)
         error = self.query_one("#partner-error", Label)
         if match is None:
-            error.update(Text(texts.PARTNER_UNKNOWN.format(name=name)))
+            error.update(plain(texts.PARTNER_UNKNOWN.format(name=name)))
             return
         error.update("")
         event.input.value = ""
@@ -306,6 +306,9 @@ class RecordForm(ModalScreen[str | None]):
         self.entity = ENTITIES[spec.entity]
         self.row_id = row_id
         self.loaded = row_id is None
+        self._in_flight = 0  # saves handed to the queue whose answer has not come back
+        self._closing = False  # Esc was pressed: close once the last save is confirmed
+        self._failure: str | None = None  # why a save failed since Esc was pressed
 
     # --- building ---------------------------------------------------------------------------
 
@@ -320,6 +323,9 @@ class RecordForm(ModalScreen[str | None]):
                 yield TimerLabel()
                 yield SaveIndicator()
             yield VerticalScroll(id="form-fields")
+            failure = Label("", id="form-save-error", classes="field-error")
+            failure.display = False
+            yield failure
             with Horizontal(id="form-foot"):
                 yield Static(texts.FORM_HINT, id="form-hint", classes="muted")
                 yield Button(texts.FORM_DONE, id="form-done", variant="primary")
@@ -427,6 +433,7 @@ class RecordForm(ModalScreen[str | None]):
         except ValidationError as exc:
             widget.mark_error(str(exc))
             self._show_error(name, str(exc))
+            self.app.mark_failed(str(exc))
             return
         self._show_error(name, "")
         store = self.app.store
@@ -459,20 +466,30 @@ class RecordForm(ModalScreen[str | None]):
                     store.update(entity, self.row_id, clean)
                 return self.row_id
 
-            self.app.save(
-                create_or_update, done=lambda _rid: _mark_all(snapshot), error=self._save_failed
-            )
+            self._save(create_or_update, done=lambda _rid: _mark_all(snapshot))
             return
 
         row_id = self.row_id
-        self.app.save(
-            store.update,
-            entity,
-            row_id,
-            {name: value},
-            done=lambda _n: widget.mark_saved(value),
-            error=self._save_failed,
+        self._save(
+            store.update, entity, row_id, {name: value}, done=lambda _n: widget.mark_saved(value)
         )
+
+    def _save(self, fn: Any, *args: Any, done: Any) -> None:
+        """Save through the app's queue, counting the saves whose answer is still to come (Esc
+        closes the form only when the last one is confirmed on disk)."""
+        self._in_flight += 1
+
+        def ok(result: Any) -> None:
+            self._in_flight -= 1
+            done(result)
+            self._close_when_saved()
+
+        def failed(exc: Exception) -> None:
+            self._in_flight -= 1
+            self._save_failed(exc)
+            self._close_when_saved()
+
+        self.app.save(fn, *args, done=ok, error=failed)
 
     def _save_failed(self, exc: Exception) -> None:
         if isinstance(exc, ValidationError):
@@ -481,10 +498,17 @@ class RecordForm(ModalScreen[str | None]):
                     self._show_error(name, str(exc))
                     break
             self.notify(str(exc), severity="error", markup=False)
+            self._failure = str(exc)
         elif isinstance(exc, NotFoundError):
             self.notify(str(exc), severity="error", markup=False)
         else:
-            self.app.report_error(exc)
+            # The text is valid but could not be written (a full disk, a read-only or damaged
+            # database): say so, and keep the form and its text until it is saved.
+            message, short = save_failure_text(exc)
+            self.app.mark_failed(short)
+            self.notify(message, severity="error", markup=False, timeout=12)
+            self._failure = message
+            self._show_failure(message)
 
     # --- closing ----------------------------------------------------------------------------
 
@@ -498,9 +522,53 @@ class RecordForm(ModalScreen[str | None]):
         self.action_done()
 
     def action_done(self) -> None:
+        """Save what is typed and close once it is on disk. A save that fails keeps the form
+        open with its text and says why (Esc again tries again)."""
+        self._closing = True
+        self._failure = None
         for widget in self._field_widgets().values():
             widget.commit_now()
+        self._close_when_saved()
+
+    def _close_when_saved(self) -> None:
+        if not self._closing or self._in_flight or not self.is_attached:
+            return
+        self._closing = False
+        if self._failure is not None:
+            self._show_failure(self._failure)
+            return
+        self._show_failure("")
         self.dismiss(self.row_id)
+
+    def _show_failure(self, message: str) -> None:
+        found = self.query("#form-save-error")
+        if found:
+            label = found.first(Label)
+            label.update(Text(message))
+            label.display = bool(message)
+
+
+def save_failure_text(exc: BaseException) -> tuple[str, str]:
+    """A Danish message for a save that failed (what is wrong and what to do) and a short
+    form of it for the status line."""
+    kind = disk_full_kind(exc)
+    if kind is not None:
+        server = kind == "server"
+        message = texts.FORM_NOT_SAVED.format(
+            reason=texts.FORM_SERVER_DISK_FULL if server else texts.FORM_DISK_FULL,
+            todo=texts.FORM_SERVER_DISK_FULL_TODO if server else texts.FORM_DISK_FULL_TODO,
+        )
+        return message, texts.SAVE_DISK_FULL
+    if isinstance(exc, UdviklingsdagError):
+        reason = str(exc).strip()
+        todo = texts.FORM_SAVE_RETRY_TODO
+    else:
+        reason = texts.FORM_SAVE_FAILED.format(kind=type(exc).__name__)
+        todo = texts.FORM_SAVE_FAILED_TODO
+    if reason and reason[-1] not in ".!?":
+        reason += "."
+    message = texts.FORM_NOT_SAVED.format(reason=reason, todo=todo)
+    return message, reason.rstrip(".")
 
 
 def _filled(value: Any) -> bool:

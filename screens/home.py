@@ -16,8 +16,18 @@ from textual.widgets.option_list import Option
 
 from models import enums, overview
 from models.errors import ValidationError
+from models.visible import visible
 from tui import texts
 from tui.widgets import AppFooter, StyledOnce, TopBar, plain
+
+
+def _address(target: str) -> str:
+    """The database address as shown: no password in any form, no control characters."""
+    from models.db import redact_address
+    from models.visible import visible
+
+    return visible(redact_address(target), 200)
+
 
 SETTING_DAY = "valgt_dag"
 SETTING_TABLE = "valgt_bord"
@@ -114,10 +124,10 @@ class HomeScreen(StyledOnce, Screen[None]):
     def _show(self, data: dict[str, Any]) -> None:
         self.days = data["days"]
         self.query_one("#home-device", Static).update(
-            Text(
+            plain(
                 texts.HOME_DEVICE.format(name=data["device"])
                 + "   "
-                + texts.HOME_DB.format(target=data["target"])
+                + texts.HOME_DB.format(target=_address(data["target"]))
             )
         )
         self.query_one("#home-counts", Static).update(
@@ -141,7 +151,7 @@ class HomeScreen(StyledOnce, Screen[None]):
                     "borde": len(day["borde"]),
                 }
             )
-            prompt.append("\n" + meta, style="dim")
+            prompt.append("\n" + visible(meta), style="dim")
             days.add_option(Option(prompt, id=day["id"]))
         ids = [d["id"] for d in self.days]
         if self.chosen_day not in ids:
@@ -171,9 +181,11 @@ class HomeScreen(StyledOnce, Screen[None]):
             prompt.stylize("bold")
             prompt.append("\n")
             prompt.append(
-                texts.HOME_TABLE_META.format(
-                    facilitator=bord["facilitator"] or texts.HOME_NO_FACILITATOR,
-                    maal=len(bord["maal_ids"] or []),
+                visible(
+                    texts.HOME_TABLE_META.format(
+                        facilitator=bord["facilitator"] or texts.HOME_NO_FACILITATOR,
+                        maal=len(bord["maal_ids"] or []),
+                    )
                 ),
                 style="dim",
             )
@@ -278,7 +290,7 @@ class NameDeviceScreen(ModalScreen[str | None]):
 
     def _failed(self, exc: Exception) -> None:
         if isinstance(exc, ValidationError) and self.is_attached:
-            self.query_one("#name-error", Label).update(Text(str(exc)))
+            self.query_one("#name-error", Label).update(plain(str(exc)))
         else:
             self.app.report_error(exc)
 

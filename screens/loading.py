@@ -31,9 +31,9 @@ class LoadingScreen(Screen[None]):
 
 
 def _redact(target: str) -> str:
-    # The password of a database URL must not be painted (models.paths.redact would load
-    # SQLAlchemy, which this screen exists to avoid).
-    if "://" in target and "@" in target:
-        scheme, rest = target.split("://", 1)
-        return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
-    return target
+    # No password in any form of address (userinfo, ?password=, password=...); the shared
+    # function is plain Python (no SQLAlchemy, which this screen exists to avoid).
+    from models.paths import redact_address
+    from models.visible import visible
+
+    return visible(redact_address(target), 200)

@@ -20,6 +20,7 @@ from exports.takeaway import period
 from models import enums
 from models.errors import NotFoundError
 from models.queries import enhed_choices, evaluering_counts, maal_detail, notes_with_origin
+from models.visible import visible, visible_markup
 from tui import texts
 from tui.widgets import (
     AppFooter,
@@ -72,7 +73,7 @@ def tegn_prompt(n: int, t: dict[str, Any]) -> Hanging:
     )
     if t.get("baseline") or t.get("forventet_niveau"):
         meta += f" · {t.get('baseline') or '?'} → {t.get('forventet_niveau') or '?'}"
-    body.append("\n" + meta, style="dim")
+    body.append("\n" + visible(meta), style="dim")
     return hanging(f"{n}.", body)
 
 
@@ -87,7 +88,7 @@ def proeve_prompt(n: int, p: dict[str, Any]) -> Hanging:
     evals = p.get("evalueringer", 0)
     if evals:
         meta += texts.PROEVE_EVAL_ONE if evals == 1 else texts.PROEVE_EVALS.format(n=evals)
-    body.append("\n" + meta, style="dim")
+    body.append("\n" + visible(meta), style="dim")
     return hanging(f"{n}.", body)
 
 
@@ -207,9 +208,9 @@ class MaalScreen(StyledOnce, Screen[None]):
             return
         self.detail = detail
         maal = detail["maal"]
-        self.query_one("#maal-tekst", Static).update(Text(maal["tekst"], style="bold"))
+        self.query_one("#maal-tekst", Static).update(plain(maal["tekst"], style="bold"))
         self.query_one("#maal-maalsaetning", Static).update(
-            Text(texts.MAAL_MAALSAETNING.format(tekst=detail["maalsaetning"] or texts.UNKNOWN))
+            plain(texts.MAAL_MAALSAETNING.format(tekst=detail["maalsaetning"] or texts.UNKNOWN))
         )
         meta = texts.MAAL_META.format(
             enhed=detail["enhed_navn"] or texts.UNKNOWN,
@@ -217,7 +218,7 @@ class MaalScreen(StyledOnce, Screen[None]):
         )
         if maal.get("plan_a"):
             meta += " · " + texts.PLAN_A_SHORT.format(numre=", ".join(map(str, maal["plan_a"])))
-        self.query_one("#maal-meta", Static).update(Text(meta))
+        self.query_one("#maal-meta", Static).update(plain(meta))
         self.refresh_bindings()
         tabs = self.query_one("#maal-tabs", TabbedContent)
         for entity, template in (
@@ -537,7 +538,8 @@ class NotesPanel(VerticalScroll):
             elif area.note is None:
                 area.border_title = texts.NOTE_NEW_HERE
             else:
-                area.border_title = note_origin(area.note, today)
+                # A border title is markup: the laptop's name is escaped and made visible.
+                area.border_title = visible_markup(note_origin(area.note, today))
         label = texts.NOTE_TYPES[kind]
         if len(rows) > 1:
             label = texts.NOTE_TYPE_COUNT.format(label=label, n=len(rows))

@@ -24,6 +24,7 @@ from models.queries import (
     udviklingsdage_overview,
 )
 from models.schema import ENTITIES
+from models.visible import visible
 from tui import texts
 from tui.timer import planned_starts
 from tui.widgets import AppFooter, ItemList, TopBar, hanging, plain
@@ -100,7 +101,7 @@ def plan_option(p: dict[str, Any]) -> Option:
     missing = [n for n in enums.PLAN_A_OBLIGATORISKE_2024 if n not in plan_a]
     if p["aar"] == 2024 and missing:
         extra.append(texts.PLAN_A_MISSING.format(numre=", ".join(map(str, missing))))
-    prompt.append("\n" + meta, style="dim")
+    prompt.append("\n" + visible(meta), style="dim")
     prompt.append("\n" + status + " · " + " · ".join(extra), style="dim")
     return Option(hanging("•", prompt), id=p["id"])
 
@@ -196,7 +197,7 @@ class PrepareScreen(Screen[None]):
                     enhed=m["enhed_navn"] or texts.UNKNOWN,
                     ansvarlig=m["ansvarlig"] or texts.UNKNOWN,
                 )
-                body.append("\n" + meta, style="dim")
+                body.append("\n" + visible(meta), style="dim")
                 options.append(Option(hanging("  •", body), id=m["id"]))
         self.query_one("#prep-maal", ItemList).set_items(options, empty=texts.PREP_EMPTY)
         self.query_one("#prep-maalplan", ItemList).set_items(
@@ -213,7 +214,7 @@ class PrepareScreen(Screen[None]):
                 "starttid": d["starttid"],
             }
         )
-        prompt.append("\n   " + meta, style="dim")
+        prompt.append("\n   " + visible(meta), style="dim")
         return Option(prompt, id=d["id"])
 
     def _enhed_option(self, e: dict[str, Any]) -> Option:
@@ -228,7 +229,7 @@ class PrepareScreen(Screen[None]):
         day = next((d for d in self.data.get("days", []) if d["id"] == self.day_id), None)
         context = texts.PREP_FOR_DAY.format(titel=day["titel"]) if day else texts.PREP_PICK_DAY
         for cid in ("#ctx-program", "#ctx-tables"):
-            self.query_one(cid, Static).update(Text(context))
+            self.query_one(cid, Static).update(plain(context))
         blocks = [b for b in self.data.get("blocks", []) if b["udviklingsdag_id"] == self.day_id]
         starts = planned_starts(
             day["starttid"] if day else "09:00", [(b["titel"], b["minutter"]) for b in blocks]
@@ -253,9 +254,11 @@ class PrepareScreen(Screen[None]):
             prompt.stylize("bold")
             prompt.append(
                 "\n   "
-                + texts.PREP_TABLE_META.format(
-                    facilitator=b["facilitator"] or texts.HOME_NO_FACILITATOR,
-                    maal=len(b["maal_ids"] or []),
+                + visible(
+                    texts.PREP_TABLE_META.format(
+                        facilitator=b["facilitator"] or texts.HOME_NO_FACILITATOR,
+                        maal=len(b["maal_ids"] or []),
+                    )
                 ),
                 style="dim",
             )

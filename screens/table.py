@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from models import enums
 from models.queries import bord_overview
+from models.visible import visible
 from tui import texts
 from tui.widgets import AppFooter, Hanging, StyledOnce, TopBar, hanging, plain
 
@@ -73,7 +74,7 @@ def maal_prompt(m: dict[str, Any], dagdel: str) -> Hanging:
     )
     if m.get("enhed_navn"):
         meta += " · " + m["enhed_navn"]
-    body.append("\n" + meta, style="dim")
+    body.append("\n" + visible(meta), style="dim")
     return hanging(mark, body)
 
 
@@ -194,7 +195,7 @@ class TableScreen(StyledOnce, Screen[None]):
             texts.TABLE_TITLE.format(bord=bord["navn"], dag=dag.get("titel", ""))
         )
         self.query_one("#table-facilitator", Static).update(
-            Text(texts.TABLE_FACILITATOR.format(name=bord["facilitator"] or texts.UNKNOWN))
+            plain(texts.TABLE_FACILITATOR.format(name=bord["facilitator"] or texts.UNKNOWN))
         )
         done, total = progress(data["grupper"], self.dagdel)
         self.query_one("#table-progress-text", Static).update(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,7 +16,7 @@ from textual.widgets import Static
 
 from exports.takeaway import Takeaway, build_takeaway, max_version_for
 from tui import texts
-from tui.widgets import QRCode, TopBar
+from tui.widgets import QRCode, TopBar, plain
 
 TEXT_COLUMN = 34  # room kept for the readable text beside the code
 CHROME_ROWS = 1  # the top bar (no footer here: the code gets every row)
@@ -77,7 +76,7 @@ class TakeawayScreen(Screen[None]):
         code.set_matrix(result.matrix)
         note.update(texts.QR_SHORTENED if result.shortened else texts.QR_FULL)
         note.set_class(result.shortened, "-warning")
-        self.query_one("#qr-text", Static).update(Text(result.text))
+        self.query_one("#qr-text", Static).update(plain(result.text))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -7,6 +7,7 @@ import json
 import random
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -222,7 +223,9 @@ def test_resolve_by_choosing_one_value_is_a_change(world: World, tmp_path: Path)
     with pytest.raises(ConflictAlreadyResolved):
         merge.resolve_conflict(store, c, c.sides[0].value)
     # The resolution travels: a handoff from the tovholder settles it on another database.
-    target = world.db("tov", tmp_path)
+    # (Another laptop: a copy of the tovholder's own database shares its device id, and a
+    # file whose new entries claim the importer's own device is refused, issue 11.)
+    target = world.db("f3", tmp_path)
     merge.import_bundles(target, [tmp_path / "a.json", tmp_path / "b.json"])
     assert len(merge.open_conflicts(target)) == 1
     write_handoff(tov, tmp_path / "tov.json")
@@ -257,7 +260,8 @@ def test_undoing_a_resolution_brings_the_conflict_back(world: World, tmp_path: P
     # The row shows the value it showed before the resolution.
     assert next(r for r in domain(tov)["tegn"] if r["id"] == ids["t1"])["tekst"] == winner
     # Another database that had the resolution gets the conflict back from the handoff too.
-    other = world.db("tov", tmp_path)
+    # (Another laptop: a copy of the tovholder's database would share its device id, issue 11.)
+    other = world.db("f3", tmp_path)
     merge.import_bundles(other, files)
     write_handoff(tov, tmp_path / "tov.json")
     merge.import_bundles(other, [tmp_path / "tov.json"])
@@ -583,16 +587,26 @@ def test_reference_to_unknown_row_and_invalid_value_are_refused(world: World, tm
 
 
 def test_clock_moves_past_imported_changes(world: World, tmp_path: Path):
+    # Issue 11 changed this: an imported clock far ahead no longer drags this laptop's clock
+    # along (models.clock.MAX_AHEAD_MILLIS); the tovholder's next edit still wins, because it
+    # replaces what it saw, whatever the clocks say.
     tov, f1 = world.db("tov", tmp_path), world.db("f1", tmp_path)
-    s1 = Store(f1)
-    s1.clock.observe("9000000000000-00000-" + f1.device_id)  # a laptop with a clock far ahead
-    s1.update("maal", world.ids["m1"], tekst="Fra fremtiden")
+    Store(f1).update("maal", world.ids["m1"], tekst="Fra fremtiden")
+    doc = json.loads(write_handoff(f1, tmp_path / "h.json").path.read_text("utf-8"))
+    ahead = 73 * 365 * 86_400_000  # a laptop whose clock says 73 years ahead
+    for e in doc["entries"]:
+        millis, rest = e["hlc"].split("-", 1)
+        e["hlc"] = f"{int(millis) + ahead:013d}-{rest}"
+    far = _raw_bundle(tmp_path / "far.json", doc["entries"], f1.device_id)
     store = Store(tov)
-    merge.import_bundles(store, [write_handoff(f1, tmp_path / "h.json").path])
-    assert store.clock.now() > "9000000000000-00000"
-    # So the tovholder's next edit wins over it (it saw it).
+    merge.import_bundles(store, [far])
+    stamp = store.clock.now()
+    assert int(stamp[:13]) < time.time() * 1000 + 6 * 60_000
     store.update("maal", world.ids["m1"], tekst="Tovholderens")
     assert merge.open_conflicts(tov) == []
+    assert next(r for r in domain(tov)["maal"] if r["id"] == world.ids["m1"])["tekst"] == (
+        "Tovholderens"
+    )
 
 
 def test_device_summary_shows_what_arrived_from_each_laptop(world: World, tmp_path: Path):

@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import gc
+import os
+import signal
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -90,6 +92,12 @@ class UdviklingsdagApp(App[None]):
         self.jobs = DbQueue(self, self.report_error)
         self.save_signal: Signal[tuple[str, str]] = Signal(self, "saved")
         self.save_status: tuple[str, str] = ("idle", "")
+        # What the status said before the current «Gemmer …» (shown again when nothing turns
+        # out to need saving), the fields whose typing pause runs, and the writes under way.
+        self._settled_status: tuple[str, str] = ("idle", "")
+        self._pending_inputs: set[Any] = set()
+        self._saves_in_flight = 0
+        self._ending = False  # a signal asked the app to end (see `_end_on_signal`)
         self.timer = ProgrammeTimer()
         self.day_id: str | None = None
         self.bord_id: str | None = None
@@ -126,6 +134,65 @@ class UdviklingsdagApp(App[None]):
         # Paint the first screen first; the import of the database layer in the worker
         # competes for the interpreter, so it starts once the first frame is out.
         self.call_after_refresh(self._open_database)
+        self._install_signal_handlers()
+
+    # --- ended from outside: SIGTERM, SIGHUP, a closed console --------------------------------
+
+    def _install_signal_handlers(self) -> None:
+        """Write the pending text before the app ends on a signal: SIGTERM (shutdown, `kill`)
+        and SIGHUP (the terminal window was closed) on Linux and macOS. On Windows SIGTERM and
+        SIGBREAK (Ctrl+Break; the C runtime also raises it when the console window is closed,
+        but Windows may end the process before Python's handler has run, so there it is best
+        effort). SIGKILL and a power cut cannot be caught: there the text of the last typing
+        pause (under a second) is what can be lost."""
+        if threading.current_thread() is not threading.main_thread():
+            return  # signal handlers can only be set from the main thread (tests, embedding)
+        loop = asyncio.get_running_loop()
+        names = ("SIGTERM", "SIGHUP") if os.name == "posix" else ("SIGTERM", "SIGBREAK")
+        for name in names:
+            signum = getattr(signal, name, None)
+            if signum is None:
+                continue
+            try:
+                loop.add_signal_handler(signum, self._end_on_signal, name)
+            except (NotImplementedError, RuntimeError, ValueError, OSError):
+                # Windows' event loop has no add_signal_handler: the plain handler runs on the
+                # main thread between two steps of the loop and hands over to it.
+                try:
+                    signal.signal(
+                        signum,
+                        lambda _n, _f, name=name: loop.call_soon_threadsafe(
+                            self._end_on_signal, name
+                        ),
+                    )
+                except (OSError, RuntimeError, ValueError):
+                    continue
+
+    def _end_on_signal(self, name: str) -> None:
+        """A signal ends the app: write every pending autosave now, on this thread (the
+        terminal may already be gone and the workers may never run again), then exit."""
+        if self._ending:
+            return
+        self._ending = True
+        try:
+            self.flush_pending()
+        except Exception as exc:  # ending anyway; never a traceback on the way out
+            self.log.error(f"Kunne ikke gemme ved {name}: {exc!r}")
+        if self.db is not None:
+            try:
+                self.db.close()
+            except Exception:
+                pass
+        self.exit()
+
+    def flush_pending(self) -> int:
+        """Hand every field with unsaved text to its save and run every waiting database
+        call now, in this thread. Returns how many calls ran."""
+        from .widgets import dirty_fields
+
+        for field in dirty_fields(self):
+            field.commit_now()
+        return self.jobs.run_here()
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_database(self) -> None:
@@ -194,22 +261,71 @@ class UdviklingsdagApp(App[None]):
         return self.clock().timestamp()
 
     def mark_saving(self) -> None:
+        if self.save_status[0] != "saving":
+            self._settled_status = self.save_status
         self.save_status = ("saving", "")
         self.save_signal.publish(self.save_status)
 
     def mark_saved(self) -> None:
-        self.save_status = ("saved", self.clock().strftime("%H:%M"))
+        self.save_status = self._settled_status = ("saved", self.clock().strftime("%H:%M"))
         self.save_signal.publish(self.save_status)
 
     def mark_failed(self, message: str) -> None:
-        self.save_status = ("failed", message)
+        self.save_status = self._settled_status = ("failed", message)
         self.save_signal.publish(self.save_status)
+
+    def input_pending(self, widget: Any) -> None:
+        """A field holds typed text that is not on disk yet (its typing pause runs): the
+        status says «Gemmer …» from this key until the write is confirmed."""
+        self._pending_inputs.add(widget)
+        if self.save_status[0] != "saving":
+            self.mark_saving()
+
+    def input_settled(self, widget: Any) -> None:
+        """The field's text was handed to a save (or needs none, or was refused)."""
+        self._pending_inputs.discard(widget)
+        self._show_settled()
+
+    def _busy(self) -> bool:
+        self._pending_inputs = {w for w in self._pending_inputs if w.is_attached}
+        return bool(self._pending_inputs) or self._saves_in_flight > 0
+
+    def _show_settled(self) -> None:
+        """Nothing pending any more and no write under way: show what was last settled
+        (the time of the last save, or why it failed) instead of «Gemmer …»."""
+        if self.save_status[0] == "saving" and not self._busy():
+            self.save_status = self._settled_status
+            self.save_signal.publish(self.save_status)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """`App.notify`, with every control character shown as a placeholder: a message can
+        quote a name or a value from another laptop's file (see `models.visible`)."""
+        from models.visible import visible
+
+        super().notify(
+            visible(message, 2000, multiline=True),
+            title=visible(title, 200),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def report_error(self, exc: Exception) -> None:
         """Show a database or validation error as a Danish notification (never a traceback)."""
-        from models.errors import UdviklingsdagError
+        from models.errors import UdviklingsdagError, disk_full_error
 
-        if isinstance(exc, UdviklingsdagError):
+        near = self.db_target if "://" not in self.db_target else None
+        if (full := disk_full_error(exc, near=near)) is not None:
+            message = str(full)  # the one full-disk message, never «disk I/O error»
+        elif isinstance(exc, UdviklingsdagError):
             message = str(exc)
         else:
             self.log.error(repr(exc))
@@ -237,15 +353,24 @@ class UdviklingsdagApp(App[None]):
         error: Callable[[Exception], object] | None = None,
         **kw: Any,
     ) -> None:
-        """Like `submit`, for a write: the save indicator follows it."""
+        """Like `submit`, for a write: the save indicator follows it («Gemt» only once this
+        write and every other pending one are on disk)."""
         self.mark_saving()
+        self._saves_in_flight += 1
 
         def ok(result: Any) -> None:
-            self.mark_saved()
+            self._saves_in_flight -= 1
+            if self.save_status[0] != "saving":
+                pass  # a failure shown meanwhile stays until the next save
+            elif self._busy():
+                self._settled_status = ("saved", self.clock().strftime("%H:%M"))
+            else:
+                self.mark_saved()
             if done is not None:
                 done(result)
 
         def failed(exc: Exception) -> None:
+            self._saves_in_flight -= 1
             self.mark_failed(str(exc))
             (error or self.report_error)(exc)
 

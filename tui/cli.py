@@ -9,8 +9,10 @@ import argparse
 import importlib
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from . import __version__
 
@@ -22,8 +24,39 @@ class DanishParser(argparse.ArgumentParser):
     """argparse with Danish error text and exit code 2 for usage errors."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        from models.visible import visible
+
         self.print_usage(sys.stderr)
-        self.exit(2, f"udviklingsdag: fejl i kommandoen: {message}\n")
+        self.exit(2, f"udviklingsdag: fejl i kommandoen: {visible(message)}\n")
+
+
+# Characters `json.dumps(ensure_ascii=False)` leaves as they are but a terminal may obey: DEL,
+# the C1 controls (0x9B is CSI on some terminals) and the bidi, line-separator and BOM code
+# points `models.visible` shows as placeholders. JSON output escapes them as \\uXXXX instead, so
+# it stays exact JSON (C0 controls are escaped by `json.dumps` itself).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def dump_json(value: Any) -> str:
+    """`value` as indented JSON (UTF-8 letters as they are) that is safe to print in a
+    terminal: no control character of a file's text reaches it raw."""
+    return safe_json_text(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def safe_json_text(text: str) -> str:
+    """JSON text with the characters of `_JSON_UNSAFE` written as \\uXXXX escapes (they can
+    only occur inside strings, so the JSON means the same)."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def say(*lines: Any, file: Any = None) -> None:
+    """Print lines of text that may hold data or text from files, each through
+    `models.visible.visible`: control characters, and new lines inside a line (a device name
+    cannot add a line of its own to a report), are shown as placeholders."""
+    from models.visible import visible
+
+    for line in lines:
+        print(visible(line), file=file or sys.stdout)
 
 
 def common_db(*, main: bool = False) -> argparse.ArgumentParser:
@@ -118,18 +151,28 @@ def cmd_info(args: argparse.Namespace) -> int:
     db = _open(args)
     try:
         info = database_info(db)
+        clocks = _clock_warnings(db)
     finally:
         db.close()
     if args.json:
-        print(json.dumps(info, ensure_ascii=False, indent=2))
+        print(dump_json({**info, "clock_warnings": clocks}))
         return 0
-    print(f"Database:     {info['database']}")
+    say(f"Database:     {info['database']}")  # display_target: no password in any form
     print(f"Skemaversion: {info['schema_revision']}")
-    print(f"Bærbar:       {info['device']['navn']} ({info['device']['id']})")
+    say(f"Bærbar:       {info['device']['navn']} ({info['device']['id']})")
     print(f"Ændringer:    {info['changes']}")
     for key, label in COUNT_LABELS.items():
         print(f"{label + ':':<22}{info['counts'][key]:>6}")
+    say(*(f"Bemærk: {w}." for w in clocks))
     return 0
+
+
+def _clock_warnings(db: Any) -> list[str]:
+    """The clock warnings of the laptops whose files were imported («uret på Bord 3 går 73 år
+    for hurtigt»), as the consolidation's Bærbare tab shows them."""
+    from models.merge import device_summary
+
+    return list(dict.fromkeys(s.clock_warning for s in device_summary(db) if s.clock_warning))
 
 
 COUNT_LABELS = {
@@ -147,28 +190,97 @@ COUNT_LABELS = {
 }
 
 
+def _error(text: str) -> None:
+    """One Danish error on stderr (control characters from files shown as placeholders); a
+    stderr that is gone is no reason for a traceback."""
+    from models.visible import visible
+
+    try:
+        print(f"udviklingsdag: {visible(text, 4000, multiline=True)}", file=sys.stderr)
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc)
+    return text.splitlines()[0][:200] if text else ""
+
+
+def _install_hooks() -> None:
+    """No traceback after any command, ever, also not from a thread or at shutdown: an error in
+    a background thread is one Danish line on stderr, an «Exception ignored» during shutdown
+    (a closed pipe, a finaliser) is dropped. UDVIKLINGSDAG_DEBUG=1 keeps Python's own."""
+    import threading
+
+    if os.environ.get("UDVIKLINGSDAG_DEBUG"):
+        return
+
+    def thread_hook(hook: threading.ExceptHookArgs) -> None:
+        if hook.exc_type is SystemExit:
+            return
+        _error(
+            f"en baggrundsopgave stoppede med en fejl ({hook.exc_type.__name__}: "
+            f"{_first_line(hook.exc_value) if hook.exc_value else ''}). Tjek svaret ovenfor; "
+            "sker det igen, så kør kommandoen igen med UDVIKLINGSDAG_DEBUG=1 og meld fejlen."
+        )
+
+    def except_hook(kind: type[BaseException], value: BaseException, _tb: object) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            _error("afbrudt.")
+            return
+        _error(
+            f"uventet fejl ({kind.__name__}: {_first_line(value)}). Sker det igen, så kør "
+            "kommandoen igen med UDVIKLINGSDAG_DEBUG=1 og meld fejlen."
+        )
+
+    threading.excepthook = thread_hook
+    sys.excepthook = except_hook
+    sys.unraisablehook = lambda _unraisable: None
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal or pipe that cannot show a letter gets a \\xNN escape, not an error.
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
+def _stdout_gone() -> None:
+    # The reader went away (`udviklingsdag ... | head`): point stdout at /dev/null so the
+    # flush at shutdown does not report the broken pipe (the recipe in Python's signal docs).
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `udviklingsdag` command."""
     from models.errors import UdviklingsdagError
 
+    if argv is None:  # the real command line, not a test calling `main([...])`
+        _install_hooks()
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
-        return func(args)
+        code = func(args)
+        sys.stdout.flush()
+        return code
     except UdviklingsdagError as exc:
-        print(f"udviklingsdag: {exc}", file=sys.stderr)
+        _error(str(exc))
         return 1
     except KeyboardInterrupt:
-        print("udviklingsdag: afbrudt.", file=sys.stderr)
+        _error("afbrudt.")
         return 130
     except BrokenPipeError:
-        # The reader went away (`udviklingsdag ... | head`): nothing to report.
-        sys.stderr.close()
+        _stdout_gone()
         return 141
     except OSError as exc:
-        print(
-            f"udviklingsdag: filfejl: {exc.strerror or exc} ({exc.filename or ''})", file=sys.stderr
+        _error(
+            _disk_full(exc, getattr(args, "db", None))
+            or f"filfejl: {exc.strerror or exc} ({exc.filename or ''})"
         )
         return 1
     except Exception as exc:
@@ -176,15 +288,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         # password: a lost database connection can quote the URL.
         if os.environ.get("UDVIKLINGSDAG_DEBUG"):
             raise
-        print(f"udviklingsdag: {_unexpected(exc, getattr(args, 'db', None))}", file=sys.stderr)
+        target = getattr(args, "db", None)
+        _error(_disk_full(exc, target) or _unexpected(exc, target))
         return 1
 
 
+def _disk_full(exc: BaseException, target: str | None) -> str | None:
+    """The one Danish full-disk message (models.errors) when `exc` means a full disk (also
+    SQLite's «disk I/O error» when the database's drive has no space left)."""
+    from models.errors import disk_full_error
+    from models.paths import is_url, resolve_db
+
+    try:
+        address: str | None = resolve_db(target)
+    except Exception:
+        address = None
+    near = address if address and not is_url(address) else None
+    full = disk_full_error(exc, near=near)
+    return str(full) if full is not None else None
+
+
 def _unexpected(exc: Exception, target: str | None) -> str:
-    from models.db import _without_secret
+    from models.db import redact_message
     from models.paths import resolve_db
 
-    text = _without_secret(str(exc).splitlines()[0] if str(exc) else "", resolve_db(target))
+    try:
+        address: str | None = resolve_db(target)
+    except Exception:
+        address = target
+    text = redact_message(str(exc).splitlines()[0] if str(exc) else "", address)
     if type(exc).__module__.startswith(("sqlalchemy", "psycopg")):
         return (
             "databasen svarede med en fejl, eller forbindelsen gik tabt. Intet halvt arbejde er "

@@ -1,17 +1,23 @@
 """`udviklingsdag bundle ...`: workshop packs and handoff files on the command line.
 
     udviklingsdag bundle export [--db STI] [--pack] [--dag ID] FIL
-    udviklingsdag bundle import [--db STI] [--dry-run] [--json] FIL...
+    udviklingsdag bundle import [--db STI] [--dry-run] [--json] [--fremmed] FIL...
     udviklingsdag bundle show [--json] FIL
 
 Errors are raised as `UdviklingsdagError` subclasses; `tui.cli.main` prints them in Danish on
-stderr and exits with code 1.
+stderr and exits with code 1. Anything else a file provokes while it is read (a failure the
+reader did not put into words) becomes a `BundleError` about the file, not «uventet fejl».
+Everything printed that came from a file (device names, file names, refusal messages) goes
+through `models.visible`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .cli import dump_json, say
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -65,6 +71,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         action="store_true",
         help="skriv ét JSON-objekt med received, new, known og conflicts",
     )
+    p.add_argument(
+        "--fremmed",
+        action="store_true",
+        help="importér også filer fra en anden database (ingen fælles workshop-pakke eller "
+        "oprindelse, fx fra en anden kommune). Uden --fremmed afvises de. En fremmed fil kan "
+        "ikke tages ud igen: brug det kun, når du ved, at filen hører til her",
+    )
     p.add_argument("files", metavar="FIL", nargs="+", help="filer der skal importeres")
     p.set_defaults(func=cmd_import)
 
@@ -84,6 +97,63 @@ def _open(args: argparse.Namespace):
     from models.paths import resolve_db
 
     return open_database(resolve_db(args.db))
+
+
+@contextmanager
+def _file_errors(paths: list[str]) -> Iterator[None]:
+    """Turn any failure the reader did not put into words into a Danish message about the
+    file(s). The app's own errors, file system errors (named by `main`), database errors and
+    Ctrl+C pass unchanged."""
+    from exports.bundle import BundleError
+    from models.errors import UdviklingsdagError
+    from models.visible import visible
+
+    try:
+        yield
+    except (UdviklingsdagError, OSError):
+        raise
+    except Exception as exc:
+        if type(exc).__module__.startswith(("sqlalchemy", "psycopg")):
+            # A value from the file the database driver could not take (SQLAlchemy wraps the
+            # TypeError) is the file's fault; anything else is the database's.
+            if not isinstance(getattr(exc, "orig", None), (TypeError, ValueError)):
+                raise
+            exc = exc.orig
+        text = str(exc).splitlines()[0][:200] if str(exc) else ""
+        which = (
+            f"Filen {visible(paths[0])} kunne ikke læses"
+            if len(paths) == 1
+            else "En af filerne kunne ikke læses"
+        )
+        raise BundleError(
+            f"{which} ({type(exc).__name__}: {visible(text)}). Intet er ændret i databasen. "
+            "Tjek, at det er en overleveringsfil eller workshop-pakke fra programmet, og bed "
+            "afsenderen om en ny"
+            + ("." if len(paths) == 1 else "; importér filerne én ad gangen for at finde den.")
+        ) from None
+
+
+@contextmanager
+def _foreign_hint() -> Iterator[None]:
+    """A file refused as coming from another database: say how to import it anyway."""
+    from models.merge import ForeignFileError, MergeError
+
+    try:
+        yield
+    except ForeignFileError as exc:
+        if "--fremmed" in str(exc):
+            raise
+        raise MergeError(
+            f"{exc} Ved du, at filen hører til her, så importér den med --fremmed."
+        ) from None
+
+
+def _with_clock_warnings(lines: list[str], items: list) -> list[str]:
+    """`lines`, and «Bemærk: uret på Bord 3 går …» for every file or laptop with a clock
+    warning that the lines do not mention yet."""
+    found = dict.fromkeys(w for w in (i.clock_warning for i in items) if w)
+    text = "\n".join(lines)
+    return lines + [f"Bemærk: {w}." for w in found if w not in text]
 
 
 def _info_json(info) -> dict:
@@ -115,9 +185,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         db.close()
     if args.json:
-        print(json.dumps(_info_json(info), ensure_ascii=False, indent=2))
+        print(dump_json(_info_json(info)))
     else:
-        print("\n".join(info.summary_lines()))
+        say(*info.summary_lines())
     return 0
 
 
@@ -128,13 +198,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     db = _open(args)
     try:
-        report = import_bundles(Store(db), args.files, dry_run=args.dry_run)
+        with _file_errors(args.files), _foreign_hint():
+            report = import_bundles(
+                Store(db), args.files, dry_run=args.dry_run, allow_foreign=args.fremmed
+            )
     finally:
         db.close()
     if args.json:
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        print(dump_json(report.to_json()))
     else:
-        print("\n".join(report.summary_lines()))
+        say(*_with_clock_warnings(report.summary_lines(), report.files))
     return 0
 
 
@@ -142,9 +215,29 @@ def cmd_show(args: argparse.Namespace) -> int:
     """Describe a file without importing it."""
     from exports.bundle import read_bundle
 
-    info = read_bundle(args.file).info
+    with _file_errors([args.file]):
+        info = read_bundle(args.file).info
+    warning = _file_clock_warning(info)
     if args.json:
-        print(json.dumps(_info_json(info), ensure_ascii=False, indent=2))
+        print(dump_json({**_info_json(info), "clock_warning": warning}))
     else:
-        print("\n".join(info.summary_lines()))
+        say(*info.summary_lines(), *([f"Bemærk: {warning}."] if warning else []))
     return 0
+
+
+def _file_clock_warning(info) -> str | None:
+    """The warning the ledger will show for the writer's clock if the file is imported now
+    (its `created_at` against this computer's clock), or None."""
+    import time
+    from datetime import datetime
+
+    from models.merge import clock_warning
+
+    try:
+        created = datetime.fromisoformat(info.created_at)
+        if created.tzinfo is None:
+            return None
+        offset = round(created.timestamp() - time.time())
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+    return clock_warning(info.device_name, offset)

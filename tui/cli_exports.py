@@ -7,9 +7,10 @@ and out, and `verify` for printed or filed copies.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
+
+from .cli import dump_json, safe_json_text, say
 
 VERIFY_EPILOG = (
     "Svaret står også i afslutningskoden: 0 = aktuel (filen svarer til databasen), "
@@ -106,7 +107,10 @@ def _open(args: argparse.Namespace):
 
 def _progress(done: int, total: int, text: str) -> None:
     if sys.stderr.isatty():
-        print(f"\r[{done}/{total}] {text[:60]:<60}", end="", file=sys.stderr, flush=True)
+        from models.visible import visible
+
+        shown = visible(text, 60)
+        print(f"\r[{done}/{total}] {shown:<60}", end="", file=sys.stderr, flush=True)
 
 
 def cmd_export_sbsys(args: argparse.Namespace) -> int:
@@ -141,7 +145,7 @@ def cmd_export_sbsys(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
     if args.json:
         print(
-            json.dumps(
+            dump_json(
                 {
                     "mappe": str(result.outdir),
                     "sekunder": round(result.seconds, 2),
@@ -155,15 +159,13 @@ def cmd_export_sbsys(args: argparse.Namespace) -> int:
                         }
                         for p in result.packages
                     ],
-                },
-                ensure_ascii=False,
-                indent=2,
+                }
             )
         )
         return 0
-    print(result.summary())
+    say(result.summary())
     for p in result.packages:
-        print(f"  {p.folder}" + (f"  (+ {p.zip_path.name})" if p.zip_path else ""))
+        say(f"  {p.folder}" + (f"  (+ {p.zip_path.name})" if p.zip_path else ""))
     return 0
 
 
@@ -177,7 +179,7 @@ def cmd_export_sqlite(args: argparse.Namespace) -> int:
     finally:
         db.close()
     total = sum(counts.values())
-    print(
+    say(
         f"SQLite-filen er skrevet: {Path(args.file).expanduser()} ({total} rækker). Se "
         "tabellen «dokumentation» og visningerne v_maal, v_samarbejde, v_maalplan og "
         "v_proevehandling."
@@ -204,8 +206,8 @@ def cmd_template(args: argparse.Namespace) -> int:
         from exports.atomic import write_error
 
         raise write_error(exc, target.parent) from None
-    atomic_write(target, template_xlsx(when=date.today(), app_version=app_version()))
-    print(
+    atomic_write(target, template_xlsx(when=date.today(), app_version=app_version()), kind="xlsx")
+    say(
         f"En tom målplanskabelon er skrevet til {target}. Udfyld den, og indlæs den med: "
         f"udviklingsdag import {target}"
     )
@@ -224,16 +226,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     finally:
         db.close()
     if args.json:
-        print(report.to_json())
+        print(safe_json_text(report.to_json()))
     else:
         for issue in report.errors[:200]:
-            print(f"FEJL: {issue.text()}")
+            say(f"FEJL: {issue.text()}")
         for issue in report.warnings[:200]:
-            print(f"Advarsel: {issue.text()}")
+            say(f"Advarsel: {issue.text()}")
         hidden = max(0, len(report.errors) - 200) + max(0, len(report.warnings) - 200)
         if hidden:
             print(f"... og {hidden} flere (se alle med --json).")
-        print(report.summary())
+        say(report.summary())
     if report.errors and not (report.good_rows and (report.imported or report.dry_run)):
         return 1
     return 0
@@ -250,17 +252,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
         db.close()
     if args.json:
         print(
-            json.dumps(
+            dump_json(
                 {
                     "svar": result.status.value,
                     "besked": result.message,
                     "reference": result.reference.text if result.reference else None,
                     "aktuel_reference": result.current.text if result.current else None,
-                },
-                ensure_ascii=False,
-                indent=2,
+                }
             )
         )
     else:
-        print(result.message)
+        say(result.message)
     return EXIT_CODES[result.status]

@@ -28,6 +28,9 @@ class DbQueue:
         self._items: deque[tuple[Callable[[], Any], Done | None, Failed | None]] = deque()
         self._items_lock = threading.Lock()
         self._run_lock = threading.Lock()
+        # Held while one call is taken from the queue and run (not while its answer goes back
+        # to the UI thread): `run_here` takes it too, so the calls keep their order.
+        self._call_lock = threading.Lock()
 
     def submit(
         self,
@@ -49,23 +52,53 @@ class DbQueue:
 
     def _drain_locked(self) -> None:
         while True:
+            step = self._run_next()
+            if step is None:
+                return
+            callback, value = step
+            if callback is not None:
+                self._back(callback, value)
+
+    def _run_next(self) -> tuple[Callable[[Any], object] | None, Any] | None:
+        """Take the next call and run it; None when the queue is empty, else the callback to
+        answer with and its value."""
+        with self._call_lock:
             with self._items_lock:
                 if not self._items:
-                    return
+                    return None
                 call, done, error = self._items.popleft()
             try:
-                result = call()
+                return done, call()
             except Exception as exc:  # reported to the user in Danish, never a traceback
-                self._back(error or self.on_error, exc)
+                return error or self.on_error, exc
+
+    def run_here(self) -> int:
+        """Run every waiting call now, in this thread, and answer on it (the UI thread, when a
+        signal ends the app and the workers may never run again). A call a worker is running
+        at this moment is finished first, so the order is kept. Returns how many ran."""
+        ran = 0
+        while (step := self._run_next()) is not None:
+            ran += 1
+            callback, value = step
+            if callback is None:
                 continue
-            if done is not None:
-                self._back(done, result)
+            try:
+                callback(value)
+            except Exception as exc:  # a failing callback must not stop later calls
+                self.app.log.error(f"Fejl i tilbagekald: {exc!r}")
+        return ran
 
     def _back(self, callback: Callable[[Any], object], value: Any) -> None:
         try:
             self.app.call_from_thread(callback, value)
-        except RuntimeError:
-            # The app has stopped (quitting); the write itself is already on disk.
-            pass
         except Exception as exc:  # a failing callback must not stop later calls
+            if not self.app.is_running:
+                return  # the app has stopped (quitting); the write itself is on disk
             self.app.log.error(f"Fejl i tilbagekald: {exc!r}")
+            if callback is not self.on_error:
+                # Showing the answer failed (a value nothing foresaw): tell the user in
+                # Danish instead of leaving the screen silently half updated.
+                try:
+                    self.app.call_from_thread(self.on_error, exc)
+                except Exception:  # closing, or the error report itself failed
+                    pass

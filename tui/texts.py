@@ -221,6 +221,24 @@ NO_CHOICE = "(ingen)"
 TEGN_NONE = "Målet har ingen tegn endnu."
 BORD_MAAL_HINT = "Markér bordets mål med mellemrum:"
 FORM_ROW_GONE = "Det, du redigerede, er fortrudt eller slettet. Formularen lukkes."
+# A save that failed when the form was closed: the form stays open with the text.
+FORM_NOT_SAVED = "Ikke gemt: {reason} Formularen bliver åben, så teksten ikke går tabt. {todo}"
+FORM_DISK_FULL = "disken er fuld."
+FORM_DISK_FULL_TODO = (
+    "Frigør plads på disken (flyt eller slet store filer, tøm papirkurven), og tryk Esc igen "
+    "for at gemme."
+)
+FORM_SERVER_DISK_FULL = "disken på databaseserveren er fuld."
+FORM_SERVER_DISK_FULL_TODO = (
+    "Bed serverens administrator frigøre plads, og tryk Esc igen for at gemme."
+)
+FORM_SAVE_FAILED = "databasen kunne ikke skrive ({kind})."
+FORM_SAVE_FAILED_TODO = (
+    "Tryk Esc igen for at prøve igen. Lykkes det ikke, så kopiér teksten et andet sted hen, "
+    "før du lukker appen."
+)
+FORM_SAVE_RETRY_TODO = "Tryk Esc igen for at gemme, når det er rettet."
+SAVE_DISK_FULL = "Disken er fuld"
 
 # --- prepare ---------------------------------------------------------------------------------
 PREP_TITLE = "Forberedelse (tovholder)"
@@ -620,6 +638,35 @@ CONS_COL_TOTAL = "I alt"
 CONS_KIND_PACK = "Workshop-pakke"
 CONS_KIND_HANDOFF = "Overlevering"
 CONS_CONFLICTS_TAB_COUNT = "{label} ({n})"
+# A failure the app's own checks did not put into words (a bug, or a file nothing foresaw).
+CONS_READ_FAILED = (
+    "Filerne kunne ikke læses ({kind}: {text}). Intet er ændret i databasen. Tjek, at det er "
+    "en overleveringsfil eller workshop-pakke fra programmet, og bed afsenderen om en ny; "
+    "sker det igen, så skriv fejlen ned."
+)
+CONS_IMPORT_FAILED = (
+    "Importen lykkedes ikke ({kind}: {text}). Intet er ændret i databasen. Prøv igen; sker "
+    "det igen, så skriv fejlen ned, og importér filerne én ad gangen for at finde den, der "
+    "giver fejlen."
+)
+CONS_LOAD_FAILED = (
+    "Konsolideringen kunne ikke vises ({kind}: {text}). Intet er ændret. Tryk Ctrl+R for at "
+    "prøve igen."
+)
+CONS_RESOLVE_FAILED = "Konflikten kunne ikke løses ({kind}: {text}). Intet er ændret. Prøv igen."
+CONS_CLOCK_WARNING = "⚠ {warning}"
+CONS_CLOCK_MARK = " ⚠ uret"
+CONS_FOREIGN_TITLE = "Filen kommer fra en anden database"
+CONS_FOREIGN_TEXT = (
+    "{message}\n\n"
+    "En fil fra en anden database kan ikke tages ud igen, når den er importeret. Fortsæt "
+    "kun, hvis du ved, at filen hører til her: så vises først, hvad den bringer, og intet "
+    "gemmes, før du trykker Importér."
+)
+CONS_FOREIGN_YES = "Fortsæt alligevel"
+CONS_FOREIGN_NO = "Annullér"
+CONS_FOREIGN_HINT = "Enter: fortsæt alligevel · Esc: annullér"
+CONS_FOREIGN_CANCELLED = "Intet er importeret: filen fra en anden database blev ikke godkendt."
 EXPORT_B_BACK_TIP = "Luk eksporten"
 EXPORT_B_RUN_TIP = "Eksportér de valgte målplaner"
 EXPORT_EMNE = "Målplan {aar} for {enhed}"

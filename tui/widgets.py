@@ -32,15 +32,19 @@ from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
 from textual.widgets._footer import FooterKey
 from textual.widgets.option_list import Option
 
+from models.visible import visible
+
 from . import texts
 from .timer import clock_text
 
 DEBOUNCE_SECONDS = 0.6
 
 
-def plain(text: str | None) -> Text:
-    """User text as a Rich Text that is never parsed as markup."""
-    return Text(text or "")
+def plain(text: str | None, style: str = "") -> Text:
+    """User text as a Rich Text that is never parsed as markup, with every control character
+    (ESC, C1, bidi overrides; not new lines and tabs) shown as a visible placeholder: text
+    typed on another laptop or read from a file cannot steer the terminal."""
+    return Text(visible(text or "", multiline=True), style=style)
 
 
 _ANSI_THEMES: dict[tuple[int, str], Any] = {}
@@ -168,8 +172,10 @@ class SaveIndicator(Static):
             text = texts.NOT_SAVED.format(message=message)
         else:
             text = texts.NOTHING_SAVED_YET
-        self.update(Text(text))
-        self.tooltip = text
+        # A refusal can quote a value or a name from another laptop.
+        shown = Text(visible(text, multiline=True))
+        self.update(shown)
+        self.tooltip = shown
 
 
 class TimerLabel(Static):
@@ -203,7 +209,7 @@ class TimerLabel(Static):
             self.update(Text(texts.TIMER_IDLE))
             return
         title, _ = timer.current or ("", 0)
-        short = title if len(title) <= 24 else title[:23] + "…"
+        short = visible(title, 24)
         left = timer.remaining(now)
         template = texts.TIMER_OVER if left < 0 else texts.TIMER_LEFT
         text = template.format(title=short, time=clock_text(left))
@@ -244,6 +250,13 @@ def _sink(widget: Widget) -> Any:
     return None
 
 
+def _app_of(widget: Any) -> Any:
+    try:
+        return widget.app
+    except Exception:  # not mounted (no active app)
+        return None
+
+
 class AutoSave:
     """Mixin for a field that saves when the user leaves it or pauses typing.
 
@@ -265,16 +278,25 @@ class AutoSave:
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.commit_now)  # type: ignore[attr-defined]
+        # From this key until the write is confirmed the status says «Gemmer …», not «Gemt».
+        pending = getattr(_app_of(self), "input_pending", None)
+        if pending is not None and self.dirty:
+            pending(self)
 
     def commit_now(self) -> None:
         if self._debounce is not None:
             self._debounce.stop()
             self._debounce = None
-        if not self.dirty:
-            return
-        sink = _sink(self)  # type: ignore[arg-type]
-        if sink is not None:
-            sink.handle_commit(self, self.field_name, self.current_value())
+        try:
+            if not self.dirty:
+                return
+            sink = _sink(self)  # type: ignore[arg-type]
+            if sink is not None:
+                sink.handle_commit(self, self.field_name, self.current_value())
+        finally:
+            settled = getattr(_app_of(self), "input_settled", None)
+            if settled is not None:
+                settled(self)
 
     def mark_saved(self, value: Any) -> None:
         self.saved_value = value
@@ -283,7 +305,9 @@ class AutoSave:
 
     def mark_error(self, message: str) -> None:
         self.add_class("-invalid")  # type: ignore[attr-defined]
-        self.tooltip = message  # type: ignore[attr-defined]
+        # The message can quote what was typed or merged: as plain text (a «[/]» in it must
+        # not be read as markup) with control characters visible.
+        self.tooltip = plain(message)  # type: ignore[attr-defined]
 
 
 class AutoInput(AutoSave, Input):

@@ -55,8 +55,10 @@ def test_tables_views_and_documentation(plan_store, tmp_path):
 def test_replaces_atomically_and_refuses_own_database(plan_store, tmp_path, db_target):
     store, _ids = plan_store
     target = tmp_path / "data.sqlite"
-    target.write_bytes(b"gammel")
+    export_sqlite(store.db, target)  # an older export: replaced (another kind of file never is)
+    older = target.read_bytes()
     export_sqlite(store.db, target)
+    assert older.startswith(b"SQLite format 3")
     assert target.read_bytes().startswith(b"SQLite format 3")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
     if store.db.is_sqlite:

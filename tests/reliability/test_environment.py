@@ -110,7 +110,8 @@ def test_handoff_export_to_full_or_read_only_disk(
     out = tmp_path / "usb"
     out.mkdir()
     target = out / "overlevering.udviklingsdag.json"
-    target.write_bytes(b"den gamle fil")
+    # An older file of the same kind (a file of another kind is never replaced: issue 11).
+    target.write_bytes(b'{"format": "udviklingsdag-bundle"} den gamle fil')
     before = _folder_listing(out)
     db = open_database(str(db_path))
     try:
@@ -123,7 +124,7 @@ def test_handoff_export_to_full_or_read_only_disk(
         db.close()
     assert words in str(info.value)
     assert _folder_listing(out) == before
-    assert target.read_bytes() == b"den gamle fil"
+    assert target.read_bytes() == b'{"format": "udviklingsdag-bundle"} den gamle fil'
 
 
 def _export_fixture(tmp_path: Path) -> tuple[Path, list[str]]:
