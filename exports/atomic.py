@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import stat
+import sys
 import tempfile
 import time
 import uuid
@@ -44,6 +45,9 @@ _HEAD_BYTES = 4096
 _PACKAGE_MARKER = "journalisering.json"  # every SBSYS package folder holds one
 _PACKAGE_FILES = {"journalisering.json", "journalisering.txt", "SbsysDropFile.xml"}
 _PACKAGE_SUFFIXES = (".xlsx", ".docx", ".pdf")  # the documents, named after the package
+# What a file manager leaves in a folder someone has looked into (macOS Finder, Windows
+# Explorer): no reason to refuse replacing an earlier package, and nothing to keep.
+_FILE_MANAGER_FILES = {".ds_store", "thumbs.db", "desktop.ini"}
 
 
 def _shown(path: Path) -> str:
@@ -64,6 +68,8 @@ def _is_protected(path: Path) -> bool:
         st = os.stat(path)
     except OSError:
         return False
+    if not st.st_ino:
+        return False  # a file system without file ids (some on Windows): no hard links either
     for p in protected:
         try:
             other = os.stat(p)
@@ -126,7 +132,9 @@ def _looks_like(path: Path, kind: str) -> bool:
         import sqlite3
 
         try:
-            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            from models.db import readonly_uri
+
+            con = sqlite3.connect(readonly_uri(path), uri=True)
             try:
                 names = {
                     r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -154,7 +162,9 @@ def _package_folder_ok(path: Path) -> bool:
     # folder, a database) is never thrown away with it.
     for e in entries:
         if not e.is_file(follow_symlinks=False) or not (
-            e.name in _PACKAGE_FILES or e.name.lower().endswith(_PACKAGE_SUFFIXES)
+            e.name in _PACKAGE_FILES
+            or e.name.lower().endswith(_PACKAGE_SUFFIXES)
+            or e.name.lower() in _FILE_MANAGER_FILES
         ):
             return False
         if _is_protected(Path(e.path)):
@@ -256,6 +266,11 @@ def read_limited(path: Path | str, max_bytes: int) -> bytes:
             raise InputFileError(f"{_shown(p)} er ikke en almindelig fil, så den læses ikke.")
         with os.fdopen(fd, "rb", closefd=False) as fh:
             data = fh.read(max_bytes + 1)
+    except OSError as exc:  # the drive went away or the medium is damaged mid-file
+        raise InputFileError(
+            f"Filen {_shown(p)} kunne ikke læses til ende ({exc.strerror or exc}). Sæt "
+            "USB-nøglen i igen eller kopiér filen til bærbaren, og prøv igen."
+        ) from None
     finally:
         os.close(fd)
     if len(data) > max_bytes:
@@ -379,6 +394,10 @@ _PROCESS_START = time.time()
 def _process_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
+    if sys.platform == "win32":
+        # Never os.kill there: signal 0 is CTRL_C_EVENT, so os.kill(pid, 0) sends Ctrl+C to
+        # the console (this app included) instead of asking whether the process runs.
+        return _windows_process_alive(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -386,6 +405,27 @@ def _process_alive(pid: int) -> bool:
     except (PermissionError, OSError, ValueError, OverflowError):
         return True  # it exists (another user's), or we cannot tell: leave it alone
     return True
+
+
+def _windows_process_alive(pid: int) -> bool:
+    """Windows: whether process `pid` runs, by opening it and looking (no signal is sent)."""
+    try:
+        import _winapi
+    except ImportError:
+        return True
+    synchronize, query_limited = 0x00100000, 0x1000
+    try:
+        handle = _winapi.OpenProcess(synchronize | query_limited, False, pid)
+    except OSError as exc:
+        # ERROR_INVALID_PARAMETER: no process has this id. Anything else (access denied): it
+        # runs as another user, or we cannot tell: leave its folder alone.
+        return getattr(exc, "winerror", None) != 87
+    except (ValueError, OverflowError):
+        return True
+    try:
+        return _winapi.WaitForSingleObject(handle, 0) == getattr(_winapi, "WAIT_TIMEOUT", 258)
+    finally:
+        _winapi.CloseHandle(handle)
 
 
 def remove_stale_staging(parent: Path) -> list[Path]:

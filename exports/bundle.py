@@ -65,13 +65,16 @@ ENTRY_KEYS = (
 _ENTRY_KEYSET = frozenset(ENTRY_KEYS)
 _MANIFEST_REQUIRED = ("kind", "device_id", "device_name", "created_at", "entries", "sha256")
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-UUID_RE = re.compile(rf"^{_UUID}$")
-HLC_RE = re.compile(rf"^\d{{13}}-\d{{5}}-{_UUID}$")
+# `\Z`, not `$` (which also matches before a final new line: "<id>\n" would pass), and ASCII
+# digits only (`\d` takes every Unicode digit, and int() reads them, but such a timestamp
+# would sort after every one the app writes).
+UUID_RE = re.compile(rf"^{_UUID}\Z")
+HLC_RE = re.compile(rf"^[0-9]{{13}}-[0-9]{{5}}-{_UUID}\Z")
 # The valid range of a timestamp's milliseconds as 13-digit text (models.clock): text order is
 # number order, so the fast check compares the first 13 characters.
 _HLC_MIN = f"{MIN_MILLIS:013d}"
 _HLC_MAX = f"{MAX_MILLIS:013d}"
-SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+SHA_RE = re.compile(r"^[0-9a-f]{64}\Z")
 # One or more ids, one per line (the fast check of an entry's ids, see `_entry_ok`).
 _IDS_RE = re.compile(rf"{_UUID}(?:\n{_UUID})*")
 CHANGE = Change.__table__
@@ -258,7 +261,7 @@ def _write(
         seen.setdefault(e["device_id"], None)
         rows.setdefault(e["entity"], set()).add(e["row_id"])
     counts = {name: len(rows[name]) for name in ENTITIES if name in rows}
-    created_at = datetime.now(UTC).isoformat(timespec="seconds")
+    created_at = _created_at_now()
     sha = digest(entries)
     manifest = {
         "kind": kind,
@@ -291,6 +294,17 @@ def _write(
         schema_version=database.revision,
         udviklingsdag_id=udviklingsdag_id,
     )
+
+
+def _created_at_now() -> str:
+    """Now, for a manifest's `created_at`, within the range every reader accepts
+    (`created_at_millis`): a laptop whose clock stands before 2000 (a flat clock battery)
+    writes 2000-01-01, as its timestamps stop there too (models.clock), and the file is
+    accepted, with the ledger saying its clock runs slow."""
+    now = datetime.now(UTC)
+    low = datetime.fromtimestamp(MIN_MILLIS / 1000, UTC)
+    high = datetime.fromtimestamp(MAX_MILLIS / 1000 - 1, UTC)
+    return min(max(now, low), high).isoformat(timespec="seconds")
 
 
 def render(manifest: dict[str, Any], entries: Sequence[dict[str, Any]]) -> bytes:

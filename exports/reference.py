@@ -143,7 +143,14 @@ def read_reference(path: Path | str) -> Reference | None:
                     except KeyError:
                         return None
                     core = raw.decode("utf-8", "replace")
-            except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, zlib.error):
+            except (
+                zipfile.BadZipFile,
+                EOFError,
+                ValueError,
+                NotImplementedError,
+                RuntimeError,  # a part that is encrypted (password required)
+                zlib.error,
+            ):
                 raise UdviklingsdagError(
                     f"{p.name} er ikke en gyldig {suffix[1:]}-fil (den er beskadiget eller af en "
                     "anden type)."

@@ -94,8 +94,20 @@ def open_database_files() -> list[Path]:
     return [Path(k + suffix) for k in keys for suffix in ("", *SQLITE_COMPANIONS)]
 
 
-def sqlite_url(path: Path | str) -> str:
-    return f"sqlite:///{Path(path)}"
+def sqlite_url(path: Path | str) -> Any:
+    """SQLAlchemy's URL of a SQLite file, built from its parts: a «?» or «%» in the file's name
+    is part of the name, not URL syntax (`sqlite:///hvad?.db` would open a file «hvad»)."""
+    from sqlalchemy.engine import URL
+
+    return URL.create("sqlite", database=str(Path(path)))
+
+
+def readonly_uri(path: Path | str) -> str:
+    """The SQLite URI that opens the file at `path` read-only. «%», «?» and «#» in its name are
+    escaped: unescaped they are URI syntax, and `file:workshop #2.db?mode=ro` opens (and
+    creates) a file «workshop », writable, instead of the database."""
+    text = str(path).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    return f"file:{text}?mode=ro"
 
 
 def make_engine(target: str) -> Engine:
@@ -192,7 +204,7 @@ def backup_sqlite(path: Path, label: str) -> Path:
     while target.exists():
         n += 1
         target = path.with_name(f"{path.stem}.{label}-{stamp}-{n}{path.suffix or '.db'}")
-    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    src = sqlite3.connect(readonly_uri(path), uri=True)
     try:
         dst = sqlite3.connect(target)
         try:
@@ -257,7 +269,7 @@ def quick_check(path: Path, *, seconds: float | None = None) -> list[str] | None
     """SQLite's quick integrity check of a database file, read-only (nothing is written).
     Returns the problems found ([] when the file is sound), or None when `seconds` ran out
     before the check was done."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    con = sqlite3.connect(readonly_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         if seconds is not None:
             deadline = time.monotonic() + seconds
@@ -337,7 +349,7 @@ def current_revision(engine: Engine) -> tuple[str | None, bool]:
 def sqlite_revision(path: Path) -> tuple[str | None, bool]:
     """Like `current_revision`, for a SQLite file, read-only and without SQLAlchemy: a foreign
     database is not touched (no pragma written) before it is recognised."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    con = sqlite3.connect(readonly_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "alembic_version" not in names:

@@ -18,6 +18,7 @@ niveau matrix). Pure Python; no user-interface imports.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import defaultdict, namedtuple
@@ -493,16 +494,25 @@ def _known_changes(conn: Connection, ids: Iterable[str]) -> dict[str, tuple[Any,
 def _same_change(entry: dict[str, Any], stored: tuple[Any, ...]) -> bool:
     """Whether a file's entry is the change the database (or an earlier file) holds under
     its id: the same content once its value is in canonical form."""
-    from exports.bundle import ValidationError, canonical_value, entry_row
+    from exports.bundle import ValidationError, canonical_value, entry_row, entry_value_text
 
-    row = entry_row(entry)
-    if row == stored:
+    if entry_row(entry) == stored:
         return True
     try:
         canon = canonical_value(entry)
     except ValidationError:
         return False
-    return entry_row({**entry, "value": canon}) == stored
+    row = entry_row({**entry, "value": canon})
+    if row == stored:
+        return True
+    # The database may hold the change as an older version stored it, before values were
+    # made canonical («abc » for «abc»): the same change, not tampering.
+    try:
+        text = stored[_VALUE]
+        old = canonical_value({**entry, "value": None if text is None else json.loads(text)})
+    except (ValidationError, ValueError):
+        return False
+    return row == (*stored[:_VALUE], entry_value_text({"value": old}), *stored[_VALUE + 1 :])
 
 
 def _a(entity: str) -> str:
@@ -545,11 +555,15 @@ def _import(
     # later entry with that id must equal. The entry itself, not its row: a workshop's
     # handoff files bring 80,000 new entries.
     first: dict[str, dict[str, Any]] = {}
+    # Per change id replaced by a new entry of the accepted files: the field it was replaced
+    # in (a change is only ever replaced by a change of its own field).
+    replaced_in: dict[str, tuple[str, str, str]] = {}
     candidates: list[tuple[FileResult, list[dict[str, Any]]]] = []
     linked: set[int] = set()  # files sharing a change with the database
     for res, bundle in fresh:
         unknown = []
         mine: dict[str, dict[str, Any]] = {}  # this file's new entries, by id
+        replacing: dict[str, tuple[str, str, str]] = {}  # this file's, kept apart
         name = visible(res.path.name)
         shares = False
         problem: str | None = None
@@ -583,6 +597,9 @@ def _import(
                     break
                 if cid in mine:
                     continue  # the same entry twice in one file
+            problem = _replaces_problem(name, n, e, mine, first, replaced_in, replacing)
+            if problem is not None:
+                break
             if e["device_id"] == own_device:
                 problem = (
                     f"Filen {name} kan ikke indlæses: ændring nr. {n} siger, at den er lavet på "
@@ -600,6 +617,8 @@ def _import(
             continue
         for cid, e in mine.items():
             first.setdefault(cid, e)
+        for r, key in replacing.items():
+            replaced_in.setdefault(r, key)
         if shares or not unknown:
             linked.add(id(res))
         candidates.append((res, unknown))
@@ -637,6 +656,46 @@ def _file_holding(
     return "en anden af filerne"
 
 
+def _field_key(e: dict[str, Any]) -> tuple[str, str, str]:
+    return (e["entity"], e["row_id"], e["field"])
+
+
+def _replaces_problem(
+    name: str,
+    n: int,
+    e: dict[str, Any],
+    mine: dict[str, dict[str, Any]],
+    first: dict[str, dict[str, Any]],
+    replaced_in: dict[str, tuple[str, str, str]],
+    replacing: dict[str, tuple[str, str, str]],
+) -> str | None:
+    """A message when a new entry replaces itself, or replaces (or is replaced by) a new entry
+    of another field: a change only ever replaces changes of its own field. Such an entry
+    would take a value away from another field (a new mål left without its målsætning).
+    `replaced_in` and `replacing` map a replaced id to the field it was replaced in (by the
+    accepted files, by this file); `e`'s are added to `replacing`."""
+    key = _field_key(e)
+    wrong = e["id"] in e["replaces"]
+    for r in e["replaces"]:
+        other = mine.get(r) or first.get(r)
+        if other is not None and _field_key(other) != key:
+            wrong = True
+    earlier = replaced_in.get(e["id"]) or replacing.get(e["id"])
+    if earlier is not None and earlier != key:
+        wrong = True
+    for r in e["replaces"]:
+        replacing.setdefault(r, key)
+    if not wrong:
+        return None
+    entity, flabel = _entry_label(e)
+    return (
+        f"Filen {name} kan ikke indlæses: ændring nr. {n} ({entity}, feltet «{flabel}») "
+        "erstatter sig selv eller en ændring af et andet felt, hvad udviklingsdag aldrig "
+        "skriver. Filen er ændret eller forfalsket; importér den ikke, og bed om en ny fil fra "
+        "bærbaren. Intet er ændret."
+    )
+
+
 @cache
 def _required(entity: str) -> tuple[str, ...]:
     return tuple(f for f, spec in ENTITIES[entity].fields.items() if spec.required)
@@ -645,11 +704,15 @@ def _required(entity: str) -> tuple[str, ...]:
 def _missing_required(name: str, entries: list[dict[str, Any]]) -> str | None:
     """A message when the file creates a row without a value for one of its required fields
     (`Store.create` writes every field in the same action, so a file that creates a row holds
-    them all; a row created without them would get empty defaults: a målplan without enhed)."""
+    them all; a row created without them would get empty defaults: a målplan without enhed).
+    Only entries that no entry of the file replaces count: entries that replace each other in
+    a circle would leave the field without any value as well."""
     born: list[tuple[str, str]] = []
     has: set[tuple[str, str, str]] = set()
+    replaced = {r for e in entries for r in e["replaces"]}
     for e in entries:
-        has.add((e["entity"], e["row_id"], e["field"]))
+        if e["id"] not in replaced:
+            has.add((e["entity"], e["row_id"], e["field"]))
         if e["field"] == DELETED and e["value"] is False and not e["replaces"]:
             born.append((e["entity"], e["row_id"]))
     for entity, rid in born:
@@ -1216,7 +1279,8 @@ def _register(conn: Connection, bundles: list[tuple[FileResult, Any]]) -> None:
             LEDGER.insert().values(
                 id=new_id(),
                 sha256=res.sha256,
-                filnavn=res.path.name,
+                # A name the system could not decode (surrogates) cannot be stored as it is.
+                filnavn=res.path.name.encode("utf-8", "replace").decode("utf-8"),
                 kind=res.kind,
                 device_id=res.device_id,
                 device_navn=res.device_name,

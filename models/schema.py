@@ -32,13 +32,19 @@ from .tables import (
 )
 from .visible import visible
 
-SAGSNUMMER_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}-[A-Z]\d{2}-\d+-\d{2}$")
-KLE_RE = re.compile(r"^\d{2}(\.\d{2}){0,2}$")
-TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+# ASCII digits only (`\d` alone takes every Unicode digit: «0٩:00» would be a time).
+SAGSNUMMER_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}-[A-Z]\d{2}-\d+-\d{2}$", re.ASCII)
+KLE_RE = re.compile(r"^\d{2}(\.\d{2}){0,2}$", re.ASCII)
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$", re.ASCII)
 # C0 and C1 control characters, DEL, and the bidi/format characters that can hide text.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates too (JSON "\\ud800"): no text can hold them; they cannot even be stored.
+_CONTROL_RE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 # In a one-line field the Unicode line and paragraph separators are line breaks too.
-_LINE_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_LINE_CONTROL_RE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 LINE_MAX = 500
 TEXT_MAX = 10_000
@@ -434,6 +440,12 @@ def _clean_text(value: Any, spec: FieldSpec, where: str) -> str | None:
         if bad.group() in ("\n", "\r", "\u2028", "\u2029"):
             raise ValidationError(f"{where} skal stå på én linje.", field=spec.label)
         code = ord(bad.group())
+        if 0xD800 <= code <= 0xDFFF:
+            raise ValidationError(
+                f"{where} indeholder et ugyldigt tegn (en halv UTF-16-kode, U+{code:04X}), som "
+                "ikke kan gemmes. Skriv teksten igen.",
+                field=spec.label,
+            )
         if code >= 0x202A:
             raise ValidationError(
                 f"{where} indeholder et usynligt tegn, der vender tekstens retning (U+{code:04X})"
@@ -669,7 +681,7 @@ def _int(spec: FieldSpec, value: Any, where: str, strict: bool = False) -> int:
     return value
 
 
-_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 
 
 def _uuid(value: Any, spec: FieldSpec, where: str) -> str:

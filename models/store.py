@@ -209,7 +209,12 @@ class Store:
     def undo(self) -> UndoResult | None:
         """Undo this device's last action that is not undone yet; None when there is none."""
         with self.action() as t:
-            undone = select(CHANGE.c.undo_of).where(CHANGE.c.undo_of.is_not(None))
+            # This laptop's own undos and actions only: an entry from another laptop's file
+            # that names one of this laptop's actions (as `undo_of` or `action_id`) neither
+            # marks it undone nor is undone with it.
+            undone = select(CHANGE.c.undo_of).where(
+                CHANGE.c.undo_of.is_not(None), CHANGE.c.device_id == self.device_id
+            )
             last = t.conn.execute(
                 select(CHANGE.c.action_id)
                 .where(
@@ -225,7 +230,9 @@ class Store:
             t.undo_of = last
             changes = list(
                 t.conn.execute(
-                    select(CHANGE).where(CHANGE.c.action_id == last).order_by(CHANGE.c.hlc.desc())
+                    select(CHANGE)
+                    .where(CHANGE.c.action_id == last, CHANGE.c.device_id == self.device_id)
+                    .order_by(CHANGE.c.hlc.desc())
                 )
             )
             description = _describe(changes)
@@ -264,7 +271,9 @@ class Store:
     def can_undo(self) -> bool:
         """Whether this device has an action left to undo."""
         with self.engine.connect() as conn:
-            undone = select(CHANGE.c.undo_of).where(CHANGE.c.undo_of.is_not(None))
+            undone = select(CHANGE.c.undo_of).where(
+                CHANGE.c.undo_of.is_not(None), CHANGE.c.device_id == self.device_id
+            )
             return (
                 conn.execute(
                     select(CHANGE.c.id)

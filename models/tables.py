@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, String, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -292,4 +292,6 @@ class ImportLedger(SQLModel, table=True):
     known: int = 0
     conflicts: int = 0
     # The writer's clock minus this laptop's when the file was imported, in seconds (issue 11).
-    clock_offset: int | None = None
+    # 64 bits: the reader accepts clocks up to 2199, some 5.4 billion seconds from now, past
+    # PostgreSQL's INTEGER (2.1 billion seconds, 68 years).
+    clock_offset: int | None = Field(default=None, sa_column=Column(BigInteger))

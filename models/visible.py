@@ -18,10 +18,14 @@ from typing import Any
 # C0 controls, DEL, C1 controls; the bidi embeddings, overrides and isolates (U+202A-U+202E,
 # U+2066-U+2069), the Arabic letter mark (U+061C), the line and paragraph separators
 # (U+2028/U+2029, which some terminals treat as new lines) and the BOM / zero-width no-break
-# space (U+FEFF).
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+# space (U+FEFF). And lone surrogates (a file name the system could not decode, a "\\udc80"
+# in JSON): no terminal can show them, and writing one raises UnicodeEncodeError.
+_UNSAFE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
 _UNSAFE_MULTILINE = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
+    r"\ud800-\udfff]"
 )
 _ELLIPSIS = "…"
 

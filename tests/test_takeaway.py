@@ -47,7 +47,7 @@ def _decode(matrix: list[list[bool]]) -> str:
                 for dy in range(scale):
                     for dx in range(scale):
                         px[x * scale + dx, y * scale + dy] = 0
-    results = zxingcpp.read_barcodes(img)
+    results = zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode)
     assert results, "the code could not be read"
     return results[0].text
 

@@ -34,7 +34,9 @@ class DanishParser(argparse.ArgumentParser):
 # the C1 controls (0x9B is CSI on some terminals) and the bidi, line-separator and BOM code
 # points `models.visible` shows as placeholders. JSON output escapes them as \\uXXXX instead, so
 # it stays exact JSON (C0 controls are escaped by `json.dumps` itself).
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+_JSON_UNSAFE = re.compile(
+    "[\x7f-\x9f\u061c\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
 
 
 def dump_json(value: Any) -> str:

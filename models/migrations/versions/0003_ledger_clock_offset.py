@@ -16,7 +16,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("import_ledger", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("clock_offset", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("clock_offset", sa.BigInteger(), nullable=True))
 
 
 def downgrade() -> None:
