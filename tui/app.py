@@ -98,6 +98,8 @@ class UdviklingsdagApp(App[None]):
         self._pending_inputs: set[Any] = set()
         self._saves_in_flight = 0
         self._ending = False  # a signal asked the app to end (see `_end_on_signal`)
+        # Ctrl+Q was pressed while the last save had failed: the next Ctrl+Q quits anyway.
+        self._quit_despite_failure = False
         self.timer = ProgrammeTimer()
         self.day_id: str | None = None
         self.bord_id: str | None = None
@@ -267,6 +269,7 @@ class UdviklingsdagApp(App[None]):
         self.save_signal.publish(self.save_status)
 
     def mark_saved(self) -> None:
+        self._quit_despite_failure = False
         self.save_status = self._settled_status = ("saved", self.clock().strftime("%H:%M"))
         self.save_signal.publish(self.save_status)
 
@@ -437,6 +440,17 @@ class UdviklingsdagApp(App[None]):
         for field in dirty_fields(self):
             field.commit_now()
         await self.settle()
+        if self.save_status[0] == "failed" and not self._quit_despite_failure:
+            # The last save did not reach the disk (a full disk, a refused value): quitting
+            # now would throw that text away, so say so and let a second Ctrl+Q decide.
+            self._quit_despite_failure = True
+            self.notify(
+                texts.QUIT_NOT_SAVED.format(reason=self.save_status[1]),
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
+            return
         if self.db is not None:
             self.db.close()
         self.exit()

@@ -30,6 +30,10 @@ NEEDS_FIELD = "udfyld «{label}» først"
 # --- bindings: (description, tooltip) --------------------------------------------------------
 B_HELP = ("Hjælp", "Vis hjælp til det, du står i (F1 eller Ctrl+G)")
 B_QUIT = ("Luk", "Luk programmet. Alt, der er skrevet, gemmes først.")
+QUIT_NOT_SAVED = (
+    "Programmet er ikke lukket: det sidste, du skrev, er ikke gemt ({reason}). Ret det, eller "
+    "tryk Ctrl+Q igen for at lukke alligevel; så går den tekst tabt."
+)
 B_UNDO = ("Fortryd", "Fortryd den seneste gemte ændring (Ctrl+Z; F2 virker også i tekstfelter)")
 B_THEME = ("Lys/mørk", "Skift mellem lyst og mørkt tema (godt på en projektor)")
 B_TIMER = ("Start/pause", "Start eller sæt uret på pause for det aktuelle programpunkt")

@@ -195,3 +195,74 @@ async def test_failed_save_of_any_kind_keeps_the_form_open(tmp_path: Path, monke
         await pilot.pause(0.1)
         assert not isinstance(app.screen, RecordForm)
         assert _tekst_on_disk(path, tegn["id"]) == tegn["tekst"] + "ab"
+
+
+@run_async
+async def test_quit_after_a_failed_save_asks_before_the_text_is_lost(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Ctrl+Q while the last save failed does not quit: it says what is not saved; a second
+    Ctrl+Q quits anyway. Once a save succeeds again, Ctrl+Q quits at once."""
+    from models.store import Store
+    from screens.forms import RecordForm
+
+    path = tmp_path / "luk.db"
+    ids = build_small(path)
+    (tegn,) = read(path, "tegn")
+    app = _app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        form = await _open_form(app, pilot, ids, tegn["id"])
+        real_update = Store.update
+
+        def broken(self: Any, *args: Any, **kw: Any) -> int:
+            raise OSError(5, "Input/output error")
+
+        monkeypatch.setattr(Store, "update", broken)
+        await pilot.press("a", "b")
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        await pilot.pause(0.1)
+        assert app.is_running and app.screen is form
+        shown = [n.message for n in app._notifications]
+        assert any("ikke lukket" in m and "Ctrl+Q igen" in m for m in shown), shown
+        assert form.query_one("#f-tekst").text.endswith("ab")
+
+        # Space again: the save goes through, and the guard is off.
+        monkeypatch.setattr(Store, "update", real_update)
+        await pilot.press("c")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.pause(0.1)
+        assert not isinstance(app.screen, RecordForm)
+        assert _tekst_on_disk(path, tegn["id"]) == tegn["tekst"] + "abc"
+        assert app.save_status[0] == "saved"
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        await pilot.pause(0.1)
+    assert not app.is_running
+
+
+@run_async
+async def test_second_quit_after_a_failed_save_quits(tmp_path: Path, monkeypatch) -> None:
+    from models.store import Store
+
+    path = tmp_path / "luk2.db"
+    ids = build_small(path)
+    (tegn,) = read(path, "tegn")
+    app = _app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _open_form(app, pilot, ids, tegn["id"])
+
+        def broken(self: Any, *args: Any, **kw: Any) -> int:
+            raise OSError(5, "Input/output error")
+
+        monkeypatch.setattr(Store, "update", broken)
+        await pilot.press("a")
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert app.is_running
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        await pilot.pause(0.1)
+    assert not app.is_running
+    assert _tekst_on_disk(path, tegn["id"]) == tegn["tekst"]
