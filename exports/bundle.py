@@ -32,7 +32,7 @@ from sqlalchemy import select
 
 from models.clock import MAX_MILLIS, MIN_MILLIS
 from models.db import Database, bytewise
-from models.errors import UdviklingsdagError, ValidationError
+from models.errors import FILE_CONTENT_ERRORS, UdviklingsdagError, ValidationError
 from models.schema import DELETED, ENTITIES, clean_line, encode_value, to_json, validate_value
 from models.tables import Bord, Change, Deltager, Device, Note, ProgramBlok, Udviklingsdag
 from models.visible import is_clean, visible
@@ -428,16 +428,7 @@ def read_bundle(
     path = Path(path)
     try:
         return _read_bundle(path, trusted, skip_known)
-    except (
-        TypeError,
-        ValueError,
-        KeyError,
-        IndexError,
-        AttributeError,
-        RecursionError,
-        OverflowError,
-        UnicodeError,
-    ) as exc:
+    except FILE_CONTENT_ERRORS as exc:
         # The checks should have given a precise message; no file content ends in a traceback.
         raise _bad(
             path,

@@ -36,6 +36,19 @@ class DiskFullError(UdviklingsdagError):
     """The disk (or the database server's disk) is full; the message says what to do."""
 
 
+# The errors that a file's content could provoke in Python code (as opposed to the database):
+# the readers and the merge turn them into a Danish message about the file.
+FILE_CONTENT_ERRORS: tuple[type[Exception], ...] = (
+    TypeError,
+    ValueError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    RecursionError,
+    OverflowError,
+    UnicodeError,
+)
+
 SQLITE_FULL = 13  # sqlite3's extended error code for "database or disk is full"
 PG_DISK_FULL = "53100"  # PostgreSQL's SQLSTATE disk_full (psycopg.errors.DiskFull)
 

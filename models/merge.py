@@ -38,7 +38,7 @@ from sqlalchemy.exc import IntegrityError
 from . import enums
 from .clock import to_seconds
 from .db import ID_CHUNK, Database, bytewise, id_filters, write_begin
-from .errors import UdviklingsdagError
+from .errors import FILE_CONTENT_ERRORS, UdviklingsdagError
 from .schema import DELETED, ENTITIES, decode_value
 from .store import Store, _column_default, new_id
 from .tables import (
@@ -337,19 +337,6 @@ def _page_cache(conn: Connection) -> Iterator[None]:
         conn.exec_driver_sql(f"PRAGMA cache_size={before}")
 
 
-# Errors that a file's content could provoke in Python code (as opposed to the database).
-_FILE_CONTENT_ERRORS = (
-    TypeError,
-    ValueError,
-    KeyError,
-    IndexError,
-    AttributeError,
-    RecursionError,
-    OverflowError,
-    UnicodeError,
-)
-
-
 class _Rollback(Exception):
     """Raised inside the transaction of a dry run so that nothing is kept."""
 
@@ -431,7 +418,7 @@ def import_bundles(
                 raise _Rollback
     except _Rollback:
         pass
-    except _FILE_CONTENT_ERRORS as exc:
+    except FILE_CONTENT_ERRORS as exc:
         # The checks above should have refused the file with a precise message; this net keeps
         # the promise that no file content ends in a traceback or «uventet fejl».
         raise MergeError(

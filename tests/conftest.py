@@ -412,3 +412,12 @@ def demo_store(store):
 
     build_demo(store)
     return store
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> dict[str, object]:
+    """A tovholder's database with a small workshop, its pack and a facilitator laptop that
+    loaded the pack, added a tegn and wrote its handoff file (the trust tests, issue 11)."""
+    from tests.trust_world import make_world
+
+    return make_world(tmp_path)

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pytest
 
-from exports.bundle import BundleError, digest, read_bundle, render, write_handoff, write_pack
+from exports.bundle import BundleError, read_bundle, write_handoff, write_pack
 from models import merge
 from models.db import open_database
 from models.errors import ValidationError
@@ -46,37 +46,8 @@ from models.schema import validate_value
 from models.store import Store
 from models.visible import visible
 from tests.reliability._util import db_digest
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> dict[str, object]:
-    """A tovholder's database with a small workshop, its pack, and a laptop («Bord 1») that
-    loaded the pack, added a tegn and wrote its handoff file."""
-    tov = open_database(str(tmp_path / "tov.db"), device_name="Tovholder")
-    store = Store(tov)
-    with store.action() as tx:
-        e = store.create("enhed", navn="Skole Nord", type="enhed", tx=tx)
-        ms = store.create("maalsaetning", tekst="Flere børn trives.", tx=tx)
-        m = store.create("maal", maalsaetning_id=ms, enhed_id=e, tekst="Alle har en ven.", tx=tx)
-    pack = write_pack(tov, tmp_path / "pack.json").path
-    tov.close()
-    lap = open_database(str(tmp_path / "bord1.db"), device_name="Bord 1")
-    merge.import_bundles(Store(lap), [pack])
-    Store(lap).create("tegn", maal_id=m, tekst="Børnene hilser.")
-    handoff = write_handoff(lap, tmp_path / "bord1.json").path
-    lap.close()
-    return {"tov": tmp_path / "tov.db", "pack": pack, "handoff": handoff, "maal": m}
-
-
-def _doc(path: Path) -> dict:
-    return json.loads(Path(path).read_text("utf-8"))
-
-
-def _write(path: Path, doc: dict) -> Path:
-    doc["manifest"]["entries"] = len(doc["entries"])
-    doc["manifest"]["sha256"] = digest(doc["entries"])
-    path.write_bytes(render(doc["manifest"], doc["entries"]))
-    return path
+from tests.trust_world import read_doc as _doc
+from tests.trust_world import write_doc as _write
 
 
 def _write_ascii(path: Path, doc: dict) -> Path:
