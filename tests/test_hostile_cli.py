@@ -15,7 +15,14 @@ import pytest
 
 from models.visible import is_clean
 from tests.reliability._util import db_digest
-from tests.reliability.hostile import EXPECTED, FOREIGN, LEDGER_WARNINGS, PAIRS, hostile_files
+from tests.reliability.hostile import (
+    EXPECTED,
+    FOREIGN,
+    LEDGER_WARNINGS,
+    PAIRS,
+    fresh_copy,
+    small_corpus,
+)
 from tui.cli import dump_json, main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,20 +34,11 @@ UNEXPECTED = ("uventet fejl", "meld fejlen", "traceback")
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path]]:
     """(a small workshop database, {class: hostile file}), built once for this module."""
-    from tests.tui.helpers import build_small
-
-    folder = tmp_path_factory.mktemp("hostile-cli")
-    base = folder / "base.db"
-    build_small(base)
-    return base, hostile_files(folder / "corpus", base)
+    return small_corpus(tmp_path_factory.mktemp("hostile-cli"))
 
 
 def _fresh(base: Path, tmp_path: Path) -> Path:
-    from bench.generate import copy_sqlite
-
-    target = tmp_path / "tovholder.db"
-    copy_sqlite(base, target)
-    return target
+    return fresh_copy(base, tmp_path)
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

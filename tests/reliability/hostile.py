@@ -478,3 +478,22 @@ def assert_all_canonical(path: Path | str) -> None:
                     assert validate_value(entity, fname, raw) == raw, (entity, fname, raw)
     finally:
         con.close()
+
+
+def small_corpus(folder: Path) -> tuple[Path, dict[str, Path]]:
+    """(a small workshop database, {class: hostile file}) in `folder`: the corpus on the
+    smallest real workshop (`tests.tui.helpers.build_small`), for a module-scoped fixture."""
+    from tests.tui.helpers import build_small
+
+    base = folder / "base.db"
+    build_small(base)
+    return base, hostile_files(folder / "corpus", base)
+
+
+def fresh_copy(base: Path, folder: Path) -> Path:
+    """A copy of `base` to import one corpus file into (`folder/tovholder.db`)."""
+    from bench.generate import copy_sqlite
+
+    target = folder / "tovholder.db"
+    copy_sqlite(base, target)
+    return target

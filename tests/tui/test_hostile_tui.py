@@ -19,7 +19,13 @@ from models.store import Store
 from models.visible import is_clean
 from screens.conflict import ConflictScreen
 from screens.consolidation import ConsolidationScreen, ForeignFileScreen
-from tests.reliability.hostile import EXPECTED, FOREIGN, LEDGER_WARNINGS, hostile_files
+from tests.reliability.hostile import (
+    EXPECTED,
+    FOREIGN,
+    LEDGER_WARNINGS,
+    fresh_copy,
+    small_corpus,
+)
 
 ESC_NAME = "Bord 3\x1b[2J\x1b[H\x9b31m\u202eevil"
 UNEXPECTED = ("uventet fejl", "traceback")
@@ -36,20 +42,12 @@ class _App(App[None]):
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path]]:
-    from tests.tui.helpers import build_small
-
-    folder = tmp_path_factory.mktemp("hostile-tui")
-    base = folder / "base.db"
-    build_small(base)
-    return base, hostile_files(folder / "corpus", base)
+    """(a small workshop database, {class: hostile file}), built once for this module."""
+    return small_corpus(tmp_path_factory.mktemp("hostile-tui"))
 
 
 def _fresh(base: Path, tmp_path: Path) -> Path:
-    from bench.generate import copy_sqlite
-
-    target = tmp_path / "tovholder.db"
-    copy_sqlite(base, target)
-    return target
+    return fresh_copy(base, tmp_path)
 
 
 async def _settle(pilot) -> None:
