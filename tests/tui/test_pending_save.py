@@ -52,6 +52,19 @@ async def _open_form(app: Any, pilot: Any, ids: dict[str, Any], tegn_id: str) ->
     return form
 
 
+def _break_saves(monkeypatch: Any) -> Any:
+    """Make every Store.update fail as a dying disk does; returns a function that mends it."""
+    from models.store import Store
+
+    real_update = Store.update
+
+    def broken(self: Any, *args: Any, **kw: Any) -> int:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(Store, "update", broken)
+    return lambda: monkeypatch.setattr(Store, "update", real_update)
+
+
 @run_async
 async def test_status_says_saving_until_the_text_is_on_disk(tmp_path: Path) -> None:
     path = tmp_path / "gem.db"
@@ -165,7 +178,6 @@ async def test_failed_final_save_keeps_the_form_open_with_its_text(tmp_path: Pat
 async def test_failed_save_of_any_kind_keeps_the_form_open(tmp_path: Path, monkeypatch) -> None:
     """A write that raises something else (a Store whose write fails): the same, with a
     Danish message that says the save failed and what to do."""
-    from models.store import Store
     from screens.forms import RecordForm
 
     path = tmp_path / "fejl.db"
@@ -174,12 +186,7 @@ async def test_failed_save_of_any_kind_keeps_the_form_open(tmp_path: Path, monke
     app = _app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         form = await _open_form(app, pilot, ids, tegn["id"])
-        real_update = Store.update
-
-        def broken(self: Any, *args: Any, **kw: Any) -> int:
-            raise OSError(5, "Input/output error")
-
-        monkeypatch.setattr(Store, "update", broken)
+        restore = _break_saves(monkeypatch)
         await pilot.press("a", "b")
         await pilot.press("escape")
         await settle(app, pilot)
@@ -189,7 +196,7 @@ async def test_failed_save_of_any_kind_keeps_the_form_open(tmp_path: Path, monke
         assert "Ikke gemt" in message and "kunne ikke skrive" in message and "Esc" in message
         assert form.query_one("#f-tekst").text.endswith("ab")
 
-        monkeypatch.setattr(Store, "update", real_update)
+        restore()
         await pilot.press("escape")
         await settle(app, pilot)
         await pilot.pause(0.1)
@@ -203,7 +210,6 @@ async def test_quit_after_a_failed_save_asks_before_the_text_is_lost(
 ) -> None:
     """Ctrl+Q while the last save failed does not quit: it says what is not saved; a second
     Ctrl+Q quits anyway. Once a save succeeds again, Ctrl+Q quits at once."""
-    from models.store import Store
     from screens.forms import RecordForm
 
     path = tmp_path / "luk.db"
@@ -212,12 +218,7 @@ async def test_quit_after_a_failed_save_asks_before_the_text_is_lost(
     app = _app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         form = await _open_form(app, pilot, ids, tegn["id"])
-        real_update = Store.update
-
-        def broken(self: Any, *args: Any, **kw: Any) -> int:
-            raise OSError(5, "Input/output error")
-
-        monkeypatch.setattr(Store, "update", broken)
+        restore = _break_saves(monkeypatch)
         await pilot.press("a", "b")
         await pilot.press("ctrl+q")
         await settle(app, pilot)
@@ -228,7 +229,7 @@ async def test_quit_after_a_failed_save_asks_before_the_text_is_lost(
         assert form.query_one("#f-tekst").text.endswith("ab")
 
         # Space again: the save goes through, and the guard is off.
-        monkeypatch.setattr(Store, "update", real_update)
+        restore()
         await pilot.press("c")
         await pilot.press("escape")
         await settle(app, pilot)
@@ -244,7 +245,6 @@ async def test_quit_after_a_failed_save_asks_before_the_text_is_lost(
 
 @run_async
 async def test_second_quit_after_a_failed_save_quits(tmp_path: Path, monkeypatch) -> None:
-    from models.store import Store
 
     path = tmp_path / "luk2.db"
     ids = build_small(path)
@@ -252,11 +252,7 @@ async def test_second_quit_after_a_failed_save_quits(tmp_path: Path, monkeypatch
     app = _app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         await _open_form(app, pilot, ids, tegn["id"])
-
-        def broken(self: Any, *args: Any, **kw: Any) -> int:
-            raise OSError(5, "Input/output error")
-
-        monkeypatch.setattr(Store, "update", broken)
+        _break_saves(monkeypatch)
         await pilot.press("a")
         await pilot.press("ctrl+q")
         await settle(app, pilot)
