@@ -6,8 +6,8 @@ sequence (clear the screen, move the cursor, set the window title), C1 controls 
 some terminals, and bidi overrides reorder the text the tovholder reads. Every CLI line and every
 widget that shows such text passes it through `visible` first, which replaces each of them with a
 visible placeholder instead of dropping it, so the reader sees that something odd was there.
-
-`visible_markup` does the same and escapes Rich markup, for widgets that render markup.
+(`tui.widgets.plain` and `visible_markup` build on it for widgets; this module needs neither
+Textual nor Rich.)
 """
 
 from __future__ import annotations
@@ -53,13 +53,6 @@ def visible(value: Any, limit: int | None = None, *, multiline: bool = False) ->
     if multiline:
         text = text.replace("\r\n", "\n")
     return pattern.sub(_placeholder, text)
-
-
-def visible_markup(value: Any, limit: int | None = None, *, multiline: bool = False) -> str:
-    """`visible`, with Rich markup escaped: for widgets that render their text as markup."""
-    from rich.markup import escape
-
-    return escape(visible(value, limit, multiline=multiline))
 
 
 def is_clean(text: str, *, multiline: bool = False) -> bool:

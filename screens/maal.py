@@ -20,7 +20,7 @@ from exports.takeaway import period
 from models import enums
 from models.errors import NotFoundError
 from models.queries import enhed_choices, evaluering_counts, maal_detail, notes_with_origin
-from models.visible import visible, visible_markup
+from models.visible import visible
 from tui import texts
 from tui.widgets import (
     AppFooter,
@@ -32,6 +32,7 @@ from tui.widgets import (
     TopBar,
     hanging,
     plain,
+    visible_markup,
 )
 
 from .forms import FormSpec, RecordForm

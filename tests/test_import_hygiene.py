@@ -32,3 +32,18 @@ def test_models_and_exports_do_not_import_textual_or_rich():
     )
     assert result.stdout.strip() == "", f"imported: {result.stdout}"
     assert len(modules) > 8
+
+
+def test_no_lazy_import_of_textual_or_rich_either():
+    """An import inside a function escapes the check above until it runs: the sources of
+    models/ and exports/ hold none at all."""
+    import re
+
+    pattern = re.compile(r"^\s*(from|import)\s+(textual|rich)\b", re.MULTILINE)
+    found = [
+        str(path.relative_to(ROOT))
+        for package in ("models", "exports")
+        for path in (ROOT / package).rglob("*.py")
+        if pattern.search(path.read_text("utf-8"))
+    ]
+    assert found == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.visible import is_clean, visible, visible_markup
+from models.visible import is_clean, visible
 
 
 @pytest.mark.parametrize(
@@ -43,6 +43,8 @@ def test_limit_cuts_before_the_placeholders_and_marks_the_cut() -> None:
 
 def test_markup_is_escaped_for_widgets_that_render_markup() -> None:
     from rich.text import Text
+
+    from tui.widgets import visible_markup
 
     shown = visible_markup("[bold]fed[/bold] \x1b[31m")
     assert Text.from_markup(shown).plain == "[bold]fed[/bold] ␛[31m"

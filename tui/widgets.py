@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, RenderResult
+from rich.markup import escape
 from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
@@ -45,6 +46,12 @@ def plain(text: str | None, style: str = "") -> Text:
     (ESC, C1, bidi overrides; not new lines and tabs) shown as a visible placeholder: text
     typed on another laptop or read from a file cannot steer the terminal."""
     return Text(visible(text or "", multiline=True), style=style)
+
+
+def visible_markup(value: Any, limit: int | None = None, *, multiline: bool = False) -> str:
+    """`models.visible.visible`, with Rich markup escaped: for the places that render their
+    text as markup (a border title)."""
+    return escape(visible(value, limit, multiline=multiline))
 
 
 _ANSI_THEMES: dict[tuple[int, str], Any] = {}
