@@ -203,7 +203,7 @@ class PartnerPicker(AutoSave, Vertical):
     """
     BINDINGS = [
         Binding(
-            "delete,d", "remove", texts.B_DELETE[0], tooltip=texts.B_DELETE[1], id="partner.remove"
+            "delete", "remove", texts.B_DELETE[0], tooltip=texts.B_DELETE[1], id="partner.remove"
         )
     ]
 

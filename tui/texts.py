@@ -41,7 +41,7 @@ B_NEXT = ("Næste punkt", "Gå videre til næste programpunkt og start uret")
 B_BACK = ("Tilbage", "Gå et skridt tilbage")
 B_ADD = ("Ny", "Tilføj en ny (A eller Insert)")
 B_EDIT = ("Ret", "Ret den valgte (Enter eller E)")
-B_DELETE = ("Slet", "Slet den valgte (D eller Delete). Kan fortrydes.")
+B_DELETE = ("Slet", "Slet den valgte (Delete-tasten). Kan fortrydes.")
 B_UP = ("Flyt op", "Flyt den valgte op (Shift+↑ eller Ctrl+↑)")
 B_DOWN = ("Flyt ned", "Flyt den valgte ned (Shift+↓ eller Ctrl+↓)")
 B_FILTER = ("Søg", "Filtrér målene: skriv for at søge (/)")
@@ -168,7 +168,7 @@ DELTAGER_ANONYM_ON = (
     "Bordet kører anonymt: der spørges kun om enhed og rolle. A tilføjer en deltager med det "
     "samme; ret enhed og rolle bagefter."
 )
-DELTAGER_ANONYM_OFF = "A tilføjer en deltager, Enter retter, D sletter (kan fortrydes)."
+DELTAGER_ANONYM_OFF = "A tilføjer en deltager, Enter retter, Delete sletter (kan fortrydes)."
 DELTAGER_ANONYM_NAVN = "Anonym deltager"
 DELTAGER_NUMBER = "Deltager {n}"
 DELTAGER_META = "{enhed} · {rolle}"
@@ -391,7 +391,7 @@ deltagere. **F4** viser bordets noter. **F9** afslutter dagen.
 prøvehandlinger, samarbejder og noter. Skift fane med **←/→** når fanerne har fokus,
 eller klik.
 
-I en liste: **A** tilføjer, **Enter** retter, **D** sletter (kan fortrydes),
+I en liste: **A** tilføjer, **Enter** retter, **Delete** sletter (kan fortrydes),
 **Shift+↑/↓** flytter. **K** viser en QR-kode, deltagerne kan scanne.
 
 På fanen med prøvehandlinger åbner **V** evalueringerne af den valgte prøvehandling.
@@ -418,7 +418,7 @@ uret farve og tæller tiden over; det larmer ikke.
 Her laver tovholderen dagen: udviklingsdagen med program, organisationen, målsætninger og mål
 og bordene med facilitator og mål. Skift fane med **←/→** når fanerne har fokus.
 
-**A** tilføjer, **Enter** retter, **D** sletter, **Shift+↑/↓** flytter.
+**A** tilføjer, **Enter** retter, **Delete** sletter, **Shift+↑/↓** flytter.
 På fanen med mål tilføjer **M** en målsætning og **A** et mål under den valgte målsætning.
 På fanen Organisation tilføjer **O** et direktørområde eller en stab, og **A** en enhed
 under den valgte.
@@ -451,7 +451,7 @@ markér feltet med mellemrum). Så spørger programmet kun om enhed og rolle, og
 «Deltager 1», «Deltager 2» osv. i stedet for navne. Navne, der allerede er skrevet, bliver
 ikke slettet; de vises bare ikke, så længe bordet er anonymt.
 
-**A** tilføjer, **Enter** retter, **D** sletter (kan fortrydes med Ctrl+Z).
+**A** tilføjer, **Enter** retter, **Delete** sletter (kan fortrydes med Ctrl+Z).
 """,
     "evalueringer": """\
 # Evalueringer
@@ -462,7 +462,7 @@ borgere, foreninger eller virksomheder, og hvad I har **lært**. Læringen er de
 den afgør, om I fortsætter, justerer eller stopper, så I ikke gentager det, der ikke virker.
 
 Datoen foreslås ud fra den evaluering, der er planlagt på prøvehandlingen.
-**A** tilføjer, **Enter** retter, **D** sletter (kan fortrydes).
+**A** tilføjer, **Enter** retter, **Delete** sletter (kan fortrydes).
 """,
     "export": """\
 # Eksport til SBSYS

@@ -418,7 +418,9 @@ class ItemList(OptionList):
             show=False,
         ),
         Binding(
-            "d,delete",
+            # The Delete key only: a letter typed by someone who thinks the cursor is in a text
+            # field (d as in «[bold», «dejlig») must never delete what the group wrote.
+            "delete",
             "item('delete')",
             texts.B_DELETE[0],
             tooltip=texts.B_DELETE[1],

@@ -127,7 +127,7 @@ async def test_deltagere_named_then_anonymous(tmp_path: Path) -> None:
         # Deleting is undoable.
         listing.focus()
         listing.highlighted = 0
-        await pilot.press("d")
+        await pilot.press("delete")
         await settle(app, pilot)
         assert len(read(path, "deltager", bord_id=ids["bord"])) == 1
         await pilot.press("ctrl+z")
@@ -202,7 +202,7 @@ async def test_evalueringer_of_a_proevehandling(tmp_path: Path) -> None:
         # Edit, then delete the afslutning.
         listing = screen.query_one("#eval-list")
         listing.highlighted = 1
-        await pilot.press("d")
+        await pilot.press("delete")
         await settle(app, pilot)
         assert [r["type"] for r in read(path, "evaluering", proevehandling_id=ph)] == ["undervejs"]
 

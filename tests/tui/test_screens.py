@@ -247,6 +247,29 @@ async def test_quit_mid_sentence_loses_nothing(tmp_path: Path) -> None:
 
 
 @run_async
+async def test_letters_typed_on_the_maal_screen_never_delete(tmp_path: Path) -> None:
+    """A facilitator who thinks the cursor is in a text field types «[bold» or «dejlig» on
+    the list: the tegn stays (only the Delete key deletes)."""
+    from screens.forms import RecordForm
+
+    path = tmp_path / "d.db"
+    ids = build_small(path)
+    before = read(path, "tegn", maal_id=ids["m1"])
+    app = _app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_table(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = app.screen
+        await pilot.press("left_square_bracket", "b", "o", "l", "d")
+        await settle(app, pilot)
+        await pilot.press("d", "d")
+        await settle(app, pilot)
+        assert app.screen is screen and not isinstance(app.screen, RecordForm)
+    assert read(path, "tegn", maal_id=ids["m1"]) == before != []
+
+
+@run_async
 async def test_delete_then_undo_brings_it_back(tmp_path: Path) -> None:
     path = tmp_path / "d.db"
     ids = build_small(path)
@@ -255,7 +278,7 @@ async def test_delete_then_undo_brings_it_back(tmp_path: Path) -> None:
         await _open_table(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
-        await pilot.press("d")
+        await pilot.press("delete")
         await settle(app, pilot)
         assert read(path, "tegn", maal_id=ids["m1"]) == []
         assert "Ingen tegn endnu" in _options(app.screen.query_one("#list-tegn"))[0]
