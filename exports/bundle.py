@@ -33,7 +33,16 @@ from sqlalchemy import select
 from models.clock import MAX_MILLIS, MIN_MILLIS
 from models.db import Database, bytewise
 from models.errors import FILE_CONTENT_ERRORS, UdviklingsdagError, ValidationError
-from models.schema import DELETED, ENTITIES, clean_line, encode_value, to_json, validate_value
+from models.schema import (
+    DELETED,
+    ENTITIES,
+    UUID_PATTERN,
+    clean_line,
+    encode_value,
+    thousands,
+    to_json,
+    validate_value,
+)
 from models.tables import Bord, Change, Deltager, Device, Note, ProgramBlok, Udviklingsdag
 from models.visible import is_clean, visible
 
@@ -64,7 +73,7 @@ ENTRY_KEYS = (
 )
 _ENTRY_KEYSET = frozenset(ENTRY_KEYS)
 _MANIFEST_REQUIRED = ("kind", "device_id", "device_name", "created_at", "entries", "sha256")
-_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_UUID = UUID_PATTERN
 # `\Z`, not `$` (which also matches before a final new line: "<id>\n" would pass), and ASCII
 # digits only (`\d` takes every Unicode digit, and int() reads them, but such a timestamp
 # would sort after every one the app writes).
@@ -111,10 +120,10 @@ class BundleInfo:
         lines = [
             f"{self.kind_label} fra «{self.device_name}»",
             f"Lavet: {format_time(self.created_at)}",
-            f"Ændringer i filen: {_thousands(self.entries)}",
+            f"Ændringer i filen: {thousands(self.entries)}",
         ]
         if self.counts:
-            parts = [f"{label}: {_thousands(n)}" for label, n in self.counts.items()]
+            parts = [f"{label}: {thousands(n)}" for label, n in self.counts.items()]
             lines.append("Rækker: " + ", ".join(parts))
         lines.append(f"Fil: {self.path}")
         lines.append(f"Kontrolsum (SHA-256): {self.sha256}")
@@ -139,10 +148,6 @@ class Bundle:
         for item in self.manifest.get("devices") or []:
             out.setdefault(item["id"], item["navn"])
         return list(out.items())
-
-
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 def format_time(iso: str) -> str:
@@ -757,15 +762,6 @@ def canonical_value(entry: dict[str, Any]) -> Any:
         if not spec.required:
             return [] if spec.kind in ("reflist", "intlist") else None
     return to_json(validate_value(entry["entity"], entry["field"], value, strict=True))
-
-
-def value_problem(entry: dict[str, Any]) -> str | None:
-    """Why an entry's value cannot be made canonical (Danish), or None (`canonical_value`)."""
-    try:
-        canonical_value(entry)
-    except ValidationError as exc:
-        return str(exc)
-    return None
 
 
 def entry_value_text(entry: dict[str, Any]) -> str | None:

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from models import enums, schema
 from models.errors import UdviklingsdagError, ValidationError
 from models.schema import ENTITIES
+from models.schema import thousands as _n  # 20.000
 from models.visible import visible
 
 from .reference import parse_reference
@@ -386,11 +387,6 @@ def _scan_sheet(zf: zipfile.ZipFile, member: str, path: Path, title: str, cells:
             if not chunk:
                 break
     return cells
-
-
-def _n(number: int) -> str:
-    """A number the Danish way: 20.000."""
-    return f"{number:,}".replace(",", ".")
 
 
 def _too_big(path: Path, title: str, what: str) -> ImportError_:

@@ -446,9 +446,6 @@ def redact_message(message: str, target: str | None) -> str:
     return message
 
 
-_without_secret = redact_message  # the former private name
-
-
 def open_database(target: str, *, device_name: str | None = None) -> Database:
     """Open (creating or upgrading as needed) the database at a path or URL.
 

@@ -366,7 +366,7 @@ def import_bundles(
     `allow_foreign` is set after the user confirmed; then it is merged and marked
     `FileResult.foreign`. No other exception than `UdviklingsdagError`s comes out for any file
     content."""
-    from exports.bundle import BundleError, created_at_millis, read_bundle
+    from exports.bundle import BundleError, read_bundle
 
     from .db import intact_check_meanwhile
 
@@ -390,9 +390,7 @@ def import_bundles(
         res = FileResult(
             path, info.sha256, info.kind, info.device_id, info.device_name, received=info.entries
         )
-        created = created_at_millis(info.created_at)
-        if created is not None:
-            res.clock_offset = round((created - time.time() * 1000) / 1000)
+        res.clock_offset = clock_offset(info.created_at)
         results.append(res)
         bundles.append((res, bundle))
 
@@ -1645,6 +1643,15 @@ def _duration(seconds: int) -> str:
             n = round(amount)
             return f"{n} {one if n == 1 else many}"
     return f"{seconds} sekunder"
+
+
+def clock_offset(created_at: Any) -> int | None:
+    """The writer's clock minus this computer's, in seconds, from a manifest's `created_at`
+    (None when it is not a time within the clock's range): what the ledger records."""
+    from exports.bundle import created_at_millis
+
+    created = created_at_millis(created_at)
+    return None if created is None else round((created - time.time() * 1000) / 1000)
 
 
 def clock_warning(device_name: str, offset: int | None) -> str | None:

@@ -409,7 +409,8 @@ _SPACES = " \t\n\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u
 _RAW_FACTOR = 2
 
 
-def _thousands(n: int) -> str:
+def thousands(n: int) -> str:
+    """A number the Danish way: 20.000."""
     return f"{n:,}".replace(",", ".")
 
 
@@ -419,7 +420,7 @@ def _clean_text(value: Any, spec: FieldSpec, where: str) -> str | None:
     limit = TEXT_MAX if spec.kind == "text" else LINE_MAX
     if len(value) > limit * _RAW_FACTOR:
         raise ValidationError(
-            f"{where} er for lang ({_thousands(len(value))} tegn; højst {_thousands(limit)}). "
+            f"{where} er for lang ({thousands(len(value))} tegn; højst {thousands(limit)}). "
             "Gør den kortere.",
             field=spec.label,
         )
@@ -459,7 +460,7 @@ def _clean_text(value: Any, spec: FieldSpec, where: str) -> str | None:
         )
     if len(text) > limit:
         raise ValidationError(
-            f"{where} er for lang ({_thousands(len(text))} tegn; højst {_thousands(limit)}). "
+            f"{where} er for lang ({thousands(len(text))} tegn; højst {thousands(limit)}). "
             "Gør den kortere.",
             field=spec.label,
         )
@@ -681,7 +682,10 @@ def _int(spec: FieldSpec, value: Any, where: str, strict: bool = False) -> int:
     return value
 
 
-_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
+# A row or change id as `store.new_id` writes it (lower-case UUID); `exports.bundle` builds its
+# id and timestamp patterns from it.
+UUID_PATTERN = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_UUID_RE = re.compile(rf"^{UUID_PATTERN}\Z")
 
 
 def _uuid(value: Any, spec: FieldSpec, where: str) -> str:

@@ -20,13 +20,11 @@ from typing import Any
 # (U+2028/U+2029, which some terminals treat as new lines) and the BOM / zero-width no-break
 # space (U+FEFF). And lone surrogates (a file name the system could not decode, a "\\udc80"
 # in JSON): no terminal can show them, and writing one raises UnicodeEncodeError.
-_UNSAFE = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u061c\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
-)
-_UNSAFE_MULTILINE = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
-    r"\ud800-\udfff]"
-)
+# Beyond the C0 controls (a regex character-class body): also what `tui.cli.safe_json_text`
+# escapes in JSON output, where `json.dumps` has escaped the C0 controls already.
+UNSAFE_BEYOND_C0 = r"\x7f-\x9f\u061c\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff"
+_UNSAFE = re.compile(rf"[\x00-\x1f{UNSAFE_BEYOND_C0}]")
+_UNSAFE_MULTILINE = re.compile(rf"[\x00-\x08\x0b-\x1f{UNSAFE_BEYOND_C0}]")
 _ELLIPSIS = "…"
 
 

@@ -504,7 +504,8 @@ class RecordForm(ModalScreen[str | None]):
         else:
             # The text is valid but could not be written (a full disk, a read-only or damaged
             # database): say so, and keep the form and its text until it is saved.
-            message, short = save_failure_text(exc)
+            target = self.app.db_target
+            message, short = save_failure_text(exc, None if "://" in target else target)
             self.app.mark_failed(short)
             self.notify(message, severity="error", markup=False, timeout=12)
             self._failure = message
@@ -548,10 +549,11 @@ class RecordForm(ModalScreen[str | None]):
             label.display = bool(message)
 
 
-def save_failure_text(exc: BaseException) -> tuple[str, str]:
+def save_failure_text(exc: BaseException, near: object = None) -> tuple[str, str]:
     """A Danish message for a save that failed (what is wrong and what to do) and a short
-    form of it for the status line."""
-    kind = disk_full_kind(exc)
+    form of it for the status line. `near`: the database file, so that SQLite's «disk I/O
+    error» on a drive with no space left is named as a full disk (as `report_error` does)."""
+    kind = disk_full_kind(exc, near)
     if kind is not None:
         server = kind == "server"
         message = texts.FORM_NOT_SAVED.format(

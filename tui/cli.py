@@ -14,6 +14,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from models.visible import UNSAFE_BEYOND_C0
+
 from . import __version__
 
 # Modules that add subcommands: each has `register(subparsers, common)`.
@@ -34,9 +36,7 @@ class DanishParser(argparse.ArgumentParser):
 # the C1 controls (0x9B is CSI on some terminals) and the bidi, line-separator and BOM code
 # points `models.visible` shows as placeholders. JSON output escapes them as \\uXXXX instead, so
 # it stays exact JSON (C0 controls are escaped by `json.dumps` itself).
-_JSON_UNSAFE = re.compile(
-    "[\x7f-\x9f\u061c\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
-)
+_JSON_UNSAFE = re.compile(f"[{UNSAFE_BEYOND_C0}]")
 
 
 def dump_json(value: Any) -> str:

@@ -133,29 +133,6 @@ def _file_errors(paths: list[str]) -> Iterator[None]:
         ) from None
 
 
-@contextmanager
-def _foreign_hint() -> Iterator[None]:
-    """A file refused as coming from another database: say how to import it anyway."""
-    from models.merge import ForeignFileError, MergeError
-
-    try:
-        yield
-    except ForeignFileError as exc:
-        if "--fremmed" in str(exc):
-            raise
-        raise MergeError(
-            f"{exc} Ved du, at filen hører til her, så importér den med --fremmed."
-        ) from None
-
-
-def _with_clock_warnings(lines: list[str], items: list) -> list[str]:
-    """`lines`, and «Bemærk: uret på Bord 3 går …» for every file or laptop with a clock
-    warning that the lines do not mention yet."""
-    found = dict.fromkeys(w for w in (i.clock_warning for i in items) if w)
-    text = "\n".join(lines)
-    return lines + [f"Bemærk: {w}." for w in found if w not in text]
-
-
 def _info_json(info) -> dict:
     return {
         "file": str(info.path),
@@ -198,7 +175,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     db = _open(args)
     try:
-        with _file_errors(args.files), _foreign_hint():
+        with _file_errors(args.files):
             report = import_bundles(
                 Store(db), args.files, dry_run=args.dry_run, allow_foreign=args.fremmed
             )
@@ -207,7 +184,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         print(dump_json(report.to_json()))
     else:
-        say(*_with_clock_warnings(report.summary_lines(), report.files))
+        say(*report.summary_lines())  # with each file's clock warning
     return 0
 
 
@@ -228,16 +205,6 @@ def cmd_show(args: argparse.Namespace) -> int:
 def _file_clock_warning(info) -> str | None:
     """The warning the ledger will show for the writer's clock if the file is imported now
     (its `created_at` against this computer's clock), or None."""
-    import time
-    from datetime import datetime
+    from models.merge import clock_offset, clock_warning
 
-    from models.merge import clock_warning
-
-    try:
-        created = datetime.fromisoformat(info.created_at)
-        if created.tzinfo is None:
-            return None
-        offset = round(created.timestamp() - time.time())
-    except (TypeError, ValueError, OverflowError, OSError):
-        return None
-    return clock_warning(info.device_name, offset)
+    return clock_warning(info.device_name, clock_offset(info.created_at))
