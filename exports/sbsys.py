@@ -62,7 +62,7 @@ def app_version() -> str:
 
         return version("udviklingsdag")
     except Exception:
-        from tui import __version__  # tui/__init__.py is plain Python (no textual)
+        from models import __version__
 
         return __version__
 

@@ -6,7 +6,7 @@ sequence (clear the screen, move the cursor, set the window title), C1 controls 
 some terminals, and bidi overrides reorder the text the tovholder reads. Every CLI line and every
 widget that shows such text passes it through `visible` first, which replaces each of them with a
 visible placeholder instead of dropping it, so the reader sees that something odd was there.
-(`tui.widgets.plain` and `visible_markup` build on it for widgets; this module needs neither
+(`screens.widgets.plain` and `visible_markup` build on it for widgets; this module needs neither
 Textual nor Rich.)
 """
 

@@ -17,8 +17,8 @@ from textual.widgets.option_list import Option
 from exports.folders import browse_root, check_folder, default_handoff_folder
 from models import enums
 from models.queries import bord_overview
-from tui import texts
-from tui.widgets import AppFooter, TopBar, hanging, plain
+from screens import texts
+from screens.widgets import AppFooter, TopBar, hanging, plain
 
 from .table import is_complete
 

@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Static
 
 from models.merge import KIND_DELETE, Conflict
 from models.visible import visible
-from tui import texts
+from screens import texts
 
 # The modal's texts live in tui/texts.py (CONFLICT_*).
 T_TITLE = texts.CONFLICT_TITLE

@@ -49,8 +49,8 @@ from models.merge import (
 )
 from models.store import Store
 from models.visible import visible
-from tui import texts
-from tui.widgets import AppFooter
+from screens import texts
+from screens.widgets import AppFooter
 
 from .conflict import ConflictChoice, ConflictScreen
 

@@ -16,9 +16,9 @@ from textual.widgets import Button, Digits, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from models.queries import get_row, live_rows
-from tui import texts
-from tui.timer import clock_text, planned_starts
-from tui.widgets import AppFooter, TopBar, plain
+from screens import texts
+from screens.timer import clock_text, planned_starts
+from screens.widgets import AppFooter, TopBar, plain
 
 
 class DayScreen(Screen[None]):

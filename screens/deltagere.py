@@ -18,8 +18,8 @@ from textual.widgets.option_list import Option
 from models import enums
 from models.queries import bord_deltagere, enhed_choices
 from models.visible import visible
-from tui import texts
-from tui.widgets import AppFooter, AutoSave, ItemList, TopBar, hanging, plain
+from screens import texts
+from screens.widgets import AppFooter, AutoSave, ItemList, TopBar, hanging, plain
 
 from .forms import AutoCheckbox, FormSpec, RecordForm
 

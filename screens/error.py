@@ -10,8 +10,8 @@ from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from models.visible import visible
-from tui import texts
-from tui.widgets import AppFooter
+from screens import texts
+from screens.widgets import AppFooter
 
 
 class ErrorScreen(Screen[None]):

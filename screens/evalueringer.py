@@ -17,8 +17,8 @@ from textual.widgets.option_list import Option
 from models import enums
 from models.queries import proevehandling_evalueringer
 from models.schema import ENTITIES
-from tui import texts
-from tui.widgets import AppFooter, ItemList, TopBar, hanging, plain
+from screens import texts
+from screens.widgets import AppFooter, ItemList, TopBar, hanging, plain
 
 from .forms import FormSpec, RecordForm, show_value
 

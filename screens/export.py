@@ -40,8 +40,8 @@ from exports.sbsys import (
 )
 from models.errors import UdviklingsdagError
 from models.maalplan_view import MaalplanSummary, list_maalplaner, load_maalplan
-from tui import texts
-from tui.widgets import AppFooter, plain
+from screens import texts
+from screens.widgets import AppFooter, plain
 
 OUTDIR_SETTING = "export.outdir"
 

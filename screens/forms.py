@@ -32,8 +32,8 @@ from textual.widgets.option_list import Option
 from models import enums
 from models.errors import NotFoundError, UdviklingsdagError, ValidationError, disk_full_kind
 from models.schema import ENTITIES, FieldSpec, validate_value
-from tui import texts
-from tui.widgets import (
+from screens import texts
+from screens.widgets import (
     AppFooter,
     AutoInput,
     AutoSave,

@@ -8,8 +8,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Markdown
 
-from tui import texts
-from tui.widgets import AppFooter
+from screens import texts
+from screens.widgets import AppFooter
 
 
 class HelpScreen(ModalScreen[None]):

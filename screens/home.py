@@ -17,8 +17,8 @@ from textual.widgets.option_list import Option
 from models import enums, overview
 from models.errors import ValidationError
 from models.visible import visible
-from tui import texts
-from tui.widgets import AppFooter, StyledOnce, TopBar, plain
+from screens import texts
+from screens.widgets import AppFooter, StyledOnce, TopBar, plain
 
 
 def _address(target: str) -> str:

@@ -8,7 +8,7 @@ from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import Label, LoadingIndicator
 
-from tui import texts
+from screens import texts
 
 
 class LoadingScreen(Screen[None]):

@@ -21,8 +21,8 @@ from models import enums
 from models.errors import NotFoundError
 from models.queries import enhed_choices, evaluering_counts, maal_detail, notes_with_origin
 from models.visible import visible
-from tui import texts
-from tui.widgets import (
+from screens import texts
+from screens.widgets import (
     AppFooter,
     AutoSave,
     AutoTextArea,

@@ -25,9 +25,9 @@ from models.queries import (
 )
 from models.schema import ENTITIES
 from models.visible import visible
-from tui import texts
-from tui.timer import planned_starts
-from tui.widgets import AppFooter, ItemList, TopBar, hanging, plain
+from screens import texts
+from screens.timer import planned_starts
+from screens.widgets import AppFooter, ItemList, TopBar, hanging, plain
 
 from .forms import ConfirmScreen, FormSpec, RecordForm
 from .home import day_date

@@ -18,8 +18,8 @@ from textual.widgets.option_list import Option
 from models import enums
 from models.queries import bord_overview
 from models.visible import visible
-from tui import texts
-from tui.widgets import AppFooter, Hanging, StyledOnce, TopBar, hanging, plain
+from screens import texts
+from screens.widgets import AppFooter, Hanging, StyledOnce, TopBar, hanging, plain
 
 
 def is_complete(maal: dict[str, Any], dagdel: str) -> bool:

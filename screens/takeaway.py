@@ -15,8 +15,8 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from exports.takeaway import Takeaway, build_takeaway, max_version_for
-from tui import texts
-from tui.widgets import QRCode, TopBar, plain
+from screens import texts
+from screens.widgets import QRCode, TopBar, plain
 
 TEXT_COLUMN = 34  # room kept for the readable text beside the code
 CHROME_ROWS = 1  # the top bar (no footer here: the code gets every row)

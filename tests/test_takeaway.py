@@ -94,7 +94,7 @@ def test_version_choice_and_matrix_shape() -> None:
 
 
 def test_qr_widget_is_black_on_white_whatever_the_theme() -> None:
-    from tui.widgets import QR_STYLE, QRCode
+    from screens.widgets import QR_STYLE, QRCode
 
     widget = QRCode(qr_matrix("hej", 1))
     rendered = widget.render()

@@ -44,7 +44,7 @@ def test_limit_cuts_before_the_placeholders_and_marks_the_cut() -> None:
 def test_markup_is_escaped_for_widgets_that_render_markup() -> None:
     from rich.text import Text
 
-    from tui.widgets import visible_markup
+    from screens.widgets import visible_markup
 
     shown = visible_markup("[bold]fed[/bold] \x1b[31m")
     assert Text.from_markup(shown).plain == "[bold]fed[/bold] ␛[31m"

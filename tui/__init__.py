@@ -1,3 +1,5 @@
-"""The application shell: the App, the command line, stylesheets and shared widgets."""
+"""The application shell: the App, the command line, the worker queue and the stylesheet."""
 
-__version__ = "0.1.0"
+from models import __version__
+
+__all__ = ["__version__"]

@@ -18,7 +18,7 @@ import signal
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import work
 from textual.app import App
@@ -27,10 +27,16 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import WorkerCancelled, WorkerError, WorkerFailed
 
-from . import texts
+from screens import texts
+from screens.timer import ProgrammeTimer
+
 from .commands import UdviklingsdagCommands
 from .jobs import DbQueue
-from .timer import ProgrammeTimer
+
+if TYPE_CHECKING:
+    from models.workspace import Workspace
+
+T = TypeVar("T")
 
 DARK, LIGHT = "textual-dark", "textual-light"
 HELP_BY_SCREEN = {"ConsolidationScreen": "consolidation", "ConflictScreen": "consolidation"}
@@ -89,6 +95,7 @@ class UdviklingsdagApp(App[None]):
         self.clock: Callable[[], datetime] = clock or datetime.now
         self.db: Any = None
         self.store: Any = None
+        self.workspace: Workspace | None = None  # set once the database is open
         self.jobs = DbQueue(self, self.report_error)
         self.save_signal: Signal[tuple[str, str]] = Signal(self, "saved")
         self.save_status: tuple[str, str] = ("idle", "")
@@ -190,7 +197,7 @@ class UdviklingsdagApp(App[None]):
     def flush_pending(self) -> int:
         """Hand every field with unsaved text to its save and run every waiting database
         call now, in this thread. Returns how many calls ran."""
-        from .widgets import dirty_fields
+        from screens.widgets import dirty_fields
 
         for field in dirty_fields(self):
             field.commit_now()
@@ -227,6 +234,9 @@ class UdviklingsdagApp(App[None]):
         from screens.home import HomeScreen
 
         self.db, self.store = db, store
+        from models.workspace import Workspace
+
+        self.workspace = Workspace(db)
         # Everything loaded so far (Textual, SQLAlchemy, the screens' modules) lives as long
         # as the app: keep it out of the garbage collector's full passes, which otherwise
         # walk all of it and stall the screen for 100-300 ms at random moments.
@@ -337,6 +347,31 @@ class UdviklingsdagApp(App[None]):
             self.mark_failed(message)
         self.notify(message, severity="error", markup=False, timeout=8)
 
+    def read(
+        self,
+        call: Callable[[Workspace], T],
+        *,
+        done: Callable[[T], object] | None = None,
+        error: Callable[[Exception], object] | None = None,
+    ) -> None:
+        """Run `call(workspace)` in the database queue (see `screens.base.Host.read`)."""
+        self.jobs.submit(self._on_workspace, call, done=done, error=error)
+
+    def write(
+        self,
+        call: Callable[[Workspace], T],
+        *,
+        done: Callable[[T], object] | None = None,
+        error: Callable[[Exception], object] | None = None,
+    ) -> None:
+        """Run a write on the workspace (see `screens.base.Host.write`)."""
+        self.save(self._on_workspace, call, done=done, error=error)
+
+    def _on_workspace(self, call: Callable[[Workspace], T]) -> T:
+        if self.workspace is None:  # `when_open` runs screens' calls only once it is set
+            raise RuntimeError("the database is not open yet")
+        return call(self.workspace)
+
     def submit(
         self,
         fn: Callable[..., Any],
@@ -414,7 +449,7 @@ class UdviklingsdagApp(App[None]):
 
     @needs_database(opens_screen=False)
     def action_undo(self) -> None:
-        from .widgets import dirty_fields
+        from screens.widgets import dirty_fields
 
         for field in dirty_fields(self):
             field.commit_now()
@@ -435,7 +470,7 @@ class UdviklingsdagApp(App[None]):
                 reload()
 
     async def action_quit(self) -> None:
-        from .widgets import dirty_fields
+        from screens.widgets import dirty_fields
 
         for field in dirty_fields(self):
             field.commit_now()
@@ -568,7 +603,7 @@ class UdviklingsdagApp(App[None]):
         self.submit(read, done=done)
 
     def refresh_timers(self) -> None:
-        from .widgets import TimerLabel
+        from screens.widgets import TimerLabel
 
         for label in self.screen.query(TimerLabel):
             label.refresh_time()

@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from . import texts
+from screens import texts
 
 
 class UdviklingsdagCommands(Provider):

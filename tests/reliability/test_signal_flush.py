@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # can only have been written by the signal handler, not by the pause running out.
 LAUNCH = """
 import sys
-import tui.widgets
-tui.widgets.DEBOUNCE_SECONDS = 60.0
+import screens.widgets
+screens.widgets.DEBOUNCE_SECONDS = 60.0
 from tui.cli import main
 sys.argv = ["udviklingsdag", "--db", sys.argv[1]]
 sys.exit(main())

@@ -29,7 +29,7 @@ def _options(option_list: Any) -> list[str]:
 
 def _field(screen: Any, name: str) -> Any:
     """The form widget that edits `name` (selects and lists have no id of their own)."""
-    from tui.widgets import AutoSave
+    from screens.widgets import AutoSave
 
     return next(w for w in screen.query("*") if isinstance(w, AutoSave) and w.field_name == name)
 
@@ -305,7 +305,7 @@ def test_every_screen_has_its_help_text() -> None:
     import pkgutil
 
     import screens
-    from tui import texts
+    from screens import texts
     from tui.app import HELP_BY_SCREEN
 
     keys = set(HELP_BY_SCREEN.values())

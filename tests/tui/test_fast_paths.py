@@ -40,8 +40,8 @@ def _texts(option_list) -> list[str]:
 
 @run_async
 async def test_reused_maal_screen_shows_and_saves_the_right_maal(tmp_path: Path) -> None:
+    from screens import texts
     from screens.maal import MaalScreen
-    from tui import texts
 
     path = tmp_path / "r.db"
     ids = build_small(path)
@@ -114,7 +114,7 @@ async def test_long_list_filled_in_steps_is_complete_and_filters(
 
 
 def test_hanging_item_prints_like_a_grid() -> None:
-    from tui.widgets import hanging
+    from screens.widgets import hanging
 
     item = hanging(Text("✓"), Text("Et [bold]mål[/] med markup\nanden linje"))
     assert prompt_text(item) == "✓ Et [bold]mål[/] med markup anden linje"

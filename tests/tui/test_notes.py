@@ -339,7 +339,7 @@ async def test_forms_opened_all_day_leave_no_text_areas_behind(tmp_path: Path) -
     """Every form with a multi-line field (a tegn, a prøvehandling) is a new screen; closing
     it must free its text areas, or a day of forms piles them up in memory."""
     from screens.forms import RecordForm
-    from tui.widgets import AutoTextArea
+    from screens.widgets import AutoTextArea
 
     path = tmp_path / "dag.db"
     ids = build_small(path)

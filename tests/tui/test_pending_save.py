@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from screens.widgets import DEBOUNCE_SECONDS
 from tests.tui.helpers import FakeClock, build_small, read, run_async, settle, wait_debounce
-from tui.widgets import DEBOUNCE_SECONDS
 
 TEGN_FIELDS = ["tekst", "type", "datakilde", "baseline", "forventet_niveau"]
 
@@ -23,7 +23,7 @@ def _app(path: Path):
 
 
 def _status(screen: Any) -> str:
-    from tui.widgets import SaveIndicator
+    from screens.widgets import SaveIndicator
 
     return str(screen.query_one(SaveIndicator).content)
 
@@ -39,7 +39,7 @@ def _tekst_on_disk(path: Path, row_id: str) -> str:
 
 async def _open_form(app: Any, pilot: Any, ids: dict[str, Any], tegn_id: str) -> Any:
     from screens.forms import FormSpec, RecordForm
-    from tui.widgets import AutoTextArea
+    from screens.widgets import AutoTextArea
 
     await settle(app, pilot)
     form = RecordForm(FormSpec("tegn", TEGN_FIELDS, fixed={"maal_id": ids["m1"]}), tegn_id)
@@ -129,7 +129,7 @@ async def test_failed_final_save_keeps_the_form_open_with_its_text(tmp_path: Pat
     from sqlalchemy import event
 
     from screens.forms import RecordForm
-    from tui.widgets import AutoTextArea
+    from screens.widgets import AutoTextArea
 
     path = tmp_path / "fuld.db"
     ids = build_small(path)

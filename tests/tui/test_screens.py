@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 
+from screens.timer import ProgrammeTimer, clock_text, planned_starts
 from tests.tui.helpers import FakeClock, build_small, prompt_text, read, run_async, settle
-from tui.timer import ProgrammeTimer, clock_text, planned_starts
 
 
 def _app(path: Path, clock: FakeClock | None = None):
@@ -147,7 +147,7 @@ async def test_completeness_marks_on_screen(tmp_path: Path, dagdel: str, expecte
 
 @run_async
 async def test_timer_in_the_app_start_over_next(tmp_path: Path) -> None:
-    from tui.widgets import TimerLabel
+    from screens.widgets import TimerLabel
 
     path = tmp_path / "t.db"
     build_small(path)
@@ -307,7 +307,7 @@ async def test_help_explains_and_gives_focus_back(tmp_path: Path) -> None:
 
 
 def test_help_texts_explain_the_concepts() -> None:
-    from tui import texts
+    from screens import texts
 
     for word in (
         "Tegn",
