@@ -17,8 +17,13 @@ async def _refreshed(app) -> None:  # type: ignore[no-untyped-def]
     """Wait until the screen has been drawn with everything asked for so far."""
     import asyncio
 
-    done = asyncio.get_running_loop().create_future()
-    app.call_after_refresh(lambda: done.done() or done.set_result(None))
+    done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def drawn() -> None:
+        if not done.done():
+            done.set_result(None)
+
+    app.call_after_refresh(drawn)
     await done
 
 
@@ -89,7 +94,7 @@ def _app(db: str) -> None:
         # whatever is still loading in the background.
         await _key_answered(app, app.focused, "highlighted")
         marks["key"] = time.time()
-        while app.store is None and time.monotonic() < deadline:
+        while app.workspace is None and time.monotonic() < deadline:
             await asyncio.sleep(0.002)
         marks["db"] = time.time()
         await app.settle()

@@ -35,8 +35,8 @@ def peak_rss_mb() -> float:
 
 def main(argv: list[str]) -> int:
     target, base, *files = argv
+    from exports.bundle import import_bundles
     from models.db import open_database
-    from models.merge import import_bundles
     from models.store import Store
 
     if "://" not in target:

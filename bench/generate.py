@@ -31,9 +31,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from models.changes import ChangeRow, append_changes, row_table
 from models.db import open_database
-from models.schema import DELETED, ENTITIES, ENTITY_ORDER, encode_value
-from models.store import CHANGE, HEAD, Store, new_id, new_row, parent_field
+from models.schema import DELETED, ENTITIES, ENTITY_ORDER
+from models.store import Action, Store, new_id, new_row, parent_field
 
 GENERATOR_VERSION = 4
 
@@ -142,15 +143,15 @@ def _long(rng: random.Random, base: str) -> str:
 class BulkWriter:
     """Create many rows in one open `store.action()`, exactly as `Store.create` would (same
     validation, defaults, positions, change-log entries, heads and clock), but with one
-    multi-row INSERT per table at `flush()`. The deferred foreign keys still check every
+    multi-row INSERT per table at `flush()`, the change log written by the one writer
+    (`models.changes.append_changes`) in one go. The deferred foreign keys still check every
     reference when the transaction commits."""
 
-    def __init__(self, store: Store, tx: Any) -> None:
+    def __init__(self, store: Store, tx: Action) -> None:
         self.store = store
         self.tx = tx
         self.rows: dict[str, list[dict[str, Any]]] = {name: [] for name in ENTITIES}
-        self.changes: list[dict[str, Any]] = []
-        self.heads: list[dict[str, Any]] = []
+        self.changes: list[ChangeRow] = []
         self._positions: dict[tuple[str, Any], int] = {}
 
     def create(self, entity: str, **values: Any) -> str:
@@ -162,32 +163,17 @@ class BulkWriter:
             pfield = parent_field(entity)
             key = (entity, row[pfield] if pfield else None)
             if key not in self._positions:
-                # Rows already in the database count, like Store._next_position.
-                self._positions[key] = self.store._next_position(self.tx.conn, entity, row) - 1
+                # Rows already in the database count, as in Store.create.
+                self._positions[key] = self.store.next_position(self.tx.conn, entity, row) - 1
             if "position" not in clean:
                 row["position"] = self._positions[key] + 1
             self._positions[key] = max(self._positions[key], row["position"])
         self.rows[entity].append({"id": rid, "deleted": False, **row})
         for fname in (*spec.fields, DELETED):
             value = False if fname == DELETED else row[fname]
-            cid = new_id()
-            self.changes.append(
-                {
-                    "id": cid,
-                    "hlc": self.store.clock.now(),
-                    "device_id": self.store.device_id,
-                    "entity": entity,
-                    "row_id": rid,
-                    "field": fname,
-                    "value": encode_value(value),
-                    "replaces": None,
-                    "covers": None,
-                    "action_id": self.tx.action_id,
-                    "undo_of": self.tx.undo_of,
-                }
-            )
-            self.heads.append({"entity": entity, "row_id": rid, "field": fname, "change_id": cid})
-            self.tx.written.append(cid)
+            change = self.store.new_change(self.tx, entity, rid, fname, value)
+            self.changes.append(change)
+            self.tx.written.append(change.id)
         return rid
 
     def flush(self) -> None:
@@ -196,12 +182,10 @@ class BulkWriter:
         for entity in ENTITY_ORDER:
             rows = self.rows[entity]
             for i in range(0, len(rows), 5000):
-                conn.execute(ENTITIES[entity].table.__table__.insert(), rows[i : i + 5000])
+                conn.execute(row_table(entity).insert(), rows[i : i + 5000])
             rows.clear()
-        for batch, table in ((self.changes, CHANGE), (self.heads, HEAD)):
-            for i in range(0, len(batch), 5000):
-                conn.execute(table.insert(), batch[i : i + 5000])
-            batch.clear()
+        append_changes(conn, self.changes)
+        self.changes.clear()
 
 
 # --- the large municipality --------------------------------------------------------------------
@@ -608,8 +592,7 @@ def make_workshop(
 ) -> Workshop:
     """Build (or reuse, when `folder` already holds one made with the same settings) the
     large municipality, its workshop pack and the laptops' handoff files."""
-    from exports.bundle import write_pack
-    from models.merge import import_bundles
+    from exports.bundle import import_bundles, write_pack
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -24,8 +24,12 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bench.generate import Workshop
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
@@ -122,20 +126,20 @@ def cache_dir(scale: float) -> Path:
 def demo_db(folder: Path) -> Path:
     """A fresh demo database (the one `udviklingsdag demo` writes), named already so the
     first-start naming dialog does not open."""
+    from models import settings
     from models.db import open_database
     from models.demo import build_demo
-    from models.store import Store
+    from models.workspace import Workspace
 
     path = folder / "demo.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    db = open_database(str(path), device_name="Bord 1")
+    ws = Workspace(open_database(str(path), device_name="Bord 1"))
     try:
-        store = Store(db)
-        build_demo(store)
-        store.set_setting("baerbar_navngivet", "1")
+        build_demo(ws.store)
+        ws.set_setting(settings.DEVICE_NAMED, True)
     finally:
-        db.close()
+        ws.close()
     return path
 
 
@@ -292,6 +296,14 @@ class FrameSpy:
         raise TimeoutError("skærmen blev ikke opdateret")
 
 
+def _changed(probe: Callable[[], str], before: str) -> bool:
+    return probe() != before
+
+
+def _grew(counter: dict[str, int], start: int) -> bool:
+    return counter["n"] > start
+
+
 async def _type(
     app: Any, probe: Callable[[], str], keys: str, bursts: int, out: list[float]
 ) -> None:
@@ -308,8 +320,7 @@ async def _type(
                 key = events.Key("space" if ch == " " else ch, ch)
                 out.append(
                     await spy.time(
-                        lambda k=key: app._driver.send_message(k),
-                        lambda b=before: probe() != b,
+                        partial(app._driver.send_message, key), partial(_changed, probe, before)
                     )
                 )
                 await asyncio.sleep(0.03)
@@ -350,6 +361,8 @@ def row_keypress(folder: Path, demo: Path, bursts: int) -> list[Row]:
         db.close()
 
     async def app_run() -> None:
+        from textual.widgets import TextArea
+
         from screens.forms import RecordForm
         from screens.maal import MaalScreen
         from tui.app import UdviklingsdagApp
@@ -358,21 +371,24 @@ def row_keypress(folder: Path, demo: Path, bursts: int) -> list[Row]:
         async with app.run_test(size=(120, 40)) as pilot:
             # The home screen comes before the database is open; a screen pushed by hand
             # (not through the app's actions, which wait) needs the database open.
-            await _until(pilot, lambda: app.store is not None)
+            await _until(pilot, lambda: app.workspace is not None)
             app.push_screen(MaalScreen(maal["id"]))
             await _until(pilot, lambda: getattr(app.screen, "detail", None) is not None)
-            app.screen.open_form("tegn", tegn_id)
+            screen = app.screen
+            assert isinstance(screen, MaalScreen)
+            screen.open_form("tegn", tegn_id)
             await _until(
                 pilot,
                 lambda: (
                     isinstance(app.screen, RecordForm)
                     and app.screen.loaded
                     and app.focused is not None
-                    and any(c.__name__ == "TextArea" for c in type(app.focused).__mro__)
+                    and isinstance(app.focused, TextArea)
                 ),
             )
             await pilot.pause()
             field = app.focused
+            assert isinstance(field, TextArea)
             await _type(app, lambda: field.text, keys, bursts, ours)
             await app.settle()
 
@@ -397,21 +413,22 @@ def row_keypress(folder: Path, demo: Path, bursts: int) -> list[Row]:
 
 
 def _large_ids(db_path: Path) -> dict[str, Any]:
+    from models import settings
     from models.db import open_database
     from models.queries import live_rows
-    from models.store import Store
+    from models.workspace import Workspace
 
     db = open_database(str(db_path))
     try:
-        store = Store(db)
+        ws = Workspace(db)
         borde = live_rows(db, "bord")
         dag = borde[0]["udviklingsdag_id"]
         normal = max(borde, key=lambda b: len(b["maal_ids"]))
         big = next((b for b in borde if b["navn"] == "Alle mål (1.000)"), None)
         if big is None:
             maal = [m["id"] for m in live_rows(db, "maal")][:1000]
-            big_id = store.create(
-                "bord", udviklingsdag_id=dag, navn="Alle mål (1.000)", maal_ids=maal
+            big_id = ws.create(
+                "bord", {"udviklingsdag_id": dag, "navn": "Alle mål (1.000)", "maal_ids": maal}
             )
         else:
             big_id = big["id"]
@@ -419,7 +436,7 @@ def _large_ids(db_path: Path) -> dict[str, Any]:
         for t in live_rows(db, "tegn"):
             counts[t["maal_id"]] = counts.get(t["maal_id"], 0) + 1
         busiest = max(counts, key=lambda k: counts[k])
-        store.set_setting("baerbar_navngivet", "1")
+        ws.set_setting(settings.DEVICE_NAMED, True)
         return {
             "dag": dag,
             "normal": normal["id"],
@@ -432,7 +449,7 @@ def _large_ids(db_path: Path) -> dict[str, Any]:
 
 
 def row_large(db_path: Path, runs: int) -> list[Row]:
-    """The large municipality in the real screens (Pilot, headless): open a table's mål list,
+    """The large municipality in the real screens (Pilot, headless): open a bord's mål list,
     filter by one keystroke, open one mål. Reference: the bare reads the screens call."""
     from models.db import open_database
     from models.queries import bord_overview, enhed_choices, maal_detail
@@ -446,7 +463,7 @@ def row_large(db_path: Path, runs: int) -> list[Row]:
 
     db = open_database(str(db_path))
     try:
-        from screens.table import filter_groups
+        from screens.bord import filter_groups
 
         for _ in range(runs):
             for key, bord in (("open", ids["normal"]), ("open_big", ids["big"])):
@@ -456,7 +473,7 @@ def row_large(db_path: Path, runs: int) -> list[Row]:
                 assert data is not None
                 for slot, query in (("filter1", "e"), ("filter", "er")):
                     t0 = time.perf_counter()
-                    filter_groups(data["grupper"], query)
+                    filter_groups(data.groups, query)
                     refs[slot if key == "open" else f"{slot}_big"].append(time.perf_counter() - t0)
             t0 = time.perf_counter()
             maal_detail(db, ids["maal"])
@@ -468,8 +485,8 @@ def row_large(db_path: Path, runs: int) -> list[Row]:
     async def session() -> None:
         from textual import events
 
+        from screens.bord import BordScreen
         from screens.maal import MaalScreen
-        from screens.table import TableScreen
         from tui.app import UdviklingsdagApp
 
         app = UdviklingsdagApp(db_target=str(db_path))
@@ -477,26 +494,32 @@ def row_large(db_path: Path, runs: int) -> list[Row]:
             await _until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
             await app.settle()
             spy = FrameSpy(app)
+            driver = app._driver
+            assert driver is not None
             for _ in range(runs):
                 for key, bord in (("open", ids["normal"]), ("open_big", ids["big"])):
 
                     def listed() -> bool:
                         s = app.screen
-                        return isinstance(s, TableScreen) and s.data is not None
+                        return isinstance(s, BordScreen) and s.data is not None
 
                     res[key].append(
-                        await spy.time(lambda b=bord: app.open_table(b, ids["dag"]), listed)
+                        await spy.time(partial(app.open_bord, bord, ids["dag"]), listed)
                     )
                     await pilot.pause()
                     screen = app.screen
+                    assert isinstance(screen, BordScreen)
                     renders = {"n": 0}
-                    render = screen._render_list  # type: ignore[attr-defined]
+                    render = screen._render_list
 
-                    def counted(render: Any = render, renders: dict = renders) -> None:
+                    def counted(
+                        render: Callable[[], None] = render, renders: dict[str, int] = renders
+                    ) -> None:
                         render()
                         renders["n"] += 1
 
-                    screen._render_list = counted  # type: ignore[attr-defined]
+                    # Count the list's renders: an instance attribute shadows the method.
+                    object.__setattr__(screen, "_render_list", counted)
                     # Typed on the list (which keeps the focus): the first key shows the
                     # filter field's first letter, the next one only filters further.
                     for slot, ch in (("filter1", "e"), ("filter", "r")):
@@ -504,15 +527,15 @@ def row_large(db_path: Path, runs: int) -> list[Row]:
                         start = renders["n"]
                         res[slot].append(
                             await spy.time(
-                                lambda c=ch: app._driver.send_message(events.Key(c, c)),
-                                lambda s=start, r=renders: r["n"] > s,
+                                partial(driver.send_message, events.Key(ch, ch)),
+                                partial(_grew, renders, start),
                             )
                         )
                         await pilot.pause()
                     if key == "open":
                         res["maal"].append(
                             await spy.time(
-                                lambda s=screen: s.open_maal(ids["maal"]),  # type: ignore[attr-defined]
+                                partial(screen.open_maal, ids["maal"]),
                                 lambda: (
                                     isinstance(app.screen, MaalScreen)
                                     and app.screen.detail is not None
@@ -584,7 +607,7 @@ def _read_all(files: list[Path]) -> float:
     return time.perf_counter() - t0
 
 
-def row_merge(ws: Any, folder: Path, runs: int) -> list[Row]:
+def row_merge(workshop: Workshop, folder: Path, runs: int) -> list[Row]:
     """40 handoff files merged into a copy of the tovholder's database (which holds the
     workshop pack), then the same 40 again; each run in a fresh process, so the peak memory
     (bench._merge: VmHWM) is the merge's own."""
@@ -593,7 +616,14 @@ def row_merge(ws: Any, folder: Path, runs: int) -> list[Row]:
     for i in range(runs):
         target = folder / f"merge-{i}.db"
         out = subprocess.run(
-            [PY, "-m", "bench._merge", str(target), str(ws.base_db), *map(str, ws.handoffs)],
+            [
+                PY,
+                "-m",
+                "bench._merge",
+                str(target),
+                str(workshop.base_db),
+                *map(str, workshop.handoffs),
+            ],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -608,8 +638,8 @@ def row_merge(ws: Any, folder: Path, runs: int) -> list[Row]:
         repeat.append(last["repeat"])
         peak.append(last["peak_rss_mb"])
         base_rss.append(last["rss_before_mb"])
-    reads = [_read_all(ws.handoffs) for _ in range(max(1, runs))]
-    n = len(ws.handoffs)
+    reads = [_read_all(workshop.handoffs) for _ in range(max(1, runs))]
+    n = len(workshop.handoffs)
     note = (
         f"{last['received']:,} ændringer modtaget, {last['new']:,} nye, "
         f"{last['open_conflicts']} åbne konflikter".replace(",", ".")
@@ -662,7 +692,7 @@ def _pg_url() -> str | None:
     return out.stdout.strip() if out.returncode == 0 else None
 
 
-def row_merge_pg(ws: Any) -> list[Row]:
+def row_merge_pg(workshop: Workshop) -> list[Row]:
     """The 40-file merge on PostgreSQL: a new database, the workshop pack imported first
     (timed as the reference), then the 40 files."""
     url = _pg_url()
@@ -688,18 +718,18 @@ def row_merge_pg(ws: Any) -> list[Row]:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     target = url.replace("/postgres?", f"/{name}?")
     try:
+        from exports.bundle import import_bundles
         from models.db import open_database
-        from models.merge import import_bundles
 
         db = open_database(target)
         try:
             t0 = time.perf_counter()
-            import_bundles(db, [ws.pack])
+            import_bundles(db, [workshop.pack])
             pack_s = time.perf_counter() - t0
         finally:
             db.close()
         out = subprocess.run(
-            [PY, "-m", "bench._merge", target, "", *map(str, ws.handoffs)],
+            [PY, "-m", "bench._merge", target, "", *map(str, workshop.handoffs)],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -714,7 +744,7 @@ def row_merge_pg(ws: Any) -> list[Row]:
         admin.dispose()
     a = Row(
         "merge_pg",
-        f"PostgreSQL: flet {len(ws.handoffs)} filer (første gang)",
+        f"PostgreSQL: flet {len(workshop.handoffs)} filer (første gang)",
         res["fresh"],
         "s",
         "import af workshop-pakken (hele kommunen) på samme server",
@@ -729,32 +759,16 @@ def row_merge_pg(ws: Any) -> list[Row]:
 
 def row_sbsys(db_path: Path, folder: Path, count: int) -> list[Row]:
     """SBSYS packages for `count` målplaner, against the bare library calls."""
-    try:
-        from bench import sbsys_bench
-    except ImportError as exc:
-        return [
-            Row("sbsys", f"SBSYS-pakker for {count} målplaner", None, "s", note=f"mangler: {exc}")
-        ]
+    from bench import sbsys_bench
+
     return sbsys_bench.rows(db_path, folder, count) + sbsys_bench.typical_rows(folder, count)
 
 
 def row_sqlite_export(db_path: Path, folder: Path, runs: int) -> list[Row]:
     """The SQLite export of the large municipality, against SQLite's own backup API."""
-    try:
-        from exports import sqlite_export
-    except ImportError:
-        return [
-            Row(
-                "sqlite_export",
-                "SQLite-eksport af den store kommune",
-                None,
-                "s",
-                note="mangler: exports/sqlite_export.py (issue 5) findes ikke endnu",
-            )
-        ]
     from bench import sbsys_bench
 
-    return sbsys_bench.sqlite_rows(sqlite_export, db_path, folder, runs)
+    return sbsys_bench.sqlite_rows(db_path, folder, runs)
 
 
 # --- the table --------------------------------------------------------------------------------
@@ -844,9 +858,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.doc_only:
         saved = json.loads(RESULTS.read_text("utf-8"))
         fields = set(Row.__dataclass_fields__)
-        rows = [Row(**{k: v for k, v in r.items() if k in fields}) for r in saved["rows"]]
-        print(markdown(rows, saved))
-        return 0 if update_doc(markdown(rows, saved)) else 1
+        kept = [Row(**{k: v for k, v in r.items() if k in fields}) for r in saved["rows"]]
+        print(markdown(kept, saved))
+        return 0 if update_doc(markdown(kept, saved)) else 1
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
     quick = args.quick
@@ -866,10 +880,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="udviklingsdag-bench-") as tmp:
         folder = Path(tmp)
         demo = demo_db(folder)
-        ws = None
+        workshop = None
         if want("merge") or want("large") or want("sbsys") or want("sqlite") or want("pg"):
             log("Laver data (genbruges næste gang) ...")
-            ws = make_workshop(
+            workshop = make_workshop(
                 cache_dir(scale), scale=scale, entries_per_laptop=200 if quick else 2000, log=log
             )
         steps: list[tuple[str, Callable[[], list[Row]]]] = [
@@ -877,14 +891,17 @@ def main(argv: list[str] | None = None) -> int:
             ("edit", lambda: row_durable_edit(folder, demo, 100 if quick else 500)),
             ("keypress", lambda: row_keypress(folder, demo, 2 if quick else 5)),
         ]
-        if ws is not None:
+        if workshop is not None:
             large = folder / "large.db"
             steps += [
-                ("large", lambda: (shutil.copy(ws.base_db, large), row_large(large, reps))[1]),
-                ("merge", lambda: row_merge(ws, folder, 1 if quick else 3)),
-                ("pg", lambda: [] if quick else row_merge_pg(ws)),
-                ("sbsys", lambda: row_sbsys(ws.base_db, folder, 10 if quick else 100)),
-                ("sqlite", lambda: row_sqlite_export(ws.base_db, folder, 2 if quick else 5)),
+                (
+                    "large",
+                    lambda: (shutil.copy(workshop.base_db, large), row_large(large, reps))[1],
+                ),
+                ("merge", lambda: row_merge(workshop, folder, 1 if quick else 3)),
+                ("pg", lambda: [] if quick else row_merge_pg(workshop)),
+                ("sbsys", lambda: row_sbsys(workshop.base_db, folder, 10 if quick else 100)),
+                ("sqlite", lambda: row_sqlite_export(workshop.base_db, folder, 2 if quick else 5)),
             ]
         for name, step in steps:
             if not want(name):
@@ -894,8 +911,8 @@ def main(argv: list[str] | None = None) -> int:
                 rows.extend(step())
             except Exception as exc:  # a broken row must not hide the others
                 rows.append(Row(name, name, None, "", note=f"mangler: fejl {exc!r}"[:300]))
-        if ws is not None:
-            log(f"data lavet på: {ws.seconds}")
+        if workshop is not None:
+            log(f"data lavet på: {workshop.seconds}")
     table = render(rows)
     print(table)
     info = {
@@ -905,7 +922,7 @@ def main(argv: list[str] | None = None) -> int:
         "quick": quick,
         "peak_rss_mb_runner": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "rows": [{**asdict(r), "ratio": r.ratio} for r in rows],
-        "data_seconds": ws.seconds if ws is not None else {},
+        "data_seconds": workshop.seconds if workshop is not None else {},
     }
     if not args.no_json:
         RESULTS.write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n")

@@ -22,13 +22,13 @@ FONTS = Path(__file__).resolve().parent.parent / "exports" / "fonts"
 
 def _content(view: Any) -> list[tuple[str, list[list[str]]]]:
     """(section, rows) of the plain content of one målplan."""
-    maal, tegn, proeve, samarb = [], [], [], []
+    maal, tegn, proevehandlinger, samarbejder = [], [], [], []
     for m in view.maal:
         maal.append([m.nr, m.tekst, m.maalsaetning_tekst, m.ansvarlig or ""])
         for t in m.tegn:
             tegn.append([t.nr, t.tekst, t.type, t.datakilde or "", t.baseline or ""])
         for p in m.proevehandlinger:
-            proeve.append(
+            proevehandlinger.append(
                 [
                     p.nr,
                     p.tekst,
@@ -39,10 +39,15 @@ def _content(view: Any) -> list[tuple[str, list[list[str]]]]:
                 ]
             )
         for s in m.samarbejder:
-            samarb.append(
+            samarbejder.append(
                 [m.nr, ", ".join(s.partner_navne), s.niveau, s.maal_for_samarbejdet or ""]
             )
-    return [("Mål", maal), ("Tegn", tegn), ("Prøvehandlinger", proeve), ("Samarbejder", samarb)]
+    return [
+        ("Mål", maal),
+        ("Tegn", tegn),
+        ("Prøvehandlinger", proevehandlinger),
+        ("Samarbejder", samarbejder),
+    ]
 
 
 def _bare_one(args: tuple[str, str, list[tuple[str, list[list[str]]]]]) -> int:
@@ -152,33 +157,19 @@ def rows(
     return [r]
 
 
-def sqlite_rows(module: Any, db_path: Path, folder: Path, runs: int) -> list[Any]:
-    """The SQLite export row (`module` is exports.sqlite_export)."""
+def sqlite_rows(db_path: Path, folder: Path, runs: int) -> list[Any]:
+    """The SQLite export row: `exports.sqlite_export.export_sqlite` of the whole database."""
     from bench.run import Row, median
+    from exports.sqlite_export import export_sqlite
     from models.db import open_database
 
-    func = None
-    for name in ("export_sqlite", "write_sqlite", "export"):
-        func = getattr(module, name, None)
-        if func is not None:
-            break
-    if func is None:
-        return [
-            Row(
-                "sqlite_export",
-                "SQLite-eksport af den store kommune",
-                None,
-                "s",
-                note="mangler: exports/sqlite_export.py har ingen export_sqlite()",
-            )
-        ]
     db = open_database(str(db_path))
     ours, ref = [], []
     try:
         for i in range(runs):
             out = folder / f"eksport-{i}.sqlite"
             t0 = time.perf_counter()
-            func(db, out)
+            export_sqlite(db, out)
             ours.append(time.perf_counter() - t0)
             out.unlink(missing_ok=True)
             copy = folder / f"kopi-{i}.sqlite"

@@ -409,10 +409,10 @@ def _process_alive(pid: int) -> bool:
 
 def _windows_process_alive(pid: int) -> bool:
     """Windows: whether process `pid` runs, by opening it and looking (no signal is sent)."""
-    try:
-        import _winapi
-    except ImportError:
-        return True
+    if sys.platform != "win32":
+        return True  # only called on Windows (mypy checks the rest as Windows code)
+    import _winapi
+
     synchronize, query_limited = 0x00100000, 0x1000
     try:
         handle = _winapi.OpenProcess(synchronize | query_limited, False, pid)

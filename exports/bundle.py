@@ -11,7 +11,9 @@ facilitator laptop (the entries that laptop recorded). Both are the same format,
 whose manifest holds a SHA-256 over the canonical serialisation of `entries`.
 
 Reading is strict: anything that is not exactly a bundle we understand is refused with a
-Danish message (`BundleError`) before any database is touched.
+Danish message (`BundleError`) before any database is touched. An entry's own form and checks
+are the change log's (`models.changes`); `import_bundles` reads files and hands them to
+`models.importing`, which applies them.
 """
 
 from __future__ import annotations
@@ -22,29 +24,25 @@ import io
 import json
 import re
 import zlib
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
+from sqlalchemy.engine import Connection
 
-from models.clock import MAX_MILLIS, MIN_MILLIS
+from models.changes import CHANGE, UUID_RE, Entry, entry_json, entry_problem, row_table
+from models.clock import MAX_MILLIS, MIN_MILLIS, iso_millis
+from models.consolidation import clock_offset
 from models.db import Database, bytewise
 from models.errors import FILE_CONTENT_ERRORS, UdviklingsdagError, ValidationError
-from models.schema import (
-    DELETED,
-    ENTITIES,
-    UUID_PATTERN,
-    clean_line,
-    encode_value,
-    thousands,
-    to_json,
-    validate_value,
-)
-from models.tables import Bord, Change, Deltager, Device, Note, ProgramBlok, Udviklingsdag
+from models.importing import ChangeFile, FileResult, ImportReport, import_files, imported_digests
+from models.schema import ENTITIES, clean_line, thousands
+from models.store import DEVICE, Store, database_of, store_of
 from models.visible import is_clean, visible
+from models.workspace import Workspace
 
 FORMAT = "udviklingsdag-bundle"
 FORMAT_VERSION = 1
@@ -58,35 +56,8 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_JSON_BYTES = 400 * 1024 * 1024
 MAX_ENTRIES = 2_000_000
 
-ENTRY_KEYS = (
-    "id",
-    "hlc",
-    "device_id",
-    "entity",
-    "row_id",
-    "field",
-    "value",
-    "replaces",
-    "covers",
-    "action_id",
-    "undo_of",
-)
-_ENTRY_KEYSET = frozenset(ENTRY_KEYS)
 _MANIFEST_REQUIRED = ("kind", "device_id", "device_name", "created_at", "entries", "sha256")
-_UUID = UUID_PATTERN
-# `\Z`, not `$` (which also matches before a final new line: "<id>\n" would pass), and ASCII
-# digits only (`\d` takes every Unicode digit, and int() reads them, but such a timestamp
-# would sort after every one the app writes).
-UUID_RE = re.compile(rf"^{_UUID}\Z")
-HLC_RE = re.compile(rf"^[0-9]{{13}}-[0-9]{{5}}-{_UUID}\Z")
-# The valid range of a timestamp's milliseconds as 13-digit text (models.clock): text order is
-# number order, so the fast check compares the first 13 characters.
-_HLC_MIN = f"{MIN_MILLIS:013d}"
-_HLC_MAX = f"{MAX_MILLIS:013d}"
 SHA_RE = re.compile(r"^[0-9a-f]{64}\Z")
-# One or more ids, one per line (the fast check of an entry's ids, see `_entry_ok`).
-_IDS_RE = re.compile(rf"{_UUID}(?:\n{_UUID})*")
-CHANGE = Change.__table__
 
 
 class BundleError(UdviklingsdagError):
@@ -181,11 +152,6 @@ def digest(entries: Sequence[dict[str, Any]]) -> str:
 # --- writing ----------------------------------------------------------------------------------
 
 
-def _database(db: Any) -> Database:
-    # Callers hold either a Database or a Store; both work.
-    return getattr(db, "db", db)
-
-
 def _app_version() -> str:
     try:
         from importlib.metadata import version
@@ -195,26 +161,10 @@ def _app_version() -> str:
         return "0.0.0"
 
 
-def _row_to_entry(row: Any) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "hlc": row.hlc,
-        "device_id": row.device_id,
-        "entity": row.entity,
-        "row_id": row.row_id,
-        "field": row.field,
-        "value": None if row.value is None else json.loads(row.value),
-        "replaces": row.replaces.split() if row.replaces else [],
-        "covers": row.covers.split() if row.covers else [],
-        "action_id": row.action_id,
-        "undo_of": row.undo_of,
-    }
-
-
-def _excluded_rows(conn: Any, dag_id: str) -> set[tuple[str, str]]:
+def _excluded_rows(conn: Connection, dag_id: str) -> set[tuple[str, str]]:
     """Rows that belong to other udviklingsdage than `dag_id` (left out of its pack)."""
-    dag, blok, bord = Udviklingsdag.__table__, ProgramBlok.__table__, Bord.__table__
-    deltager, note = Deltager.__table__, Note.__table__
+    dag, blok, bord = row_table("udviklingsdag"), row_table("programblok"), row_table("bord")
+    deltager, note = row_table("deltager"), row_table("note")
     if conn.execute(select(dag.c.id).where(dag.c.id == dag_id)).first() is None:
         raise BundleError(
             "Den valgte udviklingsdag findes ikke i databasen. Vælg en anden dag, eller lav "
@@ -242,8 +192,8 @@ def _excluded_rows(conn: Any, dag_id: str) -> set[tuple[str, str]]:
     return out
 
 
-def _local_device(conn: Any, database: Database) -> tuple[str, str]:
-    dev = Device.__table__
+def _local_device(conn: Connection, database: Database) -> tuple[str, str]:
+    dev: Table = DEVICE
     row = conn.execute(select(dev.c.id, dev.c.navn).where(dev.c.id == database.device_id)).first()
     return (database.device_id, row.navn if row else database.device_name)
 
@@ -253,13 +203,12 @@ def _write(
     path: Path | str,
     kind: str,
     entries: list[dict[str, Any]],
-    conn: Any,
+    conn: Connection,
     udviklingsdag_id: str | None = None,
 ) -> BundleInfo:
     path = Path(path)
     device_id, device_name = _local_device(conn, database)
-    dev = Device.__table__
-    names = dict(conn.execute(select(dev.c.id, dev.c.navn)).all())
+    names: dict[str, str] = dict(conn.execute(select(DEVICE.c.id, DEVICE.c.navn)).all())
     seen: dict[str, None] = {}
     rows: dict[str, set[str]] = {}
     for e in entries:
@@ -268,7 +217,7 @@ def _write(
     counts = {name: len(rows[name]) for name in ENTITIES if name in rows}
     created_at = _created_at_now()
     sha = digest(entries)
-    manifest = {
+    manifest: dict[str, Any] = {
         "kind": kind,
         "app": "udviklingsdag",
         "app_version": _app_version(),
@@ -303,7 +252,7 @@ def _write(
 
 def _created_at_now() -> str:
     """Now, for a manifest's `created_at`, within the range every reader accepts
-    (`created_at_millis`): a laptop whose clock stands before 2000 (a flat clock battery)
+    (`models.clock.iso_millis`): a laptop whose clock stands before 2000 (a flat clock battery)
     writes 2000-01-01, as its timestamps stop there too (models.clock), and the file is
     accepted, with the ledger saying its clock runs slow."""
     now = datetime.now(UTC)
@@ -342,37 +291,39 @@ def _save(path: Path, data: bytes) -> None:
         raise BundleError(str(exc)) from None
 
 
-def write_pack(db: Any, path: Path | str, *, udviklingsdag_id: str | None = None) -> BundleInfo:
+def write_pack(
+    db: Database | Store, path: Path | str, *, udviklingsdag_id: str | None = None
+) -> BundleInfo:
     """Write a workshop pack: the whole change log (with history, so ids and heads are the same
     everywhere), leaving out other udviklingsdage's programme, tables, participants and table
     notes when `udviklingsdag_id` is given."""
-    database = _database(db)
+    database = database_of(db)
     with database.engine.connect() as conn:
         excluded = _excluded_rows(conn, udviklingsdag_id) if udviklingsdag_id else set()
         order = (bytewise(CHANGE.c.hlc), bytewise(CHANGE.c.id))
         rows = conn.execute(select(CHANGE).order_by(*order))
-        entries = [_row_to_entry(r) for r in rows if (r.entity, r.row_id) not in excluded]
+        entries = [entry_json(r) for r in rows if (r.entity, r.row_id) not in excluded]
         return _write(database, path, "pack", entries, conn, udviklingsdag_id)
 
 
-def write_handoff(db: Any, path: Path | str) -> BundleInfo:
+def write_handoff(db: Database | Store | Workspace, path: Path | str) -> BundleInfo:
     """Write a handoff file: every entry this laptop recorded itself (its own device id)."""
-    database = _database(db)
+    database = database_of(db)
     with database.engine.connect() as conn:
         rows = conn.execute(
             select(CHANGE)
             .where(CHANGE.c.device_id == database.device_id)
             .order_by(bytewise(CHANGE.c.hlc), bytewise(CHANGE.c.id))
         )
-        entries = [_row_to_entry(r) for r in rows]
+        entries = [entry_json(r) for r in rows]
         return _write(database, path, "handoff", entries, conn)
 
 
-def suggest_filename(db: Any, kind: str) -> str:
+def suggest_filename(db: Database | Store | Workspace, kind: str) -> str:
     """A safe default file name, e.g. 'overlevering-Bord-3-20261125-1730.udviklingsdag.json'."""
     from pathvalidate import sanitize_filename
 
-    database = _database(db)
+    database = database_of(db)
     stem = "workshoppakke" if kind == "pack" else "overlevering"
     name = re.sub(r"\s+", "-", database.device_name.strip()) or "baerbar"
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
@@ -485,7 +436,7 @@ def _read_bundle(path: Path, trusted: Container[str], skip_known: bool) -> Bundl
         raise _digest_error(path)
     if sha not in trusted:
         for n, entry in enumerate(entries, 1):
-            problem = _entry_problem(entry)
+            problem = entry_problem(entry)
             if problem:
                 raise _bad(path, f"ændring nr. {n} er ugyldig ({problem}).")
     return Bundle(_info(path, manifest, version, len(entries)), manifest, entries)
@@ -552,7 +503,7 @@ def _check_head(path: Path, doc: Any) -> tuple[dict[str, Any], int]:
             f"{version}; dette program kan læse op til {FORMAT_VERSION}). Opdatér "
             "programmet og prøv igen.",
         )
-    doc = _upgrade(doc, version)
+    doc = upgrade_schema(doc, version)
     manifest = doc.get("manifest")
     if not isinstance(manifest, dict):
         raise _bad(path, "manifestet eller listen af ændringer mangler.")
@@ -570,7 +521,7 @@ def _check_head(path: Path, doc: Any) -> tuple[dict[str, Any], int]:
             raise _bad(path, f"manifestets felt «{key}» er ugyldigt.")
     if not UUID_RE.match(manifest["device_id"]):
         raise _bad(path, "manifestets bærbar-id er ugyldigt.")
-    if created_at_millis(manifest["created_at"]) is None or not is_clean(manifest["created_at"]):
+    if iso_millis(manifest["created_at"]) is None or not is_clean(manifest["created_at"]):
         raise _bad(path, "manifestets tidspunkt for, hvornår filen blev lavet, er ugyldigt.")
     devices = manifest.get("devices") or []
     if not isinstance(devices, list) or not all(
@@ -598,24 +549,6 @@ def _device_name(path: Path, name: str) -> str:
             f"manifestets navn på bærbaren «{visible(name, limit=40)}» er ugyldigt ({exc}) "
             "Filen er ændret eller ikke lavet af udviklingsdag; bed om en ny fil fra bærbaren.",
         ) from None
-
-
-def created_at_millis(text: Any) -> int | None:
-    """A manifest's `created_at` (ISO 8601 with time zone) in milliseconds since the epoch,
-    or None when it is not a time within the clock's range (models.clock)."""
-    if not isinstance(text, str) or len(text) > 64:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    try:
-        millis = int(moment.timestamp() * 1000)
-    except (OverflowError, OSError, ValueError):
-        return None
-    return millis if MIN_MILLIS <= millis < MAX_MILLIS else None
 
 
 def _info(path: Path, manifest: dict[str, Any], version: int, entries: int) -> BundleInfo:
@@ -662,7 +595,7 @@ def _digest_matches_as_written(raw: bytes, sha: str) -> bool:
     return hashlib.sha256(b"[" + body.replace(b",\n", b",") + b"]").hexdigest() == sha
 
 
-def _upgrade(doc: dict[str, Any], version: int) -> dict[str, Any]:
+def upgrade_schema(doc: dict[str, Any], version: int) -> dict[str, Any]:
     """Bring an older format version up to the current one (one step per version). Version 1
     is the first, so there is nothing to do yet; the hook keeps old files importable."""
     steps: dict[int, Any] = {}
@@ -672,133 +605,72 @@ def _upgrade(doc: dict[str, Any], version: int) -> dict[str, Any]:
     return doc
 
 
-def _entry_ok(e: dict[str, Any]) -> bool:
-    """The common case of `_entry_problem` in two pattern matches: every id of the entry
-    (and of its lists) joined by newlines against one compiled pattern, then the timestamp.
-    It accepts only what the full check accepts (each part exactly 36 characters); anything
-    else goes to the full check, which finds the message."""
-    replaces, covers, undo = e["replaces"], e["covers"], e["undo_of"]
-    if type(replaces) is not list or type(covers) is not list:
-        return False
-    if len(replaces) > 10_000 or len(covers) > 10_000:
-        return False
-    parts = [e["id"], e["device_id"], e["row_id"], e["action_id"], *replaces, *covers]
-    if undo is not None:
-        parts.append(undo)
-    try:
-        ids = "\n".join(parts)
-    except TypeError:
-        return False
-    if len(ids) != 37 * len(parts) - 1 or not _IDS_RE.fullmatch(ids):
-        return False
-    hlc, entity, fname = e["hlc"], e["entity"], e["field"]
-    if type(hlc) is not str or not HLC_RE.match(hlc) or not _HLC_MIN <= hlc[:13] < _HLC_MAX:
-        return False
-    spec = ENTITIES.get(entity) if type(entity) is str else None
-    return spec is not None and type(fname) is str and (fname == DELETED or fname in spec.fields)
+# --- importing -------------------------------------------------------------------------------
 
 
-def _entry_problem(e: Any) -> str | None:
-    """Why an entry is malformed (structure only), or None."""
-    if not isinstance(e, dict):
-        return "ikke et objekt"
-    if e.keys() != _ENTRY_KEYSET:
-        extra = sorted(set(e) - _ENTRY_KEYSET)
-        return f"ukendte felter {visible(extra, limit=80)}" if extra else "felter mangler"
-    if _entry_ok(e):
-        return None
-    for key in ("id", "device_id", "row_id", "action_id"):
-        v = e[key]
-        if not isinstance(v, str) or not UUID_RE.match(v):
-            return f"«{key}» er ikke et gyldigt id"
-    undo = e["undo_of"]
-    if undo is not None and (not isinstance(undo, str) or not UUID_RE.match(undo)):
-        return "«undo_of» er ikke et gyldigt id"
-    hlc = e["hlc"]
-    if not isinstance(hlc, str) or not HLC_RE.match(hlc):
-        return "tidsstemplet er ugyldigt"
-    if not _HLC_MIN <= hlc[:13] < _HLC_MAX:
-        return (
-            "tidsstemplet ligger uden for det gyldige tidsrum 2000-2199; bærbarens ur eller "
-            "filen er forkert"
-        )
-    entity = e["entity"]
-    if not isinstance(entity, str) or entity not in ENTITIES:
-        return (
-            f"ukendt type af data «{visible(entity, limit=40)}»; filen kan være fra en "
-            "nyere version"
-        )
-    fname = e["field"]
-    if not isinstance(fname, str) or (fname != DELETED and fname not in ENTITIES[entity].fields):
-        return f"ukendt felt «{visible(fname, limit=40)}»; filen kan være fra en nyere version"
-    for key in ("replaces", "covers"):
-        lst = e[key]
-        if (
-            not isinstance(lst, list)
-            or len(lst) > 10_000
-            or not all(isinstance(x, str) and UUID_RE.match(x) for x in lst)
-        ):
-            return f"«{key}» er ugyldig"
-    return None
+def import_bundles(
+    db: Database | Store | Workspace,
+    paths: Sequence[Path | str],
+    *,
+    dry_run: bool = False,
+    skip_rejected: bool = False,
+    allow_foreign: bool = False,
+) -> ImportReport:
+    """Import bundle files (workshop packs or handoff files) into a database: read and check
+    them here, apply them with `models.importing.import_files`.
 
+    All accepted files are applied in one transaction. A bad file raises `BundleError` or
+    `MergeError` and changes nothing, unless `skip_rejected` is set: then it is reported as
+    «afvist» in the result and the other files are imported. With `dry_run` the result is a
+    preview and the database is left as it was. Pass the workspace or `Store` when the app holds
+    one, so
+    its clock moves past the imported timestamps (at most `models.clock.MAX_AHEAD_MILLIS`
+    ahead of its wall clock).
 
-def canonical_value(entry: dict[str, Any]) -> Any:
-    """The entry's value in the form the database stores and every file carries: the JSON
-    form of `models.schema.validate_value(..., strict=True)` (text stripped and NFC, lists
-    without duplicates, number lists sorted, a date as "YYYY-MM-DD"). Raise `ValidationError`
-    (Danish, naming the field) for a value that cannot be made canonical: a wrong JSON type
-    ("5" for a number, "ja" for yes/no, a Danish date), a text over its limit or with a control
-    character, an unknown choice, null for a required field. The merge stores exactly this."""
-    value = entry["value"]
-    if entry["field"] == DELETED:
-        if type(value) is bool:
-            return value
-        raise ValidationError(
-            "Feltet «Slettet» skal være sand eller falsk (true eller false).", field="Slettet"
-        )
-    if value is None:
-        # The common empty field, without the trip through validate_value (same result).
-        spec = ENTITIES[entry["entity"]].fields[entry["field"]]
-        if not spec.required:
-            return [] if spec.kind in ("reflist", "intlist") else None
-    return to_json(validate_value(entry["entity"], entry["field"], value, strict=True))
+    A file from another database lineage raises `ForeignFileError` (a `MergeError`; with
+    `skip_rejected` it is «afvist»), in a dry run too, unless `allow_foreign` is set after the
+    user confirmed; then it is merged and marked `FileResult.foreign`. No other exception than
+    `UdviklingsdagError`s comes out for any file content."""
+    from models.db import intact_check_meanwhile
 
-
-def entry_value_text(entry: dict[str, Any]) -> str | None:
-    """The value as the change log stores it (JSON text, as `encode_value` writes it), or
-    None."""
-    value = entry["value"]
-    # The common scalars without a trip through the JSON encoder (same text).
-    if value is None:
-        return None
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if type(value) is int:
-        return str(value)
-    return encode_value(value)
-
-
-def entry_row(e: dict[str, Any]) -> tuple[Any, ...]:
-    """One entry as a change-table row, its values in the order of `ENTRY_KEYS` (the
-    column names); replaces and covers space separated. A tuple: the merge holds tens of
-    thousands at once."""
-    return (
-        e["id"],
-        e["hlc"],
-        e["device_id"],
-        e["entity"],
-        e["row_id"],
-        e["field"],
-        entry_value_text(e),
-        " ".join(e["replaces"]) or None,
-        " ".join(e["covers"]) or None,
-        e["action_id"],
-        e["undo_of"],
+    database = database_of(db)
+    # Never into a damaged file: the check runs while the files are read and checked.
+    intact = intact_check_meanwhile(database, during="Der er ikke importeret noget.")
+    imported = imported_digests(database)
+    files: list[ChangeFile | FileResult] = []
+    for p in paths:
+        path = Path(p)
+        try:
+            files.append(read_change_file(path, trusted=imported))
+        except BundleError as exc:
+            if not skip_rejected:
+                raise
+            files.append(FileResult(path, status="afvist", error=str(exc)))
+    intact()
+    return import_files(
+        store_of(db),
+        files,
+        dry_run=dry_run,
+        skip_rejected=skip_rejected,
+        allow_foreign=allow_foreign,
     )
 
 
-def entries_to_rows(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Entries in the change table's column form (space separated replaces and covers)."""
-    return [dict(zip(ENTRY_KEYS, entry_row(e), strict=True)) for e in entries]
+def read_change_file(path: Path, *, trusted: Container[str] = ()) -> ChangeFile:
+    """Read and check a bundle file (`read_bundle`, with `skip_known`) as the change log's
+    importer takes it (`models.importing.ChangeFile`): its entries typed, the file's JSON
+    objects left behind."""
+    bundle = read_bundle(path, trusted=trusted, skip_known=True)
+    info = bundle.info
+    return ChangeFile(
+        path=info.path,
+        sha256=info.sha256,
+        kind=info.kind,
+        device_id=info.device_id,
+        device_name=info.device_name,
+        received=info.entries,
+        entries=[Entry.from_json(e) for e in bundle.entries],
+        devices=tuple(bundle.devices),
+        skipped=bundle.entries_skipped,
+        clock_offset=clock_offset(info.created_at),
+    )

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from enum import StrEnum
+from operator import attrgetter
+from typing import Any, cast
 
 from models import enums
 from models.maalplan_view import (
@@ -20,6 +22,7 @@ from models.maalplan_view import (
     MaalView,
     ProevehandlingView,
 )
+from models.schema import FieldSpec, document_columns, document_fields
 
 Fmt = Callable[[object], str]
 Period = Callable[[date | None, date | None], str]
@@ -29,31 +32,12 @@ NO_TEGN = "Ingen tegn endnu."
 NO_PROEVEHANDLINGER = "Ingen prøvehandlinger endnu."
 NO_SAMARBEJDER = "Ingen samarbejder på tværs (monofagligt)."
 
-TEGN_HEADERS = (
-    "Nr",
-    "Hvad kigger vi efter",
-    "Type",
-    "Datakilde",
-    "Udgangspunkt",
-    "Forventet niveau",
-)
-PROEVEHANDLING_HEADERS = (
-    "Nr",
-    "Hvad gør vi",
-    "Ansvarlig",
-    "Periode",
-    "Borgerinddragelse",
-    "Evaluering",
-    "Tegn",
-)
-SAMARBEJDE_HEADERS = (
-    "Samarbejdspartnere",
-    "Niveau",
-    "Forventningsafstemning",
-    "Rollefordeling",
-    "Mål for samarbejdet",
-)
-EVALUERING_HEADERS = ("Prøvehandling", "Type", "Dato", "Effekt og værdi", "Læring")
+# The tables under each mål: a number (or the prøvehandling's) first, then the columns of
+# the entity's fields as the declaration (`FieldSpec.document`) says.
+TEGN_HEADERS = ("Nr", *document_columns("tegn"))
+PROEVEHANDLING_HEADERS = ("Nr", *document_columns("proevehandling"))
+SAMARBEJDE_HEADERS = document_columns("samarbejde")
+EVALUERING_HEADERS = ("Prøvehandling", *document_columns("evaluering"))
 
 
 # --- small joins shared by all three formats -----------------------------------------------
@@ -100,12 +84,7 @@ def plan_a_text(numbers: Iterable[int]) -> str:
 
 def kilde_label(kilde: str | None) -> str:
     """The Danish label of a målsætning's kilde, or empty when none is set."""
-    return enums.label(enums.Kilde(kilde)) if kilde else ""
-
-
-def status_label(value: str | None) -> str:
-    """The Danish label of an ark status, or empty when none is set."""
-    return enums.label(enums.ArkStatus(value)) if value else ""
+    return enums.choice_label(enums.Kilde, kilde)
 
 
 # --- the document header ---------------------------------------------------------------------
@@ -191,69 +170,114 @@ def maal_facts(m: MaalView, fmt: Fmt) -> str:
 # --- the tables under each mål -----------------------------------------------------------------
 
 
-def tegn_rows(m: MaalView, fmt: Fmt) -> list[list[str]]:
-    """One row per tegn, in the columns of `TEGN_HEADERS`."""
-    return [
-        [
-            t.nr,
-            fmt(t.tekst),
-            t.type_label,
-            fmt(t.datakilde),
-            fmt(t.baseline),
-            fmt(t.forventet_niveau),
-        ]
-        for t in m.tegn
-    ]
+# A cell: (the row's view, the renderer's fmt, its period) -> text.
+Cell = Callable[[Any, Fmt, Period], str]
 
 
-def _proevehandling_row(p: ProevehandlingView, fmt: Fmt, period: Period) -> list[str]:
+def _what(p: ProevehandlingView, fmt: Fmt, _period: Period) -> str:
     what = fmt(p.tekst)
     if p.forventning:
         what += f"\nVi forventer: {fmt(p.forventning)}"
+    return what
+
+
+def _borger(p: ProevehandlingView, fmt: Fmt, _period: Period) -> str:
     borger = ja_nej(p.borgerinddragelse)
     if p.borgerinddragelse_hvordan:
         borger += f": {fmt(p.borgerinddragelse_hvordan)}"
+    return borger
+
+
+def _evaluering_dates(p: ProevehandlingView, fmt: Fmt, _period: Period) -> str:
     evals = []
     if p.evaluering_undervejs:
         evals.append(f"Undervejs {fmt(p.evaluering_undervejs)}")
     if p.evaluering_afslutning:
         evals.append(f"Afslutning {fmt(p.evaluering_afslutning)}")
-    return [
-        p.nr,
-        what,
-        fmt(p.ansvarlig),
-        period(p.start, p.slut),
-        borger,
-        "\n".join(evals),
-        tegn_nr_text(p.tegn_nr),
-    ]
+    return "\n".join(evals)
+
+
+# The columns that show several fields, each in its own way, by (entity, column).
+_COMBINED: dict[tuple[str, str], Cell] = {
+    ("proevehandling", "Hvad gør vi"): _what,
+    ("proevehandling", "Periode"): lambda p, _fmt, period: period(p.start, p.slut),
+    ("proevehandling", "Borgerinddragelse"): _borger,
+    ("proevehandling", "Evaluering"): _evaluering_dates,
+}
+# References, shown by what they point at.
+_REFERENCES: dict[tuple[str, str], Cell] = {
+    ("proevehandling", "tegn_ids"): lambda p, _fmt, _period: tegn_nr_text(p.tegn_nr),
+    ("samarbejde", "partner_ids"): lambda s, _fmt, _period: partner_text(s.partner_navne),
+}
+
+
+def _field_cell(entity: str, spec: FieldSpec) -> Cell:
+    """How one field fills its column: a choice by its label, yes/no as ja/nej, a reference
+    by what it points at, anything else through the renderer's `fmt`."""
+    name = spec.name
+    if spec.kind in ("ref", "reflist"):
+        return _REFERENCES[(entity, name)]
+    if spec.kind == "enum":
+        enum = cast(type[StrEnum], spec.enum)
+        return lambda row, _fmt, _period: enums.choice_label(enum, getattr(row, name))
+    if spec.kind == "bool":
+        return lambda row, _fmt, _period: ja_nej(getattr(row, name))
+    get = attrgetter(name)
+    return lambda row, fmt, _period: fmt(get(row))
+
+
+def _cells(entity: str, *first: Cell) -> tuple[Cell, ...]:
+    """The cells of a row of `entity`'s table: `first` (its number), then one per column of
+    its fields, from the declaration."""
+    out = list(first)
+    for column in document_columns(entity):
+        fields = document_fields(entity, column)
+        if len(fields) == 1:
+            out.append(_field_cell(entity, fields[0]))
+        else:
+            out.append(_COMBINED[(entity, column)])
+    return tuple(out)
+
+
+def _nr(row: Any, _fmt: Fmt, _period: Period) -> str:
+    return str(row.nr)
+
+
+_TEGN_CELLS = _cells("tegn", _nr)
+_PROEVEHANDLING_CELLS = _cells("proevehandling", _nr)
+_SAMARBEJDE_CELLS = _cells("samarbejde")
+_EVALUERING_CELLS = _cells("evaluering")
+
+
+def _no_period(_start: date | None, _slut: date | None) -> str:
+    return ""
+
+
+def tegn_rows(m: MaalView, fmt: Fmt) -> list[list[str]]:
+    """One row per tegn, in the columns of `TEGN_HEADERS`."""
+    cells = _TEGN_CELLS
+    return [[cell(t, fmt, _no_period) for cell in cells] for t in m.tegn]
 
 
 def proevehandling_rows(m: MaalView, fmt: Fmt, period: Period) -> list[list[str]]:
     """One row per prøvehandling, in the columns of `PROEVEHANDLING_HEADERS`; `period` writes
     the start and slut dates as one text."""
-    return [_proevehandling_row(p, fmt, period) for p in m.proevehandlinger]
+    cells = _PROEVEHANDLING_CELLS
+    return [[cell(p, fmt, period) for cell in cells] for p in m.proevehandlinger]
 
 
 def samarbejde_rows(m: MaalView, fmt: Fmt) -> list[list[str]]:
     """One row per samarbejde, in the columns of `SAMARBEJDE_HEADERS`."""
-    return [
-        [
-            partner_text(s.partner_navne),
-            s.niveau_label,
-            fmt(s.forventningsafstemning),
-            fmt(s.rollefordeling),
-            fmt(s.maal_for_samarbejdet),
-        ]
-        for s in m.samarbejder
-    ]
+    cells = _SAMARBEJDE_CELLS
+    return [[cell(s, fmt, _no_period) for cell in cells] for s in m.samarbejder]
 
 
 def evaluering_rows(m: MaalView, fmt: Fmt) -> list[list[str]]:
     """One row per evaluering of the mål's prøvehandlinger, in the columns of
-    `EVALUERING_HEADERS`."""
+    `EVALUERING_HEADERS` (the first is the prøvehandling's number)."""
+    cells = _EVALUERING_CELLS
     return [
-        [p.nr, e.type_label, fmt(e.dato), fmt(e.effekt), fmt(e.laering)]
+        [p.nr, *[cell(e, fmt, _no_period) for cell in cells]]
         for p in m.proevehandlinger
         for e in p.evalueringer
     ]

@@ -10,6 +10,7 @@ from datetime import date, datetime, time
 from xml.sax.saxutils import escape as xml_escape
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement, parse_xml
@@ -28,7 +29,8 @@ _GREY = RGBColor(0x59, 0x59, 0x59)
 DOC_FONT = "Arial"
 
 # Column widths (cm) of the tables under each mål, by `document_rows.Section.key`; 17 cm in all.
-_WIDTHS_CM = {
+# One per column of the section's headers (a field given a document column needs one here).
+COLUMN_WIDTHS_CM: dict[str, list[float]] = {
     "tegn": [1.0, 4.7, 2.3, 3.1, 2.7, 3.2],
     "proevehandling": [1.0, 4.4, 2.3, 2.3, 3.2, 2.3, 1.5],
     "samarbejde": [3.4, 3.3, 4.0, 3.1, 3.2],
@@ -55,7 +57,7 @@ def _styled(para: Paragraph, style_id: str) -> Paragraph:
     return para
 
 
-def _heading(doc, text: str, level: int) -> Paragraph:
+def _heading(doc: DocxDocument, text: str, level: int) -> Paragraph:
     style_id = "Title" if level == 0 else f"Heading{level}"
     para = _styled(doc.add_paragraph(), style_id)
     para.add_run(text)
@@ -146,7 +148,7 @@ def _para_xml(
     return f"{head}{run}</w:p>"
 
 
-def _append_xml(doc, parts: list[str]) -> None:
+def _append_xml(doc: DocxDocument, parts: list[str]) -> None:
     """Parse the body XML `parts` in one go and add them at the end of the document (before
     its section properties, where python-docx adds paragraphs and tables)."""
     if not parts:
@@ -162,7 +164,7 @@ def _append_xml(doc, parts: list[str]) -> None:
 
 
 def _para(
-    doc,
+    doc: DocxDocument,
     text: str,
     *,
     italic: bool = False,
@@ -170,7 +172,7 @@ def _para(
     color: RGBColor | None = None,
     keep_with_next: bool = False,
 ) -> Paragraph:
-    para = doc.add_paragraph()
+    para: Paragraph = doc.add_paragraph()
     if keep_with_next:
         # A line under a heading stays with what follows: no page ends in a lone heading.
         para.paragraph_format.keep_with_next = True
@@ -258,7 +260,7 @@ def maalplan_docx(
             for sec in content.maal_sections(m, _t, _period):
                 parts.append(_heading_xml(sec.heading, 3))
                 if sec.rows:
-                    widths = _WIDTHS_CM[sec.key]
+                    widths = COLUMN_WIDTHS_CM[sec.key]
                     even = Emu(block // len(sec.headers)).twips
                     parts.append(_table_xml(list(sec.headers), sec.rows, widths, even))
                 else:

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from fontTools import subset as ftsubset
+from fontTools import subset as ftsubset  # type: ignore[import-untyped]  # no type hints
 from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import Align, RenderStyle, TextMode
@@ -36,7 +36,8 @@ _GREY = (89, 89, 89)
 _HEAD_FILL = (220, 230, 241)
 
 # Column widths of the tables under each mål, by `document_rows.Section.key` (see `_scale`).
-_WIDTHS_MM = {
+# One per column of the section's headers (a field given a document column needs one here).
+COLUMN_WIDTHS_MM: dict[str, list[float]] = {
     "tegn": [9, 52, 20, 34, 26, 33],
     "proevehandling": [9, 50, 22, 21, 34, 25, 13],
     "samarbejde": [35.5, 32.5, 42, 32, 32],
@@ -105,7 +106,9 @@ def _fast_font(style: str, path: Path) -> tuple[TTFFont, bytes]:
     font.save(buf)
     data = buf.getvalue()
     scratch = FPDF()
-    proto = TTFFont(scratch, io.BytesIO(data), f"{FAMILY.lower()}{style}", style)
+    # fpdf2 reads the font from a file object as well as from a path.
+    font_file = cast(Path, io.BytesIO(data))
+    proto = TTFFont(scratch, font_file, f"{FAMILY.lower()}{style}", style)
     return proto, data
 
 
@@ -152,7 +155,7 @@ def _embed_from_common(pdf: FPDF) -> None:
     the smaller common copy (the same glyphs, in about half the time)."""
     for style, path in (("", FONT_REGULAR), ("B", FONT_BOLD)):
         font = pdf.fonts.get(f"{FAMILY.lower()}{style}")
-        if font is None or not isinstance(getattr(font, "subset", None), SubsetMap):
+        if not isinstance(font, TTFFont) or not isinstance(font.subset, SubsetMap):
             continue
         try:
             names, data = _common_font(style, path)
@@ -177,7 +180,7 @@ _SUBSETS: OrderedDict[tuple[Any, ...], tuple[bytes, dict[str, int]]] = OrderedDi
 _SUBSETS_KEPT = 64
 
 
-class _CachingSubsetter(ftsubset.Subsetter):
+class _CachingSubsetter(ftsubset.Subsetter):  # type: ignore[misc]  # fontTools is untyped
     """fontTools' Subsetter, which remembers what it made of our own fonts."""
 
     _glyphs: frozenset[str] | None = None
@@ -236,14 +239,14 @@ def _output(pdf: FPDF) -> bytes:
     try:
         import fpdf.output as writer
 
-        real = writer.ftsubset
+        real = writer.ftsubset  # type: ignore[attr-defined]  # fpdf2 does not export it
     except (ImportError, AttributeError):  # an fpdf2 upgrade moved it: no cache, same file
         return bytes(pdf.output())
-    writer.ftsubset = _SubsetModule()
+    writer.ftsubset = _SubsetModule()  # type: ignore[attr-defined]
     try:
         return bytes(pdf.output())
     finally:
-        writer.ftsubset = real
+        writer.ftsubset = real  # type: ignore[attr-defined]
 
 
 def _add_font(pdf: FPDF, style: str, path: Path, fast: bool) -> None:
@@ -316,7 +319,7 @@ _STROKE = RenderStyle.coerce("D").operator
 _FILL_STROKE = RenderStyle.coerce("DF").operator
 
 
-class _Encoder(dict):
+class _Encoder(dict[str, str]):
     """Character -> its escaped two-byte code in this document's font subset ('' when the
     font has no glyph), as fpdf2's `TTFFont.encode_text` makes it. Characters are picked in
     the order they are first drawn, as fpdf2 picks them, so the subset numbering is the same."""
@@ -350,13 +353,13 @@ def _plain_text_state(pdf: FPDF) -> bool:
 def _text_ops(pdf: FPDF, items: list[tuple[float, float, str]], out: list[str]) -> None:
     """Append to `out` what `pdf.text(x, y, text)` writes for each item (fonts and colours as
     they are now; the font must already be set on the page)."""
-    font = pdf.current_font
+    font = cast(TTFFont, pdf.current_font)  # `_plain_text_state` holds
     encoders: dict[int, _Encoder] = pdf.__dict__.setdefault("_udviklingsdag_encoders", {})
     enc = encoders.get(id(font))
     if enc is None or enc.font is not font:
         enc = encoders[id(font)] = _Encoder(font)
     k, h = pdf.k, pdf.h
-    if pdf.fill_color != pdf.text_color:
+    if pdf.fill_color != pdf.text_color and pdf.text_color is not None:
         head, tail = f"q {pdf.text_color.serialize().lower()} BT ", " ET Q"
     else:
         head, tail = "BT ", " ET"
@@ -375,7 +378,8 @@ def _draw_text(pdf: FPDF, items: list[tuple[float, float, str]]) -> None:
         return
     out: list[str] = []
     if not pdf.current_font_is_set_on_page:
-        out.append(pdf._set_font_for_page(pdf.current_font, pdf.font_size_pt))
+        font = cast(TTFFont, pdf.current_font)  # `_plain_text_state` holds
+        out.append(pdf._set_font_for_page(font, pdf.font_size_pt))
     _text_ops(pdf, items, out)
     pdf._out("\n".join(out))
 
@@ -426,7 +430,7 @@ _PAD_X, _PAD_Y = 1.2, 1.0
 
 def _text_width(pdf: FPDF, text: str, style: str, size: float = _TABLE_SIZE) -> float:
     """Width in mm of `text` (plain sums over the font's width table)."""
-    cw = pdf.fonts[f"{FAMILY.lower()}{style}"].cw
+    cw = cast(TTFFont, pdf.fonts[f"{FAMILY.lower()}{style}"]).cw
     return sum(map(cw.__getitem__, map(ord, text))) * size / 1000 / pdf.k
 
 
@@ -508,7 +512,8 @@ def _draw_row(
         ]
         if items:
             if not pdf.current_font_is_set_on_page:
-                out.append(pdf._set_font_for_page(pdf.current_font, pdf.font_size_pt))
+                font = cast(TTFFont, pdf.current_font)  # ours, set by the caller
+                out.append(pdf._set_font_for_page(font, pdf.font_size_pt))
             _text_ops(pdf, items, out)
         x += w
     pdf._out("\n".join(out))
@@ -618,7 +623,9 @@ def _render(
             for sec in content.maal_sections(m, _t, _period):
                 _heading(pdf, sec.heading, 10, 2)
                 if sec.rows:
-                    _table(pdf, list(sec.headers), sec.rows, _scale(_WIDTHS_MM[sec.key], full))
+                    _table(
+                        pdf, list(sec.headers), sec.rows, _scale(COLUMN_WIDTHS_MM[sec.key], full)
+                    )
                 else:
                     _note(pdf, sec.empty)
     return pdf

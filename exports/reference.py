@@ -26,7 +26,6 @@ REF_RE = re.compile(
     r"([0-9A-F]{16})",
     re.IGNORECASE,
 )
-LINK_SETTING = "export.qr_link_template"
 PLACEHOLDERS = ("id", "rev", "digest", "sagsnummer")
 
 

@@ -36,19 +36,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import quoteattr
 
+from models import settings
 from models.errors import ValidationError
 from models.maalplan_view import MaalplanView, iter_maalplaner, list_maalplaner
 
 if TYPE_CHECKING:  # worker processes import this module and never touch the database
     from models.db import Database
+    from models.workspace import Workspace
 
 from .atomic import ExportError, move_into_place, staging_dir, write_bytes, write_error
 from .naming import package_stem, unique_name
-from .reference import LINK_SETTING, Reference, reference_for
+from .reference import Reference, reference_for
 
-DOKUMENTART_SETTING = "sbsys.dokumentart"
-AKTINDSIGT_SETTING = "sbsys.omfattet_af_aktindsigt"
-SAGID_SETTING = "sbsys.sagid"
 DEFAULT_DOKUMENTART = "Internt"
 FORMAT = "udviklingsdag-journalisering/1"
 # Below this many plans the worker processes cost more to start than they save.
@@ -125,7 +124,7 @@ def clean_dokument_art(value: str | None) -> str:
     """Validate a DokumentArt name (a name, not an installation-specific id)."""
     from models import schema
 
-    text = schema._clean_text(
+    text = schema.clean_text(
         value or "", schema.FieldSpec("line", "DokumentArt"), "Feltet «DokumentArt»"
     )
     if not text:
@@ -135,36 +134,61 @@ def clean_dokument_art(value: str | None) -> str:
     return text
 
 
-def get_package_meta(store: Any, maalplan_id: str) -> PackageMeta:
+def get_package_meta(ws: Workspace, maalplan_id: str) -> PackageMeta:
     """The DokumentArt, aktindsigt and SagID saved for a plan (or the general defaults)."""
     art = (
-        store.get_setting(f"{DOKUMENTART_SETTING}.{maalplan_id}")
-        or store.get_setting(DOKUMENTART_SETTING)
+        ws.setting(settings.SBSYS_DOKUMENTART_FOR.of(maalplan_id))
+        or ws.setting(settings.SBSYS_DOKUMENTART)
         or DEFAULT_DOKUMENTART
     )
-    akt = store.get_setting(AKTINDSIGT_SETTING)
-    sag_id = store.get_setting(f"{SAGID_SETTING}.{maalplan_id}")
-    return PackageMeta(art, akt != "nej", sag_id or None)
+    return PackageMeta(
+        art,
+        ws.setting(settings.SBSYS_AKTINDSIGT),
+        ws.setting(settings.SBSYS_SAGID.of(maalplan_id)),
+    )
 
 
-def set_dokument_art(store: Any, value: str | None, maalplan_id: str | None = None) -> str | None:
+def set_dokument_art(
+    ws: Workspace, value: str | None, maalplan_id: str | None = None
+) -> str | None:
     """Save DokumentArt for one plan (or as the default when `maalplan_id` is None).
     An empty value removes the plan's own choice. Returns the saved value."""
-    key = DOKUMENTART_SETTING if maalplan_id is None else f"{DOKUMENTART_SETTING}.{maalplan_id}"
-    if maalplan_id is not None and not (value or "").strip():
-        store.set_setting(key, None)
-        return None
+    if maalplan_id is None:
+        entry = settings.SBSYS_DOKUMENTART
+    else:
+        entry = settings.SBSYS_DOKUMENTART_FOR.of(maalplan_id)
+        if not (value or "").strip():
+            ws.set_setting(entry, None)
+            return None
     clean = clean_dokument_art(value)
-    store.set_setting(key, clean)
+    ws.set_setting(entry, clean)
     return clean
 
 
-def export_options_from_settings(
-    store: Any, maalplan_ids: Sequence[str], **kw: Any
-) -> ExportOptions:
-    """Options with the link template and per-plan metadata saved in the database."""
-    meta = {mid: get_package_meta(store, mid) for mid in maalplan_ids}
-    return ExportOptions(link_template=store.get_setting(LINK_SETTING), meta=meta, **kw)
+def export_maalplaner(
+    ws: Workspace,
+    outdir: Path | str,
+    maalplan_ids: Sequence[str],
+    *,
+    zip: bool = False,
+    drop_file: bool = False,
+    dokument_art: str | None = None,
+    progress: ProgressFn | None = None,
+) -> ExportResult:
+    """The export as the app and the command line run it: `export_sbsys` with the link
+    template and each plan's metadata saved in the workspace's settings (`dokument_art`, when
+    given, for every plan instead)."""
+    meta = {mid: get_package_meta(ws, mid) for mid in maalplan_ids}
+    if dokument_art is not None:
+        art = clean_dokument_art(dokument_art)
+        meta = {mid: replace(m, dokument_art=art) for mid, m in meta.items()}
+    options = ExportOptions(
+        link_template=ws.setting(settings.EXPORT_QR_LINK_TEMPLATE),
+        drop_file=drop_file,
+        zip=zip,
+        meta=meta,
+    )
+    return export_sbsys(ws.database, outdir, maalplan_ids, options, progress)
 
 
 # --- rendering (pure; runs in worker processes) -------------------------------------------------
@@ -447,7 +471,8 @@ def _use_own_worker_temp() -> None:
     own; removed when this process ends normally, else by the next export."""
     from multiprocessing import process, util
 
-    config = process.current_process()._config  # where util.get_temp_dir keeps its choice
+    # Where util.get_temp_dir keeps its choice: a CPython internal, not in the stdlib's types.
+    config: dict[str, object] = process.current_process()._config  # type: ignore[attr-defined]
     if config.get("tempdir") is not None:
         return  # chosen already (the forkserver of an earlier export runs and uses it)
     remove_stale_worker_dirs()
@@ -588,29 +613,6 @@ def _render_all(
             yield index, render_package(job)
 
 
-def export_packages(
-    views: list[MaalplanView],
-    outdir: Path | str,
-    options: ExportOptions | None = None,
-    progress: ProgressFn | None = None,
-) -> ExportResult:
-    """Write one SBSYS package per view into `outdir` (created when missing).
-
-    All packages are built in a hidden staging folder inside `outdir` and renamed into place
-    at the end; on any error nothing new is left in `outdir` and an `ExportError` explains
-    what happened. A package folder from an earlier export with the same name is replaced."""
-    options = options or ExportOptions()
-    workers = _workers(options)
-    starter = None
-    if workers > 1 and len(views) >= PARALLEL_THRESHOLD:
-        starter = _PoolStarter(workers)
-    try:
-        return _export([views], len(views), outdir, options, progress, starter)
-    finally:
-        if starter is not None:
-            starter.close()
-
-
 def _export(
     batches: Iterable[list[MaalplanView]],
     total: int,
@@ -724,7 +726,12 @@ def export_sbsys(
     options: ExportOptions | None = None,
     progress: ProgressFn | None = None,
 ) -> ExportResult:
-    """Load the målplaner (all when `maalplan_ids` is None) and write their packages."""
+    """Load the målplaner (all when `maalplan_ids` is None) and write one SBSYS package per
+    plan into `outdir` (created when missing).
+
+    All packages are built in a hidden staging folder inside `outdir` and renamed into place
+    at the end; on any error nothing new is left in `outdir` and an `ExportError` explains
+    what happened. A package folder from an earlier export with the same name is replaced."""
     options = options or ExportOptions()
     if maalplan_ids is None:
         ids = [s.id for s in list_maalplaner(db)]
@@ -756,8 +763,3 @@ def _workers(options: ExportOptions) -> int:
     if options.workers is not None:
         return options.workers
     return min(2, os.cpu_count() or 1)
-
-
-def with_when(options: ExportOptions, when: date) -> ExportOptions:
-    """A copy of `options` with the document date set."""
-    return replace(options, when=when)

@@ -10,8 +10,9 @@ import os
 import sqlite3
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 
@@ -145,7 +146,7 @@ def _build(conn: sqlite3.Connection, db: Database, app_version: str) -> dict[str
     with db.engine.connect() as src:
         for entity in ENTITY_ORDER:
             spec = ENTITIES[entity]
-            table = spec.table.__table__
+            table = spec.sql_table
             cols = ["id TEXT PRIMARY KEY"]
             names = ["id"]
             docs.append((entity, "", TABLE_DOC.get(entity, spec.label_plural)))
@@ -167,7 +168,8 @@ def _build(conn: sqlite3.Connection, db: Database, app_version: str) -> dict[str
                 for fname, fspec in spec.fields.items():
                     values.append(_value(fspec.kind, r[fname]))
                     if fspec.kind == "enum":
-                        values.append(enums.label(fspec.enum(r[fname])) if r[fname] else None)
+                        enum = cast(type[StrEnum], fspec.enum)
+                        values.append(enums.choice_label(enum, r[fname]) or None)
                 out.append(values)
             placeholders = ", ".join("?" * len(out[0])) if out else ""
             if out:

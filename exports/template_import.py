@@ -12,10 +12,12 @@ import re
 import unicodedata
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -24,18 +26,19 @@ from sqlalchemy import select
 
 from models import enums, schema
 from models.errors import UdviklingsdagError, ValidationError
-from models.schema import ENTITIES
+from models.schema import ENTITIES, SHEETS, FieldSpec, SheetColumn, sheet_fields
 from models.schema import thousands as _n  # 20.000
 from models.visible import visible
 
-from .reference import parse_reference
+from .reference import Reference, parse_reference
+
+if TYPE_CHECKING:
+    from models.store import Store
 from .xlsx import (
     META_FIELDS,
-    SHEETS,
     TABLES,
     TEMPLATE_FORMAT_PROPERTY,
     TEMPLATE_FORMAT_VERSION,
-    Column,
 )
 
 MAX_REPORTED = 200
@@ -573,12 +576,12 @@ _REQUIRED = {
     "maal": ({"maalsaetning", "tekst"},),
     "tegn": ({"tekst"},),
     "proevehandling": ({"tekst"},),
-    "samarbejde": ({"partnere"}, {"niveau"}),
+    "samarbejde": ({"partner_ids"}, {"niveau"}),
     "evaluering": ({"ph_nr", "effekt"}, {"ph_nr", "laering"}, {"ph_nr", "type"}),
 }
 
 
-def _header_map(columns: tuple[Column, ...]) -> dict[str, str]:
+def _header_map(columns: tuple[SheetColumn, ...]) -> dict[str, str]:
     out: dict[str, str] = {}
     for col in columns:
         for name in (col.header, *col.aliases):
@@ -730,29 +733,26 @@ def _formula_issue(sh: _Sheet, row: int, col: int, header: str | None) -> Import
 # --- converting values ------------------------------------------------------------------------
 
 
-def _label_lookup(enum: type) -> dict[str, str]:
+def _label_lookup(enum: type[StrEnum], **more: str) -> dict[str, str]:
+    """A choice as typed (its value or its label, case and spacing ignored) -> its value."""
     out = {}
     for m in enum:
         out[_key(m.value)] = m.value
         out[_key(enums.label(m))] = m.value
-    return out
+    return {**out, **more}
 
 
-_LOOKUPS = {
-    "kilde": {**_label_lookup(enums.Kilde), "budget": "budgetaftale"},
-    "tegn_type": {**_label_lookup(enums.TegnType), "kvant": "kvantitativ", "kval": "kvalitativ"},
-    "niveau": {
-        **_label_lookup(enums.Niveau),
-        "videns": "viden",
-        "koordinations": "koordination",
-        "samskabelses": "samskabelse",
-    },
-    "eval_type": {
-        **_label_lookup(enums.EvalueringType),
-        "slut": "afslutning",
-        "afsluttende": "afslutning",
-    },
-    "status": _label_lookup(enums.ArkStatus),
+# Every choice the workbook holds, with the short forms people type.
+_LOOKUPS: dict[type[StrEnum], dict[str, str]] = {
+    enums.Kilde: _label_lookup(enums.Kilde, budget="budgetaftale"),
+    enums.TegnType: _label_lookup(enums.TegnType, kvant="kvantitativ", kval="kvalitativ"),
+    enums.Niveau: _label_lookup(
+        enums.Niveau, videns="viden", koordinations="koordination", samskabelses="samskabelse"
+    ),
+    enums.EvalueringType: _label_lookup(
+        enums.EvalueringType, slut="afslutning", afsluttende="afslutning"
+    ),
+    enums.ArkStatus: _label_lookup(enums.ArkStatus),
 }
 
 
@@ -762,12 +762,12 @@ class _Bad(Exception):
         self.message = message
 
 
-def _enum(kind: str, value: Any, allowed_from: type) -> str | None:
+def _enum(enum: type[StrEnum], value: Any) -> str | None:
     if value is None:
         return None
-    found = _LOOKUPS[kind].get(_key(value))
+    found = _LOOKUPS[enum].get(_key(value))
     if found is None:
-        allowed = ", ".join(enums.label(m) for m in allowed_from)
+        allowed = ", ".join(enums.label(m) for m in enum)
         raise _Bad(f"«{value}» er ikke en mulighed. Skriv en af: {allowed}.")
     return found
 
@@ -820,6 +820,13 @@ def _date(value: Any) -> Any:
     return value
 
 
+def _text(value: Any) -> Any:
+    # A number or a date in a text cell is read as it shows (a date the Danish way).
+    if value is not None and not isinstance(value, str):
+        return value.strftime("%d-%m-%Y") if isinstance(value, date) else str(value)
+    return value
+
+
 def _names(value: Any, known: dict[str, str]) -> list[str]:
     """Partner names: split on ';' or new lines; on ',' only when the whole text is not itself
     a known name (some enheder have a comma in their name)."""
@@ -834,15 +841,6 @@ def _names(value: Any, known: dict[str, str]) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-# --- the import -----------------------------------------------------------------------------
-
-
-@dataclass
-class _Plan:
-    values: dict[str, Any]
-    maal: list[dict[str, Any]] = field(default_factory=list)
-
-
 def _field(entity: str, name: str, value: Any) -> Any:
     try:
         return schema.validate_value(entity, name, value)
@@ -853,531 +851,539 @@ def _field(entity: str, name: str, value: Any) -> Any:
         ) from None
 
 
+def _cell_value(entity: str, spec: FieldSpec, raw: Any) -> Any:
+    """A field's value from its cell, by the declaration: checked and normalised as the Store
+    stores it. A choice is read by its label too, yes/no from ja/nej (an empty cell gives None
+    for both: the default); a year from a date; a date from Excel's serial number; Plan A from
+    «1, 6, 8». Raises `_Bad` with a message for the cell."""
+    kind = spec.kind
+    if kind == "enum":
+        return _enum(cast(type[StrEnum], spec.enum), raw)
+    if kind == "bool":
+        if raw is None:
+            return None
+        raw = raw if isinstance(raw, bool) else str(raw)
+    elif kind == "int":
+        raw = _year(raw)
+    elif kind == "date":
+        raw = _date(raw)
+    elif kind == "intlist":
+        raw = _int_list(raw)
+    elif kind in ("line", "text", "sagsnummer", "kle", "time"):
+        raw = _text(raw)
+    return _field(entity, spec.name, raw)
+
+
+# --- the import -----------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class _Item:
+    """One row of a table read into field values, with what links it to the other tables."""
+
+    row: _Row
+    up: _Item | None = None  # the mål of a tegn, prøvehandling or samarbejde
+    values: dict[str, Any] = field(default_factory=dict)  # field -> checked value
+    nr: str | None = None
+    maalsaetning: str | None = None  # a mål's, as text, and its kilde
+    kilde: str = enums.Kilde.POLITIK.value
+    partnere: list[str] = field(default_factory=list)  # enhed names
+    tegn: list[_Item] = field(default_factory=list)  # a mål's
+    proevehandlinger: list[_Item] = field(default_factory=list)  # a mål's
+    samarbejder: list[_Item] = field(default_factory=list)  # a mål's
+    evalueringer: list[_Item] = field(default_factory=list)  # a prøvehandling's
+    tegn_refs: list[str] = field(default_factory=list)  # a prøvehandling's, by number
+    followed: list[_Item] = field(default_factory=list)  # ... found
+    from_foer: bool = False  # a samarbejde made of the partners named on FØR
+    id: str | None = None  # a tegn's, once created
+
+    @property
+    def ok(self) -> bool:
+        return self.row.ok
+
+
+class _WorkbookImport:
+    """One import of a filled målplanskabelon: each table is read into `_Item`s (a method per
+    table, in the workbook's order, as later tables refer to earlier ones by number), then the
+    rows without errors are written through the Store as one undoable action."""
+
+    def __init__(self, store: Store, path: Path, *, dry_run: bool, good_rows: bool) -> None:
+        self.store = store
+        self.report = ImportReport(str(path), dry_run, good_rows)
+        self.book = _Book(path)
+        self.parsed = _parse(self.book)
+        self.report.issues.extend(self.parsed.issues)
+        self.issues = self.report.issues
+        self.maal: list[_Item] = []
+        self.maal_by_nr: dict[str, _Item] = {}
+        self.maal_by_text: dict[str, _Item] = {}
+        self.tegn_by_nr: dict[str, _Item] = {}
+        self.ph_by_nr: dict[str, _Item] = {}
+        self.new_enheder: dict[str, str] = {}  # key -> name
+        self.meta: dict[str, Any] = {}  # the plan's own fields
+        self.meta_failed: set[str] = set()
+        self.enhed_navn: str | None = None  # the plan's enhed, by name
+        # From the database (`read_database`): enheder and målsætninger by name (`_key`), the
+        # reference the file was exported with, and the plan it names if that is here.
+        self.enheder: dict[str, str] = {}
+        self.maalsaetninger: dict[str, str] = {}
+        self.ref: Reference | None = None
+        self.plan_exists: Any = None
+
+    # --- reporting -------------------------------------------------------------------------
+
+    def bad(self, r: _Row, key: str, message: str) -> None:
+        """A problem in one cell: the row is left out."""
+        self.issues.append(
+            ImportIssue(r.sheet, r.row, get_column_letter(r.cols[key]), r.headers.get(key), message)
+        )
+        r.ok = False
+
+    def conv(self, r: _Row, key: str, fn: Callable[..., Any], *args: Any) -> Any:
+        """`fn(*args)`, or None with the problem reported on the cell."""
+        try:
+            return fn(*args)
+        except _Bad as exc:
+            self.bad(r, key, exc.message)
+            return None
+
+    def meta_bad(self, key: str, message: str) -> None:
+        """A problem with one of the plan's own fields: nothing is imported."""
+        self.meta_failed.add(key)
+        label = next(lbl for k, lbl, _a in META_FIELDS if k == key)
+        where = self.parsed.meta.get(key)
+        if where is not None:
+            _value, sheet, row, col = where
+            self.issues.append(ImportIssue(sheet, row, get_column_letter(col), label, message))
+        else:
+            self.issues.append(ImportIssue(SHEETS[0], None, None, label, message))
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def run(self) -> ImportReport:
+        self.read_database()
+        self.read_plan()
+        self.read_maal()
+        self.read_tegn()
+        self.read_proevehandlinger()
+        self.read_samarbejder()
+        self.read_evalueringer()
+        self.partners_from_foer()
+        self.find_enheder()
+        kept = self.keep()
+        report = self.report
+        new_ms = {
+            _key(m.maalsaetning)
+            for m in kept
+            if m.maalsaetning and _key(m.maalsaetning) not in self.maalsaetninger
+        }
+        report.counts = {
+            "maalplan": 1,
+            "maal": len(kept),
+            "tegn": sum(len(m.tegn) for m in kept),
+            "proevehandling": sum(len(m.proevehandlinger) for m in kept),
+            "samarbejde": sum(len(m.samarbejder) for m in kept),
+            "evaluering": sum(len(p.evalueringer) for m in kept for p in m.proevehandlinger),
+            "maalsaetning": len(new_ms),
+            "enhed": len(self.new_enheder),
+        }
+        meta_ok = not self.meta_failed and not self.plan_exists
+        if not meta_ok or (report.errors and not report.good_rows) or report.dry_run:
+            return report
+        self.write(kept)
+        return report
+
+    def read_database(self) -> None:
+        """The enheder and målsætninger the names in the file may mean, and whether the plan
+        the file was exported from is here already."""
+        with self.store.db.engine.connect() as conn:
+            enhed_t = ENTITIES["enhed"].sql_table
+            ms_t = ENTITIES["maalsaetning"].sql_table
+            plan_t = ENTITIES["maalplan"].sql_table
+            self.enheder = {
+                _key(r.navn): r.id
+                for r in conn.execute(
+                    select(enhed_t.c.id, enhed_t.c.navn).where(~enhed_t.c.deleted)
+                )
+            }
+            self.maalsaetninger = {
+                _key(r.tekst): r.id
+                for r in conn.execute(select(ms_t.c.id, ms_t.c.tekst).where(~ms_t.c.deleted))
+            }
+            self.ref = parse_reference(self.book.reference_text())
+            self.plan_exists = (
+                self.ref is not None
+                and conn.execute(
+                    select(plan_t.c.titel).where(plan_t.c.id == self.ref.maalplan_id)
+                ).first()
+            )
+
+    def read_fields(self, r: _Row, entity: str, item: _Item) -> None:
+        """The row's cells of `entity`'s fields (as the declaration says), left to right, into
+        `item.values`; a choice or yes/no left empty or wrong (reported) gets its default."""
+        for spec in sheet_fields(entity):
+            if spec.kind in ("ref", "reflist"):
+                continue  # read by each table's own rule (a tegn by number, partners by name)
+            key = spec.name
+            value = None
+            if key in r.cols:
+                value = self.conv(r, key, _cell_value, entity, spec, r.values.get(key))
+            if value is None and spec.kind in ("enum", "bool"):
+                value = spec.default
+            if value is not None:
+                item.values[key] = value
+
+    def read_plan(self) -> None:
+        """The plan's own fields, at the top of FØR."""
+        raw = {k: v[0] for k, v in self.parsed.meta.items()}
+        for spec in sheet_fields("maalplan"):
+            key = spec.name
+            value = raw.get(key)
+            try:
+                if key == "enhed_id":  # by name
+                    if value is None:
+                        self.meta_bad(
+                            key, "Skriv navnet på den enhed (arbejdsplads), målplanen hører til."
+                        )
+                    else:
+                        self.enhed_navn = _field("enhed", "navn", str(value))
+                elif spec.kind == "enum":
+                    self.meta[key] = _enum(cast(type[StrEnum], spec.enum), value) or spec.default
+                else:
+                    if spec.kind in ("line", "sagsnummer", "kle") and value is not None:
+                        value = str(value)
+                    self.meta[key] = _cell_value("maalplan", spec, value)
+            except _Bad as exc:
+                self.meta_bad(key, exc.message)
+        meta = self.meta
+        if not meta.get("titel") and self.enhed_navn and meta.get("aar"):
+            meta["titel"] = f"Målplan {meta['aar']} for {self.enhed_navn}"
+            self.issues.append(
+                ImportIssue(
+                    SHEETS[0],
+                    None,
+                    None,
+                    "Målplan",
+                    f"Titlen mangler; målplanen kaldes «{meta['titel']}».",
+                    "advarsel",
+                )
+            )
+        elif not meta.get("titel"):
+            self.meta_bad("titel", "Skriv målplanens titel.")
+        if self.plan_exists:
+            self.issues.append(
+                ImportIssue(
+                    "",
+                    None,
+                    None,
+                    None,
+                    f"Målplanen i filen («{self.plan_exists.titel}») findes allerede i "
+                    "databasen. En import laver altid en ny målplan; slet den gamle først, eller "
+                    "indlæs filen i en anden database.",
+                )
+            )
+
+    def read_maal(self) -> None:
+        """The mål (FØR), numbered 1, 2, ... where the file does not number them."""
+        for n, r in enumerate(self.parsed.tables.get("maal", []), start=1):
+            v = r.values
+            item = _Item(r)
+            nr = self.conv(r, "nr", _nr, v.get("nr")) if "nr" in r.cols else None
+            if nr is None and r.ok:
+                nr = str(n)
+            if nr in self.maal_by_nr:
+                self.bad(r, "nr", f"Mål nr {nr} står to gange. Giv hvert mål sit eget nummer.")
+            item.nr = nr
+            self.read_fields(r, "maal", item)
+            ms_text = v.get("maalsaetning")
+            if ms_text is None:
+                self.bad(r, "maalsaetning", "Skriv den målsætning, målet hører under.")
+            else:
+                item.maalsaetning = self.conv(
+                    r, "maalsaetning", _field, "maalsaetning", "tekst", str(ms_text)
+                )
+            if "kilde" in r.cols:
+                kilde = self.conv(r, "kilde", _enum, enums.Kilde, v.get("kilde"))
+                item.kilde = kilde or item.kilde
+            if "partnere" in r.cols:
+                item.partnere = _names(v.get("partnere"), self.enheder)
+            if not item.values.get("tekst") and r.ok:
+                self.bad(r, "tekst", "Skriv selve målet.")
+            try:
+                schema.check_cross_rules("maal", item.values)
+            except ValidationError as exc:
+                self.bad(r, "til_aar" if "til_aar" in r.cols else "tekst", str(exc))
+            if nr is not None:
+                self.maal_by_nr.setdefault(nr, item)
+            if item.values.get("tekst"):
+                self.maal_by_text.setdefault(_key(item.values["tekst"]), item)
+            self.maal.append(item)
+
+    def find_maal(self, r: _Row) -> _Item | None:
+        """The mål a row of a later sheet belongs to: by its number, else by its text."""
+        v = r.values
+        if v.get("maal_nr") is not None:
+            nr = self.conv(r, "maal_nr", _nr, v["maal_nr"])
+            if nr is None:
+                return None
+            if nr in self.maal_by_nr:
+                return self.maal_by_nr[nr]
+            self.bad(r, "maal_nr", f"Mål nr {nr} findes ikke i tabellen med mål (arket FØR).")
+            return None
+        if v.get("maal") is not None and _key(v["maal"]) in self.maal_by_text:
+            return self.maal_by_text[_key(v["maal"])]
+        key = (
+            "maal_nr"
+            if "maal_nr" in r.cols
+            else ("maal" if "maal" in r.cols else next(iter(r.cols)))
+        )
+        self.bad(
+            r, key, "Rækken siger ikke, hvilket mål den hører til. Skriv målets nummer i «Mål nr»."
+        )
+        return None
+
+    def numbered(
+        self, item: _Item, siblings: list[_Item], by_nr: dict[str, _Item], what: str
+    ) -> None:
+        """Add a tegn or prøvehandling under its mål, with its number; one without a number
+        gets the next under its mål («1.3»)."""
+        r, m = item.row, cast(_Item, item.up)
+        siblings.append(item)
+        raw = r.values.get("nr")
+        nr = (self.conv(r, "nr", _nr, raw) if raw is not None else None) or (
+            f"{m.nr}.{len(siblings)}"
+        )
+        if nr in by_nr:
+            self.bad(r, "nr" if "nr" in r.cols else "tekst", f"{what} nr {nr} står to gange.")
+        by_nr.setdefault(nr, item)
+
+    def read_tegn(self) -> None:
+        """The tegn (UNDER del 1)."""
+        for r in self.parsed.tables.get("tegn", []):
+            m = self.find_maal(r)
+            item = _Item(r, up=m)
+            self.read_fields(r, "tegn", item)
+            if not item.values.get("tekst") and r.ok:
+                self.bad(r, "tekst", "Skriv tegnet (hvad kigger vi efter).")
+            if m is not None:
+                self.numbered(item, m.tegn, self.tegn_by_nr, "Tegn")
+
+    def read_proevehandlinger(self) -> None:
+        """The prøvehandlinger (UNDER del 2) and the tegn each follows, by number."""
+        for r in self.parsed.tables.get("proevehandling", []):
+            m = self.find_maal(r)
+            item = _Item(r, up=m)
+            self.read_fields(r, "proevehandling", item)
+            if "tegn_ids" in r.cols:
+                item.tegn_refs = self.conv(r, "tegn_ids", _nr_list, r.values.get("tegn_ids")) or []
+            if not item.values.get("tekst") and r.ok:
+                self.bad(r, "tekst", "Skriv prøvehandlingen (hvad gør vi).")
+            try:
+                schema.check_cross_rules("proevehandling", item.values)
+            except ValidationError as exc:
+                self.bad(r, "slut" if "slut" in r.cols else "tekst", str(exc))
+            if m is not None:
+                self.numbered(item, m.proevehandlinger, self.ph_by_nr, "Prøvehandling")
+        for item in (p for m in self.maal for p in m.proevehandlinger):
+            for ref_nr in item.tegn_refs:
+                t = self.tegn_by_nr.get(ref_nr)
+                if t is None or t.up is not item.up:
+                    self.bad(
+                        item.row,
+                        "tegn_ids",
+                        f"Tegn {ref_nr} findes ikke under samme mål. Skriv numre fra "
+                        "arket «UNDER udviklingsdage del 1», fx 1.2.",
+                    )
+                else:
+                    item.followed.append(t)
+
+    def read_samarbejder(self) -> None:
+        """The samarbejder (EFTER), their partners by name."""
+        for r in self.parsed.tables.get("samarbejde", []):
+            m = self.find_maal(r)
+            item = _Item(r, up=m)
+            names = (
+                _names(r.values.get("partner_ids"), self.enheder) if "partner_ids" in r.cols else []
+            )
+            if not names:
+                self.bad(
+                    r,
+                    "partner_ids" if "partner_ids" in r.cols else "niveau",
+                    "Skriv mindst én samarbejdspartner (en enhed).",
+                )
+            item.partnere = names
+            self.read_fields(r, "samarbejde", item)
+            if m is not None:
+                m.samarbejder.append(item)
+
+    def read_evalueringer(self) -> None:
+        """The evalueringer (EFTER), each under its prøvehandling (by number or text)."""
+        for r in self.parsed.tables.get("evaluering", []):
+            item = _Item(r)
+            ph = None
+            ph_nr = self.conv(r, "ph_nr", _nr, r.values.get("ph_nr")) if "ph_nr" in r.cols else None
+            if ph_nr is not None:
+                ph = self.ph_by_nr.get(ph_nr)
+                if ph is None:
+                    self.bad(
+                        r,
+                        "ph_nr",
+                        f"Prøvehandling nr {ph_nr} findes ikke på arket «UNDER udviklingsdage "
+                        "del 2».",
+                    )
+            elif r.values.get("proevehandling") is not None:
+                wanted = _key(r.values["proevehandling"])
+                ph = next(
+                    (
+                        i
+                        for i in self.ph_by_nr.values()
+                        if _key(i.values.get("tekst") or "") == wanted
+                    ),
+                    None,
+                )
+            if ph is None and r.ok:
+                self.bad(
+                    r,
+                    "ph_nr" if "ph_nr" in r.cols else next(iter(r.cols)),
+                    "Rækken siger ikke, hvilken prøvehandling den evaluerer. Skriv dens nummer, "
+                    "fx 1.1.",
+                )
+            self.read_fields(r, "evaluering", item)
+            if ph is not None:
+                ph.evalueringer.append(item)
+
+    def partners_from_foer(self) -> None:
+        """Partners named only on FØR become one samarbejde on Vidensniveau."""
+        for m in self.maal:
+            if not m.samarbejder and m.partnere:
+                item = _Item(m.row, up=m, partnere=m.partnere, from_foer=True)
+                item.values["niveau"] = enums.Niveau.VIDEN.value
+                m.samarbejder.append(item)
+
+    def find_enheder(self) -> None:
+        """Every enhed named must exist or be created."""
+        plan_key = _key(self.enhed_navn) if self.enhed_navn else None
+        for m in self.maal:
+            for s in m.samarbejder:
+                for name in s.partnere:
+                    k = _key(name)
+                    if k in self.enheder or k in self.new_enheder:
+                        continue
+                    try:
+                        self.new_enheder[k] = _field("enhed", "navn", name)
+                    except _Bad as exc:
+                        self.bad(s.row, "partner_ids", exc.message)
+        if plan_key and plan_key not in self.enheder and self.enhed_navn:
+            self.new_enheder.setdefault(plan_key, self.enhed_navn)
+        for name in self.new_enheder.values():
+            self.issues.append(
+                ImportIssue(
+                    "",
+                    None,
+                    None,
+                    None,
+                    f"Enheden «{name}» findes ikke i databasen og oprettes.",
+                    "advarsel",
+                )
+            )
+
+    def keep(self) -> list[_Item]:
+        """The mål that go in, each with its rows that go in: a row with an error is left out,
+        and so are the rows that depend on it (with a warning)."""
+        kept: list[_Item] = []
+        for m in self.maal:
+            if not m.ok:
+                for child in (*m.tegn, *m.proevehandlinger, *m.samarbejder):
+                    if child.row is not m.row and child.ok:
+                        _skip(self.issues, child.row, f"mål nr {m.nr} har fejl")
+                continue
+            m.tegn = [t for t in m.tegn if t.ok]
+            ok_ph = []
+            for p in m.proevehandlinger:
+                if not p.ok:
+                    for e in p.evalueringer:
+                        if e.ok:
+                            _skip(self.issues, e.row, "prøvehandlingen har fejl")
+                    continue
+                p.evalueringer = [e for e in p.evalueringer if e.ok]
+                p.followed = [t for t in p.followed if t.ok]
+                ok_ph.append(p)
+            m.proevehandlinger = ok_ph
+            m.samarbejder = [s for s in m.samarbejder if s.ok or s.from_foer]
+            kept.append(m)
+        return kept
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def write(self, kept: list[_Item]) -> None:
+        """Everything kept, as one undoable action (never into a damaged database)."""
+        from models.db import ensure_intact
+
+        store = self.store
+        enheder, maalsaetninger, meta = self.enheder, self.maalsaetninger, self.meta
+        ensure_intact(store.db, during="Der er ikke indlæst noget.")
+        with store.action() as tx:
+            for k, name in self.new_enheder.items():
+                enheder[k] = store.create("enhed", tx=tx, navn=name, type="enhed")
+            plan_enhed = enheder[_key(self.enhed_navn or "")]
+            plan_id = store.create(
+                "maalplan",
+                tx=tx,
+                row_id=self.ref.maalplan_id if self.ref and not self.plan_exists else None,
+                enhed_id=plan_enhed,
+                **meta,
+            )
+            for m in kept:
+                mk = _key(m.maalsaetning or "")
+                if mk not in maalsaetninger:
+                    maalsaetninger[mk] = store.create(
+                        "maalsaetning",
+                        tx=tx,
+                        tekst=m.maalsaetning,
+                        kilde=m.kilde,
+                        aar=meta.get("aar"),
+                    )
+                maal_id = store.create(
+                    "maal",
+                    tx=tx,
+                    maalsaetning_id=maalsaetninger[mk],
+                    maalplan_id=plan_id,
+                    enhed_id=plan_enhed,
+                    **_given(m),
+                )
+                for t in m.tegn:
+                    t.id = store.create("tegn", tx=tx, maal_id=maal_id, **_given(t))
+                for p in m.proevehandlinger:
+                    pid = store.create(
+                        "proevehandling",
+                        tx=tx,
+                        maal_id=maal_id,
+                        tegn_ids=[t.id for t in p.followed],
+                        **_given(p),
+                    )
+                    for e in p.evalueringer:
+                        store.create("evaluering", tx=tx, proevehandling_id=pid, **_given(e))
+                for s in m.samarbejder:
+                    ids = list(dict.fromkeys(enheder[_key(n)] for n in s.partnere))
+                    store.create("samarbejde", tx=tx, maal_id=maal_id, partner_ids=ids, **_given(s))
+        self.report.maalplan_id = plan_id
+        self.report.imported = True
+
+
+def _given(item: _Item) -> dict[str, Any]:
+    """The values the file gave (an empty cell leaves the field to its default)."""
+    return {k: v for k, v in item.values.items() if v is not None}
+
+
 def import_workbook(
-    store: Any, path: Path | str, *, dry_run: bool = False, good_rows: bool = False
+    store: Store, path: Path | str, *, dry_run: bool = False, good_rows: bool = False
 ) -> ImportReport:
     """Read a filled målplanskabelon into a new målplan.
 
     With errors, nothing is written unless `good_rows` is set (then rows with errors, and rows
     that depend on them, are left out). `dry_run` checks everything and writes nothing. Raises
     `UdviklingsdagError` (Danish) when the file cannot be read at all."""
-    p = Path(path)
-    report = ImportReport(str(p), dry_run, good_rows)
-    book = _Book(p)
-    parsed = _parse(book)
-    report.issues.extend(parsed.issues)
-    issues = report.issues
-
-    def bad(r: _Row, key: str, message: str) -> None:
-        issues.append(
-            ImportIssue(r.sheet, r.row, get_column_letter(r.cols[key]), r.headers.get(key), message)
-        )
-        r.ok = False
-
-    def conv(r: _Row, key: str, fn: Any, *args: Any) -> Any:
-        try:
-            return fn(*args)
-        except _Bad as exc:
-            bad(r, key, exc.message)
-            return None
-
-    def enum_col(r: _Row, key: str, kind: str, allowed: type, default: str) -> str:
-        # A missing column, an empty cell and a wrong value (reported) all give the default.
-        value = conv(r, key, _enum, kind, r.values.get(key), allowed) if key in r.cols else None
-        return value or default
-
-    db = store.db
-    with db.engine.connect() as conn:
-        enhed_t = ENTITIES["enhed"].table.__table__
-        ms_t = ENTITIES["maalsaetning"].table.__table__
-        plan_t = ENTITIES["maalplan"].table.__table__
-        enheder = {
-            _key(r.navn): r.id
-            for r in conn.execute(select(enhed_t.c.id, enhed_t.c.navn).where(~enhed_t.c.deleted))
-        }
-        maalsaetninger = {
-            _key(r.tekst): r.id
-            for r in conn.execute(select(ms_t.c.id, ms_t.c.tekst).where(~ms_t.c.deleted))
-        }
-        ref = parse_reference(book.reference_text())
-        plan_exists = (
-            ref is not None
-            and conn.execute(select(plan_t.c.titel).where(plan_t.c.id == ref.maalplan_id)).first()
-        )
-
-    # --- the plan's own fields ---
-    meta: dict[str, Any] = {}
-    meta_where = {k: v[1:] for k, v in parsed.meta.items()}
-
-    meta_failed: set[str] = set()
-
-    def meta_bad(key: str, message: str) -> None:
-        meta_failed.add(key)
-        label = next(lbl for k, lbl, _a in META_FIELDS if k == key)
-        if key in meta_where:
-            sheet, row, col = meta_where[key]
-            issues.append(ImportIssue(sheet, row, get_column_letter(col), label, message))
-        else:
-            issues.append(ImportIssue(SHEETS[0], None, None, label, message))
-
-    raw = {k: v[0] for k, v in parsed.meta.items()}
-    for key, entity_field in (
-        ("titel", "titel"),
-        ("ansvarlig", "ansvarlig"),
-        ("sagsnummer", "sagsnummer"),
-        ("kle", "kle"),
-    ):
-        value = raw.get(key)
-        if value is not None and not isinstance(value, str):
-            value = str(value)
-        try:
-            meta[entity_field] = _field("maalplan", entity_field, value)
-        except _Bad as exc:
-            meta_bad(key, exc.message)
-    try:
-        meta["aar"] = _field("maalplan", "aar", _year(raw.get("aar")))
-    except _Bad as exc:
-        meta_bad("aar", exc.message)
-    try:
-        meta["plan_a"] = _field("maalplan", "plan_a", _int_list(raw.get("plan_a")))
-    except _Bad as exc:
-        meta_bad("plan_a", exc.message)
-    for key in ("status_foer", "status_del1", "status_del2", "status_efter"):
-        try:
-            meta[key] = _enum("status", raw.get(key), enums.ArkStatus) or "ikke_paabegyndt"
-        except _Bad as exc:
-            meta_bad(key, exc.message)
-    enhed_navn = raw.get("enhed")
-    if enhed_navn is None:
-        meta_bad("enhed", "Skriv navnet på den enhed (arbejdsplads), målplanen hører til.")
-    else:
-        try:
-            enhed_navn = _field("enhed", "navn", str(enhed_navn))
-        except _Bad as exc:
-            meta_bad("enhed", exc.message)
-            enhed_navn = None
-    if meta.get("aar") is None and "aar" not in meta_failed:
-        meta_bad("aar", "Skriv målplanens år, fx 2027.")
-    if not meta.get("titel") and enhed_navn and meta.get("aar"):
-        meta["titel"] = f"Målplan {meta['aar']} for {enhed_navn}"
-        issues.append(
-            ImportIssue(
-                SHEETS[0],
-                None,
-                None,
-                "Målplan",
-                f"Titlen mangler; målplanen kaldes «{meta['titel']}».",
-                "advarsel",
-            )
-        )
-    elif not meta.get("titel"):
-        meta_bad("titel", "Skriv målplanens titel.")
-    if plan_exists:
-        issues.append(
-            ImportIssue(
-                "",
-                None,
-                None,
-                None,
-                f"Målplanen i filen («{plan_exists.titel}») findes allerede i databasen. En import "
-                "laver altid en ny målplan; slet den gamle først, eller indlæs filen i en anden "
-                "database.",
-            )
-        )
-    meta_ok = not meta_failed and not plan_exists
-
-    # --- mål (FØR) ---
-    maal_by_nr: dict[str, dict[str, Any]] = {}
-    maal_by_text: dict[str, dict[str, Any]] = {}
-    maal_list: list[dict[str, Any]] = []
-    for n, r in enumerate(parsed.tables.get("maal", []), start=1):
-        v = r.values
-        item: dict[str, Any] = {"row": r, "tegn": [], "ph": [], "sam": []}
-        nr = conv(r, "nr", _nr, v.get("nr")) if "nr" in r.cols else None
-        if nr is None and r.ok:
-            nr = str(n)
-        if nr in maal_by_nr:
-            bad(r, "nr", f"Mål nr {nr} står to gange. Giv hvert mål sit eget nummer.")
-        item["nr"] = nr
-        for key, fname, fn in (
-            ("tekst", "tekst", None),
-            ("fra_aar", "fra_aar", _year),
-            ("til_aar", "til_aar", _year),
-            ("ansvarlig", "ansvarlig", None),
-        ):
-            if key not in r.cols:
-                continue
-            value = v.get(key)
-            if fn:
-                value = fn(value)
-            elif value is not None and not isinstance(value, str):
-                value = str(value)
-            item[fname] = conv(r, key, _field, "maal", fname, value)
-        if "plan_a" in r.cols:
-            lst = conv(r, "plan_a", _int_list, v.get("plan_a"))
-            item["plan_a"] = conv(r, "plan_a", _field, "maal", "plan_a", lst or [])
-        ms_text = v.get("maalsaetning")
-        if ms_text is None:
-            bad(r, "maalsaetning", "Skriv den målsætning, målet hører under.")
-        else:
-            item["maalsaetning"] = conv(
-                r, "maalsaetning", _field, "maalsaetning", "tekst", str(ms_text)
-            )
-        item["kilde"] = enum_col(r, "kilde", "kilde", enums.Kilde, "politik")
-        if "partnere" in r.cols:
-            item["partnere"] = _names(v.get("partnere"), enheder)
-        if not item.get("tekst") and r.ok:
-            bad(r, "tekst", "Skriv selve målet.")
-        try:
-            schema.check_cross_rules("maal", item)
-        except ValidationError as exc:
-            bad(r, "til_aar" if "til_aar" in r.cols else "tekst", str(exc))
-        if nr is not None:
-            maal_by_nr.setdefault(nr, item)
-        if item.get("tekst"):
-            maal_by_text.setdefault(_key(item["tekst"]), item)
-        maal_list.append(item)
-
-    def find_maal(r: _Row) -> dict[str, Any] | None:
-        v = r.values
-        if v.get("maal_nr") is not None:
-            nr = conv(r, "maal_nr", _nr, v["maal_nr"])
-            if nr is None:
-                return None
-            if nr in maal_by_nr:
-                return maal_by_nr[nr]
-            bad(r, "maal_nr", f"Mål nr {nr} findes ikke i tabellen med mål (arket FØR).")
-            return None
-        if v.get("maal") is not None and _key(v["maal"]) in maal_by_text:
-            return maal_by_text[_key(v["maal"])]
-        key = (
-            "maal_nr"
-            if "maal_nr" in r.cols
-            else ("maal" if "maal" in r.cols else next(iter(r.cols)))
-        )
-        bad(r, key, "Rækken siger ikke, hvilket mål den hører til. Skriv målets nummer i «Mål nr».")
-        return None
-
-    def text_fields(r: _Row, entity: str, item: dict[str, Any], keys: tuple[str, ...]) -> None:
-        # Each column key is also the field's name.
-        for key in keys:
-            if key in r.cols:
-                value = r.values.get(key)
-                if value is not None and not isinstance(value, str):
-                    value = value.strftime("%d-%m-%Y") if isinstance(value, date) else str(value)
-                item[key] = conv(r, key, _field, entity, key, value)
-
-    def add_child(
-        r: _Row,
-        m: dict[str, Any],
-        kind: str,
-        item: dict[str, Any],
-        by_nr: dict[str, dict[str, Any]],
-        what: str,
-    ) -> None:
-        # A tegn or prøvehandling without a number gets the next one under its mål («1.3»).
-        m[kind].append(item)
-        raw = r.values.get("nr")
-        nr = (conv(r, "nr", _nr, raw) if raw is not None else None) or f"{m['nr']}.{len(m[kind])}"
-        if nr in by_nr:
-            bad(r, "nr" if "nr" in r.cols else "tekst", f"{what} nr {nr} står to gange.")
-        by_nr.setdefault(nr, item)
-
-    # --- tegn (UNDER del 1) ---
-    tegn_by_nr: dict[str, dict[str, Any]] = {}
-    for r in parsed.tables.get("tegn", []):
-        m = find_maal(r)
-        item = {"row": r, "maal": m}
-        text_fields(r, "tegn", item, ("tekst", "datakilde", "baseline", "forventet_niveau"))
-        item["type"] = enum_col(r, "type", "tegn_type", enums.TegnType, "kvalitativ")
-        if not item.get("tekst") and r.ok:
-            bad(r, "tekst", "Skriv tegnet (hvad kigger vi efter).")
-        if m is not None:
-            add_child(r, m, "tegn", item, tegn_by_nr, "Tegn")
-
-    # --- prøvehandlinger (UNDER del 2) ---
-    ph_by_nr: dict[str, dict[str, Any]] = {}
-    for r in parsed.tables.get("proevehandling", []):
-        m = find_maal(r)
-        item = {"row": r, "maal": m, "evalueringer": []}
-        text_fields(
-            r,
-            "proevehandling",
-            item,
-            ("tekst", "forventning", "ansvarlig", "borgerinddragelse_hvordan"),
-        )
-        for key in ("start", "slut", "evaluering_undervejs", "evaluering_afslutning"):
-            if key in r.cols:
-                item[key] = conv(r, key, _field, "proevehandling", key, _date(r.values.get(key)))
-        if "borgerinddragelse" in r.cols:
-            raw_b = r.values.get("borgerinddragelse")
-            item["borgerinddragelse"] = conv(
-                r,
-                "borgerinddragelse",
-                _field,
-                "proevehandling",
-                "borgerinddragelse",
-                raw_b if isinstance(raw_b, bool) or raw_b is None else str(raw_b),
-            )
-        item["borgerinddragelse"] = bool(item.get("borgerinddragelse"))
-        refs = conv(r, "tegn", _nr_list, r.values.get("tegn")) if "tegn" in r.cols else []
-        item["tegn_refs"] = refs or []
-        if not item.get("tekst") and r.ok:
-            bad(r, "tekst", "Skriv prøvehandlingen (hvad gør vi).")
-        try:
-            schema.check_cross_rules("proevehandling", item)
-        except ValidationError as exc:
-            bad(r, "slut" if "slut" in r.cols else "tekst", str(exc))
-        if m is not None:
-            add_child(r, m, "ph", item, ph_by_nr, "Prøvehandling")
-    for item in (i for m in maal_list for i in m["ph"]):
-        r = item["row"]
-        item["tegn_items"] = []
-        for ref_nr in item["tegn_refs"]:
-            t = tegn_by_nr.get(ref_nr)
-            if t is None or t["maal"] is not item["maal"]:
-                bad(
-                    r,
-                    "tegn",
-                    f"Tegn {ref_nr} findes ikke under samme mål. Skriv numre fra "
-                    "arket «UNDER udviklingsdage del 1», fx 1.2.",
-                )
-            else:
-                item["tegn_items"].append(t)
-
-    # --- samarbejder and evalueringer (EFTER) ---
-    new_enheder: dict[str, str] = {}
-    for r in parsed.tables.get("samarbejde", []):
-        m = find_maal(r)
-        item = {"row": r, "maal": m}
-        names = _names(r.values.get("partnere"), enheder) if "partnere" in r.cols else []
-        if not names:
-            bad(
-                r,
-                "partnere" if "partnere" in r.cols else "niveau",
-                "Skriv mindst én samarbejdspartner (en enhed).",
-            )
-        item["partnere"] = names
-        item["niveau"] = enum_col(r, "niveau", "niveau", enums.Niveau, "viden")
-        text_fields(
-            r,
-            "samarbejde",
-            item,
-            ("forventningsafstemning", "rollefordeling", "maal_for_samarbejdet"),
-        )
-        if m is not None:
-            m["sam"].append(item)
-    for r in parsed.tables.get("evaluering", []):
-        item = {"row": r}
-        ph = None
-        ph_nr = conv(r, "ph_nr", _nr, r.values.get("ph_nr")) if "ph_nr" in r.cols else None
-        if ph_nr is not None:
-            ph = ph_by_nr.get(ph_nr)
-            if ph is None:
-                bad(
-                    r,
-                    "ph_nr",
-                    f"Prøvehandling nr {ph_nr} findes ikke på arket «UNDER udviklingsdage del 2».",
-                )
-        elif r.values.get("proevehandling") is not None:
-            ph = next(
-                (
-                    i
-                    for i in ph_by_nr.values()
-                    if _key(i.get("tekst") or "") == _key(r.values["proevehandling"])
-                ),
-                None,
-            )
-        if ph is None and r.ok:
-            bad(
-                r,
-                "ph_nr" if "ph_nr" in r.cols else next(iter(r.cols)),
-                "Rækken siger ikke, hvilken prøvehandling den evaluerer. Skriv dens nummer, "
-                "fx 1.1.",
-            )
-        item["type"] = enum_col(r, "type", "eval_type", enums.EvalueringType, "undervejs")
-        if "dato" in r.cols:
-            item["dato"] = conv(
-                r, "dato", _field, "evaluering", "dato", _date(r.values.get("dato"))
-            )
-        text_fields(r, "evaluering", item, ("effekt", "laering"))
-        if ph is not None:
-            ph["evalueringer"].append(item)
-
-    # Partners named only on FØR become one samarbejde on Vidensniveau.
-    for m in maal_list:
-        if not m["sam"] and m.get("partnere"):
-            m["sam"].append(
-                {
-                    "row": m["row"],
-                    "maal": m,
-                    "partnere": m["partnere"],
-                    "niveau": "viden",
-                    "from_foer": True,
-                }
-            )
-
-    # Every enhed named must exist or be created.
-    plan_enhed_key = _key(enhed_navn) if enhed_navn else None
-    for m in maal_list:
-        for s in m["sam"]:
-            for name in s["partnere"]:
-                k = _key(name)
-                if k in enheder or k in new_enheder:
-                    continue
-                try:
-                    new_enheder[k] = _field("enhed", "navn", name)
-                except _Bad as exc:
-                    bad(s["row"], "partnere", exc.message)
-    if plan_enhed_key and plan_enhed_key not in enheder:
-        new_enheder.setdefault(plan_enhed_key, enhed_navn)
-    for name in new_enheder.values():
-        issues.append(
-            ImportIssue(
-                "",
-                None,
-                None,
-                None,
-                f"Enheden «{name}» findes ikke i databasen og oprettes.",
-                "advarsel",
-            )
-        )
-
-    # --- decide what goes in ---
-    def row_ok(item: dict[str, Any]) -> bool:
-        return item["row"].ok
-
-    kept: list[dict[str, Any]] = []
-    for m in maal_list:
-        if not row_ok(m):
-            for child in (*m["tegn"], *m["ph"], *m["sam"]):
-                if child["row"] is not m["row"] and child["row"].ok:
-                    _skip(issues, child["row"], f"mål nr {m['nr']} har fejl")
-            continue
-        m["tegn"] = [t for t in m["tegn"] if row_ok(t)]
-        ok_ph = []
-        for p in m["ph"]:
-            if not row_ok(p):
-                for e in p["evalueringer"]:
-                    if e["row"].ok:
-                        _skip(issues, e["row"], "prøvehandlingen har fejl")
-                continue
-            p["evalueringer"] = [e for e in p["evalueringer"] if row_ok(e)]
-            p["tegn_items"] = [t for t in p["tegn_items"] if row_ok(t)]
-            ok_ph.append(p)
-        m["ph"] = ok_ph
-        m["sam"] = [s for s in m["sam"] if row_ok(s) or s.get("from_foer")]
-        kept.append(m)
-
-    new_ms = {
-        _key(m["maalsaetning"])
-        for m in kept
-        if m.get("maalsaetning") and _key(m["maalsaetning"]) not in maalsaetninger
-    }
-    report.counts = {
-        "maalplan": 1,
-        "maal": len(kept),
-        "tegn": sum(len(m["tegn"]) for m in kept),
-        "proevehandling": sum(len(m["ph"]) for m in kept),
-        "samarbejde": sum(len(m["sam"]) for m in kept),
-        "evaluering": sum(len(p["evalueringer"]) for m in kept for p in m["ph"]),
-        "maalsaetning": len(new_ms),
-        "enhed": len(new_enheder),
-    }
-    has_errors = bool(report.errors)
-    if not meta_ok or (has_errors and not good_rows) or dry_run:
-        return report
-
-    # --- write, as one undoable action (never into a damaged database) ---
-    from models.db import ensure_intact
-
-    ensure_intact(store.db, during="Der er ikke indlæst noget.")
-    with store.action() as tx:
-        for k, name in new_enheder.items():
-            enheder[k] = store.create("enhed", tx=tx, navn=name, type="enhed")
-        plan_id = store.create(
-            "maalplan",
-            tx=tx,
-            row_id=ref.maalplan_id if ref and not plan_exists else None,
-            enhed_id=enheder[plan_enhed_key],
-            **meta,
-        )
-        for m in kept:
-            mk = _key(m["maalsaetning"])
-            if mk not in maalsaetninger:
-                maalsaetninger[mk] = store.create(
-                    "maalsaetning",
-                    tx=tx,
-                    tekst=m["maalsaetning"],
-                    kilde=m["kilde"],
-                    aar=meta.get("aar"),
-                )
-            maal_id = store.create(
-                "maal",
-                tx=tx,
-                maalsaetning_id=maalsaetninger[mk],
-                maalplan_id=plan_id,
-                enhed_id=enheder[plan_enhed_key],
-                **{
-                    k: m[k]
-                    for k in ("tekst", "fra_aar", "til_aar", "ansvarlig", "plan_a")
-                    if k in m and m[k] is not None
-                },
-            )
-            for t in m["tegn"]:
-                t["id"] = store.create(
-                    "tegn",
-                    tx=tx,
-                    maal_id=maal_id,
-                    **_pick(t, ("tekst", "type", "datakilde", "baseline", "forventet_niveau")),
-                )
-            for p in m["ph"]:
-                pid = store.create(
-                    "proevehandling",
-                    tx=tx,
-                    maal_id=maal_id,
-                    tegn_ids=[t["id"] for t in p["tegn_items"]],
-                    **_pick(
-                        p,
-                        (
-                            "tekst",
-                            "forventning",
-                            "ansvarlig",
-                            "start",
-                            "slut",
-                            "borgerinddragelse",
-                            "borgerinddragelse_hvordan",
-                            "evaluering_undervejs",
-                            "evaluering_afslutning",
-                        ),
-                    ),
-                )
-                for e in p["evalueringer"]:
-                    store.create(
-                        "evaluering",
-                        tx=tx,
-                        proevehandling_id=pid,
-                        **_pick(e, ("type", "dato", "effekt", "laering")),
-                    )
-            for s in m["sam"]:
-                ids = list(dict.fromkeys(enheder[_key(n)] for n in s["partnere"]))
-                store.create(
-                    "samarbejde",
-                    tx=tx,
-                    maal_id=maal_id,
-                    partner_ids=ids,
-                    niveau=s["niveau"],
-                    **_pick(
-                        s, ("forventningsafstemning", "rollefordeling", "maal_for_samarbejdet")
-                    ),
-                )
-    report.maalplan_id = plan_id
-    report.imported = True
-    return report
-
-
-def _pick(item: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    return {k: item[k] for k in keys if item.get(k) is not None}
+    return _WorkbookImport(store, Path(path), dry_run=dry_run, good_rows=good_rows).run()
 
 
 def _skip(issues: list[ImportIssue], r: _Row, why: str) -> None:

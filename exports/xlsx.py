@@ -2,18 +2,21 @@
 `UNDER udviklingsdage del 2` and `EFTER`, each a printable table (print area, fit to width,
 title and date in the page header, wrapped text, frozen header row).
 
-The column layout below is shared with `exports.template_import`, which reads the same
-workbook back (and tolerates what people do to it)."""
+The sheets and their columns come from the declaration in `models.schema` (each entity's
+`SheetTable`, each field's `SheetColumn`); `exports.template_import` reads the same workbook
+back (and tolerates what people do to it)."""
 
 from __future__ import annotations
 
 import datetime as _dt
 import io
+import re
 import time
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from enum import StrEnum
+from typing import Any, cast
 
 import openpyxl
 from openpyxl import Workbook
@@ -34,14 +37,23 @@ from openpyxl.xml.functions import XML_NS, Element
 
 from models import enums
 from models.maalplan_view import MaalplanView
+from models.schema import (
+    ENTITIES,
+    SHEET_DEL1,
+    SHEET_DEL2,
+    SHEET_EFTER,
+    SHEET_ENTITIES,
+    SHEET_FOER,
+    SHEETS,
+    FieldSpec,
+    SheetColumn,
+    SheetTable,
+    sheet_columns,
+    sheet_fields,
+)
 
 from . import document_rows as content
 
-SHEET_FOER = "FØR"
-SHEET_DEL1 = "UNDER udviklingsdage del 1"
-SHEET_DEL2 = "UNDER udviklingsdage del 2"
-SHEET_EFTER = "EFTER"
-SHEETS = (SHEET_FOER, SHEET_DEL1, SHEET_DEL2, SHEET_EFTER)
 SHEET_VEJLEDNING = "Vejledning"
 
 SHEET_INTRO = {
@@ -55,108 +67,22 @@ SHEET_INTRO = {
     "forventninger, roller) og evalueringer af prøvehandlingerne med læring.",
 }
 
+# --- the tables (one header row each), from the declaration in models.schema ----------------
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    width: float
-    aliases: tuple[str, ...] = ()
-
-
-# --- the tables (one header row each) -------------------------------------------------------
-
-MAAL_COLUMNS = (
-    Column("nr", "Mål nr", 19, ("nr", "mål nr.", "maal nr", "nummer")),
-    Column("maalsaetning", "Målsætning", 40, ("politisk målsætning", "maalsaetning")),
-    Column("kilde", "Kilde", 14),
-    Column("tekst", "Mål", 50, ("maal", "målet", "mål (tekst)")),
-    Column("fra_aar", "Fra år", 9, ("fra", "fra aar")),
-    Column("til_aar", "Til år", 9, ("til", "til aar")),
-    Column("ansvarlig", "Ansvarlig", 22, ("ansvarlig leder",)),
-    Column("plan_a", "Plan A-indikatorer", 13, ("plan a", "plan a indikatorer")),
-    Column(
-        "partnere",
-        "Mulige samarbejdspartnere",
-        30,
-        ("samarbejdspartnere", "mulige partnere", "partnere"),
-    ),
-)
-TEGN_COLUMNS = (
-    Column("maal_nr", "Mål nr", 9, ("nr", "mål nr.", "maal nr")),
-    Column("maal", "Mål", 40, ("maal",)),
-    Column("nr", "Tegn nr", 9, ("tegn nr.",)),
-    Column("tekst", "Tegn: hvad kigger vi efter", 45, ("tegn", "hvad kigger vi efter")),
-    Column("type", "Type", 14, ("datatype",)),
-    Column("datakilde", "Datakilde / sådan måles det", 30, ("datakilde",)),
-    Column("baseline", "Udgangspunkt (baseline)", 18, ("udgangspunkt", "baseline")),
-    Column("forventet_niveau", "Forventet niveau", 18, ("forventet",)),
-)
-PH_COLUMNS = (
-    Column("maal_nr", "Mål nr", 9, ("nr", "mål nr.", "maal nr")),
-    Column("maal", "Mål", 32, ("maal",)),
-    Column("nr", "Prøvehandling nr", 16, ("prøvehandling nr.", "proevehandling nr")),
-    Column("tekst", "Prøvehandling: hvad gør vi", 40, ("prøvehandling", "hvad gør vi")),
-    Column("forventning", "Vi forventer at ...", 30, ("vi forventer at", "forventning")),
-    Column("ansvarlig", "Ansvarlig", 18),
-    Column("start", "Start", 12, ("startdato",)),
-    Column("slut", "Slut", 12, ("slutdato",)),
-    Column("borgerinddragelse", "Borgerinddragelse (ja/nej)", 17, ("borgerinddragelse",)),
-    Column(
-        "borgerinddragelse_hvordan",
-        "Sådan inddrager vi borgerne",
-        28,
-        ("hvordan inddrager vi borgerne",),
-    ),
-    Column("evaluering_undervejs", "Evaluering undervejs", 13, ("evaluering undervejs (dato)",)),
-    Column(
-        "evaluering_afslutning",
-        "Evaluering ved afslutning",
-        13,
-        ("evaluering afslutning", "evaluering ved afslutning (dato)"),
-    ),
-    Column("tegn", "Tegn den følger (nr)", 12, ("tegn den følger", "tegn nr")),
-)
-SAM_COLUMNS = (
-    Column("maal_nr", "Mål nr", 9, ("nr", "mål nr.", "maal nr")),
-    Column("maal", "Mål", 32, ("maal",)),
-    Column("partnere", "Samarbejdspartnere", 28, ("partnere", "samarbejdspartner")),
-    Column("niveau", "Niveau", 20, ("samarbejdsniveau",)),
-    Column("forventningsafstemning", "Forventningsafstemning", 30),
-    Column("rollefordeling", "Rollefordeling", 30),
-    Column("maal_for_samarbejdet", "Mål for samarbejdet", 30),
-)
-EVAL_COLUMNS = (
-    Column("ph_nr", "Prøvehandling nr", 16, ("prøvehandling nr.", "proevehandling nr")),
-    Column("proevehandling", "Prøvehandling", 36),
-    Column("type", "Evaluering", 14, ("evalueringstype", "type")),
-    Column("dato", "Dato", 12),
-    Column("effekt", "Effekt og værdi", 40, ("effekt",)),
-    Column("laering", "Læring", 40, ("laering",)),
-)
-
-# Table kind -> (sheet it belongs on, columns, Danish name used in messages)
-TABLES: dict[str, tuple[str, tuple[Column, ...], str]] = {
-    "maal": (SHEET_FOER, MAAL_COLUMNS, "mål"),
-    "tegn": (SHEET_DEL1, TEGN_COLUMNS, "tegn"),
-    "proevehandling": (SHEET_DEL2, PH_COLUMNS, "prøvehandlinger"),
-    "samarbejde": (SHEET_EFTER, SAM_COLUMNS, "samarbejder"),
-    "evaluering": (SHEET_EFTER, EVAL_COLUMNS, "evalueringer"),
+# Table kind (entity) -> (sheet it belongs on, columns, Danish name used in messages)
+TABLES: dict[str, tuple[str, tuple[SheetColumn, ...], str]] = {
+    entity: (
+        cast(SheetTable, ENTITIES[entity].sheet).sheet,
+        sheet_columns(entity),
+        ENTITIES[entity].label_plural,
+    )
+    for entity in SHEET_ENTITIES
 }
 
-# The plan's own fields, as label/value pairs at the top of FØR: (key, label, aliases).
-META_FIELDS = (
-    ("titel", "Målplan", ("titel", "målplanens titel")),
-    ("enhed", "Enhed", ("arbejdsplads", "enhed/arbejdsplads")),
-    ("aar", "År", ("aar", "år for målplanen")),
-    ("ansvarlig", "Ansvarlig", ("ansvarlig chef", "tovholder")),
-    ("plan_a", "Plan A-indikatorer", ("plan a",)),
-    ("sagsnummer", "Sagsnummer", ("sagsnr", "sagsnr.")),
-    ("kle", "KLE-nummer", ("kle",)),
-    ("status_foer", "Status FØR", ()),
-    ("status_del1", "Status del 1", ("status under del 1", "status under udviklingsdage del 1")),
-    ("status_del2", "Status del 2", ("status under del 2", "status under udviklingsdage del 2")),
-    ("status_efter", "Status EFTER", ()),
+# The plan's own fields, as label/value pairs at the top of FØR: (field, label, aliases).
+META_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
+    (f.name, cast(SheetColumn, f.sheet).header, cast(SheetColumn, f.sheet).aliases)
+    for f in sheet_fields("maalplan")
 )
 META_LEFT = 5  # the first five pairs go in columns A:B, the rest in C:D
 META_FIRST_ROW = 3
@@ -186,9 +112,13 @@ _HEAD_ALIGN = Alignment(wrap_text=True, vertical="center")
 # --- cell helpers ------------------------------------------------------------------------------
 
 
+# The characters an .xlsx cannot hold (openpyxl's pattern, typed).
+_ILLEGAL: re.Pattern[str] = ILLEGAL_CHARACTERS_RE
+
+
 def clean_cell_text(text: str) -> str:
     """Remove characters an .xlsx cannot hold (control characters other than tab/newline)."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+    return _ILLEGAL.sub("", text)
 
 
 def set_cell(cell: Cell, value: Any) -> None:
@@ -288,7 +218,7 @@ def _title(ws: Worksheet, text: str, intro: str, width_cols: int) -> None:
 def _write_table(
     ws: Worksheet,
     header_row: int,
-    columns: tuple[Column, ...],
+    columns: tuple[SheetColumn, ...],
     rows: list[list[Any]],
     blank_rows: int = 0,
 ) -> int:
@@ -372,11 +302,11 @@ def _add_list(ws: Worksheet, values: list[str], col: int, first_row: int) -> Non
     ws.add_data_validation(dv)
 
 
-def _col(columns: tuple[Column, ...], key: str) -> int:
+def _col(columns: tuple[SheetColumn, ...], key: str) -> int:
     return next(i for i, c in enumerate(columns, start=1) if c.key == key)
 
 
-def _labels(enum: type) -> list[str]:
+def _labels(enum: type[StrEnum]) -> list[str]:
     return [enums.label(m) for m in enum]
 
 
@@ -403,91 +333,99 @@ def _meta_block(ws: Worksheet, values: dict[str, str]) -> int:
 # --- the workbook --------------------------------------------------------------------------------
 
 
+# A cell of a table: (the view of the row it belongs to, the row's view) -> value. The row it
+# belongs to is the mål of a tegn, prøvehandling or samarbejde, the prøvehandling of an
+# evaluering, and nothing for a mål.
+_Getter = Callable[[Any, Any], Any]
+
+# The columns around the fields (numbers and the row it belongs to), by table and key.
+_CONTEXT_CELLS: dict[str, dict[str, _Getter]] = {
+    "maal": {
+        "nr": lambda _up, m: m.nr,
+        "maalsaetning": lambda _up, m: m.maalsaetning_tekst,
+        "kilde": lambda _up, m: content.kilde_label(m.maalsaetning_kilde),
+        "partnere": lambda _up, m: content.partner_text(m.partner_navne),
+    },
+    "tegn": {
+        "maal_nr": lambda m, _t: m.nr,
+        "maal": lambda m, _t: m.tekst,
+        "nr": lambda _m, t: t.nr,
+    },
+    "proevehandling": {
+        "maal_nr": lambda m, _p: m.nr,
+        "maal": lambda m, _p: m.tekst,
+        "nr": lambda _m, p: p.nr,
+    },
+    "samarbejde": {"maal_nr": lambda m, _s: m.nr, "maal": lambda m, _s: m.tekst},
+    "evaluering": {"ph_nr": lambda p, _e: p.nr, "proevehandling": lambda p, _e: p.tekst},
+}
+# References, shown by what they point at.
+_REFERENCE_CELLS: dict[tuple[str, str], _Getter] = {
+    ("proevehandling", "tegn_ids"): lambda _m, p: content.tegn_nr_text(p.tegn_nr),
+    ("samarbejde", "partner_ids"): lambda _m, s: content.partner_text(s.partner_navne),
+    ("maalplan", "enhed_id"): lambda _up, plan: plan.enhed_navn,
+}
+
+
+def _field_cell(entity: str, spec: FieldSpec) -> _Getter:
+    """How a field's value is written in its cell: a choice by its label, yes/no as ja/nej,
+    Plan A as «1, 6», a reference by what it points at, anything else as it is."""
+    name = spec.name
+    if spec.kind in ("ref", "reflist"):
+        return _REFERENCE_CELLS[(entity, name)]
+    if spec.kind == "enum":
+        enum = cast(type[StrEnum], spec.enum)
+        return lambda _up, row: enums.choice_label(enum, getattr(row, name))
+    if spec.kind == "bool":
+        return lambda _up, row: content.ja_nej(getattr(row, name))
+    if spec.kind == "intlist":
+        return lambda _up, row: content.plan_a_numbers(getattr(row, name))
+    return lambda _up, row: getattr(row, name)
+
+
+def _cells(entity: str) -> tuple[_Getter, ...]:
+    fields = ENTITIES[entity].fields
+    context = _CONTEXT_CELLS[entity]
+    return tuple(
+        context[c.key] if c.key in context else _field_cell(entity, fields[c.key])
+        for c in TABLES[entity][1]
+    )
+
+
+_TABLE_CELLS = {entity: _cells(entity) for entity in TABLES}
+_META_CELLS = tuple((f.name, _field_cell("maalplan", f)) for f in sheet_fields("maalplan"))
+
+
+def _rows_of(view: MaalplanView) -> dict[str, list[tuple[Any, Any]]]:
+    """(the row it belongs to, the row) of every row of each table, in plan order."""
+    return {
+        "maal": [(None, m) for m in view.maal],
+        "tegn": [(m, t) for m in view.maal for t in m.tegn],
+        "proevehandling": [(m, p) for m in view.maal for p in m.proevehandlinger],
+        "samarbejde": [(m, s) for m in view.maal for s in m.samarbejder],
+        "evaluering": [
+            (p, e) for m in view.maal for p in m.proevehandlinger for e in p.evalueringer
+        ],
+    }
+
+
 def _plan_rows(view: MaalplanView) -> dict[str, list[list[Any]]]:
-    maal = [
-        [
-            m.nr,
-            m.maalsaetning_tekst,
-            content.kilde_label(m.maalsaetning_kilde),
-            m.tekst,
-            m.fra_aar,
-            m.til_aar,
-            m.ansvarlig,
-            content.plan_a_numbers(m.plan_a),
-            content.partner_text(m.partner_navne),
-        ]
-        for m in view.maal
-    ]
-    tegn = [
-        [m.nr, m.tekst, t.nr, t.tekst, t.type_label, t.datakilde, t.baseline, t.forventet_niveau]
-        for m in view.maal
-        for t in m.tegn
-    ]
-    ph = [
-        [
-            m.nr,
-            m.tekst,
-            p.nr,
-            p.tekst,
-            p.forventning,
-            p.ansvarlig,
-            p.start,
-            p.slut,
-            content.ja_nej(p.borgerinddragelse),
-            p.borgerinddragelse_hvordan,
-            p.evaluering_undervejs,
-            p.evaluering_afslutning,
-            content.tegn_nr_text(p.tegn_nr),
-        ]
-        for m in view.maal
-        for p in m.proevehandlinger
-    ]
-    sam = [
-        [
-            m.nr,
-            m.tekst,
-            content.partner_text(s.partner_navne),
-            s.niveau_label,
-            s.forventningsafstemning,
-            s.rollefordeling,
-            s.maal_for_samarbejdet,
-        ]
-        for m in view.maal
-        for s in m.samarbejder
-    ]
-    ev = [
-        [p.nr, p.tekst, e.type_label, e.dato, e.effekt, e.laering]
-        for m in view.maal
-        for p in m.proevehandlinger
-        for e in p.evalueringer
-    ]
-    return {"maal": maal, "tegn": tegn, "proevehandling": ph, "samarbejde": sam, "evaluering": ev}
+    return {
+        entity: [[cell(up, row) for cell in _TABLE_CELLS[entity]] for up, row in rows]
+        for entity, rows in _rows_of(view).items()
+    }
 
 
 def _meta_values(view: MaalplanView | None) -> dict[str, Any]:
     if view is None:
         return {}
-    return {
-        "titel": view.titel,
-        "enhed": view.enhed_navn,
-        "aar": view.aar,
-        "ansvarlig": view.ansvarlig,
-        "plan_a": content.plan_a_numbers(view.plan_a),
-        "sagsnummer": view.sagsnummer,
-        "kle": view.kle,
-        "status_foer": content.status_label(view.status_foer),
-        "status_del1": content.status_label(view.status_del1),
-        "status_del2": content.status_label(view.status_del2),
-        "status_efter": content.status_label(view.status_efter),
-    }
+    return {name: cell(None, view) for name, cell in _META_CELLS}
 
 
-def _format_dates(
-    ws: Worksheet, columns: tuple[Column, ...], keys: tuple[str, ...], first: int, last: int
-) -> None:
-    for key in keys:
-        if any(c.key == key for c in columns):
-            j = _col(columns, key)
+def _format_dates(ws: Worksheet, kind: str, first: int, last: int) -> None:
+    fields = ENTITIES[kind].fields
+    for j, col in enumerate(TABLES[kind][1], start=1):
+        if col.key in fields and fields[col.key].kind == "date":
             for r in range(first, last + 1):
                 ws.cell(r, j).number_format = "DD-MM-YYYY"
 
@@ -532,13 +470,7 @@ def build_workbook(
             _sheet, columns, _name = TABLES[kind]
             header_rows.append(start)
             last = _write_table(ws, start, columns, rows[kind], blank)
-            _format_dates(
-                ws,
-                columns,
-                ("start", "slut", "evaluering_undervejs", "evaluering_afslutning", "dato"),
-                start + 1,
-                last,
-            )
+            _format_dates(ws, kind, start + 1, last)
             _validations(ws, kind, columns, start + 1)
             last_col = max(last_col, len(columns))
             start = last + 3
@@ -569,19 +501,19 @@ def build_workbook(
     return wb
 
 
-def _validations(ws: Worksheet, kind: str, columns: tuple[Column, ...], first_row: int) -> None:
-    lists: dict[str, list[str]] = {
-        "kilde": _labels(enums.Kilde),
-        "niveau": _labels(enums.Niveau),
-        "borgerinddragelse": ["ja", "nej"],
-    }
-    if kind == "tegn":
-        lists["type"] = _labels(enums.TegnType)
-    if kind == "evaluering":
-        lists["type"] = _labels(enums.EvalueringType)
-    for key, values in lists.items():
-        if any(c.key == key for c in columns):
-            _add_list(ws, values, _col(columns, key), first_row)
+def _validations(
+    ws: Worksheet, kind: str, columns: tuple[SheetColumn, ...], first_row: int
+) -> None:
+    """Drop-down lists for the columns that hold a choice or yes/no."""
+    fields = ENTITIES[kind].fields
+    for j, col in enumerate(columns, start=1):
+        spec = fields.get(col.key)
+        if col.key == "kilde":  # the målsætning's, beside the mål
+            _add_list(ws, _labels(enums.Kilde), j, first_row)
+        elif spec is not None and spec.kind == "enum":
+            _add_list(ws, _labels(cast(type[StrEnum], spec.enum)), j, first_row)
+        elif spec is not None and spec.kind == "bool":
+            _add_list(ws, ["ja", "nej"], j, first_row)
 
 
 def _instructions(ws: Worksheet) -> None:
@@ -663,7 +595,7 @@ _FAST_WRITER = openpyxl.__version__.startswith("3.1.")
 _SPACE = f"{{{XML_NS}}}space"
 
 
-class _SheetWriter(WorksheetWriter):
+class _SheetWriter(WorksheetWriter):  # type: ignore[misc]  # openpyxl is untyped
     def __init__(self, ws: Worksheet) -> None:
         super().__init__(ws, out=io.BytesIO())
         self._style_ids: dict[bytes, int] = {}
@@ -700,7 +632,7 @@ class _SheetWriter(WorksheetWriter):
         with xf.element("c", attrs):
             if value is None or value == "":
                 return
-            if kind == "s":
+            if isinstance(value, str):  # kind "s" (text); "n" holds an int
                 with xf.element("is"):
                     text = Element("t", {_SPACE: "preserve"} if value != value.strip() else {})
                     text.text = value
@@ -710,7 +642,7 @@ class _SheetWriter(WorksheetWriter):
                     xf.write(safe_string(value))
 
 
-class _ExcelWriter(ExcelWriter):
+class _ExcelWriter(ExcelWriter):  # type: ignore[misc]  # openpyxl is untyped
     def write_worksheet(self, ws: Worksheet) -> None:
         ws._drawing = SpreadsheetDrawing()
         ws._drawing.charts = ws._charts

@@ -20,11 +20,17 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 MIN_MILLIS = 946_684_800_000  # 2000-01-01T00:00:00Z
 MAX_MILLIS = 7_258_118_400_000  # 2200-01-01T00:00:00Z (exclusive)
 MAX_COUNTER = 99_999
 MAX_AHEAD_MILLIS = 5 * 60 * 1000
+# The valid range of a timestamp's milliseconds as its 13-digit text: text order is number
+# order, so a timestamp `hlc` is in range when `HLC_MIN <= hlc[:13] < HLC_MAX`.
+HLC_MIN = f"{MIN_MILLIS:013d}"
+HLC_MAX = f"{MAX_MILLIS:013d}"
 
 
 def encode(millis: int, counter: int, device_id: str) -> str:
@@ -48,10 +54,30 @@ def to_seconds(hlc: str) -> float:
     return decode(hlc)[0] / 1000
 
 
+def iso_millis(text: object) -> int | None:
+    """An ISO 8601 time (a bundle manifest's `created_at`; without a time zone taken as UTC)
+    in milliseconds since the epoch, or None when it is not a time within the clock's range."""
+    if not isinstance(text, str) or len(text) > 64:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        millis = int(moment.timestamp() * 1000)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return millis if MIN_MILLIS <= millis < MAX_MILLIS else None
+
+
 class HybridClock:
     """Issues timestamps for one device. Thread safe."""
 
-    def __init__(self, device_id: str, last: str | None = None, wall=time.time) -> None:
+    def __init__(
+        self, device_id: str, last: str | None = None, wall: Callable[[], float] = time.time
+    ) -> None:
         self.device_id = device_id
         self._wall = wall
         self._lock = threading.Lock()

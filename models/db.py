@@ -17,9 +17,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import DatabaseError, NewerDatabaseError, disk_full_error
+from .errors import DatabaseError, DiskFullError, NewerDatabaseError, disk_full_error
 from .migrations import HEAD_REVISION, SCRIPT_LOCATION
 from .paths import HIDDEN, as_address, is_url, parse_keywords, redact, redact_address
+from .settings import DATABASE_CREATED_AT
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -366,7 +367,9 @@ def _known_revisions() -> set[str]:
     return {s.revision for s in ScriptDirectory(SCRIPT_LOCATION).walk_revisions()}
 
 
-def _upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade_schema(engine: Engine, revision: str = "head") -> None:
+    """Run the Alembic migrations on `engine` up to `revision` (`open_database` does this after
+    its checks and backup; tests use it to build a database at an older revision)."""
     from alembic import command
     from alembic.config import Config
 
@@ -381,7 +384,7 @@ def _upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
 
-def _translate_open_error(exc: Exception, target: str) -> DatabaseError:
+def _translate_open_error(exc: Exception, target: str) -> DatabaseError | DiskFullError:
     text = str(exc).lower()
     shown = redact(target)
     full = disk_full_error(exc, None if is_url(target) else target)
@@ -481,7 +484,7 @@ def open_database(target: str, *, device_name: str | None = None) -> Database:
         if rev != HEAD_REVISION:
             if rev is not None and path is not None:
                 backup = backup_sqlite(path, "backup")
-            _upgrade(engine)
+            upgrade_schema(engine)
         device_id, name = _ensure_local_device(engine, device_name)
     except DatabaseError:
         if engine is not None:
@@ -520,9 +523,9 @@ def _ensure_local_device(engine: Engine, device_name: str | None) -> tuple[str, 
     own data folder, so undo and «who changed this» stay per person."""
     from sqlalchemy import select
 
-    from .tables import Device, Meta
+    from .tables import Device, Meta, sql_table
 
-    dev, meta = Device.__table__, Meta.__table__
+    dev, meta = sql_table(Device), sql_table(Meta)
     shared = engine.dialect.name != "sqlite"
     own_id = _user_device_id() if shared else None
     where = dev.c.id == own_id if shared else dev.c.is_local
@@ -539,7 +542,8 @@ def _ensure_local_device(engine: Engine, device_name: str | None) -> tuple[str, 
         device_id = own_id or str(uuid.uuid4())
         name = device_name or _default_device_name(shared)
         conn.execute(dev.insert().values(id=device_id, navn=name, is_local=True))
-        insert_ignore(conn, meta, [{"key": "created_at", "value": datetime.now().isoformat()}])
+        created = {"key": DATABASE_CREATED_AT.key, "value": datetime.now().isoformat()}
+        insert_ignore(conn, meta, [created])
         return device_id, name
 
 
@@ -598,10 +602,13 @@ def insert_ignore(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> N
     if not rows:
         return
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects import postgresql
+
+        conn.execute(postgresql.insert(table).on_conflict_do_nothing(), rows)
     else:
-        from sqlalchemy.dialects.sqlite import insert
-    conn.execute(insert(table).on_conflict_do_nothing(), rows)
+        from sqlalchemy.dialects import sqlite
+
+        conn.execute(sqlite.insert(table).on_conflict_do_nothing(), rows)
 
 
 ID_CHUNK = 900  # ids per IN (...) list on SQLite: below every build's variable limit
@@ -647,6 +654,7 @@ def bytewise(column: Any, *, descending: bool = False) -> Any:
 
 def _bytewise_class() -> Any:
     from sqlalchemy.ext.compiler import compiles
+    from sqlalchemy.sql.compiler import SQLCompiler
     from sqlalchemy.sql.elements import ColumnElement
     from sqlalchemy.sql.visitors import InternalTraversal
 
@@ -659,11 +667,11 @@ def _bytewise_class() -> Any:
             self.type = clause.type
 
     @compiles(Bytewise)
-    def _plain(element: Bytewise, compiler: Any, **kw: Any) -> str:
+    def _plain(element: Bytewise, compiler: SQLCompiler, **kw: Any) -> str:
         return compiler.process(element.clause, **kw)
 
     @compiles(Bytewise, "postgresql")
-    def _c_collation(element: Bytewise, compiler: Any, **kw: Any) -> str:
+    def _c_collation(element: Bytewise, compiler: SQLCompiler, **kw: Any) -> str:
         return f'{compiler.process(element.clause, **kw)} COLLATE "C"'
 
     return Bytewise

@@ -190,7 +190,7 @@ MAAL = {
 }
 
 # mål key -> [(type, what to look for, data source, baseline, expected)]
-TEGN = {
+TEGN: dict[str, list[tuple[str, str, str | None, str | None, str | None]]] = {
     "voksen": [
         (
             "kvantitativ",
@@ -263,7 +263,14 @@ TEGN = {
 
 # mål key -> [(what, expectation, ansvarlig, start, end, borgerinddragelse how or None,
 #              eval undervejs, eval afslutning, [indices of the mål's tegn it follows])]
-PROEVEHANDLINGER = {
+PROEVEHANDLINGER: dict[
+    str,
+    list[
+        tuple[
+            str, str, str, date | None, date | None, str | None, date | None, date | None, list[int]
+        ]
+    ],
+] = {
     "voksen": [
         (
             "Hver klasse på mellemtrinnet får en fast 'frikvartersvoksen' i tre måneder",
@@ -307,7 +314,7 @@ PROEVEHANDLINGER = {
 }
 
 # mål key -> [(niveau, partner enheder, forventningsafstemning, rollefordeling, mål)]
-SAMARBEJDER = {
+SAMARBEJDER: dict[str, list[tuple[str, list[str], str | None, str | None, str | None]]] = {
     "voksen": [
         (
             "viden",
@@ -463,8 +470,8 @@ def build_demo(store: Store) -> dict[str, str]:
             )
             for kind, tekst, kilde, baseline, forventet in rows
         ]
-    for key, rows in PROEVEHANDLINGER.items():
-        for tekst, forv, ansv, start, slut, borger, ev1, ev2, watch in rows:
+    for key, trials in PROEVEHANDLINGER.items():
+        for tekst, forv, ansv, start, slut, borger, ev1, ev2, watch in trials:
             pid = store.create(
                 "proevehandling",
                 maal_id=maal[key],
@@ -489,14 +496,14 @@ def build_demo(store: Store) -> dict[str, str]:
         "Fraværet over 14 dage er faldet en smule, men perioden er kort.",
         laering="Opkaldet virker bedst, når lederen på forhånd har aftalt det med medarbejderen.",
     )
-    for key, rows in SAMARBEJDER.items():
-        for niveau, partners, forv, roller, maal_for in rows:
+    for key, collaborations in SAMARBEJDER.items():
+        for niveau, partners, afstemning, roller, maal_for in collaborations:
             store.create(
                 "samarbejde",
                 maal_id=maal[key],
                 niveau=niveau,
                 partner_ids=[enheder[p] for p in partners],
-                forventningsafstemning=forv,
+                forventningsafstemning=afstemning,
                 rollefordeling=roller,
                 maal_for_samarbejdet=maal_for,
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
 
 
 class EnhedType(StrEnum):
@@ -68,7 +69,8 @@ class DeltagerRolle(StrEnum):
     ANDEN = "anden"
 
 
-LABELS: dict[StrEnum, str] = {
+# Keyed by the members; a member equals its value, so the plain value finds its label too.
+LABELS: dict[str, str] = {
     EnhedType.DIREKTOEROMRAADE: "Direktørområde",
     EnhedType.STAB: "Stab",
     EnhedType.AFDELING: "Afdeling",
@@ -123,4 +125,12 @@ def label(value: StrEnum | str | None) -> str:
     """The Danish label of an enum value (or the value itself when it has none)."""
     if value is None:
         return ""
-    return LABELS.get(value, str(value))  # type: ignore[arg-type]
+    return LABELS.get(value, str(value))
+
+
+@cache
+def choice_label(enum: type[StrEnum], value: str | None) -> str:
+    """The Danish label of a stored choice of `enum`, or empty when none is set (exports ask
+    for the same few labels tens of thousands of times, so they are remembered). Raises
+    ValueError for a value that is not one of `enum`'s."""
+    return label(enum(value)) if value else ""

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from os import PathLike
+
+Place = str | PathLike[str]
+"""A file or folder: where a write went, or what lies on the drive that may be full."""
+
 
 class UdviklingsdagError(Exception):
     """Base class: `str(error)` is a complete Danish sentence that says what to do."""
@@ -70,12 +75,12 @@ SQLITE_IOERR = 10  # the primary code of "disk I/O error" (extended codes: 10 + 
 FULL_BELOW_BYTES = 1024 * 1024  # a drive with less free space than this is full
 
 
-def _nearly_full(near: object) -> bool:
+def _nearly_full(near: Place) -> bool:
     """Whether the drive of the file or folder `near` has (almost) no free space left."""
     import os
     import shutil
 
-    path = os.path.abspath(os.fspath(near))  # type: ignore[arg-type]
+    path = os.path.abspath(os.fspath(near))
     while path and not os.path.exists(path):
         parent = os.path.dirname(path)
         if parent == path:
@@ -87,7 +92,7 @@ def _nearly_full(near: object) -> bool:
         return False
 
 
-def disk_full_kind(exc: BaseException, near: object = None) -> str | None:
+def disk_full_kind(exc: BaseException, near: Place | None = None) -> str | None:
     """Which full disk an error (or what it wraps) means: "local" for this computer's (OSError
     ENOSPC/EDQUOT, SQLite's SQLITE_FULL), "server" for PostgreSQL's DiskFull, else None.
     With `near` (the database file or the folder written to), SQLite's «disk I/O error» on a
@@ -113,12 +118,12 @@ def disk_full_kind(exc: BaseException, near: object = None) -> str | None:
     return None
 
 
-def is_disk_full(exc: BaseException, near: object = None) -> bool:
+def is_disk_full(exc: BaseException, near: Place | None = None) -> bool:
     """Whether an error (or what it wraps) means a full disk; see `disk_full_kind`."""
     return disk_full_kind(exc, near) is not None
 
 
-def disk_full_message(where: object = None, *, server: bool = False, saved: str = "") -> str:
+def disk_full_message(where: Place | None = None, *, server: bool = False, saved: str = "") -> str:
     """The one Danish message for a full disk. `where` names the file or folder being written;
     `saved` overrides the sentence about what is kept (an export: «Intet af eksporten er
     gemt.»)."""
@@ -140,7 +145,11 @@ def disk_full_message(where: object = None, *, server: bool = False, saved: str 
 
 
 def disk_full_error(
-    exc: BaseException, where: object = None, *, saved: str = "", near: object = None
+    exc: BaseException,
+    where: Place | None = None,
+    *,
+    saved: str = "",
+    near: Place | None = None,
 ) -> DiskFullError | None:
     """A `DiskFullError` with the Danish message when `exc` means a full disk, else None.
     `near` as for `disk_full_kind` (by default `where`)."""

@@ -10,14 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from . import enums
 from .errors import NotFoundError
 
 if TYPE_CHECKING:
@@ -33,13 +31,6 @@ DIGEST_VERSION = 1
 DIGEST_LENGTH = 16
 
 
-@cache
-def _label(kind: type[StrEnum], value: str) -> str:
-    # Documents ask for the same few labels tens of thousands of times; an unknown value
-    # raises (and is not cached) as before.
-    return enums.label(kind(value))
-
-
 @dataclass(frozen=True)
 class TegnView:
     """A tegn as shown in a målplan."""
@@ -52,10 +43,6 @@ class TegnView:
     baseline: str | None = None
     forventet_niveau: str | None = None
 
-    @property
-    def type_label(self) -> str:
-        return _label(enums.TegnType, self.type) if self.type else ""
-
 
 @dataclass(frozen=True)
 class EvalueringView:
@@ -66,10 +53,6 @@ class EvalueringView:
     dato: date | None = None
     effekt: str | None = None
     laering: str | None = None
-
-    @property
-    def type_label(self) -> str:
-        return _label(enums.EvalueringType, self.type) if self.type else ""
 
 
 @dataclass(frozen=True)
@@ -102,10 +85,6 @@ class SamarbejdeView:
     forventningsafstemning: str | None = None
     rollefordeling: str | None = None
     maal_for_samarbejdet: str | None = None
-
-    @property
-    def niveau_label(self) -> str:
-        return _label(enums.Niveau, self.niveau) if self.niveau else ""
 
 
 @dataclass(frozen=True)
@@ -213,7 +192,31 @@ class MaalplanSummary:
 def _table(entity: str) -> Any:
     from .schema import ENTITIES
 
-    return ENTITIES[entity].table.__table__
+    return ENTITIES[entity].sql_table
+
+
+@cache
+def _readers(entity: str) -> tuple[tuple[str, Any], ...]:
+    """(field, how its stored value becomes the view's) of the fields the målplan exports show
+    (`schema.shown_fields`) that the view holds as they are stored (references are resolved by
+    each view's loader)."""
+    from .schema import shown_fields
+
+    out: list[tuple[str, Any]] = []
+    for spec in shown_fields(entity):
+        if spec.kind in ("ref", "reflist"):
+            continue
+        convert = {"bool": bool, "intlist": lambda v: list(v or [])}.get(spec.kind)
+        out.append((spec.name, convert))
+    return tuple(out)
+
+
+def _values(entity: str, row: dict[str, Any]) -> dict[str, Any]:
+    """The shown fields' values of a row, for its view's dataclass."""
+    return {
+        name: row[name] if convert is None else convert(row[name])
+        for name, convert in _readers(entity)
+    }
 
 
 def _live(conn: Any, entity: str, *where: Any) -> list[dict[str, Any]]:
@@ -342,20 +345,11 @@ def _load_views(
             maal_views.append(_maal_view(m, i, maalsaetninger, enheder, by_maal, evals_by_ph))
         view = MaalplanView(
             id=pid,
-            titel=p["titel"],
-            aar=p["aar"],
             enhed_id=p["enhed_id"],
             enhed_navn=(enheder.get(p["enhed_id"]) or {}).get("navn", ""),
-            ansvarlig=p["ansvarlig"],
-            sagsnummer=p["sagsnummer"],
-            kle=p["kle"],
-            status_foer=p["status_foer"],
-            status_del1=p["status_del1"],
-            status_del2=p["status_del2"],
-            status_efter=p["status_efter"],
-            plan_a=list(p["plan_a"] or []),
             maal=maal_views,
             revision=revisions[pid],
+            **_values("maalplan", p),
         )
         views.append(_with_digest(view))
     return views
@@ -384,15 +378,7 @@ def _maal_view(
     kids = by_maal.get(m["id"], {})
     tegn_rows = sorted(kids.get("tegn", []), key=_order)
     tegn = [
-        TegnView(
-            t["id"],
-            f"{nr}.{j}",
-            t["tekst"],
-            t["type"],
-            t["datakilde"],
-            t["baseline"],
-            t["forventet_niveau"],
-        )
+        TegnView(t["id"], f"{nr}.{j}", **_values("tegn", t))
         for j, t in enumerate(tegn_rows, start=1)
     ]
     tegn_nr = {t.id: t.nr for t in tegn}
@@ -412,21 +398,10 @@ def _maal_view(
             ProevehandlingView(
                 id=p["id"],
                 nr=f"{nr}.{j}",
-                tekst=p["tekst"],
-                forventning=p["forventning"],
-                ansvarlig=p["ansvarlig"],
-                start=p["start"],
-                slut=p["slut"],
-                borgerinddragelse=bool(p["borgerinddragelse"]),
-                borgerinddragelse_hvordan=p["borgerinddragelse_hvordan"],
-                evaluering_undervejs=p["evaluering_undervejs"],
-                evaluering_afslutning=p["evaluering_afslutning"],
                 # A link to a tegn that was deleted or belongs elsewhere is left out.
                 tegn_nr=[tegn_nr[t] for t in (p["tegn_ids"] or []) if t in tegn_nr],
-                evalueringer=[
-                    EvalueringView(e["id"], e["type"], e["dato"], e["effekt"], e["laering"])
-                    for e in evals
-                ],
+                evalueringer=[EvalueringView(e["id"], **_values("evaluering", e)) for e in evals],
+                **_values("proevehandling", p),
             )
         )
     sams = []
@@ -437,27 +412,20 @@ def _maal_view(
                 s["id"],
                 partners,
                 [enheder[pid]["navn"] for pid in partners],
-                s["niveau"],
-                s["forventningsafstemning"],
-                s["rollefordeling"],
-                s["maal_for_samarbejdet"],
+                **_values("samarbejde", s),
             )
         )
     ms = maalsaetninger.get(m["maalsaetning_id"]) or {}
     return MaalView(
         id=m["id"],
         nr=str(nr),
-        tekst=m["tekst"],
         maalsaetning_id=m["maalsaetning_id"],
         maalsaetning_tekst=ms.get("tekst", ""),
         maalsaetning_kilde=ms.get("kilde", "politik"),
-        fra_aar=m["fra_aar"],
-        til_aar=m["til_aar"],
-        ansvarlig=m["ansvarlig"],
-        plan_a=list(m["plan_a"] or []),
         tegn=tegn,
         proevehandlinger=phs,
         samarbejder=sams,
+        **_values("maal", m),
     )
 
 
@@ -473,9 +441,9 @@ def _revisions(conn: Any, plan_ids: list[str]) -> dict[str, int]:
     from sqlalchemy import select
 
     from .schema import encode_value
-    from .tables import Change
+    from .tables import Change, sql_table
 
-    change = Change.__table__
+    change = sql_table(Change)
     maal_t, plan_t = _table("maal"), _table("maalplan")
     # rows[pid][entity]: the ids of the rows whose changes count for the plan.
     rows: dict[str, dict[str, set[str]]] = {
@@ -568,11 +536,85 @@ def _parts(ids: list[str], size: int = 500) -> Iterator[list[str]]:
         yield ids[i : i + size]
 
 
+# The fields the digest's first version covers, or leaves out on purpose (the sheets' status).
+# A field declared since counts where it differs from its default only, so the digest of a
+# plan that does not use it stays what it was and earlier references still match.
+_DIGEST_V1: dict[str, frozenset[str]] = {
+    "maalplan": frozenset(
+        (
+            "titel",
+            "aar",
+            "enhed_id",
+            "ansvarlig",
+            "sagsnummer",
+            "kle",
+            "plan_a",
+            "status_foer",
+            "status_del1",
+            "status_del2",
+            "status_efter",
+        )
+    ),
+    "maal": frozenset(("tekst", "fra_aar", "til_aar", "ansvarlig", "plan_a")),
+    "tegn": frozenset(("tekst", "type", "datakilde", "baseline", "forventet_niveau")),
+    "proevehandling": frozenset(
+        (
+            "tekst",
+            "forventning",
+            "ansvarlig",
+            "start",
+            "slut",
+            "borgerinddragelse",
+            "borgerinddragelse_hvordan",
+            "evaluering_undervejs",
+            "evaluering_afslutning",
+            "tegn_ids",
+        )
+    ),
+    "samarbejde": frozenset(
+        (
+            "partner_ids",
+            "niveau",
+            "forventningsafstemning",
+            "rollefordeling",
+            "maal_for_samarbejdet",
+        )
+    ),
+    "evaluering": frozenset(("type", "dato", "effekt", "laering")),
+}
+
+
+@cache
+def _later_fields(entity: str) -> tuple[tuple[str, Any], ...]:
+    """(field, default) of the shown fields declared after the digest's first version."""
+    from .schema import shown_fields
+
+    return tuple(
+        (f.name, f.new_value) for f in shown_fields(entity) if f.name not in _DIGEST_V1[entity]
+    )
+
+
+def _later(entity: str, row: Any) -> dict[str, Any]:
+    """The values of `row`'s later fields that differ from their defaults (dates as text)."""
+    out: dict[str, Any] = {}
+    for name, default in _later_fields(entity):
+        value = getattr(row, name)
+        if value != default and value not in (None, "", []):
+            out[name] = value.isoformat() if isinstance(value, date) else value
+    return out
+
+
+def _with_later(entity: str, row: Any, values: list[Any]) -> list[Any]:
+    later = _later(entity, row)
+    return [*values, later] if later else values
+
+
 def canonical_content(view: MaalplanView) -> dict[str, Any]:
     """What a reader sees of the plan, without row ids: the input of the digest.
 
     Ids are left out on purpose, so a plan exported to the målplanskabelon and imported into
-    another database has the same digest when nothing was changed."""
+    another database has the same digest when nothing was changed. A field declared after the
+    first version counts only where it differs from its default (`_DIGEST_V1`)."""
 
     def d(value: date | None) -> str | None:
         return value.isoformat() if value else None
@@ -586,6 +628,7 @@ def canonical_content(view: MaalplanView) -> dict[str, Any]:
         "sagsnummer": view.sagsnummer,
         "kle": view.kle,
         "plan_a": view.plan_a,
+        **_later("maalplan", view),
         "maal": [
             {
                 "maalsaetning": m.maalsaetning_tekst,
@@ -595,8 +638,12 @@ def canonical_content(view: MaalplanView) -> dict[str, Any]:
                 "til_aar": m.til_aar,
                 "ansvarlig": m.ansvarlig,
                 "plan_a": m.plan_a,
+                **_later("maal", m),
                 "tegn": [
-                    [t.tekst, t.type, t.datakilde, t.baseline, t.forventet_niveau] for t in m.tegn
+                    _with_later(
+                        "tegn", t, [t.tekst, t.type, t.datakilde, t.baseline, t.forventet_niveau]
+                    )
+                    for t in m.tegn
                 ],
                 "proevehandlinger": [
                     {
@@ -611,19 +658,25 @@ def canonical_content(view: MaalplanView) -> dict[str, Any]:
                         "afslutning": d(p.evaluering_afslutning),
                         "tegn": p.tegn_nr,
                         "evalueringer": [
-                            [e.type, d(e.dato), e.effekt, e.laering] for e in p.evalueringer
+                            _with_later("evaluering", e, [e.type, d(e.dato), e.effekt, e.laering])
+                            for e in p.evalueringer
                         ],
+                        **_later("proevehandling", p),
                     }
                     for p in m.proevehandlinger
                 ],
                 "samarbejder": [
-                    [
-                        s.partner_navne,
-                        s.niveau,
-                        s.forventningsafstemning,
-                        s.rollefordeling,
-                        s.maal_for_samarbejdet,
-                    ]
+                    _with_later(
+                        "samarbejde",
+                        s,
+                        [
+                            s.partner_navne,
+                            s.niveau,
+                            s.forventningsafstemning,
+                            s.rollefordeling,
+                            s.maal_for_samarbejdet,
+                        ],
+                    )
                     for s in m.samarbejder
                 ],
             }
@@ -644,31 +697,3 @@ def _with_digest(view: MaalplanView) -> MaalplanView:
     from dataclasses import replace
 
     return replace(view, digest=content_digest(view))
-
-
-def view_as_dict(view: MaalplanView) -> dict[str, Any]:
-    """The view as plain JSON-friendly data (dates as ISO text)."""
-
-    def conv(value: Any) -> Any:
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, dict):
-            return {k: conv(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [conv(v) for v in value]
-        return value
-
-    return conv(asdict(view))
-
-
-def find_maalplan_ids(db: Database, ids: Iterable[str]) -> list[str]:
-    """Which of `ids` are live målplaner."""
-    wanted = list(ids)
-    if not wanted:
-        return []
-    from sqlalchemy import select
-
-    t = _table("maalplan")
-    with db.engine.connect() as conn:
-        found = set(conn.execute(select(t.c.id).where(t.c.id.in_(wanted), ~t.c.deleted)).scalars())
-    return [i for i in wanted if i in found]

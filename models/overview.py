@@ -1,4 +1,4 @@
-"""What the home screen shows (the udviklingsdage with their tables, the counts, the remembered
+"""What the home screen shows (the udviklingsdage with their borde, the counts, the remembered
 choices), read with plain SQL that SQLite and PostgreSQL both run.
 
 Plain SQL and only the standard library, so that `quick_home` can draw the first screen from a
@@ -16,7 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import settings
 from .migrations import HEAD_REVISION
+from .records import Bord, Counts, HomeSnapshot, Udviklingsdag, UdviklingsdagOverview
 
 if TYPE_CHECKING:
     from .db import Database
@@ -61,65 +63,79 @@ def _date(value: Any) -> date | None:
         return None
 
 
-def _ids(value: Any) -> list[str]:
+def _ids(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         try:
             value = json.loads(value)
         except ValueError:
-            return []
-    return [str(v) for v in value] if isinstance(value, list) else []
+            return ()
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
 
-def udviklingsdage(run: Run) -> list[dict[str, Any]]:
-    """Every live udviklingsdag (by date, then title) with its programme length and its
-    tables (in their order)."""
+def udviklingsdage(run: Run) -> tuple[UdviklingsdagOverview, ...]:
+    """Every live udviklingsdag (by date, then title) with its programme's length and its
+    borde (in their order)."""
     days = [
-        {"id": i, "titel": titel, "dagdel": dagdel, "dato": _date(dato)}
-        for i, titel, dagdel, dato in run(
-            "SELECT id, titel, dagdel, dato FROM udviklingsdag WHERE NOT deleted"
+        Udviklingsdag(
+            str(i), titel or "", dagdel or "del1", _date(dato), starttid or "", udfordring, sted
+        )
+        for i, titel, dagdel, dato, starttid, udfordring, sted in run(
+            "SELECT id, titel, dagdel, dato, starttid, udfordring, sted"
+            " FROM udviklingsdag WHERE NOT deleted"
         )
     ]
     # Python compares str by code point, which is the bytewise UTF-8 order the rest uses.
-    days.sort(key=lambda d: (d["dato"] is None, d["dato"] or date.min, d["titel"], d["id"]))
+    days.sort(key=lambda d: (d.dato is None, d.dato or date.min, d.titel, d.id))
     borde = sorted(
         run(
-            "SELECT id, udviklingsdag_id, navn, facilitator, maal_ids, position"
+            "SELECT id, udviklingsdag_id, navn, facilitator, maal_ids, anonym, position"
             " FROM bord WHERE NOT deleted"
         ),
-        key=lambda r: (r[5], r[0]),
+        key=lambda r: (r[6], r[0]),
     )
     blokke = run("SELECT udviklingsdag_id, minutter FROM programblok WHERE NOT deleted")
+    out = []
     for day in days:
-        day["borde"] = [
-            {
-                "id": i,
-                "udviklingsdag_id": dag,
-                "navn": navn,
-                "facilitator": facilitator,
-                "maal_ids": _ids(maal_ids),
-            }
-            for i, dag, navn, facilitator, maal_ids, _ in borde
-            if dag == day["id"]
-        ]
-        mine = [int(m or 0) for dag, m in blokke if dag == day["id"]]
-        day["minutter"], day["blokke"] = sum(mine), len(mine)
-    return days
+        mine = [int(m or 0) for dag, m in blokke if dag == day.id]
+        out.append(
+            UdviklingsdagOverview(
+                day,
+                sum(mine),
+                len(mine),
+                tuple(
+                    Bord(str(i), dag, navn or "", facilitator, _ids(maal_ids), bool(anonym))
+                    for i, dag, navn, facilitator, maal_ids, anonym, _ in borde
+                    if dag == day.id
+                ),
+            )
+        )
+    return tuple(out)
 
 
-def settings(run: Run) -> dict[str, str]:
-    """The remembered choices and preferences (the `meta` table, without the timers)."""
-    return {k: v for k, v in run("SELECT key, value FROM meta") if not k.startswith("timer:")}
+_HOME_SETTINGS = (
+    settings.THEME,
+    settings.CHOSEN_UDVIKLINGSDAG,
+    settings.CHOSEN_BORD,
+    settings.DEVICE_NAMED,
+)
 
 
-def home(run: Run, device_name: str, target: str) -> dict[str, Any]:
+def home(run: Run, device_name: str, target: str) -> HomeSnapshot:
     """Everything the home screen shows, in one read."""
-    return {
-        "days": udviklingsdage(run),
-        "counts": counts(run),
-        "settings": settings(run),
-        "device": device_name,
-        "target": target,
-    }
+    keys = ", ".join(f"'{s.key}'" for s in _HOME_SETTINGS)  # constants, not user text
+    stored: dict[str, str | None] = dict(run(f"SELECT key, value FROM meta WHERE key IN ({keys})"))
+    return HomeSnapshot(
+        days=udviklingsdage(run),
+        counts=Counts(**counts(run)),
+        device=device_name,
+        target=target,
+        theme=settings.THEME.read(stored.get(settings.THEME.key)),
+        chosen_udviklingsdag=settings.CHOSEN_UDVIKLINGSDAG.read(
+            stored.get(settings.CHOSEN_UDVIKLINGSDAG.key)
+        ),
+        chosen_bord=settings.CHOSEN_BORD.read(stored.get(settings.CHOSEN_BORD.key)),
+        device_named=settings.DEVICE_NAMED.read(stored.get(settings.DEVICE_NAMED.key)),
+    )
 
 
 @contextmanager
@@ -129,12 +145,13 @@ def run_on(db: Database) -> Iterator[Run]:
         yield lambda sql: [tuple(r) for r in conn.exec_driver_sql(sql)]
 
 
-def home_of(db: Database) -> dict[str, Any]:
+def home_of(db: Database) -> HomeSnapshot:
+    """The home screen's read on an open database (SQLite or PostgreSQL)."""
     with run_on(db) as run:
         return home(run, db.device_name, db.display_target)
 
 
-def quick_home(path: str | Path) -> dict[str, Any] | None:
+def quick_home(path: str | Path) -> HomeSnapshot | None:
     """The home screen's data straight from a SQLite file with the standard library, or None
     when that is not the safe thing to do (no file yet, another schema version, a file that
     is not ours or cannot be read): then the app opens the database the normal way first."""

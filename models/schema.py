@@ -1,36 +1,35 @@
-"""The registry of tracked entities and fields: what each field holds, its Danish label and how
-it is validated. The write API, the merge, the importers and the screens all read it, so a rule
-lives in one place."""
+"""The declaration of every tracked entity and field, and the rules that check its values.
+
+One `FieldSpec` per field says what the field holds (kind, choices, reference, length), its
+Danish label, whether it must be filled in, a new row's value, and where it shows: in the
+entity's form, in the målplanskabelon (which sheet and column) and in the Word/PDF documents
+(which column of the entity's table). The write API, the merge, the importers, the exports and
+the screens read it, so a rule lives in one place. What cannot be derived from it is checked
+against it by a test (tests/test_declaration.py): the SQLModel tables, the migrations, the
+SQLite views, the document rows."""
 
 from __future__ import annotations
 
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from . import enums
 from .errors import ValidationError
-from .tables import (
-    Bord,
-    Deltager,
-    Enhed,
-    Evaluering,
-    Maal,
-    Maalplan,
-    Maalsaetning,
-    Note,
-    Politik,
-    Proevehandling,
-    ProgramBlok,
-    Samarbejde,
-    Tegn,
-    Udviklingsdag,
-)
 from .visible import visible
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
+    from sqlmodel import SQLModel
+
+# The SQLModel classes (models.tables) are looked up where they are used, not imported here:
+# the declaration is read by screens and by the export's worker processes, which start sooner
+# without SQLAlchemy.
 
 # ASCII digits only (`\d` alone takes every Unicode digit: «0٩:00» would be a time).
 SAGSNUMMER_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}-[A-Z]\d{2}-\d+-\d{2}$", re.ASCII)
@@ -49,11 +48,74 @@ _LINE_CONTROL_RE = re.compile(
 LINE_MAX = 500
 TEXT_MAX = 10_000
 
+# The kinds of field, by what their value is.
+KINDS = (
+    "line",  # one line of text, at most LINE_MAX characters
+    "text",  # text with line breaks, at most TEXT_MAX characters
+    "int",
+    "bool",
+    "date",
+    "time",  # «09:00»
+    "enum",  # one of `FieldSpec.enum`'s values
+    "ref",  # the id of a row of `FieldSpec.ref`
+    "reflist",  # ids of rows of `FieldSpec.ref`
+    "intlist",  # whole numbers (Plan A-indikatorer)
+    "sagsnummer",  # an SBSYS case number, one line
+    "kle",  # a KLE number, one line
+)
+LIST_KINDS = ("reflist", "intlist")
+# The kinds held as one line of text (and at most LINE_MAX characters).
+LINE_KINDS = ("line", "sagsnummer", "kle", "time")
+
+# --- the målplanskabelon's sheets (exports.xlsx writes them, exports.template_import reads them)
+
+SHEET_FOER = "FØR"
+SHEET_DEL1 = "UNDER udviklingsdage del 1"
+SHEET_DEL2 = "UNDER udviklingsdage del 2"
+SHEET_EFTER = "EFTER"
+SHEETS = (SHEET_FOER, SHEET_DEL1, SHEET_DEL2, SHEET_EFTER)
+
+
+@dataclass(frozen=True)
+class SheetColumn:
+    """A column of an entity's table in the målplanskabelon: its header, width (Excel's
+    units) and the other headers the import accepts for it. For the målplan's own fields,
+    which stand as label/value pairs at the top of FØR, the header is the label and the width
+    is not used. `key` names a column that is not a field (the mål a tegn belongs to, a
+    number); a field's column is keyed by the field's name."""
+
+    header: str
+    width: float = 0
+    aliases: tuple[str, ...] = ()
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class SheetTable:
+    """Where an entity stands in the målplanskabelon: on which sheet, with which columns
+    around its fields' columns (numbers and the row it belongs to, which the import uses to
+    link the tables), and the fields' order when it is not the declaration's."""
+
+    sheet: str
+    before: tuple[SheetColumn, ...] = ()
+    after: tuple[SheetColumn, ...] = ()
+    order: tuple[str, ...] = ()
+
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """One tracked field. `kind` is one of: line, text, int, bool, date, time, enum, ref,
-    reflist, intlist, sagsnummer, kle."""
+    """One tracked field. `kind` is one of `KINDS`; `enum` gives the choices of an enum,
+    `ref` the entity a ref or reflist points at, `minimum`/`maximum` the range of a number.
+
+    `required`: it must be filled in (a form marks it with *). `default`: the value a row
+    holds before one is given (`Store.create` fills in the fields not given with it, the merge
+    inserts a new row with the defaults before its values); a field with a default is never
+    NULL (its column is NOT NULL) and cannot be emptied. A required field without a default
+    (a reference, the målplan's year) is refused empty as well, but its column allows NULL: a
+    database an older version filled from an incomplete file may hold such rows. `form`: shown
+    in the entity's form. `sheet`: its column in the målplanskabelon (None: not there).
+    `document`: the header of the column that shows it in the entity's table in the Word/PDF
+    documents (several fields may share one column). `name` is filled in by the registry."""
 
     kind: str
     label: str
@@ -62,12 +124,46 @@ class FieldSpec:
     ref: str | None = None
     minimum: int | None = None
     maximum: int | None = None
+    default: Any = None
+    form: bool = True
+    sheet: SheetColumn | None = None
+    document: str | None = None
+    name: str = ""
+
+    @property
+    def nullable(self) -> bool:
+        """Whether its column allows NULL: the field has no default. A list is never NULL
+        (an empty list is its empty value)."""
+        return self.default is None and self.kind not in LIST_KINDS
+
+    @property
+    def may_be_empty(self) -> bool:
+        """Whether a value may empty the field: it is neither required nor has a default."""
+        return self.nullable and not self.required
+
+    @property
+    def max_length(self) -> int | None:
+        """The most characters a text kind holds (None for the other kinds)."""
+        if self.kind == "text":
+            return TEXT_MAX
+        return LINE_MAX if self.kind in LINE_KINDS else None
+
+    @property
+    def new_value(self) -> Any:
+        """A new row's value when none is given (a fresh list for a list)."""
+        if self.kind in LIST_KINDS:
+            return list(self.default or ())
+        return self.default
 
 
 @dataclass(frozen=True)
 class EntitySpec:
+    """One kind of row: its SQLModel class, Danish names, fields (in declaration order) and
+    the rows it owns. `form_order` is the order of its form's fields when it is not the
+    declaration's; `sheet` where it stands in the målplanskabelon (None: not there)."""
+
     name: str
-    table: type
+    table_class: str  # its SQLModel class in models.tables
     label: str
     label_plural: str
     fields: dict[str, FieldSpec]
@@ -76,47 +172,83 @@ class EntitySpec:
     title_field: str = "tekst"
     # Danish gender: «et tegn», «et bord» take «nyt»; «en enhed» takes «ny».
     neuter: bool = False
+    form_order: tuple[str, ...] = ()
+    sheet: SheetTable | None = None
 
     @property
     def new_label(self) -> str:
         """«ny enhed» / «nyt tegn»."""
         return f"{'nyt' if self.neuter else 'ny'} {self.label}"
 
+    @property
+    def table(self) -> type[SQLModel]:
+        """Its SQLModel class (imports models.tables, and so SQLAlchemy, on first use)."""
+        from . import tables
 
-def _line(label: str, required: bool = False) -> FieldSpec:
-    return FieldSpec("line", label, required)
+        model: type[SQLModel] = getattr(tables, self.table_class)
+        return model
+
+    @property
+    def sql_table(self) -> Table:
+        """Its SQL table."""
+        from .tables import sql_table
+
+        return sql_table(self.table)
 
 
-def _text(label: str, required: bool = False) -> FieldSpec:
-    return FieldSpec("text", label, required)
+def _line(label: str, required: bool = False, **more: Any) -> FieldSpec:
+    return FieldSpec("line", label, required, **more)
 
 
-def _enum(label: str, e: type[StrEnum]) -> FieldSpec:
-    return FieldSpec("enum", label, True, enum=e)
+def _text(label: str, required: bool = False, **more: Any) -> FieldSpec:
+    return FieldSpec("text", label, required, **more)
 
 
-def _ref(label: str, entity: str, required: bool = False) -> FieldSpec:
-    return FieldSpec("ref", label, required, ref=entity)
+def _enum(label: str, e: type[StrEnum], default: StrEnum, **more: Any) -> FieldSpec:
+    return FieldSpec("enum", label, True, enum=e, default=default.value, **more)
 
 
-_YEAR = {"minimum": 2000, "maximum": 2100}
+def _ref(label: str, entity: str, required: bool = False, **more: Any) -> FieldSpec:
+    return FieldSpec("ref", label, required, ref=entity, **more)
+
+
+def _year(label: str, required: bool = False, **more: Any) -> FieldSpec:
+    return FieldSpec("int", label, required, minimum=2000, maximum=2100, **more)
+
+
+def _date(label: str, **more: Any) -> FieldSpec:
+    return FieldSpec("date", label, **more)
+
+
+def _bool(label: str, **more: Any) -> FieldSpec:
+    return FieldSpec("bool", label, default=False, **more)
+
+
+# The order among siblings: kept by the app, never typed in a form.
+_POSITION = FieldSpec("int", "Rækkefølge", default=0, form=False)
+
+
+def _col(header: str, width: float = 0, *aliases: str, key: str = "") -> SheetColumn:
+    return SheetColumn(header, width, aliases, key)
+
 
 ENTITIES: dict[str, EntitySpec] = {}
 
 
 def _register(spec: EntitySpec) -> None:
-    ENTITIES[spec.name] = spec
+    fields = {name: replace(f, name=name) for name, f in spec.fields.items()}
+    ENTITIES[spec.name] = replace(spec, fields=fields)
 
 
 _register(
     EntitySpec(
         "enhed",
-        Enhed,
+        "Enhed",
         "enhed",
         "enheder",
         {
-            "navn": _line("Navn", True),
-            "type": _enum("Type", enums.EnhedType),
+            "navn": _line("Navn", True, default=""),
+            "type": _enum("Type", enums.EnhedType, enums.EnhedType.ENHED),
             "parent_id": _ref("Hører under", "enhed"),
             "leder": _line("Leder"),
         },
@@ -126,11 +258,11 @@ _register(
 _register(
     EntitySpec(
         "politik",
-        Politik,
+        "Politik",
         "politik",
         "politikker",
         {
-            "navn": _line("Navn", True),
+            "navn": _line("Navn", True, default=""),
             "periode": _line("Periode"),
             "beskrivelse": _text("Beskrivelse"),
         },
@@ -140,15 +272,15 @@ _register(
 _register(
     EntitySpec(
         "maalsaetning",
-        Maalsaetning,
+        "Maalsaetning",
         "målsætning",
         "målsætninger",
         {
-            "tekst": _text("Målsætning", True),
-            "kilde": _enum("Kilde", enums.Kilde),
-            "politik_id": _ref("Politik", "politik"),
-            "aar": FieldSpec("int", "År", **_YEAR),
-            "position": FieldSpec("int", "Rækkefølge"),
+            "tekst": _text("Målsætning", True, default=""),
+            "kilde": _enum("Kilde", enums.Kilde, enums.Kilde.POLITIK),
+            "politik_id": _ref("Politik", "politik", form=False),
+            "aar": _year("År"),
+            "position": _POSITION,
         },
         children=(("maal", "maalsaetning_id"),),
     )
@@ -156,41 +288,119 @@ _register(
 _register(
     EntitySpec(
         "maalplan",
-        Maalplan,
+        "Maalplan",
         "målplan",
         "målplaner",
         {
-            "enhed_id": _ref("Enhed", "enhed", True),
-            "aar": FieldSpec("int", "År", True, **_YEAR),
-            "titel": _line("Titel", True),
-            "ansvarlig": _line("Ansvarlig"),
-            "sagsnummer": FieldSpec("sagsnummer", "Sagsnummer"),
-            "kle": FieldSpec("kle", "KLE-nummer"),
-            "status_foer": _enum("Status FØR", enums.ArkStatus),
-            "status_del1": _enum("Status UNDER del 1", enums.ArkStatus),
-            "status_del2": _enum("Status UNDER del 2", enums.ArkStatus),
-            "status_efter": _enum("Status EFTER", enums.ArkStatus),
-            "plan_a": FieldSpec("intlist", "Plan A-indikatorer", minimum=1, maximum=8),
+            "enhed_id": _ref(
+                "Enhed", "enhed", True, sheet=_col("Enhed", 0, "arbejdsplads", "enhed/arbejdsplads")
+            ),
+            "aar": _year("År", True, sheet=_col("År", 0, "aar", "år for målplanen")),
+            "titel": _line(
+                "Titel", True, default="", sheet=_col("Målplan", 0, "titel", "målplanens titel")
+            ),
+            "ansvarlig": _line(
+                "Ansvarlig", sheet=_col("Ansvarlig", 0, "ansvarlig chef", "tovholder")
+            ),
+            "sagsnummer": FieldSpec(
+                "sagsnummer", "Sagsnummer", sheet=_col("Sagsnummer", 0, "sagsnr", "sagsnr.")
+            ),
+            "kle": FieldSpec("kle", "KLE-nummer", sheet=_col("KLE-nummer", 0, "kle")),
+            "status_foer": _enum(
+                "Status FØR",
+                enums.ArkStatus,
+                enums.ArkStatus.IKKE_PAABEGYNDT,
+                sheet=_col("Status FØR"),
+            ),
+            "status_del1": _enum(
+                "Status UNDER del 1",
+                enums.ArkStatus,
+                enums.ArkStatus.IKKE_PAABEGYNDT,
+                sheet=_col(
+                    "Status del 1", 0, "status under del 1", "status under udviklingsdage del 1"
+                ),
+            ),
+            "status_del2": _enum(
+                "Status UNDER del 2",
+                enums.ArkStatus,
+                enums.ArkStatus.IKKE_PAABEGYNDT,
+                sheet=_col(
+                    "Status del 2", 0, "status under del 2", "status under udviklingsdage del 2"
+                ),
+            ),
+            "status_efter": _enum(
+                "Status EFTER",
+                enums.ArkStatus,
+                enums.ArkStatus.IKKE_PAABEGYNDT,
+                sheet=_col("Status EFTER"),
+            ),
+            "plan_a": FieldSpec(
+                "intlist",
+                "Plan A-indikatorer",
+                minimum=1,
+                maximum=8,
+                sheet=_col("Plan A-indikatorer", 0, "plan a"),
+            ),
         },
         title_field="titel",
+        form_order=(
+            "titel",
+            "enhed_id",
+            "aar",
+            "ansvarlig",
+            "sagsnummer",
+            "kle",
+            "status_foer",
+            "status_del1",
+            "status_del2",
+            "status_efter",
+            "plan_a",
+        ),
+        # Label/value pairs at the top of FØR; the first five in columns A:B.
+        sheet=SheetTable(
+            SHEET_FOER,
+            order=(
+                "titel",
+                "enhed_id",
+                "aar",
+                "ansvarlig",
+                "plan_a",
+                "sagsnummer",
+                "kle",
+                "status_foer",
+                "status_del1",
+                "status_del2",
+                "status_efter",
+            ),
+        ),
     )
 )
+# The number and text of the mål a row of the later sheets belongs to.
+_MAAL_NR = _col("Mål nr", 9, "nr", "mål nr.", "maal nr", key="maal_nr")
 _register(
     EntitySpec(
         "maal",
-        Maal,
+        "Maal",
         "mål",
         "mål",
         {
             "maalsaetning_id": _ref("Målsætning", "maalsaetning", True),
             "enhed_id": _ref("Enhed", "enhed"),
             "maalplan_id": _ref("Målplan", "maalplan"),
-            "tekst": _text("Mål", True),
-            "fra_aar": FieldSpec("int", "Fra år", **_YEAR),
-            "til_aar": FieldSpec("int", "Til år", **_YEAR),
-            "ansvarlig": _line("Ansvarlig"),
-            "plan_a": FieldSpec("intlist", "Plan A-indikatorer", minimum=1, maximum=8),
-            "position": FieldSpec("int", "Rækkefølge"),
+            "tekst": _text(
+                "Mål", True, default="", sheet=_col("Mål", 50, "maal", "målet", "mål (tekst)")
+            ),
+            "fra_aar": _year("Fra år", sheet=_col("Fra år", 9, "fra", "fra aar")),
+            "til_aar": _year("Til år", sheet=_col("Til år", 9, "til", "til aar")),
+            "ansvarlig": _line("Ansvarlig", sheet=_col("Ansvarlig", 22, "ansvarlig leder")),
+            "plan_a": FieldSpec(
+                "intlist",
+                "Plan A-indikatorer",
+                minimum=1,
+                maximum=8,
+                sheet=_col("Plan A-indikatorer", 13, "plan a", "plan a indikatorer"),
+            ),
+            "position": _POSITION,
         },
         children=(
             ("tegn", "maal_id"),
@@ -199,95 +409,240 @@ _register(
             ("note", "maal_id"),
         ),
         neuter=True,
+        form_order=(
+            "maalsaetning_id",
+            "tekst",
+            "enhed_id",
+            "maalplan_id",
+            "ansvarlig",
+            "fra_aar",
+            "til_aar",
+            "plan_a",
+        ),
+        sheet=SheetTable(
+            SHEET_FOER,
+            before=(
+                _col("Mål nr", 19, "nr", "mål nr.", "maal nr", "nummer", key="nr"),
+                _col("Målsætning", 40, "politisk målsætning", "maalsaetning", key="maalsaetning"),
+                _col("Kilde", 14, key="kilde"),
+            ),
+            after=(
+                _col(
+                    "Mulige samarbejdspartnere",
+                    30,
+                    "samarbejdspartnere",
+                    "mulige partnere",
+                    "partnere",
+                    key="partnere",
+                ),
+            ),
+        ),
     )
 )
 _register(
     EntitySpec(
         "tegn",
-        Tegn,
+        "Tegn",
         "tegn",
         "tegn",
         {
             "maal_id": _ref("Mål", "maal", True),
-            "tekst": _text("Hvad kigger vi efter", True),
-            "type": _enum("Type", enums.TegnType),
-            "datakilde": _text("Datakilde / sådan måles det"),
-            "baseline": _line("Udgangspunkt (baseline)"),
-            "forventet_niveau": _line("Forventet niveau"),
-            "position": FieldSpec("int", "Rækkefølge"),
+            "tekst": _text(
+                "Hvad kigger vi efter",
+                True,
+                default="",
+                sheet=_col("Tegn: hvad kigger vi efter", 45, "tegn", "hvad kigger vi efter"),
+                document="Hvad kigger vi efter",
+            ),
+            "type": _enum(
+                "Type",
+                enums.TegnType,
+                enums.TegnType.KVALITATIV,
+                sheet=_col("Type", 14, "datatype"),
+                document="Type",
+            ),
+            "datakilde": _text(
+                "Datakilde / sådan måles det",
+                sheet=_col("Datakilde / sådan måles det", 30, "datakilde"),
+                document="Datakilde",
+            ),
+            "baseline": _line(
+                "Udgangspunkt (baseline)",
+                sheet=_col("Udgangspunkt (baseline)", 18, "udgangspunkt", "baseline"),
+                document="Udgangspunkt",
+            ),
+            "forventet_niveau": _line(
+                "Forventet niveau",
+                sheet=_col("Forventet niveau", 18, "forventet"),
+                document="Forventet niveau",
+            ),
+            "position": _POSITION,
         },
         neuter=True,
+        sheet=SheetTable(
+            SHEET_DEL1,
+            before=(
+                _MAAL_NR,
+                _col("Mål", 40, "maal", key="maal"),
+                _col("Tegn nr", 9, "tegn nr.", key="nr"),
+            ),
+        ),
     )
 )
 _register(
     EntitySpec(
         "proevehandling",
-        Proevehandling,
+        "Proevehandling",
         "prøvehandling",
         "prøvehandlinger",
         {
             "maal_id": _ref("Mål", "maal", True),
-            "tekst": _text("Hvad gør vi", True),
-            "forventning": _text("Vi forventer at ..."),
-            "ansvarlig": _line("Ansvarlig"),
-            "start": FieldSpec("date", "Start"),
-            "slut": FieldSpec("date", "Slut"),
-            "borgerinddragelse": FieldSpec("bool", "Borgerinddragelse"),
-            "borgerinddragelse_hvordan": _text("Sådan inddrager vi borgerne"),
-            "evaluering_undervejs": FieldSpec("date", "Evaluering undervejs"),
-            "evaluering_afslutning": FieldSpec("date", "Evaluering ved afslutning"),
-            "tegn_ids": FieldSpec("reflist", "Tegn den følger", ref="tegn"),
-            "position": FieldSpec("int", "Rækkefølge"),
+            "tekst": _text(
+                "Hvad gør vi",
+                True,
+                default="",
+                sheet=_col("Prøvehandling: hvad gør vi", 40, "prøvehandling", "hvad gør vi"),
+                document="Hvad gør vi",
+            ),
+            "forventning": _text(
+                "Vi forventer at ...",
+                sheet=_col("Vi forventer at ...", 30, "vi forventer at", "forventning"),
+                document="Hvad gør vi",
+            ),
+            "ansvarlig": _line("Ansvarlig", sheet=_col("Ansvarlig", 18), document="Ansvarlig"),
+            "start": _date("Start", sheet=_col("Start", 12, "startdato"), document="Periode"),
+            "slut": _date("Slut", sheet=_col("Slut", 12, "slutdato"), document="Periode"),
+            "borgerinddragelse": _bool(
+                "Borgerinddragelse",
+                sheet=_col("Borgerinddragelse (ja/nej)", 17, "borgerinddragelse"),
+                document="Borgerinddragelse",
+            ),
+            "borgerinddragelse_hvordan": _text(
+                "Sådan inddrager vi borgerne",
+                sheet=_col("Sådan inddrager vi borgerne", 28, "hvordan inddrager vi borgerne"),
+                document="Borgerinddragelse",
+            ),
+            "evaluering_undervejs": _date(
+                "Evaluering undervejs",
+                sheet=_col("Evaluering undervejs", 13, "evaluering undervejs (dato)"),
+                document="Evaluering",
+            ),
+            "evaluering_afslutning": _date(
+                "Evaluering ved afslutning",
+                sheet=_col(
+                    "Evaluering ved afslutning",
+                    13,
+                    "evaluering afslutning",
+                    "evaluering ved afslutning (dato)",
+                ),
+                document="Evaluering",
+            ),
+            "tegn_ids": FieldSpec(
+                "reflist",
+                "Tegn den følger",
+                ref="tegn",
+                sheet=_col("Tegn den følger (nr)", 12, "tegn den følger", "tegn nr"),
+                document="Tegn",
+            ),
+            "position": _POSITION,
         },
         children=(("evaluering", "proevehandling_id"),),
+        sheet=SheetTable(
+            SHEET_DEL2,
+            before=(
+                _MAAL_NR,
+                _col("Mål", 32, "maal", key="maal"),
+                _col("Prøvehandling nr", 16, "prøvehandling nr.", "proevehandling nr", key="nr"),
+            ),
+        ),
     )
 )
 _register(
     EntitySpec(
         "evaluering",
-        Evaluering,
+        "Evaluering",
         "evaluering",
         "evalueringer",
         {
             "proevehandling_id": _ref("Prøvehandling", "proevehandling", True),
-            "type": _enum("Type", enums.EvalueringType),
-            "dato": FieldSpec("date", "Dato"),
-            "effekt": _text("Effekt og værdi"),
-            "laering": _text("Læring"),
+            "type": _enum(
+                "Type",
+                enums.EvalueringType,
+                enums.EvalueringType.UNDERVEJS,
+                sheet=_col("Evaluering", 14, "evalueringstype", "type"),
+                document="Type",
+            ),
+            "dato": _date("Dato", sheet=_col("Dato", 12), document="Dato"),
+            "effekt": _text(
+                "Effekt og værdi",
+                sheet=_col("Effekt og værdi", 40, "effekt"),
+                document="Effekt og værdi",
+            ),
+            "laering": _text("Læring", sheet=_col("Læring", 40, "laering"), document="Læring"),
         },
         title_field="effekt",
+        sheet=SheetTable(
+            SHEET_EFTER,
+            before=(
+                _col("Prøvehandling nr", 16, "prøvehandling nr.", "proevehandling nr", key="ph_nr"),
+                _col("Prøvehandling", 36, key="proevehandling"),
+            ),
+        ),
     )
 )
 _register(
     EntitySpec(
         "samarbejde",
-        Samarbejde,
+        "Samarbejde",
         "samarbejde",
         "samarbejder",
         {
             "maal_id": _ref("Mål", "maal", True),
-            "partner_ids": FieldSpec("reflist", "Samarbejdspartnere", ref="enhed"),
-            "niveau": _enum("Niveau", enums.Niveau),
-            "forventningsafstemning": _text("Forventningsafstemning"),
-            "rollefordeling": _text("Rollefordeling"),
-            "maal_for_samarbejdet": _text("Mål for samarbejdet"),
-            "position": FieldSpec("int", "Rækkefølge"),
+            "partner_ids": FieldSpec(
+                "reflist",
+                "Samarbejdspartnere",
+                ref="enhed",
+                sheet=_col("Samarbejdspartnere", 28, "partnere", "samarbejdspartner"),
+                document="Samarbejdspartnere",
+            ),
+            "niveau": _enum(
+                "Niveau",
+                enums.Niveau,
+                enums.Niveau.VIDEN,
+                sheet=_col("Niveau", 20, "samarbejdsniveau"),
+                document="Niveau",
+            ),
+            "forventningsafstemning": _text(
+                "Forventningsafstemning",
+                sheet=_col("Forventningsafstemning", 30),
+                document="Forventningsafstemning",
+            ),
+            "rollefordeling": _text(
+                "Rollefordeling", sheet=_col("Rollefordeling", 30), document="Rollefordeling"
+            ),
+            "maal_for_samarbejdet": _text(
+                "Mål for samarbejdet",
+                sheet=_col("Mål for samarbejdet", 30),
+                document="Mål for samarbejdet",
+            ),
+            "position": _POSITION,
         },
         title_field="maal_for_samarbejdet",
         neuter=True,
+        sheet=SheetTable(SHEET_EFTER, before=(_MAAL_NR, _col("Mål", 32, "maal", key="maal"))),
     )
 )
 _register(
     EntitySpec(
         "udviklingsdag",
-        Udviklingsdag,
+        "Udviklingsdag",
         "udviklingsdag",
         "udviklingsdage",
         {
-            "titel": _line("Titel", True),
-            "dagdel": _enum("Del", enums.Del),
-            "dato": FieldSpec("date", "Dato"),
-            "starttid": FieldSpec("time", "Starttid", True),
+            "titel": _line("Titel", True, default=""),
+            "dagdel": _enum("Del", enums.Del, enums.Del.DEL1),
+            "dato": _date("Dato"),
+            "starttid": FieldSpec("time", "Starttid", True, default="09:00"),
             "udfordring": _text("Udfordring"),
             "sted": _line("Sted"),
         },
@@ -298,15 +653,17 @@ _register(
 _register(
     EntitySpec(
         "programblok",
-        ProgramBlok,
+        "ProgramBlok",
         "programpunkt",
         "programpunkter",
         {
             "udviklingsdag_id": _ref("Udviklingsdag", "udviklingsdag", True),
-            "titel": _line("Titel", True),
-            "minutter": FieldSpec("int", "Varighed (minutter)", True, minimum=1, maximum=600),
+            "titel": _line("Titel", True, default=""),
+            "minutter": FieldSpec(
+                "int", "Varighed (minutter)", True, minimum=1, maximum=600, default=30
+            ),
             "beskrivelse": _text("Beskrivelse"),
-            "position": FieldSpec("int", "Rækkefølge"),
+            "position": _POSITION,
         },
         title_field="titel",
         neuter=True,
@@ -315,17 +672,17 @@ _register(
 _register(
     EntitySpec(
         "bord",
-        Bord,
+        "Bord",
         "bord",
         "borde",
         {
             "udviklingsdag_id": _ref("Udviklingsdag", "udviklingsdag", True),
-            "navn": _line("Navn", True),
+            "navn": _line("Navn", True, default=""),
             "facilitator": _line("Facilitator"),
-            "device_id": _line("Bærbar"),
+            "device_id": _line("Bærbar", form=False),
             "maal_ids": FieldSpec("reflist", "Bordets mål", ref="maal"),
-            "anonym": FieldSpec("bool", "Anonymt bord"),
-            "position": FieldSpec("int", "Rækkefølge"),
+            "anonym": _bool("Anonymt bord"),
+            "position": _POSITION,
         },
         children=(("deltager", "bord_id"), ("note", "bord_id")),
         title_field="navn",
@@ -335,14 +692,14 @@ _register(
 _register(
     EntitySpec(
         "deltager",
-        Deltager,
+        "Deltager",
         "deltager",
         "deltagere",
         {
             "bord_id": _ref("Bord", "bord", True),
-            "navn": _line("Navn", True),
+            "navn": _line("Navn", True, default=""),
             "enhed_id": _ref("Enhed", "enhed"),
-            "rolle": _enum("Rolle", enums.DeltagerRolle),
+            "rolle": _enum("Rolle", enums.DeltagerRolle, enums.DeltagerRolle.MEDARBEJDER),
         },
         title_field="navn",
     )
@@ -350,34 +707,95 @@ _register(
 _register(
     EntitySpec(
         "note",
-        Note,
+        "Note",
         "note",
         "noter",
         {
             "maal_id": _ref("Mål", "maal"),
             "bord_id": _ref("Bord", "bord"),
-            "type": _enum("Type", enums.NoteType),
-            "tekst": _text("Tekst", True),
+            "type": _enum("Type", enums.NoteType, enums.NoteType.NOTE),
+            "tekst": _text("Tekst", True, default=""),
         },
     )
 )
 
 # The order in which entities are applied and exported (parents before children).
 ENTITY_ORDER: tuple[str, ...] = tuple(ENTITIES)
-TABLE_TO_ENTITY: dict[type, str] = {spec.table: name for name, spec in ENTITIES.items()}
 DELETED = "deleted"
 
 
-def entity_name(entity: str | type) -> str:
+def entity_name(entity: str | type[SQLModel]) -> str:
     """Accept a table class or an entity name; return the entity name."""
     if isinstance(entity, str):
         if entity not in ENTITIES:
             raise ValidationError(f"Ukendt type af data: {entity!r}.")
         return entity
-    try:
-        return TABLE_TO_ENTITY[entity]
-    except KeyError:
-        raise ValidationError(f"Ukendt type af data: {entity!r}.") from None
+    for name, spec in ENTITIES.items():
+        if spec.table is entity:
+            return name
+    raise ValidationError(f"Ukendt type af data: {entity!r}.")
+
+
+# --- what is derived from the declaration ---------------------------------------------------
+
+
+def form_fields(entity: str, *, fixed: Collection[str] = ()) -> tuple[FieldSpec, ...]:
+    """The fields a form for `entity` shows, in order, less those `fixed` by where the form
+    was opened (the mål of a new tegn)."""
+    spec = ENTITIES[entity]
+    names = spec.form_order or tuple(n for n, f in spec.fields.items() if f.form)
+    return tuple(spec.fields[n] for n in names if n not in fixed)
+
+
+def new_values(entity: str) -> dict[str, Any]:
+    """The starting values of a form for a new row: the defaults of its form fields that say
+    something (a choice, a time, a number; not an empty text or an unticked box)."""
+    return {
+        f.name: f.new_value
+        for f in form_fields(entity)
+        if f.default not in (None, "") and f.kind != "bool"
+    }
+
+
+def sheet_fields(entity: str) -> tuple[FieldSpec, ...]:
+    """The fields of `entity` that stand in the målplanskabelon, in the sheet's order."""
+    spec = ENTITIES[entity]
+    if spec.sheet is not None and spec.sheet.order:
+        return tuple(spec.fields[n] for n in spec.sheet.order)
+    return tuple(f for f in spec.fields.values() if f.sheet is not None)
+
+
+def sheet_columns(entity: str) -> tuple[SheetColumn, ...]:
+    """Every column of `entity`'s table in the målplanskabelon, left to right, each with its
+    key: the columns around the fields keep their own, a field's column is keyed by the
+    field's name."""
+    table = ENTITIES[entity].sheet
+    if table is None:
+        return ()
+    own = tuple(replace(cast(SheetColumn, f.sheet), key=f.name) for f in sheet_fields(entity))
+    return table.before + own + table.after
+
+
+# The entities that stand in the målplanskabelon as a table, in the workbook's order (the
+# målplan's own fields stand as label/value pairs at the top of FØR instead).
+SHEET_ENTITIES = ("maal", "tegn", "proevehandling", "samarbejde", "evaluering")
+
+
+def document_columns(entity: str) -> tuple[str, ...]:
+    """The headers of the columns that show `entity`'s fields in the Word/PDF documents, in
+    order (the first field of each column decides its place)."""
+    return tuple(dict.fromkeys(f.document for f in ENTITIES[entity].fields.values() if f.document))
+
+
+def document_fields(entity: str, column: str) -> tuple[FieldSpec, ...]:
+    """The fields shown in one column of `entity`'s table in the documents."""
+    return tuple(f for f in ENTITIES[entity].fields.values() if f.document == column)
+
+
+def shown_fields(entity: str) -> tuple[FieldSpec, ...]:
+    """The fields the målplan exports show (in the målplanskabelon or the documents), in
+    declaration order: what `models.maalplan_view` reads for them."""
+    return tuple(f for f in ENTITIES[entity].fields.values() if f.sheet is not None or f.document)
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -414,10 +832,14 @@ def thousands(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def _clean_text(value: Any, spec: FieldSpec, where: str) -> str | None:
+def clean_text(value: Any, spec: FieldSpec, where: str) -> str | None:
+    """A text by the rules of `spec` (a `line` or a `text`): NFC, stripped of white space at
+    the ends, one kind of line break (a `text`) or one line (anything else), no control or
+    direction characters, at most `LINE_MAX`/`TEXT_MAX` characters; None when empty. Raises
+    `ValidationError` naming the value as `where`."""
     if not isinstance(value, str):
         raise ValidationError(f"{where} skal være tekst.", field=spec.label)
-    limit = TEXT_MAX if spec.kind == "text" else LINE_MAX
+    limit = spec.max_length or LINE_MAX
     if len(value) > limit * _RAW_FACTOR:
         raise ValidationError(
             f"{where} er for lang ({thousands(len(value))} tegn; højst {thousands(limit)}). "
@@ -473,7 +895,7 @@ def clean_line(value: Any, where: str) -> str | None:
     """A name that is not a tracked field (a laptop's name, typed or from a file's manifest),
     by the rules of a `line` field: one line, no control characters, at most `LINE_MAX`
     characters, stripped and NFC. Raises `ValidationError` naming it as `where`."""
-    return _clean_text(value, FieldSpec("line", "Navn"), where)
+    return clean_text(value, FieldSpec("line", "Navn"), where)
 
 
 def validate_value(entity: str, name: str, value: Any, *, strict: bool = False) -> Any:
@@ -499,11 +921,13 @@ def validate_value(entity: str, name: str, value: Any, *, strict: bool = False) 
         ) from None
     where = f"Feltet «{spec.label}»"
     try:
-        result = _validate(spec, value, where, strict)
+        result = check_value(spec, value, where, strict)
     except ValidationError as exc:
         exc.entity = exc.entity or entity
         raise
-    if result is None and spec.required:
+    if result is None and not spec.may_be_empty:
+        # A required field, or one with a default (a yes/no, a position) whose column is
+        # NOT NULL.
         raise ValidationError(f"{where} skal udfyldes.", field=spec.label, entity=entity)
     return result
 
@@ -553,7 +977,10 @@ def _strict_type(spec: FieldSpec, value: Any, where: str) -> None:
         raise ValidationError(f"{where} skal være en liste.", field=spec.label)
 
 
-def _validate(spec: FieldSpec, value: Any, where: str, strict: bool = False) -> Any:
+def check_value(spec: FieldSpec, value: Any, where: str, strict: bool = False) -> Any:
+    """One value checked and normalised by its field's `spec` (its kind, limits and choices),
+    without the field's `required` rule: the stored form, None (or [] for a list) when empty.
+    `strict` as in `validate_value`. Raises `ValidationError` naming the value as `where`."""
     kind = spec.kind
     if strict:
         _strict_type(spec, value, where)
@@ -562,9 +989,9 @@ def _validate(spec: FieldSpec, value: Any, where: str, strict: bool = False) -> 
     if value is None:
         return [] if kind in ("reflist", "intlist") else None
     if kind in ("line", "text"):
-        return _clean_text(value, spec, where)
+        return clean_text(value, spec, where)
     if kind == "sagsnummer":
-        text = _clean_text(value, FieldSpec("line", spec.label), where)
+        text = clean_text(value, FieldSpec("line", spec.label), where)
         if text is not None and not SAGSNUMMER_RE.match(text):
             raise ValidationError(
                 f"{where}: «{_shown(text)}» er ikke et gyldigt sagsnummer. Det skal se sådan ud: "
@@ -577,7 +1004,7 @@ def _validate(spec: FieldSpec, value: Any, where: str, strict: bool = False) -> 
             raise ValidationError(
                 f"{where} skal være et KLE-nummer som tekst, fx 00.01.", field=spec.label
             )
-        text = _clean_text(value, FieldSpec("line", spec.label), where)
+        text = clean_text(value, FieldSpec("line", spec.label), where)
         if text is not None and not KLE_RE.match(text):
             raise ValidationError(
                 f"{where}: «{_shown(text)}» er ikke et KLE-nummer. Skriv fx 00.01 eller 00.01.00.",
@@ -589,7 +1016,7 @@ def _validate(spec: FieldSpec, value: Any, where: str, strict: bool = False) -> 
             raise ValidationError(
                 f"{where} skal være et klokkeslæt som tekst, fx 09:00.", field=spec.label
             )
-        text = _clean_text(value, FieldSpec("line", spec.label), where)
+        text = clean_text(value, FieldSpec("line", spec.label), where)
         if text is not None and not TIME_RE.match(text):
             raise ValidationError(
                 f"{where}: «{_shown(text)}» er ikke et klokkeslæt. Skriv fx 09:00.",
@@ -610,7 +1037,7 @@ def _validate(spec: FieldSpec, value: Any, where: str, strict: bool = False) -> 
                 field=spec.label,
             ) from None
     if kind == "int":
-        return _int(spec, value, where)
+        return check_int(spec, value, where)
     if kind == "bool":
         if isinstance(value, bool):
             return value
@@ -657,11 +1084,13 @@ def _validate(spec: FieldSpec, value: Any, where: str, strict: bool = False) -> 
             raise ValidationError(f"{where} skal være en liste af tal.", field=spec.label)
         if len(value) > 1000:
             raise ValidationError(f"{where} har for mange elementer.", field=spec.label)
-        return sorted({_int(spec, item, where, strict) for item in value})
+        return sorted({check_int(spec, item, where, strict) for item in value})
     raise AssertionError(kind)
 
 
-def _int(spec: FieldSpec, value: Any, where: str, strict: bool = False) -> int:
+def check_int(spec: FieldSpec, value: Any, where: str, strict: bool = False) -> int:
+    """A whole number within `spec`'s minimum and maximum (within 32 bits when it has no
+    minimum); a numeric string is understood unless `strict`. A bool is refused."""
     if isinstance(value, bool) or (strict and type(value) is not int):
         raise ValidationError(f"{where} skal være et helt tal.", field=spec.label)
     if isinstance(value, str):

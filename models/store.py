@@ -1,7 +1,8 @@
 """The one write API. Every change to the domain goes through `Store`, which validates it,
 writes the row and appends change-log entries in one transaction.
 
-The change log's rules (shared with `models.merge`):
+The change log's rules (written by `models.changes.append_changes`, for `Store` and for the
+merge in `models.importing` alike):
 
 * A change sets one field of one row (`deleted` is a field too: a tombstone is
   `deleted = true`; rows are never removed). Creating a row writes every tracked field plus
@@ -23,28 +24,46 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from . import schema
+from .changes import CHANGE, HEAD, ChangeRow, append_changes, heads, row_table
 from .clock import HybridClock
-from .db import Database, bytewise, insert_ignore, write_begin
+from .db import Database, bytewise, write_begin
 from .errors import NotFoundError, ValidationError
 from .schema import DELETED, ENTITIES, decode_value, encode_value, entity_name
-from .tables import Change, Device, FieldHead, Meta, Superseded
+from .tables import Device, Meta, sql_table
 
-CHANGE = Change.__table__
-HEAD = FieldHead.__table__
-SUPERSEDED = Superseded.__table__
-META = Meta.__table__
-DEVICE = Device.__table__
+if TYPE_CHECKING:
+    from .workspace import Workspace
+
+META = sql_table(Meta)
+DEVICE = sql_table(Device)
 
 
 def new_id() -> str:
     """A new row or change id (UUID4, created on this device)."""
     return str(uuid.uuid4())
+
+
+def database_of(db: Database | Store | Workspace) -> Database:
+    """The database itself, whether the caller holds it, the `Store` on it or the workspace."""
+    if isinstance(db, Store):
+        return db.db
+    if isinstance(db, Database):
+        return db
+    return db.database
+
+
+def store_of(db: Database | Store | Workspace) -> Database | Store:
+    """The `Store` when the caller holds one (directly or through the workspace), so that an
+    import moves this laptop's clock; else the database."""
+    if isinstance(db, Store | Database):
+        return db
+    return db.store
 
 
 def parent_field(entity: str) -> str | None:
@@ -56,8 +75,9 @@ def parent_field(entity: str) -> str | None:
 
 
 @dataclass
-class _Tx:
-    """One user action being written: a connection inside a transaction and its action id."""
+class Action:
+    """One user action being written: a connection inside a transaction and its action id
+    (what `Store.action` yields; pass it as `tx=` to write several changes as one action)."""
 
     conn: Connection
     action_id: str
@@ -80,7 +100,9 @@ class Store:
         self.db = db
         self.engine = db.engine
         self.device_id = db.device_id
-        self._lock = threading.RLock()
+        # Serialises this process's writers (the UI's queue, the merge, the workshop import).
+        # Hold it around a transaction that writes outside `action` (`models.importing`).
+        self.lock = threading.RLock()
         with self.engine.connect() as conn:
             last = conn.execute(select(func.max(CHANGE.c.hlc))).scalar()
         self.clock = HybridClock(self.device_id, last)
@@ -89,16 +111,16 @@ class Store:
     # --- transactions --------------------------------------------------------------------
 
     @contextmanager
-    def action(self, *, undo_of: str | None = None) -> Iterator[_Tx]:
+    def action(self, *, undo_of: str | None = None) -> Iterator[Action]:
         """Group several writes into one transaction and one undoable action."""
-        with self._lock, write_begin(self.engine) as conn:
-            tx = _Tx(conn, new_id(), undo_of)
+        with self.lock, write_begin(self.engine) as conn:
+            tx = Action(conn, new_id(), undo_of)
             yield tx
         if tx.written:
             self.last_saved = datetime.now()
 
     @contextmanager
-    def _tx(self, tx: _Tx | None) -> Iterator[_Tx]:
+    def _tx(self, tx: Action | None) -> Iterator[Action]:
         if tx is not None:
             yield tx
         else:
@@ -112,24 +134,28 @@ class Store:
         entity: str | type,
         values: dict[str, Any] | None = None,
         *,
-        tx: _Tx | None = None,
+        tx: Action | None = None,
         row_id: str | None = None,
         **kw: Any,
     ) -> str:
         """Create a row; return its new id. Required fields must be given."""
         name = entity_name(entity)
         spec = ENTITIES[name]
-        table = spec.table.__table__
+        table = row_table(name)
         clean, row = new_row(name, {**(values or {}), **kw})
         rid = row_id or new_id()
         with self._tx(tx) as t:
             self._check_refs(t.conn, name, clean)
             if "position" in spec.fields and "position" not in clean:
-                row["position"] = self._next_position(t.conn, name, row)
+                row["position"] = self.next_position(t.conn, name, row)
             t.conn.execute(table.insert().values(id=rid, deleted=False, **row))
-            for fname in (*spec.fields, DELETED):
-                value = False if fname == DELETED else row[fname]
-                self._append(t, name, rid, fname, value, replaces=(), fresh=True)
+            # Every field and `deleted = false`, replacing nothing: the row's first changes.
+            changes = [
+                self.new_change(t, name, rid, fname, False if fname == DELETED else row[fname])
+                for fname in (*spec.fields, DELETED)
+            ]
+            append_changes(t.conn, changes)
+            t.written.extend(c.id for c in changes)
         return rid
 
     def update(
@@ -138,14 +164,14 @@ class Store:
         row_id: str,
         values: dict[str, Any] | None = None,
         *,
-        tx: _Tx | None = None,
+        tx: Action | None = None,
         **kw: Any,
     ) -> int:
         """Change fields of a row; return how many actually changed (0 writes nothing)."""
         name = entity_name(entity)
         given = {**(values or {}), **kw}
         clean = {k: schema.validate_value(name, k, v) for k, v in given.items()}
-        table = ENTITIES[name].table.__table__
+        table = row_table(name)
         with self._tx(tx) as t:
             current = self._row(t.conn, name, row_id)
             if current["deleted"]:
@@ -163,7 +189,7 @@ class Store:
             t.conn.execute(table.update().where(table.c.id == row_id).values(**changed))
         return len(changed)
 
-    def delete(self, entity: str | type, row_id: str, *, tx: _Tx | None = None) -> int:
+    def delete(self, entity: str | type, row_id: str, *, tx: Action | None = None) -> int:
         """Tombstone a row and the rows it owns (a mål's tegn, ...); return how many."""
         name = entity_name(entity)
         with self._tx(tx) as t:
@@ -172,10 +198,10 @@ class Store:
                 return 0
             return self._tombstone(t, name, row_id)
 
-    def restore(self, entity: str | type, row_id: str, *, tx: _Tx | None = None) -> None:
+    def restore(self, entity: str | type, row_id: str, *, tx: Action | None = None) -> None:
         """Bring a tombstoned row back."""
         name = entity_name(entity)
-        table = ENTITIES[name].table.__table__
+        table = row_table(name)
         with self._tx(tx) as t:
             current = self._row(t.conn, name, row_id)
             if current["deleted"]:
@@ -185,7 +211,7 @@ class Store:
     def move(self, entity: str | type, row_id: str, delta: int) -> bool:
         """Move a row up (delta < 0) or down among its siblings; False at the edge."""
         name = entity_name(entity)
-        table = ENTITIES[name].table.__table__
+        table = row_table(name)
         pfield = parent_field(name)
         with self.action() as t:
             current = self._row(t.conn, name, row_id)
@@ -245,9 +271,9 @@ class Store:
                 key = (c.entity, c.row_id)
                 if key in created:
                     continue
-                table = ENTITIES[c.entity].table.__table__
+                table = row_table(c.entity)
                 befores = self._values_before(t.conn, c)
-                heads = self._heads(t.conn, c.entity, c.row_id, c.field)
+                current = heads(t.conn, c.entity, c.row_id, c.field)
                 # One change per value the undone change replaced: undoing the resolution of
                 # a conflict brings the conflict back (its values side by side again), it
                 # does not quietly pick one of them.
@@ -258,7 +284,7 @@ class Store:
                     covers = self._covers_of(t.conn, c)
                 for before in befores:
                     self._append(
-                        t, c.entity, c.row_id, c.field, before, replaces=heads, covers=covers
+                        t, c.entity, c.row_id, c.field, before, replaces=current, covers=covers
                     )
                 t.conn.execute(
                     table.update().where(table.c.id == c.row_id).values({c.field: befores[-1]})
@@ -295,7 +321,7 @@ class Store:
         value: Any,
         expected_heads: Sequence[str],
         *,
-        tx: _Tx | None = None,
+        tx: Action | None = None,
     ) -> str:
         """Settle a conflict: write `value` as one change that replaces ALL current heads of
         the field. `expected_heads` are the heads the user saw; if the field's heads differ
@@ -305,13 +331,12 @@ class Store:
         from .errors import ConflictAlreadyResolved
 
         name = entity_name(entity)
-        spec = ENTITIES[name]
         clean = bool(value) if fname == DELETED else schema.validate_value(name, fname, value)
-        table = spec.table.__table__
+        table = row_table(name)
         with self._tx(tx) as t:
             current = self._row(t.conn, name, row_id)
-            heads = self._heads(t.conn, name, row_id, fname)
-            if set(heads) != set(expected_heads):
+            held = heads(t.conn, name, row_id, fname)
+            if set(held) != set(expected_heads):
                 raise ConflictAlreadyResolved(
                     "Konflikten er allerede løst eller ændret, mens du så på den. "
                     "Opdatér visningen og se den igen."
@@ -328,18 +353,20 @@ class Store:
                         )
                     ).scalars()
                 )
-            cid = self._append(t, name, row_id, fname, clean, replaces=heads, covers=covers)
+            cid = self._append(t, name, row_id, fname, clean, replaces=held, covers=covers)
             t.conn.execute(table.update().where(table.c.id == row_id).values({fname: clean}))
         return cid
 
     # --- local settings (not change-logged) --------------------------------------------------
 
     def get_setting(self, key: str) -> str | None:
+        """A local setting of this database (not change-logged), or None."""
         with self.engine.connect() as conn:
             return conn.execute(select(META.c.value).where(META.c.key == key)).scalar()
 
     def set_setting(self, key: str, value: str | None) -> None:
-        with self._lock, write_begin(self.engine) as conn:
+        """Set a local setting of this database (not change-logged); None removes it."""
+        with self.lock, write_begin(self.engine) as conn:
             conn.execute(META.delete().where(META.c.key == key))
             if value is not None:
                 conn.execute(META.insert().values(key=key, value=value))
@@ -349,7 +376,7 @@ class Store:
         clean = schema.clean_line(name, "Navnet på bærbaren")
         if not clean:
             raise ValidationError("Giv bærbaren et navn, fx «Bord 3 - Jens».", field="Navn")
-        with self._lock, write_begin(self.engine) as conn:
+        with self.lock, write_begin(self.engine) as conn:
             conn.execute(DEVICE.update().where(DEVICE.c.id == self.device_id).values(navn=clean))
         self.db.device_name = clean
         return clean
@@ -357,7 +384,7 @@ class Store:
     # --- internals -------------------------------------------------------------------------
 
     def _row(self, conn: Connection, entity: str, row_id: str) -> dict[str, Any]:
-        table = ENTITIES[entity].table.__table__
+        table = row_table(entity)
         row = conn.execute(select(table).where(table.c.id == row_id)).mappings().first()
         if row is None:
             raise NotFoundError(
@@ -371,7 +398,7 @@ class Store:
             if spec.kind not in ("ref", "reflist") or not value:
                 continue
             assert spec.ref is not None
-            target = ENTITIES[spec.ref].table.__table__
+            target = row_table(spec.ref)
             ids = [value] if spec.kind == "ref" else list(value)
             found = set(conn.execute(select(target.c.id).where(target.c.id.in_(ids))).scalars())
             if len(found) != len(set(ids)):
@@ -382,8 +409,10 @@ class Store:
                     entity=entity,
                 )
 
-    def _next_position(self, conn: Connection, entity: str, row: dict[str, Any]) -> int:
-        table = ENTITIES[entity].table.__table__
+    def next_position(self, conn: Connection, entity: str, row: dict[str, Any]) -> int:
+        """The position after the last of a new row's siblings (those with the same parent,
+        `parent_field`), counting deleted ones: where `create` puts a row."""
+        table = row_table(entity)
         query = select(func.max(table.c.position))
         pfield = parent_field(entity)
         if pfield:
@@ -391,18 +420,36 @@ class Store:
         top = conn.execute(query).scalar()
         return 0 if top is None else top + 1
 
-    def _heads(self, conn: Connection, entity: str, row_id: str, fname: str) -> list[str]:
-        return list(
-            conn.execute(
-                select(HEAD.c.change_id).where(
-                    HEAD.c.entity == entity, HEAD.c.row_id == row_id, HEAD.c.field == fname
-                )
-            ).scalars()
+    def new_change(
+        self,
+        t: Action,
+        entity: str,
+        row_id: str,
+        fname: str,
+        value: Any,
+        *,
+        replaces: Sequence[str] = (),
+        covers: Sequence[str] = (),
+    ) -> ChangeRow:
+        """A change of this device in action `t`, stamped now by its clock, for
+        `models.changes.append_changes` (which writes it): `value` in its stored form."""
+        return ChangeRow(
+            new_id(),
+            self.clock.now(),
+            self.device_id,
+            entity,
+            row_id,
+            fname,
+            encode_value(value),
+            " ".join(replaces) or None,
+            " ".join(covers) or None,
+            t.action_id,
+            t.undo_of,
         )
 
     def _append(
         self,
-        t: _Tx,
+        t: Action,
         entity: str,
         row_id: str,
         fname: str,
@@ -410,48 +457,20 @@ class Store:
         *,
         replaces: Sequence[str] | None = None,
         covers: Sequence[str] = (),
-        fresh: bool = False,
     ) -> str:
-        """Append one change and make it the field's only head."""
-        conn = t.conn
+        """Append one change that replaces `replaces` (by default the field's heads, so it
+        becomes the field's only head)."""
         if replaces is None:
-            replaces = self._heads(conn, entity, row_id, fname)
-        cid = new_id()
-        conn.execute(
-            CHANGE.insert().values(
-                id=cid,
-                hlc=self.clock.now(),
-                device_id=self.device_id,
-                entity=entity,
-                row_id=row_id,
-                field=fname,
-                value=encode_value(value),
-                replaces=" ".join(replaces) or None,
-                covers=" ".join(covers) or None,
-                action_id=t.action_id,
-                undo_of=t.undo_of,
-            )
-        )
-        if replaces and not fresh:
-            conn.execute(
-                HEAD.delete().where(
-                    and_(
-                        HEAD.c.entity == entity,
-                        HEAD.c.row_id == row_id,
-                        HEAD.c.field == fname,
-                        HEAD.c.change_id.in_(list(replaces)),
-                    )
-                )
-            )
-            insert_ignore(conn, SUPERSEDED, [{"change_id": r} for r in replaces])
-        conn.execute(HEAD.insert().values(entity=entity, row_id=row_id, field=fname, change_id=cid))
-        t.written.append(cid)
-        return cid
+            replaces = heads(t.conn, entity, row_id, fname)
+        change = self.new_change(t, entity, row_id, fname, value, replaces=replaces, covers=covers)
+        append_changes(t.conn, [change])
+        t.written.append(change.id)
+        return change.id
 
-    def _tombstone(self, t: _Tx, entity: str, row_id: str) -> int:
+    def _tombstone(self, t: Action, entity: str, row_id: str) -> int:
         count = 0
         for child, fk in ENTITIES[entity].children:
-            ctable = ENTITIES[child].table.__table__
+            ctable = row_table(child)
             kids = t.conn.execute(
                 select(ctable.c.id).where(ctable.c[fk] == row_id, ~ctable.c.deleted)
             ).scalars()
@@ -465,7 +484,7 @@ class Store:
             ).scalars()
         )
         self._append(t, entity, row_id, DELETED, True, covers=covers)
-        table = ENTITIES[entity].table.__table__
+        table = row_table(entity)
         t.conn.execute(table.update().where(table.c.id == row_id).values(deleted=True))
         return count + 1
 
@@ -502,7 +521,7 @@ class Store:
             return [decode_value(change.entity, change.field, text) for text in texts]
         if change.field == DELETED:
             return [False]
-        return [_column_default(ENTITIES[change.entity].table.__table__, change.field)]
+        return [ENTITIES[change.entity].fields[change.field].new_value]
 
 
 def new_row(entity: str, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -510,31 +529,18 @@ def new_row(entity: str, values: dict[str, Any]) -> tuple[dict[str, Any], dict[s
     with its default. Returns (the validated given values, the whole row)."""
     spec = ENTITIES[entity]
     clean = {k: schema.validate_value(entity, k, v) for k, v in values.items()}
-    table = spec.table.__table__
     row: dict[str, Any] = {}
     for fname, fspec in spec.fields.items():
         if fname in clean:
             row[fname] = clean[fname]
             continue
-        row[fname] = _column_default(table, fname)
-        if row[fname] is None and fspec.kind in ("reflist", "intlist"):
-            row[fname] = []
+        row[fname] = fspec.new_value
         if fspec.required and row[fname] in (None, ""):
             raise ValidationError(
                 f"Feltet «{fspec.label}» skal udfyldes.", field=fspec.label, entity=entity
             )
     schema.check_cross_rules(entity, row)
     return clean, row
-
-
-def _column_default(table: Any, name: str) -> Any:
-    column = table.c[name]
-    default = column.default
-    if default is None:
-        return None
-    if default.is_callable:
-        return default.arg(None)
-    return default.arg
 
 
 def _describe(changes: Sequence[Any]) -> str:

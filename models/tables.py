@@ -3,6 +3,10 @@
 Every domain table has a UUID `id` created where the row was born and a `deleted` tombstone
 flag; rows are never removed. The columns other than `id` are the *tracked fields*: each write
 to one of them goes through `models.store.Store` and appends a `Change`.
+
+The domain tables are written out here for SQLModel, but what each column holds is declared in
+`models.schema` (`ENTITIES`): tests/test_declaration.py checks every column (type, NULL or
+not, default) against that declaration, and so does it for the schema the migrations build.
 """
 
 from __future__ import annotations
@@ -10,8 +14,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, String, Table, Text
 from sqlmodel import Field, SQLModel
+
+
+def sql_table(model: type[SQLModel]) -> Table:
+    """The SQL table of a table class (SQLModel sets `__table__`; its types do not say so)."""
+    table: Table = getattr(model, "__table__")  # noqa: B009
+    return table
 
 
 def _ref(table: str) -> Any:

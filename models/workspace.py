@@ -8,19 +8,44 @@ and gets the typed result back on the UI thread:
     host(self).write(lambda ws: ws.save_field("tegn", tegn_id, "tekst", text), done=...)
 
 Reads return frozen dataclasses (`models.records`), never dicts; writes are intents
-(`save_field`, `add`, `delete`, `move`, `undo`, `resolve`, ...) that validate, write the row and
-append the change log in one transaction through `models.store.Store`.
+(`save_field`, `create`, `save_note`, `delete`, `move`, `undo`, `resolve`, ...) that validate,
+write the row and append the change log in one transaction through `models.store.Store`. Local
+settings are typed too (`setting` / `set_setting` with an entry of `models.settings`).
 
 This module is imported by the screens only for typing; it loads SQLAlchemy lazily, when the
 App opens the database, so the home screen can draw before SQLAlchemy has loaded."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, TypeVar
+
+from . import settings
+from .records import (
+    BordDeltagere,
+    BordOverview,
+    Choice,
+    HomeSnapshot,
+    MaalDetail,
+    Note,
+    NoteSaved,
+    Preparation,
+    ProevehandlingEvalueringer,
+    Programblok,
+    Programme,
+    Row,
+    Undone,
+)
+from .settings import Setting
 
 if TYPE_CHECKING:
+    from .conflicts import Conflict
+    from .consolidation import DeviceSummary, Gap, LedgerRow, MatrixRow
     from .db import Database
+    from .maalplan_view import MaalplanSummary, MaalplanView
     from .store import Store
+
+T = TypeVar("T")
 
 
 class Workspace:
@@ -34,7 +59,245 @@ class Workspace:
 
     @property
     def device_name(self) -> str:
+        """This laptop's name (it travels with its data)."""
         return self._db.device_name
 
+    @property
+    def database(self) -> Database:
+        """The open database, for the exchange methods below and for tests. Screens use the
+        methods; they never hold the database."""
+        return self._db
+
     def close(self) -> None:
+        """Close the database (quitting)."""
         self._db.close()
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def home(self) -> HomeSnapshot:
+        """Everything the home screen shows (the same read as `overview.quick_home`)."""
+        from .overview import home_of
+
+        return home_of(self._db)
+
+    def bord(self, bord_id: str) -> BordOverview | None:
+        """A bord with its mål by målsætning and their counts; None when it is gone."""
+        from .queries import bord_overview
+
+        return bord_overview(self._db, bord_id)
+
+    def maal(self, maal_id: str) -> MaalDetail | None:
+        """One mål with everything written about it; None when it is gone."""
+        from .queries import maal_detail
+
+        return maal_detail(self._db, maal_id)
+
+    def notes(self, *, maal_id: str | None = None, bord_id: str | None = None) -> tuple[Note, ...]:
+        """The notes of a mål (or of a bord), oldest first, with where each came from."""
+        from .queries import notes_with_origin
+
+        return notes_with_origin(self._db, maal_id=maal_id, bord_id=bord_id)
+
+    def enhed_choices(self) -> tuple[Choice, ...]:
+        """Every enhed as a picker's choice, by name."""
+        from .queries import enhed_choices
+
+        return enhed_choices(self._db)
+
+    def deltagere(self, bord_id: str) -> BordDeltagere | None:
+        """A bord's deltagere; None when the bord is gone."""
+        from .queries import bord_deltagere
+
+        return bord_deltagere(self._db, bord_id)
+
+    def evalueringer(self, proevehandling_id: str) -> ProevehandlingEvalueringer | None:
+        """A prøvehandling's evalueringer; None when the prøvehandling is gone."""
+        from .queries import proevehandling_evalueringer
+
+        return proevehandling_evalueringer(self._db, proevehandling_id)
+
+    def preparation(self) -> Preparation:
+        """Everything the preparation screen lists."""
+        from . import queries
+
+        return Preparation(
+            days=queries.udviklingsdage_overview(self._db),
+            blokke=queries.programblokke(self._db),
+            organisation=queries.organisation(self._db),
+            maalsaetninger=queries.maalsaetninger_with_maal(self._db),
+            enheder=queries.enhed_choices(self._db),
+            maalplaner=queries.maalplaner_overview(self._db),
+        )
+
+    def programme(self, udviklingsdag_id: str | None = None) -> Programme | None:
+        """An udviklingsdag's programme (the one chosen on the home screen when None); None
+        when there is no such day."""
+        from .queries import programme
+
+        chosen = udviklingsdag_id or self.setting(settings.CHOSEN_UDVIKLINGSDAG)
+        return programme(self._db, chosen) if chosen else None
+
+    def timer(self, udviklingsdag_id: str) -> tuple[tuple[Programblok, ...], str | None]:
+        """An udviklingsdag's programme blocks and its timer's saved state (JSON, or None)."""
+        from .queries import programblokke
+
+        state = self.setting(settings.TIMER.of(udviklingsdag_id))
+        return programblokke(self._db, udviklingsdag_id), state
+
+    def row(self, entity: str, row_id: str) -> Row | None:
+        """One live row's fields, for the edit form; None when it is gone."""
+        from .queries import form_row
+
+        return form_row(self._db, entity, row_id)
+
+    # --- writes (each one undoable action, change-logged) ---------------------------------------
+
+    def create(self, entity: str, values: Mapping[str, object]) -> str:
+        """Create a row (required fields given); returns its id."""
+        return self._store.create(entity, dict(values))
+
+    def save_field(self, entity: str, row_id: str, field: str, value: object) -> int:
+        """Change one field of a row; returns 1 when it changed, 0 when it held that value."""
+        return self._store.update(entity, row_id, {field: value})
+
+    def create_or_update(
+        self,
+        entity: str,
+        row_id: str | None,
+        values: Mapping[str, object],
+        *,
+        fixed: Mapping[str, object] | None = None,
+    ) -> str:
+        """A form's save: create the row (with `fixed`, the values given by where the form was
+        opened) when `row_id` is None, else change its `values`. Returns the row's id."""
+        if row_id is None:
+            return self._store.create(entity, {**(fixed or {}), **values})
+        self._store.update(entity, row_id, dict(values))
+        return row_id
+
+    def delete(self, entity: str, row_id: str) -> int:
+        """Delete a row and the rows it owns (undoable); returns how many."""
+        return self._store.delete(entity, row_id)
+
+    def restore(self, entity: str, row_id: str) -> None:
+        """Bring a deleted row back."""
+        self._store.restore(entity, row_id)
+
+    def move(self, entity: str, row_id: str, delta: int) -> bool:
+        """Move a row up (delta < 0) or down among its siblings; False at the edge."""
+        return self._store.move(entity, row_id, delta)
+
+    def undo(self) -> Undone | None:
+        """Undo this laptop's last action; None when there is nothing to undo."""
+        result = self._store.undo()
+        return Undone(result.description) if result is not None else None
+
+    def save_note(
+        self,
+        note_id: str | None,
+        *,
+        kind: str,
+        text: str,
+        maal_id: str | None = None,
+        bord_id: str | None = None,
+    ) -> NoteSaved:
+        """Write a note's text. The note rules: the first words create the note (of `kind`,
+        on the mål or the bord), an emptied note is deleted, and text for a note deleted
+        meanwhile (an undo, another screen) becomes a new note rather than being lost."""
+        from .errors import NotFoundError
+
+        owner = {"maal_id": maal_id} if maal_id is not None else {"bord_id": bord_id}
+        values = {**owner, "type": kind, "tekst": text}
+        if note_id is None:
+            if not text.strip():
+                return NoteSaved(None, deleted=False)
+            return NoteSaved(self._store.create("note", values), deleted=False)
+        if not text.strip():
+            self._store.delete("note", note_id)
+            return NoteSaved(None, deleted=True)
+        try:
+            self._store.update("note", note_id, {"tekst": text})
+        except NotFoundError:
+            return NoteSaved(self._store.create("note", values), deleted=False)
+        return NoteSaved(note_id, deleted=False)
+
+    def rename_device(self, name: str) -> str:
+        """Name this laptop (and remember that it is named); returns the cleaned name."""
+        clean = self._store.rename_device(name)
+        self.set_setting(settings.DEVICE_NAMED, True)
+        return clean
+
+    def remember_bord(self, udviklingsdag_id: str, bord_id: str) -> None:
+        """Remember the udviklingsdag and bord chosen on the home screen for the next start."""
+        self.set_setting(settings.CHOSEN_UDVIKLINGSDAG, udviklingsdag_id)
+        self.set_setting(settings.CHOSEN_BORD, bord_id)
+
+    # --- settings (local, not change-logged; see models.settings) ---------------------------
+
+    def setting(self, entry: Setting[T]) -> T:
+        """The typed value of a local setting (its default when not set)."""
+        return entry.read(self._store.get_setting(entry.key))
+
+    def set_setting(self, entry: Setting[T], value: T) -> None:
+        """Remember a local setting (a value that formats to None removes it)."""
+        self._store.set_setting(entry.key, entry.format(value))
+
+    # --- exchange: export and consolidation (see screens/export.py, screens/consolidation.py) ---
+
+    @property
+    def store(self) -> Store:
+        """The store, for exports/ functions that write through it (a bundle import, so that
+        this laptop's clock moves past the imported changes). A screen only hands it to such a
+        function in the queue; it reads and writes through the methods here."""
+        return self._store
+
+    def maalplaner(self) -> list[MaalplanSummary]:
+        """Every live målplan, for the export's list: newest year first, by enhed and title."""
+        from .maalplan_view import list_maalplaner
+
+        return list_maalplaner(self._db)
+
+    def maalplan_view(self, maalplan_id: str) -> MaalplanView:
+        """One målplan with everything under it, as its documents show it. Raises
+        `NotFoundError` when it is gone."""
+        from .maalplan_view import load_maalplan
+
+        return load_maalplan(self._db, maalplan_id)
+
+    def devices(self) -> list[DeviceSummary]:
+        """What arrived from each laptop (this one first), with its clock warning."""
+        from .consolidation import device_summary
+
+        return device_summary(self._db)
+
+    def ledger(self) -> list[LedgerRow]:
+        """Every imported file, newest first."""
+        from .consolidation import ledger
+
+        return ledger(self._db)
+
+    def conflicts(self) -> list[Conflict]:
+        """The open conflicts, for the tovholder to settle."""
+        from .conflicts import open_conflicts
+
+        return open_conflicts(self._db)
+
+    def gaps(self) -> list[Gap]:
+        """The mål that lack tegn or prøvehandlinger."""
+        from .consolidation import gaps
+
+        return gaps(self._db)
+
+    def collaboration_matrix(self) -> list[MatrixRow]:
+        """Per enhed, how many samarbejder at each niveau."""
+        from .consolidation import collaboration_matrix
+
+        return collaboration_matrix(self._db)
+
+    def resolve(self, conflict: Conflict, value: object) -> str:
+        """Settle a conflict with the tovholder's choice (a side's value, a new value, or for
+        a deleted row True to keep it deleted, False to restore it), as a new change.
+        Returns the change's id."""
+        from .conflicts import resolve_conflict
+
+        return resolve_conflict(self._store, conflict, value)

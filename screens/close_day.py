@@ -1,9 +1,10 @@
-"""Closing the day: a checklist of the table's mål that miss what the day is about, then the
+"""Closing the day: a checklist of the bord's mål that miss what the day is about, then the
 handoff file written to a folder the user picks (a USB stick), with a summary of its content."""
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -16,35 +17,29 @@ from textual.widgets.option_list import Option
 
 from exports.folders import browse_root, check_folder, default_handoff_folder
 from models import enums
-from models.queries import bord_overview
+from models.errors import UdviklingsdagError
+from models.records import BordOverview
+from models.rules import missing
 from screens import texts
+from screens.base import host
 from screens.widgets import AppFooter, TopBar, hanging, plain
 
-from .table import is_complete
+if TYPE_CHECKING:
+    from exports.bundle import BundleInfo
+    from models.workspace import Workspace
 
 
-def missing(groups: list[dict[str, Any]], dagdel: str) -> list[dict[str, Any]]:
-    """The mål that do not meet the day's rule, in the table's order."""
-    return [m for g in groups for m in g["maal"] if not is_complete(m, dagdel)]
+def write_handoff_file(ws: Workspace, folder: str) -> BundleInfo:
+    """Write this laptop's handoff file into `folder` (in the database queue); returns what
+    the file holds."""
+    from exports.bundle import suggest_filename, write_handoff
 
-
-def write_handoff_file(db: Any, folder: str) -> Any:
-    """Write this laptop's handoff file into `folder`; returns the bundle's `BundleInfo`."""
+    target: Path = check_folder(folder) / suggest_filename(ws, "handoff")
     try:
-        from exports.bundle import suggest_filename, write_handoff
-    except ImportError:
-        from models.errors import UdviklingsdagError
-
-        raise UdviklingsdagError(texts.CLOSE_NOT_AVAILABLE) from None
-    target = check_folder(folder) / suggest_filename(db, "handoff")
-    try:
-        return write_handoff(db, target)
+        return write_handoff(ws, target)
     except OSError as exc:
-        from models.errors import UdviklingsdagError
-
         raise UdviklingsdagError(
-            f"Filen kunne ikke skrives i {target.parent}: {exc.strerror or exc}. "
-            "Tjek at USB-stikket sidder i og ikke er skrivebeskyttet."
+            texts.CLOSE_WRITE_FAILED.format(folder=target.parent, reason=exc.strerror or exc)
         ) from None
 
 
@@ -59,7 +54,7 @@ class CloseDayScreen(Screen[None]):
     def __init__(self, bord_id: str) -> None:
         super().__init__()
         self.bord_id = bord_id
-        self.data: dict[str, Any] | None = None
+        self.data: BordOverview | None = None
 
     def compose(self) -> ComposeResult:
         yield TopBar(texts.CLOSE_TITLE)
@@ -84,21 +79,22 @@ class CloseDayScreen(Screen[None]):
             self.reload()
 
     def reload(self) -> None:
-        self.app.submit(bord_overview, self.app.store.db, self.bord_id, done=self._show)
+        bord_id = self.bord_id
+        host(self).read(lambda ws: ws.bord(bord_id), done=self._show)
 
-    def _show(self, data: dict[str, Any] | None) -> None:
+    def _show(self, data: BordOverview | None) -> None:
         if data is None:
-            self.notify(texts.TABLE_NOT_FOUND, severity="warning")
+            self.notify(texts.BORD_NOT_FOUND, severity="warning")
             self.app.pop_screen()
             return
         self.data = data
-        dagdel = data["dag"].get("dagdel") or enums.Del.DEL1.value
+        dagdel = data.dagdel
         del2 = dagdel == enums.Del.DEL2
         self.query_one("#close-rule", Static).update(
             texts.CLOSE_RULE_DEL2 if del2 else texts.CLOSE_RULE_DEL1
         )
-        lacking = missing(data["grupper"], dagdel)
-        total = sum(len(g["maal"]) for g in data["grupper"])
+        lacking = missing(data.groups, dagdel)
+        total = sum(len(g.maal) for g in data.groups)
         status = self.query_one("#close-status", Static)
         checklist = self.query_one("#close-checklist", OptionList)
         checklist.clear_options()
@@ -108,13 +104,11 @@ class CloseDayScreen(Screen[None]):
         else:
             status.update(Text(texts.CLOSE_MISSING.format(n=len(lacking)), style="bold yellow"))
             checklist.display = True
-            what = texts.CLOSE_MISSING_PROEVE if del2 else texts.CLOSE_MISSING_TEGN
+            what = texts.CLOSE_MISSING_PROEVEHANDLING if del2 else texts.CLOSE_MISSING_TEGN
             for m in lacking:
-                body = plain(m["tekst"])
+                body = plain(m.tekst)
                 body.append(f"\n{what}", style="dim")
-                checklist.add_option(
-                    Option(hanging(Text("✗", style="bold yellow"), body), id=m["id"])
-                )
+                checklist.add_option(Option(hanging(Text("✗", style="bold yellow"), body), id=m.id))
             checklist.focus()
 
     @on(OptionList.OptionSelected, "#close-checklist")
@@ -136,7 +130,7 @@ class CloseDayScreen(Screen[None]):
         button.disabled = True
         button.label = texts.CLOSE_WRITING
 
-        def done(info: Any) -> None:
+        def done(info: BundleInfo) -> None:
             self._reset_button()
             summary = self.query_one("#close-summary", Static)
             lines = [texts.CLOSE_WRITTEN, *info.summary_lines()]
@@ -145,9 +139,9 @@ class CloseDayScreen(Screen[None]):
 
         def failed(exc: Exception) -> None:
             self._reset_button()
-            self.app.report_error(exc)
+            host(self).report_error(exc)
 
-        self.app.submit(write_handoff_file, self.app.store.db, folder, done=done, error=failed)
+        host(self).read(lambda ws: write_handoff_file(ws, folder), done=done, error=failed)
 
     def _reset_button(self) -> None:
         button = self.query_one("#close-write", Button)

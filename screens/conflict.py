@@ -1,11 +1,11 @@
 """A conflict side by side: the field, every value with its laptop, time and the value before.
 The tovholder chooses one value or writes a new one; the modal only returns the choice, the
-consolidation screen writes it (as a new change) through `models.merge.resolve_conflict`."""
+consolidation screen writes it (as a new change) through the workspace (`Workspace.resolve`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -15,26 +15,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from models.merge import KIND_DELETE, Conflict
+from models.conflicts import KIND_DELETE
 from models.visible import visible
 from screens import texts
 
-# The modal's texts live in tui/texts.py (CONFLICT_*).
-T_TITLE = texts.CONFLICT_TITLE
-T_TITLE_NO_NAME = texts.CONFLICT_TITLE_NO_NAME
-T_FIELD = texts.CONFLICT_FIELD
-T_FIELD_DELETE = texts.CONFLICT_FIELD_DELETE
-T_VALUE = texts.CONFLICT_VALUE
-T_FROM = texts.CONFLICT_FROM
-T_TIME = texts.CONFLICT_TIME
-T_BEFORE = texts.CONFLICT_BEFORE
-T_CHOOSE = texts.CONFLICT_CHOOSE
-T_KEEP_DELETED = texts.CONFLICT_KEEP_DELETED
-T_RESTORE = texts.CONFLICT_RESTORE
-T_NEW_PLACEHOLDER = texts.CONFLICT_NEW_PLACEHOLDER
-T_WRITE_NEW = texts.CONFLICT_WRITE_NEW
-T_CANCEL = texts.CONFLICT_CANCEL
-T_HINT = texts.CONFLICT_HINT
+if TYPE_CHECKING:
+    from models.conflicts import Conflict
 
 # A value is shown whole (the tovholder compares the two), up to this many characters; names and
 # labels up to a line's worth.
@@ -63,6 +49,7 @@ class ConflictChoice:
 class ConflictScreen(ModalScreen[ConflictChoice | None]):
     """Shows one conflict; dismisses with the choice, or None when cancelled."""
 
+    HELP_KEY = "consolidation"
     DEFAULT_CSS = """
     ConflictScreen { align: center middle; }
     ConflictScreen #dialog {
@@ -88,7 +75,7 @@ class ConflictScreen(ModalScreen[ConflictChoice | None]):
         Binding(
             "escape",
             "cancel",
-            T_CANCEL,
+            texts.CONFLICT_CANCEL,
             tooltip=texts.CONFLICT_B_CANCEL_TIP,
             id="conflict.cancel",
         ),
@@ -101,49 +88,49 @@ class ConflictScreen(ModalScreen[ConflictChoice | None]):
     def compose(self) -> ComposeResult:
         c = self.conflict
         title = (
-            T_TITLE.format(entity=_name(c.entity_label), title=_name(c.title))
+            texts.CONFLICT_TITLE.format(entity=_name(c.entity_label), title=_name(c.title))
             if c.title
-            else T_TITLE_NO_NAME.format(entity=_name(c.entity_label))
+            else texts.CONFLICT_TITLE_NO_NAME.format(entity=_name(c.entity_label))
         )
         with Vertical(id="dialog"):
             yield Static(Text(title), id="title")
             if c.kind == KIND_DELETE:
-                yield Static(Text(T_FIELD_DELETE))
+                yield Static(Text(texts.CONFLICT_FIELD_DELETE))
             else:
-                yield Static(Text(T_FIELD.format(field=_name(c.field_label))))
+                yield Static(Text(texts.CONFLICT_FIELD.format(field=_name(c.field_label))))
             with VerticalScroll(id="sides"), Horizontal():
                 for i, side in enumerate(c.sides):
                     with Vertical(classes="side", id=f"side-{i}"):
                         yield Static(
                             Text(
-                                T_VALUE.format(
+                                texts.CONFLICT_VALUE.format(
                                     field=_name(side.field_label), value=_value(side.shown)
                                 )
                             ),
                             classes="value",
                         )
                         meta = [
-                            T_FROM.format(device=_name(side.device_name)),
-                            T_TIME.format(time=_name(side.time)),
+                            texts.CONFLICT_FROM.format(device=_name(side.device_name)),
+                            texts.CONFLICT_TIME.format(time=_name(side.time)),
                         ]
                         if side.before:
-                            meta.append(T_BEFORE.format(before=_value(side.before)))
+                            meta.append(texts.CONFLICT_BEFORE.format(before=_value(side.before)))
                         yield Static(Text("\n".join(meta)), classes="meta")
                         if c.kind != KIND_DELETE:
-                            yield Button(T_CHOOSE, id=f"choose-{i}", variant="primary")
+                            yield Button(texts.CONFLICT_CHOOSE, id=f"choose-{i}", variant="primary")
             if c.kind == KIND_DELETE:
                 with Horizontal(id="buttons"):
-                    yield Button(T_KEEP_DELETED, id="keep-deleted", variant="error")
-                    yield Button(T_RESTORE, id="restore", variant="primary")
-                    yield Button(T_CANCEL, id="cancel")
+                    yield Button(texts.CONFLICT_KEEP_DELETED, id="keep-deleted", variant="error")
+                    yield Button(texts.CONFLICT_RESTORE, id="restore", variant="primary")
+                    yield Button(texts.CONFLICT_CANCEL, id="cancel")
             else:
                 if c.can_write_new:
                     with Horizontal(id="new-row"):
-                        yield Input(placeholder=T_NEW_PLACEHOLDER, id="new-value")
-                        yield Button(T_WRITE_NEW, id="write-new")
+                        yield Input(placeholder=texts.CONFLICT_NEW_PLACEHOLDER, id="new-value")
+                        yield Button(texts.CONFLICT_WRITE_NEW, id="write-new")
                 with Horizontal(id="buttons"):
-                    yield Button(T_CANCEL, id="cancel")
-            yield Static(Text(T_HINT), id="hint")
+                    yield Button(texts.CONFLICT_CANCEL, id="cancel")
+            yield Static(Text(texts.CONFLICT_HINT), id="hint")
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -2,9 +2,10 @@
 see what arrived from each laptop, settle conflicts, find the gaps and see who collaborates
 with whom at which level.
 
-All database and file work runs in thread workers through `models.merge` (import, ledger,
-conflicts, gaps, matrix) and the Store; the screen only shows results. Constructed as
-`ConsolidationScreen(store)` and works on any App."""
+All database and file work runs in the App's one database queue on the workspace
+(`screens.base.host`): the tabs' reads and the settling of a conflict through
+`models.workspace`, the preview and the import of files through `exports.bundle`. The screen
+only shows the typed results."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -29,61 +30,22 @@ from textual.widgets import (
     TabPane,
 )
 
+from exports.bundle import import_bundles
 from models import enums
 from models.errors import UdviklingsdagError
-from models.merge import (
-    Conflict,
-    DeviceSummary,
-    ForeignFileError,
-    Gap,
-    ImportReport,
-    LedgerRow,
-    MatrixRow,
-    collaboration_matrix,
-    device_summary,
-    gaps,
-    import_bundles,
-    ledger,
-    open_conflicts,
-    resolve_conflict,
-)
-from models.store import Store
+from models.importing import ForeignFileError
 from models.visible import visible
 from screens import texts
+from screens.base import host
 from screens.widgets import AppFooter
 
 from .conflict import ConflictChoice, ConflictScreen
 
-# The screen's texts live in tui/texts.py (CONS_*); the short names stay for the tests.
-T_TITLE = texts.CONS_TITLE
-T_INTRO = texts.CONS_INTRO
-T_PATHS = texts.CONS_PATHS
-T_PREVIEW = texts.CONS_PREVIEW
-T_APPLY = texts.CONS_APPLY
-T_TAB_IMPORT = texts.CONS_TAB_IMPORT
-T_TAB_DEVICES = texts.CONS_TAB_DEVICES
-T_TAB_CONFLICTS = texts.CONS_TAB_CONFLICTS
-T_TAB_GAPS = texts.CONS_TAB_GAPS
-T_TAB_MATRIX = texts.CONS_TAB_MATRIX
-T_NO_PATHS = texts.CONS_NO_PATHS
-T_WORKING = texts.CONS_WORKING
-T_IMPORTING = texts.CONS_IMPORTING
-T_IMPORTED = texts.CONS_IMPORTED
-T_NOTHING_TO_IMPORT = texts.CONS_NOTHING_TO_IMPORT
-T_FILES_TITLE = texts.CONS_FILES_TITLE
-T_NO_CONFLICTS = texts.CONS_NO_CONFLICTS
-T_CONFLICTS = texts.CONS_CONFLICTS
-T_RESOLVED = texts.CONS_RESOLVED
-T_GAPS_TEGN = texts.CONS_GAPS_TEGN
-T_GAPS_PH = texts.CONS_GAPS_PH
-T_MATRIX = texts.CONS_MATRIX
-T_ALL_ARRIVED = texts.CONS_ALL_ARRIVED
-T_MISSING = texts.CONS_MISSING
-T_NO_FILE = texts.CONS_NO_FILE
-T_THIS_DEVICE = texts.CONS_THIS_DEVICE
-KIND_LABELS = texts.CONS_KIND_LABELS
-STATUS_LABELS = texts.CONS_STATUS_LABELS
-CONFLICT_KIND_LABELS = texts.CONS_CONFLICT_KIND_LABELS
+if TYPE_CHECKING:
+    from models.conflicts import Conflict
+    from models.consolidation import DeviceSummary, Gap, LedgerRow, MatrixRow
+    from models.importing import ImportReport
+    from models.workspace import Workspace
 
 
 def parse_paths(text: str) -> list[str]:
@@ -95,13 +57,19 @@ def parse_paths(text: str) -> list[str]:
     return [str(Path(p).expanduser()) for p in parts if p.strip()]
 
 
-@dataclass
-class _Snapshot:
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything the tabs show, read in one call."""
+
     devices: list[DeviceSummary]
     files: list[LedgerRow]
     conflicts: list[Conflict]
     gaps: list[Gap]
     matrix: list[MatrixRow]
+
+    @classmethod
+    def read(cls, ws: Workspace) -> Snapshot:
+        return cls(ws.devices(), ws.ledger(), ws.conflicts(), ws.gaps(), ws.collaboration_matrix())
 
 
 # Longest text shown in a table cell and in the summary above the preview (a value from a file
@@ -117,7 +85,7 @@ def _t(value: Any) -> Text:
 
 
 def _message(exc: BaseException, template: str) -> str:
-    """A Danish message for any failure of a worker: the app's own errors say what is wrong;
+    """A Danish message for any failure of a call: the app's own errors say what is wrong;
     anything else (a file nothing foresaw, a bug) gets `template` with its type and text."""
     if isinstance(exc, UdviklingsdagError):
         return str(exc)
@@ -125,12 +93,21 @@ def _message(exc: BaseException, template: str) -> str:
     return template.format(kind=type(exc).__name__, text=text[:200])
 
 
-def _import(store: Store, paths: list[str], **kw: Any) -> ImportReport:
-    # A refused file is reported in the result and the others go on (`skip_rejected`).
-    return import_bundles(store, paths, skip_rejected=True, **kw)
+def _import(
+    paths: list[str], *, dry_run: bool, allow_foreign: bool
+) -> Callable[[Workspace], ImportReport]:
+    """The call that previews (`dry_run`) or imports the files. A refused file is reported in
+    the result and the others go on (`skip_rejected`)."""
+
+    def run(ws: Workspace) -> ImportReport:
+        return import_bundles(
+            ws, paths, skip_rejected=True, dry_run=dry_run, allow_foreign=allow_foreign
+        )
+
+    return run
 
 
-def _clock_warnings(snap: _Snapshot) -> list[str]:
+def _clock_warnings(snap: Snapshot) -> list[str]:
     """The clock warnings of the laptops and the imported files, each once."""
     found = [s.clock_warning for s in snap.devices] + [r.clock_warning for r in snap.files]
     return list(dict.fromkeys(w for w in found if w))
@@ -139,6 +116,7 @@ def _clock_warnings(snap: _Snapshot) -> list[str]:
 class ForeignFileScreen(ModalScreen[bool]):
     """Asks before a file from another database lineage is read: True to go on."""
 
+    HELP_KEY = "consolidation"
     DEFAULT_CSS = """
     ForeignFileScreen { align: center middle; }
     ForeignFileScreen #foreign-dialog {
@@ -190,6 +168,7 @@ class ForeignFileScreen(ModalScreen[bool]):
 class ConsolidationScreen(Screen[None]):
     """Import, ledger per laptop, conflicts, gaps and the collaboration matrix."""
 
+    HELP_KEY = "consolidation"
     DEFAULT_CSS = """
     ConsolidationScreen { layout: vertical; }
     ConsolidationScreen #title { text-style: bold; padding: 0 1; background: $panel; }
@@ -205,7 +184,7 @@ class ConsolidationScreen(Screen[None]):
     ConsolidationScreen TabPane { height: 1fr; padding: 0; }
     ConsolidationScreen DataTable { height: 1fr; }
     ConsolidationScreen DataTable:focus { border: tall $accent; }
-    ConsolidationScreen #gaps-tegn, ConsolidationScreen #gaps-ph { height: 1fr; }
+    ConsolidationScreen #gaps-tegn, ConsolidationScreen #gaps-proevehandlinger { height: 1fr; }
     ConsolidationScreen #clock-warnings { color: $text-warning; display: none; }
     ConsolidationScreen #import-summary-box { height: auto; max-height: 40%; }
     """
@@ -227,44 +206,47 @@ class ConsolidationScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.store = store
         self.preview: ImportReport | None = None
-        self.snapshot: _Snapshot | None = None
+        self.snapshot: Snapshot | None = None
         # Set when the tovholder confirmed files from another database for this preview.
         self.allow_foreign = False
+        # Counts the previews asked for (and changes of the paths): an answer to an earlier
+        # one is not shown.
+        self._preview_asked = 0
+        self._previewed_text: str | None = None  # the paths as typed for the last preview
 
     # --- layout --------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(T_TITLE), id="title")
+        yield Static(Text(texts.CONS_TITLE), id="title")
         with TabbedContent(id="tabs"):
-            with TabPane(T_TAB_IMPORT, id="tab-import"):
-                yield Static(Text(T_INTRO), classes="intro")
+            with TabPane(texts.CONS_TAB_IMPORT, id="tab-import"):
+                yield Static(Text(texts.CONS_INTRO), classes="intro")
                 with Horizontal(id="import-row"):
-                    yield Input(placeholder=T_PATHS, id="paths")
-                    yield Button(T_PREVIEW, id="preview", variant="primary")
-                    yield Button(T_APPLY, id="apply", variant="success", disabled=True)
+                    yield Input(placeholder=texts.CONS_PATHS, id="paths")
+                    yield Button(texts.CONS_PREVIEW, id="preview", variant="primary")
+                    yield Button(texts.CONS_APPLY, id="apply", variant="success", disabled=True)
                 # Refusals can be long: the summary scrolls, the preview keeps its room.
                 with VerticalScroll(id="import-summary-box"):
                     yield Static("", id="import-summary", classes="summary", markup=False)
                 yield DataTable(id="preview-table", cursor_type="row", zebra_stripes=True)
-            with TabPane(T_TAB_DEVICES, id="tab-devices"):
+            with TabPane(texts.CONS_TAB_DEVICES, id="tab-devices"):
                 yield DataTable(id="devices", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="clock-warnings", classes="summary", markup=False)
-                yield Static(Text(T_FILES_TITLE), classes="heading")
+                yield Static(Text(texts.CONS_FILES_TITLE), classes="heading")
                 yield DataTable(id="ledger", cursor_type="row", zebra_stripes=True)
-            with TabPane(T_TAB_CONFLICTS, id="tab-conflicts"):
+            with TabPane(texts.CONS_TAB_CONFLICTS, id="tab-conflicts"):
                 yield Static("", id="conflicts-summary", classes="summary", markup=False)
                 yield DataTable(id="conflicts", cursor_type="row", zebra_stripes=True)
-            with TabPane(T_TAB_GAPS, id="tab-gaps"), Vertical():
-                yield Static(Text(T_GAPS_TEGN), classes="heading")
+            with TabPane(texts.CONS_TAB_GAPS, id="tab-gaps"), Vertical():
+                yield Static(Text(texts.CONS_GAPS_TEGN), classes="heading")
                 yield DataTable(id="gaps-tegn", cursor_type="row", zebra_stripes=True)
-                yield Static(Text(T_GAPS_PH), classes="heading")
-                yield DataTable(id="gaps-ph", cursor_type="row", zebra_stripes=True)
-            with TabPane(T_TAB_MATRIX, id="tab-matrix"):
-                yield Static(Text(T_MATRIX), classes="intro")
+                yield Static(Text(texts.CONS_GAPS_PROEVEHANDLINGER), classes="heading")
+                yield DataTable(id="gaps-proevehandlinger", cursor_type="row", zebra_stripes=True)
+            with TabPane(texts.CONS_TAB_MATRIX, id="tab-matrix"):
+                yield Static(Text(texts.CONS_MATRIX), classes="intro")
                 yield DataTable(id="matrix", cursor_type="row", zebra_stripes=True)
         yield AppFooter()
 
@@ -273,7 +255,7 @@ class ConsolidationScreen(Screen[None]):
         self.query_one("#devices", DataTable).add_columns(*texts.CONS_COLS_DEVICES)
         self.query_one("#ledger", DataTable).add_columns(*texts.CONS_COLS_LEDGER)
         self.query_one("#conflicts", DataTable).add_columns(*texts.CONS_COLS_CONFLICTS)
-        for table_id in ("#gaps-tegn", "#gaps-ph"):
+        for table_id in ("#gaps-tegn", "#gaps-proevehandlinger"):
             self.query_one(table_id, DataTable).add_columns(*texts.CONS_COLS_GAPS)
         self.query_one("#matrix", DataTable).add_columns(
             texts.CONS_COL_ENHED, *(enums.label(n) for n in enums.Niveau), texts.CONS_COL_TOTAL
@@ -286,37 +268,34 @@ class ConsolidationScreen(Screen[None]):
     def action_refresh(self) -> None:
         self.refresh_data()
 
+    def reload(self) -> None:
+        """Read the tabs again (after an undo)."""
+        self.refresh_data()
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    @work(thread=True, exclusive=True, group="consolidation-load", exit_on_error=False)
     def refresh_data(self) -> None:
-        """Read everything the tabs show (in a thread) and show it."""
-        try:
-            snap = _Snapshot(
-                devices=device_summary(self.store),
-                files=ledger(self.store),
-                conflicts=open_conflicts(self.store),
-                gaps=gaps(self.store),
-                matrix=collaboration_matrix(self.store),
-            )
-        except Exception as exc:  # every failure becomes a Danish message, never a traceback
-            self._back(self._error, _message(exc, texts.CONS_LOAD_FAILED))
-            return
-        self._back(self._show_snapshot, snap, failed=texts.CONS_LOAD_FAILED)
+        """Read everything the tabs show (in the database queue) and show it."""
+        host(self).read(
+            Snapshot.read,
+            done=self._shown(self._show_snapshot, texts.CONS_LOAD_FAILED),
+            error=lambda exc: self._error(_message(exc, texts.CONS_LOAD_FAILED)),
+        )
 
-    def _back(self, callback: Callable[..., object], *args: Any, failed: str | None = None) -> None:
-        """From a worker: run `callback(*args)` on the UI thread. If showing the result fails
-        (a value nothing foresaw), say so in Danish instead of ending the app."""
-        try:
-            self.app.call_from_thread(callback, *args)
-        except Exception as exc:
-            if failed is None or not self.app.is_running:
-                return
+    def _shown(self, show: Callable[[Any], object], failed: str) -> Callable[[Any], None]:
+        """`show` for an answer from the queue; if showing the result fails (a value nothing
+        foresaw), say so in Danish with `failed` instead of ending the app."""
+
+        def answer(result: Any) -> None:
+            if not self.is_attached:
+                return  # the screen was closed meanwhile
             try:
-                self.app.call_from_thread(self._error, _message(exc, failed))
-            except Exception:  # the app is closing: nobody left to tell
-                pass
+                show(result)
+            except Exception as exc:
+                self._error(_message(exc, failed))
+
+        return answer
 
     def _error(self, message: str) -> None:
         self.notify(
@@ -326,19 +305,25 @@ class ConsolidationScreen(Screen[None]):
             timeout=10,
         )
 
-    def _show_snapshot(self, snap: _Snapshot) -> None:
+    def _show_snapshot(self, snap: Snapshot) -> None:
         self.snapshot = snap
+        self._show_devices(snap)
+        self._show_conflicts(snap.conflicts)
+        self._show_gaps(snap.gaps)
+        self._show_matrix(snap.matrix)
+
+    def _show_devices(self, snap: Snapshot) -> None:
         devices = self.query_one("#devices", DataTable)
         devices.clear()
         for s in snap.devices:
             if s.is_local:
-                status = T_THIS_DEVICE
+                status = texts.CONS_THIS_DEVICE
             elif not s.files:
-                status = T_NO_FILE
+                status = texts.CONS_NO_FILE
             elif s.complete:
-                status = T_ALL_ARRIVED
+                status = texts.CONS_ALL_ARRIVED
             else:
-                status = T_MISSING.format(n=s.latest_file_entries - s.in_log)
+                status = texts.CONS_MISSING.format(n=s.latest_file_entries - s.in_log)
             if s.clock_warning:
                 status += texts.CONS_CLOCK_MARK
             devices.add_row(
@@ -375,32 +360,40 @@ class ConsolidationScreen(Screen[None]):
                 _t(r.sha256[:12]),
                 key=r.id,
             )
+
+    def _show_conflicts(self, conflicts: list[Conflict]) -> None:
         table = self.query_one("#conflicts", DataTable)
         table.clear()
-        for i, c in enumerate(snap.conflicts):
+        for i, c in enumerate(conflicts):
             table.add_row(
-                _t(CONFLICT_KIND_LABELS.get(c.kind, c.kind)),
+                _t(texts.CONS_CONFLICT_KIND_LABELS.get(c.kind, c.kind)),
                 _t(c.entity_label),
                 _t(c.title),
                 _t(c.field_label),
-                _t(" / ".join(s.shown for s in c.sides)),
-                _t(", ".join(dict.fromkeys(s.device_name for s in c.sides))),
+                _t(" / ".join(side.shown for side in c.sides)),
+                _t(", ".join(dict.fromkeys(side.device_name for side in c.sides))),
                 key=str(i),
             )
-        n = len(snap.conflicts)
+        n = len(conflicts)
         self.query_one("#conflicts-summary", Static).update(
-            Text(T_CONFLICTS.format(n=n) if n else T_NO_CONFLICTS)
+            Text(texts.CONS_CONFLICTS.format(n=n) if n else texts.CONS_NO_CONFLICTS)
         )
         self.query_one("#tabs", TabbedContent).get_tab("tab-conflicts").label = (
-            texts.CONS_CONFLICTS_TAB_COUNT.format(label=T_TAB_CONFLICTS, n=n)
+            texts.CONS_CONFLICTS_TAB_COUNT.format(label=texts.CONS_TAB_CONFLICTS, n=n)
             if n
-            else T_TAB_CONFLICTS
+            else texts.CONS_TAB_CONFLICTS
         )
-        for table_id, wanted in (("#gaps-tegn", "tegn"), ("#gaps-ph", "proevehandlinger")):
+
+    def _show_gaps(self, gaps: list[Gap]) -> None:
+        lacking: tuple[tuple[str, Callable[[Gap], int]], ...] = (
+            ("#gaps-tegn", lambda g: g.tegn),
+            ("#gaps-proevehandlinger", lambda g: g.proevehandlinger),
+        )
+        for table_id, count in lacking:
             t = self.query_one(table_id, DataTable)
             t.clear()
-            for g in snap.gaps:
-                if getattr(g, wanted) == 0:
+            for g in gaps:
+                if count(g) == 0:
                     t.add_row(
                         _t(g.tekst),
                         _t(g.maalsaetning),
@@ -410,21 +403,28 @@ class ConsolidationScreen(Screen[None]):
                         g.proevehandlinger,
                         key=g.maal_id,
                     )
+
+    def _show_matrix(self, rows: list[MatrixRow]) -> None:
         matrix = self.query_one("#matrix", DataTable)
         matrix.clear()
-        for r in snap.matrix:
+        for row in rows:
             matrix.add_row(
-                _t(r.navn),
-                *(r.counts.get(n.value, 0) for n in enums.Niveau),
-                r.total,
-                key=r.enhed_id,
+                _t(row.navn),
+                *(row.counts.get(n.value, 0) for n in enums.Niveau),
+                row.total,
+                key=row.enhed_id,
             )
 
     # --- import --------------------------------------------------------------------------
 
     @on(Input.Changed, "#paths")
-    def _paths_changed(self) -> None:
-        # A preview belongs to the files it was made for (and so does a confirmation).
+    def _paths_changed(self, event: Input.Changed) -> None:
+        # A preview belongs to the files it was made for (and so does a confirmation). The
+        # message for the text a preview was just asked for can come after the asking.
+        if event.value == self._previewed_text:
+            return
+        self._previewed_text = None
+        self._preview_asked += 1
         self.preview = None
         self.allow_foreign = False
         self.query_one("#apply", Button).disabled = True
@@ -443,40 +443,53 @@ class ConsolidationScreen(Screen[None]):
             return
         paths = [str(f.path) for f in self.preview.files if not f.rejected]
         if not paths:
-            self.notify(T_NOTHING_TO_IMPORT, severity="warning", markup=False)
+            self.notify(texts.CONS_NOTHING_TO_IMPORT, severity="warning", markup=False)
             return
         self.query_one("#apply", Button).disabled = True
-        self._summary(T_IMPORTING)
-        self.run_import(paths, self.allow_foreign)
+        self._summary(texts.CONS_IMPORTING)
+        self.run_import(paths, allow_foreign=self.allow_foreign)
 
     def _start_preview(self, *, allow_foreign: bool = False) -> None:
-        paths = parse_paths(self.query_one("#paths", Input).value)
+        typed = self.query_one("#paths", Input).value
+        paths = parse_paths(typed)
         if not paths:
-            self.notify(T_NO_PATHS, severity="warning", markup=False)
+            self.notify(texts.CONS_NO_PATHS, severity="warning", markup=False)
             return
         self.preview = None
+        self._previewed_text = typed
         self.allow_foreign = allow_foreign
         self.query_one("#apply", Button).disabled = True
-        self._summary(T_WORKING)
-        self.run_preview(paths, allow_foreign)
+        self._summary(texts.CONS_WORKING)
+        self.run_preview(paths, allow_foreign=allow_foreign)
 
     def _summary(self, text: str) -> None:
         self.query_one("#import-summary", Static).update(
             Text(visible(text, SUMMARY_LIMIT, multiline=True))
         )
 
-    @work(thread=True, exclusive=True, group="consolidation-import", exit_on_error=False)
-    def run_preview(self, paths: list[str], allow_foreign: bool = False) -> None:
+    def run_preview(self, paths: list[str], *, allow_foreign: bool = False) -> None:
         """Dry-run the import: nothing is saved."""
-        try:
-            report = _import(self.store, paths, dry_run=True, allow_foreign=allow_foreign)
-        except Exception as exc:  # every failure becomes a Danish message, never a traceback
+        self._preview_asked += 1
+        asked = self._preview_asked
+
+        def answer(report: ImportReport) -> None:
+            if asked == self._preview_asked:
+                self._show_preview(report)
+
+        def failed(exc: Exception) -> None:
+            # Every failure becomes a Danish message, never a traceback.
+            if asked != self._preview_asked or not self.is_attached:
+                return
             if isinstance(exc, ForeignFileError) and not allow_foreign:
-                self._back(self._ask_foreign, str(exc), failed=texts.CONS_READ_FAILED)
+                self._ask_foreign(str(exc))
             else:
-                self._back(self._preview_failed, _message(exc, texts.CONS_READ_FAILED))
-            return
-        self._back(self._show_preview, report, failed=texts.CONS_READ_FAILED)
+                self._preview_failed(_message(exc, texts.CONS_READ_FAILED))
+
+        host(self).read(
+            _import(paths, dry_run=True, allow_foreign=allow_foreign),
+            done=self._shown(answer, texts.CONS_READ_FAILED),
+            error=failed,
+        )
 
     def _ask_foreign(self, message: str, *, show: bool = True) -> None:
         """Ask whether files from another database may be read; yes previews them again
@@ -511,7 +524,7 @@ class ConsolidationScreen(Screen[None]):
             for item in f.items:
                 table.add_row(
                     _t(f.path.name),
-                    _t(KIND_LABELS.get(item.kind, item.kind)),
+                    _t(texts.CONS_KIND_LABELS.get(item.kind, item.kind)),
                     _t(item.entity_label),
                     _t(item.title),
                     _t(item.field_label if item.field else ""),
@@ -520,22 +533,29 @@ class ConsolidationScreen(Screen[None]):
                 )
         self.query_one("#apply", Button).disabled = not any(not f.rejected for f in report.files)
 
-    @work(thread=True, exclusive=True, group="consolidation-import", exit_on_error=False)
-    def run_import(self, paths: list[str], allow_foreign: bool = False) -> None:
+    def run_import(self, paths: list[str], *, allow_foreign: bool = False) -> None:
         """Import for real, then reload every tab."""
-        try:
-            report = _import(self.store, paths, allow_foreign=allow_foreign)
-        except Exception as exc:  # every failure becomes a Danish message, never a traceback
-            self._back(self._preview_failed, _message(exc, texts.CONS_IMPORT_FAILED))
-            self._back(self.refresh_data)
-            return
-        self._back(self._imported, report, failed=texts.CONS_IMPORT_FAILED)
+        self._preview_asked += 1  # a preview still on its way is of no use now
+
+        def failed(exc: Exception) -> None:
+            # Every failure becomes a Danish message, never a traceback.
+            if self.is_attached:
+                self._preview_failed(_message(exc, texts.CONS_IMPORT_FAILED))
+                self.refresh_data()
+
+        host(self).write(
+            _import(paths, dry_run=False, allow_foreign=allow_foreign),
+            done=self._shown(self._imported, texts.CONS_IMPORT_FAILED),
+            error=failed,
+        )
 
     def _imported(self, report: ImportReport) -> None:
         self.preview = None
         self._summary("\n".join(report.summary_lines()))
         self.notify(
-            T_IMPORTED.format(new=report.new, known=report.known, conflicts=report.conflicts),
+            texts.CONS_IMPORTED.format(
+                new=report.new, known=report.known, conflicts=report.conflicts
+            ),
             markup=False,
         )
         self.query_one("#preview-table", DataTable).clear()
@@ -555,17 +575,21 @@ class ConsolidationScreen(Screen[None]):
 
         self.app.push_screen(ConflictScreen(conflict), chosen)
 
-    @work(thread=True, exclusive=True, group="consolidation-resolve", exit_on_error=False)
     def run_resolve(self, conflict: Conflict, value: Any) -> None:
         """Write the tovholder's choice as a new change."""
-        try:
-            resolve_conflict(self.store, conflict, value)
-        except Exception as exc:  # every failure becomes a Danish message, never a traceback
-            self._back(self._error, _message(exc, texts.CONS_RESOLVE_FAILED))
-            self._back(self.refresh_data)
-            return
-        self._back(self._resolved)
 
-    def _resolved(self) -> None:
-        self.notify(T_RESOLVED, markup=False)
+        def failed(exc: Exception) -> None:
+            # Every failure becomes a Danish message, never a traceback.
+            if self.is_attached:
+                self._error(_message(exc, texts.CONS_RESOLVE_FAILED))
+                self.refresh_data()
+
+        host(self).write(
+            lambda ws: ws.resolve(conflict, value),
+            done=self._shown(self._resolved, texts.CONS_RESOLVE_FAILED),
+            error=failed,
+        )
+
+    def _resolved(self, _change_id: str) -> None:
+        self.notify(texts.CONS_RESOLVED, markup=False)
         self.refresh_data()

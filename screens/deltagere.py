@@ -1,9 +1,10 @@
-"""Who sits at the table: deltagere with name, enhed (picked from the organisation) and rolle,
-and the table's switch to run it anonymously (then names are neither asked for nor shown)."""
+"""Who sits at the bord: deltagere with name, enhed (picked from the organisation) and rolle,
+and the bord's switch to run it anonymously (then names are neither asked for nor shown)."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
@@ -16,34 +17,33 @@ from textual.widgets import Static
 from textual.widgets.option_list import Option
 
 from models import enums
-from models.queries import bord_deltagere, enhed_choices
+from models.records import BordDeltagere, Choice, Deltager
+from models.schema import new_values
 from models.visible import visible
 from screens import texts
-from screens.widgets import AppFooter, AutoSave, ItemList, TopBar, hanging, plain
+from screens.base import host
+from screens.widgets import AppFooter, AutoSave, Hanging, ItemList, TopBar, hanging, plain
 
 from .forms import AutoCheckbox, FormSpec, RecordForm
 
-NAMED_FIELDS = ["navn", "enhed_id", "rolle"]
-ANONYMOUS_FIELDS = ["enhed_id", "rolle"]
 
-
-def deltager_prompt(n: int, d: dict[str, Any], *, anonym: bool) -> Any:
-    """One deltager as a list item; an anonymous table shows a number instead of the name."""
-    head = Text(texts.DELTAGER_NUMBER.format(n=n)) if anonym else plain(d["navn"])
+def deltager_prompt(n: int, d: Deltager, *, anonym: bool) -> Hanging:
+    """One deltager as a list item; an anonymous bord shows a number instead of the name."""
+    head = Text(texts.DELTAGER_NUMBER.format(n=n)) if anonym else plain(d.navn)
     head.stylize("bold")
     meta = texts.DELTAGER_META.format(
-        enhed=d.get("enhed_navn") or texts.DELTAGER_NO_ENHED,
-        rolle=enums.label(enums.DeltagerRolle(d["rolle"])),
+        enhed=d.enhed_navn or texts.DELTAGER_NO_ENHED,
+        rolle=enums.label(enums.DeltagerRolle(d.rolle)),
     )
     head.append("\n" + visible(meta), style="dim")
     return hanging(f"{n}.", head)
 
 
-def summary_text(deltagere: list[dict[str, Any]]) -> str:
+def summary_text(deltagere: Sequence[Deltager]) -> str:
     """«5 deltagere: 2 ledere, 3 medarbejdere» in the order of the roles."""
     if not deltagere:
         return texts.DELTAGERE_SUMMARY_NONE
-    counts = Counter(d["rolle"] for d in deltagere)
+    counts = Counter(d.rolle for d in deltagere)
     parts = []
     for rolle in enums.DeltagerRolle:
         n = counts[rolle.value]
@@ -54,7 +54,7 @@ def summary_text(deltagere: list[dict[str, Any]]) -> str:
 
 
 class DeltagereScreen(Screen[None]):
-    """The table's deltagere list with add / edit / delete and the anonymous switch."""
+    """The bord's deltagere list with add / edit / delete and the anonymous switch."""
 
     HELP_KEY = "deltagere"
     BINDINGS = [
@@ -71,13 +71,13 @@ class DeltagereScreen(Screen[None]):
     def __init__(self, bord_id: str) -> None:
         super().__init__()
         self.bord_id = bord_id
-        self.data: dict[str, Any] | None = None
-        self.enheder: list[tuple[str, str]] = []
+        self.data: BordDeltagere | None = None
+        self.enheder: tuple[Choice, ...] = ()
         self.keep_id: str | None = None
 
     @property
     def anonym(self) -> bool:
-        return bool(self.data and self.data["bord"]["anonym"])
+        return self.data is not None and self.data.bord.anonym
 
     def compose(self) -> ComposeResult:
         yield TopBar("")
@@ -97,41 +97,38 @@ class DeltagereScreen(Screen[None]):
             self.reload()
 
     def reload(self) -> None:
-        db = self.app.store.db
+        bord_id = self.bord_id
+        host(self).read(lambda ws: (ws.deltagere(bord_id), ws.enhed_choices()), done=self._show)
 
-        def read() -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
-            return bord_deltagere(db, self.bord_id), enhed_choices(db)
-
-        self.app.submit(read, done=self._show)
-
-    def _show(self, result: tuple[dict[str, Any] | None, list[tuple[str, str]]]) -> None:
+    def _show(self, result: tuple[BordDeltagere | None, tuple[Choice, ...]]) -> None:
         data, self.enheder = result
         if data is None:
-            self.notify(texts.TABLE_NOT_FOUND, severity="warning")
+            self.notify(texts.BORD_NOT_FOUND, severity="warning")
             self.app.pop_screen()
             return
         self.data = data
-        bord = data["bord"]
-        self.query_one(TopBar).set_title(texts.DELTAGERE_TITLE.format(bord=bord["navn"]))
+        bord = data.bord
+        self.query_one(TopBar).set_title(texts.DELTAGERE_TITLE.format(bord=bord.navn))
         switch = self.query_one(AutoCheckbox)
         if not switch.dirty:
-            switch.load(bool(bord["anonym"]))
+            switch.load(bord.anonym)
         self.query_one("#deltagere-hint", Static).update(
-            Text(texts.DELTAGER_ANONYM_ON if bord["anonym"] else texts.DELTAGER_ANONYM_OFF)
+            Text(texts.DELTAGER_ANONYM_ON if bord.anonym else texts.DELTAGER_ANONYM_OFF)
         )
-        self.query_one("#deltagere-summary", Static).update(plain(summary_text(data["deltagere"])))
-        deltagere = data["deltagere"]
-        if bord["anonym"]:
+        self.query_one("#deltagere-summary", Static).update(plain(summary_text(data.deltagere)))
+        deltagere: Sequence[Deltager] = data.deltagere
+        if bord.anonym:
             # Without names, keep people in a stable order that says something.
+            roles = list(enums.DeltagerRolle)
             deltagere = sorted(
                 deltagere,
                 key=lambda d: (
-                    (d["enhed_navn"] or "~").casefold(),
-                    list(enums.DeltagerRolle).index(enums.DeltagerRolle(d["rolle"])),
+                    (d.enhed_navn or "~").casefold(),
+                    roles.index(enums.DeltagerRolle(d.rolle)),
                 ),
             )
         options = [
-            Option(deltager_prompt(n, d, anonym=bool(bord["anonym"])), id=d["id"])
+            Option(deltager_prompt(n, d, anonym=bord.anonym), id=d.id)
             for n, d in enumerate(deltagere, 1)
         ]
         self.query_one("#deltagere-list", ItemList).set_items(
@@ -141,15 +138,16 @@ class DeltagereScreen(Screen[None]):
 
     # --- the anonymous switch ---------------------------------------------------------------
 
-    def handle_commit(self, widget: AutoSave, name: str, value: Any) -> None:
-        """The switch changed: save it on the table."""
+    def handle_commit(self, widget: AutoSave, field: str, value: Any) -> None:
+        """The switch changed: save it on the bord."""
+        bord_id = self.bord_id
 
         def saved(_n: int) -> None:
             widget.mark_saved(value)
             self.notify(texts.DELTAGERE_NOW_ANONYM if value else texts.DELTAGERE_NOW_NAMED)
             self.reload()
 
-        self.app.save(self.app.store.update, "bord", self.bord_id, {name: value}, done=saved)
+        host(self).write(lambda ws: ws.save_field("bord", bord_id, field, value), done=saved)
 
     def action_toggle_anonym(self) -> None:
         switch = self.query_one(AutoCheckbox)
@@ -161,21 +159,18 @@ class DeltagereScreen(Screen[None]):
     def _item_action(self, event: ItemList.Action) -> None:
         if self.data is None:
             return
-        store = self.app.store
+        item_id = event.item_id
         if event.action == "add":
             self._add()
-        elif event.action == "edit" and event.item_id:
-            self.open_form(event.item_id)
-        elif event.action == "delete" and event.item_id:
-            self.app.save(
-                store.delete,
-                "deltager",
-                event.item_id,
-                done=lambda _n: (
-                    self.notify(texts.DELETED_ITEM.format(what="Deltageren")),
-                    self.reload(),
-                ),
-            )
+        elif event.action == "edit" and item_id:
+            self.open_form(item_id)
+        elif event.action == "delete" and item_id:
+
+            def deleted(_n: int) -> None:
+                self.notify(texts.DELETED_ITEM.format(what="Deltageren"))
+                self.reload()
+
+            host(self).write(lambda ws: ws.delete("deltager", item_id), done=deleted)
 
     def _add(self) -> None:
         if not self.anonym:
@@ -183,26 +178,24 @@ class DeltagereScreen(Screen[None]):
             return
         # Nothing to type for an anonymous deltager: create it at once (undoable), then let the
         # facilitator set enhed and rolle.
-        store = self.app.store
         values = {
+            **new_values("deltager"),
             "bord_id": self.bord_id,
             "navn": texts.DELTAGER_ANONYM_NAVN,
-            "rolle": enums.DeltagerRolle.MEDARBEJDER.value,
         }
-        self.app.save(store.create, "deltager", values, done=self.open_form)
+        host(self).write(lambda ws: ws.create("deltager", values), done=self.open_form)
 
     def _form_closed(self, row_id: str | None) -> None:
         self.keep_id = row_id
         self.reload()
 
     def open_form(self, row_id: str | None) -> None:
-        """The deltager form: name, enhed and rolle (no name on an anonymous table)."""
+        """The deltager form: name, enhed and rolle (no name on an anonymous bord)."""
         spec = FormSpec(
             "deltager",
-            ANONYMOUS_FIELDS if self.anonym else NAMED_FIELDS,
             fixed={"bord_id": self.bord_id},
-            defaults={"rolle": enums.DeltagerRolle.MEDARBEJDER.value},
-            choices={"enhed_id": self.enheder},
+            hidden=("navn",) if self.anonym else (),
+            choices={"enhed_id": list(self.enheder)},
         )
         self.app.push_screen(RecordForm(spec, row_id), callback=self._form_closed)
 

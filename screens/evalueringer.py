@@ -3,7 +3,7 @@ it had, and what was learnt. Add / edit / delete like the other lists."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
 
 from rich.text import Text
 from textual import on
@@ -14,35 +14,32 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.widgets.option_list import Option
 
-from models import enums
-from models.queries import proevehandling_evalueringer
+from models import enums, rules
+from models.records import Evaluering, ProevehandlingEvalueringer
 from models.schema import ENTITIES
 from screens import texts
-from screens.widgets import AppFooter, ItemList, TopBar, hanging, plain
+from screens.base import host
+from screens.widgets import AppFooter, Hanging, ItemList, TopBar, hanging, plain
 
 from .forms import FormSpec, RecordForm, show_value
 
-FIELDS = ["type", "dato", "effekt", "laering"]
+
+def _date(value: date | None) -> str:
+    return str(show_value(ENTITIES["evaluering"].fields["dato"], value) or texts.UNKNOWN)
 
 
-def _date(value: Any) -> str:
-    return show_value(ENTITIES["evaluering"].fields["dato"], value) or texts.UNKNOWN
-
-
-def evaluering_prompt(n: int, e: dict[str, Any]) -> Any:
+def evaluering_prompt(n: int, e: Evaluering) -> Hanging:
     """One evaluering: type and date on top, effect below, læring dimmed."""
     head = Text(
-        texts.EVAL_LINE.format(
-            type=enums.label(enums.EvalueringType(e["type"])), dato=_date(e["dato"])
-        ),
+        texts.EVAL_LINE.format(type=enums.label(enums.EvalueringType(e.type)), dato=_date(e.dato)),
         style="bold",
     )
-    if e.get("effekt"):
+    if e.effekt:
         head.append("\n")
-        head.append_text(plain(e["effekt"]))
-    if e.get("laering"):
+        head.append_text(plain(e.effekt))
+    if e.laering:
         head.append("\n" + texts.EVAL_LAERING, style="dim")
-        head.append_text(plain(e["laering"], style="dim"))
+        head.append_text(plain(e.laering, style="dim"))
     return hanging(f"{n}.", head)
 
 
@@ -57,12 +54,12 @@ class EvalueringerScreen(Screen[None]):
     def __init__(self, proevehandling_id: str) -> None:
         super().__init__()
         self.proevehandling_id = proevehandling_id
-        self.data: dict[str, Any] | None = None
+        self.data: ProevehandlingEvalueringer | None = None
 
     def compose(self) -> ComposeResult:
         yield TopBar(texts.EVAL_TITLE)
         with Vertical(id="eval-head"):
-            yield Static("", id="eval-proeve")
+            yield Static("", id="eval-proevehandling")
             yield Static("", id="eval-planned", classes="muted")
         yield ItemList(id="eval-list", kind="evaluering")
         yield AppFooter()
@@ -76,32 +73,29 @@ class EvalueringerScreen(Screen[None]):
             self.reload()
 
     def reload(self) -> None:
-        self.app.submit(
-            proevehandling_evalueringer,
-            self.app.store.db,
-            self.proevehandling_id,
-            done=self._show,
-        )
+        proevehandling_id = self.proevehandling_id
+        host(self).read(lambda ws: ws.evalueringer(proevehandling_id), done=self._show)
 
-    def _show(self, data: dict[str, Any] | None) -> None:
+    def _show(self, data: ProevehandlingEvalueringer | None) -> None:
         if data is None:
             self.notify(texts.EVAL_NOT_FOUND, severity="warning")
             self.app.pop_screen()
             return
         self.data = data
-        ph = data["proevehandling"]
-        self.query_one("#eval-proeve", Static).update(plain(ph["tekst"], style="bold"))
+        proevehandling = data.proevehandling
+        self.query_one("#eval-proevehandling", Static).update(
+            plain(proevehandling.tekst, style="bold")
+        )
         self.query_one("#eval-planned", Static).update(
             Text(
                 texts.EVAL_PLANNED.format(
-                    undervejs=_date(ph["evaluering_undervejs"]),
-                    afslutning=_date(ph["evaluering_afslutning"]),
+                    undervejs=_date(proevehandling.evaluering_undervejs),
+                    afslutning=_date(proevehandling.evaluering_afslutning),
                 )
             )
         )
         options = [
-            Option(evaluering_prompt(n, e), id=e["id"])
-            for n, e in enumerate(data["evalueringer"], 1)
+            Option(evaluering_prompt(n, e), id=e.id) for n, e in enumerate(data.evalueringer, 1)
         ]
         self.query_one("#eval-list", ItemList).set_items(options, empty=texts.EVAL_EMPTY)
 
@@ -109,44 +103,25 @@ class EvalueringerScreen(Screen[None]):
     def _item_action(self, event: ItemList.Action) -> None:
         if self.data is None:
             return
+        item_id = event.item_id
         if event.action == "add":
             self.open_form(None)
-        elif event.action == "edit" and event.item_id:
-            self.open_form(event.item_id)
-        elif event.action == "delete" and event.item_id:
-            self.app.save(
-                self.app.store.delete,
-                "evaluering",
-                event.item_id,
-                done=lambda _n: (
-                    self.notify(texts.DELETED_ITEM.format(what="Evalueringen")),
-                    self.reload(),
-                ),
-            )
+        elif event.action == "edit" and item_id:
+            self.open_form(item_id)
+        elif event.action == "delete" and item_id:
 
-    def _defaults(self) -> dict[str, Any]:
-        """A new evaluering: undervejs first, afslutning once there is an undervejs; the date
-        planned on the prøvehandling for that kind, if any."""
-        assert self.data is not None
-        ph = self.data["proevehandling"]
-        kinds = {e["type"] for e in self.data["evalueringer"]}
-        kind = (
-            enums.EvalueringType.AFSLUTNING
-            if enums.EvalueringType.UNDERVEJS.value in kinds
-            else enums.EvalueringType.UNDERVEJS
-        )
-        planned = ph[f"evaluering_{kind.value}"]
-        defaults: dict[str, Any] = {"type": kind.value}
-        if planned:
-            defaults["dato"] = planned
-        return defaults
+            def deleted(_n: int) -> None:
+                self.notify(texts.DELETED_ITEM.format(what="Evalueringen"))
+                self.reload()
+
+            host(self).write(lambda ws: ws.delete("evaluering", item_id), done=deleted)
 
     def open_form(self, row_id: str | None) -> None:
+        defaults: dict[str, object] = {}
+        if row_id is None and self.data is not None:
+            defaults = rules.new_evaluering(self.data.proevehandling, self.data.evalueringer)
         spec = FormSpec(
-            "evaluering",
-            FIELDS,
-            fixed={"proevehandling_id": self.proevehandling_id},
-            defaults=self._defaults() if row_id is None else {},
+            "evaluering", fixed={"proevehandling_id": self.proevehandling_id}, defaults=defaults
         )
         self.app.push_screen(RecordForm(spec, row_id), callback=lambda _rid: self.reload())
 

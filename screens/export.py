@@ -1,18 +1,19 @@
 """Export to SBSYS: the tovholder picks målplaner, checks and fills the metadata of each package
-(sagsnummer, DokumentArt, ansvarlig), chooses a folder and watches the export run in a worker.
-At the end the screen says where the files went.
+(sagsnummer, DokumentArt, ansvarlig), chooses a folder and watches the export run. At the end
+the screen says where the files went.
 
-Reads go through `models.maalplan_view`, writes through `models.store.Store` (sagsnummer and
-ansvarlig are målplan fields) and local settings (DokumentArt, the last folder); files are
-written only by `exports.sbsys`."""
+Every read and write, the export included, runs in the App's one database queue on the
+workspace (`screens.base.host`): the plans through `models.workspace`, their package metadata
+through `exports.sbsys` (sagsnummer and ansvarlig are målplan fields; DokumentArt and the last
+folder are local settings). Files are written only by `exports.sbsys`; its progress comes back
+to the screen from the queue's thread."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -26,47 +27,28 @@ from textual.widgets import (
     SelectionList,
     Static,
 )
-from textual.worker import Worker, WorkerState
 
 from exports.sbsys import (
     DEFAULT_DOKUMENTART,
-    ExportOptions,
     ExportResult,
+    PackageMeta,
     document_name,
-    export_options_from_settings,
-    export_sbsys,
+    export_maalplaner,
     get_package_meta,
     set_dokument_art,
 )
+from models import settings
 from models.errors import UdviklingsdagError
-from models.maalplan_view import MaalplanSummary, list_maalplaner, load_maalplan
 from screens import texts
+from screens.base import host
 from screens.widgets import AppFooter, plain
 
-OUTDIR_SETTING = "export.outdir"
+if TYPE_CHECKING:
+    from models.maalplan_view import MaalplanSummary, MaalplanView
+    from models.workspace import Workspace
 
-# The screen's texts live in tui/texts.py (EXPORT_*); the short names stay for the tests.
-T_TITLE = texts.EXPORT_TITLE
-T_INTRO = texts.EXPORT_INTRO
-T_PLANS = texts.EXPORT_PLANS
-T_NONE = texts.EXPORT_NONE
-T_META = texts.EXPORT_META
-T_SAGSNUMMER = texts.EXPORT_SAGSNUMMER
-T_DOKUMENTART = texts.EXPORT_DOKUMENTART
-T_ANSVARLIG = texts.EXPORT_ANSVARLIG
-T_OUTDIR = texts.EXPORT_OUTDIR
-T_ZIP = texts.EXPORT_ZIP
-T_DROP = texts.EXPORT_DROP
-T_EXPORT = texts.EXPORT_EXPORT
-T_BACK = texts.EXPORT_BACK
-T_SAVED = texts.EXPORT_SAVED
-T_RUNNING = texts.EXPORT_RUNNING
-T_DONE = texts.EXPORT_DONE
-T_NO_SELECTION = texts.EXPORT_NO_SELECTION
-T_NO_OUTDIR = texts.EXPORT_NO_OUTDIR
-T_FAILED = texts.EXPORT_FAILED
-T_UNEXPECTED = texts.EXPORT_UNEXPECTED
-T_PREVIEW = texts.EXPORT_PREVIEW
+META_FIELDS = {"meta-sagsnummer": "sagsnummer", "meta-ansvarlig": "ansvarlig"}
+"""The metadata inputs that are målplan fields (DokumentArt is a local setting)."""
 
 
 def _error_text(exc: Exception) -> str:
@@ -86,7 +68,7 @@ def _default_outdir() -> str:
 
 
 class ExportScreen(Screen[None]):
-    """Pick målplaner, fill their SBSYS metadata, export them in a worker."""
+    """Pick målplaner, fill their SBSYS metadata, export them in the database queue."""
 
     HELP_KEY = "export"
     DEFAULT_CSS = """
@@ -113,61 +95,88 @@ class ExportScreen(Screen[None]):
     ExportScreen #export-status.-done { color: $text-success; }
     """
     BINDINGS = [
-        Binding("escape", "back", T_BACK, tooltip=texts.EXPORT_B_BACK_TIP, id="export.back"),
-        Binding("ctrl+e", "export", T_EXPORT, tooltip=texts.EXPORT_B_RUN_TIP, id="export.run"),
+        Binding(
+            "escape",
+            "back",
+            texts.EXPORT_BACK,
+            tooltip=texts.EXPORT_B_BACK_TIP,
+            id="export.back",
+        ),
+        Binding(
+            "ctrl+e",
+            "export",
+            texts.EXPORT_EXPORT,
+            tooltip=texts.EXPORT_B_RUN_TIP,
+            id="export.run",
+        ),
     ]
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.store = store
         self.plans: list[MaalplanSummary] = []
         self.current_id: str | None = None
         self.result: ExportResult | None = None
         self.error: str | None = None
+        self.exporting = False
         self._loading_fields = False
 
     # --- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(T_TITLE, id="export-title")
-        yield Static(T_INTRO, id="export-intro")
+        yield Static(texts.EXPORT_TITLE, id="export-title")
+        yield Static(texts.EXPORT_INTRO, id="export-intro")
         with Horizontal(id="export-body"):
             with Vertical(id="export-plans"):
-                yield Label(T_PLANS)
+                yield Label(texts.EXPORT_PLANS)
                 yield SelectionList[str](id="plan-list")
             with VerticalScroll(id="export-meta"):
-                yield Label(T_META)
+                yield Label(texts.EXPORT_META)
                 yield Static("", id="meta-plan")
-                yield Label(T_SAGSNUMMER, classes="field-label")
+                yield Label(texts.EXPORT_SAGSNUMMER, classes="field-label")
                 yield Input(id="meta-sagsnummer", placeholder="00.01.00-G01-12-24")
-                yield Label(T_DOKUMENTART, classes="field-label")
+                yield Label(texts.EXPORT_DOKUMENTART, classes="field-label")
                 yield Input(id="meta-dokumentart", placeholder=DEFAULT_DOKUMENTART)
-                yield Label(T_ANSVARLIG, classes="field-label")
+                yield Label(texts.EXPORT_ANSVARLIG, classes="field-label")
                 yield Input(id="meta-ansvarlig")
                 yield Static("", id="meta-message")
                 yield Static("", id="meta-preview")
         with Vertical(id="export-bottom"):
-            yield Label(T_OUTDIR, classes="field-label")
+            yield Label(texts.EXPORT_OUTDIR, classes="field-label")
             yield Input(id="outdir")
             with Horizontal(id="export-options"):
-                yield Checkbox(T_ZIP, id="opt-zip")
-                yield Checkbox(T_DROP, id="opt-drop")
+                yield Checkbox(texts.EXPORT_ZIP, id="opt-zip")
+                yield Checkbox(texts.EXPORT_DROP, id="opt-drop")
             with Horizontal(id="export-actions"):
-                yield Button(T_EXPORT, id="run-export", variant="primary")
-                yield Button(T_BACK, id="back")
+                yield Button(texts.EXPORT_EXPORT, id="run-export", variant="primary")
+                yield Button(texts.EXPORT_BACK, id="back")
                 yield ProgressBar(id="export-progress", show_eta=False)
             yield Static("", id="export-status")
         yield AppFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#outdir", Input).value = (
-            self.store.get_setting(OUTDIR_SETTING) or _default_outdir()
-        )
-        self.refresh_plans()
+        def read(ws: Workspace) -> tuple[str | None, list[MaalplanSummary]]:
+            return ws.setting(settings.EXPORT_OUTDIR), ws.maalplaner()
 
-    def refresh_plans(self) -> None:
-        """(Re)read the list of målplaner; every plan starts selected."""
-        self.plans = list_maalplaner(self.store.db)
+        host(self).read(read, done=self._loaded)
+
+    def _loaded(self, result: tuple[str | None, list[MaalplanSummary]]) -> None:
+        outdir, plans = result
+        self.query_one("#outdir", Input).value = outdir or _default_outdir()
+        self._show_plans(plans)
+
+    def reload(self) -> None:
+        """Read the plans and the highlighted plan's metadata again (after an undo); the
+        selection stays."""
+
+        def show(plans: list[MaalplanSummary]) -> None:
+            self.plans = plans
+            if self.current_id is not None:
+                self._show_plan(self.current_id)
+
+        host(self).read(lambda ws: ws.maalplaner(), done=show)
+
+    def _show_plans(self, plans: list[MaalplanSummary]) -> None:
+        self.plans = plans
         sel = self.query_one("#plan-list", SelectionList)
         sel.clear_options()
         for p in self.plans:
@@ -176,7 +185,7 @@ class ExportScreen(Screen[None]):
                 label.append(f" ({p.aar})", style="dim")
             sel.add_option((label, p.id, True))
         if not self.plans:
-            self._status(T_NONE, "")
+            self._status(texts.EXPORT_NONE, "")
             self.query_one("#run-export", Button).disabled = True
             return
         self._show_plan(self.plans[0].id)
@@ -184,35 +193,56 @@ class ExportScreen(Screen[None]):
     # --- the metadata of the highlighted plan ----------------------------------------------
 
     @on(SelectionList.SelectionHighlighted, "#plan-list")
-    def _highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
+    def _highlighted(self, event: SelectionList.SelectionHighlighted[str]) -> None:
         self._show_plan(event.selection.value)
+
+    def _summary(self, maalplan_id: str) -> MaalplanSummary | None:
+        return next((p for p in self.plans if p.id == maalplan_id), None)
 
     def _show_plan(self, maalplan_id: str) -> None:
         self.current_id = maalplan_id
-        summary = next((p for p in self.plans if p.id == maalplan_id), None)
+        summary = self._summary(maalplan_id)
         if summary is None:
             return
-        meta = get_package_meta(self.store, maalplan_id)
         self._loading_fields = True
         self.query_one("#meta-plan", Static).update(plain(summary.titel, style="bold"))
         self.query_one("#meta-sagsnummer", Input).value = summary.sagsnummer or ""
-        self.query_one("#meta-dokumentart", Input).value = meta.dokument_art
         self.query_one("#meta-ansvarlig", Input).value = summary.ansvarlig or ""
         self._loading_fields = False
         self._message("", error=False)
-        self._preview()
+
+        def shown(meta: PackageMeta) -> None:
+            if self.current_id != maalplan_id:
+                return  # another plan was highlighted meanwhile
+            self._loading_fields = True
+            self.query_one("#meta-dokumentart", Input).value = meta.dokument_art
+            self._loading_fields = False
+            self._preview()
+
+        host(self).read(lambda ws: get_package_meta(ws, maalplan_id), done=shown)
 
     def _preview(self) -> None:
-        if self.current_id is None:
+        maalplan_id = self.current_id
+        if maalplan_id is None:
             return
-        try:
-            view = load_maalplan(self.store.db, self.current_id)
-        except Exception as exc:  # a plan that cannot be read is a message, never a crash
-            self._message(_error_text(exc), error=True)
-            return
+
+        def read(ws: Workspace) -> tuple[MaalplanView, str]:
+            return ws.maalplan_view(maalplan_id), get_package_meta(ws, maalplan_id).dokument_art
+
+        def show(result: tuple[MaalplanView, str]) -> None:
+            if self.current_id == maalplan_id:
+                self._show_preview(*result)
+
+        def failed(exc: Exception) -> None:
+            # A plan that cannot be read is a message, never a crash.
+            if self.current_id == maalplan_id:
+                self._message(_error_text(exc), error=True)
+
+        host(self).read(read, done=show, error=failed)
+
+    def _show_preview(self, view: MaalplanView, art: str) -> None:
         c = view.counts()
-        art = get_package_meta(self.store, view.id).dokument_art
-        text = T_PREVIEW.format(
+        text = texts.EXPORT_PREVIEW.format(
             navn=document_name(view),
             emne=texts.EXPORT_EMNE.format(aar=view.aar or "", enhed=view.enhed_navn),
             enhed=view.enhed_navn,
@@ -221,8 +251,8 @@ class ExportScreen(Screen[None]):
             art=art,
             maal=c["maal"],
             tegn=c["tegn"],
-            ph=c["proevehandlinger"],
-            sam=c["samarbejder"],
+            proevehandlinger=c["proevehandlinger"],
+            samarbejder=c["samarbejder"],
         )
         self.query_one("#meta-preview", Static).update(plain(text))
 
@@ -235,26 +265,42 @@ class ExportScreen(Screen[None]):
         self._save_field(event.input)
 
     def _save_field(self, widget: Input) -> None:
-        """Save one metadata field of the highlighted plan (sagsnummer/ansvarlig through the
-        Store, DokumentArt as a local setting). Errors are shown in Danish next to the field."""
-        if self._loading_fields or self.current_id is None:
+        """Save one metadata field of the highlighted plan (sagsnummer/ansvarlig as målplan
+        fields, DokumentArt as a local setting). Errors are shown in Danish next to the
+        field."""
+        maalplan_id = self.current_id
+        if self._loading_fields or maalplan_id is None:
             return
         value = widget.value
-        try:
-            if widget.id == "meta-dokumentart":
-                if value.strip() == get_package_meta(self.store, self.current_id).dokument_art:
-                    return
-                set_dokument_art(self.store, value, self.current_id)
-            else:
-                name = "sagsnummer" if widget.id == "meta-sagsnummer" else "ansvarlig"
-                if self.store.update("maalplan", self.current_id, {name: value}) == 0:
-                    return
-                self.plans = list_maalplaner(self.store.db)
-        except Exception as exc:  # refused or failed: said next to the field, never a crash
-            self._message(_error_text(exc), error=True)
-            return
-        self._message(T_SAVED, error=False)
-        self._preview()
+        name = META_FIELDS.get(widget.id or "")
+        plans = self.plans
+
+        def save(ws: Workspace) -> list[MaalplanSummary] | None:
+            """None when nothing changed, else the plans as they are now (a DokumentArt is
+            no målplan field: the list stays as it was)."""
+            if name is None:
+                if value.strip() == get_package_meta(ws, maalplan_id).dokument_art:
+                    return None
+                set_dokument_art(ws, value, maalplan_id)
+                return plans
+            if ws.save_field("maalplan", maalplan_id, name, value) == 0:
+                return None
+            return ws.maalplaner()
+
+        def saved(changed: list[MaalplanSummary] | None) -> None:
+            if changed is None:
+                return
+            self.plans = changed
+            if self.current_id == maalplan_id:
+                self._message(texts.EXPORT_SAVED, error=False)
+                self._preview()
+
+        def failed(exc: Exception) -> None:
+            # Refused or failed: said next to the field, never a crash.
+            if self.current_id == maalplan_id:
+                self._message(_error_text(exc), error=True)
+
+        host(self).write(save, done=saved, error=failed)
 
     def _message(self, text: str, *, error: bool) -> None:
         msg = self.query_one("#meta-message", Static)
@@ -275,66 +321,72 @@ class ExportScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_export(self) -> None:
-        """Start the export of the selected plans in a worker thread."""
+        """Export the selected plans: in the queue, after every save asked for before."""
+        if self.exporting:
+            return
         ids = list(self.query_one("#plan-list", SelectionList).selected)
         # Keep the order of the list on screen.
         order = {p.id: i for i, p in enumerate(self.plans)}
         ids.sort(key=lambda i: order.get(i, 0))
         outdir = self.query_one("#outdir", Input).value.strip()
         if not ids:
-            self._status(T_NO_SELECTION, "-error")
+            self._status(texts.EXPORT_NO_SELECTION, "-error")
             return
         if not outdir:
-            self._status(T_NO_OUTDIR, "-error")
+            self._status(texts.EXPORT_NO_OUTDIR, "-error")
             return
         focused = self.focused
         if isinstance(focused, Input) and focused.id and focused.id.startswith("meta-"):
             self._save_field(focused)
-        self.store.set_setting(OUTDIR_SETTING, outdir)
-        options = export_options_from_settings(
-            self.store,
-            ids,
-            zip=self.query_one("#opt-zip", Checkbox).value,
-            drop_file=self.query_one("#opt-drop", Checkbox).value,
-        )
+        zip_ = self.query_one("#opt-zip", Checkbox).value
+        drop_file = self.query_one("#opt-drop", Checkbox).value
         self.result = None
         self.error = None
+        self.exporting = True
         bar = self.query_one("#export-progress", ProgressBar)
         bar.update(total=len(ids) * 2, progress=0)
         self.query_one("#run-export", Button).disabled = True
-        self._status(T_RUNNING.format(n=len(ids)), "")
-        self._export(ids, Path(outdir).expanduser(), options)
+        self._status(texts.EXPORT_RUNNING.format(n=len(ids)), "")
+        target = Path(outdir).expanduser()
+        app = self.app
 
-    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _export(self, ids: list[str], outdir: Path, options: ExportOptions) -> ExportResult:
         def progress(done: int, total: int, _text: str) -> None:
-            self.app.call_from_thread(self._progress, done, total)
+            app.call_from_thread(self._progress, done, total)
 
-        return export_sbsys(self.store.db, outdir, ids, replace(options), progress=progress)
+        def export(ws: Workspace) -> ExportResult:
+            ws.set_setting(settings.EXPORT_OUTDIR, outdir)
+            return export_maalplaner(
+                ws, target, ids, zip=zip_, drop_file=drop_file, progress=progress
+            )
+
+        host(self).read(export, done=self._exported, error=self._export_failed)
 
     def _progress(self, done: int, total: int) -> None:
-        self.query_one("#export-progress", ProgressBar).update(total=total, progress=done)
+        if self.is_attached:  # the export goes on when the screen was closed
+            self.query_one("#export-progress", ProgressBar).update(total=total, progress=done)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "export":
+    def _exported(self, result: ExportResult) -> None:
+        self.exporting = False
+        if not self.is_attached:
             return
-        if event.state == WorkerState.SUCCESS:
-            result: ExportResult = event.worker.result
-            self.result = result
-            bar = self.query_one("#export-progress", ProgressBar)
-            bar.update(progress=bar.total or 0)
-            self._status(T_DONE.format(summary=result.summary(), outdir=result.outdir), "-done")
-            self.query_one("#run-export", Button).disabled = False
-        elif event.state == WorkerState.ERROR:
-            exc = event.worker.error
-            if isinstance(exc, UdviklingsdagError):
-                self.error = T_FAILED.format(message=str(exc))
-            else:
-                self.error = T_UNEXPECTED.format(kind=type(exc).__name__)
-            self._status(self.error, "-error")
-            self.query_one("#run-export", Button).disabled = False
-        elif event.state == WorkerState.CANCELLED:
-            self.query_one("#run-export", Button).disabled = False
+        self.result = result
+        bar = self.query_one("#export-progress", ProgressBar)
+        bar.update(progress=bar.total or 0)
+        self._status(
+            texts.EXPORT_DONE.format(summary=result.summary(), outdir=result.outdir), "-done"
+        )
+        self.query_one("#run-export", Button).disabled = False
+
+    def _export_failed(self, exc: Exception) -> None:
+        self.exporting = False
+        if not self.is_attached:
+            return
+        if isinstance(exc, UdviklingsdagError):
+            self.error = texts.EXPORT_FAILED.format(message=str(exc))
+        else:
+            self.error = texts.EXPORT_UNEXPECTED.format(kind=type(exc).__name__)
+        self._status(self.error, "-error")
+        self.query_one("#run-export", Button).disabled = False
 
     def _status(self, text: str, cls: str) -> None:
         status = self.query_one("#export-status", Static)

@@ -6,9 +6,10 @@ created the moment its required fields hold text. Esc closes; nothing needs a «
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -28,11 +29,14 @@ from textual.widgets import (
     Static,
 )
 from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
 
 from models import enums
 from models.errors import NotFoundError, UdviklingsdagError, ValidationError, disk_full_kind
-from models.schema import ENTITIES, FieldSpec, validate_value
+from models.records import Choice, Row
+from models.schema import ENTITIES, FieldSpec, form_fields, new_values, validate_value
 from screens import texts
+from screens.base import host
 from screens.widgets import (
     AppFooter,
     AutoInput,
@@ -43,7 +47,11 @@ from screens.widgets import (
     plain,
 )
 
-Choices = list[tuple[str, str]]
+if TYPE_CHECKING:
+    from models.workspace import Workspace
+
+Choices = list[Choice]
+T = TypeVar("T")
 
 
 def show_value(spec: FieldSpec, value: Any) -> Any:
@@ -131,7 +139,8 @@ class AutoSelectionList(AutoSave, SelectionList[str]):
         self.saved_value = list(value)
 
     def current_value(self) -> list[Any]:
-        order = [o.value for o in self._options]  # keep the list's order, not click order
+        # The list's order, not the order of the clicks.
+        order = [o.value for o in self.options if isinstance(o, Selection)]
         chosen = set(self.selected)
         return [v for v in order if v in chosen]
 
@@ -145,7 +154,7 @@ class AutoSelectionList(AutoSave, SelectionList[str]):
                 except Exception:
                     continue
 
-    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
         if event.selection_list is self:
             self.commit_now()
 
@@ -282,14 +291,25 @@ class PartnerPicker(AutoSave, Vertical):
 
 @dataclass
 class FormSpec:
-    """What a form edits: the entity, which fields (in order), values fixed by where it was
-    opened (the mål of a new tegn), defaults for a new row and choices for pickers."""
+    """What a form edits: the entity, values fixed by where it was opened (the mål of a new
+    tegn), fields not asked for (`hidden`), starting values for a new row beyond the
+    declared defaults, and choices for pickers. The fields and their order are the
+    entity's declaration's (`models.schema.form_fields`)."""
 
     entity: str
-    fields: list[str]
-    fixed: dict[str, Any] = field(default_factory=dict)
-    defaults: dict[str, Any] = field(default_factory=dict)
-    choices: dict[str, Choices] = field(default_factory=dict)
+    fixed: Mapping[str, object] = field(default_factory=dict)
+    hidden: Collection[str] = ()
+    defaults: Mapping[str, object] = field(default_factory=dict)
+    choices: Mapping[str, Choices] = field(default_factory=dict)
+
+    @property
+    def fields(self) -> list[str]:
+        """The fields the form shows, in order."""
+        return [f.name for f in form_fields(self.entity, fixed=(*self.fixed, *self.hidden))]
+
+    def new_row(self) -> dict[str, object]:
+        """The values a new row's form starts with: the declared defaults, then this form's."""
+        return {**new_values(self.entity), **self.defaults}
 
 
 class RecordForm(ModalScreen[str | None]):
@@ -333,7 +353,7 @@ class RecordForm(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         if self.row_id is None:
-            self._build({**self.spec.defaults})
+            self._build(self.spec.new_row())
         else:
             self.reload()
 
@@ -341,27 +361,24 @@ class RecordForm(ModalScreen[str | None]):
         """Read the row again (first load, or after undo)."""
         if self.row_id is None:
             return
-        from models.queries import get_row
+        entity, row_id = self.spec.entity, self.row_id
+        host(self).read(lambda ws: ws.row(entity, row_id), done=self._loaded)
 
-        self.app.submit(
-            get_row, self.app.store.db, self.spec.entity, self.row_id, done=self._loaded
-        )
-
-    def _loaded(self, row: dict[str, Any] | None) -> None:
-        if row is None or row.get("deleted"):
+    def _loaded(self, row: Row | None) -> None:
+        if row is None:
             self.notify(texts.FORM_ROW_GONE, severity="warning")
             self.dismiss(None)
             return
         if not self.loaded:
             self.loaded = True
-            self._build(row)
+            self._build(row.values)
             return
         for widget in self.query("*"):
-            if isinstance(widget, AutoSave) and widget.field_name in row:
+            if isinstance(widget, AutoSave) and widget.field_name in row.values:
                 spec = self.entity.fields[widget.field_name]
-                widget.load(show_value(spec, row[widget.field_name]))  # type: ignore[attr-defined]
+                widget.load(show_value(spec, row.values[widget.field_name]))
 
-    def _build(self, values: dict[str, Any]) -> None:
+    def _build(self, values: Mapping[str, object]) -> None:
         box = self.query_one("#form-fields", VerticalScroll)
         widgets = []
         for name in self.spec.fields:
@@ -433,10 +450,9 @@ class RecordForm(ModalScreen[str | None]):
         except ValidationError as exc:
             widget.mark_error(str(exc))
             self._show_error(name, str(exc))
-            self.app.mark_failed(str(exc))
+            host(self).mark_failed(str(exc))
             return
         self._show_error(name, "")
-        store = self.app.store
         entity = self.spec.entity
         if self.row_id is None:
             widgets = self._field_widgets()
@@ -448,7 +464,7 @@ class RecordForm(ModalScreen[str | None]):
             ]
             if missing:
                 label = self.entity.fields[missing[0]].label
-                self.app.mark_failed(texts.NEEDS_FIELD.format(label=label))
+                host(self).mark_failed(texts.NEEDS_FIELD.format(label=label))
                 return
             clean = {n: v for n, v in values.items() if _filled(v)}
             try:
@@ -457,29 +473,29 @@ class RecordForm(ModalScreen[str | None]):
             except ValidationError:
                 return  # the other field shows its own error
             snapshot = {n: (widgets[n], v) for n, v in clean.items()}
-            values_all = {**self.spec.fixed, **clean}
+            fixed = self.spec.fixed
 
-            def create_or_update() -> str:
-                if self.row_id is None:
-                    self.row_id = store.create(entity, values_all)
-                else:
-                    store.update(entity, self.row_id, clean)
+            def create_or_update(ws: Workspace) -> str:
+                # The id is set here, in the queue: a second field's save queued before this
+                # one's answer came back changes the row instead of creating another.
+                self.row_id = ws.create_or_update(entity, self.row_id, clean, fixed=fixed)
                 return self.row_id
 
             self._save(create_or_update, done=lambda _rid: _mark_all(snapshot))
             return
 
-        row_id = self.row_id
+        row_id: str = self.row_id
         self._save(
-            store.update, entity, row_id, {name: value}, done=lambda _n: widget.mark_saved(value)
+            lambda ws: ws.save_field(entity, row_id, name, value),
+            done=lambda _n: widget.mark_saved(value),
         )
 
-    def _save(self, fn: Any, *args: Any, done: Any) -> None:
+    def _save(self, call: Callable[[Workspace], T], *, done: Callable[[T], object]) -> None:
         """Save through the app's queue, counting the saves whose answer is still to come (Esc
         closes the form only when the last one is confirmed on disk)."""
         self._in_flight += 1
 
-        def ok(result: Any) -> None:
+        def ok(result: T) -> None:
             self._in_flight -= 1
             done(result)
             self._close_when_saved()
@@ -489,7 +505,7 @@ class RecordForm(ModalScreen[str | None]):
             self._save_failed(exc)
             self._close_when_saved()
 
-        self.app.save(fn, *args, done=ok, error=failed)
+        host(self).write(call, done=ok, error=failed)
 
     def _save_failed(self, exc: Exception) -> None:
         if isinstance(exc, ValidationError):
@@ -504,9 +520,9 @@ class RecordForm(ModalScreen[str | None]):
         else:
             # The text is valid but could not be written (a full disk, a read-only or damaged
             # database): say so, and keep the form and its text until it is saved.
-            target = self.app.db_target
+            target = host(self).db_target
             message, short = save_failure_text(exc, None if "://" in target else target)
-            self.app.mark_failed(short)
+            host(self).mark_failed(short)
             self.notify(message, severity="error", markup=False, timeout=12)
             self._failure = message
             self._show_failure(message)
@@ -549,7 +565,7 @@ class RecordForm(ModalScreen[str | None]):
             label.display = bool(message)
 
 
-def save_failure_text(exc: BaseException, near: object = None) -> tuple[str, str]:
+def save_failure_text(exc: BaseException, near: str | None = None) -> tuple[str, str]:
     """A Danish message for a save that failed (what is wrong and what to do) and a short
     form of it for the status line. `near`: the database file, so that SQLite's «disk I/O
     error» on a drive with no space left is named as a full disk (as `report_error` does)."""

@@ -1,9 +1,9 @@
-"""The home screen: which udviklingsdag and which table (remembered), this laptop's name, what
+"""The home screen: which udviklingsdag and which bord (remembered), this laptop's name, what
 the database holds, and the way to preparation, consolidation and the SBSYS export."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
 
 from rich.text import Text
 from textual import on
@@ -14,34 +14,31 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from models import enums, overview
+from models import enums
 from models.errors import ValidationError
+from models.paths import redact_address
+from models.records import HomeSnapshot, UdviklingsdagOverview
+from models.settings import DEVICE_NAMED
 from models.visible import visible
 from screens import texts
+from screens.base import host
 from screens.widgets import AppFooter, StyledOnce, TopBar, plain
 
 
 def _address(target: str) -> str:
     """The database address as shown: no password in any form, no control characters."""
-    from models.db import redact_address
-    from models.visible import visible
-
     return visible(redact_address(target), 200)
 
 
-SETTING_DAY = "valgt_dag"
-SETTING_TABLE = "valgt_bord"
-SETTING_NAMED = "baerbar_navngivet"
-
-
-def day_date(value: Any) -> str:
+def day_date(value: date | None) -> str:
+    """An udviklingsdag's date as shown («3.12.2026»)."""
     if not value:
         return texts.NO_DATE
     return f"{value.day}.{value.month}.{value.year}"
 
 
 class HomeScreen(StyledOnce, Screen[None]):
-    """Choose the day and the table; Enter on a table opens its mål."""
+    """Choose the day and the bord; Enter on a bord opens its mål."""
 
     HELP_KEY = "home"
     BINDINGS = [
@@ -74,14 +71,14 @@ class HomeScreen(StyledOnce, Screen[None]):
         ),
     ]
 
-    def __init__(self, snapshot: dict[str, Any] | None = None) -> None:
+    def __init__(self, snapshot: HomeSnapshot | None = None) -> None:
         """`snapshot`: the data read before the database layer loaded (`overview.quick_home`);
-        without it the screen reads through the app's database."""
+        without it the screen reads through the workspace."""
         super().__init__()
         self.snapshot = snapshot
-        self.days: list[dict[str, Any]] = []
+        self.days: tuple[UdviklingsdagOverview, ...] = ()
         self.chosen_day: str | None = None
-        self.chosen_table: str | None = None
+        self.chosen_bord: str | None = None
         self._first_load = True
         self._resumed = False
 
@@ -96,8 +93,8 @@ class HomeScreen(StyledOnce, Screen[None]):
                     yield Label(texts.HOME_DAYS, classes="panel-title")
                     yield OptionList(id="home-days")
                 with Vertical(classes="panel"):
-                    yield Label(texts.HOME_TABLES, classes="panel-title")
-                    yield OptionList(id="home-tables")
+                    yield Label(texts.HOME_BORDE, classes="panel-title")
+                    yield OptionList(id="home-borde")
             with Horizontal(id="home-buttons"):
                 yield Button(texts.HOME_BUTTON_OPEN, id="open", variant="primary")
                 yield Button(texts.HOME_BUTTON_PREPARE, id="prepare")
@@ -119,126 +116,123 @@ class HomeScreen(StyledOnce, Screen[None]):
         self._resumed = True
 
     def reload(self) -> None:
-        self.app.when_open(lambda: self.app.submit(overview.home_of, self.app.db, done=self._show))
+        app = host(self)
+        app.when_open(lambda: app.read(lambda ws: ws.home(), done=self._show))
 
-    def _show(self, data: dict[str, Any]) -> None:
-        self.days = data["days"]
+    def _show(self, data: HomeSnapshot) -> None:
+        self.days = data.days
         self.query_one("#home-device", Static).update(
             plain(
-                texts.HOME_DEVICE.format(name=data["device"])
+                texts.HOME_DEVICE.format(name=data.device)
                 + "   "
-                + texts.HOME_DB.format(target=_address(data["target"]))
+                + texts.HOME_DB.format(target=_address(data.target))
             )
         )
         self.query_one("#home-counts", Static).update(
-            Text(texts.HOME_COUNTS.format(**data["counts"]))
+            Text(texts.HOME_COUNTS.format(**data.counts.as_dict()))
         )
-        settings = data["settings"]
         if self._first_load:
-            self.chosen_day = settings.get(SETTING_DAY)
-            self.chosen_table = settings.get(SETTING_TABLE)
+            self.chosen_day = data.chosen_udviklingsdag
+            self.chosen_bord = data.chosen_bord
         days = self.query_one("#home-days", OptionList)
         days.clear_options()
         if not self.days:
             days.add_option(Option(Text(texts.HOME_NO_DAYS, style="italic"), disabled=True))
         for day in self.days:
-            prompt = plain(day["titel"])
+            prompt = plain(day.dag.titel)
             prompt.stylize("bold")
             meta = texts.HOME_DAY_META.format(
                 **{
-                    "del": enums.label(enums.Del(day["dagdel"])),
-                    "dato": day_date(day["dato"]),
-                    "borde": len(day["borde"]),
+                    "del": enums.label(enums.Del(day.dag.dagdel)),
+                    "dato": day_date(day.dag.dato),
+                    "borde": len(day.borde),
                 }
             )
             prompt.append("\n" + visible(meta), style="dim")
-            days.add_option(Option(prompt, id=day["id"]))
-        ids = [d["id"] for d in self.days]
+            days.add_option(Option(prompt, id=day.id))
+        ids = [d.id for d in self.days]
         if self.chosen_day not in ids:
             self.chosen_day = ids[0] if ids else None
         if self.chosen_day is not None:
             days.highlighted = ids.index(self.chosen_day)
-        self._show_tables()
+        self._show_borde()
         if self._first_load:
             self._first_load = False
-            self.call_after_refresh(self.app.home_painted.set)
-            tables = self.query_one("#home-tables", OptionList)
-            (tables if self.chosen_table and tables.option_count else days).focus()
-            if not settings.get(SETTING_NAMED):
-                self.app.push_screen(NameDeviceScreen(data["device"], first=True))
+            self.call_after_refresh(host(self).home_painted.set)
+            borde = self.query_one("#home-borde", OptionList)
+            (borde if self.chosen_bord and borde.option_count else days).focus()
+            if not data.device_named:
+                self.app.push_screen(NameDeviceScreen(data.device, first=True))
 
-    def _show_tables(self) -> None:
-        tables = self.query_one("#home-tables", OptionList)
-        tables.clear_options()
-        day = next((d for d in self.days if d["id"] == self.chosen_day), None)
+    def _show_borde(self) -> None:
+        borde = self.query_one("#home-borde", OptionList)
+        borde.clear_options()
+        day = next((d for d in self.days if d.id == self.chosen_day), None)
         if day is None:
             return
-        if not day["borde"]:
-            tables.add_option(Option(Text(texts.HOME_NO_TABLES, style="italic"), disabled=True))
+        if not day.borde:
+            borde.add_option(Option(Text(texts.HOME_NO_BORDE, style="italic"), disabled=True))
             return
-        for bord in day["borde"]:
-            prompt = plain(bord["navn"])
+        for bord in day.borde:
+            prompt = plain(bord.navn)
             prompt.stylize("bold")
             prompt.append("\n")
             prompt.append(
                 visible(
-                    texts.HOME_TABLE_META.format(
-                        facilitator=bord["facilitator"] or texts.HOME_NO_FACILITATOR,
-                        maal=len(bord["maal_ids"] or []),
+                    texts.HOME_BORD_META.format(
+                        facilitator=bord.facilitator or texts.HOME_NO_FACILITATOR,
+                        maal=len(bord.maal_ids),
                     )
                 ),
                 style="dim",
             )
-            tables.add_option(Option(prompt, id=bord["id"]))
-        ids = [b["id"] for b in day["borde"]]
-        tables.highlighted = ids.index(self.chosen_table) if self.chosen_table in ids else 0
+            borde.add_option(Option(prompt, id=bord.id))
+        ids = [b.id for b in day.borde]
+        borde.highlighted = ids.index(self.chosen_bord) if self.chosen_bord in ids else 0
 
     @on(OptionList.OptionHighlighted, "#home-days")
     def _day_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id and event.option.id != self.chosen_day:
             self.chosen_day = event.option.id
-            self._show_tables()
+            self._show_borde()
 
     @on(OptionList.OptionSelected, "#home-days")
     def _day_selected(self) -> None:
-        self.query_one("#home-tables", OptionList).focus()
+        self.query_one("#home-borde", OptionList).focus()
 
-    @on(OptionList.OptionSelected, "#home-tables")
-    def _table_selected(self, event: OptionList.OptionSelected) -> None:
+    @on(OptionList.OptionSelected, "#home-borde")
+    def _bord_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.open_table(event.option.id)
+            self.open_bord(event.option.id)
 
-    def open_table(self, bord_id: str | None = None) -> None:
-        self.app.when_open(lambda: self._open_table(bord_id), key="open-screen")
+    def open_bord(self, bord_id: str | None = None) -> None:
+        """Open the highlighted bord (or `bord_id`), once the database is open."""
+        host(self).when_open(lambda: self._open_bord(bord_id), key="open-screen")
 
-    def _open_table(self, bord_id: str | None) -> None:
-        tables = self.query_one("#home-tables", OptionList)
-        if bord_id is None and tables.highlighted is not None:
-            bord_id = tables.get_option_at_index(tables.highlighted).id
+    def _open_bord(self, bord_id: str | None) -> None:
+        borde = self.query_one("#home-borde", OptionList)
+        if bord_id is None and borde.highlighted is not None:
+            bord_id = borde.get_option_at_index(borde.highlighted).id
         if bord_id is None or self.chosen_day is None:
-            self.notify(texts.HOME_PICK_TABLE)
+            self.notify(texts.HOME_PICK_BORD)
             return
-        self.chosen_table = bord_id
-        store = self.app.store
-        day = self.chosen_day
-
-        def remember() -> None:
-            store.set_setting(SETTING_DAY, day)
-            store.set_setting(SETTING_TABLE, bord_id)
-
-        self.app.submit(remember)
-        self.app.open_table(bord_id, day)
+        self.chosen_bord = bord_id
+        day, bord = self.chosen_day, bord_id
+        app = host(self)
+        app.remember(lambda ws: ws.remember_bord(day, bord))
+        app.open_bord(bord_id, day)
 
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
+        app = host(self)
         if event.button.id == "open":
-            self.open_table()
+            self.open_bord()
         elif event.button.id == "prepare":
-            self.app.action_prepare()
+            app.action_prepare()
         elif event.button.id == "consolidation":
-            self.app.action_consolidation()
+            app.action_consolidation()
         elif event.button.id == "export":
-            self.app.action_export()
+            app.action_export()
 
 
 class NameDeviceScreen(ModalScreen[str | None]):
@@ -270,33 +264,28 @@ class NameDeviceScreen(ModalScreen[str | None]):
     def _save(self) -> None:
         # The name as typed now: the save may wait for the database to open.
         name = self.query_one("#name-input", Input).value
-        self.app.when_open(lambda: self._rename(name))
-
-    def _rename(self, name: str) -> None:
-        store = self.app.store
-
-        def rename() -> str:
-            clean = store.rename_device(name)
-            store.set_setting(SETTING_NAMED, "1")
-            return clean
-
-        self.app.save(rename, done=self._renamed, error=self._failed)
+        app = host(self)
+        app.when_open(
+            lambda: app.write(
+                lambda ws: ws.rename_device(name), done=self._renamed, error=self._failed
+            )
+        )
 
     def _renamed(self, name: str) -> None:
         self.app.notify(texts.DEVICE_RENAMED.format(name=name), markup=False)
         if self.is_attached and self.is_current:
             self.dismiss(name)
-        self.app.reload_screens()
+        host(self).reload_screens()
 
     def _failed(self, exc: Exception) -> None:
         if isinstance(exc, ValidationError) and self.is_attached:
             self.query_one("#name-error", Label).update(plain(str(exc)))
         else:
-            self.app.report_error(exc)
+            host(self).report_error(exc)
 
     def action_cancel(self) -> None:
         if self.first:
             # Asked once: keep the computer's own name and do not ask again.
-            app = self.app
-            app.when_open(lambda: app.submit(app.store.set_setting, SETTING_NAMED, "1"))
+            app = host(self)
+            app.when_open(lambda: app.remember(lambda ws: ws.set_setting(DEVICE_NAMED, True)))
         self.dismiss(None)

@@ -3,8 +3,9 @@ prøvehandlinger and samarbejder (add / edit / delete / reorder) and free notes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -18,10 +19,10 @@ from textual.widgets.option_list import Option
 
 from exports.takeaway import period
 from models import enums
-from models.errors import NotFoundError
-from models.queries import enhed_choices, evaluering_counts, maal_detail, notes_with_origin
+from models.records import Choice, MaalDetail, Note, NoteSaved, Proevehandling, Samarbejde, Tegn
 from models.visible import visible
 from screens import texts
+from screens.base import host
 from screens.widgets import (
     AppFooter,
     AutoSave,
@@ -37,80 +38,68 @@ from screens.widgets import (
 
 from .forms import FormSpec, RecordForm
 
-FIELDS = {
-    "tegn": ["tekst", "type", "datakilde", "baseline", "forventet_niveau"],
-    "proevehandling": [
-        "tekst",
-        "forventning",
-        "ansvarlig",
-        "start",
-        "slut",
-        "borgerinddragelse",
-        "borgerinddragelse_hvordan",
-        "evaluering_undervejs",
-        "evaluering_afslutning",
-        "tegn_ids",
-    ],
-    "samarbejde": [
-        "partner_ids",
-        "niveau",
-        "forventningsafstemning",
-        "rollefordeling",
-        "maal_for_samarbejdet",
-    ],
-}
-DEFAULTS = {"tegn": {"type": "kvalitativ"}, "samarbejde": {"niveau": "viden"}}
+if TYPE_CHECKING:
+    from models.workspace import Workspace
+
 EMPTY = {
     "tegn": texts.EMPTY_TEGN,
-    "proevehandling": texts.EMPTY_PROEVE,
-    "samarbejde": texts.EMPTY_SAMARB,
+    "proevehandling": texts.EMPTY_PROEVEHANDLING,
+    "samarbejde": texts.EMPTY_SAMARBEJDE,
 }
 
 
-def tegn_prompt(n: int, t: dict[str, Any]) -> Hanging:
-    body = plain(t["tekst"])
+def tegn_prompt(n: int, t: Tegn) -> Hanging:
+    body = plain(t.tekst)
     meta = texts.TEGN_META.format(
-        type=enums.label(enums.TegnType(t["type"])), datakilde=t["datakilde"] or texts.UNKNOWN
+        type=enums.label(enums.TegnType(t.type)), datakilde=t.datakilde or texts.UNKNOWN
     )
-    if t.get("baseline") or t.get("forventet_niveau"):
-        meta += f" · {t.get('baseline') or '?'} → {t.get('forventet_niveau') or '?'}"
+    if t.baseline or t.forventet_niveau:
+        meta += f" · {t.baseline or '?'} → {t.forventet_niveau or '?'}"
     body.append("\n" + visible(meta), style="dim")
     return hanging(f"{n}.", body)
 
 
-def proeve_prompt(n: int, p: dict[str, Any]) -> Hanging:
-    body = plain(p["tekst"])
-    meta = texts.PROEVE_META.format(
-        ansvarlig=p["ansvarlig"] or texts.UNKNOWN,
-        periode=period(p["start"], p["slut"]) or texts.UNKNOWN,
+def proevehandling_prompt(n: int, p: Proevehandling) -> Hanging:
+    body = plain(p.tekst)
+    meta = texts.PROEVEHANDLING_META.format(
+        ansvarlig=p.ansvarlig or texts.UNKNOWN,
+        periode=period(p.start, p.slut) or texts.UNKNOWN,
     )
-    if p.get("tegn_ids"):
-        meta += texts.PROEVE_FOLLOWS.format(n=len(p["tegn_ids"]))
-    evals = p.get("evalueringer", 0)
-    if evals:
-        meta += texts.PROEVE_EVAL_ONE if evals == 1 else texts.PROEVE_EVALS.format(n=evals)
+    if p.tegn_ids:
+        meta += texts.PROEVEHANDLING_FOLLOWS.format(n=len(p.tegn_ids))
+    if p.evalueringer == 1:
+        meta += texts.PROEVEHANDLING_EVAL_ONE
+    elif p.evalueringer:
+        meta += texts.PROEVEHANDLING_EVALS.format(n=p.evalueringer)
     body.append("\n" + visible(meta), style="dim")
     return hanging(f"{n}.", body)
 
 
-def samarb_prompt(n: int, s: dict[str, Any]) -> Hanging:
-    partnere = ", ".join(s.get("partnere") or []) or texts.NO_PARTNERS
-    body = Text(
-        texts.SAMARB_META.format(niveau=enums.label(enums.Niveau(s["niveau"])), partnere=partnere)
-    )
-    if s.get("maal_for_samarbejdet"):
+def samarbejde_prompt(n: int, s: Samarbejde) -> Hanging:
+    partnere = ", ".join(s.partnere) or texts.NO_PARTNERS
+    niveau = enums.label(enums.Niveau(s.niveau))
+    body = Text(texts.SAMARBEJDE_META.format(niveau=niveau, partnere=partnere))
+    if s.maal_for_samarbejdet:
         body.append("\n")
-        body.append_text(plain(s["maal_for_samarbejdet"]))
-        body.stylize("dim", len(body) - len(s["maal_for_samarbejdet"]))
+        body.append_text(plain(s.maal_for_samarbejdet))
+        body.stylize("dim", len(body) - len(s.maal_for_samarbejdet))
     return hanging(f"{n}.", body)
 
 
-PROMPTS = {"tegn": tegn_prompt, "proevehandling": proeve_prompt, "samarbejde": samarb_prompt}
-KEYS = {"tegn": "tegn", "proevehandling": "proevehandlinger", "samarbejde": "samarbejder"}
+def _options(detail: MaalDetail, entity: str) -> list[Option]:
+    """The list items of one tab."""
+    if entity == "tegn":
+        return [Option(tegn_prompt(n, t), id=t.id) for n, t in enumerate(detail.tegn, 1)]
+    if entity == "proevehandling":
+        return [
+            Option(proevehandling_prompt(n, p), id=p.id)
+            for n, p in enumerate(detail.proevehandlinger, 1)
+        ]
+    return [Option(samarbejde_prompt(n, s), id=s.id) for n, s in enumerate(detail.samarbejder, 1)]
 
 
 class MaalScreen(StyledOnce, Screen[None]):
-    """Everything the table writes about one mål."""
+    """Everything the bord writes about one mål."""
 
     HELP_KEY = "maal"
     BINDINGS = [
@@ -133,12 +122,12 @@ class MaalScreen(StyledOnce, Screen[None]):
         super().__init__()
         self.maal_id = maal_id
         self.bord_id = bord_id
-        self.detail: dict[str, Any] | None = None
-        self.enheder: list[tuple[str, str]] = []
+        self.detail: MaalDetail | None = None
+        self.enheder: tuple[Choice, ...] = ()
         self.notes: NotesPanel | None = None
 
     def compose(self) -> ComposeResult:
-        yield TopBar(texts.CMD["table"][0])
+        yield TopBar(texts.CMD["bord"][0])
         with Vertical(id="maal-head"):
             yield Static("", id="maal-tekst")
             yield Static("", id="maal-maalsaetning", classes="muted")
@@ -146,9 +135,9 @@ class MaalScreen(StyledOnce, Screen[None]):
         with TabbedContent(id="maal-tabs"):
             with TabPane(texts.TAB_TEGN.format(n=0), id="tab-tegn"):
                 yield ItemList(id="list-tegn", kind="tegn")
-            with TabPane(texts.TAB_PROEVE.format(n=0), id="tab-proevehandling"):
+            with TabPane(texts.TAB_PROEVEHANDLING.format(n=0), id="tab-proevehandling"):
                 yield ItemList(id="list-proevehandling", kind="proevehandling")
-            with TabPane(texts.TAB_SAMARB.format(n=0), id="tab-samarbejde"):
+            with TabPane(texts.TAB_SAMARBEJDE.format(n=0), id="tab-samarbejde"):
                 yield ItemList(id="list-samarbejde", kind="samarbejde")
             # The notes panel is mounted when its tab is first shown: its three text areas
             # are the costliest part of the screen to build and style, and most visits to a
@@ -166,7 +155,7 @@ class MaalScreen(StyledOnce, Screen[None]):
 
     def show_maal(self, maal_id: str, *, bord_id: str | None = None) -> None:
         """Show another mål in this (reused) screen: building the screen is most of the cost
-        of opening a mål, so the table keeps one and fills it again."""
+        of opening a mål, so the app keeps one and fills it again."""
         if self.notes is not None:
             # The panel stays (its text areas are costly to build, and removed ones were kept
             # in memory); anything typed in the previous mål's notes is saved to that mål.
@@ -183,24 +172,15 @@ class MaalScreen(StyledOnce, Screen[None]):
         self.reload()
 
     def reload(self) -> None:
-        db = self.app.store.db
         maal_id = self.maal_id
 
-        def read() -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
-            detail = maal_detail(db, maal_id)
-            if detail is not None:
-                counts = evaluering_counts(db, [p["id"] for p in detail["proevehandlinger"]])
-                for p in detail["proevehandlinger"]:
-                    p["evalueringer"] = counts.get(p["id"], 0)
-            return detail, enhed_choices(db)
-
-        def done(result: tuple[dict[str, Any] | None, list[tuple[str, str]]]) -> None:
+        def done(result: tuple[MaalDetail | None, tuple[Choice, ...]]) -> None:
             if maal_id == self.maal_id:  # not a read for a mål shown before this one
                 self._show(result)
 
-        self.app.submit(read, done=done)
+        host(self).read(lambda ws: (ws.maal(maal_id), ws.enhed_choices()), done=done)
 
-    def _show(self, result: tuple[dict[str, Any] | None, list[tuple[str, str]]]) -> None:
+    def _show(self, result: tuple[MaalDetail | None, tuple[Choice, ...]]) -> None:
         detail, self.enheder = result
         if detail is None:
             self.notify(texts.MAAL_NOT_FOUND, severity="warning")
@@ -208,54 +188,50 @@ class MaalScreen(StyledOnce, Screen[None]):
                 self.app.pop_screen()
             return
         self.detail = detail
-        maal = detail["maal"]
-        self.query_one("#maal-tekst", Static).update(plain(maal["tekst"], style="bold"))
+        maal = detail.maal
+        self.query_one("#maal-tekst", Static).update(plain(maal.tekst, style="bold"))
         self.query_one("#maal-maalsaetning", Static).update(
-            plain(texts.MAAL_MAALSAETNING.format(tekst=detail["maalsaetning"] or texts.UNKNOWN))
+            plain(texts.MAAL_MAALSAETNING.format(tekst=detail.maalsaetning or texts.UNKNOWN))
         )
         meta = texts.MAAL_META.format(
-            enhed=detail["enhed_navn"] or texts.UNKNOWN,
-            ansvarlig=maal["ansvarlig"] or texts.UNKNOWN,
+            enhed=detail.enhed_navn or texts.UNKNOWN,
+            ansvarlig=maal.ansvarlig or texts.UNKNOWN,
         )
-        if maal.get("plan_a"):
-            meta += " · " + texts.PLAN_A_SHORT.format(numre=", ".join(map(str, maal["plan_a"])))
+        if maal.plan_a:
+            meta += " · " + texts.PLAN_A_SHORT.format(numre=", ".join(map(str, maal.plan_a)))
         self.query_one("#maal-meta", Static).update(plain(meta))
         self.refresh_bindings()
         tabs = self.query_one("#maal-tabs", TabbedContent)
         for entity, template in (
             ("tegn", texts.TAB_TEGN),
-            ("proevehandling", texts.TAB_PROEVE),
-            ("samarbejde", texts.TAB_SAMARB),
+            ("proevehandling", texts.TAB_PROEVEHANDLING),
+            ("samarbejde", texts.TAB_SAMARBEJDE),
         ):
-            rows = detail[KEYS[entity]]
-            tabs.get_tab(f"tab-{entity}").label = template.format(n=len(rows))
-            options = [Option(PROMPTS[entity](n, r), id=r["id"]) for n, r in enumerate(rows, 1)]
+            options = _options(detail, entity)
+            tabs.get_tab(f"tab-{entity}").label = template.format(n=len(options))
             self.query_one(f"#list-{entity}", ItemList).set_items(options, empty=EMPTY[entity])
         if self.notes is not None and self.notes.is_mounted:
-            self.notes.show_notes(detail["noter"])  # (a panel still mounting reads them itself)
+            self.notes.show_notes(detail.noter)  # (a panel still mounting reads them itself)
 
     # --- list actions -----------------------------------------------------------------------
 
     @on(ItemList.Action)
     def _item_action(self, event: ItemList.Action) -> None:
         entity = event.item_list.kind
-        if entity not in FIELDS or self.detail is None:
+        if entity not in EMPTY or self.detail is None:
             return
-        store = self.app.store
+        item_id = event.item_id
         if event.action in ("add", "edit"):
-            self.open_form(entity, event.item_id if event.action == "edit" else None)
-        elif event.action == "delete" and event.item_id:
+            self.open_form(entity, item_id if event.action == "edit" else None)
+        elif event.action == "delete" and item_id:
             label = _label(entity)
-            self.app.save(
-                store.delete,
-                entity,
-                event.item_id,
-                done=lambda _n: (
-                    self.notify(texts.DELETED_ITEM.format(what=label.capitalize())),
-                    self.reload(),
-                ),
-            )
-        elif event.action in ("up", "down") and event.item_id:
+
+            def deleted(_n: int) -> None:
+                self.notify(texts.DELETED_ITEM.format(what=label.capitalize()))
+                self.reload()
+
+            host(self).write(lambda ws: ws.delete(entity, item_id), done=deleted)
+        elif event.action in ("up", "down") and item_id:
             delta = -1 if event.action == "up" else 1
 
             def moved(ok: bool) -> None:
@@ -263,25 +239,19 @@ class MaalScreen(StyledOnce, Screen[None]):
                     self.notify(texts.MOVED_EDGE)
                 self.reload()
 
-            self.app.save(store.move, entity, event.item_id, delta, done=moved)
+            host(self).write(lambda ws: ws.move(entity, item_id, delta), done=moved)
 
     def open_form(self, entity: str, row_id: str | None) -> None:
         assert self.detail is not None
-        choices: dict[str, list[tuple[str, str]]] = {}
+        choices: dict[str, list[Choice]] = {}
         if entity == "proevehandling":
             choices["tegn_ids"] = [
-                (f"{n}. {t['tekst']}", t["id"]) for n, t in enumerate(self.detail["tegn"], 1)
+                (f"{n}. {t.tekst}", t.id) for n, t in enumerate(self.detail.tegn, 1)
             ]
         if entity == "samarbejde":
-            own = self.detail["maal"]["enhed_id"]
+            own = self.detail.maal.enhed_id
             choices["partner_ids"] = [(name, eid) for name, eid in self.enheder if eid != own]
-        spec = FormSpec(
-            entity,
-            FIELDS[entity],
-            fixed={"maal_id": self.maal_id},
-            defaults=DEFAULTS.get(entity, {}),
-            choices=choices,
-        )
+        spec = FormSpec(entity, fixed={"maal_id": self.maal_id}, choices=choices)
         self.app.push_screen(RecordForm(spec, row_id), callback=lambda _rid: self.reload())
 
     def action_back(self) -> None:
@@ -310,9 +280,9 @@ class MaalScreen(StyledOnce, Screen[None]):
         pane = event.pane
         if pane.id == "tab-noter":
             self._ensure_notes()  # clicked: the panel appears as soon as it is mounted
-        lists = pane.query(ItemList)
+        lists = list(pane.query(ItemList))
         if lists and self.focused not in lists:
-            lists.first().focus()
+            lists[0].focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "evalueringer":
@@ -325,11 +295,11 @@ class MaalScreen(StyledOnce, Screen[None]):
         from screens.evalueringer import EvalueringerScreen
 
         listing = self.query_one("#list-proevehandling", ItemList)
-        proeve_id = listing.highlighted_id
-        if proeve_id is None:
-            self.notify(texts.EVAL_NEED_PROEVE, severity="warning")
+        proevehandling_id = listing.highlighted_id
+        if proevehandling_id is None:
+            self.notify(texts.EVAL_NEED_PROEVEHANDLING, severity="warning")
             return
-        self.app.push_screen(EvalueringerScreen(proeve_id))
+        self.app.push_screen(EvalueringerScreen(proevehandling_id))
 
     def action_qr(self) -> None:
         from screens.takeaway import TakeawayScreen
@@ -369,7 +339,7 @@ class NoteArea(AutoTextArea):
         self.kind = kind
         self.mine = mine
         self.slot = _Slot(note_id)
-        self.note: dict[str, Any] | None = None  # the row as last read (for its label)
+        self.note: Note | None = None  # the row as last read (for its label)
         self.retired = False  # removed from the panel (removal finishes later)
 
     def retire(self) -> None:
@@ -387,21 +357,21 @@ def _when(moment: datetime | None, today: date) -> str:
     return moment.strftime("%H:%M" if moment.date() == today else "%d-%m-%Y %H:%M")
 
 
-def note_origin(note: dict[str, Any], today: date) -> str:
+def note_origin(note: Note, today: date) -> str:
     """«fra Bord 3 - Jens, 14:05», and who changed it last if that was another laptop."""
-    device = note.get("fra") or texts.NOTE_UNKNOWN_DEVICE
-    template = texts.NOTE_FROM_HERE if note.get("egen") else texts.NOTE_FROM
-    text = template.format(device=device, time=_when(note.get("skrevet"), today))
-    if note.get("rettet_af_id") and note.get("rettet_af_id") != note.get("fra_id"):
+    device = note.written_by or texts.NOTE_UNKNOWN_DEVICE
+    template = texts.NOTE_FROM_HERE if note.own else texts.NOTE_FROM
+    text = template.format(device=device, time=_when(note.written, today))
+    if note.edited_by_id and note.edited_by_id != note.written_by_id:
         text += texts.NOTE_EDITED.format(
-            device=note.get("rettet_af") or texts.NOTE_UNKNOWN_DEVICE,
-            time=_when(note.get("rettet"), today),
+            device=note.edited_by or texts.NOTE_UNKNOWN_DEVICE,
+            time=_when(note.edited, today),
         )
     return text
 
 
 class NotesPanel(VerticalScroll):
-    """Free notes for a mål or a table: notes, parking lot and læring. Each kind shows every
+    """Free notes for a mål or a bord: notes, parking lot and læring. Each kind shows every
     note of that kind, each a text that saves itself, and this laptop's own note (created
     when the first word is written). Several notes of a kind arrive when the tovholder merges
     handoff files from several laptops; each is then labelled with where it came from."""
@@ -420,9 +390,11 @@ class NotesPanel(VerticalScroll):
 
     def on_mount(self) -> None:
         # Mounted when a mål's notes tab is first shown: show the notes it has already read.
-        detail = getattr(self.screen, "detail", None)
-        if detail is not None and detail["maal"]["id"] == self.maal_id:
-            self.show_notes(detail["noter"])
+        screen = self.screen
+        if isinstance(screen, MaalScreen):
+            detail = screen.detail
+            if detail is not None and detail.maal.id == self.maal_id:
+                self.show_notes(detail.noter)
 
     def compose(self) -> ComposeResult:
         for kind in enums.NoteType:
@@ -430,8 +402,9 @@ class NotesPanel(VerticalScroll):
                 yield Label(texts.NOTE_TYPES[kind.value], classes="field-label")
                 yield NoteArea(kind.value, mine=True)
 
-    def _where(self) -> dict[str, str | None]:
-        return {"maal_id": self.maal_id} if self.maal_id else {"bord_id": self.bord_id}
+    def _where(self) -> tuple[str | None, str | None]:
+        """(maal_id, bord_id): whose notes these are (one of them is None)."""
+        return (self.maal_id, None) if self.maal_id else (None, self.bord_id)
 
     def areas(self, kind: str) -> list[NoteArea]:
         """The text areas of one kind, in the order shown."""
@@ -456,39 +429,38 @@ class NotesPanel(VerticalScroll):
             self._label(kind.value).update(texts.NOTE_TYPES[kind.value])
 
     def reload_notes(self) -> None:
-        """Read this mål's (or table's) notes again and show them."""
-        where = self._where()
+        """Read this mål's (or bord's) notes again and show them."""
+        where = maal_id, bord_id = self._where()
 
-        def done(notes: list[dict[str, Any]]) -> None:
+        def done(notes: tuple[Note, ...]) -> None:
             if self._where() == where:
                 self.show_notes(notes)
 
-        self.app.submit(notes_with_origin, self.app.store.db, **where, done=done)
+        host(self).read(lambda ws: ws.notes(maal_id=maal_id, bord_id=bord_id), done=done)
 
     def _label(self, kind: str) -> Label:
         return self.query_one(f"#notes-{kind}", Vertical).query_one(Label)
 
-    def show_notes(self, notes: list[dict[str, Any]]) -> None:
-        """Show the notes read from the database (from `notes_with_origin`). Text being typed
-        is kept; a read made before a save that has not come back is read again after it."""
+    def show_notes(self, notes: Sequence[Note]) -> None:
+        """Show the notes read from the database. Text being typed is kept; a read made
+        before a save that has not come back is read again after it."""
         if not self.is_attached:
             return
         if self._pending:
             self._stale = True
             return
-        by_kind: dict[str, list[dict[str, Any]]] = {k.value: [] for k in enums.NoteType}
+        by_kind: dict[str, list[Note]] = {k.value: [] for k in enums.NoteType}
         for note in notes:
-            by_kind.get(note["type"], by_kind[enums.NoteType.NOTE.value]).append(note)
-        clock = getattr(self.app, "clock", datetime.now)
-        today = clock().date()
+            by_kind.get(note.type, by_kind[enums.NoteType.NOTE.value]).append(note)
+        today = host(self).clock().date()
         for kind, rows in by_kind.items():
             self._show_kind(kind, rows, today)
 
-    def _show_kind(self, kind: str, rows: list[dict[str, Any]], today: date) -> None:
+    def _show_kind(self, kind: str, rows: list[Note], today: date) -> None:
         group = self.query_one(f"#notes-{kind}", Vertical)
         areas = self.areas(kind)
         mine = next(a for a in areas if a.mine)
-        live = {r["id"]: r for r in rows}
+        live = {r.id: r for r in rows}
         kept: list[NoteArea] = []
         for area in areas:
             gone = area.note_id is not None and area.note_id not in live
@@ -508,19 +480,21 @@ class NotesPanel(VerticalScroll):
                 kept.append(area)
         by_id = {a.note_id: a for a in kept if a.note_id is not None}
         if mine.note_id is None and not mine.dirty:
-            free = next((r for r in rows if r["egen"] and r["id"] not in by_id), None)
+            free = next((r for r in rows if r.own and r.id not in by_id), None)
             if free is not None:
-                mine.slot = _Slot(free["id"])
-                by_id[free["id"]] = mine
+                mine.slot = _Slot(free.id)
+                by_id[free.id] = mine
         ordered: list[NoteArea] = []
         for row in rows:
-            area = by_id.get(row["id"])
-            if area is None:
-                area = NoteArea(kind, row["tekst"], note_id=row["id"])
-            elif not area.dirty and (area.text != row["tekst"] or area.saved_value != row["tekst"]):
-                area.load(row["tekst"])
-            area.note = row
-            ordered.append(area)
+            area_of_row = by_id.get(row.id)
+            if area_of_row is None:
+                area_of_row = NoteArea(kind, row.tekst, note_id=row.id)
+            elif not area_of_row.dirty and (
+                area_of_row.text != row.tekst or area_of_row.saved_value != row.tekst
+            ):
+                area_of_row.load(row.tekst)
+            area_of_row.note = row
+            ordered.append(area_of_row)
         ordered += [a for a in kept if a.note_id is None and not a.mine]
         if mine.note_id is None:
             ordered.append(mine)  # this laptop's next note comes last
@@ -546,38 +520,29 @@ class NotesPanel(VerticalScroll):
             label = texts.NOTE_TYPE_COUNT.format(label=label, n=len(rows))
         self._label(kind).update(label)
 
-    def handle_commit(self, widget: AutoSave, kind: str, value: str) -> None:
+    def handle_commit(self, widget: AutoSave, field: str, value: Any) -> None:
         if not isinstance(widget, NoteArea):
             return
-        store = self.app.store
         slot = widget.slot
-        where = self._where()
-        foreign = widget.note is not None and not widget.note.get("egen")
-        device = (widget.note or {}).get("fra") or texts.NOTE_UNKNOWN_DEVICE
+        kind, text = field, str(value)
+        maal_id, bord_id = self._where()
+        foreign = widget.note is not None and not widget.note.own
+        device = (widget.note.written_by if widget.note else "") or texts.NOTE_UNKNOWN_DEVICE
 
-        def save() -> bool:
-            """Write the text; True when an emptied note was deleted."""
-            if slot.note_id is None:
-                if value.strip():
-                    slot.note_id = store.create("note", {**where, "type": kind, "tekst": value})
-                return False
-            if not value.strip():
-                store.delete("note", slot.note_id)
-                slot.note_id = None
-                return True
-            try:
-                store.update("note", slot.note_id, {"tekst": value})
-            except NotFoundError:
-                # Deleted meanwhile (an undo, another screen): the text becomes a new note
-                # rather than being lost.
-                slot.note_id = store.create("note", {**where, "type": kind, "tekst": value})
-            return False
+        def save(ws: Workspace) -> NoteSaved:
+            # The slot changes here, in the queue, so the next save of this area (queued
+            # already, perhaps) writes to the note this one created.
+            saved = ws.save_note(
+                slot.note_id, kind=kind, text=text, maal_id=maal_id, bord_id=bord_id
+            )
+            slot.note_id = saved.note_id
+            return saved
 
-        def done(deleted: bool) -> None:
+        def done(saved: NoteSaved) -> None:
             self._pending -= 1
             if widget.slot is slot:
-                widget.mark_saved(value)
-            if deleted and foreign:
+                widget.mark_saved(text)
+            if saved.deleted and foreign:
                 self.notify(texts.NOTE_DELETED.format(device=device), markup=False)
             self._after_save()
 
@@ -585,11 +550,11 @@ class NotesPanel(VerticalScroll):
             self._pending -= 1
             if widget.slot is slot:
                 widget.mark_error(str(exc))
-            self.app.report_error(exc)
+            host(self).report_error(exc)
             self._after_save()
 
         self._pending += 1
-        self.app.save(save, done=done, error=failed)
+        host(self).write(save, done=done, error=failed)
 
     def _after_save(self) -> None:
         if not self._pending and self._stale and self.is_attached:
@@ -598,9 +563,9 @@ class NotesPanel(VerticalScroll):
 
 
 class NotesScreen(Screen[None]):
-    """The table's own notes (parking lot, læring)."""
+    """The bord's own notes (parking lot, læring)."""
 
-    HELP_KEY = "table"
+    HELP_KEY = "bord"
     BINDINGS = [
         Binding("escape", "back", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="notes.back")
     ]
@@ -611,7 +576,7 @@ class NotesScreen(Screen[None]):
         self.title_text = title
 
     def compose(self) -> ComposeResult:
-        yield TopBar(f"{texts.TABLE_NOTES} · {self.title_text}")
+        yield TopBar(f"{texts.BORD_NOTES} · {self.title_text}")
         yield NotesPanel(bord_id=self.bord_id)
         yield AppFooter()
 

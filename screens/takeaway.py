@@ -4,8 +4,6 @@ scans with a phone, no network needed. Shortened, and said so, when the terminal
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,7 +13,9 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from exports.takeaway import Takeaway, build_takeaway, max_version_for
+from models.records import MaalDetail
 from screens import texts
+from screens.base import host
 from screens.widgets import QRCode, TopBar, plain
 
 TEXT_COLUMN = 34  # room kept for the readable text beside the code
@@ -30,7 +30,7 @@ class TakeawayScreen(Screen[None]):
         Binding("escape,k", "back", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="qr.back"),
     ]
 
-    def __init__(self, detail: dict[str, Any]) -> None:
+    def __init__(self, detail: MaalDetail) -> None:
         super().__init__()
         self.detail = detail
         self.result: Takeaway | None = None
@@ -60,9 +60,13 @@ class TakeawayScreen(Screen[None]):
             return
         self._built_for = (width, height)
         version = max_version_for(width - TEXT_COLUMN, height - CHROME_ROWS)
-        maal = self.detail["maal"]["tekst"]
-        items = self.detail["proevehandlinger"]
-        self.app.submit(build_takeaway, maal, items, version, done=self._show)
+        maal = self.detail.maal.tekst
+        items = [
+            {"tekst": p.tekst, "ansvarlig": p.ansvarlig, "start": p.start, "slut": p.slut}
+            for p in self.detail.proevehandlinger
+        ]
+        # Building the code takes a moment: off the UI thread, in the queue like the reads.
+        host(self).read(lambda _ws: build_takeaway(maal, items, version), done=self._show)
 
     def _show(self, result: Takeaway | None) -> None:
         self.result = result

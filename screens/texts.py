@@ -19,7 +19,6 @@ UNEXPECTED_ERROR = (
     "Prøv igen; sker det igen, så skriv fejlen ned til tovholderen."
 )
 NOT_SAVED = "Ikke gemt: {message}"
-MODULE_MISSING = "{what} er ikke en del af denne version af programmet endnu."
 
 # --- save indicator --------------------------------------------------------------------------
 SAVED_AT = "Gemt {time}"
@@ -45,7 +44,6 @@ B_DELETE = ("Slet", "Slet den valgte (Delete-tasten). Kan fortrydes.")
 B_UP = ("Flyt op", "Flyt den valgte op (Shift+↑ eller Ctrl+↑)")
 B_DOWN = ("Flyt ned", "Flyt den valgte ned (Shift+↓ eller Ctrl+↓)")
 B_FILTER = ("Søg", "Filtrér målene: skriv for at søge (/)")
-B_OPEN = ("Åbn", "Åbn det valgte")
 B_PROGRAM = ("Program", "Vis dagens program og uret (F3 eller Ctrl+O)")
 B_CLOSE_DAY = (
     "Afslut dagen",
@@ -59,7 +57,6 @@ B_NEW_MAALSAETNING = ("Ny målsætning", "Tilføj en ny målsætning (M)")
 B_NEW_TOP = ("Nyt øverste niveau", "Tilføj et direktørområde eller en stab (O)")
 B_CONSOLIDATION = ("Konsolidering", "Saml data fra facilitatorernes bærbare og se konflikter")
 B_EXPORT = ("Eksport til SBSYS", "Lav målplanerne klar til SBSYS")
-B_PALETTE = ("Kommandoer", "Søg blandt alle kommandoer (Ctrl+P)")
 B_CONFIRM = ("Ja", "Bekræft")
 B_CANCEL = ("Nej", "Fortryd")
 
@@ -72,16 +69,15 @@ HOME_COUNTS = (
     "{samarbejder} samarbejder · {enheder} enheder"
 )
 HOME_DAYS = "Udviklingsdage"
-HOME_TABLES = "Borde"
+HOME_BORDE = "Borde"
 HOME_NO_DAYS = (
     "Der er ingen udviklingsdage endnu. Tryk F på tastaturet (Forbered) for at lave en, "
     "eller importér en målplanskabelon."
 )
-HOME_NO_TABLES = "Dagen har ingen borde endnu. Tilføj dem under Forbered."
-HOME_PICK_TABLE = "Vælg et bord og tryk Enter."
-HOME_DAY_LINE = "{titel}"
+HOME_NO_BORDE = "Dagen har ingen borde endnu. Tilføj dem under Forbered."
+HOME_PICK_BORD = "Vælg et bord og tryk Enter."
 HOME_DAY_META = "{del} · {dato} · {borde} borde"
-HOME_TABLE_META = "Facilitator: {facilitator} · {maal} mål"
+HOME_BORD_META = "Facilitator: {facilitator} · {maal} mål"
 HOME_NO_FACILITATOR = "ikke valgt"
 HOME_BUTTON_OPEN = "Åbn bordet"
 HOME_BUTTON_PREPARE = "Forbered (tovholder)"
@@ -113,18 +109,18 @@ TIMER_PAUSED_NOTE = "Uret er sat på pause."
 TIMER_NEXT = "Næste punkt: {title}"
 TIMER_LAST = "Det var sidste punkt på programmet."
 
-# --- table -----------------------------------------------------------------------------------
-TABLE_TITLE = "{bord} · {dag}"
-TABLE_FACILITATOR = "Facilitator: {name}"
-TABLE_PROGRESS_DEL1 = "{done} af {total} mål har tegn"
-TABLE_PROGRESS_DEL2 = "{done} af {total} mål har prøvehandlinger"
-TABLE_FILTER_PLACEHOLDER = "Skriv for at filtrere målene …"
-TABLE_NO_MAAL = "Bordet har ingen mål endnu. Tovholderen tilføjer dem under Forbered."
-TABLE_NO_MATCH = "Ingen mål passer til «{query}»."
-TABLE_COUNTS = "{tegn} tegn · {proeve} prøveh. · {samarb} samarb."
-TABLE_NOTES = "Noter for bordet"
+# --- bord ------------------------------------------------------------------------------------
+BORD_TITLE = "{bord} · {dag}"
+BORD_FACILITATOR = "Facilitator: {name}"
+BORD_PROGRESS_DEL1 = "{done} af {total} mål har tegn"
+BORD_PROGRESS_DEL2 = "{done} af {total} mål har prøvehandlinger"
+BORD_FILTER_PLACEHOLDER = "Skriv for at filtrere målene …"
+BORD_NO_MAAL = "Bordet har ingen mål endnu. Tovholderen tilføjer dem under Forbered."
+BORD_NO_MATCH = "Ingen mål passer til «{query}»."
+BORD_COUNTS = "{tegn} tegn · {proevehandlinger} prøveh. · {samarbejder} samarb."
+BORD_NOTES = "Noter for bordet"
 B_NOTES = ("Noter", "Bordets egne noter: parkeringsplads og læring (F4 eller Ctrl+B)")
-TABLE_NOT_FOUND = "Bordet findes ikke længere. Vælg et andet på forsiden."
+BORD_NOT_FOUND = "Bordet findes ikke længere. Vælg et andet på forsiden."
 MARK_DONE = "✓"
 MARK_MISSING = "·"
 
@@ -133,16 +129,16 @@ MAAL_MAALSAETNING = "Målsætning: {tekst}"
 MAAL_META = "Enhed: {enhed} · Ansvarlig: {ansvarlig}"
 MAAL_NOT_FOUND = "Målet findes ikke længere (måske er det slettet eller fortrudt)."
 TAB_TEGN = "Tegn ({n})"
-TAB_PROEVE = "Prøvehandlinger ({n})"
-TAB_SAMARB = "Samarbejder ({n})"
+TAB_PROEVEHANDLING = "Prøvehandlinger ({n})"
+TAB_SAMARBEJDE = "Samarbejder ({n})"
 TAB_NOTES = "Noter"
 EMPTY_TEGN = "Ingen tegn endnu. Tryk A for at tilføje et."
-EMPTY_PROEVE = "Ingen prøvehandlinger endnu. Tryk A for at tilføje en."
-EMPTY_SAMARB = "Ingen samarbejder endnu. Tryk A for at tilføje et."
+EMPTY_PROEVEHANDLING = "Ingen prøvehandlinger endnu. Tryk A for at tilføje en."
+EMPTY_SAMARBEJDE = "Ingen samarbejder endnu. Tryk A for at tilføje et."
 TEGN_META = "{type} · {datakilde}"
-PROEVE_META = "Ansvarlig: {ansvarlig} · {periode}"
-PROEVE_FOLLOWS = " · følger {n} tegn"
-SAMARB_META = "{niveau} · med {partnere}"
+PROEVEHANDLING_META = "Ansvarlig: {ansvarlig} · {periode}"
+PROEVEHANDLING_FOLLOWS = " · følger {n} tegn"
+SAMARBEJDE_META = "{niveau} · med {partnere}"
 NO_PARTNERS = "ingen partnere valgt"
 UNKNOWN = "ikke angivet"
 NOTE_TYPES = {"note": "Noter", "parkering": "Parkeringsplads", "laering": "Læring"}
@@ -159,7 +155,7 @@ UNDONE = "Fortrudt: {description}."
 NOTHING_TO_UNDO = "Der er ikke mere at fortryde."
 MOVED_EDGE = "Den står allerede yderst."
 
-# --- deltagere at a table ---------------------------------------------------------------------
+# --- deltagere at a bord ----------------------------------------------------------------------
 B_DELTAGERE = ("Deltagere", "Hvem sidder ved bordet: navn, enhed og rolle (F7 eller Ctrl+L)")
 B_ANONYM = ("Anonymt", "Kør bordet anonymt: navne spørges ikke om og vises ikke (N)")
 DELTAGERE_TITLE = "Deltagere · {bord}"
@@ -193,9 +189,9 @@ EVAL_LINE = "{type} · {dato}"
 EVAL_LAERING = "Læring: "
 EVAL_EMPTY = "Ingen evalueringer endnu. Tryk A for at tilføje en."
 EVAL_NOT_FOUND = "Prøvehandlingen findes ikke længere (måske er den slettet eller fortrudt)."
-EVAL_NEED_PROEVE = "Vælg først en prøvehandling på fanen Prøvehandlinger."
-PROEVE_EVALS = " · {n} evalueringer"
-PROEVE_EVAL_ONE = " · 1 evaluering"
+EVAL_NEED_PROEVEHANDLING = "Vælg først en prøvehandling på fanen Prøvehandlinger."
+PROEVEHANDLING_EVALS = " · {n} evalueringer"
+PROEVEHANDLING_EVAL_ONE = " · 1 evaluering"
 
 # --- Plan A ------------------------------------------------------------------------------------
 PLAN_A_OPTION = "{n}. {perspektiv}: {tekst}"
@@ -223,7 +219,6 @@ PARTNER_UNKNOWN = "«{name}» er ikke en enhed i organisationen. Vælg et af for
 PARTNER_HINT = "Valgte partnere (markér og tryk Delete for at fjerne):"
 NO_CHOICE = "(ingen)"
 TEGN_NONE = "Målet har ingen tegn endnu."
-BORD_MAAL_HINT = "Markér bordets mål med mellemrum:"
 FORM_ROW_GONE = "Det, du redigerede, er fortrudt eller slettet. Formularen lukkes."
 # A save that failed when the form was closed: the form stays open with the text.
 FORM_NOT_SAVED = "Ikke gemt: {reason} Formularen bliver åben, så teksten ikke går tabt. {todo}"
@@ -250,13 +245,13 @@ PREP_TAB_DAYS = "Udviklingsdage"
 PREP_TAB_PROGRAM = "Program"
 PREP_TAB_ORG = "Organisation"
 PREP_TAB_MAAL = "Målsætninger og mål"
-PREP_TAB_TABLES = "Borde"
+PREP_TAB_BORDE = "Borde"
 PREP_FOR_DAY = "For: {titel}"
 PREP_PICK_DAY = "Vælg først en udviklingsdag under «Udviklingsdage»."
 PREP_EMPTY = "Her er tomt. Tryk A for at tilføje."
 PREP_DAY_META = "{del} · {dato} · start {starttid}"
 PREP_BLOCK_LINE = "{start}  {titel} ({minutter} min)"
-PREP_TABLE_META = "Facilitator: {facilitator} · {maal} mål"
+PREP_BORD_META = "Facilitator: {facilitator} · {maal} mål"
 PREP_MAAL_META = "{enhed} · {ansvarlig}"
 PREP_NEED_MAALSAETNING = "Tilføj først en målsætning (M), og vælg den, før du tilføjer mål."
 
@@ -267,17 +262,15 @@ CLOSE_RULE_DEL2 = "Dagens regel (del 2): hvert mål skal have mindst én prøveh
 CLOSE_ALL_DONE = "Alle {n} mål opfylder dagens regel."
 CLOSE_MISSING = "{n} mål mangler noget:"
 CLOSE_MISSING_TEGN = "mangler tegn"
-CLOSE_MISSING_PROEVE = "mangler prøvehandling"
+CLOSE_MISSING_PROEVEHANDLING = "mangler prøvehandling"
 CLOSE_FOLDER = "Mappe til overleveringsfilen (fx et USB-stik):"
 CLOSE_WRITE = "Skriv overleveringsfilen"
 CLOSE_WRITING = "Skriver overleveringsfilen …"
 CLOSE_WRITTEN = "Overleveringsfilen er skrevet:"
-CLOSE_NO_FOLDER = "Mappen «{path}» findes ikke. Vælg en mappe, der findes (sæt USB-stikket i)."
-CLOSE_NOT_AVAILABLE = (
-    "Overleveringsfilen kan ikke skrives i denne version af programmet endnu. "
-    "Dine data er gemt i databasen."
+CLOSE_WRITE_FAILED = (
+    "Filen kunne ikke skrives i {folder}: {reason}. "
+    "Tjek at USB-stikket sidder i og ikke er skrivebeskyttet."
 )
-CLOSE_BROWSE = "Vælg mappe nedenfor, eller skriv stien:"
 
 # --- take-away QR ----------------------------------------------------------------------------
 QR_TITLE = "Tag målet med: scan koden"
@@ -295,7 +288,7 @@ CONFIRM_DELETE = "Slet {what}?\n\n{text}"
 # --- command palette -------------------------------------------------------------------------
 CMD = {
     "home": ("Forside: vælg dag og bord", "Gå til forsiden"),
-    "table": ("Bordets mål", "Gå til målene for det valgte bord"),
+    "bord": ("Bordets mål", "Gå til målene for det valgte bord"),
     "program": ("Dagens program og ur", "Vis programmet og styr uret"),
     "prepare": ("Forbered udviklingsdag (tovholder)", "Dage, program, organisation, mål, borde"),
     "close_day": ("Afslut dagen", "Tjekliste og overleveringsfil til USB-stik"),
@@ -312,7 +305,6 @@ CMD = {
 }
 
 # --- help (Markdown; our own text only) ------------------------------------------------------
-HELP_TITLE = "Hjælp"
 HELP_CLOSE = "Esc eller F1 lukker hjælpen."
 
 HELP_CONCEPTS = """\
@@ -372,7 +364,7 @@ så tovholderen kan se, hvilket bord de kommer fra.
 
 Tovholderen forbereder dagen under **Forbered** (tast F).
 """,
-    "table": """\
+    "bord": """\
 # Bordets mål
 
 Målene står under deres målsætning. Mærket foran viser, om målet opfylder dagens regel:
@@ -540,7 +532,7 @@ EXPORT_UNEXPECTED = "Eksporten stoppede med en uventet fejl ({kind}). Intet halv
 EXPORT_PREVIEW = (
     "DokumentNavn: {navn}\nEmne: {emne}\nEnhed: {enhed}\nAnsvarlig: {ansvarlig}\n"
     "Sagsnummer: {sag}\nDokumentArt: {art}\nIndhold: {maal} mål, {tegn} tegn, "
-    "{ph} prøvehandlinger, {sam} samarbejder"
+    "{proevehandlinger} prøvehandlinger, {samarbejder} samarbejder"
 )
 
 # --- consolidation (screens/consolidation.py) ---
@@ -572,7 +564,7 @@ CONS_NO_CONFLICTS = "Ingen åbne konflikter. Alt er flettet uden uenigheder."
 CONS_CONFLICTS = "Åbne konflikter: {n}. Vælg en og tryk Enter for at se værdierne side om side."
 CONS_RESOLVED = "Konflikten er løst."
 CONS_GAPS_TEGN = "Mål uden tegn (hul efter udviklingsdag del 1)"
-CONS_GAPS_PH = "Mål uden prøvehandling (hul efter udviklingsdag del 2)"
+CONS_GAPS_PROEVEHANDLINGER = "Mål uden prøvehandling (hul efter udviklingsdag del 2)"
 CONS_MATRIX = (
     "Enheder og niveau: antal samarbejder enheden er med i (som ejer af målet eller partner)"
 )
@@ -587,7 +579,6 @@ CONS_KIND_LABELS = {
     "gendannet": "Gendannes",
     "konflikt": "Konflikt",
 }
-CONS_STATUS_LABELS = {"importeret": "Klar", "kendt": "Kendt i forvejen", "afvist": "Afvist"}
 CONS_CONFLICT_KIND_LABELS = {"felt": "To værdier", "sletning": "Slettet og ændret"}
 
 # --- a conflict side by side (screens/conflict.py) ---

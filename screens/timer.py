@@ -120,17 +120,3 @@ def clock_text(seconds: float) -> str:
     if hours:
         return f"{hours}:{minutes:02d}:{secs:02d}"
     return f"{minutes:02d}:{secs:02d}"
-
-
-def planned_starts(starttid: str, blocks: list[tuple[str, int]]) -> list[str]:
-    """The planned start time (hh:mm) of each block from the day's start time."""
-    try:
-        h, m = (int(x) for x in starttid.split(":"))
-    except (ValueError, AttributeError):
-        h, m = 9, 0
-    minute = h * 60 + m
-    out = []
-    for _title, minutes in blocks:
-        out.append(f"{(minute // 60) % 24:02d}:{minute % 60:02d}")
-        minute += minutes
-    return out

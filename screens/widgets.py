@@ -1,12 +1,18 @@
 """Shared widgets: the top bar with timer and save state, fields that save themselves, the list
 with add/edit/delete/move keys, and the QR code drawn black on white.
 
-No widget here touches the database: a field hands its value to the nearest ancestor that
-has `handle_commit(widget, field, value)`, which saves through the Store (in a worker)."""
+No widget here touches the database: a field hands its value to the nearest ancestor that is
+a `Saver`, which saves through the workspace (in the database queue).
+
+Five things here lean on Textual internals, each for a measured cost or a leak (see their
+comments); tests/tui/test_textual_seams.py fails when a Textual upgrade moves one of them:
+`textual._context.active_app` (`_content`, `Hanging`), `textual.widgets._footer.FooterKey`
+and `Footer._bindings_ready` (`AppFooter`), the app's `"__watchers"` attribute
+(`AutoTextArea.on_unmount`) and `Screen._on_screen_resume` (`StyledOnce`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markup import escape
@@ -16,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual._context import active_app
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
@@ -36,6 +42,7 @@ from textual.widgets.option_list import Option
 from models.visible import visible
 
 from . import texts
+from .base import Host, host
 from .timer import clock_text
 
 DEBOUNCE_SECONDS = 0.6
@@ -59,7 +66,9 @@ _ANSI_THEMES: dict[tuple[int, str], Any] = {}
 
 def _content(text: Text) -> Content:
     """`Content.from_rich_text` with the app's ANSI theme looked up once per theme instead of
-    once per text (the lookup costs about 0.4 ms; a list of 1,000 mål made 1,000 of them)."""
+    once per text (the lookup costs about 0.4 ms; a list of 1,000 mål made 1,000 of them).
+    A Visual has no `app`: Textual's private `active_app` context variable is the only way
+    to the running app from here (Textual's own `Content.from_rich_text` uses it too)."""
     try:
         app = active_app.get()
     except LookupError:
@@ -156,13 +165,12 @@ class SaveIndicator(Static):
     """
 
     def on_mount(self) -> None:
-        signal = getattr(self.app, "save_signal", None)
-        if signal is not None:
-            signal.subscribe(self, self._show)
+        app = host(self)
+        app.save_signal.subscribe(self, self._show)
         self._shown: tuple[str, str] | None = None
-        self._show(getattr(self.app, "save_status", ("idle", "")))
+        self._show(app.save_status)
         # A screen that was covered catches up when it shows again.
-        self.set_interval(1.0, lambda: self._show(getattr(self.app, "save_status", ("idle", ""))))
+        self.set_interval(1.0, lambda: self._show(app.save_status))
 
     def _show(self, status: tuple[str, str]) -> None:
         if status == self._shown:
@@ -200,9 +208,9 @@ class TimerLabel(Static):
         self.set_interval(1.0, self.refresh_time)
 
     def refresh_time(self) -> None:
-        timer = getattr(self.app, "timer", None)
-        now = self.app.now_seconds() if hasattr(self.app, "now_seconds") else 0.0
-        if timer is None or not timer.blocks:
+        timer = host(self).timer
+        now = host(self).now_seconds()
+        if not timer.blocks:
             self.display = False
             return
         self.display = True
@@ -238,7 +246,7 @@ class TopBar(Horizontal):
         super().__init__(**kw)
         self._title = title
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         yield Label(plain(self._title), id="topbar-title", markup=False)
         yield TimerLabel(id="topbar-timer")
         yield SaveIndicator(id="topbar-save")
@@ -250,16 +258,28 @@ class TopBar(Horizontal):
 # --- fields that save themselves --------------------------------------------------------------
 
 
-def _sink(widget: Widget) -> Any:
-    for node in widget.ancestors_with_self:
-        if hasattr(node, "handle_commit"):
-            return node
+@runtime_checkable
+class Saver(Protocol):
+    """A screen or container that saves the fields inside it (a form, the notes panel)."""
+
+    def handle_commit(self, widget: AutoSave, field: str, value: Any) -> None:
+        """Save `value` of `widget`'s `field`; call `widget.mark_saved` or `mark_error` when
+        the write has come back."""
+
+
+def _saver(field: AutoSave) -> Saver | None:
+    if isinstance(field, Widget):
+        for node in field.ancestors_with_self:
+            if isinstance(node, Saver):
+                return node
     return None
 
 
-def _app_of(widget: Any) -> Any:
+def _host_of(field: AutoSave) -> Host | None:
+    if not isinstance(field, Widget):
+        return None
     try:
-        return widget.app
+        return host(field)
     except Exception:  # not mounted (no active app)
         return None
 
@@ -268,7 +288,7 @@ class AutoSave:
     """Mixin for a field that saves when the user leaves it or pauses typing.
 
     `saved_value` is the value known to be on disk; `commit_now()` hands a changed value to
-    the nearest `handle_commit`, which calls `mark_saved` or `mark_error` when it is done."""
+    the nearest `Saver`, which calls `mark_saved` or `mark_error` when it is done."""
 
     field_name: str
     saved_value: Any
@@ -277,18 +297,23 @@ class AutoSave:
     def current_value(self) -> Any:
         raise NotImplementedError
 
+    def load(self, value: Any) -> None:
+        """Show a value read from the database (not a user edit)."""
+        raise NotImplementedError
+
     @property
     def dirty(self) -> bool:
-        return self.current_value() != self.saved_value
+        return bool(self.current_value() != self.saved_value)
 
     def schedule_commit(self) -> None:
         if self._debounce is not None:
             self._debounce.stop()
-        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.commit_now)  # type: ignore[attr-defined]
+        if isinstance(self, Widget):
+            self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.commit_now)
         # From this key until the write is confirmed the status says «Gemmer …», not «Gemt».
-        pending = getattr(_app_of(self), "input_pending", None)
-        if pending is not None and self.dirty:
-            pending(self)
+        app = _host_of(self)
+        if app is not None and self.dirty:
+            app.input_pending(self)
 
     def commit_now(self) -> None:
         if self._debounce is not None:
@@ -297,24 +322,29 @@ class AutoSave:
         try:
             if not self.dirty:
                 return
-            sink = _sink(self)  # type: ignore[arg-type]
-            if sink is not None:
-                sink.handle_commit(self, self.field_name, self.current_value())
+            saver = _saver(self)
+            if saver is not None:
+                saver.handle_commit(self, self.field_name, self.current_value())
         finally:
-            settled = getattr(_app_of(self), "input_settled", None)
-            if settled is not None:
-                settled(self)
+            app = _host_of(self)
+            if app is not None:
+                app.input_settled(self)
 
     def mark_saved(self, value: Any) -> None:
         self.saved_value = value
-        self.remove_class("-invalid")  # type: ignore[attr-defined]
-        self.tooltip = None  # type: ignore[attr-defined]
+        _show_invalid(self, None)
 
     def mark_error(self, message: str) -> None:
-        self.add_class("-invalid")  # type: ignore[attr-defined]
         # The message can quote what was typed or merged: as plain text (a «[/]» in it must
         # not be read as markup) with control characters visible.
-        self.tooltip = plain(message)  # type: ignore[attr-defined]
+        _show_invalid(self, plain(message))
+
+
+def _show_invalid(field: AutoSave, message: Text | None) -> None:
+    """Mark a field as refused (with why, as its tooltip), or as fine again."""
+    if isinstance(field, Widget):
+        field.set_class(message is not None, "-invalid")
+        field.tooltip = message
 
 
 class AutoInput(AutoSave, Input):
@@ -380,17 +410,18 @@ class AutoTextArea(AutoSave, TextArea):
         # Textual keeps a TextArea reachable after it is removed: its watcher of the app's
         # theme stays in the app's list and its selection callback in the screen's signal,
         # until the theme changes or a text selection starts. Screens and forms open and
-        # close all day, so every removed area would stay in memory.
+        # close all day, so every removed area would stay in memory. Textual keeps the
+        # watchers in an attribute literally named "__watchers" (textual.reactive._watch) and
+        # offers no way to drop one.
         watchers = getattr(self.app, "__watchers", {}).get("theme")
         if watchers:
             watchers[:] = [w for w in watchers if w[0] is not self]
         for node in self.ancestors:
-            signal = getattr(node, "text_selection_started_signal", None)
-            if signal is not None:
-                signal.unsubscribe(self)
+            if isinstance(node, Screen):
+                node.text_selection_started_signal.unsubscribe(self)
 
 
-def dirty_fields(app: Any) -> list[AutoSave]:
+def dirty_fields(app: App[Any]) -> list[AutoSave]:
     """Every self-saving field of every open screen that holds unsaved text."""
     found: list[AutoSave] = []
     for screen in app.screen_stack:
@@ -556,7 +587,10 @@ class QRCode(Widget):
 class AppFooter(Footer):
     """Textual's Footer, cheaper: it rebuilds its keys only when what it shows changes (the
     stock footer rebuilds on every focus change), and it makes each key with its final style
-    at once (the stock one restyles every key twice while mounting it). Looks the same."""
+    at once (the stock one restyles every key twice while mounting it). Looks the same.
+
+    It reads the stock footer's private `_bindings_ready` flag and recognises its keys by the
+    private `textual.widgets._footer.FooterKey` class (not exported by Textual)."""
 
     def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
@@ -570,7 +604,9 @@ class AppFooter(Footer):
         )
         return shown, self.show_command_palette, self.compact
 
-    def bindings_changed(self, screen: Screen) -> None:
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        # `_bindings_ready` is the stock footer's own flag for «the screen's bindings are
+        # known»; the stock footer composes nothing before it is set.
         if (
             self._bindings_ready
             and screen.app.app_focus
@@ -606,7 +642,9 @@ class StyledOnce:
     Textual restyles the whole screen on each ScreenResume, also the first one, which comes
     right after mounting has styled every widget, and when a kept screen is shown again: on
     the mål screen that was a third of the cost of opening it. Restyle only if the theme
-    changed since the screen was last styled."""
+    changed since the screen was last styled. The event's public `refresh_styles` flag says
+    whether to restyle; the handler that reads it is Screen's private `_on_screen_resume`,
+    so this one must carry that name to run before it."""
 
     _styled_theme: str | None = None
 

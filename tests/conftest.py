@@ -151,7 +151,7 @@ class PgPool:
         if self.template is None:
             from sqlalchemy import text
 
-            from models.db import _upgrade, make_engine
+            from models.db import make_engine, upgrade_schema
 
             name = f"{self.prefix}tpl"
             with self.admin.connect() as conn:
@@ -171,7 +171,7 @@ class PgPool:
             engine = make_engine(self.url(name))
             try:
                 # Migrated, but without a local device: each database gets its own on open.
-                _upgrade(engine)
+                upgrade_schema(engine)
                 with engine.connect() as conn:
                     self.columns = self._columns(conn)
             finally:

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from exports import bundle
-from exports.bundle import BundleError, read_bundle, write_handoff, write_pack
-from models import merge
+from exports.bundle import BundleError, import_bundles, read_bundle, write_handoff, write_pack
+from models import consolidation
+from models.changes import ENTRY_KEYS, entry_ok, entry_problem
+from models.importing import MergeError
 from models.store import Store
 from tests.test_merge import World, build_tovholder, dump
 from tests.test_merge import world as world  # the session fixture
@@ -48,7 +50,7 @@ def test_digest_can_be_checked_without_the_app(store: Store, tmp_path: Path):
     ).encode("utf-8")
     assert hashlib.sha256(canonical).hexdigest() == doc["manifest"]["sha256"]
     first = doc["entries"][0]
-    assert set(first) == set(bundle.ENTRY_KEYS)
+    assert set(first) == set(ENTRY_KEYS)
     assert isinstance(first["replaces"], list)
 
 
@@ -155,22 +157,22 @@ def test_every_bad_file_is_refused_in_danish_and_changes_nothing(
     tov = world.db("tov", tmp_path)
     before = dump(tov)
     for name, (path, expected) in _bad_files(good, tmp_path).items():
-        with pytest.raises((BundleError, merge.MergeError)) as err:
-            merge.import_bundles(tov, [good, path])
+        with pytest.raises((BundleError, MergeError)) as err:
+            import_bundles(tov, [good, path])
         message = str(err.value)
         assert expected in message, (name, message)
         assert "Intet er ændret" in message, (name, message)
         assert "Traceback" not in message
         assert dump(tov) == before, name
-    assert merge.ledger(tov) == []
+    assert consolidation.ledger(tov) == []
     # The good file on its own is fine.
-    assert merge.import_bundles(tov, [good]).new > 0
+    assert import_bundles(tov, [good]).new > 0
 
 
 def test_bad_files_are_listed_as_refused_when_skipping(world: World, good: Path, tmp_path: Path):
     tov = world.db("tov", tmp_path)
     cases = _bad_files(good, tmp_path)
-    report = merge.import_bundles(
+    report = import_bundles(
         tov, [p for p, _ in cases.values()] + [good], skip_rejected=True, dry_run=True
     )
     assert len(report.rejected) == len(cases)
@@ -184,11 +186,11 @@ def test_absurd_sizes_are_refused_before_reading(
     before = dump(tov)
     monkeypatch.setattr(bundle, "MAX_FILE_BYTES", 100)
     with pytest.raises(BundleError, match="urimeligt stor"):
-        merge.import_bundles(tov, [good])
+        import_bundles(tov, [good])
     monkeypatch.setattr(bundle, "MAX_FILE_BYTES", 10**9)
     monkeypatch.setattr(bundle, "MAX_ENTRIES", 1)
     with pytest.raises(BundleError, match="urimeligt mange"):
-        merge.import_bundles(tov, [good])
+        import_bundles(tov, [good])
     assert dump(tov) == before
 
 
@@ -261,9 +263,9 @@ def test_a_known_file_laid_out_differently_is_read_in_full(good: Path, tmp_path:
 
 
 def test_entry_checks_fast_path_agrees_with_the_full_check(good: Path):
-    """`_entry_ok` (two pattern matches) only lets through entries the full check accepts."""
+    """`entry_ok` (two pattern matches) only lets through entries the full check accepts."""
     entry = _doc(good)["entries"][0]
-    assert bundle._entry_ok(entry) and bundle._entry_problem(entry) is None
+    assert entry_ok(entry) and entry_problem(entry) is None
     uid = "0000000a-0000-4000-8000-00000000000b"
     bad_values = {
         "id": [uid.upper(), uid + "\n", uid[:-1], 5, None],
@@ -278,9 +280,9 @@ def test_entry_checks_fast_path_agrees_with_the_full_check(good: Path):
     for key, values in bad_values.items():
         for value in values:
             e = {**entry, key: value}
-            assert not bundle._entry_ok(e), (key, value)
+            assert not entry_ok(e), (key, value)
     ok = {**entry, "replaces": [uid, uid], "covers": [uid], "undo_of": uid}
-    assert bundle._entry_ok(ok) and bundle._entry_problem(ok) is None
+    assert entry_ok(ok) and entry_problem(ok) is None
 
 
 def test_a_full_disk_while_writing_is_a_danish_bundle_error(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from models import merge
+from models.conflicts import open_conflicts
 from models.db import open_database
 from models.store import Store
 from tests.test_merge import build_tovholder, dump
@@ -84,7 +84,7 @@ def test_pack_out_handoffs_back(tmp_path: Path, db_target: str, capsys: pytest.C
     assert result["new"] == result["received"] - result["known"]
     assert result["conflicts"] == 1
     db = open_database(str(tov_path))
-    (conflict,) = merge.open_conflicts(db)
+    (conflict,) = open_conflicts(db)
     assert {s.shown for s in conflict.sides} == {"Mål 1 set fra bord 1", "Mål 1 set fra bord 2"}
     tegn = {r["tekst"] for r in dump(db)["tegn"]}
     assert {"Tegn fra bord 1", "Tegn fra bord 2"} <= tegn

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from models.migrations import HEAD_REVISION
 from tui.cli import main
 
 
@@ -39,7 +40,7 @@ def test_demo_then_info_json_counts(tmp_path):
     assert counts["maal"] >= 12
     assert counts["tegn"] > 0 and counts["proevehandlinger"] > 0 and counts["samarbejder"] > 0
     assert counts["udviklingsdage"] == 2
-    assert data["schema_revision"] == "0004"
+    assert data["schema_revision"] == HEAD_REVISION
     assert data["database"] == str(db)
     # Running demo again does not duplicate anything.
     again = run_cli("demo", "--db", str(db), "--no-open")
@@ -89,7 +90,7 @@ def test_version_and_usage_error():
 def test_info_text_and_json(tmp_path, capsys, args):
     assert main([*args, "--db", str(tmp_path / "x.db")]) == 0
     out = capsys.readouterr().out
-    assert "0004" in out
+    assert HEAD_REVISION in out
 
 
 def test_info_on_postgres_hides_the_password(capsys):

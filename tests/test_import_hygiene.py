@@ -47,3 +47,22 @@ def test_no_lazy_import_of_textual_or_rich_either():
         if pattern.search(path.read_text("utf-8"))
     ]
     assert found == []
+
+
+def test_what_screens_import_at_module_level_loads_no_database_layer():
+    """The records, the settings registry and the domain rules are what a screen imports at
+    module level (and the home screen's first read): none of them may load SQLAlchemy, or the
+    first screen would wait for it (the cold start, issue 6)."""
+    modules = ["models.records", "models.settings", "models.rules", "models.overview"]
+    modules += ["screens.base", "screens.home", "tui.app"]
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel'))\n"
+        "print(','.join(bad))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.strip() == "", f"imported: {result.stdout}"

@@ -21,13 +21,16 @@ from exports.bundle import (
     FORMAT,
     FORMAT_VERSION,
     digest,
+    import_bundles,
     read_bundle,
     write_handoff,
     write_pack,
 )
-from models import merge
+from models import changes, consolidation
+from models.conflicts import conflict_keys, open_conflicts, resolve_conflict
 from models.db import Database, bytewise, open_database
 from models.errors import ConflictAlreadyResolved, UdviklingsdagError, ValidationError
+from models.importing import MergeError
 from models.schema import ENTITIES
 from models.store import Store
 from models.tables import Change, Device, FieldHead, ImportLedger, Superseded
@@ -106,7 +109,7 @@ def build_world(tmp_path_factory: pytest.TempPathFactory) -> World:
     tov.close()
     for n in (1, 2, 3):
         fac = open_database(str(folder / f"f{n}.db"), device_name=f"Bord {n} - laptop")
-        merge.import_bundles(fac, [pack])
+        import_bundles(fac, [pack])
         fac.close()
     open_database(str(folder / "empty.db"), device_name="Konsolidering").close()
     return World(folder, pack, ids)
@@ -156,7 +159,7 @@ def test_two_laptops_merge_back_with_a_conflict_and_nothing_lost(world: World, t
     h2 = write_handoff(s2, tmp_path / "h2.udviklingsdag.json.gz")
     assert h1.kind == "handoff" and h1.device_name == "Bord 1 - laptop"
 
-    report = merge.import_bundles(Store(tov), [h1.path, h2.path, h1.path])
+    report = import_bundles(Store(tov), [h1.path, h2.path, h1.path])
     assert [f.status for f in report.files] == ["importeret", "importeret", "kendt"]
     assert report.received == h1.entries * 2 + h2.entries
     assert report.new == h1.entries + h2.entries
@@ -177,7 +180,7 @@ def test_two_laptops_merge_back_with_a_conflict_and_nothing_lost(world: World, t
     assert len(ledger_rows) == 3
     assert {r.filnavn for r in ledger_rows} == {h1.path.name, h2.path.name}
 
-    conflicts = merge.open_conflicts(tov)
+    conflicts = open_conflicts(tov)
     assert len(conflicts) == 1
     c = conflicts[0]
     assert (c.kind, c.entity, c.row_id, c.field) == ("felt", "maal", ids["m1"], "tekst")
@@ -193,10 +196,10 @@ def test_two_laptops_merge_back_with_a_conflict_and_nothing_lost(world: World, t
         ).first()
     assert tegn.tekst == "Flere elever i praktik"
     # Gaps: m2 now has a tegn, m3 still has none; no mål has a prøvehandling.
-    gap_ids = {g.maal_id: g for g in merge.gaps(tov)}
+    gap_ids = {g.maal_id: g for g in consolidation.gaps(tov)}
     assert gap_ids[ids["m3"]].tegn == 0 and gap_ids[ids["m2"]].tegn == 1
     assert all(g.proevehandlinger == 0 for g in gap_ids.values())
-    matrix = {r.navn: r.counts for r in merge.collaboration_matrix(tov)}
+    matrix = {r.navn: r.counts for r in consolidation.collaboration_matrix(tov)}
     assert matrix["Dagtilbud Syd"]["koordination"] == 1
     assert matrix["Skole Nord"]["koordination"] == 1
     assert "Jobcenter" not in matrix
@@ -208,29 +211,29 @@ def test_resolve_by_choosing_one_value_is_a_change(world: World, tmp_path: Path)
     Store(f1).update("tegn", ids["t1"], tekst="Fravær under 5 %")
     Store(f2).update("tegn", ids["t1"], tekst="Fravær under 8 %")
     store = Store(tov)
-    merge.import_bundles(
+    import_bundles(
         store, [write_handoff(f, tmp_path / f"{n}.json").path for n, f in (("a", f1), ("b", f2))]
     )
-    (c,) = merge.open_conflicts(tov)
+    (c,) = open_conflicts(tov)
     before = len(dump(tov)["changes"])
     chosen = next(s for s in c.sides if s.shown == "Fravær under 8 %")
-    merge.resolve_conflict(store, c, chosen.value)
-    assert merge.open_conflicts(tov) == []
+    resolve_conflict(store, c, chosen.value)
+    assert open_conflicts(tov) == []
     assert len(dump(tov)["changes"]) == before + 1
     row = next(r for r in domain(tov)["tegn"] if r["id"] == ids["t1"])
     assert row["tekst"] == "Fravær under 8 %"
     # The same conflict seen by a second tovholder window is refused, not applied twice.
     with pytest.raises(ConflictAlreadyResolved):
-        merge.resolve_conflict(store, c, c.sides[0].value)
+        resolve_conflict(store, c, c.sides[0].value)
     # The resolution travels: a handoff from the tovholder settles it on another database.
     # (Another laptop: a copy of the tovholder's own database shares its device id, and a
     # file whose new entries claim the importer's own device is refused, issue 11.)
     target = world.db("f3", tmp_path)
-    merge.import_bundles(target, [tmp_path / "a.json", tmp_path / "b.json"])
-    assert len(merge.open_conflicts(target)) == 1
+    import_bundles(target, [tmp_path / "a.json", tmp_path / "b.json"])
+    assert len(open_conflicts(target)) == 1
     write_handoff(tov, tmp_path / "tov.json")
-    merge.import_bundles(target, [tmp_path / "tov.json"])
-    assert merge.open_conflicts(target) == []
+    import_bundles(target, [tmp_path / "tov.json"])
+    assert open_conflicts(target) == []
     assert domain(target) == domain(tov)
 
 
@@ -243,13 +246,13 @@ def test_undoing_a_resolution_brings_the_conflict_back(world: World, tmp_path: P
     Store(f2).update("tegn", ids["t1"], tekst="Fravær under 8 %")
     files = [write_handoff(f, tmp_path / f"{n}.json").path for n, f in (("a", f1), ("b", f2))]
     store = Store(tov)
-    merge.import_bundles(store, files)
-    (c,) = merge.open_conflicts(tov)
+    import_bundles(store, files)
+    (c,) = open_conflicts(tov)
     winner = next(r for r in domain(tov)["tegn"] if r["id"] == ids["t1"])["tekst"]
-    merge.resolve_conflict(store, c, "Fravær under 6 %")
-    assert merge.open_conflicts(tov) == []
+    resolve_conflict(store, c, "Fravær under 6 %")
+    assert open_conflicts(tov) == []
     assert store.undo() is not None
-    (again,) = merge.open_conflicts(tov)
+    (again,) = open_conflicts(tov)
     assert (again.entity, again.row_id, again.field) == ("tegn", ids["t1"], "tekst")
     assert sorted(s.shown for s in again.sides) == ["Fravær under 5 %", "Fravær under 8 %"]
     # Each value is shown as first written: its laptop, time and the value before it.
@@ -262,17 +265,17 @@ def test_undoing_a_resolution_brings_the_conflict_back(world: World, tmp_path: P
     # Another database that had the resolution gets the conflict back from the handoff too.
     # (Another laptop: a copy of the tovholder's database would share its device id, issue 11.)
     other = world.db("f3", tmp_path)
-    merge.import_bundles(other, files)
+    import_bundles(other, files)
     write_handoff(tov, tmp_path / "tov.json")
-    merge.import_bundles(other, [tmp_path / "tov.json"])
-    assert len(merge.open_conflicts(other)) == 1
+    import_bundles(other, [tmp_path / "tov.json"])
+    assert len(open_conflicts(other)) == 1
     assert domain(other) == domain(tov)
     # Settled again, and undo of a plain edit still restores just the one value before it.
-    (c2,) = merge.open_conflicts(tov)
-    merge.resolve_conflict(store, c2, "Fravær under 6 %")
+    (c2,) = open_conflicts(tov)
+    resolve_conflict(store, c2, "Fravær under 6 %")
     store.update("tegn", ids["t1"], tekst="Fravær under 7 %")
     store.undo()
-    assert merge.open_conflicts(tov) == []
+    assert open_conflicts(tov) == []
     row = next(r for r in domain(tov)["tegn"] if r["id"] == ids["t1"])
     assert row["tekst"] == "Fravær under 6 %"
 
@@ -288,8 +291,8 @@ def test_a_plain_undo_in_a_conflict_is_shown_as_the_undo(world: World, tmp_path:
     s1.undo()
     Store(f2).update("tegn", ids["t1"], tekst="Fra bord 2")
     files = [write_handoff(f, tmp_path / f"{n}.json").path for n, f in (("a", f1), ("b", f2))]
-    merge.import_bundles(Store(tov), files)
-    (c,) = merge.open_conflicts(tov)
+    import_bundles(Store(tov), files)
+    (c,) = open_conflicts(tov)
     shown = {s.shown: s.device_name for s in c.sides}
     assert shown == {original: "Bord 1 - laptop", "Fra bord 2": "Bord 2 - laptop"}
 
@@ -311,14 +314,14 @@ def test_undoing_a_delete_versus_edit_resolution_reopens_the_same_conflict(
             write_handoff(f, tmp_path / f"{keep_deleted}-{n}.json").path
             for n, f in (("2", f2), ("1", f1))
         ]
-        merge.import_bundles(store, files)
-        (c,) = merge.open_conflicts(tov)
+        import_bundles(store, files)
+        (c,) = open_conflicts(tov)
         sides = sorted(s.field for s in c.sides)
         assert sides == ["baseline", "deleted"]
-        merge.resolve_conflict(store, c, keep_deleted)
-        assert merge.open_conflicts(tov) == []
+        resolve_conflict(store, c, keep_deleted)
+        assert open_conflicts(tov) == []
         store.undo()
-        (again,) = merge.open_conflicts(tov)
+        (again,) = open_conflicts(tov)
         assert (again.kind, sorted(s.field for s in again.sides)) == (c.kind, sides)
 
 
@@ -328,18 +331,18 @@ def test_resolve_by_writing_a_new_value_is_validated(world: World, tmp_path: Pat
     Store(f1).update("maal", ids["m2"], tekst="A")
     Store(f2).update("maal", ids["m2"], tekst="B")
     store = Store(tov)
-    merge.import_bundles(
+    import_bundles(
         store,
         [write_handoff(f1, tmp_path / "1.json").path, write_handoff(f2, tmp_path / "2.json").path],
     )
-    (c,) = merge.open_conflicts(tov)
+    (c,) = open_conflicts(tov)
     assert c.can_write_new
     with pytest.raises(ValidationError) as err:
-        merge.resolve_conflict(store, c, "   ")
+        resolve_conflict(store, c, "   ")
     assert "skal udfyldes" in str(err.value)
-    assert len(merge.open_conflicts(tov)) == 1
-    merge.resolve_conflict(store, c, "A og B samlet")
-    assert merge.open_conflicts(tov) == []
+    assert len(open_conflicts(tov)) == 1
+    resolve_conflict(store, c, "A og B samlet")
+    assert open_conflicts(tov) == []
     assert next(r for r in domain(tov)["maal"] if r["id"] == ids["m2"])["tekst"] == "A og B samlet"
 
 
@@ -348,11 +351,11 @@ def test_same_value_on_two_laptops_is_not_a_conflict(world: World, tmp_path: Pat
     tov, f1, f2 = (world.db(n, tmp_path) for n in ("tov", "f1", "f2"))
     Store(f1).update("maal", ids["m3"], tekst="Samme tekst")
     Store(f2).update("maal", ids["m3"], tekst="Samme tekst")
-    report = merge.import_bundles(
+    report = import_bundles(
         tov,
         [write_handoff(f1, tmp_path / "1.json").path, write_handoff(f2, tmp_path / "2.json").path],
     )
-    assert report.conflicts == 0 and merge.open_conflicts(tov) == []
+    assert report.conflicts == 0 and open_conflicts(tov) == []
 
 
 def test_concurrent_delete_and_edit_is_a_conflict_restore_brings_children_back(
@@ -363,18 +366,18 @@ def test_concurrent_delete_and_edit_is_a_conflict_restore_brings_children_back(
     Store(f1).delete("maal", ids["m1"])  # takes tegn t1 along
     Store(f2).update("maal", ids["m1"], ansvarlig="Lone")
     store = Store(tov)
-    report = merge.import_bundles(
+    report = import_bundles(
         store,
         [write_handoff(f1, tmp_path / "1.json").path, write_handoff(f2, tmp_path / "2.json").path],
     )
     assert report.conflicts == 1
-    (c,) = merge.open_conflicts(tov)
+    (c,) = open_conflicts(tov)
     assert c.kind == "sletning" and c.row_id == ids["m1"]
     assert {s.field for s in c.sides} == {"deleted", "ansvarlig"}
     edit = next(s for s in c.sides if s.field == "ansvarlig")
     assert edit.shown == "Lone" and edit.device_name == "Bord 2 - laptop"
-    merge.resolve_conflict(store, c, False)
-    assert merge.open_conflicts(tov) == []
+    resolve_conflict(store, c, False)
+    assert open_conflicts(tov) == []
     rows = domain(tov)
     maal = next(r for r in rows["maal"] if r["id"] == ids["m1"])
     assert not maal["deleted"] and maal["ansvarlig"] == "Lone"
@@ -387,13 +390,13 @@ def test_concurrent_delete_and_edit_keep_deleted(world: World, tmp_path: Path):
     Store(f1).delete("tegn", ids["t1"])
     Store(f2).update("tegn", ids["t1"], baseline="12 %")
     store = Store(tov)
-    merge.import_bundles(
+    import_bundles(
         store,
         [write_handoff(f2, tmp_path / "2.json").path, write_handoff(f1, tmp_path / "1.json").path],
     )
-    (c,) = merge.open_conflicts(tov)
-    merge.resolve_conflict(store, c, True)
-    assert merge.open_conflicts(tov) == []
+    (c,) = open_conflicts(tov)
+    resolve_conflict(store, c, True)
+    assert open_conflicts(tov) == []
     assert next(r for r in domain(tov)["tegn"] if r["id"] == ids["t1"])["deleted"]
 
 
@@ -407,16 +410,16 @@ def test_new_row_under_a_row_deleted_elsewhere_is_a_conflict(world: World, tmp_p
         write_handoff(f2, tmp_path / "2.json").path,
     ]
     store = Store(tov)
-    assert merge.import_bundles(store, paths, dry_run=True).conflicts == 1
-    assert merge.import_bundles(store, paths).conflicts == 1
-    (c,) = merge.open_conflicts(tov)
+    assert import_bundles(store, paths, dry_run=True).conflicts == 1
+    assert import_bundles(store, paths).conflicts == 1
+    (c,) = open_conflicts(tov)
     assert c.kind == "sletning" and c.row_id == ids["m3"] and c.orphans == (("tegn", tegn),)
     orphan = c.sides[-1]
     assert orphan.shown == "Tegn på et slettet mål" and orphan.device_name == "Bord 2 - laptop"
     assert orphan.field_label.startswith("Tegn (tilføjet")
     # Keeping the deletion takes the new tegn along; nothing is left dangling.
-    merge.resolve_conflict(store, c, True)
-    assert merge.open_conflicts(tov) == []
+    resolve_conflict(store, c, True)
+    assert open_conflicts(tov) == []
     assert next(r for r in domain(tov)["tegn"] if r["id"] == tegn)["deleted"]
 
 
@@ -426,13 +429,13 @@ def test_restoring_keeps_the_row_added_elsewhere(world: World, tmp_path: Path):
     Store(f1).delete("maal", ids["m1"])
     tegn = Store(f2).create("tegn", maal_id=ids["m1"], tekst="Nyt")
     store = Store(tov)
-    merge.import_bundles(
+    import_bundles(
         store,
         [write_handoff(f, tmp_path / f"{n}.json").path for n, f in (("1", f1), ("2", f2))],
     )
-    (c,) = merge.open_conflicts(tov)
-    merge.resolve_conflict(store, c, False)
-    assert merge.open_conflicts(tov) == []
+    (c,) = open_conflicts(tov)
+    resolve_conflict(store, c, False)
+    assert open_conflicts(tov) == []
     rows = domain(tov)
     assert not next(r for r in rows["tegn"] if r["id"] == tegn)["deleted"]
     assert not next(r for r in rows["tegn"] if r["id"] == ids["t1"])["deleted"]
@@ -449,13 +452,13 @@ def test_dry_run_previews_and_changes_nothing(world: World, tmp_path: Path):
         write_handoff(f2, tmp_path / "2.json").path,
     ]
     before = dump(tov)
-    preview = merge.import_bundles(tov, paths, dry_run=True)
+    preview = import_bundles(tov, paths, dry_run=True)
     assert dump(tov) == before
-    assert merge.ledger(tov) == []
+    assert consolidation.ledger(tov) == []
     kinds = {(i.kind, i.entity) for f in preview.files for i in f.items}
     assert ("ny", "tegn") in kinds and ("konflikt", "maal") in kinds
     assert any(i.kind == "ændret" and i.before == "Mål 1" for f in preview.files for i in f.items)
-    real = merge.import_bundles(tov, paths)
+    real = import_bundles(tov, paths)
     assert (preview.received, preview.new, preview.known, preview.conflicts) == (
         real.received,
         real.new,
@@ -474,17 +477,17 @@ def test_import_order_inside_one_call_does_not_matter_for_dependent_files(
     tov, f1, f2 = (world.db(n, tmp_path) for n in ("tov", "f1", "f2"))
     tegn = Store(f1).create("tegn", maal_id=ids["m2"], tekst="Fra bord 1")
     h1 = write_handoff(f1, tmp_path / "1.json")
-    merge.import_bundles(f2, [h1.path])
+    import_bundles(f2, [h1.path])
     Store(f2).update("tegn", tegn, tekst="Rettet på bord 2")
     h2 = write_handoff(f2, tmp_path / "2.json")
     before = dump(tov)
-    with pytest.raises(merge.MergeError) as err:
-        merge.import_bundles(tov, [h2.path])
+    with pytest.raises(MergeError) as err:
+        import_bundles(tov, [h2.path])
     assert "Intet er ændret" in str(err.value) and "tegn" in str(err.value)
     assert dump(tov) == before
-    skipped = merge.import_bundles(tov, [h2.path], skip_rejected=True)
+    skipped = import_bundles(tov, [h2.path], skip_rejected=True)
     assert skipped.files[0].rejected and dump(tov) == before
-    merge.import_bundles(tov, [h2.path, h1.path])
+    import_bundles(tov, [h2.path, h1.path])
     assert next(r for r in domain(tov)["tegn"] if r["id"] == tegn)["tekst"] == "Rettet på bord 2"
 
 
@@ -502,19 +505,19 @@ def test_id_lookups_in_small_chunks_give_the_same_result(
     Store(f2).delete("maal", ids["m3"])
     paths = [write_handoff(db, tmp_path / f"{n}.json").path for n, db in ((1, f1), (2, f2))]
     plain = world.db("empty", tmp_path)
-    expected = merge.import_bundles(plain, [world.pack, *paths]).to_json()
-    monkeypatch.setattr(merge, "CHUNK", 2)
+    expected = import_bundles(plain, [world.pack, *paths]).to_json()
+    monkeypatch.setattr(changes, "CHUNK", 2)
     small = world.db("empty", tmp_path)
-    got = merge.import_bundles(small, [world.pack, *paths]).to_json()
+    got = import_bundles(small, [world.pack, *paths]).to_json()
     for report in (expected, got):
         for f in report["files"]:
             f.pop("file")
     assert got["new"] == expected["new"] > 2 * 2
     assert got == expected
     assert dump(small) == dump(plain)
-    assert merge.conflict_keys(small) == merge.conflict_keys(plain)
+    assert conflict_keys(small) == conflict_keys(plain)
     with small.engine.connect() as conn:
-        known = merge._existing(conn, merge.CHANGE.c.id, [*sorted(dump(plain)["changes"]), "x"])
+        known = changes.existing(conn, changes.CHANGE.c.id, [*sorted(dump(plain)["changes"]), "x"])
     assert known == set(dump(plain)["changes"])
     for db in (f1, f2, plain, small):
         db.close()
@@ -558,8 +561,8 @@ def test_reference_to_unknown_row_and_invalid_value_are_refused(world: World, tm
             value="00000000-0000-4000-8000-00000000dead",
         )
     ]
-    with pytest.raises(merge.MergeError, match="ikke kender"):
-        merge.import_bundles(tov, [_raw_bundle(tmp_path / "r.json", bad_ref, f1.device_id)])
+    with pytest.raises(MergeError, match="ikke kender"):
+        import_bundles(tov, [_raw_bundle(tmp_path / "r.json", bad_ref, f1.device_id)])
     # A value the field does not accept (an enum that does not exist).
     bad_value = [
         dict(
@@ -571,8 +574,8 @@ def test_reference_to_unknown_row_and_invalid_value_are_refused(world: World, tm
             value="magisk",
         )
     ]
-    with pytest.raises(merge.MergeError, match="ugyldig værdi"):
-        merge.import_bundles(tov, [_raw_bundle(tmp_path / "v.json", bad_value, f1.device_id)])
+    with pytest.raises(MergeError, match="ugyldig værdi"):
+        import_bundles(tov, [_raw_bundle(tmp_path / "v.json", bad_value, f1.device_id)])
     # An edit of a row that nobody created.
     orphan = [
         dict(
@@ -581,8 +584,8 @@ def test_reference_to_unknown_row_and_invalid_value_are_refused(world: World, tm
             row_id="00000000-0000-4000-8000-0000000000ff",
         )
     ]
-    with pytest.raises(merge.MergeError):
-        merge.import_bundles(tov, [_raw_bundle(tmp_path / "o.json", orphan, f1.device_id)])
+    with pytest.raises(MergeError):
+        import_bundles(tov, [_raw_bundle(tmp_path / "o.json", orphan, f1.device_id)])
     assert dump(tov) == before
 
 
@@ -599,11 +602,11 @@ def test_clock_moves_past_imported_changes(world: World, tmp_path: Path):
         e["hlc"] = f"{int(millis) + ahead:013d}-{rest}"
     far = _raw_bundle(tmp_path / "far.json", doc["entries"], f1.device_id)
     store = Store(tov)
-    merge.import_bundles(store, [far])
+    import_bundles(store, [far])
     stamp = store.clock.now()
     assert int(stamp[:13]) < time.time() * 1000 + 6 * 60_000
     store.update("maal", world.ids["m1"], tekst="Tovholderens")
-    assert merge.open_conflicts(tov) == []
+    assert open_conflicts(tov) == []
     assert next(r for r in domain(tov)["maal"] if r["id"] == world.ids["m1"])["tekst"] == (
         "Tovholderens"
     )
@@ -615,8 +618,8 @@ def test_device_summary_shows_what_arrived_from_each_laptop(world: World, tmp_pa
     Store(tov).update("bord", ids["b1"], device_id=f1.device_id)
     Store(f1).create("tegn", maal_id=ids["m1"], tekst="Et tegn")
     h = write_handoff(f1, tmp_path / "h.json")
-    merge.import_bundles(tov, [h.path, h.path])
-    summary = {s.navn: s for s in merge.device_summary(tov)}
+    import_bundles(tov, [h.path, h.path])
+    summary = {s.navn: s for s in consolidation.device_summary(tov)}
     bord1 = summary["Bord 1 - laptop"]
     assert (bord1.files, bord1.received, bord1.new, bord1.known) == (
         2,
@@ -628,9 +631,9 @@ def test_device_summary_shows_what_arrived_from_each_laptop(world: World, tmp_pa
     assert bord1.borde == ["Bord 1"]
     assert summary["Tovholder"].is_local
     Store(tov).update("bord", ids["b2"], device_id="00000000-0000-4000-8000-00000000abcd")
-    waiting = {s.navn: s for s in merge.device_summary(tov)}["(ingen fil endnu)"]
+    waiting = {s.navn: s for s in consolidation.device_summary(tov)}["(ingen fil endnu)"]
     assert waiting.borde == ["Bord 2"] and waiting.files == 0
-    assert [r.filnavn for r in merge.ledger(tov)] == ["h.json", "h.json"]
+    assert [r.filnavn for r in consolidation.ledger(tov)] == ["h.json", "h.json"]
 
 
 # --- property: any order, any number of times, same result ---------------------------------
@@ -692,7 +695,7 @@ def _run_op(stores: list[Store], op: tuple[int, str, int, str], folder: Path) ->
             other = stores[n % 3]
             if other is not s:
                 path = write_handoff(other, folder / f"sync-{random.randrange(10**9)}.json").path
-                merge.import_bundles(s, [path], skip_rejected=True)
+                import_bundles(s, [path], skip_rejected=True)
     except UdviklingsdagError:
         pass  # a refused edit (a deleted row, ...) is a normal outcome of random clicking
 
@@ -719,28 +722,26 @@ def test_any_order_any_number_of_times_same_state_and_conflicts(world: World, op
         order.shuffle(seq)
         t1 = world.db("empty", folder)
         for path in seq:
-            merge.import_bundles(t1, [path], skip_rejected=True)
-        merge.import_bundles(t1, files[::-1], skip_rejected=False)
+            import_bundles(t1, [path], skip_rejected=True)
+        import_bundles(t1, files[::-1], skip_rejected=False)
         # Target 2: everything in one call, another order, then all of it again.
         seq2 = list(files)
         order.shuffle(seq2)
         t2 = world.db("empty", folder)
-        merge.import_bundles(t2, seq2)
-        again = merge.import_bundles(t2, seq2)
+        import_bundles(t2, seq2)
+        again = import_bundles(t2, seq2)
         assert again.new == 0 and again.known == again.received
 
         assert dump(t1) == dump(t2)
-        assert merge.conflict_keys(t1) == merge.conflict_keys(t2)
-        assert [c.heads for c in merge.open_conflicts(t1)] == [
-            c.heads for c in merge.open_conflicts(t2)
-        ]
+        assert conflict_keys(t1) == conflict_keys(t2)
+        assert [c.heads for c in open_conflicts(t1)] == [c.heads for c in open_conflicts(t2)]
         # No entry is ever lost: every entry any laptop made is in the merged log.
         everything: set[str] = set()
         for db in laptops:
             everything |= _change_ids(db)
         assert everything <= _change_ids(t2)
         # A laptop that saw everything has the same rows as the merged database.
-        merge.import_bundles(stores[0], files)
+        import_bundles(stores[0], files)
         assert domain(laptops[0]) == domain(t2)
         for db in (*laptops, t1, t2):
             db.close()
@@ -750,7 +751,7 @@ def test_demo_workshop_pack_round_trip(demo_store: Store, tmp_path: Path):
     """The demo day as a pack onto a fresh laptop: every row, value and head is the same."""
     info = write_pack(demo_store, tmp_path / "demo.udviklingsdag.json")
     fresh = open_database(str(tmp_path / "fresh.db"), device_name="Ny bærbar")
-    report = merge.import_bundles(Store(fresh), [info.path])
+    report = import_bundles(Store(fresh), [info.path])
     assert report.new == info.entries and report.open_conflicts == 0
     assert domain(fresh) == domain(demo_store.db)
     assert dump(fresh)["heads"] == dump(demo_store.db)["heads"]

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from exports.bundle import write_handoff
-from models import merge
+from exports.bundle import import_bundles, write_handoff
+from models import changes, consolidation
+from models.conflicts import conflict_keys
 from models.db import id_filters
 from models.store import Store
 from models.tables import Device
@@ -63,18 +64,18 @@ def test_every_kind_of_field_arrives_as_written_in_one_import_or_file_by_file(
     paths, ids = _edits(world, tmp_path)
     # The reference: a laptop (always SQLite) that imports both files.
     laptop = world.db("f3", tmp_path)
-    merge.import_bundles(laptop, paths)
+    import_bundles(laptop, paths)
     expected = domain(laptop)
 
     together = world.db("empty", tmp_path)
-    report = merge.import_bundles(together, [world.pack, *paths])
+    report = import_bundles(together, [world.pack, *paths])
     one_by_one = world.db("tov", tmp_path)
-    first, second = (merge.import_bundles(one_by_one, [path]) for path in paths)
+    first, second = (import_bundles(one_by_one, [path]) for path in paths)
     assert domain(together) == expected
     assert domain(one_by_one) == expected
     assert dump(together)["heads"] == dump(one_by_one)["heads"]
-    assert merge.conflict_keys(together) == merge.conflict_keys(one_by_one)
-    assert merge.conflict_keys(together) == {
+    assert conflict_keys(together) == conflict_keys(one_by_one)
+    assert conflict_keys(together) == {
         ("bord", ids["b1"], "maal_ids"),
         ("tegn", ids["t1"], "deleted"),
     }
@@ -119,10 +120,10 @@ def test_id_look_ups_find_ids_with_a_newline(world: World, tmp_path: Path):
             Device.__table__.insert(), [{"id": i, "navn": i, "is_local": False} for i in odd]
         )
     with db.engine.connect() as conn:
-        column = merge.DEVICE.c.id
-        assert merge._existing(conn, column, [*odd, "ukendt", "x\ny"]) == set(odd)
-        assert merge._existing(conn, column, ["bærbar 3", "ukendt"]) == {"bærbar 3"}
-        assert merge._existing(conn, column, []) == set()
+        column = consolidation.DEVICE.c.id
+        assert changes.existing(conn, column, [*odd, "ukendt", "x\ny"]) == set(odd)
+        assert changes.existing(conn, column, ["bærbar 3", "ukendt"]) == {"bærbar 3"}
+        assert changes.existing(conn, column, []) == set()
         found = set()
         for where in id_filters(conn, column, odd):
             found.update(conn.execute(select(column).where(where)).scalars())
@@ -139,17 +140,17 @@ def test_a_failure_while_the_change_log_is_written_changes_nothing(
     paths, _ = _edits(world, tmp_path)
     db = world.db("tov", tmp_path)
     before = dump(db)
-    plain = merge._fast_insert
+    plain = changes.fast_insert
 
     def failing(conn, table, rows, cols=None):
-        if table is merge.CHANGE:
+        if table is changes.CHANGE:
             raise OSError("disken er fuld")
         plain(conn, table, rows, cols)
 
-    monkeypatch.setattr(merge, "_fast_insert", failing)
+    monkeypatch.setattr(changes, "fast_insert", failing)
     with pytest.raises(OSError, match="disken er fuld"):
-        merge.import_bundles(db, paths)
+        import_bundles(db, paths)
     assert dump(db) == before
-    monkeypatch.setattr(merge, "_fast_insert", plain)
-    assert merge.import_bundles(db, paths).new > 0
+    monkeypatch.setattr(changes, "fast_insert", plain)
+    assert import_bundles(db, paths).new > 0
     db.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from models.db import _upgrade, list_backups, make_engine, open_database
+from models.db import list_backups, make_engine, open_database, upgrade_schema
 from models.errors import DatabaseError, NewerDatabaseError
 from models.migrations import HEAD_REVISION, SCRIPT_LOCATION
 
@@ -27,7 +27,7 @@ def test_head_constant_matches_alembic():
 def test_first_revision_database_is_upgraded_after_a_backup(tmp_path):
     path = tmp_path / "gammel.db"
     engine = make_engine(str(path))
-    _upgrade(engine, "0001")
+    upgrade_schema(engine, "0001")
     engine.dispose()
     con = sqlite3.connect(path)
     con.execute(
@@ -174,7 +174,7 @@ def test_postgres_database_at_first_revision_is_upgraded_and_newer_refused():
     url = base.replace("/postgres?", f"/{name}?")
     try:
         engine = make_engine(url)
-        _upgrade(engine, "0001")
+        upgrade_schema(engine, "0001")
         with engine.begin() as conn:
             conn.execute(
                 text(

@@ -10,8 +10,8 @@ from datetime import date
 
 import pytest
 
-from models import overview
-from models.db import _upgrade, make_engine, open_database
+from models import overview, settings
+from models.db import make_engine, open_database, upgrade_schema
 from models.store import Store
 
 BOTH_BACKENDS = True
@@ -36,7 +36,7 @@ def _workshop(store: Store) -> dict[str, str]:
     store.create("programblok", udviklingsdag_id=ids["day"], titel="Velkomst", minutter=20)
     store.create("programblok", udviklingsdag_id=ids["day"], titel="Tegn", minutter=45)
     store.delete("enhed", ids["gone"])
-    store.set_setting("valgt_dag", ids["day"])
+    store.set_setting(settings.CHOSEN_UDVIKLINGSDAG.key, ids["day"])
     return ids
 
 
@@ -44,17 +44,18 @@ def test_home_read_through_the_database_layer(db):
     store = Store(db)
     ids = _workshop(store)
     home = overview.home_of(db)
-    assert [d["titel"] for d in home["days"]] == ["Æblerne · del 1", "B-dag"]  # dated first
-    day = home["days"][0]
-    assert day["dato"] == date(2026, 12, 3)
-    assert [b["navn"] for b in day["borde"]] == ["Bord 2", "Bord 1"]  # their order, not names
-    assert day["borde"][0]["maal_ids"] == [ids["maal"]]
-    assert (day["minutter"], day["blokke"]) == (65, 2)
-    assert home["days"][1]["borde"] == [] and home["days"][1]["dato"] is None
-    assert home["counts"]["enheder"] == 1  # the deleted one is not counted
-    assert home["counts"]["maal"] == 1 and home["counts"]["borde"] == 2
-    assert home["settings"]["valgt_dag"] == ids["day"]
-    assert home["device"] == "Testbærbar"
+    assert [d.dag.titel for d in home.days] == ["Æblerne · del 1", "B-dag"]  # dated first
+    day = home.days[0]
+    assert day.dag.dato == date(2026, 12, 3)
+    assert [b.navn for b in day.borde] == ["Bord 2", "Bord 1"]  # their order, not names
+    assert day.borde[0].maal_ids == (ids["maal"],)
+    assert (day.minutter, day.blokke) == (65, 2)
+    assert home.days[1].borde == () and home.days[1].dag.dato is None
+    assert home.counts.enheder == 1  # the deleted one is not counted
+    assert home.counts.maal == 1 and home.counts.borde == 2
+    assert home.chosen_udviklingsdag == ids["day"] and home.chosen_bord is None
+    assert home.theme == settings.DARK_THEME and not home.device_named
+    assert home.device == "Testbærbar"
 
 
 @pytest.mark.sqlite_only
@@ -72,7 +73,7 @@ def test_quick_read_does_not_load_sqlalchemy(db_path, tmp_path):
     db.close()
     code = (
         "import sys; from models.overview import quick_home; "
-        f"assert quick_home({str(db_path)!r})['counts']['maal'] == 1; "
+        f"assert quick_home({str(db_path)!r}).counts.maal == 1; "
         "print(sorted(m for m in sys.modules if m.startswith(('sqlalchemy', 'sqlmodel'))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -98,7 +99,7 @@ def test_quick_read_declines_what_it_should_not_read(tmp_path):
     # An older schema must be upgraded (after a backup) before anything is shown from it.
     old = tmp_path / "gammel.db"
     engine = make_engine(str(old))
-    _upgrade(engine, "0001")
+    upgrade_schema(engine, "0001")
     engine.dispose()
     assert overview.quick_home(old) is None
     # Our database with no device yet (the normal open adds it).

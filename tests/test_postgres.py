@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from exports.bundle import read_bundle, write_handoff
-from models import merge
+from exports.bundle import import_bundles, read_bundle, write_handoff
+from models import consolidation
+from models.conflicts import conflict_keys, open_conflicts, resolve_conflict
 from models.db import bytewise, open_database
 from models.errors import ConflictAlreadyResolved
 from models.schema import ENTITIES
@@ -149,13 +150,13 @@ def test_two_processes_import_overlapping_files_at_once(
     shared = open_database(url)
     _check_ledger(shared, reports, all_ids)
     # Exactly one conflict (mål 1's text), seen once, whatever the interleaving.
-    assert [c.key for c in merge.open_conflicts(shared)] == [("maal", world.ids["m1"], "tekst")]
+    assert [c.key for c in open_conflicts(shared)] == [("maal", world.ids["m1"], "tekst")]
 
     sequential = open_database(str(tmp_path / "sekventiel.db"), device_name="Sekventiel")
     for path in (world.pack, *files):
-        merge.import_bundles(sequential, [path])
+        import_bundles(sequential, [path])
     assert state_of(shared) == state_of(sequential)
-    assert merge.conflict_keys(shared) == merge.conflict_keys(sequential)
+    assert conflict_keys(shared) == conflict_keys(sequential)
     shared.close()
     sequential.close()
 
@@ -166,7 +167,7 @@ def test_many_small_imports_interleave_without_loss(world: World, pg_databases, 
     files = _laptop_files(world, tmp_path)
     url = pg_databases.new()
     open_database(url, device_name="Fælles").close()
-    merge.import_bundles(open_database(url), [world.pack])
+    import_bundles(open_database(url), [world.pack])
     errors: list[BaseException] = []
     barrier = threading.Barrier(2)
 
@@ -176,7 +177,7 @@ def test_many_small_imports_interleave_without_loss(world: World, pg_databases, 
             store = Store(db)
             barrier.wait()
             for path in order:
-                merge.import_bundles(store, [path])
+                import_bundles(store, [path])
         except BaseException as exc:  # reported below: a thread must not swallow it
             errors.append(exc)
         finally:
@@ -193,9 +194,9 @@ def test_many_small_imports_interleave_without_loss(world: World, pg_databases, 
     assert errors == []
     shared = open_database(url)
     reference = open_database(str(tmp_path / "ref.db"))
-    merge.import_bundles(reference, [world.pack, *files])
+    import_bundles(reference, [world.pack, *files])
     assert state_of(shared) == state_of(reference)
-    ledger = merge.ledger(shared)
+    ledger = consolidation.ledger(shared)
     assert len(ledger) == 1 + len(files) * 2 + 2
     assert all(r.received == r.new + r.known for r in ledger)
     assert sum(r.new for r in ledger) == len(dump(reference)["changes"])
@@ -213,12 +214,12 @@ def test_two_tovholdere_resolve_the_same_conflict(world: World, tmp_path: Path, 
     Store(f1).update("tegn", ids["t1"], tekst="Fravær under 5 %")
     Store(f2).update("tegn", ids["t1"], tekst="Fravær under 8 %")
     paths = [write_handoff(f, tmp_path / f"{n}.json").path for n, f in (("a", f1), ("b", f2))]
-    merge.import_bundles(tov, paths)
+    import_bundles(tov, paths)
     # Two tovholdere: two connections (two engines) to the same database.
     second = open_database(tov.target)
     stores = [Store(tov), Store(second)]
-    (seen,) = merge.open_conflicts(tov)
-    assert merge.open_conflicts(second) == [seen]
+    (seen,) = open_conflicts(tov)
+    assert open_conflicts(second) == [seen]
     before = len(dump(tov)["changes"])
     barrier = threading.Barrier(2)
     outcome: list[str] = []
@@ -226,7 +227,7 @@ def test_two_tovholdere_resolve_the_same_conflict(world: World, tmp_path: Path, 
     def choose(store: Store, side: int) -> None:
         barrier.wait()
         try:
-            merge.resolve_conflict(store, seen, seen.sides[side].value)
+            resolve_conflict(store, seen, seen.sides[side].value)
             outcome.append("løst")
         except ConflictAlreadyResolved as exc:
             outcome.append(f"allerede: {exc}")
@@ -238,10 +239,10 @@ def test_two_tovholdere_resolve_the_same_conflict(world: World, tmp_path: Path, 
         t.join(60)
     assert sorted(o.split(":")[0] for o in outcome) == ["allerede", "løst"]
     assert "allerede løst" in next(o for o in outcome if o.startswith("allerede"))
-    assert merge.open_conflicts(tov) == [] and merge.open_conflicts(second) == []
+    assert open_conflicts(tov) == [] and open_conflicts(second) == []
     assert len(dump(tov)["changes"]) == before + 1
     with pytest.raises(ConflictAlreadyResolved):
-        merge.resolve_conflict(stores[1], seen, seen.sides[0].value)
+        resolve_conflict(stores[1], seen, seen.sides[0].value)
     assert len(dump(second)["changes"]) == before + 1
     second.close()
 
@@ -273,7 +274,7 @@ def test_pack_cut_from_the_shared_database_gives_the_same_ids(
     handoff = write_handoff(fac, tmp_path / "tilbage.udviklingsdag.json").path
     assert main(["bundle", "import", "--db", url, "--json", str(handoff)]) == 0
     assert json.loads(capsys.readouterr().out)["conflicts"] == 0
-    assert merge.open_conflicts(shared) == []
+    assert open_conflicts(shared) == []
     assert next(r for r in domain(shared)["maal"] if r["id"] == ids["m2"])["tekst"] == (
         "Mål 2 fra bordet"
     )
@@ -319,20 +320,20 @@ def test_consolidation_reads_are_the_same_on_both_backends(world: World, pg_data
     lite = world.db("tov", tmp_path)
     pg = pg_databases.copy_of(world.folder / "tov.db")
     for db in (lite, pg):
-        merge.import_bundles(db, files)
+        import_bundles(db, files)
 
     def reads(db: Any) -> Any:
         return (
-            merge.gaps(db),
-            merge.collaboration_matrix(db),
+            consolidation.gaps(db),
+            consolidation.collaboration_matrix(db),
             # The PostgreSQL copy is opened by this test's user, a device of its own (it wrote
             # nothing, so it has nothing to compare).
             [
                 (s.navn, s.files, s.received, s.in_log, s.borde)
-                for s in merge.device_summary(db)
+                for s in consolidation.device_summary(db)
                 if s.files or s.in_log
             ],
-            [(c.key, c.heads, [s.shown for s in c.sides]) for c in merge.open_conflicts(db)],
+            [(c.key, c.heads, [s.shown for s in c.sides]) for c in open_conflicts(db)],
         )
 
     assert reads(pg) == reads(lite)
@@ -352,7 +353,7 @@ def test_heads_and_superseded_have_no_duplicates_after_reimport(
     files = _laptop_files(world, tmp_path)
     db = pg_databases.copy_of(world.folder / "tov.db")
     for _ in range(2):
-        merge.import_bundles(db, [*files, *files])
+        import_bundles(db, [*files, *files])
     with db.engine.connect() as conn:
         heads = conn.execute(select(FieldHead.__table__)).all()
         sup = conn.execute(select(Superseded.__table__.c.change_id)).scalars().all()

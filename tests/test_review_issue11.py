@@ -37,11 +37,11 @@ from pathlib import Path
 
 import pytest
 
-from exports.bundle import BundleError, read_bundle, write_handoff, write_pack
-from models import merge
+from exports.bundle import BundleError, import_bundles, read_bundle, write_handoff, write_pack
+from models import consolidation
 from models.db import open_database
 from models.errors import ValidationError
-from models.merge import MergeError
+from models.importing import MergeError
 from models.schema import validate_value
 from models.store import Store
 from models.visible import visible
@@ -78,7 +78,7 @@ def _refused(db_path: Path, paths: list[Path], error: type, match: str) -> str:
     db = open_database(str(db_path))
     try:
         with pytest.raises(error, match=match) as info:
-            merge.import_bundles(Store(db), paths)
+            import_bundles(Store(db), paths)
     finally:
         db.close()
     assert db_digest(db_path) == before
@@ -144,7 +144,7 @@ def test_a_lone_surrogate_in_a_text_is_refused_with_the_entry(world, tmp_path):
     db = open_database(str(world["tov"]))
     try:
         with pytest.raises(MergeError, match="ændring nr"):
-            merge.import_bundles(db, [bad], dry_run=True)
+            import_bundles(db, [bad], dry_run=True)
     finally:
         db.close()
 
@@ -186,7 +186,7 @@ def test_a_remote_undo_of_this_laptops_action_does_not_take_its_undo(world, tmp_
     db = open_database(str(world["tov"]))
     store = Store(db)
     try:
-        merge.import_bundles(store, [world["handoff"]])
+        import_bundles(store, [world["handoff"]])
         maal = world["maal"]
         store.update("maal", maal, tekst="Alle har to venner.")
     finally:
@@ -206,7 +206,7 @@ def test_a_remote_undo_of_this_laptops_action_does_not_take_its_undo(world, tmp_
     db = open_database(str(world["tov"]))
     store = Store(db)
     try:
-        merge.import_bundles(store, [sneaky])
+        import_bundles(store, [sneaky])
         result = store.undo()
         assert result is not None and result.action_id == action
     finally:
@@ -217,7 +217,7 @@ def test_a_remote_entry_in_this_laptops_action_is_not_undone_with_it(world, tmp_
     db = open_database(str(world["tov"]))
     store = Store(db)
     try:
-        merge.import_bundles(store, [world["handoff"]])
+        import_bundles(store, [world["handoff"]])
         store.update("maal", world["maal"], tekst="Alle har to venner.")
     finally:
         db.close()
@@ -237,7 +237,7 @@ def test_a_remote_entry_in_this_laptops_action_is_not_undone_with_it(world, tmp_
     db = open_database(str(world["tov"]))
     store = Store(db)
     try:
-        merge.import_bundles(store, [sneaky])
+        import_bundles(store, [sneaky])
         store.undo()
         with db.engine.connect() as conn:
             from sqlalchemy import text
@@ -260,9 +260,9 @@ def test_a_clock_a_century_ahead_fits_the_ledger_on_postgresql(world, tmp_path, 
     late = _write(tmp_path / "fremtid.json", doc)
     db = open_database(pg_databases.new())
     try:
-        report = merge.import_bundles(Store(db), [world["pack"], late])
+        report = import_bundles(Store(db), [world["pack"], late])
         assert [f.status for f in report.files] == ["importeret", "importeret"]
-        (row,) = [r for r in merge.ledger(db) if r.filnavn == "fremtid.json"]
+        (row,) = [r for r in consolidation.ledger(db) if r.filnavn == "fremtid.json"]
         assert row.clock_offset is not None and row.clock_offset > 99 * 365 * 86400
         assert "100 år for hurtigt" in (row.clock_warning or "")
     finally:
@@ -376,10 +376,10 @@ def test_a_file_whose_name_is_not_utf8_is_imported(world, tmp_path):
     odd.write_bytes(Path(world["handoff"]).read_bytes())
     db = open_database(str(world["tov"]))
     try:
-        report = merge.import_bundles(Store(db), [odd])
+        report = import_bundles(Store(db), [odd])
         assert [f.status for f in report.files] == ["importeret"]
         "\n".join(report.summary_lines()).encode("utf-8")  # printable as it is
-        (row,) = merge.ledger(db)
+        (row,) = consolidation.ledger(db)
         assert row.filnavn.startswith("bord1-") and row.filnavn.endswith(".json")
     finally:
         db.close()
@@ -415,7 +415,7 @@ def test_a_change_stored_before_values_were_canonical_is_not_tampering(world, tm
     import sqlite3
 
     db = open_database(str(world["tov"]))
-    merge.import_bundles(Store(db), [world["handoff"]])
+    import_bundles(Store(db), [world["handoff"]])
     db.close()
     entry = _tegn_tekst(_doc(world["handoff"]))
     con = sqlite3.connect(world["tov"])
@@ -428,7 +428,7 @@ def test_a_change_stored_before_values_were_canonical_is_not_tampering(world, tm
     con.close()
     db = open_database(str(world["tov"]))
     try:
-        (res,) = merge.import_bundles(Store(db), [world["handoff"]]).files
+        (res,) = import_bundles(Store(db), [world["handoff"]]).files
         assert res.status == "kendt"
     finally:
         db.close()
@@ -471,7 +471,7 @@ def _laptop_creates_a_maal(tmp_path: Path) -> tuple[Path, Path, dict]:
     tov.close()
     lap = open_database(str(tmp_path / "bord1.db"), device_name="Bord 1")
     ls = Store(lap)
-    merge.import_bundles(ls, [pack])
+    import_bundles(ls, [pack])
     with ls.action() as tx:
         mp = ls.create("maalplan", enhed_id=e, aar=2027, titel="Plan Nord", tx=tx)
         ls.create("maal", maalsaetning_id=ms, enhed_id=e, maalplan_id=mp, tekst="En ven.", tx=tx)

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from exports.bundle import canonical_value
+from exports.bundle import import_bundles
+from models.changes import canonical_value
+from models.consolidation import ledger
 from models.db import open_database
 from models.errors import UdviklingsdagError, ValidationError
-from models.merge import import_bundles, ledger
 from models.schema import DELETED, validate_value
 from models.store import Store
 from tests.reliability.hostile import (
@@ -204,8 +205,8 @@ def test_form_input_is_still_understood_without_strict():
 def test_deleted_must_be_a_boolean():
     entry = {"entity": "tegn", "field": DELETED, "value": "true"}
     with pytest.raises(ValidationError, match="Slettet"):
-        canonical_value(entry)
-    assert canonical_value({**entry, "value": True}) is True
+        canonical_value(**entry)
+    assert canonical_value(**{**entry, "value": True}) is True
 
 
 def test_messages_quote_file_text_without_escape_codes():

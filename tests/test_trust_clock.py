@@ -11,8 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from exports.bundle import _entry_problem, digest, read_bundle, render, write_handoff, write_pack
-from models import merge
+from exports.bundle import (
+    digest,
+    import_bundles,
+    read_bundle,
+    render,
+    write_handoff,
+    write_pack,
+)
+from models import consolidation
+from models.changes import entry_problem
 from models.clock import (
     MAX_AHEAD_MILLIS,
     MAX_COUNTER,
@@ -79,10 +87,10 @@ def test_reader_refuses_timestamps_outside_the_range():
         "action_id": "00000000-0000-4000-8000-000000000003",
         "undo_of": None,
     }
-    assert _entry_problem(entry) is None
-    assert _entry_problem({**entry, "hlc": f"{MAX_MILLIS - 1:013d}-99999-{DEV}"}) is None
+    assert entry_problem(entry) is None
+    assert entry_problem({**entry, "hlc": f"{MAX_MILLIS - 1:013d}-99999-{DEV}"}) is None
     for bad in (MIN_MILLIS - 1, MAX_MILLIS, 9_999_999_999_999):
-        problem = _entry_problem({**entry, "hlc": f"{bad:013d}-00000-{DEV}"})
+        problem = entry_problem({**entry, "hlc": f"{bad:013d}-00000-{DEV}"})
         assert problem and "tidsstemplet" in problem
 
 
@@ -109,7 +117,7 @@ def _far_handoff(tmp: Path, ids: dict[str, str], delta_ms: int, name: str) -> Pa
     db = open_database(str(tmp / f"{name}.db"), device_name="Bord 3")
     try:
         store = Store(db)
-        merge.import_bundles(store, [tmp / "pack.json"])
+        import_bundles(store, [tmp / "pack.json"])
         store.create("tegn", maal_id=ids["m"], tekst="Et tegn fra bord 3")
         out = write_handoff(db, tmp / f"{name}-raw.json").path
     finally:
@@ -132,14 +140,14 @@ def test_a_file_73_years_ahead_never_breaks_the_files_this_laptop_writes(tmp_pat
     db = open_database(str(base))
     try:
         store = Store(db)
-        merge.import_bundles(store, [far])
+        import_bundles(store, [far])
         store.update("maal", ids["m"], tekst="Tovholderens nye tekst")
         stamp = store.clock.now()
         assert decode(stamp)[0] < time.time() * 1000 + MAX_AHEAD_MILLIS + 60_000
         handoff = write_handoff(db, tmp_path / "ud-handoff.json").path
         pack = write_pack(db, tmp_path / "ud-pack.json").path
-        rows = merge.ledger(db)
-        summary = {s.navn: s for s in merge.device_summary(db)}
+        rows = consolidation.ledger(db)
+        summary = {s.navn: s for s in consolidation.device_summary(db)}
     finally:
         db.close()
     warning = next(r.clock_warning for r in rows if r.filnavn == far.name)
@@ -156,9 +164,9 @@ def test_a_file_73_years_ahead_never_breaks_the_files_this_laptop_writes(tmp_pat
         fresh = open_database(str(tmp_path / f"fresh-{path.stem}.db"))
         try:
             if path == handoff:
-                merge.import_bundles(fresh, [tmp_path / "pack.json", far, path])
+                import_bundles(fresh, [tmp_path / "pack.json", far, path])
             else:
-                merge.import_bundles(fresh, [path])
+                import_bundles(fresh, [path])
         finally:
             fresh.close()
 
@@ -196,12 +204,12 @@ def test_a_slow_clock_is_named_with_its_offset(tmp_path):
     slow = _far_handoff(tmp_path, ids, -2 * 3_600_000, "bord3")
     db = open_database(str(base))
     try:
-        report = merge.import_bundles(db, [slow])
+        report = import_bundles(db, [slow])
         (res,) = report.files
         assert res.clock_warning is not None
         assert res.clock_warning.startswith("uret på Bord 3 går 2 timer for langsomt")
         assert any("2 timer for langsomt" in line for line in report.summary_lines())
-        (row,) = [r for r in merge.ledger(db) if r.filnavn == slow.name]
+        (row,) = [r for r in consolidation.ledger(db) if r.filnavn == slow.name]
         assert row.clock_offset is not None and -7300 < row.clock_offset < -7100
     finally:
         db.close()
@@ -220,11 +228,11 @@ def test_a_slow_clock_is_named_with_its_offset(tmp_path):
     ],
 )
 def test_clock_warning_texts(offset, text):
-    assert merge.clock_warning("Bord 3", offset) == text
+    assert consolidation.clock_warning("Bord 3", offset) == text
 
 
 def test_clock_warning_never_echoes_escape_codes():
-    text = merge.clock_warning("Bord\x1b[2J", 10**6)
+    text = consolidation.clock_warning("Bord\x1b[2J", 10**6)
     assert text is not None and "\x1b" not in text
 
 

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from exports.bundle import BundleError, read_bundle, write_handoff, write_pack
-from models import merge
+from exports.bundle import BundleError, import_bundles, read_bundle, write_handoff, write_pack
 from models.db import open_database
-from models.merge import ForeignFileError, MergeError
+from models.importing import ForeignFileError, MergeError
 from models.store import Store
 from tests.reliability._util import db_digest
 from tests.trust_world import read_doc as _doc
@@ -25,7 +24,7 @@ def _refused(db_path: Path, paths: list[Path], error: type, match: str, **kw) ->
     db = open_database(str(db_path))
     try:
         with pytest.raises(error, match=match) as info:
-            merge.import_bundles(Store(db), paths, **kw)
+            import_bundles(Store(db), paths, **kw)
     finally:
         db.close()
     assert db_digest(db_path) == before
@@ -48,7 +47,7 @@ def test_known_own_entries_are_fine(world, tmp_path):
     db = open_database(str(world["tov"]))
     try:
         write_handoff(db, tmp_path / "own.json")
-        report = merge.import_bundles(Store(db), [world["pack"], tmp_path / "own.json"])
+        report = import_bundles(Store(db), [world["pack"], tmp_path / "own.json"])
         assert all(f.status == "kendt" for f in report.files)
     finally:
         db.close()
@@ -74,7 +73,7 @@ def test_same_id_in_two_files_refuses_the_second(world, tmp_path):
     # Each alone is fine, and with skip_rejected the first is imported, the second refused.
     db = open_database(str(world["tov"]))
     try:
-        report = merge.import_bundles(Store(db), [fa, fb], skip_rejected=True)
+        report = import_bundles(Store(db), [fa, fb], skip_rejected=True)
         assert [f.status for f in report.files] == ["importeret", "afvist"]
     finally:
         db.close()
@@ -82,7 +81,7 @@ def test_same_id_in_two_files_refuses_the_second(world, tmp_path):
 
 def test_canonically_equal_content_is_not_tampering(world, tmp_path):
     db = open_database(str(world["tov"]))
-    merge.import_bundles(Store(db), [world["handoff"]])
+    import_bundles(Store(db), [world["handoff"]])
     db.close()
     doc = _doc(world["handoff"])
     tekst = next(e for e in doc["entries"] if e["entity"] == "tegn" and e["field"] == "tekst")
@@ -90,7 +89,7 @@ def test_canonically_equal_content_is_not_tampering(world, tmp_path):
     again = _write(tmp_path / "again.json", doc)
     db = open_database(str(world["tov"]))
     try:
-        (res,) = merge.import_bundles(Store(db), [again]).files
+        (res,) = import_bundles(Store(db), [again]).files
         assert res.status == "kendt"
     finally:
         db.close()
@@ -142,17 +141,17 @@ def test_file_from_another_database_needs_confirmation(world, tmp_path):
     db = open_database(str(world["tov"]))
     try:
         with pytest.raises(ForeignFileError) as info:
-            merge.import_bundles(db, [foreign], dry_run=True)
+            import_bundles(db, [foreign], dry_run=True)
         assert info.value.paths == [foreign]
-        preview = merge.import_bundles(db, [foreign], dry_run=True, allow_foreign=True)
+        preview = import_bundles(db, [foreign], dry_run=True, allow_foreign=True)
         assert preview.files[0].foreign and preview.files[0].new > 0
-        skipped = merge.import_bundles(db, [foreign, world["handoff"]], skip_rejected=True)
+        skipped = import_bundles(db, [foreign, world["handoff"]], skip_rejected=True)
         assert [f.status for f in skipped.files] == ["afvist", "importeret"]
         assert "anden database" in (skipped.files[0].error or "")
-        done = merge.import_bundles(Store(db), [foreign], allow_foreign=True)
+        done = import_bundles(Store(db), [foreign], allow_foreign=True)
         assert done.files[0].foreign and done.files[0].new > 0
         # Once confirmed, the laptop is known: its next file belongs.
-        again = merge.import_bundles(Store(db), [foreign])
+        again = import_bundles(Store(db), [foreign])
         assert again.files[0].status == "kendt"
     finally:
         db.close()
@@ -162,13 +161,13 @@ def test_lineage_of_ordinary_files(world, tmp_path):
     # An empty database accepts anything (a new laptop loading its pack) ...
     empty = open_database(str(tmp_path / "tom.db"))
     try:
-        merge.import_bundles(Store(empty), [_foreign(tmp_path)])
+        import_bundles(Store(empty), [_foreign(tmp_path)])
     finally:
         empty.close()
     # ... and a handoff that builds on the workshop belongs, alone or with its pack.
     db = open_database(str(world["tov"]))
     try:
-        report = merge.import_bundles(Store(db), [world["handoff"]], dry_run=True)
+        report = import_bundles(Store(db), [world["handoff"]], dry_run=True)
         assert not report.files[0].foreign
     finally:
         db.close()
@@ -178,7 +177,7 @@ def test_lineage_of_ordinary_files(world, tmp_path):
         # A handoff imported together with the pack it builds on: the pack is foreign here,
         # and the handoff with it.
         with pytest.raises(ForeignFileError) as info:
-            merge.import_bundles(fresh, [world["pack"], world["handoff"]])
+            import_bundles(fresh, [world["pack"], world["handoff"]])
         assert len(info.value.paths) == 2
     finally:
         fresh.close()

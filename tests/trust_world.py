@@ -8,8 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from exports.bundle import digest, render, write_handoff, write_pack
-from models import merge
+from exports.bundle import digest, import_bundles, render, write_handoff, write_pack
 from models.db import open_database
 from models.store import Store
 
@@ -26,7 +25,7 @@ def make_world(tmp_path: Path) -> dict[str, object]:
     pack = write_pack(tov, tmp_path / "pack.json").path
     tov.close()
     lap = open_database(str(tmp_path / "bord1.db"), device_name="Bord 1")
-    merge.import_bundles(Store(lap), [pack])
+    import_bundles(Store(lap), [pack])
     Store(lap).create("tegn", maal_id=m, tekst="Børnene hilser.")
     handoff = write_handoff(lap, tmp_path / "bord1.json").path
     lap.close()

@@ -5,8 +5,12 @@ timer, theme, help, undo, quitting without losing a word); everything else lives
 Nothing from models/ that needs SQLAlchemy is imported at module level. For a SQLite file at
 the current schema the home screen is drawn from a read-only standard-library read
 (`models.overview.quick_home`) while the database layer loads in the background; an action
-that needs the database in that moment (opening a table, undo, ...) waits for it and then
-runs (`when_open`)."""
+that needs the database in that moment (opening a bord, undo, ...) waits for it and then
+runs (`when_open`).
+
+Screens reach the App through `screens.base.host(node)`, typed by `screens.base.Host`; all
+their database work goes through `read` / `write` on the workspace (`models.workspace`), in
+the one ordered queue (`tui.jobs.DbQueue`)."""
 
 from __future__ import annotations
 
@@ -18,44 +22,67 @@ import signal
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, overload
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.widget import Widget
 from textual.worker import WorkerCancelled, WorkerError, WorkerFailed
 
+from models import settings
 from screens import texts
+from screens.base import Reloadable, SaveStatus, ShowsProgramme
 from screens.timer import ProgrammeTimer
 
 from .commands import UdviklingsdagCommands
 from .jobs import DbQueue
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
+    from models.records import Programblok, Undone
     from models.workspace import Workspace
+    from screens.base import Host
+    from screens.bord import BordScreen
+    from screens.maal import MaalScreen
+    from screens.widgets import AutoSave
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
-DARK, LIGHT = "textual-dark", "textual-light"
-HELP_BY_SCREEN = {"ConsolidationScreen": "consolidation", "ConflictScreen": "consolidation"}
+DARK, LIGHT = settings.DARK_THEME, settings.LIGHT_THEME
 
 
-def needs_database(method: Callable[..., Any] | None = None, *, opens_screen: bool = True) -> Any:
+AppMethod = Callable[Concatenate["UdviklingsdagApp", P], None]
+
+
+@overload
+def needs_database(method: AppMethod[P]) -> AppMethod[P]: ...
+
+
+@overload
+def needs_database(*, opens_screen: bool) -> Callable[[AppMethod[P]], AppMethod[P]]: ...
+
+
+def needs_database(
+    method: AppMethod[P] | None = None, *, opens_screen: bool = True
+) -> AppMethod[P] | Callable[[AppMethod[P]], AppMethod[P]]:
     """An app action that needs the database: asked for before it is open, it runs once it is.
     Of the actions that open a screen, only the last one asked for runs then (Enter pressed
-    twice on a table, then F, opens Forbered once, not two tables and Forbered)."""
+    twice on a bord, then F, opens Forbered once, not two bord screens and Forbered)."""
 
-    def decorate(method: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(method)
-        def wrapper(self: UdviklingsdagApp, *args: Any, **kw: Any) -> Any:
-            if self.store is None:
+    def decorate(method: AppMethod[P]) -> AppMethod[P]:
+        def wrapper(self: UdviklingsdagApp, /, *args: P.args, **kw: P.kwargs) -> None:
+            if self.workspace is None:
                 key = "open-screen" if opens_screen else None
                 self.when_open(lambda: method(self, *args, **kw), key=key)
-                return None
-            return method(self, *args, **kw)
+                return
+            method(self, *args, **kw)
 
+        functools.update_wrapper(wrapper, method)
         return wrapper
 
     return decorate(method) if method is not None else decorate
@@ -93,16 +120,14 @@ class UdviklingsdagApp(App[None]):
         super().__init__()
         self.db_target = db_target
         self.clock: Callable[[], datetime] = clock or datetime.now
-        self.db: Any = None
-        self.store: Any = None
         self.workspace: Workspace | None = None  # set once the database is open
         self.jobs = DbQueue(self, self.report_error)
-        self.save_signal: Signal[tuple[str, str]] = Signal(self, "saved")
-        self.save_status: tuple[str, str] = ("idle", "")
+        self.save_signal: Signal[SaveStatus] = Signal(self, "saved")
+        self.save_status: SaveStatus = ("idle", "")
         # What the status said before the current «Gemmer …» (shown again when nothing turns
         # out to need saving), the fields whose typing pause runs, and the writes under way.
-        self._settled_status: tuple[str, str] = ("idle", "")
-        self._pending_inputs: set[Any] = set()
+        self._settled_status: SaveStatus = ("idle", "")
+        self._pending_inputs: set[AutoSave] = set()
         self._saves_in_flight = 0
         self._ending = False  # a signal asked the app to end (see `_end_on_signal`)
         # Ctrl+Q was pressed while the last save had failed: the next Ctrl+Q quits anyway.
@@ -110,8 +135,10 @@ class UdviklingsdagApp(App[None]):
         self.timer = ProgrammeTimer()
         self.day_id: str | None = None
         self.bord_id: str | None = None
-        self.maal_screen: Any = None  # the mål screen the tables reuse (screens.table)
-        self.table_screen: Any = None  # the table screen open_table reuses
+        # The bord screen and the mål screen, each built once and filled again for the next
+        # bord or mål (building them is most of the cost of opening one).
+        self.bord_screen: BordScreen | None = None
+        self.maal_screen: MaalScreen | None = None
         # Asked for before the database opened: (key, call), see `when_open`.
         self._waiting: list[tuple[str | None, Callable[[], object]]] = []
         self.home_painted = threading.Event()  # set by the home screen once it shows its data
@@ -120,7 +147,7 @@ class UdviklingsdagApp(App[None]):
 
     # --- start-up ------------------------------------------------------------------------
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         from models.paths import is_url
 
         if not is_url(self.db_target):
@@ -131,8 +158,7 @@ class UdviklingsdagApp(App[None]):
             if (snapshot := quick_home(self.db_target)) is not None:
                 from screens.home import HomeScreen
 
-                if snapshot["settings"].get("tema") in (DARK, LIGHT):
-                    self.theme = snapshot["settings"]["tema"]
+                self.theme = snapshot.theme
                 self.quick_home = True
                 return HomeScreen(snapshot)
         from screens.loading import LoadingScreen
@@ -168,14 +194,14 @@ class UdviklingsdagApp(App[None]):
                 # Windows' event loop has no add_signal_handler: the plain handler runs on the
                 # main thread between two steps of the loop and hands over to it.
                 try:
-                    signal.signal(
-                        signum,
-                        lambda _n, _f, name=name: loop.call_soon_threadsafe(
-                            self._end_on_signal, name
-                        ),
-                    )
+                    signal.signal(signum, functools.partial(self._hand_over, loop, name))
                 except (OSError, RuntimeError, ValueError):
                     continue
+
+    def _hand_over(
+        self, loop: asyncio.AbstractEventLoop, name: str, _signum: int, _frame: object
+    ) -> None:
+        loop.call_soon_threadsafe(self._end_on_signal, name)
 
     def _end_on_signal(self, name: str) -> None:
         """A signal ends the app: write every pending autosave now, on this thread (the
@@ -187,9 +213,9 @@ class UdviklingsdagApp(App[None]):
             self.flush_pending()
         except Exception as exc:  # ending anyway; never a traceback on the way out
             self.log.error(f"Kunne ikke gemme ved {name}: {exc!r}")
-        if self.db is not None:
+        if self.workspace is not None:
             try:
-                self.db.close()
+                self.workspace.close()
             except Exception:
                 pass
         self.exit()
@@ -212,14 +238,13 @@ class UdviklingsdagApp(App[None]):
         try:
             from models.db import open_database
             from models.errors import UdviklingsdagError
-            from models.store import Store
+            from models.workspace import Workspace
         except Exception as exc:  # a broken installation: say so, do not show a traceback
             self.call_from_thread(self._show_fatal, f"{type(exc).__name__}: {exc}")
             return
         try:
-            db = open_database(self.db_target)
-            store = Store(db)
-            theme = store.get_setting("tema")
+            workspace = Workspace(open_database(self.db_target))
+            theme = workspace.setting(settings.THEME)
             # Importing the screens here keeps the UI thread free while they load.
             import screens.home  # noqa: F401
         except UdviklingsdagError as exc:
@@ -228,22 +253,18 @@ class UdviklingsdagApp(App[None]):
         except Exception as exc:
             self.call_from_thread(self._show_fatal, f"{type(exc).__name__}: {exc}")
             return
-        self.call_from_thread(self._database_ready, db, store, theme)
+        self.call_from_thread(self._database_ready, workspace, theme)
 
-    def _database_ready(self, db: Any, store: Any, theme: str | None) -> None:
+    def _database_ready(self, workspace: Workspace, theme: str) -> None:
         from screens.home import HomeScreen
 
-        self.db, self.store = db, store
-        from models.workspace import Workspace
-
-        self.workspace = Workspace(db)
+        self.workspace = workspace
         # Everything loaded so far (Textual, SQLAlchemy, the screens' modules) lives as long
         # as the app: keep it out of the garbage collector's full passes, which otherwise
         # walk all of it and stall the screen for 100-300 ms at random moments.
         gc.freeze()
         if not any(isinstance(s, HomeScreen) for s in self.screen_stack):
-            if theme in (DARK, LIGHT):
-                self.theme = theme
+            self.theme = theme
             self.push_screen(HomeScreen())
         waiting, self._waiting = self._waiting, []
         for _key, call in waiting:
@@ -255,7 +276,7 @@ class UdviklingsdagApp(App[None]):
     def when_open(self, call: Callable[[], object], *, key: str | None = None) -> None:
         """Run `call` now if the database is open, else as soon as it is (in order). A call
         with a `key` replaces an earlier waiting call with the same key."""
-        if self.store is not None:
+        if self.workspace is not None:
             call()
             return
         if key is not None:
@@ -287,20 +308,22 @@ class UdviklingsdagApp(App[None]):
         self.save_status = self._settled_status = ("failed", message)
         self.save_signal.publish(self.save_status)
 
-    def input_pending(self, widget: Any) -> None:
+    def input_pending(self, widget: AutoSave) -> None:
         """A field holds typed text that is not on disk yet (its typing pause runs): the
         status says «Gemmer …» from this key until the write is confirmed."""
         self._pending_inputs.add(widget)
         if self.save_status[0] != "saving":
             self.mark_saving()
 
-    def input_settled(self, widget: Any) -> None:
+    def input_settled(self, widget: AutoSave) -> None:
         """The field's text was handed to a save (or needs none, or was refused)."""
         self._pending_inputs.discard(widget)
         self._show_settled()
 
     def _busy(self) -> bool:
-        self._pending_inputs = {w for w in self._pending_inputs if w.is_attached}
+        self._pending_inputs = {
+            w for w in self._pending_inputs if isinstance(w, Widget) and w.is_attached
+        }
         return bool(self._pending_inputs) or self._saves_in_flight > 0
 
     def _show_settled(self) -> None:
@@ -315,7 +338,7 @@ class UdviklingsdagApp(App[None]):
         message: str,
         *,
         title: str = "",
-        severity: Any = "information",
+        severity: SeverityLevel = "information",
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
@@ -357,6 +380,10 @@ class UdviklingsdagApp(App[None]):
         """Run `call(workspace)` in the database queue (see `screens.base.Host.read`)."""
         self.jobs.submit(self._on_workspace, call, done=done, error=error)
 
+    def remember(self, call: Callable[[Workspace], object]) -> None:
+        """Run a local setting's write in the queue (see `screens.base.Host.remember`)."""
+        self.jobs.submit(self._on_workspace, call)
+
     def write(
         self,
         call: Callable[[Workspace], T],
@@ -364,39 +391,12 @@ class UdviklingsdagApp(App[None]):
         done: Callable[[T], object] | None = None,
         error: Callable[[Exception], object] | None = None,
     ) -> None:
-        """Run a write on the workspace (see `screens.base.Host.write`)."""
-        self.save(self._on_workspace, call, done=done, error=error)
-
-    def _on_workspace(self, call: Callable[[Workspace], T]) -> T:
-        if self.workspace is None:  # `when_open` runs screens' calls only once it is set
-            raise RuntimeError("the database is not open yet")
-        return call(self.workspace)
-
-    def submit(
-        self,
-        fn: Callable[..., Any],
-        *args: Any,
-        done: Callable[[Any], object] | None = None,
-        error: Callable[[Exception], object] | None = None,
-        **kw: Any,
-    ) -> None:
-        """Run a database call in the worker queue (see `tui.jobs.DbQueue.submit`)."""
-        self.jobs.submit(fn, *args, done=done, error=error, **kw)
-
-    def save(
-        self,
-        fn: Callable[..., Any],
-        *args: Any,
-        done: Callable[[Any], object] | None = None,
-        error: Callable[[Exception], object] | None = None,
-        **kw: Any,
-    ) -> None:
-        """Like `submit`, for a write: the save indicator follows it («Gemt» only once this
-        write and every other pending one are on disk)."""
+        """Run a write on the workspace (see `screens.base.Host.write`): the save indicator
+        follows it («Gemt» only once this write and every other pending one are on disk)."""
         self.mark_saving()
         self._saves_in_flight += 1
 
-        def ok(result: Any) -> None:
+        def ok(result: T) -> None:
             self._saves_in_flight -= 1
             if self.save_status[0] != "saving":
                 pass  # a failure shown meanwhile stays until the next save
@@ -412,7 +412,16 @@ class UdviklingsdagApp(App[None]):
             self.mark_failed(str(exc))
             (error or self.report_error)(exc)
 
-        self.jobs.submit(fn, *args, done=ok, error=failed, **kw)
+        self.jobs.submit(self._on_workspace, call, done=ok, error=failed)
+
+    def _on_workspace(self, call: Callable[[Workspace], T]) -> T:
+        return call(self.open_workspace())
+
+    def open_workspace(self) -> Workspace:
+        """The open workspace (`when_open` runs the screens' calls only once it is)."""
+        if self.workspace is None:
+            raise RuntimeError("the database is not open yet")
+        return self.workspace
 
     async def settle(self) -> None:
         """Wait until every queued database call has finished (quitting, tests)."""
@@ -425,7 +434,7 @@ class UdviklingsdagApp(App[None]):
                 except (WorkerCancelled, WorkerFailed, WorkerError):
                     continue  # reported by the queue's own error handling
             await asyncio.sleep(0.01)
-            if not self.jobs._items and not any(
+            if not self.jobs.pending and not any(
                 w.group == "db" and not w.is_finished for w in self.workers
             ):
                 return
@@ -438,14 +447,12 @@ class UdviklingsdagApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return
-        # Screens from other parts of the app may not name their help; map them here.
-        fallback = HELP_BY_SCREEN.get(type(self.screen).__name__, "home")
-        key = getattr(self.screen, "HELP_KEY", fallback)
+        key = getattr(self.screen, "HELP_KEY", "home")
         self.push_screen(HelpScreen(key))
 
     def action_toggle_theme(self) -> None:
-        self.theme = LIGHT if self.theme == DARK else DARK
-        self.when_open(lambda: self.submit(self.store.set_setting, "tema", self.theme))
+        self.theme = theme = LIGHT if self.theme == DARK else DARK
+        self.when_open(lambda: self.remember(lambda ws: ws.set_setting(settings.THEME, theme)))
 
     @needs_database(opens_screen=False)
     def action_undo(self) -> None:
@@ -453,9 +460,9 @@ class UdviklingsdagApp(App[None]):
 
         for field in dirty_fields(self):
             field.commit_now()
-        self.save(self.store.undo, done=self._undone)
+        self.write(lambda ws: ws.undo(), done=self._undone)
 
-    def _undone(self, result: Any) -> None:
+    def _undone(self, result: Undone | None) -> None:
         if result is None:
             self.notify(texts.NOTHING_TO_UNDO)
             return
@@ -465,9 +472,8 @@ class UdviklingsdagApp(App[None]):
     def reload_screens(self) -> None:
         """Ask every open screen to read its data again (after undo)."""
         for screen in self.screen_stack:
-            reload = getattr(screen, "reload", None)
-            if reload is not None:
-                reload()
+            if isinstance(screen, Reloadable):
+                screen.reload()
 
     async def action_quit(self) -> None:
         from screens.widgets import dirty_fields
@@ -486,8 +492,8 @@ class UdviklingsdagApp(App[None]):
                 markup=False,
             )
             return
-        if self.db is not None:
-            self.db.close()
+        if self.workspace is not None:
+            self.workspace.close()
         self.exit()
 
     # --- navigation (lazy imports: the module may belong to another part of the app) ---------
@@ -500,56 +506,61 @@ class UdviklingsdagApp(App[None]):
             self.pop_screen()
 
     @needs_database
-    def open_table(self, bord_id: str, day_id: str | None) -> None:
-        """Open a table's mål (and load its day's programme for the timer)."""
-        from screens.table import TableScreen
+    def open_bord(self, bord_id: str, day_id: str | None) -> None:
+        """Open a bord's mål (and load its day's programme for the timer)."""
+        from screens.bord import BordScreen
 
         self.bord_id = bord_id
         if day_id and day_id != self.day_id:
             self.day_id = None
             self.load_timer(day_id)
-        # One table screen, kept (installed) and filled again for the next table: building
-        # it is a large part of opening one.
-        screen = self.table_screen
+        screen = self.bord_screen
         if screen is None:
-            screen = self.table_screen = TableScreen(bord_id)
-            self.install_screen(screen, "table")
+            screen = self.bord_screen = BordScreen(bord_id)
+            self.install_screen(screen, "bord")
         elif screen in self.screen_stack:
-            screen = TableScreen(bord_id)  # (already open lower in the stack)
+            screen = BordScreen(bord_id)  # (already open lower in the stack)
         else:
-            screen.show_table(bord_id)
+            screen.show_bord(bord_id)
         self.push_screen(screen)
 
-    def go_table(self) -> None:
+    def open_maal(self, maal_id: str, *, bord_id: str | None) -> None:
+        """Open a mål (the one mål screen, filled again for this mål)."""
+        from screens.maal import MaalScreen
+
+        screen = self.maal_screen
+        if screen is None:
+            screen = self.maal_screen = MaalScreen(maal_id, bord_id=bord_id)
+            self.install_screen(screen, "maal")
+        elif screen in self.screen_stack:
+            screen = MaalScreen(maal_id, bord_id=bord_id)  # (already open higher up)
+        else:
+            screen.show_maal(maal_id, bord_id=bord_id)
+        self.push_screen(screen)
+
+    def go_bord(self) -> None:
         if self.bord_id is not None:
             self.go_home()
-            self.open_table(self.bord_id, self.day_id)
+            self.open_bord(self.bord_id, self.day_id)
 
     @needs_database
     def action_program(self) -> None:
-        from screens.day import DayScreen
+        from screens.program import ProgramScreen
 
-        if not isinstance(self.screen, DayScreen):
-            self.push_screen(DayScreen())
-
-    def open_optional(self, module: str, cls: str, what: str) -> None:
-        """Open another team's screen if it is part of this version, else say so in Danish."""
-        import importlib
-
-        try:
-            screen_cls = getattr(importlib.import_module(module), cls)
-        except (ImportError, AttributeError):
-            self.notify(texts.MODULE_MISSING.format(what=what), severity="warning")
-            return
-        self.push_screen(screen_cls(self.store))
+        if not isinstance(self.screen, ProgramScreen):
+            self.push_screen(ProgramScreen())
 
     @needs_database
     def action_consolidation(self) -> None:
-        self.open_optional("screens.consolidation", "ConsolidationScreen", "Konsolidering")
+        from screens.consolidation import ConsolidationScreen
+
+        self.push_screen(ConsolidationScreen())
 
     @needs_database
     def action_export(self) -> None:
-        self.open_optional("screens.export", "ExportScreen", "Eksport til SBSYS")
+        from screens.export import ExportScreen
+
+        self.push_screen(ExportScreen())
 
     @needs_database
     def action_prepare(self) -> None:
@@ -575,24 +586,16 @@ class UdviklingsdagApp(App[None]):
     def action_rename(self) -> None:
         from screens.home import NameDeviceScreen
 
-        self.push_screen(NameDeviceScreen(self.store.db.device_name))
+        self.push_screen(NameDeviceScreen(self.open_workspace().device_name))
 
     # --- the programme timer ----------------------------------------------------------------
 
     def load_timer(self, day_id: str) -> None:
         """Read the day's programme and the saved timer state (after choosing a day)."""
-        from models.queries import live_rows
 
-        store = self.store
-
-        def read() -> tuple[list[tuple[str, int]], str | None]:
-            blocks = live_rows(store.db, "programblok", udviklingsdag_id=day_id)
-            return [(b["titel"], b["minutter"]) for b in blocks], store.get_setting(
-                f"timer:{day_id}"
-            )
-
-        def done(result: tuple[list[tuple[str, int]], str | None]) -> None:
-            blocks, state = result
+        def done(result: tuple[tuple[Programblok, ...], str | None]) -> None:
+            rows, state = result
+            blocks = [(b.titel, b.minutter) for b in rows]
             if self.day_id == day_id and self.timer.blocks:
                 self.timer.set_blocks(blocks)
             else:
@@ -600,20 +603,20 @@ class UdviklingsdagApp(App[None]):
             self.day_id = day_id
             self.refresh_timers()
 
-        self.submit(read, done=done)
+        self.read(lambda ws: ws.timer(day_id), done=done)
 
     def refresh_timers(self) -> None:
         from screens.widgets import TimerLabel
 
         for label in self.screen.query(TimerLabel):
             label.refresh_time()
-        refresh = getattr(self.screen, "refresh_programme", None)
-        if refresh is not None:
-            refresh()
+        if isinstance(self.screen, ShowsProgramme):
+            self.screen.refresh_programme()
 
     def _save_timer(self) -> None:
-        if self.store is not None and self.day_id is not None:
-            self.submit(self.store.set_setting, f"timer:{self.day_id}", self.timer.to_json())
+        day_id, state = self.day_id, self.timer.to_json()
+        if self.workspace is not None and day_id is not None:
+            self.remember(lambda ws: ws.set_setting(settings.TIMER.of(day_id), state))
         self.refresh_timers()
 
     def action_timer_toggle(self) -> None:
@@ -637,3 +640,9 @@ class UdviklingsdagApp(App[None]):
         else:
             self.notify(texts.TIMER_LAST)
         self._save_timer()
+
+
+if TYPE_CHECKING:
+
+    def _is_host(app: UdviklingsdagApp) -> Host:
+        return app  # mypy checks here that the App is what the screens expect of it

@@ -12,11 +12,14 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from models.visible import UNSAFE_BEYOND_C0
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from models.db import Database
 
 # Modules that add subcommands: each has `register(subparsers, common)`.
 PLUGINS = ("tui.cli_bundle", "tui.cli_exports")
@@ -25,7 +28,7 @@ PLUGINS = ("tui.cli_bundle", "tui.cli_exports")
 class DanishParser(argparse.ArgumentParser):
     """argparse with Danish error text and exit code 2 for usage errors."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         from models.visible import visible
 
         self.print_usage(sys.stderr)
@@ -61,10 +64,10 @@ def say(*lines: Any, file: Any = None) -> None:
         print(visible(line), file=file or sys.stdout)
 
 
-def common_db(*, main: bool = False) -> argparse.ArgumentParser:
+def common_db(*, main: bool = False) -> DanishParser:
     """Parent parser with --db, shared by every subcommand. `--db` may come before or after the
     subcommand: a subcommand leaves the value given before it alone unless given again."""
-    parent = argparse.ArgumentParser(add_help=False)
+    parent = DanishParser(add_help=False)
     parent.add_argument(
         "--db",
         metavar="STI",
@@ -102,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open(args: argparse.Namespace):
+def open_db(args: argparse.Namespace) -> Database:
+    """The database named by `--db` (or the environment, or the default file), opened."""
     from models.db import open_database
     from models.paths import resolve_db
 
@@ -124,7 +128,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from models.queries import has_data
     from models.store import Store
 
-    db = _open(args)
+    db = open_db(args)
     try:
         store = Store(db)
         if has_data(db):
@@ -150,7 +154,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_info(args: argparse.Namespace) -> int:
     from models.queries import database_info
 
-    db = _open(args)
+    db = open_db(args)
     try:
         info = database_info(db)
         clocks = _clock_warnings(db)
@@ -169,10 +173,10 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
-def _clock_warnings(db: Any) -> list[str]:
+def _clock_warnings(db: Database) -> list[str]:
     """The clock warnings of the laptops whose files were imported («uret på Bord 3 går 73 år
     for hurtigt»), as the consolidation's Bærbare tab shows them."""
-    from models.merge import device_summary
+    from models.consolidation import device_summary
 
     return list(dict.fromkeys(s.clock_warning for s in device_summary(db) if s.clock_warning))
 

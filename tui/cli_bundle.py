@@ -16,14 +16,16 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
-from .cli import dump_json, say
+from .cli import DanishParser, dump_json, open_db, say
+
+if TYPE_CHECKING:
+    from exports.bundle import BundleInfo
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: argparse._SubParsersAction[DanishParser], common: DanishParser) -> None:
     """Add the `bundle` command and its subcommands."""
-    from .cli import DanishParser
-
     bundle = sub.add_parser(
         "bundle",
         help="workshop-pakker og overleveringsfiler: eksportér og importér",
@@ -92,13 +94,6 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
-def _open(args: argparse.Namespace):
-    from models.db import open_database
-    from models.paths import resolve_db
-
-    return open_database(resolve_db(args.db))
-
-
 @contextmanager
 def _file_errors(paths: list[str]) -> Iterator[None]:
     """Turn any failure the reader did not put into words into a Danish message about the
@@ -116,9 +111,10 @@ def _file_errors(paths: list[str]) -> Iterator[None]:
         if type(exc).__module__.startswith(("sqlalchemy", "psycopg")):
             # A value from the file the database driver could not take (SQLAlchemy wraps the
             # TypeError) is the file's fault; anything else is the database's.
-            if not isinstance(getattr(exc, "orig", None), (TypeError, ValueError)):
+            orig = getattr(exc, "orig", None)
+            if not isinstance(orig, (TypeError, ValueError)):
                 raise
-            exc = exc.orig
+            exc = orig
         text = str(exc).splitlines()[0][:200] if str(exc) else ""
         which = (
             f"Filen {visible(paths[0])} kunne ikke læses"
@@ -133,7 +129,7 @@ def _file_errors(paths: list[str]) -> Iterator[None]:
         ) from None
 
 
-def _info_json(info) -> dict:
+def _info_json(info: BundleInfo) -> dict[str, Any]:
     return {
         "file": str(info.path),
         "kind": info.kind,
@@ -153,7 +149,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.dag and not args.pack:
         raise BundleError("--dag kan kun bruges sammen med --pack.")
-    db = _open(args)
+    db = open_db(args)
     try:
         if args.pack:
             info = write_pack(db, args.file, udviklingsdag_id=args.dag)
@@ -170,10 +166,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import files; with --dry-run only show what would happen."""
-    from models.merge import import_bundles
+    from exports.bundle import import_bundles
     from models.store import Store
 
-    db = _open(args)
+    db = open_db(args)
     try:
         with _file_errors(args.files):
             report = import_bundles(
@@ -202,9 +198,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _file_clock_warning(info) -> str | None:
+def _file_clock_warning(info: BundleInfo) -> str | None:
     """The warning the ledger will show for the writer's clock if the file is imported now
     (its `created_at` against this computer's clock), or None."""
-    from models.merge import clock_offset, clock_warning
+    from models.consolidation import clock_offset, clock_warning
 
     return clock_warning(info.device_name, clock_offset(info.created_at))

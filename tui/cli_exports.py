@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .cli import dump_json, safe_json_text, say
+from .cli import DanishParser, dump_json, open_db, safe_json_text, say
 
 VERIFY_EPILOG = (
     "Svaret står også i afslutningskoden: 0 = aktuel (filen svarer til databasen), "
@@ -19,7 +19,7 @@ VERIFY_EPILOG = (
 )
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: argparse._SubParsersAction[DanishParser], common: DanishParser) -> None:
     """Add `export sbsys|sqlite`, `template`, `import` and `verify`."""
     p = sub.add_parser("export", parents=[common], help="eksportér til SBSYS-pakker eller SQLite")
     esub = p.add_subparsers(title="eksporter", metavar="FORMAT", parser_class=type(p))
@@ -98,13 +98,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_verify)
 
 
-def _open(args: argparse.Namespace):
-    from models.db import open_database
-    from models.paths import resolve_db
-
-    return open_database(resolve_db(args.db))
-
-
 def _progress(done: int, total: int, text: str) -> None:
     if sys.stderr.isatty():
         from models.visible import visible
@@ -114,33 +107,32 @@ def _progress(done: int, total: int, text: str) -> None:
 
 
 def cmd_export_sbsys(args: argparse.Namespace) -> int:
-    from dataclasses import replace
+    from exports.sbsys import export_maalplaner
+    from models import settings
+    from models.workspace import Workspace
 
-    from exports.sbsys import clean_dokument_art, export_options_from_settings, export_sbsys
-    from models.maalplan_view import list_maalplaner
-    from models.store import Store
-
-    db = _open(args)
+    ws = Workspace(open_db(args))
     try:
-        store = Store(db)
-        ids = args.maalplan or [s.id for s in list_maalplaner(db)]
+        ids = args.maalplan or [s.id for s in ws.maalplaner()]
         if not ids:
             from models.errors import UdviklingsdagError
 
             raise UdviklingsdagError("Databasen har ingen målplaner at eksportere.")
         if args.qr_link is not None:
-            from exports.reference import LINK_SETTING, check_link_template
+            from exports.reference import check_link_template
 
-            store.set_setting(LINK_SETTING, check_link_template(args.qr_link))
-        options = export_options_from_settings(store, ids, zip=args.zip, drop_file=args.dropfil)
-        if args.dokumentart:
-            art = clean_dokument_art(args.dokumentart)
-            options = replace(
-                options, meta={k: replace(v, dokument_art=art) for k, v in options.meta.items()}
-            )
-        result = export_sbsys(db, args.outdir, ids, options, progress=_progress)
+            ws.set_setting(settings.EXPORT_QR_LINK_TEMPLATE, check_link_template(args.qr_link))
+        result = export_maalplaner(
+            ws,
+            args.outdir,
+            ids,
+            zip=args.zip,
+            drop_file=args.dropfil,
+            dokument_art=args.dokumentart or None,
+            progress=_progress,
+        )
     finally:
-        db.close()
+        ws.close()
     if sys.stderr.isatty():
         print(file=sys.stderr)
     if args.json:
@@ -173,7 +165,7 @@ def cmd_export_sqlite(args: argparse.Namespace) -> int:
     from exports.sbsys import app_version
     from exports.sqlite_export import export_sqlite
 
-    db = _open(args)
+    db = open_db(args)
     try:
         counts = export_sqlite(db, args.file, app_version=app_version())
     finally:
@@ -218,7 +210,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from exports.template_import import import_workbook
     from models.store import Store
 
-    db = _open(args)
+    db = open_db(args)
     try:
         report = import_workbook(
             Store(db), args.file, dry_run=args.dry_run, good_rows=args.good_rows
@@ -245,7 +237,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from exports.reference import EXIT_CODES, read_reference, verify_reference
 
     ref = read_reference(args.file)  # read the file before opening (maybe creating) a database
-    db = _open(args)
+    db = open_db(args)
     try:
         result = verify_reference(db, ref, "filen")
     finally:

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from screens import texts
 
+if TYPE_CHECKING:
+    from .app import UdviklingsdagApp
+
 
 class UdviklingsdagCommands(Provider):
-    """Navigation and actions in Danish; table-bound commands only once a table is chosen."""
+    """Navigation and actions in Danish; bord-bound commands only once a bord is chosen."""
 
-    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
-        app: Any = self.app
-        if getattr(app, "store", None) is None:
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        app = cast("UdviklingsdagApp", self.app)
+        if app.workspace is None:
             return []
         wanted = [
             "home",
@@ -31,11 +34,11 @@ class UdviklingsdagCommands(Provider):
             "help",
             "quit",
         ]
-        if getattr(app, "bord_id", None):
-            wanted[1:1] = ["table", "deltagere", "close_day"]
-        actions: dict[str, Callable[[], Any]] = {
+        if app.bord_id:
+            wanted[1:1] = ["bord", "deltagere", "close_day"]
+        actions: dict[str, Callable[[], object]] = {
             "home": app.go_home,
-            "table": app.go_table,
+            "bord": app.go_bord,
             "program": app.action_program,
             "prepare": app.action_prepare,
             "close_day": app.action_close_day,

@@ -46,6 +46,12 @@ class DbQueue:
             self._items.append((lambda: fn(*args, **kw), done, error))
         self.app.run_worker(self._drain, thread=True, group="db", exit_on_error=False)
 
+    @property
+    def pending(self) -> int:
+        """How many calls wait in the queue (not counting one running now)."""
+        with self._items_lock:
+            return len(self._items)
+
     def _drain(self) -> None:
         with self._run_lock:
             self._drain_locked()

@@ -1,8 +1,9 @@
 """Alembic environment: always run with a connection handed over by models.db."""
 
 from alembic import context
+from sqlmodel import SQLModel
 
-from models.tables import SQLModel
+import models.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 config = context.config
 connection = config.attributes["connection"]

@@ -22,7 +22,7 @@ same change id with different content): importing both refuses the second with
 `EXPECTED[name]`.
 
 `LEDGER_WARNINGS[name]`: for accepted files whose writer's clock is far off, a fragment of the
-ledger's `clock_warning` (`models.merge.LedgerRow` / `DeviceSummary`) after the import.
+ledger's `clock_warning` (`models.consolidation.LedgerRow` / `DeviceSummary`) after the import.
 
 `FOREIGN`: the classes refused as coming from another database unless the import is confirmed
 (`import_bundles(..., allow_foreign=True)`, `--fremmed` on the command line).
@@ -152,9 +152,8 @@ def _local_device(db_path: Path) -> str:
 
 def _laptop(folder: Path, base_db: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
     """(handoff document, pack document, ids of the laptop's new rows)."""
-    from exports.bundle import write_handoff, write_pack
+    from exports.bundle import import_bundles, write_handoff, write_pack
     from models.db import open_database
-    from models.merge import import_bundles
     from models.store import Store
 
     work = folder / "_arbejde"
@@ -450,7 +449,7 @@ def assert_all_canonical(path: Path | str) -> None:
     """Assert that every value in a SQLite database's change log and domain rows equals its
     canonical form (`models.schema.validate_value` of itself, `canonical_value` for the change
     log's JSON): what an accepted file must leave behind."""
-    from exports.bundle import canonical_value
+    from models.changes import canonical_value
     from models.schema import DELETED, ENTITIES, decode_value, validate_value
 
     con = sqlite3.connect(path)
@@ -462,7 +461,7 @@ def assert_all_canonical(path: Path | str) -> None:
             value = decode_value(entity, fname, text)
             assert validate_value(entity, fname, value) == value, (entity, fname, text)
             entry = {"entity": entity, "field": fname, "value": json.loads(text or "null")}
-            assert canonical_value(entry) == entry["value"], (entity, fname, text)
+            assert canonical_value(**entry) == entry["value"], (entity, fname, text)
         for entity, spec in ENTITIES.items():
             cols = list(spec.fields)
             names = ", ".join(f'"{c}"' for c in cols)

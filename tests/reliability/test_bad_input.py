@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from exports.bundle import BundleError, digest, read_bundle
+from exports.bundle import BundleError, digest, import_bundles, read_bundle
 from models.db import open_database
 from models.errors import UdviklingsdagError
-from models.merge import import_bundles
 
 from ._util import db_digest
 

@@ -28,9 +28,9 @@ TEGN_TEXT = "Børnene siger hej til en voksen hver morgen."
 @pytest.fixture(scope="module")
 def filled_template(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """The app's own målplanskabelon for the corpus's plan (one mål, one tegn), as bytes."""
+    from exports.bundle import import_bundles
     from exports.xlsx import maalplan_xlsx
     from models.maalplan_view import list_maalplaner, load_maalplan
-    from models.merge import import_bundles
 
     db = open_database(str(tmp_path_factory.mktemp("skabelon") / "s.db"))
     try:
@@ -263,9 +263,9 @@ def test_ten_thousand_rows(filled_template: bytes, demo_db: Path, tmp_path: Path
 def test_formula_looking_text_is_not_a_formula_in_our_export(
     name: str, text: str, tmp_path: Path
 ) -> None:
+    from exports.bundle import import_bundles
     from exports.xlsx import maalplan_xlsx
     from models.maalplan_view import list_maalplaner, load_maalplan
-    from models.merge import import_bundles
 
     db = open_database(str(tmp_path / "f.db"))
     try:

@@ -14,10 +14,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bench.generate import copy_sqlite
-from exports.bundle import BundleError, digest, read_bundle
+from exports.bundle import BundleError, digest, import_bundles, read_bundle
 from models.db import open_database
 from models.errors import UdviklingsdagError
-from models.merge import import_bundles
 
 from ._util import db_digest
 

@@ -23,11 +23,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from exports.bundle import digest, render, write_handoff, write_pack
+from exports.bundle import digest, import_bundles, render, write_handoff, write_pack
 from models.clock import MAX_MILLIS, MIN_MILLIS
 from models.db import open_database
 from models.errors import UdviklingsdagError
-from models.merge import import_bundles
 from models.store import Store
 
 from ._util import db_digest

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.generate import copy_sqlite
+from exports.bundle import import_bundles
 from models.db import open_database
-from models.merge import import_bundles
 
 from ._util import db_digest, fork_and_kill, integrity, scalar
 

@@ -1,11 +1,20 @@
 """Shared helpers for the Pilot and snapshot tests: a small workshop built through the Store,
-a fixed clock, and waiting until the database queue is idle."""
+a fixed clock, waiting until the database queue is idle, and a bare host for one screen."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual.app import App
+
+if TYPE_CHECKING:
+    from models.db import Database
+    from models.workspace import Workspace
+
+T = TypeVar("T")
 
 FIXED_NOW = datetime(2026, 12, 3, 10, 42, 0)
 
@@ -27,6 +36,7 @@ class FakeClock:
 
 def build_small(path: Path, *, with_day: bool = True, dagdel: str = "del1") -> dict[str, Any]:
     """Organisation, one målsætning with two mål and (optionally) a day with one table."""
+    from models import settings
     from models.db import open_database
     from models.store import Store
 
@@ -97,10 +107,10 @@ def build_small(path: Path, *, with_day: bool = True, dagdel: str = "del1") -> d
             type="kvalitativ",
             datakilde="Gårdvagternes noter",
         )
-        s.set_setting("baerbar_navngivet", "1")
+        s.set_setting(settings.DEVICE_NAMED.key, "1")
         if with_day:
-            s.set_setting("valgt_dag", ids["dag"])
-            s.set_setting("valgt_bord", ids["bord"])
+            s.set_setting(settings.CHOSEN_UDVIKLINGSDAG.key, ids["dag"])
+            s.set_setting(settings.CHOSEN_BORD.key, ids["bord"])
         return ids
     finally:
         db.close()
@@ -152,3 +162,28 @@ def prompt_text(prompt: Any, width: int = 200) -> str:
     console = Console(width=width, record=True, file=__import__("io").StringIO())
     console.print(prompt)
     return " ".join(line.strip() for line in console.export_text().splitlines())
+
+
+class QueueHost(App[None]):
+    """A bare App that hosts one screen (`screens.base.Host`'s `read` and `write`): a
+    workspace on `db` and its one database queue. Errors are kept in `errors`."""
+
+    def __init__(self, db: Database) -> None:
+        from models.workspace import Workspace
+        from tui.jobs import DbQueue
+
+        super().__init__()
+        self.workspace = Workspace(db)
+        self.errors: list[Exception] = []
+        self.jobs = DbQueue(self, self.errors.append)
+
+    def read(
+        self,
+        call: Callable[[Workspace], T],
+        *,
+        done: Callable[[T], object] | None = None,
+        error: Callable[[Exception], object] | None = None,
+    ) -> None:
+        self.jobs.submit(call, self.workspace, done=done, error=error)
+
+    write = read

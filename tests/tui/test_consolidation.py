@@ -8,27 +8,26 @@ import shlex
 from pathlib import Path
 
 from rich.text import Text
-from textual.app import App
 from textual.widgets import Button, DataTable, Input, Static, TabbedContent
 
 from exports.bundle import write_handoff
-from models import merge
+from models import consolidation
+from models.conflicts import open_conflicts
 from models.store import Store
 from screens.conflict import ConflictScreen
 from screens.consolidation import ConsolidationScreen, parse_paths
 from tests.test_merge import World, domain
 from tests.test_merge import world as world  # the session fixture
+from tests.tui.helpers import QueueHost
 
 BOTH_BACKENDS = True
 
 
-class _App(App[None]):
-    def __init__(self, store: Store) -> None:
-        super().__init__()
-        self.store = store
+class _App(QueueHost):
+    """The screen on a workspace and its one database queue."""
 
     def on_mount(self) -> None:
-        self.push_screen(ConsolidationScreen(self.store))
+        self.push_screen(ConsolidationScreen())
 
 
 def _cells(table: DataTable) -> list[list[str]]:
@@ -39,9 +38,13 @@ def _cells(table: DataTable) -> list[list[str]]:
 
 
 async def _settle(pilot) -> None:
-    for _ in range(3):
+    """Wait until the database queue has answered everything asked of it so far (an answer
+    may ask for more)."""
+    for _ in range(200):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+        if all(w.is_finished for w in pilot.app.workers):
+            return
 
 
 def test_parse_paths_keeps_quoted_spaces():
@@ -62,10 +65,9 @@ def test_import_ledger_resolve_and_gaps(world: World, tmp_path: Path):
         write_handoff(db, tmp_path / f"bord {n}.udviklingsdag.json").path
         for n, db in ((1, f1), (2, f2), (3, f3))
     ]
-    store = Store(tov)
 
     async def run() -> None:
-        app = _App(store)
+        app = _App(tov)
         async with app.run_test(size=(140, 45)) as pilot:
             await _settle(pilot)
             screen = app.screen
@@ -82,12 +84,12 @@ def test_import_ledger_resolve_and_gaps(world: World, tmp_path: Path):
             assert any("Tegn med [bold]fed[/] tekst" in row for row in preview)
             summary = str(screen.query_one("#import-summary", Static).render())
             assert "Prøveimport" in summary
-            assert merge.ledger(tov) == []  # the preview saved nothing
+            assert consolidation.ledger(tov) == []  # the preview saved nothing
 
             assert not screen.query_one("#apply", Button).disabled
             await pilot.click("#apply")
             await _settle(pilot)
-            assert len(merge.ledger(tov)) == 4
+            assert len(consolidation.ledger(tov)) == 4
 
             await pilot.click("#--content-tab-tab-devices")
             assert screen.query_one("#tabs", TabbedContent).active == "tab-devices"
@@ -120,13 +122,13 @@ def test_import_ledger_resolve_and_gaps(world: World, tmp_path: Path):
             await _settle(pilot)
             assert app.screen is screen
             assert screen.query_one("#conflicts", DataTable).row_count == 0
-            assert merge.open_conflicts(tov) == []
+            assert open_conflicts(tov) == []
 
             await pilot.click("#--content-tab-tab-gaps")
             await pilot.pause()
             no_tegn = [r[0] for r in _cells(screen.query_one("#gaps-tegn", DataTable))]
             assert no_tegn == ["Mål 2 fra bord 2", "Mål 3"]
-            no_ph = [r[0] for r in _cells(screen.query_one("#gaps-ph", DataTable))]
+            no_ph = [r[0] for r in _cells(screen.query_one("#gaps-proevehandlinger", DataTable))]
             assert len(no_ph) == 3
             matrix = {r[0]: r for r in _cells(screen.query_one("#matrix", DataTable))}
             assert matrix["Jobcenter"][3] == "1" and matrix["Dagtilbud Syd"][4] == "1"
@@ -134,6 +136,7 @@ def test_import_ledger_resolve_and_gaps(world: World, tmp_path: Path):
             await pilot.press("escape")
             await pilot.pause()
             assert not isinstance(app.screen, ConsolidationScreen)
+            assert app.errors == []  # every answer reached the screen
 
     asyncio.run(run())
     maal2 = next(r for r in domain(tov)["maal"] if r["id"] == ids["m2"])
@@ -144,10 +147,9 @@ def test_bad_file_is_shown_as_refused_and_nothing_is_imported(world: World, tmp_
     tov = world.db("tov", tmp_path)
     bad = tmp_path / "referat.txt"
     bad.write_text("ikke en fil fra appen", encoding="utf-8")
-    store = Store(tov)
 
     async def run() -> None:
-        app = _App(store)
+        app = _App(tov)
         async with app.run_test(size=(140, 45)) as pilot:
             await _settle(pilot)
             screen = app.screen
@@ -159,4 +161,4 @@ def test_bad_file_is_shown_as_refused_and_nothing_is_imported(world: World, tmp_
             assert screen.query_one("#apply", Button).disabled
 
     asyncio.run(run())
-    assert merge.ledger(tov) == []
+    assert consolidation.ledger(tov) == []

@@ -1,4 +1,4 @@
-"""Deltagere at a table (with the anonymous switch), evalueringer of a prøvehandling, målplaner
+"""Deltagere at a bord (with the anonymous switch), evalueringer of a prøvehandling, målplaner
 in Forbered and Plan A on a målplan and a mål: each through the UI, then checked on disk."""
 
 from __future__ import annotations
@@ -56,9 +56,9 @@ async def _pick(pilot: Any, select: Any, text: str) -> None:
     await settle(pilot.app, pilot, 2)
 
 
-async def _open_table(app: Any, pilot: Any) -> None:
+async def _open_bord(app: Any, pilot: Any) -> None:
     await settle(app, pilot)
-    app.screen.open_table()
+    app.screen.open_bord()
     await settle(app, pilot)
 
 
@@ -71,7 +71,7 @@ async def test_deltagere_named_then_anonymous(tmp_path: Path) -> None:
     ids = build_small(path)
     app = _app(path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_table(app, pilot)
+        await _open_bord(app, pilot)
         await pilot.press("f7")
         await settle(app, pilot)
         screen = app.screen
@@ -93,7 +93,7 @@ async def test_deltagere_named_then_anonymous(tmp_path: Path) -> None:
         listing = screen.query_one("#deltagere-list")
         assert MARKUP in _options(listing)[0] and "PPR · Medarbejder" in _options(listing)[0]
 
-        # Anonymous: the switch is saved on the table and names disappear from the screen.
+        # Anonymous: the switch is saved on the bord and names disappear from the screen.
         await pilot.press("n")
         await settle(app, pilot)
         assert read(path, "bord")[0]["anonym"] is True
@@ -147,7 +147,7 @@ async def test_evalueringer_of_a_proevehandling(tmp_path: Path) -> None:
     ids = build_small(path)
     db = open_database(str(path))
     try:
-        ph = Store(db).create(
+        proevehandling_id = Store(db).create(
             "proevehandling",
             maal_id=ids["m1"],
             tekst="Fast frikvartersvoksen",
@@ -158,7 +158,7 @@ async def test_evalueringer_of_a_proevehandling(tmp_path: Path) -> None:
         db.close()
     app = _app(path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_table(app, pilot)
+        await _open_bord(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
         maal = app.screen
@@ -189,7 +189,7 @@ async def test_evalueringer_of_a_proevehandling(tmp_path: Path) -> None:
         await pilot.press("escape")
         await settle(app, pilot)
 
-        rows = read(path, "evaluering", proevehandling_id=ph)
+        rows = read(path, "evaluering", proevehandling_id=proevehandling_id)
         got = sorted((r["type"], r["dato"], r["effekt"], r["laering"]) for r in rows)
         assert got == [
             ("afslutning", date(2027, 5, 15), "Færre konflikter", None),
@@ -204,7 +204,9 @@ async def test_evalueringer_of_a_proevehandling(tmp_path: Path) -> None:
         listing.highlighted = 1
         await pilot.press("delete")
         await settle(app, pilot)
-        assert [r["type"] for r in read(path, "evaluering", proevehandling_id=ph)] == ["undervejs"]
+        assert [
+            r["type"] for r in read(path, "evaluering", proevehandling_id=proevehandling_id)
+        ] == ["undervejs"]
 
         await pilot.press("escape")
         await settle(app, pilot)
@@ -300,19 +302,26 @@ async def test_maalplan_in_prepare_with_plan_a_and_maal(tmp_path: Path) -> None:
 
 
 def test_every_screen_has_its_help_text() -> None:
-    """Every HELP_KEY a screen names (and the fallbacks for screens without one) has a text."""
+    """Every HELP_KEY a screen names has a text, and every full screen names one."""
     import importlib
     import pkgutil
 
+    from textual.screen import ModalScreen, Screen
+
     import screens
     from screens import texts
-    from tui.app import HELP_BY_SCREEN
 
-    keys = set(HELP_BY_SCREEN.values())
+    keys: set[str] = set()
     for info in pkgutil.iter_modules(screens.__path__):
         module = importlib.import_module(f"screens.{info.name}")
         for value in vars(module).values():
-            key = getattr(value, "HELP_KEY", None) if isinstance(value, type) else None
+            if not (isinstance(value, type) and issubclass(value, Screen)):
+                continue
+            if value.__module__ != module.__name__ or value.__name__ == "HelpScreen":
+                continue
+            key = getattr(value, "HELP_KEY", None)
+            if not issubclass(value, ModalScreen):
+                assert key, f"{value.__name__} names no HELP_KEY (F1 would show the home help)"
             if key:
                 keys.add(key)
     assert {"deltagere", "evalueringer", "export", "consolidation"} <= keys

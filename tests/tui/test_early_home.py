@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from models import settings
 from tests.tui.helpers import FakeClock, build_small, run_async, settle
 
 
@@ -43,28 +44,28 @@ async def test_home_shows_data_and_queues_actions_before_the_database_opens(
 ) -> None:
     from textual.widgets import OptionList
 
+    from screens.bord import BordScreen
     from screens.home import HomeScreen
-    from screens.table import TableScreen
     from tui.app import UdviklingsdagApp
 
     app = UdviklingsdagApp(str(path), clock=FakeClock())
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         home = app.screen
-        assert isinstance(home, HomeScreen) and app.store is None
+        assert isinstance(home, HomeScreen) and app.workspace is None
         days = home.query_one("#home-days", OptionList)
         assert "Fællesskaber del 1" in str(days.get_option_at_index(0).prompt)
-        tables = home.query_one("#home-tables", OptionList)
-        assert app.focused is tables  # the remembered table
-        assert tables.get_option_at_index(tables.highlighted).id == ids["bord"]
-        # The user moves and chooses at once; opening the table waits for the database.
+        borde = home.query_one("#home-borde", OptionList)
+        assert app.focused is borde  # the remembered bord
+        assert borde.get_option_at_index(borde.highlighted).id == ids["bord"]
+        # The user moves and chooses at once; opening the bord waits for the database.
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is home
         slow_open.set()
         await settle(app, pilot)
-        assert isinstance(app.screen, TableScreen)
-        assert app.store is not None and app.bord_id == ids["bord"]
+        assert isinstance(app.screen, BordScreen)
+        assert app.workspace is not None and app.bord_id == ids["bord"]
         # Back home: the screen reads again through the database layer, same data.
         await pilot.press("escape")
         await settle(app, pilot)
@@ -76,14 +77,14 @@ async def test_home_shows_data_and_queues_actions_before_the_database_opens(
 async def test_undo_theme_and_programme_asked_for_early_are_not_lost(
     path: Path, ids: dict, slow_open: threading.Event
 ) -> None:
-    from screens.day import DayScreen
     from screens.home import HomeScreen
+    from screens.program import ProgramScreen
     from tui.app import UdviklingsdagApp
 
     app = UdviklingsdagApp(str(path), clock=FakeClock())
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
-        assert app.store is None
+        assert app.workspace is None
         theme = app.theme
         await pilot.press("ctrl+t")  # the new theme is saved once the database is open
         await pilot.press("ctrl+z")  # undoes build_small's last action (the tegn)
@@ -92,12 +93,10 @@ async def test_undo_theme_and_programme_asked_for_early_are_not_lost(
         assert isinstance(app.screen, HomeScreen)
         slow_open.set()
         await settle(app, pilot)
-        assert isinstance(app.screen, DayScreen)
+        assert isinstance(app.screen, ProgramScreen)
         assert app.theme != theme
-        assert app.store.get_setting("tema") == app.theme
-        from models.queries import live_rows
-
-        assert live_rows(app.db, "tegn") == []
+        assert app.workspace.setting(settings.THEME) == app.theme
+        assert app.workspace.maal(ids["m1"]).tegn == ()
 
 
 @run_async
@@ -113,13 +112,14 @@ async def test_keys_pressed_twice_early_open_one_screen_and_the_name_is_kept(
     from tui.app import UdviklingsdagApp
 
     con = sqlite3.connect(path)
-    con.execute("delete from meta where key = 'baerbar_navngivet'")  # first start: name it
+    # The first start: the app asks for the laptop's name.
+    con.execute("delete from meta where key = ?", (settings.DEVICE_NAMED.key,))
     con.commit()
     con.close()
     app = UdviklingsdagApp(str(path), clock=FakeClock())
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
-        assert isinstance(app.screen, NameDeviceScreen) and app.store is None
+        assert isinstance(app.screen, NameDeviceScreen) and app.workspace is None
         app.screen.query_one("#name-input").value = "Bord 4 - Åse"
         await pilot.press("enter", "escape")
         await pilot.pause()
@@ -130,5 +130,5 @@ async def test_keys_pressed_twice_early_open_one_screen_and_the_name_is_kept(
         await settle(app, pilot)
         assert [type(s).__name__ for s in app.screen_stack] == ["HomeScreen", "PrepareScreen"]
         assert isinstance(app.screen, PrepareScreen)
-        assert app.store.db.device_name == "Bord 4 - Åse"
-        assert app.store.get_setting("baerbar_navngivet") == "1"
+        assert app.workspace.device_name == "Bord 4 - Åse"
+        assert app.workspace.setting(settings.DEVICE_NAMED)

@@ -1,28 +1,35 @@
-"""The export screen on a tiny test app: pick målplaner, fill the SBSYS metadata, export in a
-worker, and be told where the files went."""
+"""The export screen on a tiny test app: pick målplaner, fill the SBSYS metadata, export in the
+database queue, and be told where the files went."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from pathlib import Path
 
-from textual.app import App
 from textual.widgets import Button, Input, ProgressBar, SelectionList, Static
-from textual.worker import WorkerFailed
 
-from screens.export import OUTDIR_SETTING, ExportScreen
+from models import settings
+from screens.export import ExportScreen
 from tests.exports.conftest import plan_store  # noqa: F401  (shared fixture)
+from tests.tui.helpers import QueueHost
 
 
-class _App(App[None]):
-    def __init__(self, store) -> None:
-        super().__init__()
-        self.store = store
+class _App(QueueHost):
+    """The screen on a workspace and its one database queue."""
 
     def on_mount(self) -> None:
-        self.push_screen(ExportScreen(self.store))
+        self.push_screen(ExportScreen())
+
+
+async def _settle(pilot) -> None:
+    """Wait until the database queue has answered everything asked of it so far (an answer
+    may ask for more)."""
+    for _ in range(200):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if all(w.is_finished for w in pilot.app.workers):
+            return
 
 
 def _static_text(widget: Static) -> str:
@@ -35,9 +42,9 @@ def test_pick_edit_export(plan_store, tmp_path: Path) -> None:  # noqa: F811
     out = tmp_path / "ud"
 
     async def run() -> None:
-        app = _App(store)
+        app = _App(store.db)
         async with app.run_test(size=(130, 44)) as pilot:
-            await pilot.pause()
+            await _settle(pilot)
             screen = app.screen
             assert isinstance(screen, ExportScreen)
             sel = screen.query_one("#plan-list", SelectionList)
@@ -51,46 +58,48 @@ def test_pick_edit_export(plan_store, tmp_path: Path) -> None:  # noqa: F811
             sag.value = "forkert"
             sag.focus()
             await pilot.press("enter")
+            await _settle(pilot)
             message = screen.query_one("#meta-message", Static)
             assert "gyldigt sagsnummer" in _static_text(message)
             assert message.has_class("-error")
             sag.value = "00.01.00-G01-99-27"
             await pilot.press("enter")
+            await _settle(pilot)
             assert not message.has_class("-error")
             art = screen.query_one("#meta-dokumentart", Input)
             art.value = "Notat"
             art.focus()
             await pilot.press("enter")
+            await _settle(pilot)
             ansvarlig = screen.query_one("#meta-ansvarlig", Input)
             ansvarlig.value = "Bjørn [i]Ø[/i]"
             ansvarlig.focus()
             await pilot.press("enter")
+            await _settle(pilot)
             assert "Bjørn [i]Ø[/i]" in _static_text(screen.query_one("#meta-preview", Static))
 
             # Only the first plan, into our folder.
             sel.deselect(ids["empty"])
             screen.query_one("#outdir", Input).value = str(out)
             await pilot.click("#run-export")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await _settle(pilot)
             status = _static_text(screen.query_one("#export-status", Static))
             assert "1 målplan er eksporteret" in status and str(out) in status
             bar = screen.query_one("#export-progress", ProgressBar)
             assert bar.total and bar.progress == bar.total
             assert not screen.query_one("#run-export", Button).disabled
-            assert store.get_setting(OUTDIR_SETTING) == str(out)
+            assert store.get_setting(settings.EXPORT_OUTDIR.key) == str(out)
 
             # A folder that is a file: a Danish error, the screen stays usable.
             blocker = tmp_path / "fil"
             blocker.write_text("x")
             screen.query_one("#outdir", Input).value = str(blocker)
             screen.action_export()
-            with contextlib.suppress(WorkerFailed):  # the screen reports it; see below
-                await app.workers.wait_for_complete()
-            await pilot.pause()
+            await _settle(pilot)
             status_widget = screen.query_one("#export-status", Static)
             assert "er en fil" in _static_text(status_widget)
             assert status_widget.has_class("-error")
+            assert app.errors == []  # every answer reached the screen
 
     asyncio.run(run())
 
@@ -104,9 +113,9 @@ def test_pick_edit_export(plan_store, tmp_path: Path) -> None:  # noqa: F811
 
 def test_no_plans(store) -> None:
     async def run() -> None:
-        app = _App(store)
+        app = _App(store.db)
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
+            await _settle(pilot)
             screen = app.screen
             assert "ingen målplaner" in _static_text(screen.query_one("#export-status", Static))
             assert screen.query_one("#run-export", Button).disabled

@@ -1,4 +1,4 @@
-"""The speed-ups of the facilitator screens keep their behaviour: the mål screen that a table
+"""The speed-ups of the facilitator screens keep their behaviour: the mål screen that a bord
 reuses for the next mål shows (and saves to) that mål only, a long mål list that is filled in
 steps ends complete and filters correctly, and a hanging list item wraps under its text."""
 
@@ -25,9 +25,9 @@ def _app(path: Path):
     return UdviklingsdagApp(str(path), clock=FakeClock())
 
 
-async def _open_table(app, pilot) -> None:
+async def _open_bord(app, pilot) -> None:
     await settle(app, pilot)
-    app.screen.open_table()
+    app.screen.open_bord()
     await settle(app, pilot)
 
 
@@ -47,9 +47,9 @@ async def test_reused_maal_screen_shows_and_saves_the_right_maal(tmp_path: Path)
     ids = build_small(path)
     app = _app(path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_table(app, pilot)
-        table = app.screen
-        table.open_maal(ids["m1"])
+        await _open_bord(app, pilot)
+        bord = app.screen
+        bord.open_maal(ids["m1"])
         await settle(app, pilot)
         first = app.screen
         assert isinstance(first, MaalScreen) and first.maal_id == ids["m1"]
@@ -61,9 +61,9 @@ async def test_reused_maal_screen_shows_and_saves_the_right_maal(tmp_path: Path)
         await pilot.press("k", "a", "f", "f", "e")
         await pilot.press("escape")  # back before the autosave pause
         await settle(app, pilot)
-        assert app.screen is table
+        assert app.screen is bord
 
-        table.open_maal(ids["m2"])
+        bord.open_maal(ids["m2"])
         await settle(app, pilot)
         second = app.screen
         assert second is first  # the same screen, filled again
@@ -90,18 +90,18 @@ async def test_reused_maal_screen_shows_and_saves_the_right_maal(tmp_path: Path)
 async def test_long_list_filled_in_steps_is_complete_and_filters(
     tmp_path: Path, monkeypatch
 ) -> None:
-    import screens.table as table_module
+    import screens.bord as bord_module
 
-    # Two options at once, one per step: the small table is filled in three steps.
-    monkeypatch.setattr(table_module, "FIRST_CHUNK", 2)
-    monkeypatch.setattr(table_module, "NEXT_CHUNK", 1)
+    # Two options at once, one per step: the small bord is filled in three steps.
+    monkeypatch.setattr(bord_module, "FIRST_CHUNK", 2)
+    monkeypatch.setattr(bord_module, "NEXT_CHUNK", 1)
     path = tmp_path / "l.db"
     build_small(path)
     app = _app(path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_table(app, pilot)
+        await _open_bord(app, pilot)
         await pilot.pause(0.2)
-        listing = app.screen.query_one("#table-maal")
+        listing = app.screen.query_one("#bord-maal")
         texts = _texts(listing)
         assert len(texts) == 3 and "netværksgrupper" in texts[2]
         await pilot.press("n", "e", "t", "v")  # typed while on the list: goes to the filter
@@ -121,23 +121,23 @@ def test_hanging_item_prints_like_a_grid() -> None:
 
 
 @run_async
-async def test_reused_table_screen_starts_clean(tmp_path: Path) -> None:
+async def test_reused_bord_screen_starts_clean(tmp_path: Path) -> None:
     path = tmp_path / "t.db"
     ids = build_small(path)
     app = _app(path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_table(app, pilot)
-        table = app.screen
+        await _open_bord(app, pilot)
+        bord = app.screen
         await pilot.press("n", "e", "t", "v")  # filter down to one mål
         await pilot.pause()
-        assert len(_texts(table.query_one("#table-maal"))) == 2
+        assert len(_texts(bord.query_one("#bord-maal"))) == 2
         app.go_home()
         await settle(app, pilot)
-        app.open_table(ids["bord"], ids["dag"])
+        app.open_bord(ids["bord"], ids["dag"])
         await settle(app, pilot)
-        assert app.screen is table  # the same screen, filled again
-        assert table.query_one("#table-filter").value == ""
-        assert app.focused is table.query_one("#table-maal")
-        texts = _texts(table.query_one("#table-maal"))
+        assert app.screen is bord  # the same screen, filled again
+        assert bord.query_one("#bord-filter").value == ""
+        assert app.focused is bord.query_one("#bord-maal")
+        texts = _texts(bord.query_one("#bord-maal"))
         assert len(texts) == 3 and "Flere børn trives" in texts[0]
-        assert "1 af 2 mål har tegn" in str(table.query_one("#table-progress-text").render())
+        assert "1 af 2 mål har tegn" in str(bord.query_one("#bord-progress-text").render())

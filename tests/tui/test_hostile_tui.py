@@ -13,8 +13,8 @@ import pytest
 from textual.app import App
 from textual.widgets import Button, Input, Static
 
+from models.conflicts import Conflict, ConflictSide
 from models.db import open_database
-from models.merge import Conflict, ConflictSide
 from models.store import Store
 from models.visible import is_clean
 from screens.conflict import ConflictScreen
@@ -26,18 +26,17 @@ from tests.reliability.hostile import (
     fresh_copy,
     small_corpus,
 )
+from tests.tui.helpers import QueueHost
 
 ESC_NAME = "Bord 3\x1b[2J\x1b[H\x9b31m\u202eevil"
 UNEXPECTED = ("uventet fejl", "traceback")
 
 
-class _App(App[None]):
-    def __init__(self, store: Store) -> None:
-        super().__init__()
-        self.store = store
+class _App(QueueHost):
+    """The consolidation screen on a workspace and its database queue."""
 
     def on_mount(self) -> None:
-        self.push_screen(ConsolidationScreen(self.store))
+        self.push_screen(ConsolidationScreen())
 
 
 @pytest.fixture(scope="module")
@@ -65,15 +64,15 @@ async def _button(screen: ConsolidationScreen, button_id: str) -> None:
 async def _answer(pilot, screen: ConsolidationScreen, press) -> None:
     """Clear the summary, `await press()`, and wait until the screen answered: a new summary
     (not «Læser filerne …» / «Importerer …») or the dialog for a foreign file."""
-    from screens.consolidation import T_IMPORTING, T_WORKING
+    from screens.texts import CONS_IMPORTING, CONS_WORKING
 
     screen.query_one("#import-summary", Static).update("")
     await press()
     for _ in range(2000):
         if isinstance(pilot.app.screen, ForeignFileScreen) or _summary(screen) not in (
             "",
-            T_WORKING,
-            T_IMPORTING,
+            CONS_WORKING,
+            CONS_IMPORTING,
         ):
             await pilot.pause()
             return
@@ -112,13 +111,12 @@ def _summary(screen: ConsolidationScreen) -> str:
 def test_every_hostile_file_previewed_and_imported(corpus, tmp_path: Path):
     base, files = corpus
     db = open_database(str(_fresh(base, tmp_path)))
-    store = Store(db)
     seen: dict[str, str] = {}
     # Files whose answer is not the corpus's expected one (checked after every file ran).
     wrong: list[tuple[str, str]] = []
 
     async def run() -> None:
-        app = _App(store)
+        app = _App(db)
         async with app.run_test(size=(140, 45)) as pilot:
             await _settle(pilot)
             screen = app.screen
@@ -192,10 +190,9 @@ def test_foreign_file_asks_first(name: str, corpus, tmp_path: Path):
     preview, and Importér then imports it."""
     base, files = corpus
     db = open_database(str(_fresh(base, tmp_path)))
-    store = Store(db)
 
     async def run() -> None:
-        app = _App(store)
+        app = _App(db)
         async with app.run_test(size=(100, 30)) as pilot:
             await _settle(pilot)
             screen = app.screen
@@ -219,7 +216,7 @@ def test_foreign_file_asks_first(name: str, corpus, tmp_path: Path):
             assert _summary(screen).startswith("Import:"), _summary(screen)
 
     asyncio.run(run())
-    from models.merge import ledger
+    from models.consolidation import ledger
 
     assert [r.filnavn for r in ledger(db)] == [files[name].name]
     db.close()
@@ -229,7 +226,7 @@ def test_devices_tab_shows_clock_warnings_and_placeholders(corpus, tmp_path: Pat
     """The Bærbare tab: a laptop whose clock ran far ahead is named with its offset; a device
     name with ESC that is already in a database (imported before names were checked) shows
     as ␛ in the table of laptops and in the ledger; nothing raw is drawn."""
-    from models.merge import import_bundles
+    from exports.bundle import import_bundles
 
     base, files = corpus
     path = _fresh(base, tmp_path)
@@ -258,10 +255,9 @@ def test_devices_tab_shows_clock_warnings_and_placeholders(corpus, tmp_path: Pat
     con.commit()
     con.close()
     db = open_database(str(path))
-    store = Store(db)
 
     async def run() -> None:
-        app = _App(store)
+        app = _App(db)
         async with app.run_test(size=(160, 40)) as pilot:
             await _settle(pilot)
             await pilot.click("#--content-tab-tab-devices")
@@ -337,10 +333,9 @@ def test_a_worker_failure_is_a_danish_message(tmp_path: Path, monkeypatch):
 
     monkeypatch.setattr(cons, "import_bundles", boom)
     db = open_database(str(tmp_path / "t.db"))
-    store = Store(db)
 
     async def run() -> None:
-        app = _App(store)
+        app = _App(db)
         async with app.run_test(size=(120, 40)) as pilot:
             await _settle(pilot)
             screen = app.screen

@@ -23,9 +23,8 @@ def _laptop_notes(path: Path, ids: dict[str, Any], tmp: Path, notes: list[tuple]
     """Each (laptop name, what, type, text) becomes a note written on that laptop (which got
     the day's workshop pack from the tovholder's database at `path`); then the tovholder
     imports every laptop's handoff file into `path`."""
-    from exports.bundle import write_handoff, write_pack
+    from exports.bundle import import_bundles, write_handoff, write_pack
     from models.db import open_database
-    from models.merge import import_bundles
     from models.store import Store
 
     main = open_database(str(path))
@@ -62,7 +61,7 @@ def _own_note(path: Path, **values: Any) -> str:
 
 def _merged_world(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
     """The tovholder's database: its own parking-lot note on mål 1 and two more from two
-    laptops; one laptop also wrote a læring on mål 2 and a note for the table."""
+    laptops; one laptop also wrote a læring on mål 2 and a note for the bord."""
     path = tmp_path / "tov.db"
     ids = build_small(path)
     ids["own"] = _own_note(path, maal_id=ids["m1"], type="parkering", tekst="Tovholderens")
@@ -93,7 +92,7 @@ def _by_text(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 async def _open_notes(app: Any, pilot: Any, maal_id: str) -> Any:
     await settle(app, pilot)
-    app.screen.open_table()
+    app.screen.open_bord()
     await settle(app, pilot)
     app.screen.open_maal(maal_id)
     await settle(app, pilot)
@@ -112,19 +111,21 @@ def test_notes_with_origin_reads_who_wrote_each_note(tmp_path: Path) -> None:
     try:
         Store(db).update("note", ids["own"], tekst="Tovholderens, rettet")
         notes = notes_with_origin(db, maal_id=ids["m1"])
-        assert notes[0]["tekst"] == "Tovholderens, rettet"  # oldest first
-        by = _by_text(notes)
+        assert notes[0].tekst == "Tovholderens, rettet"  # oldest first
+        by = {n.tekst: n for n in notes}
         assert set(by) == {"Tovholderens, rettet", "Husk kaffe", "Spørg PPR"}
-        assert by["Husk kaffe"]["fra"] == "Bord 3 - Jens" and not by["Husk kaffe"]["egen"]
-        assert by["Spørg PPR"]["fra"] == "Bord 4 - Sofie"
+        assert by["Husk kaffe"].written_by == "Bord 3 - Jens" and not by["Husk kaffe"].own
+        assert by["Spørg PPR"].written_by == "Bord 4 - Sofie"
         own = by["Tovholderens, rettet"]
-        assert own["egen"] and own["fra"] == "Testbærbar" and own["rettet"] >= own["skrevet"]
-        assert maal_detail(db, ids["m1"])["noter"] == notes
-        table = notes_with_origin(db, bord_id=ids["bord"])
-        assert [(n["tekst"], n["fra"]) for n in table] == [
+        assert own.own and own.written_by == "Testbærbar"
+        assert own.edited is not None and own.written is not None and own.edited >= own.written
+        detail = maal_detail(db, ids["m1"])
+        assert detail is not None and detail.noter == notes
+        bord = notes_with_origin(db, bord_id=ids["bord"])
+        assert [(n.tekst, n.written_by) for n in bord] == [
             ("Lokalet er for lille", "Bord 4 - Sofie")
         ]
-        assert notes_with_origin(db, maal_id="findes-ikke") == []
+        assert notes_with_origin(db, maal_id="findes-ikke") == ()
     finally:
         db.close()
 
@@ -234,7 +235,7 @@ async def test_table_notes_show_every_laptops_note(tmp_path: Path) -> None:
     app = _app(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        app.screen.open_table()
+        app.screen.open_bord()
         await settle(app, pilot)
         app.push_screen(NotesScreen(bord_id=ids["bord"], title="Bord 1"))
         await settle(app, pilot)
@@ -253,7 +254,7 @@ async def test_table_notes_show_every_laptops_note(tmp_path: Path) -> None:
 
 @run_async
 async def test_reused_maal_screen_keeps_no_old_text_areas(tmp_path: Path) -> None:
-    """Reopening mål (and the table's notes) again and again does not pile up text areas:
+    """Reopening mål (and the bord's notes) again and again does not pile up text areas:
     Textual keeps a removed TextArea reachable through the app's theme watchers."""
     from screens.maal import NoteArea, NotesScreen
 
@@ -262,11 +263,11 @@ async def test_reused_maal_screen_keeps_no_old_text_areas(tmp_path: Path) -> Non
     alive: list[int] = []
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        app.screen.open_table()
+        app.screen.open_bord()
         await settle(app, pilot)
-        table = app.screen
+        bord = app.screen
         for n in range(6):
-            table.open_maal(ids["m1"] if n % 2 == 0 else ids["m2"])
+            bord.open_maal(ids["m1"] if n % 2 == 0 else ids["m2"])
             await settle(app, pilot)
             await pilot.press("4")
             await settle(app, pilot)
@@ -311,26 +312,33 @@ def test_exports_carry_every_note_of_a_kind(tmp_path: Path) -> None:
 
 
 def test_note_label_says_who_wrote_and_who_changed_it() -> None:
+    from dataclasses import replace
     from datetime import date, datetime
 
+    from models.records import Note
     from screens.maal import note_origin
 
     today = date(2026, 12, 3)
-    note = {
-        "fra": "Bord 3 - Jens",
-        "fra_id": "a",
-        "egen": False,
-        "skrevet": datetime(2026, 12, 3, 14, 5),
-        "rettet_af": "Tovholder",
-        "rettet_af_id": "b",
-        "rettet": datetime(2027, 1, 14, 9, 30),
-    }
+    note = Note(
+        id="n",
+        type="note",
+        tekst="",
+        maal_id=None,
+        bord_id=None,
+        written_by_id="a",
+        written_by="Bord 3 - Jens",
+        own=False,
+        written=datetime(2026, 12, 3, 14, 5),
+        edited_by_id="b",
+        edited_by="Tovholder",
+        edited=datetime(2027, 1, 14, 9, 30),
+    )
     assert note_origin(note, today) == (
         "fra Bord 3 - Jens, 14:05 · rettet af Tovholder, 14-01-2027 09:30"
     )
-    same = {**note, "rettet_af": "Bord 3 - Jens", "rettet_af_id": "a", "egen": True}
+    same = replace(note, edited_by="Bord 3 - Jens", edited_by_id="a", own=True)
     assert note_origin(same, today) == "fra Bord 3 - Jens (denne bærbar), 14:05"
-    unknown = {"fra": "", "fra_id": None, "egen": False, "skrevet": None}
+    unknown = replace(note, written_by="", written_by_id=None, written=None, edited_by_id=None)
     assert note_origin(unknown, today) == "fra ukendt bærbar, ?"
 
 
@@ -347,7 +355,7 @@ async def test_forms_opened_all_day_leave_no_text_areas_behind(tmp_path: Path) -
     alive: list[int] = []
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        app.screen.open_table()
+        app.screen.open_bord()
         await settle(app, pilot)
         app.screen.open_maal(ids["m1"])
         await settle(app, pilot)

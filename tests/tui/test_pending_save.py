@@ -13,8 +13,6 @@ from typing import Any
 from screens.widgets import DEBOUNCE_SECONDS
 from tests.tui.helpers import FakeClock, build_small, read, run_async, settle, wait_debounce
 
-TEGN_FIELDS = ["tekst", "type", "datakilde", "baseline", "forventet_niveau"]
-
 
 def _app(path: Path):
     from tui.app import UdviklingsdagApp
@@ -42,7 +40,7 @@ async def _open_form(app: Any, pilot: Any, ids: dict[str, Any], tegn_id: str) ->
     from screens.widgets import AutoTextArea
 
     await settle(app, pilot)
-    form = RecordForm(FormSpec("tegn", TEGN_FIELDS, fixed={"maal_id": ids["m1"]}), tegn_id)
+    form = RecordForm(FormSpec("tegn", fixed={"maal_id": ids["m1"]}), tegn_id)
     app.push_screen(form)
     await settle(app, pilot)
     area = form.query_one("#f-tekst", AutoTextArea)
@@ -139,7 +137,7 @@ async def test_failed_final_save_keeps_the_form_open_with_its_text(tmp_path: Pat
     async with app.run_test(size=(100, 30)) as pilot:
         form = await _open_form(app, pilot, ids, tegn["id"])
         # A full disk from here on: every new connection may not grow the file.
-        engine = app.store.engine
+        engine = app.open_workspace().database.engine
 
         def full(dbapi_conn: Any, _record: Any) -> None:
             pages = dbapi_conn.execute("PRAGMA page_count").fetchone()[0]

@@ -11,7 +11,8 @@ from pathlib import Path
 from textual.widgets import DataTable, Input, Static
 
 from exports.bundle import write_handoff
-from models import merge
+from models import consolidation
+from models.conflicts import open_conflicts
 from models.db import open_database
 from models.store import Store
 from tests.test_merge import World
@@ -51,8 +52,8 @@ async def test_consolidation_screen_on_the_shared_database(
     app = UdviklingsdagApp(target, clock=FakeClock())
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
-        assert app.store is not None
-        assert app.store.db.is_sqlite == (backend == "sqlite")
+        assert app.workspace is not None
+        assert app.workspace.database.is_sqlite == (backend == "sqlite")
         assert SECRET not in _screen_text(app)
         app.action_consolidation()
         await settle(app, pilot)
@@ -71,8 +72,8 @@ async def test_consolidation_screen_on_the_shared_database(
         assert SECRET not in _screen_text(app)
     # What the screen did is in the shared database, seen from a fresh connection.
     check = open_database(tov.target)
-    assert len(merge.ledger(check)) == 2
-    (conflict,) = merge.open_conflicts(check)
+    assert len(consolidation.ledger(check)) == 2
+    (conflict,) = open_conflicts(check)
     assert conflict.key == ("maal", ids["m1"], "tekst")
     check.close()
     for db in (tov, f1, f2):

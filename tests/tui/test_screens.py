@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 
-from screens.timer import ProgrammeTimer, clock_text, planned_starts
+from models.records import MaalGroup, MaalProgress
+from models.rules import is_complete, planned_starts, progress
+from screens.timer import ProgrammeTimer, clock_text
 from tests.tui.helpers import FakeClock, build_small, prompt_text, read, run_async, settle
 
 
@@ -18,9 +20,9 @@ def _app(path: Path, clock: FakeClock | None = None):
     return UdviklingsdagApp(str(path), clock=clock or FakeClock())
 
 
-async def _open_table(app, pilot) -> None:
+async def _open_bord(app, pilot) -> None:
     await settle(app, pilot)
-    app.screen.open_table()
+    app.screen.open_bord()
     await settle(app, pilot)
 
 
@@ -34,37 +36,42 @@ def _options(option_list) -> list[str]:
 # --- pure parts -------------------------------------------------------------------------------
 
 
-def test_completeness_follows_the_day() -> None:
-    from screens.table import is_complete, progress, progress_text
+def _maal(
+    tekst: str = "", enhed: str = "", *, tegn: int = 0, proevehandlinger: int = 0
+) -> MaalProgress:
+    return MaalProgress(tekst, tekst, enhed, None, tegn, proevehandlinger, 0)
 
-    with_tegn = {"tegn": 2, "proevehandlinger": 0}
-    with_proeve = {"tegn": 0, "proevehandlinger": 1}
+
+def test_completeness_follows_the_day() -> None:
+    from screens.bord import progress_text
+
+    with_tegn = _maal(tegn=2)
+    with_proevehandling = _maal(proevehandlinger=1)
     assert is_complete(with_tegn, "del1") and not is_complete(with_tegn, "del2")
-    assert is_complete(with_proeve, "del2") and not is_complete(with_proeve, "del1")
-    groups = [{"maal": [with_tegn, with_proeve, {"tegn": 0, "proevehandlinger": 0}]}]
+    assert is_complete(with_proevehandling, "del2")
+    assert not is_complete(with_proevehandling, "del1")
+    groups = (MaalGroup("", "", (with_tegn, with_proevehandling, _maal())),)
     assert progress(groups, "del1") == (1, 3)
     assert progress_text(groups, "del2") == "1 af 3 mål har prøvehandlinger"
 
 
 def test_filter_groups_matches_every_word_case_insensitive() -> None:
-    from screens.table import filter_groups
+    from screens.bord import filter_groups
 
-    groups = [
-        {
-            "tekst": "Trivsel",
-            "maal": [
-                {"tekst": "Elever har en voksen", "enhed_navn": "Skolen"},
-                {"tekst": "Forældre deltager", "enhed_navn": "Familie"},
-            ],
-        },
-        {"tekst": "Job", "maal": [{"tekst": "Unge i uddannelse", "enhed_navn": "Jobcenter"}]},
-    ]
+    groups = (
+        MaalGroup(
+            "a",
+            "Trivsel",
+            (_maal("Elever har en voksen", "Skolen"), _maal("Forældre deltager", "Familie")),
+        ),
+        MaalGroup("b", "Job", (_maal("Unge i uddannelse", "Jobcenter"),)),
+    )
     assert filter_groups(groups, "") == groups
-    assert [m["tekst"] for g in filter_groups(groups, "FORÆL") for m in g["maal"]] == [
+    assert [m.tekst for g in filter_groups(groups, "FORÆL") for m in g.maal] == [
         "Forældre deltager"
     ]
-    assert [g["tekst"] for g in filter_groups(groups, "trivsel skolen")] == ["Trivsel"]
-    assert filter_groups(groups, "findes ikke") == []
+    assert [g.tekst for g in filter_groups(groups, "trivsel skolen")] == ["Trivsel"]
+    assert filter_groups(groups, "findes ikke") == ()
 
 
 def test_timer_counts_down_pauses_and_runs_over() -> None:
@@ -99,32 +106,32 @@ async def test_filter_as_you_type(tmp_path: Path) -> None:
     build_small(path)
     app = _app(path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_table(app, pilot)
-        listing = app.screen.query_one("#table-maal")
+        await _open_bord(app, pilot)
+        listing = app.screen.query_one("#bord-maal")
         assert app.focused is listing
         assert listing.option_count == 3  # the målsætning and its two mål
         await pilot.press("n", "e", "t", "v", "x")  # typed on the list: goes to the filter
         await pilot.pause()
-        assert app.screen.query_one("#table-filter").value == "netvx"
+        assert app.screen.query_one("#bord-filter").value == "netvx"
         assert app.focused is listing  # the list keeps the focus (type-ahead)
         await pilot.press("backspace")
         await pilot.pause()
-        assert app.screen.query_one("#table-filter").value == "netv"
+        assert app.screen.query_one("#bord-filter").value == "netv"
         assert [o for o in _options(listing) if "netværk" in o]
         assert listing.option_count == 2
         await pilot.press("enter")  # Enter still works on the list: opens the one mål left
         await settle(app, pilot)
         assert isinstance(app.screen, MaalScreen)
-        assert "netværk" in app.screen.detail["maal"]["tekst"]
+        assert "netværk" in app.screen.detail.maal.tekst
         await pilot.press("escape")
         await settle(app, pilot)
-        assert app.screen.query_one("#table-filter").value == "netv"
+        assert app.screen.query_one("#bord-filter").value == "netv"
         await pilot.press("x", "y", "z")
         await pilot.pause()
         assert "Ingen mål passer" in _options(listing)[0]
         await pilot.press("escape")  # clears the filter first
         await pilot.pause()
-        assert app.screen.query_one("#table-filter").value == ""
+        assert app.screen.query_one("#bord-filter").value == ""
         assert listing.option_count == 3
 
 
@@ -138,9 +145,9 @@ async def test_completeness_marks_on_screen(tmp_path: Path, dagdel: str, expecte
     build_small(path, dagdel=dagdel)
     app = _app(path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_table(app, pilot)
-        assert expected in str(app.screen.query_one("#table-progress-text").render())
-        prompts = _options(app.screen.query_one("#table-maal"))
+        await _open_bord(app, pilot)
+        assert expected in str(app.screen.query_one("#bord-progress-text").render())
+        prompts = _options(app.screen.query_one("#bord-maal"))
         marks = [p.strip()[0] for p in prompts[1:]]
         assert marks == (["✓", "·"] if dagdel == "del1" else ["·", "·"])
 
@@ -154,7 +161,7 @@ async def test_timer_in_the_app_start_over_next(tmp_path: Path) -> None:
     clock = FakeClock()
     app = _app(path, clock)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _open_table(app, pilot)
+        await _open_bord(app, pilot)
         label = app.screen.query_one(TimerLabel)
         assert "ikke startet" in str(label.render())
         await pilot.press("f5")
@@ -174,7 +181,7 @@ async def test_timer_in_the_app_start_over_next(tmp_path: Path) -> None:
     # the state survives a restart
     app2 = _app(path, clock)
     async with app2.run_test(size=(120, 40)) as pilot:
-        await _open_table(app2, pilot)
+        await _open_bord(app2, pilot)
         clock.advance(60)
         assert app2.timer.index == 1 and app2.timer.remaining(app2.now_seconds()) == 59 * 60
 
@@ -194,9 +201,9 @@ async def test_markup_in_user_text_is_shown_literally(tmp_path: Path) -> None:
     db.close()
     app = _app(path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _open_table(app, pilot)
+        await _open_bord(app, pilot)
         assert any(
-            "Mål med [i]kursiv[/i]" in p for p in _options(app.screen.query_one("#table-maal"))
+            "Mål med [i]kursiv[/i]" in p for p in _options(app.screen.query_one("#bord-maal"))
         )
         await pilot.press("enter")
         await settle(app, pilot)
@@ -232,7 +239,7 @@ async def test_quit_mid_sentence_loses_nothing(tmp_path: Path) -> None:
     ids = build_small(path)
     app = _app(path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_table(app, pilot)
+        await _open_bord(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
         await pilot.press("4")  # notes tab
@@ -257,7 +264,7 @@ async def test_letters_typed_on_the_maal_screen_never_delete(tmp_path: Path) -> 
     before = read(path, "tegn", maal_id=ids["m1"])
     app = _app(path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_table(app, pilot)
+        await _open_bord(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
         screen = app.screen
@@ -275,7 +282,7 @@ async def test_delete_then_undo_brings_it_back(tmp_path: Path) -> None:
     ids = build_small(path)
     app = _app(path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_table(app, pilot)
+        await _open_bord(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
         await pilot.press("delete")
@@ -296,11 +303,11 @@ async def test_help_explains_and_gives_focus_back(tmp_path: Path) -> None:
     build_small(path)
     app = _app(path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_table(app, pilot)
+        await _open_bord(app, pilot)
         before = app.focused
         await pilot.press("f1")
         await pilot.pause()
-        assert isinstance(app.screen, HelpScreen) and app.screen.key == "table"
+        assert isinstance(app.screen, HelpScreen) and app.screen.key == "bord"
         await pilot.press("escape")
         await pilot.pause()
         assert app.focused is before

@@ -43,9 +43,9 @@ async def _still(pilot) -> None:
     await pilot.pause()
 
 
-async def _to_table(pilot) -> None:
+async def _to_bord(pilot) -> None:
     await settle(pilot.app, pilot)
-    pilot.app.screen.open_table()
+    pilot.app.screen.open_bord()
     await _still(pilot)
 
 
@@ -55,14 +55,14 @@ def test_home(snap_compare, size) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_table(snap_compare, size) -> None:
-    assert snap_compare(_app(f"table-{size[0]}"), terminal_size=size, run_before=_to_table)
+def test_bord(snap_compare, size) -> None:
+    assert snap_compare(_app(f"bord-{size[0]}"), terminal_size=size, run_before=_to_bord)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_maal(snap_compare, size) -> None:
     async def run_before(pilot) -> None:
-        await _to_table(pilot)
+        await _to_bord(pilot)
         await pilot.press("enter")
         await _still(pilot)
 
@@ -72,7 +72,7 @@ def test_maal(snap_compare, size) -> None:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_programme(snap_compare, size) -> None:
     async def run_before(pilot) -> None:
-        await _to_table(pilot)
+        await _to_bord(pilot)
         await pilot.press("f3")
         await _still(pilot)
         await pilot.press("f5")
@@ -83,7 +83,7 @@ def test_programme(snap_compare, size) -> None:
 
 def test_tegn_form(snap_compare) -> None:
     async def run_before(pilot) -> None:
-        await _to_table(pilot)
+        await _to_bord(pilot)
         await pilot.press("enter")
         await _still(pilot)
         await pilot.press("enter")  # edit the tegn

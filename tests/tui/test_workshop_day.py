@@ -40,12 +40,12 @@ async def _keys(pilot, text: str) -> None:
 
 @run_async
 async def test_whole_day(tmp_path: Path) -> None:
+    from screens.bord import BordScreen
     from screens.close_day import CloseDayScreen
     from screens.forms import NiveauPicker, RecordForm
     from screens.home import HomeScreen
     from screens.maal import MaalScreen
     from screens.prepare import PrepareScreen
-    from screens.table import TableScreen
 
     path = tmp_path / "dag.db"
     ids = build_small(path, with_day=False)
@@ -80,7 +80,7 @@ async def test_whole_day(tmp_path: Path) -> None:
         await pilot.press("escape")
         await settle(app, pilot)
 
-        tabs.active = "tab-tables"
+        tabs.active = "tab-borde"
         prep.query_one("#prep-bord").focus()
         await settle(app, pilot)
         await pilot.press("a")
@@ -104,16 +104,16 @@ async def test_whole_day(tmp_path: Path) -> None:
         assert set(borde[0]["maal_ids"]) == {ids["m1"], ids["m2"]}
         assert [b["titel"] for b in read(path, "programblok")] == ["Gruppearbejde"]
 
-        # --- the facilitator opens the table -------------------------------------------------
+        # --- the facilitator opens the bord --------------------------------------------------
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
-        app.screen.query_one("#home-tables").focus()
+        app.screen.query_one("#home-borde").focus()
         await pilot.press("enter")
         await settle(app, pilot)
-        table = app.screen
-        assert isinstance(table, TableScreen)
-        assert "1 af 2 mål har tegn" in str(table.query_one("#table-progress-text").render())
+        bord = app.screen
+        assert isinstance(bord, BordScreen)
+        assert "1 af 2 mål har tegn" in str(bord.query_one("#bord-progress-text").render())
         await pilot.press("enter")  # the first mål
         await settle(app, pilot)
         maal = app.screen
@@ -192,8 +192,8 @@ async def test_whole_day(tmp_path: Path) -> None:
         assert "Overleveringsfilen er skrevet" in summary
 
     # --- what is on disk ------------------------------------------------------------------------
-    proeve = read(path, "proevehandling", maal_id=ids["m1"])
-    assert [(p["tekst"], p["ansvarlig"], p["start"], p["slut"]) for p in proeve] == [
+    proevehandlinger = read(path, "proevehandling", maal_id=ids["m1"])
+    assert [(p["tekst"], p["ansvarlig"], p["start"], p["slut"]) for p in proevehandlinger] == [
         ("Fast frikvartersvoksen", "Anne Holm", date(2027, 2, 1), date(2027, 4, 30))
     ]
     samarbejder = read(path, "samarbejde", maal_id=ids["m1"])

@@ -14,14 +14,14 @@ same content and the tampering check (same id, different content) does not fire 
 - `hlc`: milliseconds clamped into [MIN_MILLIS, MAX_MILLIS - 1], counter into 0-99999, the
   device part kept (the change's `device_id` where it is not an id; an unreadable timestamp
   becomes the first millisecond of the range).
-- `value`: the canonical form (`exports.bundle.canonical_value`); where the strict rules refuse
+- `value`: the canonical form (`models.changes.canonical_value`); where the strict rules refuse
   it, the typed-edit rules (`validate_value` without `strict`: «5», «ja», «24-01-2024»); where
   those fail too, a text has its control characters replaced by visible placeholders
   (`models.visible.visible`) and is cut to its limit, a list keeps its valid items, and any
   other value of a field that is not required becomes empty. A required field that cannot be
   repaired is left as it is and logged (logger «udviklingsdag.migrations»).
 - The domain rows: each field whose heads were repaired is set again from its heads (the head
-  with the greatest (hlc, id), as `models.merge._winners`). `field_head` and `superseded` hold
+  with the greatest (hlc, id), as `models.changes.winners`). `field_head` and `superseded` hold
   change ids only, so they need nothing.
 """
 
@@ -32,12 +32,13 @@ import logging
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
 
-from exports.bundle import _HLC_MAX, _HLC_MIN, HLC_RE, UUID_RE, canonical_value, entry_value_text
+from models.changes import UUID_RE, canonical_value, row_table, valid_hlc, value_text
 from models.clock import MAX_COUNTER, MAX_MILLIS, MIN_MILLIS, encode
 from models.errors import ValidationError
 from models.schema import (
@@ -46,8 +47,8 @@ from models.schema import (
     LINE_MAX,
     TEXT_MAX,
     FieldSpec,
-    _int,
-    _validate,
+    check_int,
+    check_value,
     decode_value,
     to_json,
     validate_value,
@@ -92,7 +93,7 @@ def _number(digits: str, too_big: int) -> int:
 
 def repair_hlc(hlc: Any, device_id: Any) -> str | None:
     """The timestamp in the valid range (None when it is valid already)."""
-    if isinstance(hlc, str) and HLC_RE.match(hlc) and _HLC_MIN <= hlc[:13] < _HLC_MAX:
+    if valid_hlc(hlc):
         return None
     match = _LOOSE_HLC.match(hlc) if isinstance(hlc, str) else None
     if match:
@@ -106,10 +107,6 @@ def repair_hlc(hlc: Any, device_id: Any) -> str | None:
     millis = min(max(millis, MIN_MILLIS), MAX_MILLIS - 1)
     counter = min(max(counter, 0), MAX_COUNTER)
     return encode(millis, counter, str(device))
-
-
-def _canonical(entity: str, fname: str, value: Any) -> Any:
-    return canonical_value({"entity": entity, "field": fname, "value": value})
 
 
 def _salvage(spec: Any, value: Any) -> Any:
@@ -137,7 +134,7 @@ def _salvage(spec: Any, value: Any) -> Any:
         good = set()
         for item in value[:1000]:
             try:
-                good.add(_int(spec, item, ""))
+                good.add(check_int(spec, item, ""))
             except Exception:  # any item that is not a whole number is dropped
                 continue
         return sorted(good)
@@ -151,7 +148,7 @@ def repair_value(entity: str, fname: str, text: str | None) -> tuple[str | None,
     when the value is canonical already, or when it cannot be repaired."""
 
     def stored(canon: Any) -> str | None:
-        new = entry_value_text({"value": canon})
+        new = value_text(canon)
         # `Store` writes JSON null as "null", the merge as SQL NULL: the same value.
         return text if new is None and text == "null" else new
 
@@ -160,26 +157,27 @@ def repair_value(entity: str, fname: str, text: str | None) -> tuple[str | None,
     except ValueError:
         value = text
     try:
-        return stored(_canonical(entity, fname, value)), True
+        return stored(canonical_value(entity, fname, value)), True
     except ValidationError:
         pass
     if fname == DELETED:
         try:
-            flag = _validate(FieldSpec("bool", "Slettet"), value, "", False)
+            flag = check_value(FieldSpec("bool", "Slettet"), value, "", False)
         except ValidationError:
             flag = bool(value)  # what the older version applied to the row
         return stored(bool(flag)), True
     spec = ENTITIES[entity].fields[fname]
-    candidates = [lambda: to_json(validate_value(entity, fname, value))]
+    candidates: list[Callable[[], Any]] = [lambda: to_json(validate_value(entity, fname, value))]
     candidates.append(lambda: _salvage(spec, value))
     if not spec.required:
-        candidates.append(lambda: None)
+        # Emptied, or for a column that is never empty (a position, a yes/no), its default.
+        candidates.append(lambda: spec.new_value)
     for make in candidates:
         try:
             candidate = make()
             if candidate is _FAILED:
                 continue
-            return stored(_canonical(entity, fname, candidate)), True
+            return stored(canonical_value(entity, fname, candidate)), True
         except ValidationError:
             continue
     return text, False
@@ -261,7 +259,7 @@ def repair(conn: sa.engine.Connection) -> dict[str, int]:
             value = bool(value)
         rows[(entity, fname)].append({"b_id": row_id, "b_value": value})
     for (entity, fname), values in rows.items():
-        model = ENTITIES[entity].table.__table__
+        model = row_table(entity)
         table = sa.table(
             model.name, sa.column("id", sa.String), sa.column(fname, model.c[fname].type)
         )

@@ -4,8 +4,6 @@ changes its colour and counts on, without sound or blinking."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -15,86 +13,79 @@ from textual.screen import Screen
 from textual.widgets import Button, Digits, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from models.queries import get_row, live_rows
+from models.records import Programme
+from models.rules import planned_starts
 from screens import texts
-from screens.timer import clock_text, planned_starts
+from screens.base import host
+from screens.timer import clock_text
 from screens.widgets import AppFooter, TopBar, plain
 
 
-class DayScreen(Screen[None]):
+class ProgramScreen(Screen[None]):
     """Programme and timer of the chosen udviklingsdag."""
 
     HELP_KEY = "program"
     BINDINGS = [
-        Binding("escape", "back", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="day.back"),
+        Binding("escape", "back", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="program.back"),
         Binding(
             "space,f5",
             "app.timer_toggle",
             texts.B_TIMER[0],
             tooltip=texts.B_TIMER[1],
-            id="day.timer",
+            id="program.timer",
         ),
-        Binding("n,f6", "app.timer_next", texts.B_NEXT[0], tooltip=texts.B_NEXT[1], id="day.next"),
+        Binding(
+            "n,f6", "app.timer_next", texts.B_NEXT[0], tooltip=texts.B_NEXT[1], id="program.next"
+        ),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self.day: dict[str, Any] | None = None
+        self.programme: Programme | None = None
         self._rendered: tuple[int, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield TopBar(texts.PROGRAM_TITLE)
-        with Vertical(id="day-body"):
-            yield Static("", id="day-title")
-            with Horizontal(id="day-clock-row"):
-                yield Digits("--:--", id="day-digits")
-                yield Static("", id="day-clock")
-            with Horizontal(id="day-buttons"):
-                yield Button(texts.B_TIMER[0] + " (F5)", id="day-toggle", variant="primary")
-                yield Button(texts.B_NEXT[0] + " (F6)", id="day-next")
+        with Vertical(id="program-body"):
+            yield Static("", id="program-title")
+            with Horizontal(id="program-clock-row"):
+                yield Digits("--:--", id="program-digits")
+                yield Static("", id="program-clock")
+            with Horizontal(id="program-buttons"):
+                yield Button(texts.B_TIMER[0] + " (F5)", id="program-toggle", variant="primary")
+                yield Button(texts.B_NEXT[0] + " (F6)", id="program-next")
             yield Label(texts.PROGRAM_TITLE, classes="panel-title")
-            yield OptionList(id="day-blocks")
+            yield OptionList(id="program-blocks")
         yield AppFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#day-blocks", OptionList).focus()
+        self.query_one("#program-blocks", OptionList).focus()
         self.set_interval(1.0, self.refresh_programme)
         self.reload()
 
     def reload(self) -> None:
-        store = self.app.store
-        day_id = self.app.day_id
+        day_id = host(self).day_id
+        host(self).read(lambda ws: ws.programme(day_id), done=self._loaded)
 
-        def read() -> dict[str, Any] | None:
-            chosen = day_id or store.get_setting("valgt_dag")
-            if not chosen:
-                return None
-            day = get_row(store.db, "udviklingsdag", chosen)
-            if day is None or day["deleted"]:
-                return None
-            day["blokke"] = live_rows(store.db, "programblok", udviklingsdag_id=chosen)
-            return day
-
-        self.app.submit(read, done=self._loaded)
-
-    def _loaded(self, day: dict[str, Any] | None) -> None:
-        self.day = day
+    def _loaded(self, programme: Programme | None) -> None:
+        self.programme = programme
         self._rendered = None
-        if day is None:
-            self.query_one("#day-title", Static).update(texts.PROGRAM_NO_DAY)
+        if programme is None:
+            self.query_one("#program-title", Static).update(texts.PROGRAM_NO_DAY)
             return
-        self.query_one("#day-title", Static).update(plain(day["titel"], style="bold"))
-        if self.app.day_id != day["id"]:
-            self.app.load_timer(day["id"])
+        app = host(self)
+        self.query_one("#program-title", Static).update(plain(programme.dag.titel, style="bold"))
+        if app.day_id != programme.dag.id:
+            app.load_timer(programme.dag.id)
         else:
-            self.app.timer.set_blocks([(b["titel"], b["minutter"]) for b in day["blokke"]])
+            app.timer.set_blocks([(b.titel, b.minutter) for b in programme.blokke])
         self.refresh_programme()
 
     def refresh_programme(self) -> None:
-        timer = self.app.timer
-        now = self.app.now_seconds()
-        digits = self.query_one("#day-digits", Digits)
-        clock = self.query_one("#day-clock", Static)
+        timer = host(self).timer
+        now = host(self).now_seconds()
+        digits = self.query_one("#program-digits", Digits)
+        clock = self.query_one("#program-clock", Static)
         over = timer.over(now)
         digits.set_class(over, "-over")
         clock.set_class(over, "-over")
@@ -119,17 +110,17 @@ class DayScreen(Screen[None]):
         self._render_blocks()
 
     def _render_blocks(self) -> None:
-        if self.day is None:
+        if self.programme is None:
             return
-        timer = self.app.timer
+        timer = host(self).timer
         # Redraw the list only when the current block changes, not every second.
-        key = (timer.index, len(self.day["blokke"]))
+        key = (timer.index, len(self.programme.blokke))
         if key == self._rendered:
             return
         self._rendered = key
-        blocks = [(b["titel"], b["minutter"]) for b in self.day["blokke"]]
-        starts = planned_starts(self.day.get("starttid") or "09:00", blocks)
-        listing = self.query_one("#day-blocks", OptionList)
+        blocks = [(b.titel, b.minutter) for b in self.programme.blokke]
+        starts = planned_starts(self.programme.dag.starttid or "09:00", blocks)
+        listing = self.query_one("#program-blocks", OptionList)
         highlighted = listing.highlighted
         listing.clear_options()
         if not blocks:
@@ -148,13 +139,13 @@ class DayScreen(Screen[None]):
             listing.add_option(Option(line, id=f"blok-{n}"))
         listing.highlighted = highlighted if highlighted is not None else timer.index
 
-    @on(Button.Pressed, "#day-toggle")
+    @on(Button.Pressed, "#program-toggle")
     def _toggle(self) -> None:
-        self.app.action_timer_toggle()
+        host(self).action_timer_toggle()
 
-    @on(Button.Pressed, "#day-next")
+    @on(Button.Pressed, "#program-next")
     def _next(self) -> None:
-        self.app.action_timer_next()
+        host(self).action_timer_next()
 
     def action_back(self) -> None:
         self.app.pop_screen()

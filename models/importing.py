@@ -1,0 +1,951 @@
+"""Applying imported change logs: the union of change logs, with a preview and a report.
+
+The files are read and checked by their reader (`exports.bundle.import_bundles`), which hands
+them over as `ChangeFile`s. Applying a remote change C that is not known yet follows the rules
+in `models.store` (written by `models.changes`): insert C; add C.replaces to `superseded` and
+drop them from `field_head`; add C as a head unless some known change replaced it; then set the
+row's field to the value of the head with the greatest (hlc, id), inserting the row with its
+defaults first when it is new. Every file of one import is applied in one transaction, so a
+rejected file changes nothing. Because the result only depends on the *set* of changes, the
+same files in any order, any number of times, give the same state.
+
+A conflict is never settled here (`models.conflicts`). Pure Python; no user-interface imports.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from . import changes
+from .changes import (
+    CHANGE,
+    ENTRY_KEYS,
+    ChangeRow,
+    Entry,
+    article_label,
+    canonical_value,
+    display_value,
+    field_label,
+    heads_of_rows,
+    row_table,
+    value_text,
+    winners,
+)
+from .conflicts import open_keys, orphans, row_conflicts
+from .consolidation import DEVICE, LEDGER, clock_warning
+from .db import Database, id_filters, write_begin
+from .errors import FILE_CONTENT_ERRORS, UdviklingsdagError, ValidationError
+from .schema import DELETED, ENTITIES, decode_value
+from .store import Store, database_of, new_id
+from .visible import visible
+
+# SQLite page cache during a merge, in KiB: 32 MB more at the peak, which stays below 300 MB
+# for 40 files of 2,000 entries (docs/benchmark.md).
+MERGE_CACHE_KIB = 32 * 1024
+MAX_ITEMS_PER_FILE = 500  # preview lines kept per file (the counts are always complete)
+_VALUE = ENTRY_KEYS.index("value")  # the value's place in a change-table row
+
+
+class MergeError(UdviklingsdagError):
+    """A file cannot be merged (unknown references, invalid values). Nothing was changed."""
+
+
+class ForeignFileError(MergeError):
+    """The files in `paths` seem to come from another database (another municipality's or
+    workshop's): nothing was changed. Import them again with `allow_foreign=True` once the
+    user has confirmed (`--fremmed` on the command line, a question in the app)."""
+
+    def __init__(self, message: str, paths: Sequence[Path]) -> None:
+        super().__init__(message)
+        self.paths = list(paths)
+
+
+@dataclass(frozen=True)
+class ChangeFile:
+    """A file of change-log entries as its reader read and checked it (its digest, its
+    entries' structure): what `import_files` applies."""
+
+    path: Path
+    sha256: str
+    kind: str  # "pack" or "handoff"
+    device_id: str  # the writer
+    device_name: str
+    received: int  # entries in the file
+    entries: Sequence[Entry]  # as in the file; empty when `skipped`
+    # (id, name) of every device whose entries the file holds (the writer first).
+    devices: tuple[tuple[str, str], ...] = ()
+    # The file was imported before (its digest is in the ledger): only its manifest was read.
+    skipped: bool = False
+    # The writer's clock minus this laptop's when the file was read, in seconds.
+    clock_offset: int | None = None
+
+
+# --- results -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PreviewItem:
+    """One line of the preview: a new row, a changed field or a conflict."""
+
+    kind: str  # "ny", "ændret", "slettet", "konflikt"
+    entity: str
+    row_id: str
+    field: str
+    title: str
+    before: str = ""
+    after: str = ""
+
+    @property
+    def entity_label(self) -> str:
+        """The entity's Danish label («tegn»)."""
+        return ENTITIES[self.entity].label
+
+    @property
+    def field_label(self) -> str:
+        """The field's Danish label."""
+        return field_label(self.entity, self.field)
+
+
+@dataclass
+class FileResult:
+    """What one file brought (or why it was refused)."""
+
+    path: Path
+    sha256: str = ""
+    kind: str = ""
+    device_id: str = ""
+    device_name: str = ""
+    received: int = 0
+    new: int = 0
+    known: int = 0
+    conflicts: int = 0
+    new_rows: int = 0
+    changed_fields: int = 0
+    status: str = "importeret"  # "importeret", "kendt", "afvist"
+    error: str | None = None
+    items: list[PreviewItem] = field(default_factory=list)
+    # From another database lineage, imported (or previewed) after confirmation
+    # (`import_bundles(..., allow_foreign=True)`).
+    foreign: bool = False
+    # The writer's clock minus this laptop's clock when the file was read, in seconds (the
+    # manifest's `created_at` against now): positive when the writer's clock runs ahead.
+    clock_offset: int | None = None
+
+    @property
+    def rejected(self) -> bool:
+        return self.status == "afvist"
+
+    @property
+    def clock_warning(self) -> str | None:
+        """«uret på Bord 3 går 73 år for hurtigt», when the writer's clock is far off."""
+        return clock_warning(self.device_name, self.clock_offset)
+
+    def to_json(self) -> dict[str, Any]:
+        """The file's numbers for `bundle import --json`."""
+        return {
+            "file": str(self.path),
+            "sha256": self.sha256,
+            "kind": self.kind,
+            "device_id": self.device_id,
+            "device_name": self.device_name,
+            "status": self.status,
+            "error": self.error,
+            "received": self.received,
+            "new": self.new,
+            "known": self.known,
+            "conflicts": self.conflicts,
+            "new_rows": self.new_rows,
+            "changed_fields": self.changed_fields,
+            "foreign": self.foreign,
+        }
+
+
+@dataclass
+class ImportReport:
+    """The result (or, with `dry_run`, the preview) of importing some files."""
+
+    files: list[FileResult]
+    dry_run: bool = False
+    open_conflicts: int = 0
+    # Distinct conflicts the imported entries take part in (a conflict between two of the
+    # files counts once here, and once in each file's own number).
+    conflicts: int = 0
+    conflict_keys: set[tuple[str, str]] = field(default_factory=set, repr=False)
+
+    def _sum(self, name: str) -> int:
+        return sum(getattr(f, name) for f in self.files if not f.rejected)
+
+    @property
+    def received(self) -> int:
+        return self._sum("received")
+
+    @property
+    def new(self) -> int:
+        return self._sum("new")
+
+    @property
+    def known(self) -> int:
+        return self._sum("known")
+
+    @property
+    def new_rows(self) -> int:
+        return self._sum("new_rows")
+
+    @property
+    def changed_fields(self) -> int:
+        return self._sum("changed_fields")
+
+    @property
+    def rejected(self) -> list[FileResult]:
+        return [f for f in self.files if f.rejected]
+
+    def to_json(self) -> dict[str, Any]:
+        """One object for `bundle import --json`."""
+        return {
+            "dry_run": self.dry_run,
+            "received": self.received,
+            "new": self.new,
+            "known": self.known,
+            "conflicts": self.conflicts,
+            "open_conflicts": self.open_conflicts,
+            "new_rows": self.new_rows,
+            "changed_fields": self.changed_fields,
+            "rejected": len(self.rejected),
+            "files": [f.to_json() for f in self.files],
+        }
+
+    def summary_lines(self) -> list[str]:
+        """Danish lines for the command line and the status of the consolidation view."""
+        head = "Prøveimport (intet er gemt)" if self.dry_run else "Import"
+        lines = [
+            f"{head}: filer {len(self.files)}, ændringer modtaget {self.received}, nye "
+            f"{self.new}, kendte i forvejen {self.known}, konflikter {self.conflicts}.",
+        ]
+        for f in self.files:
+            if f.rejected:
+                lines.append(f"  AFVIST {visible(f.path.name)}: {f.error}")
+            else:
+                lines.append(
+                    f"  {visible(f.path.name)} fra «{visible(f.device_name)}»: modtaget "
+                    f"{f.received}, nye {f.new}, kendte {f.known}, nye rækker {f.new_rows}, "
+                    f"ændrede felter {f.changed_fields}, konflikter {f.conflicts}."
+                )
+                if f.foreign:
+                    lines.append(
+                        "    Filen kommer fra en anden database og importeres efter bekræftelse."
+                    )
+                if f.clock_warning:
+                    lines.append(f"    Bemærk: {f.clock_warning}.")
+        if self.open_conflicts:
+            lines.append(f"Åbne konflikter i databasen: {self.open_conflicts}.")
+        return lines
+
+
+# --- applying -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def _page_cache(conn: Connection) -> Iterator[None]:
+    """A larger SQLite page cache while a merge runs: a workshop's change rows go into six
+    indexes each, and with SQLite's default 2 MB most index pages are evicted and read back
+    between two inserts (measured: the change insert takes a third less time with 32 MB).
+    Set back afterwards, since the connection returns to the pool."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = int(conn.exec_driver_sql("PRAGMA cache_size").scalar() or -2000)
+    conn.exec_driver_sql(f"PRAGMA cache_size={-MERGE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size={before}")
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction of a dry run so that nothing is kept."""
+
+
+def imported_digests(db: Database | Store) -> set[str]:
+    """The digests (SHA-256) of every file imported before: a reader need not check their
+    entries one by one again."""
+    with database_of(db).engine.connect() as conn:
+        return set(conn.execute(select(LEDGER.c.sha256).distinct()).scalars())
+
+
+def import_files(
+    db: Database | Store,
+    files: Sequence[ChangeFile | FileResult],
+    *,
+    dry_run: bool = False,
+    skip_rejected: bool = False,
+    allow_foreign: bool = False,
+) -> ImportReport:
+    """Apply files of change-log entries to a database, in one transaction; a `FileResult`
+    among `files` stands for a file its reader refused (reported as it is).
+
+    A file with a bad entry raises `MergeError` and changes nothing, unless `skip_rejected` is
+    set: then it is reported as «afvist» in the result and the other files are imported. With
+    `dry_run` the result is a preview and the database is left as it was. Pass the `Store` when
+    the app holds one: the merge then waits for its writers, and its clock moves past the
+    imported timestamps (at most `models.clock.MAX_AHEAD_MILLIS` ahead of its wall clock).
+
+    A file from another database lineage (see `_check_lineage`) raises `ForeignFileError`
+    (a `MergeError`; with `skip_rejected` it is «afvist»), in a dry run too, unless
+    `allow_foreign` is set after the user confirmed; then it is merged and marked
+    `FileResult.foreign`. No other exception than `UdviklingsdagError`s comes out for any file
+    content."""
+    database = database_of(db)
+    results: list[FileResult] = []
+    accepted: list[tuple[FileResult, ChangeFile]] = []
+    for f in files:
+        if isinstance(f, FileResult):
+            results.append(f)
+            continue
+        res = FileResult(f.path, f.sha256, f.kind, f.device_id, f.device_name, received=f.received)
+        res.clock_offset = f.clock_offset
+        results.append(res)
+        accepted.append((res, f))
+    report = ImportReport(results, dry_run=dry_run)
+    # A Store serialises this process's writers; the merge joins that queue.
+    lock: AbstractContextManager[Any] = db.lock if isinstance(db, Store) else nullcontext()
+    max_hlc = ""
+    try:
+        with lock, write_begin(database.engine) as conn, _page_cache(conn):
+            # Files imported before bring nothing (`_import` skips them): no orphans to compare.
+            anything = any(not f.skipped for _, f in accepted)
+            orphans_before = set(orphans(conn)) if anything else set()
+            max_hlc = _import(
+                conn, accepted, skip_rejected, report, database.device_id, allow_foreign
+            )
+            if anything:
+                # A row added under a row deleted elsewhere is a conflict the heads do not show.
+                added = set(orphans(conn)) - orphans_before - report.conflict_keys
+                report.conflicts += len(added)
+            if not dry_run:
+                _register(conn, accepted)
+            report.open_conflicts = len(open_keys(conn))
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    except FILE_CONTENT_ERRORS as exc:
+        # The checks above should have refused the file with a precise message; this net keeps
+        # the promise that no file content ends in a traceback or «uventet fejl».
+        raise MergeError(
+            "Filerne kan ikke indlæses: de indeholder noget, som udviklingsdag ikke forventer "
+            f"({type(exc).__name__}). Bed om nye filer fra bærbarene, og meld gerne fejlen. "
+            "Intet er ændret."
+        ) from exc
+    except IntegrityError as exc:
+        # The deferred foreign keys are the last line of defence; the checks in `_import`
+        # should have caught the file first.
+        if "foreign key" in str(exc.orig).lower():
+            raise MergeError(
+                "Filerne henviser til rækker, som ikke findes i databasen. Importér først "
+                "workshop-pakken eller de filer, de bygger på. Intet er ændret."
+            ) from None
+        raise MergeError(
+            "Filerne passer ikke sammen med databasen (en række mangler felter, den skal "
+            "have). Importér først workshop-pakken. Intet er ændret."
+        ) from None
+    if not dry_run and isinstance(db, Store) and max_hlc:
+        db.clock.observe(max_hlc)
+    return report
+
+
+def _reject(res: FileResult, message: str, skip_rejected: bool) -> None:
+    if not skip_rejected:
+        raise MergeError(message)
+    res.status, res.error = "afvist", message
+
+
+def _known_changes(conn: Connection, ids: Iterable[str]) -> dict[str, tuple[Any, ...]]:
+    """The change-table rows (in the order of `ENTRY_KEYS`) of those of `ids` the database
+    holds: what a file's known entries are compared with (tampering)."""
+    found: dict[str, tuple[Any, ...]] = {}
+    columns = [CHANGE.c[k] for k in ENTRY_KEYS]
+    for r in changes.rows_by_id(conn, CHANGE.c.id, ids, columns):
+        # `Store` writes JSON null as the text "null", the merge as SQL NULL: the same value.
+        found[r[0]] = r if r[_VALUE] != "null" else (*r[:_VALUE], None, *r[_VALUE + 1 :])
+    return found
+
+
+def _same_change(entry: Entry, stored: tuple[Any, ...]) -> bool:
+    """Whether a file's entry is the change the database (or an earlier file) holds under
+    its id: the same content once its value is in canonical form."""
+    if entry.row() == stored:
+        return True
+    try:
+        canon = canonical_value(entry.entity, entry.field, entry.value)
+    except ValidationError:
+        return False
+    row = entry._replace(value=canon).row()
+    if row == stored:
+        return True
+    # The database may hold the change as an older version stored it, before values were
+    # made canonical («abc » for «abc»): the same change, not tampering.
+    try:
+        text = stored[_VALUE]
+        value = None if text is None else json.loads(text)
+        old = canonical_value(entry.entity, entry.field, value)
+    except (ValidationError, ValueError):
+        return False
+    return row == (*stored[:_VALUE], value_text(old), *stored[_VALUE + 1 :])
+
+
+def _import(
+    conn: Connection,
+    files: list[tuple[FileResult, ChangeFile]],
+    skip_rejected: bool,
+    report: ImportReport,
+    own_device: str = "",
+    allow_foreign: bool = False,
+) -> str:
+    """Apply the files' new entries; fill in each FileResult. Returns the greatest hlc.
+
+    Every new entry is stored in canonical form (`models.changes.canonical_value`); a file
+    is refused whole when an entry cannot be made canonical, when a new entry claims this
+    database's own device, when an entry's id is known with other content (in the database
+    or in an earlier file of this import), when it refers to rows nobody has, or, unless
+    `allow_foreign`, when it comes from another database (`ForeignFileError`)."""
+    imported = set(conn.execute(select(LEDGER.c.sha256).distinct()).scalars())
+    # Entries of files imported before are all known (the change log never shrinks), so a
+    # re-import skips the lookups.
+    fresh = [(r, f) for r, f in files if r.sha256 not in imported]
+    for res, _ in files:
+        if res.sha256 in imported:
+            res.known, res.status = res.received, "kendt"
+    known = _known_changes(conn, (e.id for _, f in fresh for e in f.entries))
+    # The first (canonical) new entry under each id among the files read so far; what a
+    # later entry with that id must equal. The entry itself, not its row: a workshop's
+    # handoff files bring 80,000 new entries.
+    first: dict[str, Entry] = {}
+    # Per change id replaced by a new entry of the accepted files: the field it was replaced
+    # in (a change is only ever replaced by a change of its own field).
+    replaced_in: dict[str, tuple[str, str, str]] = {}
+    candidates: list[tuple[FileResult, list[Entry]]] = []
+    linked: set[int] = set()  # files sharing a change with the database
+    for res, change_file in fresh:
+        unknown: list[Entry] = []
+        mine: dict[str, Entry] = {}  # this file's new entries, by id
+        replacing: dict[str, tuple[str, str, str]] = {}  # this file's, kept apart
+        name = visible(res.path.name)
+        shares = False
+        problem: str | None = None
+        for n, e in enumerate(change_file.entries, 1):
+            cid = e.id
+            stored = known.get(cid)
+            if stored is not None:
+                shares = True
+                if not _same_change(e, stored):
+                    problem = _tampered(name, n, e, "databasen har")
+                    break
+                continue
+            try:
+                canon = canonical_value(e.entity, e.field, e.value)
+            except ValidationError as exc:
+                entity, flabel = e.labels
+                problem = (
+                    f"Filen {name} kan ikke indlæses: ændring nr. {n} ({entity}, feltet "
+                    f"«{flabel}») har en ugyldig værdi: {exc} Filen er ændret "
+                    "eller ikke lavet af udviklingsdag; bed om en ny fil fra bærbaren. Intet er "
+                    "ændret."
+                )
+                break
+            if canon is not e.value and canon != e.value:
+                e = e._replace(value=canon)
+            earlier = mine.get(cid) or first.get(cid)
+            if earlier is not None:
+                if earlier.row() != e.row():
+                    where = "filen selv" if cid in mine else _file_holding(candidates, earlier)
+                    problem = _tampered(name, n, e, f"{where} har")
+                    break
+                if cid in mine:
+                    continue  # the same entry twice in one file
+            problem = _replaces_problem(name, n, e, mine, first, replaced_in, replacing)
+            if problem is not None:
+                break
+            if e.device_id == own_device:
+                problem = (
+                    f"Filen {name} kan ikke indlæses: ændring nr. {n} siger, at den er lavet på "
+                    "denne bærbar, men databasen kender den ikke. Filen er ændret eller "
+                    "forfalsket, eller databasen er lagt tilbage fra en ældre kopi; importér "
+                    "ikke filen her, og spørg den, der sendte den. Intet er ændret."
+                )
+                break
+            mine[cid] = e
+            unknown.append(e)
+        if problem is None:
+            problem = _missing_required(name, unknown)
+        if problem is not None:
+            _reject(res, problem, skip_rejected)
+            continue
+        for cid, e in mine.items():
+            first.setdefault(cid, e)
+        for r, key in replacing.items():
+            replaced_in.setdefault(r, key)
+        if shares or not unknown:
+            linked.add(id(res))
+        candidates.append((res, unknown))
+    candidates, in_db, needs = _check_references(conn, candidates, skip_rejected)
+    candidates = _check_lineage(
+        conn, candidates, in_db, needs, linked, skip_rejected, allow_foreign
+    )
+    # Only now, among the accepted files, is an entry «new» in the first file that has it.
+    taken: set[str] = set()
+    per_file: list[tuple[FileResult, list[Entry]]] = []
+    for res, unknown in candidates:
+        new = [e for e in unknown if e.id not in taken]
+        taken.update(e.id for e in new)
+        res.new, res.known = len(new), res.received - len(new)
+        if not new:
+            res.status = "kendt"
+        per_file.append((res, new))
+    entries = [e for _, new in per_file for e in new]
+    if not entries:
+        return ""
+    owner = {e.id: res for res, new in per_file for e in new}
+    report.conflict_keys = {(e, r) for e, r, _ in _apply(conn, entries, owner)}
+    report.conflicts = len(report.conflict_keys)
+    return max(e.hlc for e in entries)
+
+
+def _file_holding(candidates: list[tuple[FileResult, list[Entry]]], entry: Entry) -> str:
+    """«filen X»: the file read before whose new entries hold `entry` (looked up only when a
+    change id turns up with two contents, so the merge keeps no index of it)."""
+    for res, entries in candidates:
+        if any(e is entry for e in entries):
+            return f"filen {visible(res.path.name)}"
+    return "en anden af filerne"
+
+
+def _replaces_problem(
+    name: str,
+    n: int,
+    e: Entry,
+    mine: dict[str, Entry],
+    first: dict[str, Entry],
+    replaced_in: dict[str, tuple[str, str, str]],
+    replacing: dict[str, tuple[str, str, str]],
+) -> str | None:
+    """A message when a new entry replaces itself, or replaces (or is replaced by) a new entry
+    of another field: a change only ever replaces changes of its own field. Such an entry
+    would take a value away from another field (a new mål left without its målsætning).
+    `replaced_in` and `replacing` map a replaced id to the field it was replaced in (by the
+    accepted files, by this file); `e`'s are added to `replacing`."""
+    key = e.key
+    wrong = e.id in e.replaces
+    for r in e.replaces:
+        other = mine.get(r) or first.get(r)
+        if other is not None and other.key != key:
+            wrong = True
+    earlier = replaced_in.get(e.id) or replacing.get(e.id)
+    if earlier is not None and earlier != key:
+        wrong = True
+    for r in e.replaces:
+        replacing.setdefault(r, key)
+    if not wrong:
+        return None
+    entity, flabel = e.labels
+    return (
+        f"Filen {name} kan ikke indlæses: ændring nr. {n} ({entity}, feltet «{flabel}») "
+        "erstatter sig selv eller en ændring af et andet felt, hvad udviklingsdag aldrig "
+        "skriver. Filen er ændret eller forfalsket; importér den ikke, og bed om en ny fil fra "
+        "bærbaren. Intet er ændret."
+    )
+
+
+@cache
+def _required(entity: str) -> tuple[str, ...]:
+    return tuple(f for f, spec in ENTITIES[entity].fields.items() if spec.required)
+
+
+def _missing_required(name: str, entries: list[Entry]) -> str | None:
+    """A message when the file creates a row without a value for one of its required fields
+    (`Store.create` writes every field in the same action, so a file that creates a row holds
+    them all; a row created without them would get empty defaults: a målplan without enhed).
+    Only entries that no entry of the file replaces count: entries that replace each other in
+    a circle would leave the field without any value as well."""
+    born: list[tuple[str, str]] = []
+    has: set[tuple[str, str, str]] = set()
+    replaced = {r for e in entries for r in e.replaces}
+    for e in entries:
+        if e.id not in replaced:
+            has.add(e.key)
+        if e.field == DELETED and e.value is False and not e.replaces:
+            born.append((e.entity, e.row_id))
+    for entity, rid in born:
+        for fname in _required(entity):
+            if (entity, rid, fname) not in has:
+                return (
+                    f"Filen {name} kan ikke indlæses: den opretter {article_label(entity)} uden "
+                    f"feltet «{field_label(entity, fname)}», som skal udfyldes. Filen er ændret "
+                    "eller ikke lavet af udviklingsdag; bed om en ny fil fra bærbaren. Intet er "
+                    "ændret."
+                )
+    return None
+
+
+def _tampered(name: str, n: int, entry: Entry, where: str) -> str:
+    entity, flabel = entry.labels
+    return (
+        f"Filen {name} kan ikke indlæses: ændring nr. {n} ({entity}, feltet «{flabel}») "
+        f"har samme id som en ændring, {where}, men et andet indhold. Filen er ændret eller "
+        "forfalsket; importér den ikke, og bed om en ny fil fra bærbaren. Intet er ændret."
+    )
+
+
+_Rows = set[tuple[str, str]]  # (entity, row id)
+
+
+def _check_lineage(
+    conn: Connection,
+    candidates: list[tuple[FileResult, list[Entry]]],
+    in_db: _Rows,
+    needs: dict[int, tuple[_Rows, _Rows]],
+    linked: set[int],
+    skip_rejected: bool,
+    allow_foreign: bool,
+) -> list[tuple[FileResult, list[Entry]]]:
+    """Find the files from another database lineage and refuse them (`ForeignFileError`)
+    unless `allow_foreign`; with it, mark them (`FileResult.foreign`).
+
+    A database with no change at all accepts anything (a new laptop loading its pack). Else a
+    file belongs when one of its entries is a change the database has, or touches or points
+    at a row the database has, or a row another belonging file of the same import creates
+    (a handoff imported together with the pack it builds on), or when its writer is a laptop
+    the database already knows. A file that shares none of that comes from another
+    municipality's or workshop's database: merging it would mix two workshops silently."""
+    if not candidates or conn.execute(select(CHANGE.c.id).limit(1)).first() is None:
+        return candidates
+    known_devices = set(conn.execute(select(DEVICE.c.id)).scalars())
+    belongs = {
+        id(res)
+        for res, _ in candidates
+        if id(res) in linked or res.device_id in known_devices or needs[id(res)][0] & in_db
+    }
+    changed = True
+    while changed:
+        changed = False
+        born = {k for res, _ in candidates if id(res) in belongs for k in needs[id(res)][1]}
+        for res, _ in candidates:
+            if id(res) not in belongs and needs[id(res)][0] & born:
+                belongs.add(id(res))
+                changed = True
+    foreign = [res for res, _ in candidates if id(res) not in belongs]
+    if not foreign:
+        return candidates
+    if allow_foreign:
+        for res in foreign:
+            res.foreign = True
+        return candidates
+    names = ", ".join(visible(res.path.name) for res in foreign)
+    message = (
+        f"{'Filen' if len(foreign) == 1 else 'Filerne'} {names} ser ud til at komme fra en "
+        "anden database (en anden kommunes eller en anden workshops): ingen af "
+        f"{'dens' if len(foreign) == 1 else 'deres'} ændringer rører ved noget, denne "
+        "database kender. Er du sikker på, at den hører til her, så bekræft importen: "
+        "«--fremmed» på kommandolinjen, eller svar ja, når programmet spørger. Intet er ændret."
+    )
+    if not skip_rejected:
+        raise ForeignFileError(message, [res.path for res in foreign])
+    for res in foreign:
+        # `foreign` on a refused file: the app asks and previews again with allow_foreign.
+        res.status, res.error, res.foreign = "afvist", message, True
+    return [(r, n) for r, n in candidates if not r.rejected]
+
+
+def _needs(entries: list[Entry]) -> tuple[_Rows, _Rows]:
+    """(rows these entries need to exist, rows they bring into existence)."""
+    need: _Rows = set()
+    born: _Rows = set()
+    for e in entries:
+        entity, fname, value = e.entity, e.field, e.value
+        key = (entity, e.row_id)
+        if fname == DELETED and not e.replaces and value is False:
+            # The creation of a row (Store.create writes `deleted = false` replacing nothing).
+            born.add(key)
+        elif fname == DELETED:
+            need.add(key)
+        else:
+            need.add(key)
+            spec = ENTITIES[entity].fields[fname]
+            if value and spec.kind == "ref":
+                assert spec.ref is not None
+                need.add((spec.ref, value))
+            elif value and spec.kind == "reflist":
+                assert spec.ref is not None
+                need.update((spec.ref, v) for v in value)
+    return need, born
+
+
+def _check_references(
+    conn: Connection, per_file: list[tuple[FileResult, list[Entry]]], skip_rejected: bool
+) -> tuple[list[tuple[FileResult, list[Entry]]], _Rows, dict[int, tuple[_Rows, _Rows]]]:
+    """Refuse files that point at rows neither the database nor the accepted files hold.
+    Files may depend on each other, so a refusal is re-checked until nothing changes.
+    Returns (the accepted files, the needed rows the database has, per file (id of its
+    FileResult) the rows it needs and the rows it creates)."""
+    needs = {id(res): _needs(new) for res, new in per_file}
+    all_needed: dict[str, set[str]] = defaultdict(set)
+    for need, _ in needs.values():
+        for entity, rid in need:
+            all_needed[entity].add(rid)
+    in_db: _Rows = set()
+    for entity, ids in all_needed.items():
+        in_db.update((entity, r) for r in changes.existing(conn, row_table(entity).c.id, ids))
+    accepted = list(per_file)
+    while True:
+        available = set(in_db)
+        for res, _ in accepted:
+            available |= needs[id(res)][1]
+        bad = [(res, needs[id(res)][0] - available) for res, _ in accepted]
+        bad = [(res, missing) for res, missing in bad if missing]
+        if not bad:
+            return accepted, in_db, needs
+        for res, missing in bad:
+            entity, _ = sorted(missing)[0]
+            _reject(
+                res,
+                f"Filen {visible(res.path.name)} henviser til {len(missing)} række(r), som "
+                f"databasen ikke kender (fx {article_label(entity)}). Importér først "
+                "workshop-pakken eller den fil, den bygger på, og prøv igen. Intet er ændret.",
+                skip_rejected,
+            )
+        accepted = [(r, n) for r, n in accepted if not r.rejected]
+
+
+def _py_value(entity: str, fname: str, value: Any) -> Any:
+    """An entry's JSON value in its stored Python form (as `decode_value` gives it)."""
+    if fname == DELETED:
+        return bool(value)
+    if isinstance(value, str):
+        spec = ENTITIES[entity].fields.get(fname)
+        if spec is not None and spec.kind == "date":
+            return date.fromisoformat(value)
+    return value
+
+
+def _apply(
+    conn: Connection, entries: list[Entry], owner: dict[str, FileResult]
+) -> set[tuple[str, str, str]]:
+    """Apply new entries (none known to the database) following the change-log rules.
+    Returns the conflicts these entries take part in."""
+    touched: dict[str, set[str]] = defaultdict(set)
+    keys: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for e in entries:
+        touched[e.entity].add(e.row_id)
+        keys[(e.entity, e.row_id)].add(e.field)
+    # Rows the database has already; every other row's changes are all in this batch, so
+    # its heads follow from the entries alone (no lookups for the bulk of a workshop).
+    existing = {
+        entity: changes.existing(conn, row_table(entity).c.id, ids)
+        for entity, ids in touched.items()
+    }
+    rows = [e.row() for e in entries]
+    replaced = {r for e in entries for r in e.replaces}
+    all_heads: dict[tuple[str, str], list[ChangeRow]] = defaultdict(list)
+    py_values: dict[str, Any] = {}
+    titles: dict[tuple[str, str], str] = {}
+    inserts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    # The fields these entries change in rows the database has (and always the tombstone).
+    fields: dict[str, set[str]] = defaultdict(lambda: {DELETED})
+    # In arrival order: sorting by id was measured slower (it scatters the hlc, action and
+    # row indexes, which arrival order fills almost in sequence), sorting by row no faster.
+    # The new rows need nothing from the database, so they are worked out while the server
+    # takes the change log in (`_meanwhile`).
+    with _meanwhile(conn, lambda: changes.insert_changes(conn, rows)):
+        for e, r in zip(entries, rows, strict=True):
+            if e.row_id in existing[e.entity]:
+                fields[e.entity].add(e.field)
+                continue
+            py_values[e.id] = _py_value(e.entity, e.field, e.value)
+            # No known change can have replaced an entry of a row the database lacks; the
+            # entry's change-table row is its head.
+            if e.id not in replaced:
+                all_heads[(e.entity, e.row_id)].append(r)
+        for entity, ids in touched.items():
+            for rid in ids - existing[entity]:
+                won = winners(all_heads[(entity, rid)], keys[(entity, rid)])
+                row = {
+                    k: list(v) if isinstance(v, list) else v for k, v in _defaults(entity).items()
+                }
+                row.update({f: py_values[h.id] for f, h in won.items()})
+                row["id"] = rid
+                if row.get(DELETED) is None:
+                    row[DELETED] = False
+                inserts[entity].append(row)
+                titles[(entity, rid)] = _title(entity, row)
+                res = owner.get(won[DELETED].id) if DELETED in won else None
+                if res is not None:
+                    res.new_rows += 1
+                    _item(res, "ny", entity, rid, "", titles[(entity, rid)])
+
+    changes.update_heads(conn, rows, existing)
+
+    # The heads of the rows the database has: of the fields these entries change, and the
+    # tombstones. A row with a tombstone among its heads gets all its heads, since a
+    # «sletning» conflict lists the edits of every field (`row_conflicts`); the heads of the
+    # other fields neither win a field here nor make a conflict the new entries take part in.
+    old_rows = {k: v for k, v in existing.items() if v}
+    old_heads = heads_of_rows(conn, old_rows, fields)
+    tombstoned: dict[str, set[str]] = defaultdict(set)
+    for (entity, rid), hs in old_heads.items():
+        if any(h.field == DELETED and h.value == "true" for h in hs):
+            tombstoned[entity].add(rid)
+    old_heads.update(heads_of_rows(conn, tombstoned))
+    all_heads.update(old_heads)
+
+    for entity in touched:
+        table = row_table(entity)
+        current: dict[str, dict[str, Any]] = {}
+        for where in id_filters(conn, table.c.id, existing[entity]):
+            for mapping in conn.execute(select(table).where(where)).mappings():
+                current[mapping["id"]] = dict(mapping)
+        updates: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
+        for rid in existing[entity]:
+            won = winners(old_heads.get((entity, rid), []), keys[(entity, rid)])
+            values = {f: decode_value(entity, f, h.value) for f, h in won.items()}
+            old = current[rid]
+            changed = {f: v for f, v in values.items() if old.get(f) != v}
+            titles[(entity, rid)] = title = _title(entity, {**old, **changed})
+            if not changed:
+                continue
+            updates[tuple(sorted(changed))].append((rid, *(changed[f] for f in sorted(changed))))
+            for f, v in changed.items():
+                res = owner.get(won[f].id)
+                if res is None:
+                    continue
+                res.changed_fields += 1
+                kind = ("slettet" if v else "gendannet") if f == DELETED else "ændret"
+                _item(
+                    res,
+                    kind,
+                    entity,
+                    rid,
+                    f,
+                    title,
+                    display_value(entity, f, old.get(f)),
+                    display_value(entity, f, v),
+                )
+        changes.write_rows(conn, table, inserts[entity], updates)
+
+    # Conflicts that this import's entries take part in, counted per file.
+    found: set[tuple[str, str, str]] = set()
+    for (entity, rid), heads_row in all_heads.items():
+        for _kind, fname, hs in row_conflicts(entity, rid, heads_row):
+            files = {id(owner[h.id]): owner[h.id] for h in hs if h.id in owner}
+            if files:
+                found.add((entity, rid, fname))
+            for res in files.values():
+                res.conflicts += 1
+                # Oldest first, as the conflict view shows them (not in the database's order).
+                shown = " / ".join(
+                    display_value(entity, h.field, decode_value(entity, h.field, h.value))
+                    for h in sorted(hs, key=lambda h: (h.field != DELETED, h.hlc, h.id))
+                )
+                _item(res, "konflikt", entity, rid, fname, titles.get((entity, rid), ""), "", shown)
+    return found
+
+
+@contextmanager
+def _meanwhile(conn: Connection, write: Callable[[], None]) -> Iterator[None]:
+    """Run `write` (statements on `conn`) while the body works in Python. On PostgreSQL in a
+    thread: the server spends a second on the change log's indexes for a workshop, and the
+    client need not wait idle meanwhile (psycopg leaves the interpreter lock while it waits
+    on the socket). The body must not use `conn`. Elsewhere first `write`, then the body
+    (SQLite's connection belongs to its thread, and does the work in this process anyway)."""
+    if conn.dialect.name != "postgresql":
+        write()
+        yield
+        return
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            write()
+        except BaseException as exc:  # handed to the caller below
+            failed.append(exc)
+
+    worker = threading.Thread(target=run, name="merge-write", daemon=True)
+    worker.start()
+    try:
+        yield
+    finally:
+        worker.join()
+    if failed:
+        raise failed[0]
+
+
+@cache
+def _defaults(entity: str) -> dict[str, Any]:
+    """A new row's column values before any change is applied (the model's defaults)."""
+    spec = ENTITIES[entity]
+    out: dict[str, Any] = {name: f.new_value for name, f in spec.fields.items()}
+    out[DELETED] = False
+    return out
+
+
+def _title(entity: str, row: dict[str, Any]) -> str:
+    value = row.get(ENTITIES[entity].title_field)
+    return str(value) if value else ""
+
+
+def _item(
+    res: FileResult,
+    kind: str,
+    entity: str,
+    rid: str,
+    fname: str,
+    title: str,
+    before: str = "",
+    after: str = "",
+) -> None:
+    if len(res.items) < MAX_ITEMS_PER_FILE:
+        res.items.append(PreviewItem(kind, entity, rid, fname, title, before, after))
+
+
+def _register(conn: Connection, files: list[tuple[FileResult, ChangeFile]]) -> None:
+    """Record remote devices and one ledger row per accepted file."""
+    now = datetime.now().isoformat(timespec="seconds")
+    for res, change_file in files:
+        if res.rejected:
+            continue
+        for dev_id, navn in change_file.devices:
+            row = conn.execute(
+                select(DEVICE.c.navn, DEVICE.c.is_local).where(DEVICE.c.id == dev_id)
+            ).first()
+            if row is None:
+                conn.execute(DEVICE.insert().values(id=dev_id, navn=navn, is_local=False))
+            elif not row.is_local and dev_id == res.device_id and navn and row.navn != navn:
+                conn.execute(DEVICE.update().where(DEVICE.c.id == dev_id).values(navn=navn))
+        conn.execute(
+            LEDGER.insert().values(
+                id=new_id(),
+                sha256=res.sha256,
+                # A name the system could not decode (surrogates) cannot be stored as it is.
+                filnavn=res.path.name.encode("utf-8", "replace").decode("utf-8"),
+                kind=res.kind,
+                device_id=res.device_id,
+                device_navn=res.device_name,
+                imported_at=now,
+                received=res.received,
+                new=res.new,
+                known=res.known,
+                conflicts=res.conflicts,
+                clock_offset=res.clock_offset,
+            )
+        )

@@ -1,0 +1,397 @@
+"""What the screens read: small frozen dataclasses, never dicts read with string keys.
+
+The workspace (`models.workspace.Workspace`) returns these; the home screen's first read
+(`models.overview.quick_home`) builds them too, before SQLAlchemy has loaded. So this module
+is standard library only, and a screen may import it at module level without slowing the
+cold start.
+
+A record holds the fields its screens show, already resolved (an enhed's name next to its
+id, a mål's counts); ids are `str`, lists are tuples, dates are `datetime.date`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from typing import TypeAlias
+
+Choice: TypeAlias = tuple[str, str]
+"""A picker's choice: (label shown, row id)."""
+
+
+# --- the home screen ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Live (not deleted) rows, named as in `udviklingsdag info --json`."""
+
+    direktoeromraader: int = 0
+    afdelinger: int = 0
+    enheder: int = 0
+    maalsaetninger: int = 0
+    maal: int = 0
+    tegn: int = 0
+    proevehandlinger: int = 0
+    samarbejder: int = 0
+    evalueringer: int = 0
+    maalplaner: int = 0
+    udviklingsdage: int = 0
+    borde: int = 0
+    noter: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        """The counts by name (for `info --json` and the home screen's sentence)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True, slots=True)
+class Udviklingsdag:
+    """An udviklingsdag's own fields."""
+
+    id: str
+    titel: str
+    dagdel: str
+    dato: date | None
+    starttid: str
+    udfordring: str | None
+    sted: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Bord:
+    """A bord's own fields."""
+
+    id: str
+    udviklingsdag_id: str | None
+    navn: str
+    facilitator: str | None
+    maal_ids: tuple[str, ...]
+    anonym: bool
+
+
+@dataclass(frozen=True, slots=True)
+class UdviklingsdagOverview:
+    """An udviklingsdag with its programme's length and its borde (in their order)."""
+
+    dag: Udviklingsdag
+    minutter: int
+    blokke: int
+    borde: tuple[Bord, ...]
+
+    @property
+    def id(self) -> str:
+        return self.dag.id
+
+
+@dataclass(frozen=True, slots=True)
+class HomeSnapshot:
+    """Everything the home screen shows, in one read."""
+
+    days: tuple[UdviklingsdagOverview, ...]
+    counts: Counts
+    device: str
+    target: str
+    theme: str
+    chosen_udviklingsdag: str | None
+    chosen_bord: str | None
+    device_named: bool
+
+
+# --- a bord and its mål ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MaalProgress:
+    """A mål on a bord's list: its text, who owns it and how much it has."""
+
+    id: str
+    tekst: str
+    enhed_navn: str
+    ansvarlig: str | None
+    tegn: int
+    proevehandlinger: int
+    samarbejder: int
+
+
+@dataclass(frozen=True, slots=True)
+class MaalGroup:
+    """A målsætning (`id` "" for mål without one) with the bord's mål under it."""
+
+    id: str
+    tekst: str
+    maal: tuple[MaalProgress, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BordOverview:
+    """A bord, its udviklingsdag (None if that is gone) and its mål grouped by målsætning."""
+
+    bord: Bord
+    dag: Udviklingsdag | None
+    groups: tuple[MaalGroup, ...]
+
+    @property
+    def dagdel(self) -> str:
+        """The day's part («del1» when the day is unknown): it decides what completes a mål."""
+        return self.dag.dagdel if self.dag is not None and self.dag.dagdel else "del1"
+
+
+# --- one mål -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Maal:
+    """A mål's own fields."""
+
+    id: str
+    maalsaetning_id: str | None
+    enhed_id: str | None
+    maalplan_id: str | None
+    tekst: str
+    fra_aar: int | None
+    til_aar: int | None
+    ansvarlig: str | None
+    plan_a: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Tegn:
+    """A tegn's own fields."""
+
+    id: str
+    maal_id: str | None
+    tekst: str
+    type: str
+    datakilde: str | None
+    baseline: str | None
+    forventet_niveau: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Proevehandling:
+    """A prøvehandling's own fields and how many evalueringer it has."""
+
+    id: str
+    maal_id: str | None
+    tekst: str
+    forventning: str | None
+    ansvarlig: str | None
+    start: date | None
+    slut: date | None
+    borgerinddragelse: bool
+    borgerinddragelse_hvordan: str | None
+    evaluering_undervejs: date | None
+    evaluering_afslutning: date | None
+    tegn_ids: tuple[str, ...]
+    evalueringer: int
+
+
+@dataclass(frozen=True, slots=True)
+class Samarbejde:
+    """A samarbejde's own fields, with its partners' names resolved (`partnere`)."""
+
+    id: str
+    maal_id: str | None
+    partner_ids: tuple[str, ...]
+    partnere: tuple[str, ...]
+    niveau: str
+    forventningsafstemning: str | None
+    rollefordeling: str | None
+    maal_for_samarbejdet: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A note of a mål or a bord, with where it came from (read from the change log).
+
+    `written_by_id`: the laptop that wrote it (None for a note without log entries), `own`:
+    this laptop; `edited_by_id` / `edited`: the latest change of its text. Several notes of
+    one kind are normal after a merge of handoff files."""
+
+    id: str
+    type: str
+    tekst: str
+    maal_id: str | None
+    bord_id: str | None
+    written_by_id: str | None
+    written_by: str
+    own: bool
+    written: datetime | None
+    edited_by_id: str | None
+    edited_by: str
+    edited: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class MaalDetail:
+    """One mål with its målsætning's text, its enhed's name, its tegn, prøvehandlinger,
+    samarbejder and notes."""
+
+    maal: Maal
+    maalsaetning: str
+    enhed_navn: str
+    tegn: tuple[Tegn, ...]
+    proevehandlinger: tuple[Proevehandling, ...]
+    samarbejder: tuple[Samarbejde, ...]
+    noter: tuple[Note, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NoteSaved:
+    """What a note's save did: the row it wrote to now (None when the note was emptied and
+    deleted, or never created) and whether it deleted the note."""
+
+    note_id: str | None
+    deleted: bool
+
+
+# --- deltagere and evalueringer ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Deltager:
+    """A deltager, with the name of their enhed."""
+
+    id: str
+    bord_id: str | None
+    navn: str
+    enhed_id: str | None
+    enhed_navn: str
+    rolle: str
+
+
+@dataclass(frozen=True, slots=True)
+class BordDeltagere:
+    """A bord with its deltagere (by name)."""
+
+    bord: Bord
+    deltagere: tuple[Deltager, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluering:
+    """An evaluering's own fields."""
+
+    id: str
+    proevehandling_id: str | None
+    type: str
+    dato: date | None
+    effekt: str | None
+    laering: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProevehandlingEvalueringer:
+    """A prøvehandling with its evalueringer (undervejs before afslutning, by date)."""
+
+    proevehandling: Proevehandling
+    evalueringer: tuple[Evaluering, ...]
+
+
+# --- the programme and the preparation -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Programblok:
+    """A block of an udviklingsdag's programme."""
+
+    id: str
+    udviklingsdag_id: str | None
+    titel: str
+    minutter: int
+    beskrivelse: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Programme:
+    """An udviklingsdag with its programme's blocks, in order."""
+
+    dag: Udviklingsdag
+    blokke: tuple[Programblok, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EnhedNode:
+    """An enhed in the organisation tree, flattened depth first (`depth` 0 is the top)."""
+
+    id: str
+    navn: str
+    type: str
+    parent_id: str | None
+    leder: str | None
+    depth: int
+
+
+@dataclass(frozen=True, slots=True)
+class MaalItem:
+    """A mål in the preparation's list."""
+
+    id: str
+    maalsaetning_id: str | None
+    tekst: str
+    enhed_navn: str
+    ansvarlig: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MaalsaetningMaal:
+    """A målsætning with its mål."""
+
+    id: str
+    tekst: str
+    kilde: str
+    aar: int | None
+    maal: tuple[MaalItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MaalplanOverview:
+    """A målplan with its enhed's name and how many mål point to it."""
+
+    id: str
+    titel: str
+    enhed_id: str | None
+    enhed_navn: str
+    aar: int | None
+    ansvarlig: str | None
+    sagsnummer: str | None
+    kle: str | None
+    status_foer: str
+    status_del1: str
+    status_del2: str
+    status_efter: str
+    plan_a: tuple[int, ...]
+    maal: int
+
+
+@dataclass(frozen=True, slots=True)
+class Preparation:
+    """Everything the preparation screen lists, in one read."""
+
+    days: tuple[UdviklingsdagOverview, ...]
+    blokke: tuple[Programblok, ...]
+    organisation: tuple[EnhedNode, ...]
+    maalsaetninger: tuple[MaalsaetningMaal, ...]
+    enheder: tuple[Choice, ...]
+    maalplaner: tuple[MaalplanOverview, ...]
+
+
+# --- forms and undo ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One live row of any entity, for the edit form: its tracked fields by name (the form
+    is built from the field registry, so it reads them by the registry's names)."""
+
+    entity: str
+    id: str
+    values: Mapping[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class Undone:
+    """What an undo did, for «Fortrudt: …»."""
+
+    description: str

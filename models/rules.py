@@ -1,0 +1,103 @@
+"""Domain rules the screens show but do not decide: when a mål is complete for the day, when
+each programme block starts, what a new row starts with where that depends on more than the
+field's declared default (`models.schema.new_values`).
+
+Standard library only (and the records): a screen may import this at module level."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+
+from . import enums
+from .records import EnhedNode, Evaluering, MaalGroup, MaalProgress, Proevehandling
+
+# --- the day's rule ------------------------------------------------------------------------------
+
+
+def is_complete(maal: MaalProgress, dagdel: str) -> bool:
+    """Whether a mål meets the day's rule: a tegn on del 1, a prøvehandling on del 2."""
+    if dagdel == enums.Del.DEL2:
+        return maal.proevehandlinger > 0
+    return maal.tegn > 0
+
+
+def progress(groups: Iterable[MaalGroup], dagdel: str) -> tuple[int, int]:
+    """(mål meeting the day's rule, all mål) of a bord."""
+    maal = [m for g in groups for m in g.maal]
+    return sum(1 for m in maal if is_complete(m, dagdel)), len(maal)
+
+
+def missing(groups: Iterable[MaalGroup], dagdel: str) -> list[MaalProgress]:
+    """The mål that do not meet the day's rule, in the bord's order."""
+    return [m for g in groups for m in g.maal if not is_complete(m, dagdel)]
+
+
+# --- the programme -------------------------------------------------------------------------------
+
+
+def planned_starts(starttid: str, blocks: Sequence[tuple[str, int]]) -> list[str]:
+    """The planned start time (hh:mm) of each (title, minutes) block from the day's start
+    time; a start time that is not hh:mm counts as 09:00."""
+    try:
+        h, m = (int(x) for x in starttid.split(":"))
+    except (ValueError, AttributeError):
+        h, m = 9, 0
+    minute = h * 60 + m
+    out = []
+    for _title, minutes in blocks:
+        out.append(f"{(minute // 60) % 24:02d}:{minute % 60:02d}")
+        minute += minutes
+    return out
+
+
+# --- what a new row starts with --------------------------------------------------------------
+
+CHILD_TYPE = {
+    enums.EnhedType.DIREKTOEROMRAADE.value: enums.EnhedType.AFDELING.value,
+    enums.EnhedType.STAB.value: enums.EnhedType.AFDELING.value,
+    enums.EnhedType.AFDELING.value: enums.EnhedType.ENHED.value,
+    enums.EnhedType.ENHED.value: enums.EnhedType.ENHED.value,
+}
+"""The type of an enhed added under one of each type."""
+
+
+def new_enhed(parent: EnhedNode | None) -> dict[str, object]:
+    """A new enhed's type and parent, added where `parent` is highlighted: under it (an enhed
+    beside it, as enheder have no children), or at the top when nothing is."""
+    if parent is None:
+        return {"type": enums.EnhedType.DIREKTOEROMRAADE.value}
+    if parent.type == enums.EnhedType.ENHED.value:
+        return {"type": enums.EnhedType.ENHED.value, "parent_id": parent.parent_id}
+    return {"type": CHILD_TYPE[parent.type], "parent_id": parent.id}
+
+
+def new_maalplan(year: int) -> dict[str, object]:
+    """What a new målplan starts with beyond its declared defaults: this year, and in 2024
+    the Plan A indicators that were mandatory that year."""
+    values: dict[str, object] = {"aar": year}
+    if year == 2024:
+        values["plan_a"] = list(enums.PLAN_A_OBLIGATORISKE_2024)
+    return values
+
+
+def new_evaluering(
+    proevehandling: Proevehandling, evalueringer: Collection[Evaluering]
+) -> dict[str, object]:
+    """A new evaluering: undervejs first, afslutning once there is an undervejs; dated as
+    planned on the prøvehandling for that kind, if it is."""
+    kinds = {e.type for e in evalueringer}
+    if enums.EvalueringType.UNDERVEJS.value in kinds:
+        kind, planned = enums.EvalueringType.AFSLUTNING, proevehandling.evaluering_afslutning
+    else:
+        kind, planned = enums.EvalueringType.UNDERVEJS, proevehandling.evaluering_undervejs
+    values: dict[str, object] = {"type": kind.value}
+    if planned:
+        values["dato"] = planned
+    return values
+
+
+def missing_plan_a(aar: int | None, plan_a: Collection[int]) -> list[int]:
+    """The Plan A indicators mandatory in 2024 that a 2024 målplan lacks (else none)."""
+    if aar != 2024:
+        return []
+    return [n for n in enums.PLAN_A_OBLIGATORISKE_2024 if n not in plan_a]
