@@ -1,7 +1,7 @@
 """Data for the benchmarks: a large municipality and the handoff files of a big workshop.
 
 * `build_municipality(store)`: about 2,000 mål, 10,000 tegn, 10,000 prøvehandlinger and 3,000
-  samarbejder in 120 enheder, with two udviklingsdage of 40 tables each. Rows are written by
+  samarbejder in 120 enheder, with two udviklingsdage of 40 borde each. Rows are written by
   `BulkWriter`, which produces exactly the rows, change-log entries and field heads that
   `Store.create` would (tests/reliability/test_bench_generator.py compares the two), but sends
   them in batches: the Store takes about 3 ms a row, so 35,000 rows would take two minutes.
@@ -222,17 +222,17 @@ def build_municipality(
     *,
     scale: float = 1.0,
     seed: int = 1,
-    tables: int = 40,
+    n_borde: int = 40,
 ) -> Municipality:
     """Write a large municipality through the store's bulk path: at scale 1, 2,000 mål,
     10,000 tegn, 10,000 prøvehandlinger, 3,000 samarbejder, 2,000 evalueringer, 120 enheder
-    and two udviklingsdage with `tables` tables each (every mål at one table per day)."""
+    and two udviklingsdage with `n_borde` borde each (every mål at one bord per day)."""
     rng = random.Random(seed)
     n_maal = max(10, round(2000 * scale))
     n_tegn = round(10_000 * scale)
-    n_proeve = round(10_000 * scale)
-    n_samarb = round(3000 * scale)
-    n_eval = round(2000 * scale)
+    n_proevehandlinger = round(10_000 * scale)
+    n_samarbejder = round(3000 * scale)
+    n_evalueringer = round(2000 * scale)
     n_enheder = max(6, round(120 * min(1.0, scale * 4)))
     out = Municipality()
     with store.action() as tx:
@@ -339,14 +339,14 @@ def build_municipality(
                         forventet_niveau="Stigning" if kvant else None,
                     )
                 )
-        proever: list[str] = []
-        for mid, n in zip(out.maal, _spread(rng, n_proeve, n_maal, 0.06), strict=True):
+        proevehandlinger: list[str] = []
+        for mid, n in zip(out.maal, _spread(rng, n_proevehandlinger, n_maal, 0.06), strict=True):
             for _ in range(n):
                 start = date(2027, 2, 1) + timedelta(days=rng.randint(0, 120))
                 slut = start + timedelta(days=rng.randint(14, 180))
                 borger = rng.random() < 0.35
                 tegn = out.tegn[mid]
-                proever.append(
+                proevehandlinger.append(
                     w.create(
                         "proevehandling",
                         maal_id=mid,
@@ -364,16 +364,16 @@ def build_municipality(
                         tegn_ids=rng.sample(tegn, min(len(tegn), rng.randint(0, 2))),
                     )
                 )
-        for _ in range(n_eval):
+        for _ in range(n_evalueringer):
             w.create(
                 "evaluering",
-                proevehandling_id=rng.choice(proever),
+                proevehandling_id=rng.choice(proevehandlinger),
                 type=rng.choice(["undervejs", "afslutning"]),
                 dato=date(2027, 5, 1) + timedelta(days=rng.randint(0, 200)),
                 effekt=rng.choice(_FORVENTNING),
                 laering="Det virkede bedst, når vi aftalte det på forhånd.",
             )
-        for mid, n in zip(out.maal, _spread(rng, n_samarb, n_maal, 0.3), strict=True):
+        for mid, n in zip(out.maal, _spread(rng, n_samarbejder, n_maal, 0.3), strict=True):
             for _ in range(n):
                 w.create(
                     "samarbejde",
@@ -409,8 +409,8 @@ def build_municipality(
                 ("Opsamling", 30),
             ):
                 w.create("programblok", udviklingsdag_id=dag, titel=titel, minutter=minutter)
-            per = -(-len(shuffled) // tables)
-            for b in range(tables):
+            per = -(-len(shuffled) // n_borde)
+            for b in range(n_borde):
                 maal_ids = shuffled[b * per : (b + 1) * per]
                 bord = w.create(
                     "bord",

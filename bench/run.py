@@ -312,6 +312,8 @@ async def _type(
     focused widget's value changed."""
     from textual import events
 
+    # Keys go in through Textual's private `_driver`, as a terminal's keys arrive: Pilot's
+    # `press` waits for the app to settle after each key, which is what is being timed.
     spy = FrameSpy(app)
     try:
         for _ in range(bursts):
@@ -494,7 +496,7 @@ def row_large(db_path: Path, runs: int) -> list[Row]:
             await _until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
             await app.settle()
             spy = FrameSpy(app)
-            driver = app._driver
+            driver = app._driver  # private: keys as a terminal sends them (see `_type`)
             assert driver is not None
             for _ in range(runs):
                 for key, bord in (("open", ids["normal"]), ("open_big", ids["big"])):
@@ -510,7 +512,7 @@ def row_large(db_path: Path, runs: int) -> list[Row]:
                     screen = app.screen
                     assert isinstance(screen, BordScreen)
                     renders = {"n": 0}
-                    render = screen._render_list
+                    render = screen.render_list
 
                     def counted(
                         render: Callable[[], None] = render, renders: dict[str, int] = renders
@@ -519,7 +521,7 @@ def row_large(db_path: Path, runs: int) -> list[Row]:
                         renders["n"] += 1
 
                     # Count the list's renders: an instance attribute shadows the method.
-                    object.__setattr__(screen, "_render_list", counted)
+                    object.__setattr__(screen, "render_list", counted)
                     # Typed on the list (which keeps the focus): the first key shows the
                     # filter field's first letter, the next one only filters further.
                     for slot, ch in (("filter1", "e"), ("filter", "r")):

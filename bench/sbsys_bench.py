@@ -112,11 +112,12 @@ def rows(
     from bench.run import Row, median
     from exports.sbsys import ExportOptions, export_sbsys
     from models.db import open_database
-    from models.maalplan_view import list_maalplaner, load_maalplaner
+    from models.maalplan_view import load_maalplaner
+    from models.queries import maalplaner_overview
 
     db = open_database(str(db_path))
     try:
-        ids = [p.id for p in list_maalplaner(db)][:count]
+        ids = [p.id for p in maalplaner_overview(db)][:count]
         views = load_maalplaner(db, ids)
         sections = [(v.titel, _content(v)) for v in views]
         n_tegn = sum(len(m.tegn) for v in views for m in v.maal)

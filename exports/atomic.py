@@ -391,7 +391,9 @@ _OLD_RE = re.compile(r"^\.(.+)\.[0-9a-f]{8}\.old$")
 _PROCESS_START = time.time()
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` runs (or may run: when it cannot be told, it counts as running,
+    so that its folders are left alone)."""
     if pid == os.getpid():
         return True
     if sys.platform == "win32":
@@ -448,7 +450,7 @@ def remove_stale_staging(parent: Path) -> list[Path]:
                 continue
             m = _STAGING_RE.match(name)
             if m and entry.is_dir(follow_symlinks=False):
-                if m.group(1) and _process_alive(int(m.group(1))):
+                if m.group(1) and process_alive(int(m.group(1))):
                     continue
             elif not ((m := _OLD_RE.match(name)) and (parent / m.group(1)).exists()):
                 # A parked old package without its replacement is the only copy: kept.

@@ -1,6 +1,6 @@
 """The one file format that carries change-log entries between laptops.
 
-A *workshop pack* goes from the tovholder to the facilitators (the day, its programme, tables,
+A *workshop pack* goes from the tovholder to the facilitators (the day, its programme, borde,
 organisation, målsætninger and mål, with their ids); a *handoff file* comes back from each
 facilitator laptop (the entries that laptop recorded). Both are the same format, described in
 `docs/bundle-format.md`: one UTF-8 JSON document (optionally gzip-compressed)
@@ -295,7 +295,7 @@ def write_pack(
     db: Database | Store, path: Path | str, *, udviklingsdag_id: str | None = None
 ) -> BundleInfo:
     """Write a workshop pack: the whole change log (with history, so ids and heads are the same
-    everywhere), leaving out other udviklingsdage's programme, tables, participants and table
+    everywhere), leaving out other udviklingsdage's programme, borde, deltagere and the borde's
     notes when `udviklingsdag_id` is given."""
     database = database_of(db)
     with database.engine.connect() as conn:

@@ -131,8 +131,8 @@ def counts_sentence(view: MaalplanView) -> str:
     """«3 mål, 5 tegn, 4 prøvehandlinger og 2 samarbejder.»"""
     c = view.counts()
     return (
-        f"{c['maal']} mål, {c['tegn']} tegn, {c['proevehandlinger']} prøvehandlinger og "
-        f"{c['samarbejder']} samarbejder."
+        f"{c.maal} mål, {c.tegn} tegn, {c.proevehandlinger} prøvehandlinger og "
+        f"{c.samarbejder} samarbejder."
     )
 
 

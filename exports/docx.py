@@ -186,6 +186,8 @@ def _para(
 
 
 def _page_field(paragraph: Paragraph, instr: str) -> None:
+    # python-docx has no API for fields (PAGE, NUMPAGES): the run's private XML element `_r`
+    # takes them as raw elements.
     run = paragraph.add_run()
     begin = OxmlElement("w:fldChar")
     begin.set(qn("w:fldCharType"), "begin")
@@ -247,7 +249,7 @@ def maalplan_docx(
 
     # The mål, their headings, notes and tables: written as XML and parsed once (adding
     # them one by one through python-docx rescans the whole body for every paragraph).
-    block = doc._block_width
+    block = doc._block_width  # python-docx's private width of the text block (no public one)
     parts: list[str] = []
     for group in view.maalsaetninger:
         parts.append(_heading_xml(content.maalsaetning_heading(group, _t), 1))

@@ -38,7 +38,7 @@ from xml.sax.saxutils import quoteattr
 
 from models import settings
 from models.errors import ValidationError
-from models.maalplan_view import MaalplanView, iter_maalplaner, list_maalplaner
+from models.maalplan_view import MaalplanView, iter_maalplaner
 
 if TYPE_CHECKING:  # worker processes import this module and never touch the database
     from models.db import Database
@@ -242,8 +242,8 @@ def journalisering(
         "DokumentNavn": document_name(view),
         "Emne": f"Målplan {view.aar or ''} for {view.enhed_navn}".replace("  ", " ").strip(),
         "Beskrivelse": (
-            f"Målplan med {c['maal']} mål, {c['tegn']} tegn, {c['proevehandlinger']} "
-            f"prøvehandlinger og {c['samarbejder']} samarbejder. Reference {ref.text}."
+            f"Målplan med {c.maal} mål, {c.tegn} tegn, {c.proevehandlinger} "
+            f"prøvehandlinger og {c.samarbejder} samarbejder. Reference {ref.text}."
         ),
         "DokumentDato": when.isoformat(),
         "DokumentArt": meta.dokument_art,
@@ -444,7 +444,7 @@ def remove_stale_worker_dirs(parent: Path | str | None = None) -> list[Path]:
     """Remove the worker folders that killed exports (kill -9, a power cut, a closed terminal)
     left in the system temp folder: only our own names, and only when the process named in
     them no longer runs. Returns what was removed; errors are ignored."""
-    from .atomic import _process_alive
+    from .atomic import process_alive
 
     base = Path(parent if parent is not None else tempfile.gettempdir())
     removed: list[Path] = []
@@ -457,7 +457,7 @@ def remove_stale_worker_dirs(parent: Path | str | None = None) -> list[Path]:
         if not m:
             continue
         try:
-            if not entry.is_dir(follow_symlinks=False) or _process_alive(int(m.group(1))):
+            if not entry.is_dir(follow_symlinks=False) or process_alive(int(m.group(1))):
                 continue
             shutil.rmtree(entry.path)
             removed.append(Path(entry.path))
@@ -734,7 +734,9 @@ def export_sbsys(
     what happened. A package folder from an earlier export with the same name is replaced."""
     options = options or ExportOptions()
     if maalplan_ids is None:
-        ids = [s.id for s in list_maalplaner(db)]
+        from models.queries import maalplaner_overview
+
+        ids = [p.id for p in maalplaner_overview(db)]
     else:
         ids = list(dict.fromkeys(maalplan_ids))
     workers = _workers(options)

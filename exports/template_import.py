@@ -26,8 +26,7 @@ from sqlalchemy import select
 
 from models import enums, schema
 from models.errors import UdviklingsdagError, ValidationError
-from models.schema import ENTITIES, SHEETS, FieldSpec, SheetColumn, sheet_fields
-from models.schema import thousands as _n  # 20.000
+from models.schema import ENTITIES, SHEETS, FieldSpec, SheetColumn, sheet_fields, thousands
 from models.visible import visible
 
 from .reference import Reference, parse_reference
@@ -364,12 +363,14 @@ def _scan_sheet(zf: zipfile.ZipFile, member: str, path: Path, title: str, cells:
                 if kind == b"row":
                     row = int(ref.group(1)) if ref and ref.group(1).isdigit() else row + 1
                     if row > MAX_ROWS:
-                        raise _too_big(path, title, f"den har en række nr. {_n(row)}")
+                        raise _too_big(path, title, f"den har en række nr. {thousands(row)}")
                     continue
                 if kind == b"c":
                     cells += 1
                     if cells > MAX_CELLS:
-                        raise _too_big(path, title, f"over {_n(MAX_CELLS)} celler i projektmappen")
+                        raise _too_big(
+                            path, title, f"over {thousands(MAX_CELLS)} celler i projektmappen"
+                        )
                 refs = ref.group(1).split(b":") if ref else []
                 for one in refs[-1:]:
                     cell = _CELL_REF.match(one.strip())
@@ -395,8 +396,8 @@ def _scan_sheet(zf: zipfile.ZipFile, member: str, path: Path, title: str, cells:
 def _too_big(path: Path, title: str, what: str) -> ImportError_:
     return ImportError_(
         f"Arket «{visible(title, 60)}» i {visible(path.name, 80)} er for stort til en målplan "
-        f"({what}; højst {_n(MAX_ROWS)} rækker og {MAX_COLUMNS} kolonner, til og med kolonne "
-        f"{get_column_letter(MAX_COLUMNS)})."
+        f"({what}; højst {thousands(MAX_ROWS)} rækker og {MAX_COLUMNS} kolonner, til og med "
+        f"kolonne {get_column_letter(MAX_COLUMNS)})."
         " Slet de tomme rækker og kolonner under og til højre for tabellerne (markér dem, "
         "højreklik, Slet), eller kopiér tabellerne over i en ny skabelon fra «udviklingsdag "
         "template», og prøv igen. Intet er indlæst."
@@ -417,6 +418,10 @@ def _sheet_rows(
     something, and the merged ranges. Stops (`ImportError_`) at the first row or column past
     the limits, whatever the sheet's <dimension> claims. With `wanted`, only those cells are
     kept (the saved results of formulas)."""
+    # openpyxl's private parser (and the read-only sheet's private source and shared strings):
+    # the public read-only rows fill in every missing row and cell up to the sheet's claimed
+    # <dimension> (and stop there), which a file sets at will; the parser yields the cells
+    # that are there, so the limits are checked on what the file really holds.
     from openpyxl.worksheet._reader import WorkSheetParser
 
     wb = ws.parent
@@ -432,10 +437,12 @@ def _sheet_rows(
         )
         for idx, row in parser.parse():
             if idx > MAX_ROWS:
-                raise _too_big(path, ws.title, f"den har en række nr. {_n(idx)}")
+                raise _too_big(path, ws.title, f"den har en række nr. {thousands(idx)}")
             budget.cells += len(row)
             if budget.cells > MAX_CELLS:
-                raise _too_big(path, ws.title, f"over {_n(MAX_CELLS)} celler i projektmappen")
+                raise _too_big(
+                    path, ws.title, f"over {thousands(MAX_CELLS)} celler i projektmappen"
+                )
             for c in row:
                 col = c["column"]
                 if col > MAX_COLUMNS:
@@ -577,7 +584,11 @@ _REQUIRED = {
     "tegn": ({"tekst"},),
     "proevehandling": ({"tekst"},),
     "samarbejde": ({"partner_ids"}, {"niveau"}),
-    "evaluering": ({"ph_nr", "effekt"}, {"ph_nr", "laering"}, {"ph_nr", "type"}),
+    "evaluering": (
+        {"proevehandling_nr", "effekt"},
+        {"proevehandling_nr", "laering"},
+        {"proevehandling_nr", "type"},
+    ),
 }
 
 
@@ -918,7 +929,7 @@ class _WorkbookImport:
         self.maal_by_nr: dict[str, _Item] = {}
         self.maal_by_text: dict[str, _Item] = {}
         self.tegn_by_nr: dict[str, _Item] = {}
-        self.ph_by_nr: dict[str, _Item] = {}
+        self.proevehandling_by_nr: dict[str, _Item] = {}
         self.new_enheder: dict[str, str] = {}  # key -> name
         self.meta: dict[str, Any] = {}  # the plan's own fields
         self.meta_failed: set[str] = set()
@@ -1183,7 +1194,7 @@ class _WorkbookImport:
             except ValidationError as exc:
                 self.bad(r, "slut" if "slut" in r.cols else "tekst", str(exc))
             if m is not None:
-                self.numbered(item, m.proevehandlinger, self.ph_by_nr, "Prøvehandling")
+                self.numbered(item, m.proevehandlinger, self.proevehandling_by_nr, "Prøvehandling")
         for item in (p for m in self.maal for p in m.proevehandlinger):
             for ref_nr in item.tegn_refs:
                 t = self.tegn_by_nr.get(ref_nr)
@@ -1220,37 +1231,41 @@ class _WorkbookImport:
         """The evalueringer (EFTER), each under its prøvehandling (by number or text)."""
         for r in self.parsed.tables.get("evaluering", []):
             item = _Item(r)
-            ph = None
-            ph_nr = self.conv(r, "ph_nr", _nr, r.values.get("ph_nr")) if "ph_nr" in r.cols else None
-            if ph_nr is not None:
-                ph = self.ph_by_nr.get(ph_nr)
-                if ph is None:
+            proevehandling = None
+            proevehandling_nr = (
+                self.conv(r, "proevehandling_nr", _nr, r.values.get("proevehandling_nr"))
+                if "proevehandling_nr" in r.cols
+                else None
+            )
+            if proevehandling_nr is not None:
+                proevehandling = self.proevehandling_by_nr.get(proevehandling_nr)
+                if proevehandling is None:
                     self.bad(
                         r,
-                        "ph_nr",
-                        f"Prøvehandling nr {ph_nr} findes ikke på arket «UNDER udviklingsdage "
-                        "del 2».",
+                        "proevehandling_nr",
+                        f"Prøvehandling nr {proevehandling_nr} findes ikke på arket «UNDER "
+                        "udviklingsdage del 2».",
                     )
             elif r.values.get("proevehandling") is not None:
                 wanted = _key(r.values["proevehandling"])
-                ph = next(
+                proevehandling = next(
                     (
                         i
-                        for i in self.ph_by_nr.values()
+                        for i in self.proevehandling_by_nr.values()
                         if _key(i.values.get("tekst") or "") == wanted
                     ),
                     None,
                 )
-            if ph is None and r.ok:
+            if proevehandling is None and r.ok:
                 self.bad(
                     r,
-                    "ph_nr" if "ph_nr" in r.cols else next(iter(r.cols)),
+                    "proevehandling_nr" if "proevehandling_nr" in r.cols else next(iter(r.cols)),
                     "Rækken siger ikke, hvilken prøvehandling den evaluerer. Skriv dens nummer, "
                     "fx 1.1.",
                 )
             self.read_fields(r, "evaluering", item)
-            if ph is not None:
-                ph.evalueringer.append(item)
+            if proevehandling is not None:
+                proevehandling.evalueringer.append(item)
 
     def partners_from_foer(self) -> None:
         """Partners named only on FØR become one samarbejde on Vidensniveau."""
@@ -1298,7 +1313,7 @@ class _WorkbookImport:
                         _skip(self.issues, child.row, f"mål nr {m.nr} har fejl")
                 continue
             m.tegn = [t for t in m.tegn if t.ok]
-            ok_ph = []
+            ok_proevehandlinger = []
             for p in m.proevehandlinger:
                 if not p.ok:
                     for e in p.evalueringer:
@@ -1307,8 +1322,8 @@ class _WorkbookImport:
                     continue
                 p.evalueringer = [e for e in p.evalueringer if e.ok]
                 p.followed = [t for t in p.followed if t.ok]
-                ok_ph.append(p)
-            m.proevehandlinger = ok_ph
+                ok_proevehandlinger.append(p)
+            m.proevehandlinger = ok_proevehandlinger
             m.samarbejder = [s for s in m.samarbejder if s.ok or s.from_foer]
             kept.append(m)
         return kept

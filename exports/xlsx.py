@@ -8,13 +8,12 @@ back (and tolerates what people do to it)."""
 
 from __future__ import annotations
 
-import datetime as _dt
 import io
 import re
 import time
 import zipfile
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, cast
 
@@ -239,6 +238,7 @@ def _write_table(
         r += 1
         written: dict[int, Any] = {}
         for j, value in enumerate(values, start=1):
+            # openpyxl's private `_get_cell`: `ws.cell(r, j)` checks its arguments on every call.
             cell = ws._get_cell(r, j)
             _styled(cell, "body", alignment=_WRAP, border=_BORDER)
             set_cell(cell, value)
@@ -357,7 +357,10 @@ _CONTEXT_CELLS: dict[str, dict[str, _Getter]] = {
         "nr": lambda _m, p: p.nr,
     },
     "samarbejde": {"maal_nr": lambda m, _s: m.nr, "maal": lambda m, _s: m.tekst},
-    "evaluering": {"ph_nr": lambda p, _e: p.nr, "proevehandling": lambda p, _e: p.tekst},
+    "evaluering": {
+        "proevehandling_nr": lambda p, _e: p.nr,
+        "proevehandling": lambda p, _e: p.tekst,
+    },
 }
 # References, shown by what they point at.
 _REFERENCE_CELLS: dict[tuple[str, str], _Getter] = {
@@ -665,7 +668,7 @@ def workbook_bytes(wb: Workbook) -> bytes:
         return buf.getvalue()
     # What `wb.save` does, with the writer above.
     archive = zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-    wb.properties.modified = _dt.datetime.now(tz=_dt.UTC).replace(tzinfo=None)
+    wb.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
     _ExcelWriter(wb, archive).save()
     return buf.getvalue()
 

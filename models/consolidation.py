@@ -129,7 +129,7 @@ class DeviceSummary:
 
 def device_summary(db: Database | Store) -> list[DeviceSummary]:
     """Per device (laptop): files imported, entries received/new/known, entries in the change
-    log, and the tables it was used at. Proves that each laptop's every entry arrived."""
+    log, and the borde it was used at. Proves that each laptop's every entry arrived."""
     bord = row_table("bord")
     with database_of(db).engine.connect() as conn:
         out = {
@@ -159,7 +159,7 @@ def device_summary(db: Database | Store) -> list[DeviceSummary]:
             .where(~bord.c.deleted, bord.c.device_id.is_not(None))
             .order_by(bord.c.position, bytewise(bord.c.navn))
         ):
-            # A table whose laptop has sent nothing yet still shows, so it is not forgotten.
+            # A bord whose laptop has sent nothing yet still shows, so it is not forgotten.
             summary = out.setdefault(
                 r.device_id, DeviceSummary(r.device_id, "(ingen fil endnu)", False)
             )
@@ -232,19 +232,24 @@ def gaps(db: Database | Store) -> list[Gap]:
 
 @dataclass(frozen=True)
 class MatrixRow:
-    """One enhed and how many collaborations it takes part in per niveau."""
+    """One enhed and how many samarbejder it takes part in per niveau (`counts`, by the
+    niveau's value)."""
 
     enhed_id: str
     navn: str
     counts: dict[str, int]
 
+    def count(self, niveau: enums.Niveau) -> int:
+        """The samarbejder of the enhed at `niveau`."""
+        return self.counts.get(niveau.value, 0)
+
     @property
     def total(self) -> int:
-        """All collaborations of the enhed, over every niveau."""
+        """All samarbejder of the enhed, over every niveau."""
         return sum(self.counts.values())
 
 
-def collaboration_matrix(db: Database | Store) -> list[MatrixRow]:
+def samarbejde_matrix(db: Database | Store) -> list[MatrixRow]:
     """Enheder by niveau: the number of live samarbejder each enhed takes part in, as the
     mål's own enhed or as a partner."""
     samarbejde, maal, enhed = row_table("samarbejde"), row_table("maal"), row_table("enhed")

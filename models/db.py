@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import DatabaseError, DiskFullError, NewerDatabaseError, disk_full_error
 from .migrations import HEAD_REVISION, SCRIPT_LOCATION
-from .paths import HIDDEN, as_address, is_url, parse_keywords, redact, redact_address
+from .paths import HIDDEN, as_address, is_url, parse_keywords, redact_address
 from .settings import DATABASE_CREATED_AT
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ class Database:
 
     @property
     def display_target(self) -> str:
-        return redact(self.target)
+        return redact_address(self.target)
 
     def close(self) -> None:
         if self._registered:
@@ -130,7 +130,7 @@ def make_engine(target: str) -> Engine:
                 ) from None
         elif not url.startswith(("postgresql+", "sqlite")):
             raise DatabaseError(
-                f"{redact(target)} er hverken en filsti eller en postgresql://-adresse."
+                f"{redact_address(target)} er hverken en filsti eller en postgresql://-adresse."
             )
         options: dict[str, Any] = {}
         if url.startswith("postgresql"):
@@ -142,7 +142,7 @@ def make_engine(target: str) -> Engine:
         try:
             engine = create_engine(url, pool_pre_ping=True, **options)
         except Exception:
-            raise DatabaseError(f"Adressen {redact(target)} kan ikke bruges.") from None
+            raise DatabaseError(f"Adressen {redact_address(target)} kan ikke bruges.") from None
 
     if engine.dialect.name == "sqlite":
 
@@ -245,7 +245,7 @@ def damaged_error(target: str, *, detail: str = "", during: str = "") -> Damaged
     """The Danish message for a damaged database file: that it is left as it was, the newest
     backup by name (the migration's `<stem>.backup-<time>.db` copies next to it), and what
     to do. `during` says what was refused (e.g. «Der er ikke importeret noget.»)."""
-    shown = redact(target)
+    shown = redact_address(target)
     backups = [] if is_url(target) else list_backups(Path(target))
     if backups:
         newest = backups[0]
@@ -386,7 +386,7 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
 
 def _translate_open_error(exc: Exception, target: str) -> DatabaseError | DiskFullError:
     text = str(exc).lower()
-    shown = redact(target)
+    shown = redact_address(target)
     full = disk_full_error(exc, None if is_url(target) else target)
     if full is not None:
         return full
@@ -507,12 +507,12 @@ def _check_revision(rev: str | None, has_tables: bool, target: str) -> None:
         return
     if rev is None and has_tables:
         raise DatabaseError(
-            f"{redact(target)} indeholder en database, der ikke er lavet af udviklingsdag."
+            f"{redact_address(target)} indeholder en database, der ikke er lavet af udviklingsdag."
             " Den er ikke ændret. Angiv en anden fil med --db."
         )
     if rev is not None and rev not in _known_revisions():
         raise NewerDatabaseError(
-            f"Databasen {redact(target)} er lavet med en nyere version af udviklingsdag "
+            f"Databasen {redact_address(target)} er lavet med en nyere version af udviklingsdag "
             f"(skema {rev}). Opdatér programmet for at åbne den; filen er ikke ændret."
         )
 

@@ -496,8 +496,8 @@ def build_demo(store: Store) -> dict[str, str]:
         "Fraværet over 14 dage er faldet en smule, men perioden er kort.",
         laering="Opkaldet virker bedst, når lederen på forhånd har aftalt det med medarbejderen.",
     )
-    for key, collaborations in SAMARBEJDER.items():
-        for niveau, partners, afstemning, roller, maal_for in collaborations:
+    for key, samarbejder in SAMARBEJDER.items():
+        for niveau, partners, afstemning, roller, maal_for in samarbejder:
             store.create(
                 "samarbejde",
                 maal_id=maal[key],

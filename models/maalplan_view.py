@@ -161,29 +161,26 @@ class MaalplanView:
             )
         return out
 
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> MaalplanCounts:
         """How many mål, tegn, prøvehandlinger, samarbejder and evalueringer the plan holds."""
-        return {
-            "maal": len(self.maal),
-            "tegn": sum(len(m.tegn) for m in self.maal),
-            "proevehandlinger": sum(len(m.proevehandlinger) for m in self.maal),
-            "samarbejder": sum(len(m.samarbejder) for m in self.maal),
-            "evalueringer": sum(len(p.evalueringer) for m in self.maal for p in m.proevehandlinger),
-        }
+        return MaalplanCounts(
+            maal=len(self.maal),
+            tegn=sum(len(m.tegn) for m in self.maal),
+            proevehandlinger=sum(len(m.proevehandlinger) for m in self.maal),
+            samarbejder=sum(len(m.samarbejder) for m in self.maal),
+            evalueringer=sum(len(p.evalueringer) for m in self.maal for p in m.proevehandlinger),
+        )
 
 
 @dataclass(frozen=True)
-class MaalplanSummary:
-    """One line of a list of målplaner (for pickers)."""
+class MaalplanCounts:
+    """How many rows of each kind a målplan holds (`MaalplanView.counts`)."""
 
-    id: str
-    titel: str
-    aar: int | None
-    enhed_navn: str
-    ansvarlig: str | None
-    sagsnummer: str | None
-    kle: str | None
-    antal_maal: int
+    maal: int
+    tegn: int
+    proevehandlinger: int
+    samarbejder: int
+    evalueringer: int
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -232,38 +229,11 @@ def _order(row: dict[str, Any]) -> tuple[Any, ...]:
     return (row.get("position") or 0, row["id"])
 
 
-def list_maalplaner(db: Database) -> list[MaalplanSummary]:
-    """All live målplaner, ordered by year, enhed and title."""
-    with db.engine.connect() as conn:
-        plans = _live(conn, "maalplan")
-        enheder = {r["id"]: r["navn"] for r in _live(conn, "enhed")}
-        maal = _live(conn, "maal")
-    per_plan: dict[str, int] = defaultdict(int)
-    for m in maal:
-        if m["maalplan_id"]:
-            per_plan[m["maalplan_id"]] += 1
-    out = [
-        MaalplanSummary(
-            p["id"],
-            p["titel"],
-            p["aar"],
-            enheder.get(p["enhed_id"], ""),
-            p["ansvarlig"],
-            p["sagsnummer"],
-            p["kle"],
-            per_plan[p["id"]],
-        )
-        for p in plans
-    ]
-    out.sort(key=lambda s: (-(s.aar or 0), s.enhed_navn.casefold(), s.titel.casefold(), s.id))
-    return out
-
-
 def load_maalplaner(db: Database, ids: Sequence[str] | None = None) -> list[MaalplanView]:
     """Load several målplaner (all live ones when `ids` is None) with a handful of queries.
 
     Raises `NotFoundError` when an asked-for id is missing or deleted. The order follows `ids`
-    (or `list_maalplaner` when all are loaded)."""
+    (or `models.queries.maalplaner_overview` when all are loaded)."""
     return [view for chunk in iter_maalplaner(db, ids, sizes=(1 << 30,)) for view in chunk]
 
 
@@ -276,7 +246,9 @@ def iter_maalplaner(
     with db.engine.connect() as conn:
         plan_rows = {r["id"]: r for r in _live(conn, "maalplan")}
         if ids is None:
-            wanted = [s.id for s in list_maalplaner(db)]
+            from .queries import maalplaner_overview
+
+            wanted = [p.id for p in maalplaner_overview(db)]
         else:
             wanted = list(dict.fromkeys(ids))
             missing = [i for i in wanted if i not in plan_rows]
@@ -317,18 +289,18 @@ def _load_views(
     children: dict[str, list[dict[str, Any]]] = {}
     for entity in ("tegn", "proevehandling", "samarbejde"):
         children[entity] = _chunked(conn, entity, _table(entity).c.maal_id, maal_ids)
-    ph_ids = [p["id"] for p in children["proevehandling"]]
+    proevehandling_ids = [p["id"] for p in children["proevehandling"]]
     ev_column = _table("evaluering").c.proevehandling_id
-    evalueringer = _chunked(conn, "evaluering", ev_column, ph_ids)
+    evalueringer = _chunked(conn, "evaluering", ev_column, proevehandling_ids)
     revisions = _revisions(conn, wanted)
 
     by_maal: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for entity, rows in children.items():
         for r in rows:
             by_maal[r["maal_id"]][entity].append(r)
-    evals_by_ph: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    evalueringer_by_proevehandling: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for e in evalueringer:
-        evals_by_ph[e["proevehandling_id"]].append(e)
+        evalueringer_by_proevehandling[e["proevehandling_id"]].append(e)
     maal_by_plan: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for m in maal_rows:
         maal_by_plan[m["maalplan_id"]].append(m)
@@ -342,7 +314,9 @@ def _load_views(
         p = plan_rows[pid]
         maal_views = []
         for i, m in enumerate(sorted(maal_by_plan[pid], key=ms_key), start=1):
-            maal_views.append(_maal_view(m, i, maalsaetninger, enheder, by_maal, evals_by_ph))
+            maal_views.append(
+                _maal_view(m, i, maalsaetninger, enheder, by_maal, evalueringer_by_proevehandling)
+            )
         view = MaalplanView(
             id=pid,
             enhed_id=p["enhed_id"],
@@ -373,7 +347,7 @@ def _maal_view(
     maalsaetninger: dict[str, dict[str, Any]],
     enheder: dict[str, dict[str, Any]],
     by_maal: dict[str, dict[str, list[dict[str, Any]]]],
-    evals_by_ph: dict[str, list[dict[str, Any]]],
+    evalueringer_by_proevehandling: dict[str, list[dict[str, Any]]],
 ) -> MaalView:
     kids = by_maal.get(m["id"], {})
     tegn_rows = sorted(kids.get("tegn", []), key=_order)
@@ -382,10 +356,10 @@ def _maal_view(
         for j, t in enumerate(tegn_rows, start=1)
     ]
     tegn_nr = {t.id: t.nr for t in tegn}
-    phs = []
+    proevehandlinger = []
     for j, p in enumerate(sorted(kids.get("proevehandling", []), key=_order), start=1):
         evals = sorted(
-            evals_by_ph.get(p["id"], []),
+            evalueringer_by_proevehandling.get(p["id"], []),
             key=lambda e: (
                 0 if e["type"] == "undervejs" else 1,
                 e["dato"] or date.max,
@@ -394,7 +368,7 @@ def _maal_view(
                 e["id"],
             ),
         )
-        phs.append(
+        proevehandlinger.append(
             ProevehandlingView(
                 id=p["id"],
                 nr=f"{nr}.{j}",
@@ -404,10 +378,10 @@ def _maal_view(
                 **_values("proevehandling", p),
             )
         )
-    sams = []
+    samarbejder = []
     for s in sorted(kids.get("samarbejde", []), key=_order):
         partners = [pid for pid in (s["partner_ids"] or []) if pid in enheder]
-        sams.append(
+        samarbejder.append(
             SamarbejdeView(
                 s["id"],
                 partners,
@@ -423,8 +397,8 @@ def _maal_view(
         maalsaetning_tekst=ms.get("tekst", ""),
         maalsaetning_kilde=ms.get("kilde", "politik"),
         tegn=tegn,
-        proevehandlinger=phs,
-        samarbejder=sams,
+        proevehandlinger=proevehandlinger,
+        samarbejder=samarbejder,
         **_values("maal", m),
     )
 
@@ -482,7 +456,7 @@ def _revisions(conn: Any, plan_ids: list[str]) -> dict[str, int]:
             if r.maalsaetning_id:
                 for pid in plans_of_maal[r.id]:
                     rows[pid]["maalsaetning"].add(r.maalsaetning_id)
-    plans_of_ph: dict[str, list[str]] = defaultdict(list)
+    plans_of_proevehandling: dict[str, list[str]] = defaultdict(list)
     for entity in ("tegn", "proevehandling", "samarbejde"):
         t = _table(entity)
         cols = [t.c.id, t.c.maal_id] + ([t.c.partner_ids] if entity == "samarbejde" else [])
@@ -493,12 +467,12 @@ def _revisions(conn: Any, plan_ids: list[str]) -> dict[str, int]:
                     if entity == "samarbejde":
                         rows[pid]["enhed"].update(r.partner_ids or [])
                     elif entity == "proevehandling":
-                        plans_of_ph[r.id].append(pid)
+                        plans_of_proevehandling[r.id].append(pid)
     ev = _table("evaluering")
-    for part in _parts(list(plans_of_ph)):
+    for part in _parts(list(plans_of_proevehandling)):
         query = select(ev.c.id, ev.c.proevehandling_id).where(ev.c.proevehandling_id.in_(part))
         for r in conn.execute(query):
-            for pid in plans_of_ph[r.proevehandling_id]:
+            for pid in plans_of_proevehandling[r.proevehandling_id]:
                 rows[pid]["evaluering"].add(r.id)
 
     # The actions behind every row once, then each plan's distinct actions.

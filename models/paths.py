@@ -6,6 +6,8 @@ import os
 import re
 from pathlib import Path
 
+from .visible import visible
+
 APP_NAME = "udviklingsdag"
 ENV_DB = "UDVIKLINGSDAG_DB"
 
@@ -169,6 +171,7 @@ def redact_address(text: str) -> str:
     return _KEYWORD_SECRET.sub(lambda m: m.group(1) + HIDDEN, text)
 
 
-def redact(target: str) -> str:
-    """A database target fit for display (`redact_address`)."""
-    return redact_address(target)
+def shown_address(target: str) -> str:
+    """A database address as the screens show it: no password in any form (`redact_address`),
+    control characters as visible placeholders, at most 200 characters."""
+    return visible(redact_address(target), 200)

@@ -1,6 +1,7 @@
-"""Domain rules the screens show but do not decide: when a mål is complete for the day, when
-each programme block starts, what a new row starts with where that depends on more than the
-field's declared default (`models.schema.new_values`).
+"""Domain rules the screens show but do not decide: when a mål is complete for the day, the
+order of an anonymous bord's deltagere, when each programme block starts, what a new row starts
+with where that depends on more than the field's declared default (`models.schema.new_values`),
+and the Plan A indicators a 2024 målplan must have.
 
 Standard library only (and the records): a screen may import this at module level."""
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 
 from . import enums
-from .records import EnhedNode, Evaluering, MaalGroup, MaalProgress, Proevehandling
+from .records import Deltager, EnhedNode, Evaluering, MaalGroup, MaalProgress, Proevehandling
 
 # --- the day's rule ------------------------------------------------------------------------------
 
@@ -32,15 +33,28 @@ def missing(groups: Iterable[MaalGroup], dagdel: str) -> list[MaalProgress]:
     return [m for g in groups for m in g.maal if not is_complete(m, dagdel)]
 
 
+# --- an anonymous bord ---------------------------------------------------------------------------
+
+
+def anonymous_order(deltagere: Iterable[Deltager]) -> list[Deltager]:
+    """The deltagere of an anonymous bord in a stable order that says something without their
+    names: by enhed (those without one last), then by rolle in the roles' order."""
+    roles = list(enums.DeltagerRolle)
+    return sorted(
+        deltagere,
+        key=lambda d: ((d.enhed_navn or "~").casefold(), roles.index(enums.DeltagerRolle(d.rolle))),
+    )
+
+
 # --- the programme -------------------------------------------------------------------------------
 
 
-def planned_starts(starttid: str, blocks: Sequence[tuple[str, int]]) -> list[str]:
+def planned_starts(starttid: str | None, blocks: Sequence[tuple[str, int]]) -> list[str]:
     """The planned start time (hh:mm) of each (title, minutes) block from the day's start
-    time; a start time that is not hh:mm counts as 09:00."""
+    time; no start time (no day), or one that is not hh:mm, counts as 09:00."""
     try:
-        h, m = (int(x) for x in starttid.split(":"))
-    except (ValueError, AttributeError):
+        h, m = (int(x) for x in (starttid or "").split(":"))
+    except ValueError:
         h, m = 9, 0
     minute = h * 60 + m
     out = []

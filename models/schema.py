@@ -176,6 +176,12 @@ class EntitySpec:
     sheet: SheetTable | None = None
 
     @property
+    def movable(self) -> bool:
+        """Whether its rows stand in an order the user chooses (a `position` field), so they
+        can be moved up and down; the others are shown by name (enheder, målplaner, ...)."""
+        return "position" in self.fields
+
+    @property
     def new_label(self) -> str:
         """«ny enhed» / «nyt tegn»."""
         return f"{'nyt' if self.neuter else 'ny'} {self.label}"
@@ -584,7 +590,13 @@ _register(
         sheet=SheetTable(
             SHEET_EFTER,
             before=(
-                _col("Prøvehandling nr", 16, "prøvehandling nr.", "proevehandling nr", key="ph_nr"),
+                _col(
+                    "Prøvehandling nr",
+                    16,
+                    "prøvehandling nr.",
+                    "proevehandling nr",
+                    key="proevehandling_nr",
+                ),
                 _col("Prøvehandling", 36, key="proevehandling"),
             ),
         ),

@@ -27,6 +27,7 @@ from .records import (
     Choice,
     HomeSnapshot,
     MaalDetail,
+    MaalplanOverview,
     Note,
     NoteSaved,
     Preparation,
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from .conflicts import Conflict
     from .consolidation import DeviceSummary, Gap, LedgerRow, MatrixRow
     from .db import Database
-    from .maalplan_view import MaalplanSummary, MaalplanView
+    from .maalplan_view import MaalplanView
     from .store import Store
 
 T = TypeVar("T")
@@ -179,10 +180,6 @@ class Workspace:
         """Delete a row and the rows it owns (undoable); returns how many."""
         return self._store.delete(entity, row_id)
 
-    def restore(self, entity: str, row_id: str) -> None:
-        """Bring a deleted row back."""
-        self._store.restore(entity, row_id)
-
     def move(self, entity: str, row_id: str, delta: int) -> bool:
         """Move a row up (delta < 0) or down among its siblings; False at the edge."""
         return self._store.move(entity, row_id, delta)
@@ -251,11 +248,11 @@ class Workspace:
         function in the queue; it reads and writes through the methods here."""
         return self._store
 
-    def maalplaner(self) -> list[MaalplanSummary]:
+    def maalplaner(self) -> tuple[MaalplanOverview, ...]:
         """Every live målplan, for the export's list: newest year first, by enhed and title."""
-        from .maalplan_view import list_maalplaner
+        from .queries import maalplaner_overview
 
-        return list_maalplaner(self._db)
+        return maalplaner_overview(self._db)
 
     def maalplan_view(self, maalplan_id: str) -> MaalplanView:
         """One målplan with everything under it, as its documents show it. Raises
@@ -288,11 +285,11 @@ class Workspace:
 
         return gaps(self._db)
 
-    def collaboration_matrix(self) -> list[MatrixRow]:
+    def samarbejde_matrix(self) -> list[MatrixRow]:
         """Per enhed, how many samarbejder at each niveau."""
-        from .consolidation import collaboration_matrix
+        from .consolidation import samarbejde_matrix
 
-        return collaboration_matrix(self._db)
+        return samarbejde_matrix(self._db)
 
     def resolve(self, conflict: Conflict, value: object) -> str:
         """Settle a conflict with the tovholder's choice (a side's value, a new value, or for

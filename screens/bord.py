@@ -197,9 +197,10 @@ class BordScreen(StyledOnce, Screen[None]):
         )
         self.query_one("#bord-progress", ProgressBar).update(total=max(total, 1), progress=done)
         self._option_cache = {}
-        self._render_list()
+        self.render_list()
 
-    def _render_list(self) -> None:
+    def render_list(self) -> None:
+        """Show the mål that pass the filter (only what changed since the last keystroke)."""
         if self.data is None:
             return
         listing = self.query_one("#bord-maal", OptionList)
@@ -285,7 +286,7 @@ class BordScreen(StyledOnce, Screen[None]):
 
     @on(Input.Changed, "#bord-filter")
     def _filter_changed(self) -> None:
-        self._render_list()
+        self.render_list()
 
     @on(Input.Submitted, "#bord-filter")
     def _filter_submitted(self) -> None:

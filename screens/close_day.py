@@ -64,15 +64,36 @@ class CloseDayScreen(Screen[None]):
             yield OptionList(id="close-checklist")
             yield Label(texts.CLOSE_FOLDER, classes="field-label")
             with Horizontal(id="close-folder-row"):
-                yield Input(str(default_handoff_folder()), id="close-folder")
-                yield Button(texts.CLOSE_WRITE, id="close-write", variant="primary")
-            yield DirectoryTree(browse_root(), id="close-tree")
+                yield Input(id="close-folder")
+                # Enabled once the likely folder is shown (an empty field means the current one).
+                yield Button(texts.CLOSE_WRITE, id="close-write", variant="primary", disabled=True)
+            # Where to start is looked up in the queue (it lists the drives); until then the
+            # browser shows the home folder.
+            yield DirectoryTree(Path.home(), id="close-tree")
             yield Static("", id="close-summary")
         yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#close-summary").display = False
+        home = Path.home()
+        host(self).read(
+            lambda _ws: (default_handoff_folder(), browse_root()),
+            done=self._folders,
+            error=lambda _exc: self._folders((home, home)),  # the drives could not be listed
+        )
         self.reload()
+
+    def _folders(self, found: tuple[Path, Path]) -> None:
+        """Show the likely folder (a USB stick) unless one was typed meanwhile, and start the
+        browser where the sticks appear."""
+        folder, root = found
+        field = self.query_one("#close-folder", Input)
+        if not field.value:
+            field.value = str(folder)
+        tree = self.query_one("#close-tree", DirectoryTree)
+        if tree.path != root:
+            tree.path = root
+        self.query_one("#close-write", Button).disabled = False
 
     def on_screen_resume(self) -> None:
         if self.data is not None:
@@ -127,6 +148,8 @@ class CloseDayScreen(Screen[None]):
     def write(self) -> None:
         folder = self.query_one("#close-folder", Input).value
         button = self.query_one("#close-write", Button)
+        if button.disabled:
+            return  # the folder is not known yet, or the file is being written
         button.disabled = True
         button.label = texts.CLOSE_WRITING
 

@@ -69,7 +69,7 @@ class Snapshot:
 
     @classmethod
     def read(cls, ws: Workspace) -> Snapshot:
-        return cls(ws.devices(), ws.ledger(), ws.conflicts(), ws.gaps(), ws.collaboration_matrix())
+        return cls(ws.devices(), ws.ledger(), ws.conflicts(), ws.gaps(), ws.samarbejde_matrix())
 
 
 # Longest text shown in a table cell and in the summary above the preview (a value from a file
@@ -166,7 +166,7 @@ class ForeignFileScreen(ModalScreen[bool]):
 
 
 class ConsolidationScreen(Screen[None]):
-    """Import, ledger per laptop, conflicts, gaps and the collaboration matrix."""
+    """Import, ledger per laptop, conflicts, gaps and the samarbejde matrix."""
 
     HELP_KEY = "consolidation"
     DEFAULT_CSS = """
@@ -410,7 +410,7 @@ class ConsolidationScreen(Screen[None]):
         for row in rows:
             matrix.add_row(
                 _t(row.navn),
-                *(row.counts.get(n.value, 0) for n in enums.Niveau),
+                *(row.count(n) for n in enums.Niveau),
                 row.total,
                 key=row.enhed_id,
             )

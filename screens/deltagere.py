@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.widgets.option_list import Option
 
-from models import enums
+from models import enums, rules
 from models.records import BordDeltagere, Choice, Deltager
 from models.schema import new_values
 from models.visible import visible
@@ -116,17 +116,7 @@ class DeltagereScreen(Screen[None]):
             Text(texts.DELTAGER_ANONYM_ON if bord.anonym else texts.DELTAGER_ANONYM_OFF)
         )
         self.query_one("#deltagere-summary", Static).update(plain(summary_text(data.deltagere)))
-        deltagere: Sequence[Deltager] = data.deltagere
-        if bord.anonym:
-            # Without names, keep people in a stable order that says something.
-            roles = list(enums.DeltagerRolle)
-            deltagere = sorted(
-                deltagere,
-                key=lambda d: (
-                    (d.enhed_navn or "~").casefold(),
-                    roles.index(enums.DeltagerRolle(d.rolle)),
-                ),
-            )
+        deltagere = rules.anonymous_order(data.deltagere) if bord.anonym else data.deltagere
         options = [
             Option(deltager_prompt(n, d, anonym=bord.anonym), id=d.id)
             for n, d in enumerate(deltagere, 1)
@@ -167,7 +157,7 @@ class DeltagereScreen(Screen[None]):
         elif event.action == "delete" and item_id:
 
             def deleted(_n: int) -> None:
-                self.notify(texts.DELETED_ITEM.format(what="Deltageren"))
+                self.notify(texts.DELETED_ITEM.format(what=texts.DELETED_DELTAGER))
                 self.reload()
 
             host(self).write(lambda ws: ws.delete("deltager", item_id), done=deleted)

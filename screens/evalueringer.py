@@ -111,7 +111,7 @@ class EvalueringerScreen(Screen[None]):
         elif event.action == "delete" and item_id:
 
             def deleted(_n: int) -> None:
-                self.notify(texts.DELETED_ITEM.format(what="Evalueringen"))
+                self.notify(texts.DELETED_ITEM.format(what=texts.DELETED_EVALUERING))
                 self.reload()
 
             host(self).write(lambda ws: ws.delete("evaluering", item_id), done=deleted)

@@ -17,6 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import (
     Button,
@@ -44,7 +45,8 @@ from screens.base import host
 from screens.widgets import AppFooter, plain
 
 if TYPE_CHECKING:
-    from models.maalplan_view import MaalplanSummary, MaalplanView
+    from models.maalplan_view import MaalplanView
+    from models.records import MaalplanOverview
     from models.workspace import Workspace
 
 META_FIELDS = {"meta-sagsnummer": "sagsnummer", "meta-ansvarlig": "ansvarlig"}
@@ -69,6 +71,14 @@ def _default_outdir() -> str:
 
 class ExportScreen(Screen[None]):
     """Pick målplaner, fill their SBSYS metadata, export them in the database queue."""
+
+    class Progress(Message):
+        """`done` of `total` steps of the running export are done."""
+
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done = done
+            self.total = total
 
     HELP_KEY = "export"
     DEFAULT_CSS = """
@@ -113,7 +123,7 @@ class ExportScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.plans: list[MaalplanSummary] = []
+        self.plans: tuple[MaalplanOverview, ...] = ()
         self.current_id: str | None = None
         self.result: ExportResult | None = None
         self.error: str | None = None
@@ -154,28 +164,29 @@ class ExportScreen(Screen[None]):
         yield AppFooter()
 
     def on_mount(self) -> None:
-        def read(ws: Workspace) -> tuple[str | None, list[MaalplanSummary]]:
-            return ws.setting(settings.EXPORT_OUTDIR), ws.maalplaner()
+        def read(ws: Workspace) -> tuple[str, tuple[MaalplanOverview, ...]]:
+            # The user's documents folder is looked up here too: platformdirs may read a file.
+            return ws.setting(settings.EXPORT_OUTDIR) or _default_outdir(), ws.maalplaner()
 
         host(self).read(read, done=self._loaded)
 
-    def _loaded(self, result: tuple[str | None, list[MaalplanSummary]]) -> None:
+    def _loaded(self, result: tuple[str, tuple[MaalplanOverview, ...]]) -> None:
         outdir, plans = result
-        self.query_one("#outdir", Input).value = outdir or _default_outdir()
+        self.query_one("#outdir", Input).value = outdir
         self._show_plans(plans)
 
     def reload(self) -> None:
         """Read the plans and the highlighted plan's metadata again (after an undo); the
         selection stays."""
 
-        def show(plans: list[MaalplanSummary]) -> None:
+        def show(plans: tuple[MaalplanOverview, ...]) -> None:
             self.plans = plans
             if self.current_id is not None:
                 self._show_plan(self.current_id)
 
         host(self).read(lambda ws: ws.maalplaner(), done=show)
 
-    def _show_plans(self, plans: list[MaalplanSummary]) -> None:
+    def _show_plans(self, plans: tuple[MaalplanOverview, ...]) -> None:
         self.plans = plans
         sel = self.query_one("#plan-list", SelectionList)
         sel.clear_options()
@@ -196,7 +207,7 @@ class ExportScreen(Screen[None]):
     def _highlighted(self, event: SelectionList.SelectionHighlighted[str]) -> None:
         self._show_plan(event.selection.value)
 
-    def _summary(self, maalplan_id: str) -> MaalplanSummary | None:
+    def _summary(self, maalplan_id: str) -> MaalplanOverview | None:
         return next((p for p in self.plans if p.id == maalplan_id), None)
 
     def _show_plan(self, maalplan_id: str) -> None:
@@ -249,10 +260,10 @@ class ExportScreen(Screen[None]):
             ansvarlig=view.ansvarlig or "-",
             sag=view.sagsnummer or "-",
             art=art,
-            maal=c["maal"],
-            tegn=c["tegn"],
-            proevehandlinger=c["proevehandlinger"],
-            samarbejder=c["samarbejder"],
+            maal=c.maal,
+            tegn=c.tegn,
+            proevehandlinger=c.proevehandlinger,
+            samarbejder=c.samarbejder,
         )
         self.query_one("#meta-preview", Static).update(plain(text))
 
@@ -275,7 +286,7 @@ class ExportScreen(Screen[None]):
         name = META_FIELDS.get(widget.id or "")
         plans = self.plans
 
-        def save(ws: Workspace) -> list[MaalplanSummary] | None:
+        def save(ws: Workspace) -> tuple[MaalplanOverview, ...] | None:
             """None when nothing changed, else the plans as they are now (a DokumentArt is
             no målplan field: the list stays as it was)."""
             if name is None:
@@ -287,7 +298,7 @@ class ExportScreen(Screen[None]):
                 return None
             return ws.maalplaner()
 
-        def saved(changed: list[MaalplanSummary] | None) -> None:
+        def saved(changed: tuple[MaalplanOverview, ...] | None) -> None:
             if changed is None:
                 return
             self.plans = changed
@@ -348,10 +359,11 @@ class ExportScreen(Screen[None]):
         self.query_one("#run-export", Button).disabled = True
         self._status(texts.EXPORT_RUNNING.format(n=len(ids)), "")
         target = Path(outdir).expanduser()
-        app = self.app
 
         def progress(done: int, total: int, _text: str) -> None:
-            app.call_from_thread(self._progress, done, total)
+            # From the queue's thread: a message (thread-safe), so the export never waits
+            # for the screen to draw.
+            self.post_message(self.Progress(done, total))
 
         def export(ws: Workspace) -> ExportResult:
             ws.set_setting(settings.EXPORT_OUTDIR, outdir)
@@ -361,9 +373,10 @@ class ExportScreen(Screen[None]):
 
         host(self).read(export, done=self._exported, error=self._export_failed)
 
-    def _progress(self, done: int, total: int) -> None:
+    def on_export_screen_progress(self, message: Progress) -> None:
         if self.is_attached:  # the export goes on when the screen was closed
-            self.query_one("#export-progress", ProgressBar).update(total=total, progress=done)
+            bar = self.query_one("#export-progress", ProgressBar)
+            bar.update(total=message.total, progress=message.done)
 
     def _exported(self, result: ExportResult) -> None:
         self.exporting = False

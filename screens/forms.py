@@ -160,7 +160,7 @@ class AutoSelectionList(AutoSave, SelectionList[str]):
 
 
 class NiveauPicker(AutoSave, OptionList):
-    """The three collaboration levels, each with its one-line explanation on screen."""
+    """The three niveauer of a samarbejde, each with its one-line explanation on screen."""
 
     DEFAULT_CSS = "NiveauPicker { height: auto; max-height: 9; }"
 
@@ -241,7 +241,7 @@ class PartnerPicker(AutoSave, Vertical):
         chosen = self.query_one("#partner-list", OptionList)
         chosen.clear_options()
         for pid in self.value:
-            chosen.add_option(Option(plain(self.names.get(pid, "(ukendt enhed)")), id=pid))
+            chosen.add_option(Option(plain(self.names.get(pid, texts.PARTNER_GONE)), id=pid))
         if not self.value:
             chosen.add_option(Option(Text(texts.NO_PARTNERS, style="italic"), disabled=True))
 

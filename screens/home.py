@@ -16,18 +16,13 @@ from textual.widgets.option_list import Option
 
 from models import enums
 from models.errors import ValidationError
-from models.paths import redact_address
+from models.paths import shown_address
 from models.records import HomeSnapshot, UdviklingsdagOverview
 from models.settings import DEVICE_NAMED
 from models.visible import visible
 from screens import texts
 from screens.base import host
 from screens.widgets import AppFooter, StyledOnce, TopBar, plain
-
-
-def _address(target: str) -> str:
-    """The database address as shown: no password in any form, no control characters."""
-    return visible(redact_address(target), 200)
 
 
 def day_date(value: date | None) -> str:
@@ -125,7 +120,7 @@ class HomeScreen(StyledOnce, Screen[None]):
             plain(
                 texts.HOME_DEVICE.format(name=data.device)
                 + "   "
-                + texts.HOME_DB.format(target=_address(data.target))
+                + texts.HOME_DB.format(target=shown_address(data.target))
             )
         )
         self.query_one("#home-counts", Static).update(

@@ -8,6 +8,8 @@ from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import Label, LoadingIndicator
 
+# Plain Python: no SQLAlchemy, which this screen exists to avoid.
+from models.paths import shown_address
 from screens import texts
 
 
@@ -26,14 +28,6 @@ class LoadingScreen(Screen[None]):
             yield Label(texts.LOADING)
             yield LoadingIndicator()
             yield Label(
-                Text(texts.LOADING_WHERE.format(target=_redact(self.target))), id="loading-where"
+                Text(texts.LOADING_WHERE.format(target=shown_address(self.target))),
+                id="loading-where",
             )
-
-
-def _redact(target: str) -> str:
-    # No password in any form of address (userinfo, ?password=, password=...); the shared
-    # function is plain Python (no SQLAlchemy, which this screen exists to avoid).
-    from models.paths import redact_address
-    from models.visible import visible
-
-    return visible(redact_address(target), 200)

@@ -499,7 +499,7 @@ class NotesPanel(VerticalScroll):
         if mine.note_id is None:
             ordered.append(mine)  # this laptop's next note comes last
         previous: Widget = self._label(kind)
-        shown = [w for w in group.children if not getattr(w, "retired", False)]
+        shown = [w for w in group.children if not (isinstance(w, NoteArea) and w.retired)]
         for n, area in enumerate(ordered, 1):
             if area.parent is None:
                 group.mount(area, after=previous)

@@ -178,7 +178,7 @@ class PrepareScreen(Screen[None]):
         all_blocks = self.data.blokke if self.data is not None else ()
         blocks = [b for b in all_blocks if b.udviklingsdag_id == self.day_id]
         starts = rules.planned_starts(
-            day.dag.starttid if day else "09:00", [(b.titel, b.minutter) for b in blocks]
+            day.dag.starttid if day else None, [(b.titel, b.minutter) for b in blocks]
         )
         self.query_one("#prep-programblok", ItemList).set_items(
             [
@@ -232,8 +232,8 @@ class PrepareScreen(Screen[None]):
         elif action == "delete" and item_id:
             self._delete(entity, item_id)
         elif action in ("up", "down") and item_id:
-            if entity in ("enhed", "maalplan"):
-                return  # shown by name (and year), not in a chosen order
+            if not ENTITIES[entity].movable:
+                return  # shown by name (and year, date), not in a chosen order
             delta = -1 if action == "up" else 1
 
             def moved(ok: bool) -> None:

@@ -119,7 +119,7 @@ class ProgramScreen(Screen[None]):
             return
         self._rendered = key
         blocks = [(b.titel, b.minutter) for b in self.programme.blokke]
-        starts = planned_starts(self.programme.dag.starttid or "09:00", blocks)
+        starts = planned_starts(self.programme.dag.starttid, blocks)
         listing = self.query_one("#program-blocks", OptionList)
         highlighted = listing.highlighted
         listing.clear_options()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from models.clock import HybridClock, decode
-from models.paths import redact, resolve_db
+from models.paths import redact_address, resolve_db
 
 
 def test_monotonic_when_wall_clock_goes_back():
@@ -33,5 +33,5 @@ def test_database_target_resolution_and_redaction():
     assert resolve_db("a.db", {"UDVIKLINGSDAG_DB": "b.db"}) == "a.db"
     assert resolve_db(None, {"UDVIKLINGSDAG_DB": "b.db"}) == "b.db"
     assert resolve_db(None, {}).endswith("udviklingsdag.db")
-    shown = redact("postgresql://tov:hemmelig@db.example/udv")
+    shown = redact_address("postgresql://tov:hemmelig@db.example/udv")
     assert "hemmelig" not in shown and "tov" in shown

@@ -54,11 +54,11 @@ def demo(demo_file: Path, tmp_path: Path) -> Path:
 
 
 def _first_plan(db_file: Path) -> str:
-    from models.maalplan_view import list_maalplaner
+    from models.queries import maalplaner_overview
 
     db = open_database(str(db_file))
     try:
-        return list_maalplaner(db)[0].id
+        return maalplaner_overview(db)[0].id
     finally:
         db.close()
 
@@ -394,9 +394,9 @@ def test_display_target_and_home_address_hide_the_password(pg_databases) -> None
     db = open_database(f"{url}{sep}password={SECRET}")
     try:
         assert SECRET not in db.display_target and "password=***" in db.display_target
-        from screens.home import _address
+        from models.paths import shown_address  # what the home screen shows
 
-        assert SECRET not in _address(db.target)
+        assert SECRET not in shown_address(db.target)
     finally:
         db.close()
 

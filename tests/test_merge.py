@@ -199,7 +199,7 @@ def test_two_laptops_merge_back_with_a_conflict_and_nothing_lost(world: World, t
     gap_ids = {g.maal_id: g for g in consolidation.gaps(tov)}
     assert gap_ids[ids["m3"]].tegn == 0 and gap_ids[ids["m2"]].tegn == 1
     assert all(g.proevehandlinger == 0 for g in gap_ids.values())
-    matrix = {r.navn: r.counts for r in consolidation.collaboration_matrix(tov)}
+    matrix = {r.navn: r.counts for r in consolidation.samarbejde_matrix(tov)}
     assert matrix["Dagtilbud Syd"]["koordination"] == 1
     assert matrix["Skole Nord"]["koordination"] == 1
     assert "Jobcenter" not in matrix

@@ -325,7 +325,7 @@ def test_consolidation_reads_are_the_same_on_both_backends(world: World, pg_data
     def reads(db: Any) -> Any:
         return (
             consolidation.gaps(db),
-            consolidation.collaboration_matrix(db),
+            consolidation.samarbejde_matrix(db),
             # The PostgreSQL copy is opened by this test's user, a device of its own (it wrote
             # nothing, so it has nothing to compare).
             [

@@ -363,8 +363,8 @@ def test_process_alive_on_windows_never_signals(monkeypatch):
     monkeypatch.setitem(sys.modules, "_winapi", FakeWinapi("_winapi"))
     monkeypatch.setattr(sys, "platform", "win32")
     monkeypatch.setattr(atomic.os, "kill", no_kill)
-    assert atomic._process_alive(1234) is True  # running
-    assert atomic._process_alive(4242) is False  # gone
+    assert atomic.process_alive(1234) is True  # running
+    assert atomic.process_alive(4242) is False  # gone
     assert ("close", 7) in calls
 
 

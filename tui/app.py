@@ -53,8 +53,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 P = ParamSpec("P")
 
-DARK, LIGHT = settings.DARK_THEME, settings.LIGHT_THEME
-
 
 AppMethod = Callable[Concatenate["UdviklingsdagApp", P], None]
 
@@ -143,7 +141,7 @@ class UdviklingsdagApp(App[None]):
         self._waiting: list[tuple[str | None, Callable[[], object]]] = []
         self.home_painted = threading.Event()  # set by the home screen once it shows its data
         self.quick_home = False  # the home screen was drawn before the database opened
-        self.theme = DARK
+        self.theme = settings.DARK_THEME
 
     # --- start-up ------------------------------------------------------------------------
 
@@ -451,7 +449,8 @@ class UdviklingsdagApp(App[None]):
         self.push_screen(HelpScreen(key))
 
     def action_toggle_theme(self) -> None:
-        self.theme = theme = LIGHT if self.theme == DARK else DARK
+        dark = self.theme == settings.DARK_THEME
+        self.theme = theme = settings.LIGHT_THEME if dark else settings.DARK_THEME
         self.when_open(lambda: self.remember(lambda ws: ws.set_setting(settings.THEME, theme)))
 
     @needs_database(opens_screen=False)

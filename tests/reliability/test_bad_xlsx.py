@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from exports import template_import
 from models.db import open_database
 from models.errors import UdviklingsdagError
 from models.store import Store
@@ -20,7 +21,6 @@ from models.store import Store
 from ._util import db_digest
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
-template_import = pytest.importorskip("exports.template_import")
 
 TEGN_TEXT = "Børnene siger hej til en voksen hver morgen."
 
@@ -30,12 +30,13 @@ def filled_template(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """The app's own målplanskabelon for the corpus's plan (one mål, one tegn), as bytes."""
     from exports.bundle import import_bundles
     from exports.xlsx import maalplan_xlsx
-    from models.maalplan_view import list_maalplaner, load_maalplan
+    from models.maalplan_view import load_maalplan
+    from models.queries import maalplaner_overview
 
     db = open_database(str(tmp_path_factory.mktemp("skabelon") / "s.db"))
     try:
         import_bundles(db, [CORPUS / "overlevering-gyldig.udviklingsdag.json"])
-        (plan,) = list_maalplaner(db)
+        (plan,) = maalplaner_overview(db)
         return maalplan_xlsx(load_maalplan(db, plan.id), when=date(2027, 1, 14))
     finally:
         db.close()
@@ -265,12 +266,13 @@ def test_formula_looking_text_is_not_a_formula_in_our_export(
 ) -> None:
     from exports.bundle import import_bundles
     from exports.xlsx import maalplan_xlsx
-    from models.maalplan_view import list_maalplaner, load_maalplan
+    from models.maalplan_view import load_maalplan
+    from models.queries import maalplaner_overview
 
     db = open_database(str(tmp_path / "f.db"))
     try:
         import_bundles(db, [CORPUS / f"{name}.udviklingsdag.json"])
-        (plan,) = list_maalplaner(db)
+        (plan,) = maalplaner_overview(db)
         data = maalplan_xlsx(load_maalplan(db, plan.id), when=date(2027, 1, 14))
     finally:
         db.close()

@@ -70,7 +70,7 @@ def test_bulk_writer_matches_store_create(tmp_path: Path) -> None:
 def test_small_municipality_shape(tmp_path: Path) -> None:
     db = open_database(str(tmp_path / "k.db"))
     try:
-        muni = build_municipality(Store(db), scale=0.01, tables=4)
+        muni = build_municipality(Store(db), scale=0.01, n_borde=4)
         n = counts(db)
         assert n["maal"] == 20 and n["tegn"] == 100 and n["proevehandlinger"] == 100
         assert n["samarbejder"] == 30 and n["borde"] == 8

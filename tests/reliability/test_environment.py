@@ -129,13 +129,13 @@ def test_handoff_export_to_full_or_read_only_disk(
 
 def _export_fixture(tmp_path: Path) -> tuple[Path, list[str]]:
     from models.demo import build_demo
-    from models.maalplan_view import list_maalplaner
+    from models.queries import maalplaner_overview
 
     path = tmp_path / "demo.db"
     db = open_database(str(path))
     try:
         build_demo(Store(db))
-        return path, [p.id for p in list_maalplaner(db)]
+        return path, [p.id for p in maalplaner_overview(db)]
     finally:
         db.close()
 

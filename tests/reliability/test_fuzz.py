@@ -9,11 +9,11 @@ import json
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bench.generate import copy_sqlite
+from exports import template_import
 from exports.bundle import BundleError, digest, import_bundles, read_bundle
 from models.db import open_database
 from models.errors import UdviklingsdagError
@@ -103,8 +103,6 @@ def test_merge_any_values(demo_template: Path, data: st.DataObject) -> None:
         else:
             db.close()
 
-
-template_import = pytest.importorskip("exports.template_import")
 
 CELL = st.one_of(
     st.none(),

@@ -12,13 +12,11 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
+from exports import sbsys
 from models.db import open_database
 
 from ._util import fork_and_kill
 
-sbsys = pytest.importorskip("exports.sbsys")
 ROUNDS = 6
 
 
@@ -63,11 +61,11 @@ def _packages(out: Path) -> dict[str, set[str]]:
 def test_sigkill_during_sbsys_export_leaves_no_half_package(
     small_workshop, base_copy: Path, tmp_path: Path
 ) -> None:
-    from models.maalplan_view import list_maalplaner
+    from models.queries import maalplaner_overview
 
     db = open_database(str(base_copy))
     try:
-        ids = [p.id for p in list_maalplaner(db)][:2]
+        ids = [p.id for p in maalplaner_overview(db)][:2]
     finally:
         db.close()
     assert len(ids) == 2
