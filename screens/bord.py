@@ -46,14 +46,16 @@ def filter_groups(groups: tuple[MaalGroup, ...], query: str) -> tuple[MaalGroup,
         kept = tuple(
             m
             for m in g.maal
-            if all(
-                w in " ".join([head, m.tekst, m.enhed_navn, m.ansvarlig or ""]).casefold()
-                for w in words
-            )
+            if _has_all(" ".join([head, m.tekst, m.enhed_navn, m.ansvarlig or ""]), words)
         )
         if kept:
             out.append(replace(g, maal=kept))
     return tuple(out)
+
+
+def _has_all(text: str, words: list[str]) -> bool:
+    hay = text.casefold()
+    return all(w in hay for w in words)
 
 
 def maal_prompt(m: MaalProgress, dagdel: str) -> Hanging:
