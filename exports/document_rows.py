@@ -37,6 +37,10 @@ NO_SAMARBEJDER = "Ingen samarbejder på tværs (monofagligt)."
 TEGN_HEADERS = ("Nr", *document_columns("tegn"))
 PROEVEHANDLING_HEADERS = ("Nr", *document_columns("proevehandling"))
 SAMARBEJDE_HEADERS = document_columns("samarbejde")
+# Possible partners (maal.mulige_partnere): a table of their own, never among the samarbejder.
+MULIGE_PARTNERE_HEADING = "Mulige samarbejdspartnere (fra lederdagen, ikke aftalt)"
+MULIGE_PARTNERE_HEADERS = (*document_columns("maal"), "Status")
+MULIG_IKKE_AFTALT = "Mulig, endnu ikke aftalt"
 EVALUERING_HEADERS = ("Prøvehandling", *document_columns("evaluering"))
 
 
@@ -312,6 +316,14 @@ def maal_sections(m: MaalView, fmt: Fmt, period: Period) -> list[Section]:
             "samarbejde", "Samarbejder", SAMARBEJDE_HEADERS, samarbejde_rows(m, fmt), NO_SAMARBEJDER
         ),
         Section("evaluering", "Evalueringer", EVALUERING_HEADERS, evaluering_rows(m, fmt), ""),
+        # The names found on the lederdag (FØR): possible, not agreed; left out when none.
+        Section(
+            "mulige_partnere",
+            MULIGE_PARTNERE_HEADING,
+            MULIGE_PARTNERE_HEADERS,
+            [[navn, MULIG_IKKE_AFTALT] for navn in m.mulige_partner_navne],
+            "",
+        ),
     ]
     return [s for s in sections if s.rows or s.empty]
 

@@ -35,6 +35,7 @@ COLUMN_WIDTHS_CM: dict[str, list[float]] = {
     "proevehandling": [1.0, 4.4, 2.3, 2.3, 3.2, 2.3, 1.5],
     "samarbejde": [3.4, 3.3, 4.0, 3.1, 3.2],
     "evaluering": [2.7, 2.1, 2.2, 5.0, 5.0],
+    "mulige_partnere": [10.0, 7.0],
 }
 
 

@@ -42,6 +42,7 @@ COLUMN_WIDTHS_MM: dict[str, list[float]] = {
     "proevehandling": [9, 50, 22, 21, 34, 25, 13],
     "samarbejde": [35.5, 32.5, 42, 32, 32],
     "evaluering": [26, 22, 22, 52, 52],
+    "mulige_partnere": [104, 70],
 }
 
 

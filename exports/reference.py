@@ -1,17 +1,22 @@
 """A målplan's stable reference: its id, revision and a digest of its content. It goes into
 every document (QR code and document properties), and `verify` reads it back to tell whether a
-printed or filed copy still matches the database."""
+printed or filed copy still matches the database, and whether the copy itself was changed after
+export (the SHA-256 in the package's journalisering.json, the digest of the document's own
+text), also for a PDF another program printed from our .docx/.xlsx (the reference in its
+footer) and for the text read from a QR code."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
+from xml.etree import ElementTree
 
 from models.errors import NotFoundError, UdviklingsdagError, ValidationError
 from models.maalplan_view import MaalplanView, load_maalplan
@@ -180,10 +185,18 @@ class VerifyStatus(StrEnum):
     CURRENT = "aktuel"
     OUTDATED = "forældet"
     UNKNOWN = "ukendt"
+    CHANGED = "ændret"
+    NOT_COMPARED = "ikke sammenlignet"
 
 
 # Exit codes of `udviklingsdag verify`; 1 and 2 stay the usual error and usage codes.
-EXIT_CODES = {VerifyStatus.CURRENT: 0, VerifyStatus.OUTDATED: 3, VerifyStatus.UNKNOWN: 4}
+EXIT_CODES = {
+    VerifyStatus.CURRENT: 0,
+    VerifyStatus.OUTDATED: 3,
+    VerifyStatus.UNKNOWN: 4,
+    VerifyStatus.CHANGED: 5,
+    VerifyStatus.NOT_COMPARED: 6,
+}
 
 
 @dataclass(frozen=True)
@@ -239,6 +252,342 @@ def verify_reference(db: Database, ref: Reference | None, what: str = "filen") -
     )
 
 
+def verify_reference_text(db: Database, text: str) -> VerifyResult:
+    """`verify --reference`: the text read from a QR code (or typed from a footer). It tells
+    whether the plan has changed since; the paper itself cannot be checked from its QR code."""
+    ref = parse_reference(text)
+    if ref is None:
+        return VerifyResult(
+            VerifyStatus.UNKNOWN,
+            "Teksten indeholder ingen målplan-reference fra udviklingsdag. En reference ser "
+            "sådan ud: UDVD:MAALPLAN:<id>:R<revision>:<kontrolsum> (QR-kodens første linje).",
+            None,
+        )
+    result = verify_reference(db, ref, "referencen")
+    if result.status is VerifyStatus.CURRENT:
+        result = replace(
+            result,
+            message=result.message
+            + " Det siger kun, at målplanen ikke er ændret siden; om selve papiret er rettet "
+            "i hånden, kan QR-koden ikke vise.",
+        )
+    return result
+
+
+# --- the document's own text: was the copy changed after export? -----------------------------
+
+# The digest of the document's text is kept next to the reference in the .docx/.xlsx's
+# identifier («UDVD:MAALPLAN:…;TEKST=0123456789ABCDEF»); `parse_reference` finds the reference
+# part as before. Office programs keep the core properties when a user edits and saves
+# (LibreOffice does, tested), so a changed text no longer matches the digest, while a file that
+# is merely saved again still does.
+TEXT_TAG = ";TEKST="
+TEXT_DIGEST_RE = re.compile(r";TEKST=([0-9A-F]{16})", re.IGNORECASE)
+_IDENTIFIER_RE = re.compile(r"(<dc:identifier\b[^>]*>)([^<]*)(</dc:identifier>)")
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def text_digest(text: str) -> str:
+    """The digest of a normalised document text (words joined by one space)."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
+
+
+def _docx_text(zf: zipfile.ZipFile, name: str) -> str:
+    """The body text of a .docx (paragraphs and table cells in document order; no headers or
+    footers, which hold the page numbers)."""
+    root = _xml(zf, "word/document.xml", name)
+    parts = ["".join(t.text or "" for t in p.iter(f"{_W}t")) for p in root.iter(f"{_W}p")]
+    return " ".join(" ".join(parts).split())
+
+
+_S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _xml(zf: zipfile.ZipFile, part: str, name: str) -> ElementTree.Element:
+    from .atomic import read_zip_member
+
+    return ElementTree.fromstring(read_zip_member(zf, part, MAX_VERIFY_BYTES, name))
+
+
+def _cell_value(c: ElementTree.Element, shared: list[str]) -> str:
+    """A cell's value as Excel and openpyxl both store it: shared or inline strings are the
+    same text, numbers the same float (Excel may write 0.78 as 0.78000000000000003)."""
+    f = c.find(f"{_S}f")
+    if f is not None and f.text:
+        return "=" + f.text
+    kind = c.get("t", "n")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in c.iter(f"{_S}t"))
+    v = c.find(f"{_S}v")
+    raw = v.text if v is not None and v.text else ""
+    if kind == "s":
+        return shared[int(raw)] if raw.isdigit() and int(raw) < len(shared) else ""
+    if kind == "d" and raw:
+        from datetime import datetime
+
+        from openpyxl.utils.datetime import to_excel
+
+        raw = str(to_excel(datetime.fromisoformat(raw)))
+        kind = "n"
+    if kind == "n" and raw:
+        try:
+            return repr(float(raw))
+        except ValueError:
+            return raw
+    return raw
+
+
+def _xlsx_text(zf: zipfile.ZipFile, name: str) -> str:
+    """Every cell value of a workbook, sheet by sheet in the workbook's order (formulas as
+    typed), read from the XML itself: fast enough to run on every export."""
+    shared: list[str] = []
+    if "xl/sharedStrings.xml" in zf.namelist():
+        for si in _xml(zf, "xl/sharedStrings.xml", name).iter(f"{_S}si"):
+            # Plain or rich text; phonetic hints (rPh) are not part of the value.
+            texts = si.findall(f"{_S}t") + si.findall(f"{_S}r/{_S}t")
+            shared.append("".join(t.text or "" for t in texts))
+    targets: dict[str, str] = {}
+    for rel in _xml(zf, "xl/_rels/workbook.xml.rels", name):
+        target = rel.get("Target", "")
+        targets[rel.get("Id", "")] = (
+            target.lstrip("/") if target.startswith("/") else "xl/" + target
+        )
+    parts: list[str] = []
+    for sheet in _xml(zf, "xl/workbook.xml", name).iter(f"{_S}sheet"):
+        parts.append(sheet.get("name", ""))
+        part = targets.get(sheet.get(_REL, ""), "")
+        if part not in zf.namelist():
+            continue
+        for c in _xml(zf, part, name).iter(f"{_S}c"):
+            value = _cell_value(c, shared)
+            if value:
+                parts.append(value)
+    return " ".join(" ".join(parts).split())
+
+
+def office_text(data: bytes, suffix: str, name: str = "filen") -> str:
+    """The normalised text of a .docx or .xlsx (what the text digest covers)."""
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return _xlsx_text(zf, name) if suffix == ".xlsx" else _docx_text(zf, name)
+
+
+def stamp_text_digest(name: str, data: bytes) -> bytes:
+    """Add the digest of a .docx/.xlsx's own text to its identifier (after export, before the
+    SHA-256 in journalisering.json is taken). Other files come back unchanged."""
+    import io
+
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".docx", ".xlsx"):
+        return data
+    digest = text_digest(office_text(data, suffix, name)).upper()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "docProps/core.xml":
+                core = body.decode("utf-8")
+                core = _IDENTIFIER_RE.sub(
+                    lambda m: m.group(1) + m.group(2) + TEXT_TAG + digest + m.group(3), core, 1
+                )
+                body = core.encode("utf-8")
+            dst.writestr(info, body, compress_type=info.compress_type)
+    return out.getvalue()
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF's pages (pypdf); "" when it has none or cannot be read."""
+    import io
+    import logging
+
+    try:
+        from pypdf import PdfReader
+    except ImportError:  # pragma: no cover - a runtime dependency
+        return ""
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        return "\n".join(page.extract_text() or "" for page in reader.pages)
+    except Exception:  # any broken or fake PDF simply has no readable text
+        return ""
+
+
+_SHA_DIFFERS = "filen afviger fra den eksporterede (SHA-256 i journalisering.json)"
+# exports/pdf.py names itself so in the PDF's Info dictionary (uncompressed).
+OUR_PDF_PRODUCER = b"udviklingsdag (fpdf2)"
+_REPRINTED = (
+    "PDF'en er lavet af et andet program (fx LibreOffice, Word eller SBSYS) ud fra et dokument "
+    "fra udviklingsdag; referencen står i sidefoden, men indholdet kan ikke sammenlignes med det "
+    "eksporterede"
+)
+
+
+@dataclass(frozen=True)
+class _Copy:
+    """What `verify` learns from a file: its reference and whether its content is intact."""
+
+    reference: Reference | None
+    changed: str | None = None  # why the content differs from the export (Danish)
+    not_compared: str | None = None  # why it cannot be compared (Danish)
+    reprinted: bool = False  # a PDF another program made from our docx/xlsx
+    text: str = ""  # the normalised text of a .docx/.xlsx whose content checked out
+    note: str = ""  # added to an «Aktuel» answer
+
+
+def _package_entry(p: Path) -> dict[str, object] | None:
+    """The file's entry in journalisering.json in the same folder, if there is one."""
+    import json
+
+    meta = p.parent / "journalisering.json"
+    try:
+        data = json.loads(meta.read_text("utf-8"))
+        files = data.get("Filer", []) if isinstance(data, dict) else []
+        for entry in files:
+            if isinstance(entry, dict) and entry.get("Navn") == p.name:
+                return entry
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def _examine(p: Path) -> _Copy:
+    from .atomic import read_limited
+
+    suffix = p.suffix.lower()
+    ref = read_reference(p)  # also every check that the file is readable and of its type
+    if ref is None and suffix != ".pdf":
+        return _Copy(None)
+    data = read_limited(p, MAX_VERIFY_BYTES)
+    entry = _package_entry(p)
+    sha_ok: bool | None = None
+    if entry is not None and isinstance(entry.get("SHA256"), str):
+        sha_ok = hashlib.sha256(data).hexdigest() == entry["SHA256"]
+    if ref is not None and suffix in (".docx", ".xlsx"):
+        try:
+            text = office_text(data, suffix, p.name)
+        except UdviklingsdagError:
+            raise
+        except Exception:  # a damaged part: the text cannot be what was exported
+            return _Copy(ref, changed="filens indhold kan ikke læses")
+        m = TEXT_DIGEST_RE.search(_core_xml(p))
+        if m is None:
+            if sha_ok:
+                return _Copy(ref, text=text)
+            if sha_ok is False:
+                return _Copy(ref, changed=_SHA_DIFFERS)
+            return _Copy(
+                ref,
+                not_compared="filen har ingen kontrolsum for sin tekst (den er lavet af en "
+                "ældre udgave af programmet, eller den er ikke lavet af programmet)",
+            )
+        if text_digest(text) != m.group(1).lower():
+            return _Copy(ref, changed="teksten i filen er ændret efter eksporten")
+        # The text is as exported, whether or not the file was saved again since.
+        note = (
+            " Filen er gemt igen siden eksporten (SHA-256 i journalisering.json afviger), men "
+            "teksten er uændret."
+            if sha_ok is False
+            else ""
+        )
+        return _Copy(ref, text=text, note=note)
+    # PDF: our own carries the reference in its metadata; one that LibreOffice, Word or SBSYS
+    # printed from our docx/xlsx has it only in the footer text.
+    if ref is not None:
+        if sha_ok:
+            return _Copy(ref)
+        if sha_ok is False:
+            return _Copy(ref, changed=_SHA_DIFFERS)
+        text = pdf_text(data)
+        if ref.text.replace(" ", "") not in "".join(text.split()).upper():
+            return _Copy(
+                ref,
+                changed="referencen står i filens metadata, men ikke i dens tekst; filen er "
+                "ikke den eksporterede PDF",
+            )
+        if OUR_PDF_PRODUCER not in data:
+            return _Copy(ref, not_compared=_REPRINTED, reprinted=True)
+        return _Copy(
+            ref,
+            not_compared="PDF'ens indhold kan kun sammenlignes, når den ligger i pakkens mappe "
+            "sammen med journalisering.json",
+        )
+    text = pdf_text(data)
+    found = parse_reference(text) or parse_reference("".join(text.split()))
+    if found is None:
+        return _Copy(None)
+    return _Copy(found, not_compared=_REPRINTED, reprinted=True)
+
+
+def _core_xml(p: Path) -> str:
+    from .atomic import read_zip_member
+
+    with zipfile.ZipFile(p) as zf:
+        try:
+            return read_zip_member(zf, "docProps/core.xml", MAX_PROPERTIES_BYTES, p.name).decode(
+                "utf-8", "replace"
+            )
+        except KeyError:
+            return ""
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _missing_from(view: MaalplanView, text: str) -> str | None:
+    """The first of the plan's own texts (title, mål, tegn) that the file's text lacks; letters
+    and digits only, so the documents' own line breaks and punctuation do not matter."""
+    have = _letters(text)
+    wanted = [view.titel, *(m.tekst for m in view.maal)]
+    wanted += [t.tekst for m in view.maal for t in m.tegn]
+    for want in wanted:
+        if _letters(want) not in have:
+            return want[:60] + ("…" if len(want) > 60 else "")
+    return None
+
+
 def verify_file(db: Database, path: Path | str) -> VerifyResult:
-    """Read the reference from one of our files and compare it with the database."""
-    return verify_reference(db, read_reference(path), "filen")
+    """Check one of our files: is its content what was exported (the SHA-256 in the package's
+    journalisering.json, the digest of its own text), and is the plan still the same?"""
+    p = Path(path)
+    copy = _examine(p)
+    result = verify_reference(db, copy.reference, "filen")
+    if copy.changed:
+        plan = {
+            VerifyStatus.CURRENT: "Målplanen selv er ikke ændret i databasen.",
+            VerifyStatus.OUTDATED: "Målplanen er desuden ændret i databasen siden.",
+            VerifyStatus.UNKNOWN: "Målplanen findes ikke i denne database.",
+        }.get(result.status, "")
+        return replace(
+            result,
+            status=VerifyStatus.CHANGED,
+            message=f"Ændret: {copy.changed}. Filen er ikke en uændret kopi af eksporten; "
+            f"brug en ny eksport. {plan}".strip(),
+        )
+    if copy.text and result.status is VerifyStatus.CURRENT and result.reference is not None:
+        # A file stamped by hand with a copied reference and a matching text digest still has
+        # to show this plan: its title and the texts of its mål and tegn.
+        missing = _missing_from(load_maalplan(db, result.reference.maalplan_id), copy.text)
+        if missing is not None:
+            return replace(
+                result,
+                status=VerifyStatus.CHANGED,
+                message=f"Ændret: filens tekst passer ikke med målplanen i databasen («{missing}» "
+                "står ikke i filen), selv om referencen gør. Filen er ikke en kopi af "
+                "eksporten; brug en ny eksport.",
+            )
+    if copy.note and result.status is VerifyStatus.CURRENT:
+        result = replace(result, message=result.message + copy.note)
+    if copy.not_compared and result.status is VerifyStatus.CURRENT:
+        return replace(
+            result,
+            status=VerifyStatus.NOT_COMPARED,
+            message=f"Reference fundet, indhold ikke sammenlignet: {copy.not_compared}. "
+            "Referencen svarer til den nyeste udgave af målplanen i databasen (revision "
+            f"{result.reference.revision if result.reference else '?'}).",
+        )
+    if copy.reprinted and result.status is VerifyStatus.OUTDATED:
+        return replace(result, message=result.message + " (Referencen er læst i sidefoden.)")
+    return result

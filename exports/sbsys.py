@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # worker processes import this module and never touch the dat
 
 from .atomic import ExportError, move_into_place, staging_dir, write_bytes, write_error
 from .naming import package_stem, unique_name
-from .reference import Reference, reference_for
+from .reference import Reference, reference_for, stamp_text_digest
 
 DEFAULT_DOKUMENTART = "Internt"
 FORMAT = "udviklingsdag-journalisering/1"
@@ -366,6 +366,8 @@ def render_package(job: _Job) -> RenderedPackage:
         f"{job.stem}.docx": maalplan_docx(view, ref, png, when=job.when, app_version=job.version),
         f"{job.stem}.pdf": maalplan_pdf(view, ref, png, when=job.when, app_version=job.version),
     }
+    # verify compares the text of a returned .docx/.xlsx with this digest (in its identifier).
+    files = {name: stamp_text_digest(name, content) for name, content in files.items()}
     if job.drop_file:
         # The PDF is the copy meant for the case; the workbook goes in as a kladde by hand.
         xml = drop_file_xml(document_name(view), [f"{job.stem}.pdf"])

@@ -49,12 +49,13 @@ TABLE_DOC = {
 
 VIEWS: dict[str, tuple[str, str]] = {
     "v_maal": (
-        "Ét mål pr. række med enhed, målsætning, målplan og antal tegn, prøvehandlinger og "
+        "Ét mål pr. række med enhed, målsætning, målplan, mulige samarbejdspartnere fra "
+        "lederdagen (ikke aftalte; én pr. linje) og antal tegn, prøvehandlinger og aftalte "
         "samarbejder.",
         """
         SELECT m.id AS maal_id, mp.titel AS maalplan, mp.aar AS aar, e.navn AS enhed,
                ms.tekst AS maalsaetning, ms.kilde_navn AS kilde, m.tekst AS maal,
-               m.fra_aar, m.til_aar, m.ansvarlig,
+               m.fra_aar, m.til_aar, m.ansvarlig, m.mulige_partnere,
                (SELECT count(*) FROM tegn t WHERE t.maal_id = m.id) AS antal_tegn,
                (SELECT count(*) FROM proevehandling p WHERE p.maal_id = m.id)
                    AS antal_proevehandlinger,

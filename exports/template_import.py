@@ -105,6 +105,20 @@ class ImportReport:
     counts: dict[str, int] = field(default_factory=dict)
     maalplan_id: str | None = None
     imported: bool = False
+    # An edited kladde of a plan that is here: what differs, and what was written.
+    update_of: str | None = None
+    kladde: list[KladdeChange] = field(default_factory=list)
+    written: int = 0
+    source: str | None = None
+    deletions_accepted: bool = False
+
+    @property
+    def conflicts(self) -> list[KladdeChange]:
+        return [c for c in self.kladde if c.kind == "konflikt"]
+
+    @property
+    def deletions(self) -> list[KladdeChange]:
+        return [c for c in self.kladde if c.kind == "slet"]
 
     @property
     def errors(self) -> list[ImportIssue]:
@@ -127,6 +141,8 @@ class ImportReport:
         ]
         what = ", ".join(f"{self.counts.get(k, 0)} {label}" for k, label in labels)
         n_err, n_warn = len(self.errors), len(self.warnings)
+        if self.update_of is not None and not n_err:
+            return self._update_summary(n_warn)
         if self.imported:
             head = f"Målplanen er indlæst: {what}."
         elif self.dry_run and (not n_err or self.good_rows):
@@ -142,8 +158,40 @@ class ImportReport:
             head += f" {n_warn} advarsler."
         return head
 
+    def _update_summary(self, n_warn: int) -> str:
+        n_change = sum(1 for c in self.kladde if c.kind in ("felt", "ny"))
+        n_conf, n_del = len(self.conflicts), len(self.deletions)
+        if not self.kladde:
+            head = "Filen svarer til målplanen i databasen: der er intet at indlæse."
+        elif self.imported:
+            head = f"Ændringerne er indlæst i målplanen ({self.written} ændringer"
+            head += f", kilde: {self.source})." if self.source else ")."
+            if n_del and not self.deletions_accepted:
+                head += (
+                    f" {n_del} rækker mangler i arket og er IKKE slettet; indlæs igen med "
+                    "--slet for at slette dem."
+                )
+        else:
+            head = (
+                f"Filen er en redigeret udgave af en målplan i databasen: {n_change} ændringer, "
+                f"{n_del} sletninger, {n_conf} konflikter. Intet er gemt endnu."
+            )
+        if n_conf:
+            head += (
+                f" {n_conf} konflikter er ikke indlæst: feltet er ændret både i arket og i "
+                "databasen. Ret feltet i programmet til den rigtige tekst."
+            )
+        if n_warn:
+            head += f" {n_warn} advarsler."
+        return head
+
     def as_dict(self) -> dict[str, Any]:
         return {
+            "opdaterer": self.update_of,
+            "kilde": self.source,
+            "aendringer": [c.as_dict() for c in self.kladde[:MAX_REPORTED]],
+            "antal_konflikter": len(self.conflicts),
+            "antal_skrevet": self.written,
             "fil": self.path,
             "proevekoersel": self.dry_run,
             "kun_gode_raekker": self.good_rows,
@@ -453,7 +501,7 @@ def _sheet_rows(
                     continue
                 key = (c["row"], col)
                 if wanted is None or key in wanted:
-                    cells[key] = (c["value"], c["data_type"])
+                    cells[key] = (_as_shown(wb, c), c["data_type"])
         merged = parser.merged_cells
     refs = [m.ref for m in merged.mergeCell] if merged is not None else []
     return cells, [str(r) for r in refs if r]
@@ -564,6 +612,41 @@ class _Book:
                 for cc in range(min_col, min(max_col or min_col, width) + 1):
                     rows[rr - 1][cc - 1] = top
         return _Sheet(title, rows, errors)
+
+
+def _number_format(wb: Any, style_id: Any) -> str:
+    """The number format of a cell's style, '' when it has none or it cannot be read."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+    try:
+        fmt_id = int(wb._cell_styles[int(style_id)].numFmtId)
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+        return ""
+    if fmt_id in BUILTIN_FORMATS:
+        return str(BUILTIN_FORMATS[fmt_id])
+    try:
+        return str(wb._number_formats[fmt_id - 164])
+    except (AttributeError, IndexError, TypeError):
+        return ""
+
+
+def _as_shown(wb: Any, c: dict[str, Any]) -> Any:
+    """A number as Excel shows it where the format changes what it means: a percent cell
+    (0.78 shown as 78 %) is read as the text «78 %»."""
+    value = c["value"]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not c.get("style_id"):
+        return value
+    fmt = re.sub(r'"[^"]*"|\\.', "", _number_format(wb, c["style_id"]))
+    if "%" not in fmt:
+        return value
+    decimals = len(m.group(1)) if (m := re.search(r"0[.,](0+)", fmt)) else 0
+    return f"{_danish_number(value * 100, decimals)} %"
+
+
+def _danish_number(value: float, decimals: int) -> str:
+    """12345.5 -> «12.345,5»: the thousands separator and decimal comma Danish offices use."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def _clean(value: Any) -> Any:
@@ -824,16 +907,57 @@ def _year(value: Any) -> Any:
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("januar", "jan"),
+            ("februar", "feb"),
+            ("marts", "mar"),
+            ("april", "apr"),
+            ("maj",),
+            ("juni", "jun"),
+            ("juli", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("oktober", "okt"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+# «31/1-2024», «31/1 2024», «31/1/2024», «31. januar 2024», «31 jan. 24».
+_DANISH_DATE = re.compile(r"(\d{1,2})\s*/\s*(\d{1,2})\s*[-/ ]\s*(\d{2}|\d{4})")
+_WORD_DATE = re.compile(r"(\d{1,2})\.?\s+([a-zæøå]+)\.?\s+(\d{2}|\d{4})")
+
+
 def _date(value: Any) -> Any:
     # A date cell formatted as a number shows up as its serial number (45316 = 24-01-2024).
     if isinstance(value, int) and 30_000 <= value <= 80_000:
         return _EXCEL_EPOCH + timedelta(days=value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        m = _DANISH_DATE.fullmatch(text)
+        month = int(m.group(2)) if m else None
+        if m is None and (m := _WORD_DATE.fullmatch(text)) is not None:
+            month = _MONTHS.get(m.group(2))
+        if m is not None and month is not None:
+            year = int(m.group(3))
+            year += 2000 if year < 100 else 0
+            try:
+                return date(year, month, int(m.group(1)))
+            except ValueError:
+                return value  # reported as not a date, in the field's own words
     return value
 
 
 def _text(value: Any) -> Any:
     # A number or a date in a text cell is read as it shows (a date the Danish way).
     if value is not None and not isinstance(value, str):
+        if isinstance(value, float):
+            return _danish_number(value, 10).rstrip("0").rstrip(",")  # 5.8 shows as 5,8
         return value.strftime("%d-%m-%Y") if isinstance(value, date) else str(value)
     return value
 
@@ -876,6 +1000,8 @@ def _cell_value(entity: str, spec: FieldSpec, raw: Any) -> Any:
         raw = raw if isinstance(raw, bool) else str(raw)
     elif kind == "int":
         raw = _year(raw)
+        if isinstance(raw, str) and re.fullmatch(r"\d{1,3}([.\s]\d{3})+", raw.strip()):
+            raw = int(re.sub(r"[.\s]", "", raw))  # «2.028»: a thousands separator
     elif kind == "date":
         raw = _date(raw)
     elif kind == "intlist":
@@ -918,9 +1044,22 @@ class _WorkbookImport:
     table, in the workbook's order, as later tables refer to earlier ones by number), then the
     rows without errors are written through the Store as one undoable action."""
 
-    def __init__(self, store: Store, path: Path, *, dry_run: bool, good_rows: bool) -> None:
+    def __init__(
+        self,
+        store: Store,
+        path: Path,
+        *,
+        dry_run: bool,
+        good_rows: bool,
+        delete: bool = False,
+        source: str | None = None,
+    ) -> None:
         self.store = store
         self.report = ImportReport(str(path), dry_run, good_rows)
+        self.delete = delete
+        self.source = source or path.name
+        self.report.source = self.source
+        self.report.deletions_accepted = delete
         self.book = _Book(path)
         self.parsed = _parse(self.book)
         self.report.issues.extend(self.parsed.issues)
@@ -979,7 +1118,6 @@ class _WorkbookImport:
         self.read_proevehandlinger()
         self.read_samarbejder()
         self.read_evalueringer()
-        self.partners_from_foer()
         self.find_enheder()
         kept = self.keep()
         report = self.report
@@ -998,10 +1136,102 @@ class _WorkbookImport:
             "maalsaetning": len(new_ms),
             "enhed": len(self.new_enheder),
         }
-        meta_ok = not self.meta_failed and not self.plan_exists
+        target = self.find_target()
+        if target is not None:
+            return self.update(target, kept)
+        meta_ok = not self.meta_failed
         if not meta_ok or (report.errors and not report.good_rows) or report.dry_run:
             return report
         self.write(kept)
+        return report
+
+    def find_target(self) -> tuple[str, str | None] | None:
+        """The plan this file updates, with the revision boundary it was exported at: the plan
+        its reference names when that is here, else a plan with the same enhed, year and
+        title (a hand-filled template). None: the file makes a new plan."""
+        from models.errors import NotFoundError
+        from models.kladde import revision_boundary
+
+        if self.ref is not None and self.plan_exists and self.plan_exists.deleted:
+            self.issues.append(
+                ImportIssue(
+                    "",
+                    None,
+                    None,
+                    None,
+                    f"Målplanen i filen («{self.plan_exists.titel}») er slettet i databasen. "
+                    "Fortryd sletningen i programmet, og indlæs så filen igen.",
+                )
+            )
+            return self.ref.maalplan_id, "!"
+        if self.ref is not None and self.plan_exists:
+            try:
+                return self.ref.maalplan_id, revision_boundary(
+                    self.store.db, self.ref.maalplan_id, self.ref.revision
+                )
+            except NotFoundError as exc:
+                # A plan that came into this database from another one (by importing its
+                # workbook) has its own history here: a file that matches it as it is now
+                # is compared with it as it is now.
+                from models.maalplan_view import load_maalplan
+
+                from .reference import reference_for
+
+                view = load_maalplan(self.store.db, self.ref.maalplan_id)
+                if reference_for(view).digest == self.ref.digest:
+                    return self.ref.maalplan_id, None
+                self.issues.append(ImportIssue("", None, None, None, str(exc)))
+                return self.ref.maalplan_id, "!"
+        if self.meta_failed or not self.enhed_navn:
+            return None
+        enhed_id = self.enheder.get(_key(self.enhed_navn))
+        if enhed_id is None:
+            return None
+        plan_t = ENTITIES["maalplan"].sql_table
+        with self.store.db.engine.connect() as conn:
+            for r in conn.execute(
+                select(plan_t.c.id, plan_t.c.titel).where(
+                    ~plan_t.c.deleted,
+                    plan_t.c.enhed_id == enhed_id,
+                    plan_t.c.aar == self.meta.get("aar"),
+                )
+            ):
+                if _key(r.titel) == _key(self.meta.get("titel") or ""):
+                    if self.ref is not None:
+                        self.issues.append(
+                            ImportIssue(
+                                "",
+                                None,
+                                None,
+                                None,
+                                f"Filen er eksporteret fra en anden database end denne, men her "
+                                f"findes en anden målplan med samme titel («{r.titel}»). Intet "
+                                "er indlæst. Indlæs filen i den database, den kom fra, eller "
+                                "giv målplanen i filen en ny titel.",
+                            )
+                        )
+                        return str(r.id), "!"
+                    return str(r.id), None
+        return None
+
+    def update(self, target: tuple[str, str | None], kept: list[_Item]) -> ImportReport:
+        """An edited kladde (or a template of a plan that is here): the preview, and unless
+        this is a dry run, the changes written."""
+        report = self.report
+        plan_id, boundary = target
+        if boundary == "!":
+            return report
+        report.update_of = plan_id
+        report.maalplan_id = plan_id
+        if boundary == "!" or self.meta_failed or (report.errors and not report.good_rows):
+            return report
+        diff = _KladdeUpdate(self, plan_id, boundary)
+        diff.compare(kept)
+        report.kladde = diff.items
+        if report.dry_run:
+            return report
+        report.written = diff.apply(delete=self.delete, source=self.source)
+        report.imported = report.written > 0
         return report
 
     def read_database(self) -> None:
@@ -1025,7 +1255,9 @@ class _WorkbookImport:
             self.plan_exists = (
                 self.ref is not None
                 and conn.execute(
-                    select(plan_t.c.titel).where(plan_t.c.id == self.ref.maalplan_id)
+                    select(plan_t.c.titel, plan_t.c.deleted).where(
+                        plan_t.c.id == self.ref.maalplan_id
+                    )
                 ).first()
             )
 
@@ -1081,18 +1313,6 @@ class _WorkbookImport:
             )
         elif not meta.get("titel"):
             self.meta_bad("titel", "Skriv målplanens titel.")
-        if self.plan_exists:
-            self.issues.append(
-                ImportIssue(
-                    "",
-                    None,
-                    None,
-                    None,
-                    f"Målplanen i filen («{self.plan_exists.titel}») findes allerede i "
-                    "databasen. En import laver altid en ny målplan; slet den gamle først, eller "
-                    "indlæs filen i en anden database.",
-                )
-            )
 
     def read_maal(self) -> None:
         """The mål (FØR), numbered 1, 2, ... where the file does not number them."""
@@ -1116,8 +1336,12 @@ class _WorkbookImport:
             if "kilde" in r.cols:
                 kilde = self.conv(r, "kilde", _enum, enums.Kilde, v.get("kilde"))
                 item.kilde = kilde or item.kilde
-            if "partnere" in r.cols:
-                item.partnere = _names(v.get("partnere"), self.enheder)
+            partners = item.values.get("mulige_partnere")
+            if isinstance(partners, str):
+                # Possible partners (lederdag), not samarbejder: one name a line, also when
+                # a hand-filled template separates them with semicolons.
+                lines = [n.strip() for n in partners.replace(";", "\n").splitlines()]
+                item.values["mulige_partnere"] = "\n".join(n for n in lines if n) or None
             if not item.values.get("tekst") and r.ok:
                 self.bad(r, "tekst", "Skriv selve målet.")
             try:
@@ -1267,14 +1491,6 @@ class _WorkbookImport:
             if proevehandling is not None:
                 proevehandling.evalueringer.append(item)
 
-    def partners_from_foer(self) -> None:
-        """Partners named only on FØR become one samarbejde on Vidensniveau."""
-        for m in self.maal:
-            if not m.samarbejder and m.partnere:
-                item = _Item(m.row, up=m, partnere=m.partnere, from_foer=True)
-                item.values["niveau"] = enums.Niveau.VIDEN.value
-                m.samarbejder.append(item)
-
     def find_enheder(self) -> None:
         """Every enhed named must exist or be created."""
         plan_key = _key(self.enhed_navn) if self.enhed_navn else None
@@ -1385,20 +1601,319 @@ class _WorkbookImport:
         self.report.imported = True
 
 
+# --- an edited kladde back in: changes against the revision it was exported from ------------
+
+_SKIP_COMPARE = {"maal": {"maalsaetning_id", "maalplan_id", "enhed_id"}}
+
+
+@dataclass
+class KladdeChange:
+    """One difference between the sheet and the plan: a field, a new row or a deleted row."""
+
+    kind: str  # "felt", "ny", "slet", "konflikt"
+    entity: str
+    nr: str
+    field: str | None = None
+    label: str | None = None
+    base: Any = None  # the value at the exported revision
+    sheet: Any = None
+    current: Any = None  # the database's value now
+    row_id: str | None = None
+
+    def text(self) -> str:
+        what = f"{ENTITIES[self.entity].label} {self.nr}".strip()
+        if self.kind == "ny":
+            return f"Ny {what}: «{_show(self.sheet)}»"
+        if self.kind == "slet":
+            return f"{what} er fjernet fra arket: «{_show(self.current)}»"
+        if self.kind == "konflikt":
+            return (
+                f"KONFLIKT i {what}, «{self.label}»: eksporteret «{_show(self.base)}», "
+                f"arket siger «{_show(self.sheet)}», databasen siger nu «{_show(self.current)}»"
+            )
+        return f"{what}, «{self.label}»: «{_show(self.current)}» -> «{_show(self.sheet)}»"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "art": self.kind,
+            "tabel": self.entity,
+            "nr": self.nr,
+            "felt": self.field,
+            "eksporteret": _jsonable(self.base),
+            "arket": _jsonable(self.sheet),
+            "databasen": _jsonable(self.current),
+            "tekst": self.text(),
+        }
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "(tom)"
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    text = str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as the user sees it: an empty text is no value."""
+    return (a if a not in ("", []) else None) == (b if b not in ("", []) else None)
+
+
+class _KladdeUpdate:
+    """The sheet compared with an existing plan, field by field and row by row."""
+
+    def __init__(self, imp: _WorkbookImport, plan_id: str, boundary: str | None) -> None:
+        self.imp = imp
+        self.store = imp.store
+        self.plan_id = plan_id
+        self.boundary = boundary
+        self.items: list[KladdeChange] = []
+        self.new_rows: list[tuple[str, _Item]] = []
+
+    def compare(self, kept: list[_Item]) -> None:
+        from models.kladde import existed_at, field_history
+        from models.maalplan_view import load_maalplan
+
+        db = self.store.db
+        view = load_maalplan(db, self.plan_id)
+        rows: dict[str, dict[str, str]] = {"maal": {}, "tegn": {}, "proevehandling": {}}
+        texts: dict[str, str] = {}
+        self.plan_enhed = view.enhed_id or ""
+        self.maal_of: dict[str, str] = {}
+        for m in view.maal:
+            rows["maal"][m.nr] = m.id
+            texts[m.id] = m.tekst
+            self.maal_of[m.id] = m.id
+            for t in m.tegn:
+                rows["tegn"][t.nr] = t.id
+                texts[t.id] = t.tekst
+                self.maal_of[t.id] = m.id
+            for p in m.proevehandlinger:
+                rows["proevehandling"][p.nr] = p.id
+                texts[p.id] = p.tekst
+                self.maal_of[p.id] = m.id
+        self.rows = rows
+        sheet: dict[str, dict[str, _Item]] = {
+            "maal": {m.nr or "": m for m in kept},
+            "tegn": {},
+            "proevehandling": {},
+        }
+        for mi in kept:
+            for ti in mi.tegn:
+                sheet["tegn"][self._nr(ti, mi.tegn, mi)] = ti
+            for pi in mi.proevehandlinger:
+                sheet["proevehandling"][self._nr(pi, mi.proevehandlinger, mi)] = pi
+        # A row added without a number, already in the database with the same text under the
+        # same mål (the same file imported before), is that row: importing twice is a no-op.
+        for entity in ("tegn", "proevehandling"):
+            for nr in [n for n in sheet[entity] if ".ny" in n]:
+                item = sheet[entity][nr]
+                prefix = nr.split(".")[0] + "."
+                same = [
+                    n
+                    for n, rid in rows[entity].items()
+                    if n.startswith(prefix)
+                    and n not in sheet[entity]
+                    and _key(texts.get(rid) or "") == _key(item.values.get("tekst") or "")
+                ]
+                if same:
+                    sheet[entity][same[0]] = sheet[entity].pop(nr)
+        # The plan's own fields.
+        given = {k: v for k, v in self.imp.meta.items() if k in self.imp.parsed.meta}
+        self.compare_fields("maalplan", "", self.plan_id, given, None)
+        for entity in ("maal", "tegn", "proevehandling"):
+            ids = list(rows[entity].values())
+            past = field_history(db, entity, ids, self.boundary)
+            for nr, item in sheet[entity].items():
+                rid = rows[entity].get(nr)
+                if rid is None:
+                    self.new_rows.append((entity, item))
+                    self.items.append(
+                        KladdeChange("ny", entity, nr, sheet=item.values.get("tekst"))
+                    )
+                    continue
+                given = {
+                    k: item.values.get(k)
+                    for k in item.row.cols
+                    if k in ENTITIES[entity].fields
+                    and k not in _SKIP_COMPARE.get(entity, set())
+                    and ENTITIES[entity].fields[k].kind not in ("ref", "reflist")
+                }
+                self.compare_fields(entity, nr, rid, given, past)
+            old = existed_at(db, entity, ids, self.boundary)
+            for nr, rid in rows[entity].items():
+                if nr not in sheet[entity] and rid in old:
+                    # A mål's tegn and prøvehandlinger go with it: list only the mål.
+                    if entity != "maal" and nr.split(".")[0] not in sheet["maal"]:
+                        continue
+                    self.items.append(
+                        KladdeChange("slet", entity, nr, current=texts.get(rid), row_id=rid)
+                    )
+
+    @staticmethod
+    def _nr(item: _Item, siblings: list[_Item], m: _Item) -> str:
+        # A row the chef added without a number is new (never the row that had its place).
+        raw = item.row.values.get("nr")
+        try:
+            nr = _nr(raw) if raw is not None else None
+        except _Bad:
+            nr = None
+        return nr or f"{m.nr}.ny{siblings.index(item) + 1}"
+
+    def compare_fields(
+        self,
+        entity: str,
+        nr: str,
+        row_id: str,
+        given: dict[str, Any],
+        past: dict[tuple[str, str], Any] | None,
+    ) -> None:
+        from models.kladde import field_history
+
+        if past is None:
+            past = field_history(self.store.db, entity, [row_id], self.boundary)
+        table = ENTITIES[entity].sql_table
+        with self.store.db.engine.connect() as conn:
+            current = conn.execute(select(table).where(table.c.id == row_id)).mappings().first()
+        if current is None:
+            return
+        for key, value in given.items():
+            spec = ENTITIES[entity].fields.get(key)
+            if spec is None or key == "enhed_id":
+                continue
+            now = current.get(key)
+            if _same(value, now):
+                continue
+            hist = past.get((row_id, key))
+            label = spec.label
+            if hist is None or not hist.changed_since:
+                self.items.append(
+                    KladdeChange("felt", entity, nr, key, label, None, value, now, row_id)
+                )
+            elif _same(value, hist.base):
+                continue  # the database is newer; the sheet did not touch the field
+            else:
+                self.items.append(
+                    KladdeChange("konflikt", entity, nr, key, label, hist.base, value, now, row_id)
+                )
+
+    def apply(self, *, delete: bool, source: str) -> int:
+        """The changes (not the conflicts; deletions only with `delete`) as one action, with
+        a note on each mål touched naming the source. Returns how many were written."""
+        from models.db import ensure_intact
+
+        store, imp = self.store, self.imp
+        todo = [c for c in self.items if c.kind == "felt" or (c.kind == "slet" and delete)]
+        if not todo and not self.new_rows:
+            return 0
+        ensure_intact(store.db, during="Der er ikke indlæst noget.")
+        touched: dict[str, None] = {}
+        written = 0
+        with store.action() as tx:
+            updates: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
+            for c in todo:
+                if c.kind == "felt" and c.row_id and c.field:
+                    updates[(c.entity, c.row_id)][c.field] = c.sheet
+            for (entity, rid), values in updates.items():
+                written += store.update(entity, rid, values, tx=tx)
+                touched[self.maal_of.get(rid, "")] = None
+            plan_enhed = self.plan_enhed
+            maal_ids = dict(self.rows["maal"])
+            tegn_ids = dict(self.rows["tegn"])
+            for entity, item in self.new_rows:
+                if entity == "maal":
+                    ms = imp.maalsaetninger.get(_key(item.maalsaetning or ""))
+                    if ms is None:
+                        ms = store.create(
+                            "maalsaetning",
+                            tx=tx,
+                            tekst=item.maalsaetning,
+                            kilde=item.kilde,
+                            aar=imp.meta.get("aar"),
+                        )
+                        imp.maalsaetninger[_key(item.maalsaetning or "")] = ms
+                    maal_ids[item.nr or ""] = store.create(
+                        "maal",
+                        tx=tx,
+                        maalsaetning_id=ms,
+                        maalplan_id=self.plan_id,
+                        enhed_id=plan_enhed,
+                        **_given(item),
+                    )
+                    touched[maal_ids[item.nr or ""]] = None
+                    written += 1
+            for entity, item in self.new_rows:
+                if entity == "maal":
+                    continue
+                up = cast(_Item, item.up)
+                mid = maal_ids.get(up.nr or "")
+                if mid is None:
+                    continue
+                if entity == "tegn":
+                    nr = self._nr(item, up.tegn, up)
+                    tegn_ids[nr] = store.create("tegn", tx=tx, maal_id=mid, **_given(item))
+                else:
+                    followed = [tegn_ids[r] for r in item.tegn_refs if r in tegn_ids]
+                    store.create(
+                        "proevehandling", tx=tx, maal_id=mid, tegn_ids=followed, **_given(item)
+                    )
+                touched[mid] = None
+                written += 1
+            gone: set[str] = set()
+            for c in todo:
+                if c.kind == "slet" and c.row_id:
+                    if c.entity == "maal":
+                        gone.add(c.row_id)
+                    else:
+                        touched[self.maal_of.get(c.row_id, "")] = None
+                    store.delete(c.entity, c.row_id, tx=tx)
+                    written += 1
+            note = f"Indlæst fra {source}: {written} ændringer."
+            live = [m for m in touched if m and m not in gone]
+            if not live:
+                live = [m for m in maal_ids.values() if m not in gone][:1]
+            for mid in live:
+                store.create("note", tx=tx, maal_id=mid, tekst=note)
+        return written
+
+
 def _given(item: _Item) -> dict[str, Any]:
     """The values the file gave (an empty cell leaves the field to its default)."""
     return {k: v for k, v in item.values.items() if v is not None}
 
 
 def import_workbook(
-    store: Store, path: Path | str, *, dry_run: bool = False, good_rows: bool = False
+    store: Store,
+    path: Path | str,
+    *,
+    dry_run: bool = False,
+    good_rows: bool = False,
+    delete: bool = False,
+    source: str | None = None,
 ) -> ImportReport:
-    """Read a filled målplanskabelon into a new målplan.
+    """Read a filled målplanskabelon into a new målplan, or, when the file is an edited
+    kladde of a plan that is here (its reference, or the same enhed, year and title), into
+    that plan as changes against the revision it was exported at (`ImportReport.kladde`):
+    conflicts are listed, never written; rows missing from the sheet are deleted only with
+    `delete`; `source` (the file's name when None) is named in a note on each mål touched.
 
     With errors, nothing is written unless `good_rows` is set (then rows with errors, and rows
     that depend on them, are left out). `dry_run` checks everything and writes nothing. Raises
     `UdviklingsdagError` (Danish) when the file cannot be read at all."""
-    return _WorkbookImport(store, Path(path), dry_run=dry_run, good_rows=good_rows).run()
+    return _WorkbookImport(
+        store, Path(path), dry_run=dry_run, good_rows=good_rows, delete=delete, source=source
+    ).run()
 
 
 def _skip(issues: list[ImportIssue], r: _Row, why: str) -> None:

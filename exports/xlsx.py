@@ -344,7 +344,6 @@ _CONTEXT_CELLS: dict[str, dict[str, _Getter]] = {
         "nr": lambda _up, m: m.nr,
         "maalsaetning": lambda _up, m: m.maalsaetning_tekst,
         "kilde": lambda _up, m: content.kilde_label(m.maalsaetning_kilde),
-        "partnere": lambda _up, m: content.partner_text(m.partner_navne),
     },
     "tegn": {
         "maal_nr": lambda m, _t: m.nr,

@@ -54,6 +54,14 @@ MAALSAETNINGER = {
 }
 
 # key -> (målsætning, enhed, text, fra, til, ansvarlig, plan A indicators)
+# Names the leaders wrote under «Mulige samarbejdspartnere» on the lederdag: ideas to
+# follow up, not agreements (some are outside the organisation).
+MULIGE_PARTNERE: dict[str, list[str]] = {
+    "fritid": ["Ungdomsskolen", "De lokale idrætsforeninger"],
+    "leg": ["Biblioteket", "Sundhedsplejen"],
+    "aftenhold": ["Boligsociale medarbejdere i området", "SSP-konsulenten"],
+}
+
 MAAL = {
     "voksen": (
         "faellesskab",
@@ -456,6 +464,8 @@ def build_demo(store: Store) -> dict[str, str]:
     store.update(
         "maalplan", maalplaner["Nordlys Skole"], sagsnummer="00.01.00-G01-12-27", kle="00.01.00"
     )
+    for key, names in MULIGE_PARTNERE.items():
+        store.update("maal", maal[key], mulige_partnere="\n".join(names))
     tegn: dict[str, list[str]] = {}
     for key, rows in TEGN.items():
         tegn[key] = [

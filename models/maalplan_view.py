@@ -101,6 +101,8 @@ class MaalView:
     til_aar: int | None = None
     ansvarlig: str | None = None
     plan_a: list[int] = field(default_factory=list)
+    # The possible partners from the lederdag (FØR), one name a line: not agreed samarbejder.
+    mulige_partnere: str | None = None
     tegn: list[TegnView] = field(default_factory=list)
     proevehandlinger: list[ProevehandlingView] = field(default_factory=list)
     samarbejder: list[SamarbejdeView] = field(default_factory=list)
@@ -114,6 +116,11 @@ class MaalView:
                 if navn not in seen:
                     seen.append(navn)
         return seen
+
+    @property
+    def mulige_partner_navne(self) -> list[str]:
+        """The possible partners, one name each, without blank lines."""
+        return [n.strip() for n in (self.mulige_partnere or "").splitlines() if n.strip()]
 
 
 @dataclass(frozen=True)

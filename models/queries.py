@@ -156,6 +156,7 @@ def _maal(r: Mapping[str, Any]) -> Maal:
         r["til_aar"],
         r["ansvarlig"],
         _ints(r["plan_a"]),
+        r.get("mulige_partnere"),
     )
 
 

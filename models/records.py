@@ -153,6 +153,7 @@ class Maal:
     til_aar: int | None
     ansvarlig: str | None
     plan_a: tuple[int, ...]
+    mulige_partnere: str | None = None  # possible partners from the lederdag, one a line
 
 
 @dataclass(frozen=True, slots=True)

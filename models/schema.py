@@ -406,6 +406,21 @@ _register(
                 maximum=8,
                 sheet=_col("Plan A-indikatorer", 13, "plan a", "plan a indikatorer"),
             ),
+            # The possible partners the leaders found on the lederdag (FØR): free text, one
+            # name a line, since a name may be outside the organisation (a forening, a
+            # region) or a unit not yet registered. Not a samarbejde: those are agreed, on
+            # EFTER, with a level.
+            "mulige_partnere": _text(
+                "Mulige samarbejdspartnere",
+                sheet=_col(
+                    "Mulige samarbejdspartnere",
+                    30,
+                    "samarbejdspartnere",
+                    "mulige partnere",
+                    "partnere",
+                ),
+                document="Mulig samarbejdspartner",
+            ),
             "position": _POSITION,
         },
         children=(
@@ -424,6 +439,7 @@ _register(
             "fra_aar",
             "til_aar",
             "plan_a",
+            "mulige_partnere",
         ),
         sheet=SheetTable(
             SHEET_FOER,
@@ -431,16 +447,6 @@ _register(
                 _col("Mål nr", 19, "nr", "mål nr.", "maal nr", "nummer", key="nr"),
                 _col("Målsætning", 40, "politisk målsætning", "maalsaetning", key="maalsaetning"),
                 _col("Kilde", 14, key="kilde"),
-            ),
-            after=(
-                _col(
-                    "Mulige samarbejdspartnere",
-                    30,
-                    "samarbejdspartnere",
-                    "mulige partnere",
-                    "partnere",
-                    key="partnere",
-                ),
             ),
         ),
     )

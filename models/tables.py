@@ -97,6 +97,7 @@ class Maal(SQLModel, table=True):
     til_aar: int | None = None
     ansvarlig: str | None = None
     plan_a: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    mulige_partnere: str | None = Field(default=None, sa_column=Column(Text))
     position: int = 0
     deleted: bool = False
 

@@ -204,6 +204,13 @@ class ConsolidationScreen(Screen[None]):
             tooltip=texts.CONS_B_REFRESH[1],
             id="consolidation.refresh",
         ),
+        Binding(
+            "f8",
+            "kladde",
+            texts.KLADDE_BINDING[0],
+            tooltip=texts.KLADDE_BINDING[1],
+            id="consolidation.kladde",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -274,6 +281,11 @@ class ConsolidationScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_kladde(self) -> None:
+        from .kladde import KladdeScreen
+
+        self.app.push_screen(KladdeScreen())
 
     def refresh_data(self) -> None:
         """Read everything the tabs show (in the database queue) and show it."""

@@ -389,6 +389,8 @@ class RecordForm(ModalScreen[str | None]):
                 widgets.append(Label(texts.NIVEAU_PICK, classes="muted"))
             if spec.kind == "intlist":
                 widgets.append(Label(texts.PLAN_A_HINT, classes="muted"))
+            if name == "mulige_partnere":
+                widgets.append(Label(texts.MULIGE_PARTNERE_HINT, classes="muted"))
             widgets.append(self._widget_for(name, spec, show_value(spec, values.get(name))))
             error = Label("", id=f"err-{name}", classes="field-error")
             error.display = False

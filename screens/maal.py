@@ -199,6 +199,9 @@ class MaalScreen(StyledOnce, Screen[None]):
         )
         if maal.plan_a:
             meta += " · " + texts.PLAN_A_SHORT.format(numre=", ".join(map(str, maal.plan_a)))
+        mulige = [n.strip() for n in (maal.mulige_partnere or "").splitlines() if n.strip()]
+        if mulige:
+            meta += "\n" + texts.MULIGE_PARTNERE_SHORT.format(navne=", ".join(mulige))
         self.query_one("#maal-meta", Static).update(plain(meta))
         self.refresh_bindings()
         tabs = self.query_one("#maal-tabs", TabbedContent)

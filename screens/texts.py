@@ -668,3 +668,39 @@ CONS_FOREIGN_CANCELLED = "Intet er importeret: filen fra en anden database blev 
 EXPORT_B_BACK_TIP = "Luk eksporten"
 EXPORT_B_RUN_TIP = "Eksportér de valgte målplaner"
 EXPORT_EMNE = "Målplan {aar} for {enhed}"
+
+# --- issue 14: mulige samarbejdspartnere ---
+MULIGE_PARTNERE_SHORT = "Mulige partnere (ikke aftalt): {navne}"
+MULIGE_PARTNERE_HINT = (
+    "Navne fra lederdagen (FØR), ét pr. linje. Kun idéer, ikke aftaler: et aftalt samarbejde "
+    "oprettes på målets fane Samarbejder."
+)
+HELP["maal"] += """
+**Mulige samarbejdspartnere** er de navne, lederne fandt på lederdagen og skrev på FØR-arket.
+De er idéer at følge op på, ikke aftaler. Ret dem i målets formular (åbnes fra listen over
+mål), ét navn pr. linje.
+Et samarbejde på fanen Samarbejder er først noget, der er aftalt, med et niveau.
+"""
+
+# --- issue 14: edited kladde back in ---
+KLADDE_TITLE = "Indlæs en redigeret kladde"
+KLADDE_INTRO = (
+    "Vælg en målplan (.xlsx), som programmet har eksporteret, og som nogen har rettet i Excel. "
+    "Du ser først, hvad der er ændret. Konflikter (rettet både i filen og her) indlæses ikke: "
+    "ret dem i målets formular bagefter."
+)
+KLADDE_PATH = "Sti til filen (.xlsx)"
+KLADDE_FROM = "Hvem har sendt den (navn)"
+KLADDE_DELETE = "Slet også rækker, der er fjernet i filen"
+KLADDE_PREVIEW = "Vis ændringer"
+KLADDE_APPLY = "Indlæs ændringerne"
+KLADDE_BACK = "Tilbage"
+KLADDE_NO_PATH = "Skriv stien til filen først."
+KLADDE_SENT_BY = " (sendt af {name})"
+KLADDE_NOT_KLADDE = (
+    "Filen hører ikke til en målplan i databasen. Brug «udviklingsdag import FIL» for at "
+    "indlæse den som en ny målplan."
+)
+KLADDE_COLS = ("Hvad", "Ændring")
+KLADDE_KINDS = {"felt": "Ændret", "ny": "Ny", "slet": "Fjernet", "konflikt": "KONFLIKT"}
+KLADDE_BINDING = ("Kladde", "Indlæs en målplan, der er rettet i Excel")

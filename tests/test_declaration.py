@@ -319,6 +319,14 @@ def test_every_document_field_shows_in_its_column(full_plan):
         "samarbejde": view.maal[0].samarbejder[0],
         "evaluering": view.maal[0].proevehandlinger[0].evalueringer[0],
     }
+    # The possible partners (a mål field, one name a line) are a table of their own, one row
+    # per name, each labelled as possible, not agreed.
+    mulige = sections.pop("mulige_partnere")
+    assert len(docx.COLUMN_WIDTHS_CM["mulige_partnere"]) == len(mulige.headers)
+    assert len(pdf.COLUMN_WIDTHS_MM["mulige_partnere"]) == len(mulige.headers)
+    assert [r[0] for r in mulige.rows] == view.maal[0].mulige_partner_navne
+    assert all(r[1] == document_rows.MULIG_IKKE_AFTALT for r in mulige.rows)
+    assert mulige.headers[0] in schema.document_columns("maal")
     for entity, section in sections.items():
         assert len(docx.COLUMN_WIDTHS_CM[entity]) == len(section.headers), entity
         assert len(pdf.COLUMN_WIDTHS_MM[entity]) == len(section.headers), entity

@@ -1,8 +1,8 @@
 """Subcommands for files other programs read: SBSYS packages, SQLite, the målplanskabelon in
 and out, and `verify` for printed or filed copies.
 
-`udviklingsdag verify FIL` answers with its exit code: 0 aktuel, 3 forældet, 4 ukendt
-(1 is any other error, 2 a mistake in the command)."""
+`udviklingsdag verify FIL` answers with its exit code: 0 aktuel, 3 forældet, 4 ukendt,
+5 ændret, 6 ikke sammenlignet (1 is any other error, 2 a mistake in the command)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from .cli import DanishParser, dump_json, open_db, safe_json_text, say
 VERIFY_EPILOG = (
     "Svaret står også i afslutningskoden: 0 = aktuel (filen svarer til databasen), "
     "3 = forældet (målplanen er ændret siden), 4 = ukendt (ingen reference, eller målplanen "
-    "findes ikke i databasen); 1 = fejl, fx en fil der ikke kan læses."
+    "findes ikke i databasen), 5 = ændret (filens indhold er rettet efter eksporten), "
+    "6 = ikke sammenlignet (referencen er aktuel, men indholdet kan ikke tjekkes, fx en PDF "
+    "som et andet program har lavet); 1 = fejl, fx en fil der ikke kan læses."
 )
 
 
@@ -84,6 +86,21 @@ def register(sub: argparse._SubParsersAction[DanishParser], common: DanishParser
         action="store_true",
         help="indlæs de gode rækker, selv om andre rækker har fejl",
     )
+    p.add_argument(
+        "--ja",
+        action="store_true",
+        help="indlæs ændringerne fra en redigeret kladde (uden --ja vises kun, hvad der er ændret)",
+    )
+    p.add_argument(
+        "--slet",
+        action="store_true",
+        help="slet også de rækker, der er fjernet fra arket i en redigeret kladde",
+    )
+    p.add_argument(
+        "--fra",
+        metavar="NAVN",
+        help="hvem der har sendt filen (skrives i en note sammen med filnavnet)",
+    )
     p.add_argument("--json", action="store_true", help="skriv rapporten som JSON")
     p.set_defaults(func=cmd_import)
 
@@ -93,7 +110,13 @@ def register(sub: argparse._SubParsersAction[DanishParser], common: DanishParser
         epilog=VERIFY_EPILOG,
         help="tjek om en .docx/.xlsx/.pdf fra programmet stadig er aktuel",
     )
-    p.add_argument("file", metavar="FIL")
+    p.add_argument("file", metavar="FIL", nargs="?", default=None)
+    p.add_argument(
+        "--reference",
+        metavar="TEKST",
+        default=None,
+        help="teksten fra QR-koden på et papir (eller fra sidefoden) i stedet for en fil",
+    )
     p.add_argument("--json", action="store_true", help="skriv svaret som JSON")
     p.set_defaults(func=cmd_verify)
 
@@ -210,11 +233,23 @@ def cmd_import(args: argparse.Namespace) -> int:
     from exports.template_import import import_workbook
     from models.store import Store
 
+    source = Path(args.file).name + (f" (sendt af {args.fra.strip()})" if args.fra else "")
     db = open_db(args)
     try:
+        store = Store(db)
+        # An edited kladde of a plan that is here is only previewed unless --ja is given.
         report = import_workbook(
-            Store(db), args.file, dry_run=args.dry_run, good_rows=args.good_rows
+            store,
+            args.file,
+            dry_run=True,
+            good_rows=args.good_rows,
+            delete=args.slet,
+            source=source,
         )
+        if not args.dry_run and (report.update_of is None or args.ja):
+            report = import_workbook(
+                store, args.file, good_rows=args.good_rows, delete=args.slet, source=source
+            )
     finally:
         db.close()
     if args.json:
@@ -227,19 +262,42 @@ def cmd_import(args: argparse.Namespace) -> int:
         hidden = max(0, len(report.errors) - 200) + max(0, len(report.warnings) - 200)
         if hidden:
             print(f"... og {hidden} flere (se alle med --json).")
+        for change in report.kladde[:500]:
+            say(("  " if change.kind != "konflikt" else "! ") + change.text())
         say(report.summary())
+        if report.update_of and report.kladde and not report.imported and not args.dry_run:
+            say(
+                "Intet er gemt endnu. Indlæs ændringerne med: udviklingsdag import FIL --ja "
+                "(tilføj --slet for også at slette de fjernede rækker, --fra NAVN for afsenderen)."
+            )
     if report.errors and not (report.good_rows and (report.imported or report.dry_run)):
         return 1
     return 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from exports.reference import EXIT_CODES, read_reference, verify_reference
+    from exports.reference import (
+        EXIT_CODES,
+        read_reference,
+        verify_file,
+        verify_reference_text,
+    )
 
-    ref = read_reference(args.file)  # read the file before opening (maybe creating) a database
+    if (args.file is None) == (args.reference is None):
+        say(
+            "Angiv enten en fil (udviklingsdag verify FIL) eller teksten fra en QR-kode "
+            "(udviklingsdag verify --reference TEKST), ikke begge.",
+            file=sys.stderr,
+        )
+        return 2
+    if args.file is not None:
+        read_reference(args.file)  # read the file before opening (maybe creating) a database
     db = open_db(args)
     try:
-        result = verify_reference(db, ref, "filen")
+        if args.file is not None:
+            result = verify_file(db, args.file)
+        else:
+            result = verify_reference_text(db, args.reference)
     finally:
         db.close()
     if args.json:

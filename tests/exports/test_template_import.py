@@ -249,8 +249,9 @@ def test_blank_template_then_filled(empty_store, tmp_path):
     assert report.imported, [i.text() for i in report.errors]
     view = load_maalplan(empty_store.db, report.maalplan_id)
     assert view.maal[0].nr == "1" and view.maal[0].maalsaetning_kilde == "budgetaftale"
-    assert view.maal[0].samarbejder[0].partner_navne == ["Ungdomsskolen", "Kulturhuset Tårnet"]
-    assert view.maal[0].samarbejder[0].niveau == "viden"
+    # Issue 14: FØR's names are possible partners on the mål, not agreed samarbejder.
+    assert view.maal[0].samarbejder == []
+    assert view.maal[0].mulige_partner_navne == ["Ungdomsskolen", "Kulturhuset Tårnet"]
 
 
 def test_not_a_workbook(empty_store, tmp_path):
@@ -277,6 +278,11 @@ def test_cli_import_json_and_exit_codes(plan_store, tmp_path, new_db_target, cap
     assert data["proevekoersel"] is True and data["antal"]["maal"] == 2
     assert main(["import", "--db", target, str(path)]) == 0
     assert "indlæst" in capsys.readouterr().out
-    # The same plan again: refused, nothing doubled.
-    assert main(["import", "--db", target, str(path)]) == 1
-    assert "findes allerede" in capsys.readouterr().out
+    # The same plan again: recognised as the plan that is here, nothing to do, nothing doubled.
+    assert main(["import", "--db", target, str(path)]) == 0
+    assert "intet at indlæse" in capsys.readouterr().out
+    db = open_database(target)
+    try:
+        assert len(load_maalplaner(db)) == 1
+    finally:
+        db.close()

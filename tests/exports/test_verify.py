@@ -1,4 +1,5 @@
-"""verify's three answers (aktuel, forældet, ukendt), from the API and the command line."""
+"""verify's answers (aktuel, forældet, ukendt; ændret and ikke sammenlignet in test_verify_copies),
+from the API and the command line."""
 
 from __future__ import annotations
 
