@@ -570,18 +570,34 @@ def _user_device_id() -> str:
         return value
     except (OSError, ValueError):
         pass
+    broken = path.exists()  # there, but not a device id: replace it
     value = str(uuid.uuid4())
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_name(f"device-id.{os.getpid()}.tmp")
         tmp.write_text(value, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
+        try:
+            if broken:
+                os.replace(tmp, path)
+            else:
+                # A hard link appears whole and fails when the name exists: of two processes
+                # of this user opening a shared database at once, one id wins and both use it.
+                os.link(tmp, path)
+        except FileExistsError:
+            pass
+        except OSError:  # no hard links on this file system: the last writer wins
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        winner = path.read_text(encoding="utf-8").strip()
+        uuid.UUID(winner)
+        return winner
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "ugyldigt indhold"
         raise DatabaseError(
-            f"Programmets datamappe {path.parent} kan ikke skrives ({exc.strerror}). "
+            f"Programmets datamappe {path.parent} kan ikke skrives ({reason}). "
             "Giv skriveadgang til den, og prøv igen."
         ) from None
-    return value
 
 
 @contextmanager
