@@ -163,12 +163,19 @@ def maal_facts(m: MaalView, fmt: Fmt) -> str:
     """Periode, ansvarlig and Plan A of a mål in one line, or empty when none is set."""
     bits = []
     if m.fra_aar or m.til_aar:
-        bits.append("Periode: " + f"{m.fra_aar or ''}-{m.til_aar or ''}".strip("-"))
+        bits.append("Periode: " + year_span(m.fra_aar, m.til_aar))
     if m.ansvarlig:
         bits.append(f"Ansvarlig: {fmt(m.ansvarlig)}")
     if m.plan_a:
         bits.append("Plan A: " + plan_a_numbers(m.plan_a))
     return " · ".join(bits)
+
+
+def year_span(fra: int | None, til: int | None) -> str:
+    """A mål's years: «2027-2028», one year when they are the same («2027»), or the one given."""
+    if fra and til and fra != til:
+        return f"{fra}-{til}"
+    return str(fra or til or "")
 
 
 # --- the tables under each mål -----------------------------------------------------------------
@@ -178,10 +185,23 @@ def maal_facts(m: MaalView, fmt: Fmt) -> str:
 Cell = Callable[[Any, Fmt, Period], str]
 
 
+EXPECT_LABEL = "Vi forventer"
+
+
+def expectation_text(forventning: str) -> str:
+    """A prøvehandling's expectation under what it does: «Vi forventer: færre konflikter.»,
+    or the text as it is when it already begins «Vi forventer» (no «Vi forventer: Vi
+    forventer, at ...»)."""
+    text = forventning.strip()
+    if text[: len(EXPECT_LABEL)].casefold() == EXPECT_LABEL.casefold():
+        return text
+    return f"{EXPECT_LABEL}: {text}"
+
+
 def _what(p: ProevehandlingView, fmt: Fmt, _period: Period) -> str:
     what = fmt(p.tekst)
     if p.forventning:
-        what += f"\nVi forventer: {fmt(p.forventning)}"
+        what += "\n" + expectation_text(fmt(p.forventning))
     return what
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date, datetime, time
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from docx import Document
@@ -32,7 +33,9 @@ DOC_FONT = "Arial"
 # One per column of the section's headers (a field given a document column needs one here).
 COLUMN_WIDTHS_CM: dict[str, list[float]] = {
     "tegn": [1.0, 4.7, 2.3, 3.1, 2.7, 3.2],
-    "proevehandling": [1.0, 4.4, 2.3, 2.3, 3.2, 2.3, 1.5],
+    # Ansvarlig wide enough for «Sundhedsplejerske», «Ungdomsskoleleder» (never broken
+    # inside the word), Periode and Evaluering for a date on a line of its own.
+    "proevehandling": [1.0, 3.6, 3.1, 2.3, 3.2, 2.3, 1.5],
     "samarbejde": [3.4, 3.3, 4.0, 3.1, 3.2],
     "evaluering": [2.7, 2.1, 2.2, 5.0, 5.0],
     "mulige_partnere": [10.0, 7.0],
@@ -66,21 +69,38 @@ def _heading(doc: DocxDocument, text: str, level: int) -> Paragraph:
 
 
 _RUN_SPLIT = re.compile(r"([\t\r\n])")
+# A date as the documents write it (dd-mm-åååå): Word and LibreOffice break a line after any
+# hyphen, so in a narrow column «15-03-2027» came out as «15-» and «03-2027».
+_DATE_RE = re.compile(r"\b\d{1,2}-\d{1,2}-\d{4}\b")
+# Stands for a hyphen inside a date while a run is built (never in cleaned text).
+_NB_HYPHEN = "\x00"
 
 
-def _run_xml(text: str, bold: bool = False) -> str:
+def _text_xml(piece: str) -> str:
+    space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+    return f"<w:t{space}>{xml_escape(piece)}</w:t>"
+
+
+def _run_xml(text: str, bold: bool = False, *, whole_dates: bool = False) -> str:
     """A `w:r` element as python-docx's `add_run(text)` writes it: tabs as `w:tab`, line
     breaks as `w:br`, the rest in `w:t` (space-preserving when it starts or ends with a
-    space)."""
+    space). With `whole_dates`, the hyphens of a date are non-breaking (`w:noBreakHyphen`),
+    so a date is never split over two lines."""
     parts = ["<w:r>", "<w:rPr><w:b/></w:rPr>" if bold else ""]
     for piece in _RUN_SPLIT.split(text) if text else ():
         if piece == "\t":
             parts.append("<w:tab/>")
         elif piece in ("\r", "\n"):
             parts.append("<w:br/>")
+        elif whole_dates and "-" in piece and _DATE_RE.search(piece):
+            marked = _DATE_RE.sub(lambda m: m.group().replace("-", _NB_HYPHEN), piece)
+            for i, bit in enumerate(marked.split(_NB_HYPHEN)):
+                if i:
+                    parts.append("<w:noBreakHyphen/>")
+                if bit:
+                    parts.append(_text_xml(bit))
         elif piece:
-            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
-            parts.append(f"<w:t{space}>{xml_escape(piece)}</w:t>")
+            parts.append(_text_xml(piece))
     parts.append("</w:r>")
     return "".join(parts)
 
@@ -116,7 +136,9 @@ def _table_xml(headers: list[str], rows: list[list[str]], widths_cm: list[float]
         if len(values) != cols:
             raise ValueError("a table row has the wrong number of cells")
         xml.append("<w:tr>")
-        xml.extend(f"{cell}{_run_xml(str(v) if v else '')}</w:p></w:tc>" for v in values)
+        xml.extend(
+            f"{cell}{_run_xml(str(v) if v else '', whole_dates=True)}</w:p></w:tc>" for v in values
+        )
         xml.append("</w:tr>")
     xml.append("</w:tbl>")
     return "".join(xml)
@@ -186,20 +208,50 @@ def _para(
     return para
 
 
-def _page_field(paragraph: Paragraph, instr: str) -> None:
+def _page_field(paragraph: Paragraph, instr: str, size: Pt | None = None) -> None:
     # python-docx has no API for fields (PAGE, NUMPAGES): the run's private XML element `_r`
-    # takes them as raw elements.
-    run = paragraph.add_run()
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
+    # takes them as raw elements. The result «1» between separate and end is what a reader
+    # shows that does not update fields; Word and LibreOffice put the number in.
+    def field_run() -> Any:
+        run = paragraph.add_run()
+        if size is not None:
+            run.font.size = size
+        return run._r
+
+    def char(kind: str) -> Any:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        return element
+
+    begin = field_run()
+    begin.append(char("begin"))
     code = OxmlElement("w:instrText")
     code.set(qn("xml:space"), "preserve")
-    code.text = instr
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    run._r.append(begin)
-    run._r.append(code)
-    run._r.append(end)
+    code.text = f" {instr} "
+    field_run().append(code)
+    field_run().append(char("separate"))
+    result = paragraph.add_run("1")
+    if size is not None:
+        result.font.size = size
+    field_run().append(char("end"))
+
+
+# Danish spelling and grammar checking (python-docx's template says en-US).
+PROOFING_LANGUAGE = "da-DK"
+
+
+def _danish_proofing(doc: DocxDocument) -> None:
+    """Make Danish the language of the document's text (the default run properties in
+    styles.xml) and of its theme fonts (settings.xml), so Word and LibreOffice check the
+    spelling in Danish."""
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is not None:
+        for lang in defaults.iter(qn("w:lang")):
+            lang.set(qn("w:val"), PROOFING_LANGUAGE)
+    settings = doc.settings.element
+    for lang in settings.iter(qn("w:themeFontLang")):
+        lang.set(qn("w:val"), PROOFING_LANGUAGE)
 
 
 def maalplan_docx(
@@ -273,7 +325,11 @@ def maalplan_docx(
     footer = section.footer.paragraphs[0]
     run = footer.add_run(f"{_t(view.titel)} · Reference: {ref.text} · Side ")
     run.font.size = Pt(7)
-    _page_field(footer, "PAGE")
+    _page_field(footer, "PAGE", Pt(7))
+    run = footer.add_run(" af ")
+    run.font.size = Pt(7)
+    _page_field(footer, "NUMPAGES", Pt(7))
+    _danish_proofing(doc)
 
     props = doc.core_properties
     props.title = _t(view.titel)[:255]

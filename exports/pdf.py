@@ -19,6 +19,7 @@ from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import Align, RenderStyle, TextMode
 from fpdf.fonts import SubsetMap, TTFFont
+from fpdf.output import OutputProducer
 from fpdf.util import escape_parens
 
 from models.maalplan_view import MaalplanView
@@ -39,7 +40,8 @@ _HEAD_FILL = (220, 230, 241)
 # One per column of the section's headers (a field given a document column needs one here).
 COLUMN_WIDTHS_MM: dict[str, list[float]] = {
     "tegn": [9, 52, 20, 34, 26, 33],
-    "proevehandling": [9, 50, 22, 21, 34, 25, 13],
+    # Ansvarlig wide enough for «Viceskoleleder», «Sundhedsplejerske», «Ungdomsskoleleder».
+    "proevehandling": [9, 41, 31, 21, 34, 25, 13],
     "samarbejde": [35.5, 32.5, 42, 32, 32],
     "evaluering": [26, 22, 22, 52, 52],
     "mulige_partnere": [104, 70],
@@ -235,6 +237,35 @@ class _SubsetModule:
         return getattr(ftsubset, name)
 
 
+class _WithInfo(OutputProducer):
+    """fpdf2's writer, which also writes the document information dictionary (title, author,
+    subject, keywords, creator, producer, creation date) for a PDF/A file.
+
+    fpdf2 leaves it out for PDF/A and writes the same facts only as XMP metadata, which many
+    readers (file properties, SBSYS, pypdf's `metadata`) do not look at. PDF/A-2 allows it
+    when it says what the XMP says, and both are made from the same values. The writer asks
+    whether the document is PDF/A between writing the XMP metadata and the encryption
+    dictionary; the answer is «no» just there."""
+
+    _compliance: Any = None
+
+    def _add_xmp_metadata(self) -> Any:
+        xmp = super()._add_xmp_metadata()
+        self._compliance, self.fpdf._compliance = self.fpdf._compliance, None
+        return xmp
+
+    def _add_encryption(self) -> Any:
+        if self._compliance is not None:
+            self.fpdf._compliance, self._compliance = self._compliance, None
+        return super()._add_encryption()
+
+
+def _producer() -> type[OutputProducer]:
+    """`_WithInfo` when this fpdf2 writes PDFs as it is written for, else fpdf2's own."""
+    needed = ("_add_xmp_metadata", "_add_info", "_add_encryption")
+    return _WithInfo if all(hasattr(OutputProducer, n) for n in needed) else OutputProducer
+
+
 def _output(pdf: FPDF) -> bytes:
     """`pdf.output()`, with the embedded font subsets taken from the cache when they can."""
     try:
@@ -291,6 +322,11 @@ class _MaalplanPDF(FPDF):
         self.set_auto_page_break(True, margin=18)
         _add_font(self, "", FONT_REGULAR, fast)
         _add_font(self, "B", FONT_BOLD, fast)
+
+    def output(self, *args: Any, **kwargs: Any) -> Any:
+        # With the document information dictionary (title and the rest): see `_WithInfo`.
+        kwargs.setdefault("output_producer_class", _producer())
+        return super().output(*args, **kwargs)
 
     @property
     def missing_glyphs(self) -> bool:
@@ -469,18 +505,44 @@ def wrap_text(
             if w <= width:
                 line, line_w = word, w
                 continue
-            # A word wider than the column (a URL, a long compound): split it by characters.
+            # A word wider than the column (a URL, a long compound): split it after its
+            # hyphens and slashes where it has them, else by characters.
             chunk, chunk_w = "", 0.0
-            for ch in word:
-                cw = _text_width(pdf, ch, style, size)
-                if chunk and chunk_w + cw > width:
+            for piece in _break_points(word):
+                pw = _text_width(pdf, piece, style, size)
+                if chunk and chunk_w + pw <= width:
+                    chunk += piece
+                    chunk_w += pw
+                    continue
+                if chunk:
                     lines.append(chunk)
-                    chunk, chunk_w = "", 0.0
-                chunk += ch
-                chunk_w += cw
+                chunk, chunk_w = "", 0.0
+                if pw <= width:
+                    chunk, chunk_w = piece, pw
+                    continue
+                for ch in piece:
+                    cw = _text_width(pdf, ch, style, size)
+                    if chunk and chunk_w + cw > width:
+                        lines.append(chunk)
+                        chunk, chunk_w = "", 0.0
+                    chunk += ch
+                    chunk_w += cw
             line, line_w = chunk, chunk_w
         lines.append(line)
     return lines or [""]
+
+
+# A date as the documents write it: never broken at its hyphens.
+_DATE_RE = re.compile(r"\d{1,2}-\d{1,2}-\d{4}")
+_BREAK_AFTER = re.compile(r"[^-/]+[-/]*|[-/]+")
+
+
+def _break_points(word: str) -> list[str]:
+    """A long word in the pieces it may be broken between: after each hyphen or slash
+    («Arbejdsmiljø-» «repræsentant», «www.eksempel.dk/» «side»), never inside a date."""
+    if _DATE_RE.fullmatch(word.strip(",.;:()")):
+        return [word]
+    return _BREAK_AFTER.findall(word) or [word]
 
 
 def _draw_row(

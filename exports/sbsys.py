@@ -99,6 +99,17 @@ class PackageResult:
     files: list[Path]
     zip_path: Path | None
     reference: Reference
+    # A package folder (or zip) of the same name from an earlier export was replaced.
+    replaced: bool = False
+    # A QR link template is set, but it could not be filled for this plan (it names
+    # {sagsnummer} and the plan has none): the QR code carries the reference only.
+    link_missing: bool = False
+
+
+def _names(titles: list[str], most: int = 5) -> str:
+    shown = ", ".join(f"«{t}»" for t in titles[:most])
+    more = len(titles) - most
+    return shown + (f" og {more} til" if more > 0 else "")
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,37 @@ class ExportResult:
         n = len(self.packages)
         what = "1 målplan" if n == 1 else f"{n} målplaner"
         return f"{what} er eksporteret til {self.outdir}."
+
+    @property
+    def replaced(self) -> list[PackageResult]:
+        """The packages that replaced one of the same name from an earlier export."""
+        return [p for p in self.packages if p.replaced]
+
+    @property
+    def link_missing(self) -> list[PackageResult]:
+        """The packages whose QR code has no link although a link template is set."""
+        return [p for p in self.packages if p.link_missing]
+
+    def warnings(self) -> list[str]:
+        """What the user should know about the export (Danish sentences; empty when none):
+        packages that replaced older ones, QR codes left without their link."""
+        out: list[str] = []
+        if replaced := self.replaced:
+            n = len(replaced)
+            what = "1 pakke" if n == 1 else f"{n} pakker"
+            out.append(
+                f"{what} fra en tidligere eksport med samme navn er overskrevet: "
+                f"{_names([p.folder.name for p in replaced])}."
+            )
+        if missing := self.link_missing:
+            n = len(missing)
+            what = "1 målplan" if n == 1 else f"{n} målplaner"
+            out.append(
+                f"QR-koden har intet link for {what} ({_names([p.titel for p in missing])}): "
+                "linkskabelonen bruger {sagsnummer}, og målplanen har intet sagsnummer. "
+                "Skriv sagsnummeret på målplanen, og eksportér igen."
+            )
+        return out
 
 
 ProgressFn = Callable[[int, int, str], None]
@@ -361,7 +403,7 @@ def render_package(job: _Job) -> RenderedPackage:
     png = reference_qr_png(ref)
     files: dict[str, bytes] = {
         f"{job.stem}.xlsx": maalplan_xlsx(
-            view, when=job.when, reference_text=ref.text, app_version=job.version
+            view, when=job.when, reference_text=ref.text, app_version=job.version, qr_png=png
         ),
         f"{job.stem}.docx": maalplan_docx(view, ref, png, when=job.when, app_version=job.version),
         f"{job.stem}.pdf": maalplan_pdf(view, ref, png, when=job.when, app_version=job.version),
@@ -679,21 +721,27 @@ def _export(
                 for index in sorted(staged):
                     pkg, folder, zip_path = staged[index]
                     final = out / pkg.stem
+                    replaced = os.path.lexists(final)
                     move_into_place(folder, final)
                     moved.append(final)
                     final_zip = None
                     if zip_path is not None:
                         final_zip = out / zip_path.name
+                        replaced = replaced or os.path.lexists(final_zip)
                         move_into_place(zip_path, final_zip)
                         moved.append(final_zip)
+                    job = jobs[index]
                     results.append(
                         PackageResult(
                             pkg.maalplan_id,
-                            jobs[index].view.titel,
+                            job.view.titel,
                             final,
                             [final / name for name in pkg.files],
                             final_zip,
                             pkg.reference,
+                            replaced=replaced,
+                            link_missing=bool(job.link_template and job.link_template.strip())
+                            and pkg.reference.link is None,
                         )
                     )
             except OSError as exc:

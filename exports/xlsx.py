@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import time
 import zipfile
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from openpyxl.cell._writer import write_cell as _openpyxl_write_cell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments.comment_sheet import CommentRecord
 from openpyxl.compat import safe_string
+from openpyxl.drawing.image import Image
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.packaging.custom import IntProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -30,6 +32,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import XML_NS, Element
@@ -142,9 +145,27 @@ def set_cell(cell: Cell, value: Any) -> None:
 
 def _lines_needed(text: str, width: float) -> int:
     # Neither Excel nor LibreOffice grows a row for wrapped text in a file they did not
-    # write, so the height is estimated here: about 1.15 characters per unit of width.
-    per_line = max(1, int(width * 1.15) - 1)
-    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+    # write, so the height is estimated here: about 1.15 characters per unit of width, and
+    # the lines broken at spaces as Excel breaks them (a word that does not fit on what is
+    # left of a line starts the next one; a word longer than a line is broken inside).
+    per_line = _per_line(width)
+    lines = 0
+    for part in text.split("\n"):
+        if len(part) <= per_line:
+            lines += 1
+            continue
+        n, used = 1, -1
+        for word in part.split(" "):
+            size = len(word)
+            if used >= 0 and used + 1 + size <= per_line:
+                used += 1 + size
+                continue
+            if used >= 0:
+                n += 1
+            n += (size - 1) // per_line if size else 0
+            used = size - (size - 1) // per_line * per_line if size else 0
+        lines += n
+    return lines
 
 
 def fit_row_height(
@@ -233,9 +254,12 @@ def _write_table(
         j: ws.column_dimensions[get_column_letter(j)].width or 9 for j in range(1, len(columns) + 1)
     }
     fit_row_height(ws, header_row, widths, bold=True)
+    context = [j for j, col in enumerate(columns, start=1) if col.key in CONTEXT_KEYS]
     r = header_row
     for values in rows:
         r += 1
+        if context:
+            values = _shortened_context(values, context, widths)
         written: dict[int, Any] = {}
         for j, value in enumerate(values, start=1):
             # openpyxl's private `_get_cell`: `ws.cell(r, j)` checks its arguments on every call.
@@ -251,6 +275,57 @@ def _write_table(
     return r
 
 
+# The columns that repeat the text of the row a row belongs to (the mål beside each tegn, the
+# prøvehandling beside each evaluering): there to read, not to import (the number beside them
+# says which), and the full text is on its own sheet. A long one is shortened («…») to the
+# height the row's own text needs (at least `CONTEXT_MIN_LINES` lines), so a long mål neither
+# makes every tegn row a page tall nor is cut off at Excel's largest row height.
+CONTEXT_KEYS = frozenset({"maal", "proevehandling"})
+CONTEXT_MIN_LINES = 6
+SHORTENED = " …"
+
+
+def _shortened_context(
+    values: list[Any], context: list[int], widths: dict[int, float]
+) -> list[Any]:
+    """`values` with the long texts in the `context` columns (1-based) shortened; the same
+    list when none is long."""
+    out = values
+    own: int | None = None
+    for j in context:
+        text = values[j - 1]
+        width = widths[j]
+        if not isinstance(text, str) or len(text) <= CONTEXT_MIN_LINES * _per_line(width):
+            continue
+        if own is None:
+            own = CONTEXT_MIN_LINES
+            for k, value in enumerate(values, start=1):
+                if k not in context and value is not None and k in widths:
+                    shown = value.strftime("%d-%m-%Y") if isinstance(value, date) else str(value)
+                    own = max(own, _lines_needed(shown, widths[k]))
+        if _lines_needed(text, width) > own:
+            if out is values:
+                out = list(values)
+            out[j - 1] = shorten_to_lines(text, width, own)
+    return out
+
+
+def _per_line(width: float) -> int:
+    return max(1, int(width * 1.15) - 1)
+
+
+def shorten_to_lines(text: str, width: float, lines: int) -> str:
+    """`text` cut at a space and ended with «…» so it fills at most `lines` lines of a column
+    `width` wide (as `_lines_needed` counts); unchanged when it fits."""
+    if _lines_needed(text, width) <= lines:
+        return text
+    cut = text[: _per_line(width) * lines]
+    while cut and _lines_needed(cut + SHORTENED, width) > lines:
+        space = cut.rstrip().rfind(" ")
+        cut = cut[:space].rstrip() if space > 0 else cut[: -_per_line(width)]
+    return cut.rstrip() + SHORTENED
+
+
 def _finish_sheet(
     ws: Worksheet,
     *,
@@ -264,7 +339,9 @@ def _finish_sheet(
     """Print setup: print area, landscape A4 fitted to one page wide, repeated header row,
     title and date in the page header, reference and page number in the footer."""
     first_header = header_rows[0]
-    ws.freeze_panes = ws.cell(first_header + 1, 1).coordinate
+    if first_header <= FREEZE_MAX_ROW:
+        # Not under a long list of mål without tegn: frozen rows would fill the screen.
+        ws.freeze_panes = ws.cell(first_header + 1, 1).coordinate
     ws.print_area = f"A1:{get_column_letter(last_col)}{max(last_row, first_header + 1)}"
     ws.print_title_rows = f"{first_header}:{first_header}"
     ws.page_setup.orientation = "landscape"
@@ -285,9 +362,10 @@ def _finish_sheet(
     ws.oddFooter.right.size = 8
 
 
-def _add_list(ws: Worksheet, values: list[str], col: int, first_row: int) -> None:
+def _add_list(ws: Worksheet, values: list[str], col: int, first_row: int, last_row: int) -> None:
     # A drop-down makes a typed value match what the import expects; other values stay allowed
-    # (with a warning) so a pasted old sheet is not blocked.
+    # (with a warning) so a pasted old sheet is not blocked. It covers its own table's rows
+    # only (`last_row`): the next table on the sheet has other columns in the same letters.
     dv = DataValidation(
         type="list",
         formula1='"' + ",".join(values) + '"',
@@ -298,7 +376,7 @@ def _add_list(ws: Worksheet, values: list[str], col: int, first_row: int) -> Non
         errorTitle="Ukendt værdi",
     )
     letter = get_column_letter(col)
-    dv.add(f"{letter}{first_row}:{letter}{first_row + VALIDATION_ROWS}")
+    dv.add(f"{letter}{first_row}:{letter}{last_row}")
     ws.add_data_validation(dv)
 
 
@@ -328,6 +406,125 @@ def _meta_block(ws: Worksheet, values: dict[str, str]) -> int:
     for row in range(META_FIRST_ROW, last + 1):
         fit_row_height(ws, row, widths)
     return last
+
+
+# --- gaps and the QR code -----------------------------------------------------------------------
+
+# The mål that have nothing yet on del 1 (no tegn) or del 2 (no prøvehandlinger) are listed above
+# the sheet's table, one row each: the mål's number, its text and the marker. Above the table
+# header, the import never reads them (it reads a table's rows from its header down), so an
+# edited workbook comes back without them; a tegn for such a mål is written in the table.
+GAP_SHEETS: dict[str, tuple[str, str]] = {
+    SHEET_DEL1: ("Mål uden tegn endnu (skriv tegnene i tabellen herunder)", content.NO_TEGN),
+    SHEET_DEL2: (
+        "Mål uden prøvehandlinger endnu (skriv dem i tabellen herunder)",
+        content.NO_PROEVEHANDLINGER,
+    ),
+}
+_GAP_FILL = PatternFill("solid", fgColor="FCE4D6")
+_GAP_FONT = Font(italic=True, color="9C3D00")
+_GAP_HEAD = Font(bold=True, color="9C3D00")
+# Frozen header rows further down than this would fill the screen (a long list of gaps).
+FREEZE_MAX_ROW = 12
+
+
+def gap_maal(view: MaalplanView, sheet: str) -> list[Any]:
+    """The mål of `view` that have nothing on `sheet` yet (del 1: tegn, del 2: prøvehandlinger)."""
+    if sheet == SHEET_DEL1:
+        return [m for m in view.maal if not m.tegn]
+    if sheet == SHEET_DEL2:
+        return [m for m in view.maal if not m.proevehandlinger]
+    return []
+
+
+def _gap_block(ws: Worksheet, view: MaalplanView, sheet: str, start: int) -> int:
+    """The mål without tegn (del 1) or prøvehandlinger (del 2) from row `start`: a heading row,
+    then per mål its number (column A), its text (B) and the marker (C to the table's end).
+    Returns the row for the table's header (`start` when nothing is missing)."""
+    gaps = gap_maal(view, sheet)
+    if not gaps:
+        return start
+    heading, marker = GAP_SHEETS[sheet]
+    last_col = len(TABLES["tegn" if sheet == SHEET_DEL1 else "proevehandling"][1])
+    set_cell(ws.cell(start, 1), heading)
+    ws.cell(start, 1).font = _GAP_HEAD
+    widths = {j: ws.column_dimensions[get_column_letter(j)].width or 9 for j in (1, 2, 3)}
+    # The marker's cell spans C to the last column: its width for the row height.
+    widths[3] = sum(
+        ws.column_dimensions[get_column_letter(j)].width or 9 for j in range(3, last_col + 1)
+    )
+    row = start
+    for m in gaps:
+        row += 1
+        for j in range(1, last_col + 1):
+            _styled(
+                ws.cell(row, j),
+                "gap",
+                fill=_GAP_FILL,
+                border=_BORDER,
+                alignment=_WRAP,
+                font=_GAP_FONT,
+            )
+        set_cell(ws.cell(row, 1), str(m.nr))
+        set_cell(ws.cell(row, 2), m.tekst)
+        set_cell(ws.cell(row, 3), marker)
+        _merge(ws, f"C{row}:{get_column_letter(last_col)}{row}")
+        fit_row_height(ws, row, widths)
+    return row + 2
+
+
+def _merge(ws: Worksheet, ref: str) -> None:
+    """Merge the empty cells of `ref` into its first one. `ws.merge_cells` also replaces each
+    covered cell and redraws the borders, a few milliseconds a range; the cells here are
+    empty and already styled alike, so the range is only recorded (the same XML)."""
+    ws.merged_cells.add(MergedCellRange(ws, ref))
+
+
+def _qr_block(ws: Worksheet, qr_png: bytes, reference_text: str, last_col: int) -> None:
+    """The QR code at the top right of FØR (in the printed area, beside the plan's fields) and
+    the reference beside it, in the two columns to its left."""
+    from .reference import parse_reference
+
+    image = _PngImage(qr_png)
+    image.width = image.height = QR_PIXELS
+    ws.add_image(image, f"{get_column_letter(last_col)}{TITLE_ROW}")
+    ref = parse_reference(reference_text)
+    short = f"Reference {ref.short}" if ref is not None else "Reference"
+    col = max(META_TEXT_COL, last_col - 2)
+    cell = ws.cell(META_FIRST_ROW, col)
+    _styled(cell, "qr_text", font=_QR_FONT, alignment=_QR_ALIGN)
+    set_cell(
+        cell,
+        f"{short}\n{reference_text}\nTjek udskriften: scan QR-koden og brug "
+        "«udviklingsdag verify --reference».",
+    )
+    _merge(
+        ws,
+        f"{get_column_letter(col)}{META_FIRST_ROW}:"
+        f"{get_column_letter(last_col - 1)}{META_FIRST_ROW + META_LEFT - 1}",
+    )
+
+
+class _PngImage(Image):  # type: ignore[misc]  # openpyxl is untyped
+    """A PNG for a sheet, from its bytes: openpyxl's `Image` opens it with Pillow twice (for its
+    size, then again to write it), which cost more than the rest of the QR code."""
+
+    def __init__(self, png: bytes) -> None:
+        self.ref = png
+        self.format = "png"
+        self.width, self.height = struct.unpack(">II", png[16:24])  # the IHDR chunk
+
+    def _data(self) -> bytes:
+        return self.ref
+
+
+# About 4 cm (96 pixels an inch), some 3 cm when the sheet is fitted to the page width: about as
+# large as the QR code in the .docx, within the rows of the plan's fields.
+QR_PIXELS = 150
+# The first column the reference text may use (right of the plan's fields in A:D).
+META_TEXT_COL = 5
+_QR_FONT = Font(size=8, color="595959")
+_QR_ALIGN = Alignment(wrap_text=True, vertical="top", horizontal="right")
 
 
 # --- the workbook --------------------------------------------------------------------------------
@@ -439,8 +636,11 @@ def build_workbook(
     reference_text: str = "",
     app_version: str = "",
     template: bool = False,
+    qr_png: bytes | None = None,
 ) -> Workbook:
-    """The målplanskabelon for one plan (or blank when `view` is None / `template` is set)."""
+    """The målplanskabelon for one plan (or blank when `view` is None / `template` is set).
+    With `qr_png` and `reference_text`, FØR carries the QR code and the reference at the top
+    right, so a printed copy can be checked like the .docx and .pdf."""
     wb = Workbook()
     first = wb.active
     if template:
@@ -466,16 +666,30 @@ def build_workbook(
                 ws.column_dimensions[letter].width = max(
                     col.width, ws.column_dimensions[letter].width or 0
                 )
-        # FØR starts with the plan's own fields; the other sheets go straight to their table.
-        start = _meta_block(ws, _meta_values(view)) + 2 if sheet == SHEET_FOER else INTRO_ROW + 2
+        # FØR starts with the plan's own fields; the other sheets go straight to their table,
+        # after the mål that have nothing on the sheet yet (del 1 and del 2).
+        if sheet == SHEET_FOER:
+            start = _meta_block(ws, _meta_values(view)) + 2
+            if qr_png and reference_text:
+                _qr_block(ws, qr_png, reference_text, len(TABLES["maal"][1]))
+        else:
+            start = INTRO_ROW + 2
+            if view is not None and not template and sheet in GAP_SHEETS:
+                start = _gap_block(ws, view, sheet, start)
+        tables: list[tuple[str, int, int]] = []  # kind, first row, last row
         for kind in kinds:
             _sheet, columns, _name = TABLES[kind]
             header_rows.append(start)
             last = _write_table(ws, start, columns, rows[kind], blank)
             _format_dates(ws, kind, start + 1, last)
-            _validations(ws, kind, columns, start + 1)
+            tables.append((kind, start + 1, last))
             last_col = max(last_col, len(columns))
             start = last + 3
+        for n, (kind, first_row, last) in enumerate(tables):
+            # A table's rows reach to the row above the next table's header (what the import
+            # reads as its rows), the sheet's last table as far as anybody types.
+            end = tables[n + 1][1] - 2 if n + 1 < len(tables) else first_row + VALIDATION_ROWS
+            _validations(ws, kind, TABLES[kind][1], first_row, max(end, last))
         _finish_sheet(
             ws,
             title=f"{plan_title} - {sheet}",
@@ -504,18 +718,19 @@ def build_workbook(
 
 
 def _validations(
-    ws: Worksheet, kind: str, columns: tuple[SheetColumn, ...], first_row: int
+    ws: Worksheet, kind: str, columns: tuple[SheetColumn, ...], first_row: int, last_row: int
 ) -> None:
-    """Drop-down lists for the columns that hold a choice or yes/no."""
+    """Drop-down lists for the columns that hold a choice or yes/no, on the table's rows
+    `first_row`..`last_row`."""
     fields = ENTITIES[kind].fields
     for j, col in enumerate(columns, start=1):
         spec = fields.get(col.key)
         if col.key == "kilde":  # the målsætning's, beside the mål
-            _add_list(ws, _labels(enums.Kilde), j, first_row)
+            _add_list(ws, _labels(enums.Kilde), j, first_row, last_row)
         elif spec is not None and spec.kind == "enum":
-            _add_list(ws, _labels(cast(type[StrEnum], spec.enum)), j, first_row)
+            _add_list(ws, _labels(cast(type[StrEnum], spec.enum)), j, first_row, last_row)
         elif spec is not None and spec.kind == "bool":
-            _add_list(ws, ["ja", "nej"], j, first_row)
+            _add_list(ws, ["ja", "nej"], j, first_row, last_row)
 
 
 def _instructions(ws: Worksheet) -> None:
@@ -612,6 +827,9 @@ class _SheetWriter(WorksheetWriter):  # type: ignore[misc]  # openpyxl is untype
                 styled = cell.has_style
                 if cell._value is None and not styled and not cell._comment:
                     continue
+                if type(cell) is not Cell:  # a merged cell's covered part: openpyxl's way
+                    _openpyxl_write_cell(xf, self.ws, cell, styled)
+                    continue
                 self._write_cell(xf, cell, styled)
 
     def _write_cell(self, xf: Any, cell: Cell, styled: bool) -> None:
@@ -673,11 +891,23 @@ def workbook_bytes(wb: Workbook) -> bytes:
 
 
 def maalplan_xlsx(
-    view: MaalplanView, *, when: date, reference_text: str = "", app_version: str = ""
+    view: MaalplanView,
+    *,
+    when: date,
+    reference_text: str = "",
+    app_version: str = "",
+    qr_png: bytes | None = None,
 ) -> bytes:
-    """The filled målplanskabelon of one plan, as .xlsx bytes."""
+    """The filled målplanskabelon of one plan, as .xlsx bytes (with the QR code on FØR when
+    `qr_png` and `reference_text` are given)."""
     return workbook_bytes(
-        build_workbook(view, when=when, reference_text=reference_text, app_version=app_version)
+        build_workbook(
+            view,
+            when=when,
+            reference_text=reference_text,
+            app_version=app_version,
+            qr_png=qr_png,
+        )
     )
 
 

@@ -385,9 +385,10 @@ class ExportScreen(Screen[None]):
         self.result = result
         bar = self.query_one("#export-progress", ProgressBar)
         bar.update(progress=bar.total or 0)
-        self._status(
-            texts.EXPORT_DONE.format(summary=result.summary(), outdir=result.outdir), "-done"
-        )
+        done = texts.EXPORT_DONE.format(summary=result.summary(), outdir=result.outdir)
+        for warning in result.warnings():
+            done += texts.EXPORT_WARNING.format(warning=warning)
+        self._status(done, "-done")
         self.query_one("#run-export", Button).disabled = False
 
     def _export_failed(self, exc: Exception) -> None:

@@ -704,3 +704,6 @@ KLADDE_NOT_KLADDE = (
 KLADDE_COLS = ("Hvad", "Ændring")
 KLADDE_KINDS = {"felt": "Ændret", "ny": "Ny", "slet": "Fjernet", "konflikt": "KONFLIKT"}
 KLADDE_BINDING = ("Kladde", "Indlæs en målplan, der er rettet i Excel")
+
+# --- issue 14: print details ---
+EXPORT_WARNING = "\nBemærk: {warning}"

@@ -171,9 +171,12 @@ def cmd_export_sbsys(args: argparse.Namespace) -> int:
                             "mappe": str(p.folder),
                             "zip": str(p.zip_path) if p.zip_path else None,
                             "reference": p.reference.text,
+                            "erstattet": p.replaced,
+                            "qr_uden_link": p.link_missing,
                         }
                         for p in result.packages
                     ],
+                    "advarsler": result.warnings(),
                 }
             )
         )
@@ -181,6 +184,8 @@ def cmd_export_sbsys(args: argparse.Namespace) -> int:
     say(result.summary())
     for p in result.packages:
         say(f"  {p.folder}" + (f"  (+ {p.zip_path.name})" if p.zip_path else ""))
+    for warning in result.warnings():
+        say(f"Bemærk: {warning}")
     return 0
 
 

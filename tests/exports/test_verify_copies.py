@@ -392,10 +392,6 @@ def test_docx_printed_pages_carry_a_decodable_qr(exported, tmp_path):
 
 @needs_soffice
 @needs_pdftoppm
-@pytest.mark.xfail(
-    strict=True,
-    reason="the workbook has no QR code yet (helper 14-C adds it); remove this mark then",
-)
 def test_xlsx_printed_pages_carry_a_decodable_qr(exported, tmp_path):
     _store, _ids, pkg, files = exported
     (pdf,) = _soffice_pdf([files[".xlsx"]], tmp_path / "print")
