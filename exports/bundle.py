@@ -320,14 +320,16 @@ def write_handoff(db: Database | Store | Workspace, path: Path | str) -> BundleI
 
 
 def suggest_filename(db: Database | Store | Workspace, kind: str) -> str:
-    """A safe default file name, e.g. 'overlevering-Bord-3-20261125-1730.udviklingsdag.json'."""
-    from pathvalidate import sanitize_filename
+    """A safe default file name, e.g. 'overlevering-Bord-3-20261125-1730.udviklingsdag.json':
+    the laptop's name made safe on Windows too (`naming.safe_component`) and short, so the
+    name always ends in `SUFFIX` (the consolidation screen lists files by it)."""
+    from .naming import safe_component
 
     database = database_of(db)
     stem = "workshoppakke" if kind == "pack" else "overlevering"
-    name = re.sub(r"\s+", "-", database.device_name.strip()) or "baerbar"
+    name = safe_component(database.device_name, max_len=40, fallback="baerbar")
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
-    return sanitize_filename(f"{stem}-{name}-{stamp}{SUFFIX}", replacement_text="_")
+    return f"{stem}-{name}-{stamp}{SUFFIX}"
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -674,3 +676,196 @@ def read_change_file(path: Path, *, trusted: Container[str] = ()) -> ChangeFile:
         skipped=bundle.entries_skipped,
         clock_offset=clock_offset(info.created_at),
     )
+
+
+# --- issue 13 H3 ---
+# A cheap look at a folder of handoff files, for the consolidation screen's list: each file's
+# manifest only (laptop, date, counts), never its entries; the strict reader above still
+# checks everything at the preview and the import.
+
+# Bytes read from the start of a file to find its manifest (a manifest is a few KB).
+PEEK_BYTES = 256 * 1024
+# Files looked at in one folder (a USB stick with thousands of files is not read to the end).
+PEEK_MAX_FILES = 500
+# A file not laid out as this app writes it is read in full up to this size to find its head.
+_PEEK_FULL_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class BundlePeek:
+    """One file in a folder as the import list shows it: what its manifest says (`info`,
+    with `info.entries` as the manifest promises; None for a large file not laid out as this
+    app writes it, whose content the preview shows), or why it cannot be imported (`problem`,
+    Danish)."""
+
+    path: Path
+    info: BundleInfo | None = None
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the file looks importable (the preview checks it in full)."""
+        return self.problem is None
+
+
+def handoff_files(folder: Path | str) -> list[Path]:
+    """The bundle files in `folder` (not its subfolders): names ending in `SUFFIX` (or
+    `SUFFIX.gz`), and other `.json`/`.json.gz` files whose first bytes name the format (a
+    renamed file). Hidden files (macOS's «._» copies on a USB stick) are left out. Raises
+    `BundleError` (Danish) when the folder cannot be read."""
+    folder = Path(folder)
+    try:
+        names = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    except FileNotFoundError:
+        raise BundleError(f"Mappen {visible(str(folder))} findes ikke.") from None
+    except NotADirectoryError:
+        raise BundleError(f"{visible(str(folder))} er ikke en mappe.") from None
+    except OSError as exc:
+        raise BundleError(
+            f"Mappen {visible(str(folder))} kan ikke læses ({visible(exc.strerror or exc)})."
+        ) from None
+    out: list[Path] = []
+    for path in names:
+        if len(out) >= PEEK_MAX_FILES:
+            break
+        lower = path.name.lower()
+        ours = lower.endswith((SUFFIX, SUFFIX + ".gz"))
+        if ours or (lower.endswith((".json", ".json.gz")) and _names_format(path)):
+            out.append(path)
+    return out
+
+
+def _names_format(path: Path) -> bool:
+    """Whether a file's first bytes name the bundle format (never raises)."""
+    try:
+        head = _head_bytes(path, 4096)
+    except Exception:
+        return False
+    return FORMAT.encode() in head
+
+
+def _head_bytes(path: Path, limit: int) -> bytes:
+    """At most `limit` bytes from the start of a regular file, unpacked when gzip."""
+    import os
+    import stat
+
+    from .atomic import check_regular_file
+
+    check_regular_file(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise BundleError(f"{visible(path.name)} er ikke en almindelig fil.")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            raw = fh.read(limit)
+    finally:
+        os.close(fd)
+    if raw[:2] == b"\x1f\x8b":
+        # Only the start may have been read: unpack what it holds (enough for the head).
+        raw = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(raw, limit)
+    return raw
+
+
+def _reason(exc: BaseException) -> str:
+    """The reason of a refusal without «Filen x kan ikke indlæses:» and «Intet er ændret.»."""
+    text = str(exc)
+    if ": " in text and text.startswith("Filen "):
+        text = text.split(": ", 1)[1]
+    text = text.removesuffix(" Intet er ændret.").strip()
+    return visible(text, limit=300) or "Filen kan ikke læses."
+
+
+def peek_bundle(path: Path | str) -> BundlePeek:
+    """What a bundle file's manifest says, read from its first bytes only. Never raises: a
+    file that is not a bundle, is damaged, too new or unreadable gets a Danish `problem`."""
+    path = Path(path)
+    try:
+        return BundlePeek(path, info=_peek(path))
+    except UdviklingsdagError as exc:
+        return BundlePeek(path, problem=_reason(exc))
+    except FILE_CONTENT_ERRORS:
+        return BundlePeek(path, problem="den indeholder noget, som udviklingsdag ikke forventer.")
+    except OSError as exc:
+        return BundlePeek(
+            path, problem=f"den kan ikke læses ({visible(exc.strerror or exc, limit=80)})."
+        )
+    except Exception as exc:  # a file nothing foresaw: listed with a reason, never a crash
+        return BundlePeek(path, problem=f"den kan ikke læses ({type(exc).__name__}).")
+
+
+def _peek(path: Path) -> BundleInfo | None:
+    from .atomic import InputFileError
+
+    try:
+        raw = _head_bytes(path, PEEK_BYTES)
+    except InputFileError as exc:
+        raise BundleError(str(exc)) from None
+    except zlib.error:
+        raise _bad(path, "den er ufuldstændig eller beskadiget (den komprimerede fil).") from None
+    stripped = raw.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not stripped.startswith(b"{") or FORMAT.encode() not in stripped[:300]:
+        raise _bad(
+            path,
+            "den er ikke en fil fra udviklingsdag (hverken workshop-pakke eller overleveringsfil).",
+        )
+    start = stripped.find(_ENTRIES_START)
+    if start > 0 and stripped[start - 1 : start] == b",":
+        head = stripped[: start - 1] + b"\n}"
+    else:
+        # Not laid out as this app writes it (or the head is longer than was read): read the
+        # whole file when it is small; a larger one is left to the preview.
+        return read_bundle(path).info if _small(path) else None
+    try:
+        doc = json.loads(head.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise _bad(path, "den er ikke en fil fra udviklingsdag (ikke UTF-8-tekst).") from None
+    except (ValueError, RecursionError):
+        raise _bad(path, "den er beskadiget (manifestet kan ikke læses).") from None
+    manifest, version = _check_head(path, doc)
+    promised = manifest["entries"]
+    if not isinstance(promised, int) or isinstance(promised, bool) or promised < 0:
+        raise _bad(path, "manifestets antal ændringer er ugyldigt.")
+    return _info(path, manifest, version, promised)
+
+
+def _small(path: Path) -> bool:
+    try:
+        return path.stat().st_size <= _PEEK_FULL_BYTES
+    except OSError:
+        return False
+
+
+def peek_folder(folder: Path | str) -> list[BundlePeek]:
+    """Every bundle file in `folder` (`handoff_files`), peeked. Raises `BundleError` when the
+    folder cannot be read."""
+    return [peek_bundle(p) for p in handoff_files(folder)]
+
+
+def peek_paths(paths: Sequence[Path | str]) -> list[BundlePeek]:
+    """The files a user named (typed or picked): a folder among them gives every bundle file
+    in it; a file is peeked as it is (whatever its name), so a wrong file is listed with its
+    reason. Never raises: an unreadable folder is listed with its reason."""
+    out: list[BundlePeek] = []
+    seen: set[Path] = set()
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            try:
+                found = peek_folder(path)
+            except BundleError as exc:
+                found = [BundlePeek(path, problem=str(exc))]
+        else:
+            found = [peek_bundle(path)]
+        for item in found:
+            if item.path not in seen:
+                seen.add(item.path)
+                out.append(item)
+    return out
+
+
+# --- end H3 ---
+
+
+# --- issue 13 H6 ---
+# --- end H6 ---

@@ -23,6 +23,7 @@ from models.maalplan_view import (
     ProevehandlingView,
 )
 from models.schema import FieldSpec, document_columns, document_fields
+from models.words import count
 
 Fmt = Callable[[object], str]
 Period = Callable[[date | None, date | None], str]
@@ -132,11 +133,13 @@ def header_facts(
 
 
 def counts_sentence(view: MaalplanView) -> str:
-    """«3 mål, 5 tegn, 4 prøvehandlinger og 2 samarbejder.»"""
+    """«3 mål, 5 tegn, 4 prøvehandlinger og 2 samarbejder.» («1 prøvehandling», «1
+    samarbejde» for one)."""
     c = view.counts()
     return (
-        f"{c.maal} mål, {c.tegn} tegn, {c.proevehandlinger} prøvehandlinger og "
-        f"{c.samarbejder} samarbejder."
+        f"{count('maal', c.maal)}, {count('tegn', c.tegn)}, "
+        f"{count('proevehandling', c.proevehandlinger)} og "
+        f"{count('samarbejde', c.samarbejder)}."
     )
 
 

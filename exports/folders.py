@@ -7,6 +7,7 @@ import getpass
 import os
 import string
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from models.errors import ValidationError
@@ -25,12 +26,18 @@ def removable_folders() -> list[Path]:
             found.extend(p for p in sorted(root.iterdir()) if p.is_dir() and p not in found)
         except OSError:
             continue
+    found = [p for p in found if p.name not in ("", user)]
     if sys.platform == "win32":
-        for letter in string.ascii_uppercase[3:]:  # D: and on; C: is the laptop itself
-            drive = Path(f"{letter}:\\")
-            if drive.exists():
-                found.append(drive)
-    return [p for p in found if p.name not in ("", user)]
+        # After the filter: a drive's root has no name (PureWindowsPath("E:\\").name == "").
+        found.extend(Path(drive) for drive in windows_drives())
+    return found
+
+
+def windows_drives(exists: Callable[[str], bool] = os.path.isdir) -> list[str]:
+    """The roots of the drives after C: that are there (`D:\\`, `E:\\` ...): on Windows, where
+    a USB stick appears. `exists` asks the system (a test gives its own)."""
+    # From D: on; C: is the laptop itself.
+    return [f"{letter}:\\" for letter in string.ascii_uppercase[3:] if exists(f"{letter}:\\")]
 
 
 def default_handoff_folder() -> Path:
@@ -41,6 +48,9 @@ def default_handoff_folder() -> Path:
 
 def browse_root() -> Path:
     """Where the folder browser starts: the place USB sticks appear, or the home folder."""
+    if sys.platform == "win32":
+        drives = windows_drives()
+        return Path(drives[0]) if drives else Path.home()
     for root in (Path("/media"), Path("/run/media"), Path("/Volumes")):
         if root.is_dir() and any(root.iterdir()):
             return root
@@ -48,8 +58,12 @@ def browse_root() -> Path:
 
 
 def check_folder(folder: str) -> Path:
-    """The folder as a path; a Danish `ValidationError` when it does not exist or is a file."""
-    path = Path(os.path.expanduser(folder.strip() or "."))
+    """The folder as a path; a Danish `ValidationError` when it does not exist or is a file.
+    Quotes around it are dropped (Windows Explorer's «Copy as path» adds them)."""
+    text = folder.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1].strip()
+    path = Path(os.path.expanduser(text or "."))
     if not path.is_dir():
         raise ValidationError(
             f"Mappen «{path}» findes ikke. Vælg en mappe, der findes (sæt USB-stikket i).",

@@ -15,6 +15,9 @@ MAX_NAME = 80
 # Room for the longest extension we add (".docx", ".xlsx") and a "_2" for duplicates.
 _RESERVE = 8
 
+# Device names Windows reserves that pathvalidate does not know: the console's input and
+# output (a file «CONIN$» cannot be made; Windows opens the console instead).
+_CONSOLE_NAMES = {"conin$", "conout$"}
 _SPACE_RE = re.compile(r"\s+")
 _DASHES_RE = re.compile(r"-{2,}")
 
@@ -41,6 +44,9 @@ def safe_component(text: str, *, max_len: int = MAX_NAME, fallback: str = "uden-
         return fallback
     # pathvalidate appends "_" to reserved names; run it again after our own trimming.
     text = sanitize_filename(text, platform="windows", max_len=255).rstrip(" .")
+    head, dot, rest = text.partition(".")
+    if head.rstrip(" ").casefold() in _CONSOLE_NAMES:
+        text = f"{head}_{dot}{rest}"
     return text or fallback
 
 

@@ -1,6 +1,11 @@
 """The målplan as PDF/A-2b (fpdf2), for filing: the same content as the Word document, with the
 DejaVu Sans font shipped in `exports/fonts/` (freely licensed, see LICENSE-DejaVu.txt) embedded,
-so Danish letters are right on a machine without any system fonts."""
+so Danish letters are right on a machine without any system fonts.
+
+Symbols DejaVu lacks (most emoji, pictographs, dingbats) are drawn with a fallback font shipped
+beside it (a subset of Symbola, see LICENSE-Symbola.txt); a character neither font has is
+printed as a visible «□», and `unprintable` names those so the export can say so: nothing is
+dropped in silence."""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ import copy
 import io
 import re
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +37,10 @@ FONT_DIR = Path(__file__).parent / "fonts"
 FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
 FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 FAMILY = "DejaVu"
+FALLBACK_FONT = FONT_DIR / "Symbola.ttf"
+FALLBACK_FAMILY = "Symbola"
+# Printed in place of a character no font has (DejaVu has it, in `_FAST_RANGES` too).
+REPLACEMENT = "\u25a1"
 COMPLIANCE = "PDFA_2B"
 
 _GREY = (89, 89, 89)
@@ -52,9 +62,133 @@ COLUMN_WIDTHS_MM: dict[str, list[float]] = {
 _CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
+# Invisible selectors (emoji and text presentation, tags) that only pick a glyph's look.
+_SELECTOR_RE = re.compile("[\ufe00-\ufe0f\U000e0000-\U000e007f]")
+
+
 def _clean(text: str) -> str:
-    # A tab reads as a space; other control characters are left out.
-    return _CONTROL_RE.sub("", text.replace("\t", " "))
+    # A tab reads as a space; other control characters are left out; a character no font has
+    # becomes a visible «□».
+    text = _CONTROL_RE.sub("", text.replace("\t", " "))
+    if text.isascii():
+        return text
+    text = _SELECTOR_RE.sub("", text)
+    missing = _coverage().missing
+    return missing.sub(REPLACEMENT, text) if missing.search(text) else text
+
+
+# --- the fallback font ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Coverage:
+    """Which characters the fonts have: `missing` finds one that neither DejaVu Sans nor the
+    fallback has; per style of DejaVu, `routed` are those drawn with the fallback font, and
+    `widths` their widths (in fpdf2's units)."""
+
+    missing: re.Pattern[str]
+    routed: dict[str, frozenset[int]]
+    widths: dict[int, int]
+
+
+@lru_cache(maxsize=1)
+def _coverage() -> _Coverage:
+    with ttLib.TTFont(str(FONT_REGULAR), lazy=True) as font:
+        regular = set(font.getBestCmap())
+    with ttLib.TTFont(str(FONT_BOLD), lazy=True) as font:
+        bold = set(font.getBestCmap())
+    with ttLib.TTFont(str(FALLBACK_FONT), lazy=True) as fallback:
+        cmap = dict(fallback.getBestCmap())
+        scale = 1000 / fallback["head"].unitsPerEm
+        metrics = dict(fallback["hmtx"].metrics)
+    # As fpdf2 rounds a glyph's width (`TTFFont.cw`).
+    widths = {u: round(scale * metrics[name][0] + 0.001) for u, name in cmap.items()}
+    # In both styles of DejaVu or in the fallback (a heading is bold, a cell regular).
+    printable = sorted((regular & bold) | set(cmap) | set(range(0x80)))
+    spans: list[list[int]] = []
+    for u in printable:
+        if spans and spans[-1][1] == u - 1:
+            spans[-1][1] = u
+        else:
+            spans.append([u, u])
+    ranges = "".join(
+        re.escape(chr(lo)) + ("" if lo == hi else "-" + re.escape(chr(hi))) for lo, hi in spans
+    )
+    return _Coverage(
+        missing=re.compile(f"[^{ranges}\\s]"),
+        routed={"": frozenset(set(cmap) - regular), "B": frozenset(set(cmap) - bold)},
+        widths=widths,
+    )
+
+
+def unprintable(texts: Iterable[str]) -> list[str]:
+    """The characters of `texts` that no font of the PDF has (printed as «□»), in order of
+    first appearance; control characters and invisible selectors are not counted."""
+    missing = _coverage().missing
+    found: dict[str, None] = {}
+    for text in texts:
+        if not text.isascii():
+            found.update(dict.fromkeys(missing.findall(_SELECTOR_RE.sub("", text))))
+    found.pop(REPLACEMENT, None)
+    for ch in list(found):
+        if _CONTROL_RE.match(ch):
+            del found[ch]
+    return list(found)
+
+
+def _view_texts(value: object) -> Iterator[str]:
+    """Every text in a målplan view (its dataclasses, lists and dicts, recursively)."""
+    if isinstance(value, str):
+        yield value
+    elif is_dataclass(value) and not isinstance(value, type):
+        for f in fields(value):
+            yield from _view_texts(getattr(value, f.name))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _view_texts(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _view_texts(item)
+
+
+def unprintable_in_view(view: MaalplanView, most: int = 3) -> tuple[list[str], list[str]]:
+    """The characters of the plan's texts that the PDF prints as «□», and up to `most` of the
+    texts they are in (each cut to 60 characters), for the export's notice."""
+    chars: dict[str, None] = {}
+    where: list[str] = []
+    for text in _view_texts(view):
+        found = unprintable([text])
+        if not found:
+            continue
+        chars.update(dict.fromkeys(found))
+        if len(where) < most:
+            one_line = " ".join(text.split())
+            where.append(one_line if len(one_line) <= 60 else one_line[:59] + "…")
+    return list(chars), where
+
+
+def _fallback_font(pdf: FPDF) -> TTFFont:
+    """The fallback font on `pdf`, added the first time a document needs it (parsing it costs
+    time only such documents pay). fpdf2's own text calls (`cell`) fall back to it as well."""
+    key = FALLBACK_FAMILY.lower()
+    font = pdf.fonts.get(key)
+    if not isinstance(font, TTFFont):
+        pdf.add_font(FALLBACK_FAMILY, "", str(FALLBACK_FONT))
+        pdf.set_fallback_fonts([FALLBACK_FAMILY], exact_match=False)
+        font = cast(TTFFont, pdf.fonts[key])
+    return font
+
+
+def _runs(text: str, routed: frozenset[int]) -> list[tuple[bool, str]]:
+    """`text` in runs of (drawn with the fallback font, characters)."""
+    runs: list[tuple[bool, str]] = []
+    for ch in text:
+        fallback = ord(ch) in routed
+        if runs and runs[-1][0] == fallback:
+            runs[-1] = (fallback, runs[-1][1] + ch)
+        else:
+            runs.append((fallback, ch))
+    return runs
 
 
 def _t(value: object) -> str:
@@ -112,7 +246,16 @@ def _fast_font(style: str, path: Path) -> tuple[TTFFont, bytes]:
     # fpdf2 reads the font from a file object as well as from a path.
     font_file = cast(Path, io.BytesIO(data))
     proto = TTFFont(scratch, font_file, f"{FAMILY.lower()}{style}", style)
+    _fallback_widths(proto, style)
     return proto, data
+
+
+def _fallback_widths(font: TTFFont, style: str) -> None:
+    """The widths of the characters drawn with the fallback font, in DejaVu's width table, so
+    that lines are measured (and wrapped) with them."""
+    coverage = _coverage()
+    widths = coverage.widths
+    font.cw.update({u: widths[u] for u in coverage.routed[style]})
 
 
 # What nearly every document uses: ASCII, Latin-1 (Danish letters) and Latin Extended-A, and
@@ -311,6 +454,7 @@ def _add_font(pdf: FPDF, style: str, path: Path, fast: bool) -> None:
         except Exception:  # an fpdf2 upgrade changed its internals: take the sure path
             pdf.fonts.pop(key, None)
     pdf.add_font(FAMILY, style, str(path))
+    _fallback_widths(cast(TTFFont, pdf.fonts[key]), style)
 
 
 class _MaalplanPDF(FPDF):
@@ -401,8 +545,76 @@ def _text_ops(pdf: FPDF, items: list[tuple[float, float, str]], out: list[str]) 
     else:
         head, tail = "BT ", " ET"
     get = enc.__getitem__
+    routed = _routed(font)
     for x, y, text in items:
+        if not text.isascii() and not routed.isdisjoint(map(ord, text)):
+            _mixed_ops(pdf, font, (x, y, text), routed, (head, tail), out)
+            continue
+        if not pdf.current_font_is_set_on_page:  # after a line that ended in the fallback
+            out.append(pdf._set_font_for_page(font, pdf.font_size_pt))
         out.append(f"{head}{x * k:.2f} {(h - y) * k:.2f} Td ({''.join(map(get, text))}) Tj{tail}")
+
+
+def _routed(font: TTFFont) -> frozenset[int]:
+    """The characters drawn with the fallback font instead of `font` (a style of DejaVu)."""
+    return _coverage().routed["B" if font.fontkey.endswith("b") else ""]
+
+
+def _advance(font: TTFFont, run: str, size: float, k: float) -> float:
+    return sum(map(font.cw.__getitem__, map(ord, run))) * size / 1000 / k
+
+
+def _mixed_ops(
+    pdf: FPDF,
+    font: TTFFont,
+    item: tuple[float, float, str],
+    routed: frozenset[int],
+    wrap: tuple[str, str],
+    out: list[str],
+) -> None:
+    """A line with characters of the fallback font, a run at a time, each where the one before
+    it ends: what `_text_routed` makes fpdf2 write (the font chosen before each run's text)."""
+    encoders: dict[int, _Encoder] = pdf.__dict__["_udviklingsdag_encoders"]
+    fallback = _fallback_font(pdf)
+    size = pdf.font_size_pt
+    k, h = pdf.k, pdf.h
+    x, y, text = item
+    head, tail = wrap
+    main_set = pdf.current_font_is_set_on_page
+    for in_fallback, run in _runs(text, routed):
+        use = fallback if in_fallback else font
+        enc = encoders.get(id(use))
+        if enc is None or enc.font is not use:
+            enc = encoders[id(use)] = _Encoder(use)
+        if in_fallback:
+            out.append(pdf._set_font_for_page(fallback, size))
+            main_set = False
+        elif not main_set:
+            out.append(pdf._set_font_for_page(font, size))
+            main_set = True
+        shown = "".join(map(enc.__getitem__, run))
+        out.append(f"{head}{x * k:.2f} {(h - y) * k:.2f} Td ({shown}) Tj{tail}")
+        x += _advance(use, run, size, k)
+    pdf.current_font_is_set_on_page = main_set
+
+
+def _text_routed(pdf: FPDF, x: float, y: float, text: str) -> None:
+    """`pdf.text(x, y, text)`, with the characters DejaVu lacks in the fallback font."""
+    font = cast(TTFFont, pdf.current_font)
+    routed = _routed(font)
+    if text.isascii() or routed.isdisjoint(map(ord, text)):
+        pdf.text(x, y, text)
+        return
+    family, style, size = pdf.font_family, pdf.font_style, pdf.font_size_pt
+    fallback = _fallback_font(pdf)
+    for in_fallback, run in _runs(text, routed):
+        if in_fallback:
+            pdf.set_font(FALLBACK_FAMILY, "", size)
+        else:
+            pdf.set_font(family, style, size)
+        pdf.text(x, y, run)
+        x += _advance(fallback if in_fallback else font, run, size, pdf.k)
+    pdf.set_font(family, style, size)
 
 
 def _draw_text(pdf: FPDF, items: list[tuple[float, float, str]]) -> None:
@@ -411,7 +623,7 @@ def _draw_text(pdf: FPDF, items: list[tuple[float, float, str]]) -> None:
         return
     if not _plain_text_state(pdf):
         for x, y, text in items:
-            pdf.text(x, y, text)
+            _text_routed(pdf, x, y, text)
         return
     out: list[str] = []
     if not pdf.current_font_is_set_on_page:
@@ -557,7 +769,7 @@ def _draw_row(
             pdf.rect(x, y, w, height, style="DF" if fill else "D")
             for i, line in enumerate(lines):
                 if line:
-                    pdf.text(x + _PAD_X, y + _PAD_Y + _LINE * i + _LINE * 0.78, line)
+                    _text_routed(pdf, x + _PAD_X, y + _PAD_Y + _LINE * i + _LINE * 0.78, line)
             x += w
         pdf.set_y(y + height)
         return
@@ -703,6 +915,7 @@ def _scale(widths: list[float], full: float) -> list[float]:
 
 def warm_fonts() -> None:
     """Prepare the embedded fonts now (worker processes call this before their first job)."""
+    _coverage()
     for style, path in (("", FONT_REGULAR), ("B", FONT_BOLD)):
         _fast_font(style, path)
         _common_font(style, path)

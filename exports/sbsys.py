@@ -39,12 +39,14 @@ from xml.sax.saxutils import quoteattr
 from models import settings
 from models.errors import ValidationError
 from models.maalplan_view import MaalplanView, iter_maalplaner
+from models.words import count
 
 if TYPE_CHECKING:  # worker processes import this module and never touch the database
     from models.db import Database
     from models.workspace import Workspace
 
 from .atomic import ExportError, move_into_place, staging_dir, write_bytes, write_error
+from .document_rows import counts_sentence
 from .naming import package_stem, unique_name
 from .reference import Reference, reference_for, stamp_text_digest
 
@@ -86,6 +88,9 @@ class ExportOptions:
     workers: int | None = None  # None: use up to two processes for large exports
     meta: dict[str, PackageMeta] = field(default_factory=dict)  # per målplan id
     default_meta: PackageMeta = PackageMeta()
+    # The change log's position, stored in each workbook (`models.kladde.known_changes`);
+    # export_sbsys reads it before the plans.
+    known_changes: str = ""
 
     def meta_for(self, maalplan_id: str) -> PackageMeta:
         return self.meta.get(maalplan_id, self.default_meta)
@@ -104,6 +109,10 @@ class PackageResult:
     # A QR link template is set, but it could not be filled for this plan (it names
     # {sagsnummer} and the plan has none): the QR code carries the reference only.
     link_missing: bool = False
+    # Characters of the plan that no font of the PDF has (printed there as «□»), and a few of
+    # the texts they are in (`exports.pdf.unprintable_in_view`).
+    unprintable: tuple[str, ...] = ()
+    unprintable_in: tuple[str, ...] = ()
 
 
 def _names(titles: list[str], most: int = 5) -> str:
@@ -120,9 +129,7 @@ class ExportResult:
 
     def summary(self) -> str:
         """A Danish sentence saying what was written where."""
-        n = len(self.packages)
-        what = "1 målplan" if n == 1 else f"{n} målplaner"
-        return f"{what} er eksporteret til {self.outdir}."
+        return f"{count('maalplan', len(self.packages))} er eksporteret til {self.outdir}."
 
     @property
     def replaced(self) -> list[PackageResult]:
@@ -139,21 +146,37 @@ class ExportResult:
         packages that replaced older ones, QR codes left without their link."""
         out: list[str] = []
         if replaced := self.replaced:
-            n = len(replaced)
-            what = "1 pakke" if n == 1 else f"{n} pakker"
+            what = count("pakke", len(replaced))
             out.append(
                 f"{what} fra en tidligere eksport med samme navn er overskrevet: "
                 f"{_names([p.folder.name for p in replaced])}."
             )
         if missing := self.link_missing:
-            n = len(missing)
-            what = "1 målplan" if n == 1 else f"{n} målplaner"
+            what = count("maalplan", len(missing))
             out.append(
                 f"QR-koden har intet link for {what} ({_names([p.titel for p in missing])}): "
                 "linkskabelonen bruger {sagsnummer}, og målplanen har intet sagsnummer. "
                 "Skriv sagsnummeret på målplanen, og eksportér igen."
             )
+        for p in self.packages:
+            if p.unprintable:
+                out.append(unprintable_notice(p.titel, p.unprintable, p.unprintable_in))
         return out
+
+
+def unprintable_notice(titel: str, chars: Sequence[str], texts: Sequence[str]) -> str:
+    """The Danish notice for symbols the PDF cannot print: which plan, which characters (with
+    their code, as a rare symbol may not show in the terminal either) and where."""
+    shown = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in chars[:8])
+    if len(chars) > 8:
+        shown += f" og {count('tegn', len(chars) - 8)} mere"
+    where = "; ".join(f"«{t}»" for t in texts)
+    return (
+        f"PDF'en for «{titel}» kan ikke vise {shown}: ingen af PDF'ens skrifttyper har "
+        f"{'det' if len(chars) == 1 else 'dem'}, så der står «\u25a1» i stedet"
+        + (f" (i {where})" if where else "")
+        + ". Word- og Excel-filen har teksten, som den er skrevet."
+    )
 
 
 ProgressFn = Callable[[int, int, str], None]
@@ -245,6 +268,7 @@ class _Job:
     meta: PackageMeta
     drop_file: bool
     version: str
+    known_changes: str = ""
 
 
 @dataclass(frozen=True)
@@ -253,6 +277,9 @@ class RenderedPackage:
     stem: str
     reference: Reference
     files: dict[str, bytes]  # file name -> content, in the order they are written
+    # What the PDF prints as «□» and where (see `PackageResult.unprintable`).
+    unprintable: tuple[str, ...] = ()
+    unprintable_in: tuple[str, ...] = ()
 
 
 def document_name(view: MaalplanView) -> str:
@@ -272,7 +299,6 @@ def journalisering(
     version: str,
 ) -> dict[str, Any]:
     """The metadata SBSYS needs to file the package, under SBSYS's own field names."""
-    c = view.counts()
     roles = {
         ".xlsx": "Målplanskabelon (kladde)",
         ".docx": "Målplan (læsbar udgave)",
@@ -283,10 +309,7 @@ def journalisering(
         "Format": FORMAT,
         "DokumentNavn": document_name(view),
         "Emne": f"Målplan {view.aar or ''} for {view.enhed_navn}".replace("  ", " ").strip(),
-        "Beskrivelse": (
-            f"Målplan med {c.maal} mål, {c.tegn} tegn, {c.proevehandlinger} "
-            f"prøvehandlinger og {c.samarbejder} samarbejder. Reference {ref.text}."
-        ),
+        "Beskrivelse": f"Målplan med {counts_sentence(view)[:-1]}. Reference {ref.text}.",
         "DokumentDato": when.isoformat(),
         "DokumentArt": meta.dokument_art,
         "OmfattetAfAktindsigt": meta.omfattet_af_aktindsigt,
@@ -394,7 +417,7 @@ def drop_file_xml(name: str, files: Sequence[str]) -> str:
 def render_package(job: _Job) -> RenderedPackage:
     """Render every file of one package in memory (no disk access)."""
     from .docx import maalplan_docx
-    from .pdf import maalplan_pdf
+    from .pdf import maalplan_pdf, unprintable_in_view
     from .qr import reference_qr_png
     from .xlsx import maalplan_xlsx
 
@@ -403,7 +426,12 @@ def render_package(job: _Job) -> RenderedPackage:
     png = reference_qr_png(ref)
     files: dict[str, bytes] = {
         f"{job.stem}.xlsx": maalplan_xlsx(
-            view, when=job.when, reference_text=ref.text, app_version=job.version, qr_png=png
+            view,
+            when=job.when,
+            reference_text=ref.text,
+            app_version=job.version,
+            qr_png=png,
+            known_changes=job.known_changes,
         ),
         f"{job.stem}.docx": maalplan_docx(view, ref, png, when=job.when, app_version=job.version),
         f"{job.stem}.pdf": maalplan_pdf(view, ref, png, when=job.when, app_version=job.version),
@@ -419,7 +447,8 @@ def render_package(job: _Job) -> RenderedPackage:
         "utf-8"
     )
     files["journalisering.txt"] = b"\xef\xbb\xbf" + journalisering_txt(data).encode("utf-8")
-    return RenderedPackage(view.id, job.stem, ref, files)
+    chars, where = unprintable_in_view(view)
+    return RenderedPackage(view.id, job.stem, ref, files, tuple(chars), tuple(where))
 
 
 def _warm_worker() -> None:
@@ -460,6 +489,7 @@ def _job(
         options.meta_for(view.id),
         options.drop_file,
         version,
+        options.known_changes,
     )
 
 
@@ -525,14 +555,21 @@ def _use_own_worker_temp() -> None:
     util.Finalize(None, shutil.rmtree, args=(path, True), exitpriority=-100)
 
 
+def worker_start_method(available: Sequence[str] | None = None) -> str:
+    """How the rendering processes start: `forkserver` where the platform has it (Linux,
+    macOS), else `spawn` (Windows). Forking the running (threaded) app itself is unsafe;
+    spawn is slower (every worker imports the libraries). `available`: the platform's
+    methods (default: `multiprocessing.get_all_start_methods()`)."""
+    methods = multiprocessing.get_all_start_methods() if available is None else available
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
 def _start_pool(workers: int) -> ProcessPoolExecutor | None:
     """Start `workers` rendering processes now, each with its fonts ready, so they are ready
     when the first job comes. None when worker processes cannot be started here (then
     everything is rendered in this process). Blocks until the processes exist (the first
     time in a process, while the forkserver imports the libraries): see `_PoolStarter`."""
-    # forkserver: forking the running (threaded) app itself is unsafe; spawn is slower.
-    methods = multiprocessing.get_all_start_methods()
-    method = "forkserver" if "forkserver" in methods else "spawn"
+    method = worker_start_method()
     try:
         _use_own_worker_temp()
     except (OSError, AttributeError, ImportError):
@@ -742,6 +779,8 @@ def _export(
                             replaced=replaced,
                             link_missing=bool(job.link_template and job.link_template.strip())
                             and pkg.reference.link is None,
+                            unprintable=pkg.unprintable,
+                            unprintable_in=pkg.unprintable_in,
                         )
                     )
             except OSError as exc:
@@ -782,7 +821,13 @@ def export_sbsys(
     All packages are built in a hidden staging folder inside `outdir` and renamed into place
     at the end; on any error nothing new is left in `outdir` and an `ExportError` explains
     what happened. A package folder from an earlier export with the same name is replaced."""
-    options = options or ExportOptions()
+    from dataclasses import replace
+
+    from models.kladde import known_changes
+
+    # Read before the plans: a change made meanwhile then counts as after the export (a
+    # conflict when the kladde comes back, never lost).
+    options = replace(options or ExportOptions(), known_changes=known_changes(db))
     if maalplan_ids is None:
         from models.queries import maalplaner_overview
 

@@ -15,9 +15,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from difflib import SequenceMatcher
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -28,12 +29,16 @@ from models import enums, schema
 from models.errors import UdviklingsdagError, ValidationError
 from models.schema import ENTITIES, SHEETS, FieldSpec, SheetColumn, sheet_fields, thousands
 from models.visible import visible
+from models.words import count
 
 from .reference import Reference, parse_reference
 
 if TYPE_CHECKING:
+    from models.kladde import Boundary, FieldPast
+    from models.maalplan_view import MaalplanView
     from models.store import Store
 from .xlsx import (
+    KNOWN_CHANGES_PROPERTY,
     META_FIELDS,
     TABLES,
     TEMPLATE_FORMAT_PROPERTY,
@@ -130,16 +135,16 @@ class ImportReport:
 
     def summary(self) -> str:
         """A Danish paragraph: what was (or would be) imported, and how many problems."""
-        labels = [
-            ("maal", "mål"),
+        nouns = [
+            ("maal", "maal"),
             ("tegn", "tegn"),
-            ("proevehandling", "prøvehandlinger"),
-            ("samarbejde", "samarbejder"),
-            ("evaluering", "evalueringer"),
-            ("maalsaetning", "nye målsætninger"),
-            ("enhed", "nye enheder"),
+            ("proevehandling", "proevehandling"),
+            ("samarbejde", "samarbejde"),
+            ("evaluering", "evaluering"),
+            ("maalsaetning", "ny_maalsaetning"),
+            ("enhed", "ny_enhed"),
         ]
-        what = ", ".join(f"{self.counts.get(k, 0)} {label}" for k, label in labels)
+        what = ", ".join(count(noun, self.counts.get(k, 0)) for k, noun in nouns)
         n_err, n_warn = len(self.errors), len(self.warnings)
         if self.update_of is not None and not n_err:
             return self._update_summary(n_warn)
@@ -149,13 +154,13 @@ class ImportReport:
             head = f"Prøvekørsel - intet er gemt. Filen ville give: {what}."
         elif n_err:
             head = (
-                f"Intet er indlæst: filen har {n_err} fejl. Ret dem og prøv igen, eller vælg "
-                "kun at indlæse de gode rækker (--good-rows)."
+                f"Intet er indlæst: filen har {count('fejl', n_err)}. Ret dem og prøv igen, "
+                "eller vælg kun at indlæse de gode rækker (--good-rows)."
             )
         else:
             head = "Intet er indlæst."
         if n_warn:
-            head += f" {n_warn} advarsler."
+            head += f" {count('advarsel', n_warn).capitalize()}."
         return head
 
     def _update_summary(self, n_warn: int) -> str:
@@ -164,25 +169,28 @@ class ImportReport:
         if not self.kladde:
             head = "Filen svarer til målplanen i databasen: der er intet at indlæse."
         elif self.imported:
-            head = f"Ændringerne er indlæst i målplanen ({self.written} ændringer"
+            head = f"Ændringerne er indlæst i målplanen ({count('aendring', self.written)}"
             head += f", kilde: {self.source})." if self.source else ")."
             if n_del and not self.deletions_accepted:
                 head += (
-                    f" {n_del} rækker mangler i arket og er IKKE slettet; indlæs igen med "
+                    f" {count('raekke', n_del).capitalize()} mangler i arket og er IKKE "
+                    "slettet; indlæs igen med "
                     "--slet for at slette dem."
                 )
         else:
             head = (
-                f"Filen er en redigeret udgave af en målplan i databasen: {n_change} ændringer, "
-                f"{n_del} sletninger, {n_conf} konflikter. Intet er gemt endnu."
+                "Filen er en redigeret udgave af en målplan i databasen: "
+                f"{count('aendring', n_change)}, {count('sletning', n_del)}, "
+                f"{count('konflikt', n_conf)}. Intet er gemt endnu."
             )
         if n_conf:
             head += (
-                f" {n_conf} konflikter er ikke indlæst: feltet er ændret både i arket og i "
+                f" {count('konflikt', n_conf).capitalize()} er ikke indlæst: feltet er ændret "
+                "både i arket og i "
                 "databasen. Ret feltet i programmet til den rigtige tekst."
             )
         if n_warn:
-            head += f" {n_warn} advarsler."
+            head += f" {count('advarsel', n_warn).capitalize()}."
         return head
 
     def as_dict(self) -> dict[str, Any]:
@@ -519,6 +527,14 @@ class _Book:
             _check_format_version(wb, path)
             props = wb.properties
             self._reference = " ".join(str(x) for x in (props.identifier, props.keywords) if x)
+            self._known = next(
+                (
+                    str(prop.value)
+                    for prop in getattr(wb.custom_doc_props, "props", [])
+                    if prop.name == KNOWN_CHANGES_PROPERTY
+                ),
+                "",
+            )
             self._sheets = self._read(wb)
         except UdviklingsdagError:
             raise
@@ -531,6 +547,10 @@ class _Book:
 
     def reference_text(self) -> str:
         return self._reference
+
+    def known_changes(self) -> str:
+        """The change log's position at the export, as the app stored it ('' when not)."""
+        return self._known
 
     def sheets(self) -> list[_Sheet]:
         return self._sheets
@@ -1053,8 +1073,10 @@ class _WorkbookImport:
         good_rows: bool,
         delete: bool = False,
         source: str | None = None,
+        plan: str | None = None,
     ) -> None:
         self.store = store
+        self.plan = plan.strip() if plan and plan.strip() else None
         self.report = ImportReport(str(path), dry_run, good_rows)
         self.delete = delete
         self.source = source or path.name
@@ -1145,13 +1167,17 @@ class _WorkbookImport:
         self.write(kept)
         return report
 
-    def find_target(self) -> tuple[str, str | None] | None:
+    def find_target(self) -> tuple[str, Boundary | Literal["!"] | None] | None:
         """The plan this file updates, with the revision boundary it was exported at: the plan
         its reference names when that is here, else a plan with the same enhed, year and
         title (a hand-filled template). None: the file makes a new plan."""
         from models.errors import NotFoundError
-        from models.kladde import revision_boundary
+        from models.kladde import parse_known_changes, revision_boundary
 
+        if self.plan is not None:
+            picked = self.picked_target()
+            if picked is not None:
+                return picked
         if self.ref is not None and self.plan_exists and self.plan_exists.deleted:
             self.issues.append(
                 ImportIssue(
@@ -1165,10 +1191,14 @@ class _WorkbookImport:
             )
             return self.ref.maalplan_id, "!"
         if self.ref is not None and self.plan_exists:
+            # The position stored at the export says exactly what the database held; a file
+            # from before it was stored finds it from the revision's number.
+            exact = parse_known_changes(self.book.known_changes())
+            if exact is not None:
+                return self.ref.maalplan_id, exact
             try:
-                return self.ref.maalplan_id, revision_boundary(
-                    self.store.db, self.ref.maalplan_id, self.ref.revision
-                )
+                found = revision_boundary(self.store.db, self.ref.maalplan_id, self.ref.revision)
+                return self.ref.maalplan_id, found
             except NotFoundError as exc:
                 # A plan that came into this database from another one (by importing its
                 # workbook) has its own history here: a file that matches it as it is now
@@ -1214,7 +1244,44 @@ class _WorkbookImport:
                     return str(r.id), None
         return None
 
-    def update(self, target: tuple[str, str | None], kept: list[_Item]) -> ImportReport:
+    def picked_target(self) -> tuple[str, Boundary | Literal["!"] | None] | None:
+        """The plan the user picked (`plan`: its id or title): the file updates it, compared
+        with the plan as it is now. None: the file's reference names that plan (then the
+        revision it names is the boundary, as without a pick)."""
+        wanted = cast(str, self.plan)
+        plan_t = ENTITIES["maalplan"].sql_table
+        with self.store.db.engine.connect() as conn:
+            live = conn.execute(select(plan_t.c.id, plan_t.c.titel).where(~plan_t.c.deleted)).all()
+        found = [r for r in live if r.id == wanted] or [
+            r for r in live if _key(r.titel) == _key(wanted)
+        ]
+        message = None
+        if not found:
+            message = (
+                f"Målplanen «{visible(wanted, 80)}» findes ikke i databasen. Skriv målplanens "
+                "titel, som den står i programmet, eller dens id."
+            )
+        elif len(found) > 1:
+            ids = ", ".join(str(r.id) for r in found[:5])
+            message = (
+                f"{len(found)} målplaner hedder «{visible(wanted, 80)}». Vælg den rigtige med "
+                f"dens id: {ids}."
+            )
+        elif self.ref is not None and self.ref.maalplan_id != found[0].id:
+            message = (
+                f"Filen er eksporteret fra en anden målplan end «{visible(found[0].titel, 80)}»; "
+                "den kan kun indlæses i sin egen. Indlæs den uden at vælge en målplan."
+            )
+        if message is not None:
+            self.issues.append(ImportIssue("", None, None, None, message))
+            return (str(found[0].id) if found else ""), "!"
+        if self.ref is not None:
+            return None  # its own plan: compared with the revision it names
+        return str(found[0].id), None
+
+    def update(
+        self, target: tuple[str, Boundary | Literal["!"] | None], kept: list[_Item]
+    ) -> ImportReport:
         """An edited kladde (or a template of a plan that is here): the preview, and unless
         this is a dry run, the changes written."""
         report = self.report
@@ -1223,7 +1290,7 @@ class _WorkbookImport:
             return report
         report.update_of = plan_id
         report.maalplan_id = plan_id
-        if boundary == "!" or self.meta_failed or (report.errors and not report.good_rows):
+        if self.meta_failed or (report.errors and not report.good_rows):
             return report
         diff = _KladdeUpdate(self, plan_id, boundary)
         diff.compare(kept)
@@ -1603,7 +1670,30 @@ class _WorkbookImport:
 
 # --- an edited kladde back in: changes against the revision it was exported from ------------
 
-_SKIP_COMPARE = {"maal": {"maalsaetning_id", "maalplan_id", "enhed_id"}}
+# The tables in the order their rows are created (a row's parent before it).
+_KLADDE_ORDER = ("maal", "tegn", "proevehandling", "samarbejde", "evaluering")
+# The row each table's rows belong to (its parent's id field), the mål's: the plan.
+_PARENT_FIELD = {
+    "maal": "maalplan_id",
+    "tegn": "maal_id",
+    "proevehandling": "maal_id",
+    "samarbejde": "maal_id",
+    "evaluering": "proevehandling_id",
+}
+# The columns of the mål's table that are not its own fields: its målsætning (by text) and
+# that målsætning's kilde.
+_MAAL_COLUMNS = {"maalsaetning": "Målsætning", "kilde": "Kilde"}
+
+
+def _compared(entity: str) -> tuple[str, ...]:
+    """What the sheet holds of a row: each field with a column (a reference as what it names:
+    partners and the plan's enhed by name; the tegn a prøvehandling follows by the tegn rows
+    its numbers name, compared by id), and for a mål its målsætning and kilde."""
+    keys = tuple(f.name for f in sheet_fields(entity))
+    return (*_MAAL_COLUMNS, *keys) if entity == "maal" else keys
+
+
+_COMPARED = {entity: _compared(entity) for entity in ("maalplan", *_KLADDE_ORDER)}
 
 
 @dataclass
@@ -1619,19 +1709,49 @@ class KladdeChange:
     sheet: Any = None
     current: Any = None  # the database's value now
     row_id: str | None = None
+    what: str = ""  # the row, where a number does not name it (a samarbejde, an evaluering)
+
+    def name(self) -> str:
+        """The row in words: «tegn 1.2», «samarbejde under mål 1 (Skolen)»."""
+        return self.what or f"{ENTITIES[self.entity].label} {self.nr}".strip()
+
+    def _show(self, value: Any) -> str:
+        spec = ENTITIES[self.entity].fields.get(self.field or "")
+        if (spec is not None and spec.kind == "enum") or self.field == "kilde":
+            return _show(enums.label(value) if value else None)
+        return _show(value)
 
     def text(self) -> str:
-        what = f"{ENTITIES[self.entity].label} {self.nr}".strip()
+        what, _show = self.name(), self._show
         if self.kind == "ny":
-            return f"Ny {what}: «{_show(self.sheet)}»"
+            new = "Nyt" if ENTITIES[self.entity].neuter else "Ny"
+            return f"{new} {what}: «{_show(self.sheet)}»"
         if self.kind == "slet":
-            return f"{what} er fjernet fra arket: «{_show(self.current)}»"
+            return f"{what[:1].upper()}{what[1:]} er fjernet fra arket: «{_show(self.current)}»"
+        if self.kind == "konflikt" and self.field is None:
+            return (
+                f"KONFLIKT: {what} er slettet i databasen efter eksporten, men rettet i arket: "
+                f"«{_show(self.sheet)}»"
+            )
         if self.kind == "konflikt":
             return (
                 f"KONFLIKT i {what}, «{self.label}»: eksporteret «{_show(self.base)}», "
                 f"arket siger «{_show(self.sheet)}», databasen siger nu «{_show(self.current)}»"
             )
-        return f"{what}, «{self.label}»: «{_show(self.current)}» -> «{_show(self.sheet)}»"
+        head = f"{what[:1].upper()}{what[1:]}, «{self.label}»"
+        return f"{head}: «{_show(self.current)}» -> «{_show(self.sheet)}»"
+
+    def change_text(self) -> str:
+        """The change without the row's name (the preview's second column)."""
+        if self.kind == "ny":
+            return f"«{self._show(self.sheet)}»"
+        if self.kind == "slet":
+            return f"fjernet fra arket: «{self._show(self.current)}»"
+        full, name = self.text(), self.name()
+        for prefix in (f"{name[:1].upper()}{name[1:]}, ", f"KONFLIKT i {name}, "):
+            if full.startswith(prefix):
+                return full[len(prefix) :]
+        return full
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -1653,7 +1773,7 @@ def _show(value: Any) -> str:
         return "ja" if value else "nej"
     if isinstance(value, date):
         return value.strftime("%d-%m-%Y")
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     text = str(value)
     return text if len(text) <= 80 else text[:77] + "..."
@@ -1665,101 +1785,221 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _canonical(value: Any) -> Any:
+    """A value as the user sees it: an empty text is no value, a list is a set of names or
+    numbers (case and spacing ignored)."""
+    if value in ("", [], ()):
+        return None
+    if isinstance(value, list | tuple):
+        return tuple(sorted(_key(str(v)) for v in value))
+    return value
+
+
 def _same(a: Any, b: Any) -> bool:
-    """Equal as the user sees it: an empty text is no value."""
-    return (a if a not in ("", []) else None) == (b if b not in ("", []) else None)
+    """Equal as the user sees it."""
+    return bool(_canonical(a) == _canonical(b))
+
+
+@dataclass(eq=False)
+class _Known:
+    """A row of the plan as the database holds it, in the sheet's terms: its values now and
+    at the exported revision."""
+
+    entity: str
+    id: str
+    nr: str  # its number now ("" for a deleted row)
+    parent: str  # the id of the row it belongs to
+    maal_id: str  # the mål it hangs under (itself for a mål)
+    now: dict[str, Any]
+    past: dict[str, FieldPast]
+    existed: bool  # it was there (and not deleted) at the exported revision
+    deleted: bool  # it is deleted now
+
+    def base(self, key: str) -> Any:
+        hit = self.past.get(key)
+        return hit.base if hit is not None and hit.existed else self.now.get(key)
 
 
 class _KladdeUpdate:
-    """The sheet compared with an existing plan, field by field and row by row."""
+    """The sheet compared with an existing plan, field by field and row by row.
 
-    def __init__(self, imp: _WorkbookImport, plan_id: str, boundary: str | None) -> None:
+    Each sheet row is paired with the database row it is (a mål, tegn or prøvehandling by its
+    number and content, a samarbejde or an evaluering by content alone, within the row it
+    belongs to); rows deleted in the database since the export take part, so that a sheet that
+    still shows them does not bring them back. A field differs when the sheet's value is not
+    the database's: a change when the database did not change the field since the export, a
+    conflict when it did to something else than the sheet says."""
+
+    def __init__(self, imp: _WorkbookImport, plan_id: str, boundary: Boundary | None) -> None:
         self.imp = imp
         self.store = imp.store
         self.plan_id = plan_id
         self.boundary = boundary
         self.items: list[KladdeChange] = []
-        self.new_rows: list[tuple[str, _Item]] = []
+        # What apply needs: the sheet's new rows with the sheet row they belong to, and the
+        # sheet row behind each changed database row.
+        self.new_rows: list[tuple[str, _Item, _Item | None]] = []
+        self.source: dict[tuple[str, str], _Item] = {}
+        self.maal_of: dict[str, str] = {}
+        self.gone: set[str] = set()  # rows the sheet shows that the database deleted since
+        # A file without reference (a hand-filled template): its empty cells say nothing.
+        self.fill_only = imp.ref is None
 
-    def compare(self, kept: list[_Item]) -> None:
-        from models.kladde import existed_at, field_history
-        from models.maalplan_view import load_maalplan
+    # --- the database's side ----------------------------------------------------------------
+
+    def read_known(self, view: MaalplanView) -> dict[str, dict[str, list[_Known]]]:
+        """Every row of the plan that may pair with a sheet row, by entity and parent id."""
+        from models.kladde import FieldPast, existed_at, field_history, plan_row_ids
 
         db = self.store.db
-        view = load_maalplan(db, self.plan_id)
-        rows: dict[str, dict[str, str]] = {"maal": {}, "tegn": {}, "proevehandling": {}}
-        texts: dict[str, str] = {}
-        self.plan_enhed = view.enhed_id or ""
-        self.maal_of: dict[str, str] = {}
+        ids = plan_row_ids(db, self.plan_id)
+        raw: dict[str, dict[str, dict[str, Any]]] = {}
+        for entity in ("maalplan", *_KLADDE_ORDER, "maalsaetning", "enhed"):
+            wanted = sorted(ids.get(entity, set()))
+            if entity == "enhed":
+                wanted = []  # every enhed: partners named by the sheet may be any
+            table = ENTITIES[entity].sql_table
+            rows: dict[str, dict[str, Any]] = {}
+            with db.engine.connect() as conn:
+                if entity == "enhed":
+                    found = conn.execute(select(table)).mappings()
+                    rows = {str(r["id"]): dict(r) for r in found}
+                else:
+                    for i in range(0, len(wanted), 500):
+                        part = wanted[i : i + 500]
+                        found = conn.execute(select(table).where(table.c.id.in_(part))).mappings()
+                        rows.update({str(r["id"]): dict(r) for r in found})
+            raw[entity] = rows
+        self.enhed_navn = {rid: r["navn"] for rid, r in raw["enhed"].items()}
+        self.live_enhed = {rid for rid, r in raw["enhed"].items() if not r["deleted"]}
+        numbers: dict[str, str] = {view.id: ""}
+        self.tegn_nr: dict[str, str] = {}
+        self.tegn_shown: set[str] = set()  # live, or deleted since the export
         for m in view.maal:
-            rows["maal"][m.nr] = m.id
-            texts[m.id] = m.tekst
-            self.maal_of[m.id] = m.id
+            numbers[m.id] = m.nr
             for t in m.tegn:
-                rows["tegn"][t.nr] = t.id
-                texts[t.id] = t.tekst
-                self.maal_of[t.id] = m.id
+                numbers[t.id] = self.tegn_nr[t.id] = t.nr
             for p in m.proevehandlinger:
-                rows["proevehandling"][p.nr] = p.id
-                texts[p.id] = p.tekst
-                self.maal_of[p.id] = m.id
-        self.rows = rows
-        sheet: dict[str, dict[str, _Item]] = {
-            "maal": {m.nr or "": m for m in kept},
-            "tegn": {},
-            "proevehandling": {},
-        }
-        for mi in kept:
-            for ti in mi.tegn:
-                sheet["tegn"][self._nr(ti, mi.tegn, mi)] = ti
-            for pi in mi.proevehandlinger:
-                sheet["proevehandling"][self._nr(pi, mi.proevehandlinger, mi)] = pi
-        # A row added without a number, already in the database with the same text under the
-        # same mål (the same file imported before), is that row: importing twice is a no-op.
-        for entity in ("tegn", "proevehandling"):
-            for nr in [n for n in sheet[entity] if ".ny" in n]:
-                item = sheet[entity][nr]
-                prefix = nr.split(".")[0] + "."
-                same = [
-                    n
-                    for n, rid in rows[entity].items()
-                    if n.startswith(prefix)
-                    and n not in sheet[entity]
-                    and _key(texts.get(rid) or "") == _key(item.values.get("tekst") or "")
-                ]
-                if same:
-                    sheet[entity][same[0]] = sheet[entity].pop(nr)
-        # The plan's own fields.
-        given = {k: v for k, v in self.imp.meta.items() if k in self.imp.parsed.meta}
-        self.compare_fields("maalplan", "", self.plan_id, given, None)
-        for entity in ("maal", "tegn", "proevehandling"):
-            ids = list(rows[entity].values())
-            past = field_history(db, entity, ids, self.boundary)
-            for nr, item in sheet[entity].items():
-                rid = rows[entity].get(nr)
-                if rid is None:
-                    self.new_rows.append((entity, item))
-                    self.items.append(
-                        KladdeChange("ny", entity, nr, sheet=item.values.get("tekst"))
+                numbers[p.id] = p.nr
+                numbers.update({e.id: "" for e in p.evalueringer})
+            numbers.update({s.id: "" for s in m.samarbejder})
+        ms_rows = raw["maalsaetning"]
+        ms_past = field_history(db, "maalsaetning", sorted(ms_rows), self.boundary)
+        out: dict[str, dict[str, list[_Known]]] = defaultdict(lambda: defaultdict(list))
+        for entity in ("maalplan", *_KLADDE_ORDER):
+            rows = raw[entity]
+            row_ids = sorted(rows)
+            past = field_history(db, entity, row_ids, self.boundary)
+            live = existed_at(db, entity, row_ids, self.boundary)
+            if self.boundary is None:  # compared with the plan as it is: deleted is gone
+                live = {rid for rid in live if not rows[rid]["deleted"]}
+            for rid, row in rows.items():
+                deleted = bool(row["deleted"])
+                if (deleted and rid not in live) or (not deleted and rid not in numbers):
+                    continue  # gone before the export, or not shown in it
+                now = {k: self._term(entity, k, row.get(k), live=True) for k in _COMPARED[entity]}
+                row_past = {
+                    k: FieldPast(
+                        self._term(entity, k, hit.base, live=False), hit.existed, hit.changed_since
                     )
-                    continue
-                given = {
-                    k: item.values.get(k)
-                    for k in item.row.cols
-                    if k in ENTITIES[entity].fields
-                    and k not in _SKIP_COMPARE.get(entity, set())
-                    and ENTITIES[entity].fields[k].kind not in ("ref", "reflist")
+                    for k in _COMPARED[entity]
+                    if (hit := past.get((rid, k))) is not None
                 }
-                self.compare_fields(entity, nr, rid, given, past)
-            old = existed_at(db, entity, ids, self.boundary)
-            for nr, rid in rows[entity].items():
-                if nr not in sheet[entity] and rid in old:
-                    # A mål's tegn and prøvehandlinger go with it: list only the mål.
-                    if entity != "maal" and nr.split(".")[0] not in sheet["maal"]:
-                        continue
-                    self.items.append(
-                        KladdeChange("slet", entity, nr, current=texts.get(rid), row_id=rid)
-                    )
+                if entity == "maal":
+                    self._maal_terms(rid, row, now, row_past, past, ms_rows, ms_past)
+                parent = str(row.get(_PARENT_FIELD[entity]) or "") if entity != "maalplan" else ""
+                maal_id = rid if entity == "maal" else str(row.get("maal_id") or "")
+                known = _Known(
+                    entity,
+                    rid,
+                    numbers.get(rid, ""),
+                    parent,
+                    maal_id,
+                    now,
+                    row_past,
+                    rid in live,
+                    deleted,
+                )
+                out[entity][parent].append(known)
+                if entity == "tegn":
+                    self.tegn_shown.add(rid)
+        for p_list in out["evaluering"].values():
+            for k in p_list:
+                ph = raw["proevehandling"].get(k.parent)
+                k.maal_id = str(ph["maal_id"]) if ph else ""
+        for entity_rows in out.values():
+            for knowns in entity_rows.values():
+                for k in knowns:
+                    self.maal_of[k.id] = k.maal_id
+        return out
+
+    def _term(self, entity: str, key: str, value: Any, *, live: bool) -> Any:
+        """A stored value as the sheet shows it (a reference by what it names)."""
+        if key == "partner_ids" or (entity == "maalplan" and key == "enhed_id"):
+            ids = value if isinstance(value, list) else [value] if value else []
+            names = [
+                self.enhed_navn[i]
+                for i in ids
+                if i in self.enhed_navn and (i in self.live_enhed or not live)
+            ]
+            return names if key == "partner_ids" else (names[0] if names else None)
+        if key == "tegn_ids":
+            # By id (the numbers move when a tegn is deleted or added), of the tegn shown in
+            # the export: a tegn deleted since is still the one the sheet names.
+            return [i for i in value or [] if i in self.tegn_shown]
+        return value
+
+    def _maal_terms(
+        self,
+        rid: str,
+        row: dict[str, Any],
+        now: dict[str, Any],
+        row_past: dict[str, FieldPast],
+        past: dict[tuple[str, str], FieldPast],
+        ms_rows: dict[str, dict[str, Any]],
+        ms_past: dict[tuple[str, str], FieldPast],
+    ) -> None:
+        """A mål's målsætning and kilde: the text and kilde of the målsætning it points to,
+        changed since the export when it points elsewhere or that målsætning changed."""
+        from models.kladde import FieldPast
+
+        ms_now = str(row.get("maalsaetning_id") or "")
+        link = past.get((rid, "maalsaetning_id"))
+        ms_base = str(link.base) if link is not None and link.existed and link.base else ms_now
+        for key, field_name in (("maalsaetning", "tekst"), ("kilde", "kilde")):
+            now[key] = (ms_rows.get(ms_now) or {}).get(field_name)
+            then = ms_past.get((ms_base, field_name))
+            base = then.base if then is not None and then.existed else None
+            if base is None:
+                base = (ms_rows.get(ms_base) or {}).get(field_name)
+            moved = link is not None and link.changed_since
+            edited = (hit := ms_past.get((ms_now, field_name))) is not None and hit.changed_since
+            row_past[key] = FieldPast(base, True, moved or edited)
+
+    # --- the sheet's side -------------------------------------------------------------------
+
+    def sheet_values(self, entity: str, item: _Item) -> dict[str, Any]:
+        """The row's values in the sheet's terms, for the columns the sheet has (in a
+        hand-filled template, the cells filled in: an empty one keeps what the plan says)."""
+        out: dict[str, Any] = {}
+        for key in _COMPARED[entity]:
+            if key not in item.row.cols:
+                continue
+            if self.fill_only and item.row.values.get(key) is None:
+                continue
+            if entity == "maal" and key == "maalsaetning":
+                out[key] = item.maalsaetning
+            elif entity == "maal" and key == "kilde":
+                out[key] = item.kilde
+            elif key == "tegn_ids":
+                # The tegn it follows as the rows they were paired with (`walk` pairs a mål's
+                # tegn before its prøvehandlinger); a new tegn by its number in the sheet.
+                out[key] = [t.id or f"+{t.row.row}" for t in item.followed]
+            elif key == "partner_ids":
+                out[key] = list(item.partnere)
+            else:
+                out[key] = item.values.get(key)
+        return out
 
     @staticmethod
     def _nr(item: _Item, siblings: list[_Item], m: _Item) -> str:
@@ -1771,42 +2011,212 @@ class _KladdeUpdate:
             nr = None
         return nr or f"{m.nr}.ny{siblings.index(item) + 1}"
 
-    def compare_fields(
+    # --- pairing ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _likeness(entity: str, values: dict[str, Any], nr: str, known: _Known) -> float:
+        """How surely a sheet row is a database row: 1000 the same as now, 999 the same as
+        at the export, otherwise one point per value in common (half for a choice, three
+        quarters for a text much like it) and one for the same number; below 1: not it."""
+        if not known.deleted and all(_same(v, known.now.get(k)) for k, v in values.items()):
+            return 1000.0
+        if not known.existed:
+            return 0.0  # added in the database after the export: only the same row pairs
+        if all(_same(v, known.base(k)) for k, v in values.items()):
+            return 999.0
+        score = 1.0 if nr and nr == known.nr else 0.0
+        fields = ENTITIES[entity].fields
+        for key, value in values.items():
+            if _canonical(value) is None:
+                continue
+            others = [known.now.get(key), known.base(key)]
+            if any(_same(value, o) for o in others):
+                spec = fields.get(key)
+                score += 0.5 if spec is not None and spec.kind in ("enum", "bool") else 1.0
+            elif isinstance(value, str) and any(
+                isinstance(o, str) and SequenceMatcher(None, value, o).ratio() >= 0.6
+                for o in others
+            ):
+                score += 0.75
+        return score
+
+    def pair(
+        self, entity: str, sheet_rows: list[tuple[str, _Item]], known: list[_Known]
+    ) -> list[tuple[str, _Item, _Known | None]]:
+        """Each sheet row with the database row it is, or None (a new row)."""
+        scores = []
+        values = [self.sheet_values(entity, item) for _nr, item in sheet_rows]
+        for i, (nr, _item) in enumerate(sheet_rows):
+            for j, k in enumerate(known):
+                score = self._likeness(entity, values[i], nr, k)
+                if score >= 1:
+                    scores.append((-score, abs(i - j), i, j))
+        scores.sort()
+        taken_sheet: dict[int, int] = {}
+        taken_known: set[int] = set()
+        for _score, _distance, i, j in scores:
+            if i not in taken_sheet and j not in taken_known:
+                taken_sheet[i] = j
+                taken_known.add(j)
+        return [
+            (nr, item, known[taken_sheet[i]] if i in taken_sheet else None)
+            for i, (nr, item) in enumerate(sheet_rows)
+        ]
+
+    # --- comparing --------------------------------------------------------------------------
+
+    def compare(self, kept: list[_Item]) -> None:
+        from models.maalplan_view import load_maalplan
+
+        view = load_maalplan(self.store.db, self.plan_id)
+        self.plan_enhed = view.enhed_id or ""
+        self.plan_aar = view.aar
+        known = self.read_known(view)
+        plan_known = known["maalplan"].get("", [])
+        plan = next((k for k in plan_known if k.id == self.plan_id), None)
+        if plan is not None:
+            given = {
+                k: v
+                for k, v in self.imp.meta.items()
+                if k in self.imp.parsed.meta
+                and not (self.fill_only and self.imp.parsed.meta[k][0] is None)
+            }
+            if "enhed_id" in self.imp.parsed.meta and self.imp.enhed_navn:
+                given["enhed_id"] = self.imp.enhed_navn
+            self.compare_fields(plan, "", given, None)
+        maal_rows = [(m.nr or "", m) for m in kept]
+        self.walk("maal", maal_rows, known["maal"].get(self.plan_id, []), None, "", known)
+
+    def walk(
         self,
         entity: str,
-        nr: str,
-        row_id: str,
-        given: dict[str, Any],
-        past: dict[tuple[str, str], Any] | None,
+        sheet_rows: list[tuple[str, _Item]],
+        known: list[_Known],
+        parent: _Item | None,
+        parent_nr: str,
+        everything: dict[str, dict[str, list[_Known]]],
     ) -> None:
-        from models.kladde import field_history
-
-        if past is None:
-            past = field_history(self.store.db, entity, [row_id], self.boundary)
-        table = ENTITIES[entity].sql_table
-        with self.store.db.engine.connect() as conn:
-            current = conn.execute(select(table).where(table.c.id == row_id)).mappings().first()
-        if current is None:
-            return
-        for key, value in given.items():
-            spec = ENTITIES[entity].fields.get(key)
-            if spec is None or key == "enhed_id":
-                continue
-            now = current.get(key)
-            if _same(value, now):
-                continue
-            hist = past.get((row_id, key))
-            label = spec.label
-            if hist is None or not hist.changed_since:
+        """Pair one table's rows under one parent, compare them, and go down to their rows."""
+        paired = self.pair(entity, sheet_rows, known)
+        for nr, item, k in paired:
+            what = self._what(entity, parent_nr, item)
+            if k is None:
+                self.new_rows.append((entity, item, parent))
                 self.items.append(
-                    KladdeChange("felt", entity, nr, key, label, None, value, now, row_id)
+                    KladdeChange("ny", entity, nr, sheet=self._title(entity, item), what=what)
                 )
-            elif _same(value, hist.base):
-                continue  # the database is newer; the sheet did not touch the field
+            elif k.deleted:
+                item.id = k.id  # what the sheet's references to it mean
+                self.gone.add(k.id)
+                values = self.sheet_values(entity, item)
+                if not all(_same(v, k.base(key)) for key, v in values.items()):
+                    self.items.append(
+                        KladdeChange(
+                            "konflikt",
+                            entity,
+                            nr,
+                            sheet=self._title(entity, item),
+                            row_id=k.id,
+                            what=what,
+                        )
+                    )
+                continue  # deleted in the database since: nothing under it is compared
             else:
-                self.items.append(
-                    KladdeChange("konflikt", entity, nr, key, label, hist.base, value, now, row_id)
+                item.id = k.id
+                self.source[(entity, k.id)] = item
+                self.compare_fields(k, nr, self.sheet_values(entity, item), what)
+            for child, children in self._children(entity, item):
+                under = everything[child].get(k.id, []) if k is not None else []
+                self.walk(child, children, under, item, nr, everything)
+        taken = {id(k) for _nr, _item, k in paired if k is not None}
+        for k in known:
+            if id(k) in taken or k.deleted or not k.existed:
+                continue
+            self.items.append(
+                KladdeChange(
+                    "slet",
+                    entity,
+                    k.nr or parent_nr,
+                    current=self._known_title(entity, k),
+                    row_id=k.id,
+                    what=self._what(entity, parent_nr, None, k),
                 )
+            )
+
+    def _children(self, entity: str, item: _Item) -> list[tuple[str, list[tuple[str, _Item]]]]:
+        if entity == "maal":
+            return [
+                ("tegn", [(self._nr(t, item.tegn, item), t) for t in item.tegn]),
+                (
+                    "proevehandling",
+                    [(self._nr(p, item.proevehandlinger, item), p) for p in item.proevehandlinger],
+                ),
+                ("samarbejde", [(item.nr or "", s) for s in item.samarbejder]),
+            ]
+        if entity == "proevehandling":
+            nr = self._nr(item, cast(_Item, item.up).proevehandlinger, cast(_Item, item.up))
+            return [("evaluering", [(nr, e) for e in item.evalueringer])]
+        return []
+
+    @staticmethod
+    def _what(entity: str, parent_nr: str, item: _Item | None, known: _Known | None = None) -> str:
+        """The name of a row without a number of its own, by the row it belongs to."""
+        values = item.values if item is not None else known.now if known is not None else {}
+        if entity == "samarbejde":
+            names = item.partnere if item is not None else values.get("partner_ids")
+            return f"samarbejde under mål {parent_nr} ({_show(names)})"
+        if entity == "evaluering":
+            when = values.get("dato") or enums.label(values.get("type"))
+            return f"evaluering af prøvehandling {parent_nr} ({_show(when)})"
+        return ""
+
+    @staticmethod
+    def _title(entity: str, item: _Item) -> Any:
+        if entity == "samarbejde":
+            return item.values.get("maal_for_samarbejdet") or ", ".join(item.partnere)
+        if entity == "evaluering":
+            return item.values.get("effekt") or item.values.get("laering")
+        return item.values.get("tekst")
+
+    @staticmethod
+    def _known_title(entity: str, known: _Known) -> Any:
+        if entity == "samarbejde":
+            return known.now.get("maal_for_samarbejdet") or known.now.get("partner_ids")
+        if entity == "evaluering":
+            return known.now.get("effekt") or known.now.get("laering")
+        return known.now.get("tekst")
+
+    def compare_fields(
+        self, known: _Known, nr: str, given: dict[str, Any], what: str | None
+    ) -> None:
+        """A change for each field the sheet gives differently; a conflict where the database
+        changed it since the export to something else."""
+        entity = known.entity
+        for key, value in given.items():
+            now = known.now.get(key)
+            if _same(value, now) or (key == "enhed_id" and _key(value or "") == _key(now or "")):
+                continue  # (an enhed by its name, as the import finds it)
+            spec = ENTITIES[entity].fields.get(key)
+            label = spec.label if spec is not None else _MAAL_COLUMNS.get(key, key)
+            hist = known.past.get(key)
+            kind = "felt"
+            if hist is not None and hist.changed_since:
+                if _same(value, hist.base):
+                    continue  # the database is newer; the sheet did not touch the field
+                kind = "konflikt"
+            base = hist.base if kind == "konflikt" and hist is not None else None
+            if key == "tegn_ids":  # shown by number
+                item = self.source.get((entity, known.id))
+                value = item.tegn_refs if item is not None else value
+                now, base = self._tegn_numbers(now), self._tegn_numbers(base)
+            self.items.append(
+                KladdeChange(kind, entity, nr, key, label, base, value, now, known.id, what or "")
+            )
+
+    def _tegn_numbers(self, ids: Any) -> list[str]:
+        return [self.tegn_nr[i] for i in ids or [] if i in self.tegn_nr]
+
+    # --- writing ----------------------------------------------------------------------------
 
     def apply(self, *, delete: bool, source: str) -> int:
         """The changes (not the conflicts; deletions only with `delete`) as one action, with
@@ -1814,78 +2224,113 @@ class _KladdeUpdate:
         from models.db import ensure_intact
 
         store, imp = self.store, self.imp
-        todo = [c for c in self.items if c.kind == "felt" or (c.kind == "slet" and delete)]
-        if not todo and not self.new_rows:
+        fields = [c for c in self.items if c.kind == "felt"]
+        deletions = [c for c in self.items if c.kind == "slet" and delete]
+        if not fields and not deletions and not self.new_rows:
             return 0
         ensure_intact(store.db, during="Der er ikke indlæst noget.")
         touched: dict[str, None] = {}
         written = 0
         with store.action() as tx:
-            updates: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
-            for c in todo:
-                if c.kind == "felt" and c.row_id and c.field:
-                    updates[(c.entity, c.row_id)][c.field] = c.sheet
-            for (entity, rid), values in updates.items():
-                written += store.update(entity, rid, values, tx=tx)
-                touched[self.maal_of.get(rid, "")] = None
-            plan_enhed = self.plan_enhed
-            maal_ids = dict(self.rows["maal"])
-            tegn_ids = dict(self.rows["tegn"])
-            for entity, item in self.new_rows:
+
+            def enhed(name: str) -> str:
+                k = _key(name)
+                if k not in imp.enheder:
+                    navn = imp.new_enheder.get(k, name.strip())
+                    imp.enheder[k] = store.create("enhed", tx=tx, navn=navn, type="enhed")
+                return imp.enheder[k]
+
+            def maalsaetning(text: str, kilde: str) -> str:
+                k = _key(text)
+                if k not in imp.maalsaetninger:
+                    imp.maalsaetninger[k] = store.create(
+                        "maalsaetning",
+                        tx=tx,
+                        tekst=text,
+                        kilde=kilde,
+                        aar=imp.meta.get("aar") or self.plan_aar,
+                    )
+                return imp.maalsaetninger[k]
+
+            order = {entity: n for n, entity in enumerate(_KLADDE_ORDER)}
+            for entity, item, parent in sorted(self.new_rows, key=lambda r: order[r[0]]):
+                up = self.plan_id if parent is None else parent.id
+                if up is None:
+                    continue  # its parent could not be written
+                values = _given(item)
                 if entity == "maal":
-                    ms = imp.maalsaetninger.get(_key(item.maalsaetning or ""))
-                    if ms is None:
-                        ms = store.create(
-                            "maalsaetning",
-                            tx=tx,
-                            tekst=item.maalsaetning,
-                            kilde=item.kilde,
-                            aar=imp.meta.get("aar"),
-                        )
-                        imp.maalsaetninger[_key(item.maalsaetning or "")] = ms
-                    maal_ids[item.nr or ""] = store.create(
+                    ms = maalsaetning(item.maalsaetning or "", item.kilde)
+                    item.id = store.create(
                         "maal",
                         tx=tx,
                         maalsaetning_id=ms,
                         maalplan_id=self.plan_id,
-                        enhed_id=plan_enhed,
-                        **_given(item),
+                        enhed_id=self.plan_enhed or None,
+                        **values,
                     )
-                    touched[maal_ids[item.nr or ""]] = None
-                    written += 1
-            for entity, item in self.new_rows:
-                if entity == "maal":
-                    continue
-                up = cast(_Item, item.up)
-                mid = maal_ids.get(up.nr or "")
-                if mid is None:
-                    continue
-                if entity == "tegn":
-                    nr = self._nr(item, up.tegn, up)
-                    tegn_ids[nr] = store.create("tegn", tx=tx, maal_id=mid, **_given(item))
+                    touched[item.id] = None
                 else:
-                    followed = [tegn_ids[r] for r in item.tegn_refs if r in tegn_ids]
-                    store.create(
-                        "proevehandling", tx=tx, maal_id=mid, tegn_ids=followed, **_given(item)
-                    )
-                touched[mid] = None
+                    if entity == "proevehandling":
+                        values["tegn_ids"] = self._followed(item)
+                    elif entity == "samarbejde":
+                        values["partner_ids"] = list(dict.fromkeys(enhed(n) for n in item.partnere))
+                    values[_PARENT_FIELD[entity]] = up
+                    item.id = store.create(entity, tx=tx, **values)
+                    owner = parent if entity != "evaluering" else cast(_Item, parent).up
+                    touched[(owner.id if owner is not None else None) or ""] = None
                 written += 1
+            updates: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
+            for c in fields:
+                if c.row_id and c.field:
+                    updates[(c.entity, c.row_id)][c.field] = c.sheet
+            for (entity, rid), values in updates.items():
+                row = self.source.get((entity, rid))
+                if "tegn_ids" in values and row is not None:
+                    values["tegn_ids"] = self._followed(row)
+                if "partner_ids" in values and row is not None:
+                    values["partner_ids"] = list(dict.fromkeys(enhed(n) for n in row.partnere))
+                if entity == "maalplan" and "enhed_id" in values:
+                    values["enhed_id"] = enhed(str(values["enhed_id"]))
+                if entity == "maal" and ("maalsaetning" in values or "kilde" in values):
+                    text = values.pop("maalsaetning", None)
+                    kilde = values.pop("kilde", None)
+                    ms_id = self._maalsaetning_of(rid)
+                    if text is not None and row is not None:
+                        ms_id = maalsaetning(text, row.kilde)
+                        written += store.update("maal", rid, {"maalsaetning_id": ms_id}, tx=tx)
+                    if kilde is not None and ms_id:
+                        written += store.update("maalsaetning", ms_id, {"kilde": kilde}, tx=tx)
+                if values:
+                    written += store.update(entity, rid, values, tx=tx)
+                touched[self.maal_of.get(rid, "")] = None
             gone: set[str] = set()
-            for c in todo:
-                if c.kind == "slet" and c.row_id:
+            for c in deletions:
+                if c.row_id:
                     if c.entity == "maal":
                         gone.add(c.row_id)
                     else:
                         touched[self.maal_of.get(c.row_id, "")] = None
                     store.delete(c.entity, c.row_id, tx=tx)
                     written += 1
-            note = f"Indlæst fra {source}: {written} ændringer."
+            note = f"Indlæst fra {source}: {count('aendring', written)}."
             live = [m for m in touched if m and m not in gone]
             if not live:
-                live = [m for m in maal_ids.values() if m not in gone][:1]
+                live = [m for m in self.maal_of.values() if m and m not in gone][:1]
             for mid in live:
                 store.create("note", tx=tx, maal_id=mid, tekst=note)
         return written
+
+    def _followed(self, item: _Item) -> list[str]:
+        """The ids of the tegn a prøvehandling follows (not those deleted since the export)."""
+        return [t.id for t in item.followed if t.id and t.id not in self.gone]
+
+    def _maalsaetning_of(self, maal_id: str) -> str:
+        table = ENTITIES["maal"].sql_table
+        with self.store.db.engine.connect() as conn:
+            found = conn.execute(
+                select(table.c.maalsaetning_id).where(table.c.id == maal_id)
+            ).scalar()
+        return str(found or "")
 
 
 def _given(item: _Item) -> dict[str, Any]:
@@ -1901,10 +2346,13 @@ def import_workbook(
     good_rows: bool = False,
     delete: bool = False,
     source: str | None = None,
+    plan: str | None = None,
 ) -> ImportReport:
     """Read a filled målplanskabelon into a new målplan, or, when the file is an edited
-    kladde of a plan that is here (its reference, or the same enhed, year and title), into
-    that plan as changes against the revision it was exported at (`ImportReport.kladde`):
+    kladde of a plan that is here (its reference, the same enhed, year and title, or `plan`:
+    the id or title of the plan the user picked for it), into that plan as changes against
+    the revision it was exported at (the plan as it is now for a file without reference;
+    `ImportReport.kladde`):
     conflicts are listed, never written; rows missing from the sheet are deleted only with
     `delete`; `source` (the file's name when None) is named in a note on each mål touched.
 
@@ -1912,7 +2360,13 @@ def import_workbook(
     that depend on them, are left out). `dry_run` checks everything and writes nothing. Raises
     `UdviklingsdagError` (Danish) when the file cannot be read at all."""
     return _WorkbookImport(
-        store, Path(path), dry_run=dry_run, good_rows=good_rows, delete=delete, source=source
+        store,
+        Path(path),
+        dry_run=dry_run,
+        good_rows=good_rows,
+        delete=delete,
+        source=source,
+        plan=plan,
     ).run()
 
 

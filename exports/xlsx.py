@@ -26,7 +26,7 @@ from openpyxl.comments.comment_sheet import CommentRecord
 from openpyxl.compat import safe_string
 from openpyxl.drawing.image import Image
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-from openpyxl.packaging.custom import IntProperty
+from openpyxl.packaging.custom import IntProperty, StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
@@ -94,6 +94,9 @@ TITLE_ROW, INTRO_ROW = 1, 2
 # a change means an older app would read a new workbook wrongly (the import refuses newer ones).
 TEMPLATE_FORMAT_PROPERTY = "UdviklingsdagSkabelonformat"
 TEMPLATE_FORMAT_VERSION = 1
+# The change log's position at the export (`models.kladde.known_changes`): an edited copy that
+# comes back is compared with exactly what the database held then.
+KNOWN_CHANGES_PROPERTY = "UdviklingsdagKendteAendringer"
 
 # Rows kept ready for typing in the blank template (and covered by drop-down lists).
 TEMPLATE_ROWS = 40
@@ -637,6 +640,7 @@ def build_workbook(
     app_version: str = "",
     template: bool = False,
     qr_png: bytes | None = None,
+    known_changes: str = "",
 ) -> Workbook:
     """The målplanskabelon for one plan (or blank when `view` is None / `template` is set).
     With `qr_png` and `reference_text`, FØR carries the QR code and the reference at the top
@@ -714,6 +718,8 @@ def build_workbook(
     if reference_text:
         # verify reads this back; it is the reference in its one-line form.
         props.identifier = reference_text
+    if known_changes:
+        wb.custom_doc_props.append(StringProperty(name=KNOWN_CHANGES_PROPERTY, value=known_changes))
     return wb
 
 
@@ -897,9 +903,11 @@ def maalplan_xlsx(
     reference_text: str = "",
     app_version: str = "",
     qr_png: bytes | None = None,
+    known_changes: str = "",
 ) -> bytes:
     """The filled målplanskabelon of one plan, as .xlsx bytes (with the QR code on FØR when
-    `qr_png` and `reference_text` are given)."""
+    `qr_png` and `reference_text` are given, and the change log's position at the export when
+    `known_changes` is, `models.kladde.known_changes`)."""
     return workbook_bytes(
         build_workbook(
             view,
@@ -907,6 +915,7 @@ def maalplan_xlsx(
             reference_text=reference_text,
             app_version=app_version,
             qr_png=qr_png,
+            known_changes=known_changes,
         )
     )
 

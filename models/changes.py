@@ -311,9 +311,10 @@ def article_label(entity: str) -> str:
 
 
 def field_label(entity: str, fname: str) -> str:
-    """The Danish label of a field («Slettet» for the tombstone)."""
+    """The Danish label of a field («Status» for the tombstone: «Status: slettet», not
+    «Slettet: slettet»)."""
     if fname == DELETED:
-        return "Slettet"
+        return "Status"
     spec = ENTITIES[entity].fields.get(fname)
     return spec.label if spec else fname
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
 
 from . import enums
 from .changes import CHANGE, row_table
@@ -19,6 +20,7 @@ from .db import Database, bytewise
 from .store import Store, database_of
 from .tables import Device, ImportLedger, sql_table
 from .visible import visible
+from .words import antal
 
 DEVICE = sql_table(Device)
 LEDGER = sql_table(ImportLedger)
@@ -64,7 +66,7 @@ def _duration(seconds: int) -> str:
         if amount >= 1:
             n = round(amount)
             return f"{n} {one if n == 1 else many}"
-    return f"{seconds} sekunder"
+    return antal(seconds, "sekund", "sekunder")
 
 
 def clock_offset(created_at: object) -> int | None:
@@ -164,7 +166,71 @@ def device_summary(db: Database | Store) -> list[DeviceSummary]:
                 r.device_id, DeviceSummary(r.device_id, "(ingen fil endnu)", False)
             )
             summary.borde.append(r.navn)
+        for dev_id, names in _borde_by_device(conn).items():
+            if dev_id in out:
+                shown = out[dev_id].borde
+                shown.extend(n for n in names if n not in shown)
     return sorted(out.values(), key=lambda s: (not s.is_local, s.navn.casefold()))
+
+
+# What a laptop writes at a bord, and how it leads to the bord: directly (`bord_id`), through
+# the mål (a bord lists its mål) or through the prøvehandling's mål.
+_AT_BORD = ("deltager", "note", "tegn", "proevehandling", "samarbejde", "evaluering")
+
+
+def _borde_by_device(conn: Connection) -> dict[str, list[str]]:
+    """The borde each laptop worked at, read from the change log: the bord of the deltagere
+    and notes it wrote, and the bord whose mål got its tegn, prøvehandlinger, samarbejder and
+    evalueringer. A mål on several borde counts for the one the laptop also wrote on directly,
+    else for each of them. Names in the borde's order."""
+    bord = row_table("bord")
+    borde = {
+        r.id: r.navn
+        for r in conn.execute(
+            select(bord.c.id, bord.c.navn, bord.c.maal_ids)
+            .where(~bord.c.deleted)
+            .order_by(bord.c.position, bytewise(bord.c.navn))
+        )
+    }
+    order = {bord_id: n for n, bord_id in enumerate(borde)}
+    maal_borde: dict[str, list[str]] = defaultdict(list)
+    for bord_id, ids in conn.execute(select(bord.c.id, bord.c.maal_ids).where(~bord.c.deleted)):
+        for maal_id in ids or []:
+            maal_borde[maal_id].append(bord_id)
+    parents: dict[tuple[str, str], tuple[str | None, str | None]] = {}  # -> (bord_id, maal_id)
+    for name in ("deltager", "note", "tegn", "proevehandling", "samarbejde"):
+        table = row_table(name)
+        bord_col = table.c.bord_id if "bord_id" in table.c else None
+        maal_col = table.c.maal_id if "maal_id" in table.c else None
+        columns = [table.c.id, bord_col, maal_col]
+        for r in conn.execute(select(*(c for c in columns if c is not None))):
+            values = r._mapping
+            parents[(name, r.id)] = (values.get("bord_id"), values.get("maal_id"))
+    evaluering = row_table("evaluering")
+    for r in conn.execute(select(evaluering.c.id, evaluering.c.proevehandling_id)):
+        parent = parents.get(("proevehandling", r.proevehandling_id))
+        parents[("evaluering", r.id)] = (None, parent[1] if parent else None)
+    direct: dict[str, set[str]] = defaultdict(set)
+    via_maal: dict[str, set[str]] = defaultdict(set)
+    for dev_id, entity, row_id in conn.execute(
+        select(CHANGE.c.device_id, CHANGE.c.entity, CHANGE.c.row_id)
+        .where(CHANGE.c.entity.in_(_AT_BORD))
+        .distinct()
+    ):
+        bord_id, maal_id = parents.get((entity, row_id), (None, None))
+        if bord_id is not None and bord_id in borde:
+            direct[dev_id].add(bord_id)
+        elif maal_id:
+            via_maal[dev_id].add(maal_id)
+    out: dict[str, list[str]] = {}
+    for dev_id in direct.keys() | via_maal.keys():
+        found = set(direct[dev_id])
+        for maal_id in via_maal[dev_id]:
+            candidates = set(maal_borde.get(maal_id, ()))
+            found |= (candidates & direct[dev_id]) or candidates
+        names = [borde[b] for b in sorted(found, key=order.__getitem__)]
+        out[dev_id] = list(dict.fromkeys(names))
+    return out
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ from .errors import FILE_CONTENT_ERRORS, UdviklingsdagError, ValidationError
 from .schema import DELETED, ENTITIES, decode_value
 from .store import Store, database_of, new_id
 from .visible import visible
+from .words import count
 
 # SQLite page cache during a merge, in KiB: 32 MB more at the peak, which stays below 300 MB
 # for 40 files of 2,000 entries (docs/benchmark.md).
@@ -229,17 +230,25 @@ class ImportReport:
 
     def summary_lines(self) -> list[str]:
         """Danish lines for the command line and the status of the consolidation view."""
-        head = "Prøveimport (intet er gemt)" if self.dry_run else "Import"
-        lines = [
-            f"{head}: filer {len(self.files)}, ændringer modtaget {self.received}, nye "
-            f"{self.new}, kendte i forvejen {self.known}, konflikter {self.conflicts}.",
-        ]
+        if self.dry_run:
+            # Nothing is saved yet: say what the import would do, not what happened.
+            lines = [
+                f"Prøveimport (intet er gemt endnu): filer {len(self.files)}, ændringer i "
+                f"filerne {self.received}. Importen ville give: nye {self.new}, kendte i "
+                f"forvejen {self.known}, konflikter {self.conflicts}.",
+            ]
+        else:
+            lines = [
+                f"Import: filer {len(self.files)}, ændringer modtaget {self.received}, nye "
+                f"{self.new}, kendte i forvejen {self.known}, konflikter {self.conflicts}.",
+            ]
         for f in self.files:
             if f.rejected:
                 lines.append(f"  AFVIST {visible(f.path.name)}: {f.error}")
             else:
+                got = "i filen" if self.dry_run else "modtaget"
                 lines.append(
-                    f"  {visible(f.path.name)} fra «{visible(f.device_name)}»: modtaget "
+                    f"  {visible(f.path.name)} fra «{visible(f.device_name)}»: {got} "
                     f"{f.received}, nye {f.new}, kendte {f.known}, nye rækker {f.new_rows}, "
                     f"ændrede felter {f.changed_fields}, konflikter {f.conflicts}."
                 )
@@ -249,8 +258,12 @@ class ImportReport:
                     )
                 if f.clock_warning:
                     lines.append(f"    Bemærk: {f.clock_warning}.")
-        if self.open_conflicts:
-            lines.append(f"Åbne konflikter i databasen: {self.open_conflicts}.")
+        if self.open_conflicts and self.dry_run:
+            lines.append(
+                f"Efter importen ville databasen have åbne konflikter: {self.open_conflicts}."
+            )
+        elif self.open_conflicts:
+            lines.append(f"Åbne konflikter i databasen nu: {self.open_conflicts}.")
         return lines
 
 
@@ -720,7 +733,7 @@ def _check_references(
             entity, _ = sorted(missing)[0]
             _reject(
                 res,
-                f"Filen {visible(res.path.name)} henviser til {len(missing)} række(r), som "
+                f"Filen {visible(res.path.name)} henviser til {count('raekke', len(missing))}, som "
                 f"databasen ikke kender (fx {article_label(entity)}). Importér først "
                 "workshop-pakken eller den fil, den bygger på, og prøv igen. Intet er ændret.",
                 skip_rejected,

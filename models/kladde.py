@@ -5,20 +5,25 @@ An exported workbook names the plan and the revision it was exported at (`revisi
 The change log only grows, so the state at revision N is found again: the plan's actions in
 the order they were made (by their first change's hybrid logical clock), the N-th one's last
 change is the boundary, and a field's value at that revision is its last change at or before
-the boundary. An import of an edited kladde compares three values per field: that one, the
-sheet's and the database's current value."""
+the boundary. A workbook exported since stores the boundary exactly instead (`known_changes`:
+for each device, the clock of its last change the database held), so the order of the clocks
+of different laptops no longer matters. An import of an edited kladde compares three values
+per field: that one, the sheet's and the database's current value."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
 from .errors import NotFoundError
-from .schema import ENTITIES, decode_value, encode_value
+from .schema import DELETED, ENTITIES, decode_value, encode_value
 from .tables import Change, sql_table
+from .words import count
 
 if TYPE_CHECKING:
     from .db import Database
@@ -33,6 +38,54 @@ class FieldPast:
     base: Any
     existed: bool  # the row had a value for the field at the boundary
     changed_since: bool
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """Where the exported revision ends in the change log.
+
+    `known`: for each device, the clock of its last change the database held at the export.
+    Exact: a device's clock only grows, so a change made after the export, on any laptop and
+    whatever its clock says, is past it. `clock`: one clock value, found from the revision's
+    number (workbooks exported before `known` was stored); a change from a laptop whose clock
+    was behind may then count as before the export."""
+
+    clock: str | None = None
+    known: Mapping[str, str] | None = None
+
+    def covers(self, hlc: str, device_id: str) -> bool:
+        """Whether the change (its clock and device) was part of the exported revision."""
+        if self.known is not None:
+            last = self.known.get(device_id)
+            return last is not None and hlc <= last
+        return self.clock is not None and hlc <= self.clock
+
+
+def known_changes(db: Database) -> str:
+    """The database's position in the change log, for the workbook: a JSON object of each
+    device's last clock value (`Boundary.known`)."""
+    change = sql_table(Change)
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            select(change.c.device_id, func.max(change.c.hlc)).group_by(change.c.device_id)
+        ).all()
+    return json.dumps({str(d): str(h) for d, h in sorted(rows)}, separators=(",", ":"))
+
+
+def parse_known_changes(text: str | None) -> Boundary | None:
+    """`known_changes`' text read back from a workbook; None when missing or not that."""
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and len(k) + len(v) <= 200
+        for k, v in data.items()
+    ):
+        return None
+    return Boundary(known=dict(data))
 
 
 def _plan_rows(conn: Any, plan_id: str) -> dict[str, set[str]]:
@@ -75,8 +128,8 @@ def _plan_rows(conn: Any, plan_id: str) -> dict[str, set[str]]:
     return rows
 
 
-def revision_boundary(db: Database, plan_id: str, revision: int) -> str:
-    """The clock value of the last change that was part of the plan's revision `revision`.
+def revision_boundary(db: Database, plan_id: str, revision: int) -> Boundary:
+    """The boundary of the plan's revision `revision`: the clock value of its last change.
 
     Raises `NotFoundError` (Danish) when the plan is not in this database or never had that
     revision."""
@@ -110,14 +163,14 @@ def revision_boundary(db: Database, plan_id: str, revision: int) -> str:
     if revision < 1 or revision > len(ordered):
         raise NotFoundError(
             f"Filen siger, den er eksporteret ved revision {revision} af målplanen, men "
-            f"databasen kender kun {len(ordered)} revisioner af den. Filen kommer nok fra en "
-            "anden database; indlæs den dér."
+            f"databasen kender kun {count('revision', len(ordered))} af den. Filen kommer nok "
+            "fra en anden database; indlæs den dér."
         )
-    return max(last for _first, last in ordered[:revision])
+    return Boundary(clock=max(last for _first, last in ordered[:revision]))
 
 
 def field_history(
-    db: Database, entity: str, row_ids: list[str], boundary: str | None
+    db: Database, entity: str, row_ids: list[str], boundary: Boundary | None
 ) -> dict[tuple[str, str], FieldPast]:
     """For each (row, field) of `entity`'s rows: the value at `boundary` and whether the field
     changed after it. `boundary` None: nothing changed since (a hand-filled template is
@@ -128,12 +181,12 @@ def field_history(
     after: set[tuple[str, str]] = set()
     with db.engine.connect() as conn:
         for i in range(0, len(row_ids), 500):
-            query = select(change.c.row_id, change.c.field, change.c.hlc, change.c.value).where(
-                change.c.entity == entity, change.c.row_id.in_(row_ids[i : i + 500])
-            )
+            query = select(
+                change.c.row_id, change.c.field, change.c.hlc, change.c.value, change.c.device_id
+            ).where(change.c.entity == entity, change.c.row_id.in_(row_ids[i : i + 500]))
             for r in conn.execute(query):
                 key = (r.row_id, r.field)
-                if boundary is not None and r.hlc > boundary:
+                if boundary is not None and not boundary.covers(r.hlc, r.device_id):
                     after.add(key)
                     continue
                 old = latest.get(key)
@@ -149,9 +202,34 @@ def field_history(
     return out
 
 
-def existed_at(db: Database, entity: str, row_ids: list[str], boundary: str | None) -> set[str]:
-    """The rows that existed (and were not deleted) at `boundary` (all of them when None)."""
+def existed_at(
+    db: Database, entity: str, row_ids: list[str], boundary: Boundary | None
+) -> set[str]:
+    """The rows that existed and were not deleted at `boundary` (all of them when None: the
+    caller passes the live rows)."""
     if boundary is None:
         return set(row_ids)
-    past = field_history(db, entity, row_ids, boundary)
-    return {rid for (rid, _f), v in past.items() if v.existed}
+    change = sql_table(Change)
+    seen: set[str] = set()
+    deleted: dict[str, tuple[str, bool]] = {}
+    with db.engine.connect() as conn:
+        for i in range(0, len(row_ids), 500):
+            query = select(
+                change.c.row_id, change.c.field, change.c.hlc, change.c.value, change.c.device_id
+            ).where(change.c.entity == entity, change.c.row_id.in_(row_ids[i : i + 500]))
+            for r in conn.execute(query):
+                if not boundary.covers(r.hlc, r.device_id):
+                    continue
+                seen.add(r.row_id)
+                if r.field == DELETED:
+                    old = deleted.get(r.row_id)
+                    if old is None or r.hlc > old[0]:
+                        deleted[r.row_id] = (r.hlc, bool(decode_value(entity, DELETED, r.value)))
+    return {rid for rid in seen if not deleted.get(rid, ("", False))[1]}
+
+
+def plan_row_ids(db: Database, plan_id: str) -> dict[str, set[str]]:
+    """Every row that is or was part of the plan, deleted ones included, by entity (the mål,
+    what hangs under them, the plan's enhed, the målsætninger and partners they name)."""
+    with db.engine.connect() as conn:
+        return dict(_plan_rows(conn, plan_id))

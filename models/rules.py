@@ -7,7 +7,7 @@ Standard library only (and the records): a screen may import this at module leve
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from . import enums
 from .records import Deltager, EnhedNode, Evaluering, MaalGroup, MaalProgress, Proevehandling
@@ -115,3 +115,39 @@ def missing_plan_a(aar: int | None, plan_a: Collection[int]) -> list[int]:
     if aar != 2024:
         return []
     return [n for n in enums.PLAN_A_OBLIGATORISKE_2024 if n not in plan_a]
+
+
+# --- issue 13 H3 ---
+# --- end H3 ---
+
+
+# --- issue 13 H6 ---
+# --- rules of a whole record, beyond each field's own check -------------------------------------
+
+SAMARBEJDE_NEEDS_PARTNER = (
+    "Et samarbejde skal have mindst én samarbejdspartner. Skriv navnet på en anden enhed i "
+    "feltet Samarbejdspartnere og tryk Enter."
+)
+
+
+def record_problem(
+    entity: str, values: Mapping[str, object], *, new: bool
+) -> tuple[str, str] | None:
+    """Why a record of `entity` cannot be saved with `values`, as (field, Danish message), or
+    None. `new`: `values` are a new row's (a field not given is empty); otherwise they are the
+    fields being changed (a field not given keeps what it holds).
+
+    A samarbejde needs at least one partner: it is an agreement with another enhed."""
+    asked = new or "partner_ids" in values
+    if entity == "samarbejde" and asked and not values.get("partner_ids"):
+        return "partner_ids", SAMARBEJDE_NEEDS_PARTNER
+    return None
+
+
+def needs_value(entity: str, field: str) -> bool:
+    """Whether a record rule refuses `field` left empty (the form marks it like a required
+    field)."""
+    return record_problem(entity, {field: None}, new=False) is not None
+
+
+# --- end H6 ---

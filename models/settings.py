@@ -129,6 +129,20 @@ TIMER: SettingFamily[str | None] = SettingFamily(
 EXPORT_OUTDIR: Setting[str | None] = Setting(
     "export.outdir", None, _text, _optional, "The folder the last SBSYS export went to."
 )
+HANDOFF_OUTDIR: Setting[str | None] = Setting(
+    "handoff.outdir",
+    None,
+    _text,
+    _optional,
+    "The folder the last handoff file (Afslut dagen) went to.",
+)
+IMPORT_FOLDER: Setting[str | None] = Setting(
+    "import.folder",
+    None,
+    _text,
+    _optional,
+    "The folder the tovholder last imported handoff files from.",
+)
 EXPORT_QR_LINK_TEMPLATE: Setting[str | None] = Setting(
     "export.qr_link_template",
     None,
@@ -166,6 +180,8 @@ SETTINGS: tuple[Setting[str] | Setting[str | None] | Setting[bool], ...] = (
     CHOSEN_BORD,
     DEVICE_NAMED,
     EXPORT_OUTDIR,
+    HANDOFF_OUTDIR,
+    IMPORT_FOLDER,
     EXPORT_QR_LINK_TEMPLATE,
     SBSYS_DOKUMENTART,
     SBSYS_AKTINDSIGT,

@@ -9,7 +9,7 @@ they call on `node.app` as usual."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, TypeVar, cast, runtime_checkable
 
@@ -45,6 +45,8 @@ class Host(Protocol):
     save_status: SaveStatus
     home_painted: threading.Event
     """Set by the home screen once it shows its data (the database may load then)."""
+    user_keymap: Mapping[str, str]
+    """The keys the user's keymap file remaps (binding id -> keys); empty: none."""
 
     def read(
         self,

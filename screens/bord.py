@@ -19,6 +19,7 @@ from models import enums
 from models.records import BordOverview, MaalGroup, MaalProgress
 from models.rules import is_complete, progress
 from models.visible import visible
+from models.words import counted
 from screens import texts
 from screens.base import host
 from screens.widgets import AppFooter, Hanging, StyledOnce, TopBar, hanging, plain
@@ -66,7 +67,9 @@ def maal_prompt(m: MaalProgress, dagdel: str) -> Hanging:
     )
     body = plain(m.tekst)
     meta = texts.BORD_COUNTS.format(
-        tegn=m.tegn, proevehandlinger=m.proevehandlinger, samarbejder=m.samarbejder
+        **counted(
+            {"tegn": m.tegn, "proevehandlinger": m.proevehandlinger, "samarbejder": m.samarbejder}
+        )
     )
     if m.enhed_navn:
         meta += " · " + m.enhed_navn

@@ -10,13 +10,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DirectoryTree, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from exports.folders import browse_root, check_folder, default_handoff_folder
-from models import enums
+from models import enums, settings
 from models.errors import UdviklingsdagError
 from models.records import BordOverview
 from models.rules import missing
@@ -31,22 +31,39 @@ if TYPE_CHECKING:
 
 def write_handoff_file(ws: Workspace, folder: str) -> BundleInfo:
     """Write this laptop's handoff file into `folder` (in the database queue); returns what
-    the file holds."""
+    the file holds. The folder is remembered for the next time (`settings.HANDOFF_OUTDIR`)."""
     from exports.bundle import suggest_filename, write_handoff
 
     target: Path = check_folder(folder) / suggest_filename(ws, "handoff")
     try:
-        return write_handoff(ws, target)
+        info = write_handoff(ws, target)
     except OSError as exc:
         raise UdviklingsdagError(
             texts.CLOSE_WRITE_FAILED.format(folder=target.parent, reason=exc.strerror or exc)
         ) from None
+    ws.set_setting(settings.HANDOFF_OUTDIR, str(target.parent))
+    return info
+
+
+def starting_folders(ws: Workspace) -> tuple[Path, Path]:
+    """The folder to offer (the one used last time if it is still there, else a USB stick or
+    the home folder) and where the folder browser starts (in the database queue: it looks at
+    the drives)."""
+    remembered = ws.setting(settings.HANDOFF_OUTDIR)
+    folder = Path(remembered) if remembered and Path(remembered).is_dir() else None
+    return folder or default_handoff_folder(), browse_root()
 
 
 class CloseDayScreen(Screen[None]):
     """Checklist, folder, write, summary."""
 
     HELP_KEY = "close_day"
+    # The cursor starts in the folder field: a typed path goes there at once. The screen
+    # scrolls as a whole, so on 24 rows the list, the folder browser and the result after
+    # writing all stay reachable. Its CSS is in tui/app.tcss (it overrides the older rules).
+    AUTO_FOCUS = "#close-folder"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     BINDINGS = [
         Binding("escape", "back", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="close.back"),
     ]
@@ -58,7 +75,7 @@ class CloseDayScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TopBar(texts.CLOSE_TITLE)
-        with Vertical(id="close-body"):
+        with VerticalScroll(id="close-body"):
             yield Static("", id="close-rule")
             yield Static("", id="close-status")
             yield OptionList(id="close-checklist")
@@ -67,17 +84,19 @@ class CloseDayScreen(Screen[None]):
                 yield Input(id="close-folder")
                 # Enabled once the likely folder is shown (an empty field means the current one).
                 yield Button(texts.CLOSE_WRITE, id="close-write", variant="primary", disabled=True)
+            # What was written: right below the button, so it is in view at once.
+            yield Static("", id="close-summary")
+            yield Label(texts.CLOSE_BROWSE, classes="field-label")
             # Where to start is looked up in the queue (it lists the drives); until then the
             # browser shows the home folder.
             yield DirectoryTree(Path.home(), id="close-tree")
-            yield Static("", id="close-summary")
         yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#close-summary").display = False
         home = Path.home()
         host(self).read(
-            lambda _ws: (default_handoff_folder(), browse_root()),
+            starting_folders,
             done=self._folders,
             error=lambda _exc: self._folders((home, home)),  # the drives could not be listed
         )
@@ -90,6 +109,9 @@ class CloseDayScreen(Screen[None]):
         field = self.query_one("#close-folder", Input)
         if not field.value:
             field.value = str(folder)
+            if field.has_focus:
+                # Selected, so a typed path replaces the offered one (End keeps it).
+                field.select_all()
         tree = self.query_one("#close-tree", DirectoryTree)
         if tree.path != root:
             tree.path = root
@@ -130,7 +152,6 @@ class CloseDayScreen(Screen[None]):
                 body = plain(m.tekst)
                 body.append(f"\n{what}", style="dim")
                 checklist.add_option(Option(hanging(Text("✗", style="bold yellow"), body), id=m.id))
-            checklist.focus()
 
     @on(OptionList.OptionSelected, "#close-checklist")
     def _open_maal(self, event: OptionList.OptionSelected) -> None:
@@ -159,6 +180,8 @@ class CloseDayScreen(Screen[None]):
             lines = [texts.CLOSE_WRITTEN, *info.summary_lines()]
             summary.update(plain("\n".join(lines)))
             summary.display = True
+            # Below the folder field, brought into view: the file's name and checksum whole.
+            self.call_after_refresh(summary.scroll_visible, animate=False)
 
         def failed(exc: Exception) -> None:
             self._reset_button()

@@ -10,7 +10,7 @@ only shows the typed results."""
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,21 +20,26 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     Button,
     DataTable,
+    DirectoryTree,
     Input,
+    OptionList,
     Static,
     TabbedContent,
     TabPane,
 )
+from textual.widgets.option_list import Option
 
-from exports.bundle import import_bundles
-from models import enums
+from exports.bundle import SUFFIX, BundlePeek, format_time, import_bundles, peek_paths
+from models import enums, settings
 from models.errors import UdviklingsdagError
 from models.importing import ForeignFileError
 from models.visible import visible
+from models.words import antal
 from screens import texts
 from screens.base import host
 from screens.widgets import AppFooter
@@ -113,6 +118,312 @@ def _clock_warnings(snap: Snapshot) -> list[str]:
     return list(dict.fromkeys(w for w in found if w))
 
 
+def _quoted(path: str) -> str:
+    """A path as typed into the paths field (quoted when it holds spaces)."""
+    return shlex.quote(path) if any(c.isspace() or c in "'\"" for c in path) else path
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """The bundle files found at the typed or picked paths, and the folder they are in."""
+
+    peeks: list[BundlePeek]
+    folder: str | None
+
+
+def _listing(paths: list[str]) -> Callable[[Workspace], Listing]:
+    """The call (in the queue: it reads the disk, maybe a slow USB stick) that looks at the
+    typed folder or files, and remembers the folder for the next time."""
+
+    def run(ws: Workspace) -> Listing:
+        first = Path(paths[0])
+        folder = first if first.is_dir() else first.parent
+        peeks = peek_paths(paths)
+        if folder.is_dir() and str(folder) not in ("", "."):
+            ws.set_setting(settings.IMPORT_FOLDER, str(folder.resolve()))
+        return Listing(peeks, str(folder))
+
+    return run
+
+
+class FileList(OptionList):
+    """The bundle files found, each with a tick: all chosen at first, space (or Enter)
+    toggles one, `a` all. A file that cannot be imported is listed with its reason."""
+
+    BINDINGS = [
+        Binding(
+            "space", "toggle_file", texts.CONS_CHOSEN_KEYS.strip(), show=False, id="files.toggle"
+        ),
+        Binding("a,A", "toggle_all", texts.CONS_CHOSEN_KEYS.strip(), show=False, id="files.all"),
+    ]
+
+    class Toggled(Message):
+        """The choice of files changed."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.peeks: list[BundlePeek] = []
+        self.chosen: set[Path] = set()
+        self.known: set[str] = set()
+
+    def show(self, peeks: list[BundlePeek], *, known: set[str]) -> None:
+        """List these files, every importable one chosen."""
+        self.peeks = peeks
+        self.known = known
+        self.chosen = {p.path for p in peeks if p.ok}
+        self._redraw()
+        if peeks:
+            self.highlighted = 0
+
+    def set_known(self, known: set[str]) -> None:
+        """Mark the files already imported (their digests)."""
+        if known != self.known:
+            self.known = known
+            self._redraw()
+
+    def chosen_peeks(self) -> list[BundlePeek]:
+        return [p for p in self.peeks if p.ok and p.path in self.chosen]
+
+    def preview_paths(self) -> list[Path]:
+        """The chosen files, and those that cannot be imported (so the preview's summary
+        says why each was refused)."""
+        return [p.path for p in self.peeks if not p.ok or p.path in self.chosen]
+
+    def _redraw(self) -> None:
+        highlighted = self.highlighted
+        self.clear_options()
+        self.add_options(
+            Option(self._prompt(p), id=str(n), disabled=False) for n, p in enumerate(self.peeks)
+        )
+        if highlighted is not None and self.peeks:
+            self.highlighted = min(highlighted, len(self.peeks) - 1)
+
+    def _prompt(self, peek: BundlePeek) -> Text:
+        name = visible(peek.path.name, limit=120)
+        if not peek.ok:
+            text = Text(f"{texts.CONS_FILE_MARK_BAD} ")
+            text.append(name, style="bold")
+            text.append("\n    ")
+            reason = texts.CONS_FILE_BAD.format(reason=visible(peek.problem or "", limit=300))
+            text.append(reason, style="italic")
+            return text
+        mark = texts.CONS_FILE_MARK_ON if peek.path in self.chosen else texts.CONS_FILE_MARK_OFF
+        text = Text(f"{mark} ", style="bold" if peek.path in self.chosen else "")
+        info = peek.info
+        if info is None:
+            text.append(name, style="bold")
+            text.append(f"\n    {texts.CONS_FILE_UNKNOWN}", style="dim")
+            return text
+        text.append(visible(info.device_name, limit=60) or "?", style="bold")
+        parts = [format_time(info.created_at), texts.CONS_FILE_ENTRIES.format(n=info.entries)]
+        if info.kind != "handoff":
+            parts.insert(0, info.kind_label)
+        text.append(" · " + " · ".join(parts))
+        details = [name]
+        counts = [f"{label} {n}" for label, n in list(info.counts.items())[:4]]
+        if counts:
+            details.append(", ".join(counts))
+        if info.sha256 in self.known:
+            details.append(texts.CONS_FILE_KNOWN)
+        text.append("\n    " + " · ".join(details), style="dim")
+        return text
+
+    def action_toggle_file(self) -> None:
+        n = self.highlighted
+        if n is None or n >= len(self.peeks) or not self.peeks[n].ok:
+            return
+        path = self.peeks[n].path
+        self.chosen.symmetric_difference_update({path})
+        self.replace_option_prompt_at_index(n, self._prompt(self.peeks[n]))
+        self.post_message(self.Toggled())
+
+    def action_toggle_all(self) -> None:
+        good = {p.path for p in self.peeks if p.ok}
+        self.chosen = set() if good <= self.chosen else good
+        self._redraw()
+        self.post_message(self.Toggled())
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_toggle_file()
+
+
+class FolderPickerScreen(ModalScreen["Path | None"]):
+    """Pick the folder with the handoff files (or one file) in a folder tree. The USB sticks
+    and drives are listed (looked up in the queue, off the UI thread) to start from; a
+    typed folder works too."""
+
+    HELP_KEY = "consolidation"
+    DEFAULT_CSS = """
+    FolderPickerScreen { align: center middle; }
+    FolderPickerScreen #picker-dialog {
+        width: 90%; max-width: 110; height: 90%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    FolderPickerScreen #picker-title { text-style: bold; }
+    FolderPickerScreen #picker-hint { color: $text-muted; }
+    FolderPickerScreen #picker-drives { height: auto; max-height: 4; }
+    FolderPickerScreen #picker-tree { height: 1fr; min-height: 4; }
+    FolderPickerScreen #picker-tree:focus { border: tall $accent; }
+    FolderPickerScreen #picker-chosen { height: auto; }
+    FolderPickerScreen #picker-buttons { height: auto; }
+    FolderPickerScreen #picker-buttons Button { margin-right: 1; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", texts.PICKER_CANCEL, id="picker.cancel"),
+    ]
+
+    def __init__(self, start: str | None) -> None:
+        super().__init__()
+        self.start = start
+        self.chosen: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-dialog"):
+            yield Static(Text(texts.PICKER_TITLE), id="picker-title")
+            yield Static(Text(texts.PICKER_HINT), id="picker-hint")
+            yield Input(placeholder=texts.PICKER_PATH, id="picker-path")
+            yield OptionList(id="picker-drives")
+            yield HandoffTree(Path.home(), id="picker-tree")
+            yield Static("", id="picker-chosen")
+            with Horizontal(id="picker-buttons"):
+                yield Button(texts.PICKER_CHOOSE, id="picker-choose", variant="primary")
+                yield Button(texts.PICKER_CANCEL, id="picker-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#picker-drives", OptionList).display = False
+        start = self.start
+
+        def places(_ws: Workspace) -> tuple[Path, list[Path]]:
+            from exports.folders import browse_root, removable_folders
+
+            drives = removable_folders()
+            if start and Path(start).is_dir():
+                return Path(start), drives
+            if start and Path(start).parent.is_dir() and str(Path(start).parent) != ".":
+                return Path(start).parent, drives
+            return (drives[0] if drives else browse_root()), drives
+
+        host(self).read(places, done=self._places, error=lambda _exc: None)
+        self.query_one("#picker-tree", HandoffTree).focus()
+
+    def _places(self, found: tuple[Path, list[Path]]) -> None:
+        if not self.is_attached:
+            return
+        root, drives = found
+        self._go(root)
+        listed = self.query_one("#picker-drives", OptionList)
+        listed.clear_options()
+        places = [*drives, Path.home()]
+        listed.add_options(
+            Option(
+                Text(
+                    f"{texts.PICKER_DRIVES} {visible(str(p))}"
+                    if n == 0 and drives
+                    else visible(str(p))
+                ),
+                id=str(p),
+            )
+            for n, p in enumerate(dict.fromkeys(places))
+        )
+        listed.display = bool(drives)
+
+    def _go(self, folder: Path) -> None:
+        tree = self.query_one("#picker-tree", HandoffTree)
+        if tree.path != folder:
+            tree.path = folder
+        self._choose(folder)
+
+    def _choose(self, path: Path) -> None:
+        self.chosen = path
+        self.query_one("#picker-chosen", Static).update(
+            Text(texts.PICKER_CHOSEN.format(path=visible(str(path), limit=200)))
+        )
+
+    @on(OptionList.OptionSelected, "#picker-drives")
+    def _drive(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self._go(Path(event.option.id))
+            self.query_one("#picker-tree", HandoffTree).focus()
+
+    @on(Input.Submitted, "#picker-path")
+    def _typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        # One folder: spaces belong to its name (quotes around it are allowed).
+        typed = event.value.strip().strip("\"'").strip()
+        folder = Path(typed).expanduser() if typed else None
+        # The check runs in the queue (a drive may be slow); the answer moves the tree.
+        if folder is None:
+            return
+
+        def answer(is_dir: bool) -> None:
+            if not self.is_attached:
+                return
+            if is_dir and folder is not None:
+                self._go(folder)
+                self.query_one("#picker-tree", HandoffTree).focus()
+            else:
+                self.notify(
+                    texts.PICKER_NOT_FOLDER.format(path=visible(str(folder), limit=200)),
+                    severity="warning",
+                    markup=False,
+                )
+
+        host(self).read(lambda _ws: folder.is_dir(), done=answer, error=lambda _exc: None)
+
+    @on(DirectoryTree.DirectorySelected)
+    def _folder(self, event: DirectoryTree.DirectorySelected) -> None:
+        event.stop()
+        self._choose(event.path)
+
+    @on(DirectoryTree.NodeHighlighted)
+    def _highlighted(self, event: DirectoryTree.NodeHighlighted[Any]) -> None:
+        # The folder under the cursor is the one «Vælg denne mappe» takes.
+        event.stop()
+        entry = event.node.data
+        path = getattr(entry, "path", None)
+        if isinstance(path, Path) and event.node.allow_expand:
+            self._choose(path)
+
+    @on(DirectoryTree.FileSelected)
+    def _file(self, event: DirectoryTree.FileSelected) -> None:
+        event.stop()
+        self.dismiss(event.path)
+
+    @on(Button.Pressed, "#picker-choose")
+    def _choose_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(self.chosen)
+
+    @on(Button.Pressed, "#picker-cancel")
+    def _cancel_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class HandoffTree(DirectoryTree):
+    """A folder tree that shows folders and the files that can be bundles (`.json`,
+    `.json.gz`), not hidden files: a USB stick's photos do not bury the handoff files."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        shown = []
+        for path in paths:
+            if path.name.startswith("."):
+                continue
+            try:
+                if path.is_dir() or path.name.lower().endswith((".json", ".json.gz")):
+                    shown.append(path)
+            except OSError:
+                continue
+        return shown
+
+
 class ForeignFileScreen(ModalScreen[bool]):
     """Asks before a file from another database lineage is read: True to go on."""
 
@@ -186,7 +497,18 @@ class ConsolidationScreen(Screen[None]):
     ConsolidationScreen DataTable:focus { border: tall $accent; }
     ConsolidationScreen #gaps-tegn, ConsolidationScreen #gaps-proevehandlinger { height: 1fr; }
     ConsolidationScreen #clock-warnings { color: $text-warning; display: none; }
-    ConsolidationScreen #import-summary-box { height: auto; max-height: 40%; }
+    ConsolidationScreen #import-body { height: 1fr; }
+    ConsolidationScreen #import-buttons { height: auto; padding: 0 1; }
+    ConsolidationScreen #import-buttons Button { margin: 0 1 0 0; }
+    ConsolidationScreen #apply-state { width: 1fr; height: auto; padding: 1 0 0 1; }
+    ConsolidationScreen #apply-state.ready { color: $text-success; text-style: bold; }
+    ConsolidationScreen #files { height: auto; max-height: 12; margin: 0 1; }
+    ConsolidationScreen #files:focus { border: tall $accent; }
+    ConsolidationScreen #chosen-count { color: $text-muted; }
+    ConsolidationScreen #import-summary { margin-top: 1; }
+    ConsolidationScreen #preview-table { height: 1fr; min-height: 10; margin: 0 1; }
+    ConsolidationScreen #apply:disabled { text-style: italic; }
+    ConsolidationScreen #preview-detail { border-left: thick $accent; margin: 0 1 1 1; }
     """
 
     BINDINGS = [
@@ -223,22 +545,32 @@ class ConsolidationScreen(Screen[None]):
         # one is not shown.
         self._preview_asked = 0
         self._previewed_text: str | None = None  # the paths as typed for the last preview
+        self._listed_text: str | None = None  # the paths as typed for the list of files
+        self._list_asked = 0  # counts the listings asked for: only the last one is shown
+        # The preview's rows in full, as the detail below the table shows the highlighted one.
+        self._preview_rows: list[str] = []
 
     # --- layout --------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Static(Text(texts.CONS_TITLE), id="title")
         with TabbedContent(id="tabs"):
-            with TabPane(texts.CONS_TAB_IMPORT, id="tab-import"):
+            with TabPane(texts.CONS_TAB_IMPORT, id="tab-import"), VerticalScroll(id="import-body"):
+                # The whole tab scrolls: at 80x24 the list, the buttons, the summary and the
+                # preview are reached in turn (Tab moves focus and scrolls along).
                 yield Static(Text(texts.CONS_INTRO), classes="intro")
                 with Horizontal(id="import-row"):
                     yield Input(placeholder=texts.CONS_PATHS, id="paths")
+                    yield Button(texts.CONS_PICK, id="browse", tooltip=texts.CONS_PICK_TIP)
+                yield FileList(id="files")
+                yield Static(Text(texts.CONS_FILES_EMPTY), id="chosen-count", classes="summary")
+                with Horizontal(id="import-buttons"):
                     yield Button(texts.CONS_PREVIEW, id="preview", variant="primary")
                     yield Button(texts.CONS_APPLY, id="apply", variant="success", disabled=True)
-                # Refusals can be long: the summary scrolls, the preview keeps its room.
-                with VerticalScroll(id="import-summary-box"):
-                    yield Static("", id="import-summary", classes="summary", markup=False)
+                    yield Static(Text(texts.CONS_APPLY_WAITS), id="apply-state")
+                yield Static("", id="import-summary", classes="summary", markup=False)
                 yield DataTable(id="preview-table", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="preview-detail", classes="summary")
             with TabPane(texts.CONS_TAB_DEVICES, id="tab-devices"):
                 yield DataTable(id="devices", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="clock-warnings", classes="summary", markup=False)
@@ -258,7 +590,7 @@ class ConsolidationScreen(Screen[None]):
         yield AppFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#preview-table", DataTable).add_columns(*texts.CONS_COLS_PREVIEW)
+        self._preview_columns()
         self.query_one("#devices", DataTable).add_columns(*texts.CONS_COLS_DEVICES)
         self.query_one("#ledger", DataTable).add_columns(*texts.CONS_COLS_LEDGER)
         self.query_one("#conflicts", DataTable).add_columns(*texts.CONS_COLS_CONFLICTS)
@@ -268,7 +600,9 @@ class ConsolidationScreen(Screen[None]):
             texts.CONS_COL_ENHED, *(enums.label(n) for n in enums.Niveau), texts.CONS_COL_TOTAL
         )
         self.query_one("#paths", Input).focus()
+        self.query_one("#files", FileList).display = False
         self.refresh_data()
+        self._open_remembered_folder()
 
     # --- loading -------------------------------------------------------------------------
 
@@ -319,6 +653,7 @@ class ConsolidationScreen(Screen[None]):
 
     def _show_snapshot(self, snap: Snapshot) -> None:
         self.snapshot = snap
+        self.query_one("#files", FileList).set_known({r.sha256 for r in snap.files})
         self._show_devices(snap)
         self._show_conflicts(snap.conflicts)
         self._show_gaps(snap.gaps)
@@ -387,9 +722,17 @@ class ConsolidationScreen(Screen[None]):
                 key=str(i),
             )
         n = len(conflicts)
-        self.query_one("#conflicts-summary", Static).update(
-            Text(texts.CONS_CONFLICTS.format(n=n) if n else texts.CONS_NO_CONFLICTS)
-        )
+        files = self.snapshot.files if self.snapshot is not None else []
+        if n:
+            said = texts.CONS_CONFLICTS.format(n=n)
+        elif not files:
+            said = texts.CONS_NO_CONFLICTS_NO_FILES
+        elif any(r.conflicts for r in files):
+            # The imports found disagreements, and they are settled: not «uden uenigheder».
+            said = texts.CONS_NO_CONFLICTS_SETTLED
+        else:
+            said = texts.CONS_NO_CONFLICTS
+        self.query_one("#conflicts-summary", Static).update(Text(said))
         self.query_one("#tabs", TabbedContent).get_tab("tab-conflicts").label = (
             texts.CONS_CONFLICTS_TAB_COUNT.format(label=texts.CONS_TAB_CONFLICTS, n=n)
             if n
@@ -429,17 +772,46 @@ class ConsolidationScreen(Screen[None]):
 
     # --- import --------------------------------------------------------------------------
 
+    def _open_remembered_folder(self) -> None:
+        """Show the folder the files came from last time (and its files, when it is there)."""
+
+        def found(folder: str | None) -> None:
+            field = self.query_one("#paths", Input)
+            if folder and not field.value and self.is_attached:
+                with field.prevent(Input.Changed):
+                    field.value = _quoted(folder)
+                self._list(field.value, then_preview=False)
+
+        host(self).read(lambda ws: ws.setting(settings.IMPORT_FOLDER), done=found)
+
     @on(Input.Changed, "#paths")
     def _paths_changed(self, event: Input.Changed) -> None:
         # A preview belongs to the files it was made for (and so does a confirmation). The
         # message for the text a preview was just asked for can come after the asking.
-        if event.value == self._previewed_text:
+        if event.value in (self._previewed_text, self._listed_text):
             return
         self._previewed_text = None
+        self._forget_preview()
+
+    def _forget_preview(self, state: str = texts.CONS_APPLY_WAITS) -> None:
+        """The files or the choice changed: the preview no longer holds, and Importér waits."""
         self._preview_asked += 1
         self.preview = None
         self.allow_foreign = False
-        self.query_one("#apply", Button).disabled = True
+        self._set_apply(False, state)
+        self._clear_preview_table()
+
+    def _clear_preview_table(self) -> None:
+        self.query_one("#preview-table", DataTable).clear()
+        self._preview_rows = []
+        self._show_detail(-1)
+
+    def _set_apply(self, ready: bool, state: str) -> None:
+        """Importér enabled or not, with the reason in words beside it."""
+        self.query_one("#apply", Button).disabled = not ready
+        shown = self.query_one("#apply-state", Static)
+        shown.update(Text(state))
+        shown.set_class(ready, "ready")
 
     @on(Input.Submitted, "#paths")
     def _paths_submitted(self) -> None:
@@ -449,6 +821,20 @@ class ConsolidationScreen(Screen[None]):
     def _preview_pressed(self) -> None:
         self._start_preview()
 
+    @on(Button.Pressed, "#browse")
+    def _browse_pressed(self) -> None:
+        typed = parse_paths(self.query_one("#paths", Input).value)
+
+        def chosen(path: Path | None) -> None:
+            if path is None or not self.is_attached:
+                return
+            field = self.query_one("#paths", Input)
+            field.value = _quoted(str(path))
+            self._list(field.value, then_preview=False)
+            self.query_one("#files", FileList).focus()
+
+        self.app.push_screen(FolderPickerScreen(typed[0] if typed else None), chosen)
+
     @on(Button.Pressed, "#apply")
     def _apply_pressed(self) -> None:
         if self.preview is None:
@@ -457,22 +843,96 @@ class ConsolidationScreen(Screen[None]):
         if not paths:
             self.notify(texts.CONS_NOTHING_TO_IMPORT, severity="warning", markup=False)
             return
-        self.query_one("#apply", Button).disabled = True
+        self._set_apply(False, texts.CONS_IMPORTING)
         self._summary(texts.CONS_IMPORTING)
         self.run_import(paths, allow_foreign=self.allow_foreign)
 
     def _start_preview(self, *, allow_foreign: bool = False) -> None:
+        """Preview the chosen files; when the typed paths are not the ones listed, list them
+        first (a folder gives its files, all chosen) and preview those."""
         typed = self.query_one("#paths", Input).value
-        paths = parse_paths(typed)
-        if not paths:
+        if not parse_paths(typed):
             self.notify(texts.CONS_NO_PATHS, severity="warning", markup=False)
+            return
+        if typed != self._listed_text:
+            self._list(typed, then_preview=True, allow_foreign=allow_foreign)
+            return
+        files = self.query_one("#files", FileList)
+        paths = files.preview_paths()
+        # Nothing ticked of what could be imported (only refused files go on to the preview,
+        # which says why each was refused).
+        if not files.chosen_peeks() and (any(p.ok for p in files.peeks) or not paths):
+            self.notify(texts.CONS_NOTHING_CHOSEN, severity="warning", markup=False)
             return
         self.preview = None
         self._previewed_text = typed
         self.allow_foreign = allow_foreign
-        self.query_one("#apply", Button).disabled = True
+        self._set_apply(False, texts.CONS_APPLY_WAITS)
         self._summary(texts.CONS_WORKING)
-        self.run_preview(paths, allow_foreign=allow_foreign)
+        self.run_preview([str(p) for p in paths], allow_foreign=allow_foreign)
+
+    def _list(self, typed: str, *, then_preview: bool, allow_foreign: bool = False) -> None:
+        """Look at the typed (or picked) folder or files in the queue: each bundle file's
+        laptop, date and counts, or why it cannot be imported. Remembers the folder."""
+        paths = parse_paths(typed)
+        if not paths:
+            return
+        self._forget_preview()
+        self._list_asked += 1
+        asked = self._list_asked
+        self._summary(texts.CONS_WORKING)
+
+        def answer(found: Listing) -> None:
+            if asked != self._list_asked or not self.is_attached:
+                return
+            self._listed_text = typed
+            files = self.query_one("#files", FileList)
+            known = {r.sha256 for r in self.snapshot.files} if self.snapshot else set()
+            files.show(found.peeks, known=known)
+            files.display = bool(found.peeks)
+            self._show_chosen()
+            if not found.peeks:
+                folder = found.folder or paths[0]
+                self._summary(
+                    texts.CONS_FILES_NONE_IN_FOLDER.format(
+                        suffix=SUFFIX, folder=visible(folder, limit=200)
+                    )
+                )
+                return
+            self._summary("")
+            if then_preview:
+                self._start_preview(allow_foreign=allow_foreign)
+
+        def failed(exc: Exception) -> None:
+            if asked == self._list_asked and self.is_attached:
+                self._preview_failed(_message(exc, texts.CONS_READ_FAILED))
+
+        host(self).read(
+            _listing(paths),
+            done=self._shown(answer, texts.CONS_READ_FAILED),
+            error=failed,
+        )
+
+    @on(FileList.Toggled)
+    def _file_toggled(self) -> None:
+        self._show_chosen()
+        if self.preview is not None or self._previewed_text is not None:
+            self._previewed_text = None
+            self._forget_preview(texts.CONS_APPLY_CHANGED)
+
+    def _show_chosen(self) -> None:
+        files = self.query_one("#files", FileList)
+        peeks = files.peeks
+        if not peeks:
+            text = texts.CONS_FILES_EMPTY
+        else:
+            good = [p for p in peeks if p.ok]
+            text = texts.CONS_CHOSEN.format(chosen=len(files.chosen_peeks()), total=len(good))
+            if len(good) < len(peeks):
+                text += texts.CONS_CHOSEN_BAD.format(bad=len(peeks) - len(good))
+            if good:
+                text += texts.CONS_CHOSEN_KEYS
+        self.query_one("#chosen-count", Static).update(Text(text))
 
     def _summary(self, text: str) -> None:
         self.query_one("#import-summary", Static).update(
@@ -519,10 +979,32 @@ class ConsolidationScreen(Screen[None]):
 
     def _preview_failed(self, message: str) -> None:
         self.preview = None
-        self.query_one("#apply", Button).disabled = True
-        self.query_one("#preview-table", DataTable).clear()
+        self._set_apply(False, texts.CONS_APPLY_WAITS)
+        self._clear_preview_table()
         self._summary(message)
         self._error(message)
+
+    def _preview_columns(self) -> None:
+        """The preview's columns, sized to the screen: Felt, Før and Efter always show (at 80
+        columns too); the file is a heading row above its changes, not a column."""
+        table = self.query_one("#preview-table", DataTable)
+        # The tab's and the table's scrollbars, margins and border, then 2 cells of padding
+        # per column.
+        inner = max(self.app.size.width - 8, 60)
+        room = inner - 2 * len(texts.CONS_COLS_PREVIEW)
+        hvad, felt = 8, 10
+        rest = room - hvad - felt
+        row = max(rest * 36 // 100, 12)
+        before = max((rest - row) // 2, 10)
+        widths = (hvad, row, felt, before, max(rest - row - before, 10))
+        table.clear(columns=True)
+        for label, size in zip(texts.CONS_COLS_PREVIEW, widths, strict=True):
+            table.add_column(label, width=size)
+
+    def on_resize(self) -> None:
+        if self.preview is not None:
+            self._preview_columns()
+            self._fill_preview(self.preview)
 
     def _show_preview(self, report: ImportReport) -> None:
         self.preview = report
@@ -530,20 +1012,74 @@ class ConsolidationScreen(Screen[None]):
         foreign = [f for f in report.files if f.rejected and f.foreign]
         if foreign and not self.allow_foreign:
             self._ask_foreign(foreign[0].error or "", show=False)
+        self._preview_columns()
+        self._fill_preview(report)
+        accepted = sum(1 for f in report.files if not f.rejected)
+        if accepted:
+            self._set_apply(True, texts.CONS_APPLY_READY.format(n=accepted))
+        else:
+            self._set_apply(False, texts.CONS_APPLY_NONE)
+        self.query_one("#import-summary", Static).scroll_visible(animate=False)
+
+    def _fill_preview(self, report: ImportReport) -> None:
+        """One row per change under a heading row per file (the laptop, then the file's
+        name); the whole of the highlighted row is shown below the table."""
         table = self.query_one("#preview-table", DataTable)
         table.clear()
+        self._preview_rows = []
         for f in report.files:
+            if not f.items:
+                continue
+            device = visible(f.device_name, limit=60)
+            name = visible(f.path.name, limit=CELL_LIMIT)
+            self._preview_rows.append(
+                f"{texts.CONS_PREVIEW_FILE}: {name}\n"
+                + texts.CONS_PREVIEW_FROM.format(device=device)
+            )
+            table.add_row(
+                Text(texts.CONS_PREVIEW_FILE, style="bold"),
+                Text(device, style="bold"),
+                "",
+                Text(name, style="dim"),
+                "",
+            )
             for item in f.items:
-                table.add_row(
-                    _t(f.path.name),
-                    _t(texts.CONS_KIND_LABELS.get(item.kind, item.kind)),
-                    _t(item.entity_label),
-                    _t(item.title),
-                    _t(item.field_label if item.field else ""),
-                    _t(item.before),
-                    _t(item.after),
+                kind = texts.CONS_KIND_LABELS.get(item.kind, item.kind)
+                label = item.entity_label[:1].upper() + item.entity_label[1:]
+                field = item.field_label if item.field else ""
+                before, after = item.before, item.after
+                cells: tuple[str, str, str, str, str]
+                if item.kind == "ny" and not (field or before or after):
+                    # A new row: nothing before, the row's text after.
+                    cells = (kind, label, field, "", item.title)
+                else:
+                    title = f"{label}: {item.title}" if item.title else label
+                    cells = (kind, title, field, before, after)
+                self._preview_rows.append(
+                    "\n".join(
+                        f"{label}: {value}"
+                        for label, value in zip(texts.CONS_COLS_PREVIEW, cells, strict=True)
+                        if value
+                    )
                 )
-        self.query_one("#apply", Button).disabled = not any(not f.rejected for f in report.files)
+                table.add_row(*(_t(c) for c in cells))
+        self._show_detail(0)
+
+    @on(DataTable.RowHighlighted, "#preview-table")
+    def _preview_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail(event.cursor_row)
+
+    def _show_detail(self, index: int) -> None:
+        """The highlighted preview row in full (its cells are cut to the columns)."""
+        detail = self.query_one("#preview-detail", Static)
+        if not 0 <= index < len(self._preview_rows):
+            detail.update("")
+            detail.display = False
+            return
+        detail.update(Text(visible(self._preview_rows[index], SUMMARY_LIMIT, multiline=True)))
+        detail.display = True
+        if self.query_one("#preview-table", DataTable).has_focus:
+            detail.scroll_visible(animate=False)
 
     def run_import(self, paths: list[str], *, allow_foreign: bool = False) -> None:
         """Import for real, then reload every tab."""
@@ -563,15 +1099,19 @@ class ConsolidationScreen(Screen[None]):
 
     def _imported(self, report: ImportReport) -> None:
         self.preview = None
+        self._previewed_text = None
         self._summary("\n".join(report.summary_lines()))
+        self._set_apply(False, texts.CONS_APPLY_DONE)
         self.notify(
             texts.CONS_IMPORTED.format(
-                new=report.new, known=report.known, conflicts=report.conflicts
+                new=antal(report.new, "ny ændring", "nye ændringer"),
+                known=antal(report.known, "kendt", "kendte"),
+                conflicts=antal(report.conflicts, "konflikt", "konflikter"),
             ),
             markup=False,
         )
-        self.query_one("#preview-table", DataTable).clear()
-        self.refresh_data()
+        self._clear_preview_table()
+        self.refresh_data()  # the list then marks the files as imported
 
     # --- conflicts -----------------------------------------------------------------------
 

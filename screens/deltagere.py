@@ -20,6 +20,7 @@ from models import enums, rules
 from models.records import BordDeltagere, Choice, Deltager
 from models.schema import new_values
 from models.visible import visible
+from models.words import count
 from screens import texts
 from screens.base import host
 from screens.widgets import AppFooter, AutoSave, Hanging, ItemList, TopBar, hanging, plain
@@ -50,7 +51,9 @@ def summary_text(deltagere: Sequence[Deltager]) -> str:
         if n:
             one, many = texts.DELTAGER_ROLLE_COUNT[rolle.value]
             parts.append(f"{n} {one if n == 1 else many}")
-    return texts.DELTAGERE_SUMMARY.format(n=len(deltagere), fordeling=", ".join(parts))
+    return texts.DELTAGERE_SUMMARY.format(
+        n=count("deltager", len(deltagere)), fordeling=", ".join(parts)
+    )
 
 
 class DeltagereScreen(Screen[None]):
@@ -60,7 +63,7 @@ class DeltagereScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="deltagere.back"),
         Binding(
-            "n",
+            "n,N",
             "toggle_anonym",
             texts.B_ANONYM[0],
             tooltip=texts.B_ANONYM[1],
@@ -85,7 +88,7 @@ class DeltagereScreen(Screen[None]):
             yield AutoCheckbox("anonym", texts.DELTAGER_ANONYM_SWITCH, False)
             yield Static("", id="deltagere-hint", classes="muted")
             yield Static("", id="deltagere-summary")
-            yield ItemList(id="deltagere-list", kind="deltager")
+            yield ItemList(id="deltagere-list", kind="deltager", ask_before_delete=True)
         yield AppFooter()
 
     def on_mount(self) -> None:

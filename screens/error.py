@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
@@ -19,7 +19,9 @@ class ErrorScreen(Screen[None]):
 
     HELP_KEY = "error"
     BINDINGS = [
-        Binding("q,escape", "app.quit", texts.B_QUIT[0], tooltip=texts.B_QUIT[1], id="error.quit"),
+        Binding(
+            "q,Q,escape", "app.quit", texts.B_QUIT[0], tooltip=texts.B_QUIT[1], id="error.quit"
+        ),
     ]
 
     def __init__(self, message: str) -> None:
@@ -27,7 +29,8 @@ class ErrorScreen(Screen[None]):
         self.message = message
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="error-box"):
+        # A long message (a path, the reason) scrolls inside the box on a small terminal.
+        with VerticalScroll(id="error-box"):
             yield Label(texts.DB_ERROR_TITLE, id="error-title")
             yield Static(Text(visible(self.message, multiline=True)), id="error-message")
             yield Static(texts.DB_ERROR_HINT, id="error-hint")

@@ -61,7 +61,7 @@ class EvalueringerScreen(Screen[None]):
         with Vertical(id="eval-head"):
             yield Static("", id="eval-proevehandling")
             yield Static("", id="eval-planned", classes="muted")
-        yield ItemList(id="eval-list", kind="evaluering")
+        yield ItemList(id="eval-list", kind="evaluering", ask_before_delete=True)
         yield AppFooter()
 
     def on_mount(self) -> None:

@@ -40,9 +40,10 @@ from exports.sbsys import (
 )
 from models import settings
 from models.errors import UdviklingsdagError
+from models.words import count, counted
 from screens import texts
 from screens.base import host
-from screens.widgets import AppFooter, plain
+from screens.widgets import AppFooter, StateCheckbox, StateSelectionList, plain
 
 if TYPE_CHECKING:
     from models.maalplan_view import MaalplanView
@@ -81,26 +82,47 @@ class ExportScreen(Screen[None]):
             self.total = total
 
     HELP_KEY = "export"
+    # Below 120 columns the plans and their metadata stand one above the other and the whole
+    # screen scrolls (the list keeps several rows); wider, they stand side by side and share
+    # the height that is left. The title and the footer never scroll away.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     DEFAULT_CSS = """
     ExportScreen { layout: vertical; }
     ExportScreen #export-title { text-style: bold; padding: 0 1; }
+    ExportScreen #export-scroll { height: 1fr; scrollbar-size-vertical: 1; }
     ExportScreen #export-intro { color: $text-muted; padding: 0 1 1 1; }
-    ExportScreen #export-body { height: 1fr; }
-    ExportScreen #export-plans { width: 45%; border: round $primary 50%; }
+    ExportScreen.-short #export-intro { display: none; }
+    ExportScreen #export-body { height: 1fr; min-height: 14; }
+    ExportScreen #export-plans {
+        width: 55%; height: 1fr; border: round $primary 50%; border-title-color: $text;
+    }
     ExportScreen #export-plans:focus-within { border: round $primary; }
-    ExportScreen #export-meta { width: 1fr; padding: 0 1; border: round $primary 50%; }
+    ExportScreen #plan-list { height: 1fr; border: none; }
+    ExportScreen #export-meta {
+        width: 1fr; height: 1fr; padding: 0 1; border: round $primary 50%;
+        border-title-color: $text;
+    }
     ExportScreen #export-meta:focus-within { border: round $primary; }
-    ExportScreen .field-label { color: $text-muted; margin-top: 1; }
+    ExportScreen.-narrow #export-body { layout: vertical; height: auto; min-height: 0; }
+    ExportScreen.-narrow #export-plans { width: 100%; height: auto; }
+    ExportScreen.-narrow #plan-list { height: auto; min-height: 3; max-height: 10; }
+    ExportScreen.-narrow #export-meta { width: 100%; height: auto; overflow-y: hidden; }
+    ExportScreen .field-label { color: $text-muted; margin-top: 1; width: 100%; }
+    ExportScreen #export-meta .field-label { margin-top: 0; }
+    ExportScreen #meta-plan { height: auto; }
     ExportScreen #meta-message { height: auto; }
     ExportScreen #meta-message.-error { color: $text-error; }
     ExportScreen #meta-preview { color: $text-muted; margin-top: 1; height: auto; }
     ExportScreen #export-bottom { height: auto; padding: 0 1; }
+    ExportScreen #export-bottom .field-label { margin-top: 0; }
     ExportScreen #export-options { height: auto; }
-    ExportScreen #export-options Checkbox { margin-right: 2; }
+    ExportScreen #export-options Checkbox { margin-right: 2; width: auto; }
+    ExportScreen.-narrow #export-options { layout: vertical; }
     ExportScreen #export-actions { height: auto; }
     ExportScreen #export-actions Button { margin-right: 2; }
     ExportScreen #export-progress { margin-top: 1; width: 1fr; }
-    ExportScreen #export-status { height: auto; margin-top: 1; }
+    ExportScreen #export-status { height: auto; margin-bottom: 1; }
     ExportScreen #export-status.-error { color: $text-error; }
     ExportScreen #export-status.-done { color: $text-success; }
     """
@@ -118,6 +140,9 @@ class ExportScreen(Screen[None]):
             texts.EXPORT_EXPORT,
             tooltip=texts.EXPORT_B_RUN_TIP,
             id="export.run",
+            # Before the focused field: an Input binds ctrl+e to «end of line», and the
+            # folder field is where the cursor is just before exporting (End still works).
+            priority=True,
         ),
     ]
 
@@ -134,33 +159,36 @@ class ExportScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(texts.EXPORT_TITLE, id="export-title")
-        yield Static(texts.EXPORT_INTRO, id="export-intro")
-        with Horizontal(id="export-body"):
-            with Vertical(id="export-plans"):
-                yield Label(texts.EXPORT_PLANS)
-                yield SelectionList[str](id="plan-list")
-            with VerticalScroll(id="export-meta"):
-                yield Label(texts.EXPORT_META)
-                yield Static("", id="meta-plan")
-                yield Label(texts.EXPORT_SAGSNUMMER, classes="field-label")
-                yield Input(id="meta-sagsnummer", placeholder="00.01.00-G01-12-24")
-                yield Label(texts.EXPORT_DOKUMENTART, classes="field-label")
-                yield Input(id="meta-dokumentart", placeholder=DEFAULT_DOKUMENTART)
-                yield Label(texts.EXPORT_ANSVARLIG, classes="field-label")
-                yield Input(id="meta-ansvarlig")
-                yield Static("", id="meta-message")
-                yield Static("", id="meta-preview")
-        with Vertical(id="export-bottom"):
-            yield Label(texts.EXPORT_OUTDIR, classes="field-label")
-            yield Input(id="outdir")
-            with Horizontal(id="export-options"):
-                yield Checkbox(texts.EXPORT_ZIP, id="opt-zip")
-                yield Checkbox(texts.EXPORT_DROP, id="opt-drop")
-            with Horizontal(id="export-actions"):
-                yield Button(texts.EXPORT_EXPORT, id="run-export", variant="primary")
-                yield Button(texts.EXPORT_BACK, id="back")
-                yield ProgressBar(id="export-progress", show_eta=False)
-            yield Static("", id="export-status")
+        with VerticalScroll(id="export-scroll"):
+            yield Static(texts.EXPORT_INTRO, id="export-intro")
+            with Horizontal(id="export-body"):
+                plans = Vertical(id="export-plans")
+                plans.border_title = texts.EXPORT_PLANS
+                with plans:
+                    yield StateSelectionList[str](id="plan-list")
+                meta = VerticalScroll(id="export-meta")
+                meta.border_title = texts.EXPORT_META
+                with meta:
+                    yield Static("", id="meta-plan")
+                    yield Label(texts.EXPORT_SAGSNUMMER, classes="field-label")
+                    yield Input(id="meta-sagsnummer", placeholder="00.01.00-G01-12-24")
+                    yield Label(texts.EXPORT_DOKUMENTART, classes="field-label")
+                    yield Input(id="meta-dokumentart", placeholder=DEFAULT_DOKUMENTART)
+                    yield Label(texts.EXPORT_ANSVARLIG, classes="field-label")
+                    yield Input(id="meta-ansvarlig")
+                    yield Static("", id="meta-message")
+                    yield Static("", id="meta-preview")
+            with Vertical(id="export-bottom"):
+                yield Label(texts.EXPORT_OUTDIR, classes="field-label")
+                yield Input(id="outdir")
+                with Horizontal(id="export-options"):
+                    yield StateCheckbox(texts.EXPORT_ZIP, id="opt-zip", compact=True)
+                    yield StateCheckbox(texts.EXPORT_DROP, id="opt-drop", compact=True)
+                with Horizontal(id="export-actions"):
+                    yield Button(texts.EXPORT_EXPORT, id="run-export", variant="primary")
+                    yield Button(texts.EXPORT_BACK, id="back")
+                    yield ProgressBar(id="export-progress", show_eta=False)
+                yield Static("", id="export-status")
         yield AppFooter()
 
     def on_mount(self) -> None:
@@ -169,6 +197,9 @@ class ExportScreen(Screen[None]):
             return ws.setting(settings.EXPORT_OUTDIR) or _default_outdir(), ws.maalplaner()
 
         host(self).read(read, done=self._loaded)
+        self.query_one("#plan-list", SelectionList).focus()
+        # Shown once an export runs: before that an empty bar only pulses.
+        self.query_one("#export-progress", ProgressBar).display = False
 
     def _loaded(self, result: tuple[str, tuple[MaalplanOverview, ...]]) -> None:
         outdir, plans = result
@@ -260,10 +291,14 @@ class ExportScreen(Screen[None]):
             ansvarlig=view.ansvarlig or "-",
             sag=view.sagsnummer or "-",
             art=art,
-            maal=c.maal,
-            tegn=c.tegn,
-            proevehandlinger=c.proevehandlinger,
-            samarbejder=c.samarbejder,
+            **counted(
+                {
+                    "maal": c.maal,
+                    "tegn": c.tegn,
+                    "proevehandlinger": c.proevehandlinger,
+                    "samarbejder": c.samarbejder,
+                }
+            ),
         )
         self.query_one("#meta-preview", Static).update(plain(text))
 
@@ -356,8 +391,9 @@ class ExportScreen(Screen[None]):
         self.exporting = True
         bar = self.query_one("#export-progress", ProgressBar)
         bar.update(total=len(ids) * 2, progress=0)
+        bar.display = True
         self.query_one("#run-export", Button).disabled = True
-        self._status(texts.EXPORT_RUNNING.format(n=len(ids)), "")
+        self._status(texts.EXPORT_RUNNING.format(n=count("maalplan", len(ids))), "")
         target = Path(outdir).expanduser()
 
         def progress(done: int, total: int, _text: str) -> None:
@@ -407,3 +443,6 @@ class ExportScreen(Screen[None]):
         status.update(plain(text))
         status.set_class(cls == "-error", "-error")
         status.set_class(cls == "-done", "-done")
+        if text:
+            # On a small terminal the status may be below the edge: bring it into view.
+            self.call_after_refresh(status.scroll_visible, animate=False)

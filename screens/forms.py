@@ -10,6 +10,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
+from weakref import WeakKeyDictionary
 
 from rich.text import Text
 from textual import on
@@ -31,7 +32,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from models import enums
+from models import enums, rules
 from models.errors import NotFoundError, UdviklingsdagError, ValidationError, disk_full_kind
 from models.records import Choice, Row
 from models.schema import ENTITIES, FieldSpec, form_fields, new_values, validate_value
@@ -43,6 +44,8 @@ from screens.widgets import (
     AutoSave,
     AutoTextArea,
     SaveIndicator,
+    StateCheckbox,
+    StateSelectionList,
     TimerLabel,
     plain,
 )
@@ -86,7 +89,7 @@ def plan_a_options() -> list[tuple[str, int]]:
 # --- field widgets beyond Input / TextArea ----------------------------------------------------
 
 
-class AutoCheckbox(AutoSave, Checkbox):
+class AutoCheckbox(AutoSave, StateCheckbox):
     def __init__(self, field_name: str, label: str, value: bool) -> None:
         super().__init__(label, value)
         self.field_name = field_name
@@ -132,7 +135,7 @@ class AutoSelect(AutoSave, Select[str]):
             self.commit_now()
 
 
-class AutoSelectionList(AutoSave, SelectionList[str]):
+class AutoSelectionList(AutoSave, StateSelectionList[str]):
     def __init__(self, field_name: str, options: Choices, value: list[str]) -> None:
         super().__init__(*[(plain(label), v, v in value) for label, v in options])
         self.field_name = field_name
@@ -223,6 +226,9 @@ class PartnerPicker(AutoSave, Vertical):
         self.names = {v: label for label, v in choices}
         self.value = list(value)
         self.saved_value = list(value)
+        # Every enhed of the organisation, to tell a name left out of `choices` (the mål's
+        # own enhed) from a name that is no enhed at all.
+        self.all_names: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -236,6 +242,17 @@ class PartnerPicker(AutoSave, Vertical):
 
     def on_mount(self) -> None:
         self._render_list()
+        host(self).read(lambda ws: ws.enhed_choices(), done=self._know_enheder)
+
+    def _know_enheder(self, enheder: tuple[Choice, ...]) -> None:
+        self.all_names = {label.casefold(): label for label, _ in enheder}
+
+    @on(Input.Changed, "#partner-input")
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        if not event.value.strip():
+            # The refused name is gone from the field: so is the message about it.
+            self.query_one("#partner-error", Label).update("")
 
     def _render_list(self) -> None:
         chosen = self.query_one("#partner-list", OptionList)
@@ -266,7 +283,14 @@ class PartnerPicker(AutoSave, Vertical):
             match = next((v for label, v in self.choices if label.casefold().startswith(key)), None)
         error = self.query_one("#partner-error", Label)
         if match is None:
-            error.update(plain(texts.PARTNER_UNKNOWN.format(name=name)))
+            own = self.all_names.get(key) or next(
+                (label for folded, label in self.all_names.items() if folded.startswith(key)),
+                None,
+            )
+            if own is not None:
+                error.update(plain(texts.PARTNER_OWN_ENHED.format(name=own)))
+            else:
+                error.update(plain(texts.PARTNER_UNKNOWN.format(name=name)))
             return
         error.update("")
         event.input.value = ""
@@ -315,6 +339,10 @@ class FormSpec:
 class RecordForm(ModalScreen[str | None]):
     """Edit one row (or create it). Dismisses with the row id (None if nothing was created)."""
 
+    DEFAULT_CSS = """
+    RecordForm #form-needs { padding: 0 1; height: auto; }
+    """
+
     HELP_KEY = "form"
     BINDINGS = [
         Binding("escape,ctrl+s", "done", texts.B_DONE[0], tooltip=texts.B_DONE[1], id="form.done"),
@@ -329,6 +357,7 @@ class RecordForm(ModalScreen[str | None]):
         self._in_flight = 0  # saves handed to the queue whose answer has not come back
         self._closing = False  # Esc was pressed: close once the last save is confirmed
         self._failure: str | None = None  # why a save failed since Esc was pressed
+        self._start: dict[str, Any] = {}  # the fields' values when the form was built
 
     # --- building ---------------------------------------------------------------------------
 
@@ -346,6 +375,9 @@ class RecordForm(ModalScreen[str | None]):
             failure = Label("", id="form-save-error", classes="field-error")
             failure.display = False
             yield failure
+            needs = Label("", id="form-needs", classes="field-error")
+            needs.display = False
+            yield needs
             with Horizontal(id="form-foot"):
                 yield Static(texts.FORM_HINT, id="form-hint", classes="muted")
                 yield Button(texts.FORM_DONE, id="form-done", variant="primary")
@@ -353,9 +385,43 @@ class RecordForm(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         if self.row_id is None:
-            self._build(self.spec.new_row())
+            # The kladde stays stored until the row is created or the kladde is discarded.
+            draft = _drafts(self).get(self._draft_key())
+            self._build({**self.spec.new_row(), **(draft or {})})
+            if draft:
+                missing = self._missing(draft)
+                label = self.entity.fields[missing[0]].label if missing else ""
+                self._show_needs(texts.FORM_DRAFT_RESTORED.format(field=label))
         else:
             self.reload()
+
+    def _remember_start(self) -> None:
+        self._start = {n: w.current_value() for n, w in self._field_widgets().items()}
+
+    def _draft_key(self) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+        """Where a kladde of a new row belongs: the database, the entity and what the form
+        was opened for (the mål of a new tegn)."""
+        fixed = tuple(sorted((k, str(v)) for k, v in self.spec.fixed.items()))
+        return (host(self).db_target, self.spec.entity, fixed)
+
+    def _missing(self, values: Mapping[str, object]) -> list[str]:
+        """The required fields (of those the form asks for) that are empty."""
+        return [
+            n
+            for n, s in self.entity.fields.items()
+            # A record rule's field counts as required (a samarbejde needs a partner).
+            if (s.required or rules.needs_value(self.spec.entity, n))
+            and n not in self.spec.fixed
+            and not _filled(values.get(n))
+        ]
+
+    def _show_needs(self, message: str) -> None:
+        """Why a new row is not saved yet, inside the form (it wraps; it leaves with it)."""
+        found = self.query("#form-needs")
+        if found:
+            label = found.first(Label)
+            label.update(Text(message))
+            label.display = bool(message)
 
     def reload(self) -> None:
         """Read the row again (first load, or after undo)."""
@@ -383,7 +449,8 @@ class RecordForm(ModalScreen[str | None]):
         widgets = []
         for name in self.spec.fields:
             spec = self.entity.fields[name]
-            label = spec.label + (" *" if spec.required else "")
+            required = spec.required or rules.needs_value(self.spec.entity, name)
+            label = spec.label + (" *" if required else "")
             widgets.append(Label(label, classes="field-label"))
             if name == "niveau":
                 widgets.append(Label(texts.NIVEAU_PICK, classes="muted"))
@@ -396,11 +463,21 @@ class RecordForm(ModalScreen[str | None]):
             error.display = False
             widgets.append(error)
         box.mount_all(widgets)
+        # What the fields hold before anything is typed, once mounted (a Select settles on its
+        # first choice then): Esc asks about a kladde only if that changed.
+        self.call_after_refresh(self._remember_start)
         first = next((w for w in widgets if w.can_focus or isinstance(w, PartnerPicker)), None)
+        # The form opens at its top, with the first field's label: focusing the field while
+        # the form is still being laid out scrolled it down (it was measured in a box of no
+        # height), so the focus does not scroll, and the form goes to its top after it.
         if isinstance(first, PartnerPicker):
-            self.call_after_refresh(lambda: first.query_one(Input).focus())
+            self.call_after_refresh(lambda: first.query_one(Input).focus(scroll_visible=False))
         elif first is not None:
-            self.call_after_refresh(first.focus)
+            self.call_after_refresh(lambda: first.focus(scroll_visible=False))
+        self.call_after_refresh(lambda: self.call_after_refresh(self._to_top))
+
+    def _to_top(self) -> None:
+        self.query_one("#form-fields", VerticalScroll).scroll_home(animate=False, immediate=True)
 
     def _widget_for(self, name: str, spec: FieldSpec, value: Any) -> Any:
         wid = f"f-{name}"
@@ -459,15 +536,17 @@ class RecordForm(ModalScreen[str | None]):
         if self.row_id is None:
             widgets = self._field_widgets()
             values = {n: w.current_value() for n, w in widgets.items()}
-            missing = [
-                n
-                for n, s in self.entity.fields.items()
-                if s.required and n not in self.spec.fixed and not _filled(values.get(n))
-            ]
+            missing = self._missing(values)
             if missing:
-                label = self.entity.fields[missing[0]].label
-                host(self).mark_failed(texts.NEEDS_FIELD.format(label=label))
+                # Said in the form, not in the app's save state: that line outlived the form
+                # and was cut off at 80 columns. Only once something is typed (a picker that
+                # settles on its first choice while the form opens is not the user).
+                if self._start and any(v != self._start.get(n) for n, v in values.items()):
+                    label = self.entity.fields[missing[0]].label
+                    needs = texts.NEEDS_FIELD.format(label=label)
+                    self._show_needs(needs[:1].upper() + needs[1:] + ".")
                 return
+            self._show_needs("")
             clean = {n: v for n, v in values.items() if _filled(v)}
             try:
                 for n, v in clean.items():
@@ -483,14 +562,42 @@ class RecordForm(ModalScreen[str | None]):
                 self.row_id = ws.create_or_update(entity, self.row_id, clean, fixed=fixed)
                 return self.row_id
 
-            self._save(create_or_update, done=lambda _rid: _mark_all(snapshot))
+            def created(_row_id: str) -> None:
+                _mark_all(snapshot)
+                _drafts(self).pop(self._draft_key(), None)  # the kladde is a row now
+
+            self._save(create_or_update, done=created)
             return
 
+        if self._rule_refuses({name: value}):
+            return
         row_id: str = self.row_id
         self._save(
             lambda ws: ws.save_field(entity, row_id, name, value),
             done=lambda _n: widget.mark_saved(value),
         )
+
+    _refused: str | None = None  # issue 13 H6: the rule that kept the form open at the last Esc
+
+    def _rule_refuses(self, values: Mapping[str, Any]) -> bool:
+        """A rule of the whole record (`rules.record_problem`: a samarbejde needs a partner)
+        refuses this change of a saved row: say why at the field, send nothing, and keep the
+        form open on the first Esc (Esc again closes; the row keeps what it had). The
+        workspace checks the same rule when it writes. (A new row's rule fields count as
+        required: `_missing`.)"""
+        problem = rules.record_problem(self.spec.entity, values, new=False)
+        if problem is None:
+            self._refused = None
+            return False
+        name, message = problem
+        self._show_error(name, message)
+        host(self).mark_failed(texts.NEEDS_FIELD.format(label=self.entity.fields[name].label))
+        if self._closing and self._refused != message:
+            self._refused = message
+            self._failure = f"{message} {texts.FORM_CLOSE_ANYWAY}"
+        elif not self._closing:
+            self._refused = None
+        return True
 
     def _save(self, call: Callable[[Workspace], T], *, done: Callable[[T], object]) -> None:
         """Save through the app's queue, counting the saves whose answer is still to come (Esc
@@ -542,7 +649,15 @@ class RecordForm(ModalScreen[str | None]):
 
     def action_done(self) -> None:
         """Save what is typed and close once it is on disk. A save that fails keeps the form
-        open with its text and says why (Esc again tries again)."""
+        open with its text and says why (Esc again tries again). A new row whose required
+        field is empty is not saved: if anything else is typed, ask what to do with it."""
+        if self.row_id is None and not self._in_flight and self.loaded:
+            values = {n: w.current_value() for n, w in self._field_widgets().items()}
+            missing = self._missing(values)
+            changed = any(v != self._start.get(n) for n, v in values.items())
+            if missing and changed and any(_filled(v) for v in values.values()):
+                self._ask_draft(missing[0], {n: v for n, v in values.items() if _filled(v)})
+                return
         self._closing = True
         self._failure = None
         for widget in self._field_widgets().values():
@@ -558,6 +673,29 @@ class RecordForm(ModalScreen[str | None]):
             return
         self._show_failure("")
         self.dismiss(self.row_id)
+
+    def _ask_draft(self, missing: str, typed: dict[str, Any]) -> None:
+        label = self.entity.fields[missing].label
+
+        def answered(choice: str | None) -> None:
+            if choice == "keep":
+                _drafts(self)[self._draft_key()] = typed
+                self.notify(texts.FORM_DRAFT_KEPT)
+                self._settle_fields()
+                self.dismiss(None)
+            elif choice == "discard":
+                _drafts(self).pop(self._draft_key(), None)
+                self._settle_fields()
+                self.dismiss(None)
+            # «Fortsæt» (or Esc): back to the form, the text still there.
+
+        question = texts.FORM_DRAFT_QUESTION.format(field=label)
+        self.app.push_screen(DraftScreen(question), callback=answered)
+
+    def _settle_fields(self) -> None:
+        """Nothing of the unsaved text is pending any more (the save state stops «Gemmer …»)."""
+        for widget in self._field_widgets().values():
+            widget.commit_now()
 
     def _show_failure(self, message: str) -> None:
         found = self.query("#form-save-error")
@@ -606,18 +744,91 @@ def _mark_all(snapshot: dict[str, tuple[AutoSave, Any]]) -> None:
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Yes/no question; the text is shown literally (it may hold user text)."""
+    """Yes/no question; the text is shown literally (it may hold user text). Enter presses
+    the focused button: «Nej» unless `default_yes` (a delete that can be undone: Enter
+    deletes, Esc keeps). `yes`, `no`: the buttons' labels («Slet», «Behold»)."""
 
+    DEFAULT_CSS = """
+    ConfirmScreen #confirm-scroll { height: auto; max-height: 14; }
+    """
     BINDINGS = [
         Binding(
-            "y,j", "answer(True)", texts.B_CONFIRM[0], tooltip=texts.B_CONFIRM[1], id="confirm.yes"
+            "y,j,Y,J",
+            "answer(True)",
+            texts.B_CONFIRM[0],
+            tooltip=texts.B_CONFIRM[1],
+            id="confirm.yes",
         ),
         Binding(
-            "n,escape",
+            "n,escape,N",
             "answer(False)",
             texts.B_CANCEL[0],
             tooltip=texts.B_CANCEL[1],
             id="confirm.no",
+        ),
+    ]
+
+    def __init__(
+        self,
+        question: str,
+        *,
+        yes: str | None = None,
+        no: str | None = None,
+        default_yes: bool = False,
+    ) -> None:
+        super().__init__()
+        self.question = question
+        self.yes_label = yes or texts.B_CONFIRM[0]
+        self.no_label = no or texts.B_CANCEL[0]
+        self.default_yes = default_yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box"):
+            with VerticalScroll(id="confirm-scroll"):
+                yield Static(Text(self.question), id="confirm-question")
+            if self.default_yes:
+                yield Static(
+                    texts.CONFIRM_ENTER_ESC.format(yes=self.yes_label, no=self.no_label),
+                    id="confirm-keys",
+                    classes="muted",
+                    markup=False,
+                )
+            with Horizontal(id="confirm-buttons"):
+                yield Button(self.yes_label, id="yes", variant="error")
+                yield Button(self.no_label, id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes" if self.default_yes else "#no", Button).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Where Enter confirms (a delete), a letter does not: someone who pressed Delete
+        # while typing and types on («dejlig») must not answer «j».
+        return not (action == "answer" and parameters == (True,) and self.default_yes)
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class DraftScreen(ModalScreen[str]):
+    """Esc on a new row that cannot be saved yet: «Gem kladde» (Enter), «Kassér» or
+    «Fortsæt» (Esc). Dismisses with «keep», «discard» or «continue»."""
+
+    DEFAULT_CSS = """
+    DraftScreen { align: center middle; }
+    DraftScreen #confirm-scroll { height: auto; max-height: 12; margin-bottom: 1; }
+    DraftScreen #confirm-buttons Button { margin-right: 1; min-width: 10; }
+    """
+    BINDINGS = [
+        Binding(
+            "escape",
+            "answer('continue')",
+            texts.FORM_DRAFT_CONTINUE,
+            tooltip=texts.FORM_DRAFT_KEYS,
+            id="draft.continue",
         ),
     ]
 
@@ -627,17 +838,72 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Static(Text(self.question))
+            with VerticalScroll(id="confirm-scroll"):
+                yield Static(Text(self.question), id="draft-question")
+            yield Static(texts.FORM_DRAFT_KEYS, classes="muted", markup=False)
             with Horizontal(id="confirm-buttons"):
-                yield Button(texts.B_CONFIRM[0], id="yes", variant="error")
-                yield Button(texts.B_CANCEL[0], id="no")
+                yield Button(texts.FORM_DRAFT_KEEP, id="keep", variant="primary")
+                yield Button(texts.FORM_DRAFT_DISCARD, id="discard", variant="error")
+                yield Button(texts.FORM_DRAFT_CONTINUE, id="continue")
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.query_one("#keep", Button).focus()
 
-    def action_answer(self, answer: bool) -> None:
+    def action_answer(self, answer: str) -> None:
         self.dismiss(answer)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
+        self.dismiss(event.button.id or "continue")
+
+
+DraftKey = tuple[str, str, tuple[tuple[str, str], ...]]
+_DRAFT_STORE: WeakKeyDictionary[object, dict[DraftKey, dict[str, Any]]] = WeakKeyDictionary()
+
+
+def _drafts(node: Any) -> dict[DraftKey, dict[str, Any]]:
+    """The kladder of new rows kept while the app runs (one store per App)."""
+    return _DRAFT_STORE.setdefault(node.app, {})
+
+
+class ReadScreen(ModalScreen[None]):
+    """A long text to read with the keyboard (↑↓, PgUp/PgDn), shown literally. Esc closes."""
+
+    DEFAULT_CSS = """
+    ReadScreen { align: center middle; }
+    ReadScreen #read-box { width: 96%; max-width: 110; height: 90%;
+                           border: thick $primary; background: $surface; padding: 0 1; }
+    ReadScreen #read-scroll { height: 1fr; }
+    ReadScreen #read-close { height: 1; }
+    """
+    BINDINGS = [
+        Binding(
+            "escape,space,enter",
+            "dismiss",
+            texts.B_BACK[0],
+            tooltip=texts.B_BACK[1],
+            id="read.close",
+        ),
+    ]
+
+    def __init__(self, text: Text) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="read-box"):
+            with VerticalScroll(id="read-scroll"):
+                yield Static(self.text, id="read-text")
+            yield Static(texts.READ_CLOSE, id="read-close", classes="muted", markup=False)
+        yield AppFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#read-scroll").focus()
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        # A text shorter than the box: the box as tall as the text, not 90 % of the screen.
+        scroll = self.query_one("#read-scroll", VerticalScroll)
+        if scroll.max_scroll_y == 0:
+            scroll.styles.height = "auto"
+            self.query_one("#read-box").styles.height = "auto"

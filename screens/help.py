@@ -9,6 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Markdown
 
 from screens import texts
+from screens.base import host
+from screens.keys import keymap_help
 from screens.widgets import AppFooter
 
 
@@ -16,7 +18,7 @@ class HelpScreen(ModalScreen[None]):
     """The help text of one screen (`texts.HELP[key]`), the words and the keys."""
 
     BINDINGS = [
-        Binding("escape,q", "dismiss", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="help.close"),
+        Binding("escape,q,Q", "dismiss", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="help.close"),
     ]
 
     def __init__(self, key: str) -> None:
@@ -28,6 +30,7 @@ class HelpScreen(ModalScreen[None]):
             yield Markdown(texts.HELP.get(self.key, texts.HELP["home"]))
             yield Markdown(texts.HELP_CONCEPTS)
             yield Markdown(texts.HELP_KEYS)
+            yield Markdown(keymap_help(self.app.BINDINGS, host(self).user_keymap))
             yield Label(texts.HELP_CLOSE, classes="muted")
         yield AppFooter()
 

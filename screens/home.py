@@ -20,6 +20,7 @@ from models.paths import shown_address
 from models.records import HomeSnapshot, UdviklingsdagOverview
 from models.settings import DEVICE_NAMED
 from models.visible import visible
+from models.words import count, counted
 from screens import texts
 from screens.base import host
 from screens.widgets import AppFooter, StyledOnce, TopBar, plain
@@ -38,10 +39,10 @@ class HomeScreen(StyledOnce, Screen[None]):
     HELP_KEY = "home"
     BINDINGS = [
         Binding(
-            "f", "app.prepare", texts.B_PREPARE[0], tooltip=texts.B_PREPARE[1], id="home.prepare"
+            "f,F", "app.prepare", texts.B_PREPARE[0], tooltip=texts.B_PREPARE[1], id="home.prepare"
         ),
         Binding(
-            "k",
+            "k,K",
             "app.consolidation",
             texts.B_CONSOLIDATION[0],
             tooltip=texts.B_CONSOLIDATION[1],
@@ -49,7 +50,7 @@ class HomeScreen(StyledOnce, Screen[None]):
             show=False,
         ),
         Binding(
-            "x",
+            "x,X",
             "app.export",
             texts.B_EXPORT[0],
             tooltip=texts.B_EXPORT[1],
@@ -57,7 +58,7 @@ class HomeScreen(StyledOnce, Screen[None]):
             show=False,
         ),
         Binding(
-            "n",
+            "n,N",
             "app.rename",
             texts.B_RENAME[0],
             tooltip=texts.B_RENAME[1],
@@ -124,7 +125,7 @@ class HomeScreen(StyledOnce, Screen[None]):
             )
         )
         self.query_one("#home-counts", Static).update(
-            Text(texts.HOME_COUNTS.format(**data.counts.as_dict()))
+            Text(texts.HOME_COUNTS.format(**counted(data.counts.as_dict())))
         )
         if self._first_load:
             self.chosen_day = data.chosen_udviklingsdag
@@ -140,7 +141,7 @@ class HomeScreen(StyledOnce, Screen[None]):
                 **{
                     "del": enums.label(enums.Del(day.dag.dagdel)),
                     "dato": day_date(day.dag.dato),
-                    "borde": len(day.borde),
+                    "borde": count("bord", len(day.borde)),
                 }
             )
             prompt.append("\n" + visible(meta), style="dim")
@@ -247,7 +248,17 @@ class NameDeviceScreen(ModalScreen[str | None]):
         with Vertical(id="name-box"):
             yield Label(texts.NAME_DEVICE_TITLE, id="name-title")
             yield Static(texts.NAME_DEVICE_TEXT)
-            yield Input(self.current, placeholder=texts.NAME_DEVICE_PLACEHOLDER, id="name-input")
+            # At the first start the name is still the computer's own (often an image name
+            # such as DESKTOP-4F2K9 on every laptop): not prefilled, only named as a hint.
+            yield Input(
+                "" if self.first else self.current,
+                placeholder=texts.NAME_DEVICE_PLACEHOLDER,
+                id="name-input",
+            )
+            if self.first and self.current:
+                yield Static(
+                    plain(texts.NAME_DEVICE_HOST_HINT.format(host=self.current)), id="name-host"
+                )
             yield Label("", id="name-error", classes="field-error")
             yield Button(texts.NAME_DEVICE_OK, id="name-ok", variant="primary")
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -98,15 +99,40 @@ def _options(detail: MaalDetail, entity: str) -> list[Option]:
     return [Option(samarbejde_prompt(n, s), id=s.id) for n, s in enumerate(detail.samarbejder, 1)]
 
 
+SAFE_LIST: dict[str, bool] = {"letters": False, "ask_before_delete": True}
+"""The mål screen's lists: no letter commands, and Delete asks first."""
+
+HINT_PAUSE = 8.0
+"""Seconds between two hints that letters typed on a list go nowhere."""
+
+
+def maal_title(tekst: str) -> str:
+    """«Mål: <the mål's text>» on one line, cut with «…» (the top bar cuts it further)."""
+    line = " ".join(tekst.split())
+    if len(line) > TITLE_CHARS:
+        line = line[: TITLE_CHARS - 1].rstrip() + "…"
+    return texts.MAAL_TITLE.format(tekst=line)
+
+
+TITLE_CHARS = 70
+
+
+def first_tab(dagdel: str | None) -> str:
+    """The tab a mål opens on: what the day is about (del 2: prøvehandlinger)."""
+    return "tab-proevehandling" if dagdel == enums.Del.DEL2.value else "tab-tegn"
+
+
 class MaalScreen(StyledOnce, Screen[None]):
     """Everything the bord writes about one mål."""
 
     HELP_KEY = "maal"
     BINDINGS = [
         Binding("escape", "back", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="maal.back"),
-        Binding("k", "qr", texts.B_QR[0], tooltip=texts.B_QR[1], id="maal.qr"),
+        # No letters here: the lists sit next to the group's text, and a facilitator who thinks
+        # the cursor is in a field types on (see ItemList's `letters`).
+        Binding("ctrl+k", "qr", texts.B_QR[0], tooltip=texts.B_QR[1], id="maal.qr"),
         Binding(
-            "v",
+            "ctrl+e",
             "evalueringer",
             texts.B_EVALUERINGER[0],
             tooltip=texts.B_EVALUERINGER[1],
@@ -125,20 +151,21 @@ class MaalScreen(StyledOnce, Screen[None]):
         self.detail: MaalDetail | None = None
         self.enheder: tuple[Choice, ...] = ()
         self.notes: NotesPanel | None = None
+        self._hinted = -HINT_PAUSE  # when the hint about letters was last shown
 
     def compose(self) -> ComposeResult:
-        yield TopBar(texts.CMD["bord"][0])
+        yield TopBar(texts.MAAL_TITLE_EMPTY)
         with Vertical(id="maal-head"):
             yield Static("", id="maal-tekst")
             yield Static("", id="maal-maalsaetning", classes="muted")
             yield Static("", id="maal-meta", classes="muted")
-        with TabbedContent(id="maal-tabs"):
+        with TabbedContent(id="maal-tabs", initial=first_tab(self._dagdel())):
             with TabPane(texts.TAB_TEGN.format(n=0), id="tab-tegn"):
-                yield ItemList(id="list-tegn", kind="tegn")
+                yield ItemList(id="list-tegn", kind="tegn", **SAFE_LIST)
             with TabPane(texts.TAB_PROEVEHANDLING.format(n=0), id="tab-proevehandling"):
-                yield ItemList(id="list-proevehandling", kind="proevehandling")
+                yield ItemList(id="list-proevehandling", kind="proevehandling", **SAFE_LIST)
             with TabPane(texts.TAB_SAMARBEJDE.format(n=0), id="tab-samarbejde"):
-                yield ItemList(id="list-samarbejde", kind="samarbejde")
+                yield ItemList(id="list-samarbejde", kind="samarbejde", **SAFE_LIST)
             # The notes panel is mounted when its tab is first shown: its three text areas
             # are the costliest part of the screen to build and style, and most visits to a
             # mål never open the notes.
@@ -146,8 +173,34 @@ class MaalScreen(StyledOnce, Screen[None]):
         yield AppFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#list-tegn", ItemList).focus()
+        self._open_first_tab()
         self.reload()
+
+    def _dagdel(self) -> str | None:
+        """The day's part of the bord the mål was opened from (its screen lies below)."""
+        from screens.bord import BordScreen
+
+        for screen in reversed(self.app.screen_stack):
+            if isinstance(screen, BordScreen) and screen.bord_id == self.bord_id:
+                return screen.dagdel if screen.data is not None else None
+        return None
+
+    def _open_first_tab(self) -> None:
+        tab = first_tab(self._dagdel())
+        self.query_one("#maal-tabs", TabbedContent).active = tab
+        self.query_one(f"#list-{tab.removeprefix('tab-')}", ItemList).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        # A letter typed on a list goes nowhere (no letter is a command here); say once in a
+        # while where the text can go, so the facilitator is not left wondering.
+        if not isinstance(self.focused, ItemList) or not event.is_printable:
+            return
+        if not event.character or event.character.isdigit() or event.character == " ":
+            return
+        now = monotonic()
+        if now - self._hinted >= HINT_PAUSE:
+            self._hinted = now
+            self.notify(texts.MAAL_LETTER_HINT, timeout=6)
 
     def on_screen_resume(self) -> None:
         if self.detail is not None:
@@ -167,8 +220,8 @@ class MaalScreen(StyledOnce, Screen[None]):
             self.query_one(widget_id, Static).update("")
         for item_list in self.query(ItemList):
             item_list.clear_options()
-        self.query_one("#maal-tabs", TabbedContent).active = "tab-tegn"
-        self.query_one("#list-tegn", ItemList).focus()
+        self.query_one(TopBar).set_title(texts.MAAL_TITLE_EMPTY)
+        self._open_first_tab()
         self.reload()
 
     def reload(self) -> None:
@@ -189,6 +242,7 @@ class MaalScreen(StyledOnce, Screen[None]):
             return
         self.detail = detail
         maal = detail.maal
+        self.query_one(TopBar).set_title(maal_title(maal.tekst))
         self.query_one("#maal-tekst", Static).update(plain(maal.tekst, style="bold"))
         self.query_one("#maal-maalsaetning", Static).update(
             plain(texts.MAAL_MAALSAETNING.format(tekst=detail.maalsaetning or texts.UNKNOWN))

@@ -66,7 +66,7 @@ class PrepareScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="prep.back"),
         Binding(
-            "m",
+            "m,M",
             "new_maalsaetning",
             texts.B_NEW_MAALSAETNING[0],
             tooltip=texts.B_NEW_MAALSAETNING[1],
@@ -74,11 +74,29 @@ class PrepareScreen(Screen[None]):
             show=False,
         ),
         Binding(
-            "o",
+            "o,O",
             "new_top",
             texts.B_NEW_TOP[0],
             tooltip=texts.B_NEW_TOP[1],
             id="prep.top",
+            show=False,
+        ),
+        # ←/→ change the tab from the list, where the focus starts (the tab row has its
+        # own ←/→, which keep working when the focus is there).
+        Binding(
+            "left",
+            "switch_tab(-1)",
+            texts.B_TAB_LEFT[0],
+            tooltip=texts.B_TAB_LEFT[1],
+            id="prep.tab_left",
+            show=False,
+        ),
+        Binding(
+            "right",
+            "switch_tab(1)",
+            texts.B_TAB_RIGHT[0],
+            tooltip=texts.B_TAB_RIGHT[1],
+            id="prep.tab_right",
             show=False,
         ),
     ]
@@ -275,6 +293,17 @@ class PrepareScreen(Screen[None]):
     def action_new_maalsaetning(self) -> None:
         self.query_one("#prep-tabs", TabbedContent).active = "tab-maal"
         self.open_form("maalsaetning", None)
+
+    def action_switch_tab(self, step: int) -> None:
+        """Show the tab `step` places to the right (wrapping) and put the focus in its list."""
+        tabs = self.query_one("#prep-tabs", TabbedContent)
+        panes = [pane.id for pane in tabs.query(TabPane) if pane.id]
+        if not panes:
+            return
+        index = panes.index(tabs.active) if tabs.active in panes else 0
+        pane_id = panes[(index + step) % len(panes)]
+        tabs.active = pane_id
+        self.query_one(f"#{pane_id} ItemList", ItemList).focus()
 
     def action_new_top(self) -> None:
         self.query_one("#prep-tabs", TabbedContent).active = "tab-org"

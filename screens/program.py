@@ -18,7 +18,7 @@ from models.rules import planned_starts
 from screens import texts
 from screens.base import host
 from screens.timer import clock_text
-from screens.widgets import AppFooter, TopBar, plain
+from screens.widgets import AppFooter, TopBar, hanging, plain
 
 
 class ProgramScreen(Screen[None]):
@@ -35,7 +35,7 @@ class ProgramScreen(Screen[None]):
             id="program.timer",
         ),
         Binding(
-            "n,f6", "app.timer_next", texts.B_NEXT[0], tooltip=texts.B_NEXT[1], id="program.next"
+            "n,N,f6", "app.timer_next", texts.B_NEXT[0], tooltip=texts.B_NEXT[1], id="program.next"
         ),
     ]
 
@@ -127,16 +127,17 @@ class ProgramScreen(Screen[None]):
             listing.add_option(Option(Text(texts.PROGRAM_NONE, style="italic"), disabled=True))
             return
         for n, ((title, minutes), start) in enumerate(zip(blocks, starts, strict=True)):
-            mark = "▶ " if n == timer.index else ("✓ " if n < timer.index else "  ")
-            line = Text(mark, style="bold")
-            line.append_text(
-                plain(texts.TIMER_BLOCK_LINE.format(start=start, title=title, minutes=minutes))
-            )
+            mark = Text("▶" if n == timer.index else ("✓" if n < timer.index else " "))
+            line = plain(texts.TIMER_BLOCK_LINE.format(start=start, title=title, minutes=minutes))
             if n < timer.index:
+                mark.stylize("dim")
                 line.stylize("dim")
-            elif n == timer.index:
-                line.stylize("bold")
-            listing.add_option(Option(line, id=f"blok-{n}"))
+            else:
+                mark.stylize("bold")
+                if n == timer.index:
+                    line.stylize("bold")
+            # A long title wraps under the text, not under the mark.
+            listing.add_option(Option(hanging(mark, line), id=f"blok-{n}"))
         listing.highlighted = highlighted if highlighted is not None else timer.index
 
     @on(Button.Pressed, "#program-toggle")

@@ -27,7 +27,9 @@ class TakeawayScreen(Screen[None]):
 
     HELP_KEY = "takeaway"
     BINDINGS = [
-        Binding("escape,k", "back", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="qr.back"),
+        Binding(
+            "escape,ctrl+k,k,K", "back", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="qr.back"
+        ),
     ]
 
     def __init__(self, detail: MaalDetail) -> None:

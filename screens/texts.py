@@ -38,9 +38,9 @@ B_THEME = ("Lys/mørk", "Skift mellem lyst og mørkt tema (godt på en projektor
 B_TIMER = ("Start/pause", "Start eller sæt uret på pause for det aktuelle programpunkt")
 B_NEXT = ("Næste punkt", "Gå videre til næste programpunkt og start uret")
 B_BACK = ("Tilbage", "Gå et skridt tilbage")
-B_ADD = ("Ny", "Tilføj en ny (A eller Insert)")
-B_EDIT = ("Ret", "Ret den valgte (Enter eller E)")
-B_DELETE = ("Slet", "Slet den valgte (Delete-tasten). Kan fortrydes.")
+B_ADD = ("Ny", "Tilføj en ny (Insert eller Ctrl+A)")
+B_EDIT = ("Ret", "Ret den valgte (Enter)")
+B_DELETE = ("Slet", "Slet den valgte (Delete-tasten). Kan fortrydes med Ctrl+Z.")
 B_UP = ("Flyt op", "Flyt den valgte op (Shift+↑ eller Ctrl+↑)")
 B_DOWN = ("Flyt ned", "Flyt den valgte ned (Shift+↓ eller Ctrl+↓)")
 B_FILTER = ("Søg", "Filtrér målene: skriv for at søge (/)")
@@ -49,7 +49,10 @@ B_CLOSE_DAY = (
     "Afslut dagen",
     "Tjek hvad der mangler og skriv overleveringsfilen (F9 eller Ctrl+F)",
 )
-B_QR = ("QR-kode", "Vis en QR-kode med målet og prøvehandlingerne, som deltagerne kan scanne")
+B_QR = (
+    "QR-kode",
+    "Vis en QR-kode med målet og prøvehandlingerne, som deltagerne kan scanne (Ctrl+K)",
+)
 B_DONE = ("Færdig", "Luk formularen; alt er allerede gemt (Esc eller Ctrl+S)")
 B_PREPARE = ("Forbered", "Forbered udviklingsdage, organisation, mål og borde (tovholder)")
 B_RENAME = ("Navngiv bærbar", "Giv denne bærbar et navn, der følger med dens data")
@@ -64,10 +67,8 @@ B_CANCEL = ("Nej", "Fortryd")
 HOME_TITLE = "Vælg udviklingsdag og bord"
 HOME_DEVICE = "Denne bærbar: {name}"
 HOME_DB = "Database: {target}"
-HOME_COUNTS = (
-    "{maal} mål · {tegn} tegn · {proevehandlinger} prøvehandlinger · "
-    "{samarbejder} samarbejder · {enheder} enheder"
-)
+# Counts come with their noun (`models.words.counted`): «1 prøvehandling», «2 samarbejder».
+HOME_COUNTS = "{maal} · {tegn} · {proevehandlinger} · {samarbejder} · {enheder}"
 HOME_DAYS = "Udviklingsdage"
 HOME_BORDE = "Borde"
 HOME_NO_DAYS = (
@@ -76,7 +77,7 @@ HOME_NO_DAYS = (
 )
 HOME_NO_BORDE = "Dagen har ingen borde endnu. Tilføj dem under Forbered."
 HOME_PICK_BORD = "Vælg et bord og tryk Enter."
-HOME_DAY_META = "{del} · {dato} · {borde} borde"
+HOME_DAY_META = "{del} · {dato} · {borde}"
 HOME_BORD_META = "Facilitator: {facilitator} · {maal} mål"
 HOME_NO_FACILITATOR = "ikke valgt"
 HOME_BUTTON_OPEN = "Åbn bordet"
@@ -90,7 +91,7 @@ NAME_DEVICE_TEXT = (
     "Navnet følger med alt, hvad der skrives på denne bærbar, så tovholderen kan se, hvor "
     "data kommer fra. Skriv fx bordets nummer og dit navn."
 )
-NAME_DEVICE_PLACEHOLDER = "fx Bord 3 - Jens"
+NAME_DEVICE_PLACEHOLDER = "fx Bord 3"
 NAME_DEVICE_OK = "Gem navnet"
 DEVICE_RENAMED = "Bærbaren hedder nu «{name}»."
 
@@ -117,7 +118,7 @@ BORD_PROGRESS_DEL2 = "{done} af {total} mål har prøvehandlinger"
 BORD_FILTER_PLACEHOLDER = "Skriv for at filtrere målene …"
 BORD_NO_MAAL = "Bordet har ingen mål endnu. Tovholderen tilføjer dem under Forbered."
 BORD_NO_MATCH = "Ingen mål passer til «{query}»."
-BORD_COUNTS = "{tegn} tegn · {proevehandlinger} prøveh. · {samarbejder} samarb."
+BORD_COUNTS = "{tegn} · {proevehandlinger} · {samarbejder}"
 BORD_NOTES = "Noter for bordet"
 B_NOTES = ("Noter", "Bordets egne noter: parkeringsplads og læring (F4 eller Ctrl+B)")
 BORD_NOT_FOUND = "Bordet findes ikke længere. Vælg et andet på forsiden."
@@ -132,9 +133,9 @@ TAB_TEGN = "Tegn ({n})"
 TAB_PROEVEHANDLING = "Prøvehandlinger ({n})"
 TAB_SAMARBEJDE = "Samarbejder ({n})"
 TAB_NOTES = "Noter"
-EMPTY_TEGN = "Ingen tegn endnu. Tryk A for at tilføje et."
-EMPTY_PROEVEHANDLING = "Ingen prøvehandlinger endnu. Tryk A for at tilføje en."
-EMPTY_SAMARBEJDE = "Ingen samarbejder endnu. Tryk A for at tilføje et."
+EMPTY_TEGN = "Ingen tegn endnu. Tryk Insert (eller Ctrl+A) for at tilføje et."
+EMPTY_PROEVEHANDLING = "Ingen prøvehandlinger endnu. Tryk Insert (eller Ctrl+A) for at tilføje en."
+EMPTY_SAMARBEJDE = "Ingen samarbejder endnu. Tryk Insert (eller Ctrl+A) for at tilføje et."
 TEGN_META = "{type} · {datakilde}"
 PROEVEHANDLING_META = "Ansvarlig: {ansvarlig} · {periode}"
 PROEVEHANDLING_FOLLOWS = " · følger {n} tegn"
@@ -172,7 +173,7 @@ DELTAGER_NUMBER = "Deltager {n}"
 DELTAGER_META = "{enhed} · {rolle}"
 DELTAGER_NO_ENHED = "ingen enhed valgt"
 DELTAGERE_EMPTY = "Ingen deltagere endnu. Tryk A for at tilføje en."
-DELTAGERE_SUMMARY = "{n} deltagere: {fordeling}"
+DELTAGERE_SUMMARY = "{n}: {fordeling}"
 DELTAGER_ROLLE_COUNT = {
     "leder": ("leder", "ledere"),
     "medarbejder": ("medarbejder", "medarbejdere"),
@@ -184,7 +185,7 @@ DELTAGERE_NOW_ANONYM = "Bordet kører nu anonymt. Navnene vises ikke."
 DELTAGERE_NOW_NAMED = "Bordet kører nu med navne."
 
 # --- evalueringer of a prøvehandling -----------------------------------------------------------
-B_EVALUERINGER = ("Evalueringer", "Evalueringer af den valgte prøvehandling (V)")
+B_EVALUERINGER = ("Evalueringer", "Evalueringer af den valgte prøvehandling (Ctrl+E)")
 EVAL_TITLE = "Evalueringer af prøvehandlingen"
 EVAL_PLANNED = "Planlagt evaluering: undervejs {undervejs} · afslutning {afslutning}"
 EVAL_LINE = "{type} · {dato}"
@@ -276,7 +277,7 @@ CLOSE_WRITE_FAILED = (
 )
 
 # --- take-away QR ----------------------------------------------------------------------------
-QR_TITLE = "Tag målet med: scan koden"
+QR_TITLE = "QR-kode til målet"
 QR_SHORTENED = (
     "Teksten var for lang til en QR-kode, der kan ses på skærmen, så den er forkortet. "
     "Gør vinduet større for at få mere med."
@@ -296,7 +297,7 @@ CMD = {
     "prepare": ("Forbered udviklingsdag (tovholder)", "Dage, program, organisation, mål, borde"),
     "close_day": ("Afslut dagen", "Tjekliste og overleveringsfil til USB-stik"),
     "deltagere": ("Bordets deltagere", "Navn, enhed og rolle; eller kør bordet anonymt"),
-    "consolidation": ("Konsolidering", "Saml data fra bærbarene, se konflikter og huller"),
+    "consolidation": ("Konsolidering", "Saml data fra de bærbare, se konflikter og huller"),
     "export": ("Eksport til SBSYS", "Målplaner klar til SBSYS"),
     "theme": ("Skift lyst/mørkt tema", "Godt på en projektor"),
     "undo": ("Fortryd seneste ændring", "Fortryder den seneste gemte ændring"),
@@ -351,6 +352,10 @@ HELP_KEYS = """\
 | Esc | Tilbage |
 | Ctrl+Q | Luk (alt er gemt) |
 
+Bogstavtaster (fx **F** på forsiden) virker også med Shift og Caps Lock. Ingen tast sletter
+noget uden at spørge eller uden at kunne fortrydes, og på målets side er bogstaver aldrig
+kommandoer.
+
 Alt gemmes, når du forlader et felt eller holder en lille pause i skrivningen.
 «Gemt 10:42» øverst til højre viser, hvornår det sidst blev gemt.
 """
@@ -386,10 +391,13 @@ deltagere. **F4** viser bordets noter. **F9** afslutter dagen.
 prøvehandlinger, samarbejder og noter. Skift fane med **←/→** når fanerne har fokus,
 eller klik.
 
-I en liste: **A** tilføjer, **Enter** retter, **Delete** sletter (kan fortrydes),
-**Shift+↑/↓** flytter. **K** viser en QR-kode, deltagerne kan scanne.
+Her er ingen bogstaver kommandoer, så tekst, der skrives ved en fejl, gør ingenting.
+I en liste: **Insert** (eller **Ctrl+A**) tilføjer, **Enter** retter, **Mellemrum** viser
+hele teksten, **Delete** sletter (programmet spørger først: **Enter** sletter, **Esc**
+beholder; kan fortrydes med **Ctrl+Z**), **Shift+↑/↓** flytter. **1**-**4** skifter fane.
+**Ctrl+K** viser en QR-kode, deltagerne kan scanne.
 
-På fanen med prøvehandlinger åbner **V** evalueringerne af den valgte prøvehandling.
+På fanen med prøvehandlinger åbner **Ctrl+E** evalueringerne af den valgte prøvehandling.
 """,
     "form": """\
 # Formularen
@@ -411,7 +419,7 @@ uret farve og tæller tiden over; det larmer ikke.
 # Forberedelse
 
 Her laver tovholderen dagen: udviklingsdagen med program, organisationen, målsætninger og mål
-og bordene med facilitator og mål. Skift fane med **←/→** når fanerne har fokus.
+og bordene med facilitator og mål. Skift fane med **←/→**, også fra listen.
 
 **A** tilføjer, **Enter** retter, **Delete** sletter, **Shift+↑/↓** flytter.
 På fanen med mål tilføjer **M** en målsætning og **A** et mål under den valgte målsætning.
@@ -464,7 +472,9 @@ Datoen foreslås ud fra den evaluering, der er planlagt på prøvehandlingen.
 
 Markér de målplaner, der skal eksporteres (mellemrum). For den målplan, du står på, kan du
 rette sagsnummer, DokumentArt og ansvarlig; de gemmes med det samme, og forhåndsvisningen
-viser, hvad SBSYS får at vide. Vælg mappen, og tryk **Eksportér** (eller Ctrl+E).
+viser, hvad SBSYS får at vide. Vælg mappen, og tryk **Eksportér** (eller Ctrl+E, også mens
+markøren står i et felt; End flytter til slutningen af feltet). På en lille skærm står
+oplysningerne under listen: Tab flytter videre, og skærmen ruller med.
 
 Hver målplan bliver sin egen mappe med målplanskabelonen (Excel), et Word-dokument, en PDF
 og en fil med oplysningerne til journaliseringen. Går noget galt, efterlades intet halvt.
@@ -472,10 +482,14 @@ og en fil med oplysningerne til journaliseringen. Går noget galt, efterlades in
     "consolidation": """\
 # Konsolidering
 
-Her samler tovholderen data fra facilitatorernes bærbare. Skriv stien til
-overleveringsfilerne, og tryk **Forhåndsvis**: du ser, hvad der er nyt, hvad der ændres,
-og hvad der er i konflikt, før noget gemmes. **Importér** gemmer det. Den samme fil to
-gange gør ingen skade.
+Her samler tovholderen data fra facilitatorernes bærbare. Tryk **Vælg mappe …** og vælg
+mappen med overleveringsfilerne (fx USB-stikket), eller skriv stien til en mappe eller til
+filerne og tryk **Enter**. Listen viser hver fil med bærbarens navn, tidspunkt og antal
+ændringer; alle er valgt. **Mellemrum** sætter og fjerner krydset ved en fil, **a** vælger
+alle til eller fra. En fil, der ikke kan importeres, står på listen med grunden.
+**Prøveimport** viser, hvad der er nyt, hvad der ændres, og hvad der er i konflikt, før noget
+gemmes. **Importér** gemmer det. Den samme fil to gange gør ingen skade. Mappen huskes til
+næste gang.
 
 Fanen **Bærbare** viser for hver bærbar, om alt er kommet med. **Konflikter** er steder,
 hvor to bærbare har skrevet forskelligt i samme felt: vælg en og tryk **Enter** for at se
@@ -489,8 +503,11 @@ værdierne side om side og vælge. **Huller** viser mål uden tegn eller prøveh
 Tjeklisten viser de mål, der ikke opfylder dagens regel. Du kan gå tilbage og udfylde dem,
 eller skrive overleveringsfilen alligevel.
 
-Overleveringsfilen samler alt fra denne bærbar. Sæt et USB-stik i, vælg mappen og tryk
-**Skriv overleveringsfilen**. Giv filen til tovholderen.
+Overleveringsfilen samler alt fra denne bærbar. Sæt et USB-stik i. Markøren står i
+mappefeltet: skriv stien (den foreslåede er markeret, så det du skriver erstatter den), eller
+vælg mappen i listen nedenunder med piletasterne og **Enter**. Tryk **Enter** i feltet eller
+**Skriv overleveringsfilen**. Bagefter står filens navn og kontrolsum på skærmen. Giv filen
+til tovholderen. Mappen huskes til næste gang.
 """,
     "takeaway": """\
 # QR-kode til deltagerne
@@ -526,7 +543,7 @@ EXPORT_DROP = "Skriv SbsysDropFile.xml (til SBSYS' drop-mappe)"
 EXPORT_EXPORT = "Eksportér"
 EXPORT_BACK = "Tilbage"
 EXPORT_SAVED = "Gemt."
-EXPORT_RUNNING = "Eksporterer {n} målplaner …"
+EXPORT_RUNNING = "Eksporterer {n} …"
 EXPORT_DONE = "Færdig: {summary} Hver målplan har sin egen mappe (se journalisering.txt i den)."
 EXPORT_NO_SELECTION = "Vælg mindst én målplan."
 EXPORT_NO_OUTDIR = "Skriv hvilken mappe, eksporten skal ligge i."
@@ -534,33 +551,28 @@ EXPORT_FAILED = "Eksporten lykkedes ikke: {message}"
 EXPORT_UNEXPECTED = "Eksporten stoppede med en uventet fejl ({kind}). Intet halvt er efterladt."
 EXPORT_PREVIEW = (
     "DokumentNavn: {navn}\nEmne: {emne}\nEnhed: {enhed}\nAnsvarlig: {ansvarlig}\n"
-    "Sagsnummer: {sag}\nDokumentArt: {art}\nIndhold: {maal} mål, {tegn} tegn, "
-    "{proevehandlinger} prøvehandlinger, {samarbejder} samarbejder"
+    "Sagsnummer: {sag}\nDokumentArt: {art}\nIndhold: {maal}, {tegn}, {proevehandlinger}, "
+    "{samarbejder}"
 )
 
 # --- consolidation (screens/consolidation.py) ---
 CONS_TITLE = "Konsolidering"
 CONS_INTRO = (
-    "Importér overleveringsfilerne fra facilitatorernes bærbare. Du ser først, hvad der er "
-    "nyt, hvad der ændres, og hvad der er i konflikt. Samme fil to gange gør ingen skade."
+    "Vælg mappen med overleveringsfilerne, sæt kryds ved dem, der skal med, og lav en "
+    "prøveimport. Samme fil to gange gør ingen skade."
 )
-CONS_PATHS = (
-    "Sti til en eller flere filer (adskilt med mellemrum; brug anførselstegn om stier med "
-    "mellemrum)"
-)
-CONS_PREVIEW = "Forhåndsvis"
+CONS_PATHS = "Mappe eller filer (Enter viser filerne)"
+CONS_PREVIEW = "Prøveimport"
 CONS_APPLY = "Importér"
 CONS_TAB_IMPORT = "Import"
 CONS_TAB_DEVICES = "Bærbare"
 CONS_TAB_CONFLICTS = "Konflikter"
 CONS_TAB_GAPS = "Huller"
 CONS_TAB_MATRIX = "Samarbejder"
-CONS_NO_PATHS = "Skriv stien til mindst én fil."
+CONS_NO_PATHS = "Vælg en mappe (Vælg mappe …) eller skriv stien til en mappe eller en fil."
 CONS_WORKING = "Læser filerne …"
 CONS_IMPORTING = "Importerer …"
-CONS_IMPORTED = (
-    "Importeret: {new} nye ændringer, {known} kendte i forvejen, {conflicts} konflikter."
-)
+CONS_IMPORTED = "Importeret: {new}, {known} i forvejen, {conflicts}."
 CONS_NOTHING_TO_IMPORT = "Der er intet at importere: ingen af filerne kunne læses."
 CONS_FILES_TITLE = "Importerede filer"
 CONS_NO_CONFLICTS = "Ingen åbne konflikter. Alt er flettet uden uenigheder."
@@ -605,7 +617,7 @@ CONFLICT_HINT = "Dit valg gemmes som en ny ændring; de andre værdier bliver i 
 CONFLICT_B_CANCEL_TIP = "Luk uden at løse konflikten"
 CONS_B_BACK = ("Tilbage", "Luk konsolideringen")
 CONS_B_REFRESH = ("Opdatér", "Læs databasen igen")
-CONS_COLS_PREVIEW = ("Fil", "Hvad", "Type", "Række", "Felt", "Før", "Efter")
+CONS_COLS_PREVIEW = ("Hvad", "Række", "Felt", "Før", "Efter")
 CONS_COLS_DEVICES = (
     "Bærbar",
     "Borde",
@@ -687,7 +699,8 @@ KLADDE_TITLE = "Indlæs en redigeret kladde"
 KLADDE_INTRO = (
     "Vælg en målplan (.xlsx), som programmet har eksporteret, og som nogen har rettet i Excel. "
     "Du ser først, hvad der er ændret. Konflikter (rettet både i filen og her) indlæses ikke: "
-    "ret dem i målets formular bagefter."
+    "ret dem i målets formular bagefter. En udfyldt skabelon uden reference kan opdatere en "
+    "målplan, du vælger."
 )
 KLADDE_PATH = "Sti til filen (.xlsx)"
 KLADDE_FROM = "Hvem har sendt den (navn)"
@@ -707,3 +720,156 @@ KLADDE_BINDING = ("Kladde", "Indlæs en målplan, der er rettet i Excel")
 
 # --- issue 14: print details ---
 EXPORT_WARNING = "\nBemærk: {warning}"
+
+# --- issue 13 H1: dialogs, export and afslut dagen at 80x24 ---
+CONFLICT_SCROLL_HINT = "Der er mere, end der kan ses: rul med ↑/↓ og PgDn, eller flyt med Tab."
+CLOSE_BROWSE = "Eller vælg mappen her (piletaster, Enter på en mappe):"
+# --- end H1 ---
+
+# --- issue 13 H2: keys that cannot destroy, drafts, keymap ---
+B_READ = ("Læs", "Vis hele teksten (mellemrum)")
+CONFIRM_DELETE_ITEM = "Slet «{text}»?\n\nDet kan fortrydes med Ctrl+Z."
+CONFIRM_DELETE_YES = "Slet"
+CONFIRM_KEEP = "Behold"
+CONFIRM_ENTER_ESC = "Enter: {yes} · Esc: {no}"
+READ_CLOSE = "Esc, Enter eller mellemrum lukker · ↑↓ og PgUp/PgDn ruller"
+MAAL_TITLE = "Mål: {tekst}"
+MAAL_TITLE_EMPTY = "Mål"
+MAAL_LETTER_HINT = (
+    "Markøren står i en liste, ikke i et tekstfelt. Enter retter det valgte, "
+    "Insert tilføjer, 4 går til noterne."
+)
+KEYMAP_BAD = (
+    "Tastaturfilen {path} kan ikke bruges: {reason}. Programmet bruger de normale taster. "
+    "Ret filen (se F1), eller slet den."
+)
+KEYMAP_BAD_TOML = "den er ikke gyldig TOML (fejl i linje {line}, position {column})"
+KEYMAP_BAD_TOML_SOMEWHERE = "den er ikke gyldig TOML"
+KEYMAP_BAD_VALUE = '«{name}» skal være en tast som "ctrl+k" eller en liste af taster'
+KEYMAP_UNREADABLE = "den kan ikke læses"
+KEYMAP_NO_ACCESS = "du har ikke adgang til at læse den"
+KEYMAP_FOLDER = "det er en mappe, ikke en fil"
+KEYMAP_NOT_UTF8 = "den er ikke gemt som UTF-8-tekst"
+KEYMAP_UNKNOWN = (
+    "Tastaturfilen {path} nævner {names}, som programmet ikke kender. De andre taster bruges. "
+    "F1 viser navnene."
+)
+HELP_KEYMAP = """## Egne taster
+
+Du kan give en kommando en anden tast i filen `{path}`. Filen findes ikke, før du selv
+laver den; programmet skriver den aldrig. Skriv kommandoens navn (listen nedenfor) og den
+nye tast, fx:
+
+```toml
+[keymap]
+"maal.qr" = "f8"
+"item.add" = "insert,ctrl+n"
+"app.undo" = ["ctrl+z", "f2"]
+```
+
+Flere taster adskilles med komma eller skrives som en liste. Et bogstav virker også med
+Shift og Caps Lock. Start programmet igen for at bruge filen. Er filen forkert, siger
+programmet det og bruger de normale taster.
+
+| Navn | Taster | Gør |
+|---|---|---|
+"""
+FORM_DRAFT_QUESTION = (
+    "«{field}» er ikke udfyldt, så intet er gemt endnu. Hvad skal der ske med det, du har skrevet?"
+)
+FORM_DRAFT_KEEP = "Gem kladde"
+FORM_DRAFT_DISCARD = "Kassér"
+FORM_DRAFT_CONTINUE = "Fortsæt"
+FORM_DRAFT_KEYS = "Enter: gem kladden · Esc: fortsæt med at skrive"
+FORM_DRAFT_RESTORED = "Kladden fra sidst er hentet frem. Udfyld «{field}» for at gemme."
+FORM_DRAFT_KEPT = (
+    "Kladden er gemt: den kommer frem igen, næste gang du tilføjer her, "
+    "så længe programmet er åbent."
+)
+# --- end H2 ---
+
+# --- issue 13 H3: konsolidering: picking files ---
+CONS_PICK = "Vælg mappe …"
+CONS_PICK_TIP = "Vælg mappen (fx USB-stikket) eller en fil med et mappetræ"
+CONS_FILES_EMPTY = (
+    "Ingen filer valgt endnu. Vælg mappen med overleveringsfilerne (Vælg mappe …), eller "
+    "skriv stien til en mappe eller til filerne og tryk Enter."
+)
+CONS_FILES_NONE_IN_FOLDER = (
+    "Der er ingen overleveringsfiler (…{suffix}) i {folder}. Vælg en anden mappe."
+)
+CONS_FILE_MARK_ON = "[x]"
+CONS_FILE_MARK_OFF = "[ ]"
+CONS_FILE_MARK_BAD = "[!]"
+CONS_FILE_ENTRIES = "{n} ændringer"
+CONS_FILE_UNKNOWN = "indholdet vises ved prøveimporten"
+CONS_FILE_KNOWN = "allerede importeret"
+CONS_FILE_BAD = "Kan ikke importeres: {reason}"
+CONS_CHOSEN = "Valgt: {chosen} af {total} filer."
+CONS_CHOSEN_BAD = " {bad} kan ikke importeres."
+CONS_CHOSEN_KEYS = " Mellemrum: til/fra · a: alle til/fra"
+CONS_NOTHING_CHOSEN = "Vælg mindst én fil på listen (mellemrum sætter kryds)."
+CONS_APPLY_WAITS = "Importér bliver klar efter en prøveimport."
+CONS_APPLY_READY = "Klar: Importér gemmer {n} filer i databasen."
+CONS_APPLY_NONE = "Ingen af filerne kan importeres; se grunden ovenfor."
+CONS_APPLY_CHANGED = "Valget er ændret: lav en ny prøveimport, før du importerer."
+CONS_APPLY_DONE = "Importeret. Vælg flere filer, eller se fanen Bærbare."
+CONS_NO_CONFLICTS_SETTLED = "Ingen åbne konflikter: de uenigheder, importen fandt, er afgjort."
+CONS_NO_CONFLICTS_NO_FILES = "Ingen åbne konflikter. Der er ikke importeret nogen filer endnu."
+CONS_PREVIEW_FILE = "Fil"
+CONS_PREVIEW_FROM = "Fra «{device}»"
+PICKER_TITLE = "Vælg mappen med overleveringsfilerne"
+PICKER_HINT = (
+    "Pil op/ned og Enter åbner en mappe. Enter på en fil vælger den fil. Tab går til knapperne."
+)
+PICKER_PATH = "Eller skriv en mappe og tryk Enter"
+PICKER_DRIVES = "USB-stik og drev:"
+PICKER_CHOOSE = "Vælg denne mappe"
+PICKER_CANCEL = "Annullér"
+PICKER_CHOSEN = "Valgt: {path}"
+PICKER_NOT_FOLDER = "«{path}» er ikke en mappe, der findes. Tjek stien."
+NAME_DEVICE_HOST_HINT = (
+    "Computeren hedder «{host}». Mange bærbare har samme slags navn, så skriv et navn, "
+    "tovholderen kan kende."
+)
+# --- end H3 ---
+
+# --- issue 13 H4: Danish everywhere, plurals, symbols in the PDF ---
+PALETTE_BINDING = ("Kommandoer", "Åbn kommandopaletten og søg efter en kommando")
+PALETTE_PLACEHOLDER = "Søg efter en kommando …"
+PALETTE_NO_MATCHES = "Ingen kommando passer"
+# The palette's own keys (keys, action, description, shown in the footer).
+PALETTE_KEYS = (
+    ("ctrl+end,shift+end", "command_list('last')", "Til bunden", False),
+    ("ctrl+home,shift+home", "command_list('first')", "Til toppen", False),
+    ("down", "cursor_down", "Næste kommando", False),
+    ("escape", "escape", "Luk kommandopaletten", True),
+    ("pagedown", "command_list('page_down')", "Næste side", False),
+    ("pageup", "command_list('page_up')", "Forrige side", False),
+    ("up", "command_list('cursor_up')", "Forrige kommando", False),
+)
+SYSTEM_KEYS_SHOW = ("Taster og hjælp", "Vis hjælp til feltet med fokus og de taster, der virker")
+SYSTEM_KEYS_HIDE = ("Skjul taster og hjælp", "Luk panelet med taster og hjælp")
+SYSTEM_MAXIMIZE = ("Maksimér feltet", "Vis feltet med fokus over hele skærmen")
+SYSTEM_MINIMIZE = ("Normal størrelse", "Vis feltet i normal størrelse igen")
+# --- end H4 ---
+
+# --- issue 13 H5: offline install and Windows ---
+# --- end H5 ---
+
+# --- issue 13 H6: smaller items ---
+TIMER_SEPARATOR = " · "
+"""What TIMER_LEFT and TIMER_OVER put between the title and the time."""
+B_TAB_LEFT = ("Forrige fane", "Vis fanen til venstre (←)")
+B_TAB_RIGHT = ("Næste fane", "Vis fanen til højre (→)")
+FORM_CLOSE_ANYWAY = "Tryk Esc igen for at lukke uden at gemme ændringen."
+PARTNER_OWN_ENHED = (
+    "«{name}» er målets egen enhed. En samarbejdspartner er en anden enhed: vælg et af forslagene."
+)
+TIMER_IDLE_SHORT = "F5 starter uret"
+TIMER_DONE_SHORT = "Program slut"
+# --- end H6 ---
+
+# --- issue 13 H7: issue 14: kladde diff ---
+KLADDE_PLAN_PROMPT = "Målplan (kun for en skabelon uden reference)"
+# --- end H7 ---

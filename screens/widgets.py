@@ -1,5 +1,6 @@
 """Shared widgets: the top bar with timer and save state, fields that save themselves, the list
-with add/edit/delete/move keys, and the QR code drawn black on white.
+with add/edit/delete/move keys, checkboxes and choice lists that say their state in text
+(«[x]»/«[ ]»), and the QR code drawn black on white.
 
 No widget here touches the database: a field hands its value to the nearest ancestor that is
 a `Saver`, which saves through the workspace (in the database queue).
@@ -8,7 +9,12 @@ Five things here lean on Textual internals, each for a measured cost or a leak (
 comments); tests/tui/test_textual_seams.py fails when a Textual upgrade moves one of them:
 `textual._context.active_app` (`_content`, `Hanging`), `textual.widgets._footer.FooterKey`
 and `Footer._bindings_ready` (`AppFooter`), the app's `"__watchers"` attribute
-(`AutoTextArea.on_unmount`) and `Screen._on_screen_resume` (`StyledOnce`)."""
+(`AutoTextArea.on_unmount`) and `Screen._on_screen_resume` (`StyledOnce`).
+
+Two more change how Textual draws a toggle, for the user's sake (state in text, not colour
+alone): `ToggleButton._button` (`StateCheckbox`) and the segments of
+`SelectionList.render_line` (`StateSelectionList`); tests/tui/test_small_items.py fails when
+a Textual upgrade moves them."""
 
 from __future__ import annotations
 
@@ -35,9 +41,19 @@ from textual.style import Style as VisualStyle
 from textual.timer import Timer
 from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
+from textual.widgets import (
+    Checkbox,
+    Footer,
+    Input,
+    Label,
+    OptionList,
+    SelectionList,
+    Static,
+    TextArea,
+)
 from textual.widgets._footer import FooterKey
 from textual.widgets.option_list import Option
+from textual.widgets.selection_list import SelectionType
 
 from models.visible import visible
 
@@ -197,7 +213,7 @@ class TimerLabel(Static):
     """Time left of the running programme block; quiet colour change when it runs over."""
 
     DEFAULT_CSS = """
-    TimerLabel { width: auto; max-width: 50%; padding: 0 1; text-wrap: nowrap;
+    TimerLabel { width: auto; max-width: 40%; padding: 0 1; text-wrap: nowrap;
                  text-overflow: ellipsis; }
     TimerLabel.-over { background: $warning-muted; color: $text-warning; }
     TimerLabel.-paused { color: $text-muted; }
@@ -217,20 +233,37 @@ class TimerLabel(Static):
         over = timer.over(now)
         self.set_class(over, "-over")
         self.set_class(timer.started and not timer.running, "-paused")
+        # Below about 100 columns the short texts leave the title of the screen its room.
+        narrow = self._room() < len(texts.TIMER_IDLE) + 5
         if timer.finished:
-            self.update(Text(texts.TIMER_DONE))
+            self.update(Text(texts.TIMER_DONE_SHORT if narrow else texts.TIMER_DONE))
             return
         if not timer.started:
-            self.update(Text(texts.TIMER_IDLE))
+            self.update(Text(texts.TIMER_IDLE_SHORT if narrow else texts.TIMER_IDLE))
             return
         title, _ = timer.current or ("", 0)
-        short = visible(title, 24)
         left = timer.remaining(now)
         template = texts.TIMER_OVER if left < 0 else texts.TIMER_LEFT
-        text = template.format(title=short, time=clock_text(left))
+        # The time and «(pause)» always show; the block's title gets the room that is left
+        # (cut with «…»), and goes when there is too little for a word of it.
+        rest = template.format(title="", time=clock_text(left))
         if not timer.running:
-            text += texts.TIMER_PAUSED
+            rest += texts.TIMER_PAUSED
+        room = min(24, self._room() - len(rest))
+        if room >= 6:
+            text = template.format(title=visible(title, room), time=clock_text(left))
+            if not timer.running:
+                text += texts.TIMER_PAUSED
+        else:
+            text = rest.removeprefix(texts.TIMER_SEPARATOR)
         self.update(Text(text))
+
+    def _room(self) -> int:
+        """Cells for the text: 40% of the bar it sits in (its `max-width`; the title and the
+        save state share the rest), less the padding."""
+        parent = self.parent
+        width = parent.size.width if isinstance(parent, Widget) else 0
+        return (width or self.app.size.width) * 2 // 5 - 2
 
 
 class TopBar(Horizontal):
@@ -253,6 +286,64 @@ class TopBar(Horizontal):
 
     def set_title(self, title: str) -> None:
         self.query_one("#topbar-title", Label).update(plain(title))
+
+    def on_resize(self) -> None:
+        # The timer's text depends on the room it has.
+        for timer in self.query(TimerLabel):
+            timer.refresh_time()
+
+
+# --- a checkbox that says its state in text ---------------------------------------------------
+
+
+class StateCheckbox(Checkbox):
+    """A Checkbox that shows «[x]» when ticked and «[ ]» when not.
+
+    Textual's own draws the same «▐X▌» in both states and tells them apart by colour only,
+    which a projector, a colour-blind user or a monochrome terminal loses. The brackets and the
+    cross are plain ASCII, so every terminal font (Windows Terminal's Cascadia Mono too) has
+    them. The colour stays as an extra hint."""
+
+    DEFAULT_CSS = """
+    StateCheckbox > .toggle--button { color: $text; background: $panel; }
+    StateCheckbox.-on > .toggle--button { color: $text-success; text-style: bold; }
+    """
+
+    TICKED = "[x]"
+    UNTICKED = "[ ]"
+
+    @property
+    def _button(self) -> Content:
+        style = self.get_visual_style("toggle--button")
+        return Content.styled(self.TICKED if self.value else self.UNTICKED, style)
+
+
+class StateSelectionList(SelectionList[SelectionType]):
+    """A SelectionList whose options show «[x]» when chosen and «[ ]» when not (Textual's own
+    draws «▐X▌» for both, in two colours). One line per option, as in Textual's own."""
+
+    DEFAULT_CSS = """
+    StateSelectionList > .selection-list--button,
+    StateSelectionList > .selection-list--button-highlighted { color: $text; }
+    StateSelectionList > .selection-list--button-selected,
+    StateSelectionList > .selection-list--button-selected-highlighted {
+        color: $text-success; text-style: bold;
+    }
+    """
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        # Textual's line: left side, inner mark, right side, a space, then the prompt.
+        if len(segments) < 3 or segments[1].text != Checkbox.BUTTON_INNER:
+            return strip
+        index = self.scroll_offset.y + y
+        if not 0 <= index < self.option_count:
+            return strip
+        chosen = self.get_option_at_index(index).value in self.selected
+        mark = StateCheckbox.TICKED if chosen else StateCheckbox.UNTICKED
+        style = segments[1].style
+        return Strip([Segment(mark, style), *segments[3:]], strip.cell_length)
 
 
 # --- fields that save themselves --------------------------------------------------------------
@@ -434,18 +525,45 @@ def dirty_fields(app: App[Any]) -> list[AutoSave]:
 # --- a list with add / edit / delete / move keys ------------------------------------------------
 
 
+DELETE_QUOTE = 60
+"""Characters of an item's first line quoted in «Slet …?»."""
+
+
 class ItemList(OptionList):
     """An OptionList whose keys ask the screen to add, edit, delete or move the highlighted
-    item (option id = row id). The screen decides what that means."""
+    item (option id = row id). The screen decides what that means.
+
+    `letters`: whether the letters A (add) and E (edit) work too. A list next to text that a
+    group writes (the mål screen) turns them off: a facilitator who thinks the cursor is in
+    a text field must not open forms by typing. Insert / Ctrl+A, Enter and Delete always work.
+    `ask_before_delete`: Delete asks first (Enter deletes, Esc keeps)."""
 
     BINDINGS = [
-        Binding("a,insert", "item('add')", texts.B_ADD[0], tooltip=texts.B_ADD[1], id="item.add"),
         Binding(
-            "e",
-            "item('edit')",
+            "insert,ctrl+a", "item('add')", texts.B_ADD[0], tooltip=texts.B_ADD[1], id="item.add"
+        ),
+        Binding(
+            "a,A",
+            "letter('add')",
+            texts.B_ADD[0],
+            tooltip=texts.B_ADD[1],
+            id="item.add_letter",
+            show=False,
+        ),
+        Binding(
+            "e,E",
+            "letter('edit')",
             texts.B_EDIT[0],
             tooltip=texts.B_EDIT[1],
             id="item.edit",
+            show=False,
+        ),
+        Binding(
+            "space",
+            "read",
+            texts.B_READ[0],
+            tooltip=texts.B_READ[1],
+            id="item.read",
             show=False,
         ),
         Binding(
@@ -488,9 +606,23 @@ class ItemList(OptionList):
         def control(self) -> ItemList:
             return self.item_list
 
-    def __init__(self, *args: Any, kind: str = "", **kw: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        kind: str = "",
+        letters: bool = True,
+        ask_before_delete: bool = False,
+        **kw: Any,
+    ) -> None:
         super().__init__(*args, **kw)
         self.kind = kind
+        self.letters = letters
+        self.ask_before_delete = ask_before_delete
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "letter":
+            return self.letters
+        return True
 
     def on_focus(self) -> None:
         # A list filled while its tab was hidden may come without a highlight.
@@ -511,7 +643,55 @@ class ItemList(OptionList):
         item_id = self.highlighted_id
         if action != "add" and item_id is None:
             return
+        if action == "delete" and self.ask_before_delete and item_id is not None:
+            self._ask_delete(item_id)
+            return
         self.post_message(self.Action(self, action, item_id))
+
+    def action_letter(self, action: str) -> None:
+        self.action_item(action)
+
+    def _highlighted_text(self) -> Text | None:
+        """The highlighted item's text (without its number or mark)."""
+        if self.highlighted is None:
+            return None
+        option = self.get_option_at_index(self.highlighted)
+        if option.disabled:
+            return None
+        prompt = option.prompt
+        if isinstance(prompt, Hanging):
+            return prompt.body_text.copy()
+        return prompt.copy() if isinstance(prompt, Text) else Text(str(prompt))
+
+    def _ask_delete(self, item_id: str) -> None:
+        from .forms import ConfirmScreen
+
+        shown = self._highlighted_text() or Text()
+        first = shown.plain.split("\n", 1)[0]
+        if len(first) > DELETE_QUOTE:
+            first = first[: DELETE_QUOTE - 1].rstrip() + "…"
+        question = texts.CONFIRM_DELETE_ITEM.format(text=first)
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.is_attached:
+                self.post_message(self.Action(self, "delete", item_id))
+
+        self.app.push_screen(
+            ConfirmScreen(
+                question, yes=texts.CONFIRM_DELETE_YES, no=texts.CONFIRM_KEEP, default_yes=True
+            ),
+            callback=answered,
+        )
+
+    def action_read(self) -> None:
+        """The whole text of the highlighted item in a view of its own (a long tegn is
+        taller than the list)."""
+        from .forms import ReadScreen
+
+        self.on_focus()
+        shown = self._highlighted_text()
+        if shown is not None:
+            self.app.push_screen(ReadScreen(shown))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_list is self:
@@ -590,11 +770,28 @@ class AppFooter(Footer):
     at once (the stock one restyles every key twice while mounting it). Looks the same.
 
     It reads the stock footer's private `_bindings_ready` flag and recognises its keys by the
-    private `textual.widgets._footer.FooterKey` class (not exported by Textual)."""
+    private `textual.widgets._footer.FooterKey` class (not exported by Textual).
+
+    Narrower than `NARROW` columns (an old laptop's 80-column terminal) it is compact (one
+    space between keys) and leaves out the command palette's key (Ctrl+P still opens it, and
+    F1 says so), so the screen's own keys fit."""
+
+    NARROW = 100
 
     def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
         self._shown_keys: tuple[Any, ...] | None = None
+        self._narrow: bool | None = None
+
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < self.NARROW
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        self.compact = narrow
+        self.show_command_palette = not narrow
+        if self._bindings_ready and self._signature() != self._shown_keys:
+            self.call_after_refresh(self.recompose)
 
     def _signature(self) -> tuple[Any, ...]:
         shown = tuple(

@@ -20,13 +20,16 @@ import gc
 import os
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, overload
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast, overload
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.widget import Widget
@@ -37,7 +40,7 @@ from screens import texts
 from screens.base import Reloadable, SaveStatus, ShowsProgramme
 from screens.timer import ProgrammeTimer
 
-from .commands import UdviklingsdagCommands
+from .commands import DanishCommandPalette, UdviklingsdagCommands, palette_binding
 from .jobs import DbQueue
 
 if TYPE_CHECKING:
@@ -116,6 +119,7 @@ class UdviklingsdagApp(App[None]):
 
     def __init__(self, db_target: str, *, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__()
+        self._danish_palette_key()  # issue 13 H4
         self.db_target = db_target
         self.clock: Callable[[], datetime] = clock or datetime.now
         self.workspace: Workspace | None = None  # set once the database is open
@@ -142,6 +146,35 @@ class UdviklingsdagApp(App[None]):
         self.home_painted = threading.Event()  # set by the home screen once it shows its data
         self.quick_home = False  # the home screen was drawn before the database opened
         self.theme = settings.DARK_THEME
+
+    # --- the command palette in Danish (issue 13 H4) -------------------------------------------
+
+    def _danish_palette_key(self) -> None:
+        """Textual adds the palette's key with the description «palette» (shown in every
+        footer); put the Danish one in its place."""
+        key = self.COMMAND_PALETTE_BINDING
+        danish = palette_binding(key, self.COMMAND_PALETTE_DISPLAY)
+        keys = self._bindings.key_to_bindings
+        keys[key] = [
+            danish if b.action in {"command_palette", "app.command_palette"} else b
+            for b in keys.get(key, [])
+        ] or [danish]
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
+            self.push_screen(DanishCommandPalette(id="--command-palette"))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # Textual's, in Danish; theme and quit are in `UdviklingsdagCommands` already, and no
+        # screenshot (it would write a file outside the user's chosen folders).
+        if screen.query("HelpPanel"):
+            yield SystemCommand(*texts.SYSTEM_KEYS_HIDE, self.action_hide_help_panel)
+        else:
+            yield SystemCommand(*texts.SYSTEM_KEYS_SHOW, self.action_show_help_panel)
+        if screen.maximized is not None:
+            yield SystemCommand(*texts.SYSTEM_MINIMIZE, screen.action_minimize)
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(*texts.SYSTEM_MAXIMIZE, screen.action_maximize)
 
     # --- start-up ------------------------------------------------------------------------
 
@@ -436,6 +469,40 @@ class UdviklingsdagApp(App[None]):
                 w.group == "db" and not w.is_finished for w in self.workers
             ):
                 return
+
+    # --- issue 13 H2: the user's keymap --------------------------------------------------
+
+    user_keymap: Mapping[str, str] = MappingProxyType({})
+    """The keys remapped by the user's keymap file (binding id -> keys); empty: none."""
+
+    def on_load(self) -> None:
+        self.load_keymap()
+
+    def load_keymap(self, path: Path | None = None) -> None:
+        """Apply the user's keymap file (`screens.keys.keymap_path()`), if there is one. A bad
+        file is said in Danish and the default keys stay; nothing is ever written."""
+        from screens.keys import KeymapRead, keymap_path, read_keymap, unknown_names
+
+        path = path or keymap_path()
+        result = read_keymap(path)
+        if result is None:
+            return  # no file: the default keys
+        self.user_keymap = MappingProxyType(dict(result.keymap))
+        self.set_keymap(result.keymap)
+        for severity, message in result.messages(path):
+            self.notify(message, severity=severity, markup=False, timeout=20)
+        if result.keymap:
+
+            def check_names() -> None:
+                # Knowing every binding imports every screen (and the database layer): done
+                # once the database is open, not before the first screen is painted.
+                unknown = unknown_names(result.keymap, self.BINDINGS)
+                for severity, message in KeymapRead({}, None, unknown).messages(path):
+                    self.notify(message, severity=severity, markup=False, timeout=20)
+
+            self.when_open(check_names)
+
+    # --- end H2 ---------------------------------------------------------------------------
 
     # --- actions -------------------------------------------------------------------------
 

@@ -11,7 +11,8 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from models.visible import UNSAFE_BEYOND_C0
@@ -25,8 +26,108 @@ if TYPE_CHECKING:
 PLUGINS = ("tui.cli_bundle", "tui.cli_exports")
 
 
+# argparse's own words (its gettext message ids, Python 3.11-3.14) in Danish. argparse looks
+# them up through the module-level `_` and `ngettext`; `_danish_argparse` points those at this
+# table while one of our parsers builds, parses or prints, and back afterwards.
+ARGPARSE_DANISH = {
+    "usage: ": "brug: ",
+    "positional arguments": "argumenter",
+    "options": "tilvalg",
+    "optional arguments": "tilvalg",
+    "subcommands": "kommandoer",
+    "show this help message and exit": "vis denne hjælp og afslut",
+    "show program's version number and exit": "vis programmets version og afslut",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fejl: %(message)s\n",
+    "%(prog)s: warning: %(message)s\n": "%(prog)s: advarsel: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
+    "unrecognized arguments: %s": "ukendte argumenter: %s",
+    "the following arguments are required: %s": "disse argumenter mangler: %s",
+    "one of the arguments %s is required": "et af argumenterne %s skal angives",
+    "not allowed with argument %s": "kan ikke bruges sammen med %s",
+    "ignored explicit argument %r": "tager ingen værdi (fik %r)",
+    "expected one argument": "mangler en værdi",
+    "expected at most one argument": "tager højst én værdi",
+    "expected at least one argument": "mangler mindst én værdi",
+    "expected %s argument": "forventede %s værdi",
+    "expected %s arguments": "forventede %s værdier",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "tvetydigt tilvalg: %(option)s kan betyde %(matches)s"
+    ),
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "ukendt valg: %(value)r (vælg mellem %(choices)s)"
+    ),
+    "unknown parser %(parser_name)r (choices: %(choices)s)": (
+        "ukendt kommando %(parser_name)r (vælg mellem %(choices)s)"
+    ),
+    "invalid %(type)s value: %(value)r": "ugyldig værdi: %(value)r",
+    "can't open '%(filename)s': %(error)s": "kan ikke åbne '%(filename)s': %(error)s",
+    "unexpected option string: %s": "uventet tilvalg: %s",
+    "option '%(option)s' is deprecated": "tilvalget '%(option)s' udgår",
+    "command '%(parser_name)s' is deprecated": "kommandoen '%(parser_name)s' udgår",
+    "argument '%(argument_name)s' is deprecated": "argumentet '%(argument_name)s' udgår",
+    "default": "standard",
+}
+
+_argparse_depth = 0
+
+
+def _danish_text(message: str) -> str:
+    return ARGPARSE_DANISH.get(message, message)
+
+
+def _danish_plural(singular: str, plural: str, n: int) -> str:
+    return _danish_text(singular if n == 1 else plural)
+
+
+@contextmanager
+def _danish_argparse() -> Iterator[None]:
+    """argparse speaks Danish inside the block (nested blocks are fine): the translation is
+    scoped to our parsers, so another argparse user in the same process keeps its words."""
+    global _argparse_depth
+    module: Any = argparse
+    saved = (module._, module.ngettext)
+    if _argparse_depth == 0:
+        module._, module.ngettext = _danish_text, _danish_plural
+    _argparse_depth += 1
+    try:
+        yield
+    finally:
+        _argparse_depth -= 1
+        if _argparse_depth == 0:
+            module._, module.ngettext = saved
+
+
 class DanishParser(argparse.ArgumentParser):
-    """argparse with Danish error text and exit code 2 for usage errors."""
+    """argparse in Danish (its help, usage and error words, see `ARGPARSE_DANISH`), with
+    Danish error text and exit code 2 for usage errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        with _danish_argparse():
+            super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        with _danish_argparse():
+            return super().add_argument(*args, **kwargs)
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        with _danish_argparse():
+            return super().add_subparsers(**kwargs)
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        with _danish_argparse():
+            return super().parse_known_args(*args, **kwargs)
+
+    def parse_args(self, *args: Any, **kwargs: Any) -> Any:
+        with _danish_argparse():
+            return super().parse_args(*args, **kwargs)
+
+    def format_usage(self) -> str:
+        with _danish_argparse():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with _danish_argparse():
+            return super().format_help()
 
     def error(self, message: str) -> NoReturn:
         from models.visible import visible
@@ -86,7 +187,12 @@ def build_parser() -> argparse.ArgumentParser:
         "SBSYS-klar eksport.",
         parents=[common_db(main=True)],
     )
-    parser.add_argument("--version", action="version", version=f"udviklingsdag {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"udviklingsdag {__version__}",
+        help="vis programmets version og afslut",
+    )
     parser.set_defaults(func=cmd_open)
     sub = parser.add_subparsers(title="kommandoer", metavar="KOMMANDO", parser_class=DanishParser)
 

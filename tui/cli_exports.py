@@ -101,6 +101,11 @@ def register(sub: argparse._SubParsersAction[DanishParser], common: DanishParser
         metavar="NAVN",
         help="hvem der har sendt filen (skrives i en note sammen med filnavnet)",
     )
+    p.add_argument(
+        "--plan",
+        metavar="ID_ELLER_TITEL",
+        help="målplanen, en udfyldt skabelon uden reference skal opdatere (dens id eller titel)",
+    )
     p.add_argument("--json", action="store_true", help="skriv rapporten som JSON")
     p.set_defaults(func=cmd_import)
 
@@ -198,9 +203,11 @@ def cmd_export_sqlite(args: argparse.Namespace) -> int:
         counts = export_sqlite(db, args.file, app_version=app_version())
     finally:
         db.close()
+    from models.words import count
+
     total = sum(counts.values())
     say(
-        f"SQLite-filen er skrevet: {Path(args.file).expanduser()} ({total} rækker). Se "
+        f"SQLite-filen er skrevet: {Path(args.file).expanduser()} ({count('raekke', total)}). Se "
         "tabellen «dokumentation» og visningerne v_maal, v_samarbejde, v_maalplan og "
         "v_proevehandling."
     )
@@ -250,10 +257,16 @@ def cmd_import(args: argparse.Namespace) -> int:
             good_rows=args.good_rows,
             delete=args.slet,
             source=source,
+            plan=args.plan,
         )
         if not args.dry_run and (report.update_of is None or args.ja):
             report = import_workbook(
-                store, args.file, good_rows=args.good_rows, delete=args.slet, source=source
+                store,
+                args.file,
+                good_rows=args.good_rows,
+                delete=args.slet,
+                source=source,
+                plan=args.plan,
             )
     finally:
         db.close()

@@ -1,11 +1,16 @@
-"""The command palette (Ctrl+P): the app's useful commands, offered where they make sense."""
+"""The command palette (Ctrl+P) in Danish: the app's useful commands, offered where they make
+sense, and the palette itself (its placeholder, keys and «no matches» line)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from rich.align import Align
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.widgets.option_list import Option
 
 from screens import texts
 
@@ -65,3 +70,51 @@ class UdviklingsdagCommands(Provider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
+
+
+def palette_binding(key: str, key_display: str | None) -> Binding:
+    """The key that opens the palette, described in Danish (Textual's own says «palette»); it
+    has an id, so a keymap file can move it."""
+    title, tooltip = texts.PALETTE_BINDING
+    return Binding(
+        key,
+        "command_palette",
+        title,
+        show=False,
+        key_display=key_display,
+        priority=True,
+        tooltip=tooltip,
+        id="app.command_palette",
+    )
+
+
+class DanishCommandPalette(CommandPalette):
+    """Textual's command palette with Danish words: placeholder, keys, «no matches»."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(keys, action, description, show=show)
+        for keys, action, description, show in texts.PALETTE_KEYS
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("placeholder", texts.PALETTE_PLACEHOLDER)
+        super().__init__(**kwargs)
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # Textual's own, with the line in Danish.
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(
+                        Align.center(Text(texts.PALETTE_NO_MATCHES, style="not bold")),
+                        disabled=True,
+                        id=self._NO_MATCHES,
+                    )
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)

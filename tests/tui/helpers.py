@@ -187,3 +187,39 @@ class QueueHost(App[None]):
         self.jobs.submit(call, self.workspace, done=done, error=error)
 
     write = read
+
+
+async def assert_reachable(pilot: Any, widget: Any, *, min_width: int = 3) -> None:
+    """Assert that a user at this terminal size can reach `widget` with the keyboard: it is on
+    screen, or the screen's own scrolling brings it there, and then it is really drawn (not
+    clipped by its container, not beyond the terminal's edge, not under a toast or another
+    layer) and wide enough to read (`min_width` cells). Being in the DOM is not enough."""
+    from textual.errors import NoWidget
+
+    screen = pilot.app.screen
+    widget.scroll_visible(animate=False, immediate=True)
+    await pilot.pause()
+    await pilot.pause()
+    try:
+        geometry = screen.find_widget(widget)
+    except NoWidget:
+        raise AssertionError(f"{widget!r} is not displayed at {screen.size}") from None
+    shown = geometry.region.intersection(geometry.clip).intersection(screen.region)
+    assert shown.width >= min(min_width, geometry.region.width) and shown.height >= 1, (
+        f"{widget!r} is not on screen at {screen.size}: region {geometry.region}, "
+        f"clip {geometry.clip}"
+    )
+    x, y = shown.x + shown.width // 2, shown.y + shown.height // 2
+    try:
+        top, _ = screen.get_widget_at(x, y)
+    except NoWidget:  # pragma: no cover - a region on screen always has a widget
+        raise AssertionError(f"nothing is drawn where {widget!r} should be") from None
+    assert top is widget or widget in top.ancestors, (
+        f"{widget!r} is covered by {top!r} at ({x}, {y}) on a {screen.size} screen"
+    )
+
+
+async def assert_all_reachable(pilot: Any, *selectors: str) -> None:
+    """`assert_reachable` for the first widget each selector finds on the current screen."""
+    for selector in selectors:
+        await assert_reachable(pilot, pilot.app.screen.query_one(selector))

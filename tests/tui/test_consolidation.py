@@ -79,14 +79,26 @@ def test_import_ledger_resolve_and_gaps(world: World, tmp_path: Path):
             await pilot.click("#preview")
             await _settle(pilot)
             preview = _cells(screen.query_one("#preview-table", DataTable))
-            kinds = {row[1] for row in preview}
+            kinds = {row[0] for row in preview}
             assert {"Ny", "Konflikt"} <= kinds
-            assert any("Tegn med [bold]fed[/] tekst" in row for row in preview)
+            # A new row: nothing before, its text after (shown as typed, not as markup).
+            assert ["Ny", "Tegn", "", "", "Tegn med [bold]fed[/] tekst"] in preview
+            # Each file is a heading row above its changes: its laptop, then its name.
+            assert preview[0][:2] == ["Fil", "Bord 1 - laptop"]
+            assert preview[0][3] == "bord 1.udviklingsdag.json"
             summary = str(screen.query_one("#import-summary", Static).render())
             assert "Prøveimport" in summary
             assert consolidation.ledger(tov) == []  # the preview saved nothing
 
             assert not screen.query_one("#apply", Button).disabled
+            await pilot.click("#apply")
+            await _settle(pilot)
+            # A file typed twice is listed (and imported) once.
+            assert len(consolidation.ledger(tov)) == 3
+            # The same file again later does no harm: it is recorded, nothing changes.
+            screen.query_one("#paths", Input).value = shlex.quote(str(files[0]))
+            await pilot.click("#preview")
+            await _settle(pilot)
             await pilot.click("#apply")
             await _settle(pilot)
             assert len(consolidation.ledger(tov)) == 4
@@ -99,6 +111,10 @@ def test_import_ledger_resolve_and_gaps(world: World, tmp_path: Path):
             assert bord1[2] == "2"  # two files from bord 1 (one imported twice)
             assert bord1[8] == "Alt modtaget"
             assert devices["Bord 3 - laptop"][8] == "Alt modtaget"
+            # «Borde»: where each laptop worked, from the change log (a tegn on mål 1 is
+            # bord 1's, a samarbejde on mål 3 is bord 2's).
+            assert bord1[1] == "Bord 1"
+            assert devices["Bord 3 - laptop"][1] == "Bord 2"
             ledger_rows = _cells(screen.query_one("#ledger", DataTable))
             assert [r[1] for r in ledger_rows].count("bord 1.udviklingsdag.json") == 2
 
@@ -123,6 +139,9 @@ def test_import_ledger_resolve_and_gaps(world: World, tmp_path: Path):
             assert app.screen is screen
             assert screen.query_one("#conflicts", DataTable).row_count == 0
             assert open_conflicts(tov) == []
+            # Settled, not «uden uenigheder»: the import found one.
+            settled = str(screen.query_one("#conflicts-summary", Static).render())
+            assert "afgjort" in settled and "uden uenigheder" not in settled
 
             await pilot.click("#--content-tab-tab-gaps")
             await pilot.pause()

@@ -127,7 +127,14 @@ async def test_deltagere_named_then_anonymous(tmp_path: Path) -> None:
         # Deleting is undoable.
         listing.focus()
         listing.highlighted = 0
+        await pilot.press("delete")  # asks first: Esc keeps, Enter deletes
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert len(read(path, "deltager", bord_id=ids["bord"])) == 2
         await pilot.press("delete")
+        await settle(app, pilot)
+        await pilot.press("enter")
         await settle(app, pilot)
         assert len(read(path, "deltager", bord_id=ids["bord"])) == 1
         await pilot.press("ctrl+z")
@@ -163,10 +170,10 @@ async def test_evalueringer_of_a_proevehandling(tmp_path: Path) -> None:
         await settle(app, pilot)
         maal = app.screen
         assert isinstance(maal, MaalScreen)
-        await pilot.press("v")  # on the tegn tab it means nothing
+        await pilot.press("ctrl+e")  # on the tegn tab it means nothing
         await settle(app, pilot)
         assert app.screen is maal
-        await pilot.press("2", "v")
+        await pilot.press("2", "ctrl+e")
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, EvalueringerScreen)
@@ -203,6 +210,8 @@ async def test_evalueringer_of_a_proevehandling(tmp_path: Path) -> None:
         listing = screen.query_one("#eval-list")
         listing.highlighted = 1
         await pilot.press("delete")
+        await settle(app, pilot)
+        await pilot.press("enter")  # the question: Enter deletes
         await settle(app, pilot)
         assert [
             r["type"] for r in read(path, "evaluering", proevehandling_id=proevehandling_id)

@@ -360,7 +360,7 @@ async def test_forms_opened_all_day_leave_no_text_areas_behind(tmp_path: Path) -
         app.screen.open_maal(ids["m1"])
         await settle(app, pilot)
         for _ in range(5):
-            await pilot.press("a")
+            await pilot.press("insert")
             await settle(app, pilot)
             assert isinstance(app.screen, RecordForm)
             assert app.screen.query(AutoTextArea)

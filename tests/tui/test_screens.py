@@ -211,7 +211,7 @@ async def test_markup_in_user_text_is_shown_literally(tmp_path: Path) -> None:
         assert any(nasty in p and "[link=x]kilde[/link]" in p for p in prompts)
         head = app.screen.query_one("#maal-tekst").render()
         assert "Mål med [i]kursiv[/i]" in str(head)
-        await pilot.press("k")  # the QR screen shows the same text literally
+        await pilot.press("ctrl+k")  # the QR screen shows the same text literally
         await settle(app, pilot)
         await pilot.pause(0.3)
         await settle(app, pilot)
@@ -286,6 +286,8 @@ async def test_delete_then_undo_brings_it_back(tmp_path: Path) -> None:
         await pilot.press("enter")
         await settle(app, pilot)
         await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("enter")  # the question «Slet …?»: Enter deletes
         await settle(app, pilot)
         assert read(path, "tegn", maal_id=ids["m1"]) == []
         assert "Ingen tegn endnu" in _options(app.screen.query_one("#list-tegn"))[0]

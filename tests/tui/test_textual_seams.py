@@ -96,7 +96,8 @@ async def _footer_keys(footer: type[Footer]) -> list[tuple[str, str, bool, bool]
     from textual.widgets._footer import FooterKey
 
     app = _Host()
-    async with app.run_test(size=(80, 10)) as pilot:
+    # 120 columns: below 100 the app's footer is compact on purpose (tests/tui/test_small_items.py).
+    async with app.run_test(size=(120, 10)) as pilot:
         app.push_screen(_Keys(footer))
         await pilot.pause()
         await pilot.pause()

@@ -120,7 +120,7 @@ async def test_whole_day(tmp_path: Path) -> None:
         assert isinstance(maal, MaalScreen) and maal.maal_id == ids["m1"]
 
         # a tegn whose text looks like markup
-        await pilot.press("a")
+        await pilot.press("insert")
         await settle(app, pilot)
         await _keys(pilot, "Børn siger [bold]ja[/] til leg")
         await wait_debounce(app, pilot)  # a pause in typing saves
@@ -133,7 +133,7 @@ async def test_whole_day(tmp_path: Path) -> None:
         await settle(app, pilot)
 
         # a prøvehandling with ansvarlig and dates
-        await pilot.press("2", "a")
+        await pilot.press("2", "insert")
         await settle(app, pilot)
         form = app.screen
         await _type(pilot, "Fast frikvartersvoksen")
@@ -148,7 +148,7 @@ async def test_whole_day(tmp_path: Path) -> None:
 
         # a samarbejde at each level, with PPR as partner
         for steps in (0, 1, 2):
-            await pilot.press("3", "a")
+            await pilot.press("3", "insert")
             await settle(app, pilot)
             form = app.screen
             # Enter takes the suggestion, so the first time a prefix is enough.
@@ -162,7 +162,7 @@ async def test_whole_day(tmp_path: Path) -> None:
             await settle(app, pilot)
 
         # undo: a tegn written by mistake disappears again
-        await pilot.press("1", "a")
+        await pilot.press("1", "insert")
         await settle(app, pilot)
         await _type(pilot, "Skrevet ved en fejl")
         await pilot.press("escape")
