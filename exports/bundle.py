@@ -678,7 +678,6 @@ def read_change_file(path: Path, *, trusted: Container[str] = ()) -> ChangeFile:
     )
 
 
-# --- issue 13 H3 ---
 # A cheap look at a folder of handoff files, for the consolidation screen's list: each file's
 # manifest only (laptop, date, counts), never its entries; the strict reader above still
 # checks everything at the preview and the import.
@@ -862,10 +861,3 @@ def peek_paths(paths: Sequence[Path | str]) -> list[BundlePeek]:
                 seen.add(item.path)
                 out.append(item)
     return out
-
-
-# --- end H3 ---
-
-
-# --- issue 13 H6 ---
-# --- end H6 ---

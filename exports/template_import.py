@@ -243,6 +243,25 @@ class _Sheet:
     formula_errors: dict[tuple[int, int], str]  # (row, col) 1-based -> formula text
 
 
+def _known_changes(props: list[Any]) -> str:
+    """The change log's position the export stored, put together again from its parts
+    (`KNOWN_CHANGES_PROPERTY`, then the same name with 2, 3, …: see `exports.xlsx`); '' when
+    it is missing or a part is."""
+    parts: dict[int, str] = {}
+    for prop in props:
+        name = str(getattr(prop, "name", ""))
+        if not name.startswith(KNOWN_CHANGES_PROPERTY):
+            continue
+        suffix = name[len(KNOWN_CHANGES_PROPERTY) :]
+        if suffix == "":
+            parts[1] = str(prop.value)
+        elif suffix.isascii() and suffix.isdigit() and len(suffix) <= 5 and int(suffix) > 1:
+            parts[int(suffix)] = str(prop.value)
+    if not parts or sorted(parts) != list(range(1, len(parts) + 1)):
+        return ""
+    return "".join(parts[n] for n in sorted(parts))
+
+
 def _unreadable(path: Path, why: str) -> ImportError_:
     return ImportError_(
         f"{path.name} kan ikke læses som en Excel-projektmappe (.xlsx): {why} Åbn filen i "
@@ -527,14 +546,7 @@ class _Book:
             _check_format_version(wb, path)
             props = wb.properties
             self._reference = " ".join(str(x) for x in (props.identifier, props.keywords) if x)
-            self._known = next(
-                (
-                    str(prop.value)
-                    for prop in getattr(wb.custom_doc_props, "props", [])
-                    if prop.name == KNOWN_CHANGES_PROPERTY
-                ),
-                "",
-            )
+            self._known = _known_changes(getattr(wb.custom_doc_props, "props", []))
             self._sheets = self._read(wb)
         except UdviklingsdagError:
             raise

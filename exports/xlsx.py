@@ -97,6 +97,8 @@ TEMPLATE_FORMAT_VERSION = 1
 # The change log's position at the export (`models.kladde.known_changes`): an edited copy that
 # comes back is compared with exactly what the database held then.
 KNOWN_CHANGES_PROPERTY = "UdviklingsdagKendteAendringer"
+PROPERTY_TEXT_MAX = 255
+"""The most characters Excel keeps of a custom text property."""
 
 # Rows kept ready for typing in the blank template (and covered by drop-down lists).
 TEMPLATE_ROWS = 40
@@ -718,8 +720,15 @@ def build_workbook(
     if reference_text:
         # verify reads this back; it is the reference in its one-line form.
         props.identifier = reference_text
-    if known_changes:
-        wb.custom_doc_props.append(StringProperty(name=KNOWN_CHANGES_PROPERTY, value=known_changes))
+    # Office keeps at most 255 characters of a text property, and the position holds one
+    # entry of about 100 characters per laptop: it goes in parts («…», «…2», «…3», …).
+    for n, start in enumerate(range(0, len(known_changes), PROPERTY_TEXT_MAX), start=1):
+        wb.custom_doc_props.append(
+            StringProperty(
+                name=KNOWN_CHANGES_PROPERTY + (str(n) if n > 1 else ""),
+                value=known_changes[start : start + PROPERTY_TEXT_MAX],
+            )
+        )
     return wb
 
 

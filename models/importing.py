@@ -359,7 +359,7 @@ def import_files(
         # the promise that no file content ends in a traceback or «uventet fejl».
         raise MergeError(
             "Filerne kan ikke indlæses: de indeholder noget, som udviklingsdag ikke forventer "
-            f"({type(exc).__name__}). Bed om nye filer fra bærbarene, og meld gerne fejlen. "
+            f"({type(exc).__name__}). Bed om nye filer fra de bærbare, og meld gerne fejlen. "
             "Intet er ændret."
         ) from exc
     except IntegrityError as exc:

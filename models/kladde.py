@@ -72,13 +72,17 @@ def known_changes(db: Database) -> str:
     return json.dumps({str(d): str(h) for d, h in sorted(rows)}, separators=(",", ":"))
 
 
+# A position holds one short entry per laptop; a property longer than this is not one.
+_KNOWN_CHANGES_MAX = 1_000_000
+
+
 def parse_known_changes(text: str | None) -> Boundary | None:
     """`known_changes`' text read back from a workbook; None when missing or not that."""
-    if not text:
+    if not text or len(text) > _KNOWN_CHANGES_MAX:
         return None
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # a property edited by hand: «[[[[…» nests too deep
         return None
     if not isinstance(data, dict) or not all(
         isinstance(k, str) and isinstance(v, str) and len(k) + len(v) <= 200

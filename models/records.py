@@ -396,11 +396,3 @@ class Undone:
     """What an undo did, for «Fortrudt: …»."""
 
     description: str
-
-
-# --- issue 13 H3 ---
-# --- end H3 ---
-
-
-# --- issue 13 H6 ---
-# --- end H6 ---

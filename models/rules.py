@@ -117,11 +117,6 @@ def missing_plan_a(aar: int | None, plan_a: Collection[int]) -> list[int]:
     return [n for n in enums.PLAN_A_OBLIGATORISKE_2024 if n not in plan_a]
 
 
-# --- issue 13 H3 ---
-# --- end H3 ---
-
-
-# --- issue 13 H6 ---
 # --- rules of a whole record, beyond each field's own check -------------------------------------
 
 SAMARBEJDE_NEEDS_PARTNER = (
@@ -148,6 +143,3 @@ def needs_value(entity: str, field: str) -> bool:
     """Whether a record rule refuses `field` left empty (the form marks it like a required
     field)."""
     return record_problem(entity, {field: None}, new=False) is not None
-
-
-# --- end H6 ---

@@ -27,6 +27,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "pakke": ("pakke", "pakker"),
     "sekund": ("sekund", "sekunder"),
     "advarsel": ("advarsel", "advarsler"),
+    "udkast": ("udkast", "udkast"),
     "fejl": ("fejl", "fejl"),
     "revision": ("revision", "revisioner"),
     "maalsaetning": ("målsætning", "målsætninger"),

@@ -155,12 +155,12 @@ class Workspace:
 
     def create(self, entity: str, values: Mapping[str, object]) -> str:
         """Create a row (required fields given); returns its id."""
-        self.check_record(entity, values, new=True)  # issue 13 H6
+        self.check_record(entity, values, new=True)
         return self._store.create(entity, dict(values))
 
     def save_field(self, entity: str, row_id: str, field: str, value: object) -> int:
         """Change one field of a row; returns 1 when it changed, 0 when it held that value."""
-        self.check_record(entity, {field: value}, new=False)  # issue 13 H6
+        self.check_record(entity, {field: value}, new=False)
         return self._store.update(entity, row_id, {field: value})
 
     def create_or_update(
@@ -173,7 +173,7 @@ class Workspace:
     ) -> str:
         """A form's save: create the row (with `fixed`, the values given by where the form was
         opened) when `row_id` is None, else change its `values`. Returns the row's id."""
-        self.check_record(entity, values, new=row_id is None)  # issue 13 H6
+        self.check_record(entity, values, new=row_id is None)
         if row_id is None:
             return self._store.create(entity, {**(fixed or {}), **values})
         self._store.update(entity, row_id, dict(values))
@@ -302,10 +302,6 @@ class Workspace:
 
         return resolve_conflict(self._store, conflict, value)
 
-    # --- issue 13 H3 ---
-    # --- end H3 ---
-
-    # --- issue 13 H6 ---
     def check_record(self, entity: str, values: Mapping[str, object], *, new: bool) -> None:
         """Refuse a write that breaks a rule of the whole record (`rules.record_problem`: a
         samarbejde needs a partner) with a `ValidationError` naming the field."""
@@ -318,8 +314,3 @@ class Workspace:
             name, message = problem
             label = ENTITIES[entity].fields[name].label
             raise ValidationError(message, field=label, entity=entity)
-
-    # --- end H6 ---
-
-    # --- issue 13 H7 ---
-    # --- end H7 ---

@@ -38,8 +38,9 @@ from exports.bundle import SUFFIX, BundlePeek, format_time, import_bundles, peek
 from models import enums, settings
 from models.errors import UdviklingsdagError
 from models.importing import ForeignFileError
+from models.schema import thousands
 from models.visible import visible
-from models.words import antal
+from models.words import antal, count
 from screens import texts
 from screens.base import host
 from screens.widgets import AppFooter
@@ -152,9 +153,21 @@ class FileList(OptionList):
 
     BINDINGS = [
         Binding(
-            "space", "toggle_file", texts.CONS_CHOSEN_KEYS.strip(), show=False, id="files.toggle"
+            "space",
+            "toggle_file",
+            texts.B_FILE_TOGGLE[0],
+            tooltip=texts.B_FILE_TOGGLE[1],
+            show=False,
+            id="files.toggle",
         ),
-        Binding("a,A", "toggle_all", texts.CONS_CHOSEN_KEYS.strip(), show=False, id="files.all"),
+        Binding(
+            "a,A",
+            "toggle_all",
+            texts.B_FILES_ALL[0],
+            tooltip=texts.B_FILES_ALL[1],
+            show=False,
+            id="files.all",
+        ),
     ]
 
     class Toggled(Message):
@@ -207,7 +220,7 @@ class FileList(OptionList):
             reason = texts.CONS_FILE_BAD.format(reason=visible(peek.problem or "", limit=300))
             text.append(reason, style="italic")
             return text
-        mark = texts.CONS_FILE_MARK_ON if peek.path in self.chosen else texts.CONS_FILE_MARK_OFF
+        mark = texts.CHECK_ON if peek.path in self.chosen else texts.CHECK_OFF
         text = Text(f"{mark} ", style="bold" if peek.path in self.chosen else "")
         info = peek.info
         if info is None:
@@ -215,7 +228,8 @@ class FileList(OptionList):
             text.append(f"\n    {texts.CONS_FILE_UNKNOWN}", style="dim")
             return text
         text.append(visible(info.device_name, limit=60) or "?", style="bold")
-        parts = [format_time(info.created_at), texts.CONS_FILE_ENTRIES.format(n=info.entries)]
+        entries = texts.CONS_FILE_ENTRIES.format(n=count("aendring", info.entries))
+        parts = [format_time(info.created_at), entries]
         if info.kind != "handoff":
             parts.insert(0, info.kind_label)
         text.append(" · " + " · ".join(parts))
@@ -272,7 +286,13 @@ class FolderPickerScreen(ModalScreen["Path | None"]):
     """
 
     BINDINGS = [
-        Binding("escape", "cancel", texts.PICKER_CANCEL, id="picker.cancel"),
+        Binding(
+            "escape",
+            "cancel",
+            texts.PICKER_CANCEL,
+            tooltip=texts.PICKER_CANCEL_TIP,
+            id="picker.cancel",
+        ),
     ]
 
     def __init__(self, start: str | None) -> None:
@@ -441,8 +461,21 @@ class ForeignFileScreen(ModalScreen[bool]):
     """
 
     BINDINGS = [
-        Binding("escape", "cancel", texts.CONS_FOREIGN_NO, id="foreign.cancel"),
-        Binding("enter", "confirm", texts.CONS_FOREIGN_YES, id="foreign.confirm", show=False),
+        Binding(
+            "escape",
+            "cancel",
+            texts.CONS_FOREIGN_NO,
+            tooltip=texts.CONS_FOREIGN_NO_TIP,
+            id="foreign.cancel",
+        ),
+        Binding(
+            "enter",
+            "confirm",
+            texts.CONS_FOREIGN_YES,
+            tooltip=texts.CONS_FOREIGN_YES_TIP,
+            id="foreign.confirm",
+            show=False,
+        ),
     ]
 
     def __init__(self, message: str) -> None:
@@ -744,11 +777,11 @@ class ConsolidationScreen(Screen[None]):
             ("#gaps-tegn", lambda g: g.tegn),
             ("#gaps-proevehandlinger", lambda g: g.proevehandlinger),
         )
-        for table_id, count in lacking:
+        for table_id, how_many in lacking:
             t = self.query_one(table_id, DataTable)
             t.clear()
             for g in gaps:
-                if count(g) == 0:
+                if how_many(g) == 0:
                     t.add_row(
                         _t(g.tekst),
                         _t(g.maalsaetning),
@@ -927,7 +960,9 @@ class ConsolidationScreen(Screen[None]):
             text = texts.CONS_FILES_EMPTY
         else:
             good = [p for p in peeks if p.ok]
-            text = texts.CONS_CHOSEN.format(chosen=len(files.chosen_peeks()), total=len(good))
+            text = texts.CONS_CHOSEN.format(
+                chosen=thousands(len(files.chosen_peeks())), total=count("fil", len(good))
+            )
             if len(good) < len(peeks):
                 text += texts.CONS_CHOSEN_BAD.format(bad=len(peeks) - len(good))
             if good:
@@ -1016,7 +1051,7 @@ class ConsolidationScreen(Screen[None]):
         self._fill_preview(report)
         accepted = sum(1 for f in report.files if not f.rejected)
         if accepted:
-            self._set_apply(True, texts.CONS_APPLY_READY.format(n=accepted))
+            self._set_apply(True, texts.CONS_APPLY_READY.format(n=count("fil", accepted)))
         else:
             self._set_apply(False, texts.CONS_APPLY_NONE)
         self.query_one("#import-summary", Static).scroll_visible(animate=False)
@@ -1106,7 +1141,7 @@ class ConsolidationScreen(Screen[None]):
             texts.CONS_IMPORTED.format(
                 new=antal(report.new, "ny ændring", "nye ændringer"),
                 known=antal(report.known, "kendt", "kendte"),
-                conflicts=antal(report.conflicts, "konflikt", "konflikter"),
+                conflicts=count("konflikt", report.conflicts),
             ),
             markup=False,
         )

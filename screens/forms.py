@@ -564,7 +564,7 @@ class RecordForm(ModalScreen[str | None]):
 
             def created(_row_id: str) -> None:
                 _mark_all(snapshot)
-                _drafts(self).pop(self._draft_key(), None)  # the kladde is a row now
+                _drafts(self).pop(self._draft_key(), None)  # the udkast is a row now
 
             self._save(create_or_update, done=created)
             return
@@ -577,7 +577,7 @@ class RecordForm(ModalScreen[str | None]):
             done=lambda _n: widget.mark_saved(value),
         )
 
-    _refused: str | None = None  # issue 13 H6: the rule that kept the form open at the last Esc
+    _refused: str | None = None  # the rule that kept the form open at the last Esc
 
     def _rule_refuses(self, values: Mapping[str, Any]) -> bool:
         """A rule of the whole record (`rules.record_problem`: a samarbejde needs a partner)
@@ -814,7 +814,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
 
 class DraftScreen(ModalScreen[str]):
-    """Esc on a new row that cannot be saved yet: «Gem kladde» (Enter), «Kassér» or
+    """Esc on a new row that cannot be saved yet: «Gem udkast» (Enter), «Kassér» or
     «Fortsæt» (Esc). Dismisses with «keep», «discard» or «continue»."""
 
     DEFAULT_CSS = """
@@ -862,8 +862,13 @@ _DRAFT_STORE: WeakKeyDictionary[object, dict[DraftKey, dict[str, Any]]] = WeakKe
 
 
 def _drafts(node: Any) -> dict[DraftKey, dict[str, Any]]:
-    """The kladder of new rows kept while the app runs (one store per App)."""
+    """The udkast of new rows kept while the app runs (one store per App)."""
     return _DRAFT_STORE.setdefault(node.app, {})
+
+
+def kept_drafts(app: object) -> int:
+    """How many udkast of new rows `app` holds (they live in memory: quitting loses them)."""
+    return len(_DRAFT_STORE.get(app, {}))
 
 
 class ReadScreen(ModalScreen[None]):

@@ -32,7 +32,9 @@ class KladdeScreen(Screen[None]):
     HELP_KEY = "consolidation"
     AUTO_FOCUS = "#kladde-path"
     BINDINGS = [
-        Binding("escape", "back", texts.KLADDE_BACK, id="kladde.back"),
+        Binding(
+            "escape", "back", texts.KLADDE_BACK, tooltip=texts.KLADDE_BACK_TIP, id="kladde.back"
+        ),
     ]
     # Everything above the footer scrolls, so that at 80x24 each control can be reached; the
     # preview table keeps enough rows to read, the highlighted row in full below it.

@@ -22,6 +22,7 @@ from exports.takeaway import period
 from models import enums
 from models.records import Choice, MaalDetail, Note, NoteSaved, Proevehandling, Samarbejde, Tegn
 from models.visible import visible
+from models.words import count
 from screens import texts
 from screens.base import host
 from screens.widgets import (
@@ -68,10 +69,8 @@ def proevehandling_prompt(n: int, p: Proevehandling) -> Hanging:
     )
     if p.tegn_ids:
         meta += texts.PROEVEHANDLING_FOLLOWS.format(n=len(p.tegn_ids))
-    if p.evalueringer == 1:
-        meta += texts.PROEVEHANDLING_EVAL_ONE
-    elif p.evalueringer:
-        meta += texts.PROEVEHANDLING_EVALS.format(n=p.evalueringer)
+    if p.evalueringer:
+        meta += texts.PROEVEHANDLING_EVALS.format(n=count("evaluering", p.evalueringer))
     body.append("\n" + visible(meta), style="dim")
     return hanging(f"{n}.", body)
 
@@ -138,10 +137,38 @@ class MaalScreen(StyledOnce, Screen[None]):
             tooltip=texts.B_EVALUERINGER[1],
             id="maal.evalueringer",
         ),
-        Binding("1", "tab('tab-tegn')", show=False, id="maal.tab1"),
-        Binding("2", "tab('tab-proevehandling')", show=False, id="maal.tab2"),
-        Binding("3", "tab('tab-samarbejde')", show=False, id="maal.tab3"),
-        Binding("4", "tab('tab-noter')", show=False, id="maal.tab4"),
+        Binding(
+            "1",
+            "tab('tab-tegn')",
+            texts.B_MAAL_TABS[0][0],
+            tooltip=texts.B_MAAL_TABS[0][1],
+            show=False,
+            id="maal.tab1",
+        ),
+        Binding(
+            "2",
+            "tab('tab-proevehandling')",
+            texts.B_MAAL_TABS[1][0],
+            tooltip=texts.B_MAAL_TABS[1][1],
+            show=False,
+            id="maal.tab2",
+        ),
+        Binding(
+            "3",
+            "tab('tab-samarbejde')",
+            texts.B_MAAL_TABS[2][0],
+            tooltip=texts.B_MAAL_TABS[2][1],
+            show=False,
+            id="maal.tab3",
+        ),
+        Binding(
+            "4",
+            "tab('tab-noter')",
+            texts.B_MAAL_TABS[3][0],
+            tooltip=texts.B_MAAL_TABS[3][1],
+            show=False,
+            id="maal.tab4",
+        ),
     ]
 
     def __init__(self, maal_id: str, *, bord_id: str | None = None) -> None:

@@ -359,8 +359,15 @@ class PrepareScreen(Screen[None]):
                 host(self).write(lambda ws: ws.delete(entity, item_id), done=deleted)
 
         title = self._title_of(entity, item_id)
+        # As every list asks: Enter deletes, Esc keeps, no letter answers (Ctrl+Z undoes).
         self.app.push_screen(
-            ConfirmScreen(texts.CONFIRM_DELETE.format(what=label, text=title)), callback=answered
+            ConfirmScreen(
+                texts.CONFIRM_DELETE.format(what=label, text=title),
+                yes=texts.CONFIRM_DELETE_YES,
+                no=texts.CONFIRM_KEEP,
+                default_yes=True,
+            ),
+            callback=answered,
         )
 
     def _title_of(self, entity: str, item_id: str) -> str:

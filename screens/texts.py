@@ -29,6 +29,11 @@ NEEDS_FIELD = "udfyld «{label}» først"
 # --- bindings: (description, tooltip) --------------------------------------------------------
 B_HELP = ("Hjælp", "Vis hjælp til det, du står i (F1 eller Ctrl+G)")
 B_QUIT = ("Luk", "Luk programmet. Alt, der er skrevet, gemmes først.")
+QUIT_DRAFTS = (
+    "{n} er ikke gemt som rækker endnu (det vigtigste felt mangler), og de forsvinder, når "
+    "programmet lukker. Tilføj rækken igen for at hente udkastet frem, eller tryk Ctrl+Q igen "
+    "for at afslutte alligevel."
+)
 QUIT_NOT_SAVED = (
     "Programmet er ikke lukket: det sidste, du skrev, er ikke gemt ({reason}). Ret det, eller "
     "tryk Ctrl+Q igen for at lukke alligevel; så går den tekst tabt."
@@ -133,6 +138,13 @@ TAB_TEGN = "Tegn ({n})"
 TAB_PROEVEHANDLING = "Prøvehandlinger ({n})"
 TAB_SAMARBEJDE = "Samarbejder ({n})"
 TAB_NOTES = "Noter"
+# The mål screen's number keys (1-4), in the order of its tabs.
+B_MAAL_TABS = (
+    ("Tegn", "Vis fanen Tegn (1)"),
+    ("Prøvehandlinger", "Vis fanen Prøvehandlinger (2)"),
+    ("Samarbejder", "Vis fanen Samarbejder (3)"),
+    ("Noter", "Vis fanen Noter (4)"),
+)
 EMPTY_TEGN = "Ingen tegn endnu. Tryk Insert (eller Ctrl+A) for at tilføje et."
 EMPTY_PROEVEHANDLING = "Ingen prøvehandlinger endnu. Tryk Insert (eller Ctrl+A) for at tilføje en."
 EMPTY_SAMARBEJDE = "Ingen samarbejder endnu. Tryk Insert (eller Ctrl+A) for at tilføje et."
@@ -193,8 +205,7 @@ EVAL_LAERING = "Læring: "
 EVAL_EMPTY = "Ingen evalueringer endnu. Tryk A for at tilføje en."
 EVAL_NOT_FOUND = "Prøvehandlingen findes ikke længere (måske er den slettet eller fortrudt)."
 EVAL_NEED_PROEVEHANDLING = "Vælg først en prøvehandling på fanen Prøvehandlinger."
-PROEVEHANDLING_EVALS = " · {n} evalueringer"
-PROEVEHANDLING_EVAL_ONE = " · 1 evaluering"
+PROEVEHANDLING_EVALS = " · {n}"  # «2 evalueringer» (models.words.count)
 
 # --- Plan A ------------------------------------------------------------------------------------
 PLAN_A_OPTION = "{n}. {perspektiv}: {tekst}"
@@ -391,7 +402,7 @@ deltagere. **F4** viser bordets noter. **F9** afslutter dagen.
 prøvehandlinger, samarbejder og noter. Skift fane med **←/→** når fanerne har fokus,
 eller klik.
 
-Her er ingen bogstaver kommandoer, så tekst, der skrives ved en fejl, gør ingenting.
+Her er bogstaverne ikke kommandoer, så tekst, der skrives ved en fejl, gør ingenting.
 I en liste: **Insert** (eller **Ctrl+A**) tilføjer, **Enter** retter, **Mellemrum** viser
 hele teksten, **Delete** sletter (programmet spørger først: **Enter** sletter, **Esc**
 beholder; kan fortrydes med **Ctrl+Z**), **Shift+↑/↓** flytter. **1**-**4** skifter fane.
@@ -485,7 +496,7 @@ og en fil med oplysningerne til journaliseringen. Går noget galt, efterlades in
 Her samler tovholderen data fra facilitatorernes bærbare. Tryk **Vælg mappe …** og vælg
 mappen med overleveringsfilerne (fx USB-stikket), eller skriv stien til en mappe eller til
 filerne og tryk **Enter**. Listen viser hver fil med bærbarens navn, tidspunkt og antal
-ændringer; alle er valgt. **Mellemrum** sætter og fjerner krydset ved en fil, **a** vælger
+ændringer; alle er valgt. **Mellemrum** sætter og fjerner krydset ved en fil, **A** vælger
 alle til eller fra. En fil, der ikke kan importeres, står på listen med grunden.
 **Prøveimport** viser, hvad der er nyt, hvad der ændres, og hvad der er i konflikt, før noget
 gemmes. **Importér** gemmer det. Den samme fil to gange gør ingen skade. Mappen huskes til
@@ -675,6 +686,8 @@ CONS_FOREIGN_TEXT = (
 )
 CONS_FOREIGN_YES = "Fortsæt alligevel"
 CONS_FOREIGN_NO = "Annullér"
+CONS_FOREIGN_NO_TIP = "Læs ikke filerne fra den anden database"
+CONS_FOREIGN_YES_TIP = "Læs filerne fra den anden database alligevel (Enter)"
 CONS_FOREIGN_HINT = "Enter: fortsæt alligevel · Esc: annullér"
 CONS_FOREIGN_CANCELLED = "Intet er importeret: filen fra en anden database blev ikke godkendt."
 EXPORT_B_BACK_TIP = "Luk eksporten"
@@ -708,6 +721,7 @@ KLADDE_DELETE = "Slet også rækker, der er fjernet i filen"
 KLADDE_PREVIEW = "Vis ændringer"
 KLADDE_APPLY = "Indlæs ændringerne"
 KLADDE_BACK = "Tilbage"
+KLADDE_BACK_TIP = "Tilbage til konsolideringen"
 KLADDE_NO_PATH = "Skriv stien til filen først."
 KLADDE_SENT_BY = " (sendt af {name})"
 KLADDE_NOT_KLADDE = (
@@ -721,13 +735,15 @@ KLADDE_BINDING = ("Kladde", "Indlæs en målplan, der er rettet i Excel")
 # --- issue 14: print details ---
 EXPORT_WARNING = "\nBemærk: {warning}"
 
-# --- issue 13 H1: dialogs, export and afslut dagen at 80x24 ---
+# --- dialogs, export and afslut dagen at 80x24 ---
 CONFLICT_SCROLL_HINT = "Der er mere, end der kan ses: rul med ↑/↓ og PgDn, eller flyt med Tab."
 CLOSE_BROWSE = "Eller vælg mappen her (piletaster, Enter på en mappe):"
-# --- end H1 ---
 
-# --- issue 13 H2: keys that cannot destroy, drafts, keymap ---
+# --- keys that cannot destroy, drafts, keymap ---
 B_READ = ("Læs", "Vis hele teksten (mellemrum)")
+# A checkbox's state in text, not colour alone (`widgets.StateCheckbox`, the import's file list).
+CHECK_ON = "[x]"
+CHECK_OFF = "[ ]"
 CONFIRM_DELETE_ITEM = "Slet «{text}»?\n\nDet kan fortrydes med Ctrl+Z."
 CONFIRM_DELETE_YES = "Slet"
 CONFIRM_KEEP = "Behold"
@@ -763,7 +779,7 @@ nye tast, fx:
 ```toml
 [keymap]
 "maal.qr" = "f8"
-"item.add" = "insert,ctrl+n"
+"item.add" = "insert,ctrl+y"
 "app.undo" = ["ctrl+z", "f2"]
 ```
 
@@ -777,18 +793,17 @@ programmet det og bruger de normale taster.
 FORM_DRAFT_QUESTION = (
     "«{field}» er ikke udfyldt, så intet er gemt endnu. Hvad skal der ske med det, du har skrevet?"
 )
-FORM_DRAFT_KEEP = "Gem kladde"
+FORM_DRAFT_KEEP = "Gem udkast"
 FORM_DRAFT_DISCARD = "Kassér"
 FORM_DRAFT_CONTINUE = "Fortsæt"
-FORM_DRAFT_KEYS = "Enter: gem kladden · Esc: fortsæt med at skrive"
-FORM_DRAFT_RESTORED = "Kladden fra sidst er hentet frem. Udfyld «{field}» for at gemme."
+FORM_DRAFT_KEYS = "Enter: gem udkastet · Esc: fortsæt med at skrive"
+FORM_DRAFT_RESTORED = "Udkastet fra sidst er hentet frem. Udfyld «{field}» for at gemme."
 FORM_DRAFT_KEPT = (
-    "Kladden er gemt: den kommer frem igen, næste gang du tilføjer her, "
+    "Udkastet er gemt: det kommer frem igen, næste gang du tilføjer her, "
     "så længe programmet er åbent."
 )
-# --- end H2 ---
 
-# --- issue 13 H3: konsolidering: picking files ---
+# --- konsolidering: picking files ---
 CONS_PICK = "Vælg mappe …"
 CONS_PICK_TIP = "Vælg mappen (fx USB-stikket) eller en fil med et mappetræ"
 CONS_FILES_EMPTY = (
@@ -798,19 +813,21 @@ CONS_FILES_EMPTY = (
 CONS_FILES_NONE_IN_FOLDER = (
     "Der er ingen overleveringsfiler (…{suffix}) i {folder}. Vælg en anden mappe."
 )
-CONS_FILE_MARK_ON = "[x]"
-CONS_FILE_MARK_OFF = "[ ]"
+# A file's mark: the checkboxes' own (`CHECK_ON`, `CHECK_OFF`), or this one for a file that
+# cannot be imported.
 CONS_FILE_MARK_BAD = "[!]"
-CONS_FILE_ENTRIES = "{n} ændringer"
+CONS_FILE_ENTRIES = "{n}"  # «837 ændringer» (models.words.count)
 CONS_FILE_UNKNOWN = "indholdet vises ved prøveimporten"
 CONS_FILE_KNOWN = "allerede importeret"
 CONS_FILE_BAD = "Kan ikke importeres: {reason}"
-CONS_CHOSEN = "Valgt: {chosen} af {total} filer."
+CONS_CHOSEN = "Valgt: {chosen} af {total}."  # total: «3 filer» / «1 fil»
 CONS_CHOSEN_BAD = " {bad} kan ikke importeres."
-CONS_CHOSEN_KEYS = " Mellemrum: til/fra · a: alle til/fra"
+CONS_CHOSEN_KEYS = " Mellemrum: til/fra · A: alle til/fra"
+B_FILE_TOGGLE = ("Til/fra", "Sæt eller fjern krydset ved den valgte fil (mellemrum)")
+B_FILES_ALL = ("Alle til/fra", "Sæt eller fjern krydset ved alle filerne (A)")
 CONS_NOTHING_CHOSEN = "Vælg mindst én fil på listen (mellemrum sætter kryds)."
 CONS_APPLY_WAITS = "Importér bliver klar efter en prøveimport."
-CONS_APPLY_READY = "Klar: Importér gemmer {n} filer i databasen."
+CONS_APPLY_READY = "Klar: Importér gemmer {n} i databasen."  # n: «2 filer»
 CONS_APPLY_NONE = "Ingen af filerne kan importeres; se grunden ovenfor."
 CONS_APPLY_CHANGED = "Valget er ændret: lav en ny prøveimport, før du importerer."
 CONS_APPLY_DONE = "Importeret. Vælg flere filer, eller se fanen Bærbare."
@@ -826,15 +843,15 @@ PICKER_PATH = "Eller skriv en mappe og tryk Enter"
 PICKER_DRIVES = "USB-stik og drev:"
 PICKER_CHOOSE = "Vælg denne mappe"
 PICKER_CANCEL = "Annullér"
+PICKER_CANCEL_TIP = "Luk uden at vælge en mappe"
 PICKER_CHOSEN = "Valgt: {path}"
 PICKER_NOT_FOLDER = "«{path}» er ikke en mappe, der findes. Tjek stien."
 NAME_DEVICE_HOST_HINT = (
     "Computeren hedder «{host}». Mange bærbare har samme slags navn, så skriv et navn, "
     "tovholderen kan kende."
 )
-# --- end H3 ---
 
-# --- issue 13 H4: Danish everywhere, plurals, symbols in the PDF ---
+# --- Danish everywhere, plurals, symbols in the PDF ---
 PALETTE_BINDING = ("Kommandoer", "Åbn kommandopaletten og søg efter en kommando")
 PALETTE_PLACEHOLDER = "Søg efter en kommando …"
 PALETTE_NO_MATCHES = "Ingen kommando passer"
@@ -852,12 +869,8 @@ SYSTEM_KEYS_SHOW = ("Taster og hjælp", "Vis hjælp til feltet med fokus og de t
 SYSTEM_KEYS_HIDE = ("Skjul taster og hjælp", "Luk panelet med taster og hjælp")
 SYSTEM_MAXIMIZE = ("Maksimér feltet", "Vis feltet med fokus over hele skærmen")
 SYSTEM_MINIMIZE = ("Normal størrelse", "Vis feltet i normal størrelse igen")
-# --- end H4 ---
 
-# --- issue 13 H5: offline install and Windows ---
-# --- end H5 ---
-
-# --- issue 13 H6: smaller items ---
+# --- smaller items ---
 TIMER_SEPARATOR = " · "
 """What TIMER_LEFT and TIMER_OVER put between the title and the time."""
 B_TAB_LEFT = ("Forrige fane", "Vis fanen til venstre (←)")
@@ -868,8 +881,6 @@ PARTNER_OWN_ENHED = (
 )
 TIMER_IDLE_SHORT = "F5 starter uret"
 TIMER_DONE_SHORT = "Program slut"
-# --- end H6 ---
 
-# --- issue 13 H7: issue 14: kladde diff ---
+# --- kladde diff ---
 KLADDE_PLAN_PROMPT = "Målplan (kun for en skabelon uden reference)"
-# --- end H7 ---

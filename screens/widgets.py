@@ -309,8 +309,8 @@ class StateCheckbox(Checkbox):
     StateCheckbox.-on > .toggle--button { color: $text-success; text-style: bold; }
     """
 
-    TICKED = "[x]"
-    UNTICKED = "[ ]"
+    TICKED = texts.CHECK_ON
+    UNTICKED = texts.CHECK_OFF
 
     @property
     def _button(self) -> Content:

@@ -115,11 +115,14 @@ class UdviklingsdagApp(App[None]):
         _b("f3,ctrl+o", "program", texts.B_PROGRAM, "app.program", show=False),
         _b("ctrl+t", "toggle_theme", texts.B_THEME, "app.theme", show=False),
         _b("ctrl+q", "quit", texts.B_QUIT, "app.quit", show=False, priority=True),
+        # The palette's key in Danish (Textual's own says «palette» in every footer); Textual
+        # adds its own only when no binding opens the palette. Here, with an id, the keymap
+        # file and F1's list of keys know it.
+        palette_binding(App.COMMAND_PALETTE_BINDING, App.COMMAND_PALETTE_DISPLAY),
     ]
 
     def __init__(self, db_target: str, *, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__()
-        self._danish_palette_key()  # issue 13 H4
         self.db_target = db_target
         self.clock: Callable[[], datetime] = clock or datetime.now
         self.workspace: Workspace | None = None  # set once the database is open
@@ -134,6 +137,8 @@ class UdviklingsdagApp(App[None]):
         self._ending = False  # a signal asked the app to end (see `_end_on_signal`)
         # Ctrl+Q was pressed while the last save had failed: the next Ctrl+Q quits anyway.
         self._quit_despite_failure = False
+        # Ctrl+Q was pressed while udkast of new rows were kept: the next Ctrl+Q quits anyway.
+        self._quit_despite_drafts = False
         self.timer = ProgrammeTimer()
         self.day_id: str | None = None
         self.bord_id: str | None = None
@@ -147,18 +152,7 @@ class UdviklingsdagApp(App[None]):
         self.quick_home = False  # the home screen was drawn before the database opened
         self.theme = settings.DARK_THEME
 
-    # --- the command palette in Danish (issue 13 H4) -------------------------------------------
-
-    def _danish_palette_key(self) -> None:
-        """Textual adds the palette's key with the description «palette» (shown in every
-        footer); put the Danish one in its place."""
-        key = self.COMMAND_PALETTE_BINDING
-        danish = palette_binding(key, self.COMMAND_PALETTE_DISPLAY)
-        keys = self._bindings.key_to_bindings
-        keys[key] = [
-            danish if b.action in {"command_palette", "app.command_palette"} else b
-            for b in keys.get(key, [])
-        ] or [danish]
+    # --- the command palette in Danish ---------------------------------------------------
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
@@ -470,7 +464,7 @@ class UdviklingsdagApp(App[None]):
             ):
                 return
 
-    # --- issue 13 H2: the user's keymap --------------------------------------------------
+    # --- the user's keymap ---------------------------------------------------------------
 
     user_keymap: Mapping[str, str] = MappingProxyType({})
     """The keys remapped by the user's keymap file (binding id -> keys); empty: none."""
@@ -501,8 +495,6 @@ class UdviklingsdagApp(App[None]):
                     self.notify(message, severity=severity, markup=False, timeout=20)
 
             self.when_open(check_names)
-
-    # --- end H2 ---------------------------------------------------------------------------
 
     # --- actions -------------------------------------------------------------------------
 
@@ -554,6 +546,19 @@ class UdviklingsdagApp(App[None]):
             self.notify(
                 texts.QUIT_NOT_SAVED.format(reason=self.save_status[1]),
                 severity="error",
+                timeout=15,
+                markup=False,
+            )
+            return
+        from models.words import count
+        from screens.forms import kept_drafts
+
+        if (drafts := kept_drafts(self)) and not self._quit_despite_drafts:
+            # An udkast (a new row whose required field was empty) lives in memory only.
+            self._quit_despite_drafts = True
+            self.notify(
+                texts.QUIT_DRAFTS.format(n=count("udkast", drafts).capitalize()),
+                severity="warning",
                 timeout=15,
                 markup=False,
             )

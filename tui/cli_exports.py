@@ -75,7 +75,7 @@ def register(sub: argparse._SubParsersAction[DanishParser], common: DanishParser
     p = sub.add_parser(
         "import",
         parents=[common],
-        help="indlæs en udfyldt målplanskabelon (.xlsx) som en ny målplan",
+        help="indlæs en udfyldt målplanskabelon eller en redigeret kladde (.xlsx)",
     )
     p.add_argument("file", metavar="FIL.xlsx")
     p.add_argument(

@@ -9,6 +9,7 @@ writes `docs/screenshots/<nn>-<name>-<cols>x<rows>.png`."""
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import subprocess
 import sys
@@ -94,6 +95,9 @@ def main() -> int:
         print("rsvg-convert mangler (Debian: apt-get install librsvg2-bin)", file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory() as tmp:
+        # The user's own keymap.toml and settings stay out of the pictures.
+        os.environ["XDG_CONFIG_HOME"] = str(Path(tmp) / "config")
+        os.environ["XDG_DATA_HOME"] = str(Path(tmp) / "data")
         db = _demo(Path(tmp))
         for size in SIZES:
             for png in asyncio.run(_shots(db, size, HERE)):

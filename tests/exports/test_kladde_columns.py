@@ -5,6 +5,7 @@ conflict where the database changed the same field since; the same file twice is
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import date
 from pathlib import Path
@@ -420,6 +421,47 @@ def test_the_export_stores_the_change_log_position(demo_store, tmp_path):
     wb = openpyxl.load_workbook(xlsx)
     stored = {p.name: p.value for p in wb.custom_doc_props.props}
     assert stored[KNOWN_CHANGES_PROPERTY] == known_changes(demo_store.db)
+
+
+def test_a_long_change_log_position_survives_excel_s_255_characters(demo_store, tmp_path):
+    """Office keeps 255 characters of a text property: a position of many laptops is stored
+    in parts of at most that, and read back whole."""
+    from exports.template_import import _Book
+    from exports.xlsx import KNOWN_CHANGES_PROPERTY, PROPERTY_TEXT_MAX, build_workbook
+    from models.kladde import parse_known_changes
+
+    view = load_maalplaner(demo_store.db)[0]
+    position = json.dumps(
+        {
+            f"{n:08d}-0000-4000-8000-000000000000": f"{1800000000000 + n:013d}-00000"
+            for n in range(15)
+        },
+        separators=(",", ":"),
+    )
+    assert len(position) > 3 * PROPERTY_TEXT_MAX
+    path = tmp_path / "lang.xlsx"
+    build_workbook(view, when=date(2027, 3, 1), known_changes=position).save(path)
+    parts = [
+        p
+        for p in openpyxl.load_workbook(path).custom_doc_props.props
+        if p.name.startswith(KNOWN_CHANGES_PROPERTY)
+    ]
+    assert len(parts) == -(-len(position) // PROPERTY_TEXT_MAX)
+    assert all(len(p.value) <= PROPERTY_TEXT_MAX for p in parts)
+    read = _Book(path).known_changes()
+    assert read == position
+    boundary = parse_known_changes(read)
+    assert boundary is not None and len(boundary.known) == 15
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000, "[]", "not json", '{"a": 1}', "x" * 2_000_000])
+def test_a_hand_edited_change_log_position_is_ignored_not_a_crash(text):
+    from models.kladde import parse_known_changes
+
+    # The workbook's custom property can be edited in Excel; what is not a position is left
+    # out (the revision's number then gives the boundary), never a RecursionError.
+    assert parse_known_changes(text) is None
+    assert parse_known_changes('{"dev": "0001"}') is not None
 
 
 def _hand_filled(path: Path, title: str, enhed: str, maalsaetning: str, maal: str) -> Path:

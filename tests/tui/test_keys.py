@@ -1,7 +1,7 @@
 """Keys that cannot destroy work (issue 13): text typed on the mål screen opens and deletes
 nothing, Delete asks (Enter deletes, Esc keeps) and undo brings it back, Shift+letter does
 what the letter does, the user's keymap file remaps by binding id (a bad file: a Danish notice
-and the default keys), Esc on an incomplete new record keeps a kladde, a del 2 day opens a mål
+and the default keys), Esc on an incomplete new record keeps an udkast, a del 2 day opens a mål
 on Prøvehandlinger, a long tegn can be read by keyboard, and the header names the mål."""
 
 from __future__ import annotations
@@ -70,6 +70,8 @@ def test_every_binding_has_a_stable_unique_id_and_shift_letters() -> None:
     declared = declared_bindings(UdviklingsdagApp.BINDINGS)
     missing = [(where, b.key) for where, b in declared if not b.id]
     assert missing == []
+    # F1's list of keys says what each does (its tooltip).
+    assert [(where, b.id) for where, b in declared if not b.tooltip] == []
     ids = [b.id for _where, b in declared]
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     bindings = all_bindings(UdviklingsdagApp.BINDINGS)
@@ -272,6 +274,10 @@ def test_parse_keymap_spellings() -> None:
     # Read before the screens are imported: every name is kept, checked later.
     assert parse_keymap('"maal.nope" = "f9"\n').keymap == {"maal.nope": "f9"}
     assert unknown_names({"maal.nope": "f9", "maal.qr": "f8"}) == ("maal.nope",)
+    # The palette's key is the App's own binding: known, and in F1's list.
+    from tui.app import UdviklingsdagApp
+
+    assert unknown_names({"app.command_palette": "f9"}, UdviklingsdagApp.BINDINGS) == ()
     for bad in ('"maal.qr" = 5', '"maal.qr" = ""', '"maal.qr" = "ctrl k"', "maal.qr = [", "x=1"):
         read_ = parse_keymap(bad, known)
         assert read_.keymap == {} and read_.problem, bad
@@ -400,18 +406,24 @@ async def test_esc_on_incomplete_new_tegn_keeps_a_draft(tmp_path: Path) -> None:
 
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.press("enter")  # «Gem kladde»
+        await pilot.press("enter")  # «Gem udkast»
         await settle(app, pilot)
         assert isinstance(app.screen, MaalScreen)
         assert app.save_status[0] != "failed"  # no warning left behind
         assert len(read(path, "tegn", maal_id=ids["m1"])) == 1  # nothing half-saved
 
-        await pilot.press("insert")  # the kladde comes back
+        # Ctrl+Q warns first: the udkast lives in memory only.
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert app.is_running and isinstance(app.screen, MaalScreen)
+        assert any("1 udkast er ikke gemt" in str(n.message) for n in app._notifications)
+
+        await pilot.press("insert")  # the udkast comes back
         await settle(app, pilot)
         form = app.screen
         assert isinstance(form, RecordForm)
         assert form.query_one("#f-datakilde").text == "Trivselsmaaling"
-        assert "Kladden" in str(form.query_one("#form-needs").render())
+        assert "Udkastet" in str(form.query_one("#form-needs").render())
         form.query_one("#f-tekst").focus()
         await pilot.pause()
         for char in "Flere hilser":

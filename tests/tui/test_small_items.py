@@ -10,7 +10,14 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 
 from screens.widgets import StateCheckbox, StateSelectionList
-from tests.tui.helpers import FakeClock, build_small, run_async, settle
+from tests.tui.helpers import (
+    FakeClock,
+    assert_all_reachable,
+    build_small,
+    read,
+    run_async,
+    settle,
+)
 
 
 def _app(path: Path, clock: FakeClock | None = None):
@@ -574,3 +581,36 @@ async def test_evalueringer_controls_reachable_at_80x24(tmp_path: Path) -> None:
         await assert_all_reachable(pilot, "#eval-proevehandling", "#eval-planned", "#eval-list")
         title = _drawn(app.screen.query_one("#topbar-title"))
         assert "Evalueringer af prøvehandling" in title, title
+
+
+@run_async
+async def test_prepare_delete_asks_as_every_list_does(tmp_path: Path) -> None:
+    """Forbered asks like the other lists: a letter typed on does not answer, Esc keeps,
+    Enter deletes."""
+    from screens.forms import ConfirmScreen
+    from screens.prepare import PrepareScreen
+
+    path = tmp_path / "d.db"
+    build_small(path)
+    app = _app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PrepareScreen)
+        assert len(read(path, "udviklingsdag")) == 1
+        await pilot.press("delete")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await assert_all_reachable(pilot, "#confirm-question", "#yes", "#no")
+        await pilot.press("j", "y")  # typed on: no letter answers
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert len(read(path, "udviklingsdag")) == 1
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert read(path, "udviklingsdag") == []
