@@ -9,7 +9,14 @@ The peak is read from VmHWM in /proc/self/status where there is one, not from ru
 carries ru_maxrss across fork and exec, so a child reports at least the peak of the process
 that started it (subprocess forks the bench runner, which has just imported the workshop pack
 into PostgreSQL itself and holds some 900 MB). VmHWM belongs to the address space, which exec
-makes new. ru_maxrss remains the fallback (macOS, where it is in bytes)."""
+makes new. ru_maxrss remains the fallback (macOS, where it is in bytes).
+
+The growth benchmark (`bench.run --scale N`) also measures the exports here, each in its own
+process for the same reason: `python -m bench._merge --export sqlite DB OUT` (the SQLite
+export of DB to the file OUT) and `python -m bench._merge --export sbsys DB OUT` (SBSYS
+packages for every målplan of DB into the folder OUT; the peak is the main process's, the
+export's worker processes are not counted). Each prints one JSON line with the seconds, the
+peak memory and what was written."""
 
 from __future__ import annotations
 
@@ -33,7 +40,41 @@ def peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
+def export(kind: str, db_path: str, out: str) -> dict[str, object]:
+    """Time one export of the database at `db_path` in this process (see the module's text)."""
+    from models.db import open_database
+
+    db = open_database(db_path)
+    try:
+        rss0 = peak_rss_mb()
+        if kind == "sqlite":
+            from exports.sqlite_export import export_sqlite
+
+            t0 = time.perf_counter()
+            written = export_sqlite(db, out)
+            seconds = time.perf_counter() - t0
+            what = {"rows": sum(written.values())}
+        elif kind == "sbsys":
+            from exports.sbsys import ExportOptions, export_sbsys
+            from models.queries import maalplaner_overview
+
+            ids = [p.id for p in maalplaner_overview(db)]
+            t0 = time.perf_counter()
+            export_sbsys(db, out, ids, ExportOptions())
+            seconds = time.perf_counter() - t0
+            what = {"maalplaner": len(ids)}
+        else:
+            raise SystemExit(f"ukendt eksport: {kind}")
+    finally:
+        db.close()
+    return {"seconds": seconds, "rss_before_mb": rss0, "peak_rss_mb": peak_rss_mb(), **what}
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--export"]:
+        _flag, kind, db_path, out = argv
+        print(json.dumps(export(kind, db_path, out)))
+        return 0
     target, base, *files = argv
     from exports.bundle import import_bundles
     from models.db import open_database

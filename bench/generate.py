@@ -11,7 +11,12 @@
   prøvehandlinger and samarbejder, edits, autosave chains, a delete, an undo, and edits of a
   neighbouring table's tegn, so the merge meets real conflicts).
 
-Run `python -m bench.generate FOLDER [--scale 0.1]` to write them by hand.
+The number of borde (`tables`), laptops (handoff files), målplaner (`plans`) and entries per
+handoff file are independent of each other and of `scale` (which sizes the mål and everything
+under them); a request the generator cannot honour raises `GeneratorError`, never less data.
+
+Run `python -m bench.generate FOLDER [--scale 0.1] [--tables 40] [--laptops 40] [--plans 120]
+[--entries 2000]` to write them by hand.
 """
 
 from __future__ import annotations
@@ -25,7 +30,9 @@ import sqlite3
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -36,7 +43,18 @@ from models.db import open_database
 from models.schema import DELETED, ENTITIES, ENTITY_ORDER
 from models.store import Action, Store, new_id, new_row, parent_field
 
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
+# Version 4 made the same data as version 5 for the shapes `_same_as_version_4` accepts; their
+# cache key stays the version-4 one, so a cached municipality stays valid.
+_V4 = 4
+DEFAULT_TABLES = 40
+DEFAULT_LAPTOPS = 40
+DEFAULT_ENTRIES = 2000
+
+
+class GeneratorError(ValueError):
+    """A request the generator cannot honour (it never quietly makes less)."""
+
 
 # --- text that looks like what people write at a workshop table ------------------------------
 
@@ -217,23 +235,76 @@ def _spread(rng: random.Random, total: int, buckets: int, empty_share: float) ->
     return out
 
 
+@dataclass(frozen=True)
+class Shape:
+    """How many rows of each kind a municipality gets (`municipality_shape`)."""
+
+    maal: int
+    tegn: int
+    proevehandlinger: int
+    samarbejder: int
+    evalueringer: int
+    maalplaner: int  # one per enhed
+    borde: int  # per udviklingsdag
+
+
+def _v4_plans(scale: float) -> int:
+    return max(6, round(120 * min(1.0, scale * 4)))
+
+
+def municipality_shape(
+    scale: float = 1.0, *, n_borde: int = DEFAULT_TABLES, n_maalplaner: int | None = None
+) -> Shape:
+    """The counts `build_municipality` makes. `scale` sizes the mål and what hangs on them;
+    målplaner default to 120 at scale 1 (fewer below a quarter, 120 x scale above 1, so a
+    larger municipality has more plans, not larger ones). Raises `GeneratorError` for a
+    request that cannot be met."""
+    if not scale > 0:
+        raise GeneratorError(f"skalaen skal være større end 0 (fik {scale})")
+    n_maal = max(10, round(2000 * scale))
+    plans = n_maalplaner
+    if plans is None:
+        plans = _v4_plans(scale) if scale <= 1 else round(120 * scale)
+    if plans < 1:
+        raise GeneratorError(f"der skal være mindst 1 målplan (fik {plans})")
+    if n_borde < 1:
+        raise GeneratorError(f"der skal være mindst 1 bord (fik {n_borde})")
+    if n_borde > n_maal:
+        raise GeneratorError(
+            f"{n_borde} borde kræver mindst {n_borde} mål (ét pr. bord), men skala {scale} "
+            f"giver {n_maal} mål: hæv skalaen eller sænk antallet af borde"
+        )
+    return Shape(
+        maal=n_maal,
+        tegn=round(10_000 * scale),
+        proevehandlinger=round(10_000 * scale),
+        samarbejder=round(3000 * scale),
+        evalueringer=round(2000 * scale),
+        maalplaner=plans,
+        borde=n_borde,
+    )
+
+
 def build_municipality(
     store: Store,
     *,
     scale: float = 1.0,
     seed: int = 1,
-    n_borde: int = 40,
+    n_borde: int = DEFAULT_TABLES,
+    n_maalplaner: int | None = None,
 ) -> Municipality:
     """Write a large municipality through the store's bulk path: at scale 1, 2,000 mål,
     10,000 tegn, 10,000 prøvehandlinger, 3,000 samarbejder, 2,000 evalueringer, 120 enheder
-    and two udviklingsdage with `n_borde` borde each (every mål at one bord per day)."""
+    with one målplan each (or `n_maalplaner`) and two udviklingsdage with `n_borde` borde each
+    (every mål at one bord per day, the borde differing by at most one mål)."""
+    shape = municipality_shape(scale, n_borde=n_borde, n_maalplaner=n_maalplaner)
     rng = random.Random(seed)
-    n_maal = max(10, round(2000 * scale))
-    n_tegn = round(10_000 * scale)
-    n_proevehandlinger = round(10_000 * scale)
-    n_samarbejder = round(3000 * scale)
-    n_evalueringer = round(2000 * scale)
-    n_enheder = max(6, round(120 * min(1.0, scale * 4)))
+    n_maal = shape.maal
+    n_tegn = shape.tegn
+    n_proevehandlinger = shape.proevehandlinger
+    n_samarbejder = shape.samarbejder
+    n_evalueringer = shape.evalueringer
+    n_enheder = shape.maalplaner
     out = Municipality()
     with store.action() as tx:
         w = BulkWriter(store, tx)
@@ -378,7 +449,8 @@ def build_municipality(
                 w.create(
                     "samarbejde",
                     maal_id=mid,
-                    partner_ids=rng.sample(out.enheder, rng.randint(1, 3)),
+                    # min(): a municipality of fewer than 3 enheder (the draw stays the same).
+                    partner_ids=rng.sample(out.enheder, min(len(out.enheder), rng.randint(1, 3))),
                     niveau=rng.choices(["viden", "koordination", "samskabelse"], weights=[5, 3, 2])[
                         0
                     ],
@@ -409,9 +481,11 @@ def build_municipality(
                 ("Opsamling", 30),
             ):
                 w.create("programblok", udviklingsdag_id=dag, titel=titel, minutter=minutter)
-            per = -(-len(shuffled) // n_borde)
+            # Even slices (sizes differ by at most one, none empty): the same slices as
+            # version 4's ceil-sized ones whenever the mål divide evenly among the borde.
+            n = len(shuffled)
             for b in range(n_borde):
-                maal_ids = shuffled[b * per : (b + 1) * per]
+                maal_ids = shuffled[b * n // n_borde : (b + 1) * n // n_borde]
                 bord = w.create(
                     "bord",
                     udviklingsdag_id=dag,
@@ -440,11 +514,21 @@ def build_municipality(
     return out
 
 
-def make_municipality_db(path: Path, *, scale: float = 1.0, seed: int = 1) -> Municipality:
+def make_municipality_db(
+    path: Path,
+    *,
+    scale: float = 1.0,
+    seed: int = 1,
+    n_borde: int = DEFAULT_TABLES,
+    n_maalplaner: int | None = None,
+) -> Municipality:
     """A new database file at `path` holding the large municipality."""
+    municipality_shape(scale, n_borde=n_borde, n_maalplaner=n_maalplaner)  # refuse before writing
     db = open_database(str(path), device_name="Tovholder")
     try:
-        return build_municipality(Store(db), scale=scale, seed=seed)
+        return build_municipality(
+            Store(db), scale=scale, seed=seed, n_borde=n_borde, n_maalplaner=n_maalplaner
+        )
     finally:
         db.close()
 
@@ -501,6 +585,7 @@ def _simulate_laptop(args: tuple[Any, ...]) -> tuple[str, int]:
     db = open_database(str(path))
     store = Store(db)
     made = 0
+    deleted: set[str] = set()  # tegn this laptop deleted: a person does not edit those
 
     def count(n: int) -> None:
         nonlocal made
@@ -556,6 +641,7 @@ def _simulate_laptop(args: tuple[Any, ...]) -> tuple[str, int]:
                 count(store.update("tegn", old, baseline=f"{rng.randint(1, 90)} %"))
             if step % 7 == 0 and existing:
                 count(store.delete("tegn", existing[-1]))
+                deleted.add(existing[-1])
             if step % 11 == 0:
                 store.create("note", maal_id=mid, type="note", tekst="Husk at spørge borgerne.")
                 count(5)
@@ -565,7 +651,7 @@ def _simulate_laptop(args: tuple[Any, ...]) -> tuple[str, int]:
                 # The same tegn edited here and at the next table (which edits its own first
                 # tegn too): concurrent edits, conflicts for the tovholder.
                 k = (step // 5) % len(neighbour_tegn)
-                for tegn_id in {neighbour_tegn[k], *own_tegn[k : k + 1]}:
+                for tegn_id in {neighbour_tegn[k], *own_tegn[k : k + 1]} - deleted:
                     count(
                         store.update(
                             "tegn", tegn_id, forventet_niveau=f"Bord {index + 1} mener mere"
@@ -580,29 +666,103 @@ def _simulate_laptop(args: tuple[Any, ...]) -> tuple[str, int]:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def make_workshop(
-    folder: Path,
+def workshop_settings(
     *,
     scale: float = 1.0,
-    laptops: int = 40,
-    entries_per_laptop: int = 2000,
+    tables: int = DEFAULT_TABLES,
+    laptops: int = DEFAULT_LAPTOPS,
+    plans: int | None = None,
+    entries_per_laptop: int = DEFAULT_ENTRIES,
     seed: int = 1,
-    jobs: int = 2,
-    log: Any = None,
-) -> Workshop:
-    """Build (or reuse, when `folder` already holds one made with the same settings) the
-    large municipality, its workshop pack and the laptops' handoff files."""
-    from exports.bundle import import_bundles, write_pack
-
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    settings = {
-        "version": GENERATOR_VERSION,
+) -> dict[str, Any]:
+    """The cache key of a workshop (checked against the folder's workshop.json). Raises
+    `GeneratorError` for a request that cannot be met: more laptops than borde (each laptop
+    is one bord's), more borde than mål, fewer than one entry per laptop."""
+    shape = municipality_shape(scale, n_borde=tables, n_maalplaner=plans)
+    if laptops < 1:
+        raise GeneratorError(f"der skal være mindst 1 bærbar (fik {laptops})")
+    if laptops > tables:
+        raise GeneratorError(
+            f"{laptops} bærbare kræver mindst {laptops} borde (hver bærbar er ét bords), "
+            f"men der er {tables}: giv også --tables {laptops} (eller flere)"
+        )
+    if entries_per_laptop < 1:
+        raise GeneratorError(f"hver bærbar skal lave mindst 1 ændring (fik {entries_per_laptop})")
+    key: dict[str, Any] = {
+        "version": _V4,
         "scale": scale,
         "laptops": laptops,
         "entries_per_laptop": entries_per_laptop,
         "seed": seed,
     }
+    if _same_as_version_4(scale, shape):
+        return key
+    return {**key, "version": GENERATOR_VERSION, "tables": tables, "plans": shape.maalplaner}
+
+
+def _same_as_version_4(scale: float, shape: Shape) -> bool:
+    """Version 4 had 40 borde and its own plan count, and cut the mål into ceil-sized slices,
+    which equal version 5's even ones when the mål divide by the borde."""
+    return (
+        shape.borde == DEFAULT_TABLES
+        and shape.maalplaner == _v4_plans(scale)
+        and shape.maal % shape.borde == 0
+    )
+
+
+@contextmanager
+def _pack_limits(pack: Path, say: Any) -> Iterator[None]:
+    """Let the laptop template import a workshop pack larger than the app's bundle limits
+    (`exports.bundle.MAX_FILE_BYTES`, `MAX_JSON_BYTES`; a pack of 3x the large municipality
+    is about 300 MB), in this process only: the benchmark needs the laptops, and the merge it
+    measures reads only the handoff files, under the app's own limits. Says so when it
+    happens, since the app itself would refuse such a pack."""
+    from exports import bundle
+
+    size = pack.stat().st_size
+    saved = bundle.MAX_FILE_BYTES, bundle.MAX_JSON_BYTES
+    if size <= bundle.MAX_FILE_BYTES:
+        yield
+        return
+    say(
+        f"ADVARSEL: workshop-pakken fylder {size // 2**20} MB, over appens grænse på "
+        f"{bundle.MAX_FILE_BYTES // 2**20} MB; den importeres her med grænsen hævet"
+    )
+    bundle.MAX_FILE_BYTES = bundle.MAX_JSON_BYTES = max(saved[1], 2 * size)
+    try:
+        yield
+    finally:
+        bundle.MAX_FILE_BYTES, bundle.MAX_JSON_BYTES = saved
+
+
+def make_workshop(
+    folder: Path,
+    *,
+    scale: float = 1.0,
+    tables: int = DEFAULT_TABLES,
+    laptops: int = DEFAULT_LAPTOPS,
+    plans: int | None = None,
+    entries_per_laptop: int = DEFAULT_ENTRIES,
+    seed: int = 1,
+    jobs: int = 2,
+    log: Any = None,
+) -> Workshop:
+    """Build (or reuse, when `folder` already holds one made with the same settings) the
+    large municipality (`tables` borde a day, `plans` målplaner), its workshop pack and
+    `laptops` handoff files of at least `entries_per_laptop` entries each. An impossible
+    request raises `GeneratorError` before anything in `folder` is touched."""
+    from exports.bundle import import_bundles, write_pack
+
+    settings = workshop_settings(
+        scale=scale,
+        tables=tables,
+        laptops=laptops,
+        plans=plans,
+        entries_per_laptop=entries_per_laptop,
+        seed=seed,
+    )
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     marker = folder / "workshop.json"
     if marker.exists():
         done = json.loads(marker.read_text())
@@ -625,7 +785,7 @@ def make_workshop(
         if p.is_file():
             p.unlink()
     t0 = time.perf_counter()
-    muni = make_municipality_db(base, scale=scale, seed=seed)
+    muni = make_municipality_db(base, scale=scale, seed=seed, n_borde=tables, n_maalplaner=plans)
     seconds["kommune"] = time.perf_counter() - t0
     say(f"kommune: {seconds['kommune']:.1f} s, {muni.counts}")
     db = open_database(str(base))
@@ -641,12 +801,14 @@ def make_workshop(
     tdb = open_database(str(template), device_name="Skabelon")
     try:
         t0 = time.perf_counter()
-        import_bundles(tdb, [pack])
+        with _pack_limits(pack, say):
+            import_bundles(tdb, [pack])
         seconds["import_pack"] = time.perf_counter() - t0
     finally:
         tdb.close()
     say(f"pakken importeret på en tom bærbar: {seconds['import_pack']:.1f} s")
     borde = muni.borde["del2"][:laptops]
+    assert len(borde) == laptops  # workshop_settings checked laptops <= tables
     tasks = []
     for i, bord in enumerate(borde):
         neighbour = muni.bord_maal[borde[(i + 1) % len(borde)]]
@@ -688,17 +850,26 @@ def clear(folder: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Lav benchmark-data for udviklingsdag.")
     parser.add_argument("folder", type=Path)
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--laptops", type=int, default=40)
-    parser.add_argument("--entries", type=int, default=2000)
+    parser.add_argument("--scale", type=float, default=1.0, help="mål og alt under dem")
+    parser.add_argument("--tables", type=int, default=DEFAULT_TABLES, help="borde pr. dag")
+    parser.add_argument("--laptops", type=int, default=DEFAULT_LAPTOPS, help="overleveringsfiler")
+    parser.add_argument("--plans", type=int, default=None, help="målplaner (én pr. enhed)")
+    parser.add_argument("--entries", type=int, default=DEFAULT_ENTRIES, help="ændringer pr. fil")
+    parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
-    ws = make_workshop(
-        args.folder,
-        scale=args.scale,
-        laptops=args.laptops,
-        entries_per_laptop=args.entries,
-        log=lambda *a: print(*a, file=sys.stderr),
-    )
+    try:
+        ws = make_workshop(
+            args.folder,
+            scale=args.scale,
+            tables=args.tables,
+            laptops=args.laptops,
+            plans=args.plans,
+            entries_per_laptop=args.entries,
+            jobs=args.jobs,
+            log=lambda *a: print(*a, file=sys.stderr),
+        )
+    except GeneratorError as exc:
+        parser.error(str(exc))
     print(json.dumps({"handoffs": len(ws.handoffs), "entries": ws.entries, **ws.seconds}))
     return 0
 

@@ -5,7 +5,12 @@ Every row is a median over repeated runs, printed beside a reference measured in
 written to bench/results.json. `--quick` uses a tenth of the data and fewer repetitions: a
 smoke test of the script, not figures to compare with the targets.
 
-Rows that need a part of the app that is not there yet print «mangler: <why>»."""
+Rows that need a part of the app that is not there yet print «mangler: <why>».
+
+`python -m bench.run --scale N` is the growth run (issue 17), not part of the default run: the
+merge (many files and big files), the SQLite export and the SBSYS export's main process at 1x
+and at N times the data, each in its own process, with time, peak memory and each row's ratio
+to 1x; written to bench/growth.json (docs/benchmark.md's table is left alone)."""
 
 from __future__ import annotations
 
@@ -33,6 +38,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
+GROWTH = ROOT / "bench" / "growth.json"
 DOC = ROOT / "docs" / "benchmark.md"
 START, END = "<!-- tal:start -->", "<!-- tal:slut -->"
 PY = sys.executable
@@ -773,6 +779,203 @@ def row_sqlite_export(db_path: Path, folder: Path, runs: int) -> list[Row]:
     return sbsys_bench.sqlite_rows(db_path, folder, runs)
 
 
+# --- the growth run (issue 17) ------------------------------------------------------------------
+
+
+@dataclass
+class Measure:
+    """One row of the growth run at one level (1 = today's data)."""
+
+    key: str
+    what: str
+    level: float
+    seconds: float
+    peak_mb: float | None  # the measuring process's own peak (VmHWM); None: not measured
+    size: str = ""  # what was merged or written, for the reader
+
+
+def _child(args: list[str], timeout: float = 7200) -> dict[str, Any]:
+    """Run `python -m bench._merge ARGS` in a new process; its one JSON line."""
+    out = subprocess.run(
+        [PY, "-m", "bench._merge", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-3000:])
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def growth_folder(scale: float, tables: int, laptops: int, entries: int, usual: int) -> Path:
+    """Where a growth shape is cached: the default run's folder for its own shape (so 1x
+    reuses its data), a folder of its own for every other."""
+    from bench.generate import DEFAULT_LAPTOPS, DEFAULT_TABLES
+
+    folder = cache_dir(scale)
+    if (tables, laptops, entries) == (DEFAULT_TABLES, DEFAULT_LAPTOPS, usual):
+        return folder
+    return folder.with_name(f"{folder.name}-borde{tables}-baerbare{laptops}-poster{entries}")
+
+
+def growth_data(level: float, base: float, entries: int, log: Any) -> dict[str, Workshop]:
+    """The two workshops of one level: many files (40 x level laptops at as many borde, the
+    usual entries each) and big files (40 laptops, entries x level each), both in a
+    municipality of `base` x level (with 120 x that many målplaner). At level 1 they are the
+    same workshop, the default run's."""
+    from bench.generate import DEFAULT_LAPTOPS, DEFAULT_TABLES, make_workshop
+
+    scale = round(base * level, 6)
+    tables = round(DEFAULT_TABLES * level)
+    big_entries = round(entries * level)
+    log(f"{level:g}x: mange filer ({tables} x {entries}) ...")
+    many = make_workshop(
+        growth_folder(scale, tables, tables, entries, entries),
+        scale=scale,
+        tables=tables,
+        laptops=tables,
+        entries_per_laptop=entries,
+        log=log,
+    )
+    log(f"{level:g}x: store filer ({DEFAULT_LAPTOPS} x {big_entries}) ...")
+    big = make_workshop(
+        growth_folder(scale, DEFAULT_TABLES, DEFAULT_LAPTOPS, big_entries, entries),
+        scale=scale,
+        entries_per_laptop=big_entries,
+        log=log,
+    )
+    return {"many": many, "big": big}
+
+
+def growth_level(level: float, data: dict[str, Workshop], folder: Path) -> list[Measure]:
+    """Every growth row at one level, one run each, each in its own process."""
+    out: list[Measure] = []
+    merged: dict[Path, list[Measure]] = {}
+    for shape, label in (("many", "mange filer"), ("big", "store filer")):
+        ws = data[shape]
+        if ws.folder in merged:  # at 1x both shapes are the same workshop: measured once
+            out += [Measure(**{**asdict(m), "key": m.key.replace("many", shape),
+                               "what": m.what.replace("mange filer", label)})
+                    for m in merged[ws.folder]]  # fmt: skip
+            continue
+        target = folder / f"growth-merge-{shape}.db"
+        try:
+            res = _child([str(target), str(ws.base_db), *map(str, ws.handoffs)])
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+        received = f"{res['received']:,}".replace(",", ".")
+        size = f"{len(ws.handoffs)} filer, {received} ændringer"
+        rows = [
+            Measure(f"merge_{shape}", f"Flet {label} (første gang)", level, res["fresh"],
+                    res["peak_rss_mb"], size),
+            Measure(f"merge_{shape}_repeat", f"Flet {label} igen (alt kendt)", level,
+                    res["repeat"], None, size),
+            Measure(f"merge_{shape}_floor", f"Kun læse og kontrollere {label} (gulvet)", level,
+                    _read_all(ws.handoffs), None, size),
+        ]  # fmt: skip
+        merged[ws.folder] = rows
+        out += rows
+    db = data["big"].base_db
+    export = folder / "growth-eksport.sqlite"
+    res = _child(["--export", "sqlite", str(db), str(export)])
+    export.unlink(missing_ok=True)
+    out.append(
+        Measure("sqlite_export", "SQLite-eksport af hele kommunen", level, res["seconds"],
+                res["peak_rss_mb"], f"{res['rows']:,} rækker".replace(",", "."))
+    )  # fmt: skip
+    sbsys = folder / "growth-sbsys"
+    res = _child(["--export", "sbsys", str(db), str(sbsys)])
+    shutil.rmtree(sbsys, ignore_errors=True)
+    out.append(
+        Measure("sbsys", "SBSYS-pakker for alle målplaner (hovedprocessen)", level,
+                res["seconds"], res["peak_rss_mb"], f"{res['maalplaner']} målplaner")
+    )  # fmt: skip
+    return out
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return f"{b / a:.2f}x" if a and b is not None else "-"
+
+
+def render_growth(measures: list[Measure], scale: float) -> str:
+    """The growth table: each row at 1x and at `scale`, with its ratio to 1x."""
+    n = f"{scale:g}x"
+    lines = [
+        f"{'række':<50} {'1x tid':>9} {n + ' tid':>9} {'forhold':>8} "
+        f"{'1x MB':>7} {n + ' MB':>7} {'forhold':>8}  1x → {n}",
+        "-" * 140,
+    ]
+    one = {m.key: m for m in measures if m.level == 1}
+    for m in measures:
+        if m.level == 1 or m.key not in one:
+            continue
+        a = one[m.key]
+        mb_a = f"{a.peak_mb:.0f}" if a.peak_mb is not None else "-"
+        mb_b = f"{m.peak_mb:.0f}" if m.peak_mb is not None else "-"
+        lines.append(
+            f"{m.what[:50]:<50} {_fmt(a.seconds, 's'):>9} {_fmt(m.seconds, 's'):>9} "
+            f"{_ratio(a.seconds, m.seconds):>8} {mb_a:>7} {mb_b:>7} "
+            f"{_ratio(a.peak_mb, m.peak_mb):>8}  {a.size} → {m.size}"
+        )
+    lines += ["", "Tid og hukommelse er hver rækkes egen proces (VmHWM); 1 kørsel pr. række."]
+    return "\n".join(lines)
+
+
+def growth_main(
+    scale: float,
+    quick: bool,
+    write_json: bool,
+    *,
+    base: float | None = None,
+    entries: int | None = None,
+) -> int:
+    """The growth run: data for 1x and `scale` (made or reused), then every row at both.
+    `base` and `entries` (1x's scale and entries per file) are for the tests' tiny runs."""
+    from bench.generate import DEFAULT_ENTRIES
+
+    os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))
+    if base is None:
+        base = 0.1 if quick else 1.0
+    if entries is None:
+        entries = 200 if quick else DEFAULT_ENTRIES
+
+    def log(*a: Any) -> None:
+        print(*a, file=sys.stderr, flush=True)
+
+    measures: list[Measure] = []
+    made: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="udviklingsdag-growth-") as tmp:
+        for level in (1.0, scale):
+            data = growth_data(level, base, entries, log)
+            made[f"{level:g}x"] = {
+                shape: {"folder": str(ws.folder), "files": len(ws.handoffs),
+                        "entries": ws.entries, "seconds": ws.seconds}
+                for shape, ws in data.items()
+            }  # fmt: skip
+            log(f"måler {level:g}x ...")
+            measures += growth_level(level, data, Path(tmp))
+    print(render_growth(measures, scale))
+    command = "python -m bench.run" + (" --quick" if quick else "") + f" --scale {scale:g}"
+    info = {
+        "command": command,
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": machine(),
+        "scale": scale,
+        "base_scale": base,
+        "runs": 1,
+        "data": made,
+        "rows": [asdict(m) for m in measures],
+    }
+    if write_json:
+        GROWTH.write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n")
+        print(f"\nTallene er skrevet i {GROWTH.relative_to(ROOT)}.")
+    return 0
+
+
 # --- the table --------------------------------------------------------------------------------
 
 
@@ -856,7 +1059,20 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="mål intet; skriv tallene fra bench/results.json ind i docs/benchmark.md",
     )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=None,
+        metavar="N",
+        help="vækstkørsel: mål fletning og eksport ved 1x og N x data (skriver bench/growth.json)",
+    )
     args = parser.parse_args(argv)
+    if args.scale is not None:
+        if not args.scale > 1:
+            parser.error(f"--scale skal være større end 1 (fik {args.scale:g})")
+        if args.only or args.doc_only:
+            parser.error("--scale kan ikke kombineres med --only eller --doc-only")
+        return growth_main(args.scale, args.quick, not args.no_json)
     if args.doc_only:
         saved = json.loads(RESULTS.read_text("utf-8"))
         fields = set(Row.__dataclass_fields__)
