@@ -115,10 +115,13 @@ def maal_title(tekst: str) -> str:
 
 TITLE_CHARS = 70
 
+TABS = ("tab-tegn", "tab-proevehandling", "tab-samarbejde", "tab-noter")
+"""The mål screen's tabs, in the order they are shown (and keys 1-4 choose)."""
+
 
 def first_tab(dagdel: str | None) -> str:
     """The tab a mål opens on: what the day is about (del 2: prøvehandlinger)."""
-    return "tab-proevehandling" if dagdel == enums.Del.DEL2.value else "tab-tegn"
+    return TABS[1] if dagdel == enums.Del.DEL2.value else TABS[0]
 
 
 class MaalScreen(StyledOnce, Screen[None]):
@@ -137,37 +140,10 @@ class MaalScreen(StyledOnce, Screen[None]):
             tooltip=texts.B_EVALUERINGER[1],
             id="maal.evalueringer",
         ),
-        Binding(
-            "1",
-            "tab('tab-tegn')",
-            texts.B_MAAL_TABS[0][0],
-            tooltip=texts.B_MAAL_TABS[0][1],
-            show=False,
-            id="maal.tab1",
-        ),
-        Binding(
-            "2",
-            "tab('tab-proevehandling')",
-            texts.B_MAAL_TABS[1][0],
-            tooltip=texts.B_MAAL_TABS[1][1],
-            show=False,
-            id="maal.tab2",
-        ),
-        Binding(
-            "3",
-            "tab('tab-samarbejde')",
-            texts.B_MAAL_TABS[2][0],
-            tooltip=texts.B_MAAL_TABS[2][1],
-            show=False,
-            id="maal.tab3",
-        ),
-        Binding(
-            "4",
-            "tab('tab-noter')",
-            texts.B_MAAL_TABS[3][0],
-            tooltip=texts.B_MAAL_TABS[3][1],
-            show=False,
-            id="maal.tab4",
+        # 1-4: the tabs, in the order they are shown.
+        *(
+            Binding(str(n), f"tab('{tab}')", label, tooltip=tip, show=False, id=f"maal.tab{n}")
+            for n, (tab, (label, tip)) in enumerate(zip(TABS, texts.B_MAAL_TABS, strict=True), 1)
         ),
     ]
 
