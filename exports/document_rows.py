@@ -189,6 +189,7 @@ Cell = Callable[[Any, Fmt, Period], str]
 
 
 EXPECT_LABEL = "Vi forventer"
+STATUS_SINCE = "siden"
 
 
 def expectation_text(forventning: str) -> str:
@@ -224,10 +225,23 @@ def _evaluering_dates(p: ProevehandlingView, fmt: Fmt, _period: Period) -> str:
     return "\n".join(evals)
 
 
+def _period_status(p: ProevehandlingView, fmt: Fmt, period: Period) -> str:
+    """The period, and under it the status once it is more than «planlagt» with no date
+    (a plan filed after del 2 reads as before; one followed through the year says where each
+    prøvehandling stands)."""
+    text = period(p.start, p.slut)
+    if p.status == enums.ProevehandlingStatus.PLANLAGT and not p.status_dato:
+        return text
+    status = enums.choice_label(enums.ProevehandlingStatus, p.status)
+    if p.status_dato:
+        status += f" {STATUS_SINCE} {fmt(p.status_dato)}"
+    return f"{text}\n{status}" if text else status
+
+
 # The columns that show several fields, each in its own way, by (entity, column).
 _COMBINED: dict[tuple[str, str], Cell] = {
     ("proevehandling", "Hvad gør vi"): _what,
-    ("proevehandling", "Periode"): lambda p, _fmt, period: period(p.start, p.slut),
+    ("proevehandling", "Periode"): _period_status,
     ("proevehandling", "Borgerinddragelse"): _borger,
     ("proevehandling", "Evaluering"): _evaluering_dates,
 }

@@ -35,14 +35,18 @@ TABLE_DOC = {
     "proevehandling": "Prøvehandlinger: afprøvninger med ukendt udfald.",
     "evaluering": "Evalueringer af prøvehandlinger (undervejs og ved afslutning).",
     "samarbejde": "Samarbejder på tværs af enheder om et mål, på et af de tre niveauer.",
-    "udviklingsdag": "Udviklingsdage (del 1: tegn, del 2: prøvehandlinger).",
+    "udviklingsdag": "Lederdage og udviklingsdage (lederdag: mål, del 1: tegn, del 2: "
+    "prøvehandlinger).",
     "programblok": "Programpunkter på en udviklingsdag.",
-    "bord": "Borde på en udviklingsdag med facilitator og mål.",
+    "bord": "Borde på en lederdag eller udviklingsdag med facilitator, målsætninger og mål.",
     "deltager": "Deltagere ved et bord.",
     "note": "Noter, parkeringspladsen og læring på et mål eller et bord.",
+    "maaling": "Målinger på tegn: dato, værdi (kvantitativ) eller observation (kvalitativ).",
+    "laering": "Dateret læring på en prøvehandling eller en målplan.",
     "samarbejde_partner": "Link: hvilke enheder der er partnere i hvert samarbejde.",
     "proevehandling_tegn": "Link: hvilke tegn hver prøvehandling følger.",
     "bord_maal": "Link: hvilke mål hvert bord arbejder med.",
+    "bord_maalsaetning": "Link: hvilke målsætninger hvert bord arbejder med (lederdagen).",
     "om_eksporten": "Hvornår og hvorfra filen er lavet.",
     "dokumentation": "Denne forklaring af tabeller, visninger og kolonner.",
 }
@@ -122,10 +126,13 @@ LINKS = (
     ("samarbejde", "partner_ids", "samarbejde_partner", "samarbejde_id", "enhed_id"),
     ("proevehandling", "tegn_ids", "proevehandling_tegn", "proevehandling_id", "tegn_id"),
     ("bord", "maal_ids", "bord_maal", "bord_id", "maal_id"),
+    ("bord", "maalsaetning_ids", "bord_maalsaetning", "bord_id", "maalsaetning_id"),
 )
 
 
 def _sql_type(kind: str) -> str:
+    if kind == "decimal":
+        return "REAL"
     return "INTEGER" if kind in ("int", "bool") else "TEXT"
 
 

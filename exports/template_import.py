@@ -879,6 +879,17 @@ _LOOKUPS: dict[type[StrEnum], dict[str, str]] = {
         enums.EvalueringType, slut="afslutning", afsluttende="afslutning"
     ),
     enums.ArkStatus: _label_lookup(enums.ArkStatus),
+    enums.ProevehandlingStatus: _label_lookup(
+        enums.ProevehandlingStatus,
+        igang="i_gang",
+        startet="i_gang",
+        faerdig="afsluttet",
+        færdig="afsluttet",
+        slut="afsluttet",
+        stop="stoppet",
+        videreført="viderefoert",
+        fortsat="viderefoert",
+    ),
 }
 
 

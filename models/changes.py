@@ -33,6 +33,7 @@ from .schema import (
     LIST_KINDS,
     UUID_PATTERN,
     encode_value,
+    format_decimal,
     to_json,
     validate_value,
 )
@@ -333,6 +334,8 @@ def display_value(entity: str, fname: str, value: Any, titles: dict[str, str] | 
         return enums.label(value)
     if kind == "date" and isinstance(value, date):
         return value.strftime("%d-%m-%Y")
+    if kind == "decimal" and isinstance(value, int | float):
+        return format_decimal(value)
     if kind in ("ref", "reflist"):
         ids = value if isinstance(value, list) else [value]
         titles = titles or {}

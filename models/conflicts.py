@@ -118,6 +118,7 @@ class Conflict:
             "line",
             "text",
             "int",
+            "decimal",
             "date",
             "time",
             "sagsnummer",

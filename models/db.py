@@ -669,6 +669,7 @@ def bytewise(column: Any, *, descending: bool = False) -> Any:
 
 
 def _bytewise_class() -> Any:
+    from sqlalchemy import Boolean, Date, Float, Integer
     from sqlalchemy.ext.compiler import compiles
     from sqlalchemy.sql.compiler import SQLCompiler
     from sqlalchemy.sql.elements import ColumnElement
@@ -688,7 +689,10 @@ def _bytewise_class() -> Any:
 
     @compiles(Bytewise, "postgresql")
     def _c_collation(element: Bytewise, compiler: SQLCompiler, **kw: Any) -> str:
-        return f'{compiler.process(element.clause, **kw)} COLLATE "C"'
+        text = compiler.process(element.clause, **kw)
+        # Only text has a collation (a date or a number sorts the same everywhere).
+        plain = isinstance(element.type, Date | Float | Integer | Boolean)
+        return text if plain else f'{text} COLLATE "C"'
 
     return Bytewise
 

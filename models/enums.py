@@ -41,10 +41,21 @@ class EvalueringType(StrEnum):
 
 
 class Del(StrEnum):
-    """Which of the two udviklingsdage."""
+    """Which workshop day: the lederdag before them, or one of the two udviklingsdage."""
 
+    LEDERDAG = "lederdag"
     DEL1 = "del1"
     DEL2 = "del2"
+
+
+class ProevehandlingStatus(StrEnum):
+    """Where a prøvehandling stands in the year (with the date it changed)."""
+
+    PLANLAGT = "planlagt"
+    I_GANG = "i_gang"
+    AFSLUTTET = "afsluttet"
+    STOPPET = "stoppet"
+    VIDEREFOERT = "viderefoert"
 
 
 class ArkStatus(StrEnum):
@@ -84,8 +95,14 @@ LABELS: dict[str, str] = {
     Niveau.SAMSKABELSE: "Samskabelsesniveau",
     EvalueringType.UNDERVEJS: "Undervejs",
     EvalueringType.AFSLUTNING: "Afslutning",
+    Del.LEDERDAG: "Lederdag",
     Del.DEL1: "Udviklingsdag del 1",
     Del.DEL2: "Udviklingsdag del 2",
+    ProevehandlingStatus.PLANLAGT: "Planlagt",
+    ProevehandlingStatus.I_GANG: "I gang",
+    ProevehandlingStatus.AFSLUTTET: "Afsluttet",
+    ProevehandlingStatus.STOPPET: "Stoppet",
+    ProevehandlingStatus.VIDEREFOERT: "Videreført",
     ArkStatus.IKKE_PAABEGYNDT: "Ikke påbegyndt",
     ArkStatus.I_GANG: "I gang",
     ArkStatus.UDFYLDT: "Udfyldt",

@@ -70,6 +70,8 @@ class ProevehandlingView:
     borgerinddragelse_hvordan: str | None = None
     evaluering_undervejs: date | None = None
     evaluering_afslutning: date | None = None
+    status: str = "planlagt"
+    status_dato: date | None = None
     tegn_nr: list[str] = field(default_factory=list)
     evalueringer: list[EvalueringView] = field(default_factory=list)
 

@@ -187,6 +187,8 @@ def _proevehandling(r: Mapping[str, Any], evalueringer: int) -> Proevehandling:
         r["evaluering_afslutning"],
         _strs(r["tegn_ids"]),
         evalueringer,
+        r.get("status") or "planlagt",
+        r.get("status_dato"),
     )
 
 

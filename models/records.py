@@ -186,6 +186,33 @@ class Proevehandling:
     evaluering_afslutning: date | None
     tegn_ids: tuple[str, ...]
     evalueringer: int
+    status: str = "planlagt"
+    status_dato: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Maaling:
+    """A måling on a tegn: a number (kvantitativ) or an observation (kvalitativ), or both."""
+
+    id: str
+    tegn_id: str | None
+    dato: date | None
+    vaerdi: float | None
+    observation: str | None
+    kilde: str | None
+    hvem: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Laering:
+    """A dated læring on a prøvehandling or on a målplan."""
+
+    id: str
+    maalplan_id: str | None
+    proevehandling_id: str | None
+    dato: date | None
+    tekst: str
+    hvem: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,6 +125,15 @@ SAMARBEJDE_NEEDS_PARTNER = (
 )
 
 
+MAALING_NEEDS_VALUE = (
+    "En måling skal have en værdi (et tal) eller en observation. Skriv tallet i feltet Værdi "
+    "eller det, I så, i feltet Observation."
+)
+LAERING_NEEDS_PLACE = (
+    "En læring hører til en prøvehandling eller en målplan. Vælg den målplan, læringen handler om."
+)
+
+
 def record_problem(
     entity: str, values: Mapping[str, object], *, new: bool
 ) -> tuple[str, str] | None:
@@ -132,10 +141,17 @@ def record_problem(
     None. `new`: `values` are a new row's (a field not given is empty); otherwise they are the
     fields being changed (a field not given keeps what it holds).
 
-    A samarbejde needs at least one partner: it is an agreement with another enhed."""
+    A samarbejde needs at least one partner: it is an agreement with another enhed. A new
+    måling needs a number or an observation; a new læring a prøvehandling or a målplan."""
     asked = new or "partner_ids" in values
     if entity == "samarbejde" and asked and not values.get("partner_ids"):
         return "partner_ids", SAMARBEJDE_NEEDS_PARTNER
+    if not new:
+        return None
+    if entity == "maaling" and values.get("vaerdi") is None and not values.get("observation"):
+        return "vaerdi", MAALING_NEEDS_VALUE
+    if entity == "laering" and not (values.get("proevehandling_id") or values.get("maalplan_id")):
+        return "maalplan_id", LAERING_NEEDS_PLACE
     return None
 
 

@@ -11,6 +11,7 @@ SQLite views, the document rows."""
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Collection
@@ -60,6 +61,7 @@ KINDS = (
     "ref",  # the id of a row of `FieldSpec.ref`
     "reflist",  # ids of rows of `FieldSpec.ref`
     "intlist",  # whole numbers (Plan A-indikatorer)
+    "decimal",  # a measured number (a måling's value): stored as a float, at most 6 decimals
     "sagsnummer",  # an SBSYS case number, one line
     "kle",  # a KLE number, one line
 )
@@ -224,6 +226,10 @@ def _year(label: str, required: bool = False, **more: Any) -> FieldSpec:
 
 def _date(label: str, **more: Any) -> FieldSpec:
     return FieldSpec("date", label, **more)
+
+
+def _decimal(label: str, **more: Any) -> FieldSpec:
+    return FieldSpec("decimal", label, **more)
 
 
 def _bool(label: str, **more: Any) -> FieldSpec:
@@ -490,6 +496,7 @@ _register(
             ),
             "position": _POSITION,
         },
+        children=(("maaling", "tegn_id"),),
         neuter=True,
         sheet=SheetTable(
             SHEET_DEL1,
@@ -556,9 +563,23 @@ _register(
                 sheet=_col("Tegn den følger (nr)", 12, "tegn den følger", "tegn nr"),
                 document="Tegn",
             ),
+            # Where it stands in the year, and the day that changed (the workspace dates a
+            # status change today unless the edit gives its own date).
+            "status": _enum(
+                "Status",
+                enums.ProevehandlingStatus,
+                enums.ProevehandlingStatus.PLANLAGT,
+                sheet=_col("Status", 12, "status for prøvehandlingen"),
+                document="Periode",
+            ),
+            "status_dato": _date(
+                "Status ændret",
+                sheet=_col("Status ændret", 12, "status dato", "statusdato"),
+                document="Periode",
+            ),
             "position": _POSITION,
         },
-        children=(("evaluering", "proevehandling_id"),),
+        children=(("evaluering", "proevehandling_id"), ("laering", "proevehandling_id")),
         sheet=SheetTable(
             SHEET_DEL2,
             before=(
@@ -699,6 +720,8 @@ _register(
             "facilitator": _line("Facilitator"),
             "device_id": _line("Bærbar", form=False),
             "maal_ids": FieldSpec("reflist", "Bordets mål", ref="maal"),
+            # On a lederdag the bord works on målsætninger and writes the mål for them.
+            "maalsaetning_ids": FieldSpec("reflist", "Bordets målsætninger", ref="maalsaetning"),
             "anonym": _bool("Anonymt bord"),
             "position": _POSITION,
         },
@@ -733,6 +756,42 @@ _register(
             "bord_id": _ref("Bord", "bord"),
             "type": _enum("Type", enums.NoteType, enums.NoteType.NOTE),
             "tekst": _text("Tekst", True, default=""),
+        },
+    )
+)
+_register(
+    EntitySpec(
+        "maaling",
+        "Maaling",
+        "måling",
+        "målinger",
+        {
+            "tegn_id": _ref("Tegn", "tegn", True),
+            "dato": FieldSpec("date", "Dato", True),
+            # A number for a kvantitativ tegn, an observation for a kvalitativ one (either or
+            # both: `models.rules.record_problem` asks for one of them).
+            "vaerdi": _decimal("Værdi"),
+            "observation": _text("Observation"),
+            "kilde": _line("Kilde"),
+            "hvem": _line("Registreret af"),
+        },
+        title_field="dato",
+        neuter=False,
+    )
+)
+_register(
+    EntitySpec(
+        "laering",
+        "Laering",
+        "læring",
+        "læringer",
+        {
+            # On a prøvehandling or on the målplan as a whole (one of them: a record rule).
+            "maalplan_id": _ref("Målplan", "maalplan"),
+            "proevehandling_id": _ref("Prøvehandling", "proevehandling"),
+            "dato": FieldSpec("date", "Dato", True),
+            "tekst": _text("Det har vi lært", True, default=""),
+            "hvem": _line("Skrevet af"),
         },
     )
 )
@@ -993,6 +1052,10 @@ def _strict_type(spec: FieldSpec, value: Any, where: str) -> None:
         )
     if kind in ("reflist", "intlist") and type(value) is not list:
         raise ValidationError(f"{where} skal være en liste.", field=spec.label)
+    if kind == "decimal" and type(value) not in (int, float):
+        raise ValidationError(
+            f"{where} skal være et tal, men filen har «{_shown(value)}».", field=spec.label
+        )
 
 
 def check_value(spec: FieldSpec, value: Any, where: str, strict: bool = False) -> Any:
@@ -1056,6 +1119,8 @@ def check_value(spec: FieldSpec, value: Any, where: str, strict: bool = False) -
             ) from None
     if kind == "int":
         return check_int(spec, value, where)
+    if kind == "decimal":
+        return check_decimal(spec, value, where)
     if kind == "bool":
         if isinstance(value, bool):
             return value
@@ -1127,6 +1192,64 @@ def check_int(spec: FieldSpec, value: Any, where: str, strict: bool = False) -> 
     if spec.minimum is None and not -(2**31) <= value < 2**31:
         raise ValidationError(f"{where} er et urimeligt stort tal.", field=spec.label)
     return value
+
+
+DECIMAL_MAX = 1e12
+_DECIMAL_RE = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+_THOUSANDS_DOT_RE = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")
+
+
+def parse_decimal(text: str) -> float:
+    """A number as a Danish user types it: «12,5», «12.5», «1.234,5», «1 234», «45 %» (the
+    percent sign is dropped: 45). A dot followed by groups of three digits is a thousands
+    separator when a comma or nothing else follows («1.234» is 1234; «2.5» is 2.5). Raises
+    ValueError."""
+    t = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").rstrip("%")
+    t = t.replace("\u2212", "-")
+    if _THOUSANDS_DOT_RE.match(t):
+        t = t.replace(".", "")
+    if "," in t and "." in t:
+        raise ValueError(text)
+    if not _DECIMAL_RE.match(t):
+        raise ValueError(text)
+    return float(t.replace(",", "."))
+
+
+def check_decimal(spec: FieldSpec, value: Any, where: str) -> float:
+    """A measured number in its one stored form: a finite float within ±10^12, rounded to 6
+    decimals (so 0.1 + 0.2 and 0.3 are the same value), never -0.0. A numeric text is read
+    the Danish way (`parse_decimal`); a bool is refused."""
+    if isinstance(value, bool):
+        raise ValidationError(f"{where} skal være et tal.", field=spec.label)
+    if isinstance(value, str):
+        try:
+            value = parse_decimal(value)
+        except ValueError:
+            raise ValidationError(
+                f"{where}: «{_shown(value)}» er ikke et tal. Skriv fx 12 eller 12,5.",
+                field=spec.label,
+            ) from None
+    if not isinstance(value, int | float):
+        raise ValidationError(f"{where} skal være et tal.", field=spec.label)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number) or abs(number) > DECIMAL_MAX:
+        raise ValidationError(
+            f"{where} er et urimeligt stort tal (højst 1.000.000.000.000).", field=spec.label
+        )
+    return round(number, 6) + 0.0
+
+
+def format_decimal(value: float | int | None) -> str:
+    """A stored number the Danish way: «12,5», «1.234», «0,75» (no trailing zeros)."""
+    if value is None:
+        return ""
+    text = f"{value:,.6f}".rstrip("0").rstrip(".")
+    whole, _, frac = text.partition(".")
+    whole = whole.replace(",", ".")
+    return f"{whole},{frac}" if frac else whole
 
 
 # A row or change id as `store.new_id` writes it (lower-case UUID); `exports.bundle` builds its

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Column, Float, ForeignKey, Index, String, Table, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -133,6 +133,8 @@ class Proevehandling(SQLModel, table=True):
     evaluering_undervejs: date | None = None
     evaluering_afslutning: date | None = None
     tegn_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = "planlagt"
+    status_dato: date | None = None
     position: int = 0
     deleted: bool = False
 
@@ -198,6 +200,9 @@ class Bord(SQLModel, table=True):
     facilitator: str | None = None
     device_id: str | None = None
     maal_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    maalsaetning_ids: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     anonym: bool = False
     position: int = 0
     deleted: bool = False
@@ -222,6 +227,33 @@ class Note(SQLModel, table=True):
     bord_id: str | None = _ref("bord")
     type: str = "note"
     tekst: str = Field(default="", sa_column=Column(Text, nullable=False))
+    deleted: bool = False
+
+
+class Maaling(SQLModel, table=True):
+    """A measurement on a tegn: a number (kvantitativ) or an observation (kvalitativ)."""
+
+    __tablename__ = "maaling"
+    id: str = Field(primary_key=True, max_length=36)
+    tegn_id: str | None = _ref("tegn")
+    dato: date | None = None
+    vaerdi: float | None = Field(default=None, sa_column=Column(Float))
+    observation: str | None = Field(default=None, sa_column=Column(Text))
+    kilde: str | None = None
+    hvem: str | None = None
+    deleted: bool = False
+
+
+class Laering(SQLModel, table=True):
+    """A dated læring on a prøvehandling or on a målplan as a whole."""
+
+    __tablename__ = "laering"
+    id: str = Field(primary_key=True, max_length=36)
+    maalplan_id: str | None = _ref("maalplan")
+    proevehandling_id: str | None = _ref("proevehandling")
+    dato: date | None = None
+    tekst: str = Field(default="", sa_column=Column(Text, nullable=False))
+    hvem: str | None = None
     deleted: bool = False
 
 

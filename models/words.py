@@ -31,6 +31,8 @@ NOUNS: dict[str, tuple[str, str]] = {
     "fejl": ("fejl", "fejl"),
     "revision": ("revision", "revisioner"),
     "maalsaetning": ("målsætning", "målsætninger"),
+    "maaling": ("måling", "målinger"),
+    "laering": ("læring", "læringer"),
     "ny_maalsaetning": ("ny målsætning", "nye målsætninger"),
     "ny_enhed": ("ny enhed", "nye enheder"),
 }
@@ -45,6 +47,8 @@ _COUNT_FIELDS = {
     "borde": "bord",
     "deltagere": "deltager",
     "konflikter": "konflikt",
+    "maalinger": "maaling",
+    "laeringer": "laering",
     "filer": "fil",
 }
 

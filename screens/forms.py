@@ -35,7 +35,14 @@ from textual.widgets.selection_list import Selection
 from models import enums, rules
 from models.errors import NotFoundError, UdviklingsdagError, ValidationError, disk_full_kind
 from models.records import Choice, Row
-from models.schema import ENTITIES, FieldSpec, form_fields, new_values, validate_value
+from models.schema import (
+    ENTITIES,
+    FieldSpec,
+    form_fields,
+    format_decimal,
+    new_values,
+    validate_value,
+)
 from screens import texts
 from screens.base import host
 from screens.widgets import (
@@ -63,6 +70,8 @@ def show_value(spec: FieldSpec, value: Any) -> Any:
         return value or ""
     if spec.kind == "int":
         return "" if value is None else str(value)
+    if spec.kind == "decimal":
+        return format_decimal(value)
     if spec.kind == "date":
         if not value:
             return ""

@@ -9,7 +9,7 @@ import dataclasses
 import re
 
 import pytest
-from sqlalchemy import JSON, Boolean, Date, Integer, String, Text, inspect
+from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Text, inspect
 from sqlalchemy.types import TypeEngine
 from sqlmodel.sql.sqltypes import AutoString
 
@@ -33,6 +33,7 @@ def _sql_kind(sql_type: TypeEngine) -> str:
         ("int", Integer),
         ("date", Date),
         ("json", JSON),
+        ("float", Float),
     ):
         if isinstance(sql_type, cls):
             return kind
@@ -53,6 +54,7 @@ def _expected_kind(spec: schema.FieldSpec) -> str:
         "date": "date",
         "reflist": "json",
         "intlist": "json",
+        "decimal": "float",
     }[spec.kind]
 
 

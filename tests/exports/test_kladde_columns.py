@@ -291,6 +291,8 @@ _EDITS: dict[tuple[str, str], Any] = {
     ("proevehandling", "evaluering_undervejs"): "1/6-2027",
     ("proevehandling", "evaluering_afslutning"): "1/12-2027",
     ("proevehandling", "tegn_ids"): "",  # follows no tegn any more
+    ("proevehandling", "status"): "Afsluttet",
+    ("proevehandling", "status_dato"): "30/11-2027",
     ("samarbejde", "partner_ids"): "Biblioteket; PPR",
     ("samarbejde", "niveau"): "Samskabelsesniveau",
     ("samarbejde", "forventningsafstemning"): "Ny afstemning",

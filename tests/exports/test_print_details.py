@@ -175,7 +175,7 @@ def test_each_drop_down_covers_only_its_own_tables_column(plan_store, template):
             owner = max(r for r in starts if r < first)
             assert not [r for r in starts if first <= r <= last], (sheet, formula, first, last)
             column = TABLES[headers[owner]][1][col - 1]
-            assert column.key in ("kilde", "type", "niveau", "borgerinddragelse"), (
+            assert column.key in ("kilde", "type", "niveau", "borgerinddragelse", "status"), (
                 sheet,
                 column.key,
             )

@@ -1,0 +1,173 @@
+"""A run chart of one tegn, as data: what the terminal (`screens`) and the documents
+(`exports`) draw, so both show the same points, lines and periods.
+
+A run chart (as Life QI and the IHI draw it) plots a measure over time with its median; here
+also the tegn's baseline («udgangspunkt») and expected level («forventet niveau») as lines,
+and the periods of the prøvehandlinger that follow the tegn marked on the time axis, so a
+reader sees whether the numbers moved when something was tried.
+
+Standard library only (and the records): a screen may import this at module level."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .records import Maaling, Proevehandling, Tegn
+from .schema import parse_decimal
+
+# The first number in a free text such as «45 %», «ca. 12 om måneden», «3 ud af 10».
+_NUMBER_RE = re.compile(r"[-+\u2212]?\d[\d.\u00a0 ]*(?:,\d+)?")
+
+# A shift: this many points or more in a row on one side of the median (points on the median
+# neither break nor count); a trend: this many points or more in a row going up (or down).
+SHIFT_POINTS = 6
+TREND_POINTS = 5
+
+
+def first_number(text: str | None) -> float | None:
+    """The first number in a baseline or an expected level as people write them, or None."""
+    if not text:
+        return None
+    for match in _NUMBER_RE.finditer(text):
+        try:
+            return parse_decimal(match.group().strip())
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One measured value."""
+
+    dato: date
+    vaerdi: float
+    maaling_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A prøvehandling that follows the tegn, with its period (either end may be unknown)."""
+
+    proevehandling_id: str
+    tekst: str
+    start: date | None
+    slut: date | None
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunChart:
+    """Everything a run chart of one tegn shows. `points` are in date order (a day with two
+    målinger keeps both, in the order they were made)."""
+
+    tegn_id: str
+    tegn_tekst: str
+    points: tuple[Point, ...]
+    baseline: float | None
+    baseline_text: str | None
+    target: float | None
+    target_text: str | None
+    periods: tuple[Period, ...]
+
+    @property
+    def median(self) -> float | None:
+        """The median of the points (None without points)."""
+        if not self.points:
+            return None
+        return float(statistics.median(p.vaerdi for p in self.points))
+
+    @property
+    def dates(self) -> tuple[date, date] | None:
+        """The first and last day the chart covers: its points and the known ends of its
+        periods (None when it has neither)."""
+        days = [p.dato for p in self.points]
+        for period in self.periods:
+            days += [d for d in (period.start, period.slut) if d is not None]
+        if not days:
+            return None
+        return min(days), max(days)
+
+    @property
+    def values(self) -> tuple[float, float] | None:
+        """The lowest and highest value the chart shows: points, baseline and target."""
+        found = [p.vaerdi for p in self.points]
+        found += [v for v in (self.baseline, self.target) if v is not None]
+        if not found:
+            return None
+        return min(found), max(found)
+
+    @property
+    def shifts(self) -> tuple[tuple[int, int], ...]:
+        """Runs of at least `SHIFT_POINTS` points on one side of the median, as (first, last)
+        indexes into `points`: a signal that something changed, not chance."""
+        median = self.median
+        if median is None:
+            return ()
+        out: list[tuple[int, int]] = []
+        side, first, count, last = 0, 0, 0, 0
+        for i, point in enumerate(self.points):
+            s = (point.vaerdi > median) - (point.vaerdi < median)
+            if s == 0:
+                continue  # on the median: neither breaks nor counts
+            if s != side:
+                if count >= SHIFT_POINTS:
+                    out.append((first, last))
+                side, first, count = s, i, 0
+            count += 1
+            last = i
+        if count >= SHIFT_POINTS:
+            out.append((first, last))
+        return tuple(out)
+
+    @property
+    def trends(self) -> tuple[tuple[int, int], ...]:
+        """Runs of at least `TREND_POINTS` points each higher (or each lower) than the one
+        before, as (first, last) indexes (equal neighbours end a trend)."""
+        out: list[tuple[int, int]] = []
+        values = [p.vaerdi for p in self.points]
+        direction, first = 0, 0
+        for i in range(1, len(values) + 1):
+            step = (
+                0 if i == len(values) else (values[i] > values[i - 1]) - (values[i] < values[i - 1])
+            )
+            if step != direction or step == 0:
+                if direction != 0 and i - first >= TREND_POINTS:
+                    out.append((first, i - 1))
+                direction, first = step, i - 1
+        return tuple(out)
+
+
+def run_chart(
+    tegn: Tegn, maalinger: Iterable[Maaling], proevehandlinger: Sequence[Proevehandling]
+) -> RunChart:
+    """The run chart of `tegn` from its målinger (those without a number or a date are left
+    out: an observation is not a point) and the prøvehandlinger that follow it (those of
+    `proevehandlinger` whose `tegn_ids` name it)."""
+    points = sorted(
+        (
+            Point(m.dato, m.vaerdi, m.id)
+            for m in maalinger
+            if m.dato is not None and m.vaerdi is not None and m.tegn_id == tegn.id
+        ),
+        key=lambda p: p.dato,
+    )
+    periods = tuple(
+        Period(p.id, p.tekst, p.start, p.slut, p.status)
+        for p in proevehandlinger
+        if tegn.id in p.tegn_ids
+    )
+    return RunChart(
+        tegn.id,
+        tegn.tekst,
+        tuple(points),
+        first_number(tegn.baseline),
+        tegn.baseline,
+        first_number(tegn.forventet_niveau),
+        tegn.forventet_niveau,
+        periods,
+    )
