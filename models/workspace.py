@@ -314,3 +314,24 @@ class Workspace:
             name, message = problem
             label = ENTITIES[entity].fields[name].label
             raise ValidationError(message, field=label, entity=entity)
+
+    # --- issue 15 H1 ---
+    # --- end H1 ---
+
+    # --- issue 15 H2 ---
+    # --- end H2 ---
+
+    # --- issue 15 H3 ---
+    # --- end H3 ---
+
+    # --- issue 15 H4 ---
+    # --- end H4 ---
+
+    # --- issue 15 H5 ---
+    # --- end H5 ---
+
+    # --- issue 15 H6 ---
+    # --- end H6 ---
+
+    # --- issue 15 H7 ---
+    # --- end H7 ---

@@ -884,3 +884,24 @@ TIMER_DONE_SHORT = "Program slut"
 
 # --- kladde diff ---
 KLADDE_PLAN_PROMPT = "Målplan (kun for en skabelon uden reference)"
+
+# --- issue 15 H1 ---
+# --- end H1 ---
+
+# --- issue 15 H2 ---
+# --- end H2 ---
+
+# --- issue 15 H3 ---
+# --- end H3 ---
+
+# --- issue 15 H4 ---
+# --- end H4 ---
+
+# --- issue 15 H5 ---
+# --- end H5 ---
+
+# --- issue 15 H6 ---
+# --- end H6 ---
+
+# --- issue 15 H7 ---
+# --- end H7 ---

@@ -653,6 +653,18 @@ class UdviklingsdagApp(App[None]):
         if self.bord_id is not None:
             self.push_screen(DeltagereScreen(self.bord_id))
 
+    # --- issue 15 H1 ---
+    # --- end H1 ---
+
+    # --- issue 15 H2 ---
+    # --- end H2 ---
+
+    # --- issue 15 H5 ---
+    # --- end H5 ---
+
+    # --- issue 15 H6 ---
+    # --- end H6 ---
+
     @needs_database
     def action_rename(self) -> None:
         from screens.home import NameDeviceScreen
