@@ -423,3 +423,15 @@ class Undone:
     """What an undo did, for «Fortrudt: …»."""
 
     description: str
+
+# --- issue 15 H1 ---
+# --- end H1 ---
+
+# --- issue 15 H2 ---
+# --- end H2 ---
+
+# --- issue 15 H5 ---
+# --- end H5 ---
+
+# --- issue 15 H6 ---
+# --- end H6 ---
