@@ -15,8 +15,13 @@ The number of borde (`tables`), laptops (handoff files), målplaner (`plans`) an
 handoff file are independent of each other and of `scale` (which sizes the mål and everything
 under them); a request the generator cannot honour raises `GeneratorError`, never less data.
 
+With `maalinger=N` (`--maalinger N`) the municipality also has the year's follow-up: N monthly
+målinger on every kvantitativ tegn, the prøvehandlinger' statuses and læring, and the workshop
+gets a leader's laptop's handoff file with N more months of målinger (`leader_laptop`). It is a
+different cache key; N=0, the default, makes exactly the data it made before.
+
 Run `python -m bench.generate FOLDER [--scale 0.1] [--tables 40] [--laptops 40] [--plans 120]
-[--entries 2000]` to write them by hand.
+[--entries 2000] [--maalinger 12]` to write them by hand.
 """
 
 from __future__ import annotations
@@ -143,6 +148,15 @@ _STEDER = [
 ]  # fmt: skip
 
 
+_LAERING = [
+    "Det virker bedst, når vi aftaler det med borgeren på forhånd.",
+    "Små faste rutiner holder bedre end store kampagner.",
+    "Vi skal spørge de unge selv, før vi planlægger næste skridt.",
+    "Når kollegerne ved, hvorfor vi gør det, bliver det gjort.",
+    "Tallene flytter sig først, når medarbejderne har prøvet det et par uger.",
+]
+
+
 def _person(rng: random.Random) -> str:
     return f"{rng.choice(_NAVNE)} {rng.choice(_EFTERNAVNE)}"
 
@@ -220,6 +234,8 @@ class Municipality:
     borde: dict[str, list[str]] = field(default_factory=dict)  # dagdel -> bord ids
     bord_maal: dict[str, list[str]] = field(default_factory=dict)  # bord id -> mål ids
     counts: dict[str, int] = field(default_factory=dict)
+    # Every kvantitativ tegn with the numbers of its text (baseline, expected level).
+    kvantitative: list[tuple[str, float, float]] = field(default_factory=list)
 
 
 def _spread(rng: random.Random, total: int, buckets: int, empty_share: float) -> list[int]:
@@ -292,11 +308,16 @@ def build_municipality(
     seed: int = 1,
     n_borde: int = DEFAULT_TABLES,
     n_maalplaner: int | None = None,
+    maalinger: int = 0,
 ) -> Municipality:
     """Write a large municipality through the store's bulk path: at scale 1, 2,000 mål,
     10,000 tegn, 10,000 prøvehandlinger, 3,000 samarbejder, 2,000 evalueringer, 120 enheder
     with one målplan each (or `n_maalplaner`) and two udviklingsdage with `n_borde` borde each
-    (every mål at one bord per day, the borde differing by at most one mål)."""
+    (every mål at one bord per day, the borde differing by at most one mål). With `maalinger`
+    above 0, also the year's follow-up: that many monthly målinger on every kvantitativ tegn,
+    the prøvehandlinger' statuses on FOLLOW_UP_DAY and læring (`_follow_up`)."""
+    if maalinger < 0:
+        raise GeneratorError(f"antallet af målinger kan ikke være negativt (fik {maalinger})")
     shape = municipality_shape(scale, n_borde=n_borde, n_maalplaner=n_maalplaner)
     rng = random.Random(seed)
     n_maal = shape.maal
@@ -396,30 +417,38 @@ def build_municipality(
                 g = rng.choice(_GRUPPER)
                 kvant = rng.random() < 0.45
                 a = rng.randint(5, 60)
-                tekst = rng.choice(_TEGN_KVANT if kvant else _TEGN_KVAL).format(
-                    g=g, a=a, b=a + rng.randint(3, 25)
+                # The same draws in the same order as `choice(...).format(b=a + randint())`.
+                template = rng.choice(_TEGN_KVANT if kvant else _TEGN_KVAL)
+                b = a + rng.randint(3, 25)
+                tekst = template.format(g=g, a=a, b=b)
+                tid = w.create(
+                    "tegn",
+                    maal_id=mid,
+                    tekst=_long(rng, tekst),
+                    type="kvantitativ" if kvant else "kvalitativ",
+                    datakilde="Trivselsmåling og fraværsregistrering" if kvant else None,
+                    baseline=f"{a} %" if kvant else None,
+                    forventet_niveau="Stigning" if kvant else None,
                 )
-                out.tegn[mid].append(
-                    w.create(
-                        "tegn",
-                        maal_id=mid,
-                        tekst=_long(rng, tekst),
-                        type="kvantitativ" if kvant else "kvalitativ",
-                        datakilde="Trivselsmåling og fraværsregistrering" if kvant else None,
-                        baseline=f"{a} %" if kvant else None,
-                        forventet_niveau="Stigning" if kvant else None,
-                    )
-                )
+                out.tegn[mid].append(tid)
+                if kvant:
+                    out.kvantitative.append((tid, float(a), float(b)))
         proevehandlinger: list[str] = []
+        # The year's follow-up (målinger, statuses, læring) draws from its own generator, so
+        # the data without it (maalinger=0) stays exactly what it was.
+        year = random.Random(seed * 1_000_003 + maalinger) if maalinger else None
+        periods: list[tuple[str, date, date]] = []
         for mid, n in zip(out.maal, _spread(rng, n_proevehandlinger, n_maal, 0.06), strict=True):
             for _ in range(n):
                 start = date(2027, 2, 1) + timedelta(days=rng.randint(0, 120))
                 slut = start + timedelta(days=rng.randint(14, 180))
                 borger = rng.random() < 0.35
                 tegn = out.tegn[mid]
+                followed = {} if year is None else _status(year, start, slut)
                 proevehandlinger.append(
                     w.create(
                         "proevehandling",
+                        **followed,
                         maal_id=mid,
                         tekst=_long(rng, rng.choice(_HANDLING).format(g=rng.choice(_GRUPPER))),
                         forventning=rng.choice(_FORVENTNING),
@@ -435,6 +464,7 @@ def build_municipality(
                         tegn_ids=rng.sample(tegn, min(len(tegn), rng.randint(0, 2))),
                     )
                 )
+                periods.append((proevehandlinger[-1], start, slut))
         for _ in range(n_evalueringer):
             w.create(
                 "evaluering",
@@ -509,9 +539,83 @@ def build_municipality(
                     type="parkering",
                     tekst="Tages op i Chefforum: hvem ejer opgaven på tværs?",
                 )
+        if year is not None:
+            _follow_up(w, year, maalinger, out.kvantitative, periods, list(maalplaner.values()))
         out.counts = {name: len(rows) for name, rows in w.rows.items() if rows}
         w.flush()
     return out
+
+
+# The day the year's follow-up is generated up to: prøvehandlinger that ended before it have
+# an end status, those under way are «i gang» (the TUI rows open their screens on this day).
+FOLLOW_UP_DAY = date(2027, 9, 15)
+# The first måling of a kvantitativ tegn; the next ones come a month apart.
+FIRST_MAALING = date(2027, 1, 28)
+
+
+def month_after(first: date, months: int) -> date:
+    """`first` moved `months` calendar months on (the day kept, at most the 28th)."""
+    index = first.month - 1 + months
+    return date(first.year + index // 12, index % 12 + 1, min(first.day, 28))
+
+
+def _status(year: random.Random, start: date, slut: date) -> dict[str, Any]:
+    """A prøvehandling's status on FOLLOW_UP_DAY, with the day it changed."""
+    if slut < FOLLOW_UP_DAY:
+        status = year.choices(["afsluttet", "stoppet", "viderefoert"], weights=[8, 1, 1])[0]
+        if status == "stoppet":
+            return {"status": status, "status_dato": start + (slut - start) / 2}
+        return {"status": status, "status_dato": slut}
+    if start <= FOLLOW_UP_DAY:
+        return {"status": "i_gang", "status_dato": start}
+    return {}
+
+
+def _follow_up(
+    w: BulkWriter,
+    year: random.Random,
+    n: int,
+    kvantitative: list[tuple[str, float, float]],
+    periods: list[tuple[str, date, date]],
+    maalplaner: list[str],
+) -> None:
+    """`n` monthly målinger on every kvantitativ tegn (from its baseline toward its expected
+    level, with noise), læring on about a fifth of the prøvehandlinger that have started and
+    one on every målplan."""
+    for tegn_id, a, b in kvantitative:
+        for i, dato in enumerate(maaling_dates(n)):
+            trend = (b - a) * min(1.0, i / max(1, n - 1))
+            value = min(100.0, max(0.0, a + trend + year.gauss(0, 1 + abs(b - a) * 0.15)))
+            w.create(
+                "maaling",
+                tegn_id=tegn_id,
+                dato=dato,
+                vaerdi=round(value, 1),
+                kilde="Månedligt udtræk",
+                hvem=_person(year),
+            )
+    for pid, start, slut in periods:
+        if start <= FOLLOW_UP_DAY and year.random() < 0.2:
+            w.create(
+                "laering",
+                proevehandling_id=pid,
+                dato=min(slut, FOLLOW_UP_DAY),
+                tekst=year.choice(_LAERING),
+                hvem=_person(year),
+            )
+    for plan in maalplaner:
+        w.create(
+            "laering",
+            maalplan_id=plan,
+            dato=FOLLOW_UP_DAY,
+            tekst=year.choice(_LAERING),
+            hvem=_person(year),
+        )
+
+
+def maaling_dates(n: int, first: date = FIRST_MAALING) -> list[date]:
+    """The dates of `n` monthly målinger from `first`."""
+    return [month_after(first, i) for i in range(n)]
 
 
 def make_municipality_db(
@@ -521,13 +625,19 @@ def make_municipality_db(
     seed: int = 1,
     n_borde: int = DEFAULT_TABLES,
     n_maalplaner: int | None = None,
+    maalinger: int = 0,
 ) -> Municipality:
     """A new database file at `path` holding the large municipality."""
     municipality_shape(scale, n_borde=n_borde, n_maalplaner=n_maalplaner)  # refuse before writing
     db = open_database(str(path), device_name="Tovholder")
     try:
         return build_municipality(
-            Store(db), scale=scale, seed=seed, n_borde=n_borde, n_maalplaner=n_maalplaner
+            Store(db),
+            scale=scale,
+            seed=seed,
+            n_borde=n_borde,
+            n_maalplaner=n_maalplaner,
+            maalinger=maalinger,
         )
     finally:
         db.close()
@@ -547,6 +657,9 @@ class Workshop:
     handoffs: list[Path]
     entries: int  # entries in all handoff files
     seconds: dict[str, float]
+    # With målinger: a leader's laptop's handoff file carrying a year of målinger (not counted
+    # in `handoffs` or `entries`).
+    leader: Path | None = None
 
 
 def copy_sqlite(src: Path, dest: Path) -> None:
@@ -674,10 +787,14 @@ def workshop_settings(
     plans: int | None = None,
     entries_per_laptop: int = DEFAULT_ENTRIES,
     seed: int = 1,
+    maalinger: int = 0,
 ) -> dict[str, Any]:
     """The cache key of a workshop (checked against the folder's workshop.json). Raises
     `GeneratorError` for a request that cannot be met: more laptops than borde (each laptop
-    is one bord's), more borde than mål, fewer than one entry per laptop."""
+    is one bord's), more borde than mål, fewer than one entry per laptop, fewer than 0
+    målinger."""
+    if maalinger < 0:
+        raise GeneratorError(f"antallet af målinger kan ikke være negativt (fik {maalinger})")
     shape = municipality_shape(scale, n_borde=tables, n_maalplaner=plans)
     if laptops < 1:
         raise GeneratorError(f"der skal være mindst 1 bærbar (fik {laptops})")
@@ -695,9 +812,10 @@ def workshop_settings(
         "entries_per_laptop": entries_per_laptop,
         "seed": seed,
     }
-    if _same_as_version_4(scale, shape):
+    if maalinger == 0 and _same_as_version_4(scale, shape):
         return key
-    return {**key, "version": GENERATOR_VERSION, "tables": tables, "plans": shape.maalplaner}
+    key = {**key, "version": GENERATOR_VERSION, "tables": tables, "plans": shape.maalplaner}
+    return {**key, "maalinger": maalinger} if maalinger else key
 
 
 def _same_as_version_4(scale: float, shape: Shape) -> bool:
@@ -746,11 +864,16 @@ def make_workshop(
     seed: int = 1,
     jobs: int = 2,
     log: Any = None,
+    maalinger: int = 0,
 ) -> Workshop:
     """Build (or reuse, when `folder` already holds one made with the same settings) the
     large municipality (`tables` borde a day, `plans` målplaner), its workshop pack and
-    `laptops` handoff files of at least `entries_per_laptop` entries each. An impossible
-    request raises `GeneratorError` before anything in `folder` is touched."""
+    `laptops` handoff files of at least `entries_per_laptop` entries each. With `maalinger`
+    above 0 the municipality has that many monthly målinger on every kvantitativ tegn (and
+    statuses and læring), and one more handoff file comes from a leader's laptop that typed
+    the next `maalinger` months' målinger on every kvantitativ tegn of its own enhed
+    (`Workshop.leader`). An impossible request raises `GeneratorError` before anything in
+    `folder` is touched."""
     from exports.bundle import import_bundles, write_pack
 
     settings = workshop_settings(
@@ -760,6 +883,7 @@ def make_workshop(
         plans=plans,
         entries_per_laptop=entries_per_laptop,
         seed=seed,
+        maalinger=maalinger,
     )
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -776,6 +900,7 @@ def make_workshop(
                 handoffs=[folder / p for p in done["handoffs"]],
                 entries=done["entries"],
                 seconds=done["seconds"],
+                leader=folder / done["leader"] if done.get("leader") else None,
             )
         marker.unlink()
     say = log or (lambda *_: None)
@@ -785,7 +910,9 @@ def make_workshop(
         if p.is_file():
             p.unlink()
     t0 = time.perf_counter()
-    muni = make_municipality_db(base, scale=scale, seed=seed, n_borde=tables, n_maalplaner=plans)
+    muni = make_municipality_db(
+        base, scale=scale, seed=seed, n_borde=tables, n_maalplaner=plans, maalinger=maalinger
+    )
     seconds["kommune"] = time.perf_counter() - t0
     say(f"kommune: {seconds['kommune']:.1f} s, {muni.counts}")
     db = open_database(str(base))
@@ -828,7 +955,13 @@ def make_workshop(
     handoffs = [Path(p) for p, _ in results]
     entries = sum(n for _, n in results)
     say(f"{len(handoffs)} bærbare, {entries} ændringer: {seconds['laptops']:.1f} s")
-    ws = Workshop(folder, base, pack, template, handoffs, entries, seconds)
+    leader = None
+    if maalinger:
+        t0 = time.perf_counter()
+        leader, made = leader_laptop(template, folder, muni, maalinger, seed)
+        seconds["leader"] = time.perf_counter() - t0
+        say(f"en leders bærbar med målinger, {made} ændringer: {seconds['leader']:.1f} s")
+    ws = Workshop(folder, base, pack, template, handoffs, entries, seconds, leader)
     record: dict[str, Any] = {
         "base_db": base.name,
         "pack": pack.name,
@@ -837,9 +970,63 @@ def make_workshop(
         "entries": entries,
         "seconds": seconds,
         "settings": settings,
+        "leader": leader.name if leader else None,
     }
     marker.write_text(json.dumps(record, indent=1))
     return ws
+
+
+def leader_laptop(
+    template: Path, folder: Path, muni: Municipality, n: int, seed: int
+) -> tuple[Path, int]:
+    """A leader's laptop (a copy of the laptop template under its own device id) on which the
+    leader typed `n` monthly målinger, the months after the municipality's, on every
+    kvantitativ tegn of the enhed with the most of them; returns its handoff file and how many
+    entries it holds. Written in one action through `BulkWriter` (what `Store.create` would
+    write, at a fraction of the time)."""
+    from exports.bundle import write_handoff
+    from models.queries import live_rows
+
+    path = Path(folder) / "leder.db"
+    copy_sqlite(Path(template), path)
+    con = sqlite3.connect(path)
+    with con:
+        con.execute(
+            "UPDATE device SET id = ?, navn = ? WHERE is_local = 1",
+            (str(uuid.uuid4()), "Leder · bærbar"),
+        )
+    con.close()
+    db = open_database(str(path))
+    try:
+        enhed_of = {r["id"]: r["enhed_id"] for r in live_rows(db, "maal")}
+        tegn_maal = {r["id"]: r["maal_id"] for r in live_rows(db, "tegn")}
+        by_enhed: dict[str, list[tuple[str, float, float]]] = {}
+        for tegn in muni.kvantitative:
+            if tegn[0] in tegn_maal:
+                by_enhed.setdefault(enhed_of[tegn_maal[tegn[0]]], []).append(tegn)
+        mine = max(by_enhed.values(), key=len)
+        store = Store(db)
+        year = random.Random(seed * 1_000_003 + n + 1)
+        with store.action() as tx:
+            w = BulkWriter(store, tx)
+            for tegn_id, _a, b in mine:
+                for dato in maaling_dates(n, month_after(FIRST_MAALING, n)):
+                    w.create(
+                        "maaling",
+                        tegn_id=tegn_id,
+                        dato=dato,
+                        vaerdi=round(min(100.0, max(0.0, b + year.gauss(0, 2))), 1),
+                        kilde="Lederens eget skema",
+                        hvem="Lederen",
+                    )
+            w.flush()
+        out = Path(folder) / "overlevering-leder.udviklingsdag.json"
+        info = write_handoff(db, out)
+        return out, info.entries
+    finally:
+        db.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def clear(folder: Path) -> None:
@@ -856,6 +1043,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plans", type=int, default=None, help="målplaner (én pr. enhed)")
     parser.add_argument("--entries", type=int, default=DEFAULT_ENTRIES, help="ændringer pr. fil")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--maalinger",
+        type=int,
+        default=0,
+        help="målinger pr. kvantitativt tegn, én om måneden (og en leders overleveringsfil)",
+    )
     args = parser.parse_args(argv)
     try:
         ws = make_workshop(
@@ -866,11 +1059,15 @@ def main(argv: list[str] | None = None) -> int:
             plans=args.plans,
             entries_per_laptop=args.entries,
             jobs=args.jobs,
+            maalinger=args.maalinger,
             log=lambda *a: print(*a, file=sys.stderr),
         )
     except GeneratorError as exc:
         parser.error(str(exc))
-    print(json.dumps({"handoffs": len(ws.handoffs), "entries": ws.entries, **ws.seconds}))
+    summary: dict[str, Any] = {"handoffs": len(ws.handoffs), "entries": ws.entries}
+    if ws.leader is not None:
+        summary["leader"] = str(ws.leader)
+    print(json.dumps({**summary, **ws.seconds}))
     return 0
 
 

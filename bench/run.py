@@ -7,6 +7,12 @@ smoke test of the script, not figures to compare with the targets.
 
 Rows that need a part of the app that is not there yet print «mangler: <why>».
 
+The year's follow-up (issue 15) has rows of its own on a municipality with 12 målinger per
+kvantitativ tegn (`bench.generate --maalinger 12`, its own cache folder): `maalinger`, the
+merge with a leader's laptop's handoff file of målinger beside the 40 workshop files, and
+`followup`, the årshjul and the overview of evalueringer that fall due opened in the real
+screens, and a run chart of 100 målinger drawn.
+
 `python -m bench.run --scale N` is the growth run (issue 17), not part of the default run: the
 merge (many files and big files), the SQLite export and the SBSYS export's main process at 1x
 and at N times the data, each in its own process, with time, peak memory and each row's ratio
@@ -29,6 +35,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -689,6 +696,278 @@ def row_merge(workshop: Workshop, folder: Path, runs: int) -> list[Row]:
     return [a, b, c]
 
 
+# --- the year's follow-up (issue 15) ---------------------------------------------------------
+
+# The målinger per kvantitativ tegn in the follow-up rows' municipality, and the målinger of
+# the one tegn whose run chart is timed.
+FOLLOW_UP_MAALINGER = 12
+RUN_CHART_POINTS = 100
+
+
+def followup_cache(scale: float) -> Path:
+    """The cache folder of the municipality with a year of målinger (its own folder: a
+    workshop folder holds one set of settings)."""
+    base = cache_dir(scale)
+    return base.with_name(f"{base.name}-maalinger-{FOLLOW_UP_MAALINGER}")
+
+
+def _dotted(n: int) -> str:
+    """A count with Danish thousands separators («80.000»)."""
+    return f"{n:,}".replace(",", ".")
+
+
+def row_merge_maalinger(workshop: Workshop, folder: Path, runs: int) -> list[Row]:
+    """The 40 handoff files and a leader's laptop's file with målinger (12 a kvantitativ tegn
+    of its enhed) merged into a copy of the municipality that has a year of målinger, in a
+    fresh process each run (bench._merge), against the same merge target as `row_merge`."""
+    if workshop.leader is None:
+        return [Row("merge_maalinger", "Flet med målinger", None, "", note="mangler: ingen leder")]
+    files = [*workshop.handoffs, workshop.leader]
+    fresh, peak = [], []
+    last: dict[str, Any] = {}
+    for i in range(runs):
+        target = folder / f"merge-maalinger-{i}.db"
+        out = subprocess.run(
+            [PY, "-m", "bench._merge", str(target), str(workshop.base_db), *map(str, files)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        if out.returncode != 0:
+            raise RuntimeError(out.stderr[-3000:])
+        last = json.loads(out.stdout.strip().splitlines()[-1])
+        fresh.append(last["fresh"])
+        peak.append(last["peak_rss_mb"])
+    reads = [_read_all(files) for _ in range(max(1, runs))]
+    from exports.bundle import read_bundle
+
+    leader_entries = len(read_bundle(workshop.leader).entries)
+    a = Row(
+        "merge_maalinger",
+        f"Flet {len(workshop.handoffs)} filer + en leders fil med målinger (første gang)",
+        median(fresh),
+        "s",
+        f"kun læse og kontrollere de {len(files)} filer (read_bundle)",
+        median(reads),
+        "højst 5 s",
+        note=(
+            f"{_dotted(last['received'])} ændringer modtaget, heraf {_dotted(leader_entries)} fra"
+            f" lederens fil ({FOLLOW_UP_MAALINGER} målinger pr. kvantitativt tegn i enheden); "
+            f"{last['open_conflicts']} åbne konflikter; højeste hukommelse {max(peak):.0f} MB"
+        ),
+        runs=runs,
+    )
+    a.ok = median(fresh) <= 5
+    return [a]
+
+
+def _followup_ids(db_path: Path) -> dict[str, Any]:
+    """Prepare the follow-up rows' database: a kvantitativ tegn with RUN_CHART_POINTS monthly
+    målinger and a prøvehandling that follows it (made once; found again on a reused copy)."""
+    from bench.generate import BulkWriter, maaling_dates
+    from models import settings
+    from models.db import open_database
+    from models.queries import live_rows
+    from models.store import Store
+
+    name = f"Run chart med {RUN_CHART_POINTS} målinger"
+    db = open_database(str(db_path))
+    try:
+        store = Store(db)
+        found = [t for t in live_rows(db, "tegn") if t["tekst"] == name]
+        if found:
+            tegn_id = found[0]["id"]
+        else:
+            maal_id = live_rows(db, "maal")[0]["id"]
+            first = date(2019, 1, 28)
+            dates = maaling_dates(RUN_CHART_POINTS, first)
+            with store.action() as tx:
+                w = BulkWriter(store, tx)
+                tegn_id = w.create(
+                    "tegn",
+                    maal_id=maal_id,
+                    tekst=name,
+                    type="kvantitativ",
+                    baseline="40 %",
+                    forventet_niveau="60 %",
+                )
+                for i, dato in enumerate(dates):
+                    value = 40 + 20 * i / RUN_CHART_POINTS + (i * 7919 % 11) - 5
+                    w.create("maaling", tegn_id=tegn_id, dato=dato, vaerdi=round(value, 1))
+                w.create(
+                    "proevehandling",
+                    maal_id=maal_id,
+                    tekst="Prøvehandlingen midt i perioden",
+                    start=dates[40],
+                    slut=dates[60],
+                    tegn_ids=[tegn_id],
+                )
+                w.flush()
+        store.set_setting(settings.DEVICE_NAMED.key, "1")
+        return {"tegn": tegn_id}
+    finally:
+        db.close()
+
+
+def row_followup(db_path: Path, runs: int) -> list[Row]:
+    """The large municipality with a year of målinger in the real screens (Pilot, headless):
+    open the årshjul and the overview of evalueringer that fall due (from the action to the
+    first frame painted with the screen's data: the workspace read and the screen together),
+    and a tegn's målinger with a run chart of 100 points (and how many frames after the
+    screen's data the chart is painted). Reference: the bare reads the screens call."""
+    from datetime import datetime
+
+    try:
+        from screens.aarshjul import AarshjulScreen
+        from screens.forfald import ForfaldScreen
+        from screens.maalinger import MaalingerScreen
+        from screens.runchart import RunChartView
+    except ImportError as exc:
+        return [Row("followup", "Årshjul, forfald og run chart", None, "", note=f"mangler: {exc}")]
+    from bench.generate import FOLLOW_UP_DAY
+    from models.db import open_database
+    from models.workspace import Workspace
+
+    ids = _followup_ids(db_path)
+    now = datetime.combine(FOLLOW_UP_DAY, datetime.min.time()).replace(hour=10)
+    keys = ("aarshjul", "forfald", "runchart")
+    res: dict[str, list[float]] = {k: [] for k in keys}
+    refs: dict[str, list[float]] = {k: [] for k in keys}
+    late_frames: list[int] = []
+    shown: dict[str, int] = {}
+
+    db = open_database(str(db_path))
+    try:
+        ws = Workspace(db)
+        ws.clock = lambda: now
+        for _ in range(runs):
+            for key, read in (
+                ("aarshjul", lambda: ws.aarshjul(FOLLOW_UP_DAY)),
+                ("forfald", lambda: ws.forfald()),
+                ("runchart", lambda: ws.maalinger(ids["tegn"])),
+            ):
+                t0 = time.perf_counter()
+                data = read()
+                refs[key].append(time.perf_counter() - t0)
+                assert data is not None
+        shown["plans"] = len(ws.aarshjul(FOLLOW_UP_DAY).plans)
+        shown["due"] = ws.forfald().matching
+        detail = ws.maalinger(ids["tegn"])
+        assert detail is not None
+        shown["points"] = len(detail.chart.points)
+    finally:
+        db.close()
+
+    # When the run chart's widget draws its lines (a class-level wrapper: the screen makes
+    # its own widget). The frame painted after that moment is the first one showing it.
+    drawn: dict[str, float | None] = {"at": None}
+    render_line = RunChartView.render_line
+
+    def spied(self: Any, y: int) -> Any:
+        strip = render_line(self, y)
+        if drawn["at"] is None and self.display and self.size.height and strip.cell_length:
+            drawn["at"] = time.perf_counter()
+        return strip
+
+    async def session() -> None:
+        from tui.app import UdviklingsdagApp
+
+        app = UdviklingsdagApp(db_target=str(db_path), clock=lambda: now)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await _until(pilot, lambda: app.workspace is not None)
+            await app.settle()
+            spy = FrameSpy(app)
+            try:
+                for _ in range(runs):
+                    for key, screen_type, open_screen in (
+                        ("aarshjul", AarshjulScreen, app.action_aarshjul),
+                        ("forfald", ForfaldScreen, app.action_forfald),
+                        ("runchart", MaalingerScreen, partial(app.open_maalinger, ids["tegn"])),
+                    ):
+                        drawn["at"] = None
+                        with_data: dict[str, float] = {}
+
+                        def ready(
+                            screen_type: type = screen_type, with_data: dict[str, float] = with_data
+                        ) -> bool:
+                            screen = app.screen
+                            if (
+                                isinstance(screen, screen_type)
+                                and getattr(screen, "data", None) is not None
+                            ):
+                                with_data.setdefault("at", time.perf_counter())
+                                return True
+                            return False
+
+                        started = time.perf_counter()
+                        res[key].append(await spy.time(open_screen, ready))
+                        if key == "runchart":
+                            await _until(pilot, lambda: drawn["at"] is not None, 10)
+                            await app.settle()
+                            await pilot.pause()
+                            first = next(f for f in spy.frames if f >= with_data["at"])
+                            chart = next(f for f in spy.frames if f >= (drawn["at"] or 0))
+                            late_frames.append(sum(1 for f in spy.frames if first < f <= chart))
+                            # Until the frame that shows the chart (the same one, or later).
+                            res[key][-1] = chart - started
+                        await app.settle()
+                        app.pop_screen()
+                        await app.settle()
+                        await pilot.pause()
+            finally:
+                spy.close()
+
+    RunChartView.render_line = spied  # type: ignore[method-assign]
+    try:
+        asyncio.run(session())
+    finally:
+        RunChartView.render_line = render_line  # type: ignore[method-assign]
+    rows = []
+    for key, what, ref in (
+        (
+            "aarshjul",
+            f"Stor kommune med målinger: åbn årshjulet ({shown['plans']} målplaner)",
+            "Workspace.aarshjul()",
+        ),
+        (
+            "forfald",
+            f"Stor kommune med målinger: evalueringer der forfalder ({_dotted(shown['due'])})",
+            "Workspace.forfald()",
+        ),
+    ):
+        r = Row(
+            f"followup_{key}",
+            what,
+            median(res[key]),
+            "ms",
+            f"de rå læsninger: {ref}",
+            median(refs[key]),
+            "højst 300 ms",
+            runs=len(res[key]),
+            note=f"{FOLLOW_UP_MAALINGER} målinger pr. kvantitativt tegn; i dag = {FOLLOW_UP_DAY}",
+        )
+        r.ok = median(res[key]) <= 0.300
+        rows.append(r)
+    worst = max(late_frames) if late_frames else None
+    r = Row(
+        "followup_runchart",
+        f"Run chart med {shown['points']} målinger: fra åbning til kurven er tegnet",
+        median(res["runchart"]),
+        "ms",
+        "de rå læsninger: Workspace.maalinger()",
+        median(refs["runchart"]),
+        "kurven i samme eller næste billede som skærmens data",
+        runs=len(res["runchart"]),
+        note=f"kurven tegnet højst {worst} billede(r) efter skærmens data",
+    )
+    r.ok = worst is not None and worst <= 1
+    rows.append(r)
+    return rows
+
+
 def _pg_url() -> str | None:
     url = os.environ.get("UDVIKLINGSDAG_TEST_PG")
     if url:
@@ -1121,6 +1400,28 @@ def main(argv: list[str] | None = None) -> int:
                 ("sbsys", lambda: row_sbsys(workshop.base_db, folder, 10 if quick else 100)),
                 ("sqlite", lambda: row_sqlite_export(workshop.base_db, folder, 2 if quick else 5)),
             ]
+        followup = None
+        if want("maalinger") or want("followup"):
+            log(f"Laver data med {FOLLOW_UP_MAALINGER} målinger pr. tegn (genbruges) ...")
+            followup = make_workshop(
+                followup_cache(scale),
+                scale=scale,
+                entries_per_laptop=200 if quick else 2000,
+                maalinger=FOLLOW_UP_MAALINGER,
+                log=log,
+            )
+            data = followup
+            followup_db = folder / "followup.db"
+            steps += [
+                ("maalinger", lambda: row_merge_maalinger(data, folder, 1 if quick else 3)),
+                (
+                    "followup",
+                    lambda: (
+                        shutil.copy(data.base_db, followup_db),
+                        row_followup(followup_db, reps),
+                    )[1],
+                ),
+            ]
         for name, step in steps:
             if not want(name):
                 continue
@@ -1131,6 +1432,8 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(Row(name, name, None, "", note=f"mangler: fejl {exc!r}"[:300]))
         if workshop is not None:
             log(f"data lavet på: {workshop.seconds}")
+        if followup is not None:
+            log(f"data med målinger lavet på: {followup.seconds}")
     table = render(rows)
     print(table)
     info = {

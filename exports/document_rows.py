@@ -17,12 +17,15 @@ from typing import Any, cast
 
 from models import enums
 from models.maalplan_view import (
+    MaalingView,
     MaalplanView,
     MaalsaetningGroup,
     MaalView,
     ProevehandlingView,
+    TegnView,
 )
-from models.schema import FieldSpec, document_columns, document_fields
+from models.runchart import RunChart
+from models.schema import FieldSpec, document_columns, document_fields, format_decimal
 from models.words import count
 
 Fmt = Callable[[object], str]
@@ -376,3 +379,69 @@ def period_text(start: Any, slut: Any, fmt: Any, *, sep: str = " - ") -> str:
     if b:
         return f"til {b}"
     return ""
+
+
+# --- målinger under the tegn table (issue 15) --------------------------------------------------
+
+MAALING_HEADERS = ("Dato", "Observation", "Kilde")
+
+
+@dataclass(frozen=True)
+class MaalingBlock:
+    """The målinger of one tegn under the mål's tegn table: a heading, a line that sums them
+    up, the run chart (a kvantitativ tegn with measured numbers) and a table of the
+    observations (a kvalitativ tegn, or observations written beside the numbers)."""
+
+    heading: str
+    summary: str
+    chart: RunChart | None
+    # The number of each prøvehandling by its id, for the chart's period labels.
+    numbers: dict[str, str]
+    table: Section | None
+
+
+def maaling_heading(t: TegnView) -> str:
+    """«Målinger: Tegn 1.2»."""
+    return f"Målinger: Tegn {t.nr}"
+
+
+def _observation(t: TegnView, m: MaalingView, fmt: Fmt) -> str:
+    text = fmt(m.observation) if m.observation else ""
+    if m.vaerdi is not None and t.type != enums.TegnType.KVANTITATIV:
+        number = format_decimal(m.vaerdi)
+        return f"{number}: {text}" if text else number
+    return text
+
+
+def maaling_blocks(m: MaalView, fmt: Fmt) -> list[MaalingBlock]:
+    """One block per tegn of the mål that has målinger, in tegn order (none for a plan
+    without målinger: its documents look as they always did)."""
+    numbers = {p.id: p.nr for p in m.proevehandlinger}
+    out = []
+    for t in m.tegn:
+        if not t.maalinger:
+            continue
+        chart = t.chart
+        quantitative = t.type == enums.TegnType.KVANTITATIV
+        if chart is None or not chart.points or not quantitative:
+            chart = None
+        shown = [
+            x for x in t.maalinger if x.observation or (not quantitative and x.vaerdi is not None)
+        ]
+        rows = [[fmt(x.dato), _observation(t, x, fmt), fmt(x.kilde)] for x in shown]
+        table = Section("maaling", "", MAALING_HEADERS, rows, "") if rows else None
+        out.append(MaalingBlock(maaling_heading(t), _summary(t, chart, fmt), chart, numbers, table))
+    return out
+
+
+def _summary(t: TegnView, chart: RunChart | None, fmt: Fmt) -> str:
+    """«12 målinger fra 05-01-2027 til 20-12-2027; median 48,5.» (without a chart: how many)."""
+    days = [x.dato for x in t.maalinger if x.dato]
+    text = count("maaling", len(t.maalinger))
+    if days and min(days) != max(days):
+        text += f" fra {fmt(min(days))} til {fmt(max(days))}"
+    elif days:
+        text += f" den {fmt(days[0])}"
+    if chart is not None and chart.median is not None:
+        text += f"; median {format_decimal(round(chart.median, 6))}"
+    return text + "."

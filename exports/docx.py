@@ -22,6 +22,7 @@ from docx.text.paragraph import Paragraph
 
 from models.maalplan_view import MaalplanView
 
+from . import charts
 from . import document_rows as content
 from .reference import Reference
 from .xlsx import clean_cell_text
@@ -39,6 +40,7 @@ COLUMN_WIDTHS_CM: dict[str, list[float]] = {
     "samarbejde": [3.4, 3.3, 4.0, 3.1, 3.2],
     "evaluering": [2.7, 2.1, 2.2, 5.0, 5.0],
     "mulige_partnere": [10.0, 7.0],
+    "maaling": [2.2, 10.8, 4.0],
 }
 
 
@@ -254,6 +256,46 @@ def _danish_proofing(doc: DocxDocument) -> None:
         lang.set(qn("w:val"), PROOFING_LANGUAGE)
 
 
+class _Pictures:
+    """Numbers the pictures added as XML (python-docx numbers a new picture after those
+    already in the body, and the XML is added to the body only at the end)."""
+
+    def __init__(self, first: int) -> None:
+        self.next = first
+
+    def take(self) -> int:
+        self.next += 1
+        return self.next - 1
+
+
+def _maaling_xml(
+    doc: DocxDocument, block: content.MaalingBlock, width: int, pictures: _Pictures
+) -> list[str]:
+    """A tegn's målinger as XML: heading, summary, the run chart as a PNG of `PNG_DPI` dots per
+    inch as wide as the text (an inline picture: never split over two pages) and the
+    observations' table."""
+    out = [
+        _heading_xml(block.heading, 3),
+        _para_xml(block.summary, size=9, color=_GREY, keep_with_next=True),
+    ]
+    if block.chart is not None:
+        width_mm = Emu(width).mm
+        chart = charts.layout(block.chart, width_mm, numbers=block.numbers)
+        png = charts.render_png(chart)
+        inline = doc.part.new_pic_inline(io.BytesIO(png), Mm(chart.width), Mm(chart.height))
+        inline.docPr.set("id", str(pictures.take()))
+        inline.docPr.set("descr", f"Seriediagram: {block.heading}")
+        keep = "<w:keepNext/>" if block.table is not None else ""
+        out.append(
+            f"<w:p><w:pPr>{keep}</w:pPr><w:r><w:drawing>{inline.xml}</w:drawing></w:r></w:p>"
+        )
+    if block.table is not None:
+        widths = COLUMN_WIDTHS_CM["maaling"]
+        even = Emu(width // len(block.table.headers)).twips
+        out.append(_table_xml(list(block.table.headers), block.table.rows, widths, even))
+    return out
+
+
 def maalplan_docx(
     view: MaalplanView, ref: Reference, qr_png: bytes, *, when: date, app_version: str = ""
 ) -> bytes:
@@ -304,6 +346,7 @@ def maalplan_docx(
     # them one by one through python-docx rescans the whole body for every paragraph).
     block = doc._block_width  # python-docx's private width of the text block (no public one)
     parts: list[str] = []
+    pictures = _Pictures(doc.part.next_id)
     for group in view.maalsaetninger:
         parts.append(_heading_xml(content.maalsaetning_heading(group, _t), 1))
         if kilde := content.kilde_line(group):
@@ -320,6 +363,9 @@ def maalplan_docx(
                     parts.append(_table_xml(list(sec.headers), sec.rows, widths, even))
                 else:
                     parts.append(_para_xml(sec.empty, italic=True, size=9))
+                if sec.key == "tegn":
+                    for maalinger in content.maaling_blocks(m, _t):
+                        parts.extend(_maaling_xml(doc, maalinger, block, pictures))
     _append_xml(doc, parts)
 
     footer = section.footer.paragraphs[0]

@@ -30,6 +30,7 @@ from fpdf.util import escape_parens
 
 from models.maalplan_view import MaalplanView
 
+from . import charts
 from . import document_rows as content
 from .reference import Reference
 
@@ -55,6 +56,7 @@ COLUMN_WIDTHS_MM: dict[str, list[float]] = {
     "samarbejde": [35.5, 32.5, 42, 32, 32],
     "evaluering": [26, 22, 22, 52, 52],
     "mulige_partnere": [104, 70],
+    "maaling": [22, 110, 42],
 }
 
 
@@ -903,7 +905,34 @@ def _render(
                     )
                 else:
                     _note(pdf, sec.empty)
+                if sec.key == "tegn":
+                    for block in content.maaling_blocks(m, _t):
+                        _maaling_block(pdf, block, full)
     return pdf
+
+
+def _maaling_block(pdf: FPDF, block: content.MaalingBlock, full: float) -> None:
+    """A tegn's målinger: heading, summary, the run chart as vector graphics (never split over
+    two pages: it starts on a new page when it does not fit) and the observations' table."""
+    bottom = pdf.h - pdf.b_margin
+    chart = charts.layout(block.chart, full, numbers=block.numbers) if block.chart else None
+    # The heading, the summary and the chart (or the table's first rows) together.
+    need = 14 + (chart.height if chart else 20)
+    if pdf.get_y() + need > bottom:
+        pdf.add_page()
+    _heading(pdf, block.heading, 10, 2)
+    _note(pdf, block.summary)
+    if chart is not None:
+        if pdf.get_y() + chart.height > bottom:
+            pdf.add_page()
+        top = pdf.get_y() + 1
+        charts.draw_pdf(
+            pdf, chart, pdf.l_margin, top, FAMILY, lambda x, y, s: _text_routed(pdf, x, y, s)
+        )
+        pdf.set_y(top + chart.height + 2)
+    if block.table is not None:
+        widths = _scale(COLUMN_WIDTHS_MM["maaling"], full)
+        _table(pdf, list(block.table.headers), block.table.rows, widths)
 
 
 def _scale(widths: list[float], full: float) -> list[float]:
@@ -919,3 +948,4 @@ def warm_fonts() -> None:
     for style, path in (("", FONT_REGULAR), ("B", FONT_BOLD)):
         _fast_font(style, path)
         _common_font(style, path)
+    charts.text_width("0", 7)  # the run charts measure their labels with the same font

@@ -102,16 +102,68 @@ VIEWS: dict[str, tuple[str, str]] = {
         """,
     ),
     "v_proevehandling": (
-        "Én prøvehandling pr. række med mål, enhed, periode og antal evalueringer.",
+        "Én prøvehandling pr. række med mål, enhed, periode, status (og hvornår den sidst "
+        "ændrede sig) og antal evalueringer og læringer.",
         """
         SELECT p.id AS proevehandling_id, e.navn AS enhed, m.tekst AS maal, p.tekst AS
                proevehandling, p.ansvarlig, p.start, p.slut, p.borgerinddragelse,
                p.evaluering_undervejs, p.evaluering_afslutning,
                (SELECT count(*) FROM evaluering ev WHERE ev.proevehandling_id = p.id)
-                   AS antal_evalueringer
+                   AS antal_evalueringer,
+               p.status_navn AS status, p.status_dato,
+               (SELECT count(*) FROM laering l WHERE l.proevehandling_id = p.id)
+                   AS antal_laeringer
         FROM proevehandling p
         JOIN maal m ON m.id = p.maal_id
         LEFT JOIN maalplan mp ON mp.id = m.maalplan_id
+        LEFT JOIN enhed e ON e.id = COALESCE(m.enhed_id, mp.enhed_id)
+        """,
+    ),
+    "v_maaling": (
+        "Én måling pr. række med tegnet (type, udgangspunkt og forventet niveau), målet, "
+        "enheden og målplanen: til kurver over tid i Excel eller Power BI.",
+        """
+        SELECT x.id AS maaling_id, x.dato, x.vaerdi, x.observation, x.kilde,
+               x.hvem AS registreret_af, t.id AS tegn_id, t.tekst AS tegn,
+               t.type_navn AS tegn_type, t.baseline AS udgangspunkt,
+               t.forventet_niveau, m.tekst AS maal, e.navn AS enhed,
+               mp.titel AS maalplan, mp.aar
+        FROM maaling x
+        JOIN tegn t ON t.id = x.tegn_id
+        JOIN maal m ON m.id = t.maal_id
+        LEFT JOIN maalplan mp ON mp.id = m.maalplan_id
+        LEFT JOIN enhed e ON e.id = COALESCE(m.enhed_id, mp.enhed_id)
+        """,
+    ),
+    "v_tegn_maalinger": (
+        "Ét tegn pr. række med antal målinger, den første og den seneste dato og den seneste "
+        "værdi, ved siden af udgangspunkt og forventet niveau (til statussen i august).",
+        """
+        SELECT t.id AS tegn_id, e.navn AS enhed, mp.titel AS maalplan, m.tekst AS maal,
+               t.tekst AS tegn, t.type_navn AS tegn_type, t.baseline AS udgangspunkt,
+               t.forventet_niveau,
+               (SELECT count(*) FROM maaling x WHERE x.tegn_id = t.id) AS antal_maalinger,
+               (SELECT min(x.dato) FROM maaling x WHERE x.tegn_id = t.id) AS foerste_dato,
+               (SELECT max(x.dato) FROM maaling x WHERE x.tegn_id = t.id) AS seneste_dato,
+               (SELECT x.vaerdi FROM maaling x WHERE x.tegn_id = t.id AND x.vaerdi IS NOT NULL
+                    ORDER BY x.dato DESC, x.id DESC LIMIT 1) AS seneste_vaerdi
+        FROM tegn t
+        JOIN maal m ON m.id = t.maal_id
+        LEFT JOIN maalplan mp ON mp.id = m.maalplan_id
+        LEFT JOIN enhed e ON e.id = COALESCE(m.enhed_id, mp.enhed_id)
+        """,
+    ),
+    "v_laering": (
+        "Én læring pr. række med datoen, prøvehandlingen (tom, når læringen gælder hele "
+        "målplanen), målet, enheden og målplanen.",
+        """
+        SELECT l.id AS laering_id, l.dato, l.tekst AS laering, l.hvem AS skrevet_af,
+               p.tekst AS proevehandling, m.tekst AS maal, e.navn AS enhed,
+               mp.titel AS maalplan, mp.aar
+        FROM laering l
+        LEFT JOIN proevehandling p ON p.id = l.proevehandling_id
+        LEFT JOIN maal m ON m.id = p.maal_id
+        LEFT JOIN maalplan mp ON mp.id = COALESCE(l.maalplan_id, m.maalplan_id)
         LEFT JOIN enhed e ON e.id = COALESCE(m.enhed_id, mp.enhed_id)
         """,
     ),

@@ -43,6 +43,8 @@ from .xlsx import (
     TABLES,
     TEMPLATE_FORMAT_PROPERTY,
     TEMPLATE_FORMAT_VERSION,
+    view_laeringer,
+    view_maalinger,
 )
 
 MAX_REPORTED = 200
@@ -144,6 +146,8 @@ class ImportReport:
             ("maalsaetning", "ny_maalsaetning"),
             ("enhed", "ny_enhed"),
         ]
+        # The year's rows are named when the file has any (a plan from the days has none).
+        nouns += [(k, k) for k in ("maaling", "laering") if self.counts.get(k)]
         what = ", ".join(count(noun, self.counts.get(k, 0)) for k, noun in nouns)
         n_err, n_warn = len(self.errors), len(self.warnings)
         if self.update_of is not None and not n_err:
@@ -704,6 +708,13 @@ _REQUIRED = {
         {"proevehandling_nr", "laering"},
         {"proevehandling_nr", "type"},
     ),
+    "laering": ({"tekst"},),
+    "maaling": (
+        {"tegn_nr", "dato"},
+        {"tegn_nr", "vaerdi"},
+        {"tegn_nr", "observation"},
+        {"tegn", "dato"},
+    ),
 }
 
 
@@ -996,6 +1007,15 @@ def _date(value: Any) -> Any:
     return value
 
 
+def _decimal(value: Any) -> Any:
+    """A measured number from its cell: a number cell as it is, a text the Danish way
+    («12,5», «1.234», «45 %»: `schema.parse_decimal`, in the field's check); a date typed
+    where a number belongs is refused there, a yes/no too."""
+    if isinstance(value, date):
+        raise _Bad(f"«{value.strftime('%d-%m-%Y')}» er en dato, ikke et tal. Skriv fx 12,5.")
+    return value
+
+
 def _text(value: Any) -> Any:
     # A number or a date in a text cell is read as it shows (a date the Danish way).
     if value is not None and not isinstance(value, str):
@@ -1047,6 +1067,8 @@ def _cell_value(entity: str, spec: FieldSpec, raw: Any) -> Any:
             raw = int(re.sub(r"[.\s]", "", raw))  # «2.028»: a thousands separator
     elif kind == "date":
         raw = _date(raw)
+    elif kind == "decimal":
+        raw = _decimal(raw)
     elif kind == "intlist":
         raw = _int_list(raw)
     elif kind in ("line", "text", "sagsnummer", "kle", "time"):
@@ -1072,6 +1094,8 @@ class _Item:
     proevehandlinger: list[_Item] = field(default_factory=list)  # a mål's
     samarbejder: list[_Item] = field(default_factory=list)  # a mål's
     evalueringer: list[_Item] = field(default_factory=list)  # a prøvehandling's
+    laeringer: list[_Item] = field(default_factory=list)  # a prøvehandling's
+    maalinger: list[_Item] = field(default_factory=list)  # a tegn's
     tegn_refs: list[str] = field(default_factory=list)  # a prøvehandling's, by number
     followed: list[_Item] = field(default_factory=list)  # ... found
     from_foer: bool = False  # a samarbejde made of the partners named on FØR
@@ -1114,6 +1138,7 @@ class _WorkbookImport:
         self.maal_by_text: dict[str, _Item] = {}
         self.tegn_by_nr: dict[str, _Item] = {}
         self.proevehandling_by_nr: dict[str, _Item] = {}
+        self.plan_laeringer: list[_Item] = []  # the læring of the plan itself
         self.new_enheder: dict[str, str] = {}  # key -> name
         self.meta: dict[str, Any] = {}  # the plan's own fields
         self.meta_failed: set[str] = set()
@@ -1163,6 +1188,8 @@ class _WorkbookImport:
         self.read_proevehandlinger()
         self.read_samarbejder()
         self.read_evalueringer()
+        self.read_laeringer()
+        self.read_maalinger()
         self.find_enheder()
         kept = self.keep()
         report = self.report
@@ -1178,6 +1205,9 @@ class _WorkbookImport:
             "proevehandling": sum(len(m.proevehandlinger) for m in kept),
             "samarbejde": sum(len(m.samarbejder) for m in kept),
             "evaluering": sum(len(p.evalueringer) for m in kept for p in m.proevehandlinger),
+            "laering": len(self.plan_laeringer)
+            + sum(len(p.laeringer) for m in kept for p in m.proevehandlinger),
+            "maaling": sum(len(t.maalinger) for m in kept for t in m.tegn),
             "maalsaetning": len(new_ms),
             "enhed": len(self.new_enheder),
         }
@@ -1351,11 +1381,12 @@ class _WorkbookImport:
                 ).first()
             )
 
-    def read_fields(self, r: _Row, entity: str, item: _Item) -> None:
+    def read_fields(self, r: _Row, entity: str, item: _Item, *, skip: tuple[str, ...] = ()) -> None:
         """The row's cells of `entity`'s fields (as the declaration says), left to right, into
-        `item.values`; a choice or yes/no left empty or wrong (reported) gets its default."""
+        `item.values`; a choice or yes/no left empty or wrong (reported) gets its default.
+        The fields in `skip` are left to the table's own rule."""
         for spec in sheet_fields(entity):
-            if spec.kind in ("ref", "reflist"):
+            if spec.kind in ("ref", "reflist") or spec.name in skip:
                 continue  # read by each table's own rule (a tegn by number, partners by name)
             key = spec.name
             value = None
@@ -1581,6 +1612,114 @@ class _WorkbookImport:
             if proevehandling is not None:
                 proevehandling.evalueringer.append(item)
 
+    @staticmethod
+    def _untouched(r: _Row, entity: str) -> bool:
+        """Whether the row has none of `entity`'s own cells filled in: an empty row under a
+        tegn (its number written in by the export), passed over."""
+        return all(r.values.get(f.name) is None for f in sheet_fields(entity))
+
+    def read_laeringer(self) -> None:
+        """The læring (EFTER): under its prøvehandling (by number, else by text), or the
+        plan's own when the number is left empty."""
+        for r in self.parsed.tables.get("laering", []):
+            if self._untouched(r, "laering"):
+                continue
+            item = _Item(r)
+            owner: _Item | None = None
+            nr = (
+                self.conv(r, "proevehandling_nr", _nr, r.values.get("proevehandling_nr"))
+                if "proevehandling_nr" in r.cols
+                else None
+            )
+            if nr is not None:
+                owner = self.proevehandling_by_nr.get(nr)
+                if owner is None:
+                    self.bad(
+                        r,
+                        "proevehandling_nr",
+                        f"Prøvehandling nr {nr} findes ikke på arket «UNDER udviklingsdage del "
+                        "2». Lad nummeret stå tomt, hvis læringen gælder hele målplanen.",
+                    )
+            elif r.values.get("proevehandling") is not None:
+                wanted = _key(r.values["proevehandling"])
+                owner = next(
+                    (
+                        i
+                        for i in self.proevehandling_by_nr.values()
+                        if _key(i.values.get("tekst") or "") == wanted
+                    ),
+                    None,
+                )
+            self.read_dato(r, "laering", item, "Skriv datoen for læringen, fx 31-05-2027.")
+            self.read_fields(r, "laering", item, skip=("dato",))
+            if r.ok and not item.values.get("tekst"):
+                self.bad(r, "tekst", "Skriv, hvad I har lært.")
+            if owner is not None:
+                item.up = owner
+                owner.laeringer.append(item)
+            elif nr is None:
+                self.plan_laeringer.append(item)
+
+    def read_dato(self, r: _Row, entity: str, item: _Item, missing: str) -> None:
+        """A måling's or a læring's date, which it must have (`missing` says so)."""
+        spec = ENTITIES[entity].fields["dato"]
+        raw = r.values.get("dato")
+        if raw is None:
+            self.bad(r, "dato" if "dato" in r.cols else next(iter(r.cols)), missing)
+            return
+        item.values["dato"] = self.conv(r, "dato", _cell_value, entity, spec, raw)
+
+    def read_maalinger(self) -> None:
+        """The målinger (the Målinger sheet), each under its tegn (by number, else by the
+        tegn's text); the empty rows under each tegn are passed over."""
+        for r in self.parsed.tables.get("maaling", []):
+            if self._untouched(r, "maaling"):
+                continue
+            item = _Item(r)
+            tegn: _Item | None = None
+            nr = (
+                self.conv(r, "tegn_nr", _nr, r.values.get("tegn_nr"))
+                if "tegn_nr" in r.cols
+                else None
+            )
+            if nr is not None:
+                tegn = self.tegn_by_nr.get(nr)
+                if tegn is None:
+                    self.bad(
+                        r,
+                        "tegn_nr",
+                        f"Tegn nr {nr} findes ikke på arket «UNDER udviklingsdage del 1». Skriv "
+                        "nummeret på det tegn, målingen hører til, fx 1.2.",
+                    )
+            elif r.values.get("tegn") is not None:
+                wanted = _key(r.values["tegn"])
+                tegn = next(
+                    (
+                        t
+                        for t in self.tegn_by_nr.values()
+                        if _key(t.values.get("tekst") or "") == wanted
+                    ),
+                    None,
+                )
+            if tegn is None and r.ok:
+                self.bad(
+                    r,
+                    "tegn_nr" if "tegn_nr" in r.cols else next(iter(r.cols)),
+                    "Rækken siger ikke, hvilket tegn målingen hører til. Skriv tegnets nummer i "
+                    "«Tegn nr», fx 1.2.",
+                )
+            self.read_dato(r, "maaling", item, "Skriv datoen for målingen, fx 31-01-2027.")
+            self.read_fields(r, "maaling", item, skip=("dato",))
+            if r.ok and item.values.get("vaerdi") is None and not item.values.get("observation"):
+                self.bad(
+                    r,
+                    "vaerdi" if "vaerdi" in r.cols else "observation",
+                    "Skriv en værdi (et tal, fx 12,5) eller en observation.",
+                )
+            if tegn is not None:
+                item.up = tegn
+                tegn.maalinger.append(item)
+
     def find_enheder(self) -> None:
         """Every enhed named must exist or be created."""
         plan_key = _key(self.enhed_navn) if self.enhed_navn else None
@@ -1618,20 +1757,31 @@ class _WorkbookImport:
                     if child.row is not m.row and child.ok:
                         _skip(self.issues, child.row, f"mål nr {m.nr} har fejl")
                 continue
-            m.tegn = [t for t in m.tegn if t.ok]
+            ok_tegn = []
+            for t in m.tegn:
+                if not t.ok:
+                    for x in t.maalinger:
+                        if x.ok:
+                            _skip(self.issues, x.row, "tegnet har fejl")
+                    continue
+                t.maalinger = [x for x in t.maalinger if x.ok]
+                ok_tegn.append(t)
+            m.tegn = ok_tegn
             ok_proevehandlinger = []
             for p in m.proevehandlinger:
                 if not p.ok:
-                    for e in p.evalueringer:
+                    for e in (*p.evalueringer, *p.laeringer):
                         if e.ok:
                             _skip(self.issues, e.row, "prøvehandlingen har fejl")
                     continue
                 p.evalueringer = [e for e in p.evalueringer if e.ok]
+                p.laeringer = [x for x in p.laeringer if x.ok]
                 p.followed = [t for t in p.followed if t.ok]
                 ok_proevehandlinger.append(p)
             m.proevehandlinger = ok_proevehandlinger
             m.samarbejder = [s for s in m.samarbejder if s.ok or s.from_foer]
             kept.append(m)
+        self.plan_laeringer = [x for x in self.plan_laeringer if x.ok]
         return kept
 
     # --- writing ---------------------------------------------------------------------------
@@ -1674,19 +1824,25 @@ class _WorkbookImport:
                 )
                 for t in m.tegn:
                     t.id = store.create("tegn", tx=tx, maal_id=maal_id, **_given(t))
+                    for x in t.maalinger:
+                        store.create("maaling", tx=tx, tegn_id=t.id, **_given(x))
                 for p in m.proevehandlinger:
                     pid = store.create(
                         "proevehandling",
                         tx=tx,
                         maal_id=maal_id,
                         tegn_ids=[t.id for t in p.followed],
-                        **_given(p),
+                        **_dated_status(_given(p)),
                     )
                     for e in p.evalueringer:
                         store.create("evaluering", tx=tx, proevehandling_id=pid, **_given(e))
+                    for x in p.laeringer:
+                        store.create("laering", tx=tx, proevehandling_id=pid, **_given(x))
                 for s in m.samarbejder:
                     ids = list(dict.fromkeys(enheder[_key(n)] for n in s.partnere))
                     store.create("samarbejde", tx=tx, maal_id=maal_id, partner_ids=ids, **_given(s))
+            for x in self.plan_laeringer:
+                store.create("laering", tx=tx, maalplan_id=plan_id, **_given(x))
         self.report.maalplan_id = plan_id
         self.report.imported = True
 
@@ -1694,15 +1850,29 @@ class _WorkbookImport:
 # --- an edited kladde back in: changes against the revision it was exported from ------------
 
 # The tables in the order their rows are created (a row's parent before it).
-_KLADDE_ORDER = ("maal", "tegn", "proevehandling", "samarbejde", "evaluering")
-# The row each table's rows belong to (its parent's id field), the mål's: the plan.
+_KLADDE_ORDER = (
+    "maal",
+    "tegn",
+    "proevehandling",
+    "samarbejde",
+    "evaluering",
+    "laering",
+    "maaling",
+)
+# The row each table's rows belong to (its parent's id field), the mål's: the plan. A læring
+# without a prøvehandling belongs to the plan (its `maalplan_id`).
 _PARENT_FIELD = {
     "maal": "maalplan_id",
     "tegn": "maal_id",
     "proevehandling": "maal_id",
     "samarbejde": "maal_id",
     "evaluering": "proevehandling_id",
+    "laering": "proevehandling_id",
+    "maaling": "tegn_id",
 }
+# The values that say which row a sheet row is, where they differ from what it holds: who
+# wrote a måling or a læring, and a måling's source, repeat from row to row.
+_NOT_IDENTIFYING = {"maaling": frozenset({"kilde", "hvem"}), "laering": frozenset({"hvem"})}
 # The columns of the mål's table that are not its own fields: its målsætning (by text) and
 # that målsætning's kilde.
 _MAAL_COLUMNS = {"maalsaetning": "Målsætning", "kilde": "Kilde"}
@@ -1740,7 +1910,9 @@ class KladdeChange:
 
     def _show(self, value: Any) -> str:
         spec = ENTITIES[self.entity].fields.get(self.field or "")
-        if (spec is not None and spec.kind == "enum") or self.field == "kilde":
+        if (spec is not None and spec.kind == "enum") or (
+            self.entity == "maal" and self.field == "kilde"
+        ):
             return _show(enums.label(value) if value else None)
         return _show(value)
 
@@ -1794,6 +1966,8 @@ def _show(value: Any) -> str:
         return "(tom)"
     if isinstance(value, bool):
         return "ja" if value else "nej"
+    if isinstance(value, float):  # a måling's value: «12,5»
+        return schema.format_decimal(value)
     if isinstance(value, date):
         return value.strftime("%d-%m-%Y")
     if isinstance(value, list | tuple):
@@ -1902,10 +2076,13 @@ class _KladdeUpdate:
             numbers[m.id] = m.nr
             for t in m.tegn:
                 numbers[t.id] = self.tegn_nr[t.id] = t.nr
+                numbers.update({x.id: "" for x in view_maalinger(t)})
             for p in m.proevehandlinger:
                 numbers[p.id] = p.nr
                 numbers.update({e.id: "" for e in p.evalueringer})
+                numbers.update({x.id: "" for x in view_laeringer(p)})
             numbers.update({s.id: "" for s in m.samarbejder})
+        numbers.update({x.id: "" for x in view_laeringer(view)})
         ms_rows = raw["maalsaetning"]
         ms_past = field_history(db, "maalsaetning", sorted(ms_rows), self.boundary)
         out: dict[str, dict[str, list[_Known]]] = defaultdict(lambda: defaultdict(list))
@@ -1916,9 +2093,15 @@ class _KladdeUpdate:
             live = existed_at(db, entity, row_ids, self.boundary)
             if self.boundary is None:  # compared with the plan as it is: deleted is gone
                 live = {rid for rid in live if not rows[rid]["deleted"]}
+            # A view that does not carry the læring exported none: the plan's live læring
+            # still pairs with a sheet row that says the same (never a second copy), but
+            # is never taken for removed from the sheet.
+            unshown = entity == "laering" and not hasattr(view, "laeringer")
             for rid, row in rows.items():
                 deleted = bool(row["deleted"])
-                if (deleted and rid not in live) or (not deleted and rid not in numbers):
+                if unshown and not deleted:
+                    live.discard(rid)
+                elif (deleted and rid not in live) or (not deleted and rid not in numbers):
                     continue  # gone before the export, or not shown in it
                 now = {k: self._term(entity, k, row.get(k), live=True) for k in _COMPARED[entity]}
                 row_past = {
@@ -1931,6 +2114,8 @@ class _KladdeUpdate:
                 if entity == "maal":
                     self._maal_terms(rid, row, now, row_past, past, ms_rows, ms_past)
                 parent = str(row.get(_PARENT_FIELD[entity]) or "") if entity != "maalplan" else ""
+                if entity == "laering" and not parent:
+                    parent = str(row.get("maalplan_id") or "")  # the plan's own
                 maal_id = rid if entity == "maal" else str(row.get("maal_id") or "")
                 known = _Known(
                     entity,
@@ -1946,10 +2131,15 @@ class _KladdeUpdate:
                 out[entity][parent].append(known)
                 if entity == "tegn":
                     self.tegn_shown.add(rid)
-        for p_list in out["evaluering"].values():
-            for k in p_list:
-                ph = raw["proevehandling"].get(k.parent)
-                k.maal_id = str(ph["maal_id"]) if ph else ""
+        for entity, parents in (
+            ("evaluering", "proevehandling"),
+            ("laering", "proevehandling"),
+            ("maaling", "tegn"),
+        ):
+            for p_list in out[entity].values():
+                for k in p_list:
+                    up = raw[parents].get(k.parent)
+                    k.maal_id = str(up["maal_id"]) if up else ""
         for entity_rows in out.values():
             for knowns in entity_rows.values():
                 for k in knowns:
@@ -2041,7 +2231,10 @@ class _KladdeUpdate:
         """How surely a sheet row is a database row: 1000 the same as now, 999 the same as
         at the export, otherwise one point per value in common (half for a choice, three
         quarters for a text much like it) and one for the same number; below 1: not it."""
-        if not known.deleted and all(_same(v, known.now.get(k)) for k, v in values.items()):
+        if not known.deleted and all(
+            _same(v, known.now.get(k)) or (v is None and (entity, k) in _FILLED_IN)
+            for k, v in values.items()
+        ):
             return 1000.0
         if not known.existed:
             return 0.0  # added in the database after the export: only the same row pairs
@@ -2049,8 +2242,9 @@ class _KladdeUpdate:
             return 999.0
         score = 1.0 if nr and nr == known.nr else 0.0
         fields = ENTITIES[entity].fields
+        skipped = _NOT_IDENTIFYING.get(entity, frozenset())
         for key, value in values.items():
-            if _canonical(value) is None:
+            if _canonical(value) is None or key in skipped:
                 continue
             others = [known.now.get(key), known.base(key)]
             if any(_same(value, o) for o in others):
@@ -2109,6 +2303,9 @@ class _KladdeUpdate:
             self.compare_fields(plan, "", given, None)
         maal_rows = [(m.nr or "", m) for m in kept]
         self.walk("maal", maal_rows, known["maal"].get(self.plan_id, []), None, "", known)
+        plan_laering = [("", x) for x in self.imp.plan_laeringer]
+        under_plan = known["laering"].get(self.plan_id, [])
+        self.walk("laering", plan_laering, under_plan, None, "", known)
 
     def walk(
         self,
@@ -2178,7 +2375,13 @@ class _KladdeUpdate:
             ]
         if entity == "proevehandling":
             nr = self._nr(item, cast(_Item, item.up).proevehandlinger, cast(_Item, item.up))
-            return [("evaluering", [(nr, e) for e in item.evalueringer])]
+            return [
+                ("evaluering", [(nr, e) for e in item.evalueringer]),
+                ("laering", [(nr, x) for x in item.laeringer]),
+            ]
+        if entity == "tegn":
+            nr = self._nr(item, cast(_Item, item.up).tegn, cast(_Item, item.up))
+            return [("maaling", [(nr, x) for x in item.maalinger])]
         return []
 
     @staticmethod
@@ -2191,6 +2394,11 @@ class _KladdeUpdate:
         if entity == "evaluering":
             when = values.get("dato") or enums.label(values.get("type"))
             return f"evaluering af prøvehandling {parent_nr} ({_show(when)})"
+        if entity == "maaling":
+            return f"måling på tegn {parent_nr} ({_show(values.get('dato'))})"
+        if entity == "laering":
+            on = f"prøvehandling {parent_nr}" if parent_nr else "målplanen"
+            return f"læring om {on} ({_show(values.get('dato'))})"
         return ""
 
     @staticmethod
@@ -2199,6 +2407,8 @@ class _KladdeUpdate:
             return item.values.get("maal_for_samarbejdet") or ", ".join(item.partnere)
         if entity == "evaluering":
             return item.values.get("effekt") or item.values.get("laering")
+        if entity == "maaling":
+            return _maaling_title(item.values)
         return item.values.get("tekst")
 
     @staticmethod
@@ -2207,6 +2417,8 @@ class _KladdeUpdate:
             return known.now.get("maal_for_samarbejdet") or known.now.get("partner_ids")
         if entity == "evaluering":
             return known.now.get("effekt") or known.now.get("laering")
+        if entity == "maaling":
+            return _maaling_title(known.now)
         return known.now.get("tekst")
 
     def compare_fields(
@@ -2235,6 +2447,33 @@ class _KladdeUpdate:
             self.items.append(
                 KladdeChange(kind, entity, nr, key, label, base, value, now, known.id, what or "")
             )
+        if entity == "proevehandling":
+            self._date_status(known, nr, what)
+
+    def _date_status(self, known: _Known, nr: str, what: str | None) -> None:
+        """A status the sheet changes without changing its date is dated today, as a status
+        typed in the app is: a change of «Status ændret» beside it in the preview."""
+        mine = [c for c in self.items if c.row_id == known.id and c.entity == "proevehandling"]
+        if not any(c.field == "status" and c.kind == "felt" for c in mine):
+            return
+        if any(c.field == "status_dato" for c in mine):
+            return
+        spec = ENTITIES["proevehandling"].fields["status_dato"]
+        now = known.now.get("status_dato")
+        self.items.append(
+            KladdeChange(
+                "felt",
+                "proevehandling",
+                nr,
+                "status_dato",
+                spec.label,
+                None,
+                date.today(),
+                now,
+                known.id,
+                what or "",
+            )
+        )
 
     def _tegn_numbers(self, ids: Any) -> list[str]:
         return [self.tegn_nr[i] for i in ids or [] if i in self.tegn_nr]
@@ -2295,11 +2534,16 @@ class _KladdeUpdate:
                 else:
                     if entity == "proevehandling":
                         values["tegn_ids"] = self._followed(item)
+                        _dated_status(values)
                     elif entity == "samarbejde":
                         values["partner_ids"] = list(dict.fromkeys(enhed(n) for n in item.partnere))
-                    values[_PARENT_FIELD[entity]] = up
+                    if entity == "laering" and parent is None:
+                        values["maalplan_id"] = up  # the plan's own læring
+                    else:
+                        values[_PARENT_FIELD[entity]] = up
                     item.id = store.create(entity, tx=tx, **values)
-                    owner = parent if entity != "evaluering" else cast(_Item, parent).up
+                    # The mål the row hangs under (none for the plan's own læring).
+                    owner = parent.up if entity in _UNDER_A_CHILD and parent else parent
                     touched[(owner.id if owner is not None else None) or ""] = None
                 written += 1
             updates: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
@@ -2354,6 +2598,31 @@ class _KladdeUpdate:
                 select(table.c.maalsaetning_id).where(table.c.id == maal_id)
             ).scalar()
         return str(found or "")
+
+
+# The tables whose rows hang under a row that hangs under a mål (the mål is two steps up).
+_UNDER_A_CHILD = frozenset({"evaluering", "laering", "maaling"})
+
+
+def _maaling_title(values: dict[str, Any]) -> Any:
+    """A måling in a line: its value the Danish way, and/or its observation."""
+    number = values.get("vaerdi")
+    shown = schema.format_decimal(number) if isinstance(number, int | float) else None
+    return " - ".join(str(v) for v in (shown, values.get("observation")) if v) or None
+
+
+# Fields the import fills in when the sheet leaves them empty (`_dated_status`): an empty cell
+# there still pairs the sheet row with the row the import made of it.
+_FILLED_IN = frozenset({("proevehandling", "status_dato")})
+
+
+def _dated_status(values: dict[str, Any]) -> dict[str, Any]:
+    """A new prøvehandling's values, its status dated today when the sheet gives a status
+    beyond «planlagt» without a date (as the app dates a status typed in it)."""
+    status = values.get("status")
+    if status not in (None, enums.ProevehandlingStatus.PLANLAGT) and not values.get("status_dato"):
+        values["status_dato"] = date.today()
+    return values
 
 
 def _given(item: _Item) -> dict[str, Any]:

@@ -46,6 +46,7 @@ from models.schema import (
     SHEET_EFTER,
     SHEET_ENTITIES,
     SHEET_FOER,
+    SHEET_MAALINGER,
     SHEETS,
     FieldSpec,
     SheetColumn,
@@ -66,7 +67,10 @@ SHEET_INTRO = {
     SHEET_DEL2: "Udviklingsdag del 2: prøvehandlinger for hvert mål, med ansvarlig, periode, "
     "borgerinddragelse og evaluering.",
     SHEET_EFTER: "Efter udviklingsdagene: aftalte samarbejder på tværs (niveau, "
-    "forventninger, roller) og evalueringer af prøvehandlingerne med læring.",
+    "forventninger, roller), evalueringer af prøvehandlingerne og det, I har lært undervejs "
+    "(dateret; uden prøvehandlingens nummer gælder det hele målplanen).",
+    SHEET_MAALINGER: "Målinger gennem året: én række pr. måling under det tegn, den måler. "
+    "Skriv dato og værdi (et tal) eller en observation i de tomme rækker under tegnet.",
 }
 
 # --- the tables (one header row each), from the declaration in models.schema ----------------
@@ -93,7 +97,7 @@ TITLE_ROW, INTRO_ROW = 1, 2
 # The workbook layout's format version, stored as a custom document property. Raise it when
 # a change means an older app would read a new workbook wrongly (the import refuses newer ones).
 TEMPLATE_FORMAT_PROPERTY = "UdviklingsdagSkabelonformat"
-TEMPLATE_FORMAT_VERSION = 1
+TEMPLATE_FORMAT_VERSION = 2  # 2: the Målinger sheet and the Læring table (issue 15)
 # The change log's position at the export (`models.kladde.known_changes`): an edited copy that
 # comes back is compared with exactly what the database held then.
 KNOWN_CHANGES_PROPERTY = "UdviklingsdagKendteAendringer"
@@ -102,6 +106,9 @@ PROPERTY_TEXT_MAX = 255
 
 # Rows kept ready for typing in the blank template (and covered by drop-down lists).
 TEMPLATE_ROWS = 40
+# Empty rows under each tegn on the Målinger sheet, its number filled in, for the next
+# months' målinger (the import passes over a row with nothing but the tegn in it).
+MAALING_BLANK_ROWS = 3
 VALIDATION_ROWS = 500
 
 _TITLE = Font(bold=True, size=14)
@@ -285,7 +292,7 @@ def _write_table(
 # says which), and the full text is on its own sheet. A long one is shortened («…») to the
 # height the row's own text needs (at least `CONTEXT_MIN_LINES` lines), so a long mål neither
 # makes every tegn row a page tall nor is cut off at Excel's largest row height.
-CONTEXT_KEYS = frozenset({"maal", "proevehandling"})
+CONTEXT_KEYS = frozenset({"maal", "proevehandling", "tegn"})
 CONTEXT_MIN_LINES = 6
 SHORTENED = " …"
 
@@ -562,7 +569,20 @@ _CONTEXT_CELLS: dict[str, dict[str, _Getter]] = {
         "proevehandling_nr": lambda p, _e: p.nr,
         "proevehandling": lambda p, _e: p.tekst,
     },
+    # A læring's prøvehandling, or none: the plan's own (its number left empty).
+    "laering": {
+        "proevehandling_nr": lambda p, _l: p.nr if p is not None else None,
+        "proevehandling": lambda p, _l: p.tekst if p is not None else PLAN_LAERING,
+    },
+    # A måling's (mål, tegn).
+    "maaling": {
+        "maal_nr": lambda up, _x: up[0].nr,
+        "tegn_nr": lambda up, _x: up[1].nr,
+        "tegn": lambda up, _x: up[1].tekst,
+    },
 }
+# What the Prøvehandling column of the Læring table says for the plan's own læring.
+PLAN_LAERING = "Hele målplanen"
 # References, shown by what they point at.
 _REFERENCE_CELLS: dict[tuple[str, str], _Getter] = {
     ("proevehandling", "tegn_ids"): lambda _m, p: content.tegn_nr_text(p.tegn_nr),
@@ -600,8 +620,23 @@ _TABLE_CELLS = {entity: _cells(entity) for entity in TABLES}
 _META_CELLS = tuple((f.name, _field_cell("maalplan", f)) for f in sheet_fields("maalplan"))
 
 
+def view_maalinger(tegn: Any) -> list[Any]:
+    """The målinger of a tegn of the view (`TegnView.maalinger`), in date order; none when
+    the view does not carry them."""
+    found = getattr(tegn, "maalinger", None) or []
+    return sorted(found, key=lambda x: x.dato or date.min)  # stable: the view's order within a day
+
+
+def view_laeringer(owner: Any) -> list[Any]:
+    """The læring of a prøvehandling or of the plan itself (`ProevehandlingView.laeringer`,
+    `MaalplanView.laeringer`), in date order; none when the view does not carry them."""
+    found = getattr(owner, "laeringer", None) or []
+    return sorted(found, key=lambda x: x.dato or date.min)
+
+
 def _rows_of(view: MaalplanView) -> dict[str, list[tuple[Any, Any]]]:
-    """(the row it belongs to, the row) of every row of each table, in plan order."""
+    """(the row it belongs to, the row) of every row of each table but the målinger, in plan
+    order."""
     return {
         "maal": [(None, m) for m in view.maal],
         "tegn": [(m, t) for m in view.maal for t in m.tegn],
@@ -610,14 +645,41 @@ def _rows_of(view: MaalplanView) -> dict[str, list[tuple[Any, Any]]]:
         "evaluering": [
             (p, e) for m in view.maal for p in m.proevehandlinger for e in p.evalueringer
         ],
+        "laering": [(None, x) for x in view_laeringer(view)]
+        + [(p, x) for m in view.maal for p in m.proevehandlinger for x in view_laeringer(p)],
     }
 
 
 def _plan_rows(view: MaalplanView) -> dict[str, list[list[Any]]]:
-    return {
+    out = {
         entity: [[cell(up, row) for cell in _TABLE_CELLS[entity]] for up, row in rows]
         for entity, rows in _rows_of(view).items()
     }
+    out["maaling"] = _maaling_rows(view)
+    return out
+
+
+def _maaling_rows(view: MaalplanView) -> list[list[Any]]:
+    """The Målinger sheet's rows: per tegn, in plan order, its målinger by date and then
+    `MAALING_BLANK_ROWS` empty rows with the tegn's number for the next ones. The tegn's
+    text stands in the first row of its group only, so the group reads as one block."""
+    cells = _TABLE_CELLS["maaling"]
+    keys = [c.key for c in TABLES["maaling"][1]]
+    text_col = keys.index("tegn")
+    rows: list[list[Any]] = []
+    for m in view.maal:
+        for t in m.tegn:
+            group: list[list[Any]] = [
+                [cell((m, t), x) for cell in cells] for x in view_maalinger(t)
+            ]
+            blank: list[Any] = [None] * len(cells)
+            blank[keys.index("maal_nr")], blank[keys.index("tegn_nr")] = m.nr, t.nr
+            blank[text_col] = t.tekst
+            group += [list(blank) for _ in range(MAALING_BLANK_ROWS)]
+            for row in group[1:]:
+                row[text_col] = None
+            rows += group
+    return rows
 
 
 def _meta_values(view: MaalplanView | None) -> dict[str, Any]:
@@ -740,7 +802,7 @@ def _validations(
     fields = ENTITIES[kind].fields
     for j, col in enumerate(columns, start=1):
         spec = fields.get(col.key)
-        if col.key == "kilde":  # the målsætning's, beside the mål
+        if kind == "maal" and col.key == "kilde":  # the målsætning's, beside the mål
             _add_list(ws, _labels(enums.Kilde), j, first_row, last_row)
         elif spec is not None and spec.kind == "enum":
             _add_list(ws, _labels(cast(type[StrEnum], spec.enum)), j, first_row, last_row)
@@ -754,7 +816,8 @@ def _instructions(ws: Worksheet) -> None:
         ("", None),
         (
             "Skabelonen har et ark for hvert trin i forløbet: FØR, UNDER udviklingsdage del 1, "
-            "UNDER udviklingsdage del 2 og EFTER. Udfyld arkene i den rækkefølge.",
+            "UNDER udviklingsdage del 2 og EFTER. Udfyld arkene i den rækkefølge. Arket "
+            "Målinger fylder I ud gennem året, efterhånden som I måler på tegnene.",
             None,
         ),
         ("", None),
@@ -787,6 +850,19 @@ def _instructions(ws: Worksheet) -> None:
             "Samarbejder: målets nummer, partnerne (adskilt med semikolon) og niveauet "
             "(Vidensniveau, Koordinationsniveau eller Samskabelsesniveau). Evalueringer: "
             "prøvehandlingens nummer (fx 1.1), Undervejs eller Afslutning, dato, effekt og læring.",
+            None,
+        ),
+        (
+            "Læring: dato, det I har lært og hvem der skrev det. Skriv prøvehandlingens nummer "
+            "(fx 1.1), eller lad det stå tomt, når læringen gælder hele målplanen.",
+            None,
+        ),
+        ("Målinger", _BOLD),
+        (
+            "Én måling pr. række: tegnets nummer (fx 1.2), datoen og værdien (et tal som 12,5 "
+            "eller 45 %) for et kvantitativt tegn eller en observation for et kvalitativt. "
+            "Kilde og «Registreret af» kan udfyldes. Under hvert tegn står tomme rækker klar "
+            "til de næste målinger; tomme rækker springes over ved indlæsning.",
             None,
         ),
         ("", None),

@@ -4,8 +4,11 @@ udviklingsdage, written through the Store like any user edit. It is what a new u
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 
+from . import settings
 from .store import Store
 
 # (direktørområde or stab, type, [(afdeling, [enheder])])
@@ -410,6 +413,673 @@ DELTAGERE = [
 ]
 
 
+# --- the lederdag before del 1 ---------------------------------------------------------------
+
+LEDERDAG = (
+    "Lederdag: mål for 2027",
+    date(2026, 11, 5),
+    "Kommunalbestyrelsen har valgt årets målsætninger. Hvad betyder de for netop vores"
+    " arbejdsplads, og hvem kunne vi gøre det sammen med?",
+)
+PROGRAM_LEDERDAG = [
+    ("Velkomst: målsætningerne for 2027", 20),
+    ("Ved bordene: et mål for hver målsætning", 75),
+    ("Pause", 15),
+    ("Hvem kunne vi samarbejde med?", 40),
+    ("Runde mellem bordene: hvor ligner vores mål hinanden?", 30),
+    ("Afrunding: det tager Chefforum videre", 10),
+]
+# (navn, facilitator, [målsætninger], [the mål written for them at this bord], [(deltager,
+# enhed)])
+LEDERDAG_BORDE: list[tuple[str, str, list[str], list[str], list[tuple[str, str]]]] = [
+    (
+        "Bord A · Fællesskaber for børn og unge",
+        "Maria Thomsen",
+        ["faellesskab"],
+        ["voksen", "fritid", "leg", "aftenhold", "lektier"],
+        [("Anne Holm", "Nordlys Skole"), ("Karim Nasser", "Egeskolen"), ("Mette Juul",
+         "Dagtilbud Solsikken"), ("Lars Bech", "Ungdomsskolen"), ("Sofie Lund", "Biblioteket")],
+    ),
+    (
+        "Bord B · Unge på vej",
+        "Fatima Hassan",
+        ["unge"],
+        ["ventetid", "kontakt", "foraeldre"],
+        [("Ali Yilmaz", "Jobcenteret"), ("Birgitte Friis", "Ungeindsatsen"),
+         ("Jonas Krogh", "Familiehuset")],
+    ),
+    (
+        "Bord C · Ældre, kultur og arbejdsmiljø",
+        "Henrik Olsen",
+        ["aeldre", "fravaer", "kultur"],
+        ["morgen", "venteliste", "aktivitet", "sygefravaer", "fastholdelse", "foreninger"],
+        [("Hanne Dahl", "Hjemmeplejen"), ("Peter Moos", "Træningscenteret"),
+         ("Eva Rask", "Plejecenter Lindely"), ("Tine Vestergaard", "HR og Arbejdsmiljø")],
+    ),
+]  # fmt: skip
+
+
+# --- last year: the 2026 plans, followed through the year ------------------------------------
+
+# key -> (politik key or None for the budgetaftale, text); the council's choice for 2026.
+MAALSAETNINGER_2026 = {
+    "ro": ("boern", "Flere elever oplever ro og tryghed i skoledagen."),
+    "tilbud": ("job", "Unge ledige kommer hurtigere i gang med et tilbud, der passer til dem."),
+    "selvhjulpen": ("sundhed", "Flere ældre klarer selv de daglige gøremål, de har mistet."),
+    "fravaer": (None, "Sygefraværet skal ned med et halvt procentpoint i 2026."),
+}
+# enhed -> the plan's ansvarlig
+MAALPLANER_2026 = {
+    "Jobcenteret": "Teamleder Ali Yilmaz",
+    "Hjemmeplejen": "Områdeleder Hanne Dahl",
+    "Nordlys Skole": "Skoleleder Anne Holm",
+}
+# key -> (målsætning, enhed, text, ansvarlig)
+MAAL_2026 = {
+    "tilbud": (
+        "tilbud",
+        "Jobcenteret",
+        "Unge under 25 år er i gang med et aktivt tilbud senest 21 dage efter den første samtale.",
+        "Teamleder Ali Yilmaz",
+    ),
+    "bad": (
+        "selvhjulpen",
+        "Hjemmeplejen",
+        "Halvdelen af de borgere, der får hjemmehjælp for første gang, klarer selv badet efter"
+        " tre måneder.",
+        "Områdeleder Hanne Dahl",
+    ),
+    "sygdom": (
+        "fravaer",
+        "Hjemmeplejen",
+        "Sygefraværet i hjemmeplejen falder fra 7,9 % til 6,5 % i løbet af 2026.",
+        "Områdeleder Hanne Dahl",
+    ),
+    "ro": (
+        "ro",
+        "Nordlys Skole",
+        "Færre elever på mellemtrinnet bliver sendt ud af timen, fordi timerne kommer roligt i"
+        " gang.",
+        "Skoleleder Anne Holm",
+    ),
+}
+# tegn key -> (mål, type, what to look for, data source, baseline, expected)
+TEGN_2026: dict[str, tuple[str, str, str, str, str | None, str | None]] = {
+    "dage": (
+        "tilbud",
+        "kvantitativ",
+        "Gennemsnitligt antal dage fra første samtale til første aktive tilbud",
+        "Jobcenterets fagsystem, udtræk sidst på måneden",
+        "31 dage",
+        "21 dage",
+    ),
+    "udeblevet": (
+        "tilbud",
+        "kvantitativ",
+        "Andelen af unge, der ikke møder op til det første tilbud",
+        "Fremmøderegistreringen i tilbuddene",
+        "18 %",
+        "10 %",
+    ),
+    "naeste": (
+        "tilbud",
+        "kvalitativ",
+        "De unge kan selv sige, hvad der skal ske, når de går fra samtalen",
+        "Korte samtaler med fem unge i venteområdet hver måned",
+        None,
+        None,
+    ),
+    "selvbad": (
+        "bad",
+        "kvantitativ",
+        "Andelen af nye borgere, der klarer badet selv ved opfølgningen efter tre måneder",
+        "Visitationens opfølgning i omsorgssystemet",
+        "34 %",
+        "50 %",
+    ),
+    "selvvalgt": (
+        "bad",
+        "kvalitativ",
+        "Borgerne fortæller, at det er dem selv, der har valgt, hvad de træner",
+        "Terapeuternes noter fra opfølgningsbesøgene",
+        None,
+        None,
+    ),
+    "fravaer": (
+        "sygdom",
+        "kvantitativ",
+        "Sygefravær i procent af den planlagte arbejdstid, måned for måned",
+        "Lønsystemets fraværsstatistik",
+        "7,9 %",
+        "6,5 %",
+    ),
+    "udsendt": (
+        "ro",
+        "kvantitativ",
+        "Antal gange en elev på mellemtrinnet er sendt ud af timen i løbet af måneden",
+        "Skolens egen registrering af elever, der sendes ud",
+        "48 gange om måneden",
+        "30 gange om måneden",
+    ),
+    "igang": (
+        "ro",
+        "kvalitativ",
+        "Lærerne oplever, at timerne kommer hurtigere og roligere i gang",
+        "Teamsamtaler med lærerne på mellemtrinnet",
+        None,
+        None,
+    ),
+}
+# tegn key -> (who registers, [(month, value)]); measured at the end of each month of 2026.
+# The school has no figure for July (summer holiday).
+MAALINGER_2026: dict[str, tuple[str, list[tuple[int, float]]]] = {
+    "dage": ("Ali Yilmaz", [(2, 31), (3, 32), (4, 28), (5, 27), (6, 25), (7, 27), (8, 24),
+                            (9, 23), (10, 22), (11, 23)]),
+    "udeblevet": ("Ali Yilmaz", [(2, 19), (3, 17), (4, 15), (5, 13), (6, 14), (7, 16),
+                                 (8, 12), (9, 11), (10, 12), (11, 10)]),
+    "selvbad": ("Hanne Dahl", [(2, 33), (3, 35), (4, 38), (5, 41), (6, 40), (7, 44), (8, 46),
+                               (9, 45), (10, 48), (11, 47)]),
+    "fravaer": ("Tine Vestergaard", [(2, 8.1), (3, 7.9), (4, 8.2), (5, 7.8), (6, 7.6), (7, 7.1),
+                                     (8, 7.2), (9, 6.9), (10, 6.8), (11, 6.9)]),
+    "udsendt": ("Jakob Riis", [(2, 47), (3, 44), (4, 39), (5, 36), (6, 33), (8, 41), (9, 35),
+                               (10, 31), (11, 29)]),
+}  # fmt: skip
+# tegn key -> (who, [(date, observation)])
+OBSERVATIONER_2026: dict[str, tuple[str, list[tuple[date, str]]]] = {
+    "naeste": (
+        "Ali Yilmaz",
+        [
+            (
+                date(2026, 3, 27),
+                "To af fem kunne sige, hvornår de skulle møde op; de andre ventede på et brev.",
+            ),
+            (
+                date(2026, 6, 26),
+                "Fire af fem viste os aftalen i deres kalender på telefonen.",
+            ),
+            (
+                date(2026, 10, 30),
+                "Alle fem vidste, hvor de skulle hen; to spurgte selv til, hvad der kom bagefter.",
+            ),
+        ],
+    ),
+    "selvvalgt": (
+        "Hanne Dahl",
+        [
+            (
+                date(2026, 4, 24),
+                "Terapeuterne skriver stadig målene for borgerne; borgerne siger ja til dem.",
+            ),
+            (
+                date(2026, 8, 28),
+                "Flere borgere bruger egne ord om målet: 'at kunne gå til frisøren selv'.",
+            ),
+        ],
+    ),
+    "igang": (
+        "Jakob Riis",
+        [
+            (
+                date(2026, 4, 16),
+                "Lærerne i 5. årgang siger, at tavlen med dagens program sparer dem for spørgsmål.",
+            ),
+            (
+                date(2026, 9, 10),
+                "Efter sommerferien glider strukturen; de nye lærere kender den ikke endnu.",
+            ),
+            (
+                date(2026, 11, 12),
+                "Timerne er i gang efter et par minutter i de fleste klasser.",
+            ),
+        ],
+    ),
+}
+# key -> (mål, what, expectation, ansvarlig, start, end, eval undervejs, eval afslutning,
+#         status, status date, [tegn keys it follows])
+PROEVEHANDLINGER_2026: dict[
+    str,
+    tuple[str, str, str, str, date, date, date, date, str, date, list[str]],
+] = {
+    "booking": (
+        "tilbud",
+        "Det første tilbud bookes i kalenderen under selve samtalen, mens den unge sidder der",
+        "Vi forventer, at ventetiden falder, fordi ingen venter på et brev.",
+        "Teamleder Ali Yilmaz",
+        date(2026, 3, 2),
+        date(2026, 6, 30),
+        date(2026, 4, 30),
+        date(2026, 7, 15),
+        "afsluttet",
+        date(2026, 6, 30),
+        ["dage", "naeste"],
+    ),
+    "sms": (
+        "tilbud",
+        "En sms dagen før det første tilbud med adresse og navnet på den, der tager imod",
+        "Vi forventer, at færre unge bliver væk fra det første tilbud.",
+        "Jobkonsulent Rikke Due",
+        date(2026, 3, 16),
+        date(2026, 9, 30),
+        date(2026, 6, 1),
+        date(2026, 10, 15),
+        "viderefoert",
+        date(2026, 10, 13),
+        ["udeblevet"],
+    ),
+    "foerstebesoeg": (
+        "bad",
+        "Terapeut og hjemmehjælper tager det første besøg hos borgeren sammen",
+        "Vi forventer, at borgeren får én plan og ikke to, og træner mere selv.",
+        "Områdeleder Hanne Dahl",
+        date(2026, 3, 2),
+        date(2026, 8, 31),
+        date(2026, 5, 15),
+        date(2026, 9, 15),
+        "afsluttet",
+        date(2026, 8, 31),
+        ["selvbad"],
+    ),
+    "maalkort": (
+        "bad",
+        "Borgeren skriver selv sit træningsmål på et kort, der hænger på køleskabet",
+        "Vi forventer, at borgerne træner det, de selv synes er vigtigt, og holder ved.",
+        "Terapeut Ditte Skov",
+        date(2026, 4, 6),
+        date(2026, 12, 31),
+        date(2026, 9, 30),
+        date(2027, 1, 15),
+        "i_gang",
+        date(2026, 4, 6),
+        ["selvbad", "selvvalgt"],
+    ),
+    "makkerpar": (
+        "sygdom",
+        "Faste makkerpar på ruterne i to distrikter",
+        "Vi forventer, at medarbejderne støtter hinanden, og at korttidsfraværet falder.",
+        "Områdeleder Hanne Dahl",
+        date(2026, 3, 1),
+        date(2026, 5, 31),
+        date(2026, 4, 15),
+        date(2026, 5, 31),
+        "stoppet",
+        date(2026, 4, 20),
+        ["fravaer"],
+    ),
+    "samtale": (
+        "sygdom",
+        "En kort samtale med den nærmeste leder efter anden fraværsperiode i et halvt år",
+        "Vi forventer, at vi opdager det, der slider, før det bliver til langt fravær.",
+        "Områdeleder Hanne Dahl",
+        date(2026, 6, 1),
+        date(2026, 11, 30),
+        date(2026, 8, 31),
+        date(2026, 12, 15),
+        "i_gang",
+        date(2026, 6, 1),
+        ["fravaer"],
+    ),
+    "struktur": (
+        "ro",
+        "Samme struktur for de første fem minutter af hver time på mellemtrinnet",
+        "Vi forventer, at timerne kommer roligere i gang, og at færre sendes ud.",
+        "Skoleleder Anne Holm",
+        date(2026, 3, 2),
+        date(2026, 6, 19),
+        date(2026, 4, 20),
+        date(2026, 6, 25),
+        "afsluttet",
+        date(2026, 6, 19),
+        ["udsendt", "igang"],
+    ),
+    "frikvarter": (
+        "ro",
+        "Elever fra 6. klasse leder lege i frikvarteret før tredje lektion",
+        "Vi forventer, at eleverne kommer mere rolige ind fra frikvarteret.",
+        "Lærer Jakob Riis",
+        date(2026, 8, 17),
+        date(2026, 12, 18),
+        date(2026, 10, 30),
+        date(2027, 1, 8),
+        "i_gang",
+        date(2026, 8, 17),
+        ["udsendt"],
+    ),
+}
+# prøvehandling key -> [(type, date, effect, læring)]: the evaluations that were held.
+# Overdue on 6 December 2026: «maalkort» and «frikvarter» (undervejs); due soon: «samtale».
+EVALUERINGER_2026: dict[str, list[tuple[str, date, str, str]]] = {
+    "booking": [
+        (
+            "undervejs",
+            date(2026, 5, 4),
+            "Ventetiden er faldet med fire dage. De unge går fra samtalen med en aftale.",
+            "Det kræver, at konsulenterne kan se tilbuddenes kalendere under samtalen.",
+        ),
+        (
+            "afslutning",
+            date(2026, 7, 14),
+            "Ventetiden ligger nu omkring 25 dage mod 31 før. Arbejdsgangen er blevet fast.",
+            "Det er aftalen i samtalen, ikke et nyt system, der gør forskellen.",
+        ),
+    ],
+    "sms": [
+        (
+            "undervejs",
+            date(2026, 6, 3),
+            "Færre bliver væk, men sms'en kommer for sent, når tilbuddet starter om morgenen.",
+            "Sms'en sendes nu kl. 15 dagen før i stedet for om aftenen.",
+        ),
+        (
+            "afslutning",
+            date(2026, 10, 14),
+            "Udeblivelserne er faldet fra 18 % til omkring 11 %. De unge spørger selv efter"
+            " beskeden.",
+            "Vi fortsætter i 2027 og lader ungdomsskolen sende den samme besked.",
+        ),
+    ],
+    "foerstebesoeg": [
+        (
+            "undervejs",
+            date(2026, 5, 19),
+            "Borgerne oplever færre nye ansigter i starten. Besøgene tager længere tid.",
+            "Planlæg det fælles besøg på en fast ugedag, så terapeuterne kan nå det.",
+        ),
+        (
+            "afslutning",
+            date(2026, 9, 16),
+            "Flere klarer badet selv efter tre måneder (fra 34 % til over 40 %).",
+            "Det fælles første besøg bliver en fast del af opstarten fra 2027.",
+        ),
+    ],
+    "makkerpar": [
+        (
+            "undervejs",
+            date(2026, 4, 16),
+            "Ruterne kan ikke planlægges med faste par, når der er sygdom; parrene blev"
+            " splittet hver uge.",
+            "Vi stopper forsøget og prøver i stedet noget, der ikke afhænger af ruteplanen.",
+        ),
+    ],
+    "samtale": [
+        (
+            "undervejs",
+            date(2026, 9, 2),
+            "Samtalerne opleves som omsorg. To medarbejdere har fået tilpasset deres ruter.",
+            "Samtalen virker bedst, når den holdes inden for en uge efter fraværet.",
+        ),
+    ],
+    "struktur": [
+        (
+            "undervejs",
+            date(2026, 4, 22),
+            "Færre elever sendes ud. Lærerne bruger strukturen forskelligt fra klasse til klasse.",
+            "En fælles plakat i alle klasselokaler gør det lettere for vikarerne.",
+        ),
+        (
+            "afslutning",
+            date(2026, 6, 24),
+            "Antallet af udsendte elever er faldet fra 47 til 33 om måneden.",
+            "Strukturen skal præsenteres for nye lærere ved skoleårets start.",
+        ),
+    ],
+}
+# (prøvehandling key or None, målplan enhed or None, date, text, who)
+LAERING_2026: list[tuple[str | None, str | None, date, str, str]] = [
+    (
+        "booking",
+        None,
+        date(2026, 4, 10),
+        "Når konsulenten ringer til tilbuddet under samtalen, føler den unge sig ventet.",
+        "Ali Yilmaz",
+    ),
+    (
+        "sms",
+        None,
+        date(2026, 8, 21),
+        "En sms med et navn virker bedre end en sms med en adresse.",
+        "Rikke Due",
+    ),
+    (
+        "makkerpar",
+        None,
+        date(2026, 4, 20),
+        "Et forsøg, der afhænger af ruteplanen, holder ikke i en måned med mange syge."
+        " Det var godt at stoppe i tide.",
+        "Hanne Dahl",
+    ),
+    (
+        "struktur",
+        None,
+        date(2026, 9, 11),
+        "Strukturen forsvinder, når lærerne skifter; den skal læres igen hvert år.",
+        "Anne Holm",
+    ),
+    (
+        None,
+        "Jobcenteret",
+        date(2026, 11, 20),
+        "Ventetiden faldt mest i de måneder, hvor ungdomsskolen var med. Det tager vi med"
+        " ind i målet for 2027.",
+        "Ali Yilmaz",
+    ),
+    (
+        None,
+        "Hjemmeplejen",
+        date(2026, 10, 29),
+        "Borgerne træner mere, når målet er deres eget. Medarbejderne skal øve sig i at spørge"
+        " i stedet for at foreslå.",
+        "Hanne Dahl",
+    ),
+    (
+        None,
+        "Nordlys Skole",
+        date(2026, 11, 27),
+        "De små, faste rutiner virker bedre end de store kampagner. Elevrådet vil selv være"
+        " med til at lave frikvartersaktiviteterne.",
+        "Anne Holm",
+    ),
+]
+# mål key -> [(niveau, partner enheder, forventningsafstemning, rollefordeling, mål)]
+SAMARBEJDER_2026: dict[str, list[tuple[str, list[str], str, str, str]]] = {
+    "tilbud": [
+        (
+            "samskabelse",
+            ["Ungdomsskolen"],
+            "Den unge skal møde én indgang, ikke to.",
+            "Jobcenteret holder samtalen; ungdomsskolens vejleder deltager og booker tilbuddet.",
+            "Ungdomsskolens vejleder er med ved halvdelen af de første samtaler.",
+        ),
+    ],
+    "bad": [
+        (
+            "koordination",
+            ["Træningscenteret"],
+            "Terapeuterne og hjemmehjælperne bruger samme træningsmål for borgeren.",
+            "Træningscenteret skriver målet sammen med borgeren; hjemmeplejen følger op.",
+            "Alle nye forløb har ét fælles mål fra første uge.",
+        ),
+    ],
+}
+
+
+# Store.create inside one action (the demo's lederdag and its year are one action each, which
+# keeps the demo quick to build: every action is a transaction made durable on disk).
+Create = Callable[..., str]
+
+
+def _build_lederdag(
+    create: Create,
+    enheder: dict[str, str],
+    maalsaetninger: dict[str, str],
+    maal: dict[str, str],
+    ids: dict[str, str],
+) -> None:
+    """The lederdag before del 1: each bord's målsætninger, the mål the leaders wrote for them
+    (with their possible partners, set on the mål) and the leaders at the bord."""
+    titel, dato, udfordring = LEDERDAG
+    dag = create(
+        "udviklingsdag",
+        titel=titel,
+        dagdel="lederdag",
+        dato=dato,
+        starttid="08:30",
+        udfordring=udfordring,
+        sted="Byrådssalen",
+    )
+    ids["dag:lederdag"] = dag
+    for block, minutter in PROGRAM_LEDERDAG:
+        create("programblok", udviklingsdag_id=dag, titel=block, minutter=minutter)
+    for navn, facilitator, ms_keys, maal_keys, leaders in LEDERDAG_BORDE:
+        bord = create(
+            "bord",
+            udviklingsdag_id=dag,
+            navn=navn,
+            facilitator=facilitator,
+            maalsaetning_ids=[maalsaetninger[k] for k in ms_keys],
+            maal_ids=[maal[k] for k in maal_keys],
+        )
+        ids[f"bord:lederdag:{navn[:6]}"] = bord
+        for person, enhed in leaders:
+            create(
+                "deltager",
+                bord_id=bord,
+                navn=person,
+                enhed_id=enheder[enhed],
+                rolle="leder",
+            )
+
+
+def _build_year_2026(
+    create: Create, enheder: dict[str, str], politikker: dict[str, str], ids: dict[str, str]
+) -> None:
+    """Last year's plans for three enheder, followed from March to now: målinger every month,
+    observations, prøvehandlinger with their status, the evaluations held (two are overdue,
+    one is due soon), læring and samarbejder."""
+    maalsaetninger = {
+        key: create(
+            "maalsaetning",
+            tekst=tekst,
+            kilde="politik" if politik else "budgetaftale",
+            politik_id=politikker[politik] if politik else None,
+            aar=2026,
+        )
+        for key, (politik, tekst) in MAALSAETNINGER_2026.items()
+    }
+    plans = {
+        enhed: create(
+            "maalplan",
+            enhed_id=enheder[enhed],
+            aar=2026,
+            titel=f"Målplan 2026 for {enhed}",
+            ansvarlig=ansvarlig,
+            status_foer="godkendt",
+            status_del1="godkendt",
+            status_del2="godkendt",
+            status_efter="udfyldt",
+            plan_a=[1, 6, 8],
+        )
+        for enhed, ansvarlig in MAALPLANER_2026.items()
+    }
+    maal = {
+        key: create(
+            "maal",
+            maalsaetning_id=maalsaetninger[ms],
+            enhed_id=enheder[enhed],
+            maalplan_id=plans[enhed],
+            tekst=tekst,
+            fra_aar=2026,
+            til_aar=2026,
+            ansvarlig=ansvarlig,
+            plan_a=[1, 6],
+        )
+        for key, (ms, enhed, tekst, ansvarlig) in MAAL_2026.items()
+    }
+    tegn = {
+        key: create(
+            "tegn",
+            maal_id=maal[m],
+            type=kind,
+            tekst=tekst,
+            datakilde=kilde,
+            baseline=baseline,
+            forventet_niveau=forventet,
+        )
+        for key, (m, kind, tekst, kilde, baseline, forventet) in TEGN_2026.items()
+    }
+    # A month's figures typed in one go, as the tovholder does at the end of the month.
+    for key, (hvem, series) in MAALINGER_2026.items():
+        for month, value in series:
+            create(
+                "maaling",
+                tegn_id=tegn[key],
+                dato=date(2026, month, 28),
+                vaerdi=value,
+                kilde=TEGN_2026[key][3],
+                hvem=hvem,
+            )
+    for key, (hvem, notes) in OBSERVATIONER_2026.items():
+        for dato, observation in notes:
+            create(
+                "maaling",
+                tegn_id=tegn[key],
+                dato=dato,
+                observation=observation,
+                kilde=TEGN_2026[key][3],
+                hvem=hvem,
+            )
+    proevehandlinger: dict[str, str] = {}
+    for key, row in PROEVEHANDLINGER_2026.items():
+        m, tekst, forv, ansv, start, slut, ev1, ev2, status, status_dato, watch = row
+        proevehandlinger[key] = create(
+            "proevehandling",
+            maal_id=maal[m],
+            tekst=tekst,
+            forventning=forv,
+            ansvarlig=ansv,
+            start=start,
+            slut=slut,
+            evaluering_undervejs=ev1,
+            evaluering_afslutning=ev2,
+            status=status,
+            status_dato=status_dato,
+            tegn_ids=[tegn[t] for t in watch],
+        )
+        ids[f"proevehandling:2026:{key}"] = proevehandlinger[key]
+    for key, evaluations in EVALUERINGER_2026.items():
+        for kind, dato, effekt, laering in evaluations:
+            create(
+                "evaluering",
+                proevehandling_id=proevehandlinger[key],
+                type=kind,
+                dato=dato,
+                effekt=effekt,
+                laering=laering,
+            )
+    for ph, plan, dato, tekst, hvem in LAERING_2026:
+        create(
+            "laering",
+            proevehandling_id=proevehandlinger[ph] if ph else None,
+            maalplan_id=plans[plan] if plan else None,
+            dato=dato,
+            tekst=tekst,
+            hvem=hvem,
+        )
+    for key, samarbejder in SAMARBEJDER_2026.items():
+        for niveau, partners, afstemning, roller, maal_for in samarbejder:
+            create(
+                "samarbejde",
+                maal_id=maal[key],
+                niveau=niveau,
+                partner_ids=[enheder[p] for p in partners],
+                forventningsafstemning=afstemning,
+                rollefordeling=roller,
+                maal_for_samarbejdet=maal_for,
+            )
+    ids.update({f"maalplan:2026:{k}": v for k, v in plans.items()})
+    ids.update({f"maal:2026:{k}": v for k, v in maal.items()})
+    ids.update({f"tegn:2026:{k}": v for k, v in tegn.items()})
+
+
 def build_demo(store: Store) -> dict[str, str]:
     """Write the demo workshop through the store; return the ids of its main rows by key."""
     ids: dict[str, str] = {}
@@ -523,6 +1193,17 @@ def build_demo(store: Store) -> dict[str, str]:
         type="laering",
         tekst="Eleverne skelner mellem 'en voksen' og 'min lærer'; spørg til begge.",
     )
+    # The 2027 plan's one prøvehandling that started this autumn.
+    store.update(
+        "proevehandling",
+        ids["proevehandling:sygefravaer"],
+        status="i_gang",
+        status_dato=date(2026, 9, 1),
+    )
+    with store.action() as tx:
+        _build_lederdag(partial(store.create, tx=tx), enheder, maalsaetninger, maal, ids)
+    with store.action() as tx:
+        _build_year_2026(partial(store.create, tx=tx), enheder, politikker, ids)
 
     dage = {}
     for dagdel, dato, program in (
@@ -561,6 +1242,8 @@ def build_demo(store: Store) -> dict[str, str]:
         type="parkering",
         tekst="Skal frikvartersvoksne også dække SFO-tiden? Tages op med skolelederne.",
     )
+    # The lederdag comes first by date; the home screen opens on today's workshop.
+    store.set_setting(settings.CHOSEN_UDVIKLINGSDAG.key, dage["del1"])
     ids.update({f"maal:{k}": v for k, v in maal.items()})
     ids.update({f"dag:{k}": v for k, v in dage.items()})
     return ids

@@ -48,6 +48,7 @@ from .conflicts import open_keys, orphans, row_conflicts
 from .consolidation import DEVICE, LEDGER, clock_warning
 from .db import Database, id_filters, write_begin
 from .errors import FILE_CONTENT_ERRORS, UdviklingsdagError, ValidationError
+from .rules import record_problem
 from .schema import DELETED, ENTITIES, decode_value
 from .store import Store, database_of, new_id
 from .visible import visible
@@ -581,6 +582,10 @@ def _replaces_problem(
     )
 
 
+# The entities whose new rows the merge checks by `rules.record_problem`.
+_RECORD_RULED = frozenset({"maaling", "laering"})
+
+
 @cache
 def _required(entity: str) -> tuple[str, ...]:
     return tuple(f for f, spec in ENTITIES[entity].fields.items() if spec.required)
@@ -594,10 +599,12 @@ def _missing_required(name: str, entries: list[Entry]) -> str | None:
     a circle would leave the field without any value as well."""
     born: list[tuple[str, str]] = []
     has: set[tuple[str, str, str]] = set()
+    values: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
     replaced = {r for e in entries for r in e.replaces}
     for e in entries:
         if e.id not in replaced:
             has.add(e.key)
+            values[(e.entity, e.row_id)][e.field] = e.value
         if e.field == DELETED and e.value is False and not e.replaces:
             born.append((e.entity, e.row_id))
     for entity, rid in born:
@@ -609,6 +616,18 @@ def _missing_required(name: str, entries: list[Entry]) -> str | None:
                     "eller ikke lavet af udviklingsdag; bed om en ny fil fra bærbaren. Intet er "
                     "ændret."
                 )
+        # The rules of a whole new record of the year's data (a læring needs a prøvehandling
+        # or a målplan, a måling a value or an observation), as the app checks them when the
+        # row is typed. (Not a samarbejde's: files from before that rule may hold one.)
+        if entity not in _RECORD_RULED:
+            continue
+        problem = record_problem(entity, values[(entity, rid)], new=True)
+        if problem is not None:
+            return (
+                f"Filen {name} kan ikke indlæses: den opretter {article_label(entity)}, som "
+                f"udviklingsdag ikke kan gemme: {problem[1]} Filen er ændret eller ikke lavet af "
+                "udviklingsdag; bed om en ny fil fra bærbaren. Intet er ændret."
+            )
     return None
 
 

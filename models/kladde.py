@@ -92,9 +92,12 @@ def parse_known_changes(text: str | None) -> Boundary | None:
     return Boundary(known=dict(data))
 
 
-def _plan_rows(conn: Any, plan_id: str) -> dict[str, set[str]]:
+def _plan_rows(conn: Any, plan_id: str, *, followup: bool = False) -> dict[str, set[str]]:
     """The rows whose changes count for the plan's revision (every mål ever in it, what hangs
-    under them, its enhed, their målsætninger and partners), as `_revisions` counts them."""
+    under them, its enhed, their målsætninger and partners), as `_revisions` counts them.
+    With `followup`, the year's rows as well (the målinger on its tegn, the læring on its
+    prøvehandlinger and on the plan): the workbook shows them, the revision does not count
+    them."""
     change = sql_table(Change)
     rows: dict[str, set[str]] = defaultdict(set)
     rows["maalplan"].add(plan_id)
@@ -129,7 +132,26 @@ def _plan_rows(conn: Any, plan_id: str) -> dict[str, set[str]]:
             ev = ENTITIES["evaluering"].sql_table
             for r in conn.execute(select(ev.c.id).where(ev.c.proevehandling_id.in_(ph))):
                 rows["evaluering"].add(r.id)
+        if followup:
+            _followup_rows(conn, rows)
+    if followup:
+        laering = ENTITIES["laering"].sql_table
+        for r in conn.execute(select(laering.c.id).where(laering.c.maalplan_id == plan_id)):
+            rows["laering"].add(r.id)
     return rows
+
+
+def _followup_rows(conn: Any, rows: dict[str, set[str]]) -> None:
+    """Add the målinger of the tegn and the læring of the prøvehandlinger in `rows`."""
+    for entity, column, parents in (
+        ("maaling", "tegn_id", "tegn"),
+        ("laering", "proevehandling_id", "proevehandling"),
+    ):
+        table = ENTITIES[entity].sql_table
+        ids = sorted(rows[parents])
+        for i in range(0, len(ids), 500):
+            query = select(table.c.id).where(table.c[column].in_(ids[i : i + 500]))
+            rows[entity].update(r.id for r in conn.execute(query))
 
 
 def revision_boundary(db: Database, plan_id: str, revision: int) -> Boundary:
@@ -234,6 +256,7 @@ def existed_at(
 
 def plan_row_ids(db: Database, plan_id: str) -> dict[str, set[str]]:
     """Every row that is or was part of the plan, deleted ones included, by entity (the mål,
-    what hangs under them, the plan's enhed, the målsætninger and partners they name)."""
+    what hangs under them, the plan's enhed, the målsætninger and partners they name, the
+    målinger and the læring)."""
     with db.engine.connect() as conn:
-        return dict(_plan_rows(conn, plan_id))
+        return dict(_plan_rows(conn, plan_id, followup=True))

@@ -20,6 +20,7 @@ from .errors import NotFoundError
 
 if TYPE_CHECKING:
     from .db import Database
+    from .runchart import RunChart
 
 # The database modules (SQLAlchemy, the table classes) are imported where the plans are read,
 # not here: the export's worker processes only unpickle and render these dataclasses, and start
@@ -31,9 +32,23 @@ DIGEST_VERSION = 1
 DIGEST_LENGTH = 16
 
 
+@dataclass(frozen=True, slots=True)
+class MaalingView:
+    """A måling on a tegn: a number, an observation or both."""
+
+    id: str
+    dato: date | None = None
+    vaerdi: float | None = None
+    observation: str | None = None
+    kilde: str | None = None
+    hvem: str | None = None
+
+
 @dataclass(frozen=True)
 class TegnView:
-    """A tegn as shown in a målplan."""
+    """A tegn as shown in a målplan, with its målinger (in date order) and, when it has any,
+    its run chart (`models.runchart`: the points, median, baseline, target and the periods of
+    the prøvehandlinger that follow it)."""
 
     id: str
     nr: str  # "2.1": mål 2, tegn 1 (stable within one export, used to link prøvehandlinger)
@@ -42,6 +57,8 @@ class TegnView:
     datakilde: str | None = None
     baseline: str | None = None
     forventet_niveau: str | None = None
+    maalinger: list[MaalingView] = field(default_factory=list)
+    chart: RunChart | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +70,16 @@ class EvalueringView:
     dato: date | None = None
     effekt: str | None = None
     laering: str | None = None
+
+
+@dataclass(frozen=True)
+class LaeringView:
+    """A dated læring on a prøvehandling or on the plan as a whole."""
+
+    id: str
+    dato: date | None = None
+    tekst: str = ""
+    hvem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +101,7 @@ class ProevehandlingView:
     status_dato: date | None = None
     tegn_nr: list[str] = field(default_factory=list)
     evalueringer: list[EvalueringView] = field(default_factory=list)
+    laeringer: list[LaeringView] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -153,6 +181,8 @@ class MaalplanView:
     status_efter: str = "ikke_paabegyndt"
     plan_a: list[int] = field(default_factory=list)
     maal: list[MaalView] = field(default_factory=list)
+    laeringer: list[LaeringView] = field(default_factory=list)
+    """The plan's own læring (that of its prøvehandlinger stands on them)."""
     revision: int = 0
     digest: str = ""
 
@@ -301,6 +331,20 @@ def _load_views(
     proevehandling_ids = [p["id"] for p in children["proevehandling"]]
     ev_column = _table("evaluering").c.proevehandling_id
     evalueringer = _chunked(conn, "evaluering", ev_column, proevehandling_ids)
+    tegn_ids = [t["id"] for t in children["tegn"]]
+    maalinger = _chunked(conn, "maaling", _table("maaling").c.tegn_id, tegn_ids)
+    laering_t = _table("laering")
+    laeringer_by_owner: dict[str, list[LaeringView]] = defaultdict(list)
+    on_proevehandling = _chunked(conn, "laering", laering_t.c.proevehandling_id, proevehandling_ids)
+    on_plan = _chunked(conn, "laering", laering_t.c.maalplan_id, wanted)
+    for row in sorted(
+        [*on_proevehandling, *(r for r in on_plan if not r["proevehandling_id"])],
+        key=lambda r: (r["dato"] or date.max, r["tekst"], r["hvem"] or "", r["id"]),
+    ):
+        owner = row["proevehandling_id"] or row["maalplan_id"]
+        laeringer_by_owner[owner].append(
+            LaeringView(row["id"], dato=row["dato"], tekst=row["tekst"], hvem=row["hvem"])
+        )
     revisions = _revisions(conn, wanted)
 
     by_maal: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
@@ -310,6 +354,9 @@ def _load_views(
     evalueringer_by_proevehandling: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for e in evalueringer:
         evalueringer_by_proevehandling[e["proevehandling_id"]].append(e)
+    maalinger_by_tegn: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in maalinger:
+        maalinger_by_tegn[row["tegn_id"]].append(row)
     maal_by_plan: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for m in maal_rows:
         maal_by_plan[m["maalplan_id"]].append(m)
@@ -324,13 +371,23 @@ def _load_views(
         maal_views = []
         for i, m in enumerate(sorted(maal_by_plan[pid], key=ms_key), start=1):
             maal_views.append(
-                _maal_view(m, i, maalsaetninger, enheder, by_maal, evalueringer_by_proevehandling)
+                _maal_view(
+                    m,
+                    i,
+                    maalsaetninger,
+                    enheder,
+                    by_maal,
+                    evalueringer_by_proevehandling,
+                    maalinger_by_tegn,
+                    laeringer_by_owner,
+                )
             )
         view = MaalplanView(
             id=pid,
             enhed_id=p["enhed_id"],
             enhed_navn=(enheder.get(p["enhed_id"]) or {}).get("navn", ""),
             maal=maal_views,
+            laeringer=laeringer_by_owner.get(pid, []),
             revision=revisions[pid],
             **_values("maalplan", p),
         )
@@ -357,16 +414,19 @@ def _maal_view(
     enheder: dict[str, dict[str, Any]],
     by_maal: dict[str, dict[str, list[dict[str, Any]]]],
     evalueringer_by_proevehandling: dict[str, list[dict[str, Any]]],
+    maalinger_by_tegn: dict[str, list[dict[str, Any]]],
+    laeringer_by_owner: dict[str, list[LaeringView]],
 ) -> MaalView:
     kids = by_maal.get(m["id"], {})
     tegn_rows = sorted(kids.get("tegn", []), key=_order)
+    proevehandling_rows = sorted(kids.get("proevehandling", []), key=_order)
     tegn = [
-        TegnView(t["id"], f"{nr}.{j}", **_values("tegn", t))
+        _tegn_view(t, f"{nr}.{j}", maalinger_by_tegn.get(t["id"], []), proevehandling_rows)
         for j, t in enumerate(tegn_rows, start=1)
     ]
     tegn_nr = {t.id: t.nr for t in tegn}
     proevehandlinger = []
-    for j, p in enumerate(sorted(kids.get("proevehandling", []), key=_order), start=1):
+    for j, p in enumerate(proevehandling_rows, start=1):
         evals = sorted(
             evalueringer_by_proevehandling.get(p["id"], []),
             key=lambda e: (
@@ -384,6 +444,7 @@ def _maal_view(
                 # A link to a tegn that was deleted or belongs elsewhere is left out.
                 tegn_nr=[tegn_nr[t] for t in (p["tegn_ids"] or []) if t in tegn_nr],
                 evalueringer=[EvalueringView(e["id"], **_values("evaluering", e)) for e in evals],
+                laeringer=laeringer_by_owner.get(p["id"], []),
                 **_values("proevehandling", p),
             )
         )
@@ -410,6 +471,91 @@ def _maal_view(
         samarbejder=samarbejder,
         **_values("maal", m),
     )
+
+
+def _maaling_order(row: dict[str, Any]) -> tuple[Any, ...]:
+    # By what a reader sees, the id last: the same order (and digest) in another database.
+    vaerdi = row["vaerdi"]
+    return (
+        row["dato"] or date.max,
+        vaerdi is None,
+        vaerdi or 0.0,
+        row["observation"] or "",
+        row["kilde"] or "",
+        row["hvem"] or "",
+        row["id"],
+    )
+
+
+def _tegn_view(
+    t: dict[str, Any],
+    nr: str,
+    maaling_rows: list[dict[str, Any]],
+    proevehandling_rows: list[dict[str, Any]],
+) -> TegnView:
+    """A tegn with its målinger and, when it has any, its run chart (built from the records,
+    as the terminal builds it, by `models.runchart.run_chart`)."""
+    values = _values("tegn", t)
+    if not maaling_rows:
+        return TegnView(t["id"], nr, **values)
+    from .records import Maaling, Proevehandling, Tegn
+    from .runchart import run_chart
+
+    rows = sorted(maaling_rows, key=_maaling_order)
+    maalinger = [
+        MaalingView(
+            r["id"],
+            dato=r["dato"],
+            vaerdi=r["vaerdi"],
+            observation=r["observation"],
+            kilde=r["kilde"],
+            hvem=r["hvem"],
+        )
+        for r in rows
+    ]
+    tegn = Tegn(
+        id=t["id"],
+        maal_id=t["maal_id"],
+        tekst=t["tekst"],
+        type=t["type"],
+        datakilde=t["datakilde"],
+        baseline=t["baseline"],
+        forventet_niveau=t["forventet_niveau"],
+    )
+    records = [
+        Maaling(
+            id=r["id"],
+            tegn_id=r["tegn_id"],
+            dato=r["dato"],
+            vaerdi=r["vaerdi"],
+            observation=r["observation"],
+            kilde=r["kilde"],
+            hvem=r["hvem"],
+        )
+        for r in rows
+    ]
+    proevehandlinger = [
+        Proevehandling(
+            id=p["id"],
+            maal_id=p["maal_id"],
+            tekst=p["tekst"],
+            forventning=p["forventning"],
+            ansvarlig=p["ansvarlig"],
+            start=p["start"],
+            slut=p["slut"],
+            borgerinddragelse=bool(p["borgerinddragelse"]),
+            borgerinddragelse_hvordan=p["borgerinddragelse_hvordan"],
+            evaluering_undervejs=p["evaluering_undervejs"],
+            evaluering_afslutning=p["evaluering_afslutning"],
+            tegn_ids=tuple(p["tegn_ids"] or ()),
+            evalueringer=0,
+            status=p["status"],
+            status_dato=p["status_dato"],
+        )
+        for p in proevehandling_rows
+    ]
+    chart = run_chart(tegn, records, proevehandlinger)
+    return TegnView(t["id"], nr, **values, maalinger=maalinger, chart=chart)
 
 
 # --- revision and digest ---------------------------------------------------------------------
@@ -622,12 +768,7 @@ def canonical_content(view: MaalplanView) -> dict[str, Any]:
                 "ansvarlig": m.ansvarlig,
                 "plan_a": m.plan_a,
                 **_later("maal", m),
-                "tegn": [
-                    _with_later(
-                        "tegn", t, [t.tekst, t.type, t.datakilde, t.baseline, t.forventet_niveau]
-                    )
-                    for t in m.tegn
-                ],
+                "tegn": [_tegn_content(t) for t in m.tegn],
                 "proevehandlinger": [
                     {
                         "tekst": p.tekst,
@@ -645,6 +786,7 @@ def canonical_content(view: MaalplanView) -> dict[str, Any]:
                             for e in p.evalueringer
                         ],
                         **_later("proevehandling", p),
+                        **_laering_content(p.laeringer),
                     }
                     for p in m.proevehandlinger
                 ],
@@ -665,7 +807,30 @@ def canonical_content(view: MaalplanView) -> dict[str, Any]:
             }
             for m in view.maal
         ],
+        **_laering_content(view.laeringer),
     }
+
+
+def _laering_content(laeringer: list[LaeringView]) -> dict[str, Any]:
+    """Læring in the digest only where there is any (a plan without keeps its old digest)."""
+    if not laeringer:
+        return {}
+    return {
+        "laering": [[x.dato.isoformat() if x.dato else None, x.tekst, x.hvem] for x in laeringer]
+    }
+
+
+def _tegn_content(t: TegnView) -> list[Any]:
+    """A tegn in the digest: its fields as in the first version, and its målinger only when
+    it has any (so a plan without målinger keeps the digest it always had)."""
+    values = _with_later("tegn", t, [t.tekst, t.type, t.datakilde, t.baseline, t.forventet_niveau])
+    if not t.maalinger:
+        return values
+    maalinger = [
+        [m.dato.isoformat() if m.dato else None, m.vaerdi, m.observation, m.kilde]
+        for m in t.maalinger
+    ]
+    return [*values, {"maalinger": maalinger}]
 
 
 def content_digest(view: MaalplanView) -> str:

@@ -88,8 +88,8 @@ def udviklingsdage(run: Run) -> tuple[UdviklingsdagOverview, ...]:
     days.sort(key=lambda d: (d.dato is None, d.dato or date.min, d.titel, d.id))
     borde = sorted(
         run(
-            "SELECT id, udviklingsdag_id, navn, facilitator, maal_ids, anonym, position"
-            " FROM bord WHERE NOT deleted"
+            "SELECT id, udviklingsdag_id, navn, facilitator, maal_ids, anonym, position,"
+            " maalsaetning_ids FROM bord WHERE NOT deleted"
         ),
         key=lambda r: (r[6], r[0]),
     )
@@ -103,8 +103,16 @@ def udviklingsdage(run: Run) -> tuple[UdviklingsdagOverview, ...]:
                 sum(mine),
                 len(mine),
                 tuple(
-                    Bord(str(i), dag, navn or "", facilitator, _ids(maal_ids), bool(anonym))
-                    for i, dag, navn, facilitator, maal_ids, anonym, _ in borde
+                    Bord(
+                        str(i),
+                        dag,
+                        navn or "",
+                        facilitator,
+                        _ids(maal_ids),
+                        bool(anonym),
+                        _ids(maalsaetning_ids),
+                    )
+                    for i, dag, navn, facilitator, maal_ids, anonym, _, maalsaetning_ids in borde
                     if dag == day.id
                 ),
             )

@@ -142,6 +142,7 @@ def _bord(r: Mapping[str, Any]) -> Bord:
         r["facilitator"],
         _strs(r["maal_ids"]),
         bool(r["anonym"]),
+        _strs(r.get("maalsaetning_ids")),
     )
 
 
@@ -279,7 +280,8 @@ def _children_counts(conn: Connection, entity: str, parent: str, ids: list[str])
 
 def bord_overview(db: Database, bord_id: str) -> BordOverview | None:
     """A bord with its udviklingsdag and its mål grouped by målsætning, each mål with the
-    counts of its tegn, prøvehandlinger and samarbejder. None when the bord is gone."""
+    counts of its tegn, prøvehandlinger and samarbejder. On a lederdag every målsætning of
+    the bord is a group, also before it has a mål. None when the bord is gone."""
     bord = _live(db, "bord", bord_id)
     if bord is None:
         return None
@@ -299,6 +301,11 @@ def bord_overview(db: Database, bord_id: str) -> BordOverview | None:
         samarbejder = _children_counts(conn, "samarbejde", "maal_id", ids)
     maalsaetninger = {r["id"]: r for r in live_rows(db, "maalsaetning")}
     groups: dict[str, tuple[int, str, list[tuple[int, str, MaalProgress]]]] = {}
+    if day is not None and day["dagdel"] == "lederdag":
+        for ms_id in bord.get("maalsaetning_ids") or ():
+            ms = maalsaetninger.get(ms_id)
+            if ms is not None:
+                groups.setdefault(ms_id, (ms["position"], ms["tekst"], []))
     for mid in ids:
         m = rows.get(mid)
         if m is None:
@@ -314,6 +321,9 @@ def bord_overview(db: Database, bord_id: str) -> BordOverview | None:
             tegn.get(mid, 0),
             proevehandlinger.get(mid, 0),
             samarbejder.get(mid, 0),
+            m["fra_aar"],
+            m["til_aar"],
+            m.get("mulige_partnere"),
         )
         group[2].append((m["position"], mid, progress))
     ordered = sorted(groups.items(), key=lambda g: (g[1][0], g[0]))

@@ -13,7 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:
+    from .runchart import RunChart
 
 Choice: TypeAlias = tuple[str, str]
 """A picker's choice: (label shown, row id)."""
@@ -68,6 +71,8 @@ class Bord:
     facilitator: str | None
     maal_ids: tuple[str, ...]
     anonym: bool
+    maalsaetning_ids: tuple[str, ...] = ()
+    """On a lederdag: the målsætninger the bord writes mål for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,11 +117,15 @@ class MaalProgress:
     tegn: int
     proevehandlinger: int
     samarbejder: int
+    fra_aar: int | None = None
+    til_aar: int | None = None
+    mulige_partnere: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class MaalGroup:
-    """A målsætning (`id` "" for mål without one) with the bord's mål under it."""
+    """A målsætning (`id` "" for mål without one) with the bord's mål under it. On a
+    lederdag every målsætning of the bord is a group, with or without mål."""
 
     id: str
     tekst: str
@@ -424,14 +433,250 @@ class Undone:
 
     description: str
 
+
 # --- issue 15 H1 ---
 # --- end H1 ---
 
 # --- issue 15 H2 ---
+
+
+@dataclass(frozen=True, slots=True)
+class TegnMaalinger:
+    """A tegn with its målinger (newest first), the prøvehandlinger of its mål that follow it
+    (in their order) and its run chart (`models.runchart.RunChart`)."""
+
+    tegn: Tegn
+    maal_tekst: str
+    maalinger: tuple[Maaling, ...]
+    proevehandlinger: tuple[Proevehandling, ...]
+    chart: RunChart
+
+
 # --- end H2 ---
 
 # --- issue 15 H5 ---
+
+
+@dataclass(frozen=True, slots=True)
+class DueEvaluering:
+    """A planned evaluering (undervejs or ved afslutning) that is not written yet, for the
+    overview of evalueringer that fall due (`models.followup.due_evalueringer`)."""
+
+    proevehandling_id: str
+    proevehandling: str
+    nr: int
+    """The prøvehandling's number under its mål (1, 2, ... in their order)."""
+    status: str
+    status_dato: date | None
+    maal_id: str
+    maal: str
+    maalplan_id: str | None
+    enhed: str
+    """The målplan's enhed (the mål's own when it is on no målplan); "" when neither has one."""
+    aar: int | None
+    kind: str
+    """The evaluering's type (`enums.EvalueringType` value)."""
+    dato: date
+    days: int
+    """Days from today to the planned date: negative when overdue, 0 today."""
+    state: str
+    """«forfalden» (the date has passed), «snart» (within `followup.SOON_DAYS`) or «senere»."""
+
+
+@dataclass(frozen=True, slots=True)
+class Forfald:
+    """The planned evalueringer not written yet, as of `today`: the counts per state (within
+    the enhed asked for, if any), and the items that match the filter, by date (overdue
+    first), at most as many as asked for (`matching` says how many there are in all)."""
+
+    today: date
+    items: tuple[DueEvaluering, ...]
+    matching: int
+    forfaldne: int
+    snart: int
+    senere: int
+    enheder: tuple[Choice, ...]
+    """Every enhed with a planned evaluering not written yet (name, id), by name."""
+
+
+@dataclass(frozen=True, slots=True)
+class LaeringItem:
+    """One læring in a list, with the prøvehandling it is about (None: the målplan itself)."""
+
+    laering: Laering
+    proevehandling_nr: int | None
+    """The prøvehandling's number under its mål (1, 2, ...)."""
+    proevehandling: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LaeringList:
+    """The læring of a prøvehandling, or of a målplan with that of its prøvehandlinger;
+    newest first."""
+
+    title: str
+    maalplan_id: str | None
+    proevehandling_id: str | None
+    items: tuple[LaeringItem, ...]
+
+
 # --- end H5 ---
 
 # --- issue 15 H6 ---
+
+
+@dataclass(frozen=True, slots=True)
+class FixedPoint:
+    """A fixed point of a plan year's årshjul (`models.aarshjul.POINTS` names the keys): when
+    it is (`dato`, to `slut` for days over several dates), whether that date comes from the
+    data (an udviklingsdag's own date) or is the usual one, and whether it has passed."""
+
+    key: str
+    dato: date
+    slut: date
+    from_data: bool
+    passed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PlanYear:
+    """The fixed points of one plan year, in the order of the process; `next_key` is the
+    first one that has not passed (None when the whole year has)."""
+
+    aar: int
+    points: tuple[FixedPoint, ...]
+    next_key: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """What is due next for a målplan: a task key (`models.aarshjul.TASKS`), its date, whether
+    that date has passed, and how many things it concerns (mål without tegn, evalueringer)."""
+
+    key: str
+    dato: date
+    overdue: bool
+    count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCounts:
+    """Prøvehandlinger by status (`enums.ProevehandlingStatus`)."""
+
+    planlagt: int = 0
+    i_gang: int = 0
+    afsluttet: int = 0
+    stoppet: int = 0
+    viderefoert: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.planlagt + self.i_gang + self.afsluttet + self.stoppet + self.viderefoert
+
+
+@dataclass(frozen=True, slots=True)
+class AarshjulPlan:
+    """One målplan in the årshjul: its sheets, what it holds, its follow-up and where it
+    stands (`phase`, a key of `models.aarshjul.PHASES`) with what is due next."""
+
+    id: str
+    titel: str
+    aar: int | None
+    enhed_id: str | None
+    enhed_navn: str
+    afdeling_navn: str
+    status_foer: str
+    status_del1: str
+    status_del2: str
+    status_efter: str
+    maal: int
+    maal_med_tegn: int
+    maal_med_proevehandlinger: int
+    tegn: int
+    proevehandlinger: StatusCounts
+    maalinger: int
+    seneste_maaling: date | None
+    evalueringer_forfaldne: int
+    evalueringer_snart: int
+    naeste_evaluering: date | None
+    laeringer: int
+    phase: str
+    naeste: Due | None
+
+
+@dataclass(frozen=True, slots=True)
+class Aarshjul:
+    """The årshjul view: today, the plan years' fixed points (`shown_year` is the one the
+    band shows), and every live målplan."""
+
+    today: date
+    years: tuple[PlanYear, ...]
+    shown_year: int
+    plans: tuple[AarshjulPlan, ...]
+
+    def year(self, aar: int | None) -> PlanYear | None:
+        """The fixed points of plan year `aar` (None when no plan has that year)."""
+        return next((y for y in self.years if y.aar == aar), None)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanTask:
+    """A task of one målplan at a fixed point (`models.aarshjul.TASKS`): due when, done or
+    not, and how many things it concerns (`count` of `total`)."""
+
+    key: str
+    point: str
+    dato: date
+    done: bool
+    overdue: bool
+    count: int = 0
+    total: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ProevehandlingYear:
+    """A prøvehandling as the årshjul shows it: status and the state of its evalueringer."""
+
+    id: str
+    maal_id: str | None
+    tekst: str
+    status: str
+    status_dato: date | None
+    start: date | None
+    slut: date | None
+    evaluering_undervejs: date | None
+    evaluering_afslutning: date | None
+    undervejs_done: bool
+    afslutning_done: bool
+    laeringer: int
+    undervejs_state: str | None = None  # «forfalden», «snart», «senere»; None: nothing due
+    afslutning_state: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TegnYear:
+    """A tegn with its målinger: how many and the latest (value or observation)."""
+
+    id: str
+    maal_id: str | None
+    tekst: str
+    type: str
+    maalinger: int
+    seneste_dato: date | None
+    seneste_vaerdi: float | None
+    seneste_observation: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AarshjulPlanDetail:
+    """One målplan's year: the plan as listed, its year's fixed points, its tasks at them,
+    its prøvehandlinger and its tegn."""
+
+    plan: AarshjulPlan
+    year: PlanYear
+    tasks: tuple[PlanTask, ...]
+    proevehandlinger: tuple[ProevehandlingYear, ...]
+    tegn: tuple[TegnYear, ...]
+
+
 # --- end H6 ---

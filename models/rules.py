@@ -8,6 +8,7 @@ Standard library only (and the records): a screen may import this at module leve
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import date
 
 from . import enums
 from .records import Deltager, EnhedNode, Evaluering, MaalGroup, MaalProgress, Proevehandling
@@ -16,21 +17,52 @@ from .records import Deltager, EnhedNode, Evaluering, MaalGroup, MaalProgress, P
 
 
 def is_complete(maal: MaalProgress, dagdel: str) -> bool:
-    """Whether a mål meets the day's rule: a tegn on del 1, a prøvehandling on del 2."""
+    """Whether a mål meets the day's rule: a tegn on del 1, a prøvehandling on del 2. On a
+    lederdag the rule is the målsætning's (`group_complete`): a mål written there is the
+    day's work, so it counts as done."""
+    if dagdel == enums.Del.LEDERDAG:
+        return True
     if dagdel == enums.Del.DEL2:
         return maal.proevehandlinger > 0
     return maal.tegn > 0
 
 
+def group_complete(group: MaalGroup) -> bool:
+    """Whether a målsætning of a lederdag bord meets the day's rule: it has a mål."""
+    return bool(group.maal)
+
+
 def progress(groups: Iterable[MaalGroup], dagdel: str) -> tuple[int, int]:
-    """(mål meeting the day's rule, all mål) of a bord."""
+    """(what meets the day's rule, all of it) on a bord: mål on del 1 and del 2, målsætninger
+    with a mål on a lederdag."""
+    if dagdel == enums.Del.LEDERDAG:
+        listed = [g for g in groups if g.id]
+        return sum(1 for g in listed if group_complete(g)), len(listed)
     maal = [m for g in groups for m in g.maal]
     return sum(1 for m in maal if is_complete(m, dagdel)), len(maal)
 
 
 def missing(groups: Iterable[MaalGroup], dagdel: str) -> list[MaalProgress]:
-    """The mål that do not meet the day's rule, in the bord's order."""
+    """The mål that do not meet the day's rule, in the bord's order (none on a lederdag:
+    there the målsætninger miss, `missing_maalsaetninger`)."""
     return [m for g in groups for m in g.maal if not is_complete(m, dagdel)]
+
+
+def missing_maalsaetninger(groups: Iterable[MaalGroup]) -> list[MaalGroup]:
+    """The målsætninger of a lederdag bord that have no mål yet, in the bord's order."""
+    return [g for g in groups if g.id and not group_complete(g)]
+
+
+def lederdag_year(dato: date | None, today: date) -> int:
+    """The year a lederdag writes mål for: the day's own year (today's when it has no date)."""
+    return (dato or today).year
+
+
+def new_lederdag_maal(year: int) -> dict[str, object]:
+    """What a mål written on a lederdag starts with: it runs in the plan year (the leaders
+    widen the period when it runs longer). Its målplan follows its enhed
+    (`models.lederdag.place_maal`)."""
+    return {"fra_aar": year, "til_aar": year}
 
 
 # --- an anonymous bord ---------------------------------------------------------------------------

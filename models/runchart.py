@@ -171,3 +171,84 @@ def run_chart(
         tegn.forventet_niveau,
         periods,
     )
+
+
+# --- issue 15 H3: axis ticks shared by every drawing of a run chart -----------------------------
+
+MONTHS_DA = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+
+def value_ticks(low: float, high: float, most: int = 6) -> tuple[float, ...]:
+    """Round values (steps of 1, 2 or 5 times a power of ten) from at or below `low` to at or
+    above `high`, at most `most` + 1 of them; a flat range (all points equal) is widened so
+    the line sits in the middle."""
+    import math
+
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return (0.0, 1.0)
+    if high < low:
+        low, high = high, low
+    if high - low < 1e-9 * max(1.0, abs(high), abs(low)):
+        pad = abs(high) * 0.1 or 1.0
+        low, high = low - pad, high + pad
+    raw = (high - low) / max(1, most)
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(power * f for f in (1, 2, 2.5, 5, 10) if power * f >= raw)
+    first = math.floor(low / step + 1e-9) * step
+    last = math.ceil(high / step - 1e-9) * step
+    n = round((last - first) / step)
+    return tuple(round(first + i * step, 10) for i in range(n + 1))
+
+
+def value_label(value: float) -> str:
+    """A tick value the Danish way, short: «1.250», «12,5», «2,5 mio.», «1.000 mia.»."""
+    from .schema import format_decimal
+
+    size = abs(value)
+    if size >= 1e9:
+        return f"{format_decimal(round(value / 1e9, 2))} mia."
+    if size >= 1e6:
+        return f"{format_decimal(round(value / 1e6, 2))} mio."
+    return format_decimal(round(value, 6))
+
+
+def _add_months(day: date, months: int) -> date:
+    total = day.year * 12 + day.month - 1 + months
+    return date(total // 12, total % 12 + 1, 1)
+
+
+def date_ticks(first: date, last: date, most: int = 8) -> tuple[tuple[date, str], ...]:
+    """Days to mark on the time axis between `first` and `last` with their Danish labels: days
+    («03-02») for a few weeks, months («feb 27», the year at January and the first) for up
+    to a few years, whole years («2031») beyond, at most about `most` of them."""
+    from datetime import timedelta
+
+    span = (last - first).days
+    out: list[tuple[date, str]] = []
+    if span <= 70:
+        step = max(1, -(-span // max(1, most)))
+        for i in range(0, span + 1, step):
+            day = first + timedelta(days=i)
+            out.append((day, day.strftime("%d-%m")))
+        return tuple(out)
+    months = (last.year - first.year) * 12 + last.month - first.month
+    if months <= 12 * 4:
+        every = next(n for n in (1, 2, 3, 4, 6, 12) if months / n <= most)
+        day = _add_months(first, 1) if first.day > 1 else first
+        while (day.month - 1) % every:
+            day = _add_months(day, 1)
+        while day <= last:
+            label = MONTHS_DA[day.month - 1]
+            if day.month == 1 or not out:
+                label += f" {day.year % 100:02d}"
+            out.append((day, label))
+            day = _add_months(day, every)
+        return tuple(out)
+    years = last.year - first.year
+    every = next((n for n in (1, 2, 5, 10, 20, 50, 100, 1000) if years / n <= most), 10000)
+    year = first.year + (1 if (first.month, first.day) != (1, 1) else 0)
+    year += -year % every
+    while year <= last.year:
+        out.append((date(year, 1, 1), str(year)))
+        year += every
+    return tuple(out)

@@ -75,7 +75,9 @@ SHEET_FOER = "FØR"
 SHEET_DEL1 = "UNDER udviklingsdage del 1"
 SHEET_DEL2 = "UNDER udviklingsdage del 2"
 SHEET_EFTER = "EFTER"
-SHEETS = (SHEET_FOER, SHEET_DEL1, SHEET_DEL2, SHEET_EFTER)
+# The year after the days: the workplaces' målinger on each tegn (one row a måling).
+SHEET_MAALINGER = "Målinger"
+SHEETS = (SHEET_FOER, SHEET_DEL1, SHEET_DEL2, SHEET_EFTER, SHEET_MAALINGER)
 
 
 @dataclass(frozen=True)
@@ -767,16 +769,30 @@ _register(
         "målinger",
         {
             "tegn_id": _ref("Tegn", "tegn", True),
-            "dato": FieldSpec("date", "Dato", True),
+            "dato": FieldSpec(
+                "date", "Dato", True, sheet=_col("Dato", 12, "målt", "dato for målingen")
+            ),
             # A number for a kvantitativ tegn, an observation for a kvalitativ one (either or
             # both: `models.rules.record_problem` asks for one of them).
-            "vaerdi": _decimal("Værdi"),
-            "observation": _text("Observation"),
-            "kilde": _line("Kilde"),
-            "hvem": _line("Registreret af"),
+            "vaerdi": _decimal("Værdi", sheet=_col("Værdi", 11, "vaerdi", "tal", "resultat")),
+            "observation": _text(
+                "Observation",
+                sheet=_col("Observation", 40, "iagttagelse", "faglig iagttagelse"),
+            ),
+            "kilde": _line("Kilde", sheet=_col("Kilde", 18, "kilde til målingen")),
+            "hvem": _line("Registreret af", sheet=_col("Registreret af", 16, "hvem")),
         },
         title_field="dato",
         neuter=False,
+        # One row a måling, under the tegn it measures (by number; the tegn's text to read).
+        sheet=SheetTable(
+            SHEET_MAALINGER,
+            before=(
+                _MAAL_NR,
+                _col("Tegn nr", 9, "tegn nr.", "tegnets nr", key="tegn_nr"),
+                _col("Tegn", 40, "tegnet", "tegn: hvad kigger vi efter", key="tegn"),
+            ),
+        ),
     )
 )
 _register(
@@ -789,10 +805,31 @@ _register(
             # On a prøvehandling or on the målplan as a whole (one of them: a record rule).
             "maalplan_id": _ref("Målplan", "maalplan"),
             "proevehandling_id": _ref("Prøvehandling", "proevehandling"),
-            "dato": FieldSpec("date", "Dato", True),
-            "tekst": _text("Det har vi lært", True, default=""),
-            "hvem": _line("Skrevet af"),
+            "dato": FieldSpec("date", "Dato", True, sheet=_col("Dato", 12)),
+            "tekst": _text(
+                "Det har vi lært",
+                True,
+                default="",
+                sheet=_col("Det har vi lært", 50, "lært", "det vi har lært"),
+            ),
+            "hvem": _line("Skrevet af", sheet=_col("Skrevet af", 16, "hvem")),
         },
+        # On EFTER under the evalueringer: a prøvehandling's by its number, the plan's with
+        # the number left empty. The header «Det har vi lært» (not «Læring», the evaluering's
+        # column) keeps the two tables apart when the import finds them by their headers.
+        sheet=SheetTable(
+            SHEET_EFTER,
+            before=(
+                _col(
+                    "Prøvehandling nr",
+                    16,
+                    "prøvehandling nr.",
+                    "proevehandling nr",
+                    key="proevehandling_nr",
+                ),
+                _col("Prøvehandling", 36, key="proevehandling"),
+            ),
+        ),
     )
 )
 
@@ -855,7 +892,15 @@ def sheet_columns(entity: str) -> tuple[SheetColumn, ...]:
 
 # The entities that stand in the målplanskabelon as a table, in the workbook's order (the
 # målplan's own fields stand as label/value pairs at the top of FØR instead).
-SHEET_ENTITIES = ("maal", "tegn", "proevehandling", "samarbejde", "evaluering")
+SHEET_ENTITIES = (
+    "maal",
+    "tegn",
+    "proevehandling",
+    "samarbejde",
+    "evaluering",
+    "laering",
+    "maaling",
+)
 
 
 def document_columns(entity: str) -> tuple[str, ...]:

@@ -40,10 +40,13 @@ from .records import (
 from .settings import Setting
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from .conflicts import Conflict
     from .consolidation import DeviceSummary, Gap, LedgerRow, MatrixRow
     from .db import Database
     from .maalplan_view import MaalplanView
+    from .records import Aarshjul, AarshjulPlanDetail, TegnMaalinger
     from .store import Store
 
 T = TypeVar("T")
@@ -159,9 +162,11 @@ class Workspace:
         return self._store.create(entity, dict(values))
 
     def save_field(self, entity: str, row_id: str, field: str, value: object) -> int:
-        """Change one field of a row; returns 1 when it changed, 0 when it held that value."""
+        """Change one field of a row; returns 1 when it changed, 0 when it held that value.
+        A prøvehandling's new status is dated today in the same action (`dated_status`)."""
         self.check_record(entity, {field: value}, new=False)
-        return self._store.update(entity, row_id, {field: value})
+        values = self.dated_status(entity, row_id, {field: value})
+        return min(1, self._store.update(entity, row_id, values))
 
     def create_or_update(
         self,
@@ -173,7 +178,10 @@ class Workspace:
     ) -> str:
         """A form's save: create the row (with `fixed`, the values given by where the form was
         opened) when `row_id` is None, else change its `values`. Returns the row's id."""
-        self.check_record(entity, values, new=row_id is None)
+        # A new row's rule sees the fixed values too (a new læring's place is fixed).
+        checked = {**(fixed or {}), **values} if row_id is None else values
+        self.check_record(entity, checked, new=row_id is None)
+        values = self.dated_status(entity, row_id, values)
         if row_id is None:
             return self._store.create(entity, {**(fixed or {}), **values})
         self._store.update(entity, row_id, dict(values))
@@ -316,9 +324,24 @@ class Workspace:
             raise ValidationError(message, field=label, entity=entity)
 
     # --- issue 15 H1 ---
+
+    def place_lederdag_maal(self, bord_id: str, maal_id: str, *, year: int) -> bool:
+        """A mål written at a lederdag bord: put it on the bord and on its enhed's målplan for
+        the year, undone together with the mål's creation (`models.lederdag.place_maal`)."""
+        from .lederdag import place_maal
+
+        return place_maal(self._store, bord_id, maal_id, year=year)
+
     # --- end H1 ---
 
     # --- issue 15 H2 ---
+
+    def maalinger(self, tegn_id: str) -> TegnMaalinger | None:
+        """A tegn's målinger (newest first) and its run chart; None when the tegn is gone."""
+        from .maalinger import tegn_maalinger
+
+        return tegn_maalinger(self._db, tegn_id)
+
     # --- end H2 ---
 
     # --- issue 15 H3 ---
@@ -328,9 +351,64 @@ class Workspace:
     # --- end H4 ---
 
     # --- issue 15 H5 ---
+
+    if TYPE_CHECKING:
+        import collections.abc
+        from datetime import date, datetime
+
+        from .records import Forfald, LaeringList
+
+    clock: collections.abc.Callable[[], datetime] | None = None
+    """Now, for the dates the workspace writes itself (the app sets its own clock here, a
+    fixed one in tests); None: the computer's clock."""
+
+    def today(self) -> date:
+        """Today by the workspace's clock."""
+        from datetime import datetime
+
+        return (self.clock or datetime.now)().date()
+
+    def dated_status(
+        self, entity: str, row_id: str | None, values: Mapping[str, object]
+    ) -> dict[str, object]:
+        """`values` with today's date as `status_dato` when they change a prøvehandling's
+        status without a date of their own (`models.followup.dated_status`)."""
+        from .followup import dated_status
+
+        return dated_status(self._db, entity, row_id, values, self.today())
+
+    def forfald(self, *, state: str | None = None, enhed_id: str | None = None) -> Forfald:
+        """The planned evalueringer not written yet across every plan, overdue first: those
+        in `state` («forfalden», «snart», «senere»; None: all) of the enhed (None: all)."""
+        from .followup import due_evalueringer
+
+        return due_evalueringer(self._db, self.today(), state=state, enhed_id=enhed_id)
+
+    def laering(
+        self, *, maalplan_id: str | None = None, proevehandling_id: str | None = None
+    ) -> LaeringList | None:
+        """The læring of a prøvehandling or of a målplan (with its prøvehandlingers'), newest
+        first; None when it is gone."""
+        from .followup import laering_list
+
+        return laering_list(self._db, maalplan_id=maalplan_id, proevehandling_id=proevehandling_id)
+
     # --- end H5 ---
 
     # --- issue 15 H6 ---
+
+    def aarshjul(self, today: date) -> Aarshjul:
+        """Every målplan in its plan year with the year's fixed points, as of `today`."""
+        from .aarshjul import aarshjul
+
+        return aarshjul(self._db, today)
+
+    def aarshjul_plan(self, maalplan_id: str, today: date) -> AarshjulPlanDetail | None:
+        """One målplan's year with its prøvehandlinger and tegn; None when it is gone."""
+        from .aarshjul import aarshjul_plan
+
+        return aarshjul_plan(self._db, maalplan_id, today)
+
     # --- end H6 ---
 
     # --- issue 15 H7 ---

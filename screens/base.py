@@ -103,6 +103,18 @@ class Host(Protocol):
     def open_maal(self, maal_id: str, *, bord_id: str | None) -> None:
         """Open a mål (the one mål screen, filled again)."""
 
+    def open_maalinger(self, tegn_id: str) -> None:
+        """Open a tegn's målinger and run chart."""
+
+    def open_laering(
+        self, maalplan_id: str | None = None, proevehandling_id: str | None = None
+    ) -> None:
+        """Open the læring of a målplan or of a prøvehandling."""
+
+    def action_forfald(self) -> None: ...
+
+    def action_aarshjul(self) -> None: ...
+
     def action_prepare(self) -> None: ...
 
     def action_consolidation(self) -> None: ...

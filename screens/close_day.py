@@ -1,4 +1,5 @@
-"""Closing the day: a checklist of the bord's mål that miss what the day is about, then the
+"""Closing the day: a checklist of what misses what the day is about (the bord's mål without a
+tegn on del 1 or a prøvehandling on del 2; on a lederdag its målsætninger without a mål), then the
 handoff file written to a folder the user picks (a USB stick), with a summary of its content."""
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from exports.folders import browse_root, check_folder, default_handoff_folder
 from models import enums, settings
 from models.errors import UdviklingsdagError
 from models.records import BordOverview
-from models.rules import missing
+from models.rules import missing, missing_maalsaetninger
+from models.words import count
 from screens import texts
 from screens.base import host
 from screens.widgets import AppFooter, TopBar, hanging, plain
@@ -132,6 +134,9 @@ class CloseDayScreen(Screen[None]):
             return
         self.data = data
         dagdel = data.dagdel
+        if dagdel == enums.Del.LEDERDAG:
+            self._show_lederdag(data)
+            return
         del2 = dagdel == enums.Del.DEL2
         self.query_one("#close-rule", Static).update(
             texts.CLOSE_RULE_DEL2 if del2 else texts.CLOSE_RULE_DEL1
@@ -153,12 +158,52 @@ class CloseDayScreen(Screen[None]):
                 body.append(f"\n{what}", style="dim")
                 checklist.add_option(Option(hanging(Text("✗", style="bold yellow"), body), id=m.id))
 
+    def _show_lederdag(self, data: BordOverview) -> None:
+        """The lederdag's rule: every målsætning of the bord has a mål."""
+        from screens.bord import MAALSAETNING_PREFIX
+
+        self.query_one("#close-rule", Static).update(texts.CLOSE_RULE_LEDERDAG)
+        lacking = missing_maalsaetninger(data.groups)
+        total = sum(1 for g in data.groups if g.id)
+        status = self.query_one("#close-status", Static)
+        checklist = self.query_one("#close-checklist", OptionList)
+        checklist.clear_options()
+        if not lacking:
+            done = texts.CLOSE_ALL_DONE_LEDERDAG.format(n=count("maalsaetning", total))
+            status.update(Text(done, style="bold green"))
+            checklist.display = False
+            return
+        status.update(
+            Text(
+                texts.CLOSE_MISSING_LEDERDAG.format(n=count("maalsaetning", len(lacking))),
+                style="bold yellow",
+            )
+        )
+        checklist.display = True
+        for g in lacking:
+            body = plain(g.tekst)
+            body.append(f"\n{texts.CLOSE_MISSING_MAAL}", style="dim")
+            checklist.add_option(
+                Option(hanging(Text("✗", style="bold yellow"), body), id=MAALSAETNING_PREFIX + g.id)
+            )
+        checklist.highlighted = 0  # Enter writes the first one's mål at once
+
     @on(OptionList.OptionSelected, "#close-checklist")
     def _open_maal(self, event: OptionList.OptionSelected) -> None:
+        from screens.bord import MAALSAETNING_PREFIX, BordScreen
         from screens.maal import MaalScreen
 
-        if event.option.id:
-            self.app.push_screen(MaalScreen(event.option.id, bord_id=self.bord_id))
+        option_id = event.option.id
+        if not option_id:
+            return
+        if option_id.startswith(MAALSAETNING_PREFIX):
+            # A målsætning without a mål: back to the bord, with its new mål's form open.
+            self.app.pop_screen()
+            bord = self.app.screen
+            if isinstance(bord, BordScreen) and bord.bord_id == self.bord_id:
+                bord.new_maal(option_id.removeprefix(MAALSAETNING_PREFIX))
+            return
+        self.app.push_screen(MaalScreen(option_id, bord_id=self.bord_id))
 
     @on(DirectoryTree.DirectorySelected)
     def _folder_chosen(self, event: DirectoryTree.DirectorySelected) -> None:

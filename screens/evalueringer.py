@@ -9,9 +9,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Label, Select, Static
 from textual.widgets.option_list import Option
 
 from models import enums, rules
@@ -49,18 +49,37 @@ class EvalueringerScreen(Screen[None]):
     HELP_KEY = "evalueringer"
     BINDINGS = [
         Binding("escape", "back", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="evalueringer.back"),
+        Binding(
+            "s,S", "status", texts.B_STATUS[0], tooltip=texts.B_STATUS[1], id="evalueringer.status"
+        ),
+        Binding(
+            "l,L",
+            "laering",
+            texts.B_LAERING[0],
+            tooltip=texts.B_LAERING[1],
+            id="evalueringer.laering",
+        ),
     ]
 
     def __init__(self, proevehandling_id: str) -> None:
         super().__init__()
         self.proevehandling_id = proevehandling_id
         self.data: ProevehandlingEvalueringer | None = None
+        self._announce = False  # a status was just changed: say so once it is read back
 
     def compose(self) -> ComposeResult:
         yield TopBar(texts.EVAL_TITLE)
         with Vertical(id="eval-head"):
             yield Static("", id="eval-proevehandling")
             yield Static("", id="eval-planned", classes="muted")
+        with Horizontal(id="eval-status-row"):
+            yield Label(texts.STATUS_LABEL, id="eval-status-label")
+            yield Select(
+                [(enums.label(s), s.value) for s in enums.ProevehandlingStatus],
+                allow_blank=False,
+                id="eval-status",
+            )
+            yield Static("", id="eval-status-since", classes="muted")
         yield ItemList(id="eval-list", kind="evaluering", ask_before_delete=True)
         yield AppFooter()
 
@@ -94,6 +113,7 @@ class EvalueringerScreen(Screen[None]):
                 )
             )
         )
+        self._show_status(proevehandling.status, proevehandling.status_dato)
         options = [
             Option(evaluering_prompt(n, e), id=e.id) for n, e in enumerate(data.evalueringer, 1)
         ]
@@ -124,6 +144,50 @@ class EvalueringerScreen(Screen[None]):
             "evaluering", fixed={"proevehandling_id": self.proevehandling_id}, defaults=defaults
         )
         self.app.push_screen(RecordForm(spec, row_id), callback=lambda _rid: self.reload())
+
+    def _show_status(self, status: str, since: date | None) -> None:
+        picker = self.query_one("#eval-status", Select)
+        known = {s.value for s in enums.ProevehandlingStatus}
+        if picker.value != status and status in known:
+            with picker.prevent(Select.Changed):
+                picker.value = status
+        when = texts.STATUS_SINCE.format(dato=_date(since)) if since else texts.STATUS_NO_DATE
+        self.query_one("#eval-status-since", Static).update(when)
+        if self._announce:
+            self._announce = False
+            label = enums.label(status)
+            self.notify(texts.STATUS_CHANGED.format(status=label, dato=_date(since)))
+
+    @on(Select.Changed, "#eval-status")
+    def _status_changed(self, event: Select.Changed) -> None:
+        """A new status: saved at once, dated today by the workspace (one undoable action)."""
+        if self.data is None or event.value == self.data.proevehandling.status:
+            return
+        proevehandling_id, status = self.proevehandling_id, str(event.value)
+
+        def saved(_n: int) -> None:
+            self._announce = True
+            self.reload()
+
+        def failed(exc: Exception) -> None:
+            host(self).report_error(exc)
+            self.reload()
+
+        host(self).write(
+            lambda ws: ws.save_field("proevehandling", proevehandling_id, "status", status),
+            done=saved,
+            error=failed,
+        )
+
+    def action_status(self) -> None:
+        picker = self.query_one("#eval-status", Select)
+        picker.focus()
+        picker.action_show_overlay()
+
+    def action_laering(self) -> None:
+        from .laering import LaeringScreen
+
+        self.app.push_screen(LaeringScreen(proevehandling_id=self.proevehandling_id))
 
     def action_back(self) -> None:
         self.app.pop_screen()

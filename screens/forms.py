@@ -6,7 +6,7 @@ created the moment its required fields hold text. Esc closes; nothing needs a «
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -334,15 +334,25 @@ class FormSpec:
     hidden: Collection[str] = ()
     defaults: Mapping[str, object] = field(default_factory=dict)
     choices: Mapping[str, Choices] = field(default_factory=dict)
+    first: Sequence[str] = ()
+    """Fields shown first, in this order (a måling's number or observation), then the rest."""
+    on_create: Callable[[Workspace, str], object] | None = None
+    """Run in the same database job right after a new row is created (so it is on disk when
+    the form says «Gemt»): a mål written at a lederdag bord is put on the bord at once."""
 
     @property
     def fields(self) -> list[str]:
         """The fields the form shows, in order."""
-        return [f.name for f in form_fields(self.entity, fixed=(*self.fixed, *self.hidden))]
+        names = [f.name for f in form_fields(self.entity, fixed=(*self.fixed, *self.hidden))]
+        return [n for n in self.first if n in names] + [n for n in names if n not in self.first]
 
     def new_row(self) -> dict[str, object]:
         """The values a new row's form starts with: the declared defaults, then this form's."""
         return {**new_values(self.entity), **self.defaults}
+
+
+# A field whose save makes the workspace write others too (`Workspace.dated_status`).
+_WRITES_ALSO: dict[str, tuple[str, ...]] = {"status": ("status_dato",)}
 
 
 class RecordForm(ModalScreen[str | None]):
@@ -565,10 +575,15 @@ class RecordForm(ModalScreen[str | None]):
             snapshot = {n: (widgets[n], v) for n, v in clean.items()}
             fixed = self.spec.fixed
 
+            on_create = self.spec.on_create
+
             def create_or_update(ws: Workspace) -> str:
                 # The id is set here, in the queue: a second field's save queued before this
                 # one's answer came back changes the row instead of creating another.
+                new = self.row_id is None
                 self.row_id = ws.create_or_update(entity, self.row_id, clean, fixed=fixed)
+                if new and on_create is not None:
+                    on_create(ws, self.row_id)
                 return self.row_id
 
             def created(_row_id: str) -> None:
@@ -581,10 +596,28 @@ class RecordForm(ModalScreen[str | None]):
         if self._rule_refuses({name: value}):
             return
         row_id: str = self.row_id
-        self._save(
-            lambda ws: ws.save_field(entity, row_id, name, value),
-            done=lambda _n: widget.mark_saved(value),
-        )
+
+        def saved(_n: int) -> None:
+            widget.mark_saved(value)
+            if name in _WRITES_ALSO:
+                self._reload_fields(row_id, _WRITES_ALSO[name])
+
+        self._save(lambda ws: ws.save_field(entity, row_id, name, value), done=saved)
+
+    def _reload_fields(self, row_id: str, names: Collection[str]) -> None:
+        """Show again what `names` hold on disk (a field the workspace wrote beside the one
+        typed: a status change dates itself)."""
+
+        def loaded(row: Row | None) -> None:
+            if row is None or row_id != self.row_id:
+                return
+            for widget in self.query("*"):
+                if isinstance(widget, AutoSave) and widget.field_name in names:
+                    spec = self.entity.fields[widget.field_name]
+                    widget.load(show_value(spec, row.values.get(widget.field_name)))
+
+        entity = self.spec.entity
+        host(self).read(lambda ws: ws.row(entity, row_id), done=loaded)
 
     _refused: str | None = None  # the rule that kept the form open at the last Esc
 

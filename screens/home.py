@@ -58,6 +58,22 @@ class HomeScreen(StyledOnce, Screen[None]):
             show=False,
         ),
         Binding(
+            "a,A",
+            "app.aarshjul",
+            texts.B_AARSHJUL[0],
+            tooltip=texts.B_AARSHJUL[1],
+            id="home.aarshjul",
+            show=False,
+        ),
+        Binding(
+            "e,E",
+            "app.forfald",
+            texts.B_FORFALD[0],
+            tooltip=texts.B_FORFALD[1],
+            id="home.forfald",
+            show=False,
+        ),
+        Binding(
             "n,N",
             "app.rename",
             texts.B_RENAME[0],
@@ -96,6 +112,10 @@ class HomeScreen(StyledOnce, Screen[None]):
                 yield Button(texts.HOME_BUTTON_PREPARE, id="prepare")
                 yield Button(texts.HOME_BUTTON_CONSOLIDATION, id="consolidation")
                 yield Button(texts.HOME_BUTTON_EXPORT, id="export")
+            with Horizontal(id="home-year"):
+                yield Label(texts.HOME_YEAR_LABEL, id="home-year-label")
+                yield Button(texts.HOME_BUTTON_AARSHJUL, id="aarshjul")
+                yield Button(texts.HOME_BUTTON_FORFALD, id="forfald")
         yield AppFooter()
 
     def on_mount(self) -> None:
@@ -169,19 +189,21 @@ class HomeScreen(StyledOnce, Screen[None]):
         if not day.borde:
             borde.add_option(Option(Text(texts.HOME_NO_BORDE, style="italic"), disabled=True))
             return
+        lederdag = day.dag.dagdel == enums.Del.LEDERDAG
         for bord in day.borde:
             prompt = plain(bord.navn)
             prompt.stylize("bold")
             prompt.append("\n")
-            prompt.append(
-                visible(
-                    texts.HOME_BORD_META.format(
-                        facilitator=bord.facilitator or texts.HOME_NO_FACILITATOR,
-                        maal=len(bord.maal_ids),
-                    )
-                ),
-                style="dim",
-            )
+            facilitator = bord.facilitator or texts.HOME_NO_FACILITATOR
+            if lederdag:  # a lederdag bord works on målsætninger and writes their mål
+                meta = texts.PREP_BORD_META_LEDERDAG.format(
+                    facilitator=facilitator,
+                    maalsaetninger=count("maalsaetning", len(bord.maalsaetning_ids)),
+                    maal=count("maal", len(bord.maal_ids)),
+                )
+            else:
+                meta = texts.HOME_BORD_META.format(facilitator=facilitator, maal=len(bord.maal_ids))
+            prompt.append(visible(meta), style="dim")
             borde.add_option(Option(prompt, id=bord.id))
         ids = [b.id for b in day.borde]
         borde.highlighted = ids.index(self.chosen_bord) if self.chosen_bord in ids else 0
@@ -229,6 +251,10 @@ class HomeScreen(StyledOnce, Screen[None]):
             app.action_consolidation()
         elif event.button.id == "export":
             app.action_export()
+        elif event.button.id == "aarshjul":
+            app.action_aarshjul()
+        elif event.button.id == "forfald":
+            app.action_forfald()
 
 
 class NameDeviceScreen(ModalScreen[str | None]):

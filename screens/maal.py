@@ -120,7 +120,11 @@ TABS = ("tab-tegn", "tab-proevehandling", "tab-samarbejde", "tab-noter")
 
 
 def first_tab(dagdel: str | None) -> str:
-    """The tab a mål opens on: what the day is about (del 2: prøvehandlinger)."""
+    """The tab a mål opens on: what the day is about (del 2: prøvehandlinger). A lederdag
+    writes the mål itself in its form (with the mulige partnere); when its mål screen opens
+    (from the checklist) it opens on the samarbejder, where those partners lead."""
+    if dagdel == enums.Del.LEDERDAG.value:
+        return TABS[2]
     return TABS[1] if dagdel == enums.Del.DEL2.value else TABS[0]
 
 
@@ -139,6 +143,14 @@ class MaalScreen(StyledOnce, Screen[None]):
             texts.B_EVALUERINGER[0],
             tooltip=texts.B_EVALUERINGER[1],
             id="maal.evalueringer",
+        ),
+        # The same «follow up» key on the tegn tab: the chosen tegn's målinger.
+        Binding(
+            "ctrl+e",
+            "maalinger",
+            texts.B_MAALINGER[0],
+            tooltip=texts.B_MAALINGER[1],
+            id="maal.maalinger",
         ),
         # 1-4: the tabs, in the order they are shown.
         *(
@@ -349,7 +361,19 @@ class MaalScreen(StyledOnce, Screen[None]):
             # Only where it means something: on the prøvehandlinger tab.
             tabs = self.query("#maal-tabs")
             return bool(tabs) and tabs.first(TabbedContent).active == "tab-proevehandling"
+        if action == "maalinger":
+            tabs = self.query("#maal-tabs")
+            return bool(tabs) and tabs.first(TabbedContent).active == "tab-tegn"
         return True
+
+    def action_maalinger(self) -> None:
+        from screens.maalinger import MaalingerScreen
+
+        tegn_id = self.query_one("#list-tegn", ItemList).highlighted_id
+        if tegn_id is None:
+            self.notify(texts.MAALINGER_NEED_TEGN, severity="warning")
+            return
+        self.app.push_screen(MaalingerScreen(tegn_id))
 
     def action_evalueringer(self) -> None:
         from screens.evalueringer import EvalueringerScreen

@@ -16,6 +16,7 @@ from models import enums, rules
 from models.records import EnhedNode, MaalplanOverview, Preparation, UdviklingsdagOverview
 from models.schema import ENTITIES
 from models.visible import visible
+from models.words import count
 from screens import texts
 from screens.base import host
 from screens.widgets import AppFooter, ItemList, TopBar, hanging, plain
@@ -211,19 +212,21 @@ class PrepareScreen(Screen[None]):
             empty=texts.PREP_EMPTY if day else texts.PREP_PICK_DAY,
         )
         borde = []
+        lederdag = day is not None and day.dag.dagdel == enums.Del.LEDERDAG
         for b in day.borde if day else ():
             prompt = plain(b.navn)
             prompt.stylize("bold")
-            prompt.append(
-                "\n   "
-                + visible(
-                    texts.PREP_BORD_META.format(
-                        facilitator=b.facilitator or texts.HOME_NO_FACILITATOR,
-                        maal=len(b.maal_ids),
-                    )
-                ),
-                style="dim",
-            )
+            facilitator = b.facilitator or texts.HOME_NO_FACILITATOR
+            if lederdag:
+                # A lederdag bord works on målsætninger; its mål are the ones it has written.
+                meta = texts.PREP_BORD_META_LEDERDAG.format(
+                    facilitator=facilitator,
+                    maalsaetninger=count("maalsaetning", len(b.maalsaetning_ids)),
+                    maal=count("maal", len(b.maal_ids)),
+                )
+            else:
+                meta = texts.PREP_BORD_META.format(facilitator=facilitator, maal=len(b.maal_ids))
+            prompt.append("\n   " + visible(meta), style="dim")
             borde.append(Option(prompt, id=b.id))
         self.query_one("#prep-bord", ItemList).set_items(
             borde, empty=texts.PREP_EMPTY if day else texts.PREP_PICK_DAY
@@ -316,8 +319,15 @@ class PrepareScreen(Screen[None]):
         if data is None:
             return
         fixed: dict[str, object] = {}
+        hidden: tuple[str, ...] = ()
         if entity in ("programblok", "bord"):
             fixed["udviklingsdag_id"] = self.day_id
+        if entity == "bord":
+            # A lederdag bord picks the målsætninger it writes mål for (its mål are written
+            # there); a del 1 or del 2 bord picks the mål it works on.
+            day = self._day()
+            lederdag = day is not None and day.dag.dagdel == enums.Del.LEDERDAG
+            hidden = ("maal_ids",) if lederdag else ("maalsaetning_ids",)
         choices: dict[str, list[tuple[str, str]]] = {}
         if entity in ("maal", "enhed", "maalplan"):
             choices["enhed_id"] = list(data.enheder)
@@ -341,10 +351,13 @@ class PrepareScreen(Screen[None]):
                 for ms in data.maalsaetninger
                 for m in ms.maal
             ]
+            choices["maalsaetning_ids"] = [
+                (_cut(ms.tekst, 70), ms.id) for ms in data.maalsaetninger
+            ]
         start = dict(defaults or {})
         if entity == "maalplan":
             start = {**rules.new_maalplan(host(self).clock().year), **start}
-        spec = FormSpec(entity, fixed=fixed, defaults=start, choices=choices)
+        spec = FormSpec(entity, fixed=fixed, hidden=hidden, defaults=start, choices=choices)
         self.app.push_screen(RecordForm(spec, row_id), callback=lambda _rid: self.reload())
 
     def _delete(self, entity: str, item_id: str) -> None:

@@ -886,9 +886,106 @@ TIMER_DONE_SHORT = "Program slut"
 KLADDE_PLAN_PROMPT = "Målplan (kun for en skabelon uden reference)"
 
 # --- issue 15 H1 ---
+# The lederdag: each bord writes mål for its målsætninger.
+LEDERDAG_PROGRESS = "{done} af {total} har et mål"
+LEDERDAG_NO_MAALSAETNINGER = (
+    "Bordet har ingen målsætninger endnu. Tovholderen vælger dem under Forbered (Borde)."
+)
+LEDERDAG_GROUP_EMPTY = "mangler et mål · Enter eller Insert skriver et"
+LEDERDAG_GROUP_COUNT = "{maal} · Insert skriver et mål mere"
+LEDERDAG_MAAL_META = "{enhed} · Ansvarlig: {ansvarlig} · {periode}"
+LEDERDAG_PARTNERE = "Mulige partnere: {partnere}"
+LEDERDAG_NO_ENHED = "ingen enhed"
+LEDERDAG_NO_PLAN = "ingen målplan for {aar}"
+LEDERDAG_PICK_MAALSAETNING = "Vælg den målsætning, målet hører til, og tryk Insert."
+LEDERDAG_DELETE_MAALSAETNING = (
+    "En målsætning fjernes fra bordet under Forbered. Her slettes kun mål (vælg et mål)."
+)
+LEDERDAG_ONLY = (
+    "Mål skrives her kun på en lederdag. På del 1 og del 2 gør tovholderen det under Forbered."
+)
+B_LEDERDAG_ADD = ("Nyt mål", "Skriv et nyt mål til den valgte målsætning (Insert eller Ctrl+A)")
+B_LEDERDAG_DELETE = ("Slet mål", "Slet det valgte mål (Delete). Kan fortrydes med Ctrl+Z.")
+CLOSE_RULE_LEDERDAG = "Dagens regel (lederdag): hver målsætning skal have mindst ét mål."
+CLOSE_ALL_DONE_LEDERDAG = "Alle {n} har et mål."
+CLOSE_MISSING_LEDERDAG = "{n} mangler et mål:"
+CLOSE_MISSING_MAAL = "mangler et mål · Enter skriver et"
+PREP_BORD_META_LEDERDAG = "Facilitator: {facilitator} · {maalsaetninger} · {maal} skrevet"
+HELP["bord"] += """
+## På lederdagen
+
+Bordet skriver selv målene. Listen viser bordets målsætninger med de mål, der er skrevet til
+hver af dem: **✓** når målsætningen har et mål, **·** når den mangler. Tallet øverst viser, hvor
+mange målsætninger der har et mål.
+
+**Insert** (eller **Ctrl+A**), eller **Enter** på en målsætning, skriver et nyt mål til den:
+målet, enheden, den ansvarlige, årene (de starter med dagens år) og mulige
+samarbejdspartnere, én pr. linje. Målet kommer på enhedens målplan for året af sig selv.
+**Enter** på et mål retter det. **Delete** sletter målet (programmet spørger først), og
+**Ctrl+Z** fortryder: et nyt mål forsvinder helt igen, også fra bordet.
+"""
+HELP["close_day"] += """
+På lederdagen er reglen, at hver af bordets målsætninger har mindst ét mål. **Enter** på en
+målsætning i tjeklisten går tilbage til bordet og skriver dens mål.
+"""
 # --- end H1 ---
 
 # --- issue 15 H2 ---
+# Målinger and the run chart (screens/maalinger.py, screens/runchart.py).
+RUNCHART_TARGET = "Forventet {value}"
+RUNCHART_BASELINE = "Udgangspunkt {value}"
+RUNCHART_MEDIAN = "Median {value}"
+B_MAALINGER = ("Målinger", "Målinger og seriediagram for det valgte tegn (Ctrl+E)")
+MAALINGER_TITLE = "Målinger: {tekst}"
+MAALINGER_BASELINE = "udgangspunkt {baseline}"
+MAALINGER_FORVENTET = "forventet niveau {forventet}"
+MAALINGER_KILDE = "Datakilde: {kilde}"
+MAALINGER_LIST_TITLE = "Målinger, nyeste først ({n})"
+MAALINGER_EMPTY = "Ingen målinger endnu. Tryk Insert eller Ctrl+A for at tilføje den første."
+MAALINGER_NOT_FOUND = "Tegnet findes ikke længere (måske er det slettet eller fortrudt)."
+MAALINGER_NEED_TEGN = "Vælg først et tegn på fanen Tegn."
+MAALINGER_CHART_NONE = (
+    "Seriediagrammet tegnes, når tegnet har mindst to målinger med et tal. "
+    "Der mangler {n}: tilføj dem med Insert eller Ctrl+A."
+)
+MAALINGER_CHART_ONE = (
+    "Seriediagrammet tegnes, når tegnet har mindst to målinger med et tal. "
+    "Der er {n}: tilføj én mere med Insert eller Ctrl+A."
+)
+MAALINGER_CHART_SMALL = "Vinduet er for lille til seriediagrammet. Gør det større for at se det."
+MAALINGER_QUALITATIVE = (
+    "Et kvalitativt tegn følges med observationer, ikke tal: de står herunder, nyeste først."
+)
+MAALINGER_LINE = "{dato} · {vaerdi}"
+MAALINGER_SOURCE = "Kilde: {kilde}"
+MAALINGER_WHO = "registreret af {hvem}"
+MAALINGER_NO_VALUE = "intet tal"
+DELETED_MAALING = "Målingen"
+SIGNAL_NOTE = "Signal (fremhævede punkter): {signals}."
+SIGNAL_SHIFT = "{n} målinger i træk {side} medianen fra {dato}"
+SIGNAL_TREND = "{n} målinger i træk, der {way}, fra {dato}"
+SIGNAL_OVER = "over"
+SIGNAL_UNDER = "under"
+SIGNAL_UP = "stiger"
+SIGNAL_DOWN = "falder"
+HELP["maalinger"] = """\
+# Målinger og seriediagram
+
+Her samler I data om tegnet gennem året. En måling har en **dato**, en **værdi** (et tal,
+fx 12,5 eller 45 %) for et kvantitativt tegn eller en **observation** (det, I så og hørte)
+for et kvalitativt tegn, hvor tallet kom fra (**kilde**) og **hvem** der registrerede den.
+
+For et kvantitativt tegn tegnes et **seriediagram** øverst, når der er mindst to tal:
+punkterne over tid med deres **median**, tegnets **udgangspunkt** og **forventede niveau**
+som vandrette linjer, og prøvehandlingernes perioder som streger under tidsaksen (og lodrette
+streger i diagrammet, hvor de begynder og slutter). Så kan I se, om tallene flyttede sig, da
+I prøvede noget nyt. Seks punkter i træk på samme side af medianen, eller fem i træk, der
+stiger (eller falder), er et tegn på en reel ændring og ikke en tilfældighed.
+
+**Insert** eller **Ctrl+A** tilføjer en måling (dagens dato er foreslået), **Enter** retter,
+**Delete** sletter (Enter sletter, Esc fortryder), og **Ctrl+Z** fortryder den seneste
+ændring. **Esc** går tilbage til målet.
+"""
 # --- end H2 ---
 
 # --- issue 15 H3 ---
@@ -898,9 +995,247 @@ KLADDE_PLAN_PROMPT = "Målplan (kun for en skabelon uden reference)"
 # --- end H4 ---
 
 # --- issue 15 H5 ---
+# The evalueringer that fall due (screens/forfald.py).
+FORFALD_TITLE = "Evalueringer der forfalder"
+FORFALD_SUMMARY = "I dag {today}: {forfaldne} · {snart} · {senere}"
+FORFALD_COUNT_FORFALDNE = ("forfalden", "forfaldne")
+FORFALD_COUNT_SNART = ("snart", "snart")
+FORFALD_COUNT_SENERE = ("senere", "senere")
+FORFALD_MORE = "Viser de første {shown} af {matching}. Vælg en enhed for at se resten."
+FORFALD_EMPTY = "Ingen planlagte evalueringer mangler. Alt, der er planlagt, er evalueret."
+FORFALD_EMPTY_FILTER = "Ingen evalueringer passer til det valgte. Vælg «Alle» for at se resten."
+FORFALD_SHOW_LABEL = "Vis"
+FORFALD_ENHED_LABEL = "Enhed"
+FORFALD_SHOW = (
+    ("Alle", "alle"),
+    ("Forfaldne", "forfalden"),
+    ("Snart (14 dage)", "snart"),
+    ("Senere", "senere"),
+)
+FORFALD_ALL_ENHEDER = "Alle enheder"
+FORFALD_OVERDUE = "Forfalden for {days} siden"
+FORFALD_TODAY = "Forfalder i dag"
+FORFALD_SOON = "Om {days}"
+FORFALD_DAYS = ("dag", "dage")
+FORFALD_LINE = "{when} · {kind} · {status}"
+FORFALD_PLACE = "{enhed} {aar}"
+FORFALD_NO_ENHED = "Ingen enhed"
+FORFALD_PROEVEHANDLING = "Prøvehandling {nr}: "
+FORFALD_MAAL = "Mål: "
+B_FORFALD = ("Forfald", "Evalueringer der forfalder eller er forfaldne i alle planer")
+B_FORFALD_OPEN = ("Evaluér", "Åbn prøvehandlingens evalueringer og skriv evalueringen (Enter)")
+B_FORFALD_SHOW = ("Vis", "Vælg, hvilke der vises: alle, forfaldne, snart eller senere (V)")
+B_FORFALD_ENHED = ("Enhed", "Vis kun én enheds evalueringer (N)")
+# Status on the evalueringer screen.
+STATUS_LABEL = "Status"
+STATUS_SINCE = "siden {dato}"
+STATUS_NO_DATE = "uden dato"
+STATUS_CHANGED = "Status er nu «{status}» fra {dato}. Ctrl+Z fortryder."
+B_STATUS = ("Status", "Skift prøvehandlingens status; den dateres i dag (S)")
+B_LAERING = ("Læring", "Læring om denne prøvehandling (L)")
+# Læring (screens/laering.py).
+LAERING_TITLE = "Læring"
+LAERING_OF_PROEVEHANDLING = "Læring om prøvehandlingen: {title}"
+LAERING_OF_MAALPLAN = "Læring i målplanen {title} og dens prøvehandlinger"
+LAERING_EMPTY = "Ingen læring skrevet endnu. Tryk Insert eller Ctrl+A for at skrive den første."
+LAERING_NOT_FOUND = "Det, læringen hører til, findes ikke længere (måske slettet eller fortrudt)."
+LAERING_ON_MAALPLAN = "Hele målplanen"
+LAERING_ON_PROEVEHANDLING = "Prøvehandling {nr}: "
+LAERING_BY = " · {hvem}"
+DELETED_LAERING = "Læringen"
+HELP["forfald"] = """\
+# Evalueringer der forfalder
+
+Her står alle de evalueringer, der er planlagt på prøvehandlingerne i alle målplaner, men
+endnu ikke skrevet: **undervejs** og **ved afslutning**. De ældste står øverst. En evaluering
+er **forfalden**, når datoen er passeret, og kommer **snart**, når der er 14 dage eller
+mindre til.
+
+Prøvehandlinger, der er **stoppet**, er ikke med. Er en prøvehandling **afsluttet**, eller er
+evalueringen ved afslutning skrevet, venter den ikke længere på evalueringen undervejs.
+
+**Enter** åbner prøvehandlingens evalueringer, hvor du skriver evalueringen (datoen er
+foreslået). Når du kommer tilbage, er den væk fra listen. **V** vælger, hvad der vises, og
+**N** vælger en enhed; **Tab** flytter mellem listen og valgene.
+"""
+HELP["laering"] = """\
+# Læring
+
+Skriv, hvad I har lært af en prøvehandling eller af målplanen som helhed, med dato og hvem
+der skrev det. Det nyeste står øverst. For en målplan vises også læringen om dens
+prøvehandlinger, mærket med prøvehandlingens nummer.
+
+**Insert** eller **Ctrl+A** skriver en ny (datoen er i dag), **Enter** retter, **Delete**
+sletter (spørger først), og **Ctrl+Z** fortryder.
+"""
+HELP["evalueringer"] += """
+**Status** viser, hvor prøvehandlingen står (planlagt, i gang, afsluttet, stoppet eller
+videreført), og siden hvornår. Tryk **S** og vælg en ny status: den dateres i dag, og Ctrl+Z
+fortryder begge dele. En anden dato skriver du i prøvehandlingens formular på målet.
+**L** åbner læringen om prøvehandlingen.
+"""
 # --- end H5 ---
 
 # --- issue 15 H6 ---
+# The årshjul (screens/aarshjul.py) and the home screen's way to it.
+AARSHJUL_TITLE = "Årshjul"
+AARSHJUL_TITLE_YEAR = "Årshjul · planår {aar}"
+AARSHJUL_YEAR = "Planår {aar}"
+AARSHJUL_TODAY = "i dag {dato}"
+AARSHJUL_USUAL = "ca."
+AARSHJUL_LEGEND = "✓ overstået · ▶ det næste · ca. = sædvanlig dato, ikke fra data · ! forfalden"
+AARSHJUL_MONTHS = (
+    "jan.",
+    "feb.",
+    "mar.",
+    "apr.",
+    "maj",
+    "jun.",
+    "jul.",
+    "aug.",
+    "sep.",
+    "okt.",
+    "nov.",
+    "dec.",
+)
+# Fixed points: (short, for the band; long, for a plan's detail).
+AARSHJUL_POINTS = {
+    "lederdag": ("Lederdag", "Lederdag: mål og mulige samarbejdspartnere"),
+    "chefforum_maal": ("Chefforum", "Chefforum kvalitetssikrer målene"),
+    "del1": ("Del 1", "Udviklingsdag del 1: tegn"),
+    "chefforum_tegn": ("Chefforum", "Chefforum kvalitetssikrer tegnene"),
+    "del2": ("Del 2", "Udviklingsdag del 2: prøvehandlinger"),
+    "chefforum_proevehandlinger": ("Chefforum", "Chefforum kvalitetssikrer prøvehandlingerne"),
+    "start": ("Start", "Arbejdet starter på arbejdspladserne"),
+    "august": ("Auguststatus", "Status til Kommunalbestyrelsen"),
+    "naeste_lederdag": ("Næste lederdag", "Næste års lederdag"),
+}
+AARSHJUL_PHASES = {
+    "foer_lederdag": "Før lederdagen",
+    "efter_lederdag": "Efter lederdagen",
+    "efter_del1": "Efter del 1",
+    "efter_del2": "Efter del 2",
+    "i_gang": "I gang på arbejdspladsen",
+    "klar_til_august": "Klar til augustrapport",
+    "efter_august": "Efter augustrapporten",
+}
+# What is due next for a plan; {n}: how many mål or evalueringer it concerns.
+AARSHJUL_TASKS = {
+    "maal": "Mål skal skrives",
+    "ark_foer": "Arket FØR skal udfyldes",
+    "tegn": "Tegn mangler for {n} mål",
+    "ark_del1": "Arket UNDER del 1 skal udfyldes",
+    "proevehandlinger": "Prøvehandlinger mangler for {n} mål",
+    "ark_del2": "Arket UNDER del 2 skal udfyldes",
+    "ark_efter": "Arket EFTER skal udfyldes",
+    "start": "Prøvehandlinger skal i gang",
+    "evaluering": "Næste evaluering",
+    "evaluering_forfalden": "{n} evalueringer forfaldne",
+    "evaluering_forfalden_1": "1 evaluering forfalden",
+    "august": "Status til Kommunalbestyrelsen",
+    "naeste_lederdag": "Næste års lederdag",
+}
+# The same tasks once done (a plan's detail ticks them off).
+AARSHJUL_TASKS_DONE = {
+    "maal": "Mål skrevet",
+    "ark_foer": "Arket FØR udfyldt",
+    "tegn": "Alle mål har tegn",
+    "ark_del1": "Arket UNDER del 1 udfyldt",
+    "proevehandlinger": "Alle mål har prøvehandlinger",
+    "ark_del2": "Arket UNDER del 2 udfyldt",
+    "ark_efter": "Arket EFTER udfyldt",
+    "start": "Prøvehandlinger er i gang",
+}
+AARSHJUL_NOTHING_DUE = "Intet udestående"
+AARSHJUL_COLUMNS = (
+    ("enhed", "Enhed"),
+    ("fase", "Fase"),
+    ("naeste", "Næste"),
+    ("frist", "Frist"),
+    ("maal", "Mål"),
+    ("tegn", "Tegn"),
+    ("proevehandlinger", "Prøvehandlinger"),
+    ("maalinger", "Målinger"),
+    ("evalueringer", "Evalueringer"),
+    ("laering", "Læring"),
+    ("ark", "Ark udfyldt"),
+    ("afdeling", "Afdeling"),
+    ("aar", "År"),
+)
+AARSHJUL_PH_CELL = "{total} ({i_gang} i gang, {afsluttet} afsluttet)"
+AARSHJUL_EVAL_OVERDUE = "{n} forfaldne"
+AARSHJUL_EVAL_OVERDUE_1 = "1 forfalden"
+AARSHJUL_EVAL_SOON = "{n} snart"
+AARSHJUL_MAALINGER_CELL = "{n} (seneste {dato})"
+AARSHJUL_SHEETS_CELL = "{n} af 4"
+AARSHJUL_FILTER_PLACEHOLDER = "Søg i målplanerne: enhed, afdeling, fase …"
+AARSHJUL_SORTS = {
+    "afdeling": "Sortér: afdeling",
+    "naeste": "Sortér: næste frist",
+    "fase": "Sortér: fase",
+}
+AARSHJUL_EMPTY = "Der er ingen målplaner endnu. Opret dem under Forbered → Målplaner."
+AARSHJUL_NO_MATCH = "Ingen målplaner passer til «{query}»."
+AARSHJUL_COUNT = "{shown} af {total} målplaner"
+AARSHJUL_LOADING = "Henter årshjulet …"
+B_AARSHJUL = ("Årshjul", "Hvor hver målplan står i året, og hvad der er det næste (A)")
+B_FORFALD = ("Forfaldne evalueringer", "Evalueringer der er forfaldne eller snart skal laves (E)")
+B_AARSHJUL_SORT = ("Sortér", "Skift sortering: afdeling, næste frist, fase (F4)")
+B_AARSHJUL_OPEN = ("Åbn", "Vis målplanens år: faste punkter, prøvehandlinger og tegn")
+HOME_BUTTON_AARSHJUL = "Årshjul"
+HOME_BUTTON_FORFALD = "Evalueringer der forfalder"
+HOME_YEAR_LABEL = "Året rundt:"
+# The detail of one plan.
+AARSHJUL_PLAN_TITLE = "Årshjul · {enhed}"
+AARSHJUL_PLAN_HEAD = "{titel} · planår {aar} · {afdeling}"
+AARSHJUL_PLAN_PHASE = "Fase: {fase}"
+AARSHJUL_PLAN_NEXT = "Næste: {naeste}"
+AARSHJUL_POINTS_TITLE = "Årets faste punkter for planen"
+AARSHJUL_TASK_DONE = "✓"
+AARSHJUL_TASK_OPEN = "·"
+AARSHJUL_TASK_OVERDUE = "!"
+AARSHJUL_SHEETS = "Ark: FØR {foer} · UNDER del 1 {del1} · UNDER del 2 {del2} · EFTER {efter}"
+AARSHJUL_PH_TITLE = "Prøvehandlinger (Enter: evalueringer)"
+AARSHJUL_PH_META = "{status}{since} · evaluering undervejs {undervejs} · afslutning {afslutning}"
+AARSHJUL_PH_SINCE = " siden {dato}"
+AARSHJUL_EVAL_DONE = "lavet"
+AARSHJUL_EVAL_NONE = "ikke planlagt"
+AARSHJUL_EVAL_PLANNED = "planlagt {dato}"
+AARSHJUL_EVAL_LATE = "forfalden {dato}"
+AARSHJUL_EVAL_NOT_DUE = "udgår ({dato})"
+AARSHJUL_PH_EMPTY = "Planen har ingen prøvehandlinger endnu."
+AARSHJUL_TEGN_TITLE_OPEN = "Tegn og seneste måling (Enter: målinger)"
+AARSHJUL_TEGN_META = "{type} · {maalinger}"
+AARSHJUL_TEGN_LATEST = " · seneste {dato}: {vaerdi}"
+AARSHJUL_TEGN_EMPTY = "Planen har ingen tegn endnu."
+AARSHJUL_BUTTON_LAERING = "Læring"
+AARSHJUL_BUTTON_FORFALD = "Forfaldne evalueringer"
+AARSHJUL_BUTTON_MAALINGER = "Målinger for tegnet"
+AARSHJUL_PLAN_GONE = "Målplanen findes ikke længere."
+AARSHJUL_WHERE_DATES = (
+    "Datoer uden «ca.» er udviklingsdagenes egne; Chefforums tjek er normalt to uger efter dagen."
+)
+HELP["aarshjul"] = """## Årshjul
+
+Året for målplanerne: lederdagen, udviklingsdag del 1 og del 2 med Chefforums kvalitetstjek
+efter hver dag, starten på arbejdspladserne i marts og status til Kommunalbestyrelsen i
+august. Båndet øverst viser årets faste punkter: ✓ er overstået, ▶ er det næste, og «ca.»
+betyder den sædvanlige dato, fordi den ikke står i data (udviklingsdagenes egne datoer
+bruges, når de findes).
+
+Tabellen viser hver målplan: hvilken **fase** den er i, hvad der er det **næste** og hvornår
+(**!** betyder forfalden), og hvor meget den har af mål, tegn, prøvehandlinger, målinger,
+evalueringer og læring. Skriv for at søge, F4 skifter sortering, Enter viser planens år.
+"""
+HELP["aarshjul_plan"] = """## En målplans år
+
+Planens faste punkter med det, planen skulle nå der (✓ nået, ! forfalden), dens
+prøvehandlinger med status og evalueringer, og dens tegn med den seneste måling.
+Enter på en prøvehandling åbner dens evalueringer; knapperne åbner læring, målinger og
+de forfaldne evalueringer.
+"""
+CMD["aarshjul"] = ("Årshjul", "Hvor hver målplan står i året, og hvad der er det næste")
+CMD["forfald"] = ("Evalueringer der forfalder", "Forfaldne og snart forfaldne evalueringer")
 # --- end H6 ---
 
 # --- issue 15 H7 ---

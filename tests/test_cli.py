@@ -39,7 +39,7 @@ def test_demo_then_info_json_counts(tmp_path):
     assert counts["maalsaetninger"] >= 4
     assert counts["maal"] >= 12
     assert counts["tegn"] > 0 and counts["proevehandlinger"] > 0 and counts["samarbejder"] > 0
-    assert counts["udviklingsdage"] == 2
+    assert counts["udviklingsdage"] == 3  # the lederdag, del 1 and del 2
     assert data["schema_revision"] == HEAD_REVISION
     assert data["database"] == str(db)
     # Running demo again does not duplicate anything.

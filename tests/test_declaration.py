@@ -157,6 +157,8 @@ VIEWS = {
     "samarbejde": maalplan_view.SamarbejdeView,
     "evaluering": maalplan_view.EvalueringView,
     "maalplan": maalplan_view.MaalplanView,
+    "maaling": maalplan_view.MaalingView,
+    "laering": maalplan_view.LaeringView,
 }
 
 
@@ -219,6 +221,8 @@ def _sample(spec: schema.FieldSpec) -> object:
         return "00.01.00-G01-12-27"
     if kind == "kle":
         return "00.01"
+    if kind == "decimal":
+        return 12.5
     raise AssertionError(kind)
 
 
@@ -247,10 +251,20 @@ def full_plan(store):
             "proevehandling", tx=tx, **_values("proevehandling", maal_id=maal, tegn_ids=[tegn])
         )
         store.create("evaluering", tx=tx, **_values("evaluering", proevehandling_id=ph))
+        store.create("maaling", tx=tx, **_values("maaling", tegn_id=tegn))
+        if _VIEW_HAS_LAERING:
+            store.create("laering", tx=tx, **_values("laering", proevehandling_id=ph))
         store.create(
             "samarbejde", tx=tx, **_values("samarbejde", maal_id=maal, partner_ids=[partner])
         )
     return store, plan
+
+
+# The plan's view carries the læring once `models.maalplan_view` reads it (issue 15): until
+# then the workbook has no læring to write, and the round trip leaves the table out.
+_VIEW_HAS_LAERING = "laeringer" in {
+    f.name for f in dataclasses.fields(maalplan_view.ProevehandlingView)
+}
 
 
 def _only_row(store, entity: str) -> dict[str, object]:
@@ -293,6 +307,8 @@ def test_every_sheet_field_goes_out_and_comes_back(full_plan, tmp_path):
         report = import_workbook(other, path)
         assert report.imported, report.to_json()
         for entity in ("maalplan", *SHEET_ENTITIES):
+            if entity == "laering" and not _VIEW_HAS_LAERING:
+                continue
             before, after = _only_row(store, entity), _only_row(other, entity)
             for spec in schema.sheet_fields(entity):
                 if spec.kind in ("ref", "reflist"):

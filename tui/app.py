@@ -284,6 +284,7 @@ class UdviklingsdagApp(App[None]):
         from screens.home import HomeScreen
 
         self.workspace = workspace
+        workspace.clock = self.clock  # statuses are dated and «today» is read by the app clock
         # Everything loaded so far (Textual, SQLAlchemy, the screens' modules) lives as long
         # as the app: keep it out of the garbage collector's full passes, which otherwise
         # walk all of it and stall the screen for 100-300 ms at random moments.
@@ -657,12 +658,58 @@ class UdviklingsdagApp(App[None]):
     # --- end H1 ---
 
     # --- issue 15 H2 ---
+
+    @needs_database
+    def open_maalinger(self, tegn_id: str) -> None:
+        """Open a tegn's målinger and run chart (the mål screen's tegn tab, the årshjul)."""
+        from screens.maalinger import MaalingerScreen
+
+        self.push_screen(MaalingerScreen(tegn_id))
+
     # --- end H2 ---
 
     # --- issue 15 H5 ---
+    @needs_database
+    def action_forfald(self) -> None:
+        """The evalueringer that fall due across every plan."""
+        from screens.forfald import ForfaldScreen
+
+        if not isinstance(self.screen, ForfaldScreen):
+            self.push_screen(ForfaldScreen())
+
+    @needs_database
+    def open_laering(
+        self, maalplan_id: str | None = None, proevehandling_id: str | None = None
+    ) -> None:
+        """The læring of a prøvehandling, or of a målplan with its prøvehandlingers'."""
+        from screens.laering import LaeringScreen
+
+        if maalplan_id is not None or proevehandling_id is not None:
+            self.push_screen(
+                LaeringScreen(maalplan_id=maalplan_id, proevehandling_id=proevehandling_id)
+            )
+
     # --- end H5 ---
 
     # --- issue 15 H6 ---
+
+    @needs_database
+    def action_aarshjul(self) -> None:
+        """Open the årshjul: every målplan in its year. One screen, built once and kept (as the
+        bord screen is): opened again, it reads the year again."""
+        from screens.aarshjul import AarshjulScreen
+
+        if not self.is_screen_installed("aarshjul"):
+            self.install_screen(AarshjulScreen(), "aarshjul")
+        screen = self.get_screen("aarshjul", AarshjulScreen)
+        if screen in self.screen_stack:
+            while self.screen is not screen:  # open lower down: back to it
+                self.pop_screen()
+            return
+        if screen.is_mounted:
+            screen.reopen()
+        self.push_screen(screen)
+
     # --- end H6 ---
 
     @needs_database

@@ -3,8 +3,10 @@
     .venv/bin/python docs/screenshots/make.py
 
 Needs `rsvg-convert` (Debian `librsvg2-bin`). Builds the demo in a temporary folder, drives
-the app as a user would (home, a bord, a mål, its QR code, konsolidering, the export) and
-writes `docs/screenshots/<nn>-<name>-<cols>x<rows>.png`."""
+the app as a user would (home, a bord, a mål, its QR code, konsolidering, the export, a bord
+on the lederdag, the årshjul and a plan's year, a tegn's målinger with its run chart, the
+evaluations that fall due) and writes `docs/screenshots/<nn>-<name>-<cols>x<rows>.png`; and a
+PDF page with a run chart (`12-seriediagram-pdf.png`, needs `pdftoppm`)."""
 
 from __future__ import annotations
 
@@ -87,7 +89,97 @@ async def _shots(db: Path, size: tuple[int, int], out: Path) -> list[Path]:
         app.action_export()
         await settle()
         save("06-eksport")
+        await pilot.press("escape")
+        await settle()
+        lederdag_day, lederdag_bord, plan, tegn = _year_ids(db)
+        app.open_bord(lederdag_bord, lederdag_day)
+        await settle()
+        save("07-lederdag")
+        await pilot.press("escape")
+        await settle()
+        app.action_aarshjul()
+        await settle()
+        save("08-aarshjul")
+        app.screen.open_plan(plan)  # type: ignore[attr-defined]
+        await settle()
+        save("09-planens-aar")
+        await pilot.press("escape")
+        await pilot.press("escape")
+        await settle()
+        app.open_maalinger(tegn)
+        await settle()
+        save("10-maalinger")
+        await pilot.press("escape")
+        await settle()
+        app.action_forfald()
+        await settle()
+        save("11-forfald")
     return made
+
+
+def _year_ids(db: Path) -> tuple[str, str, str, str]:
+    """The demo's lederdag and its first bord, Jobcenteret's 2026 plan (followed through the
+    year) and its kvantitativ tegn with the most målinger."""
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        day, bord = con.execute(
+            "SELECT d.id, b.id FROM udviklingsdag d JOIN bord b ON b.udviklingsdag_id = d.id"
+            " WHERE d.dagdel = 'lederdag' AND NOT b.deleted ORDER BY b.position LIMIT 1"
+        ).fetchone()
+        (plan,) = con.execute(
+            "SELECT p.id FROM maalplan p JOIN enhed e ON e.id = p.enhed_id"
+            " WHERE e.navn LIKE 'Jobcenter%' AND p.aar = 2026"
+        ).fetchone()
+        (tegn,) = con.execute(
+            "SELECT t.id FROM tegn t JOIN maaling m ON m.tegn_id = t.id JOIN maal ON maal.id ="
+            " t.maal_id WHERE maal.maalplan_id = ? AND t.type = 'kvantitativ' AND NOT m.deleted"
+            " GROUP BY t.id ORDER BY count(*) DESC, t.id LIMIT 1",
+            (plan,),
+        ).fetchone()
+    finally:
+        con.close()
+    return day, bord, plan, tegn
+
+
+def _chart_page(db: Path, folder: Path) -> Path:
+    """The PDF page of Jobcenteret's 2026 plan that shows its first run chart, as a PNG."""
+    from pypdf import PdfReader
+
+    from exports.pdf import maalplan_pdf
+    from exports.qr import reference_qr_png
+    from exports.reference import reference_for
+    from models.db import open_database
+    from models.maalplan_view import load_maalplan
+
+    _day, _bord, plan, _tegn = _year_ids(db)
+    database = open_database(str(db))
+    try:
+        view = load_maalplan(database, plan)
+        ref = reference_for(view)
+        data = maalplan_pdf(view, ref, reference_qr_png(ref), when=NOW.date())
+    finally:
+        database.close()
+    pdf = folder / "plan.pdf"
+    pdf.write_bytes(data)
+    pages = PdfReader(str(pdf)).pages
+    page = next(i for i, p in enumerate(pages, 1) if "Forventet niveau" in p.extract_text())
+    out = HERE / "12-seriediagram-pdf"
+    pages_wanted = ["-f", str(page), "-l", str(page)]
+    command = [
+        "pdftoppm",
+        "-png",
+        "-r",
+        "80",
+        *pages_wanted,
+        "-singlefile",
+        "--",
+        str(pdf),
+        str(out),
+    ]
+    subprocess.run(command, check=True)
+    return out.with_suffix(".png")
 
 
 def main() -> int:
@@ -102,6 +194,8 @@ def main() -> int:
         for size in SIZES:
             for png in asyncio.run(_shots(db, size, HERE)):
                 print(png.relative_to(HERE.parent.parent))
+        if shutil.which("pdftoppm") is not None:
+            print(_chart_page(db, Path(tmp)).relative_to(HERE.parent.parent))
     return 0
 
 

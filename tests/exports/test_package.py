@@ -121,6 +121,7 @@ def test_xlsx_content_and_print_setup(package):
         "UNDER udviklingsdage del 1",
         "UNDER udviklingsdage del 2",
         "EFTER",
+        "Målinger",
     ]
     assert parse_reference(wb.properties.identifier).digest == view.digest
     for ws in wb.worksheets:

@@ -52,6 +52,56 @@ def test_tables_views_and_documentation(plan_store, tmp_path):
     conn.close()
 
 
+def test_maalinger_laering_and_status_views(plan_store, tmp_path):
+    """The year's data (issue 15): målinger with their tegn, mål, enhed and plan; a tegn's
+    latest måling beside its baseline; læring on a prøvehandling or the whole plan; the
+    prøvehandling's status with its date."""
+    from datetime import date
+
+    store, ids = plan_store
+    store.create("maaling", tegn_id=ids["t1"], dato=date(2027, 1, 31), vaerdi=72.5, hvem="Bo")
+    store.create("maaling", tegn_id=ids["t1"], dato=date(2027, 2, 28), vaerdi=80)
+    store.create("maaling", tegn_id=ids["t2"], dato=date(2027, 2, 1), observation="Roligt.")
+    store.create("laering", proevehandling_id=ids["ph"], dato=date(2027, 3, 1), tekst="Små skridt.")
+    store.create("laering", maalplan_id=ids["plan"], dato=date(2027, 3, 2), tekst="Mål hver md.")
+    store.update("proevehandling", ids["ph"], status="i_gang", status_dato=date(2027, 2, 1))
+    target = tmp_path / "aaret.sqlite"
+    counts = export_sqlite(store.db, target)
+    assert (counts["maaling"], counts["laering"]) == (3, 2)
+    conn = sqlite3.connect(target)
+    rows = conn.execute(
+        "SELECT dato, vaerdi, observation, registreret_af, tegn_type, udgangspunkt, enhed, aar "
+        "FROM v_maaling ORDER BY dato"
+    ).fetchall()
+    assert rows == [
+        ("2027-01-31", 72.5, None, "Bo", "Kvantitativ", "70 %", "Børnehuset Ærø & Å", 2027),
+        ("2027-02-01", None, "Roligt.", None, "Kvalitativ", None, "Børnehuset Ærø & Å", 2027),
+        ("2027-02-28", 80.0, None, None, "Kvantitativ", "70 %", "Børnehuset Ærø & Å", 2027),
+    ]
+    latest = conn.execute(
+        "SELECT antal_maalinger, foerste_dato, seneste_dato, seneste_vaerdi, forventet_niveau "
+        "FROM v_tegn_maalinger WHERE tegn_id = ?",
+        (ids["t1"],),
+    ).fetchone()
+    assert latest == (2, "2027-01-31", "2027-02-28", 80.0, "90 %")
+    laering = conn.execute(
+        "SELECT laering, proevehandling IS NULL, enhed, maalplan FROM v_laering ORDER BY dato"
+    ).fetchall()
+    assert [(r[0], r[1], r[2]) for r in laering] == [
+        ("Små skridt.", 0, "Børnehuset Ærø & Å"),
+        ("Mål hver md.", 1, "Børnehuset Ærø & Å"),
+    ]
+    # The plan's own læring and the prøvehandling's name the same målplan.
+    assert laering[0][3] == laering[1][3] is not None
+    status = conn.execute(
+        "SELECT status, status_dato, antal_laeringer FROM v_proevehandling"
+    ).fetchone()
+    assert status == ("I gang", "2027-02-01", 1)
+    documented = {r[0] for r in conn.execute("SELECT objekt FROM dokumentation")}
+    assert {"maaling", "laering", "v_maaling", "v_tegn_maalinger", "v_laering"} <= documented
+    conn.close()
+
+
 def test_replaces_atomically_and_refuses_own_database(plan_store, tmp_path, db_target):
     store, _ids = plan_store
     target = tmp_path / "data.sqlite"

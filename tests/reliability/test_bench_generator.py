@@ -214,15 +214,17 @@ _SINCE_V4 = {("proevehandling", "status"), ("bord", "maalsaetning_ids")}
 _SINCE_V4 |= {("maaling", c) for c in _FIELDS} | {("laering", c) for c in _FIELDS}
 
 
-def _fingerprint(path: Path) -> str:
+def _fingerprint(path: Path, skip: frozenset[str] = frozenset()) -> str:
     """The generated content of a database (the random ids left out, the length of each id
-    list kept)."""
+    list kept), without the entities in `skip`."""
     from models.schema import ENTITIES, ENTITY_ORDER
 
     con = sqlite3.connect(path)
     h = hashlib.sha256()
     try:
         for entity in ENTITY_ORDER:
+            if entity in skip:
+                continue
             table = ENTITIES[entity].table.__table__.name
             cols = [r[1] for r in con.execute(f"PRAGMA table_info({table})")]
             keep = [c for c in cols if c in _FIELDS and (table, c) not in _SINCE_V4]
@@ -281,3 +283,115 @@ def test_a_pack_over_the_apps_limit_still_makes_laptops(
     assert len(ws.handoffs) == 2
     assert any("over appens grænse" in line for line in said)
     assert bundle.MAX_FILE_BYTES == 10_000
+
+
+# --- the year's follow-up (issue 15): --maalinger N ------------------------------------------
+
+
+def test_maalinger_are_monthly_on_kvantitative_tegn_only(tmp_path: Path) -> None:
+    from bench.generate import FOLLOW_UP_DAY
+    from models.queries import live_rows
+
+    path = tmp_path / "k.db"
+    db = open_database(str(path), device_name="Tovholder")
+    try:
+        muni = build_municipality(Store(db), scale=0.01, n_borde=4, maalinger=3)
+        tegn = {t["id"]: t for t in live_rows(db, "tegn")}
+        maalinger = live_rows(db, "maaling")
+        kvantitative = {i for i, t in tegn.items() if t["type"] == "kvantitativ"}
+        assert kvantitative and {t for t, _a, _b in muni.kvantitative} == kvantitative
+        by_tegn: dict[str, list[Any]] = {}
+        for m in maalinger:
+            by_tegn.setdefault(m["tegn_id"], []).append(m)
+        # Three on every kvantitativ tegn, none on a kvalitativ one; a month apart.
+        assert set(by_tegn) == kvantitative
+        for rows in by_tegn.values():
+            dates = sorted(date.fromisoformat(str(r["dato"])[:10]) for r in rows)
+            assert dates == [date(2027, 1, 28), date(2027, 2, 28), date(2027, 3, 28)]
+            assert all(isinstance(r["vaerdi"], float) and 0 <= r["vaerdi"] <= 100 for r in rows)
+        # Statuses as of the follow-up day, and læring on prøvehandlinger and every plan.
+        statuses = {p["status"] for p in live_rows(db, "proevehandling")}
+        assert {"afsluttet", "i_gang"} <= statuses
+        for p in live_rows(db, "proevehandling"):
+            if p["status"] != "planlagt":
+                assert date.fromisoformat(str(p["status_dato"])[:10]) <= FOLLOW_UP_DAY
+        laering = live_rows(db, "laering")
+        plans = {r["id"] for r in live_rows(db, "maalplan")}
+        assert {r["maalplan_id"] for r in laering if r["maalplan_id"]} == plans
+        assert any(r["proevehandling_id"] for r in laering)
+    finally:
+        db.close()
+    # Everything else is exactly the data without målinger (version 4's digest).
+    assert _fingerprint(path, frozenset({"maaling", "laering"})) == "b6105b8c12027967"
+
+
+def test_without_maalinger_nothing_changes(tmp_path: Path) -> None:
+    path = tmp_path / "k.db"
+    db = open_database(str(path), device_name="Tovholder")
+    try:
+        build_municipality(Store(db), scale=0.01, n_borde=4, maalinger=0)
+        n = counts(db)
+        with db.engine.connect() as conn:
+            statuses = conn.exec_driver_sql("SELECT DISTINCT status FROM proevehandling").all()
+            follow = conn.exec_driver_sql(
+                "SELECT (SELECT count(*) FROM maaling), (SELECT count(*) FROM laering)"
+            ).one()
+    finally:
+        db.close()
+    assert tuple(follow) == (0, 0) and [tuple(r) for r in statuses] == [("planlagt",)]
+    assert n["tegn"] == 100
+    # The default key is unchanged; målinger make keys of their own.
+    assert workshop_settings(maalinger=0) == workshop_settings()
+    twelve = workshop_settings(maalinger=12)
+    assert twelve["maalinger"] == 12 and twelve != workshop_settings(maalinger=6)
+    assert twelve["version"] > workshop_settings()["version"]
+
+
+def test_negative_maalinger_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main([str(tmp_path / "w"), "--maalinger", "-1"])
+    assert exc.value.code == 2
+    assert "målinger kan ikke være negativt" in capsys.readouterr().err
+    assert not (tmp_path / "w").exists()
+
+
+def test_the_leaders_handoff_carries_the_next_months(tmp_path: Path) -> None:
+    ws = make_workshop(
+        tmp_path / "w", scale=0.01, tables=4, laptops=2, entries_per_laptop=20, jobs=1,
+        maalinger=2,
+    )  # fmt: skip
+    assert ws.leader is not None and ws.leader not in ws.handoffs
+    entries = read_bundle(ws.leader).entries
+    assert entries and {e["entity"] for e in entries} == {"maaling"}
+    dates = {e["value"] for e in entries if e["field"] == "dato"}
+    # The base has January and February 2027; the leader typed March and April.
+    assert dates == {"2027-03-28", "2027-04-28"}
+    again = make_workshop(
+        tmp_path / "w", scale=0.01, tables=4, laptops=2, entries_per_laptop=20, jobs=1,
+        maalinger=2,
+    )  # fmt: skip
+    assert again.leader == ws.leader and again.seconds == ws.seconds  # reused from the cache
+
+
+def test_the_follow_up_rows_measure_the_real_screens(tmp_path: Path) -> None:
+    # The benchmark's issue-15 rows on small data: they run, open the real screens and give
+    # figures (the timings themselves are the benchmark's business, not this test's).
+    import shutil
+
+    from bench.run import row_followup, row_merge_maalinger
+
+    ws = make_workshop(
+        tmp_path / "w", scale=0.01, tables=3, laptops=3, entries_per_laptop=20, jobs=1,
+        maalinger=2,
+    )  # fmt: skip
+    merged = row_merge_maalinger(ws, tmp_path, 1)
+    assert [r.key for r in merged] == ["merge_maalinger"]
+    assert merged[0].value is not None and "fra lederens fil" in merged[0].note
+    db = tmp_path / "f.db"
+    shutil.copy(ws.base_db, db)
+    rows = {r.key: r for r in row_followup(db, 1)}
+    assert set(rows) == {"followup_aarshjul", "followup_forfald", "followup_runchart"}
+    assert all(r.value is not None and r.value > 0 and r.ref_value for r in rows.values())
+    assert "(6 målplaner)" in rows["followup_aarshjul"].what
+    assert "Run chart med 100 målinger" in rows["followup_runchart"].what
+    assert rows["followup_runchart"].ok is not None

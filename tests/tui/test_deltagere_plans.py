@@ -170,7 +170,10 @@ async def test_evalueringer_of_a_proevehandling(tmp_path: Path) -> None:
         await settle(app, pilot)
         maal = app.screen
         assert isinstance(maal, MaalScreen)
-        await pilot.press("ctrl+e")  # on the tegn tab it means nothing
+        await pilot.press("ctrl+e")  # on the tegn tab: the tegn's målinger
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "MaalingerScreen"
+        await pilot.press("escape")
         await settle(app, pilot)
         assert app.screen is maal
         await pilot.press("2", "ctrl+e")

@@ -207,7 +207,8 @@ _DEMO: list[Path] = []
 
 
 def _demo_db(tmp_path: Path) -> Path:
-    """A copy of the demo workshop (twelve målplaner), built once for the module."""
+    """A copy of the demo workshop (fifteen målplaner: twelve for 2027, three for 2026), built
+    once for the module."""
     if not _DEMO:
         from models import settings
         from models.db import open_database
@@ -266,7 +267,7 @@ async def test_export_screen_every_control_reachable(tmp_path: Path, size: tuple
         app.notify(TOAST, timeout=60)
         await pilot.pause()
         plans = screen.query_one("#plan-list", SelectionList)
-        assert plans.option_count == 12
+        assert plans.option_count == 15
         await assert_all_reachable(pilot, *EXPORT_CONTROLS)
         # The list has real height: several plans at once.
         await assert_reachable(pilot, plans)
@@ -312,7 +313,7 @@ async def test_export_from_the_folder_field_keeps_the_list(tmp_path: Path) -> No
         await assert_reachable(pilot, status)
         assert str(out) in drawn_text(status)
         # After the export the list still shows the plans, with several rows.
-        assert plans.option_count == 12
+        assert plans.option_count == 15
         await assert_reachable(pilot, plans)
         assert plans.region.height >= 6
         await assert_whole(pilot, screen.query_one("#run-export", Button))
