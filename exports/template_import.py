@@ -12,7 +12,7 @@ import re
 import unicodedata
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
@@ -1572,35 +1572,37 @@ class _WorkbookImport:
             if m is not None:
                 m.samarbejder.append(item)
 
+    def parent_of(
+        self, r: _Row, parent: str, by_nr: Mapping[str, _Item], unknown: str
+    ) -> tuple[_Item | None, str | None]:
+        """The row of another sheet that row `r` belongs under (a prøvehandling, a tegn): by
+        its number in the column `<parent>_nr`, else by its text in the column `<parent>`;
+        with the number as written (None when the cell is empty). A number that names no row
+        is an error at the cell (`unknown`, with `{nr}`)."""
+        column = f"{parent}_nr"
+        nr = self.conv(r, column, _nr, r.values.get(column)) if column in r.cols else None
+        if nr is not None:
+            found = by_nr.get(nr)
+            if found is None:
+                self.bad(r, column, unknown.format(nr=nr))
+            return found, nr
+        if r.values.get(parent) is None:
+            return None, None
+        wanted = _key(r.values[parent])
+        return next(
+            (i for i in by_nr.values() if _key(i.values.get("tekst") or "") == wanted), None
+        ), None
+
     def read_evalueringer(self) -> None:
         """The evalueringer (EFTER), each under its prøvehandling (by number or text)."""
         for r in self.parsed.tables.get("evaluering", []):
             item = _Item(r)
-            proevehandling = None
-            proevehandling_nr = (
-                self.conv(r, "proevehandling_nr", _nr, r.values.get("proevehandling_nr"))
-                if "proevehandling_nr" in r.cols
-                else None
+            proevehandling, _nr_given = self.parent_of(
+                r,
+                "proevehandling",
+                self.proevehandling_by_nr,
+                "Prøvehandling nr {nr} findes ikke på arket «UNDER udviklingsdage del 2».",
             )
-            if proevehandling_nr is not None:
-                proevehandling = self.proevehandling_by_nr.get(proevehandling_nr)
-                if proevehandling is None:
-                    self.bad(
-                        r,
-                        "proevehandling_nr",
-                        f"Prøvehandling nr {proevehandling_nr} findes ikke på arket «UNDER "
-                        "udviklingsdage del 2».",
-                    )
-            elif r.values.get("proevehandling") is not None:
-                wanted = _key(r.values["proevehandling"])
-                proevehandling = next(
-                    (
-                        i
-                        for i in self.proevehandling_by_nr.values()
-                        if _key(i.values.get("tekst") or "") == wanted
-                    ),
-                    None,
-                )
             if proevehandling is None and r.ok:
                 self.bad(
                     r,
@@ -1625,31 +1627,13 @@ class _WorkbookImport:
             if self._untouched(r, "laering"):
                 continue
             item = _Item(r)
-            owner: _Item | None = None
-            nr = (
-                self.conv(r, "proevehandling_nr", _nr, r.values.get("proevehandling_nr"))
-                if "proevehandling_nr" in r.cols
-                else None
+            owner, nr = self.parent_of(
+                r,
+                "proevehandling",
+                self.proevehandling_by_nr,
+                "Prøvehandling nr {nr} findes ikke på arket «UNDER udviklingsdage del 2». Lad "
+                "nummeret stå tomt, hvis læringen gælder hele målplanen.",
             )
-            if nr is not None:
-                owner = self.proevehandling_by_nr.get(nr)
-                if owner is None:
-                    self.bad(
-                        r,
-                        "proevehandling_nr",
-                        f"Prøvehandling nr {nr} findes ikke på arket «UNDER udviklingsdage del "
-                        "2». Lad nummeret stå tomt, hvis læringen gælder hele målplanen.",
-                    )
-            elif r.values.get("proevehandling") is not None:
-                wanted = _key(r.values["proevehandling"])
-                owner = next(
-                    (
-                        i
-                        for i in self.proevehandling_by_nr.values()
-                        if _key(i.values.get("tekst") or "") == wanted
-                    ),
-                    None,
-                )
             self.read_dato(r, "laering", item, "Skriv datoen for læringen, fx 31-05-2027.")
             self.read_fields(r, "laering", item, skip=("dato",))
             if r.ok and not item.values.get("tekst"):
@@ -1676,31 +1660,13 @@ class _WorkbookImport:
             if self._untouched(r, "maaling"):
                 continue
             item = _Item(r)
-            tegn: _Item | None = None
-            nr = (
-                self.conv(r, "tegn_nr", _nr, r.values.get("tegn_nr"))
-                if "tegn_nr" in r.cols
-                else None
+            tegn, _nr_given = self.parent_of(
+                r,
+                "tegn",
+                self.tegn_by_nr,
+                "Tegn nr {nr} findes ikke på arket «UNDER udviklingsdage del 1». Skriv nummeret "
+                "på det tegn, målingen hører til, fx 1.2.",
             )
-            if nr is not None:
-                tegn = self.tegn_by_nr.get(nr)
-                if tegn is None:
-                    self.bad(
-                        r,
-                        "tegn_nr",
-                        f"Tegn nr {nr} findes ikke på arket «UNDER udviklingsdage del 1». Skriv "
-                        "nummeret på det tegn, målingen hører til, fx 1.2.",
-                    )
-            elif r.values.get("tegn") is not None:
-                wanted = _key(r.values["tegn"])
-                tegn = next(
-                    (
-                        t
-                        for t in self.tegn_by_nr.values()
-                        if _key(t.values.get("tekst") or "") == wanted
-                    ),
-                    None,
-                )
             if tegn is None and r.ok:
                 self.bad(
                     r,

@@ -1242,6 +1242,99 @@ def build_demo(store: Store) -> dict[str, str]:
         type="parkering",
         tekst="Skal frikvartersvoksne også dække SFO-tiden? Tages op med skolelederne.",
     )
+    # --- issue 16 H8 ---
+    # mål key -> (målopfyldelse, day of August 2026, who, why): the August status of 2026.
+    vurderinger_2026: dict[str, tuple[str, int, str, str]] = {
+        "tilbud": (
+            "opfyldt",
+            14,
+            "Teamleder Ali Yilmaz",
+            "Snittet er 24 dage, men det trækkes op af nogle få lange forløb; de fleste unge er nu"
+            " i gang inden for 21 dage, og færre bliver væk fra det første tilbud.",
+        ),
+        "bad": (
+            "delvist",
+            18,
+            "Områdeleder Hanne Dahl",
+            "Vi er gået fra 34 % til 46 %, der klarer badet selv; halvdelen er tæt på, men ikke"
+            " nået.",
+        ),
+        "sygdom": (
+            "ikke_endnu",
+            18,
+            "Områdeleder Hanne Dahl",
+            "Fraværet er faldet lidt, men ligger stadig omkring 7,2 %; de faste makkerpar måtte"
+            " stoppe, og samtalerne er kun lige begyndt.",
+        ),
+        "ro": (
+            "for_tidligt",
+            21,
+            "Skoleleder Anne Holm",
+            "Tallet faldt hele foråret, men der er intet tal for juli, og efter ferien skal de nye"
+            " lærere først lære strukturen; vi ved mere til jul.",
+        ),
+    }
+    # The tovholdere's assessments of the 2026 mål for the August status.
+    with store.action() as tx:
+        for key, (opfyldelse, day, hvem, begrundelse) in vurderinger_2026.items():
+            store.create(
+                "vurdering",
+                maal_id=ids[f"maal:2026:{key}"],
+                aar=2026,
+                maalopfyldelse=opfyldelse,
+                begrundelse=begrundelse,
+                dato=date(2026, 8, day),
+                hvem=hvem,
+                tx=tx,
+            )
+    # --- end H8 ---
+    # --- issue 16 H9 ---
+    # The difference each workplace wants to make on its chosen Plan A indicators (1, 6, 8),
+    # for the Plan A posters of 2026 and 2027.
+    forskelle: dict[str, dict[int, str]] = {
+        "Jobcenteret": {
+            1: "Hver medarbejder kan forklare, hvordan samtalen med den unge i dag hænger"
+            " sammen med byrådets mål om, at flere unge kommer i job eller uddannelse.",
+            6: "Vi holder fast i det lave sygefravær ved at tale om arbejdspresset på hvert"
+            " teammøde, ikke først når nogen er gået ned.",
+            8: "Sagsbehandlere, UU-vejledere og virksomhedskonsulenter mødes om den unge i"
+            " samme uge, så ingen skal fortælle sin historie tre gange.",
+        },
+        "Hjemmeplejen": {
+            1: "Rehabilitering er ikke et projekt ved siden af: det er sådan, vi planlægger"
+            " hvert besøg hos en ny borger.",
+            6: "Færre sygedage, fordi vi planlægger ruterne, så der er tid til at spise og"
+            " til at spørge en kollega til råds.",
+            8: "Terapeuter og hjælpere lægger planen for borgeren sammen i den første uge,"
+            " i stedet for at sende opgaver frem og tilbage.",
+        },
+        "Nordlys Skole": {
+            1: "Lærere og pædagoger ved, hvilket af kommunens mål den enkelte indsats i"
+            " klassen arbejder for, og kan sige det til forældrene.",
+            6: "En skoledag, hvor både elever og voksne har det godt: rolige overgange,"
+            " pauser der holder, og plads til at sige fra.",
+            8: "PPR, sundhedsplejen og klasseteamet har faste møder om de elever, der har"
+            " brug for flere voksne omkring sig.",
+        },
+    }
+    plan_ids = [(ids.get(f"maalplan:2026:{enhed}"), enhed) for enhed in forskelle] + [
+        (maalplaner.get(enhed), enhed) for enhed in forskelle
+    ]
+    with store.action() as tx:
+        for plan_id, enhed in plan_ids:
+            if plan_id is None:
+                continue
+            for indikator, forskel in forskelle[enhed].items():
+                store.create(
+                    "plan_a_forskel",
+                    maalplan_id=plan_id,
+                    indikator=indikator,
+                    forskel=forskel,
+                    tx=tx,
+                )
+    # --- end H9 ---
+    # --- issue 16 H10 ---
+    # --- end H10 ---
     # The lederdag comes first by date; the home screen opens on today's workshop.
     store.set_setting(settings.CHOSEN_UDVIKLINGSDAG.key, dage["del1"])
     ids.update({f"maal:{k}": v for k, v in maal.items()})

@@ -58,6 +58,15 @@ class ProevehandlingStatus(StrEnum):
     VIDEREFOERT = "viderefoert"
 
 
+class Maalopfyldelse(StrEnum):
+    """How far a mål got in a year, as the tovholder assesses it for the August status."""
+
+    OPFYLDT = "opfyldt"
+    DELVIST = "delvist"
+    IKKE_ENDNU = "ikke_endnu"
+    FOR_TIDLIGT = "for_tidligt"
+
+
 class ArkStatus(StrEnum):
     """Status of one sheet of a målplanskabelon."""
 
@@ -103,6 +112,10 @@ LABELS: dict[str, str] = {
     ProevehandlingStatus.AFSLUTTET: "Afsluttet",
     ProevehandlingStatus.STOPPET: "Stoppet",
     ProevehandlingStatus.VIDEREFOERT: "Videreført",
+    Maalopfyldelse.OPFYLDT: "Opfyldt",
+    Maalopfyldelse.DELVIST: "Delvist opfyldt",
+    Maalopfyldelse.IKKE_ENDNU: "Ikke opfyldt endnu",
+    Maalopfyldelse.FOR_TIDLIGT: "For tidligt at sige",
     ArkStatus.IKKE_PAABEGYNDT: "Ikke påbegyndt",
     ArkStatus.I_GANG: "I gang",
     ArkStatus.UDFYLDT: "Udfyldt",

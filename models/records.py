@@ -680,3 +680,73 @@ class AarshjulPlanDetail:
 
 
 # --- end H6 ---
+
+# --- issue 16 H8 ---
+# --- end H8 ---
+
+# --- issue 16 H9 ---
+
+
+@dataclass(frozen=True, slots=True)
+class PlanAMaal:
+    """A mål tagged with a Plan A indicator, as the poster lists it."""
+
+    id: str
+    tekst: str
+    ansvarlig: str | None
+    fra_aar: int | None
+    til_aar: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanAIndikator:
+    """One of the eight Plan A indicators on a målplan's poster."""
+
+    nummer: int
+    label: str
+    valgt: bool
+    obligatorisk: bool  # required for the plan's year (1, 6 and 8 in 2024)
+    forskel: str  # the difference the workplace wants to make ("" when none is written)
+    forskel_id: str | None
+    maal: tuple[PlanAMaal, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanAPerspektiv:
+    """Opgaver, Adfærd or Struktur with its indicators."""
+
+    navn: str
+    indikatorer: tuple[PlanAIndikator, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanAMangel:
+    """Something the poster lacks: `kind` is «uden_forskel» (a chosen indicator without the
+    difference written), «ikke_valgt» (a required indicator not chosen) or «ikke_i_plan» (a mål
+    tagged with an indicator the plan did not choose; `maal` says which)."""
+
+    kind: str
+    indikator: int
+    maal: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanAPoster:
+    """A målplan's Plan A: what the poster shows and what it still lacks."""
+
+    maalplan_id: str
+    enhed: str
+    aar: int | None
+    titel: str
+    perspektiver: tuple[PlanAPerspektiv, ...]
+    mangler: tuple[PlanAMangel, ...]
+
+    @property
+    def valgte(self) -> tuple[PlanAIndikator, ...]:
+        return tuple(i for p in self.perspektiver for i in p.indikatorer if i.valgt)
+
+
+# --- end H9 ---
+
+# --- issue 16 H10 ---
+# --- end H10 ---

@@ -418,6 +418,8 @@ _register(
             # name a line, since a name may be outside the organisation (a forening, a
             # region) or a unit not yet registered. Not a samarbejde: those are agreed, on
             # EFTER, with a level.
+            # The mål of last year's plan this one carries on («nyt år»); kept by the app.
+            "fra_id": _ref("Videreført fra", "maal", form=False),
             "mulige_partnere": _text(
                 "Mulige samarbejdspartnere",
                 sheet=_col(
@@ -436,6 +438,7 @@ _register(
             ("proevehandling", "maal_id"),
             ("samarbejde", "maal_id"),
             ("note", "maal_id"),
+            ("vurdering", "maal_id"),
         ),
         neuter=True,
         form_order=(
@@ -579,6 +582,8 @@ _register(
                 sheet=_col("Status ændret", 12, "status dato", "statusdato"),
                 document="Periode",
             ),
+            # The prøvehandling of last year's plan this one carries on («nyt år»).
+            "fra_id": _ref("Videreført fra", "proevehandling", form=False),
             "position": _POSITION,
         },
         children=(("evaluering", "proevehandling_id"), ("laering", "proevehandling_id")),
@@ -793,6 +798,42 @@ _register(
                 _col("Tegn", 40, "tegnet", "tegn: hvad kigger vi efter", key="tegn"),
             ),
         ),
+    )
+)
+_register(
+    EntitySpec(
+        "vurdering",
+        "Vurdering",
+        "vurdering",
+        "vurderinger",
+        {
+            # The tovholder's assessment of how far a mål got in a year (the August status).
+            "maal_id": _ref("Mål", "maal", True),
+            "aar": _year("År", True),
+            "maalopfyldelse": _enum(
+                "Målopfyldelse", enums.Maalopfyldelse, enums.Maalopfyldelse.FOR_TIDLIGT
+            ),
+            "begrundelse": _text("Begrundelse"),
+            "dato": _date("Vurderet"),
+            "hvem": _line("Vurderet af"),
+        },
+        title_field="maalopfyldelse",
+    )
+)
+_register(
+    EntitySpec(
+        "plan_a_forskel",
+        "PlanAForskel",
+        "Plan A-forskel",
+        "Plan A-forskelle",
+        {
+            # For one Plan A indicator a workplace chose for the year (on its målplan): the
+            # difference it wants to make. The Plan A poster shows it.
+            "maalplan_id": _ref("Målplan", "maalplan", True),
+            "indikator": FieldSpec("int", "Indikator", True, minimum=1, maximum=8),
+            "forskel": _text("Den forskel vi vil gøre"),
+        },
+        title_field="forskel",
     )
 )
 _register(

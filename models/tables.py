@@ -98,6 +98,7 @@ class Maal(SQLModel, table=True):
     ansvarlig: str | None = None
     plan_a: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     mulige_partnere: str | None = Field(default=None, sa_column=Column(Text))
+    fra_id: str | None = _ref("maal")
     position: int = 0
     deleted: bool = False
 
@@ -135,6 +136,7 @@ class Proevehandling(SQLModel, table=True):
     tegn_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     status: str = "planlagt"
     status_dato: date | None = None
+    fra_id: str | None = _ref("proevehandling")
     position: int = 0
     deleted: bool = False
 
@@ -241,6 +243,31 @@ class Maaling(SQLModel, table=True):
     observation: str | None = Field(default=None, sa_column=Column(Text))
     kilde: str | None = None
     hvem: str | None = None
+    deleted: bool = False
+
+
+class Vurdering(SQLModel, table=True):
+    """The tovholder's assessment of how far a mål got in a year."""
+
+    __tablename__ = "vurdering"
+    id: str = Field(primary_key=True, max_length=36)
+    maal_id: str | None = _ref("maal")
+    aar: int | None = None
+    maalopfyldelse: str = "for_tidligt"
+    begrundelse: str | None = Field(default=None, sa_column=Column(Text))
+    dato: date | None = None
+    hvem: str | None = None
+    deleted: bool = False
+
+
+class PlanAForskel(SQLModel, table=True):
+    """The difference a workplace wants to make on one of its Plan A indicators."""
+
+    __tablename__ = "plan_a_forskel"
+    id: str = Field(primary_key=True, max_length=36)
+    maalplan_id: str | None = _ref("maalplan")
+    indikator: int | None = None
+    forskel: str | None = Field(default=None, sa_column=Column(Text))
     deleted: bool = False
 
 

@@ -35,6 +35,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "laering": ("læring", "læringer"),
     "ny_maalsaetning": ("ny målsætning", "nye målsætninger"),
     "ny_enhed": ("ny enhed", "nye enheder"),
+    "vurdering": ("vurdering", "vurderinger"),
 }
 
 # The plural names of counts (`records.Counts`, `MaalplanView.counts()`) to their noun.

@@ -46,7 +46,9 @@ if TYPE_CHECKING:
     from .consolidation import DeviceSummary, Gap, LedgerRow, MatrixRow
     from .db import Database
     from .maalplan_view import MaalplanView
-    from .records import Aarshjul, AarshjulPlanDetail, TegnMaalinger
+    from .nyt_aar import NytAarForslag, NytAarResultat, NytAarValg
+    from .records import Aarshjul, AarshjulPlanDetail, PlanAPoster, TegnMaalinger
+    from .status_report import StatusReport
     from .store import Store
 
 T = TypeVar("T")
@@ -413,3 +415,91 @@ class Workspace:
 
     # --- issue 15 H7 ---
     # --- end H7 ---
+
+    # --- issue 16 H8 ---
+    def status_report(self, aar: int) -> StatusReport:
+        """The August status of plan year `aar` as of today (`models.status_report`)."""
+        from .status_report import status_report
+
+        return status_report(self._db, aar, self.today())
+
+    def report_years(self) -> tuple[int, ...]:
+        """The years that have målplaner, oldest first."""
+        from .status_report import report_years
+
+        return report_years(self._db)
+
+    def set_vurdering(
+        self, maal_id: str, aar: int, maalopfyldelse: str, begrundelse: str | None
+    ) -> str:
+        """Set a mål's assessment for `aar`, dated today by this laptop (one undoable action;
+        the one vurdering of the mål and year is changed, never a second made)."""
+        from .status_report import set_vurdering
+
+        return set_vurdering(
+            self._store,
+            maal_id,
+            aar,
+            maalopfyldelse,
+            begrundelse,
+            dato=self.today(),
+            hvem=self.device_name,
+        )
+
+    # --- end H8 ---
+
+    # --- issue 16 H9 ---
+
+    def plan_a(self, maalplan_id: str) -> PlanAPoster | None:
+        """A målplan's Plan A (its poster and what it lacks); None when the plan is gone."""
+        from .plan_a import plan_a_poster
+
+        return plan_a_poster(self._db, maalplan_id)
+
+    def plan_a_posters(
+        self, aar: int | None = None, maalplan_ids: tuple[str, ...] | None = None
+    ) -> list[PlanAPoster]:
+        """The Plan A of every målplan of a year (or of the plans given), in one read."""
+        from .plan_a import plan_a_posters
+
+        return plan_a_posters(self._db, aar, maalplan_ids)
+
+    def set_plan_a_forskel(self, maalplan_id: str, indikator: int, text: str) -> str:
+        """Write the difference a plan wants to make on one indicator (one undoable action);
+        updates the indicator's row when there is one. Returns the row's id."""
+        from .plan_a import set_forskel
+
+        self.check_record(
+            "plan_a_forskel",
+            {"maalplan_id": maalplan_id, "indikator": indikator, "forskel": text},
+            new=True,
+        )
+        return set_forskel(self._store, self._db, maalplan_id, indikator, text)
+
+    def set_plan_a_valg(self, maalplan_id: str, indikatorer: tuple[int, ...] | list[int]) -> int:
+        """Choose a plan's Plan A indicators for the year (maalplan.plan_a)."""
+        return self.save_field("maalplan", maalplan_id, "plan_a", sorted(set(indikatorer)))
+
+    # --- end H9 ---
+
+    # --- issue 16 H10 ---
+
+    def nyt_aar(self, fra_aar: int) -> NytAarForslag:
+        """What «nyt år» from `fra_aar` would carry to the year after, per målplan."""
+        from .nyt_aar import proposal
+
+        return proposal(self._db, fra_aar)
+
+    def nyt_aar_years(self) -> tuple[int, ...]:
+        """The years with målplaner, newest first."""
+        from .nyt_aar import plan_years
+
+        return plan_years(self._db)
+
+    def carry_nyt_aar(self, choice: NytAarValg) -> NytAarResultat:
+        """Start next year's målplaner with exactly `choice`, as one undoable action."""
+        from .nyt_aar import carry
+
+        return carry(self._store, choice, self.today())
+
+    # --- end H10 ---

@@ -37,7 +37,7 @@ from models.schema import format_decimal
 from models.words import count
 from screens import texts
 from screens.base import host
-from screens.widgets import AppFooter, StyledOnce, TopBar, plain
+from screens.widgets import AppFooter, StyledOnce, TopBar, plain, type_ahead
 
 PHASE_ORDER = {key: n for n, key in enumerate(texts.AARSHJUL_PHASES)}
 SORTS = tuple(texts.AARSHJUL_SORTS)
@@ -226,6 +226,21 @@ class AarshjulScreen(StyledOnce, Screen[None]):
             tooltip=texts.B_FILTER[1],
             id="aarshjul.filter",
             show=False,
+        ),
+        # The year's documents and next year (issue 16): function keys, as letters filter.
+        Binding(
+            "f7",
+            "app.nyt_aar",
+            texts.B_AARSHJUL_NYT_AAR[0],
+            tooltip=texts.B_AARSHJUL_NYT_AAR[1],
+            id="aarshjul.nyt_aar",
+        ),
+        Binding(
+            "f8",
+            "app.augustrapport",
+            texts.B_AARSHJUL_AUGUST[0],
+            tooltip=texts.B_AARSHJUL_AUGUST[1],
+            id="aarshjul.augustrapport",
         ),
     ]
 
@@ -428,23 +443,10 @@ class AarshjulScreen(StyledOnce, Screen[None]):
         self.query_one("#aarshjul-table", DataTable).focus()
 
     def on_key(self, event: events.Key) -> None:
+        # Type-ahead as on a bord (Space is the table's own too).
         table = self.query_one("#aarshjul-table", DataTable)
         filt = self.query_one("#aarshjul-filter", Input)
-        if self.focused is table:
-            # Type-ahead as on a bord: letters typed on the table go to the filter.
-            if event.is_printable and event.character and event.character not in "/ ":
-                change = filt.value + event.character
-            elif event.key == "backspace" and filt.value:
-                change = filt.value[:-1]
-            else:
-                return
-            event.stop()
-            event.prevent_default()
-            filt.value = change
-            filt.cursor_position = len(change)
-        elif self.focused is filt and event.key == "down":
-            event.stop()
-            table.focus()
+        type_ahead(event, self.focused, table, filt, stays="/ ")
 
     def action_filter(self) -> None:
         self.query_one("#aarshjul-filter", Input).focus()
@@ -571,6 +573,13 @@ class AarshjulPlanScreen(Screen[None]):
         Binding(
             "escape", "back", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="aarshjul_plan.back"
         ),
+        Binding(
+            "f7",
+            "plan_a",
+            texts.B_PLAN_A_OPEN[0],
+            tooltip=texts.B_PLAN_A_OPEN[1],
+            id="aarshjul_plan.plan_a",
+        ),
     ]
 
     def __init__(self, maalplan_id: str) -> None:
@@ -588,6 +597,7 @@ class AarshjulPlanScreen(Screen[None]):
                 yield Button(texts.AARSHJUL_BUTTON_LAERING, id="aarshjul-laering")
                 yield Button(texts.AARSHJUL_BUTTON_FORFALD, id="aarshjul-forfald")
                 yield Button(texts.AARSHJUL_BUTTON_MAALINGER, id="aarshjul-maalinger")
+                yield Button(texts.B_PLAN_A_OPEN[0], id="aarshjul-plan-a")
             yield Label(texts.AARSHJUL_POINTS_TITLE, classes="panel-title")
             yield Static("", id="aarshjul-plan-points")
             yield Static(texts.AARSHJUL_WHERE_DATES, classes="muted")
@@ -703,6 +713,10 @@ class AarshjulPlanScreen(Screen[None]):
     @on(Button.Pressed, "#aarshjul-forfald")
     def _forfald_pressed(self) -> None:
         host(self).action_forfald()
+
+    @on(Button.Pressed, "#aarshjul-plan-a")
+    def action_plan_a(self) -> None:
+        host(self).open_plan_a(self.maalplan_id)
 
     def action_back(self) -> None:
         self.app.pop_screen()

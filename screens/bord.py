@@ -35,7 +35,7 @@ from models.visible import visible
 from models.words import count, counted
 from screens import texts
 from screens.base import host
-from screens.widgets import AppFooter, Hanging, StyledOnce, TopBar, hanging, plain
+from screens.widgets import AppFooter, Hanging, StyledOnce, TopBar, hanging, plain, type_ahead
 
 if TYPE_CHECKING:
     from screens.forms import FormSpec, RecordForm
@@ -429,24 +429,7 @@ class BordScreen(StyledOnce, Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         listing = self.query_one("#bord-maal", OptionList)
-        filt = self.query_one("#bord-filter", Input)
-        if self.focused is listing:
-            # Type-ahead: letters typed on the list go to the filter, and the list keeps the
-            # focus, so ↑↓ and Enter go on working on what is left. (Moving the focus would
-            # also restyle the screen on the first key.) `/` edits the filter itself.
-            if event.is_printable and event.character and event.character != "/":
-                change = filt.value + event.character
-            elif event.key == "backspace" and filt.value:
-                change = filt.value[:-1]
-            else:
-                return
-            event.stop()
-            event.prevent_default()
-            filt.value = change
-            filt.cursor_position = len(change)
-        elif self.focused is filt and event.key == "down":
-            event.stop()
-            listing.focus()
+        type_ahead(event, self.focused, listing, self.query_one("#bord-filter", Input))
 
     def action_filter(self) -> None:
         self.query_one("#bord-filter", Input).focus()

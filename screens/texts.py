@@ -1022,7 +1022,6 @@ FORFALD_PLACE = "{enhed} {aar}"
 FORFALD_NO_ENHED = "Ingen enhed"
 FORFALD_PROEVEHANDLING = "Prøvehandling {nr}: "
 FORFALD_MAAL = "Mål: "
-B_FORFALD = ("Forfald", "Evalueringer der forfalder eller er forfaldne i alle planer")
 B_FORFALD_OPEN = ("Evaluér", "Åbn prøvehandlingens evalueringer og skriv evalueringen (Enter)")
 B_FORFALD_SHOW = ("Vis", "Vælg, hvilke der vises: alle, forfaldne, snart eller senere (V)")
 B_FORFALD_ENHED = ("Enhed", "Vis kun én enheds evalueringer (N)")
@@ -1240,3 +1239,162 @@ CMD["forfald"] = ("Evalueringer der forfalder", "Forfaldne og snart forfaldne ev
 
 # --- issue 15 H7 ---
 # --- end H7 ---
+
+# --- issue 16 H8 ---
+VURDERING_TITLE = "Augustrapport"
+VURDERING_TITLE_YEAR = "Augustrapport {aar}"
+VURDERING_LOADING = "Henter årets mål …"
+VURDERING_YEAR_LABEL = "År:"
+VURDERING_HINT = "Enter: vurdér det markerede mål · Ctrl+Z fortryder"
+VURDERING_NO_YEARS = "Der er ingen målplaner endnu, så der er intet at vurdere."
+VURDERING_FIRST_PAGE = "Status for året"
+VURDERING_MAALSAETNING = "Målsætning: {tekst}"
+VURDERING_ROLLUP = "Samlet: {rollup}"
+VURDERING_NOT_ASSESSED = "Ikke vurderet endnu (Enter vurderer målet)"
+VURDERING_ASSESSED = "Vurdering: {label}, {dato} af {hvem}"
+VURDERING_OTHERS = " (en sammenlægning har bragt {antal} mere af målet for året; nyeste vises)"
+VURDERING_TEGN_LATEST = "Tegn: {tekst} · seneste {vaerdi} ({dato})"
+VURDERING_TEGN_OBSERVATION = "Tegn: {tekst} · seneste iagttagelse ({dato}): {observation}"
+VURDERING_TEGN_NONE = "Tegn: {tekst} · ingen målinger endnu"
+VURDERING_TEGN_LEVELS = " · udgangspunkt {baseline} · forventet {forventet}"
+VURDERING_PH = "Prøvehandling: {tekst} · {status}"
+VURDERING_PH_SINCE = " siden {dato}"
+VURDERING_EFFEKT = "Effekt ({type}): {effekt}"
+VURDERING_LAERING = "Læring {dato}: {tekst}"
+VURDERING_NO_DATA = "Der er endnu ingen tegn eller prøvehandlinger på målet."
+VURDERING_UNKNOWN = "ukendt"
+VURDERING_NOT_FOUND = "Målet findes ikke længere i årets planer."
+VURDERING_SAVED = "Vurderingen er gemt: {label}."
+VURDERING_FORM_TITLE = "Vurdér målet for {aar}"
+VURDERING_FORM_CHOICE = "Målopfyldelse"
+VURDERING_FORM_REASON = "Begrundelse (hvad tallene og erfaringerne viser)"
+VURDERING_FORM_AUTO = "Dato ({dato}) og navn («{hvem}») sættes af sig selv."
+VURDERING_FORM_SAVE = "Gem (Ctrl+S)"
+VURDERING_FORM_CANCEL = "Annullér (Esc)"
+B_VURDERING_YEAR = ("Skift år", "Vælg det år, rapporten viser")
+B_VURDERING_SAVE = ("Gem", "Gem vurderingen med dags dato")
+CMD["augustrapport"] = (
+    "Augustrapport (målopfyldelse)",
+    "Vurdér årets mål og se, hvor langt hver målsætning er nået",
+)
+HELP["vurdering"] = """## Augustrapporten: målopfyldelse
+
+I august gør kommunen status over for byrådet. Her står årets mål under deres politik og
+målsætning, hvert mål med tallene og erfaringerne ved siden af: den seneste måling mod
+udgangspunkt og forventet niveau, prøvehandlingernes status og effekt og den nyeste læring.
+
+Vælg et mål og tryk Enter for at vurdere det: opfyldt, delvist opfyldt, ikke opfyldt endnu
+eller for tidligt at sige, med en kort begrundelse. Datoen og bærbarens navn sættes af sig
+selv. Under hver målsætning står, hvordan dens mål ser ud samlet. Ctrl+Z fortryder.
+F4 skifter år.
+"""
+HELP["vurdering_form"] = """## Vurdér målet
+
+Vælg, hvor langt målet er nået, og skriv kort hvorfor. Ctrl+S gemmer, Esc lukker uden at gemme.
+"""
+# --- end H8 ---
+
+# --- issue 16 H9 ---
+PLAN_A_TITLE = "Plan A {aar} · {enhed}"
+PLAN_A_PICK_TITLE = "Vælg målplanen til Plan A-plakaten"
+PLAN_A_PICK_EMPTY = "Der er ingen målplaner endnu."
+PLAN_A_NOT_FOUND = "Målplanen findes ikke længere."
+PLAN_A_CHOSEN_TITLE = "Indikatorer I har valgt i år (mellemrum vælger og fravælger)"
+PLAN_A_FORSKEL_TITLE = "Den forskel I vil gøre"
+PLAN_A_NONE_CHOSEN = "Vælg mindst én indikator ovenfor; så kan I skrive forskellen her."
+PLAN_A_INDIKATOR = "{nummer}. {label} ({perspektiv})"
+PLAN_A_REQUIRED = " · obligatorisk i 2024"
+PLAN_A_MAAL = "Mål knyttet til indikatoren:"
+PLAN_A_NO_MAAL = "Ingen mål er knyttet til indikatoren endnu (det gøres på målet)."
+PLAN_A_LACKS_TITLE = "Det mangler plakaten:"
+PLAN_A_ALL_THERE = "Plakaten er klar: alle valgte indikatorer har en forskel."
+PLAN_A_LACKS = {
+    "uden_forskel": "Indikator {nummer} er valgt, men forskellen er ikke skrevet.",
+    "ikke_valgt": "Indikator {nummer} var obligatorisk i 2024, men er ikke valgt.",
+    "ikke_i_plan": "Målet «{maal}» er knyttet til indikator {nummer}, som planen ikke har valgt.",
+}
+PLAN_A_OUTDIR = "Mappe til plakaten"
+PLAN_A_EXPORT_BUTTON = "Lav plakaten (F7 eller Ctrl+E)"
+PLAN_A_EXPORT_NO_OUTDIR = "Skriv først, hvilken mappe plakaten skal gemmes i."
+PLAN_A_EXPORT_RUNNING = "Laver plakaten …"
+PLAN_A_EXPORT_DONE = "Plakaten er gemt i {outdir}: {files}"
+PLAN_A_EXPORT_FAILED = "Plakaten blev ikke lavet: {message}"
+B_PLAN_A_EXPORT = ("Lav plakat", "Gem Plan A-plakaten som A3-PDF og Word i mappen")
+B_PLAN_A_OPEN = ("Plan A-plakat", "Åbn planens Plan A og plakaten")
+CMD["plan_a"] = ("Plan A-plakat", "Skriv forskellen pr. indikator og lav A3-plakaten")
+HELP["plan_a"] = """## Plan A-plakaten
+
+Her skriver arbejdspladsen, hvilken forskel den vil gøre på hver af de indikatorer, den har
+valgt i år. Vælg og fravælg indikatorer i listen øverst med mellemrum. Teksten gemmes af sig
+selv; Ctrl+Z fortryder. Under hver tekst står de mål, der er knyttet til indikatoren, og øverst
+hvad plakaten stadig mangler. F7 eller Ctrl+E gemmer plakaten i A3 som PDF og Word i den mappe,
+der står i feltet nederst.
+"""
+HELP["plan_a_pick"] = """## Vælg målplan
+
+Vælg den målplan, hvis Plan A-plakat du vil se, og tryk Enter.
+"""
+# --- end H9 ---
+
+# --- årshjul keys to issue 16's screens (lead) ---
+B_AARSHJUL_NYT_AAR = ("Nyt år", "Start næste års målplaner fra årets (F7)")
+B_AARSHJUL_AUGUST = ("Augustrapport", "Vurdér målopfyldelsen til augustrapporten (F8)")
+
+# --- issue 16 H10 ---
+NYT_AAR_TITLE = "Nyt år: start næste års målplaner"
+NYT_AAR_YEAR = "Fra år:"
+NYT_AAR_INTRO = "Vælg hvad der føres videre til {til}. Mellemrum: til/fra."
+NYT_AAR_NO_PLANS = "Der er ingen målplaner endnu."
+NYT_AAR_NO_PLANS_YEAR = "Der er ingen målplaner for {aar}."
+NYT_AAR_START = "Start {aar}"
+NYT_AAR_B_START = ("Start året", "Før det valgte videre til næste år (spørger først)")
+NYT_AAR_KEEP = "Vent"
+NYT_AAR_CONFIRM = (
+    "{summary}\n\nDe nye rækker får et link til dem, de føres videre fra, og årets åbne "
+    "prøvehandlinger, der føres videre, får status «Videreført». Ctrl+Z fortryder det hele."
+)
+NYT_AAR_NOTHING_CHOSEN = "Intet er valgt. Sæt flueben ved de mål, der skal med."
+NYT_AAR_NOTHING_RUNS = "(intet løber videre)"
+NYT_AAR_INTO_EXISTING = "→ ind i planen for {aar}"
+NYT_AAR_NEW_PLAN = "→ ny plan «{titel}»"
+NYT_AAR_YEARS_TIL = "(til {til})"
+NYT_AAR_YEARS_FRA = "(fra {fra}, uden slutår)"
+NYT_AAR_YEARS_NONE = "(uden slutår)"
+NYT_AAR_CARRIED = "allerede ført videre"
+NYT_AAR_MAAL_MARK = "Mål: "
+NYT_AAR_TEGN_MARK = "  Tegn: "
+NYT_AAR_TEGN_DETAIL = "udgangspunkt {baseline}, forventet {forventet}"
+NYT_AAR_LATEST = "; seneste måling {maaling}"
+NYT_AAR_HANDLING_MARK = "  Prøvehandling: "
+NYT_AAR_SAMARBEJDE_MARK = "  "
+NYT_AAR_PLAN_A = "Plan A-indikatorerne {numbers} til den nye plan"
+NYT_AAR_CHILD_INDENT = "  "
+NYT_AAR_LEFT = "Ikke med, {grund}:"
+CMD["nyt_aar"] = (
+    "Nyt år: start næste års målplaner",
+    "Før mål, tegn og åbne prøvehandlinger videre",
+)
+HELP["nyt_aar"] = """## Nyt år
+
+Start næste års målplaner ud fra årets. Vælg året øverst (som udgangspunkt det nyeste år med
+målplaner).
+
+- **Med som udgangspunkt:** mål, der stadig løber næste år («Til år» er næste år eller senere,
+  eller målet har intet slutår), med deres tegn og åbne prøvehandlinger (planlagt, i gang eller
+  videreført).
+- **Ikke med som udgangspunkt:** samarbejder (de aftales på ny hvert år) og målplanens Plan
+  A-indikatorer. Sæt flueben, hvis de skal med.
+- **Aldrig med:** mål, der sluttede i år (ret målets «Til år», hvis det skal fortsætte),
+  afsluttede og stoppede prøvehandlinger, målinger, evalueringer, læring, noter og vurderinger.
+  De hører til året, der gik. Tegnets udgangspunkt og forventede niveau følger med; den seneste
+  måling står ved siden af.
+
+Mellemrum sætter og fjerner et flueben. Fjerner du fluebenet ved et mål, følger dets tegn og
+prøvehandlinger heller ikke med. **Start** (eller F7) spørger først: Enter starter, Esc venter.
+
+Har enheden allerede en målplan for næste år, kommer målene ind i den. Et mål eller en
+prøvehandling, der allerede er ført videre, bliver ikke tilbudt igen. Prøvehandlinger, der føres
+videre, får status «Videreført» i år; kopien starter «I gang» eller «Planlagt».
+Ctrl+Z fortryder det hele på én gang.
+"""
+# --- end H10 ---

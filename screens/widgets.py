@@ -80,6 +80,30 @@ def visible_markup(value: Any, limit: int | None = None, *, multiline: bool = Fa
 _ANSI_THEMES: dict[tuple[int, str], Any] = {}
 
 
+def type_ahead(
+    event: events.Key, focused: object, listing: Widget, filt: Input, *, stays: str = "/"
+) -> None:
+    """Type-ahead on a filtered list (a bord's mål, the årshjul's plans): letters typed while
+    `listing` has the focus go to the filter `filt`, and the list keeps the focus, so ↑↓ and
+    Enter go on working on what is left (moving the focus would also restyle the screen on
+    the first key); Backspace takes one back. The characters of `stays` are the list's own
+    (`/` moves to the filter). ↓ in the filter goes back to the list."""
+    if focused is listing:
+        if event.is_printable and event.character and event.character not in stays:
+            change = filt.value + event.character
+        elif event.key == "backspace" and filt.value:
+            change = filt.value[:-1]
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+        filt.value = change
+        filt.cursor_position = len(change)
+    elif focused is filt and event.key == "down":
+        event.stop()
+        listing.focus()
+
+
 def _content(text: Text) -> Content:
     """`Content.from_rich_text` with the app's ANSI theme looked up once per theme instead of
     once per text (the lookup costs about 0.4 ms; a list of 1,000 mål made 1,000 of them).

@@ -712,6 +712,58 @@ class UdviklingsdagApp(App[None]):
 
     # --- end H6 ---
 
+    # --- issue 16 H8 ---
+    @needs_database
+    def action_augustrapport(self, aar: int | None = None) -> None:
+        """Open the August status: the year's mål with their data and assessment (`aar`: the
+        year to show; None: the newest year whose August has begun, by the app's clock)."""
+        from screens.vurdering import VurderingScreen
+
+        self.push_screen(VurderingScreen(aar))
+
+    # --- end H8 ---
+
+    # --- issue 16 H9 ---
+
+    @needs_database
+    def open_plan_a(self, maalplan_id: str) -> None:
+        """Open a målplan's Plan A: the difference per chosen indicator and the A3 poster."""
+        from screens.plan_a import PlanAScreen
+
+        self.push_screen(PlanAScreen(maalplan_id))
+
+    @needs_database
+    def action_plan_a(self) -> None:
+        """The palette's «Plan A-plakat»: the plan of the screen on top when it shows one (the
+        årshjul's plan, the Plan A screen itself), else a picker of the målplaner."""
+        from screens.plan_a import PlanAPickScreen, PlanAScreen
+
+        if isinstance(self.screen, PlanAScreen):
+            return
+        plan_id = getattr(self.screen, "maalplan_id", None)
+        if isinstance(plan_id, str):
+            self.open_plan_a(plan_id)
+            return
+
+        def picked(chosen: str | None) -> None:
+            if chosen:
+                self.open_plan_a(chosen)
+
+        self.push_screen(PlanAPickScreen(), callback=picked)
+
+    # --- end H9 ---
+
+    # --- issue 16 H10 ---
+
+    @needs_database
+    def action_nyt_aar(self) -> None:
+        """Open «Nyt år»: start next year's målplaner from the newest year's."""
+        from screens.nyt_aar import NytAarScreen
+
+        self.push_screen(NytAarScreen())
+
+    # --- end H10 ---
+
     @needs_database
     def action_rename(self) -> None:
         from screens.home import NameDeviceScreen

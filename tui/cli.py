@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from models.db import Database
 
 # Modules that add subcommands: each has `register(subparsers, common)`.
-PLUGINS = ("tui.cli_bundle", "tui.cli_exports")
+PLUGINS = ("tui.cli_bundle", "tui.cli_exports", "tui.cli_nyt_aar")
 
 
 # argparse's own words (its gettext message ids, Python 3.11-3.14) in Danish. argparse looks

@@ -59,6 +59,25 @@ def register(sub: argparse._SubParsersAction[DanishParser], common: DanishParser
     e.set_defaults(func=cmd_export_sbsys)
 
     e = esub.add_parser(
+        "plan-a",
+        parents=[common],
+        help="Plan A-plakater i A3 (PDF og Word), én pr. målplan",
+    )
+    e.add_argument("outdir", metavar="MAPPE", help="mappen, plakaterne skrives i")
+    e.add_argument(
+        "--aar", metavar="ÅR", type=int, default=None, help="målplanerne for dette år (ellers i år)"
+    )
+    e.add_argument(
+        "--maalplan",
+        metavar="ID",
+        action="append",
+        default=None,
+        help="kun denne målplan (kan gentages)",
+    )
+    e.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    e.set_defaults(func=cmd_export_plan_a)
+
+    e = esub.add_parser(
         "sqlite",
         parents=[common],
         help="en selvstændig SQLite-fil med den aktuelle tilstand og visninger",
@@ -191,6 +210,50 @@ def cmd_export_sbsys(args: argparse.Namespace) -> int:
         say(f"  {p.folder}" + (f"  (+ {p.zip_path.name})" if p.zip_path else ""))
     for warning in result.warnings():
         say(f"Bemærk: {warning}")
+    return 0
+
+
+def cmd_export_plan_a(args: argparse.Namespace) -> int:
+    from exports.plan_a_poster import export_posters
+    from exports.sbsys import app_version
+    from models import settings
+    from models.errors import UdviklingsdagError
+    from models.workspace import Workspace
+
+    ws = Workspace(open_db(args))
+    try:
+        ids = tuple(args.maalplan) if args.maalplan else None
+        aar = args.aar if args.aar is not None or ids else ws.today().year
+        if ids:
+            found = {p.maalplan_id for p in ws.plan_a_posters(None, ids)}
+            if unknown := [i for i in ids if i not in found]:
+                raise UdviklingsdagError(
+                    f"Målplanen {unknown[0]} findes ikke i databasen (eller er slettet). Tjek "
+                    "id'et, eller lav plakaterne for et helt år med --aar ÅR."
+                )
+        result = export_posters(
+            ws.database,
+            args.outdir,
+            when=ws.today(),
+            aar=aar,
+            maalplan_ids=ids,
+            link_template=ws.setting(settings.EXPORT_QR_LINK_TEMPLATE),
+            app_version=app_version(),
+        )
+    finally:
+        ws.close()
+    if not result.posters:
+        raise UdviklingsdagError(
+            f"Der er ingen målplaner for {aar}. Angiv et andet år med --aar ÅR."
+            if aar is not None
+            else "Der er ingen målplaner at lave plakater af."
+        )
+    if args.json:
+        print(dump_json({"plakater": result.posters, "filer": [str(p) for p in result.written]}))
+        return 0
+    say(result.summary)
+    for path in result.written:
+        say(f"  {path}")
     return 0
 
 

@@ -114,7 +114,36 @@ async def _shots(db: Path, size: tuple[int, int], out: Path) -> list[Path]:
         app.action_forfald()
         await settle()
         save("11-forfald")
+        await pilot.press("escape")
+        await settle()
+        app.action_augustrapport()
+        await settle()
+        save("13-augustrapport")
+        await pilot.press("escape")
+        await settle()
+        app.action_nyt_aar()
+        await settle()
+        save("14-nyt-aar")
     return made
+
+
+def _poster(db: Path, folder: Path) -> Path:
+    """Hjemmeplejen's Plan A poster for 2026 (A3), as a PNG."""
+    from datetime import date
+
+    from exports.plan_a_poster import export_posters
+    from models.db import open_database
+
+    database = open_database(str(db))
+    try:
+        export_posters(database, folder / "plakater", aar=2026, when=date(2027, 1, 24))
+    finally:
+        database.close()
+    pdf = next((folder / "plakater").glob("*_PlanA_2026_Hjemmeplejen.pdf"))
+    out = HERE / "15-plan-a-plakat"
+    command = ["pdftoppm", "-png", "-r", "50", "-singlefile", "--", str(pdf), str(out)]
+    subprocess.run(command, check=True)
+    return out.with_suffix(".png")
 
 
 def _year_ids(db: Path) -> tuple[str, str, str, str]:
@@ -196,6 +225,7 @@ def main() -> int:
                 print(png.relative_to(HERE.parent.parent))
         if shutil.which("pdftoppm") is not None:
             print(_chart_page(db, Path(tmp)).relative_to(HERE.parent.parent))
+            print(_poster(db, Path(tmp)).relative_to(HERE.parent.parent))
     return 0
 
 

@@ -1,0 +1,549 @@
+"""The August status for the Kommunalbestyrelsen, as data: per politik and målsætning the mål
+that serve it in a year's målplaner, each with its tegn (the latest måling against baseline and
+expected level, and its run chart), its prøvehandlinger (status and evaluated effect), a short
+læring summary and the tovholder's assessment of målopfyldelse (`vurdering`); a roll-up per
+målsætning (`rollup`, the one rule) and a first page in plain Danish (`Summary`).
+
+The screens and, later, the documents read these frozen dataclasses; nothing here renders.
+
+One vurdering per (mål, år): `set_vurdering` updates the one there is. Should a merge bring two
+for the same mål and year (two laptops assessed the same mål), every read takes the one with
+the newest `dato`, then the highest id (`chosen_vurdering`), and tells how many others there
+are (`Vurdering.andre`); the next `set_vurdering` keeps the chosen one and deletes the others
+in the same action.
+
+Everything is read with a handful of queries whatever the number of plans (the mål, tegn,
+prøvehandlinger, målinger, evalueringer and læring through `models.maalplan_view`, which also
+builds the run charts, as the målplan documents show them)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from . import enums
+from .words import count
+
+if TYPE_CHECKING:
+    from .db import Database
+    from .maalplan_view import LaeringView, MaalView, TegnView
+    from .runchart import RunChart
+    from .store import Store
+
+# The roll-up's word when no mål of a målsætning is assessed (not one of the four choices).
+IKKE_VURDERET = "ikke_vurderet"
+IKKE_VURDERET_LABEL = "Ikke vurderet"
+# The group of the målsætninger from the budget agreement, and of those under no politik.
+BUDGETAFTALE = "Budgetaftale"
+UDEN_POLITIK = "Uden politik"
+# How many læring texts a mål's summary holds (the newest).
+LAERING_LINES = 3
+
+# The order of the assessments, best first (the summary's counts follow it).
+ORDER: tuple[str, ...] = (
+    enums.Maalopfyldelse.OPFYLDT,
+    enums.Maalopfyldelse.DELVIST,
+    enums.Maalopfyldelse.IKKE_ENDNU,
+    enums.Maalopfyldelse.FOR_TIDLIGT,
+    IKKE_VURDERET,
+)
+# How much each assessment counts when the målsætninger are compared (best and worst);
+# «for tidligt at sige» and «ikke vurderet» do not count.
+_SCORE: dict[str, float] = {
+    enums.Maalopfyldelse.OPFYLDT: 1.0,
+    enums.Maalopfyldelse.DELVIST: 0.5,
+    enums.Maalopfyldelse.IKKE_ENDNU: 0.0,
+}
+
+
+def label(value: str) -> str:
+    """The Danish label of an assessment or of «ikke vurderet»."""
+    return IKKE_VURDERET_LABEL if value == IKKE_VURDERET else enums.label(value)
+
+
+# --- the records ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TegnStatus:
+    """A tegn with its latest måling (value and/or observation) beside its baseline and
+    expected level; `chart` is the run chart when it has målinger (as the målplan shows)."""
+
+    id: str
+    tekst: str
+    type: str
+    baseline: str | None
+    forventet_niveau: str | None
+    maalinger: int
+    seneste_dato: date | None
+    seneste_vaerdi: float | None
+    seneste_observation: str | None
+    chart: RunChart | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Effekt:
+    """What an evaluering found the prøvehandling's effect to be."""
+
+    type: str
+    dato: date | None
+    effekt: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProevehandlingStatus:
+    """A prøvehandling with its status (since when) and its evaluated effects."""
+
+    id: str
+    tekst: str
+    status: str
+    status_dato: date | None
+    effekter: tuple[Effekt, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LaeringLine:
+    """A dated læring; `proevehandling` names the prøvehandling it was learnt from (None: the
+    plan as a whole)."""
+
+    dato: date | None
+    tekst: str
+    hvem: str | None
+    proevehandling: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Vurdering:
+    """The assessment of a mål for the year; `andre` is how many more live vurderinger the
+    mål has for the same year (after a merge), which this one was chosen over."""
+
+    id: str
+    maalopfyldelse: str
+    begrundelse: str | None
+    dato: date | None
+    hvem: str | None
+    andre: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MaalStatus:
+    """A mål of one of the year's målplaner with the data beside its assessment."""
+
+    id: str
+    tekst: str
+    ansvarlig: str | None
+    maalplan_id: str
+    maalplan_titel: str
+    enhed_navn: str
+    tegn: tuple[TegnStatus, ...]
+    proevehandlinger: tuple[ProevehandlingStatus, ...]
+    laering: tuple[LaeringLine, ...]
+    vurdering: Vurdering | None
+
+    @property
+    def opfyldelse(self) -> str:
+        """The assessment's value, or `IKKE_VURDERET`."""
+        return self.vurdering.maalopfyldelse if self.vurdering else IKKE_VURDERET
+
+
+@dataclass(frozen=True, slots=True)
+class Rollup:
+    """A målsætning's mål taken together (`rollup`): one word (`value`, an assessment or
+    `IKKE_VURDERET`), how many mål have each assessment (in `ORDER`, zeros left out) and
+    whether every mål is assessed."""
+
+    value: str
+    fordeling: tuple[tuple[str, int], ...]
+    vurderet: int
+    maal: int
+
+    @property
+    def label(self) -> str:
+        return label(self.value)
+
+    @property
+    def score(self) -> float | None:
+        """The mean of the assessments that count (opfyldt 1, delvist ½, ikke endnu 0); None
+        when none counts. Used to find where it went best and worst."""
+        points = [_SCORE[v] for v, n in self.fordeling if v in _SCORE for _ in range(n)]
+        return sum(points) / len(points) if points else None
+
+    def text(self) -> str:
+        """«Delvist opfyldt (1 opfyldt, 1 ikke opfyldt endnu)»: the word and the distribution."""
+        parts = [f"{n} {label(v).lower()}" for v, n in self.fordeling]
+        return f"{self.label} ({', '.join(parts)})" if parts else self.label
+
+
+@dataclass(frozen=True, slots=True)
+class MaalsaetningStatus:
+    """A målsætning with the mål that serve it in the year's plans and their roll-up."""
+
+    id: str
+    tekst: str
+    kilde: str
+    maal: tuple[MaalStatus, ...]
+    rollup: Rollup
+
+
+@dataclass(frozen=True, slots=True)
+class PolitikStatus:
+    """A politik (or the budget agreement, or no politik: `id` None) with its målsætninger."""
+
+    id: str | None
+    navn: str
+    maalsaetninger: tuple[MaalsaetningStatus, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The first page: the counts and the sentences that say them in plain Danish."""
+
+    maal: int
+    maalsaetninger: int
+    enheder: int
+    fordeling: tuple[tuple[str, int], ...]  # every value of `ORDER`, zeros included
+    bedst: MaalsaetningStatus | None
+    vaerst: MaalsaetningStatus | None
+    saetninger: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReport:
+    """The August status of year `aar`, as read on `today`."""
+
+    aar: int
+    today: date
+    politikker: tuple[PolitikStatus, ...]
+    summary: Summary
+
+    @property
+    def maalsaetninger(self) -> tuple[MaalsaetningStatus, ...]:
+        return tuple(ms for p in self.politikker for ms in p.maalsaetninger)
+
+    @property
+    def maal(self) -> tuple[MaalStatus, ...]:
+        return tuple(m for ms in self.maalsaetninger for m in ms.maal)
+
+
+# --- the rules -----------------------------------------------------------------------------
+
+
+def rollup(values: Iterable[str | None]) -> Rollup:
+    """The roll-up of a målsætning's mål, given each mål's assessment (None: not assessed).
+
+    The one rule, first match wins:
+    1. no mål assessed (or no mål) -> «ikke vurderet»;
+    2. every mål assessed «opfyldt» -> «opfyldt»;
+    3. every assessed mål «for tidligt at sige» -> «for tidligt at sige»;
+    4. some mål «opfyldt» or «delvist opfyldt» -> «delvist opfyldt»;
+    5. otherwise (at least one «ikke opfyldt endnu», none better) -> «ikke opfyldt endnu»."""
+    given = [v or IKKE_VURDERET for v in values]
+    tally = Counter(given)
+    assessed = [v for v in given if v != IKKE_VURDERET]
+    fordeling = tuple((v, tally[v]) for v in ORDER if tally[v])
+    if not assessed:
+        value = IKKE_VURDERET
+    elif all(v == enums.Maalopfyldelse.OPFYLDT for v in given):
+        value = enums.Maalopfyldelse.OPFYLDT
+    elif all(v == enums.Maalopfyldelse.FOR_TIDLIGT for v in assessed):
+        value = enums.Maalopfyldelse.FOR_TIDLIGT
+    elif any(v in (enums.Maalopfyldelse.OPFYLDT, enums.Maalopfyldelse.DELVIST) for v in assessed):
+        value = enums.Maalopfyldelse.DELVIST
+    else:
+        value = enums.Maalopfyldelse.IKKE_ENDNU
+    return Rollup(str(value), fordeling, len(assessed), len(given))
+
+
+def _vurdering_key(row: dict[str, Any]) -> tuple[date, str]:
+    return (row["dato"] or date.min, row["id"])
+
+
+def chosen_vurdering(rows: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """Of the live vurderinger of one mål and year, the one that counts: the newest `dato`
+    (no date is oldest), then the highest id. None when there is none."""
+    return max(rows, key=_vurdering_key) if rows else None
+
+
+def _vurderinger(conn: Any, aar: int, maal_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    from .maalplan_view import _chunked, _table
+
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in _chunked(conn, "vurdering", _table("vurdering").c.maal_id, list(maal_ids)):
+        if row["aar"] == aar:
+            out[row["maal_id"]].append(row)
+    return out
+
+
+def vurdering_of(db: Database, maal_id: str, aar: int) -> Vurdering | None:
+    """The vurdering that counts for a mål and year (`chosen_vurdering`), or None."""
+    with db.engine.connect() as conn:
+        rows = _vurderinger(conn, aar, [maal_id]).get(maal_id, [])
+    return _vurdering(rows)
+
+
+def _vurdering(rows: list[dict[str, Any]]) -> Vurdering | None:
+    row = chosen_vurdering(rows)
+    if row is None:
+        return None
+    return Vurdering(
+        id=row["id"],
+        maalopfyldelse=row["maalopfyldelse"] or enums.Maalopfyldelse.FOR_TIDLIGT,
+        begrundelse=row["begrundelse"],
+        dato=row["dato"],
+        hvem=row["hvem"],
+        andre=len(rows) - 1,
+    )
+
+
+def set_vurdering(
+    store: Store,
+    maal_id: str,
+    aar: int,
+    maalopfyldelse: str,
+    begrundelse: str | None,
+    *,
+    dato: date,
+    hvem: str,
+) -> str:
+    """Set the assessment of a mål for a year, dated `dato` by `hvem`, as one undoable action:
+    the vurdering that counts is changed (a new one is made when there is none) and any other
+    live vurdering of the same mål and year (brought by a merge) is deleted. Returns its id."""
+    values: dict[str, object] = {
+        "maalopfyldelse": maalopfyldelse,
+        "begrundelse": (begrundelse or "").strip() or None,
+        "dato": dato,
+        "hvem": hvem,
+    }
+    with store.action() as tx:
+        rows = _vurderinger(tx.conn, aar, [maal_id]).get(maal_id, [])
+        chosen = chosen_vurdering(rows)
+        if chosen is None:
+            return store.create("vurdering", {"maal_id": maal_id, "aar": aar, **values}, tx=tx)
+        store.update("vurdering", chosen["id"], values, tx=tx)
+        for row in rows:
+            if row["id"] != chosen["id"]:
+                store.delete("vurdering", row["id"], tx=tx)
+        return str(chosen["id"])
+
+
+def report_years(db: Database) -> tuple[int, ...]:
+    """The years that have live målplaner, oldest first."""
+    from sqlalchemy import select
+
+    from .maalplan_view import _table
+
+    table = _table("maalplan")
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            select(table.c.aar).where(~table.c.deleted, table.c.aar.is_not(None)).distinct()
+        )
+        return tuple(sorted(int(r[0]) for r in rows))
+
+
+def default_year(years: Sequence[int], today: date) -> int | None:
+    """The year the report opens on: the newest year whose August has begun by `today` (the
+    status is made in August), else the newest year; None when no year has plans."""
+    begun = [y for y in years if date(y, 8, 1) <= today]
+    if begun:
+        return max(begun)
+    return max(years) if years else None
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _tegn_status(t: TegnView) -> TegnStatus:
+    latest = t.maalinger[-1] if t.maalinger else None
+    return TegnStatus(
+        id=t.id,
+        tekst=t.tekst,
+        type=t.type,
+        baseline=t.baseline,
+        forventet_niveau=t.forventet_niveau,
+        maalinger=len(t.maalinger),
+        seneste_dato=latest.dato if latest else None,
+        seneste_vaerdi=latest.vaerdi if latest else None,
+        seneste_observation=latest.observation if latest else None,
+        chart=t.chart if t.type == enums.TegnType.KVANTITATIV else None,
+    )
+
+
+def _laering(m: MaalView, plan_laering: Sequence[LaeringView]) -> tuple[LaeringLine, ...]:
+    lines = [
+        LaeringLine(lv.dato, lv.tekst, lv.hvem, p.tekst)
+        for p in m.proevehandlinger
+        for lv in p.laeringer
+        if lv.tekst.strip()
+    ]
+    lines += [LaeringLine(lv.dato, lv.tekst, lv.hvem, None) for lv in plan_laering if lv.tekst]
+    lines.sort(key=lambda line: (line.dato or date.min, line.tekst), reverse=True)
+    return tuple(lines[:LAERING_LINES])
+
+
+def _maal_status(
+    m: MaalView,
+    plan_id: str,
+    plan_titel: str,
+    enhed_navn: str,
+    plan_laering: Sequence[LaeringView],
+    vurderinger: list[dict[str, Any]],
+) -> MaalStatus:
+    proevehandlinger = tuple(
+        ProevehandlingStatus(
+            id=p.id,
+            tekst=p.tekst,
+            status=p.status,
+            status_dato=p.status_dato,
+            effekter=tuple(
+                Effekt(e.type, e.dato, e.effekt.strip())
+                for e in p.evalueringer
+                if e.effekt and e.effekt.strip()
+            ),
+        )
+        for p in m.proevehandlinger
+    )
+    return MaalStatus(
+        id=m.id,
+        tekst=m.tekst,
+        ansvarlig=m.ansvarlig,
+        maalplan_id=plan_id,
+        maalplan_titel=plan_titel,
+        enhed_navn=enhed_navn,
+        tegn=tuple(_tegn_status(t) for t in m.tegn),
+        proevehandlinger=proevehandlinger,
+        laering=_laering(m, plan_laering),
+        vurdering=_vurdering(vurderinger),
+    )
+
+
+def status_report(db: Database, aar: int, today: date) -> StatusReport:
+    """The August status of `aar`: every live målplan of that year, its mål grouped by politik
+    and målsætning, the roll-ups and the first page. A bounded number of queries."""
+    from sqlalchemy import select
+
+    from .maalplan_view import _live, _table, load_maalplaner
+
+    plan_t = _table("maalplan")
+    with db.engine.connect() as conn:
+        plan_ids = [
+            r[0]
+            for r in conn.execute(select(plan_t.c.id).where(~plan_t.c.deleted, plan_t.c.aar == aar))
+        ]
+        maalsaetninger = {r["id"]: r for r in _live(conn, "maalsaetning")}
+        politikker = {r["id"]: r for r in _live(conn, "politik")}
+    views = load_maalplaner(db, plan_ids) if plan_ids else []
+    maal_ids = [m.id for v in views for m in v.maal]
+    with db.engine.connect() as conn:
+        vurderinger = _vurderinger(conn, aar, maal_ids)
+
+    by_maalsaetning: dict[str, list[MaalStatus]] = defaultdict(list)
+    enheder: set[str] = set()
+    for v in sorted(views, key=lambda v: (v.enhed_navn.casefold(), v.titel, v.id)):
+        for m in v.maal:
+            if m.maalsaetning_id is None or m.maalsaetning_id not in maalsaetninger:
+                continue
+            enheder.add(v.enhed_id or v.id)
+            by_maalsaetning[m.maalsaetning_id].append(
+                _maal_status(m, v.id, v.titel, v.enhed_navn, v.laeringer, vurderinger.get(m.id, []))
+            )
+
+    groups: dict[tuple[int, str, str | None], list[MaalsaetningStatus]] = defaultdict(list)
+    names: dict[str, str] = {}
+    ordered = sorted(
+        by_maalsaetning,
+        key=lambda i: (maalsaetninger[i]["position"] or 0, maalsaetninger[i]["tekst"], i),
+    )
+    for ms_id in ordered:
+        ms = maalsaetninger[ms_id]
+        items = tuple(by_maalsaetning[ms_id])
+        status = MaalsaetningStatus(
+            id=ms_id,
+            tekst=ms["tekst"],
+            kilde=ms["kilde"],
+            maal=items,
+            rollup=rollup(m.vurdering.maalopfyldelse if m.vurdering else None for m in items),
+        )
+        politik = politikker.get(ms["politik_id"]) if ms["politik_id"] else None
+        if politik is not None:
+            key: tuple[int, str, str | None] = (0, politik["navn"].casefold(), politik["id"])
+            names[politik["id"]] = politik["navn"]
+        elif ms["kilde"] == enums.Kilde.BUDGETAFTALE:
+            key = (1, "", None)
+        else:
+            key = (2, "", None)
+        groups[key].append(status)
+
+    fallback = {1: BUDGETAFTALE, 2: UDEN_POLITIK}
+    result = tuple(
+        PolitikStatus(key[2], names[key[2]] if key[2] else fallback[key[0]], tuple(groups[key]))
+        for key in sorted(groups, key=lambda k: (k[0], k[1], k[2] or ""))
+    )
+    return StatusReport(aar, today, result, summarise(aar, result, len(enheder)))
+
+
+# --- the first page ------------------------------------------------------------------------
+
+_PHRASES: dict[str, str] = {
+    enums.Maalopfyldelse.OPFYLDT: "{n} opfyldt",
+    enums.Maalopfyldelse.DELVIST: "{n} delvist opfyldt",
+    enums.Maalopfyldelse.IKKE_ENDNU: "{n} ikke opfyldt endnu",
+}
+
+
+def _and(parts: Sequence[str]) -> str:
+    """«a, b og c»."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} og {parts[-1]}"
+
+
+def _share(ms: MaalsaetningStatus) -> str:
+    opfyldt = dict(ms.rollup.fordeling).get(enums.Maalopfyldelse.OPFYLDT, 0)
+    return f"{opfyldt} af {count('maal', len(ms.maal))} opfyldt, samlet {ms.rollup.label.lower()}"
+
+
+def summarise(aar: int, politikker: Sequence[PolitikStatus], enheder: int) -> Summary:
+    """The first page's counts and sentences, in plain Danish."""
+    maalsaetninger = [ms for p in politikker for ms in p.maalsaetninger]
+    values = [m.opfyldelse for ms in maalsaetninger for m in ms.maal]
+    tally = Counter(values)
+    fordeling = tuple((v, tally[v]) for v in ORDER)
+    scored = [ms for ms in maalsaetninger if ms.rollup.score is not None]
+    bedst = max(scored, key=lambda ms: ms.rollup.score or 0.0, default=None)
+    vaerst = min(scored, key=lambda ms: ms.rollup.score or 0.0, default=None)
+    if vaerst is not None and bedst is not None and (vaerst.rollup.score == bedst.rollup.score):
+        vaerst = None  # all went equally well: no worst to name
+    if not values:
+        saetninger: tuple[str, ...] = (
+            f"Der er ingen mål i målplanerne for {aar} endnu, så der er intet at gøre status på.",
+        )
+        return Summary(0, 0, 0, fordeling, None, None, saetninger)
+    lines = [
+        f"I {aar} arbejdede {count('enhed', enheder)} med {count('maal', len(values))} under "
+        f"{count('maalsaetning', len(maalsaetninger))}.",
+    ]
+    judged = [_PHRASES[v].format(n=n) for v, n in fordeling if n and v in _PHRASES]
+    if judged:
+        of = "Af de" if len(values) > 1 else "Af"
+        lines.append(f"{of} {count('maal', len(values))} er {_and(judged)}.")
+    if tally[enums.Maalopfyldelse.FOR_TIDLIGT]:
+        n = tally[enums.Maalopfyldelse.FOR_TIDLIGT]
+        lines.append(f"For {count('maal', n)} er det for tidligt at sige.")
+    if bedst is not None:
+        lines.append(f"Det gik bedst med målsætningen «{bedst.tekst}» ({_share(bedst)}).")
+    if vaerst is not None:
+        lines.append(f"Længst fra målet er «{vaerst.tekst}» ({_share(vaerst)}).")
+    if tally[IKKE_VURDERET]:
+        lines.append(f"{count('maal', tally[IKKE_VURDERET])} mangler endnu tovholderens vurdering.")
+    return Summary(
+        len(values),
+        len(maalsaetninger),
+        enheder,
+        fordeling,
+        bedst,
+        vaerst,
+        tuple(lines),
+    )

@@ -1,0 +1,337 @@
+"""«Nyt år»: start next year's målplaner from this year's (`models.nyt_aar`).
+
+One list of ticks, grouped per målplan: each running mål with its tegn, open prøvehandlinger
+and samarbejder, and (greyed, without a tick) what is not carried and why. Running mål, their
+tegn and open prøvehandlinger start ticked; samarbejder and Plan A indicators do not. Unticking
+a mål unticks what hangs under it; ticking a tegn or prøvehandling ticks its mål. «Start ÅR»
+asks first (Enter starts, Esc keeps), writes it all as one action and shows what was written;
+Ctrl+Z undoes it all."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.segment import Segment
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.strip import Strip
+from textual.widgets import Button, Label, Select, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from models.enums import label
+from models.nyt_aar import NytAarForslag, NytAarResultat, NytAarValg, Udeladt
+from screens import texts
+from screens.base import host
+from screens.forms import ConfirmScreen
+from screens.widgets import AppFooter, StateSelectionList, TopBar, plain
+
+if TYPE_CHECKING:
+    from models.workspace import Workspace
+
+MAAL, TEGN, HANDLING, SAMARBEJDE, PLAN_A = "maal", "tegn", "proevehandling", "samarbejde", "plan_a"
+INFO = "info"
+"""Lines without a tick: a plan's heading and what is not carried."""
+
+
+def years_text(fra: int | None, til: int | None) -> str:
+    """«(2026-2027)», «(fra 2026, uden slutår)», «(til 2027)» or «(uden slutår)»."""
+    if fra and til:
+        return f"({fra}-{til})"
+    if til:
+        return texts.NYT_AAR_YEARS_TIL.format(til=til)
+    if fra:
+        return texts.NYT_AAR_YEARS_FRA.format(fra=fra)
+    return texts.NYT_AAR_YEARS_NONE
+
+
+class NytAarList(StateSelectionList[str]):
+    """The ticks; heading and «ikke med» lines (value «info:…») draw no tick box."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        index = self.scroll_offset.y + y
+        if not 0 <= index < self.option_count:
+            return strip
+        if not str(self.get_option_at_index(index).value).startswith(INFO):
+            return strip
+        segments = list(strip)
+        if not segments:
+            return strip
+        first = segments[0]
+        blank = Segment(" " * len(first.text), first.style)
+        return Strip([blank, *segments[1:]], strip.cell_length)
+
+
+class NytAarScreen(Screen[None]):
+    """Choose what of `fra_aar`'s målplaner goes on to the year after, and start it. Without
+    `fra_aar`: this year's (by the app's clock) when it has målplaner, else the newest year's."""
+
+    HELP_KEY = "nyt_aar"
+    BINDINGS = [
+        Binding("escape", "back", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="nyt_aar.back"),
+        Binding(
+            "f7",
+            "start",
+            texts.NYT_AAR_B_START[0],
+            tooltip=texts.NYT_AAR_B_START[1],
+            id="nyt_aar.start",
+        ),
+    ]
+
+    def __init__(self, fra_aar: int | None = None) -> None:
+        super().__init__()
+        self.fra_aar = fra_aar
+        self.offer: NytAarForslag | None = None
+        self.result: NytAarResultat | None = None
+        self._parents: dict[str, str] = {}  # child value -> its mål's value
+        self._children: dict[str, list[str]] = {}
+        self._selected: set[str] = set()
+        self._years: tuple[int, ...] = ()
+        self._keep_result = False
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(texts.NYT_AAR_TITLE)
+        with Vertical(id="nyt-aar-body"):
+            with Horizontal(id="nyt-aar-head"):
+                yield Label(texts.NYT_AAR_YEAR, id="nyt-aar-year-label")
+                yield Select[int]([], id="nyt-aar-year", allow_blank=True, compact=True)
+                yield Static("", id="nyt-aar-intro")
+            yield NytAarList(id="nyt-aar-list")
+            yield Static("", id="nyt-aar-summary")
+            with Horizontal(id="nyt-aar-actions"):
+                yield Button(
+                    texts.NYT_AAR_START.format(aar=""), id="nyt-aar-start", variant="primary"
+                )
+                yield Button(texts.B_BACK[0], id="nyt-aar-back")
+            yield Static("", id="nyt-aar-result")
+        yield AppFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#nyt-aar-list", NytAarList).focus()
+        self.reload()
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the years and the proposal again (on opening, after a start, after undo: then
+        the line saying what was written goes)."""
+        if not self._keep_result:
+            self.query_one("#nyt-aar-result", Static).update("")
+        self._keep_result = False
+        wanted = self.fra_aar
+
+        def read(ws: Workspace) -> tuple[tuple[int, ...], NytAarForslag | None]:
+            years = ws.nyt_aar_years()
+            year = wanted
+            if year is None:
+                # This year's plans when there are any (in the autumn next year's plans may be
+                # made already: they are not the ones to carry on), else the newest.
+                this_year = ws.today().year
+                year = this_year if this_year in years else (years[0] if years else None)
+            return years, (ws.nyt_aar(year) if year is not None else None)
+
+        host(self).read(read, done=self._loaded)
+
+    def _loaded(self, result: tuple[tuple[int, ...], NytAarForslag | None]) -> None:
+        years, offer = result
+        select = self.query_one("#nyt-aar-year", Select)
+        if years != self._years:
+            self._years = years
+            with self.prevent(Select.Changed):
+                select.set_options([(str(y), y) for y in years])
+        if offer is None:
+            self.offer = None
+            self._fill(None)
+            return
+        self.fra_aar = offer.fra_aar
+        if select.value != offer.fra_aar and offer.fra_aar in years:
+            with self.prevent(Select.Changed):
+                select.value = offer.fra_aar
+        self.offer = offer
+        self._fill(offer)
+
+    def _fill(self, offer: NytAarForslag | None) -> None:
+        sel = self.query_one("#nyt-aar-list", NytAarList)
+        start = self.query_one("#nyt-aar-start", Button)
+        intro = self.query_one("#nyt-aar-intro", Static)
+        self._parents.clear()
+        self._children.clear()
+        with self.prevent(SelectionList.SelectedChanged):
+            sel.clear_options()
+        if offer is None:
+            intro.update(texts.NYT_AAR_NO_PLANS)
+            start.disabled = True
+            self._selected = set()
+            self._show_summary()
+            return
+        intro.update(texts.NYT_AAR_INTRO.format(til=offer.til_aar))
+        start.label = texts.NYT_AAR_START.format(aar=offer.til_aar)
+        choice = offer.default_choice()
+        options: list[Selection[str]] = []
+
+        def info(key: str, line: Text) -> None:
+            options.append(Selection(line, f"{INFO}:{key}:{len(options)}", False, disabled=True))
+
+        def tick(kind: str, row_id: str, line: Text, on: bool, parent: str | None) -> None:
+            value = f"{kind}:{row_id}"
+            options.append(Selection(line, value, on))
+            if parent is not None:
+                self._parents[value] = parent
+                self._children.setdefault(parent, []).append(value)
+
+        for plan in offer.planer:
+            if not plan.maal:
+                where = texts.NYT_AAR_NOTHING_RUNS
+            elif plan.target_id:
+                where = texts.NYT_AAR_INTO_EXISTING.format(aar=offer.til_aar)
+            else:
+                where = texts.NYT_AAR_NEW_PLAN.format(titel=plan.ny_titel)
+            head = plain(plan.titel, style="bold")
+            head.append(f"  {where}", style="dim")
+            info(plan.id, head)
+            if plan.plan_a and plan.target_id is None and plan.maal:
+                numbers = ", ".join(str(n) for n in plan.plan_a)
+                line = plain(texts.NYT_AAR_PLAN_A.format(numbers=numbers))
+                tick(PLAN_A, plan.id, line, False, None)
+            for m in plan.maal:
+                years = years_text(m.fra_aar, m.til_aar)
+                line = plain(texts.NYT_AAR_MAAL_MARK + " ".join(m.tekst.split()))
+                line.append(f" {years}", style="dim")
+                parent: str | None = None
+                if m.carried:
+                    line.append(f"  {texts.NYT_AAR_CARRIED}", style="dim")
+                    info(m.id, line)
+                else:
+                    tick(MAAL, m.id, line, m.id in choice.maal_ids, None)
+                    parent = f"{MAAL}:{m.id}"
+                for t in m.tegn:
+                    line = plain(texts.NYT_AAR_TEGN_MARK + t.tekst)
+                    detail = texts.NYT_AAR_TEGN_DETAIL.format(
+                        baseline=t.baseline or "-", forventet=t.forventet_niveau or "-"
+                    )
+                    if t.seneste_maaling:
+                        detail += texts.NYT_AAR_LATEST.format(maaling=t.seneste_maaling)
+                    line.append(f" ({detail})", style="dim")
+                    tick(TEGN, t.id, line, t.id in choice.tegn_ids, parent)
+                for p in m.proevehandlinger:
+                    line = plain(texts.NYT_AAR_HANDLING_MARK + p.tekst)
+                    line.append(f" ({label(p.status).lower()})", style="dim")
+                    tick(HANDLING, p.id, line, p.id in choice.proevehandling_ids, parent)
+                for s in m.samarbejder:
+                    line = plain(texts.NYT_AAR_SAMARBEJDE_MARK + s.tekst)
+                    tick(SAMARBEJDE, s.id, line, False, parent)
+                for u in m.udeladt:
+                    info(u.id, self._left(u, texts.NYT_AAR_CHILD_INDENT))
+            for u in plan.udeladt:
+                info(u.id, self._left(u, ""))
+        if not offer.planer:
+            info("none", Text(texts.NYT_AAR_NO_PLANS_YEAR.format(aar=offer.fra_aar), style="dim"))
+        with self.prevent(SelectionList.SelectedChanged):
+            sel.add_options(options)
+        self._selected = set(sel.selected)
+        self._show_summary()
+
+    @staticmethod
+    def _left(u: Udeladt, indent: str) -> Text:
+        line = Text(indent + texts.NYT_AAR_LEFT.format(grund=u.grund), style="dim italic")
+        line.append_text(plain(" " + u.tekst, style="dim"))
+        return line
+
+    # --- choosing ----------------------------------------------------------------------------
+
+    def choice(self) -> NytAarValg | None:
+        """The ticks as a choice of last year's rows."""
+        if self.offer is None:
+            return None
+        chosen: dict[str, set[str]] = {k: set() for k in (MAAL, TEGN, HANDLING, SAMARBEJDE, PLAN_A)}
+        for value in self.query_one("#nyt-aar-list", NytAarList).selected:
+            kind, _, row_id = value.partition(":")
+            if kind in chosen:
+                chosen[kind].add(row_id)
+        return NytAarValg(
+            self.offer.fra_aar,
+            frozenset(chosen[MAAL]),
+            frozenset(chosen[TEGN]),
+            frozenset(chosen[HANDLING]),
+            frozenset(chosen[SAMARBEJDE]),
+            frozenset(chosen[PLAN_A]),
+        )
+
+    @on(SelectionList.SelectedChanged, "#nyt-aar-list")
+    def _changed(self, _event: SelectionList.SelectedChanged[str]) -> None:
+        sel = self.query_one("#nyt-aar-list", NytAarList)
+        now = set(sel.selected)
+        added, removed = now - self._selected, self._selected - now
+        with self.prevent(SelectionList.SelectedChanged):
+            for value in removed:
+                for child in self._children.get(value, ()):
+                    sel.deselect(child)  # without its mål a tegn or prøvehandling cannot go
+            for value in added:
+                parent = self._parents.get(value)
+                if parent is not None:
+                    sel.select(parent)
+        self._selected = set(sel.selected)
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        choice = self.choice()
+        start = self.query_one("#nyt-aar-start", Button)
+        summary = self.query_one("#nyt-aar-summary", Static)
+        if self.offer is None or choice is None:
+            summary.update("")
+            start.disabled = True
+            return
+        summary.update(Text(self.offer.summary(choice), style="bold"))
+        counts = self.offer.counts(choice)
+        start.disabled = not (counts.maal or counts.proevehandlinger)
+
+    @on(Select.Changed, "#nyt-aar-year")
+    def _year_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, int) and event.value != self.fra_aar:
+            self.fra_aar = event.value
+            self.reload()
+
+    # --- starting ----------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#nyt-aar-start")
+    def _start_pressed(self) -> None:
+        self.action_start()
+
+    @on(Button.Pressed, "#nyt-aar-back")
+    def _back_pressed(self) -> None:
+        self.action_back()
+
+    def action_start(self) -> None:
+        """Ask, then write the chosen rows as one action."""
+        offer, choice = self.offer, self.choice()
+        if offer is None or choice is None:
+            return
+        counts = offer.counts(choice)
+        if not (counts.maal or counts.proevehandlinger):
+            self.notify(texts.NYT_AAR_NOTHING_CHOSEN, severity="warning")
+            return
+        question = texts.NYT_AAR_CONFIRM.format(summary=offer.summary(choice))
+        start = texts.NYT_AAR_START.format(aar=offer.til_aar)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                host(self).write(lambda ws: ws.carry_nyt_aar(choice), done=self._written)
+
+        self.app.push_screen(
+            ConfirmScreen(question, yes=start, no=texts.NYT_AAR_KEEP, default_yes=True),
+            callback=answered,
+        )
+
+    def _written(self, result: NytAarResultat) -> None:
+        self.result = result
+        self.query_one("#nyt-aar-result", Static).update(Text(result.text()))
+        self.notify(result.text(), markup=False)
+        self._keep_result = True
+        self.reload()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

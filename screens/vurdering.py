@@ -1,0 +1,419 @@
+"""The August status (issue 16): the year's mål under their politik and målsætning, each with
+the data beside it (the latest måling against baseline and expected level, the prøvehandlinger'
+statuses and effects, the newest læring) and its assessment; the roll-up under each
+målsætning and the first page's sentences on top. Enter on a mål opens `VurderingForm` to set
+its målopfyldelse and begrundelse (dated today and signed with the laptop's name by the
+workspace); Ctrl+Z undoes; F4 changes the year."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+from models import enums
+from models.schema import format_decimal
+from models.status_report import (
+    MaalsaetningStatus,
+    MaalStatus,
+    StatusReport,
+    TegnStatus,
+    default_year,
+)
+from models.words import count
+from screens import texts
+from screens.base import host
+from screens.widgets import AppFooter, Hanging, TopBar, hanging, plain
+
+if TYPE_CHECKING:
+    from models.workspace import Workspace
+
+SUMMARY = "summary"
+POLITIK = "politik:"
+MAALSAETNING = "maalsaetning:"
+WIDE = 110  # from this width on, the detail pane stands beside the list
+
+
+def short(value: date | None) -> str:
+    """«18.8.2026» (as the årshjul writes a date)."""
+    if value is None:
+        return texts.VURDERING_UNKNOWN
+    return f"{value.day}.{value.month}.{value.year}"
+
+
+def _line(out: Text, text: str | Text, *, style: str = "", indent: str = "  ") -> None:
+    out.append("\n" + indent)
+    out.append_text(text if isinstance(text, Text) else plain(text, style=style))
+
+
+def tegn_line(t: TegnStatus, width: int | None = None) -> str:
+    """«Tegn: … · seneste 23 (28.11.2026) · udgangspunkt 31 dage · forventet 21 dage»; the
+    tegn's and an observation's text cut after `width` characters when given."""
+    tekst = shorten(t.tekst, width) if width else t.tekst
+    if t.seneste_vaerdi is not None:
+        line = texts.VURDERING_TEGN_LATEST.format(
+            tekst=tekst, vaerdi=format_decimal(t.seneste_vaerdi), dato=short(t.seneste_dato)
+        )
+    elif t.seneste_observation:
+        observation = t.seneste_observation
+        line = texts.VURDERING_TEGN_OBSERVATION.format(
+            tekst=tekst,
+            dato=short(t.seneste_dato),
+            observation=shorten(observation, width) if width else observation,
+        )
+    else:
+        line = texts.VURDERING_TEGN_NONE.format(tekst=tekst)
+    if t.baseline or t.forventet_niveau:
+        line += texts.VURDERING_TEGN_LEVELS.format(
+            baseline=t.baseline or texts.VURDERING_UNKNOWN,
+            forventet=t.forventet_niveau or texts.VURDERING_UNKNOWN,
+        )
+    return line
+
+
+def maal_lines(m: MaalStatus, *, with_assessment: bool = True) -> Text:
+    """A mål's data, one line a thing: the tegn, the prøvehandlinger and their effects, the
+    newest læring and (unless left out) its assessment."""
+    out = Text()
+    if with_assessment:
+        out.append_text(assessment_text(m))
+        if m.vurdering is not None and m.vurdering.begrundelse:
+            _line(out, m.vurdering.begrundelse, indent="  ")
+    for t in m.tegn:
+        _line(out, tegn_line(t), indent="\u2022 ")
+    for p in m.proevehandlinger:
+        line = texts.VURDERING_PH.format(tekst=p.tekst, status=enums.label(p.status))
+        if p.status_dato:
+            line += texts.VURDERING_PH_SINCE.format(dato=short(p.status_dato))
+        _line(out, line, indent="\u2022 ")
+        for e in p.effekter:
+            effekt = texts.VURDERING_EFFEKT.format(
+                type=enums.label(e.type).lower(), effekt=e.effekt
+            )
+            _line(out, effekt, style="dim", indent="    ")
+    for lv in m.laering:
+        line = texts.VURDERING_LAERING.format(dato=short(lv.dato), tekst=lv.tekst)
+        _line(out, line, style="dim", indent="\u2022 ")
+    if not m.tegn and not m.proevehandlinger:
+        _line(out, texts.VURDERING_NO_DATA, style="dim", indent="\u2022 ")
+    if out.plain.startswith("\n"):
+        out = out[1:]
+    return out
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` on one line, cut with «…» after `width` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "\u2026"
+
+
+def assessment_text(m: MaalStatus) -> Text:
+    """«Vurdering: Delvist opfyldt, 18.8.2026 af Hanne Dahl» or «Ikke vurderet endnu»."""
+    v = m.vurdering
+    if v is None:
+        return Text(texts.VURDERING_NOT_ASSESSED, style="italic")
+    head = texts.VURDERING_ASSESSED.format(
+        label=enums.label(v.maalopfyldelse),
+        dato=short(v.dato),
+        hvem=v.hvem or texts.VURDERING_UNKNOWN,
+    )
+    if v.andre:
+        head += texts.VURDERING_OTHERS.format(antal=count("vurdering", v.andre))
+    return plain(head, style="bold")
+
+
+def maal_prompt(m: MaalStatus) -> Hanging:
+    """A mål in the list, compact: enhed and text, the assessment, one line a tegn (latest
+    måling beside baseline and expected level) and a prøvehandling (status, latest effect).
+    The whole data stands in the detail pane (wide terminals) and in the form."""
+    body = plain(f"{m.enhed_navn} · {m.tekst}", style="bold")
+    body.append("\n")
+    body.append_text(assessment_text(m))
+    for t in m.tegn:
+        body.append("\n")
+        body.append_text(plain(tegn_line(t, 40)))
+    for p in m.proevehandlinger:
+        line = texts.VURDERING_PH.format(tekst=shorten(p.tekst, 40), status=enums.label(p.status))
+        if p.status_dato:
+            line += texts.VURDERING_PH_SINCE.format(dato=short(p.status_dato))
+        body.append("\n")
+        body.append_text(plain(line))
+        if p.effekter:
+            e = p.effekter[-1]
+            effekt = texts.VURDERING_EFFEKT.format(
+                type=enums.label(e.type).lower(), effekt=shorten(e.effekt, 70)
+            )
+            body.append("\n  ")
+            body.append_text(plain(effekt, style="dim"))
+    return hanging("\u25aa", body)
+
+
+def maalsaetning_prompt(ms: MaalsaetningStatus) -> Text:
+    out = Text()
+    out.append_text(plain(texts.VURDERING_MAALSAETNING.format(tekst=ms.tekst), style="bold"))
+    out.append("\n")
+    out.append(texts.VURDERING_ROLLUP.format(rollup=ms.rollup.text()), style="reverse")
+    return out
+
+
+def options(report: StatusReport) -> list[Option | None]:
+    """The list: the first page, then each politik, målsætning (with its roll-up) and mål,
+    a line (None) between them."""
+    first = Text(texts.VURDERING_FIRST_PAGE, style="bold underline")
+    for sentence in report.summary.saetninger:
+        first.append("\n")
+        first.append_text(plain(sentence))
+    out: list[Option | None] = [Option(first, id=SUMMARY)]
+    for p in report.politikker:
+        out.append(None)
+        out.append(Option(plain(p.navn.upper(), style="bold"), id=f"{POLITIK}{p.id or p.navn}"))
+        for ms in p.maalsaetninger:
+            out.append(Option(maalsaetning_prompt(ms), id=f"{MAALSAETNING}{ms.id}"))
+            for m in ms.maal:
+                out.append(None)
+                out.append(Option(maal_prompt(m), id=m.id))
+    return out
+
+
+class VurderingScreen(Screen[None]):
+    """The year's mål with their data and assessment (the August status)."""
+
+    HELP_KEY = "vurdering"
+    BINDINGS = [
+        Binding("escape", "back", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="vurdering.back"),
+        Binding(
+            "f4",
+            "year",
+            texts.B_VURDERING_YEAR[0],
+            tooltip=texts.B_VURDERING_YEAR[1],
+            id="vurdering.year",
+        ),
+    ]
+
+    def __init__(self, aar: int | None = None) -> None:
+        super().__init__()
+        self.aar = aar
+        self.report: StatusReport | None = None
+        self.years: tuple[int, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(texts.VURDERING_TITLE)
+        with Horizontal(id="vurdering-tools"):
+            yield Label(texts.VURDERING_YEAR_LABEL, id="vurdering-aar-label")
+            yield Select[int]([], allow_blank=True, id="vurdering-aar", prompt="")
+            yield Static(texts.VURDERING_HINT, id="vurdering-hint", classes="muted")
+        with Horizontal(id="vurdering-main"):
+            yield OptionList(id="vurdering-list")
+            with VerticalScroll(id="vurdering-detail"):
+                yield Static("", id="vurdering-detail-text")
+        yield AppFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#vurdering-list", OptionList).focus()
+        self.query_one("#vurdering-list", OptionList).add_option(
+            Option(Text(texts.VURDERING_LOADING, style="italic"), id=SUMMARY)
+        )
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the years, then the chosen year's report (after undo, too)."""
+        today = host(self).clock().date()
+        wanted = self.aar
+
+        def read(ws: Workspace) -> tuple[tuple[int, ...], StatusReport | None]:
+            years = ws.report_years()
+            aar = wanted if wanted in years else default_year(years, today)
+            return years, (ws.status_report(aar) if aar is not None else None)
+
+        host(self).read(read, done=self._show)
+
+    def _show(self, result: tuple[tuple[int, ...], StatusReport | None]) -> None:
+        years, report = result
+        self.years, self.report = years, report
+        picker: Select[int] = self.query_one("#vurdering-aar", Select)
+        with picker.prevent(Select.Changed):
+            picker.set_options([(str(y), y) for y in reversed(years)])
+            if report is not None:
+                picker.value = report.aar
+        listing = self.query_one("#vurdering-list", OptionList)
+        if report is None:
+            self.query_one(TopBar).set_title(texts.VURDERING_TITLE)
+            listing.set_options([Option(texts.VURDERING_NO_YEARS, id=SUMMARY)])
+            return
+        self.aar = report.aar
+        self.query_one(TopBar).set_title(texts.VURDERING_TITLE_YEAR.format(aar=report.aar))
+        highlighted = listing.highlighted_option.id if listing.highlighted_option else None
+        listing.set_options(options(report))
+        if highlighted is not None:
+            try:
+                listing.highlighted = listing.get_option_index(highlighted)
+            except OptionDoesNotExist:  # the option is gone: start from the top
+                listing.highlighted = 0
+        elif listing.option_count:
+            listing.highlighted = 0
+
+    def on_resize(self) -> None:
+        # A wide terminal shows the highlighted mål's whole data beside the list.
+        self.set_class(self.size.width >= WIDE, "-wide")
+
+    @on(OptionList.OptionHighlighted, "#vurdering-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.query_one("#vurdering-detail-text", Static).update(self.detail(event.option.id))
+
+    def detail(self, option_id: str | None) -> Text:
+        """The detail pane's text for an option of the list."""
+        if self.report is None:
+            return Text("")
+        if option_id is not None and option_id.startswith(MAALSAETNING):
+            ms_id = option_id.removeprefix(MAALSAETNING)
+            ms = next((x for x in self.report.maalsaetninger if x.id == ms_id), None)
+            if ms is not None:
+                return maalsaetning_prompt(ms)
+        m = self.maal(option_id) if option_id else None
+        if m is None:
+            return Text("\n").join(plain(x) for x in self.report.summary.saetninger)
+        out = plain(f"{m.enhed_navn} · {m.tekst}", style="bold")
+        out.append("\n")
+        out.append_text(maal_lines(m))
+        return out
+
+    def maal(self, maal_id: str) -> MaalStatus | None:
+        if self.report is None:
+            return None
+        return next((m for m in self.report.maal if m.id == maal_id), None)
+
+    @on(OptionList.OptionSelected, "#vurdering-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        option_id = event.option.id
+        if option_id is None or option_id == SUMMARY or ":" in option_id:
+            return  # a heading: nothing to assess
+        self.assess(option_id)
+
+    def assess(self, maal_id: str) -> None:
+        """Open the form for a mål's assessment; save what it gives."""
+        m = self.maal(maal_id)
+        if m is None or self.report is None:
+            self.notify(texts.VURDERING_NOT_FOUND, severity="warning")
+            return
+        aar = self.report.aar
+
+        def chosen(answer: tuple[str, str] | None) -> None:
+            if answer is None:
+                return
+            value, begrundelse = answer
+
+            def saved(_id: str) -> None:
+                self.notify(texts.VURDERING_SAVED.format(label=enums.label(value)))
+                self.reload()
+
+            host(self).write(
+                lambda ws: ws.set_vurdering(maal_id, aar, value, begrundelse),
+                done=saved,
+                error=lambda exc: host(self).report_error(exc),
+            )
+
+        self.app.push_screen(VurderingForm(m, aar), callback=chosen)
+
+    @on(Select.Changed, "#vurdering-aar")
+    def _year_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, int) and event.value != self.aar:
+            self.aar = event.value
+            self.reload()
+
+    def action_year(self) -> None:
+        picker = self.query_one("#vurdering-aar", Select)
+        picker.focus()
+        picker.action_show_overlay()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+class VurderingForm(ModalScreen[tuple[str, str] | None]):
+    """Set a mål's målopfyldelse and begrundelse, with its data beside. Dismisses with
+    (målopfyldelse, begrundelse), or None when closed without saving."""
+
+    HELP_KEY = "vurdering_form"
+    BINDINGS = [
+        Binding(
+            "ctrl+s",
+            "save",
+            texts.B_VURDERING_SAVE[0],
+            tooltip=texts.B_VURDERING_SAVE[1],
+            id="vurdering_form.save",
+        ),
+        Binding(
+            "escape",
+            "cancel",
+            texts.B_CANCEL[0],
+            tooltip=texts.B_CANCEL[1],
+            id="vurdering_form.cancel",
+        ),
+    ]
+
+    def __init__(self, maal: MaalStatus, aar: int) -> None:
+        super().__init__()
+        self.maal = maal
+        self.aar = aar
+
+    def compose(self) -> ComposeResult:
+        m = self.maal
+        current = m.vurdering
+        with Vertical(id="vurdering-box"):
+            yield Static(texts.VURDERING_FORM_TITLE.format(aar=self.aar), id="vurdering-form-title")
+            with VerticalScroll(id="vurdering-form-scroll"):
+                yield Static(plain(f"{m.enhed_navn} · {m.tekst}", style="bold"))
+                yield Static(maal_lines(m, with_assessment=False), id="vurdering-form-data")
+                yield Label(texts.VURDERING_FORM_CHOICE)
+                yield Select(
+                    [(enums.label(v), v.value) for v in enums.Maalopfyldelse],
+                    allow_blank=False,
+                    value=current.maalopfyldelse if current else enums.Maalopfyldelse.FOR_TIDLIGT,
+                    id="vurdering-valg",
+                )
+                yield Label(texts.VURDERING_FORM_REASON)
+                yield TextArea(
+                    (current.begrundelse or "") if current else "",
+                    id="vurdering-begrundelse",
+                    soft_wrap=True,
+                    show_line_numbers=False,
+                )
+                yield Static("", id="vurdering-auto", classes="muted")
+            with Horizontal(id="vurdering-buttons"):
+                yield Button(texts.VURDERING_FORM_SAVE, id="vurdering-save", variant="primary")
+                yield Button(texts.VURDERING_FORM_CANCEL, id="vurdering-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#vurdering-valg", Select).focus()
+        today = short(host(self).clock().date())
+
+        def named(name: str) -> None:
+            self.query_one("#vurdering-auto", Static).update(
+                Text(texts.VURDERING_FORM_AUTO.format(dato=today, hvem=name))
+            )
+
+        host(self).read(lambda ws: ws.device_name, done=named)
+
+    def action_save(self) -> None:
+        value = self.query_one("#vurdering-valg", Select).value
+        text = self.query_one("#vurdering-begrundelse", TextArea).text
+        self.dismiss((str(value), text))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#vurdering-save")
+    def _save(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#vurdering-cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()

@@ -1,0 +1,314 @@
+"""The Plan A poster (exports/plan_a_poster.py): an A3 portrait PDF/A and an A3 .docx per
+målplan, their content read back as text, the page rendered (pdftoppm, and LibreOffice for
+the .docx) and not blank, the QR code decoded to the plan's reference, `verify` on the files,
+a 3,000-character text kept on the one page, hostile text shown as typed, the CLI."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import docx
+import pytest
+import zxingcpp
+from PIL import Image
+from pypdf import PdfReader
+
+from exports.atomic import ExportError
+from exports.plan_a_poster import CUT, export_posters, poster_stem
+from exports.reference import VerifyStatus, parse_reference, reference_for, verify_file
+from models.db import Database
+from models.maalplan_view import load_maalplan
+from models.workspace import Workspace
+from tui.cli import main
+
+BOTH_BACKENDS = True
+WHEN = date(2026, 12, 6)
+FORSKEL_1 = "Hver medarbejder kan forklare, hvordan dagens arbejde hænger sammen med visionen."
+FORSKEL_6 = "Færre sygedage, fordi ruterne giver tid til pauser."
+MARKUP = "Vi siger [bold]ja[/] og <b>nej</b> =SUM(A1) 🎉"
+PDFTOPPM = shutil.which("pdftoppm")
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _plan(ws: Workspace, enhed: str, aar: int, plan_a: list[int]) -> dict[str, str]:
+    ids = {"enhed": ws.create("enhed", {"navn": enhed})}
+    ids["ms"] = ws.create("maalsaetning", {"tekst": "Borgerne klarer mere selv"})
+    ids["plan"] = ws.create(
+        "maalplan",
+        {"enhed_id": ids["enhed"], "aar": aar, "titel": f"Målplan {aar}", "plan_a": plan_a},
+    )
+    ids["maal"] = ws.create(
+        "maal",
+        {
+            "maalsaetning_id": ids["ms"],
+            "maalplan_id": ids["plan"],
+            "tekst": "Halvdelen af de nye borgere klarer selv badet",
+            "ansvarlig": "Hanne Dahl",
+            "fra_aar": aar,
+            "til_aar": aar + 1,
+            "plan_a": [1, 6],
+        },
+    )
+    return ids
+
+
+@pytest.fixture
+def ws(db: Database) -> Workspace:
+    return Workspace(db)
+
+
+@pytest.fixture
+def plan(ws: Workspace) -> dict[str, str]:
+    ids = _plan(ws, "Hjemmeplejen Øst", 2024, [1, 6])
+    ws.set_plan_a_forskel(ids["plan"], 1, FORSKEL_1)
+    ws.set_plan_a_forskel(ids["plan"], 6, FORSKEL_6)
+    return ids
+
+
+def _export(ws: Workspace, folder: Path, plan_id: str) -> tuple[Path, Path]:
+    result = export_posters(ws.database, folder, when=WHEN, maalplan_ids=(plan_id,))
+    pdf, docx_path = result.written
+    return pdf, docx_path
+
+
+def _pdf_text(path: Path) -> str:
+    return "\n".join(p.extract_text() or "" for p in PdfReader(str(path)).pages)
+
+
+def _docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    parts += [c.text for t in document.tables for row in t.rows for c in row.cells]
+    parts += [p.text for p in document.sections[0].footer.paragraphs]
+    return "\n".join(parts)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _render(pdf: Path, dpi: int) -> Image.Image:
+    assert PDFTOPPM is not None
+    out = subprocess.run(
+        [PDFTOPPM, "-r", str(dpi), "-f", "1", "-l", "1", "-png", str(pdf)],
+        capture_output=True,
+        check=True,
+    ).stdout
+    return Image.open(io.BytesIO(out)).convert("L")
+
+
+def _not_blank(image: Image.Image) -> float:
+    """The share of the page that is not white."""
+    dark = sum(image.histogram()[:200])
+    return dark / (image.width * image.height)
+
+
+def test_pdf_is_one_a3_page_with_the_plan_a(ws: Workspace, plan: dict[str, str], tmp_path: Path):
+    pdf, _docx = _export(ws, tmp_path, plan["plan"])
+    assert pdf.name == "2026-12-06_PlanA_2024_Hjemmeplejen-Øst.pdf"
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 1191)
+    text = _flat(_pdf_text(pdf))
+    for want in (
+        "Plan A 2024",
+        "Hjemmeplejen Øst",
+        "Opgaver",
+        "Adfærd",
+        "Struktur",
+        "1. Sammenhæng fra vision til indsatser",
+        FORSKEL_1,
+        FORSKEL_6,
+        "Halvdelen af de nye borgere klarer selv badet",
+        "Hanne Dahl · 2024–2025",
+        "OBLIGATORISK I 2024",
+        "2. Gennemskuelig afrapportering af målopfyldelse (ikke valgt i år)",
+    ):
+        assert want in text, want
+    # 8 is required in 2024 but not chosen: small, grey, still marked required.
+    assert "8. Tværfagligt samarbejde er en del af strukturen (ikke valgt i år)" in text
+    assert text.count("OBLIGATORISK I 2024") == 3
+    # The reference in the text and in the metadata: the plan's own.
+    ref = reference_for(load_maalplan(ws.database, plan["plan"]))
+    assert ref.text in text.replace(" ", "") or ref.text in _pdf_text(pdf).replace("\n", "")
+    assert parse_reference(pdf.read_bytes().decode("latin-1")) == ref
+
+
+def test_the_title_is_big_and_the_indicators_readable(
+    ws: Workspace, plan: dict[str, str], tmp_path: Path
+):
+    pdf, _docx = _export(ws, tmp_path, plan["plan"])
+    sizes: dict[str, float] = {}
+
+    def visit(text: str, cm, tm, _font, size: float) -> None:  # type: ignore[no-untyped-def]
+        if text.strip():
+            sizes[text.strip()] = size * tm[0]
+
+    PdfReader(str(pdf)).pages[0].extract_text(visitor_text=visit)
+    assert sizes["Plan A 2024"] >= 40
+    assert sizes["Hjemmeplejen Øst"] >= 40
+    assert min(v for k, v in sizes.items() if k.startswith(("1. ", "6. "))) >= 14
+    forskel = [v for k, v in sizes.items() if k and k in FORSKEL_6]
+    assert forskel and min(forskel) >= 14
+
+
+@pytest.mark.skipif(PDFTOPPM is None, reason="pdftoppm (poppler-utils) er ikke installeret")
+def test_pdf_page_renders_and_its_qr_decodes(ws: Workspace, plan: dict[str, str], tmp_path: Path):
+    pdf, _docx = _export(ws, tmp_path, plan["plan"])
+    small = _render(pdf, 30)
+    assert abs(small.width - 297 / 25.4 * 30) < 1.5 and abs(small.height - 420 / 25.4 * 30) < 1.5
+    assert _not_blank(small) > 0.03
+    decoded = zxingcpp.read_barcodes(_render(pdf, 150), formats=zxingcpp.BarcodeFormat.QRCode)
+    ref = reference_for(load_maalplan(ws.database, plan["plan"]))
+    assert [parse_reference(t) for t in {d.text for d in decoded}] == [ref]
+
+
+def test_docx_is_a3_with_the_same_content_and_a_qr(
+    ws: Workspace, plan: dict[str, str], tmp_path: Path
+):
+    _pdf, path = _export(ws, tmp_path, plan["plan"])
+    document = docx.Document(str(path))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (297, 420)
+    text = _docx_text(path)
+    for want in ("Plan A 2024", "Hjemmeplejen Øst", "Adfærd", FORSKEL_1, FORSKEL_6):
+        assert want in text, want
+    assert "• Halvdelen af de nye borgere klarer selv badet" in text
+    assert "OBLIGATORISK I 2024" in text
+    ref = reference_for(load_maalplan(ws.database, plan["plan"]))
+    assert document.core_properties.identifier == ref.text
+    blobs = [r.target_part.blob for r in section.footer.part.rels.values() if "image" in r.reltype]
+    assert len(blobs) == 1
+    decoded = zxingcpp.read_barcodes(
+        Image.open(io.BytesIO(blobs[0])), formats=zxingcpp.BarcodeFormat.QRCode
+    )
+    assert [parse_reference(t) for t in {d.text for d in decoded}] == [ref]
+
+
+@pytest.mark.skipif(
+    SOFFICE is None or PDFTOPPM is None, reason="LibreOffice eller pdftoppm er ikke installeret"
+)
+def test_libreoffice_prints_the_docx_on_a3(ws: Workspace, plan: dict[str, str], tmp_path: Path):
+    _pdf, path = _export(ws, tmp_path / "ud", plan["plan"])
+    assert SOFFICE is not None
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        timeout=180,
+        capture_output=True,
+    )
+    converted = tmp_path / (path.stem + ".pdf")
+    reader = PdfReader(str(converted))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 1191)
+    assert FORSKEL_6 in _flat(_pdf_text(converted))
+    assert _not_blank(_render(converted, 30)) > 0.02
+
+
+def test_a_3000_character_text_stays_on_the_page(ws: Workspace, tmp_path: Path):
+    ids = _plan(ws, "Jobcenteret", 2026, [1, 6, 8])
+    sentence = "Vi vil gøre en forskel for borgerne ved at arbejde sammen på tværs af faggrupper. "
+    long = (sentence * 40)[:3000].strip()
+    ws.set_plan_a_forskel(ids["plan"], 6, long)
+    ws.set_plan_a_forskel(ids["plan"], 1, "Kort tekst om sammenhæng.")
+    pdf, path = _export(ws, tmp_path, ids["plan"])
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    height = float(page.mediabox.height)
+    ys: list[float] = []
+
+    def visit(text: str, cm, tm, _font, _size) -> None:  # type: ignore[no-untyped-def]
+        if text.strip():
+            ys.append(tm[5])
+
+    text = _flat(page.extract_text(visitor_text=visit))
+    # Every line inside the page's margins (20 mm = 56.7 pt), none under the page.
+    assert ys and min(ys) > 50 and max(ys) < height - 50
+    # The start of the text is there; what did not fit says where the rest is.
+    assert sentence.strip() in text
+    assert CUT in text
+    # The other columns keep their size: the short text is whole.
+    assert "Kort tekst om sammenhæng." in text
+    # The docx keeps every word.
+    assert _flat(long) in _flat(_docx_text(path))
+
+
+def test_hostile_text_is_shown_as_typed(ws: Workspace, tmp_path: Path):
+    ids = _plan(ws, "Kulturhuset <script>", 2026, [1])
+    ws.set_plan_a_forskel(ids["plan"], 1, MARKUP)
+    pdf, path = _export(ws, tmp_path, ids["plan"])
+    assert pdf.name.startswith("2026-12-06_PlanA_2026_Kulturhuset")
+    assert "<" not in pdf.name and ">" not in pdf.name
+    pdf_text = _flat(_pdf_text(pdf))
+    assert "Vi siger [bold]ja[/] og <b>nej</b> =SUM(A1)" in pdf_text
+    assert "Kulturhuset <script>" in pdf_text
+    assert MARKUP in _docx_text(path)
+
+
+def test_verify_finds_the_plans_reference_and_sees_a_changed_plan(
+    ws: Workspace, plan: dict[str, str], tmp_path: Path
+):
+    pdf, path = _export(ws, tmp_path, plan["plan"])
+    for file in (pdf, path):
+        result = verify_file(ws.database, file)
+        # The plan's reference: current, though the poster's own text is not compared.
+        assert result.status is VerifyStatus.NOT_COMPARED, result.message
+        assert result.reference is not None and result.reference.maalplan_id == plan["plan"]
+    ws.save_field("maal", plan["maal"], "tekst", "Et andet mål")
+    assert verify_file(ws.database, pdf).status is VerifyStatus.OUTDATED
+
+
+def test_export_all_of_a_year_and_refuse_to_overwrite_a_foreign_file(ws: Workspace, tmp_path: Path):
+    a = _plan(ws, "Biblioteket", 2026, [1])
+    _plan(ws, "Aktivitetscentret", 2026, [6])
+    _plan(ws, "Biblioteket", 2027, [8])
+    result = export_posters(ws.database, tmp_path, when=WHEN, aar=2026)
+    assert result.posters == 2
+    assert [p.name for p in result.written] == [
+        "2026-12-06_PlanA_2026_Aktivitetscentret.pdf",
+        "2026-12-06_PlanA_2026_Aktivitetscentret.docx",
+        "2026-12-06_PlanA_2026_Biblioteket.pdf",
+        "2026-12-06_PlanA_2026_Biblioteket.docx",
+    ]
+    assert "2 Plan A-plakater" in result.summary
+    # Again: our own files are replaced.
+    assert export_posters(ws.database, tmp_path, when=WHEN, aar=2026).posters == 2
+    foreign = tmp_path / "other"
+    foreign.mkdir()
+    poster = ws.plan_a(a["plan"])
+    assert poster is not None
+    (foreign / f"{poster_stem(poster, WHEN)}.pdf").write_text("min egen fil")
+    with pytest.raises(ExportError, match="ikke en PDF"):
+        export_posters(ws.database, foreign, when=WHEN, maalplan_ids=(a["plan"],))
+    assert (foreign / f"{poster_stem(poster, WHEN)}.pdf").read_text() == "min egen fil"
+    assert list(foreign.iterdir()) == [foreign / f"{poster_stem(poster, WHEN)}.pdf"]
+
+
+def test_cli_export_plan_a(ws: Workspace, db_target: str, tmp_path: Path, capsys):
+    ids = _plan(ws, "Biblioteket", 2026, [1])
+    out = tmp_path / "plakater"
+    argv = ["export", "plan-a", "--db", db_target, str(out)]
+    assert main([*argv, "--aar", "2026"]) == 0
+    said = capsys.readouterr().out
+    assert "1 Plan A-plakat skrevet" in said
+    assert sorted(p.suffix for p in out.iterdir()) == [".docx", ".pdf"]
+    assert main([*argv, "--maalplan", ids["plan"], "--json"]) == 0
+    assert main([*argv, "--aar", "1999"]) == 1
+    assert "ingen målplaner for 1999" in capsys.readouterr().err
+    assert main([*argv, "--maalplan", "findes-ikke"]) == 1
+    assert "findes ikke" in capsys.readouterr().err

@@ -1,0 +1,224 @@
+"""The «Nyt år» screen (issue 16) at 80x24 and 120x40: opened from the palette, every control
+reachable, the year chooser, running mål and open prøvehandlinger ticked, unticking a mål unticks
+what hangs under it, «Start» asks (Enter starts), exactly the ticked rows are written with their
+link back, and one Ctrl+Z takes it all away."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.tui.helpers import FakeClock, assert_all_reachable, prompt_text, read, run_async, settle
+
+SIZES = [(80, 24), (120, 40)]
+
+
+def _built(path: Path) -> dict[str, str]:
+    from models import settings
+    from models.db import open_database
+    from models.store import Store
+    from tests.test_nyt_aar import _world
+
+    db = open_database(str(path), device_name="Tovholder")
+    try:
+        s = Store(db)
+        ids = _world(s)
+        s.set_setting(settings.DEVICE_NAMED.key, "1")
+    finally:
+        db.close()
+    return ids
+
+
+def _app(path: Path) -> Any:
+    from tui.app import UdviklingsdagApp
+
+    return UdviklingsdagApp(str(path), clock=FakeClock())
+
+
+async def _open(app: Any, pilot: Any, year: int | None = 2026) -> Any:
+    from textual.widgets import Select
+
+    from screens import texts
+    from screens.nyt_aar import NytAarScreen
+    from tui.commands import UdviklingsdagCommands
+
+    await settle(app, pilot)
+    provider = UdviklingsdagCommands(app.screen)
+    callback = next(c for t, _h, c in provider._commands() if t == texts.CMD["nyt_aar"][0])
+    callback()
+    await settle(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, NytAarScreen)
+    if year is not None:
+        screen.query_one("#nyt-aar-year", Select).value = year
+        await settle(app, pilot)
+    return screen
+
+
+def _lines(screen: Any) -> list[str]:
+    from screens.nyt_aar import NytAarList
+
+    sel = screen.query_one("#nyt-aar-list", NytAarList)
+    return [
+        ("[x] " if o.value in sel.selected else "[ ] ")
+        + ("(info) " if o.disabled else "")
+        + prompt_text(o.prompt)
+        for o in sel.options
+    ]
+
+
+async def _toggle(screen: Any, pilot: Any, value: str) -> None:
+    from screens.nyt_aar import NytAarList
+
+    sel = screen.query_one("#nyt-aar-list", NytAarList)
+    sel.focus()
+    sel.highlighted = next(i for i, o in enumerate(sel.options) if o.value == value)
+    await pilot.pause()
+    await pilot.press("space")
+    await settle(screen.app, pilot)
+
+
+def _summary(screen: Any) -> str:
+    return prompt_text(screen.query_one("#nyt-aar-summary").render())
+
+
+@pytest.mark.parametrize("size", SIZES)
+@run_async
+async def test_reachable_and_the_year_chooser(tmp_path: Path, size: tuple[int, int]) -> None:
+    _built(tmp_path / "d.db")
+    app = _app(tmp_path / "d.db")
+    async with app.run_test(size=size) as pilot:
+        screen = await _open(app, pilot, year=None)
+        # This year (the clock says 3 December 2026) is the default, not the newest (2027).
+        assert screen.fra_aar == 2026
+        from textual.widgets import Select
+
+        screen.query_one("#nyt-aar-year", Select).value = 2027
+        await settle(app, pilot)
+        assert screen.fra_aar == 2027
+        assert "Intet er valgt til 2028." in _summary(screen)
+        assert screen.query_one("#nyt-aar-start").disabled
+        assert "Betas plan for næste år  (intet løber videre)" in "\n".join(_lines(screen))
+        screen.query_one("#nyt-aar-year", Select).value = 2026
+        await settle(app, pilot)
+        assert screen.fra_aar == 2026
+        await assert_all_reachable(
+            pilot,
+            "#nyt-aar-year",
+            "#nyt-aar-intro",
+            "#nyt-aar-list",
+            "#nyt-aar-summary",
+            "#nyt-aar-start",
+            "#nyt-aar-back",
+        )
+        assert "2 målplaner, 3 mål, 2 tegn og 2 prøvehandlinger bliver overført til 2027." in (
+            _summary(screen)
+        )
+        assert "Start 2027" in str(screen.query_one("#nyt-aar-start").label)
+        lines = _lines(screen)
+        text = "\n".join(lines)
+        assert "[ ] (info) Målplan 2026 for Alfa  → ny plan «Målplan 2027 for Alfa»" in text
+        assert "[ ] (info) Beta 2026  → ind i planen for 2027" in text
+        assert "[x] Mål: Flere klarer morgenen selv. (2026-2027)" in text
+        assert "[x] Mål: Uden slutår. (uden slutår)" in text
+        assert any(
+            line.startswith("[x] Tegn: Andel der klarer morgenen selv")
+            and "udgangspunkt 40 %, forventet 60 %; seneste måling 52,5 (01.09.2026)" in line
+            for line in lines
+        ), text
+        assert "[x] Prøvehandling: Morgentræning i hjemmet (i gang)" in text
+        assert "[x] Prøvehandling: Hjælpemidler først (planlagt)" in text
+        assert "[ ] Samarbejde med Beta (koordinationsniveau)" in text
+        assert "[ ] Plan A-indikatorerne 1, 6, 8 til den nye plan" in text
+        assert "[ ] (info) Ikke med, afsluttet: Pjece" in text
+        assert "[ ] (info) Ikke med, stoppet: Video" in text
+        assert (
+            "[ ] (info) Ikke med, sluttede i 2026 (1 åben prøvehandling følger ikke med): "
+            "Et mål der sluttede." in text
+        )
+        assert "Slettet" not in text and "Under slettet" not in text
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is not screen
+
+
+@run_async
+async def test_untick_start_and_undo(tmp_path: Path) -> None:
+    from screens.forms import ConfirmScreen
+
+    path = tmp_path / "d.db"
+    ids = _built(path)
+    app = _app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(app, pilot)
+        # Unticking a mål unticks its tegn and prøvehandlinger; ticking one of them back ticks
+        # the mål again.
+        await _toggle(screen, pilot, f"maal:{ids['maal']}")
+        lines = "\n".join(_lines(screen))
+        assert "[ ] Tegn: Andel der klarer morgenen selv" in lines
+        assert "[ ] Prøvehandling: Morgentræning i hjemmet (i gang)" in lines
+        await _toggle(screen, pilot, f"proevehandling:{ids['ph_i_gang']}")
+        lines = "\n".join(_lines(screen))
+        assert "[x] Mål: Flere klarer morgenen selv." in lines
+        assert "[ ] Tegn: Andel der klarer morgenen selv" in lines
+        await _toggle(screen, pilot, f"tegn:{ids['tegn1']}")
+        await _toggle(screen, pilot, f"tegn:{ids['tegn2']}")
+        # The test's choice: not the mål without an end, not the planned prøvehandling.
+        await _toggle(screen, pilot, f"maal:{ids['open_ended']}")
+        assert "[ ] Prøvehandling: Hjælpemidler først" in "\n".join(_lines(screen))
+        assert _summary(screen) == (
+            "2 målplaner, 2 mål, 2 tegn og 1 prøvehandling bliver overført til 2027."
+        )
+        await pilot.press("f7")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is screen
+        result = prompt_text(screen.query_one("#nyt-aar-result").render())
+        assert "2 målplaner (1 nye), 2 mål, 2 tegn og 1 prøvehandling er overført til 2027" in (
+            result
+        )
+        (copy,) = read(path, "maal", fra_id=ids["maal"])
+        assert len(read(path, "maal", fra_id=ids["beta_maal"])) == 1
+        assert read(path, "maal", fra_id=ids["open_ended"]) == []
+        assert len(read(path, "tegn", maal_id=copy["id"])) == 2
+        (ph,) = read(path, "proevehandling", maal_id=copy["id"])
+        assert ph["fra_id"] == ids["ph_i_gang"] and ph["status_dato"] == date(2026, 12, 3)
+        assert read(path, "proevehandling", fra_id=ids["ph_planlagt"]) == []
+        (original,) = read(path, "proevehandling", id=ids["ph_i_gang"])
+        assert original["status"] == "viderefoert"
+        # The list now shows the carried mål as carried, with only the planned one offered.
+        lines = "\n".join(_lines(screen))
+        assert "allerede ført videre" in lines
+        assert "[x] Prøvehandling: Hjælpemidler først (planlagt)" in lines
+        # One Ctrl+Z takes all of it away.
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert read(path, "maal", fra_id=ids["maal"]) == []
+        assert prompt_text(screen.query_one("#nyt-aar-result").render()).strip() == ""
+        assert read(path, "maal", fra_id=ids["beta_maal"]) == []
+        assert read(path, "maalplan", aar=2027, titel="Målplan 2027 for Alfa") == []
+        assert read(path, "proevehandling", fra_id=ids["ph_i_gang"]) == []
+        (original,) = read(path, "proevehandling", id=ids["ph_i_gang"])
+        assert original["status"] == "i_gang"
+        assert "[x] Mål: Flere klarer morgenen selv." in "\n".join(_lines(screen))
+
+
+@run_async
+async def test_escape_on_the_question_keeps(tmp_path: Path) -> None:
+    path = tmp_path / "d.db"
+    ids = _built(path)
+    app = _app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(app, pilot)
+        await pilot.click("#nyt-aar-start")
+        await settle(app, pilot)
+        assert app.screen is not screen
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert read(path, "maal", fra_id=ids["maal"]) == []

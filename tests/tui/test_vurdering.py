@@ -1,0 +1,255 @@
+"""The August status screen (issue 16, `screens.vurdering`) on the demo at 80x24 and 120x40:
+opened from the palette, every control reachable, a mål assessed by keyboard (the roll-up and
+the first page change, the date and the laptop's name filled in), Ctrl+Z undoes, Esc leaves the
+form without a write, F4 changes the year."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.tui.helpers import (
+    FakeClock,
+    assert_all_reachable,
+    assert_reachable,
+    prompt_text,
+    read,
+    run_async,
+    settle,
+)
+
+SIZES = [(80, 24), (120, 40)]
+
+
+def with_demo(path: Path) -> dict[str, str]:
+    from models.db import open_database
+    from models.demo import build_demo
+    from models.store import Store
+
+    db = open_database(str(path), device_name="Testbærbar")
+    try:
+        return build_demo(Store(db))
+    finally:
+        db.close()
+
+
+def _app(path: Path) -> Any:
+    from tui.app import UdviklingsdagApp
+
+    return UdviklingsdagApp(str(path), clock=FakeClock())
+
+
+def _option(screen: Any, option_id: str) -> str:
+    from textual.widgets import OptionList
+
+    listing = screen.query_one("#vurdering-list", OptionList)
+    return prompt_text(listing.get_option(option_id).prompt)
+
+
+def _prompt(screen: Any, option_id: str) -> str:
+    """An option's text as drawn (a Hanging visual or a Text)."""
+    from textual.widgets import OptionList
+
+    listing = screen.query_one("#vurdering-list", OptionList)
+    prompt = listing.get_option(option_id).prompt
+    body = getattr(prompt, "body_text", prompt)
+    return prompt_text(body)
+
+
+async def _open(app: Any, pilot: Any) -> Any:
+    from screens.vurdering import VurderingScreen
+
+    await settle(app, pilot)
+    await pilot.press("ctrl+p")
+    await settle(app, pilot)
+    await pilot.press(*"Augustrapport")
+    await settle(app, pilot)
+    await pilot.press("enter")
+    await settle(app, pilot)
+    assert isinstance(app.screen, VurderingScreen)
+    return app.screen
+
+
+async def _highlight(app: Any, pilot: Any, screen: Any, option_id: str) -> None:
+    """Move the list's cursor down (by keyboard) to an option."""
+    from textual.widgets import OptionList
+
+    listing = screen.query_one("#vurdering-list", OptionList)
+    listing.focus()
+    target = listing.get_option_index(option_id)
+    await pilot.press("home")
+    for _ in range(listing.option_count):
+        if listing.highlighted == target:
+            break
+        await pilot.press("down")
+    assert listing.highlighted == target
+    await settle(app, pilot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@run_async
+async def test_open_from_the_palette_and_everything_reachable(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    from textual.widgets import OptionList, Select
+
+    ids = with_demo(tmp_path / "d.db")
+    app = _app(tmp_path / "d.db")
+    async with app.run_test(size=size) as pilot:
+        screen = await _open(app, pilot)
+        # The clock says 3 December 2026: the newest year whose August has begun.
+        assert screen.query_one("#vurdering-aar", Select).value == 2026
+        assert "Augustrapport 2026" in prompt_text(screen.query_one("#topbar-title").render())
+        await assert_all_reachable(pilot, "#vurdering-aar", "#vurdering-hint", "#vurdering-list")
+        listing = screen.query_one("#vurdering-list", OptionList)
+        summary = _option(screen, "summary")
+        assert "I 2026 arbejdede 3 enheder med 4 mål under 4 målsætninger." in summary
+        assert "Af de 4 mål er 1 opfyldt, 1 delvist opfyldt og 1 ikke opfyldt endnu." in summary
+        bad = _prompt(screen, ids["maal:2026:bad"])
+        assert "Hjemmeplejen · Halvdelen af de borgere" in bad
+        assert "Vurdering: Delvist opfyldt, 18.8.2026 af Områdeleder Hanne Dahl" in bad
+        assert "seneste 47 (28.11.2026) · udgangspunkt 34 % · forventet 50 %" in bad
+        assert "Afsluttet siden 31.8.2026" in bad and "Effekt (afslutning)" in bad
+        # the last mål can be scrolled to
+        await pilot.press("end")
+        await settle(app, pilot)
+        assert listing.highlighted == listing.option_count - 1
+        wide = size[0] >= 110
+        assert screen.has_class("-wide") is wide
+        if wide:
+            await _highlight(app, pilot, screen, ids["maal:2026:bad"])
+            await assert_reachable(pilot, screen.query_one("#vurdering-detail"))
+            detail = prompt_text(screen.query_one("#vurdering-detail-text").render())
+            assert "Vi er gået fra 34 % til 46 %" in detail  # the whole begrundelse
+            assert "Læring" in detail
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, type(screen))
+
+
+@run_async
+async def test_assess_by_keyboard_rollup_changes_and_undo(tmp_path: Path) -> None:
+    from textual.widgets import Select, TextArea
+
+    from screens.vurdering import VurderingForm
+
+    ids = with_demo(tmp_path / "d.db")
+    maal_id = ids["maal:2026:ro"]
+    app = _app(tmp_path / "d.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(app, pilot)
+        report = screen.report
+        ms = next(x for x in report.maalsaetninger if x.maal[0].id == maal_id)
+        ms_option = f"maalsaetning:{ms.id}"
+        assert "Samlet: For tidligt at sige (1 for tidligt at sige)" in _option(screen, ms_option)
+        await _highlight(app, pilot, screen, maal_id)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, VurderingForm)
+        await assert_all_reachable(
+            pilot,
+            "#vurdering-valg",
+            "#vurdering-begrundelse",
+            "#vurdering-auto",
+            "#vurdering-save",
+            "#vurdering-cancel",
+        )
+        auto = prompt_text(form.query_one("#vurdering-auto").render())
+        assert "3.12.2026" in auto and "Testbærbar" in auto
+        # the Select: from «For tidligt at sige» up to «Opfyldt»
+        picker = form.query_one("#vurdering-valg", Select)
+        picker.focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("up", "up", "up", "enter")
+        await settle(app, pilot)
+        assert picker.value == "opfyldt"
+        area = form.query_one("#vurdering-begrundelse", TextArea)
+        for _ in range(6):
+            if app.focused is area:
+                break
+            await pilot.press("tab")
+        assert app.focused is area
+        await pilot.press("ctrl+a")  # TextArea: select all, so typing replaces the text
+        await pilot.press(*"Ro i timerne")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot, rounds=5)
+        assert app.screen is screen
+        rows = read(tmp_path / "d.db", "vurdering", maal_id=maal_id)
+        assert len(rows) == 1
+        row = rows[0]
+        assert row["maalopfyldelse"] == "opfyldt" and row["dato"] == date(2026, 12, 3)
+        assert row["hvem"] == "Testbærbar" and "Ro i timerne" in row["begrundelse"]
+        assert "Samlet: Opfyldt (1 opfyldt)" in _option(screen, ms_option)
+        assert "Af de 4 mål er 2 opfyldt, 1 delvist opfyldt og 1 ikke opfyldt endnu." in (
+            _option(screen, "summary")
+        )
+        assert "Vurdering: Opfyldt, 3.12.2026 af Testbærbar" in _prompt(screen, maal_id)
+        # Ctrl+Z: back as it was
+        await pilot.press("ctrl+z")
+        await settle(app, pilot, rounds=5)
+        (row,) = read(tmp_path / "d.db", "vurdering", maal_id=maal_id)
+        assert row["maalopfyldelse"] == "for_tidligt" and row["dato"] == date(2026, 8, 21)
+        assert "Samlet: For tidligt at sige" in _option(screen, ms_option)
+        # Esc in the form writes nothing
+        await _highlight(app, pilot, screen, maal_id)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, VurderingForm)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is screen
+        (row,) = read(tmp_path / "d.db", "vurdering", maal_id=maal_id)
+        assert row["maalopfyldelse"] == "for_tidligt"
+
+
+@run_async
+async def test_a_maal_without_assessment_and_another_year(tmp_path: Path) -> None:
+    from textual.widgets import Select
+
+    ids = with_demo(tmp_path / "d.db")
+    app = _app(tmp_path / "d.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(app, pilot)
+        await pilot.press("f4")
+        await settle(app, pilot)
+        picker = screen.query_one("#vurdering-aar", Select)
+        assert picker.expanded
+        await pilot.press("up", "enter")  # the years newest first: 2027 is above 2026
+        await settle(app, pilot, rounds=5)
+        assert picker.value == 2027
+        assert "Augustrapport 2027" in prompt_text(screen.query_one("#topbar-title").render())
+        maal = screen.report.maal
+        assert maal and all(m.vurdering is None for m in maal)
+        first = maal[0].id
+        assert "Ikke vurderet endnu" in _prompt(screen, first)
+        assert "mangler endnu tovholderens vurdering" in _option(screen, "summary")
+        # set one: a new vurdering for 2027 (the 2026 ones are untouched)
+        await _highlight(app, pilot, screen, first)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot, rounds=5)
+        rows = read(tmp_path / "d.db", "vurdering", maal_id=first)
+        assert [(r["aar"], r["maalopfyldelse"]) for r in rows] == [(2027, "for_tidligt")]
+        assert len(read(tmp_path / "d.db", "vurdering", aar=2026)) == 4
+        assert ids  # the demo's ids were built
+
+
+@run_async
+async def test_no_plans_yet(tmp_path: Path) -> None:
+    from tests.tui.helpers import build_small
+
+    build_small(tmp_path / "d.db")  # a workshop without målplaner
+    app = _app(tmp_path / "d.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(app, pilot)
+        assert screen.report is None and screen.years == ()
+        assert "Der er ingen målplaner endnu" in _option(screen, "summary")
+        await pilot.press("enter")  # nothing to assess: no form, no error
+        await settle(app, pilot)
+        assert app.screen is screen

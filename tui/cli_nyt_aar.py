@@ -1,0 +1,178 @@
+"""`udviklingsdag nyt-aar ÅR`: start next year's målplaner from this year's (`models.nyt_aar`).
+
+Without `--ja` it only shows what would be carried and what not, and why (a dry run); with
+`--ja` it carries everything proposed (the defaults of the «Nyt år» screen: running mål with
+their tegn and open prøvehandlinger; no samarbejder, no Plan A indicators) as one action that
+Ctrl+Z in the app undoes."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from .cli import DanishParser, dump_json, open_db, say
+
+YEAR_MIN, YEAR_MAX = 2000, 2099
+
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"«{text}» er ikke et årstal. Skriv fx 2026.") from None
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise argparse.ArgumentTypeError(
+            f"{year} er uden for {YEAR_MIN}-{YEAR_MAX}. Skriv året for de målplaner, du vil "
+            "føre videre, fx 2026."
+        )
+    return year
+
+
+def register(sub: argparse._SubParsersAction[DanishParser], common: DanishParser) -> None:
+    """Add `nyt-aar`."""
+    p = sub.add_parser(
+        "nyt-aar",
+        parents=[common],
+        help="start næste års målplaner fra årets (vis forslaget; --ja fører det videre)",
+        description="Vis hvad der føres videre fra årets målplaner til næste år: mål der "
+        "stadig løber, med deres tegn og åbne prøvehandlinger, og hvad der ikke føres videre "
+        "og hvorfor. Med --ja skrives det hele som én handling.",
+    )
+    p.add_argument("aar", metavar="ÅR", type=_year, help="året for de målplaner, der føres videre")
+    p.add_argument("--ja", action="store_true", help="før alt det foreslåede videre")
+    p.add_argument("--json", action="store_true", help="skriv forslaget (og resultatet) som JSON")
+    p.set_defaults(func=cmd_nyt_aar)
+
+
+def cmd_nyt_aar(args: argparse.Namespace) -> int:
+    from models.nyt_aar import NytAarForslag
+    from models.workspace import Workspace
+
+    db = open_db(args)
+    try:
+        ws = Workspace(db)
+        offer: NytAarForslag = ws.nyt_aar(args.aar)
+        choice = offer.default_choice()
+        if not offer.planer:
+            years = ", ".join(str(y) for y in ws.nyt_aar_years()) or "ingen"
+            message = f"Der er ingen målplaner for {args.aar}. År med målplaner: {years}."
+            if args.json:
+                print(dump_json({"fra_aar": args.aar, "planer": [], "fejl": message}))
+            else:
+                say(message)
+            return 1
+        result = ws.carry_nyt_aar(choice) if args.ja else None
+    finally:
+        db.close()
+    if args.json:
+        data: dict[str, Any] = _json(offer)
+        data["opsummering"] = offer.summary(choice)
+        if result is not None:
+            data["resultat"] = {
+                "nye_planer": list(result.nye_planer),
+                "planer": list(result.planer),
+                "maal": result.antal.maal,
+                "tegn": result.antal.tegn,
+                "proevehandlinger": result.antal.proevehandlinger,
+                "maal_ids": dict(result.maal_ids),
+            }
+        print(dump_json(data))
+        return 0
+    say(*_text(offer))
+    say("", offer.summary(choice))
+    if result is None:
+        if choice.maal_ids or choice.proevehandling_ids:
+            say(f"Intet er skrevet endnu. Kør igen med --ja for at starte {offer.til_aar}.")
+    else:
+        say(result.text().replace(" Ctrl+Z fortryder det hele.", ""))
+        say("Fortryd i appen med Ctrl+Z (på denne bærbar), hvis det ikke var meningen.")
+    return 0
+
+
+def _text(offer: Any) -> list[str]:
+    lines: list[str] = [f"Nyt år: fra {offer.fra_aar} til {offer.til_aar}"]
+    for plan in offer.planer:
+        if not plan.maal:
+            target = "intet løber videre"
+        elif plan.target_id:
+            target = f"ind i den eksisterende plan for {offer.til_aar}"
+        else:
+            target = f"ny plan «{plan.ny_titel}»"
+        lines += ["", f"{plan.titel} ({plan.enhed}) -> {target}"]
+        for m in plan.maal:
+            years = _years(m.fra_aar, m.til_aar)
+            if m.carried:
+                lines.append(f"  = {m.tekst} ({years}): allerede ført videre")
+            else:
+                lines.append(f"  + {m.tekst} ({years})")
+            for t in m.tegn:
+                latest = f"; seneste måling {t.seneste_maaling}" if t.seneste_maaling else ""
+                lines.append(
+                    f"      tegn: {t.tekst} (udgangspunkt {t.baseline or '-'}, "
+                    f"forventet {t.forventet_niveau or '-'}{latest})"
+                )
+            for p in m.proevehandlinger:
+                lines.append(f"      prøvehandling: {p.tekst}")
+            for s in m.samarbejder:
+                lines.append(f"      (ikke valgt) {s.tekst}")
+            for u in m.udeladt:
+                lines.append(f"      ikke med: {u.tekst} ({u.grund})")
+        for u in plan.udeladt:
+            lines.append(f"  - {u.tekst}: {u.grund}")
+    return lines
+
+
+def _years(fra: int | None, til: int | None) -> str:
+    if fra and til:
+        return f"{fra}-{til}"
+    if til:
+        return f"til {til}"
+    return f"fra {fra}, uden slutår" if fra else "uden slutår"
+
+
+def _json(offer: Any) -> dict[str, Any]:
+    return {
+        "fra_aar": offer.fra_aar,
+        "til_aar": offer.til_aar,
+        "planer": [
+            {
+                "id": p.id,
+                "titel": p.titel,
+                "enhed": p.enhed,
+                "ny_titel": p.ny_titel,
+                "eksisterende_plan_id": p.target_id,
+                "maal": [
+                    {
+                        "id": m.id,
+                        "tekst": m.tekst,
+                        "fra_aar": m.fra_aar,
+                        "til_aar": m.til_aar,
+                        "allerede_videreført_til": m.viderefoert_id,
+                        "tegn": [
+                            {
+                                "id": t.id,
+                                "tekst": t.tekst,
+                                "udgangspunkt": t.baseline,
+                                "forventet_niveau": t.forventet_niveau,
+                                "seneste_maaling": t.seneste_maaling,
+                            }
+                            for t in m.tegn
+                        ],
+                        "proevehandlinger": [
+                            {"id": x.id, "tekst": x.tekst, "status": str(x.status)}
+                            for x in m.proevehandlinger
+                        ],
+                        "samarbejder": [{"id": s.id, "tekst": s.tekst} for s in m.samarbejder],
+                        "ikke_med": [_udeladt(u) for u in m.udeladt],
+                    }
+                    for m in p.maal
+                ],
+                "ikke_med": [_udeladt(u) for u in p.udeladt],
+            }
+            for p in offer.planer
+        ],
+    }
+
+
+def _udeladt(u: Any) -> dict[str, str]:
+    return {"type": u.entity, "id": u.id, "tekst": u.tekst, "grund": u.grund}
