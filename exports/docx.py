@@ -107,6 +107,38 @@ def _run_xml(text: str, bold: bool = False, *, whole_dates: bool = False) -> str
     return "".join(parts)
 
 
+def set_properties(
+    doc: Any,
+    *,
+    title: str,
+    subject: str,
+    author: str,
+    keywords: str,
+    comments: str,
+    category: str,
+    ref: Reference,
+    when: date,
+    app_version: str,
+) -> None:
+    """The document properties every docx of the app carries: what it is, the reference
+    (`identifier`, which `verify` reads), Danish, and the export day as its date (texts cut to
+    the 255 characters Office keeps)."""
+    props = doc.core_properties
+    props.title = title[:255]
+    props.subject = subject[:255]
+    props.author = author[:255]
+    props.last_modified_by = f"udviklingsdag {app_version}".strip()
+    props.keywords = keywords
+    props.comments = comments
+    props.identifier = ref.text
+    props.language = "da-DK"
+    props.revision = max(1, ref.revision)
+    stamp = datetime.combine(when, time(12, 0))
+    props.created = stamp
+    props.modified = stamp
+    props.category = category
+
+
 def _table_xml(headers: list[str], rows: list[list[str]], widths_cm: list[float], even: int) -> str:
     """A bordered table with a shaded header row that repeats on every page, as XML.
 
@@ -377,21 +409,19 @@ def maalplan_docx(
     _page_field(footer, "NUMPAGES", Pt(7))
     _danish_proofing(doc)
 
-    props = doc.core_properties
-    props.title = _t(view.titel)[:255]
-    props.subject = f"Målplan {view.aar or ''} for {_t(view.enhed_navn)}".strip()[:255]
-    props.author = _t(view.ansvarlig or "")[:255]
-    props.last_modified_by = f"udviklingsdag {app_version}".strip()
-    props.keywords = f"målplan; {ref.text}"
-    props.comments = "Lavet af udviklingsdag. Referencen (identifier) kan tjekkes med "
-    props.comments += "«udviklingsdag verify»."
-    props.identifier = ref.text
-    props.language = "da-DK"
-    props.revision = max(1, ref.revision)
-    stamp = datetime.combine(when, time(12, 0))
-    props.created = stamp
-    props.modified = stamp
-    props.category = "Målplan"
+    set_properties(
+        doc,
+        title=_t(view.titel),
+        subject=f"Målplan {view.aar or ''} for {_t(view.enhed_navn)}".strip(),
+        author=_t(view.ansvarlig or ""),
+        keywords=f"målplan; {ref.text}",
+        comments="Lavet af udviklingsdag. Referencen (identifier) kan tjekkes med "
+        "«udviklingsdag verify».",
+        category="Målplan",
+        ref=ref,
+        when=when,
+        app_version=app_version,
+    )
 
     buf = io.BytesIO()
     doc.save(buf)

@@ -35,6 +35,7 @@ from fpdf import FPDF
 from models.records import PlanAIndikator, PlanAMaal, PlanAPoster
 
 from . import pdf as pdf_fonts
+from .docx import set_properties
 from .reference import Reference
 
 if TYPE_CHECKING:
@@ -474,21 +475,19 @@ def poster_docx(
     )
     _run(footer.add_paragraph(), f"Reference: {ref.text}", 9, colour=GREY)
 
-    props = doc.core_properties
-    props.title = f"{title(poster)} · {_docx_text(poster.enhed)}"[:255]
-    props.subject = f"Plan A-plakat for {_docx_text(poster.enhed)}"[:255]
-    props.author = "udviklingsdag"
-    props.last_modified_by = f"udviklingsdag {app_version}".strip()
-    props.keywords = f"plan a; {ref.text}"
-    props.comments = "Lavet af udviklingsdag. Referencen (identifier) er målplanens og kan "
-    props.comments += "tjekkes med «udviklingsdag verify»."
-    props.identifier = ref.text
-    props.language = "da-DK"
-    props.revision = max(1, ref.revision)
-    stamp = datetime.combine(when, time(12, 0))
-    props.created = stamp
-    props.modified = stamp
-    props.category = "Plan A-plakat"
+    set_properties(
+        doc,
+        title=f"{title(poster)} · {_docx_text(poster.enhed)}",
+        subject=f"Plan A-plakat for {_docx_text(poster.enhed)}",
+        author="udviklingsdag",
+        keywords=f"plan a; {ref.text}",
+        comments="Lavet af udviklingsdag. Referencen (identifier) er målplanens og kan tjekkes "
+        "med «udviklingsdag verify».",
+        category="Plan A-plakat",
+        ref=ref,
+        when=when,
+        app_version=app_version,
+    )
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
