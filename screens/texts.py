@@ -1292,6 +1292,17 @@ HELP["vurdering_form"] = """## Vurdér målet
 
 Vælg, hvor langt målet er nået, og skriv kort hvorfor. Ctrl+S gemmer, Esc lukker uden at gemme.
 """
+B_VURDERING_EXPORT = ("Eksportér rapporten", "Gem årets augustrapport som PDF og Word i en mappe")
+VURDERING_EXPORT_TITLE = "Eksportér augustrapporten for {aar}"
+VURDERING_EXPORT_FOLDER = "Mappe, rapporten gemmes i (PDF og Word)"
+VURDERING_EXPORT_OK = "Gem rapporten (Enter)"
+VURDERING_EXPORT_NO_OUTDIR = "Skriv, hvilken mappe rapporten skal gemmes i."
+VURDERING_EXPORT_NO_YEAR = "Der er ingen rapport at eksportere endnu."
+VURDERING_EXPORT_RUNNING = "Laver augustrapporten …"
+VURDERING_EXPORT_DONE = "Augustrapporten er gemt i {outdir}: {files}"
+HELP["vurdering"] += """
+Ctrl+E gemmer årets rapport til byrådet som PDF og Word i en mappe, du vælger.
+"""
 # --- end H8 ---
 
 # --- issue 16 H9 ---

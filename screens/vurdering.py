@@ -8,7 +8,8 @@ workspace); Ctrl+Z undoes; F4 changes the year."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -16,10 +17,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from models import enums
+from models import enums, settings
 from models.schema import format_decimal
 from models.status_report import (
     MaalsaetningStatus,
@@ -196,6 +197,13 @@ class VurderingScreen(Screen[None]):
             tooltip=texts.B_VURDERING_YEAR[1],
             id="vurdering.year",
         ),
+        Binding(
+            "ctrl+e",
+            "export",
+            texts.B_VURDERING_EXPORT[0],
+            tooltip=texts.B_VURDERING_EXPORT[1],
+            id="vurdering.export",
+        ),
     ]
 
     def __init__(self, aar: int | None = None) -> None:
@@ -335,6 +343,94 @@ class VurderingScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_export(self) -> None:
+        """Ask for a folder, then write the year's report there (PDF and Word)."""
+        if self.report is None:
+            self.notify(texts.VURDERING_EXPORT_NO_YEAR, severity="warning")
+            return
+        aar = self.report.aar
+
+        def chosen(outdir: str | None) -> None:
+            if not outdir:
+                return
+
+            def export(ws: Any) -> list[Path]:
+                from exports.sbsys import app_version
+                from exports.status_report_docs import export_status_report
+
+                ws.set_setting(settings.EXPORT_OUTDIR, outdir)
+                target = Path(outdir).expanduser()
+                return export_status_report(
+                    ws.database, target, aar, when=ws.today(), app_version=app_version()
+                )
+
+            def done(written: list[Path]) -> None:
+                names = " og ".join(p.name for p in written)
+                folder = str(written[0].parent) if written else outdir
+                self.notify(texts.VURDERING_EXPORT_DONE.format(outdir=folder, files=names))
+
+            self.notify(texts.VURDERING_EXPORT_RUNNING)
+            host(self).read(export, done=done, error=lambda exc: host(self).report_error(exc))
+
+        def ask(current: str | None) -> None:
+            from .export import _default_outdir
+
+            self.app.push_screen(
+                ReportFolderScreen(current or _default_outdir(), aar), callback=chosen
+            )
+
+        host(self).read(lambda ws: ws.setting(settings.EXPORT_OUTDIR), done=ask)
+
+
+class ReportFolderScreen(ModalScreen[str | None]):
+    """Ask for the folder the August report is written to (prefilled with the last one)."""
+
+    HELP_KEY = "vurdering"
+    BINDINGS = [
+        Binding(
+            "escape",
+            "cancel",
+            texts.B_CANCEL[0],
+            tooltip=texts.B_CANCEL[1],
+            id="vurdering_folder.cancel",
+        ),
+    ]
+
+    def __init__(self, outdir: str, aar: int) -> None:
+        super().__init__()
+        self.outdir = outdir
+        self.aar = aar
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="vurdering-box"):
+            yield Static(
+                texts.VURDERING_EXPORT_TITLE.format(aar=self.aar), id="vurdering-form-title"
+            )
+            yield Label(texts.VURDERING_EXPORT_FOLDER)
+            yield Input(self.outdir, id="vurdering-outdir")
+            yield Label("", id="vurdering-outdir-error", classes="field-error")
+            with Horizontal(id="vurdering-buttons"):
+                yield Button(texts.VURDERING_EXPORT_OK, id="vurdering-export-ok", variant="primary")
+                yield Button(texts.VURDERING_FORM_CANCEL, id="vurdering-export-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#vurdering-outdir", Input).focus()
+
+    @on(Input.Submitted, "#vurdering-outdir")
+    @on(Button.Pressed, "#vurdering-export-ok")
+    def _ok(self) -> None:
+        outdir = self.query_one("#vurdering-outdir", Input).value.strip()
+        if not outdir:
+            self.query_one("#vurdering-outdir-error", Label).update(
+                texts.VURDERING_EXPORT_NO_OUTDIR
+            )
+            return
+        self.dismiss(outdir)
+
+    @on(Button.Pressed, "#vurdering-export-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class VurderingForm(ModalScreen[tuple[str, str] | None]):

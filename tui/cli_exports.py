@@ -78,6 +78,17 @@ def register(sub: argparse._SubParsersAction[DanishParser], common: DanishParser
     e.set_defaults(func=cmd_export_plan_a)
 
     e = esub.add_parser(
+        "augustrapport",
+        parents=[common],
+        help="augustrapporten til Kommunalbestyrelsen (PDF og Word) for et år",
+    )
+    e.add_argument("outdir", metavar="MAPPE", help="mappen, rapporten skrives i")
+    e.add_argument(
+        "--aar", metavar="ÅR", type=int, default=None, help="rapporten for dette år (ellers i år)"
+    )
+    e.set_defaults(func=cmd_export_augustrapport)
+
+    e = esub.add_parser(
         "sqlite",
         parents=[common],
         help="en selvstændig SQLite-fil med den aktuelle tilstand og visninger",
@@ -253,6 +264,25 @@ def cmd_export_plan_a(args: argparse.Namespace) -> int:
         return 0
     say(result.summary)
     for path in result.written:
+        say(f"  {path}")
+    return 0
+
+
+def cmd_export_augustrapport(args: argparse.Namespace) -> int:
+    from exports.sbsys import app_version
+    from exports.status_report_docs import export_status_report
+    from models.workspace import Workspace
+
+    ws = Workspace(open_db(args))
+    try:
+        aar = args.aar if args.aar is not None else ws.today().year
+        written = export_status_report(
+            ws.database, args.outdir, aar, when=ws.today(), app_version=app_version()
+        )
+    finally:
+        ws.close()
+    say(f"Augustrapporten for {aar} er skrevet (PDF og Word):")
+    for path in written:
         say(f"  {path}")
     return 0
 

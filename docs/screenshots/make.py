@@ -127,6 +127,25 @@ async def _shots(db: Path, size: tuple[int, int], out: Path) -> list[Path]:
     return made
 
 
+def _report_page(db: Path, folder: Path) -> Path:
+    """The first page of the demo's August status for 2026, as a PNG."""
+    from datetime import date
+
+    from exports.status_report_docs import export_status_report
+    from models.db import open_database
+
+    database = open_database(str(db))
+    try:
+        export_status_report(database, folder / "rapport", 2026, when=date(2027, 1, 24))
+    finally:
+        database.close()
+    pdf = next((folder / "rapport").glob("*_Augustrapport_2026.pdf"))
+    out = HERE / "16-augustrapport-side-1"
+    command = ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", "--"]
+    subprocess.run([*command, str(pdf), str(out)], check=True)
+    return out.with_suffix(".png")
+
+
 def _poster(db: Path, folder: Path) -> Path:
     """Hjemmeplejen's Plan A poster for 2026 (A3), as a PNG."""
     from datetime import date
@@ -226,6 +245,7 @@ def main() -> int:
         if shutil.which("pdftoppm") is not None:
             print(_chart_page(db, Path(tmp)).relative_to(HERE.parent.parent))
             print(_poster(db, Path(tmp)).relative_to(HERE.parent.parent))
+            print(_report_page(db, Path(tmp)).relative_to(HERE.parent.parent))
     return 0
 
 

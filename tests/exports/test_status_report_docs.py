@@ -1,0 +1,258 @@
+"""The August status as documents (exports/status_report_docs.py): the demo's report as PDF/A
+and .docx, their content read back as text (first page, roll-ups, assessments, run charts), a
+chart page rendered (pdftoppm) and not blank, the CLI `export augustrapport`, and Ctrl+E on
+the August screen (screens/vurdering.py) at 80x24 and 120x40."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import docx
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from exports.atomic import ExportError
+from exports.status_report_docs import export_status_report, report_stem
+from models.db import open_database
+from models.demo import build_demo
+from models.status_report import StatusReport, status_report
+from models.store import Store
+from tui.cli import main
+
+WHEN = date(2026, 12, 6)
+PDFTOPPM = shutil.which("pdftoppm")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, StatusReport, list[Path]]:
+    folder = tmp_path_factory.mktemp("augustrapport")
+    path = folder / "demo.db"
+    db = open_database(str(path), device_name="Testbærbar")
+    try:
+        build_demo(Store(db))
+        report = status_report(db, 2026, WHEN)
+        written = export_status_report(db, folder / "ud", 2026, when=WHEN)
+    finally:
+        db.close()
+    return path, report, written
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _pdf_pages(path: Path) -> list[str]:
+    return [_squash(p.extract_text()) for p in PdfReader(str(path)).pages]
+
+
+def _docx_text(path: Path) -> tuple[str, int]:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    pictures = len(document.inline_shapes)
+    return _squash("\n".join(parts)), pictures
+
+
+def test_files_are_named_and_written(demo: tuple[Path, StatusReport, list[Path]]) -> None:
+    _, _, written = demo
+    stem = report_stem(2026, WHEN)
+    assert stem == "2026-12-06_Augustrapport_2026"
+    assert [p.name for p in written] == [f"{stem}.pdf", f"{stem}.docx"]
+    assert written[0].read_bytes().startswith(b"%PDF")
+    assert b"pdfaid:part" in written[0].read_bytes()  # PDF/A metadata
+
+
+def test_pdf_holds_the_status(demo: tuple[Path, StatusReport, list[Path]]) -> None:
+    _, report, written = demo
+    pages = _pdf_pages(written[0])
+    first = pages[0]
+    assert first.startswith("Status på målsætningerne 2026")
+    assert report.summary.saetninger
+    for sentence in report.summary.saetninger:
+        assert _squash(sentence) in first
+    assert "Samlet vurdering pr. målsætning" in first
+    everything = " ".join(pages)
+    for ms in report.maalsaetninger:
+        assert _squash(ms.rollup.text()) in first
+        assert f"Samlet: {_squash(ms.rollup.text())}" in everything
+    assessed = [m for m in report.maal if m.vurdering and m.vurdering.begrundelse]
+    assert assessed
+    for m in assessed:
+        assert m.vurdering is not None and m.vurdering.begrundelse
+        assert _squash(m.vurdering.begrundelse) in everything
+        assert _squash(m.tekst) in everything
+    assert "Vurdering: Opfyldt" in everything
+    # The run charts: their heading and legend words.
+    for word in ("Målinger:", "Målt", "Median", "Udgangspunkt", "Forventet niveau"):
+        assert word in everything
+    # A prøvehandling's evaluated effect and a læring.
+    effekter = [e.effekt for m in report.maal for p in m.proevehandlinger for e in p.effekter]
+    assert effekter and _squash(effekter[0]) in everything
+    laering = [line.tekst for m in report.maal for line in m.laering]
+    assert laering and _squash(laering[0]) in everything
+
+
+@pytest.mark.skipif(PDFTOPPM is None, reason="pdftoppm is not installed")
+def test_chart_page_is_not_blank(
+    demo: tuple[Path, StatusReport, list[Path]], tmp_path: Path
+) -> None:
+    _, _, written = demo
+    pages = _pdf_pages(written[0])
+    number = next(i for i, text in enumerate(pages, 1) if "Målinger:" in text)
+    prefix = tmp_path / "side"
+    page = str(number)
+    command = [str(PDFTOPPM), "-r", "40", "-png", "-f", page, "-l", page, str(written[0])]
+    subprocess.run(
+        [*command, str(prefix)],
+        check=True,
+        timeout=60,
+    )
+    (png,) = list(tmp_path.glob("side*.png"))
+    image = Image.open(png).convert("L")
+    dark = sum(image.histogram()[:200])
+    assert dark > image.width * image.height * 0.01
+    # Colour: the chart's lines are not only black text.
+    rgb = Image.open(png).convert("RGB")
+    _, high = rgb.convert("HSV").split()[1].getextrema()
+    assert isinstance(high, int) and high > 60
+
+
+def test_docx_holds_the_status(demo: tuple[Path, StatusReport, list[Path]]) -> None:
+    _, report, written = demo
+    text, pictures = _docx_text(written[1])
+    assert "Status på målsætningerne 2026" in text
+    for sentence in report.summary.saetninger:
+        assert _squash(sentence) in text
+    for ms in report.maalsaetninger:
+        assert _squash(ms.rollup.text()) in text
+    for m in report.maal:
+        if m.vurdering and m.vurdering.begrundelse:
+            assert _squash(m.vurdering.begrundelse) in text
+    assert "Målinger:" in text
+    charts = sum(1 for m in report.maal for t in m.tegn if t.chart is not None and t.maalinger)
+    assert charts and pictures == charts
+    document = docx.Document(str(written[1]))
+    images = [r.target_part for r in document.part.rels.values() if "image" in r.reltype]
+    assert images
+    chart = Image.open(io.BytesIO(images[0].blob))
+    assert chart.format == "PNG" and chart.width > 200
+    props = document.core_properties
+    assert props.language == "da-DK" and props.title == "Status på målsætningerne 2026"
+
+
+def test_year_without_plans(demo: tuple[Path, StatusReport, list[Path]], tmp_path: Path) -> None:
+    path = demo[0]
+    db = open_database(str(path), device_name="Testbærbar")
+    try:
+        with pytest.raises(ExportError, match="ingen målplaner for 1999"):
+            export_status_report(db, tmp_path / "tom", 1999, when=WHEN)
+    finally:
+        db.close()
+    assert not (tmp_path / "tom").exists()
+
+
+def test_cli(
+    demo: tuple[Path, StatusReport, list[Path]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "kopi.db"
+    shutil.copyfile(demo[0], copy)
+    out = tmp_path / "rapport"
+    argv = ["export", "augustrapport", "--db", str(copy), str(out)]
+    assert main([*argv, "--aar", "2026"]) == 0
+    said = capsys.readouterr().out
+    assert "Augustrapporten for 2026 er skrevet" in said
+    assert sorted(p.suffix for p in out.iterdir()) == [".docx", ".pdf"]
+    assert all(p.stat().st_size > 1000 for p in out.iterdir())
+    assert main([*argv, "--aar", "1999"]) == 1
+    assert "ingen målplaner for 1999" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_ctrl_e_on_the_august_screen_writes_the_report(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    from tests.tui.helpers import assert_all_reachable, run_async, settle
+    from tests.tui.test_vurdering import _app, _open, with_demo
+
+    @run_async
+    async def scenario() -> None:
+        from textual.widgets import Input, Label
+
+        from screens.vurdering import ReportFolderScreen, VurderingScreen
+
+        with_demo(tmp_path / "d.db")
+        app = _app(tmp_path / "d.db")
+        out = tmp_path / "rapport"
+        async with app.run_test(size=size) as pilot:
+            await _open(app, pilot)
+            await pilot.press("ctrl+e")
+            await settle(app, pilot)
+            dialog = app.screen
+            assert isinstance(dialog, ReportFolderScreen)
+            await assert_all_reachable(
+                pilot, "#vurdering-outdir", "#vurdering-export-ok", "#vurdering-export-cancel"
+            )
+            field = dialog.query_one("#vurdering-outdir", Input)
+            assert field.value  # prefilled with the export folder
+            field.value = ""
+            await pilot.press("enter")
+            await settle(app, pilot)
+            error = dialog.query_one("#vurdering-outdir-error", Label)
+            assert "Skriv, hvilken mappe" in str(error.render())
+            assert not out.exists()
+            field.focus()
+            await pilot.press(*str(out))
+            await pilot.press("enter")
+            await settle(app, pilot)
+            await app.workers.wait_for_complete()
+            await settle(app, pilot)
+            assert isinstance(app.screen, VurderingScreen)
+            names = sorted(p.name for p in out.iterdir())
+            assert names == [
+                "2026-12-03_Augustrapport_2026.docx",
+                "2026-12-03_Augustrapport_2026.pdf",
+            ]
+            # Esc closes the dialog without writing.
+            await pilot.press("ctrl+e")
+            await settle(app, pilot)
+            assert isinstance(app.screen, ReportFolderScreen)
+            await pilot.press("escape")
+            await settle(app, pilot)
+            assert isinstance(app.screen, VurderingScreen)
+
+    scenario()
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(SOFFICE is None or PDFTOPPM is None, reason="LibreOffice is not installed")
+def test_docx_renders_in_libreoffice(
+    demo: tuple[Path, StatusReport, list[Path]], tmp_path: Path
+) -> None:
+    _, report, written = demo
+    profile = (tmp_path / "lo-profile").as_uri()
+    convert = [str(SOFFICE), f"-env:UserInstallation={profile}", "--headless"]
+    subprocess.run(
+        [*convert, "--convert-to", "pdf", "--outdir", str(tmp_path), str(written[1])],
+        check=True,
+        timeout=180,
+        capture_output=True,
+    )
+    rendered = tmp_path / f"{written[1].stem}.pdf"
+    pages = _pdf_pages(rendered)
+    assert pages[0].startswith("Status på målsætningerne 2026")
+    assert _squash(report.summary.saetninger[0]) in pages[0]
+    number = next(i for i, text in enumerate(pages, 1) if "Målinger:" in text)
+    page = str(number)
+    command = [str(PDFTOPPM), "-r", "40", "-png", "-f", page, "-l", page, str(rendered)]
+    subprocess.run([*command, str(tmp_path / "lo")], check=True, timeout=60)
+    (png,) = list(tmp_path.glob("lo*.png"))
+    _, high = Image.open(png).convert("RGB").convert("HSV").split()[1].getextrema()
+    assert isinstance(high, int) and high > 60  # the chart's colours are on the page
