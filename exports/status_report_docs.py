@@ -39,8 +39,8 @@ ROLLUP_HEADERS = ["Målsætning", "Mål", "Samlet vurdering"]
 ROLLUP_WIDTHS = [100.0, 14.0, 60.0]
 TEGN_HEADERS = ["Tegn", "Udgangspunkt", "Forventet niveau", "Seneste måling"]
 TEGN_WIDTHS = [62.0, 36.0, 36.0, 40.0]
-PROEVE_HEADERS = ["Prøvehandling", "Status", "Vurderet effekt"]
-PROEVE_WIDTHS = [64.0, 30.0, 80.0]
+PROEVE_HEADERS = ["Nr", "Prøvehandling", "Status", "Vurderet effekt"]
+PROEVE_WIDTHS = [9.0, 58.0, 30.0, 77.0]
 
 
 def title(report: StatusReport) -> str:
@@ -102,13 +102,21 @@ def tegn_rows(m: MaalStatus) -> list[list[str]]:
     ]
 
 
+def proeve_numbers(m: MaalStatus) -> dict[str, str]:
+    """The mål's prøvehandlinger numbered 1, 2, … in the report's order: the table's «Nr» and
+    the labels of their periods in the run charts say the same."""
+    return {p.id: str(i) for i, p in enumerate(m.proevehandlinger, start=1)}
+
+
 def proeve_rows(m: MaalStatus) -> list[list[str]]:
     rows = []
+    numbers = proeve_numbers(m)
     for p in m.proevehandlinger:
         effekt = "; ".join(
             f"{e.effekt} ({_day(e.dato)})" if e.dato else e.effekt for e in p.effekter
         )
-        rows.append([p.tekst, status_text(p.status, p.status_dato), effekt or "Ikke evalueret"])
+        status = status_text(p.status, p.status_dato)
+        rows.append([numbers[p.id], p.tekst, status, effekt or "Ikke evalueret"])
     return rows
 
 
@@ -213,7 +221,7 @@ def _maal_pdf(pdf: FPDF, m: MaalStatus, full: float) -> None:
     for tegn in m.tegn:
         if tegn.chart is None or not tegn.maalinger:
             continue
-        chart = charts.layout(tegn.chart, full)
+        chart = charts.layout(tegn.chart, full, numbers=proeve_numbers(m))
         bottom = pdf.h - pdf.b_margin
         if pdf.get_y() + chart.height + 8 > bottom:
             pdf.add_page()
@@ -310,7 +318,7 @@ def status_report_docx(report: StatusReport, *, when: date, app_version: str = "
                     if tegn.chart is None or not tegn.maalinger:
                         continue
                     _grey(doc, f"Målinger: {t(tegn.tekst)}", 9, bold=True)
-                    chart = charts.layout(tegn.chart, 170)
+                    chart = charts.layout(tegn.chart, 170, numbers=proeve_numbers(m))
                     png = charts.render_png(chart)
                     doc.add_picture(io.BytesIO(png), width=Mm(chart.width))
                 if m.proevehandlinger:

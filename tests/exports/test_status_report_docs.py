@@ -88,9 +88,18 @@ def test_pdf_holds_the_status(demo: tuple[Path, StatusReport, list[Path]]) -> No
         assert _squash(m.vurdering.begrundelse) in everything
         assert _squash(m.tekst) in everything
     assert "Vurdering: Opfyldt" in everything
-    # The run charts: their heading and legend words.
+    # The run charts: their heading and legend words, and the periods of the prøvehandlinger
+    # labelled with the number the mål's prøvehandling table gives them.
     for word in ("Målinger:", "Målt", "Median", "Udgangspunkt", "Forventet niveau"):
         assert word in everything
+    followed = [
+        m
+        for m in report.maal
+        for t in m.tegn
+        if t.chart is not None and t.maalinger and t.chart.periods
+    ]
+    assert followed
+    assert "Prøvehandling 1" in everything
     # A prøvehandling's evaluated effect and a læring.
     effekter = [e.effekt for m in report.maal for p in m.proevehandlinger for e in p.effekter]
     assert effekter and _squash(effekter[0]) in everything
