@@ -498,7 +498,8 @@ def _tegn_view(
     values = _values("tegn", t)
     if not maaling_rows:
         return TegnView(t["id"], nr, **values)
-    from .records import Maaling, Proevehandling, Tegn
+    from .maalinger import maaling_record
+    from .queries import _proevehandling, _tegn
     from .runchart import run_chart
 
     rows = sorted(maaling_rows, key=_maaling_order)
@@ -513,48 +514,11 @@ def _tegn_view(
         )
         for r in rows
     ]
-    tegn = Tegn(
-        id=t["id"],
-        maal_id=t["maal_id"],
-        tekst=t["tekst"],
-        type=t["type"],
-        datakilde=t["datakilde"],
-        baseline=t["baseline"],
-        forventet_niveau=t["forventet_niveau"],
-    )
-    records = [
-        Maaling(
-            id=r["id"],
-            tegn_id=r["tegn_id"],
-            dato=r["dato"],
-            vaerdi=r["vaerdi"],
-            observation=r["observation"],
-            kilde=r["kilde"],
-            hvem=r["hvem"],
-        )
-        for r in rows
-    ]
-    proevehandlinger = [
-        Proevehandling(
-            id=p["id"],
-            maal_id=p["maal_id"],
-            tekst=p["tekst"],
-            forventning=p["forventning"],
-            ansvarlig=p["ansvarlig"],
-            start=p["start"],
-            slut=p["slut"],
-            borgerinddragelse=bool(p["borgerinddragelse"]),
-            borgerinddragelse_hvordan=p["borgerinddragelse_hvordan"],
-            evaluering_undervejs=p["evaluering_undervejs"],
-            evaluering_afslutning=p["evaluering_afslutning"],
-            tegn_ids=tuple(p["tegn_ids"] or ()),
-            evalueringer=0,
-            status=p["status"],
-            status_dato=p["status_dato"],
-        )
-        for p in proevehandling_rows
-    ]
-    chart = run_chart(tegn, records, proevehandlinger)
+    records = [maaling_record(r) for r in rows]
+    # The records of the mål's prøvehandlinger, as the målinger screen reads them (their
+    # evalueringer are not counted: the chart does not show them).
+    proevehandlinger = [_proevehandling(p, 0) for p in proevehandling_rows]
+    chart = run_chart(_tegn(t), records, proevehandlinger)
     return TegnView(t["id"], nr, **values, maalinger=maalinger, chart=chart)
 
 
