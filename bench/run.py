@@ -11,7 +11,9 @@ The year's follow-up (issue 15) has rows of its own on a municipality with 12 m�
 kvantitativ tegn (`bench.generate --maalinger 12`, its own cache folder): `maalinger`, the
 merge with a leader's laptop's handoff file of målinger beside the 40 workshop files, and
 `followup`, the årshjul and the overview of evalueringer that fall due opened in the real
-screens, and a run chart of 100 målinger drawn.
+screens, and a run chart of 100 målinger drawn. On the same municipality, `documents` (issue
+16): the August report package of its year (target 10 s), and the Plan A posters of every
+målplan per PDF page against the SBSYS export's time per PDF page.
 
 `python -m bench.run --scale N` is the growth run (issue 17), not part of the default run: the
 merge (many files and big files), the SQLite export and the SBSYS export's main process at 1x
@@ -764,6 +766,75 @@ def row_merge_maalinger(workshop: Workshop, folder: Path, runs: int) -> list[Row
     return [a]
 
 
+def _documents(kind: str, db_path: Path, out: Path) -> dict[str, Any]:
+    """`python -m bench._documents KIND DB OUT` in a new process; its one JSON line."""
+    shutil.rmtree(out, ignore_errors=True)
+    res = subprocess.run(
+        [PY, "-m", "bench._documents", kind, str(db_path), str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    shutil.rmtree(out, ignore_errors=True)
+    if res.returncode != 0:
+        raise RuntimeError(res.stderr[-3000:])
+    result: dict[str, Any] = json.loads(res.stdout.strip().splitlines()[-1])
+    return result
+
+
+# How many målplaner the per-page reference of the posters row exports as SBSYS packages.
+SBSYS_PAGE_SAMPLE = 20
+
+
+def row_documents(db_path: Path, folder: Path, runs: int) -> list[Row]:
+    """The municipality with a year of målinger: the August report package of its year (each
+    run a new process; reference: the report's data read alone), and the Plan A posters of
+    every målplan, per PDF page, against the SBSYS export's time per PDF page (the first
+    `SBSYS_PAGE_SAMPLE` plans). Two cores."""
+    reports = [_documents("augustrapport", db_path, folder / "rapport") for _ in range(runs)]
+    last = reports[-1]
+    a = Row(
+        "augustrapport",
+        "Augustrapporten for den store kommune (PDF/A, Word, Excel, journalisering)",
+        median([r["seconds"] for r in reports]),
+        "s",
+        "kun læse rapportens data (status_report)",
+        median([r["data_seconds"] for r in reports]),
+        "højst 10 s",
+        note=(
+            f"{_dotted(last['maal'])} mål, {_dotted(last['charts'])} run charts, "
+            f"{_dotted(last['pages'])} PDF-sider; højeste hukommelse "
+            f"{max(r['peak_rss_mb'] for r in reports):.0f} MB"
+        ),
+        runs=runs,
+    )
+    a.ok = (a.value or 0) <= 10
+    posters = [_documents("plan-a", db_path, folder / "plakater") for _ in range(runs)]
+    sbsys = [
+        _documents(f"sbsys:{SBSYS_PAGE_SAMPLE}", db_path, folder / "sbsys") for _ in range(runs)
+    ]
+    per_poster = median([r["seconds"] / max(1, r["pages"]) for r in posters])
+    per_sbsys = median([r["seconds"] / max(1, r["pages"]) for r in sbsys])
+    b = Row(
+        "plakater",
+        f"Plan A-plakater for alle {posters[-1]['posters']} arbejdspladser, pr. side",
+        per_poster * 1000,
+        "ms",
+        f"SBSYS-eksporten pr. PDF-side ({SBSYS_PAGE_SAMPLE} målplaner)",
+        per_sbsys * 1000,
+        "højst som SBSYS pr. side",
+        note=(
+            f"{median([r['seconds'] for r in posters]):.1f} s for {posters[-1]['pages']} A3-sider "
+            f"(og lige så mange .docx); SBSYS {median([r['seconds'] for r in sbsys]):.1f} s for "
+            f"{sbsys[-1]['pages']} sider"
+        ),
+        runs=runs,
+    )
+    b.ok = per_poster <= per_sbsys
+    return [a, b]
+
+
 def _followup_ids(db_path: Path) -> dict[str, Any]:
     """Prepare the follow-up rows' database: a kvantitativ tegn with RUN_CHART_POINTS monthly
     målinger and a prøvehandling that follows it (made once; found again on a reused copy)."""
@@ -1128,7 +1199,9 @@ def growth_data(level: float, base: float, entries: int, log: Any) -> dict[str, 
     return {"many": many, "big": big}
 
 
-def growth_level(level: float, data: dict[str, Workshop], folder: Path) -> list[Measure]:
+def growth_level(
+    level: float, data: dict[str, Workshop], folder: Path, runs: int = 3
+) -> list[Measure]:
     """Every growth row at one level, one run each, each in its own process."""
     out: list[Measure] = []
     merged: dict[Path, list[Measure]] = {}
@@ -1172,7 +1245,33 @@ def growth_level(level: float, data: dict[str, Workshop], folder: Path) -> list[
         Measure("sbsys", "SBSYS-pakker for alle målplaner (hovedprocessen)", level,
                 res["seconds"], res["peak_rss_mb"], f"{res['maalplaner']} målplaner")
     )  # fmt: skip
-    return out
+    return out + growth_screens(db, folder, level, runs)
+
+
+def growth_screens(db: Path, folder: Path, level: float, runs: int = 3) -> list[Measure]:
+    """The large municipality's screen rows (`row_large`, in the real screens) and the cold
+    start (`row_cold_start`: the app's first screen ready for input beside a minimal Textual
+    app, side by side) on a copy of the level's database."""
+    from bench.generate import copy_sqlite
+
+    copy = folder / f"growth-skaerme-{level:g}.db"
+    copy_sqlite(db, copy)
+    try:
+        out = [
+            Measure(row.key, row.what, level, row.value or 0.0, None, row.reference)
+            for row in row_large(copy, runs)
+        ]
+        cold = row_cold_start(copy, runs)[0]
+        ratio = f"{cold.ratio:.2f}" if cold.ratio is not None else "-"
+        out.append(
+            Measure("cold_start", "Kold start til forsiden, klar til taster", level,
+                    cold.value or 0.0, None,
+                    f"minimal app {cold.ref_value or 0:.2f} s, forhold {ratio}")
+        )  # fmt: skip
+        return out
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{copy}{suffix}").unlink(missing_ok=True)
 
 
 def _ratio(a: float | None, b: float | None) -> str:
@@ -1210,9 +1309,11 @@ def growth_main(
     *,
     base: float | None = None,
     entries: int | None = None,
+    runs: int = 3,
 ) -> int:
     """The growth run: data for 1x and `scale` (made or reused), then every row at both.
-    `base` and `entries` (1x's scale and entries per file) are for the tests' tiny runs."""
+    `base` and `entries` (1x's scale and entries per file) and `runs` (of the screen rows and
+    the cold start) are for the tests' tiny runs."""
     from bench.generate import DEFAULT_ENTRIES
 
     os.chdir(ROOT)
@@ -1236,7 +1337,7 @@ def growth_main(
                 for shape, ws in data.items()
             }  # fmt: skip
             log(f"måler {level:g}x ...")
-            measures += growth_level(level, data, Path(tmp))
+            measures += growth_level(level, data, Path(tmp), runs)
     print(render_growth(measures, scale))
     command = "python -m bench.run" + (" --quick" if quick else "") + f" --scale {scale:g}"
     info = {
@@ -1401,7 +1502,7 @@ def main(argv: list[str] | None = None) -> int:
                 ("sqlite", lambda: row_sqlite_export(workshop.base_db, folder, 2 if quick else 5)),
             ]
         followup = None
-        if want("maalinger") or want("followup"):
+        if want("maalinger") or want("followup") or want("documents"):
             log(f"Laver data med {FOLLOW_UP_MAALINGER} målinger pr. tegn (genbruges) ...")
             followup = make_workshop(
                 followup_cache(scale),
@@ -1421,6 +1522,7 @@ def main(argv: list[str] | None = None) -> int:
                         row_followup(followup_db, reps),
                     )[1],
                 ),
+                ("documents", lambda: row_documents(data.base_db, folder, 1 if quick else 3)),
             ]
         for name, step in steps:
             if not want(name):

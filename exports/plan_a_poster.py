@@ -4,11 +4,11 @@ fonts of `exports.pdf`) and as .docx (python-docx, an A3 section).
 The page: a big title (Plan A and the year, the enhed), the three perspectives as three
 columns, each with its indicators. A chosen indicator stands out with the difference the
 workplace wants to make and the mål tagged with it; an indicator not chosen is small and grey;
-a required one says so. The footer holds the målplan's reference and its QR code.
+a required one says so. The footer holds the poster's reference and its QR code.
 
-The reference is the målplan's own (`exports.reference`): `udviklingsdag verify` finds it and
-says whether the plan has changed since; the forskel texts are not part of the plan's digest,
-so verify cannot tell whether they changed.
+The reference is the poster's own (`exports.reference.poster_reference`: kind PLANA, the
+målplan's id, a revision and a digest of what the poster shows, forskel texts included):
+`udviklingsdag verify` finds it and says whether the poster would still look the same.
 
 Everything fits on one page in the PDF: the type shrinks step by step (never below
 `MIN_SCALE` of its size), and a text still too long for its column is cut with a note that the
@@ -481,8 +481,8 @@ def poster_docx(
         subject=f"Plan A-plakat for {_docx_text(poster.enhed)}",
         author="udviklingsdag",
         keywords=f"plan a; {ref.text}",
-        comments="Lavet af udviklingsdag. Referencen (identifier) er målplanens og kan tjekkes "
-        "med «udviklingsdag verify».",
+        comments="Lavet af udviklingsdag. Referencen (identifier) kan tjekkes med "
+        "«udviklingsdag verify».",
         category="Plan A-plakat",
         ref=ref,
         when=when,
@@ -548,21 +548,19 @@ def export_posters(
     app_version: str = "",
 ) -> PosterResult:
     """Write a PDF and a .docx poster per målplan (of `aar`, or the plans given) into
-    `folder` (created when missing), each written atomically. Four reads for the posters and
-    one bulk read of the plans for their references, whatever the number of plans."""
-    from models.maalplan_view import load_maalplaner
+    `folder` (created when missing), each written atomically. A handful of reads for the
+    posters and their references, whatever the number of plans."""
     from models.plan_a import plan_a_posters
 
     from .atomic import atomic_write, write_error
     from .naming import unique_name
     from .qr import reference_qr_png
-    from .reference import reference_for
+    from .reference import poster_reference, stamp_text_digest
 
     target = Path(folder)
     posters = plan_a_posters(db, aar, maalplan_ids)
     if not posters:
         return PosterResult((), 0)
-    views = {v.id: v for v in load_maalplaner(db, [p.maalplan_id for p in posters])}
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -570,12 +568,18 @@ def export_posters(
     written: list[Path] = []
     taken: set[str] = set()
     for poster in posters:
-        ref = reference_for(views[poster.maalplan_id], link_template)
+        ref = poster_reference(poster, link_template)
         qr = reference_qr_png(ref)
         stem = unique_name(poster_stem(poster, when), taken)
         for suffix, data in (
             (".pdf", poster_pdf(poster, ref, qr, when=when, app_version=app_version)),
-            (".docx", poster_docx(poster, ref, qr, when=when, app_version=app_version)),
+            # verify compares a returned .docx's text with the digest stamped in it.
+            (
+                ".docx",
+                stamp_text_digest(
+                    f"{stem}.docx", poster_docx(poster, ref, qr, when=when, app_version=app_version)
+                ),
+            ),
         ):
             path = target / f"{stem}{suffix}"
             if suffix == ".pdf":

@@ -11,6 +11,7 @@ import hashlib
 import re
 import zipfile
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -23,12 +24,22 @@ from models.maalplan_view import MaalplanView, load_maalplan
 
 if TYPE_CHECKING:  # the export's worker processes never touch the database
     from models.db import Database
+    from models.records import PlanAPoster
+    from models.status_report import StatusReport
 
-# Upper case only, so a QR code can use its compact alphanumeric mode.
-PREFIX = "UDVD:MAALPLAN"
+
+class RefKind(StrEnum):
+    """What a reference points at. Upper case only, so a QR code can use its compact
+    alphanumeric mode."""
+
+    MAALPLAN = "MAALPLAN"  # a målplan (its id)
+    STATUS = "STATUS"  # the August status report of a year (the year)
+    PLANA = "PLANA"  # a workplace's Plan A poster (its målplan's id)
+
+
+_UUID = r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}"
 REF_RE = re.compile(
-    r"UDVD:MAALPLAN:([0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}):R(\d{1,9}):"
-    r"([0-9A-F]{16})",
+    rf"UDVD:(?:(MAALPLAN|PLANA):({_UUID})|(STATUS):(\d{{4}})):R(\d{{1,9}}):([0-9A-F]{{16}})",
     re.IGNORECASE,
 )
 PLACEHOLDERS = ("id", "rev", "digest", "sagsnummer")
@@ -36,17 +47,21 @@ PLACEHOLDERS = ("id", "rev", "digest", "sagsnummer")
 
 @dataclass(frozen=True)
 class Reference:
-    """Id, revision and content digest of one målplan, plus an optional link."""
+    """What a document shows (`kind` and `subject`: a målplan's id, or the year of an August
+    report), its revision and content digest, plus an optional link."""
 
-    maalplan_id: str
+    subject: str
     revision: int
     digest: str
     link: str | None = None
+    kind: RefKind = RefKind.MAALPLAN
 
     @property
     def text(self) -> str:
         """The one-line machine-readable form (what the metadata holds)."""
-        return f"{PREFIX}:{self.maalplan_id.upper()}:R{self.revision}:{self.digest.upper()}"
+        return (
+            f"UDVD:{self.kind.value}:{self.subject.upper()}:R{self.revision}:{self.digest.upper()}"
+        )
 
     @property
     def qr_payload(self) -> str:
@@ -59,16 +74,20 @@ class Reference:
         return f"rev. {self.revision} · {self.digest[:8]}"
 
 
-def parse_reference(text: str) -> Reference | None:
-    """Find a reference in any text (a QR payload, metadata); None when there is none."""
-    m = REF_RE.search(text or "")
-    if not m:
-        return None
-    link = None
-    rest = text[m.end() :].strip().splitlines()
-    if rest and rest[0].startswith(("http://", "https://")):
-        link = rest[0].strip()
-    return Reference(m.group(1).lower(), int(m.group(2)), m.group(3).lower(), link)
+def parse_reference(text: str, kinds: tuple[RefKind, ...] = tuple(RefKind)) -> Reference | None:
+    """Find a reference of one of `kinds` in any text (a QR payload, metadata); None when
+    there is none."""
+    for m in REF_RE.finditer(text or ""):
+        kind = RefKind((m.group(1) or m.group(3)).upper())
+        if kind not in kinds:
+            continue
+        subject = (m.group(2) or m.group(4)).lower()
+        link = None
+        rest = text[m.end() :].strip().splitlines()
+        if rest and rest[0].startswith(("http://", "https://")):
+            link = rest[0].strip()
+        return Reference(subject, int(m.group(5)), m.group(6).lower(), link, kind)
+    return None
 
 
 def render_link(template: str | None, view: MaalplanView) -> str | None:
@@ -76,15 +95,22 @@ def render_link(template: str | None, view: MaalplanView) -> str | None:
 
     Placeholders: {id}, {rev}, {digest}, {sagsnummer}. A template that names {sagsnummer}
     gives no link for a plan without one."""
+    return fill_link(template, view.id, view.revision, view.digest, view.sagsnummer)
+
+
+def fill_link(
+    template: str | None, id: str, revision: int, digest: str, sagsnummer: str | None
+) -> str | None:
+    """`render_link` for any document: its id, revision, digest and case number."""
     if not template or not template.strip():
         return None
     values = {
-        "id": view.id,
-        "rev": str(view.revision),
-        "digest": view.digest,
-        "sagsnummer": quote(view.sagsnummer or "", safe=""),
+        "id": id,
+        "rev": str(revision),
+        "digest": digest,
+        "sagsnummer": quote(sagsnummer or "", safe=""),
     }
-    if "{sagsnummer}" in template and not view.sagsnummer:
+    if "{sagsnummer}" in template and not sagsnummer:
         return None
     try:
         return template.strip().format_map(values)
@@ -207,28 +233,104 @@ class VerifyResult:
     current: Reference | None = None
 
 
+@dataclass(frozen=True)
+class _Subject:
+    """What a reference points at, as the database has it now."""
+
+    current: Reference
+    name: str  # «målplanen «…» (…)», «augustrapporten for 2026», «Plan A-plakaten for …»
+    texts: tuple[str, ...]  # texts a true copy shows (title, mål, tegn, …)
+
+
+# Per kind: what the answer says about the data when the copy itself was changed.
+_DATA_WORDS: dict[RefKind, dict[VerifyStatus, str]] = {
+    RefKind.MAALPLAN: {
+        VerifyStatus.CURRENT: "Målplanen selv er ikke ændret i databasen.",
+        VerifyStatus.OUTDATED: "Målplanen er desuden ændret i databasen siden.",
+        VerifyStatus.UNKNOWN: "Målplanen findes ikke i denne database.",
+    },
+    RefKind.STATUS: {
+        VerifyStatus.CURRENT: "Dataene bag rapporten er ikke ændret i databasen.",
+        VerifyStatus.OUTDATED: "Dataene bag rapporten er desuden ændret i databasen siden.",
+        VerifyStatus.UNKNOWN: "Året har ingen målplaner i denne database.",
+    },
+    RefKind.PLANA: {
+        VerifyStatus.CURRENT: "Plan A-plakatens indhold er ikke ændret i databasen.",
+        VerifyStatus.OUTDATED: "Plan A-plakatens indhold er desuden ændret i databasen siden.",
+        VerifyStatus.UNKNOWN: "Målplanen bag plakaten findes ikke i denne database.",
+    },
+}
+
+
+def _subject(db: Database, ref: Reference) -> _Subject | None:
+    """The current state of what `ref` points at; None when the database does not have it."""
+    if ref.kind is RefKind.STATUS:
+        from models.status_report import report_years, status_report
+
+        from .status_report_docs import title
+
+        aar = int(ref.subject)
+        if aar not in report_years(db):
+            return None
+        from datetime import date
+
+        report = status_report(db, aar, date.today())
+        texts = (title(report), *(m.tekst for m in report.maal))
+        return _Subject(status_reference(report), f"augustrapporten for {aar}", texts)
+    if ref.kind is RefKind.PLANA:
+        from models.plan_a import plan_a_poster
+
+        poster = plan_a_poster(db, ref.subject)
+        if poster is None:
+            return None
+        chosen = poster.valgte
+        texts = (*(i.forskel for i in chosen), *(m.tekst for i in chosen for m in i.maal))
+        return _Subject(poster_reference(poster), f"Plan A-plakaten for {poster.enhed}", texts)
+    try:
+        view = load_maalplan(db, ref.subject)
+    except NotFoundError:
+        return None
+    texts = (
+        view.titel,
+        *(m.tekst for m in view.maal),
+        *(t.tekst for m in view.maal for t in m.tegn),
+    )
+    return _Subject(reference_for(view), f"målplanen «{view.titel}» ({view.enhed_navn})", texts)
+
+
+def _unknown_message(ref: Reference, what: str) -> str:
+    if ref.kind is RefKind.STATUS:
+        return (
+            f"Augustrapporten i {what} er for {ref.subject}, men denne database har ingen "
+            f"målplaner for {ref.subject}. Filen hører måske til en anden database."
+        )
+    if ref.kind is RefKind.PLANA:
+        return (
+            f"Målplanen bag Plan A-plakaten i {what} ({ref.subject}) findes ikke i denne "
+            "database. Den kan være slettet, eller filen hører til en anden database."
+        )
+    return (
+        f"Målplanen i {what} ({ref.subject}) "
+        "findes ikke i denne database. Den kan være slettet, eller filen hører til en anden "
+        "database."
+    )
+
+
 def verify_reference(db: Database, ref: Reference | None, what: str = "filen") -> VerifyResult:
     """Compare a reference with the database: current, outdated or unknown (in Danish).
     `what` names the source in the message («filen», «referencen»)."""
     if ref is None:
         return VerifyResult(
             VerifyStatus.UNKNOWN,
-            f"{what.capitalize()} har ingen målplan-reference fra udviklingsdag. Den er ikke "
-            "lavet af programmet, eller referencen er fjernet.",
+            f"{what.capitalize()} har ingen reference fra udviklingsdag (til en målplan, en "
+            "augustrapport eller en Plan A-plakat). Den er ikke lavet af programmet, eller "
+            "referencen er fjernet.",
             None,
         )
-    try:
-        view = load_maalplan(db, ref.maalplan_id)
-    except NotFoundError:
-        return VerifyResult(
-            VerifyStatus.UNKNOWN,
-            f"Målplanen i {what} ({ref.maalplan_id}) "
-            "findes ikke i denne database. Den kan være slettet, eller filen hører til en anden "
-            "database.",
-            ref,
-        )
-    current = reference_for(view)
-    name = f"«{view.titel}» ({view.enhed_navn})"
+    subject = _subject(db, ref)
+    if subject is None:
+        return VerifyResult(VerifyStatus.UNKNOWN, _unknown_message(ref, what), ref)
+    current = subject.current
     if current.digest == ref.digest:
         extra = ""
         if current.revision > ref.revision:
@@ -238,18 +340,32 @@ def verify_reference(db: Database, ref: Reference | None, what: str = "filen") -
             )
         return VerifyResult(
             VerifyStatus.CURRENT,
-            f"Aktuel: {what} svarer til målplanen "
-            f"{name} i databasen (revision {ref.revision}).{extra}",
+            f"Aktuel: {what} svarer til {subject.name} i databasen (revision {ref.revision})."
+            f"{extra}",
             ref,
             current,
         )
     return VerifyResult(
         VerifyStatus.OUTDATED,
-        f"Forældet: målplanen {name} er ændret, siden {what} blev lavet ({what} har revision "
+        f"Forældet: {subject.name} er ændret, siden {what} blev lavet ({what} har revision "
         f"{ref.revision}, databasen har revision {current.revision}). Lav en ny eksport.",
         ref,
         current,
     )
+
+
+def status_reference(report: StatusReport, link: str | None = None) -> Reference:
+    """The reference of an August report (its year, revision and digest come with it)."""
+    return Reference(str(report.aar), report.revision, report.digest, link, RefKind.STATUS)
+
+
+def poster_reference(poster: PlanAPoster, link_template: str | None = None) -> Reference:
+    """The reference of a Plan A poster (its målplan's id, the poster's revision and digest),
+    with the link the template gives for its målplan."""
+    link = fill_link(
+        link_template, poster.maalplan_id, poster.revision, poster.digest, poster.sagsnummer
+    )
+    return Reference(poster.maalplan_id, poster.revision, poster.digest, link, RefKind.PLANA)
 
 
 def verify_reference_text(db: Database, text: str) -> VerifyResult:
@@ -259,8 +375,9 @@ def verify_reference_text(db: Database, text: str) -> VerifyResult:
     if ref is None:
         return VerifyResult(
             VerifyStatus.UNKNOWN,
-            "Teksten indeholder ingen målplan-reference fra udviklingsdag. En reference ser "
-            "sådan ud: UDVD:MAALPLAN:<id>:R<revision>:<kontrolsum> (QR-kodens første linje).",
+            "Teksten indeholder ingen reference fra udviklingsdag. En reference ser sådan ud: "
+            "UDVD:MAALPLAN:<id>:R<revision>:<kontrolsum> (QR-kodens første linje; en "
+            "augustrapport har UDVD:STATUS:<år>:…, en Plan A-plakat UDVD:PLANA:<id>:…).",
             None,
         )
     result = verify_reference(db, ref, "referencen")
@@ -268,7 +385,7 @@ def verify_reference_text(db: Database, text: str) -> VerifyResult:
         result = replace(
             result,
             message=result.message
-            + " Det siger kun, at målplanen ikke er ændret siden; om selve papiret er rettet "
+            + " Det siger kun, at indholdet ikke er ændret siden; om selve papiret er rettet "
             "i hånden, kan QR-koden ikke vise.",
         )
     return result
@@ -536,13 +653,12 @@ def _letters(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
-def _missing_from(view: MaalplanView, text: str) -> str | None:
-    """The first of the plan's own texts (title, mål, tegn) that the file's text lacks; letters
-    and digits only, so the documents' own line breaks and punctuation do not matter."""
+def _missing_from(texts: Sequence[str], text: str) -> str | None:
+    """The first of `texts` (the title, mål, tegn, … a true copy shows) that the file's text
+    lacks; letters and digits only, so the documents' line breaks and punctuation do not
+    matter."""
     have = _letters(text)
-    wanted = [view.titel, *(m.tekst for m in view.maal)]
-    wanted += [t.tekst for m in view.maal for t in m.tegn]
-    for want in wanted:
+    for want in texts:
         if _letters(want) not in have:
             return want[:60] + ("…" if len(want) > 60 else "")
     return None
@@ -555,11 +671,8 @@ def verify_file(db: Database, path: Path | str) -> VerifyResult:
     copy = _examine(p)
     result = verify_reference(db, copy.reference, "filen")
     if copy.changed:
-        plan = {
-            VerifyStatus.CURRENT: "Målplanen selv er ikke ændret i databasen.",
-            VerifyStatus.OUTDATED: "Målplanen er desuden ændret i databasen siden.",
-            VerifyStatus.UNKNOWN: "Målplanen findes ikke i denne database.",
-        }.get(result.status, "")
+        kind = copy.reference.kind if copy.reference else RefKind.MAALPLAN
+        plan = _DATA_WORDS[kind].get(result.status, "")
         return replace(
             result,
             status=VerifyStatus.CHANGED,
@@ -568,13 +681,15 @@ def verify_file(db: Database, path: Path | str) -> VerifyResult:
         )
     if copy.text and result.status is VerifyStatus.CURRENT and result.reference is not None:
         # A file stamped by hand with a copied reference and a matching text digest still has
-        # to show this plan: its title and the texts of its mål and tegn.
-        missing = _missing_from(load_maalplan(db, result.reference.maalplan_id), copy.text)
+        # to show what the reference points at: its title and the texts of its mål and tegn.
+        subject = _subject(db, result.reference)
+        missing = _missing_from(subject.texts, copy.text) if subject is not None else None
         if missing is not None:
             return replace(
                 result,
                 status=VerifyStatus.CHANGED,
-                message=f"Ændret: filens tekst passer ikke med målplanen i databasen («{missing}» "
+                message=f"Ændret: filens tekst passer ikke med {subject.name if subject else ''} "
+                f"i databasen («{missing}» "
                 "står ikke i filen), selv om referencen gør. Filen er ikke en kopi af "
                 "eksporten; brug en ny eksport.",
             )
@@ -585,7 +700,7 @@ def verify_file(db: Database, path: Path | str) -> VerifyResult:
             result,
             status=VerifyStatus.NOT_COMPARED,
             message=f"Reference fundet, indhold ikke sammenlignet: {copy.not_compared}. "
-            "Referencen svarer til den nyeste udgave af målplanen i databasen (revision "
+            "Referencen svarer til den nyeste udgave i databasen (revision "
             f"{result.reference.revision if result.reference else '?'}).",
         )
     if copy.reprinted and result.status is VerifyStatus.OUTDATED:

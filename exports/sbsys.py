@@ -358,6 +358,15 @@ _TXT_LABELS = (
 )
 
 
+_TXT_SUBJECT_LABELS = (
+    ("Id", "Id"),
+    ("Aar", "År"),
+    ("Revision", "Revision"),
+    ("Reference", "Reference"),
+    ("Link", "Link"),
+)
+
+
 def journalisering_txt(data: dict[str, Any]) -> str:
     """A plain-text version of the journalisering data, to copy field by field into SBSYS."""
     lines = [
@@ -381,17 +390,14 @@ def journalisering_txt(data: dict[str, Any]) -> str:
         lines.append(f"{f['Navn']}  ({f['Size']:,} byte)".replace(",", "."))
         lines.append(f"    {f['Rolle']}")
         lines.append(f"    SHA-256: {f['SHA256']}")
-    m = data["Maalplan"]
-    lines += [
-        "",
-        "Målplanen",
-        "---------",
-        f"Id: {m['Id']}",
-        f"Revision: {m['Revision']}",
-        f"Reference: {m['Reference']}",
-    ]
-    if m.get("Link"):
-        lines.append(f"Link: {m['Link']}")
+    # What the documents show: a målplan, or the August report of a year.
+    for key, heading in (("Maalplan", "Målplanen"), ("Augustrapport", "Augustrapporten")):
+        if key not in data:
+            continue
+        lines += ["", heading, "-" * len(heading)]
+        for name, label in _TXT_SUBJECT_LABELS:
+            if data[key].get(name) not in (None, ""):
+                lines.append(f"{label}: {data[key][name]}")
     lines += [
         "",
         f"Lavet af udviklingsdag {data['AppVersion']}. Tjek senere om en udskrift stadig er "

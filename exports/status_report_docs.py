@@ -7,32 +7,45 @@ and shows the roll-up per målsætning in a small table; then, per politik and m
 mål with its assessment and begrundelse, its tegn (latest måling against baseline and expected
 level, and the run chart), its prøvehandlinger (status and evaluated effect) and its læring.
 
-The report has no reference or QR code yet (`verify` knows målplaner only)."""
+Both carry the report's reference (`exports.reference.Reference` of kind STATUS, subject the
+year): a QR code on the first page, the reference in every page's footer, and in the metadata
+`verify` reads (the PDF's XMP keywords, the docx's core properties' identifier). The same
+report as a workbook to filter and sort is `exports.status_report_xlsx`; the three are written
+as an SBSYS package by `exports.status_report_package`."""
 
 from __future__ import annotations
 
 import io
+import warnings
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docx import Document
-from docx.enum.text import WD_BREAK
-from docx.shared import Mm, Pt, RGBColor
+from docx.enum.style import WD_STYLE_TYPE
+from docx.shared import Cm, Mm, Pt, RGBColor
 from fpdf import FPDF
 from fpdf.enums import Align
 
 from models import enums
-from models.status_report import MaalStatus, StatusReport, TegnStatus, label
+from models.status_report import (
+    MaalStatus,
+    ProevehandlingStatus,
+    StatusReport,
+    TegnStatus,
+    label,
+)
 
 from . import charts
 from . import pdf as pdf_base
+from .reference import Reference
 
 if TYPE_CHECKING:
-    from models.db import Database
+    pass
 
+PAGE_LABEL_MM = 24.0  # the footer's «Side X af Y»
 TITLE = "Status på målsætningerne {aar}"
 NO_DATA = "–"
+NOT_EVALUATED = "Ikke evalueret"
 _GREY = (89, 89, 89)
 _DOCX_GREY = RGBColor(0x59, 0x59, 0x59)
 ROLLUP_HEADERS = ["Målsætning", "Mål", "Samlet vurdering"]
@@ -108,15 +121,18 @@ def proeve_numbers(m: MaalStatus) -> dict[str, str]:
     return {p.id: str(i) for i, p in enumerate(m.proevehandlinger, start=1)}
 
 
+def effekt_text(p: ProevehandlingStatus) -> str:
+    """The evaluated effects, «effekt (dato); …», or «Ikke evalueret»."""
+    effekt = "; ".join(f"{e.effekt} ({_day(e.dato)})" if e.dato else e.effekt for e in p.effekter)
+    return effekt or NOT_EVALUATED
+
+
 def proeve_rows(m: MaalStatus) -> list[list[str]]:
     rows = []
     numbers = proeve_numbers(m)
     for p in m.proevehandlinger:
-        effekt = "; ".join(
-            f"{e.effekt} ({_day(e.dato)})" if e.dato else e.effekt for e in p.effekter
-        )
         status = status_text(p.status, p.status_dato)
-        rows.append([numbers[p.id], p.tekst, status, effekt or "Ikke evalueret"])
+        rows.append([numbers[p.id], p.tekst, status, effekt_text(p)])
     return rows
 
 
@@ -141,28 +157,60 @@ def intro(report: StatusReport) -> str:
     )
 
 
+# --- what every document of the report carries ------------------------------------------
+
+# Beside the QR code on the first page: what the code is for.
+QR_NOTE = (
+    "Er rapporten stadig aktuel? Scan QR-koden, eller kør «udviklingsdag verify FIL» på den "
+    "gemte fil: svaret siger, om data har ændret sig, siden rapporten blev lavet."
+)
+SUBJECT = "Augustrapport {aar} til Kommunalbestyrelsen"
+KEYWORDS = "augustrapport"
+CATEGORY = "Augustrapport"
+
+
 # --- PDF ------------------------------------------------------------------------------------
+
+QR_MM = 34.0  # as on the målplan's first page
 
 
 class _ReportPDF(pdf_base._MaalplanPDF):
+    def __init__(self, title: str, ref: Reference, fast: bool) -> None:
+        super().__init__(title, ref.text, fast)
+        self._short = ref.short
+
     def footer(self) -> None:  # called by fpdf2 for every page
+        # Two lines: title and page number, then the reference (and its short form).
         self.set_font(pdf_base.FAMILY, "", 7)
         self.set_text_color(*_GREY)
         self.set_xy(self.l_margin, -14)
         self.cell(0, 3.5, self._doc_title, align=Align.L)
-        self.set_xy(self.l_margin, -14)
-        self.cell(0, 3.5, f"Side {self.page_no()} af {{nb}}", align=Align.R)
+        # Left-aligned in a box wide enough for «Side 9999 af 9999»: the total is filled in
+        # after the pages are drawn, and a right-aligned one of more digits than its alias
+        # would run past the margin of a report of thousands of pages.
+        self.set_xy(self.w - self.r_margin - PAGE_LABEL_MM, -14)
+        self.cell(PAGE_LABEL_MM, 3.5, f"Side {self.page_no()} af {{nb}}", align=Align.L)
+        self.set_xy(self.l_margin, -10.5)
+        self.cell(0, 3.5, f"Reference: {self._reference}", align=Align.L)
+        self.set_xy(self.l_margin, -10.5)
+        self.cell(0, 3.5, self._short, align=Align.R)
         self.set_text_color(0, 0, 0)
 
 
-def status_report_pdf(report: StatusReport, *, when: date, app_version: str = "") -> bytes:
-    """The report as PDF/A-2b bytes."""
-    pdf = _render_pdf(report, when, app_version, fast=True)
+def status_report_pdf(
+    report: StatusReport, ref: Reference, qr_png: bytes, *, when: date, app_version: str = ""
+) -> bytes:
+    """The report as PDF/A-2b bytes, with the QR code of `ref` on the first page and `ref` in
+    every footer and in the XMP metadata (`verify`)."""
+    pdf = _render_pdf(report, ref, qr_png, when, app_version, fast=True)
     if pdf.missing_glyphs:
-        pdf = _render_pdf(report, when, app_version, fast=False)
+        pdf = _render_pdf(report, ref, qr_png, when, app_version, fast=False)
     else:
         pdf_base._embed_from_common(pdf)
-    return pdf_base._output(pdf)
+    with warnings.catch_warnings():
+        # fpdf2's note that the page total is wider than its alias (see `footer`).
+        warnings.filterwarnings("ignore", message="The total page count", category=UserWarning)
+        return pdf_base._output(pdf)
 
 
 def _scale(widths: list[float], full: float) -> list[float]:
@@ -170,25 +218,63 @@ def _scale(widths: list[float], full: float) -> list[float]:
     return [w * full / total for w in widths]
 
 
-def _render_pdf(report: StatusReport, when: date, app_version: str, *, fast: bool) -> _ReportPDF:
+def _qr_pdf(pdf: FPDF, ref: Reference, qr_png: bytes, top: float) -> float:
+    """The QR code at the top right, its reference and what it is for under it; returns the
+    bottom of the block."""
+    qr_x = pdf.w - pdf.r_margin - QR_MM
+    pdf.image(io.BytesIO(qr_png), x=qr_x, y=top, w=QR_MM, h=QR_MM)
+    pdf.set_text_color(*_GREY)
+    pdf.set_xy(qr_x, top + QR_MM)
+    pdf.set_font(pdf_base.FAMILY, "", 6)
+    pdf.cell(QR_MM, 3, f"Reference {ref.short}", align=Align.C)
+    pdf.set_y(top + QR_MM + 3.5)
+    pdf_base._lines(pdf, QR_NOTE, size=6, line=2.8, width=QR_MM, x=qr_x)
+    pdf.set_text_color(0, 0, 0)
+    return pdf.get_y()
+
+
+def _render_pdf(
+    report: StatusReport,
+    ref: Reference,
+    qr_png: bytes,
+    when: date,
+    app_version: str,
+    *,
+    fast: bool,
+) -> _ReportPDF:
     t = pdf_base._t
     heading = title(report)
-    pdf = _ReportPDF(heading, "", fast)
+    pdf = _ReportPDF(heading, ref, fast)
     pdf.set_title(heading)
-    pdf.set_subject(f"Augustrapport {report.aar} til Kommunalbestyrelsen")
+    pdf.set_subject(SUBJECT.format(aar=report.aar))
     pdf.set_author("udviklingsdag")
     pdf.set_creator(f"udviklingsdag {app_version}".strip())
+    pdf.set_producer("udviklingsdag (fpdf2)")
+    # verify reads the reference from the (uncompressed) XMP metadata: pdf:Keywords.
+    pdf.set_keywords(f"{KEYWORDS} {ref.text}")
     pdf.set_lang("da-DK")
-    pdf.set_creation_date(datetime.combine(when, time(12, 0)))
+    pdf.set_creation_date(datetime.combine(when, time(12, 0)).astimezone())
     pdf.add_page()
     full = pdf.w - pdf.l_margin - pdf.r_margin
 
-    pdf_base._heading(pdf, heading, 20, 0)
-    pdf_base._note(pdf, t(intro(report)), 9)
+    top = pdf.get_y()
+    beside = full - QR_MM - 5  # the text's width while it runs beside the QR code
+    pdf_base._lines(pdf, t(heading), size=20, style="B", line=10, width=beside)
+    after_heading = pdf.get_y()
+    qr_bottom = _qr_pdf(pdf, ref, qr_png, top)  # after the heading: a reader reads it first
+
+    def width() -> float:
+        return beside if pdf.get_y() < qr_bottom else full
+
+    pdf.set_xy(pdf.l_margin, after_heading + 1)
+    pdf.set_text_color(*_GREY)
+    pdf_base._lines(pdf, t(intro(report)), size=9, line=9 * 0.48, width=width())
+    pdf.set_text_color(0, 0, 0)
     pdf.ln(3)
     for sentence in report.summary.saetninger:
-        pdf_base._lines(pdf, t(sentence), size=12, line=6)
+        pdf_base._lines(pdf, t(sentence), size=12, line=6, width=width())
         pdf.ln(1)
+    pdf.set_y(max(pdf.get_y(), qr_bottom + 2))
     if report.maalsaetninger:
         pdf_base._heading(pdf, "Samlet vurdering pr. målsætning", 12)
         rows = [[t(c) for c in row] for row in rollup_rows(report)]
@@ -247,147 +333,201 @@ def _maal_pdf(pdf: FPDF, m: MaalStatus, full: float) -> None:
 
 # --- docx -----------------------------------------------------------------------------------
 
+DOCX_TEXT_CM = 17.0  # A4 with 2 cm margins
+QR_CM = 3.6  # as on the målplan's first page
 
-def _docx_table(doc: Any, headers: list[str], rows: list[list[str]], widths: list[float]) -> None:
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    table.autofit = False
+
+def _docx_table(headers: list[str], rows: list[list[str]], widths: list[float]) -> list[str]:
+    """A table as the målplan's (`exports.docx._table_xml`): shaded bold header row repeated on
+    every page, bordered cells in the smaller table text, fixed column widths (`widths` in
+    proportion), then an empty line; as body XML."""
+    from .docx import _table_xml
+
     total = sum(widths)
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Mm(170 * width / total)  # the grid LibreOffice reads
-    for i, text in enumerate(headers):
-        cell = table.rows[0].cells[i]
-        cell.width = Mm(170 * widths[i] / total)
-        run = cell.paragraphs[0].add_run(text)
-        run.bold = True
-        run.font.size = Pt(8.5)
-    for values in rows:
-        cells = table.add_row().cells
-        for i, text in enumerate(values):
-            cells[i].width = Mm(170 * widths[i] / total)
-            cells[i].paragraphs[0].add_run(text).font.size = Pt(8.5)
-    doc.add_paragraph()
+    widths_cm = [round(DOCX_TEXT_CM * w / total, 2) for w in widths]
+    even = Cm(DOCX_TEXT_CM / len(headers)).twips
+    return [_table_xml(headers, rows, widths_cm, even), "<w:p/>"]
 
 
-def _grey(doc: Any, text: str, size: float = 9, bold: bool = False) -> None:
-    run = doc.add_paragraph().add_run(text)
+def _bold_xml(text: str, size: float, *, keep_with_next: bool = True) -> str:
+    """A bold line (`size` pt) as body XML, kept with what follows it."""
+    from docx.oxml.simpletypes import ST_HpsMeasure
+
+    from .docx import _run_xml
+
+    run = _run_xml(text, bold=True)
+    sz = ST_HpsMeasure.convert_to_xml(Pt(size))
+    run = run.replace("<w:rPr><w:b/></w:rPr>", f'<w:rPr><w:b/><w:sz w:val="{sz}"/></w:rPr>', 1)
+    head = "<w:p><w:pPr><w:keepNext/></w:pPr>" if keep_with_next else "<w:p>"
+    return f"{head}{run}</w:p>"
+
+
+def _grey_xml(text: str, size: float = 9, *, keep_with_next: bool = False) -> str:
+    from .docx import _para_xml
+
+    return _para_xml(text, size=size, color=_DOCX_GREY, keep_with_next=keep_with_next)
+
+
+def _grey_run(para: Any, text: str, size: float = 9, bold: bool = False) -> None:
+    run = para.add_run(text)
     run.font.size = Pt(size)
     run.bold = bold
     if not bold:
         run.font.color.rgb = _DOCX_GREY
 
 
-def status_report_docx(report: StatusReport, *, when: date, app_version: str = "") -> bytes:
-    """The report as .docx bytes (the run charts as PNG pictures)."""
-    from .docx import DOC_FONT, _danish_proofing, _page_field, _t
+def _first_page_docx(doc: Any, report: StatusReport, ref: Reference, qr_png: bytes) -> None:
+    """What the report says in plain Danish on the left, the QR code with its reference and
+    what it is for on the right (a borderless two-column table, as the målplan's)."""
+    from .docx import _t
+
+    top = doc.add_table(rows=1, cols=2)
+    top.autofit = False
+    left, right = top.rows[0].cells
+    for column, cell, width in zip(top.columns, (left, right), (13.0, 4.0), strict=True):
+        column.width = cell.width = Cm(width)
+    _grey_run(left.paragraphs[0], _t(intro(report)))
+    for sentence in report.summary.saetninger:
+        para = left.add_paragraph()
+        para.paragraph_format.space_before = Pt(4)
+        para.add_run(_t(sentence)).font.size = Pt(12)
+    right.paragraphs[0].add_run().add_picture(io.BytesIO(qr_png), width=Cm(QR_CM))
+    _grey_run(right.add_paragraph(), f"Reference {ref.short}", 7)
+    _grey_run(right.add_paragraph(), QR_NOTE, 7)
+
+
+def _picture_xml(
+    doc: Any, png: bytes, width_mm: float, height_mm: float, number: int, descr: str
+) -> str:
+    """A paragraph with a PNG picture as body XML; `number` is its unique id.
+
+    python-docx's own `add_picture` looks for the same image among all the document's
+    pictures by hashing every one of them again, and compares its relationship with all the
+    others, for each picture added (minutes for a large report's thousands of run charts);
+    each chart here is its own image part under its own relationship id instead."""
+    from docx.image.image import Image as DocxImage
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.oxml.shape import CT_Inline
+    from docx.parts.image import ImagePart
+
+    image = DocxImage.from_blob(png)
+    name = f"seriediagram{number}.png"
+    part = ImagePart.from_image(image, PackURI(f"/word/media/{name}"))
+    # Added under its own id: `relate_to` compares with every relationship there is first.
+    rid = f"rIdSeriediagram{number}"
+    doc.part.rels.add_relationship(RELATIONSHIP_TYPE.IMAGE, part, rid)
+    cx, cy = image.scaled_dimensions(Mm(width_mm), Mm(height_mm))
+    inline = CT_Inline.new_pic_inline(number, rid, name, cx, cy)
+    inline.docPr.set("descr", descr)
+    return f"<w:p><w:r><w:drawing>{inline.xml}</w:drawing></w:r></w:p>"
+
+
+def _maal_docx(doc: Any, m: MaalStatus, pictures: Any) -> list[str]:
+    """A mål as body XML: heading, facts, assessment and begrundelse, the tegn's table and run
+    charts (PNG pictures as wide as the text), the prøvehandlinger's table and the læring."""
+    from .docx import _heading_xml, _para_xml, _t
+
+    t = _t
+    out = [
+        _heading_xml(f"Mål: {t(m.tekst)}", 3),
+        _grey_xml(t(maal_facts(m)), keep_with_next=True),
+        _bold_xml(t(assessment_line(m)), 10),
+    ]
+    if begrundelse := begrundelse_line(m):
+        out.append(_para_xml(t(begrundelse)))
+    if m.tegn:
+        out += _docx_table(TEGN_HEADERS, [[t(c) for c in r] for r in tegn_rows(m)], TEGN_WIDTHS)
+    for tegn in m.tegn:
+        if tegn.chart is None or not tegn.maalinger:
+            continue
+        out.append(_bold_xml(f"Målinger: {t(tegn.tekst)}", 9))
+        chart = charts.layout(tegn.chart, DOCX_TEXT_CM * 10, numbers=proeve_numbers(m))
+        png = charts.render_png(chart)
+        descr = f"Seriediagram: {t(tegn.tekst)}"[:250]
+        out.append(_picture_xml(doc, png, chart.width, chart.height, pictures.take(), descr))
+    if m.proevehandlinger:
+        rows = [[t(c) for c in r] for r in proeve_rows(m)]
+        out += _docx_table(PROEVE_HEADERS, rows, PROEVE_WIDTHS)
+    if lines := laering_lines(m):
+        out.append(_bold_xml("Læring", 9))
+        out += [_grey_xml(t(line)) for line in lines]
+    return out
+
+
+def status_report_docx(
+    report: StatusReport, ref: Reference, qr_png: bytes, *, when: date, app_version: str = ""
+) -> bytes:
+    """The report as .docx bytes (the run charts as PNG pictures), with the QR code of `ref`
+    on the first page, `ref` in every footer and in the core properties (`verify`)."""
+    from .docx import (
+        DOC_FONT,
+        TABLE_TEXT_STYLE,
+        _append_xml,
+        _danish_proofing,
+        _heading_xml,
+        _page_field,
+        _Pictures,
+        _t,
+        set_properties,
+    )
 
     t = _t
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin = section.right_margin = Mm(20)
+    section.left_margin = section.right_margin = Cm(2)
+    section.top_margin = section.bottom_margin = Cm(2)
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3"):
         doc.styles[name].font.name = DOC_FONT
     doc.styles["Normal"].font.size = Pt(10)
+    # The målplan's table text style (`exports.docx._table_xml` names it).
+    table_text = doc.styles.add_style(TABLE_TEXT_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    table_text.base_style = doc.styles["Normal"]
+    table_text.font.size = Pt(8.5)
+    table_text.paragraph_format.space_after = Pt(0)
     heading = title(report)
     doc.add_heading(heading, 0)
-    _grey(doc, t(intro(report)))
-    for sentence in report.summary.saetninger:
-        doc.add_paragraph().add_run(t(sentence)).font.size = Pt(12)
+    _first_page_docx(doc, report, ref, qr_png)
+    # The rest is written as XML and parsed once, as the målplan's body (adding paragraphs
+    # one by one through python-docx rescans the whole body for each).
+    parts: list[str] = []
+    pictures = _Pictures(doc.part.next_id)
     if report.maalsaetninger:
-        doc.add_heading("Samlet vurdering pr. målsætning", 2)
+        parts.append(_heading_xml("Samlet vurdering pr. målsætning", 2))
         rows = [[t(c) for c in row] for row in rollup_rows(report)]
-        _docx_table(doc, ROLLUP_HEADERS, rows, ROLLUP_WIDTHS)
-
+        parts += _docx_table(ROLLUP_HEADERS, rows, ROLLUP_WIDTHS)
     for politik in report.politikker:
-        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        doc.add_heading(t(politik.navn), 1)
+        parts.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+        parts.append(_heading_xml(t(politik.navn), 1))
         for ms in politik.maalsaetninger:
-            doc.add_heading(f"Målsætning: {t(ms.tekst)}", 2)
-            _grey(doc, f"Samlet: {t(ms.rollup.text())}", 10, bold=True)
+            parts.append(_heading_xml(f"Målsætning: {t(ms.tekst)}", 2))
+            parts.append(_bold_xml(f"Samlet: {t(ms.rollup.text())}", 10))
             for m in ms.maal:
-                doc.add_heading(f"Mål: {t(m.tekst)}", 3)
-                _grey(doc, t(maal_facts(m)))
-                _grey(doc, t(assessment_line(m)), 10, bold=True)
-                if begrundelse := begrundelse_line(m):
-                    doc.add_paragraph(t(begrundelse))
-                if m.tegn:
-                    rows = [[t(c) for c in row] for row in tegn_rows(m)]
-                    _docx_table(doc, TEGN_HEADERS, rows, TEGN_WIDTHS)
-                for tegn in m.tegn:
-                    if tegn.chart is None or not tegn.maalinger:
-                        continue
-                    _grey(doc, f"Målinger: {t(tegn.tekst)}", 9, bold=True)
-                    chart = charts.layout(tegn.chart, 170, numbers=proeve_numbers(m))
-                    png = charts.render_png(chart)
-                    doc.add_picture(io.BytesIO(png), width=Mm(chart.width))
-                if m.proevehandlinger:
-                    rows = [[t(c) for c in row] for row in proeve_rows(m)]
-                    _docx_table(doc, PROEVE_HEADERS, rows, PROEVE_WIDTHS)
-                if lines := laering_lines(m):
-                    _grey(doc, "Læring", 9, bold=True)
-                    for line in lines:
-                        _grey(doc, t(line))
+                parts += _maal_docx(doc, m, pictures)
+    _append_xml(doc, parts)
 
     footer = section.footer.paragraphs[0]
     footer.add_run(f"{heading} · Side ").font.size = Pt(7)
     _page_field(footer, "PAGE", Pt(7))
     footer.add_run(" af ").font.size = Pt(7)
     _page_field(footer, "NUMPAGES", Pt(7))
+    second = section.footer.add_paragraph()
+    second.add_run(f"Reference: {ref.text} · {ref.short}").font.size = Pt(7)
     _danish_proofing(doc)
-    props = doc.core_properties
-    props.title = heading
-    props.subject = f"Augustrapport {report.aar} til Kommunalbestyrelsen"
-    props.author = "udviklingsdag"
-    props.last_modified_by = f"udviklingsdag {app_version}".strip()
-    props.language = "da-DK"
-    props.category = "Augustrapport"
-    stamp = datetime.combine(when, time(12, 0))
-    props.created = stamp
-    props.modified = stamp
+    set_properties(
+        doc,
+        title=heading,
+        subject=SUBJECT.format(aar=report.aar),
+        author="udviklingsdag",
+        keywords=f"{KEYWORDS}; {ref.text}",
+        comments="Lavet af udviklingsdag. Referencen (identifier) kan tjekkes med "
+        "«udviklingsdag verify».",
+        category=CATEGORY,
+        ref=ref,
+        when=when,
+        app_version=app_version,
+    )
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
-
-
-# --- writing the files ----------------------------------------------------------------------
-
-
-def report_stem(aar: int, when: date) -> str:
-    """`ÅÅÅÅ-MM-DD_Augustrapport_<år>`."""
-    from .naming import safe_component
-
-    return safe_component(f"{when.isoformat()}_Augustrapport_{aar}")
-
-
-def export_status_report(
-    db: Database, folder: Path | str, aar: int, *, when: date, app_version: str = ""
-) -> list[Path]:
-    """Write the report of `aar` as PDF and .docx into `folder` (created when missing), each
-    atomically. Raises `ExportError` (Danish) when the year has no målplaner."""
-    from models.status_report import report_years, status_report
-
-    from .atomic import ExportError, atomic_write, write_error
-    from .plan_a_poster import _guard_pdf
-
-    if aar not in report_years(db):
-        raise ExportError(
-            f"Der er ingen målplaner for {aar}, så der er ingen status at lave. Angiv et andet "
-            "år med --aar ÅR."
-        )
-    report = status_report(db, aar, when)
-    target = Path(folder)
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise write_error(exc, target) from None
-    stem = report_stem(aar, when)
-    written: list[Path] = []
-    pdf_path = target / f"{stem}.pdf"
-    _guard_pdf(pdf_path)
-    written.append(
-        atomic_write(pdf_path, status_report_pdf(report, when=when, app_version=app_version))
-    )
-    docx_bytes = status_report_docx(report, when=when, app_version=app_version)
-    written.append(atomic_write(target / f"{stem}.docx", docx_bytes, kind="zip"))
-    return written

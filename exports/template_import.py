@@ -31,7 +31,7 @@ from models.schema import ENTITIES, SHEETS, FieldSpec, SheetColumn, sheet_fields
 from models.visible import visible
 from models.words import count
 
-from .reference import Reference, parse_reference
+from .reference import Reference, RefKind, parse_reference
 
 if TYPE_CHECKING:
     from models.kladde import Boundary, FieldPast
@@ -538,6 +538,24 @@ def _sheet_rows(
     return cells, [str(r) for r in refs if r]
 
 
+def _refuse_other_documents(path: Path, reference_text: str) -> None:
+    """A workbook the app made of something other than a målplan (the August report) is not a
+    kladde: say what it is instead of reading its sheets as a målplan's."""
+    ref = parse_reference(reference_text)
+    if ref is not None and ref.kind is RefKind.STATUS:
+        raise ImportError_(
+            f"{visible(path.name, 80)} er augustrapporten for {ref.subject} (et regneark til at "
+            "læse og sortere), ikke en målplan. Den kan ikke indlæses: ret vurderinger og "
+            "målinger i appen (F8 i årshjulet), og lav rapporten igen."
+        )
+    if ref is not None and ref.kind is not RefKind.MAALPLAN:
+        raise ImportError_(
+            f"{visible(path.name, 80)} er ikke en målplan fra udviklingsdag og kan ikke "
+            "indlæses. Brug målplanens regneark (fra SBSYS-eksporten eller «udviklingsdag "
+            "template»)."
+        )
+
+
 class _Book:
     """A workbook read into plain lists, streaming (openpyxl read-only) and within the limits,
     tolerant of what people do to sheets."""
@@ -550,6 +568,7 @@ class _Book:
             _check_format_version(wb, path)
             props = wb.properties
             self._reference = " ".join(str(x) for x in (props.identifier, props.keywords) if x)
+            _refuse_other_documents(path, self._reference)
             self._known = _known_changes(getattr(wb.custom_doc_props, "props", []))
             self._sheets = self._read(wb)
         except UdviklingsdagError:
@@ -1242,16 +1261,16 @@ class _WorkbookImport:
                     "Fortryd sletningen i programmet, og indlæs så filen igen.",
                 )
             )
-            return self.ref.maalplan_id, "!"
+            return self.ref.subject, "!"
         if self.ref is not None and self.plan_exists:
             # The position stored at the export says exactly what the database held; a file
             # from before it was stored finds it from the revision's number.
             exact = parse_known_changes(self.book.known_changes())
             if exact is not None:
-                return self.ref.maalplan_id, exact
+                return self.ref.subject, exact
             try:
-                found = revision_boundary(self.store.db, self.ref.maalplan_id, self.ref.revision)
-                return self.ref.maalplan_id, found
+                found = revision_boundary(self.store.db, self.ref.subject, self.ref.revision)
+                return self.ref.subject, found
             except NotFoundError as exc:
                 # A plan that came into this database from another one (by importing its
                 # workbook) has its own history here: a file that matches it as it is now
@@ -1260,11 +1279,11 @@ class _WorkbookImport:
 
                 from .reference import reference_for
 
-                view = load_maalplan(self.store.db, self.ref.maalplan_id)
+                view = load_maalplan(self.store.db, self.ref.subject)
                 if reference_for(view).digest == self.ref.digest:
-                    return self.ref.maalplan_id, None
+                    return self.ref.subject, None
                 self.issues.append(ImportIssue("", None, None, None, str(exc)))
-                return self.ref.maalplan_id, "!"
+                return self.ref.subject, "!"
         if self.meta_failed or not self.enhed_navn:
             return None
         enhed_id = self.enheder.get(_key(self.enhed_navn))
@@ -1320,7 +1339,7 @@ class _WorkbookImport:
                 f"{len(found)} målplaner hedder «{visible(wanted, 80)}». Vælg den rigtige med "
                 f"dens id: {ids}."
             )
-        elif self.ref is not None and self.ref.maalplan_id != found[0].id:
+        elif self.ref is not None and self.ref.subject != found[0].id:
             message = (
                 f"Filen er eksporteret fra en anden målplan end «{visible(found[0].titel, 80)}»; "
                 "den kan kun indlæses i sin egen. Indlæs den uden at vælge en målplan."
@@ -1371,13 +1390,11 @@ class _WorkbookImport:
                 _key(r.tekst): r.id
                 for r in conn.execute(select(ms_t.c.id, ms_t.c.tekst).where(~ms_t.c.deleted))
             }
-            self.ref = parse_reference(self.book.reference_text())
+            self.ref = parse_reference(self.book.reference_text(), (RefKind.MAALPLAN,))
             self.plan_exists = (
                 self.ref is not None
                 and conn.execute(
-                    select(plan_t.c.titel, plan_t.c.deleted).where(
-                        plan_t.c.id == self.ref.maalplan_id
-                    )
+                    select(plan_t.c.titel, plan_t.c.deleted).where(plan_t.c.id == self.ref.subject)
                 ).first()
             )
 
@@ -1766,7 +1783,7 @@ class _WorkbookImport:
             plan_id = store.create(
                 "maalplan",
                 tx=tx,
-                row_id=self.ref.maalplan_id if self.ref and not self.plan_exists else None,
+                row_id=self.ref.subject if self.ref and not self.plan_exists else None,
                 enhed_id=plan_enhed,
                 **meta,
             )

@@ -10,12 +10,14 @@ laptops can still each create one before they merge; the reads then pick one det
 that same row, so every laptop shows and edits the same text.
 
 `plan_a_posters` reads every plan of a year in four statements (plans, mål, forskelle, the
-enheder through a join), so the large benchmark municipality never runs a query per plan."""
+enheder through a join), so the large benchmark municipality never runs a query per plan; each
+poster comes with its own revision and digest (its reference in print: `poster_content`)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -24,6 +26,7 @@ from . import enums
 from .changes import row_table
 from .db import Database, bytewise
 from .records import PlanAIndikator, PlanAMaal, PlanAMangel, PlanAPerspektiv, PlanAPoster
+from .revisions import count_actions, digest_of
 
 PERSPEKTIVER = ("Opgaver", "Adfærd", "Struktur")
 
@@ -111,7 +114,15 @@ def _read(db: Database, where: Any) -> list[PlanAPoster]:
     plan, enhed = row_table("maalplan"), row_table("enhed")
     m, f = row_table("maal"), row_table("plan_a_forskel")
     plans_q = (
-        select(plan.c.id, plan.c.aar, plan.c.titel, plan.c.plan_a, enhed.c.navn.label("enhed_navn"))
+        select(
+            plan.c.id,
+            plan.c.aar,
+            plan.c.titel,
+            plan.c.plan_a,
+            plan.c.enhed_id,
+            plan.c.sagsnummer,
+            enhed.c.navn.label("enhed_navn"),
+        )
         .select_from(plan)
         .outerjoin(enhed, enhed.c.id == plan.c.enhed_id)
         .where(~plan.c.deleted, where)
@@ -145,7 +156,73 @@ def _read(db: Database, where: Any) -> list[PlanAPoster]:
     forskel_by: dict[str, list[Any]] = defaultdict(list)
     for row in forskelle:
         forskel_by[row.maalplan_id].append(row)
-    return [_build(p, maal_by[p.id], forskel_by[p.id]) for p in plans]
+    posters = [_build(p, maal_by[p.id], forskel_by[p.id]) for p in plans]
+    with db.engine.connect() as conn:
+        return _with_reference(
+            conn, posters, [p.enhed_id for p in plans], [p.sagsnummer for p in plans]
+        )
+
+
+def poster_content(poster: PlanAPoster) -> list[Any]:
+    """What the poster shows, for its digest (ids and what it lacks left out)."""
+    return [
+        poster.enhed,
+        poster.aar,
+        poster.titel,
+        [
+            [
+                p.navn,
+                [
+                    [
+                        i.nummer,
+                        i.valgt,
+                        i.obligatorisk,
+                        i.forskel,
+                        [[m.tekst, m.ansvarlig, m.fra_aar, m.til_aar] for m in i.maal],
+                    ]
+                    for i in p.indikatorer
+                ],
+            ]
+            for p in poster.perspektiver
+        ],
+    ]
+
+
+def _with_reference(
+    conn: Any,
+    posters: list[PlanAPoster],
+    enhed_ids: Sequence[str | None],
+    sagsnumre: Sequence[str | None],
+) -> list[PlanAPoster]:
+    """The posters with their revision (actions on the plan, its enhed, its mål and its
+    forskel rows, deleted ones included so the number never goes down) and digest."""
+    m, f = row_table("maal"), row_table("plan_a_forskel")
+    ids = [p.maalplan_id for p in posters]
+    groups: dict[str, dict[str, list[str]]] = {
+        p.maalplan_id: {
+            "maalplan": [p.maalplan_id],
+            "enhed": [e] if e else [],
+            "maal": [],
+            "plan_a_forskel": [],
+        }
+        for p, e in zip(posters, enhed_ids, strict=True)
+    }
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        for table, entity in ((m, "maal"), (f, "plan_a_forskel")):
+            query = select(table.c.id, table.c.maalplan_id).where(table.c.maalplan_id.in_(part))
+            for row_id, plan_id in conn.execute(query):
+                groups[plan_id][entity].append(row_id)
+    revisions = count_actions(conn, groups)
+    return [
+        replace(
+            p,
+            revision=revisions[p.maalplan_id],
+            digest=digest_of(poster_content(p)),
+            sagsnummer=sagsnummer,
+        )
+        for p, sagsnummer in zip(posters, sagsnumre, strict=True)
+    ]
 
 
 def plan_a_poster(db: Database, maalplan_id: str) -> PlanAPoster | None:

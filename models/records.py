@@ -740,6 +740,9 @@ class PlanAPoster:
     titel: str
     perspektiver: tuple[PlanAPerspektiv, ...]
     mangler: tuple[PlanAMangel, ...]
+    revision: int = 0  # user actions on what the poster shows (`models.revisions`)
+    digest: str = ""  # of what the poster shows (its reference in print)
+    sagsnummer: str | None = None  # the målplan's case (for the QR code's link)
 
     @property
     def valgte(self) -> tuple[PlanAIndikator, ...]:

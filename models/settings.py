@@ -166,6 +166,13 @@ SBSYS_AKTINDSIGT: Setting[bool] = Setting(
 SBSYS_SAGID: SettingFamily[str | None] = SettingFamily(
     "sbsys.sagid", None, _text, _optional, "One målplan's SBSYS SagID."
 )
+REPORT_SAGSNUMMER: SettingFamily[str | None] = SettingFamily(
+    "augustrapport.sagsnummer",
+    None,
+    _text,
+    _optional,
+    "The SBSYS case (sagsnummer) one year's August report is filed on.",
+)
 DATABASE_CREATED_AT: Setting[str | None] = Setting(
     "database.created_at",
     None,
@@ -189,7 +196,12 @@ SETTINGS: tuple[Setting[str] | Setting[str | None] | Setting[bool], ...] = (
 )
 """Every single setting."""
 
-FAMILIES: tuple[SettingFamily[str | None], ...] = (TIMER, SBSYS_DOKUMENTART_FOR, SBSYS_SAGID)
+FAMILIES: tuple[SettingFamily[str | None], ...] = (
+    TIMER,
+    SBSYS_DOKUMENTART_FOR,
+    SBSYS_SAGID,
+    REPORT_SAGSNUMMER,
+)
 """Every family of per-row settings."""
 
 RENAMED: dict[str, str] = {

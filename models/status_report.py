@@ -20,17 +20,18 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from . import enums
+from .revisions import count_actions, digest_of
+from .runchart import RunChart
 from .words import count
 
 if TYPE_CHECKING:
     from .db import Database
     from .maalplan_view import LaeringView, MaalView, TegnView
-    from .runchart import RunChart
     from .store import Store
 
 # The roll-up's word when no mål of a målsætning is assessed (not one of the four choices).
@@ -212,12 +213,15 @@ class Summary:
 
 @dataclass(frozen=True, slots=True)
 class StatusReport:
-    """The August status of year `aar`, as read on `today`."""
+    """The August status of year `aar`, as read on `today`; `revision` and `digest` make its
+    reference in print (`report_content`)."""
 
     aar: int
     today: date
     politikker: tuple[PolitikStatus, ...]
     summary: Summary
+    revision: int = 0
+    digest: str = ""
 
     @property
     def maalsaetninger(self) -> tuple[MaalsaetningStatus, ...]:
@@ -419,9 +423,10 @@ def _maal_status(
     )
 
 
-def status_report(db: Database, aar: int, today: date) -> StatusReport:
+def status_report(db: Database, aar: int, today: date, *, reference: bool = True) -> StatusReport:
     """The August status of `aar`: every live målplan of that year, its mål grouped by politik
-    and målsætning, the roll-ups and the first page. A bounded number of queries."""
+    and målsætning, the roll-ups and the first page. A bounded number of queries. Without
+    `reference` (a screen), the revision and digest a document prints are left out."""
     from sqlalchemy import select
 
     from .maalplan_view import _live, _table, load_maalplaner
@@ -481,7 +486,58 @@ def status_report(db: Database, aar: int, today: date) -> StatusReport:
         PolitikStatus(key[2], names[key[2]] if key[2] else fallback[key[0]], tuple(groups[key]))
         for key in sorted(groups, key=lambda k: (k[0], k[1], k[2] or ""))
     )
-    return StatusReport(aar, today, result, summarise(aar, result, len(enheder)))
+    report = StatusReport(aar, today, result, summarise(aar, result, len(enheder)))
+    if not reference:
+        return report
+    # The revision: the actions on the year's plans (each plan's own count) and on the
+    # vurderinger of their mål for the year, deleted ones included (the count never goes down).
+    with db.engine.connect() as conn:
+        vurdering_ids = _vurdering_ids(conn, aar, maal_ids)
+        assessed = count_actions(conn, {"": {"vurdering": vurdering_ids}})[""]
+    revision = sum(v.revision for v in views) + assessed
+    return replace(report, revision=revision, digest=digest_of(report_content(report)))
+
+
+def _vurdering_ids(conn: Any, aar: int, maal_ids: Sequence[str]) -> list[str]:
+    """Every vurdering row of the mål for the year, deleted ones included."""
+    from sqlalchemy import select
+
+    from .maalplan_view import _table
+
+    t = _table("vurdering")
+    out: list[str] = []
+    for start in range(0, len(maal_ids), 500):
+        part = list(maal_ids[start : start + 500])
+        query = select(t.c.id).where(t.c.maal_id.in_(part), t.c.aar == aar)
+        out.extend(r[0] for r in conn.execute(query))
+    return out
+
+
+# Left out of the digest: the day the report was read (the same data read on another day is
+# the same report) and the reference itself.
+_NOT_CONTENT = frozenset({"today", "revision", "digest"})
+
+
+def report_content(value: Any) -> Any:
+    """What the report shows, as JSON-able lists (dataclasses by field, dates as ISO text),
+    for its digest. A run chart counts by its points and periods (the rest of it comes from
+    its tegn), written out directly: thousands of charts are most of a large report."""
+    if isinstance(value, RunChart):
+        return [
+            [[p.dato.isoformat(), p.vaerdi] for p in value.points],
+            [[x.proevehandling_id, str(x.start), str(x.slut)] for x in value.periods],
+        ]
+    if is_dataclass(value) and not isinstance(value, type):
+        return [
+            report_content(getattr(value, f.name))
+            for f in fields(value)
+            if f.name not in _NOT_CONTENT
+        ]
+    if isinstance(value, (tuple, list)):
+        return [report_content(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 # --- the first page ------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from .db import Database, bytewise, write_begin
 from .errors import NotFoundError, ValidationError
 from .schema import DELETED, ENTITIES, decode_value, encode_value, entity_name
 from .tables import Device, Meta, sql_table
+from .words import NOUNS, antal
 
 if TYPE_CHECKING:
     from .workspace import Workspace
@@ -549,6 +550,19 @@ def _describe(changes: Sequence[Any]) -> str:
     if not ordered:
         return "ingenting"
     created = [c for c in ordered if c.field == DELETED and c.value == "false" and not c.replaces]
+    if len({(c.entity, c.row_id) for c in created}) > 1 and created[0].entity in NOUNS:
+        # Several rows made in one action (nyt år, a lederdag's mål placed on its plan):
+        # «oprettelse af 3 målplaner, 12 mål og 30 tegn», in the order they were made.
+        rows: dict[str, set[str]] = {}
+        for c in created:
+            rows.setdefault(c.entity, set()).add(c.row_id)
+        parts = [
+            antal(len(ids), NOUNS[entity]) if entity in NOUNS else ENTITIES[entity].label
+            for entity, ids in rows.items()
+        ]
+        return "oprettelse af " + (
+            f"{', '.join(parts[:-1])} og {parts[-1]}" if len(parts) > 1 else parts[0]
+        )
     if created:
         return ENTITIES[created[0].entity].new_label
     # Children are tombstoned before their parent, so the last tombstone names what was deleted.

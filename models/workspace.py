@@ -418,10 +418,11 @@ class Workspace:
 
     # --- issue 16 H8 ---
     def status_report(self, aar: int) -> StatusReport:
-        """The August status of plan year `aar` as of today (`models.status_report`)."""
+        """The August status of plan year `aar` as of today (`models.status_report`), for the
+        screen: without the reference a document prints (revision 0, no digest)."""
         from .status_report import status_report
 
-        return status_report(self._db, aar, self.today())
+        return status_report(self._db, aar, self.today(), reference=False)
 
     def report_years(self) -> tuple[int, ...]:
         """The years that have målplaner, oldest first."""

@@ -1292,16 +1292,23 @@ HELP["vurdering_form"] = """## Vurdér målet
 
 Vælg, hvor langt målet er nået, og skriv kort hvorfor. Ctrl+S gemmer, Esc lukker uden at gemme.
 """
-B_VURDERING_EXPORT = ("Eksportér rapporten", "Gem årets augustrapport som PDF og Word i en mappe")
+B_VURDERING_EXPORT = (
+    "Eksportér rapporten",
+    "Gem årets augustrapport som en SBSYS-klar mappe (PDF/A, Word og Excel med metadata)",
+)
 VURDERING_EXPORT_TITLE = "Eksportér augustrapporten for {aar}"
-VURDERING_EXPORT_FOLDER = "Mappe, rapporten gemmes i (PDF og Word)"
+VURDERING_EXPORT_FOLDER = "Mappe, rapportens pakke gemmes i"
+VURDERING_EXPORT_SAGSNUMMER = "Sagsnummer i SBSYS (kan udelades)"
+VURDERING_EXPORT_SAGSNUMMER_HINT = "fx 00.01.00-G01-12-26"
 VURDERING_EXPORT_OK = "Gem rapporten (Enter)"
 VURDERING_EXPORT_NO_OUTDIR = "Skriv, hvilken mappe rapporten skal gemmes i."
 VURDERING_EXPORT_NO_YEAR = "Der er ingen rapport at eksportere endnu."
 VURDERING_EXPORT_RUNNING = "Laver augustrapporten …"
-VURDERING_EXPORT_DONE = "Augustrapporten er gemt i {outdir}: {files}"
 HELP["vurdering"] += """
-Ctrl+E gemmer årets rapport til byrådet som PDF og Word i en mappe, du vælger.
+Ctrl+E gemmer årets rapport til byrådet som en mappe, der er klar til SBSYS: rapporten som
+PDF/A (til journalisering), Word og Excel, hver med en QR-kode, og journalisering.json/.txt med
+felterne til SBSYS. Skriv sagsnummeret, hvis du kender det; det huskes til næste gang for året.
+Tjek senere, om en udskrift stadig passer med tallene: udviklingsdag verify FIL.
 """
 # --- end H8 ---
 

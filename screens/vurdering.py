@@ -29,6 +29,7 @@ from models.status_report import (
     TegnStatus,
     default_year,
 )
+from models.visible import visible
 from models.words import count
 from screens import texts
 from screens.base import host
@@ -345,46 +346,54 @@ class VurderingScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_export(self) -> None:
-        """Ask for a folder, then write the year's report there (PDF and Word)."""
+        """Ask for a folder (and the case number), then write the year's report package."""
         if self.report is None:
             self.notify(texts.VURDERING_EXPORT_NO_YEAR, severity="warning")
             return
         aar = self.report.aar
 
-        def chosen(outdir: str | None) -> None:
-            if not outdir:
+        def chosen(answer: tuple[str, str] | None) -> None:
+            if not answer:
                 return
+            outdir, sagsnummer = answer
 
-            def export(ws: Any) -> list[Path]:
-                from exports.sbsys import app_version
-                from exports.status_report_docs import export_status_report
+            def export(ws: Any) -> Any:
+                from exports.status_report_package import export_status_report
 
-                ws.set_setting(settings.EXPORT_OUTDIR, outdir)
-                target = Path(outdir).expanduser()
-                return export_status_report(
-                    ws.database, target, aar, when=ws.today(), app_version=app_version()
+                package = export_status_report(
+                    ws, Path(outdir).expanduser(), aar, sagsnummer=sagsnummer
                 )
+                ws.set_setting(settings.EXPORT_OUTDIR, outdir)
+                return package
 
-            def done(written: list[Path]) -> None:
-                names = " og ".join(p.name for p in written)
-                folder = str(written[0].parent) if written else outdir
-                self.notify(texts.VURDERING_EXPORT_DONE.format(outdir=folder, files=names))
+            def done(package: Any) -> None:
+                self.notify(visible(package.summary, limit=300))
 
             self.notify(texts.VURDERING_EXPORT_RUNNING)
             host(self).read(export, done=done, error=lambda exc: host(self).report_error(exc))
 
-        def ask(current: str | None) -> None:
+        def ask(current: tuple[str | None, str | None]) -> None:
             from .export import _default_outdir
 
+            outdir, sagsnummer = current
             self.app.push_screen(
-                ReportFolderScreen(current or _default_outdir(), aar), callback=chosen
+                ReportFolderScreen(outdir or _default_outdir(), aar, sagsnummer or ""),
+                callback=chosen,
             )
 
-        host(self).read(lambda ws: ws.setting(settings.EXPORT_OUTDIR), done=ask)
+        def current(ws: Any) -> tuple[str | None, str | None]:
+            return (
+                ws.setting(settings.EXPORT_OUTDIR),
+                ws.setting(settings.REPORT_SAGSNUMMER.of(str(aar))),
+            )
+
+        host(self).read(current, done=ask)
 
 
-class ReportFolderScreen(ModalScreen[str | None]):
-    """Ask for the folder the August report is written to (prefilled with the last one)."""
+class ReportFolderScreen(ModalScreen[tuple[str, str] | None]):
+    """Ask for the folder the August report's package is written to (prefilled with the last
+    one) and the SBSYS case it is filed on (prefilled with the one saved for the year).
+    Dismisses with (folder, sagsnummer) or None."""
 
     HELP_KEY = "vurdering"
     BINDINGS = [
@@ -397,19 +406,27 @@ class ReportFolderScreen(ModalScreen[str | None]):
         ),
     ]
 
-    def __init__(self, outdir: str, aar: int) -> None:
+    def __init__(self, outdir: str, aar: int, sagsnummer: str = "") -> None:
         super().__init__()
         self.outdir = outdir
         self.aar = aar
+        self.sagsnummer = sagsnummer
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="vurdering-box"):
+        with VerticalScroll(id="vurdering-box"):
             yield Static(
                 texts.VURDERING_EXPORT_TITLE.format(aar=self.aar), id="vurdering-form-title"
             )
             yield Label(texts.VURDERING_EXPORT_FOLDER)
             yield Input(self.outdir, id="vurdering-outdir")
             yield Label("", id="vurdering-outdir-error", classes="field-error")
+            yield Label(texts.VURDERING_EXPORT_SAGSNUMMER)
+            yield Input(
+                self.sagsnummer,
+                placeholder=texts.VURDERING_EXPORT_SAGSNUMMER_HINT,
+                id="vurdering-sagsnummer",
+            )
+            yield Label("", id="vurdering-sagsnummer-error", classes="field-error")
             with Horizontal(id="vurdering-buttons"):
                 yield Button(texts.VURDERING_EXPORT_OK, id="vurdering-export-ok", variant="primary")
                 yield Button(texts.VURDERING_FORM_CANCEL, id="vurdering-export-cancel")
@@ -418,15 +435,26 @@ class ReportFolderScreen(ModalScreen[str | None]):
         self.query_one("#vurdering-outdir", Input).focus()
 
     @on(Input.Submitted, "#vurdering-outdir")
+    @on(Input.Submitted, "#vurdering-sagsnummer")
     @on(Button.Pressed, "#vurdering-export-ok")
     def _ok(self) -> None:
+        from models.errors import ValidationError
+        from models.schema import validate_value
+
         outdir = self.query_one("#vurdering-outdir", Input).value.strip()
         if not outdir:
             self.query_one("#vurdering-outdir-error", Label).update(
                 texts.VURDERING_EXPORT_NO_OUTDIR
             )
             return
-        self.dismiss(outdir)
+        sagsnummer = self.query_one("#vurdering-sagsnummer", Input).value
+        try:
+            validate_value("maalplan", "sagsnummer", sagsnummer)
+        except ValidationError as exc:
+            self.query_one("#vurdering-sagsnummer-error", Label).update(visible(str(exc)))
+            self.query_one("#vurdering-sagsnummer", Input).focus()
+            return
+        self.dismiss((outdir, sagsnummer.strip()))
 
     @on(Button.Pressed, "#vurdering-export-cancel")
     def action_cancel(self) -> None:

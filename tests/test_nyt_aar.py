@@ -366,5 +366,8 @@ def test_workspace_door(db: Database) -> None:
     result = ws.carry_nyt_aar(offer.default_choice())
     assert result.antal.maal == 3
     assert "Ctrl+Z" in result.text()
-    assert ws.undo() is not None
+    undone = ws.undo()
+    assert undone is not None
+    # The one action is named by all it made, not as «ny målplan».
+    assert "oprettelse af" in undone.description and "3 mål" in undone.description
     assert _rows(ws.store, "maal", fra_id=ids["maal"]) == []

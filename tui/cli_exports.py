@@ -80,12 +80,28 @@ def register(sub: argparse._SubParsersAction[DanishParser], common: DanishParser
     e = esub.add_parser(
         "augustrapport",
         parents=[common],
-        help="augustrapporten til Kommunalbestyrelsen (PDF og Word) for et år",
+        help="augustrapporten til Kommunalbestyrelsen for et år: en SBSYS-klar mappe (PDF/A, "
+        "Word, Excel, metadata)",
     )
-    e.add_argument("outdir", metavar="MAPPE", help="mappen, rapporten skrives i")
+    e.add_argument("outdir", metavar="MAPPE", help="mappen, rapportens pakke skrives i")
     e.add_argument(
         "--aar", metavar="ÅR", type=int, default=None, help="rapporten for dette år (ellers i år)"
     )
+    e.add_argument(
+        "--sagsnummer",
+        metavar="NR",
+        help="sagen i SBSYS, rapporten journaliseres på, fx 00.01.00-G01-12-26",
+    )
+    e.add_argument("--zip", action="store_true", help="lav også en zip-fil af pakken")
+    e.add_argument(
+        "--dropfil", action="store_true", help="skriv også SbsysDropFile.xml til SBSYS' drop-mappe"
+    )
+    e.add_argument(
+        "--dokumentart",
+        metavar="NAVN",
+        help="DokumentArt i SBSYS (ellers den gemte, ellers «Internt»)",
+    )
+    e.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     e.set_defaults(func=cmd_export_augustrapport)
 
     e = esub.add_parser(
@@ -269,21 +285,41 @@ def cmd_export_plan_a(args: argparse.Namespace) -> int:
 
 
 def cmd_export_augustrapport(args: argparse.Namespace) -> int:
-    from exports.sbsys import app_version
-    from exports.status_report_docs import export_status_report
+    from exports.status_report_package import export_status_report
     from models.workspace import Workspace
 
     ws = Workspace(open_db(args))
     try:
         aar = args.aar if args.aar is not None else ws.today().year
-        written = export_status_report(
-            ws.database, args.outdir, aar, when=ws.today(), app_version=app_version()
+        package = export_status_report(
+            ws,
+            args.outdir,
+            aar,
+            sagsnummer=args.sagsnummer,
+            dokument_art=args.dokumentart,
+            drop_file=args.dropfil,
+            zip=args.zip,
         )
     finally:
         ws.close()
-    say(f"Augustrapporten for {aar} er skrevet (PDF og Word):")
-    for path in written:
-        say(f"  {path}")
+    if args.json:
+        print(
+            dump_json(
+                {
+                    "mappe": str(package.folder),
+                    "filer": [str(p) for p in package.files],
+                    "zip": str(package.zip_path) if package.zip_path else None,
+                    "reference": package.reference.text,
+                    "erstattet": package.replaced,
+                }
+            )
+        )
+        return 0
+    say(package.summary)
+    for path in package.files:
+        say(f"  {path.name}")
+    if package.zip_path:
+        say(f"  (+ {package.zip_path})")
     return 0
 
 

@@ -131,15 +131,16 @@ def _report_page(db: Path, folder: Path) -> Path:
     """The first page of the demo's August status for 2026, as a PNG."""
     from datetime import date
 
-    from exports.status_report_docs import export_status_report
+    from exports.status_report_package import ReportOptions, export_report_package
     from models.db import open_database
 
     database = open_database(str(db))
     try:
-        export_status_report(database, folder / "rapport", 2026, when=date(2027, 1, 24))
+        options = ReportOptions(when=date(2027, 1, 24))
+        export_report_package(database, folder / "rapport", 2026, options)
     finally:
         database.close()
-    pdf = next((folder / "rapport").glob("*_Augustrapport_2026.pdf"))
+    pdf = next((folder / "rapport").glob("*/*_Augustrapport_2026.pdf"))
     out = HERE / "16-augustrapport-side-1"
     command = ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", "--"]
     subprocess.run([*command, str(pdf), str(out)], check=True)

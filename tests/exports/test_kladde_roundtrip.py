@@ -241,7 +241,7 @@ def test_hand_filled_template_twice_is_one_plan(store, tmp_path):
 def test_revision_that_never_was_writes_nothing(demo_store, tmp_path):
     view = _pick(demo_store)
     ref = reference_for(view)
-    path = _export(view, tmp_path / "fremmed.xlsx", Reference(ref.maalplan_id, 9999, "0" * 16))
+    path = _export(view, tmp_path / "fremmed.xlsx", Reference(ref.subject, 9999, "0" * 16))
     before = counts(demo_store.db)
     report = import_workbook(demo_store, path)
     assert report.errors and not report.imported

@@ -159,7 +159,7 @@ def test_docx_content_metadata_and_qr(package):
     _result, pkg, view, _ids = package
     document = docx.Document(str(_file(pkg, ".docx")))
     ref = parse_reference(document.core_properties.identifier)
-    assert ref is not None and (ref.maalplan_id, ref.digest) == (view.id, view.digest)
+    assert ref is not None and (ref.subject, ref.digest) == (view.id, view.digest)
     assert document.core_properties.title == "Målplan 2027: Trivsel på Ærø"
     headings = [
         p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))

@@ -19,9 +19,15 @@ from pypdf import PdfReader
 
 from exports.atomic import ExportError
 from exports.plan_a_poster import CUT, export_posters, poster_stem
-from exports.reference import VerifyStatus, parse_reference, reference_for, verify_file
+from exports.reference import (
+    Reference,
+    RefKind,
+    VerifyStatus,
+    parse_reference,
+    poster_reference,
+    verify_file,
+)
 from models.db import Database
-from models.maalplan_view import load_maalplan
 from models.workspace import Workspace
 from tui.cli import main
 
@@ -133,8 +139,9 @@ def test_pdf_is_one_a3_page_with_the_plan_a(ws: Workspace, plan: dict[str, str],
     # 8 is required in 2024 but not chosen: small, grey, still marked required.
     assert "8. Tværfagligt samarbejde er en del af strukturen (ikke valgt i år)" in text
     assert text.count("OBLIGATORISK I 2024") == 3
-    # The reference in the text and in the metadata: the plan's own.
-    ref = reference_for(load_maalplan(ws.database, plan["plan"]))
+    # The reference in the text and in the metadata: the poster's own, naming its plan.
+    ref = _ref(ws, plan["plan"])
+    assert (ref.kind, ref.subject) == (RefKind.PLANA, plan["plan"])
     assert ref.text in text.replace(" ", "") or ref.text in _pdf_text(pdf).replace("\n", "")
     assert parse_reference(pdf.read_bytes().decode("latin-1")) == ref
 
@@ -164,7 +171,7 @@ def test_pdf_page_renders_and_its_qr_decodes(ws: Workspace, plan: dict[str, str]
     assert abs(small.width - 297 / 25.4 * 30) < 1.5 and abs(small.height - 420 / 25.4 * 30) < 1.5
     assert _not_blank(small) > 0.03
     decoded = zxingcpp.read_barcodes(_render(pdf, 150), formats=zxingcpp.BarcodeFormat.QRCode)
-    ref = reference_for(load_maalplan(ws.database, plan["plan"]))
+    ref = _ref(ws, plan["plan"])
     assert [parse_reference(t) for t in {d.text for d in decoded}] == [ref]
 
 
@@ -180,8 +187,9 @@ def test_docx_is_a3_with_the_same_content_and_a_qr(
         assert want in text, want
     assert "• Halvdelen af de nye borgere klarer selv badet" in text
     assert "OBLIGATORISK I 2024" in text
-    ref = reference_for(load_maalplan(ws.database, plan["plan"]))
-    assert document.core_properties.identifier == ref.text
+    ref = _ref(ws, plan["plan"])
+    assert parse_reference(document.core_properties.identifier) == ref
+    assert ";TEKST=" in document.core_properties.identifier  # the digest verify compares
     blobs = [r.target_part.blob for r in section.footer.part.rels.values() if "image" in r.reltype]
     assert len(blobs) == 1
     decoded = zxingcpp.read_barcodes(
@@ -260,17 +268,46 @@ def test_hostile_text_is_shown_as_typed(ws: Workspace, tmp_path: Path):
     assert MARKUP in _docx_text(path)
 
 
-def test_verify_finds_the_plans_reference_and_sees_a_changed_plan(
+def _ref(ws: Workspace, maalplan_id: str) -> Reference:
+    poster = ws.plan_a(maalplan_id)
+    assert poster is not None
+    return poster_reference(poster)
+
+
+def test_verify_finds_the_posters_reference_and_sees_what_it_shows_change(
     ws: Workspace, plan: dict[str, str], tmp_path: Path
 ):
     pdf, path = _export(ws, tmp_path, plan["plan"])
-    for file in (pdf, path):
-        result = verify_file(ws.database, file)
-        # The plan's reference: current, though the poster's own text is not compared.
-        assert result.status is VerifyStatus.NOT_COMPARED, result.message
-        assert result.reference is not None and result.reference.maalplan_id == plan["plan"]
+    # The .docx's text is compared with the digest stamped in it; a PDF outside a package
+    # has only its reference.
+    result = verify_file(ws.database, path)
+    assert result.status is VerifyStatus.CURRENT, result.message
+    assert "Plan A-plakaten for Hjemmeplejen Øst" in result.message
+    result = verify_file(ws.database, pdf)
+    assert result.status is VerifyStatus.NOT_COMPARED, result.message
+    assert "ældre udgave" not in result.message
+    assert result.reference is not None and result.reference.subject == plan["plan"]
+    # A change the poster does not show (the plan's case number) leaves it current.
+    ws.save_field("maalplan", plan["plan"], "sagsnummer", "00.01.00-G01-1-26")
+    assert verify_file(ws.database, path).status is VerifyStatus.CURRENT
+    # The forskel text is on the poster: changing it makes the poster outdated.
+    poster = ws.plan_a(plan["plan"])
+    assert poster is not None and poster.valgte[0].forskel
+    ws.set_plan_a_forskel(plan["plan"], poster.valgte[0].nummer, "En helt anden forskel")
+    result = verify_file(ws.database, path)
+    assert result.status is VerifyStatus.OUTDATED, result.message
+    assert "Plan A-plakaten for Hjemmeplejen Øst er ændret" in result.message
+    # So does a mål's text.
+    pdf, path = _export(ws, tmp_path / "ny", plan["plan"])
+    assert verify_file(ws.database, path).status is VerifyStatus.CURRENT
     ws.save_field("maal", plan["maal"], "tekst", "Et andet mål")
     assert verify_file(ws.database, pdf).status is VerifyStatus.OUTDATED
+    # A hand-edited copy of the docx is seen as changed.
+    edited = tmp_path / "rettet.docx"
+    document = docx.Document(str(path))
+    document.paragraphs[0].add_run(" rettet i hånden")
+    document.save(str(edited))
+    assert verify_file(ws.database, edited).status is VerifyStatus.CHANGED
 
 
 def test_export_all_of_a_year_and_refuse_to_overwrite_a_foreign_file(ws: Workspace, tmp_path: Path):

@@ -6,6 +6,7 @@ the August screen (screens/vurdering.py) at 80x24 and 120x40."""
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import subprocess
 from datetime import date
@@ -17,7 +18,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from exports.atomic import ExportError
-from exports.status_report_docs import export_status_report, report_stem
+from exports.status_report_package import ReportOptions, export_report_package, report_stem
 from models.db import open_database
 from models.demo import build_demo
 from models.status_report import StatusReport, status_report
@@ -36,7 +37,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, StatusReport, 
     try:
         build_demo(Store(db))
         report = status_report(db, 2026, WHEN)
-        written = export_status_report(db, folder / "ud", 2026, when=WHEN)
+        package = export_report_package(db, folder / "ud", 2026, ReportOptions(when=WHEN))
+        written = [p for p in package.files if p.suffix in (".pdf", ".docx")]
     finally:
         db.close()
     return path, report, written
@@ -64,6 +66,7 @@ def test_files_are_named_and_written(demo: tuple[Path, StatusReport, list[Path]]
     stem = report_stem(2026, WHEN)
     assert stem == "2026-12-06_Augustrapport_2026"
     assert [p.name for p in written] == [f"{stem}.pdf", f"{stem}.docx"]
+    assert written[0].parent.name == stem  # the package's folder
     assert written[0].read_bytes().startswith(b"%PDF")
     assert b"pdfaid:part" in written[0].read_bytes()  # PDF/A metadata
 
@@ -145,11 +148,15 @@ def test_docx_holds_the_status(demo: tuple[Path, StatusReport, list[Path]]) -> N
             assert _squash(m.vurdering.begrundelse) in text
     assert "Målinger:" in text
     charts = sum(1 for m in report.maal for t in m.tegn if t.chart is not None and t.maalinger)
-    assert charts and pictures == charts
+    assert charts and pictures == charts + 1  # and the QR code on the first page
     document = docx.Document(str(written[1]))
     images = [r.target_part for r in document.part.rels.values() if "image" in r.reltype]
-    assert images
-    chart = Image.open(io.BytesIO(images[0].blob))
+    assert len(images) == charts + 1
+    # The run charts are in colour (the QR code is black and white).
+    colour = [Image.open(io.BytesIO(i.blob)) for i in images]
+    colour = [c for c in colour if c.mode not in ("1", "L")]
+    assert len(colour) == charts
+    chart = colour[0]
     assert chart.format == "PNG" and chart.width > 200
     props = document.core_properties
     assert props.language == "da-DK" and props.title == "Status på målsætningerne 2026"
@@ -160,7 +167,7 @@ def test_year_without_plans(demo: tuple[Path, StatusReport, list[Path]], tmp_pat
     db = open_database(str(path), device_name="Testbærbar")
     try:
         with pytest.raises(ExportError, match="ingen målplaner for 1999"):
-            export_status_report(db, tmp_path / "tom", 1999, when=WHEN)
+            export_report_package(db, tmp_path / "tom", 1999, ReportOptions(when=WHEN))
     finally:
         db.close()
     assert not (tmp_path / "tom").exists()
@@ -176,8 +183,11 @@ def test_cli(
     assert main([*argv, "--aar", "2026"]) == 0
     said = capsys.readouterr().out
     assert "Augustrapporten for 2026 er skrevet" in said
-    assert sorted(p.suffix for p in out.iterdir()) == [".docx", ".pdf"]
-    assert all(p.stat().st_size > 1000 for p in out.iterdir())
+    (folder,) = out.iterdir()
+    assert folder.name.endswith("_Augustrapport_2026")
+    documents = [p for p in folder.iterdir() if p.suffix in (".pdf", ".docx", ".xlsx")]
+    assert sorted(p.suffix for p in documents) == [".docx", ".pdf", ".xlsx"]
+    assert all(p.stat().st_size > 1000 for p in documents)
     assert main([*argv, "--aar", "1999"]) == 1
     assert "ingen målplaner for 1999" in capsys.readouterr().err
 
@@ -205,7 +215,11 @@ def test_ctrl_e_on_the_august_screen_writes_the_report(
             dialog = app.screen
             assert isinstance(dialog, ReportFolderScreen)
             await assert_all_reachable(
-                pilot, "#vurdering-outdir", "#vurdering-export-ok", "#vurdering-export-cancel"
+                pilot,
+                "#vurdering-outdir",
+                "#vurdering-sagsnummer",
+                "#vurdering-export-ok",
+                "#vurdering-export-cancel",
             )
             field = dialog.query_one("#vurdering-outdir", Input)
             assert field.value  # prefilled with the export folder
@@ -217,20 +231,39 @@ def test_ctrl_e_on_the_august_screen_writes_the_report(
             assert not out.exists()
             field.focus()
             await pilot.press(*str(out))
+            # A case number that is not one is refused in the dialog, in Danish.
+            case = dialog.query_one("#vurdering-sagsnummer", Input)
+            case.value = "sag 12"
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert "ikke et gyldigt sagsnummer" in str(
+                dialog.query_one("#vurdering-sagsnummer-error", Label).render()
+            )
+            assert app.screen is dialog and not out.exists()
+            case.value = "00.01.00-G01-12-26"
             await pilot.press("enter")
             await settle(app, pilot)
             await app.workers.wait_for_complete()
             await settle(app, pilot)
             assert isinstance(app.screen, VurderingScreen)
-            names = sorted(p.name for p in out.iterdir())
-            assert names == [
-                "2026-12-03_Augustrapport_2026.docx",
-                "2026-12-03_Augustrapport_2026.pdf",
+            stem = "2026-12-03_Augustrapport_2026"
+            assert [p.name for p in out.iterdir()] == [stem]
+            assert sorted(p.name for p in (out / stem).iterdir()) == [
+                f"{stem}.docx",
+                f"{stem}.pdf",
+                f"{stem}.xlsx",
+                "journalisering.json",
+                "journalisering.txt",
             ]
-            # Esc closes the dialog without writing.
+            meta = json.loads((out / stem / "journalisering.json").read_text("utf-8"))
+            assert meta["Sagsnummer"] == "00.01.00-G01-12-26"
+            # Esc closes the dialog without writing; the case number is remembered.
             await pilot.press("ctrl+e")
             await settle(app, pilot)
             assert isinstance(app.screen, ReportFolderScreen)
+            assert app.screen.query_one("#vurdering-sagsnummer", Input).value == (
+                "00.01.00-G01-12-26"
+            )
             await pilot.press("escape")
             await settle(app, pilot)
             assert isinstance(app.screen, VurderingScreen)

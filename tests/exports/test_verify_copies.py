@@ -339,8 +339,8 @@ def test_libreoffice_printed_pdf_of_docx_and_xlsx(exported, tmp_path, db_target,
         result = verify_file(store.db, pdf)
         assert result.status is VerifyStatus.NOT_COMPARED, (pdf, result.message)
         assert result.reference is not None
-        assert (result.reference.maalplan_id, result.reference.digest) == (
-            pkg.reference.maalplan_id,
+        assert (result.reference.subject, result.reference.digest) == (
+            pkg.reference.subject,
             pkg.reference.digest,
         )
         assert "andet program" in result.message

@@ -395,3 +395,25 @@ def test_the_follow_up_rows_measure_the_real_screens(tmp_path: Path) -> None:
     assert "(6 målplaner)" in rows["followup_aarshjul"].what
     assert "Run chart med 100 målinger" in rows["followup_runchart"].what
     assert rows["followup_runchart"].ok is not None
+
+
+def test_the_growth_run_measures_the_screens_and_the_cold_start(tmp_path: Path) -> None:
+    """The growth run's screen rows on a tiny municipality: the large municipality's screens
+    (`row_large`) and the cold start beside a minimal Textual app, at one level; and the
+    table puts each row's two levels side by side with their ratio."""
+    from bench import run
+    from bench.generate import make_workshop
+
+    workshop = make_workshop(tmp_path / "data", scale=0.02, entries_per_laptop=20)
+    measures = run.growth_screens(workshop.base_db, tmp_path, 1.0, runs=1)
+    keys = [m.key for m in measures]
+    assert "large_open" in keys and "large_filter_big" in keys and keys[-1] == "cold_start"
+    assert all(m.seconds > 0 and m.level == 1.0 for m in measures)
+    assert "minimal app" in measures[-1].size and "forhold" in measures[-1].size
+    assert not list(tmp_path.glob("growth-skaerme-*"))  # the copy is removed
+    doubled = [
+        run.Measure(**{**m.__dict__, "level": 10.0, "seconds": m.seconds * 2}) for m in measures
+    ]
+    table = run.render_growth(measures + doubled, 10.0)
+    line = next(x for x in table.splitlines() if x.startswith("Kold start til forsiden"))
+    assert "2.00x" in line

@@ -1,0 +1,307 @@
+"""The August report as an SBSYS package: one folder `ÅÅÅÅ-MM-DD_Augustrapport_<år>` with the
+report as PDF/A (for filing), .docx (to read and comment) and .xlsx (to filter and sort), each
+with the report's reference and QR code, plus `journalisering.json` / `.txt` under SBSYS's own
+field names, and optionally `SbsysDropFile.xml` and a zip — the same package as a målplan's
+(`exports.sbsys`), so the secretariat files both the same way and `udviklingsdag verify` checks
+both.
+
+The files are rendered in memory, written into a hidden staging folder next to the package and
+renamed into place when all are complete: a full disk leaves nothing behind, and an earlier
+package of the same name is replaced only then."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from models.status_report import StatusReport
+from models.words import count
+
+from .atomic import ExportError, move_into_place, staging_dir, write_bytes, write_error
+from .reference import Reference, fill_link, stamp_text_digest, status_reference
+from .sbsys import DEFAULT_DOKUMENTART, FORMAT, _zip_bytes, drop_file_xml, journalisering_txt
+
+if TYPE_CHECKING:
+    from models.db import Database
+    from models.workspace import Workspace
+
+ROLES = {
+    ".pdf": "Augustrapport (PDF/A til journalisering)",
+    ".docx": "Augustrapport (læsbar udgave)",
+    ".xlsx": "Augustrapport (regneark med tallene)",
+    ".xml": "SbsysDropFile til SBSYS' drop-mappe",
+}
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """How to write the package, and the journalisering fields the report itself lacks."""
+
+    when: date
+    app_version: str = ""
+    sagsnummer: str | None = None  # the council's case for the report
+    dokument_art: str = DEFAULT_DOKUMENTART
+    omfattet_af_aktindsigt: bool = True
+    link_template: str | None = None
+    drop_file: bool = False
+    zip: bool = False
+
+
+@dataclass(frozen=True)
+class ReportPackage:
+    """What was written: the folder, its files, the zip (when asked for) and the reference."""
+
+    folder: Path
+    files: tuple[Path, ...]
+    zip_path: Path | None
+    reference: Reference
+    replaced: bool
+    maal: int
+
+    @property
+    def summary(self) -> str:
+        text = (
+            f"Augustrapporten for {self.reference.subject} er skrevet til {self.folder} "
+            f"({count('maal', self.maal)}; PDF, Word og Excel med journalisering til SBSYS)."
+        )
+        if self.replaced:
+            text += " En tidligere pakke med samme navn er erstattet."
+        return text
+
+
+def report_stem(aar: int, when: date) -> str:
+    """`ÅÅÅÅ-MM-DD_Augustrapport_<år>`."""
+    from .naming import safe_component
+
+    return safe_component(f"{when.isoformat()}_Augustrapport_{aar}")
+
+
+def document_name(report: StatusReport) -> str:
+    return f"Status på målsætningerne {report.aar} (augustrapport)"
+
+
+def journalisering(
+    report: StatusReport, ref: Reference, files: dict[str, bytes], options: ReportOptions
+) -> dict[str, Any]:
+    """The metadata SBSYS needs to file the report, under SBSYS's own field names."""
+    summary = report.summary
+    data: dict[str, Any] = {
+        "Format": FORMAT,
+        "DokumentNavn": document_name(report),
+        "Emne": f"Augustrapport {report.aar} til Kommunalbestyrelsen",
+        "Beskrivelse": (
+            f"Status på {count('maal', summary.maal)} under "
+            f"{count('maalsaetning', summary.maalsaetninger)} fra "
+            f"{count('enhed', summary.enheder)}, med tovholdernes vurdering af målopfyldelsen. "
+            f"Reference {ref.text}."
+        ),
+        "DokumentDato": options.when.isoformat(),
+        "DokumentArt": options.dokument_art,
+        "OmfattetAfAktindsigt": options.omfattet_af_aktindsigt,
+    }
+    if options.sagsnummer:
+        data["Sagsnummer"] = options.sagsnummer
+    data["Filer"] = [
+        {
+            "Navn": name,
+            "Filendelse": Path(name).suffix.lstrip("."),
+            "Size": len(content),
+            "SHA256": hashlib.sha256(content).hexdigest(),
+            "Rolle": ROLES.get(Path(name).suffix.lower(), ""),
+        }
+        for name, content in files.items()
+    ]
+    data["AppVersion"] = options.app_version
+    data["Augustrapport"] = {
+        "Aar": report.aar,
+        "Revision": report.revision,
+        "Digest": report.digest,
+        "Reference": ref.text,
+        "Link": ref.link,
+    }
+    return data
+
+
+# From this many mål on, the PDF and the .docx are rendered side by side in two worker
+# processes (each takes seconds for a large municipality); below it they cost more to start.
+PARALLEL_MAAL = 200
+_SUFFIXES = (".pdf", ".docx", ".xlsx")
+
+
+def render_document(
+    suffix: str, report: StatusReport, ref: Reference, png: bytes, when: date, version: str
+) -> bytes:
+    """One of the report's documents (runs in a worker process for a large report)."""
+    from .status_report_docs import status_report_docx, status_report_pdf
+    from .status_report_xlsx import status_report_xlsx
+
+    render = {".pdf": status_report_pdf, ".docx": status_report_docx, ".xlsx": status_report_xlsx}
+    return render[suffix](report, ref, png, when=when, app_version=version)
+
+
+def _render_documents(
+    report: StatusReport, ref: Reference, png: bytes, options: ReportOptions
+) -> dict[str, bytes]:
+    """The PDF, .docx and .xlsx by suffix: for a large report the PDF and the .docx in two
+    worker processes while the .xlsx is made here; in this process when workers cannot start
+    (or fail to)."""
+    args = (report, ref, png, options.when, options.app_version)
+    pool = None
+    if len(report.maal) >= PARALLEL_MAAL and (os.cpu_count() or 1) > 1:
+        from .sbsys import _start_pool
+
+        pool = _start_pool(2)
+    if pool is None:
+        return {suffix: render_document(suffix, *args) for suffix in _SUFFIXES}
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        futures = {suffix: pool.submit(render_document, suffix, *args) for suffix in _SUFFIXES[:2]}
+        out = {".xlsx": render_document(".xlsx", *args)}
+        for suffix, future in futures.items():
+            try:
+                out[suffix] = future.result()
+            except (BrokenProcessPool, OSError):  # a worker died: render it here instead
+                out[suffix] = render_document(suffix, *args)
+        return {suffix: out[suffix] for suffix in _SUFFIXES}
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def render_report_package(
+    report: StatusReport, options: ReportOptions
+) -> tuple[Reference, dict[str, bytes]]:
+    """The report's reference and every file of the package, by name, in memory."""
+    from .qr import reference_qr_png
+
+    link = fill_link(
+        options.link_template, str(report.aar), report.revision, report.digest, options.sagsnummer
+    )
+    ref = status_reference(report, link)
+    png = reference_qr_png(ref)
+    stem = report_stem(report.aar, options.when)
+    files = {
+        f"{stem}{suffix}": content
+        for suffix, content in _render_documents(report, ref, png, options).items()
+    }
+    # verify compares the text of a returned .docx/.xlsx with this digest (in its identifier).
+    files = {name: stamp_text_digest(name, content) for name, content in files.items()}
+    if options.drop_file:
+        files["SbsysDropFile.xml"] = drop_file_xml(document_name(report), [f"{stem}.pdf"]).encode(
+            "utf-8"
+        )
+    data = journalisering(report, ref, files, options)
+    files["journalisering.json"] = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode(
+        "utf-8"
+    )
+    # Windows Notepad and SBSYS users: UTF-8 with BOM (the text has CRLF line ends).
+    files["journalisering.txt"] = b"\xef\xbb\xbf" + journalisering_txt(data).encode("utf-8")
+    return ref, files
+
+
+def export_report_package(
+    db: Database, outdir: Path | str, aar: int, options: ReportOptions
+) -> ReportPackage:
+    """Write the report of `aar` as an SBSYS package into `outdir` (created when missing).
+    Raises `ExportError` (Danish) when the year has no målplaner or the folder cannot be
+    written; nothing new is left behind then."""
+    from models.status_report import report_years, status_report
+
+    from .atomic import fsync_dir
+
+    if aar not in report_years(db):
+        raise ExportError(
+            f"Der er ingen målplaner for {aar}, så der er ingen status at lave. Vælg et andet "
+            "år (på skærmen, eller med --aar ÅR)."
+        )
+    out = Path(outdir).expanduser()
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"{out} er en fil, ikke en mappe. Vælg en mappe til rapporten.")
+    report = status_report(db, aar, options.when)
+    ref, files = render_report_package(report, options)
+    stem = report_stem(aar, options.when)
+    created_out = not out.exists()
+    final, final_zip = out / stem, out / f"{stem}.zip"
+    moved: list[Path] = []
+    try:
+        with staging_dir(out) as stage:
+            try:
+                (stage / stem).mkdir()
+                for name, content in files.items():
+                    write_bytes(stage / stem / name, content)
+                if options.zip:
+                    write_bytes(stage / f"{stem}.zip", _zip_bytes(stem, files))
+            except OSError as exc:
+                raise write_error(exc, out) from None
+            replaced = os.path.lexists(final) or (options.zip and os.path.lexists(final_zip))
+            try:
+                move_into_place(stage / stem, final)
+                moved.append(final)
+                if options.zip:
+                    move_into_place(stage / f"{stem}.zip", final_zip)
+                    moved.append(final_zip)
+            except OSError as exc:
+                raise write_error(exc, out) from None
+    except BaseException:
+        from .sbsys import _remove
+
+        for path in moved:
+            _remove(path)
+        if created_out:
+            try:
+                out.rmdir()  # only when empty
+            except OSError:
+                pass
+        raise
+    fsync_dir(out)
+    return ReportPackage(
+        final,
+        tuple(final / name for name in files),
+        final_zip if options.zip else None,
+        ref,
+        bool(replaced),
+        len(report.maal),
+    )
+
+
+def export_status_report(
+    ws: Workspace,
+    outdir: Path | str,
+    aar: int,
+    *,
+    sagsnummer: str | None = None,
+    dokument_art: str | None = None,
+    drop_file: bool = False,
+    zip: bool = False,
+) -> ReportPackage:
+    """The export as the app and the command line run it: `export_report_package` with the
+    link template, DokumentArt and aktindsigt saved in the workspace's settings. A
+    `sagsnummer` given is checked like a målplan's and saved for the year (next time it is
+    filled in); an empty one removes it."""
+    from models import settings
+    from models.schema import validate_value
+
+    from .sbsys import app_version, clean_dokument_art
+
+    entry = settings.REPORT_SAGSNUMMER.of(str(aar))
+    if sagsnummer is not None:
+        clean = validate_value("maalplan", "sagsnummer", sagsnummer)
+        ws.set_setting(entry, clean)
+    options = ReportOptions(
+        when=ws.today(),
+        app_version=app_version(),
+        sagsnummer=ws.setting(entry),
+        dokument_art=clean_dokument_art(dokument_art)
+        if dokument_art is not None
+        else ws.setting(settings.SBSYS_DOKUMENTART) or DEFAULT_DOKUMENTART,
+        omfattet_af_aktindsigt=ws.setting(settings.SBSYS_AKTINDSIGT),
+        link_template=ws.setting(settings.EXPORT_QR_LINK_TEMPLATE),
+        drop_file=drop_file,
+        zip=zip,
+    )
+    return export_report_package(ws.database, outdir, aar, options)
