@@ -45,6 +45,7 @@ from typing import Any
 
 from models.changes import ChangeRow, append_changes, row_table
 from models.db import open_database
+from models.migrations import HEAD_REVISION
 from models.schema import DELETED, ENTITIES, ENTITY_ORDER
 from models.store import Action, Store, new_id, new_row, parent_field
 
@@ -890,7 +891,8 @@ def make_workshop(
     marker = folder / "workshop.json"
     if marker.exists():
         done = json.loads(marker.read_text())
-        if done.get("settings") == settings:
+        # Data made under another schema (a field the merge now requires, say) is made again.
+        if done.get("settings") == settings and done.get("schema") == HEAD_REVISION:
             # Names are kept relative, so the folder can be moved or copied.
             return Workshop(
                 folder=folder,
@@ -970,6 +972,7 @@ def make_workshop(
         "entries": entries,
         "seconds": seconds,
         "settings": settings,
+        "schema": HEAD_REVISION,
         "leader": leader.name if leader else None,
     }
     marker.write_text(json.dumps(record, indent=1))

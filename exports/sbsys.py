@@ -23,12 +23,13 @@ import os
 import pickle
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -597,6 +598,7 @@ class _PoolStarter:
     """Starts the worker pool in a background thread, so the plans are read meanwhile."""
 
     def __init__(self, workers: int) -> None:
+        self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
         self._thread = threading.Thread(
             target=self._start, args=(workers,), name="udviklingsdag-eksport", daemon=True
@@ -627,6 +629,14 @@ class _PoolStarter:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
+# The plans read but not yet written, at most (besides the batch being read): enough to keep
+# the worker processes busy while the next plans are read, and few enough that the main
+# process holds about the same whatever the number of plans. Each holds its view until its
+# package is on disk; `_weight` counts rows, so a few very large plans fill the window too.
+WINDOW_PLANS = 24
+WINDOW_WEIGHT = 8000
+
+
 def _weight(view: MaalplanView) -> int:
     """Roughly how long a plan takes to render (rows in its tables)."""
     return sum(
@@ -643,61 +653,122 @@ def _render_all(
 ) -> Iterator[tuple[int, RenderedPackage]]:
     """Yield (index, rendered package) for every job, in the order they are done.
 
-    With a `starter`, each batch is handed to the worker processes as soon as it is loaded
-    (once they run), largest plans first; what the workers cannot do (they could not start
-    or died: a locked-down laptop, an odd launcher) is rendered here, slower but the same.
-    Errors while loading the plans are not caught."""
+    With a `starter`, batches are read while fewer than a window of plans (`WINDOW_PLANS`,
+    `WINDOW_WEIGHT`; at least three a worker) wait or are being rendered, and handed to the
+    worker processes as soon as they run, largest first. A job is let go of once its package
+    is yielded and each batch list is emptied as it is taken, so the caller's memory holds the
+    window, not the export. What the workers cannot do (they could not start or died: a
+    locked-down laptop, an odd launcher) is rendered here, slower but the same. Errors while
+    loading the plans are not caught."""
+    source = iter(batches)
     if starter is None:
-        for batch in batches:
-            for index, job in batch:
-                yield index, render_package(job)
+        for batch in source:
+            while batch:
+                index, job = batch.pop(0)
+                rendered = render_package(job)
+                _drop_import_traceback()
+                del job
+                yield index, rendered
         return
-    jobs: list[tuple[int, _Job]] = []
-    pending: list[tuple[int, _Job]] = []
-    futures: dict[Future[RenderedPackage], int] = {}
-    done: set[int] = set()
+    pending: list[tuple[int, _Job]] = []  # read, not yet handed to a worker
+    running: dict[Future[RenderedPackage], tuple[int, _Job]] = {}
+    weights: dict[int, int] = {}  # of the jobs read and not yet yielded
     pool: ProcessPoolExecutor | None = None
     usable = True
+    more = True
+    least = 3 * starter.workers
+
+    def room() -> bool:
+        held = len(pending) + len(running)
+        return held < least or (held < WINDOW_PLANS and sum(weights.values()) < WINDOW_WEIGHT)
 
     def submit() -> bool:
-        pending.sort(key=lambda item: -_weight(item[1].view))
+        pending.sort(key=lambda item: -weights[item[0]])
         try:
-            for index, job in pending:
-                futures[pool.submit(render_package, job)] = index  # type: ignore[union-attr]
+            while pending:
+                index, job = pending[0]
+                running[pool.submit(render_package, job)] = (index, job)  # type: ignore[union-attr]
+                del pending[0]
         except _POOL_ERRORS:
             return False
-        pending.clear()
         return True
 
     try:
-        for batch in batches:
-            jobs.extend(batch)
-            pending.extend(batch)
-            if usable and pool is None and starter.ready():
-                pool = starter.pool()
+        while usable and (more or pending or running):
+            while more and room():
+                taken = next(source, None)
+                if taken is None:
+                    more = False
+                    break
+                for index, job in taken:
+                    weights[index] = _weight(job.view)
+                pending.extend(taken)
+                taken.clear()  # the reader's own reference to the batch keeps nothing
+                if pool is None and starter.ready():
+                    pool = starter.pool()
+                    usable = pool is not None
+                if pool is not None:
+                    usable = usable and submit()
+                if not usable:
+                    break
+            if usable and pool is None:
+                pool = starter.pool()  # the window is full: wait for the workers to start
                 usable = pool is not None
-            if usable and pool is not None:
+            if usable and pending:
                 usable = submit()
-        if usable and pool is None:
-            pool = starter.pool()
-            usable = pool is not None
-        if usable and pending:
-            usable = submit()
-        if usable:
-            try:
-                for fut in as_completed(futures):
+            if not usable or not running:
+                continue
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in done:
+                index, job = running.pop(fut)
+                try:
                     rendered = fut.result()
-                    index = futures[fut]
-                    done.add(index)
-                    yield index, rendered
-            except _POOL_ERRORS:
-                pass
+                except _POOL_ERRORS:
+                    pending.append((index, job))
+                    usable = False
+                    break
+                del job
+                weights.pop(index, None)
+                yield index, rendered
+                del rendered
+            del done
     finally:
-        for fut in futures:
+        for fut in running:
             fut.cancel()
-    for index, job in jobs:
-        if index not in done:
+    # What the workers did not do, rendered here, in plan order.
+    left = sorted([*pending, *running.values()], key=lambda item: item[0])
+    pending.clear()
+    running.clear()
+    for index, job in left:
+        yield index, render_package(job)
+    _drop_import_traceback()
+    for batch in source:
+        for index, job in batch:
             yield index, render_package(job)
+
+
+def _drop_import_traceback() -> None:
+    """fpdf2 keeps the ImportError of its optional `cryptography` import, and through its
+    traceback every frame that ran when fpdf2 was first imported here: the first plan's job and
+    view among them, for as long as the process lives. Only the error's message is used."""
+    error = getattr(sys.modules.get("fpdf.encryption"), "import_error", None)
+    if isinstance(error, BaseException):
+        error.__traceback__ = None
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """What is kept of a package once its files are in the staging folder (not its bytes)."""
+
+    maalplan_id: str
+    titel: str
+    stem: str
+    names: tuple[str, ...]
+    folder: Path
+    zip_path: Path | None
+    reference: Reference
+    unprintable: tuple[str, ...]
+    unprintable_in: tuple[str, ...]
 
 
 def _export(
@@ -719,7 +790,7 @@ def _export(
     created_out = not out.exists()
     steps = total * 2
     steps_done = 0
-    jobs: list[_Job] = []
+    titles: list[str] = []  # per job index; the views themselves go once written
     taken: set[str] = set()
     version = app_version()
 
@@ -728,9 +799,9 @@ def _export(
         for views in batches:
             batch = []
             for view in views:
-                job = _job(view, options, when, taken, version)
-                batch.append((len(jobs), job))
-                jobs.append(job)
+                batch.append((len(titles), _job(view, options, when, taken, version)))
+                titles.append(view.titel)
+            views.clear()
             yield batch
 
     def tell(text: str) -> None:
@@ -739,13 +810,14 @@ def _export(
         if progress:
             progress(min(steps_done, steps), steps, text)
 
+    link_set = bool(options.link_template and options.link_template.strip())
     results: list[PackageResult] = []
     moved: list[Path] = []
     try:
         with staging_dir(out) as stage:
-            staged: dict[int, tuple[RenderedPackage, Path, Path | None]] = {}
+            staged: dict[int, _Staged] = {}
             for index, pkg in _render_all(job_batches(), starter):
-                tell(f"Dokumenter lavet for {jobs[index].view.titel}")
+                tell(f"Dokumenter lavet for {titles[index]}")
                 folder = stage / pkg.stem
                 try:
                     folder.mkdir()
@@ -757,36 +829,45 @@ def _export(
                         write_bytes(zip_path, _zip_bytes(pkg.stem, pkg.files))
                 except OSError as exc:
                     raise write_error(exc, out) from None
-                staged[index] = (pkg, folder, zip_path)
-                tell(f"Skrevet: {pkg.stem}")
+                staged[index] = _Staged(
+                    pkg.maalplan_id,
+                    titles[index],
+                    pkg.stem,
+                    tuple(pkg.files),
+                    folder,
+                    zip_path,
+                    pkg.reference,
+                    pkg.unprintable,
+                    pkg.unprintable_in,
+                )
+                del pkg  # its bytes are on disk
+                tell(f"Skrevet: {staged[index].stem}")
             # Everything is on disk; now the renames (cheap, and undone if one fails).
             try:
                 for index in sorted(staged):
-                    pkg, folder, zip_path = staged[index]
-                    final = out / pkg.stem
+                    done = staged[index]
+                    final = out / done.stem
                     replaced = os.path.lexists(final)
-                    move_into_place(folder, final)
+                    move_into_place(done.folder, final)
                     moved.append(final)
                     final_zip = None
-                    if zip_path is not None:
-                        final_zip = out / zip_path.name
+                    if done.zip_path is not None:
+                        final_zip = out / done.zip_path.name
                         replaced = replaced or os.path.lexists(final_zip)
-                        move_into_place(zip_path, final_zip)
+                        move_into_place(done.zip_path, final_zip)
                         moved.append(final_zip)
-                    job = jobs[index]
                     results.append(
                         PackageResult(
-                            pkg.maalplan_id,
-                            job.view.titel,
+                            done.maalplan_id,
+                            done.titel,
                             final,
-                            [final / name for name in pkg.files],
+                            [final / name for name in done.names],
                             final_zip,
-                            pkg.reference,
+                            done.reference,
                             replaced=replaced,
-                            link_missing=bool(job.link_template and job.link_template.strip())
-                            and pkg.reference.link is None,
-                            unprintable=pkg.unprintable,
-                            unprintable_in=pkg.unprintable_in,
+                            link_missing=link_set and done.reference.link is None,
+                            unprintable=done.unprintable,
+                            unprintable_in=done.unprintable_in,
                         )
                     )
             except OSError as exc:
@@ -848,7 +929,8 @@ def export_sbsys(
         starter = _PoolStarter(workers)
     try:
         batches = iter_maalplaner(db, ids)
-        first = next(batches, [])  # a missing plan fails here, before anything is written
+        # A missing plan fails here, before anything is written.
+        first = [next(batches, [])]
         return _export(_chain(first, batches), len(ids), outdir, options, progress, starter)
     finally:
         if starter is not None:
@@ -856,9 +938,11 @@ def export_sbsys(
 
 
 def _chain(
-    first: list[MaalplanView], rest: Iterator[list[MaalplanView]]
+    first: list[list[MaalplanView]], rest: Iterator[list[MaalplanView]]
 ) -> Iterator[list[MaalplanView]]:
-    yield first
+    """`first`'s one batch, then `rest`; the batch is taken out of `first`, so the caller's
+    list does not keep its plans alive for the rest of the export."""
+    yield first.pop()
     yield from rest
 
 

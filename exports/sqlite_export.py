@@ -9,6 +9,7 @@ import json
 import os
 import sqlite3
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -200,47 +201,112 @@ def _value(kind: str, value: Any) -> Any:
     return value
 
 
+# Rows are read and written this many at a time: the export's memory does not depend on the
+# size of the database (a batch of the widest table is a few MB).
+BATCH_ROWS = 2000
+
+
+def _converter(entity: str) -> Callable[[Sequence[Any]], list[Any]]:
+    """How a row read as (id, field, field, ...) becomes the export table's row (an enum's
+    label follows its value)."""
+    steps: list[tuple[str, type[StrEnum] | None]] = []
+    for fspec in ENTITIES[entity].fields.values():
+        enum = cast(type[StrEnum], fspec.enum) if fspec.kind == "enum" else None
+        steps.append((fspec.kind, enum))
+
+    def convert(row: Sequence[Any]) -> list[Any]:
+        values = [row[0]]
+        for (kind, enum), value in zip(steps, row[1:], strict=True):
+            values.append(_value(kind, value))
+            if enum is not None:
+                values.append(enums.choice_label(enum, value) or None)
+        return values
+
+    return convert
+
+
+def _copy_rows(src: Any, conn: sqlite3.Connection, entity: str) -> int:
+    """Copy the live rows of `entity` in batches of BATCH_ROWS (a server-side cursor on
+    PostgreSQL, SQLite's own step-by-step cursor on SQLite), in the order the source keeps
+    them. Returns how many were written."""
+    spec = ENTITIES[entity]
+    table = spec.sql_table
+    query = select(table.c.id, *(table.c[name] for name in spec.fields)).where(~table.c.deleted)
+    convert = _converter(entity)
+    width = 1 + len(spec.fields) + sum(1 for f in spec.fields.values() if f.kind == "enum")
+    insert = f"INSERT INTO {entity} VALUES ({', '.join('?' * width)})"
+    written = 0
+    options = {"stream_results": True, "yield_per": BATCH_ROWS}
+    result = src.execute(query, execution_options=options)
+    try:
+        for batch in result.partitions(BATCH_ROWS):
+            conn.executemany(insert, [convert(row) for row in batch])
+            written += len(batch)
+    finally:
+        result.close()
+    return written
+
+
+def _fill_links(conn: sqlite3.Connection) -> None:
+    """The link tables, from the list fields already written: every listed id that is a live
+    row of its table, in list order (the first place wins when an id is listed twice)."""
+    for entity, fname, link, _id_col, _target_col in LINKS:
+        target = ENTITIES[entity].fields[fname].ref or ""
+        try:
+            # SQLite does the work without the rows passing through Python: CROSS JOIN keeps
+            # the rows in table order, json_each gives each list in its order.
+            conn.execute(
+                f"INSERT OR IGNORE INTO {link} SELECT e.id, j.value, j.key FROM {entity} AS e "
+                f"CROSS JOIN json_each(e.{fname}) AS j "
+                f"WHERE j.type = 'text' AND j.value IN (SELECT id FROM {target})"
+            )
+        except sqlite3.OperationalError as exc:
+            if "json_each" not in str(exc):
+                raise
+            _fill_link_in_python(conn, entity, fname, link, target)
+
+
+def _fill_link_in_python(
+    conn: sqlite3.Connection, entity: str, fname: str, link: str, target: str
+) -> None:
+    """The same as `_fill_links` where SQLite was built without its JSON functions."""
+    read = conn.execute(f"SELECT id, {fname} FROM {entity} ORDER BY rowid")
+    while batch := read.fetchmany(BATCH_ROWS):
+        pairs = []
+        for rid, text in batch:
+            for i, tid in enumerate(json.loads(text or "[]")):
+                if (
+                    isinstance(tid, str)
+                    and conn.execute(f"SELECT 1 FROM {target} WHERE id = ?", (tid,)).fetchone()
+                ):
+                    pairs.append((rid, tid, i))
+        conn.executemany(f"INSERT OR IGNORE INTO {link} VALUES (?, ?, ?)", pairs)
+
+
 def _build(conn: sqlite3.Connection, db: Database, app_version: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     docs: list[tuple[str, str, str]] = []
     with db.engine.connect() as src:
         for entity in ENTITY_ORDER:
             spec = ENTITIES[entity]
-            table = spec.sql_table
             cols = ["id TEXT PRIMARY KEY"]
-            names = ["id"]
             docs.append((entity, "", TABLE_DOC.get(entity, spec.label_plural)))
             docs.append((entity, "id", "Rækkens faste id (det samme i alle kopier af data)."))
             for fname, fspec in spec.fields.items():
                 ref = f" REFERENCES {fspec.ref}(id)" if fspec.kind == "ref" else ""
                 cols.append(f"{fname} {_sql_type(fspec.kind)}{ref}")
-                names.append(fname)
                 extra = " (JSON-liste)" if fspec.kind in ("reflist", "intlist") else ""
                 docs.append((entity, fname, fspec.label + extra))
                 if fspec.kind == "enum":
                     cols.append(f"{fname}_navn TEXT")
                     docs.append((entity, f"{fname}_navn", f"{fspec.label} (som tekst)"))
             conn.execute(f"CREATE TABLE {entity} ({', '.join(cols)})")
-            rows = src.execute(select(table).where(~table.c.deleted)).mappings().all()
-            out = []
-            for r in rows:
-                values = [r["id"]]
-                for fname, fspec in spec.fields.items():
-                    values.append(_value(fspec.kind, r[fname]))
-                    if fspec.kind == "enum":
-                        enum = cast(type[StrEnum], fspec.enum)
-                        values.append(enums.choice_label(enum, r[fname]) or None)
-                out.append(values)
-            placeholders = ", ".join("?" * len(out[0])) if out else ""
-            if out:
-                conn.executemany(f"INSERT INTO {entity} VALUES ({placeholders})", out)
-            counts[entity] = len(out)
+            counts[entity] = _copy_rows(src, conn, entity)
     # Participants at a table marked anonymous are not named outside the app.
     conn.execute(
         "UPDATE deltager SET navn = NULL WHERE bord_id IN (SELECT id FROM bord WHERE anonym = 1)"
     )
     docs.append(("deltager", "navn", "Navn (tomt for deltagere ved anonyme borde)"))
-    live = {e: {r[0] for r in conn.execute(f"SELECT id FROM {e}")} for e in ENTITY_ORDER}
     for entity, fname, link, id_col, target_col in LINKS:
         target = ENTITIES[entity].fields[fname].ref or ""
         conn.execute(
@@ -249,12 +315,7 @@ def _build(conn: sqlite3.Connection, db: Database, app_version: str) -> dict[str
             f"PRIMARY KEY ({id_col}, {target_col}))"
         )
         docs.append((link, "", TABLE_DOC[link]))
-        pairs = []
-        for rid, text in conn.execute(f"SELECT id, {fname} FROM {entity}").fetchall():
-            for i, tid in enumerate(json.loads(text or "[]")):
-                if tid in live[target]:  # links to deleted rows are left out
-                    pairs.append((rid, tid, i))
-        conn.executemany(f"INSERT OR IGNORE INTO {link} VALUES (?, ?, ?)", pairs)
+    _fill_links(conn)
     for name, (doc, sql) in VIEWS.items():
         conn.execute(f"CREATE VIEW {name} AS {sql}")
         docs.append((name, "", doc))

@@ -276,12 +276,23 @@ def load_maalplaner(db: Database, ids: Sequence[str] | None = None) -> list[Maal
     return [view for chunk in iter_maalplaner(db, ids, sizes=(1 << 30,)) for view in chunk]
 
 
+# A batch of plans holds at most this many mål (unless one plan alone has more): the reading
+# side of an export then holds about the same whatever the size of the plans or the
+# municipality (the mål is what everything in a plan hangs on).
+MAAL_PER_BATCH = 400
+
+
 def iter_maalplaner(
-    db: Database, ids: Sequence[str] | None = None, *, sizes: Sequence[int] = (2, 6, 16, 32)
+    db: Database,
+    ids: Sequence[str] | None = None,
+    *,
+    sizes: Sequence[int] = (2, 6, 16, 32),
+    maal_per_batch: int = MAAL_PER_BATCH,
 ) -> Iterator[list[MaalplanView]]:
     """`load_maalplaner` a few plans at a time: the first `sizes[0]` plans, then `sizes[1]`, ...
     (the last size repeats), so an export can start rendering the first plans while the rest
-    are read. Every asked-for id is checked before the first chunk is yielded."""
+    are read; a batch stops early where its plans hold `maal_per_batch` mål, so large plans come
+    fewer at a time. Every asked-for id is checked before the first chunk is yielded."""
     with db.engine.connect() as conn:
         plan_rows = {r["id"]: r for r in _live(conn, "maalplan")}
         if ids is None:
@@ -300,14 +311,35 @@ def iter_maalplaner(
             return
         enheder = {r["id"]: r for r in _live(conn, "enhed")}
         maalsaetninger = {r["id"]: r for r in _live(conn, "maalsaetning")}
+        maal_count = _maal_counts(conn) if len(wanted) > 1 else {}
+        moved = _moved_maal(conn, wanted)
     done = 0
     for n in _chunk_sizes(sizes):
         if done >= len(wanted):
             return
-        part = wanted[done : done + n]
+        part = [wanted[done]]
+        held = maal_count.get(wanted[done], 0)
+        for pid in wanted[done + 1 : done + n]:
+            held += maal_count.get(pid, 0)
+            if held > maal_per_batch:
+                break
+            part.append(pid)
         done += len(part)
         with db.engine.connect() as conn:
-            yield _load_views(conn, part, plan_rows, enheder, maalsaetninger)
+            yield _load_views(conn, part, plan_rows, enheder, maalsaetninger, moved)
+
+
+def _maal_counts(conn: Any) -> dict[str, int]:
+    """How many live mål each målplan has (one grouped query)."""
+    from sqlalchemy import func, select
+
+    maal_t = _table("maal")
+    query = (
+        select(maal_t.c.maalplan_id, func.count())
+        .where(~maal_t.c.deleted, maal_t.c.maalplan_id.is_not(None))
+        .group_by(maal_t.c.maalplan_id)
+    )
+    return {pid: n for pid, n in conn.execute(query)}
 
 
 def _chunk_sizes(sizes: Sequence[int]) -> Iterator[int]:
@@ -322,6 +354,7 @@ def _load_views(
     plan_rows: dict[str, dict[str, Any]],
     enheder: dict[str, dict[str, Any]],
     maalsaetninger: dict[str, dict[str, Any]],
+    moved: dict[str, set[str]] | None = None,
 ) -> list[MaalplanView]:
     maal_rows = _chunked(conn, "maal", _table("maal").c.maalplan_id, wanted)
     maal_ids = [m["id"] for m in maal_rows]
@@ -345,7 +378,7 @@ def _load_views(
         laeringer_by_owner[owner].append(
             LaeringView(row["id"], dato=row["dato"], tekst=row["tekst"], hvem=row["hvem"])
         )
-    revisions = _revisions(conn, wanted)
+    revisions = _revisions(conn, wanted, moved)
 
     by_maal: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for entity, rows in children.items():
@@ -525,33 +558,63 @@ def _tegn_view(
 # --- revision and digest ---------------------------------------------------------------------
 
 
-def _revisions(conn: Any, plan_ids: list[str]) -> dict[str, int]:
-    """For each plan: how many user actions have touched the plan or anything shown in it.
-
-    Counted over the change log (which only grows), including mål that were in the plan once
-    and rows now deleted, so the number never goes down. All plans are counted with the same
-    few queries (one per table and 500 ids), not a round of queries per plan."""
+def _moved_maal(conn: Any, plan_ids: list[str]) -> dict[str, set[str]]:
+    """For each plan: the mål the change log shows were in it once and are in another plan (or
+    none) now. One pass over the mål's plan changes, streamed; only the moved mål are kept, so
+    this holds a few ids whatever the size of the log."""
     from sqlalchemy import select
 
     from .schema import encode_value
     from .tables import Change, sql_table
 
     change = sql_table(Change)
+    maal_t = _table("maal")
+    by_value = {encode_value(pid): pid for pid in plan_ids}
+    query = (
+        select(change.c.row_id, change.c.value, maal_t.c.maalplan_id)
+        .select_from(change.outerjoin(maal_t, maal_t.c.id == change.c.row_id))
+        .where(change.c.entity == "maal", change.c.field == "maalplan_id")
+    )
+    moved: dict[str, set[str]] = defaultdict(set)
+    result = conn.execute(query, execution_options={"stream_results": True, "yield_per": 2000})
+    try:
+        for rows in result.partitions():
+            for row_id, value, now in rows:
+                pid = by_value.get(value)
+                if pid is not None and pid != now:
+                    moved[pid].add(row_id)
+    finally:
+        result.close()
+    return dict(moved)
+
+
+def _revisions(
+    conn: Any, plan_ids: list[str], moved: dict[str, set[str]] | None = None
+) -> dict[str, int]:
+    """For each plan: how many user actions have touched the plan or anything shown in it.
+
+    Counted over the change log (which only grows), including mål that were in the plan once
+    and rows now deleted, so the number never goes down. All plans are counted with the same
+    few queries (one per table and 500 ids), not a round of queries per plan. `moved`: the mål
+    once in each plan and elsewhere now (`_moved_maal`), when the caller has read them."""
+    from sqlalchemy import select
+
+    from .tables import Change, sql_table
+
+    change = sql_table(Change)
     maal_t, plan_t = _table("maal"), _table("maalplan")
+    if moved is None:
+        moved = _moved_maal(conn, plan_ids)
     # rows[pid][entity]: the ids of the rows whose changes count for the plan.
     rows: dict[str, dict[str, set[str]]] = {
-        pid: {"maalplan": {pid}, "maal": set(), "maalsaetning": set(), "enhed": set()}
+        pid: {
+            "maalplan": {pid},
+            "maal": set(moved.get(pid, ())),
+            "maalsaetning": set(),
+            "enhed": set(),
+        }
         for pid in plan_ids
     }
-    by_value = {encode_value(pid): pid for pid in plan_ids}
-    for part in _parts(list(by_value)):
-        query = select(change.c.row_id, change.c.value).where(
-            change.c.entity == "maal",
-            change.c.field == "maalplan_id",
-            change.c.value.in_(part),
-        )
-        for r in conn.execute(query):
-            rows[by_value[r.value]]["maal"].add(r.row_id)
     for part in _parts(plan_ids):
         query = select(maal_t.c.id, maal_t.c.maalplan_id).where(maal_t.c.maalplan_id.in_(part))
         for r in conn.execute(query):

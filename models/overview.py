@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import settings
 from .migrations import HEAD_REVISION
-from .records import Bord, Counts, HomeSnapshot, Udviklingsdag, UdviklingsdagOverview
+from .records_home import Bord, Counts, HomeSnapshot, Udviklingsdag, UdviklingsdagOverview
 
 if TYPE_CHECKING:
     from .db import Database
@@ -128,13 +128,14 @@ _HOME_SETTINGS = (
 )
 
 
-def home(run: Run, device_name: str, target: str) -> HomeSnapshot:
-    """Everything the home screen shows, in one read."""
+def home(run: Run, device_name: str, target: str, *, with_counts: bool = True) -> HomeSnapshot:
+    """Everything the home screen shows, in one read; without `with_counts` the counts (a
+    count over every big table, the slow part on a large database) are left out (None)."""
     keys = ", ".join(f"'{s.key}'" for s in _HOME_SETTINGS)  # constants, not user text
     stored: dict[str, str | None] = dict(run(f"SELECT key, value FROM meta WHERE key IN ({keys})"))
     return HomeSnapshot(
         days=udviklingsdage(run),
-        counts=Counts(**counts(run)),
+        counts=Counts(**counts(run)) if with_counts else None,
         device=device_name,
         target=target,
         theme=settings.THEME.read(stored.get(settings.THEME.key)),
@@ -159,10 +160,12 @@ def home_of(db: Database) -> HomeSnapshot:
         return home(run, db.device_name, db.display_target)
 
 
-def quick_home(path: str | Path) -> HomeSnapshot | None:
+def quick_home(path: str | Path, *, with_counts: bool = True) -> HomeSnapshot | None:
     """The home screen's data straight from a SQLite file with the standard library, or None
     when that is not the safe thing to do (no file yet, another schema version, a file that
-    is not ours or cannot be read): then the app opens the database the normal way first."""
+    is not ours or cannot be read): then the app opens the database the normal way first.
+    The app's first frame reads it `with_counts=False`: the counts follow once the database
+    is open (on a large municipality they are most of this read's time)."""
     path = Path(path).expanduser()
     if not path.is_file():
         return None
@@ -180,7 +183,7 @@ def quick_home(path: str | Path) -> HomeSnapshot | None:
         local = run("SELECT navn FROM device WHERE is_local")
         if len(local) != 1:
             return None
-        return home(run, local[0][0], str(path))
+        return home(run, local[0][0], str(path), with_counts=with_counts)
     except (sqlite3.Error, ValueError, TypeError):
         return None
     finally:

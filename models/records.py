@@ -11,96 +11,22 @@ id, a mål's counts); ids are `str`, lists are tuples, dates are `datetime.date`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, TypeAlias
+
+# The home screen's records live in `records_home` (the cold start imports only those).
+from .records_home import Bord as Bord
+from .records_home import Counts as Counts
+from .records_home import HomeSnapshot as HomeSnapshot
+from .records_home import Udviklingsdag as Udviklingsdag
+from .records_home import UdviklingsdagOverview as UdviklingsdagOverview
 
 if TYPE_CHECKING:
     from .runchart import RunChart
 
 Choice: TypeAlias = tuple[str, str]
 """A picker's choice: (label shown, row id)."""
-
-
-# --- the home screen ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Counts:
-    """Live (not deleted) rows, named as in `udviklingsdag info --json`."""
-
-    direktoeromraader: int = 0
-    afdelinger: int = 0
-    enheder: int = 0
-    maalsaetninger: int = 0
-    maal: int = 0
-    tegn: int = 0
-    proevehandlinger: int = 0
-    samarbejder: int = 0
-    evalueringer: int = 0
-    maalplaner: int = 0
-    udviklingsdage: int = 0
-    borde: int = 0
-    noter: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        """The counts by name (for `info --json` and the home screen's sentence)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-@dataclass(frozen=True, slots=True)
-class Udviklingsdag:
-    """An udviklingsdag's own fields."""
-
-    id: str
-    titel: str
-    dagdel: str
-    dato: date | None
-    starttid: str
-    udfordring: str | None
-    sted: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Bord:
-    """A bord's own fields."""
-
-    id: str
-    udviklingsdag_id: str | None
-    navn: str
-    facilitator: str | None
-    maal_ids: tuple[str, ...]
-    anonym: bool
-    maalsaetning_ids: tuple[str, ...] = ()
-    """On a lederdag: the målsætninger the bord writes mål for."""
-
-
-@dataclass(frozen=True, slots=True)
-class UdviklingsdagOverview:
-    """An udviklingsdag with its programme's length and its borde (in their order)."""
-
-    dag: Udviklingsdag
-    minutter: int
-    blokke: int
-    borde: tuple[Bord, ...]
-
-    @property
-    def id(self) -> str:
-        return self.dag.id
-
-
-@dataclass(frozen=True, slots=True)
-class HomeSnapshot:
-    """Everything the home screen shows, in one read."""
-
-    days: tuple[UdviklingsdagOverview, ...]
-    counts: Counts
-    device: str
-    target: str
-    theme: str
-    chosen_udviklingsdag: str | None
-    chosen_bord: str | None
-    device_named: bool
 
 
 # --- a bord and its mål ------------------------------------------------------------------------

@@ -17,13 +17,16 @@ from textual.widgets.option_list import Option
 from models import enums
 from models.errors import ValidationError
 from models.paths import shown_address
-from models.records import HomeSnapshot, UdviklingsdagOverview
+from models.records_home import HomeSnapshot, UdviklingsdagOverview
 from models.settings import DEVICE_NAMED
 from models.visible import visible
 from models.words import count, counted
 from screens import texts
 from screens.base import host
-from screens.widgets import AppFooter, StyledOnce, TopBar, plain
+from screens.chrome import AppFooter, StyledOnce, TopBar, plain
+
+COUNTS_PENDING = "…"
+"""The counts line until the counts are read (the database is still opening)."""
 
 
 def day_date(value: date | None) -> str:
@@ -144,9 +147,14 @@ class HomeScreen(StyledOnce, Screen[None]):
                 + texts.HOME_DB.format(target=shown_address(data.target))
             )
         )
-        self.query_one("#home-counts", Static).update(
-            Text(texts.HOME_COUNTS.format(**counted(data.counts.as_dict())))
-        )
+        if data.counts is None:
+            # The first frame's quick read leaves the counts out (on a large municipality
+            # they are most of its time): they follow once the database is open.
+            self.query_one("#home-counts", Static).update(COUNTS_PENDING)
+            app = host(self)
+            app.when_open(lambda: app.read(lambda ws: ws.home(), done=self._show_counts))
+        else:
+            self._show_counts(data)
         if self._first_load:
             self.chosen_day = data.chosen_udviklingsdag
             self.chosen_bord = data.chosen_bord
@@ -179,6 +187,12 @@ class HomeScreen(StyledOnce, Screen[None]):
             (borde if self.chosen_bord and borde.option_count else days).focus()
             if not data.device_named:
                 self.app.push_screen(NameDeviceScreen(data.device, first=True))
+
+    def _show_counts(self, data: HomeSnapshot) -> None:
+        if data.counts is not None and self.is_attached:
+            self.query_one("#home-counts", Static).update(
+                Text(texts.HOME_COUNTS.format(**counted(data.counts.as_dict())))
+            )
 
     def _show_borde(self) -> None:
         borde = self.query_one("#home-borde", OptionList)

@@ -18,21 +18,13 @@ from typing import TYPE_CHECKING, Any
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
-from models.paths import APP_NAME
 from models.visible import visible
 from screens import texts
+from screens.keymap_file import KEYMAP_FILE as KEYMAP_FILE
+from screens.keymap_file import keymap_path as keymap_path
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
-
-KEYMAP_FILE = "keymap.toml"
-
-
-def keymap_path() -> Path:
-    """The user's keymap file (in the config folder; not created here)."""
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir(APP_NAME, appauthor=False)) / KEYMAP_FILE
 
 
 def _bindings_of(node_class: type) -> Iterable[Binding]:

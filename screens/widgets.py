@@ -5,11 +5,15 @@ with add/edit/delete/move keys, checkboxes and choice lists that say their state
 No widget here touches the database: a field hands its value to the nearest ancestor that is
 a `Saver`, which saves through the workspace (in the database queue).
 
-Five things here lean on Textual internals, each for a measured cost or a leak (see their
-comments); tests/tui/test_textual_seams.py fails when a Textual upgrade moves one of them:
-`textual._context.active_app` (`_content`, `Hanging`), `textual.widgets._footer.FooterKey`
-and `Footer._bindings_ready` (`AppFooter`), the app's `"__watchers"` attribute
-(`AutoTextArea.on_unmount`) and `Screen._on_screen_resume` (`StyledOnce`).
+The top bar, the footer, `StyledOnce` and `plain` are in `screens.chrome` (the home screen
+needs only those, and the cold start does not wait for the rest); they are re-exported here.
+
+Five things here and in `screens.chrome` lean on Textual internals, each for a measured cost
+or a leak (see their comments); tests/tui/test_textual_seams.py fails when a Textual upgrade
+moves one of them: `textual._context.active_app` (`_content`, `Hanging`),
+`textual.widgets._footer.FooterKey` and `Footer._bindings_ready` (`AppFooter`), the app's
+`"__watchers"` attribute (`AutoTextArea.on_unmount`) and `Screen._on_screen_resume`
+(`StyledOnce`).
 
 Two more change how Textual draws a toggle, for the user's sake (state in text, not colour
 alone): `ToggleButton._button` (`StateCheckbox`) and the segments of
@@ -28,9 +32,8 @@ from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual._context import active_app
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.content import Content
 from textual.content import Span as ContentSpan
 from textual.css.styles import RulesMap
@@ -43,15 +46,11 @@ from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 from textual.widgets import (
     Checkbox,
-    Footer,
     Input,
-    Label,
     OptionList,
     SelectionList,
-    Static,
     TextArea,
 )
-from textual.widgets._footer import FooterKey
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import SelectionType
 
@@ -59,16 +58,14 @@ from models.visible import visible
 
 from . import texts
 from .base import Host, host
-from .timer import clock_text
+from .chrome import AppFooter as AppFooter
+from .chrome import SaveIndicator as SaveIndicator
+from .chrome import StyledOnce as StyledOnce
+from .chrome import TimerLabel as TimerLabel
+from .chrome import TopBar as TopBar
+from .chrome import plain as plain
 
 DEBOUNCE_SECONDS = 0.6
-
-
-def plain(text: str | None, style: str = "") -> Text:
-    """User text as a Rich Text that is never parsed as markup, with every control character
-    (ESC, C1, bidi overrides; not new lines and tabs) shown as a visible placeholder: text
-    typed on another laptop or read from a file cannot steer the terminal."""
-    return Text(visible(text or "", multiline=True), style=style)
 
 
 def visible_markup(value: Any, limit: int | None = None, *, multiline: bool = False) -> str:
@@ -190,131 +187,6 @@ class Hanging(Visual):
 def hanging(mark: Text | str, body: Text) -> Hanging:
     """A list item whose wrapped lines stay indented under the text, not under the mark."""
     return Hanging(mark if isinstance(mark, Text) else Text(mark), body)
-
-
-# --- top bar: title, timer, save state --------------------------------------------------------
-
-
-class SaveIndicator(Static):
-    """«Gemt 10:42», «Gemmer …» or «Ikke gemt: ...»: follows the app's save signal."""
-
-    DEFAULT_CSS = """
-    SaveIndicator { width: auto; min-width: 10; padding: 0 1; }
-    SaveIndicator.-failed { color: $text-error; }
-    SaveIndicator.-saving { color: $text-muted; }
-    """
-
-    def on_mount(self) -> None:
-        app = host(self)
-        app.save_signal.subscribe(self, self._show)
-        self._shown: tuple[str, str] | None = None
-        self._show(app.save_status)
-        # A screen that was covered catches up when it shows again.
-        self.set_interval(1.0, lambda: self._show(app.save_status))
-
-    def _show(self, status: tuple[str, str]) -> None:
-        if status == self._shown:
-            return
-        self._shown = status
-        kind, message = status
-        self.set_class(kind == "failed", "-failed")
-        self.set_class(kind == "saving", "-saving")
-        if kind == "saved":
-            text = texts.SAVED_AT.format(time=message)
-        elif kind == "saving":
-            text = texts.SAVING
-        elif kind == "failed":
-            text = texts.NOT_SAVED.format(message=message)
-        else:
-            text = texts.NOTHING_SAVED_YET
-        # A refusal can quote a value or a name from another laptop.
-        shown = Text(visible(text, multiline=True))
-        self.update(shown)
-        self.tooltip = shown
-
-
-class TimerLabel(Static):
-    """Time left of the running programme block; quiet colour change when it runs over."""
-
-    DEFAULT_CSS = """
-    TimerLabel { width: auto; max-width: 40%; padding: 0 1; text-wrap: nowrap;
-                 text-overflow: ellipsis; }
-    TimerLabel.-over { background: $warning-muted; color: $text-warning; }
-    TimerLabel.-paused { color: $text-muted; }
-    """
-
-    def on_mount(self) -> None:
-        self.refresh_time()
-        self.set_interval(1.0, self.refresh_time)
-
-    def refresh_time(self) -> None:
-        timer = host(self).timer
-        now = host(self).now_seconds()
-        if not timer.blocks:
-            self.display = False
-            return
-        self.display = True
-        over = timer.over(now)
-        self.set_class(over, "-over")
-        self.set_class(timer.started and not timer.running, "-paused")
-        # Below about 100 columns the short texts leave the title of the screen its room.
-        narrow = self._room() < len(texts.TIMER_IDLE) + 5
-        if timer.finished:
-            self.update(Text(texts.TIMER_DONE_SHORT if narrow else texts.TIMER_DONE))
-            return
-        if not timer.started:
-            self.update(Text(texts.TIMER_IDLE_SHORT if narrow else texts.TIMER_IDLE))
-            return
-        title, _ = timer.current or ("", 0)
-        left = timer.remaining(now)
-        template = texts.TIMER_OVER if left < 0 else texts.TIMER_LEFT
-        # The time and «(pause)» always show; the block's title gets the room that is left
-        # (cut with «…»), and goes when there is too little for a word of it.
-        rest = template.format(title="", time=clock_text(left))
-        if not timer.running:
-            rest += texts.TIMER_PAUSED
-        room = min(24, self._room() - len(rest))
-        if room >= 6:
-            text = template.format(title=visible(title, room), time=clock_text(left))
-            if not timer.running:
-                text += texts.TIMER_PAUSED
-        else:
-            text = rest.removeprefix(texts.TIMER_SEPARATOR)
-        self.update(Text(text))
-
-    def _room(self) -> int:
-        """Cells for the text: 40% of the bar it sits in (its `max-width`; the title and the
-        save state share the rest), less the padding."""
-        parent = self.parent
-        width = parent.size.width if isinstance(parent, Widget) else 0
-        return (width or self.app.size.width) * 2 // 5 - 2
-
-
-class TopBar(Horizontal):
-    """One line at the top of every working screen: where you are, the timer, save state."""
-
-    DEFAULT_CSS = """
-    TopBar { height: 1; dock: top; background: $panel; }
-    TopBar > #topbar-title { width: 1fr; padding: 0 1; text-style: bold;
-                             text-wrap: nowrap; text-overflow: ellipsis; }
-    """
-
-    def __init__(self, title: str = "", **kw: Any) -> None:
-        super().__init__(**kw)
-        self._title = title
-
-    def compose(self) -> ComposeResult:
-        yield Label(plain(self._title), id="topbar-title", markup=False)
-        yield TimerLabel(id="topbar-timer")
-        yield SaveIndicator(id="topbar-save")
-
-    def set_title(self, title: str) -> None:
-        self.query_one("#topbar-title", Label).update(plain(title))
-
-    def on_resize(self) -> None:
-        # The timer's text depends on the room it has.
-        for timer in self.query(TimerLabel):
-            timer.refresh_time()
 
 
 # --- a checkbox that says its state in text ---------------------------------------------------
@@ -783,95 +655,3 @@ class QRCode(Widget):
             if y + 2 < len(rows):
                 text.append("\n")
         return text
-
-
-# --- the footer -------------------------------------------------------------------------------
-
-
-class AppFooter(Footer):
-    """Textual's Footer, cheaper: it rebuilds its keys only when what it shows changes (the
-    stock footer rebuilds on every focus change), and it makes each key with its final style
-    at once (the stock one restyles every key twice while mounting it). Looks the same.
-
-    It reads the stock footer's private `_bindings_ready` flag and recognises its keys by the
-    private `textual.widgets._footer.FooterKey` class (not exported by Textual).
-
-    Narrower than `NARROW` columns (an old laptop's 80-column terminal) it is compact (one
-    space between keys) and leaves out the command palette's key (Ctrl+P still opens it, and
-    F1 says so), so the screen's own keys fit."""
-
-    NARROW = 100
-
-    def __init__(self, **kw: Any) -> None:
-        super().__init__(**kw)
-        self._shown_keys: tuple[Any, ...] | None = None
-        self._narrow: bool | None = None
-
-    def on_resize(self, event: events.Resize) -> None:
-        narrow = event.size.width < self.NARROW
-        if narrow == self._narrow:
-            return
-        self._narrow = narrow
-        self.compact = narrow
-        self.show_command_palette = not narrow
-        if self._bindings_ready and self._signature() != self._shown_keys:
-            self.call_after_refresh(self.recompose)
-
-    def _signature(self) -> tuple[Any, ...]:
-        shown = tuple(
-            (b.key, b.key_display, b.description, b.action, b.group, enabled, tooltip)
-            for (_node, b, enabled, tooltip) in self.screen.active_bindings.values()
-            if b.show
-        )
-        return shown, self.show_command_palette, self.compact
-
-    def bindings_changed(self, screen: Screen[Any]) -> None:
-        # `_bindings_ready` is the stock footer's own flag for «the screen's bindings are
-        # known»; the stock footer composes nothing before it is set.
-        if (
-            self._bindings_ready
-            and screen.app.app_focus
-            and self.is_attached
-            and screen is self.screen
-            and self._signature() == self._shown_keys
-        ):
-            return  # the same keys as now: nothing to rebuild
-        super().bindings_changed(screen)
-
-    def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
-            return
-        self._shown_keys = self._signature()
-        compact = self.compact
-        for widget in super().compose():
-            # A key's `compact` starts True and its watcher restyles the key when it is
-            # mounted; the stock footer then binds it to the footer's own (False), which
-            # restyles it again. Set the final value and class first: both become no-ops.
-            if isinstance(widget, FooterKey):
-                value = True if widget.has_class("-command-palette") else compact
-                widget.set_reactive(FooterKey.compact, value)
-                widget.set_class(value, "-compact", update=False)
-            yield widget
-
-
-# --- screens ----------------------------------------------------------------------------------
-
-
-class StyledOnce:
-    """Mixin for a Screen: skip the restyle of every widget when it is shown again unchanged.
-
-    Textual restyles the whole screen on each ScreenResume, also the first one, which comes
-    right after mounting has styled every widget, and when a kept screen is shown again: on
-    the mål screen that was a third of the cost of opening it. Restyle only if the theme
-    changed since the screen was last styled. The event's public `refresh_styles` flag says
-    whether to restyle; the handler that reads it is Screen's private `_on_screen_resume`,
-    so this one must carry that name to run before it."""
-
-    _styled_theme: str | None = None
-
-    def _on_screen_resume(self, event: events.ScreenResume) -> None:
-        # Runs before Screen's own handler (Textual calls them subclass first).
-        theme = str(self.app.theme)  # type: ignore[attr-defined]
-        if self._styled_theme is None or self._styled_theme == theme:
-            event.refresh_styles = False
-        self._styled_theme = theme

@@ -180,7 +180,7 @@ class UdviklingsdagApp(App[None]):
             # before SQLAlchemy has loaded; the database opens behind it.
             from models.overview import quick_home
 
-            if (snapshot := quick_home(self.db_target)) is not None:
+            if (snapshot := quick_home(self.db_target, with_counts=False)) is not None:
                 from screens.home import HomeScreen
 
                 self.theme = snapshot.theme
@@ -476,9 +476,16 @@ class UdviklingsdagApp(App[None]):
     def load_keymap(self, path: Path | None = None) -> None:
         """Apply the user's keymap file (`screens.keys.keymap_path()`), if there is one. A bad
         file is said in Danish and the default keys stay; nothing is ever written."""
-        from screens.keys import KeymapRead, keymap_path, read_keymap, unknown_names
+        from screens.keymap_file import keymap_path
 
         path = path or keymap_path()
+        try:
+            if not path.exists():
+                return  # no file: the default keys (without loading the keymap reader)
+        except OSError:
+            pass  # not even that can be known: the reader says what is wrong
+        from screens.keys import KeymapRead, read_keymap, unknown_names
+
         result = read_keymap(path)
         if result is None:
             return  # no file: the default keys

@@ -417,3 +417,23 @@ def test_the_growth_run_measures_the_screens_and_the_cold_start(tmp_path: Path) 
     table = run.render_growth(measures + doubled, 10.0)
     line = next(x for x in table.splitlines() if x.startswith("Kold start til forsiden"))
     assert "2.00x" in line
+
+
+def test_a_cache_made_under_another_schema_is_made_again(tmp_path: Path) -> None:
+    """Handoff files cached before a migration (say one that made a field required) would be
+    refused by today's merge: the cache carries the schema it was made under."""
+    import json
+
+    from bench.generate import make_workshop
+    from models.migrations import HEAD_REVISION
+
+    first = make_workshop(tmp_path / "data", scale=0.01, tables=4, laptops=2, entries_per_laptop=5)
+    marker = tmp_path / "data" / "workshop.json"
+    record = json.loads(marker.read_text())
+    assert record["schema"] == HEAD_REVISION
+    again = make_workshop(tmp_path / "data", scale=0.01, tables=4, laptops=2, entries_per_laptop=5)
+    assert again.seconds == first.seconds  # reused as it is
+    marker.write_text(json.dumps({**record, "schema": "0006"}))
+    remade = make_workshop(tmp_path / "data", scale=0.01, tables=4, laptops=2, entries_per_laptop=5)
+    assert json.loads(marker.read_text())["schema"] == HEAD_REVISION
+    assert remade.seconds != first.seconds
