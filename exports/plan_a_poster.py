@@ -16,8 +16,10 @@ rest is in the app. The .docx keeps all text and lets Word flow it on."""
 
 from __future__ import annotations
 
+import contextlib
 import io
-from collections.abc import Sequence
+import os
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -537,6 +539,55 @@ def _guard_pdf(path: Path) -> None:
         )
 
 
+# From this many posters on they are rendered in two worker processes (the SBSYS export's
+# pool); fewer cost more to start than they save.
+PARALLEL_POSTERS = 8
+
+
+def render_poster(
+    poster: PlanAPoster, ref: Reference, stem: str, when: date, app_version: str
+) -> tuple[bytes, bytes]:
+    """One poster's PDF and .docx (runs in a worker process when there are many). The .docx
+    carries the digest of its own text, which `verify` compares."""
+    from .qr import reference_qr_png
+    from .reference import stamp_text_digest
+
+    qr = reference_qr_png(ref)
+    pdf = poster_pdf(poster, ref, qr, when=when, app_version=app_version)
+    docx = poster_docx(poster, ref, qr, when=when, app_version=app_version)
+    return pdf, stamp_text_digest(f"{stem}.docx", docx)
+
+
+def _rendered(
+    jobs: list[tuple[PlanAPoster, Reference, str]], when: date, app_version: str
+) -> Generator[tuple[bytes, bytes], None, None]:
+    """Each job's PDF and .docx, in order: from the worker pool for many posters, here when
+    it cannot start (or a worker dies)."""
+    pool = None
+    if len(jobs) >= PARALLEL_POSTERS and (os.cpu_count() or 1) > 1:
+        from .sbsys import _start_pool
+
+        pool = _start_pool(2)
+    if pool is None:
+        for poster, ref, stem in jobs:
+            yield render_poster(poster, ref, stem, when, app_version)
+        return
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        futures = [
+            pool.submit(render_poster, poster, ref, stem, when, app_version)
+            for poster, ref, stem in jobs
+        ]
+        for (poster, ref, stem), future in zip(jobs, futures, strict=True):
+            try:
+                yield future.result()
+            except (BrokenProcessPool, OSError):
+                yield render_poster(poster, ref, stem, when, app_version)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def export_posters(
     db: Database,
     folder: Path | str,
@@ -549,13 +600,13 @@ def export_posters(
 ) -> PosterResult:
     """Write a PDF and a .docx poster per målplan (of `aar`, or the plans given) into
     `folder` (created when missing), each written atomically. A handful of reads for the
-    posters and their references, whatever the number of plans."""
+    posters and their references, whatever the number of plans; every PDF's place is checked
+    before anything is written (a foreign file of the same name stops the export)."""
     from models.plan_a import plan_a_posters
 
     from .atomic import atomic_write, write_error
     from .naming import unique_name
-    from .qr import reference_qr_png
-    from .reference import poster_reference, stamp_text_digest
+    from .reference import poster_reference
 
     target = Path(folder)
     posters = plan_a_posters(db, aar, maalplan_ids)
@@ -565,24 +616,21 @@ def export_posters(
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise write_error(exc, target) from None
-    written: list[Path] = []
     taken: set[str] = set()
-    for poster in posters:
-        ref = poster_reference(poster, link_template)
-        qr = reference_qr_png(ref)
-        stem = unique_name(poster_stem(poster, when), taken)
-        for suffix, data in (
-            (".pdf", poster_pdf(poster, ref, qr, when=when, app_version=app_version)),
-            # verify compares a returned .docx's text with the digest stamped in it.
-            (
-                ".docx",
-                stamp_text_digest(
-                    f"{stem}.docx", poster_docx(poster, ref, qr, when=when, app_version=app_version)
-                ),
-            ),
-        ):
-            path = target / f"{stem}{suffix}"
-            if suffix == ".pdf":
-                _guard_pdf(path)
-            written.append(atomic_write(path, data, kind=None if suffix == ".pdf" else "zip"))
+    jobs = [
+        (
+            poster,
+            poster_reference(poster, link_template),
+            unique_name(poster_stem(poster, when), taken),
+        )
+        for poster in posters
+    ]
+    for _poster, _ref, stem in jobs:
+        _guard_pdf(target / f"{stem}.pdf")
+    written: list[Path] = []
+    # Closed at once if a write fails, so the worker processes stop with it.
+    with contextlib.closing(_rendered(jobs, when, app_version)) as rendered:
+        for (_poster, _ref, stem), (pdf, docx) in zip(jobs, rendered, strict=True):
+            written.append(atomic_write(target / f"{stem}.pdf", pdf))
+            written.append(atomic_write(target / f"{stem}.docx", docx, kind="zip"))
     return PosterResult(tuple(written), len(posters))

@@ -319,6 +319,12 @@ def _unknown_message(ref: Reference, what: str) -> str:
 def verify_reference(db: Database, ref: Reference | None, what: str = "filen") -> VerifyResult:
     """Compare a reference with the database: current, outdated or unknown (in Danish).
     `what` names the source in the message («filen», «referencen»)."""
+    return _compare(ref, _subject(db, ref) if ref is not None else None, what)
+
+
+def _compare(ref: Reference | None, subject: _Subject | None, what: str) -> VerifyResult:
+    """`verify_reference` with the subject already read (a large August report takes
+    seconds to read: `verify_file` reads it once)."""
     if ref is None:
         return VerifyResult(
             VerifyStatus.UNKNOWN,
@@ -327,7 +333,6 @@ def verify_reference(db: Database, ref: Reference | None, what: str = "filen") -
             "referencen er fjernet.",
             None,
         )
-    subject = _subject(db, ref)
     if subject is None:
         return VerifyResult(VerifyStatus.UNKNOWN, _unknown_message(ref, what), ref)
     current = subject.current
@@ -669,7 +674,8 @@ def verify_file(db: Database, path: Path | str) -> VerifyResult:
     journalisering.json, the digest of its own text), and is the plan still the same?"""
     p = Path(path)
     copy = _examine(p)
-    result = verify_reference(db, copy.reference, "filen")
+    subject = _subject(db, copy.reference) if copy.reference is not None else None
+    result = _compare(copy.reference, subject, "filen")
     if copy.changed:
         kind = copy.reference.kind if copy.reference else RefKind.MAALPLAN
         plan = _DATA_WORDS[kind].get(result.status, "")
@@ -682,7 +688,6 @@ def verify_file(db: Database, path: Path | str) -> VerifyResult:
     if copy.text and result.status is VerifyStatus.CURRENT and result.reference is not None:
         # A file stamped by hand with a copied reference and a matching text digest still has
         # to show what the reference points at: its title and the texts of its mål and tegn.
-        subject = _subject(db, result.reference)
         missing = _missing_from(subject.texts, copy.text) if subject is not None else None
         if missing is not None:
             return replace(

@@ -349,3 +349,33 @@ def test_cli_export_plan_a(ws: Workspace, db_target: str, tmp_path: Path, capsys
     assert "ingen målplaner for 1999" in capsys.readouterr().err
     assert main([*argv, "--maalplan", "findes-ikke"]) == 1
     assert "findes ikke" in capsys.readouterr().err
+
+
+def test_many_posters_are_rendered_in_two_processes_with_the_same_result(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import exports.plan_a_poster as module
+    import exports.sbsys as sbsys
+    from exports.reference import office_text, pdf_text
+
+    for n in range(3):
+        _plan(ws, f"Enhed {n}", 2026, [1, 6])
+    alone = export_posters(ws.database, tmp_path / "alene", when=WHEN, aar=2026)
+    started: list[int] = []
+    real_start = sbsys._start_pool
+
+    def counted(workers: int) -> object:
+        started.append(workers)
+        return real_start(workers)
+
+    monkeypatch.setattr(sbsys, "_start_pool", counted)
+    monkeypatch.setattr(module, "PARALLEL_POSTERS", 1)
+    together = export_posters(ws.database, tmp_path / "sammen", when=WHEN, aar=2026)
+    assert started == [2]
+    assert [p.name for p in together.written] == [p.name for p in alone.written]
+    for a, b in zip(alone.written, together.written, strict=True):
+        if a.suffix == ".pdf":
+            assert pdf_text(a.read_bytes()) == pdf_text(b.read_bytes())
+        else:
+            assert office_text(a.read_bytes(), ".docx") == office_text(b.read_bytes(), ".docx")
+            assert verify_file(ws.database, b).status is VerifyStatus.CURRENT
