@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
-from collections.abc import Generator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -558,36 +557,6 @@ def render_poster(
     return pdf, stamp_text_digest(f"{stem}.docx", docx)
 
 
-def _rendered(
-    jobs: list[tuple[PlanAPoster, Reference, str]], when: date, app_version: str
-) -> Generator[tuple[bytes, bytes], None, None]:
-    """Each job's PDF and .docx, in order: from the worker pool for many posters, here when
-    it cannot start (or a worker dies)."""
-    pool = None
-    if len(jobs) >= PARALLEL_POSTERS and (os.cpu_count() or 1) > 1:
-        from .sbsys import _start_pool
-
-        pool = _start_pool(2)
-    if pool is None:
-        for poster, ref, stem in jobs:
-            yield render_poster(poster, ref, stem, when, app_version)
-        return
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        futures = [
-            pool.submit(render_poster, poster, ref, stem, when, app_version)
-            for poster, ref, stem in jobs
-        ]
-        for (poster, ref, stem), future in zip(jobs, futures, strict=True):
-            try:
-                yield future.result()
-            except (BrokenProcessPool, OSError):
-                yield render_poster(poster, ref, stem, when, app_version)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
 def export_posters(
     db: Database,
     folder: Path | str,
@@ -607,6 +576,7 @@ def export_posters(
     from .atomic import atomic_write, write_error
     from .naming import unique_name
     from .reference import poster_reference
+    from .sbsys import render_pooled
 
     target = Path(folder)
     posters = plan_a_posters(db, aar, maalplan_ids)
@@ -628,8 +598,9 @@ def export_posters(
     for _poster, _ref, stem in jobs:
         _guard_pdf(target / f"{stem}.pdf")
     written: list[Path] = []
+    calls = [(render_poster, (poster, ref, stem, when, app_version)) for poster, ref, stem in jobs]
     # Closed at once if a write fails, so the worker processes stop with it.
-    with contextlib.closing(_rendered(jobs, when, app_version)) as rendered:
+    with contextlib.closing(render_pooled(calls, len(jobs) >= PARALLEL_POSTERS)) as rendered:
         for (_poster, _ref, stem), (pdf, docx) in zip(jobs, rendered, strict=True):
             written.append(atomic_write(target / f"{stem}.pdf", pdf))
             written.append(atomic_write(target / f"{stem}.docx", docx, kind="zip"))

@@ -28,7 +28,7 @@ import tempfile
 import threading
 import time
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -290,6 +290,21 @@ def document_name(view: MaalplanView) -> str:
     return view.titel
 
 
+def file_entries(files: dict[str, bytes], roles: dict[str, str]) -> list[dict[str, Any]]:
+    """journalisering's «Filer»: each file's name, extension, size, SHA-256 (what `verify`
+    compares) and role, the role by extension."""
+    return [
+        {
+            "Navn": name,
+            "Filendelse": Path(name).suffix.lstrip("."),
+            "Size": len(content),
+            "SHA256": hashlib.sha256(content).hexdigest(),
+            "Rolle": roles.get(Path(name).suffix.lower(), ""),
+        }
+        for name, content in files.items()
+    ]
+
+
 def journalisering(
     view: MaalplanView,
     ref: Reference,
@@ -323,16 +338,7 @@ def journalisering(
         data["SagID"] = meta.sag_id
     if view.kle:
         data["KLE"] = view.kle
-    data["Filer"] = [
-        {
-            "Navn": name,
-            "Filendelse": Path(name).suffix.lstrip("."),
-            "Size": len(content),
-            "SHA256": hashlib.sha256(content).hexdigest(),
-            "Rolle": roles.get(Path(name).suffix.lower(), ""),
-        }
-        for name, content in files.items()
-    ]
+    data["Filer"] = file_entries(files, roles)
     data["AppVersion"] = version
     data["Maalplan"] = {
         "Id": view.id,
@@ -592,6 +598,28 @@ def _start_pool(workers: int) -> ProcessPoolExecutor | None:
         return pool
     except _POOL_ERRORS:
         return None
+
+
+def render_pooled(
+    calls: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]], parallel: bool
+) -> Generator[Any, None, None]:
+    """Each call's result, in order: from two worker processes when `parallel` (and more
+    than one core), here when they cannot start; a call whose worker died runs here. For
+    the documents outside the målplan packages (the August report, the Plan A posters)."""
+    pool = _start_pool(2) if parallel and (os.cpu_count() or 1) > 1 else None
+    if pool is None:
+        for fn, args in calls:
+            yield fn(*args)
+        return
+    try:
+        futures = [pool.submit(fn, *args) for fn, args in calls]
+        for (fn, args), future in zip(calls, futures, strict=True):
+            try:
+                yield future.result()
+            except (BrokenProcessPool, OSError):
+                yield fn(*args)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _PoolStarter:

@@ -11,7 +11,6 @@ package of the same name is replaced only then."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -24,7 +23,14 @@ from models.words import count
 
 from .atomic import ExportError, move_into_place, staging_dir, write_bytes, write_error
 from .reference import Reference, fill_link, stamp_text_digest, status_reference
-from .sbsys import DEFAULT_DOKUMENTART, FORMAT, _zip_bytes, drop_file_xml, journalisering_txt
+from .sbsys import (
+    DEFAULT_DOKUMENTART,
+    FORMAT,
+    _zip_bytes,
+    drop_file_xml,
+    file_entries,
+    journalisering_txt,
+)
 
 if TYPE_CHECKING:
     from models.db import Database
@@ -106,16 +112,7 @@ def journalisering(
     }
     if options.sagsnummer:
         data["Sagsnummer"] = options.sagsnummer
-    data["Filer"] = [
-        {
-            "Navn": name,
-            "Filendelse": Path(name).suffix.lstrip("."),
-            "Size": len(content),
-            "SHA256": hashlib.sha256(content).hexdigest(),
-            "Rolle": ROLES.get(Path(name).suffix.lower(), ""),
-        }
-        for name, content in files.items()
-    ]
+    data["Filer"] = file_entries(files, ROLES)
     data["AppVersion"] = options.app_version
     data["Augustrapport"] = {
         "Aar": report.aar,
@@ -147,30 +144,14 @@ def render_document(
 def _render_documents(
     report: StatusReport, ref: Reference, png: bytes, options: ReportOptions
 ) -> dict[str, bytes]:
-    """The PDF, .docx and .xlsx by suffix: for a large report the PDF and the .docx in two
-    worker processes while the .xlsx is made here; in this process when workers cannot start
-    (or fail to)."""
+    """The PDF, .docx and .xlsx by suffix: in two worker processes for a large report, in
+    this process otherwise (or when workers cannot start)."""
+    from .sbsys import render_pooled
+
     args = (report, ref, png, options.when, options.app_version)
-    pool = None
-    if len(report.maal) >= PARALLEL_MAAL and (os.cpu_count() or 1) > 1:
-        from .sbsys import _start_pool
-
-        pool = _start_pool(2)
-    if pool is None:
-        return {suffix: render_document(suffix, *args) for suffix in _SUFFIXES}
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        futures = {suffix: pool.submit(render_document, suffix, *args) for suffix in _SUFFIXES[:2]}
-        out = {".xlsx": render_document(".xlsx", *args)}
-        for suffix, future in futures.items():
-            try:
-                out[suffix] = future.result()
-            except (BrokenProcessPool, OSError):  # a worker died: render it here instead
-                out[suffix] = render_document(suffix, *args)
-        return {suffix: out[suffix] for suffix in _SUFFIXES}
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    calls = [(render_document, (suffix, *args)) for suffix in _SUFFIXES]
+    rendered = render_pooled(calls, len(report.maal) >= PARALLEL_MAAL)
+    return dict(zip(_SUFFIXES, rendered, strict=True))
 
 
 def render_report_package(

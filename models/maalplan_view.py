@@ -17,6 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .errors import NotFoundError
+from .revisions import actions_by_row, id_parts
 
 if TYPE_CHECKING:
     from .db import Database
@@ -435,7 +436,7 @@ def load_maalplan(db: Database, maalplan_id: str) -> MaalplanView:
 
 def _chunked(conn: Any, entity: str, column: Any, ids: list[str]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for part in _parts(ids):
+    for part in id_parts(ids):
         out.extend(_live(conn, entity, column.in_(part)))
     return out
 
@@ -599,9 +600,6 @@ def _revisions(
     once in each plan and elsewhere now (`_moved_maal`), when the caller has read them."""
     from sqlalchemy import select
 
-    from .tables import Change, sql_table
-
-    change = sql_table(Change)
     maal_t, plan_t = _table("maal"), _table("maalplan")
     if moved is None:
         moved = _moved_maal(conn, plan_ids)
@@ -615,7 +613,7 @@ def _revisions(
         }
         for pid in plan_ids
     }
-    for part in _parts(plan_ids):
+    for part in id_parts(plan_ids):
         query = select(maal_t.c.id, maal_t.c.maalplan_id).where(maal_t.c.maalplan_id.in_(part))
         for r in conn.execute(query):
             rows[r.maalplan_id]["maal"].add(r.id)
@@ -632,7 +630,7 @@ def _revisions(
         for entity in ("tegn", "proevehandling", "samarbejde", "evaluering"):
             rows[pid].setdefault(entity, set())
     all_maal = list(plans_of_maal)
-    for part in _parts(all_maal):
+    for part in id_parts(all_maal):
         query = select(maal_t.c.id, maal_t.c.maalsaetning_id).where(maal_t.c.id.in_(part))
         for r in conn.execute(query):
             if r.maalsaetning_id:
@@ -642,7 +640,7 @@ def _revisions(
     for entity in ("tegn", "proevehandling", "samarbejde"):
         t = _table(entity)
         cols = [t.c.id, t.c.maal_id] + ([t.c.partner_ids] if entity == "samarbejde" else [])
-        for part in _parts(all_maal):
+        for part in id_parts(all_maal):
             for r in conn.execute(select(*cols).where(t.c.maal_id.in_(part))):
                 for pid in plans_of_maal[r.maal_id]:
                     rows[pid][entity].add(r.id)
@@ -651,7 +649,7 @@ def _revisions(
                     elif entity == "proevehandling":
                         plans_of_proevehandling[r.id].append(pid)
     ev = _table("evaluering")
-    for part in _parts(list(plans_of_proevehandling)):
+    for part in id_parts(list(plans_of_proevehandling)):
         query = select(ev.c.id, ev.c.proevehandling_id).where(ev.c.proevehandling_id.in_(part))
         for r in conn.execute(query):
             for pid in plans_of_proevehandling[r.proevehandling_id]:
@@ -662,19 +660,8 @@ def _revisions(
     for per_entity in rows.values():
         for entity, ids in per_entity.items():
             wanted[entity] |= ids
-    actions: dict[str, dict[str, set[str]]] = {}
-    for entity, ids in wanted.items():
-        per_row: dict[str, set[str]] = defaultdict(set)
-        for part in _parts(sorted(ids)):
-            # A row's changes come in actions of several fields: DISTINCT keeps one of each.
-            query = (
-                select(change.c.row_id, change.c.action_id)
-                .where(change.c.entity == entity, change.c.row_id.in_(part))
-                .distinct()
-            )
-            for row_id, action_id in conn.execute(query):
-                per_row[row_id].add(action_id)
-        actions[entity] = per_row
+    # A row's changes come in actions of several fields: one of each counts.
+    actions = {entity: actions_by_row(conn, entity, list(ids)) for entity, ids in wanted.items()}
     out = {}
     empty: set[str] = set()
     for pid in plan_ids:
@@ -684,12 +671,6 @@ def _revisions(
             seen.update(*(per_row.get(row_id, empty) for row_id in ids))
         out[pid] = len(seen)
     return out
-
-
-def _parts(ids: list[str], size: int = 500) -> Iterator[list[str]]:
-    # SQLite limits bound parameters; 500 per query keeps us far below it.
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
 
 
 # The fields the digest's first version covers, or leaves out on purpose (the sheets' status).

@@ -26,7 +26,7 @@ from . import enums
 from .changes import row_table
 from .db import Database, bytewise
 from .records import PlanAIndikator, PlanAMaal, PlanAMangel, PlanAPerspektiv, PlanAPoster
-from .revisions import count_actions, digest_of
+from .revisions import count_actions, digest_of, id_parts
 
 PERSPEKTIVER = ("Opgaver", "Adfærd", "Struktur")
 
@@ -207,8 +207,7 @@ def _with_reference(
         }
         for p, e in zip(posters, enhed_ids, strict=True)
     }
-    for start in range(0, len(ids), 500):
-        part = ids[start : start + 500]
+    for part in id_parts(ids):
         for table, entity in ((m, "maal"), (f, "plan_a_forskel")):
             query = select(table.c.id, table.c.maalplan_id).where(table.c.maalplan_id.in_(part))
             for row_id, plan_id in conn.execute(query):

@@ -17,7 +17,8 @@ from .tables import Change, sql_table
 DIGEST_LENGTH = 16  # hex digits, as a målplan's digest
 
 
-def _parts(ids: list[str], size: int = 500) -> Iterator[list[str]]:
+def id_parts(ids: list[str], size: int = 500) -> Iterator[list[str]]:
+    """`ids` in slices for `IN (...)` queries."""
     # SQLite limits bound parameters; 500 per query keeps us far below it.
     for i in range(0, len(ids), size):
         yield ids[i : i + size]
@@ -27,7 +28,7 @@ def actions_by_row(conn: Any, entity: str, row_ids: list[str]) -> dict[str, set[
     """For each of `row_ids` of `entity`: the ids of the actions that changed it."""
     change = sql_table(Change)
     out: dict[str, set[str]] = defaultdict(set)
-    for part in _parts(sorted(set(row_ids))):
+    for part in id_parts(sorted(set(row_ids))):
         query = (
             select(change.c.row_id, change.c.action_id)
             .where(change.c.entity == entity, change.c.row_id.in_(part))

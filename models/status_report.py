@@ -25,7 +25,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from . import enums
-from .revisions import count_actions, digest_of
+from .revisions import count_actions, digest_of, id_parts
 from .runchart import RunChart
 from .words import count
 
@@ -506,8 +506,7 @@ def _vurdering_ids(conn: Any, aar: int, maal_ids: Sequence[str]) -> list[str]:
 
     t = _table("vurdering")
     out: list[str] = []
-    for start in range(0, len(maal_ids), 500):
-        part = list(maal_ids[start : start + 500])
+    for part in id_parts(list(maal_ids)):
         query = select(t.c.id).where(t.c.maal_id.in_(part), t.c.aar == aar)
         out.extend(r[0] for r in conn.execute(query))
     return out

@@ -40,15 +40,7 @@ def register(sub: argparse._SubParsersAction[DanishParser], common: DanishParser
         default=None,
         help="kun denne målplan (kan gentages); ellers alle",
     )
-    e.add_argument("--zip", action="store_true", help="lav også en zip-fil pr. målplan")
-    e.add_argument(
-        "--dropfil", action="store_true", help="skriv også SbsysDropFile.xml til SBSYS' drop-mappe"
-    )
-    e.add_argument(
-        "--dokumentart",
-        metavar="NAVN",
-        help="DokumentArt i SBSYS (ellers den gemte, ellers «Internt»)",
-    )
+    _package_arguments(e, "lav også en zip-fil pr. målplan")
     e.add_argument(
         "--qr-link",
         metavar="SKABELON",
@@ -92,15 +84,7 @@ def register(sub: argparse._SubParsersAction[DanishParser], common: DanishParser
         metavar="NR",
         help="sagen i SBSYS, rapporten journaliseres på, fx 00.01.00-G01-12-26",
     )
-    e.add_argument("--zip", action="store_true", help="lav også en zip-fil af pakken")
-    e.add_argument(
-        "--dropfil", action="store_true", help="skriv også SbsysDropFile.xml til SBSYS' drop-mappe"
-    )
-    e.add_argument(
-        "--dokumentart",
-        metavar="NAVN",
-        help="DokumentArt i SBSYS (ellers den gemte, ellers «Internt»)",
-    )
+    _package_arguments(e, "lav også en zip-fil af pakken")
     e.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     e.set_defaults(func=cmd_export_augustrapport)
 
@@ -178,6 +162,19 @@ def _progress(done: int, total: int, text: str) -> None:
 
         shown = visible(text, 60)
         print(f"\r[{done}/{total}] {shown:<60}", end="", file=sys.stderr, flush=True)
+
+
+def _package_arguments(e: argparse.ArgumentParser, zip_help: str) -> None:
+    """The options every SBSYS package export takes: a zip, the drop file, DokumentArt."""
+    e.add_argument("--zip", action="store_true", help=zip_help)
+    e.add_argument(
+        "--dropfil", action="store_true", help="skriv også SbsysDropFile.xml til SBSYS' drop-mappe"
+    )
+    e.add_argument(
+        "--dokumentart",
+        metavar="NAVN",
+        help="DokumentArt i SBSYS (ellers den gemte, ellers «Internt»)",
+    )
 
 
 def cmd_export_sbsys(args: argparse.Namespace) -> int:
