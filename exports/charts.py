@@ -1,7 +1,8 @@
 """The run chart of a tegn in the målplan documents: laid out once, in millimetres, as a short
-list of drawing primitives (lines, a polyline, dots, boxes, labels), then drawn either as
-vector graphics on an fpdf2 page (the PDF) or as an anti-aliased PNG with Pillow (the Word
-document). Both drawings come from the same layout, so they show the same thing.
+list of drawing primitives (lines, a polyline, dots, boxes, labels), then drawn as vector
+graphics, on an fpdf2 page (the PDF, `draw_pdf`) or as an Enhanced Metafile (the Word
+document, `exports.emf`). Both drawings come from the same layout, so they show the same
+thing.
 
 What is drawn is exactly `models.runchart.RunChart`: the measured points joined by a line,
 the median, the baseline («Udgangspunkt») and the expected level («Forventet niveau») as
@@ -11,14 +12,13 @@ number.
 
 Why no plotting library: matplotlib (with numpy) is some 40 MB and a second or more to import
 on the locked-down laptops this runs on, and would draw the PDF as its own fonts and paths;
-fpdf2's own primitives give true vector graphics in the document's font (DejaVu Sans), and
-Pillow (already installed for fpdf2 and the QR codes) renders the same layout as a PNG."""
+fpdf2's own primitives give true vector graphics in the document's font (DejaVu Sans), and a
+few EMF records do the same in Word. Pillow (already installed for fpdf2 and the QR codes)
+measures the labels."""
 
 from __future__ import annotations
 
-import io
-import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -30,17 +30,12 @@ from models.runchart import RunChart, date_ticks, value_label, value_ticks
 if TYPE_CHECKING:
     from fpdf import FPDF
     from PIL import ImageFont
-    from PIL.Image import Image as PILImage
 
 FONT_DIR = Path(__file__).parent / "fonts"
 _FONTS = {"": FONT_DIR / "DejaVuSans.ttf", "B": FONT_DIR / "DejaVuSans-Bold.ttf"}
 
 # The chart's height in mm (its width is the text width of the page).
 CHART_HEIGHT_MM = 66.0
-# The PNG for the Word document: this many dots per inch; the measured line and its points
-# drawn this many times larger and scaled down (Pillow draws them without anti-aliasing).
-PNG_DPI = 300
-_SUPERSAMPLE = 3
 
 _PT = 25.4 / 72  # mm per point
 
@@ -334,64 +329,111 @@ def layout(
             shapes.append(Label(x + sample + 1.2, mid + 0.9, text, _LEGEND_SIZE, TEXT))
             x += w + gap
         y += 4.2
-    return Layout(width, height, tuple(shapes))
+    # The labels last, over every line (a prøvehandling's start and end lines cross the strip
+    # where the bars are labelled): the PDF then writes them in a few runs of text.
+    drawn = [s for s in shapes if not isinstance(s, Label)]
+    return Layout(width, height, (*drawn, *(s for s in shapes if isinstance(s, Label))))
 
 
 # --- drawing on a PDF page (vector) ------------------------------------------------------------
 
-Text = Callable[[float, float, str], None]
+# Writes labels (x, y, text) in the current font and colour.
+Texts = Callable[[list[tuple[float, float, str]]], None]
+
+
+@lru_cache(maxsize=64)
+def _rgb(color: Color) -> str:
+    return " ".join(f"{c / 255:.3f}" for c in color)
+
+
+_KAPPA = 4 / 3 * (2**0.5 - 1)  # a circle as four Bézier curves, as fpdf2 draws it
 
 
 def draw_pdf(
-    pdf: FPDF, chart: Layout, x0: float, y0: float, family: str, text: Text | None = None
+    pdf: FPDF, chart: Layout, x0: float, y0: float, family: str, texts: Texts | None = None
 ) -> None:
     """Draw `chart` on `pdf` with its top left corner at (`x0`, `y0`) mm: lines, a polyline,
     circles and rectangles as PDF path operators, labels as text in `family` (the document's
-    font; `text(x, y, s)` writes one, `pdf.text` when not given)."""
-    write = text or pdf.text
-    dashed = False
+    font; `texts(items)` writes a run of them in one font and colour, `pdf.text` each when
+    not given).
+
+    The paths are written as operators straight into the page, each run of them inside «q … Q»
+    so fpdf2's idea of the colours, line width and dash pattern stays true: through fpdf2's
+    own `line`, `circle` and `rect`, each with its checks and state, they were half the time of
+    a large report's PDF. The labels come in runs of one font and colour, in order."""
+
+    def each(items: list[tuple[float, float, str]]) -> None:
+        for item in items:
+            pdf.text(*item)
+
+    write = texts or each
+    run: list[tuple[float, float, str]] = []
+    k, page_h = pdf.k, pdf.h
+    ops: list[str] = []
+
+    def flush() -> None:
+        if ops:
+            pdf._out("q " + " ".join(ops) + " Q")
+            ops.clear()
+        if run:
+            write(run)
+            run.clear()
+
+    def px(x: float) -> float:
+        return (x0 + x) * k
+
+    def py(y: float) -> float:
+        return (page_h - y0 - y) * k
+
+    font: tuple[bool, float] | None = None
+    text_color: Color | None = None
     for shape in chart.shapes:
         if isinstance(shape, Line):
-            pdf.set_draw_color(*shape.color)
-            pdf.set_line_width(shape.width)
-            if shape.dash or dashed:
-                pdf.set_dash_pattern(*(shape.dash or (0, 0)))
-                dashed = shape.dash is not None
-            pdf.line(x0 + shape.x1, y0 + shape.y1, x0 + shape.x2, y0 + shape.y2)
+            dash = f"[{shape.dash[0] * k:.3f} {shape.dash[1] * k:.3f}] 0 d " if shape.dash else ""
+            ops.append(
+                f"{_rgb(shape.color)} RG {shape.width * k:.2f} w {dash}"
+                f"{px(shape.x1):.2f} {py(shape.y1):.2f} m {px(shape.x2):.2f} {py(shape.y2):.2f} l S"
+                + (" [] 0 d" if dash else "")
+            )
         elif isinstance(shape, Polyline):
-            if dashed:
-                pdf.set_dash_pattern(0, 0)
-                dashed = False
-            pdf.set_draw_color(*shape.color)
-            pdf.set_line_width(shape.width)
-            pdf.polyline([(x0 + x, y0 + y) for x, y in shape.points], style="D")
+            first, *rest = shape.points
+            path = " ".join(f"{px(x):.2f} {py(y):.2f} l" for x, y in rest)
+            ops.append(
+                f"{_rgb(shape.color)} RG {shape.width * k:.2f} w "
+                f"{px(first[0]):.2f} {py(first[1]):.2f} m {path} S"
+            )
         elif isinstance(shape, Dot):
-            pdf.set_fill_color(*shape.color)
-            pdf.circle(x0 + shape.x, y0 + shape.y, shape.radius, style="F")
+            cx, cy, r = px(shape.x), py(shape.y), shape.radius * k
+            c = _KAPPA * r
+            ops.append(
+                f"{_rgb(shape.color)} rg {cx + r:.2f} {cy:.2f} m "
+                f"{cx + r:.2f} {cy + c:.2f} {cx + c:.2f} {cy + r:.2f} {cx:.2f} {cy + r:.2f} c "
+                f"{cx - c:.2f} {cy + r:.2f} {cx - r:.2f} {cy + c:.2f} {cx - r:.2f} {cy:.2f} c "
+                f"{cx - r:.2f} {cy - c:.2f} {cx - c:.2f} {cy - r:.2f} {cx:.2f} {cy - r:.2f} c "
+                f"{cx + c:.2f} {cy - r:.2f} {cx + r:.2f} {cy - c:.2f} {cx + r:.2f} {cy:.2f} c f"
+            )
         elif isinstance(shape, Box):
-            pdf.set_fill_color(*shape.color)
-            pdf.rect(x0 + shape.x, y0 + shape.y, shape.w, shape.h, style="F")
+            ops.append(
+                f"{_rgb(shape.color)} rg {px(shape.x):.2f} {py(shape.y):.2f} "
+                f"{shape.w * k:.2f} {-shape.h * k:.2f} re f"
+            )
         else:
-            pdf.set_font(family, "B" if shape.bold else "", shape.size)
-            pdf.set_text_color(*shape.color)
+            if font != (shape.bold, shape.size) or text_color != shape.color:
+                flush()
+                font = (shape.bold, shape.size)
+                text_color = shape.color
+                pdf.set_font(family, "B" if shape.bold else "", shape.size)
+                pdf.set_text_color(*shape.color)
             x = x0 + shape.x
             if shape.anchor != "l":
                 w = text_width(shape.text, shape.size, shape.bold)
                 x -= w if shape.anchor == "r" else w / 2
-            write(x, y0 + shape.y, shape.text)
-    if dashed:
-        pdf.set_dash_pattern(0, 0)
+            run.append((x, y0 + shape.y, shape.text))
+    flush()
     pdf.set_text_color(0, 0, 0)
 
 
-# --- drawing as a PNG (Pillow) -----------------------------------------------------------------
-
-
-@lru_cache(maxsize=16)
-def _png_font(style: str, px: int) -> ImageFont.FreeTypeFont:
-    from PIL import ImageFont
-
-    return ImageFont.truetype(str(_FONTS[style]), px)
+# --- dashes, for drawings that have no dash pattern of their own (EMF) -----------------------
 
 
 def _dashes(
@@ -408,126 +450,3 @@ def _dashes(
         out.append((x1 + dx * at, y1 + dy * at, x1 + dx * end, y1 + dy * end))
         at = end + gap
     return out
-
-
-_COLOURS = (MEASURED, SIGNAL, MEDIAN, BASELINE, TARGET, PERIOD, PERIOD_FILL, GRID, AXIS, TEXT)
-_STEPS = 16
-
-
-@lru_cache(maxsize=1)
-def _palette() -> PILImage:
-    from PIL import Image
-
-    # Pure white once, and no tint too close to it: Pillow looks colours up at reduced
-    # precision, and the paper came out as a faint grey.
-    values = [255, 255, 255]
-    for colour in (*_COLOURS, (0, 0, 0)):
-        for step in range(1, _STEPS):
-            share = step / (_STEPS - 1)
-            tint = [round(255 + (c - 255) * share) for c in colour]
-            if min(tint) < 244:
-                values += tint
-    image = Image.new("P", (1, 1))
-    image.putpalette(values + [255] * (768 - len(values)))
-    return image
-
-
-def _smooth_line(
-    image: PILImage,
-    points: Sequence[tuple[float, float]],
-    shape: Line | Polyline,
-    scale: float,
-) -> None:
-    """Draw a line through `points` (mm) on `image` anti-aliased: into a mask `_SUPERSAMPLE`
-    times as large, covering only the line, averaged down and pasted in the line's colour."""
-    from PIL import Image, ImageDraw
-
-    big = scale * _SUPERSAMPLE
-    width = max(1, round(shape.width * big))
-    pad = width
-    xs = [x * scale for x, _ in points]
-    ys = [y * scale for _, y in points]
-    left, top = int(min(xs)) - pad, int(min(ys)) - pad
-    right, bottom = int(max(xs)) + pad + 1, int(max(ys)) + pad + 1
-    mask = Image.new("L", ((right - left) * _SUPERSAMPLE, (bottom - top) * _SUPERSAMPLE), 0)
-    flat = [
-        ((x - left) * _SUPERSAMPLE, (y - top) * _SUPERSAMPLE) for x, y in zip(xs, ys, strict=True)
-    ]
-    ImageDraw.Draw(mask).line(flat, fill=255, width=width, joint="curve")
-    image.paste(shape.color, (left, top), mask.reduce(_SUPERSAMPLE))
-
-
-@lru_cache(maxsize=16)
-def _dot(radius: float) -> PILImage:
-    """A filled circle of `radius` pixels as an anti-aliased mask."""
-    from PIL import Image, ImageDraw
-
-    side = int(2 * radius) + 3
-    mask = Image.new("L", (side * _SUPERSAMPLE, side * _SUPERSAMPLE), 0)
-    centre, r = side * _SUPERSAMPLE / 2, radius * _SUPERSAMPLE
-    ImageDraw.Draw(mask).ellipse((centre - r, centre - r, centre + r, centre + r), fill=255)
-    return mask.reduce(_SUPERSAMPLE)
-
-
-def render_png(chart: Layout, dpi: int = PNG_DPI) -> bytes:
-    """`chart` as a PNG of `dpi` dots per inch (its size in mm is the layout's), anti-aliased,
-    stored with a small palette (the chart has a handful of colours and their blends).
-
-    Pillow draws lines and circles without anti-aliasing. Text (FreeType) is smooth already
-    and the straight lines are all horizontal or vertical, so those are drawn as they are; the
-    measured line and its points are drawn twice as large into a mask and averaged down (a
-    third of the time of drawing the whole chart twice as large)."""
-    from PIL import Image, ImageDraw
-
-    scale = dpi / 25.4  # pixels per mm
-    size = (round(chart.width * scale), round(chart.height * scale))
-    image = Image.new("RGB", size, (255, 255, 255))
-    draw = ImageDraw.Draw(image)
-
-    def px(value: float) -> float:
-        return value * scale
-
-    def stroke(width: float) -> int:
-        return max(1, round(width * scale))
-
-    for shape in chart.shapes:
-        if isinstance(shape, Line):
-            if shape.x1 != shape.x2 and shape.y1 != shape.y2:  # slanted: smooth it
-                _smooth_line(image, ((shape.x1, shape.y1), (shape.x2, shape.y2)), shape, scale)
-                continue
-            segments = (
-                _dashes(shape.x1, shape.y1, shape.x2, shape.y2, *shape.dash)
-                if shape.dash
-                else [(shape.x1, shape.y1, shape.x2, shape.y2)]
-            )
-            for a, b, c, d in segments:
-                draw.line((px(a), px(b), px(c), px(d)), fill=shape.color, width=stroke(shape.width))
-        elif isinstance(shape, Polyline):
-            # Segment by segment: each mask covers one segment only (one mask over the whole
-            # line was most of the time); the points are drawn as dots over the joints.
-            for start, end in itertools.pairwise(shape.points):
-                _smooth_line(image, (start, end), shape, scale)
-        elif isinstance(shape, Dot):
-            sprite = _dot(round(px(shape.radius) * 4) / 4)
-            image.paste(
-                shape.color,
-                (round(px(shape.x) - sprite.width / 2), round(px(shape.y) - sprite.height / 2)),
-                sprite,
-            )
-        elif isinstance(shape, Box):
-            draw.rectangle(
-                (px(shape.x), px(shape.y), px(shape.x + shape.w), px(shape.y + shape.h)),
-                fill=shape.color,
-            )
-        else:
-            font = _png_font("B" if shape.bold else "", round(shape.size * _PT * scale))
-            anchor = {"l": "ls", "c": "ms", "r": "rs"}[shape.anchor]
-            draw.text(
-                (px(shape.x), px(shape.y)), shape.text, fill=shape.color, font=font, anchor=anchor
-            )
-    # Stored with a palette of the chart's colours, each in 16 steps towards white (its
-    # anti-aliased edges): mapping to a known palette is a fifth of the time of finding one.
-    small = image.quantize(palette=_palette(), dither=Image.Dither.NONE)
-    buf = io.BytesIO()
-    small.save(buf, format="PNG", dpi=(dpi, dpi), optimize=False, compress_level=6)
-    return buf.getvalue()

@@ -926,9 +926,7 @@ def _maaling_block(pdf: FPDF, block: content.MaalingBlock, full: float) -> None:
         if pdf.get_y() + chart.height > bottom:
             pdf.add_page()
         top = pdf.get_y() + 1
-        charts.draw_pdf(
-            pdf, chart, pdf.l_margin, top, FAMILY, lambda x, y, s: _text_routed(pdf, x, y, s)
-        )
+        charts.draw_pdf(pdf, chart, pdf.l_margin, top, FAMILY, lambda items: _draw_text(pdf, items))
         pdf.set_y(top + chart.height + 2)
     if block.table is not None:
         widths = _scale(COLUMN_WIDTHS_MM["maaling"], full)

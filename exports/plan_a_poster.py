@@ -36,8 +36,8 @@ from fpdf import FPDF
 from models.records import PlanAIndikator, PlanAMaal, PlanAPoster
 
 from . import pdf as pdf_fonts
-from .docx import set_properties
-from .reference import Reference
+from .docx import docx_bytes, set_properties
+from .reference import Reference, stamp_docx
 
 if TYPE_CHECKING:
     from models.db import Database
@@ -489,9 +489,8 @@ def poster_docx(
         when=when,
         app_version=app_version,
     )
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    stamp_docx(doc)  # the text digest `verify` compares, taken before the file is written
+    return docx_bytes(doc)
 
 
 # --- writing the posters --------------------------------------------------------------------
@@ -547,14 +546,13 @@ def render_poster(
     poster: PlanAPoster, ref: Reference, stem: str, when: date, app_version: str
 ) -> tuple[bytes, bytes]:
     """One poster's PDF and .docx (runs in a worker process when there are many). The .docx
-    carries the digest of its own text, which `verify` compares."""
+    carries the digest of its own text, which `verify` compares (`poster_docx` puts it in)."""
     from .qr import reference_qr_png
-    from .reference import stamp_text_digest
 
     qr = reference_qr_png(ref)
     pdf = poster_pdf(poster, ref, qr, when=when, app_version=app_version)
     docx = poster_docx(poster, ref, qr, when=when, app_version=app_version)
-    return pdf, stamp_text_digest(f"{stem}.docx", docx)
+    return pdf, docx
 
 
 def export_posters(

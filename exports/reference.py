@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 from xml.etree import ElementTree
 
@@ -417,9 +417,23 @@ def text_digest(text: str) -> str:
 def _docx_text(zf: zipfile.ZipFile, name: str) -> str:
     """The body text of a .docx (paragraphs and table cells in document order; no headers or
     footers, which hold the page numbers)."""
-    root = _xml(zf, "word/document.xml", name)
+    return body_text(_xml(zf, "word/document.xml", name))
+
+
+def body_text(root: Any) -> str:
+    """The text of a `w:document` element, parsed from a file (ElementTree) or still in
+    python-docx's hands (lxml): both have the same `iter` and `text`."""
     parts = ["".join(t.text or "" for t in p.iter(f"{_W}t")) for p in root.iter(f"{_W}p")]
     return " ".join(" ".join(parts).split())
+
+
+def stamp_docx(doc: Any) -> None:
+    """Add the digest of a python-docx document's text to its identifier before it is saved:
+    the same digest `stamp_text_digest` takes from the saved file, without reading the file
+    back and writing it again (seconds for a large report)."""
+    props = doc.core_properties
+    digest = text_digest(body_text(doc.element)).upper()
+    props.identifier = TEXT_DIGEST_RE.sub("", props.identifier) + TEXT_TAG + digest
 
 
 _S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -498,7 +512,8 @@ def office_text(data: bytes, suffix: str, name: str = "filen") -> str:
 
 def stamp_text_digest(name: str, data: bytes) -> bytes:
     """Add the digest of a .docx/.xlsx's own text to its identifier (after export, before the
-    SHA-256 in journalisering.json is taken). Other files come back unchanged."""
+    SHA-256 in journalisering.json is taken), in place of one it has. Other files come back
+    unchanged. The app's own .docx files are stamped as they are made (`stamp_docx`)."""
     import io
 
     suffix = Path(name).suffix.lower()
@@ -512,7 +527,15 @@ def stamp_text_digest(name: str, data: bytes) -> bytes:
             if info.filename == "docProps/core.xml":
                 core = body.decode("utf-8")
                 core = _IDENTIFIER_RE.sub(
-                    lambda m: m.group(1) + m.group(2) + TEXT_TAG + digest + m.group(3), core, 1
+                    lambda m: (
+                        m.group(1)
+                        + TEXT_DIGEST_RE.sub("", m.group(2))
+                        + TEXT_TAG
+                        + digest
+                        + m.group(3)
+                    ),
+                    core,
+                    1,
                 )
                 body = core.encode("utf-8")
             dst.writestr(info, body, compress_type=info.compress_type)

@@ -449,8 +449,12 @@ def render_package(job: _Job) -> RenderedPackage:
         f"{job.stem}.docx": maalplan_docx(view, ref, png, when=job.when, app_version=job.version),
         f"{job.stem}.pdf": maalplan_pdf(view, ref, png, when=job.when, app_version=job.version),
     }
-    # verify compares the text of a returned .docx/.xlsx with this digest (in its identifier).
-    files = {name: stamp_text_digest(name, content) for name, content in files.items()}
+    # verify compares the text of a returned .docx/.xlsx with this digest (in its identifier);
+    # the .docx has it from `maalplan_docx` already.
+    files = {
+        name: stamp_text_digest(name, content) if name.endswith(".xlsx") else content
+        for name, content in files.items()
+    }
     if job.drop_file:
         # The PDF is the copy meant for the case; the workbook goes in as a kladde by hand.
         xml = drop_file_xml(document_name(view), [f"{job.stem}.pdf"])

@@ -1,6 +1,6 @@
 """The August status for the Kommunalbestyrelsen as documents: PDF/A-2b (fpdf2, the fonts,
 tables and page set-up of `exports.pdf`, run charts as vector graphics) and .docx
-(python-docx, run charts as PNG pictures), both from `models.status_report.StatusReport`.
+(python-docx, run charts as vector pictures, EMF), both from `models.status_report.StatusReport`.
 
 The first page says in plain Danish how far the municipality got (the summary's sentences)
 and shows the roll-up per målsætning in a small table; then, per politik and målsætning, each
@@ -37,7 +37,7 @@ from models.status_report import (
 
 from . import charts
 from . import pdf as pdf_base
-from .reference import Reference
+from .reference import Reference, stamp_docx
 
 if TYPE_CHECKING:
     pass
@@ -180,20 +180,36 @@ class _ReportPDF(pdf_base._MaalplanPDF):
         self._short = ref.short
 
     def footer(self) -> None:  # called by fpdf2 for every page
-        # Two lines: title and page number, then the reference (and its short form).
+        # Two lines: title and page number, then the reference (and its short form). The three
+        # fixed texts are written straight into the page where fpdf2's `cell` puts them (a
+        # report of thousands of pages spent most of a second in its footers).
         self.set_font(pdf_base.FAMILY, "", 7)
         self.set_text_color(*_GREY)
-        self.set_xy(self.l_margin, -14)
-        self.cell(0, 3.5, self._doc_title, align=Align.L)
+        line = 3.5
+
+        def baseline(top: float) -> float:
+            return self.h + top + 0.5 * line + 0.3 * self.font_size
+
+        left = self.l_margin + self.c_margin
+        right = (
+            self.w
+            - self.r_margin
+            - self.c_margin
+            - pdf_base._text_width(self, self._short, "", self.font_size_pt)
+        )
+        pdf_base._draw_text(
+            self,
+            [
+                (left, baseline(-14), self._doc_title),
+                (left, baseline(-10.5), f"Reference: {self._reference}"),
+                (right, baseline(-10.5), self._short),
+            ],
+        )
         # Left-aligned in a box wide enough for «Side 9999 af 9999»: the total is filled in
         # after the pages are drawn, and a right-aligned one of more digits than its alias
         # would run past the margin of a report of thousands of pages.
         self.set_xy(self.w - self.r_margin - PAGE_LABEL_MM, -14)
-        self.cell(PAGE_LABEL_MM, 3.5, f"Side {self.page_no()} af {{nb}}", align=Align.L)
-        self.set_xy(self.l_margin, -10.5)
-        self.cell(0, 3.5, f"Reference: {self._reference}", align=Align.L)
-        self.set_xy(self.l_margin, -10.5)
-        self.cell(0, 3.5, self._short, align=Align.R)
+        self.cell(PAGE_LABEL_MM, line, f"Side {self.page_no()} af {{nb}}", align=Align.L)
         self.set_text_color(0, 0, 0)
 
 
@@ -314,12 +330,7 @@ def _maal_pdf(pdf: FPDF, m: MaalStatus, full: float) -> None:
         pdf_base._lines(pdf, f"Målinger: {t(tegn.tekst)}", size=9, style="B")
         top = pdf.get_y() + 1
         charts.draw_pdf(
-            pdf,
-            chart,
-            pdf.l_margin,
-            top,
-            pdf_base.FAMILY,
-            lambda x, y, s: pdf_base._text_routed(pdf, x, y, s),
+            pdf, chart, pdf.l_margin, top, pdf_base.FAMILY, lambda it: pdf_base._draw_text(pdf, it)
         )
         pdf.set_y(top + chart.height + 2)
     if m.proevehandlinger:
@@ -396,37 +407,10 @@ def _first_page_docx(doc: Any, report: StatusReport, ref: Reference, qr_png: byt
     _grey_run(right.add_paragraph(), QR_NOTE, 7)
 
 
-def _picture_xml(
-    doc: Any, png: bytes, width_mm: float, height_mm: float, number: int, descr: str
-) -> str:
-    """A paragraph with a PNG picture as body XML; `number` is its unique id.
-
-    python-docx's own `add_picture` looks for the same image among all the document's
-    pictures by hashing every one of them again, and compares its relationship with all the
-    others, for each picture added (minutes for a large report's thousands of run charts);
-    each chart here is its own image part under its own relationship id instead."""
-    from docx.image.image import Image as DocxImage
-    from docx.opc.constants import RELATIONSHIP_TYPE
-    from docx.opc.packuri import PackURI
-    from docx.oxml.shape import CT_Inline
-    from docx.parts.image import ImagePart
-
-    image = DocxImage.from_blob(png)
-    name = f"seriediagram{number}.png"
-    part = ImagePart.from_image(image, PackURI(f"/word/media/{name}"))
-    # Added under its own id: `relate_to` compares with every relationship there is first.
-    rid = f"rIdSeriediagram{number}"
-    doc.part.rels.add_relationship(RELATIONSHIP_TYPE.IMAGE, part, rid)
-    cx, cy = image.scaled_dimensions(Mm(width_mm), Mm(height_mm))
-    inline = CT_Inline.new_pic_inline(number, rid, name, cx, cy)
-    inline.docPr.set("descr", descr)
-    return f"<w:p><w:r><w:drawing>{inline.xml}</w:drawing></w:r></w:p>"
-
-
 def _maal_docx(doc: Any, m: MaalStatus, pictures: Any) -> list[str]:
     """A mål as body XML: heading, facts, assessment and begrundelse, the tegn's table and run
-    charts (PNG pictures as wide as the text), the prøvehandlinger's table and the læring."""
-    from .docx import _heading_xml, _para_xml, _t
+    charts (vector pictures as wide as the text), the prøvehandlinger's table and the læring."""
+    from .docx import _heading_xml, _para_xml, _t, chart_xml
 
     t = _t
     out = [
@@ -443,9 +427,7 @@ def _maal_docx(doc: Any, m: MaalStatus, pictures: Any) -> list[str]:
             continue
         out.append(_bold_xml(f"Målinger: {t(tegn.tekst)}", 9))
         chart = charts.layout(tegn.chart, DOCX_TEXT_CM * 10, numbers=proeve_numbers(m))
-        png = charts.render_png(chart)
-        descr = f"Seriediagram: {t(tegn.tekst)}"[:250]
-        out.append(_picture_xml(doc, png, chart.width, chart.height, pictures.take(), descr))
+        out.append(chart_xml(doc, chart, pictures.take(), f"Seriediagram: {t(tegn.tekst)}"))
     if m.proevehandlinger:
         rows = [[t(c) for c in r] for r in proeve_rows(m)]
         out += _docx_table(PROEVE_HEADERS, rows, PROEVE_WIDTHS)
@@ -458,7 +440,7 @@ def _maal_docx(doc: Any, m: MaalStatus, pictures: Any) -> list[str]:
 def status_report_docx(
     report: StatusReport, ref: Reference, qr_png: bytes, *, when: date, app_version: str = ""
 ) -> bytes:
-    """The report as .docx bytes (the run charts as PNG pictures), with the QR code of `ref`
+    """The report as .docx bytes (the run charts as EMF vector pictures), with the QR code of `ref`
     on the first page, `ref` in every footer and in the core properties (`verify`)."""
     from .docx import (
         DOC_FONT,
@@ -469,6 +451,7 @@ def status_report_docx(
         _page_field,
         _Pictures,
         _t,
+        docx_bytes,
         set_properties,
     )
 
@@ -528,6 +511,5 @@ def status_report_docx(
         when=when,
         app_version=app_version,
     )
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    stamp_docx(doc)  # the text digest `verify` compares, taken before the file is written
+    return docx_bytes(doc)

@@ -125,37 +125,67 @@ def journalisering(
 
 
 # From this many mål on, the PDF and the .docx are rendered side by side in two worker
-# processes (each takes seconds for a large municipality); below it they cost more to start.
+# processes while the workbook is made here (each takes seconds for a large municipality);
+# below it they cost more to start.
 PARALLEL_MAAL = 200
 _SUFFIXES = (".pdf", ".docx", ".xlsx")
+_POOLED = (".pdf", ".docx")
 
 
 def render_document(
     suffix: str, report: StatusReport, ref: Reference, png: bytes, when: date, version: str
 ) -> bytes:
-    """One of the report's documents (runs in a worker process for a large report)."""
+    """One of the report's documents (a .docx/.xlsx with its text digest in its identifier)."""
     from .status_report_docs import status_report_docx, status_report_pdf
     from .status_report_xlsx import status_report_xlsx
 
     render = {".pdf": status_report_pdf, ".docx": status_report_docx, ".xlsx": status_report_xlsx}
-    return render[suffix](report, ref, png, when=when, app_version=version)
+    data = render[suffix](report, ref, png, when=when, app_version=version)
+    # verify compares the text of a returned .docx/.xlsx with this digest (in its identifier);
+    # the .docx has it from `status_report_docx` already.
+    return stamp_text_digest(f"rapport{suffix}", data) if suffix == ".xlsx" else data
+
+
+def render_pickled(suffix: str, blob: bytes) -> bytes:
+    """`render_document` in a worker process, from the arguments pickled once for all jobs
+    (a large report takes most of a second to pickle)."""
+    import pickle
+
+    return render_document(suffix, *pickle.loads(blob))
 
 
 def _render_documents(
-    report: StatusReport, ref: Reference, png: bytes, options: ReportOptions
+    report: StatusReport, ref: Reference, png: bytes, options: ReportOptions, starter: Any
 ) -> dict[str, bytes]:
-    """The PDF, .docx and .xlsx by suffix: in two worker processes for a large report, in
-    this process otherwise (or when workers cannot start)."""
-    from .sbsys import render_pooled
+    """The PDF, .docx and .xlsx by suffix: the PDF and the .docx in the worker processes of
+    `starter` (a `sbsys._PoolStarter`, started before the report was read) while the workbook
+    is made here; everything here without one, or when a worker cannot take its job."""
+    import pickle
+
+    from .sbsys import _POOL_ERRORS
 
     args = (report, ref, png, options.when, options.app_version)
-    calls = [(render_document, (suffix, *args)) for suffix in _SUFFIXES]
-    rendered = render_pooled(calls, len(report.maal) >= PARALLEL_MAAL)
-    return dict(zip(_SUFFIXES, rendered, strict=True))
+    pool = starter.pool() if starter is not None else None
+    futures: dict[str, Any] = {}
+    if pool is not None:
+        try:
+            blob = pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL)
+            futures = {suffix: pool.submit(render_pickled, suffix, blob) for suffix in _POOLED}
+        except _POOL_ERRORS:
+            futures = {}
+    out: dict[str, bytes] = {".xlsx": render_document(".xlsx", *args)}
+    for suffix in _POOLED:
+        done: bytes | None = None
+        try:
+            done = futures[suffix].result() if suffix in futures else None
+        except _POOL_ERRORS:
+            pass  # the worker died: rendered here
+        out[suffix] = done if done is not None else render_document(suffix, *args)
+    return {suffix: out[suffix] for suffix in _SUFFIXES}
 
 
 def render_report_package(
-    report: StatusReport, options: ReportOptions
+    report: StatusReport, options: ReportOptions, starter: Any = None
 ) -> tuple[Reference, dict[str, bytes]]:
     """The report's reference and every file of the package, by name, in memory."""
     from .qr import reference_qr_png
@@ -168,10 +198,8 @@ def render_report_package(
     stem = report_stem(report.aar, options.when)
     files = {
         f"{stem}{suffix}": content
-        for suffix, content in _render_documents(report, ref, png, options).items()
+        for suffix, content in _render_documents(report, ref, png, options, starter).items()
     }
-    # verify compares the text of a returned .docx/.xlsx with this digest (in its identifier).
-    files = {name: stamp_text_digest(name, content) for name, content in files.items()}
     if options.drop_file:
         files["SbsysDropFile.xml"] = drop_file_xml(document_name(report), [f"{stem}.pdf"]).encode(
             "utf-8"
@@ -183,6 +211,18 @@ def render_report_package(
     # Windows Notepad and SBSYS users: UTF-8 with BOM (the text has CRLF line ends).
     files["journalisering.txt"] = b"\xef\xbb\xbf" + journalisering_txt(data).encode("utf-8")
     return ref, files
+
+
+def _starter(db: Database, aar: int) -> Any:
+    """The worker processes for a large report, starting now (while the report is read);
+    None for a small one or on a single core."""
+    from models.status_report import report_maal_count
+
+    from .sbsys import _PoolStarter
+
+    if (os.cpu_count() or 1) < 2 or report_maal_count(db, aar) < PARALLEL_MAAL:
+        return None
+    return _PoolStarter(2)
 
 
 def export_report_package(
@@ -203,8 +243,13 @@ def export_report_package(
     out = Path(outdir).expanduser()
     if out.exists() and not out.is_dir():
         raise ExportError(f"{out} er en fil, ikke en mappe. Vælg en mappe til rapporten.")
-    report = status_report(db, aar, options.when)
-    ref, files = render_report_package(report, options)
+    starter = _starter(db, aar)
+    try:
+        report = status_report(db, aar, options.when)
+        ref, files = render_report_package(report, options, starter)
+    finally:
+        if starter is not None:
+            starter.close()
     stem = report_stem(aar, options.when)
     created_out = not out.exists()
     final, final_zip = out / stem, out / f"{stem}.zip"

@@ -269,12 +269,17 @@ def _order(row: dict[str, Any]) -> tuple[Any, ...]:
     return (row.get("position") or 0, row["id"])
 
 
-def load_maalplaner(db: Database, ids: Sequence[str] | None = None) -> list[MaalplanView]:
+def load_maalplaner(
+    db: Database, ids: Sequence[str] | None = None, *, digests: bool = True
+) -> list[MaalplanView]:
     """Load several målplaner (all live ones when `ids` is None) with a handful of queries.
+    Without `digests` the views' `digest` stays empty (a reader that prints no plan's
+    reference: the digest is a tenth of the reading).
 
     Raises `NotFoundError` when an asked-for id is missing or deleted. The order follows `ids`
     (or `models.queries.maalplaner_overview` when all are loaded)."""
-    return [view for chunk in iter_maalplaner(db, ids, sizes=(1 << 30,)) for view in chunk]
+    chunks = iter_maalplaner(db, ids, sizes=(1 << 30,), digests=digests)
+    return [view for chunk in chunks for view in chunk]
 
 
 # A batch of plans holds at most this many mål (unless one plan alone has more): the reading
@@ -289,6 +294,7 @@ def iter_maalplaner(
     *,
     sizes: Sequence[int] = (2, 6, 16, 32),
     maal_per_batch: int = MAAL_PER_BATCH,
+    digests: bool = True,
 ) -> Iterator[list[MaalplanView]]:
     """`load_maalplaner` a few plans at a time: the first `sizes[0]` plans, then `sizes[1]`, ...
     (the last size repeats), so an export can start rendering the first plans while the rest
@@ -327,7 +333,15 @@ def iter_maalplaner(
             part.append(pid)
         done += len(part)
         with db.engine.connect() as conn:
-            yield _load_views(conn, part, plan_rows, enheder, maalsaetninger, moved)
+            # Yielded without a name here: the generator must not hold the batch while the
+            # caller works through it (an export lets go of each plan once written).
+            yield _digested(
+                _load_views(conn, part, plan_rows, enheder, maalsaetninger, moved), digests
+            )
+
+
+def _digested(views: list[MaalplanView], digests: bool) -> list[MaalplanView]:
+    return [_with_digest(v) for v in views] if digests else views
 
 
 def _maal_counts(conn: Any) -> dict[str, int]:
@@ -425,7 +439,7 @@ def _load_views(
             revision=revisions[pid],
             **_values("maalplan", p),
         )
-        views.append(_with_digest(view))
+        views.append(view)
     return views
 
 

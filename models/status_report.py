@@ -347,6 +347,23 @@ def report_years(db: Database) -> tuple[int, ...]:
         return tuple(sorted(int(r[0]) for r in rows))
 
 
+def report_maal_count(db: Database, aar: int) -> int:
+    """How many live mål the live målplaner of `aar` hold (one query; how large the report
+    will be, before it is read)."""
+    from sqlalchemy import func, select
+
+    from .maalplan_view import _table
+
+    plan_t, maal_t = _table("maalplan"), _table("maal")
+    query = (
+        select(func.count())
+        .select_from(maal_t.join(plan_t, maal_t.c.maalplan_id == plan_t.c.id))
+        .where(~maal_t.c.deleted, ~plan_t.c.deleted, plan_t.c.aar == aar)
+    )
+    with db.engine.connect() as conn:
+        return int(conn.execute(query).scalar() or 0)
+
+
 def default_year(years: Sequence[int], today: date) -> int | None:
     """The year the report opens on: the newest year whose August has begun by `today` (the
     status is made in August), else the newest year; None when no year has plans."""
@@ -439,7 +456,7 @@ def status_report(db: Database, aar: int, today: date, *, reference: bool = True
         ]
         maalsaetninger = {r["id"]: r for r in _live(conn, "maalsaetning")}
         politikker = {r["id"]: r for r in _live(conn, "politik")}
-    views = load_maalplaner(db, plan_ids) if plan_ids else []
+    views = load_maalplaner(db, plan_ids, digests=False) if plan_ids else []
     maal_ids = [m.id for v in views for m in v.maal]
     with db.engine.connect() as conn:
         vurderinger = _vurderinger(conn, aar, maal_ids)

@@ -9,6 +9,7 @@ import io
 import pickle
 import re
 import shutil
+import struct
 import subprocess
 import zipfile
 from dataclasses import replace
@@ -19,7 +20,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from exports import charts
+from exports import charts, emf
 from exports import document_rows as content
 from exports.docx import maalplan_docx
 from exports.pdf import maalplan_pdf
@@ -233,7 +234,7 @@ def test_the_chart_is_never_split_over_two_pages(measured):
 
 
 @pytest.mark.sqlite_only
-def test_the_docx_holds_a_300_dpi_picture_as_wide_as_the_text(measured, tmp_path):
+def test_the_docx_holds_a_vector_chart_as_wide_as_the_text(measured, tmp_path):
     store, ids, _ = measured
     view = load_maalplan(store.db, ids["plan"])
     data = _render(view, "docx")
@@ -245,14 +246,19 @@ def test_the_docx_holds_a_300_dpi_picture_as_wide_as_the_text(measured, tmp_path
     chart = shapes[1]
     assert abs(chart.width.mm - 170) < 1 and abs(chart.height.mm - charts.CHART_HEIGHT_MM) < 1
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        pngs = [zf.read(n) for n in zf.namelist() if n.startswith("word/media/")]
-    images = [Image.open(io.BytesIO(b)) for b in pngs]
-    (image,) = [i for i in images if i.width > 1500]
-    assert round(image.info["dpi"][0]) == 300
-    assert abs(image.width - 170 / 25.4 * 300) < 2
-    # Anti-aliased: more shades than the chart's handful of colours.
-    assert len(image.convert("RGB").getcolors(1 << 16) or []) > 20
-    assert image.convert("RGB").getpixel((2, 2)) == (255, 255, 255)  # white paper, not grey
+        names = zf.namelist()
+        (emf_name,) = [n for n in names if n.startswith("word/media/") and n.endswith(".emf")]
+        picture = zf.read(emf_name)
+        content_types = zf.read("[Content_Types].xml").decode()
+    assert 'Extension="emf" ContentType="image/x-emf"' in content_types
+    # An Enhanced Metafile whose frame is the chart's size (0.01 mm), with its labels as text.
+    kind, header_size = struct.unpack_from("<II", picture)
+    assert kind == 1 and header_size == 108
+    assert struct.unpack_from("<I", picture, 40)[0] == 0x464D4520
+    frame = struct.unpack_from("<4i", picture, 24)
+    assert frame[2] == 17000 and abs(frame[3] - round(charts.CHART_HEIGHT_MM * 100)) <= 1
+    assert struct.unpack_from("<I", picture, 48)[0] == len(picture)  # nBytes
+    assert "Målt".encode("utf-16-le") in picture and "Median".encode("utf-16-le") in picture
     texts = [p.text for p in document.paragraphs]
     assert "Målinger: Tegn 1.1" in texts and "Målinger: Tegn 1.2" in texts
     # Unique drawing ids (Word refuses a document with two pictures of one id).
@@ -308,6 +314,15 @@ def test_the_docx_holds_a_300_dpi_picture_as_wide_as_the_text(measured, tmp_path
         if all(abs(a - b) < 40 for a, b in zip(c, charts.MEASURED, strict=True))
     )
     assert blue > 30
+    # Drawn as vectors: sharp at any resolution, so the picture is not a raster in the PDF.
+    page_resources = reader.pages[index]["/Resources"]
+    xobjects = page_resources.get("/XObject", {})
+    sizes = [
+        (xobjects[k].get_object().get("/Width", 0) or 0)
+        for k in xobjects
+        if xobjects[k].get_object().get("/Subtype") == "/Image"
+    ]
+    assert all(width < 1500 for width in sizes)  # at most the QR code, never the chart
 
 
 # --- few, no or hostile målinger ---------------------------------------------------------------
@@ -411,8 +426,35 @@ def test_hostile_values_draw_sensibly(name):
     labels = [s.text for s in layout.shapes if isinstance(s, charts.Label)]
     assert "Udgangspunkt" not in labels
     assert "Målt" in labels
-    png = charts.render_png(layout)
-    assert Image.open(io.BytesIO(png)).width == round(170 / 25.4 * charts.PNG_DPI)
+    _check_emf(emf.render_emf(layout), layout)
+
+
+def _check_emf(picture: bytes, layout: charts.Layout) -> None:
+    """The EMF's records add up as its header says, each object selected was made first (or
+    is a stock object), it ends with EOF, and every point lies inside its frame."""
+    n_bytes, n_records, n_handles = struct.unpack_from("<IIH", picture, 48)
+    assert n_bytes == len(picture)
+    frame = struct.unpack_from("<4i", picture, 24)
+    at, kinds, made = 0, [], set()
+    while at < len(picture):
+        kind, size = struct.unpack_from("<II", picture, at)
+        assert size >= 8 and size % 4 == 0
+        kinds.append(kind)
+        if kind in (39, 82, 95):  # brush, font, pen: made under a handle
+            handle = struct.unpack_from("<I", picture, at + 8)[0]
+            assert 0 < handle < n_handles
+            made.add(handle)
+        elif kind == 37:  # select
+            handle = struct.unpack_from("<I", picture, at + 8)[0]
+            assert handle in made or handle & 0x80000000
+        elif kind in (4, 7):  # polyline, polypolyline: bounds inside the frame
+            left, top, right, bottom = struct.unpack_from("<4i", picture, at + 8)
+            assert frame[0] - 1 <= left <= right <= frame[2] + 1
+            assert frame[1] - 1 <= top <= bottom <= frame[3] + 1
+        at += size
+    assert at == len(picture) and len(kinds) == n_records and kinds[0] == 1 and kinds[-1] == 14
+    labels = [s for s in layout.shapes if isinstance(s, charts.Label)]
+    assert kinds.count(84) == len([label for label in labels if label.text])
 
 
 def test_ticks():

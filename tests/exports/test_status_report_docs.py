@@ -152,12 +152,12 @@ def test_docx_holds_the_status(demo: tuple[Path, StatusReport, list[Path]]) -> N
     document = docx.Document(str(written[1]))
     images = [r.target_part for r in document.part.rels.values() if "image" in r.reltype]
     assert len(images) == charts + 1
-    # The run charts are in colour (the QR code is black and white).
-    colour = [Image.open(io.BytesIO(i.blob)) for i in images]
-    colour = [c for c in colour if c.mode not in ("1", "L")]
-    assert len(colour) == charts
-    chart = colour[0]
-    assert chart.format == "PNG" and chart.width > 200
+    # The run charts are vector pictures (EMF), the QR code a black and white PNG.
+    emf = [i for i in images if i.content_type == "image/x-emf"]
+    assert len(emf) == charts
+    assert all(i.blob[:4] == b"\x01\0\0\0" and i.blob[40:44] == b" EMF" for i in emf)
+    (qr,) = [Image.open(io.BytesIO(i.blob)) for i in images if i not in emf]
+    assert qr.format == "PNG" and qr.mode in ("1", "L")
     props = document.core_properties
     assert props.language == "da-DK" and props.title == "Status på målsætningerne 2026"
 

@@ -31,9 +31,11 @@ from exports.reference import (
     Reference,
     RefKind,
     VerifyStatus,
+    office_text,
     read_reference,
     stamp_text_digest,
     status_reference,
+    text_digest,
     verify_file,
 )
 from exports.status_report_docs import (
@@ -280,7 +282,10 @@ def _docx_text(path: Path) -> str:
 def test_docx_carries_the_reference(files: Files, report: StatusReport, ref: Reference) -> None:
     document = docx.Document(str(files[".docx"]))
     props = document.core_properties
-    assert props.identifier == ref.text
+    # The reference, then the digest of the document's own text (what verify compares).
+    data = files[".docx"].read_bytes()
+    digest = text_digest(office_text(data, ".docx")).upper()
+    assert props.identifier == f"{ref.text};TEKST={digest}"
     assert props.title == "Status på målsætningerne 2026"
     assert props.category == "Augustrapport" and props.language == "da-DK"
     assert props.revision == 7
