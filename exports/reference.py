@@ -427,6 +427,58 @@ def body_text(root: Any) -> str:
     return " ".join(" ".join(parts).split())
 
 
+def workbook_text(wb: Any) -> str | None:
+    """The text `_xlsx_text` will read from an openpyxl workbook once it is saved, taken from
+    the workbook in memory: every cell value as its writer writes it (openpyxl's and
+    `exports.xlsx`'s write the same), sheet by sheet, rows and columns in order. None where a
+    cell holds something whose written form is not followed here (array formulas, rich text,
+    ISO dates): then the saved file is read instead (`stamp_text_digest`)."""
+    from openpyxl.cell.cell import Cell
+    from openpyxl.compat.strings import safe_string
+    from openpyxl.utils.datetime import to_excel
+
+    if getattr(wb, "iso_dates", False):
+        return None
+    parts: list[str] = []
+    for sheet in wb._sheets:
+        parts.append(sheet.title)
+        for _key, cell in sorted(getattr(sheet, "_cells", {}).items()):
+            if type(cell) is not Cell:
+                continue  # a merged range's covered cells are written empty
+            value, kind = cell._value, cell.data_type
+            if value is None or value == "":
+                continue
+            if kind == "s":
+                if not isinstance(value, str):
+                    return None
+                parts.append(value)
+            elif kind == "f":
+                if not isinstance(value, str):
+                    return None
+                parts.append(value)  # written without its «=», read back with it
+            elif kind in ("n", "d"):
+                raw = safe_string(to_excel(value, wb.epoch) if kind == "d" else value)
+                if raw:
+                    parts.append(repr(float(raw)))
+            elif kind in ("b", "e"):
+                parts.append(safe_string(value))
+            else:
+                return None
+    return " ".join(" ".join(parts).split())
+
+
+def stamp_workbook(wb: Any) -> bool:
+    """Add the digest of an openpyxl workbook's text to its identifier before it is saved
+    (`workbook_text`); False when its text cannot be told before saving."""
+    text = workbook_text(wb)
+    if text is None:
+        return False
+    props = wb.properties
+    base = TEXT_DIGEST_RE.sub("", props.identifier or "")
+    props.identifier = base + TEXT_TAG + text_digest(text).upper()
+    return True
+
+
 def stamp_docx(doc: Any) -> None:
     """Add the digest of a python-docx document's text to its identifier before it is saved:
     the same digest `stamp_text_digest` takes from the saved file, without reading the file

@@ -49,7 +49,7 @@ if TYPE_CHECKING:  # worker processes import this module and never touch the dat
 from .atomic import ExportError, move_into_place, staging_dir, write_bytes, write_error
 from .document_rows import counts_sentence
 from .naming import package_stem, unique_name
-from .reference import Reference, reference_for, stamp_text_digest
+from .reference import Reference, reference_for
 
 DEFAULT_DOKUMENTART = "Internt"
 FORMAT = "udviklingsdag-journalisering/1"
@@ -445,16 +445,13 @@ def render_package(job: _Job) -> RenderedPackage:
             app_version=job.version,
             qr_png=png,
             known_changes=job.known_changes,
+            stamp=True,
         ),
         f"{job.stem}.docx": maalplan_docx(view, ref, png, when=job.when, app_version=job.version),
         f"{job.stem}.pdf": maalplan_pdf(view, ref, png, when=job.when, app_version=job.version),
     }
-    # verify compares the text of a returned .docx/.xlsx with this digest (in its identifier);
-    # the .docx has it from `maalplan_docx` already.
-    files = {
-        name: stamp_text_digest(name, content) if name.endswith(".xlsx") else content
-        for name, content in files.items()
-    }
+    # verify compares the text of a returned .docx/.xlsx with the digest in its identifier,
+    # which `maalplan_xlsx` and `maalplan_docx` put there as they make the files.
     if job.drop_file:
         # The PDF is the copy meant for the case; the workbook goes in as a kladde by hand.
         xml = drop_file_xml(document_name(view), [f"{job.stem}.pdf"])

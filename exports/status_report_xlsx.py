@@ -414,7 +414,10 @@ def build_status_workbook(
 def status_report_xlsx(
     report: StatusReport, ref: Reference, qr_png: bytes, *, when: date, app_version: str = ""
 ) -> bytes:
-    """The report as .xlsx bytes."""
-    return workbook_bytes(
-        build_status_workbook(report, ref, qr_png, when=when, app_version=app_version)
-    )
+    """The report as .xlsx bytes, with the digest of its own text in its identifier."""
+    from .reference import stamp_text_digest, stamp_workbook
+
+    wb = build_status_workbook(report, ref, qr_png, when=when, app_version=app_version)
+    if stamp_workbook(wb):
+        return workbook_bytes(wb)
+    return stamp_text_digest("rapport.xlsx", workbook_bytes(wb))

@@ -989,20 +989,25 @@ def maalplan_xlsx(
     app_version: str = "",
     qr_png: bytes | None = None,
     known_changes: str = "",
+    stamp: bool = False,
 ) -> bytes:
     """The filled målplanskabelon of one plan, as .xlsx bytes (with the QR code on FØR when
     `qr_png` and `reference_text` are given, and the change log's position at the export when
-    `known_changes` is, `models.kladde.known_changes`)."""
-    return workbook_bytes(
-        build_workbook(
-            view,
-            when=when,
-            reference_text=reference_text,
-            app_version=app_version,
-            qr_png=qr_png,
-            known_changes=known_changes,
-        )
+    `known_changes` is, `models.kladde.known_changes`). With `stamp`, the digest of its own
+    text goes in its identifier (the SBSYS package's copy, which `verify` compares)."""
+    from .reference import stamp_text_digest, stamp_workbook
+
+    wb = build_workbook(
+        view,
+        when=when,
+        reference_text=reference_text,
+        app_version=app_version,
+        qr_png=qr_png,
+        known_changes=known_changes,
     )
+    if not stamp or stamp_workbook(wb):
+        return workbook_bytes(wb)
+    return stamp_text_digest("plan.xlsx", workbook_bytes(wb))
 
 
 def template_xlsx(*, when: date, app_version: str = "") -> bytes:

@@ -27,6 +27,7 @@ from exports.reference import (
     parse_reference,
     read_reference,
     stamp_text_digest,
+    status_reference,
     verify_file,
     verify_reference_text,
 )
@@ -229,6 +230,59 @@ def test_workbook_text_is_the_same_as_excel_stores_it(tmp_path):
             dst.writestr(info, body)
     assert office_text(data, ".xlsx") == office_text(out.read_bytes(), ".xlsx")
     assert "0.78 Trivsel på Ærø" in office_text(data, ".xlsx")
+
+
+def _tricky_workbook() -> openpyxl.Workbook:
+    from datetime import date, datetime
+
+    from exports.xlsx import set_cell
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Første ark"
+    values = [
+        0.78, 0.1, 1e20, -0.0, 2**60, 12, 3.141592653589793, True, False,
+        date(2027, 8, 16), datetime(2027, 8, 16, 12, 30), "  mellemrum  ",
+        "linje\r\nto", "Ærø & <Å>", "=SUM(A1:A3)", "",
+    ]  # fmt: skip
+    for i, value in enumerate(values, 1):
+        ws.cell(row=i, column=2, value=value)
+    set_cell(ws.cell(row=1, column=5), "=ikke en formel")
+    ws.merge_cells("F1:G2")
+    ws["F1"] = "flettet"
+    other = wb.create_sheet("Andet ark")
+    other["C3"] = "sidst"
+    other["A1"] = "først"
+    return wb
+
+
+def test_the_workbook_text_is_known_before_it_is_saved(demo_store, tmp_path):
+    """`stamp_workbook` takes the digest from the workbook in memory: the same text
+    `office_text` reads from the saved file, for the app's workbooks and for every kind of
+    cell they may hold, so a fresh export is never «Ændret»."""
+    from exports.reference import workbook_text
+    from exports.status_report_xlsx import build_status_workbook
+    from exports.xlsx import build_workbook, workbook_bytes
+    from models.maalplan_view import load_maalplaner
+    from models.status_report import report_years, status_report
+
+    db = demo_store.db
+    when = date(2027, 8, 16)
+    books = [_tricky_workbook()]
+    view = load_maalplaner(db)[0]
+    books.append(build_workbook(view, when=when, reference_text="UDVD:MAALPLAN:x:R1:AB"))
+    report = status_report(db, max(report_years(db)), when)
+    ref = status_reference(report, None)
+    books.append(build_status_workbook(report, ref, reference_qr_png(ref), when=when))
+    for wb in books:
+        text = workbook_text(wb)
+        assert text and text == office_text(workbook_bytes(wb), ".xlsx")
+    # A cell whose written form is not followed: the file is read instead.
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    odd = _tricky_workbook()
+    odd.active["H1"] = ArrayFormula("H1:H2", "=A1:A2*2")
+    assert workbook_text(odd) is None
 
 
 # --- fakes with a copied reference ----------------------------------------------------------

@@ -270,11 +270,13 @@ def test_growth_run_needs_a_scale_above_one(scale: str, capsys: pytest.CaptureFi
 def test_a_pack_over_the_apps_limit_still_makes_laptops(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A 3x municipality's pack (about 300 MB) is over the app's 200 MB bundle limit: the
-    # generator lifts the limit for its own import only, says so, and puts it back.
+    # A 3x municipality's pack (about 300 MB) is over the app's 200 MB bundle limit, and a
+    # 10x one (1.1 GB) over its 2 million entries too: the generator lifts both limits for its
+    # own import only, says so, and puts them back.
     from exports import bundle
 
     monkeypatch.setattr(bundle, "MAX_FILE_BYTES", 10_000)
+    monkeypatch.setattr(bundle, "MAX_ENTRIES", 10)
     said: list[str] = []
     ws = make_workshop(
         tmp_path / "w", scale=0.01, tables=2, laptops=2, entries_per_laptop=20, jobs=1,
@@ -282,7 +284,7 @@ def test_a_pack_over_the_apps_limit_still_makes_laptops(
     )  # fmt: skip
     assert len(ws.handoffs) == 2
     assert any("over appens grænse" in line for line in said)
-    assert bundle.MAX_FILE_BYTES == 10_000
+    assert bundle.MAX_FILE_BYTES == 10_000 and bundle.MAX_ENTRIES == 10
 
 
 # --- the year's follow-up (issue 15): --maalinger N ------------------------------------------
