@@ -62,14 +62,20 @@ _MOST = 2**31 - 1
 
 
 def _i(mm: float) -> int:
-    """`mm` in hundredths of a millimetre, as a 32-bit integer."""
-    value = round(mm * UNITS_PER_MM)
+    """`mm` in hundredths of a millimetre, as a 32-bit integer (0 for what is no number)."""
+    try:
+        value = round(mm * UNITS_PER_MM)
+    except (ValueError, OverflowError):  # NaN, infinity
+        return 0
     return max(-_MOST, min(_MOST, value))
 
 
 def _ints(values: list[float]) -> list[int]:
     """`_i` of each value (a chart's coordinates are hundreds of them)."""
-    out = [round(v * UNITS_PER_MM) for v in values]
+    try:
+        out = [round(v * UNITS_PER_MM) for v in values]
+    except (ValueError, OverflowError):
+        return [_i(v) for v in values]
     if out and (min(out) < -_MOST or max(out) > _MOST):
         out = [max(-_MOST, min(_MOST, v)) for v in out]
     return out

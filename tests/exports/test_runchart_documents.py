@@ -429,6 +429,29 @@ def test_hostile_values_draw_sensibly(name):
     _check_emf(emf.render_emf(layout), layout)
 
 
+def test_the_emf_writer_never_fails_on_what_a_layout_could_hold():
+    """Numbers no file can hold (NaN, infinity, beyond 32 bits) and text outside the Basic
+    Multilingual Plane are written as something, never an exception."""
+    nan, inf = float("nan"), float("inf")
+    layout = charts.Layout(
+        170.0,
+        66.0,
+        (
+            charts.Line(nan, 1.0, inf, 2.0, charts.AXIS, 0.2, (1.0, 1.0)),
+            charts.Line(0.0, 1.0, 1e40, 1.0, charts.AXIS, nan),
+            charts.Polyline(((0.0, 0.0), (nan, -inf), (1e30, 5.0)), charts.MEASURED, 0.4),
+            charts.Dot(inf, 3.0, 0.75, charts.SIGNAL),
+            charts.Box(1.0, 1.0, nan, 2.0, charts.PERIOD_FILL),
+            charts.Label(10.0, 10.0, "Mål 😀 ✓", 7.0, charts.TEXT, "c"),
+            charts.Label(nan, 10.0, "", 7.0, charts.TEXT, "r"),
+        ),
+    )
+    picture = emf.render_emf(layout)
+    n_bytes = struct.unpack_from("<I", picture, 48)[0]
+    assert n_bytes == len(picture) and picture.endswith(struct.pack("<IIIII", 14, 20, 0, 16, 20))
+    assert "Mål 😀 ✓".encode("utf-16-le") in picture
+
+
 def _check_emf(picture: bytes, layout: charts.Layout) -> None:
     """The EMF's records add up as its header says, each object selected was made first (or
     is a stock object), it ends with EOF, and every point lies inside its frame."""
