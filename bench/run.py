@@ -35,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from functools import partial
@@ -1170,42 +1170,53 @@ def growth_folder(scale: float, tables: int, laptops: int, entries: int, usual: 
     return folder.with_name(f"{folder.name}-borde{tables}-baerbare{laptops}-poster{entries}")
 
 
-def growth_data(level: float, base: float, entries: int, log: Any) -> dict[str, Workshop]:
+SHAPES = ("many", "big")
+
+
+def growth_data(
+    level: float, base: float, entries: int, log: Any, shapes: Sequence[str] = SHAPES
+) -> dict[str, Workshop]:
     """The two workshops of one level: many files (40 x level laptops at as many borde, the
     usual entries each) and big files (40 laptops, entries x level each), both in a
-    municipality of `base` x level (with 120 x that many målplaner). At level 1 they are the
-    same workshop, the default run's."""
+    municipality of `base` x level (with 120 x that many målplaner); only those of `shapes`.
+    At level 1 they are the same workshop, the default run's."""
     from bench.generate import DEFAULT_LAPTOPS, DEFAULT_TABLES, make_workshop
 
     scale = round(base * level, 6)
     tables = round(DEFAULT_TABLES * level)
     big_entries = round(entries * level)
-    log(f"{level:g}x: mange filer ({tables} x {entries}) ...")
-    many = make_workshop(
-        growth_folder(scale, tables, tables, entries, entries),
-        scale=scale,
-        tables=tables,
-        laptops=tables,
-        entries_per_laptop=entries,
-        log=log,
-    )
-    log(f"{level:g}x: store filer ({DEFAULT_LAPTOPS} x {big_entries}) ...")
-    big = make_workshop(
-        growth_folder(scale, DEFAULT_TABLES, DEFAULT_LAPTOPS, big_entries, entries),
-        scale=scale,
-        entries_per_laptop=big_entries,
-        log=log,
-    )
-    return {"many": many, "big": big}
+    out: dict[str, Workshop] = {}
+    if "many" in shapes:
+        log(f"{level:g}x: mange filer ({tables} x {entries}) ...")
+        out["many"] = make_workshop(
+            growth_folder(scale, tables, tables, entries, entries),
+            scale=scale,
+            tables=tables,
+            laptops=tables,
+            entries_per_laptop=entries,
+            log=log,
+        )
+    if "big" in shapes:
+        log(f"{level:g}x: store filer ({DEFAULT_LAPTOPS} x {big_entries}) ...")
+        out["big"] = make_workshop(
+            growth_folder(scale, DEFAULT_TABLES, DEFAULT_LAPTOPS, big_entries, entries),
+            scale=scale,
+            entries_per_laptop=big_entries,
+            log=log,
+        )
+    return out
 
 
 def growth_level(
-    level: float, data: dict[str, Workshop], folder: Path, runs: int = 3
+    level: float, data: dict[str, Workshop], folder: Path, runs: int = 3, sbsys: bool = True
 ) -> list[Measure]:
-    """Every growth row at one level, one run each, each in its own process."""
+    """Every growth row at one level for the shapes in `data`, one run each, each in its own
+    process (the SBSYS export only with `sbsys`: at 10x it takes over ten minutes)."""
     out: list[Measure] = []
     merged: dict[Path, list[Measure]] = {}
     for shape, label in (("many", "mange filer"), ("big", "store filer")):
+        if shape not in data:
+            continue
         ws = data[shape]
         if ws.folder in merged:  # at 1x both shapes are the same workshop: measured once
             out += [Measure(**{**asdict(m), "key": m.key.replace("many", shape),
@@ -1230,7 +1241,7 @@ def growth_level(
         ]  # fmt: skip
         merged[ws.folder] = rows
         out += rows
-    db = data["big"].base_db
+    db = (data.get("big") or data["many"]).base_db
     export = folder / "growth-eksport.sqlite"
     res = _child(["--export", "sqlite", str(db), str(export)])
     export.unlink(missing_ok=True)
@@ -1238,13 +1249,14 @@ def growth_level(
         Measure("sqlite_export", "SQLite-eksport af hele kommunen", level, res["seconds"],
                 res["peak_rss_mb"], f"{res['rows']:,} rækker".replace(",", "."))
     )  # fmt: skip
-    sbsys = folder / "growth-sbsys"
-    res = _child(["--export", "sbsys", str(db), str(sbsys)])
-    shutil.rmtree(sbsys, ignore_errors=True)
-    out.append(
-        Measure("sbsys", "SBSYS-pakker for alle målplaner (hovedprocessen)", level,
-                res["seconds"], res["peak_rss_mb"], f"{res['maalplaner']} målplaner")
-    )  # fmt: skip
+    if sbsys:
+        packages = folder / "growth-sbsys"
+        res = _child(["--export", "sbsys", str(db), str(packages)])
+        shutil.rmtree(packages, ignore_errors=True)
+        out.append(
+            Measure("sbsys", "SBSYS-pakker for alle målplaner (hovedprocessen)", level,
+                    res["seconds"], res["peak_rss_mb"], f"{res['maalplaner']} målplaner")
+        )  # fmt: skip
     return out + growth_screens(db, folder, level, runs)
 
 
@@ -1310,10 +1322,14 @@ def growth_main(
     base: float | None = None,
     entries: int | None = None,
     runs: int = 3,
+    shapes: Sequence[str] = SHAPES,
+    sbsys: bool = True,
 ) -> int:
     """The growth run: data for 1x and `scale` (made or reused), then every row at both.
     `base` and `entries` (1x's scale and entries per file) and `runs` (of the screen rows and
-    the cold start) are for the tests' tiny runs."""
+    the cold start) are for the tests' tiny runs; `shapes` and `sbsys` leave out the big files
+    or the SBSYS export (`--shapes`, `--uden-sbsys`: the ten-times data of each shape takes
+    most of an hour to make)."""
     from bench.generate import DEFAULT_ENTRIES
 
     os.chdir(ROOT)
@@ -1330,16 +1346,22 @@ def growth_main(
     made: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="udviklingsdag-growth-") as tmp:
         for level in (1.0, scale):
-            data = growth_data(level, base, entries, log)
+            data = growth_data(level, base, entries, log, shapes)
             made[f"{level:g}x"] = {
                 shape: {"folder": str(ws.folder), "files": len(ws.handoffs),
                         "entries": ws.entries, "seconds": ws.seconds}
                 for shape, ws in data.items()
             }  # fmt: skip
             log(f"måler {level:g}x ...")
-            measures += growth_level(level, data, Path(tmp), runs)
+            measures += growth_level(level, data, Path(tmp), runs, sbsys)
     print(render_growth(measures, scale))
-    command = "python -m bench.run" + (" --quick" if quick else "") + f" --scale {scale:g}"
+    command = (
+        "python -m bench.run"
+        + (" --quick" if quick else "")
+        + f" --scale {scale:g}"
+        + (f" --shapes {','.join(shapes)}" if tuple(shapes) != SHAPES else "")
+        + ("" if sbsys else " --uden-sbsys")
+    )
     info = {
         "command": command,
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -1446,13 +1468,26 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="vækstkørsel: mål fletning og eksport ved 1x og N x data (skriver bench/growth.json)",
     )
+    parser.add_argument(
+        "--shapes",
+        default=",".join(SHAPES),
+        help="vækstkørslens filer: many (mange filer), big (store filer) eller begge",
+    )
+    parser.add_argument(
+        "--uden-sbsys", action="store_true", help="vækstkørslen uden SBSYS-eksporten"
+    )
     args = parser.parse_args(argv)
     if args.scale is not None:
         if not args.scale > 1:
             parser.error(f"--scale skal være større end 1 (fik {args.scale:g})")
         if args.only or args.doc_only:
             parser.error("--scale kan ikke kombineres med --only eller --doc-only")
-        return growth_main(args.scale, args.quick, not args.no_json)
+        shapes = tuple(x.strip() for x in args.shapes.split(",") if x.strip())
+        if not shapes or set(shapes) - set(SHAPES):
+            parser.error(f"--shapes skal være many, big eller many,big (fik {args.shapes!r})")
+        return growth_main(
+            args.scale, args.quick, not args.no_json, shapes=shapes, sbsys=not args.uden_sbsys
+        )
     if args.doc_only:
         saved = json.loads(RESULTS.read_text("utf-8"))
         fields = set(Row.__dataclass_fields__)

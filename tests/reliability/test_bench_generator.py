@@ -267,6 +267,34 @@ def test_growth_run_needs_a_scale_above_one(scale: str, capsys: pytest.CaptureFi
     assert "--scale skal være større end 1" in capsys.readouterr().err
 
 
+def test_growth_run_shapes_are_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench.run import main as bench_main
+
+    with pytest.raises(SystemExit) as exc:
+        bench_main(["--scale", "10", "--shapes", "many,huge"])
+    assert exc.value.code == 2
+    assert "--shapes skal være many, big eller many,big" in capsys.readouterr().err
+
+
+def test_growth_run_of_many_files_without_sbsys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--shapes many --uden-sbsys`: only the many-files workshop is made at each level, and
+    the merge and SQLite rows are measured at both without the SBSYS export (the screens are
+    left out here; they have their own test)."""
+    from bench import run
+
+    monkeypatch.setenv("UDVIKLINGSDAG_BENCH_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(run, "growth_screens", lambda *a, **k: [])
+    done = run.growth_main(2, False, False, base=0.05, entries=10, shapes=("many",), sbsys=False)
+    assert done == 0
+    table = capsys.readouterr().out
+    assert "Flet mange filer (første gang)" in table and "SQLite-eksport" in table
+    assert "store filer" not in table and "SBSYS" not in table
+    made = sorted(p.name for p in (tmp_path / "cache").iterdir())
+    assert made == ["scale-0.05", "scale-0.1-borde80-baerbare80-poster10"]
+
+
 def test_a_pack_over_the_apps_limit_still_makes_laptops(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
