@@ -24,7 +24,7 @@ import io
 import json
 import re
 import zlib
-from collections.abc import Container, Sequence
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -462,9 +462,7 @@ def _read_known(path: Path, raw: bytes, trusted: Container[str]) -> Bundle | Non
     if not isinstance(sha, str) or sha not in trusted:
         return None
     manifest, version = _check_head(path, doc)
-    body = raw[start + len(_ENTRIES_START) : len(raw) - len(_ENTRIES_END)]
-    # A JSON string never holds a raw newline: one entry per line.
-    count = body.count(b",\n") + 1 if body else 0
+    count = _line_count(raw, start + len(_ENTRIES_START), len(raw) - len(_ENTRIES_END))
     _check_count(path, manifest["entries"], count)
     if not _digest_matches_as_written(raw, sha):
         raise _digest_error(path)
@@ -585,16 +583,37 @@ _ENTRIES_START = b'\n "entries": [\n'
 _ENTRIES_END = b"\n ]\n}\n"
 
 
+def _entry_lines(raw: bytes) -> tuple[int, int] | None:
+    """Where the entry lines of a file laid out as `render` writes it begin and end in `raw`,
+    or None."""
+    start = raw.rfind(_ENTRIES_START)
+    if start < 0 or not raw.endswith(_ENTRIES_END):
+        return None
+    return start + len(_ENTRIES_START), len(raw) - len(_ENTRIES_END)
+
+
+_HASH_BLOCK = 1024 * 1024  # bytes of entry lines made canonical at a time for the digest
+
+
 def _digest_matches_as_written(raw: bytes, sha: str) -> bool:
     """Check the digest on the bytes as this app writes them (one canonical entry per line),
     which spares serialising every entry again. A file laid out differently (edited by hand,
-    written by another program) falls back to the full canonical check."""
-    start = raw.rfind(_ENTRIES_START)
-    if start < 0 or not raw.endswith(_ENTRIES_END):
+    written by another program) falls back to the full canonical check. The lines are
+    hashed a block at a time, so no second copy of the file is made."""
+    span = _entry_lines(raw)
+    if span is None:
         return False
+    begin, end = span
     # A JSON string never holds a raw newline, so ",\n" only occurs between entries.
-    body = raw[start + len(_ENTRIES_START) : len(raw) - len(_ENTRIES_END)]
-    return hashlib.sha256(b"[" + body.replace(b",\n", b",") + b"]").hexdigest() == sha
+    hasher = hashlib.sha256(b"[")
+    at = begin
+    while at < end:
+        stop = raw.find(b",\n", min(at + _HASH_BLOCK, end), end)
+        stop = end if stop < 0 else stop + 2  # a block ends after a separator, never in one
+        hasher.update(raw[at:stop].replace(b",\n", b","))
+        at = stop
+    hasher.update(b"]")
+    return hasher.hexdigest() == sha
 
 
 def upgrade_schema(doc: dict[str, Any], version: int) -> dict[str, Any]:
@@ -659,10 +678,18 @@ def import_bundles(
 
 
 def read_change_file(path: Path, *, trusted: Container[str] = ()) -> ChangeFile:
-    """Read and check a bundle file (`read_bundle`, with `skip_known`) as the change log's
-    importer takes it (`models.importing.ChangeFile`): its entries typed, the file's JSON
-    objects left behind."""
-    bundle = read_bundle(path, trusted=trusted, skip_known=True)
+    """Read and check a bundle file as the change log's importer takes it
+    (`models.importing.ChangeFile`), without keeping its entries: they are read again, one at
+    a time, while the importer checks and stages them (`_stream_entries`), so an import holds
+    at most one file's bytes at a time, whatever the number of files.
+
+    A file laid out as this app writes it (one canonical entry per line) is checked here on
+    its bytes alone: manifest, number of entries and digest. Another layout is read and
+    checked in full here (`read_bundle`) and again when its entries are streamed. A file
+    imported before (its digest in `trusted`) is read from its manifest alone (`skipped`)."""
+    bundle = _read_lines_head(path, trusted)
+    if bundle is None:
+        bundle = read_bundle(path, trusted=trusted, skip_known=True)
     info = bundle.info
     return ChangeFile(
         path=info.path,
@@ -671,11 +698,116 @@ def read_change_file(path: Path, *, trusted: Container[str] = ()) -> ChangeFile:
         device_id=info.device_id,
         device_name=info.device_name,
         received=info.entries,
-        entries=[Entry.from_json(e) for e in bundle.entries],
+        entries=() if bundle.entries_skipped else _EntryStream(path, info.sha256, trusted),
         devices=tuple(bundle.devices),
         skipped=bundle.entries_skipped,
         clock_offset=clock_offset(info.created_at),
     )
+
+
+def _body_of(raw: bytes) -> tuple[int, int, int] | None:
+    """(where the head ends, where the entry lines begin, where they end) in a file laid out as
+    `render` writes it, or None."""
+    span = _entry_lines(raw)
+    start = raw.rfind(_ENTRIES_START)
+    if span is None or start < 1 or raw[start - 1 : start] != b",":
+        return None
+    return start, *span
+
+
+def _line_count(raw: bytes, begin: int, end: int) -> int:
+    """The number of entry lines between `begin` and `end` (one entry per line)."""
+    # A JSON string never holds a raw newline: one entry per line.
+    return raw.count(b",\n", begin, end) + 1 if end > begin else 0
+
+
+def _read_lines_head(path: Path, trusted: Container[str]) -> Bundle | None:
+    """The bundle of a file laid out as this app writes it, checked on its bytes (manifest,
+    count of entry lines, digest as written) with no entry parsed: `entries` empty, and
+    `entries_skipped` when its digest is trusted. None for any other layout, or when the
+    bytes do not match the digest (the full reader then finds the precise message)."""
+    raw = _read_bytes(path)
+    known = _read_known(path, raw, trusted)
+    if known is not None:
+        return known
+    found = _body_of(raw)
+    if found is None:
+        return None
+    start, begin, end = found
+    stripped = raw[:start].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not stripped.startswith(b"{") or FORMAT.encode() not in stripped[:300]:
+        return None
+    try:
+        doc = json.loads(raw[: start - 1].decode("utf-8").lstrip("\ufeff \t\r\n") + "\n}")
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        return None
+    manifest, version = _check_head(path, doc)
+    count = _line_count(raw, begin, end)
+    if manifest["entries"] == count:
+        _check_count(path, manifest["entries"], count)  # the limit on the number of entries
+    if manifest["entries"] != count or not _digest_matches_as_written(raw, manifest["sha256"]):
+        return None
+    return Bundle(_info(path, manifest, version, count), manifest, [])
+
+
+class _EntryStream:
+    """A file's entries, read again from the file and checked one at a time each time it is
+    iterated (`read_change_file`). For a file laid out as this app writes it, the digest is
+    checked on the bytes first (the file may have been swapped since it was listed), then each
+    line is parsed and checked (`entry_problem`); any other file goes through `read_bundle`.
+    Raises `BundleError` (Danish), like `read_bundle`, for anything wrong."""
+
+    def __init__(self, path: Path, sha256: str, trusted: Container[str]) -> None:
+        self.path, self.sha256, self.trusted = path, sha256, trusted
+
+    def __iter__(self) -> Iterator[Entry]:
+        try:
+            yield from self._entries()
+        except FILE_CONTENT_ERRORS as exc:
+            raise _bad(
+                self.path,
+                "den indeholder noget, som udviklingsdag ikke forventer "
+                f"({type(exc).__name__}). Bed om en ny fil fra bærbaren.",
+            ) from exc
+
+    def _entries(self) -> Iterator[Entry]:
+        path = self.path
+        raw = _read_bytes(path)
+        found = _body_of(raw)
+        if found is None or not _digest_matches_as_written(raw, self.sha256):
+            yield from self._whole(0)
+            return
+        _, at, end = found
+        check = self.sha256 not in self.trusted
+        n = 0
+        while at < end:
+            stop = raw.find(b",\n", at, end)
+            stop = end if stop < 0 else stop
+            line = raw[at:stop]
+            at = stop + 2
+            try:
+                item = json.loads(line.decode("utf-8"))
+            except (ValueError, RecursionError):  # also UnicodeDecodeError
+                # Not one entry on this line (an entry split over lines, a huge number): the
+                # whole file's reader gives the same entries, or the precise message.
+                yield from self._whole(n)
+                return
+            n += 1
+            if check:
+                problem = entry_problem(item)
+                if problem:
+                    raise _bad(path, f"ændring nr. {n} er ugyldig ({problem}).")
+            yield Entry.from_json(item)
+
+    def _whole(self, skip: int) -> Iterator[Entry]:
+        """The entries after the first `skip`, from the whole file's reader."""
+        bundle = read_bundle(self.path, trusted=self.trusted)
+        if bundle.info.sha256 != self.sha256:
+            raise _digest_error(self.path)
+        for item in bundle.entries[skip:]:
+            yield Entry.from_json(item)
 
 
 # A cheap look at a folder of handoff files, for the consolidation screen's list: each file's

@@ -19,6 +19,7 @@ import json
 import re
 from collections.abc import Collection, Container, Iterable, Iterator, Mapping, Sequence
 from datetime import date
+from sys import intern
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Table, and_, bindparam, select
@@ -126,13 +127,15 @@ class Entry(NamedTuple):
     @classmethod
     def from_json(cls, item: Mapping[str, Any]) -> Entry:
         """An entry from its JSON object, as `entry_problem` accepted it."""
+        # A file names a few devices, entities and fields many times: one string each (what
+        # the merge keeps per row, such as the rows a file needs, holds these names).
         return cls(
             item["id"],
             item["hlc"],
-            item["device_id"],
-            item["entity"],
+            intern(item["device_id"]),
+            intern(item["entity"]),
             item["row_id"],
-            item["field"],
+            intern(item["field"]),
             item["value"],
             tuple(item["replaces"]),
             tuple(item["covers"]),

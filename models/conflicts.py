@@ -23,6 +23,7 @@ from .changes import (
     ENTRY_KEYS,
     HEAD,
     ChangeRow,
+    chunks,
     display_value,
     field_label,
     heads,
@@ -165,14 +166,22 @@ def orphans(conn: Connection) -> dict[tuple[str, str], list[tuple[str, str]]]:
     return out
 
 
+# Candidate rows whose heads are looked at together by `open_keys`: what bounds its memory
+# (after a large merge there are hundreds of thousands of rows with several equal heads).
+KEY_ROWS = 2000
+
+
 def open_keys(conn: Connection) -> set[tuple[str, str, str]]:
     """The open conflicts as (entity, row id, field), on an open connection."""
-    found = heads_of_rows(conn, _candidate_rows(conn))
-    keys = {
-        (entity, rid, fname)
-        for (entity, rid), hs in found.items()
-        for _, fname, _ in row_conflicts(entity, rid, hs)
-    }
+    keys: set[tuple[str, str, str]] = set()
+    for entity, ids in _candidate_rows(conn).items():
+        for part in chunks(sorted(ids), KEY_ROWS):
+            found = heads_of_rows(conn, {entity: part})
+            keys.update(
+                (entity, rid, fname)
+                for (_, rid), hs in found.items()
+                for _, fname, _ in row_conflicts(entity, rid, hs)
+            )
     return keys | {(entity, rid, DELETED) for entity, rid in orphans(conn)}
 
 

@@ -10,6 +10,25 @@ rejected file changes nothing. Because the result only depends on the *set* of c
 same files in any order, any number of times, give the same state.
 
 A conflict is never settled here (`models.conflicts`). Pure Python; no user-interface imports.
+
+How memory is bounded (issue 17). Nothing holds every entry of an import at once:
+
+- A `ChangeFile`'s entries are an iterable its reader fills as it reads the file
+  (`exports.bundle.read_change_file`): one file's bytes, never all files' entries.
+- The checks read each file a chunk of `CHECK_CHUNK` entries at a time, looking the chunk's
+  ids up in the database (tampering, known changes) and in the files checked before it, which
+  are not kept in Python but staged in temporary tables inside the import's transaction
+  (`models.merge_stage`). What one file needs for its own checks (its new entries, the rows
+  it needs and creates) is held while that file is checked; the rows (not entries) each file
+  needs and creates are kept for the checks across files (`_check_references`,
+  `_check_lineage`).
+- The apply reads the staged entries back grouped by row, `MERGE_BATCH` entries at a time
+  (`merge_stage.row_batches`), and applies each batch with the same rules (`_apply`). A batch
+  always holds all the new entries of the rows it touches, so heads, winners, new rows, changed
+  fields and conflicts come out the same whatever the batch size; only the order of the
+  preview's lines follows the batches.
+- Everything stays one transaction: a refusal (or a dry run) rolls back the staging tables
+  with everything else.
 """
 
 from __future__ import annotations
@@ -20,7 +39,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,7 +48,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from . import changes
+from . import changes, merge_stage
 from .changes import (
     CHANGE,
     ENTRY_KEYS,
@@ -57,6 +76,11 @@ from .words import count
 # SQLite page cache during a merge, in KiB: 32 MB more at the peak, which stays below 300 MB
 # for 40 files of 2,000 entries (docs/benchmark.md).
 MERGE_CACHE_KIB = 32 * 1024
+STAGE_CACHE_KIB = 4 * 1024  # the same for the staged entries (`models.merge_stage`)
+# New entries applied together (whole rows, `merge_stage.row_batches`) and entries of a file
+# checked together: what bounds the merge's memory (see the module's text).
+MERGE_BATCH = 5000
+CHECK_CHUNK = 5000
 MAX_ITEMS_PER_FILE = 500  # preview lines kept per file (the counts are always complete)
 _VALUE = ENTRY_KEYS.index("value")  # the value's place in a change-table row
 
@@ -77,8 +101,8 @@ class ForeignFileError(MergeError):
 
 @dataclass(frozen=True)
 class ChangeFile:
-    """A file of change-log entries as its reader read and checked it (its digest, its
-    entries' structure): what `import_files` applies."""
+    """A file of change-log entries as its reader hands it over (its digest checked; each
+    entry's structure checked as `entries` is read): what `import_files` applies."""
 
     path: Path
     sha256: str
@@ -86,7 +110,9 @@ class ChangeFile:
     device_id: str  # the writer
     device_name: str
     received: int  # entries in the file
-    entries: Sequence[Entry]  # as in the file; empty when `skipped`
+    # As in the file; empty when `skipped`. Any iterable: the reader may read the file again
+    # each time it is iterated (an error it raises meanwhile refuses the file).
+    entries: Iterable[Entry]
     # (id, name) of every device whose entries the file holds (the writer first).
     devices: tuple[tuple[str, str], ...] = ()
     # The file was imported before (its digest is in the ledger): only its manifest was read.
@@ -276,16 +302,23 @@ def _page_cache(conn: Connection) -> Iterator[None]:
     """A larger SQLite page cache while a merge runs: a workshop's change rows go into six
     indexes each, and with SQLite's default 2 MB most index pages are evicted and read back
     between two inserts (measured: the change insert takes a third less time with 32 MB).
-    Set back afterwards, since the connection returns to the pool."""
+    The same for the temporary tables the merge stages its entries in (`models.merge_stage`),
+    whose id index is filled in random order. Set back afterwards, since the connection
+    returns to the pool. The caches are bounded, whatever the size of the import."""
     if conn.dialect.name != "sqlite":
         yield
         return
-    before = int(conn.exec_driver_sql("PRAGMA cache_size").scalar() or -2000)
-    conn.exec_driver_sql(f"PRAGMA cache_size={-MERGE_CACHE_KIB}")
+    before = {
+        schema: int(conn.exec_driver_sql(f"PRAGMA {schema}.cache_size").scalar() or -2000)
+        for schema in ("main", "temp")
+    }
+    conn.exec_driver_sql(f"PRAGMA main.cache_size={-MERGE_CACHE_KIB}")
+    conn.exec_driver_sql(f"PRAGMA temp.cache_size={-STAGE_CACHE_KIB}")
     try:
         yield
     finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size={before}")
+        for schema, size in before.items():
+            conn.exec_driver_sql(f"PRAGMA {schema}.cache_size={size}")
 
 
 class _Rollback(Exception):
@@ -434,7 +467,8 @@ def _import(
     is refused whole when an entry cannot be made canonical, when a new entry claims this
     database's own device, when an entry's id is known with other content (in the database
     or in an earlier file of this import), when it refers to rows nobody has, or, unless
-    `allow_foreign`, when it comes from another database (`ForeignFileError`)."""
+    `allow_foreign`, when it comes from another database (`ForeignFileError`). An error its
+    reader raises while the entries are read (`UdviklingsdagError`) refuses the file too."""
     imported = set(conn.execute(select(LEDGER.c.sha256).distinct()).scalars())
     # Entries of files imported before are all known (the change log never shrinks), so a
     # re-import skips the lookups.
@@ -442,108 +476,169 @@ def _import(
     for res, _ in files:
         if res.sha256 in imported:
             res.known, res.status = res.received, "kendt"
-    known = _known_changes(conn, (e.id for _, f in fresh for e in f.entries))
-    # The first (canonical) new entry under each id among the files read so far; what a
-    # later entry with that id must equal. The entry itself, not its row: a workshop's
-    # handoff files bring 80,000 new entries.
-    first: dict[str, Entry] = {}
-    # Per change id replaced by a new entry of the accepted files: the field it was replaced
-    # in (a change is only ever replaced by a change of its own field).
-    replaced_in: dict[str, tuple[str, str, str]] = {}
-    candidates: list[tuple[FileResult, list[Entry]]] = []
+    if not fresh:
+        return ""
+    with merge_stage.stage(conn):
+        candidates = _accepted(conn, fresh, skip_rejected, own_device, allow_foreign)
+        # Only now, among the accepted files, is an entry «new» in the first file that has it
+        # (`row_batches` gives each id once, from that file).
+        by_number = {number: res for res, number in candidates}
+        found: set[tuple[str, str]] = set()
+        max_hlc = ""
+        for batch in merge_stage.row_batches(conn, MERGE_BATCH):
+            owner = {}
+            for number, r in batch:
+                owner[r.id] = res = by_number[number]
+                res.new += 1
+            rows = [r for _, r in batch]
+            max_hlc = max(max_hlc, max(r.hlc for r in rows))
+            found.update((e, r) for e, r, _ in _apply(conn, rows, owner))
+        for res, _ in candidates:
+            res.known = res.received - res.new
+            if not res.new:
+                res.status = "kendt"
+        report.conflict_keys = found
+        report.conflicts = len(found)
+        return max_hlc
+
+
+def _accepted(
+    conn: Connection,
+    fresh: list[tuple[FileResult, ChangeFile]],
+    skip_rejected: bool,
+    own_device: str,
+    allow_foreign: bool,
+) -> list[tuple[FileResult, int]]:
+    """Check the files, each alone and then together (references, lineage); the accepted
+    files with their numbers, their new entries staged (`models.merge_stage`)."""
+    candidates, needs, linked = _check_files(conn, fresh, skip_rejected, own_device)
+    staged = {number for _, number in candidates}
+    candidates, in_db = _check_references(conn, candidates, needs, skip_rejected)
+    candidates = _check_lineage(
+        conn, candidates, in_db, needs, linked, skip_rejected, allow_foreign
+    )
+    merge_stage.drop_files(conn, staged - {number for _, number in candidates})
+    return candidates
+
+
+def _check_files(
+    conn: Connection,
+    fresh: list[tuple[FileResult, ChangeFile]],
+    skip_rejected: bool,
+    own_device: str,
+) -> tuple[list[tuple[FileResult, int]], dict[int, tuple[_Rows, _Rows]], set[int]]:
+    """Read and check each file's entries, a chunk at a time, and stage the new entries of
+    the files that pass (`models.merge_stage`). Returns the files that passed with their
+    numbers, per file (id of its FileResult) the rows it needs and the rows it creates, and
+    the files sharing a change with the database (ids of their FileResults)."""
+    candidates: list[tuple[FileResult, int]] = []
+    needs: dict[int, tuple[_Rows, _Rows]] = {}
     linked: set[int] = set()  # files sharing a change with the database
-    for res, change_file in fresh:
-        unknown: list[Entry] = []
-        mine: dict[str, Entry] = {}  # this file's new entries, by id
-        replacing: dict[str, tuple[str, str, str]] = {}  # this file's, kept apart
-        name = visible(res.path.name)
-        shares = False
-        problem: str | None = None
-        for n, e in enumerate(change_file.entries, 1):
+    names: dict[int, str] = {}
+    seq = 0
+    for number, (res, change_file) in enumerate(fresh):
+        names[number] = visible(res.path.name)
+        try:
+            checked = _check_file(conn, number, change_file.entries, names, own_device)
+        except UdviklingsdagError as exc:  # the reader refused the file as it read it
+            if not skip_rejected:
+                raise
+            checked = str(exc)
+        if isinstance(checked, str):
+            _reject(res, checked, skip_rejected)
+            continue
+        unknown, shares = checked
+        merge_stage.add_file(conn, number, seq, unknown)
+        seq += len(unknown)
+        needs[id(res)] = _needs(unknown)
+        if shares or not unknown:
+            linked.add(id(res))
+        candidates.append((res, number))
+    return candidates, needs, linked
+
+
+def _check_file(
+    conn: Connection,
+    number: int,
+    entries: Iterable[Entry],
+    names: dict[int, str],
+    own_device: str,
+) -> tuple[list[Entry], bool] | str:
+    """Check one file's entries against the database and the files staged before it: its
+    new entries in canonical form (each id once) and whether it shares a change with the
+    database, or the message refusing the file. Holds one file's new entries; the database
+    and the staged files are looked up a chunk of entries at a time."""
+    name = names[number]
+    unknown: list[Entry] = []
+    mine: dict[str, Entry] = {}  # this file's new entries, by id
+    replacing: dict[str, tuple[str, str, str]] = {}  # the ids this file replaces
+    shares = False
+    n = 0
+    for chunk in _chunks(entries, CHECK_CHUNK):
+        known = _known_changes(conn, (e.id for e in chunk))
+        ids = {e.id for e in chunk if e.id not in known}
+        ids.update(r for e in chunk for r in e.replaces)
+        # The first (canonical) new entry under each id among the files staged before, and
+        # the field each id was replaced in by them: what this file's entries must agree with.
+        first = merge_stage.staged_changes(conn, ids)
+        replaced_in = merge_stage.staged_replaced(conn, (e.id for e in chunk))
+        for e in chunk:
+            n += 1
             cid = e.id
             stored = known.get(cid)
             if stored is not None:
                 shares = True
                 if not _same_change(e, stored):
-                    problem = _tampered(name, n, e, "databasen har")
-                    break
+                    return _tampered(name, n, e, "databasen har")
                 continue
             try:
                 canon = canonical_value(e.entity, e.field, e.value)
             except ValidationError as exc:
                 entity, flabel = e.labels
-                problem = (
+                return (
                     f"Filen {name} kan ikke indlæses: ændring nr. {n} ({entity}, feltet "
                     f"«{flabel}») har en ugyldig værdi: {exc} Filen er ændret "
                     "eller ikke lavet af udviklingsdag; bed om en ny fil fra bærbaren. Intet er "
                     "ændret."
                 )
-                break
             if canon is not e.value and canon != e.value:
                 e = e._replace(value=canon)
-            earlier = mine.get(cid) or first.get(cid)
-            if earlier is not None:
-                if earlier.row() != e.row():
-                    where = "filen selv" if cid in mine else _file_holding(candidates, earlier)
-                    problem = _tampered(name, n, e, f"{where} har")
-                    break
-                if cid in mine:
-                    continue  # the same entry twice in one file
+            mine_earlier = mine.get(cid)
+            if mine_earlier is not None:
+                if mine_earlier.row() != e.row():
+                    return _tampered(name, n, e, "filen selv har")
+                continue  # the same entry twice in one file
+            staged = first.get(cid)
+            if staged is not None and staged[1] != e.row():
+                return _tampered(name, n, e, f"filen {names[staged[0]]} har")
             problem = _replaces_problem(name, n, e, mine, first, replaced_in, replacing)
             if problem is not None:
-                break
+                return problem
             if e.device_id == own_device:
-                problem = (
+                return (
                     f"Filen {name} kan ikke indlæses: ændring nr. {n} siger, at den er lavet på "
                     "denne bærbar, men databasen kender den ikke. Filen er ændret eller "
                     "forfalsket, eller databasen er lagt tilbage fra en ældre kopi; importér "
                     "ikke filen her, og spørg den, der sendte den. Intet er ændret."
                 )
-                break
             mine[cid] = e
             unknown.append(e)
-        if problem is None:
-            problem = _missing_required(name, unknown)
-        if problem is not None:
-            _reject(res, problem, skip_rejected)
-            continue
-        for cid, e in mine.items():
-            first.setdefault(cid, e)
-        for r, key in replacing.items():
-            replaced_in.setdefault(r, key)
-        if shares or not unknown:
-            linked.add(id(res))
-        candidates.append((res, unknown))
-    candidates, in_db, needs = _check_references(conn, candidates, skip_rejected)
-    candidates = _check_lineage(
-        conn, candidates, in_db, needs, linked, skip_rejected, allow_foreign
-    )
-    # Only now, among the accepted files, is an entry «new» in the first file that has it.
-    taken: set[str] = set()
-    per_file: list[tuple[FileResult, list[Entry]]] = []
-    for res, unknown in candidates:
-        new = [e for e in unknown if e.id not in taken]
-        taken.update(e.id for e in new)
-        res.new, res.known = len(new), res.received - len(new)
-        if not new:
-            res.status = "kendt"
-        per_file.append((res, new))
-    entries = [e for _, new in per_file for e in new]
-    if not entries:
-        return ""
-    owner = {e.id: res for res, new in per_file for e in new}
-    report.conflict_keys = {(e, r) for e, r, _ in _apply(conn, entries, owner)}
-    report.conflicts = len(report.conflict_keys)
-    return max(e.hlc for e in entries)
+    problem = _missing_required(name, unknown)
+    if problem is not None:
+        return problem
+    return unknown, shares
 
 
-def _file_holding(candidates: list[tuple[FileResult, list[Entry]]], entry: Entry) -> str:
-    """«filen X»: the file read before whose new entries hold `entry` (looked up only when a
-    change id turns up with two contents, so the merge keeps no index of it)."""
-    for res, entries in candidates:
-        if any(e is entry for e in entries):
-            return f"filen {visible(res.path.name)}"
-    return "en anden af filerne"
+def _chunks(entries: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
+    """`entries` (read as they come) in lists of at most `size`."""
+    chunk: list[Entry] = []
+    for e in entries:
+        chunk.append(e)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _replaces_problem(
@@ -551,20 +646,28 @@ def _replaces_problem(
     n: int,
     e: Entry,
     mine: dict[str, Entry],
-    first: dict[str, Entry],
+    first: dict[str, tuple[int, ChangeRow]],
     replaced_in: dict[str, tuple[str, str, str]],
     replacing: dict[str, tuple[str, str, str]],
 ) -> str | None:
     """A message when a new entry replaces itself, or replaces (or is replaced by) a new entry
     of another field: a change only ever replaces changes of its own field. Such an entry
     would take a value away from another field (a new mål left without its målsætning).
+    `first` holds the new entries staged by earlier files (`merge_stage.staged_changes`);
     `replaced_in` and `replacing` map a replaced id to the field it was replaced in (by the
-    accepted files, by this file); `e`'s are added to `replacing`."""
+    earlier files, by this file); `e`'s are added to `replacing`."""
     key = e.key
     wrong = e.id in e.replaces
     for r in e.replaces:
-        other = mine.get(r) or first.get(r)
-        if other is not None and other.key != key:
+        mine_other = mine.get(r)
+        staged = first.get(r)
+        if mine_other is not None:
+            other = mine_other.key
+        elif staged is not None:
+            other = (staged[1].entity, staged[1].row_id, staged[1].field)
+        else:
+            continue
+        if other != key:
             wrong = True
     earlier = replaced_in.get(e.id) or replacing.get(e.id)
     if earlier is not None and earlier != key:
@@ -645,13 +748,13 @@ _Rows = set[tuple[str, str]]  # (entity, row id)
 
 def _check_lineage(
     conn: Connection,
-    candidates: list[tuple[FileResult, list[Entry]]],
+    candidates: list[tuple[FileResult, int]],
     in_db: _Rows,
     needs: dict[int, tuple[_Rows, _Rows]],
     linked: set[int],
     skip_rejected: bool,
     allow_foreign: bool,
-) -> list[tuple[FileResult, list[Entry]]]:
+) -> list[tuple[FileResult, int]]:
     """Find the files from another database lineage and refuse them (`ForeignFileError`)
     unless `allow_foreign`; with it, mark them (`FileResult.foreign`).
 
@@ -704,9 +807,12 @@ def _needs(entries: list[Entry]) -> tuple[_Rows, _Rows]:
     """(rows these entries need to exist, rows they bring into existence)."""
     need: _Rows = set()
     born: _Rows = set()
+    # One tuple per row for both sets: they are kept for every file of an import.
+    one: dict[tuple[str, str], tuple[str, str]] = {}
     for e in entries:
         entity, fname, value = e.entity, e.field, e.value
         key = (entity, e.row_id)
+        key = one.setdefault(key, key)
         if fname == DELETED and not e.replaces and value is False:
             # The creation of a row (Store.create writes `deleted = false` replacing nothing).
             born.add(key)
@@ -725,13 +831,15 @@ def _needs(entries: list[Entry]) -> tuple[_Rows, _Rows]:
 
 
 def _check_references(
-    conn: Connection, per_file: list[tuple[FileResult, list[Entry]]], skip_rejected: bool
-) -> tuple[list[tuple[FileResult, list[Entry]]], _Rows, dict[int, tuple[_Rows, _Rows]]]:
+    conn: Connection,
+    per_file: list[tuple[FileResult, int]],
+    needs: dict[int, tuple[_Rows, _Rows]],
+    skip_rejected: bool,
+) -> tuple[list[tuple[FileResult, int]], _Rows]:
     """Refuse files that point at rows neither the database nor the accepted files hold.
     Files may depend on each other, so a refusal is re-checked until nothing changes.
-    Returns (the accepted files, the needed rows the database has, per file (id of its
-    FileResult) the rows it needs and the rows it creates)."""
-    needs = {id(res): _needs(new) for res, new in per_file}
+    `needs` holds per file (id of its FileResult) the rows it needs and the rows it creates.
+    Returns (the accepted files, the needed rows the database has)."""
     all_needed: dict[str, set[str]] = defaultdict(set)
     for need, _ in needs.values():
         for entity, rid in need:
@@ -747,7 +855,7 @@ def _check_references(
         bad = [(res, needs[id(res)][0] - available) for res, _ in accepted]
         bad = [(res, missing) for res, missing in bad if missing]
         if not bad:
-            return accepted, in_db, needs
+            return accepted, in_db
         for res, missing in bad:
             entity, _ = sorted(missing)[0]
             _reject(
@@ -760,62 +868,48 @@ def _check_references(
         accepted = [(r, n) for r, n in accepted if not r.rejected]
 
 
-def _py_value(entity: str, fname: str, value: Any) -> Any:
-    """An entry's JSON value in its stored Python form (as `decode_value` gives it)."""
-    if fname == DELETED:
-        return bool(value)
-    if isinstance(value, str):
-        spec = ENTITIES[entity].fields.get(fname)
-        if spec is not None and spec.kind == "date":
-            return date.fromisoformat(value)
-    return value
-
-
 def _apply(
-    conn: Connection, entries: list[Entry], owner: dict[str, FileResult]
+    conn: Connection, rows: list[ChangeRow], owner: dict[str, FileResult]
 ) -> set[tuple[str, str, str]]:
-    """Apply new entries (none known to the database) following the change-log rules.
-    Returns the conflicts these entries take part in."""
+    """Apply new changes (none known to the database, in canonical form, all the new changes
+    of the rows they touch) following the change-log rules. Returns the conflicts these
+    changes take part in."""
     touched: dict[str, set[str]] = defaultdict(set)
     keys: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for e in entries:
-        touched[e.entity].add(e.row_id)
-        keys[(e.entity, e.row_id)].add(e.field)
+    for r in rows:
+        touched[r.entity].add(r.row_id)
+        keys[(r.entity, r.row_id)].add(r.field)
     # Rows the database has already; every other row's changes are all in this batch, so
-    # its heads follow from the entries alone (no lookups for the bulk of a workshop).
+    # its heads follow from the changes alone (no lookups for the bulk of a workshop).
     existing = {
         entity: changes.existing(conn, row_table(entity).c.id, ids)
         for entity, ids in touched.items()
     }
-    rows = [e.row() for e in entries]
-    replaced = {r for e in entries for r in e.replaces}
+    replaced = {c for r in rows if r.replaces for c in r.replaces.split()}
     all_heads: dict[tuple[str, str], list[ChangeRow]] = defaultdict(list)
-    py_values: dict[str, Any] = {}
     titles: dict[tuple[str, str], str] = {}
     inserts: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    # The fields these entries change in rows the database has (and always the tombstone).
+    # The fields these changes set in rows the database has (and always the tombstone).
     fields: dict[str, set[str]] = defaultdict(lambda: {DELETED})
     # In arrival order: sorting by id was measured slower (it scatters the hlc, action and
     # row indexes, which arrival order fills almost in sequence), sorting by row no faster.
     # The new rows need nothing from the database, so they are worked out while the server
     # takes the change log in (`_meanwhile`).
     with _meanwhile(conn, lambda: changes.insert_changes(conn, rows)):
-        for e, r in zip(entries, rows, strict=True):
-            if e.row_id in existing[e.entity]:
-                fields[e.entity].add(e.field)
-                continue
-            py_values[e.id] = _py_value(e.entity, e.field, e.value)
-            # No known change can have replaced an entry of a row the database lacks; the
-            # entry's change-table row is its head.
-            if e.id not in replaced:
-                all_heads[(e.entity, e.row_id)].append(r)
+        for r in rows:
+            if r.row_id in existing[r.entity]:
+                fields[r.entity].add(r.field)
+            elif r.id not in replaced:
+                # No known change can have replaced a change of a row the database lacks;
+                # the change is a head.
+                all_heads[(r.entity, r.row_id)].append(r)
         for entity, ids in touched.items():
             for rid in ids - existing[entity]:
                 won = winners(all_heads[(entity, rid)], keys[(entity, rid)])
                 row = {
                     k: list(v) if isinstance(v, list) else v for k, v in _defaults(entity).items()
                 }
-                row.update({f: py_values[h.id] for f, h in won.items()})
+                row.update({f: decode_value(entity, f, h.value) for f, h in won.items()})
                 row["id"] = rid
                 if row.get(DELETED) is None:
                     row[DELETED] = False
