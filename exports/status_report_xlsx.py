@@ -51,7 +51,7 @@ from .xlsx import (
     _styled,
     fit_row_height,
     set_cell,
-    workbook_bytes,
+    stamped_workbook_bytes,
 )
 
 SHEET_OVERSIGT = "Oversigt"
@@ -415,9 +415,6 @@ def status_report_xlsx(
     report: StatusReport, ref: Reference, qr_png: bytes, *, when: date, app_version: str = ""
 ) -> bytes:
     """The report as .xlsx bytes, with the digest of its own text in its identifier."""
-    from .reference import stamp_text_digest, stamp_workbook
-
-    wb = build_status_workbook(report, ref, qr_png, when=when, app_version=app_version)
-    if stamp_workbook(wb):
-        return workbook_bytes(wb)
-    return stamp_text_digest("rapport.xlsx", workbook_bytes(wb))
+    return stamped_workbook_bytes(
+        build_status_workbook(report, ref, qr_png, when=when, app_version=app_version)
+    )

@@ -981,6 +981,17 @@ def workbook_bytes(wb: Workbook) -> bytes:
     return buf.getvalue()
 
 
+def stamped_workbook_bytes(wb: Workbook) -> bytes:
+    """`workbook_bytes`, with the digest of the workbook's own text in its identifier (what
+    `verify` compares): taken from the workbook in memory, or from the saved file when a cell's
+    written form is not followed there (`reference.stamp_workbook`)."""
+    from .reference import stamp_text_digest, stamp_workbook
+
+    if stamp_workbook(wb):
+        return workbook_bytes(wb)
+    return stamp_text_digest("arbejdsbog.xlsx", workbook_bytes(wb))
+
+
 def maalplan_xlsx(
     view: MaalplanView,
     *,
@@ -995,8 +1006,6 @@ def maalplan_xlsx(
     `qr_png` and `reference_text` are given, and the change log's position at the export when
     `known_changes` is, `models.kladde.known_changes`). With `stamp`, the digest of its own
     text goes in its identifier (the SBSYS package's copy, which `verify` compares)."""
-    from .reference import stamp_text_digest, stamp_workbook
-
     wb = build_workbook(
         view,
         when=when,
@@ -1005,9 +1014,7 @@ def maalplan_xlsx(
         qr_png=qr_png,
         known_changes=known_changes,
     )
-    if not stamp or stamp_workbook(wb):
-        return workbook_bytes(wb)
-    return stamp_text_digest("plan.xlsx", workbook_bytes(wb))
+    return stamped_workbook_bytes(wb) if stamp else workbook_bytes(wb)
 
 
 def template_xlsx(*, when: date, app_version: str = "") -> bytes:
