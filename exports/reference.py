@@ -439,9 +439,12 @@ def workbook_text(wb: Any) -> str | None:
 
     if getattr(wb, "iso_dates", False):
         return None
+    from .xlsx import sheet_rows
+
     parts: list[str] = []
     for sheet in wb._sheets:
         parts.append(sheet.title)
+        rows = sheet_rows(sheet)
         for _key, cell in sorted(getattr(sheet, "_cells", {}).items()):
             if type(cell) is not Cell:
                 continue  # a merged range's covered cells are written empty
@@ -464,6 +467,8 @@ def workbook_text(wb: Any) -> str | None:
                 parts.append(safe_string(value))
             else:
                 return None
+        if rows is not None:
+            parts.extend(rows.text)  # below every cell of the sheet (`SheetRows`)
     return " ".join(" ".join(parts).split())
 
 

@@ -44,10 +44,10 @@ from .xlsx import (
     _HEAD_ALIGN,
     _HEAD_FILL,
     _WRAP,
+    SheetRows,
     _finish_sheet,
     _merge,
     _PngImage,
-    _set_row_height,
     _styled,
     fit_row_height,
     set_cell,
@@ -242,42 +242,54 @@ def _widths(ws: Worksheet, columns: Sequence[Column]) -> dict[int, float]:
     return {j: col.width for j, col in enumerate(columns, start=1)}
 
 
-def _put(cell: Any, column: Column, value: Any) -> None:
-    """A table cell: text as text (never a formula), a date as a date, a number as a number,
-    each in its Danish format."""
+class _Styles:
+    """The style ids of a table's cells: text, date, whole number and decimal number."""
+
+    def __init__(self, rows: SheetRows) -> None:
+        self.text = rows.style("status_text", alignment=_WRAP, border=_BORDER)
+        self.date = rows.style(
+            "status_date", alignment=_WRAP, border=_BORDER, number_format=DATE_FORMAT
+        )
+        self.whole = rows.style(
+            "status_int", alignment=_WRAP, border=_BORDER, number_format=INTEGER_FORMAT
+        )
+        self.decimal = rows.style(
+            "status_decimal", alignment=_WRAP, border=_BORDER, number_format=DECIMAL_FORMAT
+        )
+
+
+def _cell(styles: _Styles, column: Column, value: Any) -> tuple[int, Any]:
+    """A table cell as (style id, value): text as text (never a formula), a date as a date, a
+    number as a number, each in its Danish format."""
     if column.kind == "date" and isinstance(value, date):
-        _styled(cell, "status_date", alignment=_WRAP, border=_BORDER, number_format=DATE_FORMAT)
-        cell.value = value
-    elif column.kind in ("number", "count") and isinstance(value, (int, float)):
-        whole = float(value).is_integer()
-        key = "status_int" if whole else "status_decimal"
-        fmt = INTEGER_FORMAT if whole else DECIMAL_FORMAT
-        _styled(cell, key, alignment=_WRAP, border=_BORDER, number_format=fmt)
-        cell.value = int(value) if whole and column.kind == "count" else value
-    else:
-        _styled(cell, "status_text", alignment=_WRAP, border=_BORDER)
-        set_cell(cell, value if value is None or isinstance(value, str) else str(value))
+        return styles.date, value
+    if (
+        column.kind in ("number", "count")
+        and isinstance(value, (int, float))
+        and not isinstance(value, bool)
+    ):
+        if float(value).is_integer():
+            return styles.whole, int(value) if column.kind == "count" else value
+        return styles.decimal, value
+    return styles.text, value if value is None or isinstance(value, str) else str(value)
 
 
 def _table(ws: Worksheet, header_row: int, columns: Sequence[Column], rows: list[list[Any]]) -> int:
-    """The header and the rows from `header_row`, with an autofilter; returns the last row."""
+    """The header and the rows from `header_row`, with an autofilter; returns the last row.
+    The rows go in as XML (`exports.xlsx.SheetRows`): a large report has 200,000 cells."""
     widths = _widths(ws, columns)
     for j, col in enumerate(columns, start=1):
         cell = ws.cell(header_row, j)
         _styled(cell, "head", font=_BOLD, fill=_HEAD_FILL, alignment=_HEAD_ALIGN, border=_BORDER)
         set_cell(cell, col.header)
     fit_row_height(ws, header_row, widths, bold=True)
+    table = SheetRows(ws)
+    styles = _Styles(table)
     r = header_row
     for values in rows:
         r += 1
-        written: dict[int, Any] = {}
-        for j, (col, value) in enumerate(zip(columns, values, strict=True), start=1):
-            # openpyxl's private `_get_cell` (as `exports.xlsx._write_table`): `ws.cell`
-            # checks its arguments on every call.
-            cell = ws._get_cell(r, j)
-            _put(cell, col, value)
-            written[j] = cell._value
-        _set_row_height(ws, r, widths, written)
+        cells = [_cell(styles, col, value) for col, value in zip(columns, values, strict=True)]
+        table.add(r, cells, widths)
     last_col = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A{header_row}:{last_col}{max(r, header_row + 1)}"
     return r

@@ -30,8 +30,10 @@ from openpyxl.packaging.custom import IntProperty, StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -126,8 +128,10 @@ _HEAD_ALIGN = Alignment(wrap_text=True, vertical="center")
 # --- cell helpers ------------------------------------------------------------------------------
 
 
-# The characters an .xlsx cannot hold (openpyxl's pattern, typed).
-_ILLEGAL: re.Pattern[str] = ILLEGAL_CHARACTERS_RE
+# The characters an .xlsx or a .docx cannot hold: openpyxl's pattern (the C0 controls other
+# than tab and line breaks) and what else XML 1.0 leaves out (lone surrogates, U+FFFE,
+# U+FFFF), which a database from before the field rules knew them may still hold.
+_ILLEGAL = re.compile(ILLEGAL_CHARACTERS_RE.pattern + r"|[\ud800-\udfff\ufffe\uffff]")
 
 
 def clean_cell_text(text: str) -> str:
@@ -199,6 +203,13 @@ def _set_row_height(
     bold: bool = False,
 ) -> None:
     """`fit_row_height` for a row whose cell values (by column) are at hand."""
+    ws.row_dimensions[row].height = row_height(widths, values, line=line, bold=bold)
+
+
+def row_height(
+    widths: dict[int, float], values: dict[int, Any], *, line: float = 15.0, bold: bool = False
+) -> float:
+    """The height (points) a row needs for its wrapped values, by column, to show in full."""
     lines = 1
     for col, width in widths.items():
         value = values.get(col)
@@ -206,7 +217,7 @@ def _set_row_height(
             continue
         text = value.strftime("%d-%m-%Y") if isinstance(value, date) else str(value)
         lines = max(lines, _lines_needed(text, width * (0.92 if bold else 1.0)))
-    ws.row_dimensions[row].height = min(409, line * lines + 2)
+    return min(409, line * lines + 2)
 
 
 def _styled(cell: Cell, key: str, **attrs: Any) -> None:
@@ -229,6 +240,139 @@ def _styled(cell: Cell, key: str, **attrs: Any) -> None:
         cache[key] = StyleArray(cell._style)
     else:
         cell._style = StyleArray(style)
+
+
+def _style_array(ws: Worksheet, key: str, attrs: dict[str, Any]) -> StyleArray:
+    """The style array of a named combination (`_styled`'s cache), made on a cell that is not
+    put in the sheet."""
+    cache: dict[str, Any] | None = getattr(ws.parent, "_udviklingsdag_styles", None)
+    if cache is None or key not in cache:
+        _styled(Cell(ws, row=1, column=1), key, **attrs)
+        cache = ws.parent._udviklingsdag_styles
+    return cast(StyleArray, cache[key])
+
+
+# --- table rows as XML -------------------------------------------------------------------------
+
+
+class SheetRows:
+    """The rows of a large table, given to a sheet as ready XML instead of openpyxl cells.
+
+    openpyxl makes an object per cell and writes each through lxml: most of the time a large
+    report's workbook took. `add` writes a row as the XML `_SheetWriter` writes for the same
+    cells (a text always as text, never a formula; a date and a number as a number in the
+    cell's format; the row's height), and keeps its text for the digest (`workbook_text`);
+    `_ExcelWriter` puts the rows into the sheet's `sheetData` after the sheet's own cells,
+    which must all lie above them. Where that writer is not used (another openpyxl version),
+    the rows are written as cells instead, with the same values, styles and heights."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        if getattr(ws, "_udviklingsdag_rows", None) is not None:
+            raise ValueError(f"arket {ws.title} har allerede rækker som XML")
+        self.ws = ws
+        self.as_xml = _FAST_WRITER and not ws.parent.write_only
+        self.first_row = 0
+        self.last_row = 0
+        self.last_col = 0
+        self.text: list[str] = []  # the cells' text, as `workbook_text` reads it
+        self._parts: list[str] = []
+        self._quoted: dict[int, int] = {}
+        self._letters: dict[int, str] = {}
+        ws._udviklingsdag_rows = self
+
+    def style(self, key: str, **attrs: Any) -> int:
+        """The style id of a named combination of font/fill/border/alignment/number format
+        (the same cache as `_styled`)."""
+        return cast(int, self.ws.parent._cell_styles.add(_style_array(self.ws, key, attrs)))
+
+    def _quoted_style(self, style_id: int) -> int:
+        quoted = self._quoted.get(style_id)
+        if quoted is None:
+            array = StyleArray(self.ws.parent._cell_styles[style_id])
+            array.quotePrefix = 1
+            quoted = self._quoted[style_id] = self.ws.parent._cell_styles.add(array)
+        return quoted
+
+    def add(self, row: int, cells: list[tuple[int, Any]], widths: dict[int, float]) -> None:
+        """Row `row`: its cells as (style id, value) from column A on, a value being text
+        (cleaned here, as `set_cell` does), a date, a number or None; the row as high as
+        its text needs in columns this wide (`row_height`)."""
+        if row <= self.last_row:
+            raise ValueError("rækkerne skal komme i rækkefølge")
+        self.first_row = self.first_row or row
+        self.last_row = row
+        self.last_col = max(self.last_col, len(cells))
+        if not self.as_xml:
+            self._add_cells(row, cells, widths)
+            return
+        out: list[str] = []
+        stored: dict[int, Any] = {}
+        text = self.text
+        for col, (style_id, value) in enumerate(cells, start=1):
+            letter = self._letters.get(col) or self._letters.setdefault(col, get_column_letter(col))
+            ref = f"{letter}{row}"
+            if isinstance(value, str):
+                value = clean_cell_text(value)[:32767]
+            if value is None or value == "":
+                out.append(f'<c r="{ref}" s="{style_id}" t="n"></c>')
+                continue
+            if isinstance(value, str):
+                if value[:1] in ("=", "+", "-", "@"):
+                    style_id = self._quoted_style(style_id)
+                space = ' xml:space="preserve"' if value != value.strip() else ""
+                out.append(
+                    f'<c r="{ref}" s="{style_id}" t="inlineStr"><is><t{space}>'
+                    f"{_xml_text(value)}</t></is></c>"
+                )
+                text.append(value)
+            else:
+                if isinstance(value, date):
+                    number = safe_string(to_excel(value, self.ws.parent.epoch))
+                elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                    number = safe_string(value)
+                else:
+                    raise TypeError(f"en celle kan ikke rumme {type(value).__name__}")
+                out.append(f'<c r="{ref}" s="{style_id}" t="n"><v>{number}</v></c>')
+                if number:
+                    text.append(repr(float(number)))
+            stored[col] = value
+        height = safe_string(row_height(widths, stored))
+        self._parts.append(f'<row r="{row}" ht="{height}" customHeight="1">')
+        self._parts.extend(out)
+        self._parts.append("</row>")
+
+    def _add_cells(self, row: int, cells: list[tuple[int, Any]], widths: dict[int, float]) -> None:
+        styles = self.ws.parent._cell_styles
+        stored: dict[int, Any] = {}
+        for col, (style_id, value) in enumerate(cells, start=1):
+            cell = self.ws._get_cell(row, col)
+            cell._style = StyleArray(styles[style_id])
+            set_cell(cell, value)
+            stored[col] = cell._value
+        self.ws.row_dimensions[row].height = row_height(widths, stored)
+
+    def xml(self) -> bytes:
+        """The rows' XML, as lxml writes it (ASCII, every other character as a reference)."""
+        return "".join(self._parts).encode("ascii", "xmlcharrefreplace")
+
+
+def sheet_rows(ws: Any) -> SheetRows | None:
+    """The rows given to `ws` as XML (`SheetRows`), if any."""
+    rows = getattr(ws, "_udviklingsdag_rows", None)
+    return rows if isinstance(rows, SheetRows) and rows.as_xml else None
+
+
+def _xml_text(text: str) -> str:
+    """Text escaped as lxml escapes an element's text."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
 
 
 def _header_text(text: str) -> str:
@@ -353,7 +497,7 @@ def _finish_sheet(
     first_header = header_rows[0]
     if first_header <= FREEZE_MAX_ROW:
         # Not under a long list of mål without tegn: frozen rows would fill the screen.
-        ws.freeze_panes = ws.cell(first_header + 1, 1).coordinate
+        ws.freeze_panes = f"A{first_header + 1}"  # (`ws.cell` would make a cell there)
     ws.print_area = f"A1:{get_column_letter(last_col)}{max(last_row, first_header + 1)}"
     ws.print_title_rows = f"{first_header}:{first_header}"
     ws.page_setup.orientation = "landscape"
@@ -908,6 +1052,20 @@ class _SheetWriter(WorksheetWriter):  # type: ignore[misc]  # openpyxl is untype
         super().__init__(ws, out=io.BytesIO())
         self._style_ids: dict[bytes, int] = {}
 
+    def write_dimensions(self) -> None:
+        rows = sheet_rows(self.ws)
+        if rows is None or not rows.last_row:
+            super().write_dimensions()
+            return
+        cells = self.ws._cells
+        if cells and max(row for row, _ in cells) >= rows.first_row:
+            raise ValueError(f"arket {self.ws.title} har celler under sine XML-rækker")
+        min_row = min((row for row, _ in cells), default=rows.first_row)
+        min_col = min((col for _, col in cells), default=1)
+        max_col = max(max((col for _, col in cells), default=1), rows.last_col)
+        ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{rows.last_row}"
+        self.xf.send(SheetDimension(ref).to_tree())
+
     def write_row(self, xf: Any, row: list[Cell], row_idx: int) -> None:
         attrs = {"r": f"{row_idx}"}
         attrs.update(self.ws.row_dimensions.get(row_idx, {}))
@@ -964,7 +1122,12 @@ class _ExcelWriter(ExcelWriter):  # type: ignore[misc]  # openpyxl is untyped
         info = zipfile.ZipInfo(ws.path[1:], date_time=time.localtime(time.time())[:6])
         info.compress_type = zipfile.ZIP_DEFLATED
         info.external_attr = 0o100600 << 16
-        self._archive.writestr(info, writer.read())
+        data = writer.read()
+        rows = sheet_rows(ws)
+        if rows is not None:
+            end = data.index(b"</sheetData>")
+            data = data[:end] + rows.xml() + data[end:]
+        self._archive.writestr(info, data)
         self.manifest.append(ws)
 
 

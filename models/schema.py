@@ -38,12 +38,13 @@ KLE_RE = re.compile(r"^\d{2}(\.\d{2}){0,2}$", re.ASCII)
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$", re.ASCII)
 # C0 and C1 control characters, DEL, and the bidi/format characters that can hide text.
 # Lone surrogates too (JSON "\\ud800"): no text can hold them; they cannot even be stored.
+# And U+FFFE/U+FFFF, which no XML file (a .docx, an .xlsx) can hold.
 _CONTROL_RE = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
 )
 # In a one-line field the Unicode line and paragraph separators are line breaks too.
 _LINE_CONTROL_RE = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
 )
 
 LINE_MAX = 500
@@ -1030,6 +1031,12 @@ def clean_text(value: Any, spec: FieldSpec, where: str) -> str | None:
             raise ValidationError(
                 f"{where} indeholder et ugyldigt tegn (en halv UTF-16-kode, U+{code:04X}), som "
                 "ikke kan gemmes. Skriv teksten igen.",
+                field=spec.label,
+            )
+        if code >= 0xFFFE:
+            raise ValidationError(
+                f"{where} indeholder et ugyldigt tegn (U+{code:04X}), som et Word- eller "
+                "Excel-dokument ikke kan rumme. Skriv teksten igen uden det.",
                 field=spec.label,
             )
         if code >= 0x202A:
