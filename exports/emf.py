@@ -22,6 +22,7 @@ picture that cannot be written must never make an export fail."""
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from functools import lru_cache
 
 from . import charts
@@ -67,7 +68,9 @@ def _i(mm: float) -> int:
         value = round(mm * UNITS_PER_MM)
     except (ValueError, OverflowError):  # NaN, infinity
         return 0
-    return max(-_MOST, min(_MOST, value))
+    if -_MOST <= value <= _MOST:
+        return value
+    return _MOST if value > 0 else -_MOST
 
 
 def _ints(values: list[float]) -> list[int]:
@@ -93,67 +96,100 @@ def _advance(char: str, bold: bool) -> float:
     return charts.text_width(char, 1.0, bold)
 
 
+_RECORD_HEAD = struct.Struct("<II")
+_ONE = struct.Struct("<I")
+_FOUR = struct.Struct("<iiii")
+
+
 class _Writer:
     def __init__(self) -> None:
-        self.records: list[bytes] = []
-        self.handles: dict[tuple[object, ...], int] = {}
+        self.records: list[bytes] = []  # each record's head and body, one after the other
+        self.count = 0
+        self.size = 0
+        self.handles: dict[tuple[object, ...], int] = {}  # the objects made, by what they are
+        self.known: dict[tuple[object, ...], int] = {}  # handles by what a layout asks for
         self.selected: dict[str, int] = {}
 
     def add(self, kind: int, body: bytes) -> None:
-        self.records.append(struct.pack("<II", kind, 8 + len(body)) + body)
+        size = 8 + len(body)
+        self.records += (_RECORD_HEAD.pack(kind, size), body)
+        self.count += 1
+        self.size += size
 
-    def _object(self, key: tuple[object, ...], make: bytes, kind: int) -> int:
+    def _object(self, key: tuple[object, ...], make: Callable[[], bytes], kind: int) -> int:
         handle = self.handles.get(key)
         if handle is None:
             handle = self.handles[key] = len(self.handles) + 1
-            self.add(kind, struct.pack("<I", handle) + make)
+            self.add(kind, _ONE.pack(handle) + make())
         return handle
 
     def select(self, slot: str, handle: int) -> None:
         if self.selected.get(slot) != handle:
             self.selected[slot] = handle
-            self.add(_SELECTOBJECT, struct.pack("<I", handle))
+            self.add(_SELECTOBJECT, _ONE.pack(handle))
 
     def pen(self, color: charts.Color, width: float, round_ends: bool) -> None:
-        ends = _PS_ENDCAP_ROUND if round_ends else _PS_ENDCAP_FLAT
-        style = _PS_GEOMETRIC | _PS_JOIN_ROUND | ends
-        w = max(1, _i(width))
-        ref = _colorref(color)
-        # offBmi, cbBmi, offBits, cbBits (no pattern), then LogPenEx without style entries.
-        body = struct.pack("<IIIIIIIIII", 0, 0, 0, 0, style, w, 0, ref, 0, 0)
-        self.select("pen", self._object(("pen", ref, w, round_ends), body, _EXTCREATEPEN))
+        key = ("pen", color, width, round_ends)
+        handle = self.known.get(key)
+        if handle is None:
+            ends = _PS_ENDCAP_ROUND if round_ends else _PS_ENDCAP_FLAT
+            w, ref = max(1, _i(width)), _colorref(color)
+            # offBmi, cbBmi, offBits, cbBits (no pattern), then LogPenEx without style entries.
+            body = struct.pack(
+                "<IIIIIIIIII", 0, 0, 0, 0, _PS_GEOMETRIC | _PS_JOIN_ROUND | ends, w, 0, ref, 0, 0
+            )
+            # A pen is made once per width and colour as written (two layouts' colours or
+            # widths that round alike share it).
+            handle = self._object(("pen", ref, w, round_ends), lambda: body, _EXTCREATEPEN)
+            self.known[key] = handle
+        self.select("pen", handle)
 
     def brush(self, color: charts.Color) -> None:
-        ref = _colorref(color)
-        body = struct.pack("<III", 0, ref, 0)  # BS_SOLID
-        self.select("brush", self._object(("brush", ref), body, _CREATEBRUSHINDIRECT))
+        key = ("brush", color)
+        handle = self.known.get(key)
+        if handle is None:
+            ref = _colorref(color)
+            body = struct.pack("<III", 0, ref, 0)  # BS_SOLID
+            handle = self._object(("brush", ref), lambda: body, _CREATEBRUSHINDIRECT)
+            self.known[key] = handle
+        self.select("brush", handle)
 
     def font(self, size: float, bold: bool) -> None:
-        height = -max(1, _i(size * charts._PT))  # negative: the em height
-        face = FACE.encode("utf-16-le")[:62].ljust(64, b"\0")
-        body = (
-            struct.pack(
-                "<iiiii8B",
-                height,
-                0,
-                0,
-                0,
-                _FW_BOLD if bold else _FW_NORMAL,
-                0,
-                0,
-                0,
-                _DEFAULT_CHARSET,
-                0,
-                0,
-                0,
-                _FF_SWISS_VARIABLE,
+        key = ("font", size, bold)
+        handle = self.known.get(key)
+        if handle is None:
+            height = -max(1, _i(size * charts._PT))  # negative: the em height
+            handle = self._object(
+                ("font", height, bold), lambda: _font_body(height, bold), _EXTCREATEFONTINDIRECTW
             )
-            + face
-        )
-        self.select("font", self._object(("font", height, bold), body, _EXTCREATEFONTINDIRECTW))
+            self.known[key] = handle
+        self.select("font", handle)
 
     def null(self, slot: str) -> None:
         self.select(slot, _NULL_PEN if slot == "pen" else _NULL_BRUSH)
+
+
+def _font_body(height: int, bold: bool) -> bytes:
+    face = FACE.encode("utf-16-le")[:62].ljust(64, b"\0")
+    return (
+        struct.pack(
+            "<iiiii8B",
+            height,
+            0,
+            0,
+            0,
+            _FW_BOLD if bold else _FW_NORMAL,
+            0,
+            0,
+            0,
+            _DEFAULT_CHARSET,
+            0,
+            0,
+            0,
+            _FF_SWISS_VARIABLE,
+        )
+        + face
+    )
 
 
 def _polyline(w: _Writer, flat: list[int]) -> None:
@@ -236,9 +272,16 @@ def _dash_flat(shape: charts.Line) -> list[int]:
     if dash > 0 and gap >= 0 and (y1 == y2 or x1 == x2):
         lo, hi = (min(x1, x2), max(x1, x2)) if y1 == y2 else (min(y1, y2), max(y1, y2))
         step = dash + gap
+        # Only the last dash can reach past the end (the next one starts a gap after it).
         if y1 == y2:
-            return [c for a in range(lo, hi, step) for c in (a, y1, min(a + dash, hi), y1)]
-        return [c for a in range(lo, hi, step) for c in (x1, a, x1, min(a + dash, hi))]
+            flat = [c for a in range(lo, hi, step) for c in (a, y1, a + dash, y1)]
+            end = -2
+        else:
+            flat = [c for a in range(lo, hi, step) for c in (x1, a, x1, a + dash)]
+            end = -1
+        if flat and flat[end] > hi:
+            flat[end] = hi
+        return flat
     dashes = charts._dashes(shape.x1, shape.y1, shape.x2, shape.y2, *shape.dash)
     return _ints([c for d in dashes for c in d])
 
@@ -281,7 +324,7 @@ def render_emf(chart: charts.Layout) -> bytes:
     w.add(_EOF, struct.pack("<III", 0, 16, 20))
 
     right, bottom = _i(chart.width), _i(chart.height)
-    body_size = sum(len(r) for r in w.records)
+    body_size = w.size
     header_size = 108
     header = struct.pack(
         "<II4i4iIIIIHHIIIiiiiIIIii",
@@ -298,7 +341,7 @@ def render_emf(chart: charts.Layout) -> bytes:
         _SIGNATURE,
         0x10000,
         header_size + body_size,
-        len(w.records) + 1,
+        w.count + 1,
         len(w.handles) + 1,
         0,
         0,

@@ -502,19 +502,20 @@ _STROKE = RenderStyle.coerce("D").operator
 _FILL_STROKE = RenderStyle.coerce("DF").operator
 
 
-class _Encoder(dict[str, str]):
-    """Character -> its escaped two-byte code in this document's font subset ('' when the
-    font has no glyph), as fpdf2's `TTFFont.encode_text` makes it. Characters are picked in
-    the order they are first drawn, as fpdf2 picks them, so the subset numbering is the same."""
+class _Encoder(dict[int, str]):
+    """Code point -> its escaped two-byte code in this document's font subset ('' when the
+    font has no glyph), as fpdf2's `TTFFont.encode_text` makes it; a text is encoded with
+    `text.translate(encoder)`. Characters are picked in the order they are first drawn, as
+    fpdf2 picks them, so the subset numbering is the same."""
 
     def __init__(self, font: TTFFont) -> None:
         super().__init__()
         self.font = font
 
-    def __missing__(self, ch: str) -> str:
-        code = self.font.subset.pick(ord(ch))
+    def __missing__(self, char: int) -> str:
+        code = self.font.subset.pick(char)
         out = "" if code is None else escape_parens(chr(code).encode("utf-16-be").decode("latin-1"))
-        self[ch] = out
+        self[char] = out
         return out
 
 
@@ -546,7 +547,6 @@ def _text_ops(pdf: FPDF, items: list[tuple[float, float, str]], out: list[str]) 
         head, tail = f"q {pdf.text_color.serialize().lower()} BT ", " ET Q"
     else:
         head, tail = "BT ", " ET"
-    get = enc.__getitem__
     routed = _routed(font)
     for x, y, text in items:
         if not text.isascii() and not routed.isdisjoint(map(ord, text)):
@@ -554,7 +554,7 @@ def _text_ops(pdf: FPDF, items: list[tuple[float, float, str]], out: list[str]) 
             continue
         if not pdf.current_font_is_set_on_page:  # after a line that ended in the fallback
             out.append(pdf._set_font_for_page(font, pdf.font_size_pt))
-        out.append(f"{head}{x * k:.2f} {(h - y) * k:.2f} Td ({''.join(map(get, text))}) Tj{tail}")
+        out.append(f"{head}{x * k:.2f} {(h - y) * k:.2f} Td ({text.translate(enc)}) Tj{tail}")
 
 
 def _routed(font: TTFFont) -> frozenset[int]:
@@ -594,7 +594,7 @@ def _mixed_ops(
         elif not main_set:
             out.append(pdf._set_font_for_page(font, size))
             main_set = True
-        shown = "".join(map(enc.__getitem__, run))
+        shown = run.translate(enc)
         out.append(f"{head}{x * k:.2f} {(h - y) * k:.2f} Td ({shown}) Tj{tail}")
         x += _advance(use, run, size, k)
     pdf.current_font_is_set_on_page = main_set
@@ -635,6 +635,26 @@ def _draw_text(pdf: FPDF, items: list[tuple[float, float, str]]) -> None:
     pdf._out("\n".join(out))
 
 
+_FAMILY_KEY = FAMILY.lower()
+
+
+def _use_font(pdf: FPDF, style: str, size: float) -> None:
+    """`pdf.set_font(FAMILY, style, size)`, skipped when that is the font already (what
+    fpdf2 then does too, after normalising its arguments: tens of thousands of table rows and
+    lines ask for the font they have)."""
+    font = pdf.current_font
+    if (
+        font is None
+        or pdf.font_size_pt != size
+        or pdf.font_style != style
+        or pdf.font_family != _FAMILY_KEY
+        or pdf.underline
+        or pdf.strikethrough
+        or font.fontkey != _FAMILY_KEY + style
+    ):
+        pdf.set_font(FAMILY, style, size)
+
+
 def _lines(
     pdf: FPDF,
     text: str,
@@ -649,7 +669,7 @@ def _lines(
     line = line or size * 0.45
     x = pdf.l_margin if x is None else x
     width = width or (pdf.w - pdf.r_margin - x)
-    pdf.set_font(FAMILY, style, size)
+    _use_font(pdf, style, size)
     for text_line in wrap_text(pdf, text, width, style, size):
         if pdf.get_y() + line > pdf.h - pdf.b_margin:
             pdf.add_page()
@@ -763,7 +783,7 @@ def _draw_row(
     pdf: FPDF, cells: list[list[str]], widths: list[float], height: float, style: str, fill: bool
 ) -> None:
     x, y = pdf.l_margin, pdf.get_y()
-    pdf.set_font(FAMILY, style, _TABLE_SIZE)
+    _use_font(pdf, style, _TABLE_SIZE)
     if fill:
         pdf.set_fill_color(*_HEAD_FILL)
     if not _plain_text_state(pdf):

@@ -124,12 +124,12 @@ def journalisering(
     return data
 
 
-# From this many mål on, the PDF and the .docx are rendered side by side in two worker
-# processes while the workbook is made here (each takes seconds for a large municipality);
-# below it they cost more to start.
+# From this many mål on, the documents are rendered in two worker processes: the PDF in one,
+# the .docx and then the workbook in the other (the PDF alone takes about as long as the other
+# two; a third process beside them would slow the PDF down). Below it they cost more to start.
 PARALLEL_MAAL = 200
 _SUFFIXES = (".pdf", ".docx", ".xlsx")
-_POOLED = (".pdf", ".docx")
+_JOBS = ((".pdf",), (".docx", ".xlsx"))
 
 
 def render_document(
@@ -143,41 +143,46 @@ def render_document(
     return render[suffix](report, ref, png, when=when, app_version=version)
 
 
-def render_pickled(suffix: str, blob: bytes) -> bytes:
-    """`render_document` in a worker process, from the arguments pickled once for all jobs
-    (a large report takes most of a second to pickle)."""
+def render_pickled(suffixes: tuple[str, ...], blob: bytes) -> tuple[bytes, ...]:
+    """`render_document` of each of `suffixes` in a worker process, from the arguments
+    pickled once for all jobs (a large report takes most of a second to pickle)."""
     import pickle
 
-    return render_document(suffix, *pickle.loads(blob))
+    from models.memory import collector_paused
+
+    with collector_paused():  # the report is a few million objects (`models.memory`)
+        args = pickle.loads(blob)
+    return tuple(render_document(suffix, *args) for suffix in suffixes)
 
 
 def _render_documents(
     report: StatusReport, ref: Reference, png: bytes, options: ReportOptions, starter: Any
 ) -> dict[str, bytes]:
-    """The PDF, .docx and .xlsx by suffix: the PDF and the .docx in the worker processes of
-    `starter` (a `sbsys._PoolStarter`, started before the report was read) while the workbook
-    is made here; everything here without one, or when a worker cannot take its job."""
+    """The PDF, .docx and .xlsx by suffix: in the worker processes of `starter` (a
+    `sbsys._PoolStarter`, started before the report was read), in `_JOBS`; here without
+    one, or when a worker cannot take its job."""
     import pickle
 
     from .sbsys import _POOL_ERRORS
 
     args = (report, ref, png, options.when, options.app_version)
     pool = starter.pool() if starter is not None else None
-    futures: dict[str, Any] = {}
+    futures: dict[tuple[str, ...], Any] = {}
     if pool is not None:
         try:
             blob = pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL)
-            futures = {suffix: pool.submit(render_pickled, suffix, blob) for suffix in _POOLED}
+            futures = {job: pool.submit(render_pickled, job, blob) for job in _JOBS}
         except _POOL_ERRORS:
             futures = {}
-    out: dict[str, bytes] = {".xlsx": render_document(".xlsx", *args)}
-    for suffix in _POOLED:
-        done: bytes | None = None
+    out: dict[str, bytes] = {}
+    for job in _JOBS:
+        done: tuple[bytes, ...] | None = None
         try:
-            done = futures[suffix].result() if suffix in futures else None
+            done = futures[job].result() if job in futures else None
         except _POOL_ERRORS:
             pass  # the worker died: rendered here
-        out[suffix] = done if done is not None else render_document(suffix, *args)
+        for i, suffix in enumerate(job):
+            out[suffix] = done[i] if done is not None else render_document(suffix, *args)
     return {suffix: out[suffix] for suffix in _SUFFIXES}
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from .errors import NotFoundError
@@ -335,9 +335,17 @@ def iter_maalplaner(
         with db.engine.connect() as conn:
             # Yielded without a name here: the generator must not hold the batch while the
             # caller works through it (an export lets go of each plan once written).
-            yield _digested(
-                _load_views(conn, part, plan_rows, enheder, maalsaetninger, moved), digests
-            )
+            load = partial(_load_views, conn, part, plan_rows, enheder, maalsaetninger, moved)
+            yield _batch(load, digests)
+
+
+def _batch(load: Callable[[], list[MaalplanView]], digests: bool) -> list[MaalplanView]:
+    """A batch of views, loaded with the garbage collector paused (a batch is many objects
+    made at once, `models.memory`), digested when asked."""
+    from .memory import collector_paused
+
+    with collector_paused():
+        return _digested(load(), digests)
 
 
 def _digested(views: list[MaalplanView], digests: bool) -> list[MaalplanView]:

@@ -278,7 +278,8 @@ def test_a_large_report_is_rendered_in_two_processes_with_the_same_result(
     ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """From `PARALLEL_MAAL` mål on, the worker processes start before the report is read and
-    render the PDF and the .docx while the workbook is made here: the same documents."""
+    render the documents, the PDF in one and the .docx and the workbook in the other: the same
+    documents, none of them rendered here."""
     import exports.sbsys as sbsys
     import exports.status_report_package as package
 
@@ -295,8 +296,17 @@ def test_a_large_report_is_rendered_in_two_processes_with_the_same_result(
     monkeypatch.setattr(sbsys, "_start_pool", counted)
     monkeypatch.setattr(package, "PARALLEL_MAAL", 1)
     monkeypatch.setattr(package.os, "cpu_count", lambda: 2)
+    here: list[str] = []
+    real_render = package.render_document
+
+    def rendered_here(suffix: str, *args: object) -> bytes:
+        here.append(suffix)
+        return real_render(suffix, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(package, "render_document", rendered_here)
     together = export_report_package(ws.database, tmp_path / "to", 2026, options)
     assert started == [2]
+    assert here == []  # the worker processes have the module as it is, not this patch
     assert [p.name for p in together.files] == [p.name for p in alone.files]
     from exports.reference import office_text, pdf_text
 

@@ -1,0 +1,51 @@
+"""`models.memory.collector_paused`: the garbage collector off inside, as it was after."""
+
+from __future__ import annotations
+
+import gc
+from datetime import date
+
+import pytest
+
+from models.memory import collector_paused
+
+
+@pytest.fixture
+def collector_enabled():
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if not was:
+        gc.disable()
+
+
+def test_paused_inside_and_resumed_after_even_on_an_error(collector_enabled):
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer block still holds it
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("stop")
+    assert gc.isenabled()
+
+
+def test_a_collector_that_was_off_stays_off(collector_enabled):
+    gc.disable()
+    with collector_paused():
+        pass
+    assert not gc.isenabled()
+
+
+def test_reading_a_report_and_plans_leaves_the_collector_on(demo_store, collector_enabled):
+    from models.maalplan_view import iter_maalplaner
+    from models.status_report import report_years, status_report
+
+    seen: list[bool] = []
+    for batch in iter_maalplaner(demo_store.db, sizes=(1,)):
+        seen.append(gc.isenabled())  # the caller works on each batch with it on
+        assert batch
+    assert seen and all(seen)
+    report = status_report(demo_store.db, max(report_years(demo_store.db)), date(2027, 8, 16))
+    assert report.maal and gc.isenabled()
