@@ -25,6 +25,7 @@ from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import Align, RenderStyle, TextMode
 from fpdf.fonts import SubsetMap, TTFFont
+from fpdf.line_break import TotalPagesSubstitutionFragment
 from fpdf.output import OutputProducer
 from fpdf.util import escape_parens
 
@@ -555,6 +556,47 @@ def _text_ops(pdf: FPDF, items: list[tuple[float, float, str]], out: list[str]) 
         if not pdf.current_font_is_set_on_page:  # after a line that ended in the fallback
             out.append(pdf._set_font_for_page(font, pdf.font_size_pt))
         out.append(f"{head}{x * k:.2f} {(h - y) * k:.2f} Td ({text.translate(enc)}) Tj{tail}")
+
+
+# Where the page total goes in a text written by `_draw_with_page_total`, until fpdf2 knows
+# it: zero bytes, which no encoded text holds four of in a row (code 0 is the .notdef glyph,
+# never given to a character).
+_TOTAL_MARK = "\x00\x00\x00\x00sider\x00\x00\x00\x00"
+
+
+class _PageTotal:
+    """The page total of a text written by `_draw_with_page_total`, for fpdf2's substitution
+    of the total when the document is written (what it does for «{nb}» in a cell)."""
+
+    def __init__(self, encoder: dict[int, str]) -> None:
+        self._encoder = encoder
+
+    def get_placeholder_string(self) -> str:
+        return _TOTAL_MARK
+
+    def render_text_substitution(self, total: str) -> str:
+        return total.translate(self._encoder)
+
+
+def _draw_with_page_total(pdf: FPDF, x: float, y: float, text: str) -> bool:
+    """`text` with the page total after it, left-aligned with its baseline at (x, y), in the
+    current font and colour: a footer's «Side 12 af 2921» without a `cell` for every page.
+    False (nothing written) when the text is not plain (`_plain_text_state`) or needs the
+    fallback font: then use `cell` with «{nb}»."""
+    if not _plain_text_state(pdf) or not pdf.str_alias_nb_pages or not text.isascii():
+        return False
+    font = cast(TTFFont, pdf.current_font)  # `_plain_text_state` holds
+    out: list[str] = []
+    if not pdf.current_font_is_set_on_page:
+        out.append(pdf._set_font_for_page(font, pdf.font_size_pt))
+    _text_ops(pdf, [(x, y, text)], out)
+    head, tj, tail = out[-1].rpartition(") Tj")
+    out[-1] = f"{head}{_TOTAL_MARK}{tj}{tail}"
+    encoders: dict[int, _Encoder] = pdf.__dict__["_udviklingsdag_encoders"]
+    total = _PageTotal(encoders[id(font)])
+    pdf.pages[pdf.page].add_text_substitution(cast(TotalPagesSubstitutionFragment, total))
+    pdf._out("\n".join(out))
+    return True
 
 
 def _routed(font: TTFFont) -> frozenset[int]:

@@ -207,9 +207,13 @@ class _ReportPDF(pdf_base._MaalplanPDF):
         )
         # Left-aligned in a box wide enough for «Side 9999 af 9999»: the total is filled in
         # after the pages are drawn, and a right-aligned one of more digits than its alias
-        # would run past the margin of a report of thousands of pages.
-        self.set_xy(self.w - self.r_margin - PAGE_LABEL_MM, -14)
-        self.cell(PAGE_LABEL_MM, line, f"Side {self.page_no()} af {{nb}}", align=Align.L)
+        # would run past the margin of a report of thousands of pages. Written straight into
+        # the page too, with the total left for fpdf2 to fill in.
+        label = f"Side {self.page_no()} af "
+        x = self.w - self.r_margin - PAGE_LABEL_MM
+        if not pdf_base._draw_with_page_total(self, x + self.c_margin, baseline(-14), label):
+            self.set_xy(x, -14)
+            self.cell(PAGE_LABEL_MM, line, f"{label}{{nb}}", align=Align.L)
         self.set_text_color(0, 0, 0)
 
 

@@ -345,7 +345,7 @@ class SheetRows:
         styles = self.ws.parent._cell_styles
         stored: dict[int, Any] = {}
         for col, (style_id, value) in enumerate(cells, start=1):
-            cell = self.ws._get_cell(row, col)
+            cell = self.ws.cell(row=row, column=col)  # public: another openpyxl version
             cell._style = StyleArray(styles[style_id])
             set_cell(cell, value)
             stored[col] = cell._value
