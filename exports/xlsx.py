@@ -216,7 +216,10 @@ def row_height(
         if value is None:
             continue
         text = value.strftime("%d-%m-%Y") if isinstance(value, date) else str(value)
-        lines = max(lines, _lines_needed(text, width * (0.92 if bold else 1.0)))
+        width *= 0.92 if bold else 1.0
+        if len(text) <= _per_line(width) and "\n" not in text:
+            continue  # one line (most cells)
+        lines = max(lines, _lines_needed(text, width))
     return min(409, line * lines + 2)
 
 
