@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
@@ -36,7 +36,7 @@ from fpdf import FPDF
 from models.records import PlanAIndikator, PlanAMaal, PlanAPoster
 
 from . import pdf as pdf_fonts
-from .docx import docx_bytes, set_properties
+from .docx import _run_xml, docx_bytes, set_properties
 from .reference import Reference, stamp_docx
 
 if TYPE_CHECKING:
@@ -236,7 +236,7 @@ def poster_pdf(
     if pdf.missing_glyphs:
         pdf = _render(poster, ref, qr_png, when, app_version, fast=False)
     else:
-        pdf_fonts._embed_from_common(pdf)
+        pdf_fonts._embed_from_common(pdf, whole=True)  # one page: the same font every time
     return pdf_fonts._output(pdf)
 
 
@@ -381,13 +381,41 @@ def _run(
 ) -> None:
     from docx.text.paragraph import Paragraph
 
-    para = cell_or_para if isinstance(cell_or_para, Paragraph) else cell_or_para.add_paragraph()  # type: ignore[attr-defined]
+    if not isinstance(cell_or_para, Paragraph):
+        # A new paragraph at the end of a cell, the body or the footer: the XML python-docx
+        # writes for the lines below, made in one piece (a poster has some forty of them).
+        container = cell_or_para._element  # type: ignore[attr-defined]
+        container.append(parse_xml(_paragraph_xml(text, size, bold, colour, space_before)))
+        return
+    para = cell_or_para
     para.paragraph_format.space_before = Pt(space_before)
     para.paragraph_format.space_after = Pt(2)
     run = para.add_run(_docx_text(text))
     run.font.size = Pt(size)
     run.bold = bold
     run.font.color.rgb = _rgb(colour)
+
+
+def _paragraph_xml(
+    text: str, size: float, bold: bool, colour: tuple[int, int, int], space_before: float
+) -> str:
+    """A paragraph of one run, as `_run` makes it through python-docx: its spacing, then the
+    run's bold, colour and size (in the order Word's schema puts them), then its text."""
+    from docx.oxml.ns import nsdecls
+    from docx.oxml.simpletypes import ST_HpsMeasure, ST_TwipsMeasure
+
+    before = ST_TwipsMeasure.convert_to_xml(Pt(space_before))
+    after = ST_TwipsMeasure.convert_to_xml(Pt(2))
+    weight = "<w:b/>" if bold else '<w:b w:val="0"/>'
+    props = (
+        f'{weight}<w:color w:val="{_rgb(colour)}"/>'
+        f'<w:sz w:val="{ST_HpsMeasure.convert_to_xml(Pt(size))}"/>'
+    )
+    run = _run_xml(_docx_text(text))
+    return (
+        f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:before="{before}" w:after="{after}"/></w:pPr>'
+        f"<w:r><w:rPr>{props}</w:rPr>{run[len('<w:r>') :]}</w:p>"
+    )
 
 
 def _docx_text(text: str) -> str:

@@ -268,6 +268,36 @@ def test_hostile_text_is_shown_as_typed(ws: Workspace, tmp_path: Path):
     assert MARKUP in _docx_text(path)
 
 
+def _embedded_fonts(path: Path) -> list[bytes]:
+    reader = PdfReader(str(path))
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    out = []
+    for ref in fonts.values():
+        descendant = ref.get_object()["/DescendantFonts"][0].get_object()
+        out.append(descendant["/FontDescriptor"]["/FontFile2"].get_object().get_data())
+    return out
+
+
+def test_posters_in_danish_letters_embed_the_same_font_whatever_their_text(
+    ws: Workspace, tmp_path: Path
+):
+    """A poster embeds the whole common font (ASCII, Latin-1, the usual punctuation), so every
+    poster's font is the one subset made once per process; a poster with other letters gets
+    a subset of its own, and every text is still there to read."""
+    a = _plan(ws, "Hjemmeplejen Øst", 2024, [1, 6])
+    b = _plan(ws, "Zoneterapi & Æblehaven", 2024, [1])
+    c = _plan(ws, "Ωmega-huset", 2024, [1])
+    ws.set_plan_a_forskel(a["plan"], 1, FORSKEL_1)
+    first, _ = _export(ws, tmp_path / "a", a["plan"])
+    second, _ = _export(ws, tmp_path / "b", b["plan"])
+    other, _ = _export(ws, tmp_path / "c", c["plan"])
+    assert _embedded_fonts(first) == _embedded_fonts(second)
+    assert _embedded_fonts(other) != _embedded_fonts(first)
+    assert "Hjemmeplejen Øst" in _flat(_pdf_text(first))
+    assert "Zoneterapi & Æblehaven" in _flat(_pdf_text(second))
+    assert "Ωmega-huset" in _flat(_pdf_text(other))
+
+
 def _ref(ws: Workspace, maalplan_id: str) -> Reference:
     poster = ws.plan_a(maalplan_id)
     assert poster is not None
