@@ -11,10 +11,13 @@ package of the same name is replaced only then."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -143,6 +146,51 @@ def render_document(
     return render[suffix](report, ref, png, when=when, app_version=version)
 
 
+class _Reducers(dict[type, Callable[[Any], tuple[Any, ...]]]):
+    """A pickler's dispatch table for the report's frozen slots dataclasses: each pickled as
+    its field values in one `attrgetter` call. Python's own way for such a class calls
+    `dataclasses.fields` on every object, going and coming back: most of the second it took
+    to pickle a large report. Any other type is pickled as usual."""
+
+    def __missing__(self, cls: type) -> Callable[[Any], tuple[Any, ...]]:
+        if not (dataclasses.is_dataclass(cls) and "__slots__" in vars(cls)):
+            raise KeyError(cls)
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        get = attrgetter(*names)
+        if len(names) == 1:
+
+            def reduce(obj: Any) -> tuple[Any, ...]:
+                return (_restore, (cls, names, (get(obj),)))
+        else:
+
+            def reduce(obj: Any) -> tuple[Any, ...]:
+                return (_restore, (cls, names, get(obj)))
+
+        self[cls] = reduce
+        return reduce
+
+
+def _restore(cls: type, names: tuple[str, ...], values: tuple[Any, ...]) -> Any:
+    """A dataclass object pickled by `_Reducers`, made as unpickling makes one (no
+    `__init__`)."""
+    obj: Any = object.__new__(cls)
+    for name, value in zip(names, values, strict=True):
+        object.__setattr__(obj, name, value)
+    return obj
+
+
+def pickled(args: Any) -> bytes:
+    """`args` pickled for the worker processes (`_Reducers`)."""
+    import io
+    import pickle
+
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _Reducers()
+    pickler.dump(args)
+    return buf.getvalue()
+
+
 def render_pickled(suffixes: tuple[str, ...], blob: bytes) -> tuple[bytes, ...]:
     """`render_document` of each of `suffixes` in a worker process, from the arguments
     pickled once for all jobs (a large report takes most of a second to pickle)."""
@@ -161,7 +209,6 @@ def _render_documents(
     """The PDF, .docx and .xlsx by suffix: in the worker processes of `starter` (a
     `sbsys._PoolStarter`, started before the report was read), in `_JOBS`; here without
     one, or when a worker cannot take its job."""
-    import pickle
 
     from .sbsys import _POOL_ERRORS
 
@@ -170,7 +217,7 @@ def _render_documents(
     futures: dict[tuple[str, ...], Any] = {}
     if pool is not None:
         try:
-            blob = pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL)
+            blob = pickled(args)
             futures = {job: pool.submit(render_pickled, job, blob) for job in _JOBS}
         except _POOL_ERRORS:
             futures = {}

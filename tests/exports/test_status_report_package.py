@@ -341,3 +341,24 @@ def test_the_reports_workbook_is_not_read_as_a_maalplan(ws: Workspace, tmp_path:
     with pytest.raises(ImportError_, match="er augustrapporten for 2026"):
         import_workbook(Store(ws.database), files[".xlsx"])
     assert changes() == before
+
+
+def test_the_report_goes_to_the_workers_whole(ws: Workspace) -> None:
+    """`pickled` (the report's dataclasses as their field values) gives back an equal report,
+    with every object of the right class; other objects are pickled as usual."""
+    import pickle
+
+    from exports.status_report_package import pickled
+
+    _assess(ws)
+    report = status_report(ws.database, 2026, WHEN)
+    assert report.maal and any(t.chart for m in report.maal for t in m.tegn)
+    back = pickle.loads(pickled((report, Path("x"), {"a": 1})))
+    assert back == (report, Path("x"), {"a": 1})
+    assert type(back[0].maal[0]) is type(report.maal[0])
+    assert back[0].digest == report.digest
+    # Dates, enums and dataclasses without slots (the reference) go the usual way.
+    from models import enums
+
+    other = (WHEN, enums.Maalopfyldelse.OPFYLDT, status_reference(report, None))
+    assert pickle.loads(pickled(other)) == other
