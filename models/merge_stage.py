@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
-from sqlalchemy import Column, Index, Integer, MetaData, Table, Text, delete, exists, select
+from sqlalchemy import Column, Index, Integer, MetaData, Table, Text, delete, select
 from sqlalchemy.engine import Connection
 
-from .changes import ENTRY_KEYS, ChangeRow, Entry, fast_insert, rows_by_id
+from .changes import ENTRY_KEYS, ChangeRow, Entry, fast_insert, row_table, rows_by_id
 
 _META = MetaData()
 _ENTRY_COLUMNS = [Column(k, Text) for k in ENTRY_KEYS]
@@ -101,21 +101,12 @@ def staged_replaced(conn: Connection, ids: Iterable[str]) -> dict[str, tuple[str
     return found
 
 
-def _first_staging() -> object:
-    """The condition that a staged entry is the first staging of its id (among the files
-    still staged): the entry is new in that file, and known in every later one."""
-    other = ENTRY.alias("other")
-    return ~exists().where(other.c.id == ENTRY.c.id, other.c.file < ENTRY.c.file)
-
-
 def row_batches(conn: Connection, size: int) -> Iterator[list[tuple[int, ChangeRow]]]:
-    """The staged new entries (each id once, from the first file staging it) as (file, its
-    change row),
+    """The staged new entries (each id once after `keep_first`) as (file, its change row),
     grouped by row, in batches of whole rows: a batch is closed at the first row boundary after
     `size` entries, so a row's new entries are always applied together."""
     query = (
         select(ENTRY.c.file, *(ENTRY.c[k] for k in ENTRY_KEYS))
-        .where(_first_staging())  # type: ignore[arg-type]
         .order_by(ENTRY.c.entity, ENTRY.c.row_id, ENTRY.c.seq)
         .execution_options(stream_results=True, yield_per=max(size, 100))
     )
@@ -133,3 +124,69 @@ def row_batches(conn: Connection, size: int) -> Iterator[list[tuple[int, ChangeR
             batch.append((r[0], row))
     if batch:
         yield batch
+
+
+def keep_first(conn: Connection) -> None:
+    """Leave each staged id once, in the first file staging it (among the files still staged):
+    an entry is new in that file, and known in every later one. Run once the refused files are
+    dropped (`drop_files`); a later file's copy is the same change (`_check_file` refuses
+    another content under a staged id)."""
+    conn.exec_driver_sql(
+        "DELETE FROM merge_entry WHERE EXISTS (SELECT 1 FROM merge_entry AS other "
+        "WHERE other.id = merge_entry.id AND other.file < merge_entry.file)"
+    )
+
+
+def new_per_file(conn: Connection) -> dict[int, tuple[int, str]]:
+    """Per file: (its new entries, their greatest hlc), after `keep_first`."""
+    rows = conn.exec_driver_sql("SELECT file, count(*), max(hlc) FROM merge_entry GROUP BY file")
+    return {int(r[0]): (int(r[1]), str(r[2])) for r in rows}
+
+
+_CHANGE_COLUMNS = ", ".join(f'"{k}"' for k in ENTRY_KEYS)
+
+
+def append(conn: Connection) -> None:
+    """Append the staged entries (each id once, `keep_first`) to the change log and keep its
+    heads true, as `models.changes.update_heads` does for a merge, in a few statements instead
+    of a round of Python per batch: every change a staged entry replaces is superseded and no
+    longer a head of its field; a staged entry becomes a head unless a staged entry replaces
+    it or, in a row the database has, a known change does. Run before any domain row is
+    written: the domain tables tell the rows the database has.
+
+    The change log and the heads are written in the order of their (entity, row) indexes: at
+    ten times the data these land all over a large database, and in order each index page is
+    visited once instead of once an entry."""
+    conn.exec_driver_sql(
+        f'INSERT INTO "change" ({_CHANGE_COLUMNS}) SELECT {_CHANGE_COLUMNS} FROM merge_entry '
+        "ORDER BY entity, row_id, seq"
+    )
+    conn.exec_driver_sql(
+        "INSERT INTO superseded (change_id) SELECT DISTINCT change_id FROM merge_replaced AS r "
+        "WHERE NOT EXISTS (SELECT 1 FROM superseded AS s WHERE s.change_id = r.change_id) "
+        "ORDER BY change_id"
+    )
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(
+            "DELETE FROM field_head AS h USING merge_replaced AS r WHERE h.entity = r.entity "
+            "AND h.row_id = r.row_id AND h.field = r.field AND h.change_id = r.change_id"
+        )
+    else:
+        conn.exec_driver_sql(
+            "DELETE FROM field_head WHERE (entity, row_id, field, change_id) IN "
+            "(SELECT entity, row_id, field, change_id FROM merge_replaced)"
+        )
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    entities = list(conn.exec_driver_sql("SELECT DISTINCT entity FROM merge_entry").scalars())
+    for entity in entities:
+        table = row_table(entity)
+        conn.exec_driver_sql(
+            "INSERT INTO field_head (entity, row_id, field, change_id) "
+            "SELECT e.entity, e.row_id, e.field, e.id FROM merge_entry AS e "
+            f"WHERE e.entity = {mark} "
+            "AND NOT EXISTS (SELECT 1 FROM merge_replaced AS r WHERE r.change_id = e.id) "
+            "AND (NOT EXISTS (SELECT 1 FROM superseded AS s WHERE s.change_id = e.id) "
+            f'OR NOT EXISTS (SELECT 1 FROM "{table.name}" AS t WHERE t.id = e.row_id)) '
+            "ORDER BY e.entity, e.row_id, e.field, e.id",
+            (entity,),
+        )
