@@ -482,9 +482,8 @@ def _import(
         # Only now, among the accepted files, is an entry «new» in the first file that has it
         # (`row_batches` gives each id once, from that file).
         by_number = {number: res for res, number in candidates}
-        merge_stage.keep_first(conn)
         max_hlc = ""
-        for number, (new, hlc) in merge_stage.new_per_file(conn).items():
+        for number, (new, hlc) in merge_stage.order_entries(conn).items():
             by_number[number].new = new
             max_hlc = max(max_hlc, hlc)
         # The change log and its heads in a few set-based statements; then the rows.
