@@ -123,7 +123,7 @@ class ChangeFile:
 # --- results -----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class PreviewItem:
     """One line of the preview: a new row, a changed field or a conflict."""
 
