@@ -2,10 +2,10 @@
 
 The files are read and checked by their reader (`exports.bundle.import_bundles`), which hands
 them over as `ChangeFile`s. Applying a remote change C that is not known yet follows the rules
-in `models.store` (written by `models.changes`): insert C; add C.replaces to `superseded` and
-drop them from `field_head`; add C as a head unless some known change replaced it; then set the
-row's field to the value of the head with the greatest (hlc, id), inserting the row with its
-defaults first when it is new. Every file of one import is applied in one transaction, so a
+in `models.store` (written by `models.changes`, and for a merge by `models.merge_stage`):
+insert C; add C.replaces to `superseded` and drop them from `field_head`; add C as a head
+unless some known change replaced it; then set the row's field to the value of the head with
+the greatest (hlc, id), inserting the row with its defaults first when it is new. Every file of one import is applied in one transaction, so a
 rejected file changes nothing. Because the result only depends on the *set* of changes, the
 same files in any order, any number of times, give the same state.
 
@@ -22,11 +22,14 @@ How memory is bounded (issue 17). Nothing holds every entry of an import at once
   it needs and creates) is held while that file is checked; the rows (not entries) each file
   needs and creates are kept for the checks across files (`_check_references`,
   `_check_lineage`).
-- The apply reads the staged entries back grouped by row, `MERGE_BATCH` entries at a time
-  (`merge_stage.row_batches`), and applies each batch with the same rules (`_apply`). A batch
-  always holds all the new entries of the rows it touches, so heads, winners, new rows, changed
-  fields and conflicts come out the same whatever the batch size; only the order of the
-  preview's lines follows the batches.
+- The change log, the superseded ids and the field heads are written from the staging
+  tables in a few set-based statements (`merge_stage.append`, with the rules of
+  `changes.update_heads`), in the order of the (entity, row) indexes. Then the apply reads the
+  entries back grouped by row, `MERGE_BATCH` entries at a time (`merge_stage.row_batches`),
+  and works out the rows with the same rules (`_apply`). A batch always holds all the new
+  entries of the rows it touches, so winners, new rows, changed fields and conflicts come out
+  the same whatever the batch size; only the order of the preview's lines follows the
+  batches.
 - Everything stays one transaction: a refusal (or a dry run) rolls back the staging tables
   with everything else.
 """

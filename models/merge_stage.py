@@ -1,13 +1,16 @@
 """The merge's staging area: the new entries of the files being imported, parked in temporary
-tables inside the import's transaction instead of in Python structures.
+tables inside the import's transaction instead of in Python structures, and written to the
+change log from there.
 
 `merge_entry` holds every new entry of every file that passed its own checks (file number,
 arrival number and the change-table columns, the value in canonical form); `merge_replaced`
 the changes those entries replace, with the field they were replaced in. The checks that
-span files look them up by id, a chunk at a time (`staged_changes`, `staged_replaced`); the
-apply reads them back grouped by row (`row_batches`), a bounded batch at a time. Both tables
-are made per import (`stage`) and dropped at its end; a rollback drops them as well.
-"""
+span files look them up by id, a chunk at a time (`staged_changes`, `staged_replaced`).
+Once the files are accepted, `order_entries` copies the entries to apply (each id once) to
+`merge_row` in the apply's order (entity, row, arrival); `append` writes the change log, the
+superseded ids and the field heads from it in a few set-based statements; the rows are then
+worked out in Python from `row_batches`, a bounded batch of whole rows at a time. The tables
+are made per import (`stage`) and dropped at its end; a rollback drops them as well."""
 
 from __future__ import annotations
 
