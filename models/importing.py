@@ -5,9 +5,10 @@ them over as `ChangeFile`s. Applying a remote change C that is not known yet fol
 in `models.store` (written by `models.changes`, and for a merge by `models.merge_stage`):
 insert C; add C.replaces to `superseded` and drop them from `field_head`; add C as a head
 unless some known change replaced it; then set the row's field to the value of the head with
-the greatest (hlc, id), inserting the row with its defaults first when it is new. Every file of one import is applied in one transaction, so a
-rejected file changes nothing. Because the result only depends on the *set* of changes, the
-same files in any order, any number of times, give the same state.
+the greatest (hlc, id), inserting the row with its defaults first when it is new. Every file
+of one import is applied in one transaction, so a rejected file changes nothing. Because the
+result only depends on the *set* of changes, the same files in any order, any number of
+times, give the same state.
 
 A conflict is never settled here (`models.conflicts`). Pure Python; no user-interface imports.
 
