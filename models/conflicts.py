@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Connection
 
 from .changes import (
@@ -23,7 +23,6 @@ from .changes import (
     ENTRY_KEYS,
     HEAD,
     ChangeRow,
-    chunks,
     display_value,
     field_label,
     heads,
@@ -129,22 +128,28 @@ class Conflict:
 
 def _candidate_rows(conn: Connection) -> dict[str, set[str]]:
     """Rows that may hold a conflict: with several heads on a field, or deleted."""
-    rows: dict[str, set[str]] = defaultdict(set)
+    return {
+        entity: {rid for query in _candidate_queries(entity) for rid in conn.scalars(query)}
+        for entity in ENTITIES
+    }
+
+
+def _candidate_queries(entity: str) -> tuple[Select[Any], Select[Any]]:
+    """The ids of one entity's rows that may hold a conflict (`_candidate_rows`), in two
+    queries: the rows with several heads on a field, and the deleted rows (a row may be in
+    both)."""
     multi = (
-        select(HEAD.c.entity, HEAD.c.row_id)
+        select(HEAD.c.row_id)
+        .where(HEAD.c.entity == entity)
         .group_by(HEAD.c.entity, HEAD.c.row_id, HEAD.c.field)
         .having(func.count() > 1)
     )
-    for r in conn.execute(multi):
-        rows[r.entity].add(r.row_id)
     # Rows with a tombstone among their heads: with one head on `deleted` that head is the
     # row's value, so the row says deleted; with several, the row is in `multi` already.
     # The domain tables are small and hold that flag, unlike a join of every head with its
     # change.
-    for entity in ENTITIES:
-        table = row_table(entity)
-        rows[entity].update(conn.execute(select(table.c.id).where(table.c.deleted)).scalars())
-    return rows
+    table = row_table(entity)
+    return multi, select(table.c.id).where(table.c.deleted)
 
 
 def orphans(conn: Connection) -> dict[tuple[str, str], list[tuple[str, str]]]:
@@ -174,14 +179,20 @@ KEY_ROWS = 2000
 def open_keys(conn: Connection) -> set[tuple[str, str, str]]:
     """The open conflicts as (entity, row id, field), on an open connection."""
     keys: set[tuple[str, str, str]] = set()
-    for entity, ids in _candidate_rows(conn).items():
-        for part in chunks(sorted(ids), KEY_ROWS):
-            found = heads_of_rows(conn, {entity: part})
-            keys.update(
-                (entity, rid, fname)
-                for (_, rid), hs in found.items()
-                for _, fname, _ in row_conflicts(entity, rid, hs)
-            )
+    for entity in ENTITIES:
+        for query in _candidate_queries(entity):
+            # Read as the query yields them, `KEY_ROWS` at a time: after a ten-times merge
+            # the candidates are hundreds of thousands of rows. A row met twice (in both
+            # queries, or at the end of one part and the start of the next) gives the same
+            # keys twice.
+            stream = query.execution_options(stream_results=True, yield_per=KEY_ROWS)
+            for part in conn.execute(stream).scalars().partitions():
+                found = heads_of_rows(conn, {entity: set(part)})
+                keys.update(
+                    (entity, rid, fname)
+                    for (_, rid), hs in found.items()
+                    for _, fname, _ in row_conflicts(entity, rid, hs)
+                )
     return keys | {(entity, rid, DELETED) for entity, rid in orphans(conn)}
 
 

@@ -2,12 +2,13 @@
 
 The files are read and checked by their reader (`exports.bundle.import_bundles`), which hands
 them over as `ChangeFile`s. Applying a remote change C that is not known yet follows the rules
-in `models.store` (written by `models.changes`): insert C; add C.replaces to `superseded` and
-drop them from `field_head`; add C as a head unless some known change replaced it; then set the
-row's field to the value of the head with the greatest (hlc, id), inserting the row with its
-defaults first when it is new. Every file of one import is applied in one transaction, so a
-rejected file changes nothing. Because the result only depends on the *set* of changes, the
-same files in any order, any number of times, give the same state.
+in `models.store` (written by `models.changes`, and for a merge by `models.merge_stage`):
+insert C; add C.replaces to `superseded` and drop them from `field_head`; add C as a head
+unless some known change replaced it; then set the row's field to the value of the head with
+the greatest (hlc, id), inserting the row with its defaults first when it is new. Every file
+of one import is applied in one transaction, so a rejected file changes nothing. Because the
+result only depends on the *set* of changes, the same files in any order, any number of
+times, give the same state.
 
 A conflict is never settled here (`models.conflicts`). Pure Python; no user-interface imports.
 
@@ -22,11 +23,14 @@ How memory is bounded (issue 17). Nothing holds every entry of an import at once
   it needs and creates) is held while that file is checked; the rows (not entries) each file
   needs and creates are kept for the checks across files (`_check_references`,
   `_check_lineage`).
-- The apply reads the staged entries back grouped by row, `MERGE_BATCH` entries at a time
-  (`merge_stage.row_batches`), and applies each batch with the same rules (`_apply`). A batch
-  always holds all the new entries of the rows it touches, so heads, winners, new rows, changed
-  fields and conflicts come out the same whatever the batch size; only the order of the
-  preview's lines follows the batches.
+- The change log, the superseded ids and the field heads are written from the staging
+  tables in a few set-based statements (`merge_stage.append`, with the rules of
+  `changes.update_heads`), in the order of the (entity, row) indexes. Then the apply reads the
+  entries back grouped by row, `MERGE_BATCH` entries at a time (`merge_stage.row_batches`),
+  and works out the rows with the same rules (`_apply`). A batch always holds all the new
+  entries of the rows it touches, so winners, new rows, changed fields and conflicts come out
+  the same whatever the batch size; only the order of the preview's lines follows the
+  batches.
 - Everything stays one transaction: a refusal (or a dry run) rolls back the staging tables
   with everything else.
 """
@@ -34,9 +38,8 @@ How memory is bounded (issue 17). Nothing holds every entry of an import at once
 from __future__ import annotations
 
 import json
-import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -124,7 +127,7 @@ class ChangeFile:
 # --- results -----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class PreviewItem:
     """One line of the preview: a new row, a changed field or a conflict."""
 
@@ -483,15 +486,16 @@ def _import(
         # Only now, among the accepted files, is an entry «new» in the first file that has it
         # (`row_batches` gives each id once, from that file).
         by_number = {number: res for res, number in candidates}
-        found: set[tuple[str, str]] = set()
         max_hlc = ""
+        for number, (new, hlc) in merge_stage.order_entries(conn).items():
+            by_number[number].new = new
+            max_hlc = max(max_hlc, hlc)
+        # The change log and its heads in a few set-based statements; then the rows.
+        merge_stage.append(conn)
+        found: set[tuple[str, str]] = set()
         for batch in merge_stage.row_batches(conn, MERGE_BATCH):
-            owner = {}
-            for number, r in batch:
-                owner[r.id] = res = by_number[number]
-                res.new += 1
+            owner = {r.id: by_number[number] for number, r in batch}
             rows = [r for _, r in batch]
-            max_hlc = max(max_hlc, max(r.hlc for r in rows))
             found.update((e, r) for e, r, _ in _apply(conn, rows, owner))
         for res, _ in candidates:
             res.known = res.received - res.new
@@ -872,8 +876,9 @@ def _apply(
     conn: Connection, rows: list[ChangeRow], owner: dict[str, FileResult]
 ) -> set[tuple[str, str, str]]:
     """Apply new changes (none known to the database, in canonical form, all the new changes
-    of the rows they touch) following the change-log rules. Returns the conflicts these
-    changes take part in."""
+    of the rows they touch, already in the change log with their heads: `merge_stage.append`)
+    to the rows, following the change-log rules. Returns the conflicts these changes take
+    part in."""
     touched: dict[str, set[str]] = defaultdict(set)
     keys: dict[tuple[str, str], set[str]] = defaultdict(set)
     for r in rows:
@@ -891,36 +896,27 @@ def _apply(
     inserts: dict[str, list[dict[str, Any]]] = defaultdict(list)
     # The fields these changes set in rows the database has (and always the tombstone).
     fields: dict[str, set[str]] = defaultdict(lambda: {DELETED})
-    # In arrival order: sorting by id was measured slower (it scatters the hlc, action and
-    # row indexes, which arrival order fills almost in sequence), sorting by row no faster.
-    # The new rows need nothing from the database, so they are worked out while the server
-    # takes the change log in (`_meanwhile`).
-    with _meanwhile(conn, lambda: changes.insert_changes(conn, rows)):
-        for r in rows:
-            if r.row_id in existing[r.entity]:
-                fields[r.entity].add(r.field)
-            elif r.id not in replaced:
-                # No known change can have replaced a change of a row the database lacks;
-                # the change is a head.
-                all_heads[(r.entity, r.row_id)].append(r)
-        for entity, ids in touched.items():
-            for rid in ids - existing[entity]:
-                won = winners(all_heads[(entity, rid)], keys[(entity, rid)])
-                row = {
-                    k: list(v) if isinstance(v, list) else v for k, v in _defaults(entity).items()
-                }
-                row.update({f: decode_value(entity, f, h.value) for f, h in won.items()})
-                row["id"] = rid
-                if row.get(DELETED) is None:
-                    row[DELETED] = False
-                inserts[entity].append(row)
-                titles[(entity, rid)] = _title(entity, row)
-                res = owner.get(won[DELETED].id) if DELETED in won else None
-                if res is not None:
-                    res.new_rows += 1
-                    _item(res, "ny", entity, rid, "", titles[(entity, rid)])
-
-    changes.update_heads(conn, rows, existing)
+    for r in rows:
+        if r.row_id in existing[r.entity]:
+            fields[r.entity].add(r.field)
+        elif r.id not in replaced:
+            # No known change can have replaced a change of a row the database lacks; the
+            # change is a head (`merge_stage.append` wrote it so).
+            all_heads[(r.entity, r.row_id)].append(r)
+    for entity, ids in touched.items():
+        for rid in ids - existing[entity]:
+            won = winners(all_heads[(entity, rid)], keys[(entity, rid)])
+            row = {k: list(v) if isinstance(v, list) else v for k, v in _defaults(entity).items()}
+            row.update({f: decode_value(entity, f, h.value) for f, h in won.items()})
+            row["id"] = rid
+            if row.get(DELETED) is None:
+                row[DELETED] = False
+            inserts[entity].append(row)
+            titles[(entity, rid)] = _title(entity, row)
+            res = owner.get(won[DELETED].id) if DELETED in won else None
+            if res is not None:
+                res.new_rows += 1
+                _item(res, "ny", entity, rid, "", titles[(entity, rid)])
 
     # The heads of the rows the database has: of the fields these entries change, and the
     # tombstones. A row with a tombstone among its heads gets all its heads, since a
@@ -985,35 +981,6 @@ def _apply(
                 )
                 _item(res, "konflikt", entity, rid, fname, titles.get((entity, rid), ""), "", shown)
     return found
-
-
-@contextmanager
-def _meanwhile(conn: Connection, write: Callable[[], None]) -> Iterator[None]:
-    """Run `write` (statements on `conn`) while the body works in Python. On PostgreSQL in a
-    thread: the server spends a second on the change log's indexes for a workshop, and the
-    client need not wait idle meanwhile (psycopg leaves the interpreter lock while it waits
-    on the socket). The body must not use `conn`. Elsewhere first `write`, then the body
-    (SQLite's connection belongs to its thread, and does the work in this process anyway)."""
-    if conn.dialect.name != "postgresql":
-        write()
-        yield
-        return
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            write()
-        except BaseException as exc:  # handed to the caller below
-            failed.append(exc)
-
-    worker = threading.Thread(target=run, name="merge-write", daemon=True)
-    worker.start()
-    try:
-        yield
-    finally:
-        worker.join()
-    if failed:
-        raise failed[0]
 
 
 @cache

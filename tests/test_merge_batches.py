@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from exports import bundle
 from exports.bundle import import_bundles, write_handoff
-from models import conflicts, importing
+from models import changes, conflicts, importing
 from models.conflicts import conflict_keys
 from models.consolidation import LEDGER
 from models.db import Database
@@ -181,3 +181,49 @@ def test_memory_does_not_grow_with_the_number_of_files(
     large, large_new = peak(files)
     assert large_new == 4 * small_new > 0
     assert large < 1.5 * small, (small, large)
+
+
+def _log(db: Database) -> dict[str, Any]:
+    """The change log as the merge leaves it: every change (all its columns), the heads and the
+    superseded ids."""
+    with db.engine.connect() as conn:
+        return {
+            "changes": sorted(tuple(r) for r in conn.execute(select(*changes.CHANGE.c))),
+            "heads": sorted(tuple(r) for r in conn.execute(select(*changes.HEAD.c))),
+            "superseded": sorted(conn.execute(select(changes.SUPERSEDED.c.change_id)).scalars()),
+        }
+
+
+def test_the_set_based_log_equals_the_one_writer(world: World, tmp_path: Path):
+    """The merge writes the change log, its heads and the superseded ids in a few statements
+    from its staging tables (`merge_stage.append`). The same new changes given to the one
+    writer of the log, `changes.append_changes` (as the merge wrote them before, a batch at a
+    time from Python, knowing which rows the database had), give the same log: into an empty
+    database (the pack with the files: new rows only) and into the tovholder's (edits that
+    replace known heads, a delete against an edit, a list edited on two laptops)."""
+    paths, _ = _edits(world, tmp_path)
+    for name, files in (("empty", [world.pack, *paths]), ("tov", paths)):
+        merged, reference = world.db(name, tmp_path), world.db(name, tmp_path)
+        try:
+            before = set(_log(reference)["changes"])
+            import_bundles(Store(merged), files)
+            after = _log(merged)
+            new = [changes.ChangeRow._make(r) for r in after["changes"] if r not in before]
+            assert len(new) > 20
+            with reference.engine.begin() as conn:
+                known = {
+                    entity: changes.existing(conn, changes.row_table(entity).c.id, ids)
+                    for entity, ids in _rows_by_entity(new).items()
+                }
+                changes.append_changes(conn, new, known)
+            assert _log(reference) == after
+        finally:
+            merged.close()
+            reference.close()
+
+
+def _rows_by_entity(rows: list[changes.ChangeRow]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for r in rows:
+        out.setdefault(r.entity, set()).add(r.row_id)
+    return out

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from exports.bundle import import_bundles, write_handoff
-from models import changes, consolidation
+from models import changes, consolidation, merge_stage
 from models.conflicts import conflict_keys
 from models.db import id_filters
 from models.store import Store
@@ -134,23 +135,22 @@ def test_id_look_ups_find_ids_with_a_newline(world: World, tmp_path: Path):
 def test_a_failure_while_the_change_log_is_written_changes_nothing(
     world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    """On PostgreSQL the change log goes in on a worker thread while the new rows are worked
-    out; its failure reaches the caller, after the worker has stopped, and the import's
-    transaction is rolled back."""
+    """The change log and its heads are written in a few statements from the staging tables
+    (`merge_stage.append`); a failure once they are written (a full disk) reaches the caller,
+    and the import's transaction is rolled back: no change, head or staging table is left."""
     paths, _ = _edits(world, tmp_path)
     db = world.db("tov", tmp_path)
     before = dump(db)
-    plain = changes.fast_insert
+    plain = merge_stage.append
 
-    def failing(conn, table, rows, cols=None):
-        if table is changes.CHANGE:
-            raise OSError("disken er fuld")
-        plain(conn, table, rows, cols)
+    def failing(conn: Any) -> None:
+        plain(conn)
+        raise OSError("disken er fuld")
 
-    monkeypatch.setattr(changes, "fast_insert", failing)
+    monkeypatch.setattr(merge_stage, "append", failing)
     with pytest.raises(OSError, match="disken er fuld"):
         import_bundles(db, paths)
     assert dump(db) == before
-    monkeypatch.setattr(changes, "fast_insert", plain)
+    monkeypatch.setattr(merge_stage, "append", plain)
     assert import_bundles(db, paths).new > 0
     db.close()
