@@ -1098,6 +1098,10 @@ class ConsolidationScreen(Screen[None]):
                     )
                 )
                 table.add_row(*(_t(c) for c in cells))
+            if f.items_left_out:  # the preview keeps a bounded number of lines
+                more = texts.CONS_PREVIEW_MORE.format(more=count("aendring", f.items_left_out))
+                self._preview_rows.append(more)
+                table.add_row("", Text(more, style="dim"), "", "", "")
         self._show_detail(0)
 
     @on(DataTable.RowHighlighted, "#preview-table")

@@ -835,6 +835,9 @@ CONS_NO_CONFLICTS_SETTLED = "Ingen åbne konflikter: de uenigheder, importen fan
 CONS_NO_CONFLICTS_NO_FILES = "Ingen åbne konflikter. Der er ikke importeret nogen filer endnu."
 CONS_PREVIEW_FILE = "Fil"
 CONS_PREVIEW_FROM = "Fra «{device}»"
+CONS_PREVIEW_MORE = (
+    "… og {more} mere fra filen, som ikke vises her (tallene ovenfor tæller dem med)"
+)
 PICKER_TITLE = "Vælg mappen med overleveringsfilerne"
 PICKER_HINT = (
     "Pil op/ned og Enter åbner en mappe. Enter på en fil vælger den fil. Tab går til knapperne."

@@ -227,3 +227,36 @@ def _rows_by_entity(rows: list[changes.ChangeRow]) -> dict[str, set[str]]:
     for r in rows:
         out.setdefault(r.entity, set()).add(r.row_id)
     return out
+
+
+def test_the_preview_is_bounded_for_all_files_together_and_the_rest_unchanged(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The preview keeps at most `MAX_ITEMS` lines for all the files of an import (and at
+    least `MIN_ITEMS_PER_FILE` a file): many files get fewer lines each, while the counts, the
+    rows, the conflicts and the ledger are the same as with every line kept."""
+    paths, _ids = _edits(world, tmp_path)
+    files = [*paths, world.pack]
+
+    def run(name: str) -> tuple[dict[str, Any], list[int]]:
+        db = world.db(name, tmp_path)
+        try:
+            report = import_bundles(Store(db), files)
+            return _outcome(db, report), [len(f.items) for f in report.files]
+        finally:
+            db.close()
+
+    full, full_lines = run("empty")
+    assert max(full_lines) > 2
+    monkeypatch.setattr(importing, "MAX_ITEMS", 2 * len(files))
+    monkeypatch.setattr(importing, "MIN_ITEMS_PER_FILE", 1)
+    capped, lines = run("empty")
+    assert all(n <= 2 for n in lines) and sum(lines) <= 2 * len(files)
+    assert lines == [min(2, n) for n in full_lines]
+    for key in ("dump", "open", "conflicts", "ledger"):
+        assert capped[key] == full[key], key
+    # The numbers per file are whole; only the kept lines differ.
+    assert [f[:8] for f in capped["files"]] == [f[:8] for f in full["files"]]
+    monkeypatch.setattr(importing, "MIN_ITEMS_PER_FILE", 3)  # the floor wins over the total
+    _, floor_lines = run("empty")
+    assert floor_lines == [min(3, n) for n in full_lines]

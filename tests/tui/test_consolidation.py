@@ -181,3 +181,33 @@ def test_bad_file_is_shown_as_refused_and_nothing_is_imported(world: World, tmp_
 
     asyncio.run(run())
     assert consolidation.ledger(tov) == []
+
+
+def test_a_preview_that_keeps_fewer_lines_says_how_many_more(
+    world: World, tmp_path: Path, monkeypatch
+):
+    """Beyond the lines the preview keeps (`importing.MAX_ITEMS` for all files together), a
+    dim row under the file says how many more it brought; the counts are whole."""
+    from models import importing
+
+    ids = world.ids
+    tov, f1 = world.db("tov", tmp_path), world.db("f1", tmp_path)
+    for n in range(5):
+        Store(f1).create("tegn", maal_id=ids["m1"], tekst=f"Tegn nummer {n}")
+    path = write_handoff(f1, tmp_path / "bord 1.udviklingsdag.json").path
+    monkeypatch.setattr(importing, "MAX_ITEMS", 2)
+    monkeypatch.setattr(importing, "MIN_ITEMS_PER_FILE", 2)
+
+    async def run() -> None:
+        app = _App(tov)
+        async with app.run_test(size=(140, 45)) as pilot:
+            await _settle(pilot)
+            screen = app.screen
+            screen.query_one("#paths", Input).value = shlex.quote(str(path))
+            await pilot.click("#preview")
+            await _settle(pilot)
+            preview = _cells(screen.query_one("#preview-table", DataTable))
+            assert [row[0] for row in preview] == ["Fil", "Ny", "Ny", ""]
+            assert preview[-1][1].startswith("… og 3 ændringer mere fra filen")
+
+    asyncio.run(run())
