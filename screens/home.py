@@ -159,9 +159,9 @@ class HomeScreen(StyledOnce, Screen[None]):
             self.chosen_day = data.chosen_udviklingsdag
             self.chosen_bord = data.chosen_bord
         days = self.query_one("#home-days", OptionList)
-        days.clear_options()
+        options = []
         if not self.days:
-            days.add_option(Option(Text(texts.HOME_NO_DAYS, style="italic"), disabled=True))
+            options.append(Option(Text(texts.HOME_NO_DAYS, style="italic"), disabled=True))
         for day in self.days:
             prompt = plain(day.dag.titel)
             prompt.stylize("bold")
@@ -173,7 +173,9 @@ class HomeScreen(StyledOnce, Screen[None]):
                 }
             )
             prompt.append("\n" + visible(meta), style="dim")
-            days.add_option(Option(prompt, id=day.id))
+            options.append(Option(prompt, id=day.id))
+        # All at once: one option at a time measures and refreshes the list once per option.
+        days.set_options(options)
         ids = [d.id for d in self.days]
         if self.chosen_day not in ids:
             self.chosen_day = ids[0] if ids else None
@@ -196,14 +198,15 @@ class HomeScreen(StyledOnce, Screen[None]):
 
     def _show_borde(self) -> None:
         borde = self.query_one("#home-borde", OptionList)
-        borde.clear_options()
         day = next((d for d in self.days if d.id == self.chosen_day), None)
         if day is None:
+            borde.clear_options()
             return
         if not day.borde:
-            borde.add_option(Option(Text(texts.HOME_NO_BORDE, style="italic"), disabled=True))
+            borde.set_options([Option(Text(texts.HOME_NO_BORDE, style="italic"), disabled=True)])
             return
         lederdag = day.dag.dagdel == enums.Del.LEDERDAG
+        options = []
         for bord in day.borde:
             prompt = plain(bord.navn)
             prompt.stylize("bold")
@@ -218,7 +221,9 @@ class HomeScreen(StyledOnce, Screen[None]):
             else:
                 meta = texts.HOME_BORD_META.format(facilitator=facilitator, maal=len(bord.maal_ids))
             prompt.append(visible(meta), style="dim")
-            borde.add_option(Option(prompt, id=bord.id))
+            options.append(Option(prompt, id=bord.id))
+        # All at once (400 borde on a large municipality's day: 0.1 s one at a time).
+        borde.set_options(options)
         ids = [b.id for b in day.borde]
         borde.highlighted = ids.index(self.chosen_bord) if self.chosen_bord in ids else 0
 
