@@ -12,22 +12,26 @@ import holds that module's lock while it looks for the module)."""
 
 from __future__ import annotations
 
-import importlib.abc
 import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from importlib.machinery import ModuleSpec
-from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from importlib.machinery import ModuleSpec
+    from types import ModuleType
 
 WINDOW = 0.1
 """Seconds after an input in which the loader imports nothing: time to answer and draw a key
 (20-60 ms for the home screen's lists)."""
 
 
-class InputFirst(importlib.abc.MetaPathFinder):
-    """Makes one thread's imports wait while input is being answered. Finds no module itself."""
+class InputFirst:
+    """Makes one thread's imports wait while input is being answered: a finder on
+    `sys.meta_path` (without `importlib.abc`'s base class, which the first frame would import)
+    that finds no module itself."""
 
     def __init__(self) -> None:
         self._until = 0.0  # time.monotonic() until which the loader waits
