@@ -52,15 +52,14 @@ class InputFirst:
     def imports(self) -> Iterator[None]:
         """For the block, the calling thread's imports wait after input."""
         self._thread = threading.get_ident()
-        sys.meta_path.insert(0, self)
+        # A new list each time, not one changed in place: another thread may be walking the
+        # list in an import of its own (a removal would make it skip a finder).
+        sys.meta_path = [self, *sys.meta_path]
         try:
             yield
         finally:
             self._thread = None
-            try:
-                sys.meta_path.remove(self)
-            except ValueError:
-                pass
+            sys.meta_path = [finder for finder in sys.meta_path if finder is not self]
 
     def find_spec(
         self,
