@@ -209,9 +209,16 @@ class UdviklingsdagApp(App[None]):
         return LoadingScreen(self.db_target)
 
     def on_mount(self) -> None:
-        # Paint the first screen first; the import of the database layer in the worker
-        # competes for the interpreter, so it starts once the first frame is out.
-        self.call_after_refresh(self._open_database)
+        if self.quick_home:
+            # The loading thread starts now and waits until the home screen shows its data
+            # (`home_painted`). Not after a refresh: a screen pushed over the home screen at
+            # once (the first start's naming dialog) could leave that callback waiting on the
+            # covered screen, and the database would never open.
+            self._open_database()
+        else:
+            # Paint the loading screen first; the import of the database layer in the worker
+            # competes for the interpreter, so it starts once the first frame is out.
+            self.call_after_refresh(self._open_database)
         self._install_signal_handlers()
 
     # --- ended from outside: SIGTERM, SIGHUP, a closed console --------------------------------
