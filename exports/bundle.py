@@ -39,9 +39,10 @@ from models.consolidation import clock_offset
 from models.db import Database, bytewise
 from models.errors import FILE_CONTENT_ERRORS, UdviklingsdagError, ValidationError
 from models.importing import ChangeFile, FileResult, ImportReport, import_files, imported_digests
-from models.schema import ENTITIES, clean_line, thousands
+from models.schema import ENTITIES, clean_line
 from models.store import DEVICE, Store, database_of, store_of
 from models.visible import is_clean, visible
+from models.words import thousands
 from models.workspace import Workspace
 
 FORMAT = "udviklingsdag-bundle"

@@ -27,9 +27,9 @@ from sqlalchemy import select
 
 from models import enums, schema
 from models.errors import UdviklingsdagError, ValidationError
-from models.schema import ENTITIES, SHEETS, FieldSpec, SheetColumn, sheet_fields, thousands
+from models.schema import ENTITIES, SHEETS, FieldSpec, SheetColumn, sheet_fields
 from models.visible import visible
-from models.words import count
+from models.words import count, thousands
 
 from .reference import Reference, RefKind, parse_reference
 

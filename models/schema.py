@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, cast
 from . import enums
 from .errors import ValidationError
 from .visible import visible
+from .words import thousands
 
 if TYPE_CHECKING:
     from sqlalchemy import Table
@@ -989,11 +990,6 @@ _SPACES = " \t\n\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u
 # A text longer than this many times its limit is refused before it is looked at (ten million
 # spaces after a word): no stripping makes it a sensible value.
 _RAW_FACTOR = 2
-
-
-def thousands(n: int) -> str:
-    """A number the Danish way: 20.000."""
-    return f"{n:,}".replace(",", ".")
 
 
 def clean_text(value: Any, spec: FieldSpec, where: str) -> str | None:

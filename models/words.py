@@ -1,11 +1,16 @@
-"""Danish words for counts: one helper, so «1 prøvehandling» and «2 prøvehandlinger» are right
-everywhere (the UI, the documents, `journalisering`). Pure Python: no textual, no rich."""
+"""Danish words for counts and numbers: one helper each, so «1 prøvehandling», «2
+prøvehandlinger» and «20.000» are right everywhere (the UI, the documents, `journalisering`).
+Pure Python: no textual, no rich."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .schema import thousands
+
+def thousands(n: int) -> str:
+    """A number the Danish way: 20.000."""
+    return f"{n:,}".replace(",", ".")
+
 
 # Danish nouns of the domain as (singular, plural), for `antal(n, NOUN["tegn"])`.
 NOUNS: dict[str, tuple[str, str]] = {

@@ -180,6 +180,8 @@ class AppFooter(Footer):
         super().__init__(**kw)
         self._shown_keys: tuple[Any, ...] | None = None
         self._narrow: bool | None = None
+        # A rebuild is asked for and has not run yet: it will show the keys of its moment.
+        self._rebuild_pending = False
 
     def on_resize(self, event: events.Resize) -> None:
         narrow = event.size.width < self.NARROW
@@ -188,7 +190,12 @@ class AppFooter(Footer):
         self._narrow = narrow
         self.compact = narrow
         self.show_command_palette = not narrow
-        if self._bindings_ready and self._signature() != self._shown_keys:
+        if (
+            self._bindings_ready
+            and not self._rebuild_pending
+            and self._signature() != self._shown_keys
+        ):
+            self._rebuild_pending = True
             self.call_after_refresh(self.recompose)
 
     def _signature(self) -> tuple[Any, ...]:
@@ -207,14 +214,21 @@ class AppFooter(Footer):
             and screen.app.app_focus
             and self.is_attached
             and screen is self.screen
-            and self._signature() == self._shown_keys
+            and (self._rebuild_pending or self._signature() == self._shown_keys)
         ):
-            return  # the same keys as now: nothing to rebuild
+            # The same keys as now, or a rebuild on its way: nothing more to rebuild. (The
+            # home screen changes its bindings four times while it starts, each before the
+            # first rebuild has run: that was four rebuilds, two of them while the first key
+            # pressed was being answered.)
+            return
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._rebuild_pending = True  # the stock footer asks for the rebuild now
         super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
+        self._rebuild_pending = False
         self._shown_keys = self._signature()
         compact = self.compact
         for widget in super().compose():

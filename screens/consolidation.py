@@ -38,9 +38,8 @@ from exports.bundle import SUFFIX, BundlePeek, format_time, import_bundles, peek
 from models import enums, settings
 from models.errors import UdviklingsdagError
 from models.importing import ForeignFileError
-from models.schema import thousands
 from models.visible import visible
-from models.words import antal, count
+from models.words import antal, count, thousands
 from screens import texts
 from screens.base import host
 from screens.widgets import AppFooter

@@ -26,7 +26,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast, overload
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -41,6 +41,7 @@ from screens.base import Reloadable, SaveStatus, ShowsProgramme
 from screens.timer import ProgrammeTimer
 
 from .commands import DanishCommandPalette, UdviklingsdagCommands, palette_binding
+from .input_first import InputFirst
 from .jobs import DbQueue
 
 if TYPE_CHECKING:
@@ -58,6 +59,16 @@ P = ParamSpec("P")
 
 
 AppMethod = Callable[Concatenate["UdviklingsdagApp", P], None]
+
+INPUT_EVENTS = (
+    events.Key,
+    events.MouseDown,
+    events.MouseUp,
+    events.MouseScrollDown,
+    events.MouseScrollUp,
+    events.Paste,
+)
+"""The input the database layer's loading steps aside for (`tui.input_first`)."""
 
 
 @overload
@@ -122,6 +133,11 @@ class UdviklingsdagApp(App[None]):
     ]
 
     def __init__(self, db_target: str, *, clock: Callable[[], datetime] | None = None) -> None:
+        # What is loaded by now (Textual, the first screen's modules) lives as long as the
+        # app: kept out of the garbage collector's passes, the first screen's objects set off
+        # no full pass before it answers a key (one of 11 ms before). Again in
+        # `_database_ready`, for the database layer.
+        gc.freeze()
         super().__init__()
         self.db_target = db_target
         self.clock: Callable[[], datetime] = clock or datetime.now
@@ -149,6 +165,8 @@ class UdviklingsdagApp(App[None]):
         # Asked for before the database opened: (key, call), see `when_open`.
         self._waiting: list[tuple[str | None, Callable[[], object]]] = []
         self.home_painted = threading.Event()  # set by the home screen once it shows its data
+        # The loading of the database layer waits while input is answered.
+        self.input_first = InputFirst()
         self.quick_home = False  # the home screen was drawn before the database opened
         self.theme = settings.DARK_THEME
 
@@ -191,9 +209,16 @@ class UdviklingsdagApp(App[None]):
         return LoadingScreen(self.db_target)
 
     def on_mount(self) -> None:
-        # Paint the first screen first; the import of the database layer in the worker
-        # competes for the interpreter, so it starts once the first frame is out.
-        self.call_after_refresh(self._open_database)
+        if self.quick_home:
+            # The loading thread starts now and waits until the home screen shows its data
+            # (`home_painted`). Not after a refresh: a screen pushed over the home screen at
+            # once (the first start's naming dialog) could leave that callback waiting on the
+            # covered screen, and the database would never open.
+            self._open_database()
+        else:
+            # Paint the loading screen first; the import of the database layer in the worker
+            # competes for the interpreter, so it starts once the first frame is out.
+            self.call_after_refresh(self._open_database)
         self._install_signal_handlers()
 
     # --- ended from outside: SIGTERM, SIGHUP, a closed console --------------------------------
@@ -254,31 +279,50 @@ class UdviklingsdagApp(App[None]):
             field.commit_now()
         return self.jobs.run_here()
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, INPUT_EVENTS) and self.input_first.loading:
+            # The database layer is still loading: it waits until this input is answered.
+            self.input_first.hold()
+        await super().on_event(event)
+
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_database(self) -> None:
         if self.quick_home:
             # Loading SQLAlchemy competes with the UI thread for the interpreter: let the
             # home screen finish drawing its data first.
             self.home_painted.wait(timeout=2)
+        with self.input_first.imports():
+            opened = self._load_database()
+        if isinstance(opened, str):
+            self.call_from_thread(self._show_fatal, opened)
+        else:
+            self.call_from_thread(self._database_ready, *opened)
+
+    def _load_database(self) -> tuple[Workspace, str] | str:
+        """The database layer's imports and the open (on the loading thread): the workspace
+        and its theme, or what went wrong."""
         try:
+            # The libraries first: they are many small modules, and input is answered between
+            # any two of them (`InputFirst`); the app's own record and table classes are each
+            # one longer step, built once a key pressed at first sight has been answered.
+            import sqlalchemy  # noqa: F401
+            import sqlmodel  # noqa: F401
+
             from models.db import open_database
             from models.errors import UdviklingsdagError
             from models.workspace import Workspace
         except Exception as exc:  # a broken installation: say so, do not show a traceback
-            self.call_from_thread(self._show_fatal, f"{type(exc).__name__}: {exc}")
-            return
+            return f"{type(exc).__name__}: {exc}"
         try:
             workspace = Workspace(open_database(self.db_target))
             theme = workspace.setting(settings.THEME)
             # Importing the screens here keeps the UI thread free while they load.
             import screens.home  # noqa: F401
         except UdviklingsdagError as exc:
-            self.call_from_thread(self._show_fatal, str(exc))
-            return
+            return str(exc)
         except Exception as exc:
-            self.call_from_thread(self._show_fatal, f"{type(exc).__name__}: {exc}")
-            return
-        self.call_from_thread(self._database_ready, workspace, theme)
+            return f"{type(exc).__name__}: {exc}"
+        return workspace, theme
 
     def _database_ready(self, workspace: Workspace, theme: str) -> None:
         from screens.home import HomeScreen

@@ -166,6 +166,28 @@ def test_a_large_database_is_checked_in_full_before_an_import(
     assert file_digest(path) == before
 
 
+def test_the_open_check_is_stopped_inside_one_long_step() -> None:
+    """The open's time budget holds also where SQLite calls no progress handler: PRAGMA
+    quick_check reads a large table in one step of its program (2.8 s on the ten-times
+    municipality), so a timer interrupts the statement from outside. Here a long statement on
+    a connection without a progress handler: only the timer can stop it."""
+    con = sqlite3.connect(":memory:")
+    try:
+        stop = models_db._interrupt_after(con, 0.05)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="interrupt"):
+                con.execute(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+                    " WHERE i < 10000000) SELECT max(i) FROM n"
+                ).fetchall()
+        finally:
+            stop()
+        # Cancelled: the next statement runs to its end.
+        assert con.execute("SELECT 1").fetchall() == [(1,)]
+    finally:
+        con.close()
+
+
 def test_sound_database_is_checked_once(demo_db: Path, monkeypatch) -> None:
     calls: list[object] = []
     real = models_db.quick_check
