@@ -12,10 +12,15 @@ from models.memory import collector_paused
 
 @pytest.fixture
 def collector_enabled():
+    """The collector on for the test, and after it as it was before (a test that turns it off
+    must not leave it off for the tests that run after it in the same process: the merge's
+    memory test measured the garbage of its cycles then)."""
     was = gc.isenabled()
     gc.enable()
     yield
-    if not was:
+    if was:
+        gc.enable()
+    else:
         gc.disable()
 
 
