@@ -3,11 +3,13 @@ a fixed clock, waiting until the database queue is idle, and a bare host for one
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import pytest
 from textual.app import App
 
 if TYPE_CHECKING:
@@ -129,6 +131,22 @@ async def wait_debounce(app: Any, pilot: Any) -> None:
 
     await asyncio.sleep(0.75)
     await settle(app, pilot)
+
+
+def hold_database_open(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """From now on, opening a database waits until the test sets the returned event (the
+    first screen is then up without the database: what a slow disk or a large file shows)."""
+    import models.db
+
+    gate = threading.Event()
+    real = models.db.open_database
+
+    def held(target: str, **kw: Any) -> Any:
+        assert gate.wait(20), "the test never let the database open"
+        return real(target, **kw)
+
+    monkeypatch.setattr(models.db, "open_database", held)
+    return gate
 
 
 def read(path: Path, entity: str, **where: Any) -> list[dict[str, Any]]:

@@ -9,23 +9,13 @@ from pathlib import Path
 import pytest
 
 from models import settings
-from tests.tui.helpers import FakeClock, build_small, run_async, settle
+from tests.tui.helpers import FakeClock, build_small, hold_database_open, run_async, settle
 
 
 @pytest.fixture
 def slow_open(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     """From now on, opening a database waits until the test sets the returned event."""
-    import models.db
-
-    gate = threading.Event()
-    real = models.db.open_database
-
-    def held(target: str, **kw):  # type: ignore[no-untyped-def]
-        assert gate.wait(20), "the test never let the database open"
-        return real(target, **kw)
-
-    monkeypatch.setattr(models.db, "open_database", held)
-    return gate
+    return hold_database_open(monkeypatch)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.helpers import FakeClock, build_small, run_async, settle
+from tests.tui.helpers import FakeClock, build_small, hold_database_open, run_async, settle
 
 
 @pytest.fixture
@@ -23,17 +23,7 @@ def path(tmp_path: Path) -> Path:
 @pytest.fixture
 def slow_open(path: Path, monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     """From now on, opening a database waits until the test sets the returned event."""
-    import models.db
-
-    gate = threading.Event()
-    real = models.db.open_database
-
-    def held(target: str, **kw):  # type: ignore[no-untyped-def]
-        assert gate.wait(20), "the test never let the database open"
-        return real(target, **kw)
-
-    monkeypatch.setattr(models.db, "open_database", held)
-    return gate
+    return hold_database_open(monkeypatch)
 
 
 def test_quick_read_without_counts_is_the_same_read_without_them(path: Path) -> None:
