@@ -263,3 +263,40 @@ def test_the_preview_is_bounded_for_all_files_together_and_the_rest_unchanged(
     monkeypatch.setattr(importing, "MIN_ITEMS_PER_FILE", 3)  # the floor wins over the total
     _, floor_lines = run("empty")
     assert floor_lines == [min(3, n) for n in full_lines]
+
+
+@pytest.mark.parametrize(
+    "row_id",
+    [
+        "0b6f1c2e-1234-4d6e-9a7b-abcdefabcdef",
+        "00000000-0000-0000-0000-000000000000",
+        "ffffffff-ffff-ffff-ffff-ffffffffffff",
+    ],
+)
+def test_a_row_kept_across_files_is_one_int_that_gives_back_its_entity_and_id(row_id: str):
+    from models.importing import _row_key, _row_of
+
+    keys = {entity: _row_key(entity, row_id) for entity in ("maal", "tegn", "samarbejde")}
+    assert all(isinstance(k, int) for k in keys.values())
+    assert len(set(keys.values())) == 3  # the entity is part of the key
+    for entity, key in keys.items():
+        assert _row_of(key) == (entity, row_id)
+        assert _row_key(entity, row_id) == key
+
+
+@pytest.mark.parametrize(
+    "row_id",
+    [
+        "0B6F1C2E-1234-4D6E-9A7B-ABCDEFABCDEF",  # upper case: not the id below
+        "0b6f1c2e_1234-4d6e-9a7b-abcdefabcdef",
+        "+b6f1c2e-1234-4d6e-9a7b-abcdefabcdef",
+        "0b6f1c2e-1234-4d6e-9a7b-abcdefabcde",
+        "bord 7",
+    ],
+)
+def test_an_id_that_is_not_a_canonical_uuid_stays_itself_and_equals_no_other_row(row_id: str):
+    from models.importing import _row_key, _row_of
+
+    key = _row_key("maal", row_id)
+    assert key == ("maal", row_id) and _row_of(key) == ("maal", row_id)
+    assert key != _row_key("maal", "0b6f1c2e-1234-4d6e-9a7b-abcdefabcdef")
