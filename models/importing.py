@@ -774,9 +774,9 @@ _ID_BITS = 128
 def _row_key(entity: str, row_id: str) -> _Row:
     """A row as one int: its entity's number above the 128 bits of its id. The rows every
     file of an import needs and creates are kept until all files are checked (a ten-times
-    workshop: 200,000 of them), and an int takes a third of the memory of an (entity, id)
-    tuple of strings. An id that is not a canonical UUID (lower-case hex in 8-4-4-4-12, as
-    every entry's ids are checked to be) stays such a tuple, which no int equals."""
+    workshop: 203,000 of them, 36 MB as (entity, id) tuples of strings, 23 MB as ints). An id
+    that is not a canonical UUID (lower-case hex in 8-4-4-4-12, as every entry's ids are
+    checked to be) stays such a tuple, which no int equals."""
     number = _ENTITY_NUMBERS.get(entity)
     if number is None or not UUID_RE.match(row_id):
         return (entity, row_id)
