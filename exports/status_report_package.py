@@ -132,8 +132,7 @@ def journalisering(
 # that). Below it they cost more to start.
 PARALLEL_MAAL = 200
 _SUFFIXES = (".pdf", ".docx", ".xlsx")
-_JOBS = ((".pdf",), (".docx",))
-_HERE = (".xlsx",)
+_POOLED = (".pdf", ".docx")
 
 
 def render_document(
@@ -192,45 +191,45 @@ def pickled(args: Any) -> bytes:
     return buf.getvalue()
 
 
-def render_pickled(suffixes: tuple[str, ...], blob: bytes) -> tuple[bytes, ...]:
-    """`render_document` of each of `suffixes` in a worker process, from the arguments
-    pickled once for all jobs (a large report takes most of a second to pickle)."""
+def render_pickled(suffix: str, blob: bytes) -> bytes:
+    """`render_document` in a worker process, from the arguments pickled once for all jobs
+    (a large report takes most of a second to pickle)."""
     import pickle
 
     from models.memory import collector_paused
 
     with collector_paused():  # the report is a few million objects (`models.memory`)
         args = pickle.loads(blob)
-    return tuple(render_document(suffix, *args) for suffix in suffixes)
+    return render_document(suffix, *args)
 
 
 def _render_documents(
     report: StatusReport, ref: Reference, png: bytes, options: ReportOptions, starter: Any
 ) -> dict[str, bytes]:
     """The PDF, .docx and .xlsx by suffix: in the worker processes of `starter` (a
-    `sbsys._PoolStarter`, started before the report was read), in `_JOBS`, while `_HERE` is
-    made here; everything here without one, or when a worker cannot take its job."""
+    `sbsys._PoolStarter`, started before the report was read), the PDF and the .docx in
+    the workers while the workbook is made here; everything here without one, or when a
+    worker cannot take its job."""
 
     from .sbsys import _POOL_ERRORS
 
     args = (report, ref, png, options.when, options.app_version)
     pool = starter.pool() if starter is not None else None
-    futures: dict[tuple[str, ...], Any] = {}
+    futures: dict[str, Any] = {}
     if pool is not None:
         try:
             blob = pickled(args)
-            futures = {job: pool.submit(render_pickled, job, blob) for job in _JOBS}
+            futures = {suffix: pool.submit(render_pickled, suffix, blob) for suffix in _POOLED}
         except _POOL_ERRORS:
             futures = {}
-    out: dict[str, bytes] = {suffix: render_document(suffix, *args) for suffix in _HERE}
-    for job in _JOBS:
-        done: tuple[bytes, ...] | None = None
+    out: dict[str, bytes] = {".xlsx": render_document(".xlsx", *args)}
+    for suffix in _POOLED:
+        done: bytes | None = None
         try:
-            done = futures[job].result() if job in futures else None
+            done = futures[suffix].result() if suffix in futures else None
         except _POOL_ERRORS:
             pass  # the worker died: rendered here
-        for i, suffix in enumerate(job):
-            out[suffix] = done[i] if done is not None else render_document(suffix, *args)
+        out[suffix] = done if done is not None else render_document(suffix, *args)
     return {suffix: out[suffix] for suffix in _SUFFIXES}
 
 

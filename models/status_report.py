@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from . import enums
@@ -550,26 +551,21 @@ def report_content(value: Any) -> Any:
             [[p.dato.isoformat(), p.vaerdi] for p in value.points],
             [[x.proevehandling_id, str(x.start), str(x.slut)] for x in value.periods],
         ]
-    kind = type(value)
-    names = _CONTENT_FIELDS.get(kind, _UNKNOWN)
-    if names is _UNKNOWN:
-        names = _CONTENT_FIELDS[kind] = _content_fields(kind)
+    kind: type = type(value)
+    names = _content_fields(kind)
     if names is not None:
         return [report_content(getattr(value, name)) for name in names]
-    if kind is tuple or kind is list or isinstance(value, (tuple, list)):
+    if isinstance(value, (tuple, list)):
         return [report_content(v) for v in value]
     if isinstance(value, date):
         return value.isoformat()
     return value
 
 
-# The content fields of each dataclass met (None: not a dataclass): `fields` and
-# `is_dataclass` per value were half the time of a large report's digest.
-_CONTENT_FIELDS: dict[type, tuple[str, ...] | None] = {}
-_UNKNOWN: Any = object()
-
-
+@cache
 def _content_fields(kind: type) -> tuple[str, ...] | None:
+    """The content fields of a dataclass (None: not a dataclass), once per class: `fields`
+    and `is_dataclass` per value were half the time of a large report's digest."""
     if not is_dataclass(kind):
         return None
     return tuple(f.name for f in fields(kind) if f.name not in _NOT_CONTENT)
