@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import io
 import re
+import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields, is_dataclass
@@ -431,19 +432,56 @@ def _producer() -> type[OutputProducer]:
     return _WithInfo if all(hasattr(OutputProducer, n) for n in needed) else OutputProducer
 
 
+class _CompressedOnce:
+    """The `zlib` fpdf2 compresses its streams with, remembering what it made of the larger
+    ones: the embedded fonts and the colour profile are the same bytes in document after
+    document (see `_SUBSETS`), and the same bytes compress to the same bytes."""
+
+    _KEPT = 16
+    _LARGE = 2048  # smaller streams (a page's text) compress in less than a look-up costs
+
+    def __init__(self, zlib: Any) -> None:
+        self._zlib = zlib
+        self._made: OrderedDict[tuple[bytes, int], bytes] = OrderedDict()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._zlib, name)
+
+    def compress(self, data: bytes, level: int = -1, **kwargs: Any) -> bytes:
+        if len(data) < self._LARGE or kwargs or not isinstance(data, bytes):
+            return cast(bytes, self._zlib.compress(data, level, **kwargs))
+        key = (data, level)
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = self._zlib.compress(data, level)
+            if len(self._made) > self._KEPT:
+                self._made.popitem(last=False)
+        else:
+            self._made.move_to_end(key)
+        return made
+
+
 def _output(pdf: FPDF) -> bytes:
-    """`pdf.output()`, with the embedded font subsets taken from the cache when they can."""
+    """`pdf.output()`, with the embedded font subsets taken from the cache when they can, and
+    the streams that repeat from document to document compressed once."""
     try:
         import fpdf.output as writer
+        import fpdf.syntax as syntax
 
         real = writer.ftsubset  # type: ignore[attr-defined]  # fpdf2 does not export it
+        real_zlib = syntax.zlib  # type: ignore[attr-defined]  # nor this
     except (ImportError, AttributeError):  # an fpdf2 upgrade moved it: no cache, same file
         return bytes(pdf.output())
     writer.ftsubset = _SubsetModule()  # type: ignore[attr-defined]
+    syntax.zlib = _COMPRESSED_ONCE  # type: ignore[attr-defined,assignment]
     try:
         return bytes(pdf.output())
     finally:
         writer.ftsubset = real  # type: ignore[attr-defined]
+        syntax.zlib = real_zlib  # type: ignore[attr-defined]
+
+
+_COMPRESSED_ONCE = _CompressedOnce(zlib)
 
 
 def _add_font(pdf: FPDF, style: str, path: Path, fast: bool) -> None:
@@ -766,12 +804,11 @@ def _text_width(pdf: FPDF, text: str, style: str, size: float = _TABLE_SIZE) -> 
     return sum(map(cw.__getitem__, map(ord, text))) * size / 1000 / pdf.k
 
 
-def _word_widths(pdf: FPDF, style: str, size: float) -> dict[str, float]:
-    """This document's cache of word widths for one font and size (words repeat a lot)."""
-    caches: dict[tuple[str, float], dict[str, float]] = pdf.__dict__.setdefault(
-        "_udviklingsdag_widths", {}
-    )
-    return caches.setdefault((style, size), {})
+def _word_units(pdf: FPDF, style: str) -> dict[str, float]:
+    """This document's cache of word widths in font units for one font, whatever the size
+    (words repeat a lot, and a poster tries its text at several sizes)."""
+    caches: dict[str, dict[str, float]] = pdf.__dict__.setdefault("_udviklingsdag_units", {})
+    return caches.setdefault(style, {})
 
 
 def wrap_text(
@@ -783,14 +820,17 @@ def wrap_text(
     100-plan export take minutes; tables are laid out here instead."""
     lines: list[str] = []
     space = _text_width(pdf, " ", style, size)
-    known = _word_widths(pdf, style, size)
+    known = _word_units(pdf, style)
+    widths = cast(TTFFont, pdf.fonts[f"{FAMILY.lower()}{style}"]).cw
+    k = pdf.k
     for para in text.split("\n"):
         words = para.split(" ")
         line, line_w = "", 0.0
         for word in words:
-            w = known.get(word)
-            if w is None:
-                w = known[word] = _text_width(pdf, word, style, size)
+            units = known.get(word)
+            if units is None:
+                units = known[word] = sum(map(widths.__getitem__, map(ord, word)))
+            w = units * size / 1000 / k  # as `_text_width` computes it
             if line and line_w + space + w <= width:
                 line += " " + word
                 line_w += space + w

@@ -17,20 +17,18 @@ rest is in the app. The .docx keeps all text and lets Word flow it on."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
-from docx.table import _Cell
+from docx.oxml.simpletypes import ST_HpsMeasure, ST_TwipsMeasure
+from docx.shared import Mm, Pt
 from fpdf import FPDF
 
 from models.records import PlanAIndikator, PlanAMaal, PlanAPoster
@@ -126,7 +124,6 @@ def _line_h(size: float) -> float:
 
 
 def _wrap(pdf: FPDF, text: str, width: float, style: str, size: float) -> list[str]:
-    pdf.set_font(pdf_fonts.FAMILY, style, size)
     return pdf_fonts.wrap_text(pdf, pdf_fonts._clean(text), width, style, size)
 
 
@@ -355,66 +352,43 @@ def _draw_column(
 
 
 # --- docx -----------------------------------------------------------------------------------
+#
+# A poster is one page, so python-docx's fixed costs were most of its .docx: opening the
+# default template (styles of 0.8 MB of XML), building the section and the footer, and writing
+# and compressing every part again. The package is therefore made once per process
+# (`_template`): python-docx builds the poster's A3 section, its Normal style and a footer with
+# the QR code's picture, and every part that is the same for every poster is kept compressed.
+# Per poster only the body (`word/document.xml`), the footer's text, the QR picture and the
+# document properties are written, as the XML those python-docx calls wrote (the test builds a
+# poster both ways and compares the parts).
 
 
-def _rgb(c: tuple[int, int, int]) -> RGBColor:
-    return RGBColor(*c)
+def _hex(c: tuple[int, int, int]) -> str:
+    return "".join(f"{v:02X}" for v in c)
 
 
-def _shade(cell: _Cell, colour: tuple[int, int, int]) -> None:
-    props = cell._tc.get_or_add_tcPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), "".join(f"{c:02X}" for c in colour))
-    props.append(shd)
+_AFTER = ST_TwipsMeasure.convert_to_xml(Pt(2))
 
 
-def _run(
-    cell_or_para: object,
+def _paragraph_xml(
     text: str,
     size: float,
     *,
     bold: bool = False,
     colour: tuple[int, int, int] = (0, 0, 0),
     space_before: float = 0,
-) -> None:
-    from docx.text.paragraph import Paragraph
-
-    if not isinstance(cell_or_para, Paragraph):
-        # A new paragraph at the end of a cell, the body or the footer: the XML python-docx
-        # writes for the lines below, made in one piece (a poster has some forty of them).
-        container = cell_or_para._element  # type: ignore[attr-defined]
-        container.append(parse_xml(_paragraph_xml(text, size, bold, colour, space_before)))
-        return
-    para = cell_or_para
-    para.paragraph_format.space_before = Pt(space_before)
-    para.paragraph_format.space_after = Pt(2)
-    run = para.add_run(_docx_text(text))
-    run.font.size = Pt(size)
-    run.bold = bold
-    run.font.color.rgb = _rgb(colour)
-
-
-def _paragraph_xml(
-    text: str, size: float, bold: bool, colour: tuple[int, int, int], space_before: float
 ) -> str:
-    """A paragraph of one run, as `_run` makes it through python-docx: its spacing, then the
-    run's bold, colour and size (in the order Word's schema puts them), then its text."""
-    from docx.oxml.ns import nsdecls
-    from docx.oxml.simpletypes import ST_HpsMeasure, ST_TwipsMeasure
-
-    before = ST_TwipsMeasure.convert_to_xml(Pt(space_before))
-    after = ST_TwipsMeasure.convert_to_xml(Pt(2))
+    """A paragraph of one run: its spacing (2 pt after), then the run's bold, colour and size
+    (in the order Word's schema puts them), then its text."""
     weight = "<w:b/>" if bold else '<w:b w:val="0"/>'
-    props = (
-        f'{weight}<w:color w:val="{_rgb(colour)}"/>'
-        f'<w:sz w:val="{ST_HpsMeasure.convert_to_xml(Pt(size))}"/>'
-    )
     run = _run_xml(_docx_text(text))
+    # Sizes in Word's units as python-docx converts them (half-points cut, not rounded).
+    before = ST_TwipsMeasure.convert_to_xml(Pt(space_before))
+    half_points = ST_HpsMeasure.convert_to_xml(Pt(size))
     return (
-        f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:before="{before}" w:after="{after}"/></w:pPr>'
-        f"<w:r><w:rPr>{props}</w:rPr>{run[len('<w:r>') :]}</w:p>"
+        f'<w:p><w:pPr><w:spacing w:before="{before}" w:after="{_AFTER}"/></w:pPr>'
+        f'<w:r><w:rPr>{weight}<w:color w:val="{_hex(colour)}"/>'
+        f'<w:sz w:val="{half_points}"/></w:rPr>{run[len("<w:r>") :]}</w:p>'
     )
 
 
@@ -424,11 +398,108 @@ def _docx_text(text: str) -> str:
     return clean_cell_text(text)
 
 
-def poster_docx(
-    poster: PlanAPoster, ref: Reference, qr_png: bytes, *, when: date, app_version: str = ""
-) -> bytes:
-    """The poster as .docx bytes: an A3 portrait section, the perspectives in a three-column
-    table, the reference and QR code in the footer."""
+def _indikator_xml(ind: PlanAIndikator) -> list[str]:
+    if not ind.valgt:
+        xml = [
+            _paragraph_xml(
+                f"{indikator_heading(ind)} ({IKKE_VALGT})", 11, colour=LIGHT_GREY, space_before=6
+            )
+        ]
+        if ind.obligatorisk:
+            xml.append(_paragraph_xml(OBLIGATORISK.upper(), 9, bold=True, colour=GREY))
+        return xml
+    xml = [_paragraph_xml(indikator_heading(ind), LABEL_PT, bold=True, space_before=10)]
+    if ind.obligatorisk:
+        xml.append(_paragraph_xml(OBLIGATORISK.upper(), 10, bold=True, colour=GREY))
+    if ind.forskel.strip():
+        xml.append(_paragraph_xml(ind.forskel.strip(), FORSKEL_PT, space_before=4))
+    else:
+        xml.append(_paragraph_xml(INGEN_FORSKEL, FORSKEL_PT, colour=GREY, space_before=4))
+    xml.append(_paragraph_xml(MAAL_HEADING, MAAL_PT, bold=True, space_before=6))
+    if not ind.maal:
+        xml.append(_paragraph_xml(INGEN_MAAL, MAAL_PT, colour=GREY))
+    for m in ind.maal:
+        xml.append(_paragraph_xml(f"• {m.tekst}", MAAL_PT, space_before=2))
+        if facts := maal_facts(m):
+            xml.append(_paragraph_xml(f"   {facts}", MAAL_PT * 0.8, colour=GREY))
+    return xml
+
+
+# The table's three columns: the page's text width in thirds, in twips.
+_COLUMNS = 3
+_COL_TWIPS = round((PAGE_W - 2 * MARGIN) / _COLUMNS * 1440 / 25.4)
+# Room between the columns' texts: 200 twips (3.5 mm) left and right in every cell.
+_TABLE_START = (
+    '<w:tbl><w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/>'
+    '<w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" w:firstRow="1" '
+    'w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
+    '<w:tblCellMar><w:left w:w="200" w:type="dxa"/><w:right w:w="200" w:type="dxa"/>'
+    "</w:tblCellMar></w:tblPr><w:tblGrid>"
+    + f'<w:gridCol w:w="{_COL_TWIPS}"/>' * _COLUMNS
+    + "</w:tblGrid>"
+)
+
+
+def _cell_xml(paragraphs: list[str], fill: tuple[int, int, int] | None = None) -> str:
+    shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{_hex(fill)}"/>' if fill else ""
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{_COL_TWIPS}"/>{shade}</w:tcPr>'
+        f"{''.join(paragraphs) or '<w:p/>'}</w:tc>"
+    )
+
+
+def _body_xml(poster: PlanAPoster) -> str:
+    """The poster's body: the title, the enhed and the intro, then a table of three columns:
+    a row of the perspectives' coloured names over a row of their indicators."""
+    xml = [
+        _paragraph_xml(title(poster), TITLE_PT, bold=True, colour=COLOURS["Opgaver"]),
+        _paragraph_xml(poster.enhed, ENHED_PT, bold=True),
+        _paragraph_xml(INTRO, 16, colour=GREY, space_before=4),
+        _TABLE_START,
+        "<w:tr>",
+    ]
+    perspektiver = list(poster.perspektiver[:_COLUMNS])
+    for i in range(_COLUMNS):
+        if i < len(perspektiver):
+            navn = perspektiver[i].navn
+            head = [_paragraph_xml(navn, 24, bold=True, colour=(255, 255, 255))]
+            xml.append(_cell_xml(head, COLOURS.get(navn, (60, 60, 60))))
+        else:
+            xml.append(_cell_xml([]))
+    xml.append("</w:tr><w:tr>")
+    for i in range(_COLUMNS):
+        inds = perspektiver[i].indikatorer if i < len(perspektiver) else ()
+        xml.append(_cell_xml([x for ind in inds for x in _indikator_xml(ind)]))
+    xml.append("</w:tr></w:tbl>")
+    return "".join(xml)
+
+
+@dataclass(frozen=True)
+class _Template:
+    """The poster package's parts that are the same for every poster, made once per process."""
+
+    doc: Any  # the python-docx Document the parts came from; its core properties are reused
+    package: bytes  # a .docx zip of every fixed part, compressed
+    document_head: str  # word/document.xml up to and with `<w:body>`
+    document_tail: str  # the section (A3, margins, the footer's reference) and the end tags
+    footer_head: str  # word/footer1.xml with the QR picture's paragraph, without `</w:ftr>`
+    document_name: str
+    footer_name: str
+    image_name: str
+    core_name: str
+
+
+_BODY_OPEN, _BODY_CLOSE = "<w:body>", "<w:sectPr"
+_FOOTER_CLOSE = "</w:ftr>"
+
+
+@functools.cache
+def _template() -> _Template:
+    import zipfile
+
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from PIL import Image
+
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -439,73 +510,66 @@ def poster_docx(
     section.footer_distance = Mm(8)
     doc.styles["Normal"].font.name = "Arial"
     doc.styles["Normal"].font.size = Pt(14)
-
-    first = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
-    _run(first, title(poster), TITLE_PT, bold=True, colour=COLOURS["Opgaver"])
-    _run(doc.add_paragraph(), poster.enhed, ENHED_PT, bold=True)
-    _run(doc.add_paragraph(), INTRO, 16, colour=GREY, space_before=4)
-
-    table = doc.add_table(rows=2, cols=3)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    # Room between the columns' texts (python-docx has no API for a table's cell margins).
-    margins = OxmlElement("w:tblCellMar")
-    for side in ("left", "right"):
-        mar = OxmlElement(f"w:{side}")
-        mar.set(qn("w:w"), "200")  # twips: 3.5 mm
-        mar.set(qn("w:type"), "dxa")
-        margins.append(mar)
-    table._tbl.tblPr.append(margins)
-    col_w = Mm((PAGE_W - 2 * MARGIN) / 3)
-    for i, perspektiv in enumerate(poster.perspektiver):
-        head, body = table.rows[0].cells[i], table.rows[1].cells[i]
-        head.width = body.width = col_w
-        _shade(head, COLOURS.get(perspektiv.navn, (60, 60, 60)))
-        _run(head.paragraphs[0], perspektiv.navn, 24, bold=True, colour=(255, 255, 255))
-        body_para = body.paragraphs[0]
-        used_first = False
-        for ind in perspektiv.indikatorer:
-            target: object = body_para if not used_first else body
-            used_first = True
-            if ind.valgt:
-                _run(target, indikator_heading(ind), LABEL_PT, bold=True, space_before=10)
-                if ind.obligatorisk:
-                    _run(body, OBLIGATORISK.upper(), 10, bold=True, colour=GREY)
-                if ind.forskel.strip():
-                    _run(body, ind.forskel.strip(), FORSKEL_PT, space_before=4)
-                else:
-                    _run(body, INGEN_FORSKEL, FORSKEL_PT, colour=GREY, space_before=4)
-                _run(body, MAAL_HEADING, MAAL_PT, bold=True, space_before=6)
-                if not ind.maal:
-                    _run(body, INGEN_MAAL, MAAL_PT, colour=GREY)
-                for m in ind.maal:
-                    _run(body, f"• {m.tekst}", MAAL_PT, space_before=2)
-                    if facts := maal_facts(m):
-                        _run(body, f"   {facts}", MAAL_PT * 0.8, colour=GREY)
-            else:
-                _run(
-                    target,
-                    f"{indikator_heading(ind)} ({IKKE_VALGT})",
-                    11,
-                    colour=LIGHT_GREY,
-                    space_before=6,
-                )
-                if ind.obligatorisk:
-                    _run(body, OBLIGATORISK.upper(), 9, bold=True, colour=GREY)
-
     footer = section.footer
-    fpara = footer.paragraphs[0]
-    fpara.add_run().add_picture(io.BytesIO(qr_png), width=Mm(28))
-    _run(
-        footer.add_paragraph(),
-        f"{poster.titel} · Lavet med udviklingsdag {when.strftime('%d-%m-%Y')}",
-        9,
-        colour=GREY,
+    # A square picture in the QR code's place (every QR code is square; its pixels are
+    # replaced per poster, its size on the page stays).
+    square = io.BytesIO()
+    Image.new("1", (64, 64), 1).save(square, format="PNG")
+    square.seek(0)
+    footer.paragraphs[0].add_run().add_picture(square, width=Mm(28))
+    image = next(r.target_part for r in footer.part.rels.values() if r.reltype == RT.IMAGE)
+    names = {
+        "document": doc.part.partname.membername,
+        "footer": footer.part.partname.membername,
+        "image": image.partname.membername,
+        "core": doc.part.package.part_related_by(RT.CORE_PROPERTIES).partname.membername,
+    }
+    whole = zipfile.ZipFile(io.BytesIO(docx_bytes(doc)))
+    document = whole.read(names["document"]).decode("utf-8")
+    footer_xml = whole.read(names["footer"]).decode("utf-8")
+    package = io.BytesIO()
+    with zipfile.ZipFile(package, "w") as fixed:
+        for info in whole.infolist():
+            if info.filename not in names.values():
+                # Copied as stored, compressed once here.
+                fixed.writestr(info, whole.read(info), zipfile.ZIP_DEFLATED, 1)
+    body = document.index(_BODY_OPEN) + len(_BODY_OPEN)
+    return _Template(
+        doc=doc,
+        package=package.getvalue(),
+        document_head=document[:body],
+        document_tail=document[document.index(_BODY_CLOSE, body) :],
+        footer_head=footer_xml[: footer_xml.rindex(_FOOTER_CLOSE)],
+        document_name=names["document"],
+        footer_name=names["footer"],
+        image_name=names["image"],
+        core_name=names["core"],
     )
-    _run(footer.add_paragraph(), f"Reference: {ref.text}", 9, colour=GREY)
 
+
+def poster_docx(
+    poster: PlanAPoster, ref: Reference, qr_png: bytes, *, when: date, app_version: str = ""
+) -> bytes:
+    """The poster as .docx bytes: an A3 portrait section, the perspectives in a three-column
+    table, the QR code and the reference in the footer, and the digest of its text in the
+    document properties (what `verify` compares)."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    t = _template()
+    document = (t.document_head + _body_xml(poster) + t.document_tail).encode("utf-8")
+    footer = (
+        t.footer_head
+        + _paragraph_xml(
+            f"{poster.titel} · Lavet med udviklingsdag {when.strftime('%d-%m-%Y')}", 9, colour=GREY
+        )
+        + _paragraph_xml(f"Reference: {ref.text}", 9, colour=GREY)
+        + _FOOTER_CLOSE
+    ).encode("utf-8")
     set_properties(
-        doc,
+        t.doc,
         title=f"{title(poster)} · {_docx_text(poster.enhed)}",
         subject=f"Plan A-plakat for {_docx_text(poster.enhed)}",
         author="udviklingsdag",
@@ -517,8 +581,16 @@ def poster_docx(
         when=when,
         app_version=app_version,
     )
-    stamp_docx(doc)  # the text digest `verify` compares, taken before the file is written
-    return docx_bytes(doc)
+    # The text digest `verify` compares, taken from the body the file will hold.
+    stamp_docx(t.doc, ElementTree.fromstring(document))
+    core = t.doc.part.package.part_related_by(RT.CORE_PROPERTIES).blob
+    buf = io.BytesIO(t.package)
+    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+        out.writestr(t.document_name, document)
+        out.writestr(t.footer_name, footer)
+        out.writestr(t.image_name, qr_png)
+        out.writestr(t.core_name, core)
+    return buf.getvalue()
 
 
 # --- writing the posters --------------------------------------------------------------------
@@ -565,9 +637,10 @@ def _guard_pdf(path: Path) -> None:
         )
 
 
-# From this many posters on they are rendered in two worker processes (the SBSYS export's
-# pool); fewer cost more to start than they save.
-PARALLEL_POSTERS = 8
+# From this many posters on, two worker processes are started for them (the SBSYS export's
+# pool; the posters are made here until the workers are ready). Starting them costs about as
+# much as 48 posters made here (measured with the benchmark's municipality).
+PARALLEL_POSTERS = 48
 
 
 def render_poster(

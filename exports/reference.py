@@ -484,12 +484,13 @@ def stamp_workbook(wb: Any) -> bool:
     return True
 
 
-def stamp_docx(doc: Any) -> None:
+def stamp_docx(doc: Any, body: Any = None) -> None:
     """Add the digest of a python-docx document's text to its identifier before it is saved:
     the same digest `stamp_text_digest` takes from the saved file, without reading the file
-    back and writing it again (seconds for a large report)."""
+    back and writing it again (seconds for a large report). `body` is the `w:document` element
+    the file will hold, when it is not `doc`'s own (the posters write theirs as XML)."""
     props = doc.core_properties
-    digest = text_digest(body_text(doc.element)).upper()
+    digest = text_digest(body_text(doc.element if body is None else body)).upper()
     props.identifier = TEXT_DIGEST_RE.sub("", props.identifier) + TEXT_TAG + digest
 
 

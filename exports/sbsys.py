@@ -604,23 +604,33 @@ def _start_pool(workers: int) -> ProcessPoolExecutor | None:
 def render_pooled(
     calls: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]], parallel: bool
 ) -> Generator[Any, None, None]:
-    """Each call's result, in order: from two worker processes when `parallel` (and more
-    than one core), here when they cannot start; a call whose worker died runs here. For
-    the documents outside the målplan packages (the August report, the Plan A posters)."""
-    pool = _start_pool(2) if parallel and (os.cpu_count() or 1) > 1 else None
-    if pool is None:
-        for fn, args in calls:
-            yield fn(*args)
-        return
+    """Each call's result, in order. With `parallel` (and more than one core) two worker
+    processes start in the background; until they are ready the calls are made here (starting
+    them takes a second or two, the time of dozens of small documents), then the rest go to
+    them. Without them, or when they cannot start, everything is made here; a call whose worker
+    died is made here. For the documents outside the målplan packages (the Plan A posters)."""
+    starter = _PoolStarter(2) if parallel and (os.cpu_count() or 1) > 1 else None
     try:
-        futures = [pool.submit(fn, *args) for fn, args in calls]
-        for (fn, args), future in zip(calls, futures, strict=True):
+        done = 0
+        while done < len(calls) and (starter is None or not starter.ready()):
+            fn, args = calls[done]
+            yield fn(*args)
+            done += 1
+        rest = calls[done:]
+        pool = starter.pool() if starter is not None and rest else None
+        if pool is None:
+            for fn, args in rest:
+                yield fn(*args)
+            return
+        futures = [pool.submit(fn, *args) for fn, args in rest]
+        for (fn, args), future in zip(rest, futures, strict=True):
             try:
                 yield future.result()
             except (BrokenProcessPool, OSError):
                 yield fn(*args)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if starter is not None:
+            starter.close()
 
 
 class _PoolStarter:

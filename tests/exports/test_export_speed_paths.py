@@ -124,3 +124,74 @@ def test_workbook_writer_writes_what_openpyxl_writes(plan_store):
     a, b = _members(ours), _members(theirs.getvalue())
     assert list(a) == list(b)
     assert a == b
+
+
+def test_streams_compressed_once_are_what_zlib_makes():
+    """`_CompressedOnce` hands out what zlib makes of the same bytes at the same level, keeps
+    only the larger streams, and at most `_KEPT` of them."""
+    import random
+    import zlib
+
+    once = pdf_mod._CompressedOnce(zlib)
+    rng = random.Random(3)
+    blobs = [bytes(rng.randrange(40) for _ in range(5000 + i)) for i in range(40)]
+    for blob in blobs + blobs[-5:]:
+        assert once.compress(blob, level=6) == zlib.compress(blob, 6)
+        assert once.compress(blob) == zlib.compress(blob)
+    assert len(once._made) == once._KEPT
+    small = b"BT /F1 12 Tf ET" * 10
+    assert once.compress(small, level=9) == zlib.compress(small, 9)
+    assert all(len(key[0]) >= once._LARGE for key in once._made)
+    assert once.decompress(zlib.compress(small)) == small  # the rest is zlib's own
+
+
+@pytest.mark.sqlite_only
+def test_a_poster_pdf_is_the_same_with_and_without_the_compressed_streams(plan_store, monkeypatch):
+    """The fonts and the colour profile repeat from poster to poster and are compressed once:
+    the second poster's bytes are the ones plain zlib gives."""
+    import zlib
+
+    from exports.plan_a_poster import poster_pdf
+    from exports.reference import poster_reference
+    from models.plan_a import plan_a_poster
+
+    store, ids = plan_store
+    poster = plan_a_poster(store.db, ids["plan"])
+    assert poster is not None
+    ref = poster_reference(poster)
+    png = reference_qr_png(ref)
+    twice = [poster_pdf(poster, ref, png, when=WHEN) for _ in range(2)]
+    monkeypatch.setattr(pdf_mod, "_COMPRESSED_ONCE", zlib)
+    plain = poster_pdf(poster, ref, png, when=WHEN)
+    assert twice[0] == twice[1] == plain
+
+
+@pytest.mark.sqlite_only
+def test_pooled_calls_are_made_here_until_the_workers_are_ready(monkeypatch):
+    """`render_pooled` makes the calls in this process while the workers start, hands the rest
+    to them once they are ready, and gives every result in the order of the calls."""
+    import os
+    import threading
+
+    import exports.sbsys as sbsys
+
+    ready = threading.Event()
+    real_start = sbsys._start_pool
+
+    def slow_start(workers: int):  # type: ignore[no-untyped-def]
+        ready.wait(60)
+        return real_start(workers)
+
+    monkeypatch.setattr(sbsys, "_start_pool", slow_start)
+    monkeypatch.setattr(sbsys._PoolStarter, "ready", lambda self: not self._thread.is_alive())
+    calls = [(os.getpid, ())] * 6
+    pids = []
+    for pid in sbsys.render_pooled(calls, True):
+        pids.append(pid)
+        if len(pids) == 2:
+            ready.set()
+            # The next call waits for the workers (as if they were ready now).
+            monkeypatch.setattr(sbsys._PoolStarter, "ready", lambda self: True)
+    here = os.getpid()
+    assert pids[:2] == [here, here]
+    assert len(pids) == 6 and here not in pids[2:]

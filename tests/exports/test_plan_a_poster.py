@@ -409,3 +409,147 @@ def test_many_posters_are_rendered_in_two_processes_with_the_same_result(
         else:
             assert office_text(a.read_bytes(), ".docx") == office_text(b.read_bytes(), ".docx")
             assert verify_file(ws.database, b).status is VerifyStatus.CURRENT
+
+
+def _python_docx_poster(poster, ref: Reference, qr_png: bytes, when: date) -> bytes:  # type: ignore[no-untyped-def]
+    """The poster built through python-docx's API, call by call, as `poster_docx` built it
+    before it wrote its XML itself: the reference the fast writer is held to."""
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt, RGBColor
+
+    import exports.plan_a_poster as pap
+    from exports.docx import docx_bytes, set_properties
+    from exports.reference import stamp_docx
+    from exports.xlsx import clean_cell_text
+
+    def run(para, text, size, *, bold=False, colour=(0, 0, 0), space_before=0.0):  # type: ignore[no-untyped-def]
+        para.paragraph_format.space_before = Pt(space_before)
+        para.paragraph_format.space_after = Pt(2)
+        r = para.add_run(clean_cell_text(text))
+        r.font.size = Pt(size)
+        r.bold = bold
+        r.font.color.rgb = RGBColor(*colour)
+
+    doc = docx.Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(pap.PAGE_W), Mm(pap.PAGE_H)
+    section.left_margin = section.right_margin = Mm(pap.MARGIN)
+    section.top_margin = Mm(pap.MARGIN)
+    section.bottom_margin = Mm(pap.MARGIN + 10)
+    section.footer_distance = Mm(8)
+    doc.styles["Normal"].font.name = "Arial"
+    doc.styles["Normal"].font.size = Pt(14)
+    opgaver = pap.COLOURS["Opgaver"]
+    run(doc.add_paragraph(), pap.title(poster), pap.TITLE_PT, bold=True, colour=opgaver)
+    run(doc.add_paragraph(), poster.enhed, pap.ENHED_PT, bold=True)
+    run(doc.add_paragraph(), pap.INTRO, 16, colour=pap.GREY, space_before=4)
+    table = doc.add_table(rows=2, cols=3)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        mar = OxmlElement(f"w:{side}")
+        mar.set(qn("w:w"), "200")
+        mar.set(qn("w:type"), "dxa")
+        margins.append(mar)
+    table._tbl.tblPr.append(margins)
+    col_w = Mm((pap.PAGE_W - 2 * pap.MARGIN) / 3)
+    for i in range(3):
+        table.rows[0].cells[i].width = table.rows[1].cells[i].width = col_w
+    for i, perspektiv in enumerate(poster.perspektiver):
+        head, body = table.rows[0].cells[i], table.rows[1].cells[i]
+        shd = OxmlElement("w:shd")
+        shd.set(qn("w:val"), "clear")
+        shd.set(qn("w:color"), "auto")
+        shd.set(qn("w:fill"), "".join(f"{c:02X}" for c in pap.COLOURS[perspektiv.navn]))
+        head._tc.get_or_add_tcPr().append(shd)
+        run(head.paragraphs[0], perspektiv.navn, 24, bold=True, colour=(255, 255, 255))
+        fresh = [body.paragraphs[0]]
+
+        def para(cell=body, fresh=fresh):  # type: ignore[no-untyped-def]
+            return fresh.pop() if fresh else cell.add_paragraph()
+
+        for ind in perspektiv.indikatorer:
+            if ind.valgt:
+                run(para(), pap.indikator_heading(ind), pap.LABEL_PT, bold=True, space_before=10)
+                if ind.obligatorisk:
+                    run(para(), pap.OBLIGATORISK.upper(), 10, bold=True, colour=pap.GREY)
+                forskel = ind.forskel.strip()
+                run(
+                    para(),
+                    forskel or pap.INGEN_FORSKEL,
+                    pap.FORSKEL_PT,
+                    colour=(0, 0, 0) if forskel else pap.GREY,
+                    space_before=4,
+                )
+                run(para(), pap.MAAL_HEADING, pap.MAAL_PT, bold=True, space_before=6)
+                if not ind.maal:
+                    run(para(), pap.INGEN_MAAL, pap.MAAL_PT, colour=pap.GREY)
+                for m in ind.maal:
+                    run(para(), f"• {m.tekst}", pap.MAAL_PT, space_before=2)
+                    if facts := pap.maal_facts(m):
+                        run(para(), f"   {facts}", pap.MAAL_PT * 0.8, colour=pap.GREY)
+            else:
+                head_text = f"{pap.indikator_heading(ind)} ({pap.IKKE_VALGT})"
+                run(para(), head_text, 11, colour=pap.LIGHT_GREY, space_before=6)
+                if ind.obligatorisk:
+                    run(para(), pap.OBLIGATORISK.upper(), 9, bold=True, colour=pap.GREY)
+    footer = section.footer
+    footer.paragraphs[0].add_run().add_picture(io.BytesIO(qr_png), width=Mm(28))
+    made = f"{poster.titel} · Lavet med udviklingsdag {when.strftime('%d-%m-%Y')}"
+    run(footer.add_paragraph(), made, 9, colour=pap.GREY)
+    run(footer.add_paragraph(), f"Reference: {ref.text}", 9, colour=pap.GREY)
+    enhed = clean_cell_text(poster.enhed)
+    set_properties(
+        doc,
+        title=f"{pap.title(poster)} · {enhed}",
+        subject=f"Plan A-plakat for {enhed}",
+        author="udviklingsdag",
+        keywords=f"plan a; {ref.text}",
+        comments="Lavet af udviklingsdag. Referencen (identifier) kan tjekkes med "
+        "«udviklingsdag verify».",
+        category="Plan A-plakat",
+        ref=ref,
+        when=when,
+        app_version="9.9",
+    )
+    stamp_docx(doc)
+    return docx_bytes(doc)
+
+
+def _parts(blob: bytes) -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(blob)) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
+def test_the_docx_is_part_for_part_what_python_docx_builds(ws: Workspace, tmp_path: Path):
+    """`poster_docx` writes the body, the footer and the properties itself, into a package made
+    once per process: every part is the one python-docx's API builds for the same poster, for
+    posters one after the other (nothing of one poster stays in the next)."""
+    from exports.plan_a_poster import poster_docx
+    from exports.qr import reference_qr_png
+
+    full = _plan(ws, "Hjemmeplejen Øst", 2024, [1, 6, 8])
+    ws.set_plan_a_forskel(full["plan"], 1, FORSKEL_1)
+    ws.set_plan_a_forskel(full["plan"], 6, "Linje et\nlinje to\tmed tabulator  og  mellemrum ")
+    hostile = _plan(ws, 'Kulturhuset <script> & "co"', 2026, [1])
+    ws.set_plan_a_forskel(hostile["plan"], 1, MARKUP)
+    bare = ws.create("maalplan", {"enhed_id": full["enhed"], "aar": 2025, "titel": "Tom"})
+    for maalplan_id in (full["plan"], hostile["plan"], bare, full["plan"]):
+        poster = ws.plan_a(maalplan_id)
+        assert poster is not None
+        ref = poster_reference(poster)
+        qr = reference_qr_png(ref)
+        fast = _parts(poster_docx(poster, ref, qr, when=WHEN, app_version="9.9"))
+        want = _parts(_python_docx_poster(poster, ref, qr, WHEN))
+        assert sorted(fast) == sorted(want)
+        for name in want:
+            assert fast[name] == want[name], name
+        (tmp_path / "p.docx").write_bytes(poster_docx(poster, ref, qr, when=WHEN))
+        assert verify_file(ws.database, tmp_path / "p.docx").status is VerifyStatus.CURRENT

@@ -4,6 +4,7 @@ trip through a PDF page."""
 from __future__ import annotations
 
 import io
+import random
 
 import pytest
 import qrcode
@@ -52,3 +53,40 @@ def test_the_code_reads_back_from_the_pdf_image():
     reader = PdfReader(io.BytesIO(data))
     (picture,) = reader.pages[0].images
     assert zxingcpp.read_barcodes(picture.image.convert("L"))[0].text == payload
+
+
+def _payloads() -> list[str]:
+    """Texts of many lengths (QR versions 1 to about 20: below and above version 7, where the
+    version information appears) in numeric, alphanumeric and byte mode."""
+    rnd = random.Random(7)
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:-/ æøåÆØÅ?=&%"
+    out = ["0", "12345678901234567890", "UDVD:PLANA:691E09BA-53EA-4A56-AAAC-3923ADDA055E:R1:CA57"]
+    for length in (1, 3, 9, 30, 70, 130, 200, 260, 400, 600):
+        out += ["".join(rnd.choice(letters) for _ in range(length)) for _ in range(4)]
+    return out
+
+
+def test_the_mask_and_its_penalty_are_qrcodes():
+    """`best_mask` scores the eight masks on whole rows of bits: every score is the one
+    qrcode's `util.lost_point` gives the same matrix, and the code is module for module the
+    one qrcode's `make(fit=True)` makes."""
+    from qrcode import util
+
+    from exports.qr import _Grid, _matrix, _penalty, best_mask
+
+    versions = set()
+    for payload in _payloads():
+        theirs = qrcode.QRCode(error_correction=ERROR_CORRECT_M)
+        theirs.add_data(payload)
+        theirs.make(fit=True)
+        ours = qrcode.QRCode(error_correction=ERROR_CORRECT_M)
+        ours.add_data(payload)
+        ours.best_fit(start=ours.version)
+        versions.add(ours.version)
+        grid = _Grid.of(ours.version)
+        for k in range(8):
+            ours.makeImpl(True, k)
+            assert _penalty(*_matrix(ours.modules), grid) == util.lost_point(ours.modules)
+        ours.makeImpl(False, best_mask(ours))
+        assert ours.modules == theirs.modules, payload
+    assert min(versions) == 1 and max(versions) >= 15  # below and above version 7
