@@ -25,9 +25,24 @@ FORBIDDEN_IN_SCREENS = re.compile(
 
 
 def test_import_contracts_are_kept(capsys) -> None:
+    import logging
+
     from importlinter.cli import lint_imports
 
-    code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True)
+    # import-linter configures logging with `dictConfig`, which turns off every logger that
+    # exists by then: the app's own (the migrations' repair log) would stay silent for the
+    # tests that run after this one in the same process.
+    loggers = [
+        x for x in logging.Logger.manager.loggerDict.values() if isinstance(x, logging.Logger)
+    ]
+    was_disabled = {x.name: x.disabled for x in loggers}
+    try:
+        code = lint_imports(
+            config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True
+        )
+    finally:
+        for x in loggers:
+            x.disabled = was_disabled[x.name]
     report = capsys.readouterr().out
     assert code == 0, report
 

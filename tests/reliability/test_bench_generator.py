@@ -286,13 +286,13 @@ def test_growth_run_of_many_files_without_sbsys(
 
     monkeypatch.setenv("UDVIKLINGSDAG_BENCH_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(run, "growth_screens", lambda *a, **k: [])
-    done = run.growth_main(2, False, False, base=0.05, entries=10, shapes=("many",), sbsys=False)
+    done = run.growth_main(2, False, False, base=0.025, entries=10, shapes=("many",), sbsys=False)
     assert done == 0
     table = capsys.readouterr().out
     assert "Flet mange filer (første gang)" in table and "SQLite-eksport" in table
     assert "store filer" not in table and "SBSYS" not in table
     made = sorted(p.name for p in (tmp_path / "cache").iterdir())
-    assert made == ["scale-0.05", "scale-0.1-borde80-baerbare80-poster10"]
+    assert made == ["scale-0.025", "scale-0.05-borde80-baerbare80-poster10"]
 
 
 def test_a_pack_over_the_apps_limit_still_makes_laptops(
