@@ -434,15 +434,19 @@ def _producer() -> type[OutputProducer]:
 
 class _CompressedOnce:
     """The `zlib` fpdf2 compresses its streams with, remembering what it made of the larger
-    ones: the embedded fonts and the colour profile are the same bytes in document after
-    document (see `_SUBSETS`), and the same bytes compress to the same bytes."""
+    ones it sees again: the embedded fonts and the colour profile are the same bytes in
+    document after document (see `_SUBSETS`), and the same bytes compress to the same bytes.
+    A stream is kept from its second time on, so the pages' own streams, each seen once, never
+    push the fonts out."""
 
     _KEPT = 16
-    _LARGE = 2048  # smaller streams (a page's text) compress in less than a look-up costs
+    _SEEN = 256
+    _LARGE = 2048  # smaller streams compress in about the time a look-up takes
 
     def __init__(self, zlib: Any) -> None:
         self._zlib = zlib
         self._made: OrderedDict[tuple[bytes, int], bytes] = OrderedDict()
+        self._seen: OrderedDict[int, None] = OrderedDict()  # hashes of streams seen once
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._zlib, name)
@@ -452,12 +456,20 @@ class _CompressedOnce:
             return cast(bytes, self._zlib.compress(data, level, **kwargs))
         key = (data, level)
         made = self._made.get(key)
-        if made is None:
-            made = self._made[key] = self._zlib.compress(data, level)
+        if made is not None:
+            self._made.move_to_end(key)
+            return made
+        made = cast(bytes, self._zlib.compress(data, level))
+        seen = hash(key)
+        if seen in self._seen:
+            del self._seen[seen]
+            self._made[key] = made
             if len(self._made) > self._KEPT:
                 self._made.popitem(last=False)
         else:
-            self._made.move_to_end(key)
+            self._seen[seen] = None
+            if len(self._seen) > self._SEEN:
+                self._seen.popitem(last=False)
         return made
 
 

@@ -19,11 +19,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -554,9 +555,6 @@ def poster_docx(
     table, the QR code and the reference in the footer, and the digest of its text in the
     document properties (what `verify` compares)."""
     import zipfile
-    from xml.etree import ElementTree
-
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
     t = _template()
     document = (t.document_head + _body_xml(poster) + t.document_tail).encode("utf-8")
@@ -568,6 +566,29 @@ def poster_docx(
         + _paragraph_xml(f"Reference: {ref.text}", 9, colour=GREY)
         + _FOOTER_CLOSE
     ).encode("utf-8")
+    with _TEMPLATE_LOCK:  # the template's properties serve one poster at a time
+        core = _core_xml(t, poster, ref, document, when, app_version)
+    buf = io.BytesIO(t.package)
+    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+        out.writestr(t.document_name, document)
+        out.writestr(t.footer_name, footer)
+        out.writestr(t.image_name, qr_png)
+        out.writestr(t.core_name, core)
+    return buf.getvalue()
+
+
+_TEMPLATE_LOCK = threading.Lock()
+
+
+def _core_xml(
+    t: _Template, poster: PlanAPoster, ref: Reference, document: bytes, when: date, app_version: str
+) -> bytes:
+    """The poster's document properties (`docProps/core.xml`), set on the template's
+    python-docx document: what it is, its reference and the digest of its text."""
+    from xml.etree import ElementTree
+
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
     set_properties(
         t.doc,
         title=f"{title(poster)} · {_docx_text(poster.enhed)}",
@@ -583,14 +604,7 @@ def poster_docx(
     )
     # The text digest `verify` compares, taken from the body the file will hold.
     stamp_docx(t.doc, ElementTree.fromstring(document))
-    core = t.doc.part.package.part_related_by(RT.CORE_PROPERTIES).blob
-    buf = io.BytesIO(t.package)
-    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
-        out.writestr(t.document_name, document)
-        out.writestr(t.footer_name, footer)
-        out.writestr(t.image_name, qr_png)
-        out.writestr(t.core_name, core)
-    return buf.getvalue()
+    return cast(bytes, t.doc.part.package.part_related_by(RT.CORE_PROPERTIES).blob)
 
 
 # --- writing the posters --------------------------------------------------------------------

@@ -127,17 +127,27 @@ def test_workbook_writer_writes_what_openpyxl_writes(plan_store):
 
 
 def test_streams_compressed_once_are_what_zlib_makes():
-    """`_CompressedOnce` hands out what zlib makes of the same bytes at the same level, keeps
-    only the larger streams, and at most `_KEPT` of them."""
+    """`_CompressedOnce` hands out what zlib makes of the same bytes at the same level; it
+    keeps the larger streams it sees a second time (at most `_KEPT`), not those seen once
+    (a page's own stream), which therefore never push out the repeated ones."""
     import random
     import zlib
 
     once = pdf_mod._CompressedOnce(zlib)
     rng = random.Random(3)
-    blobs = [bytes(rng.randrange(40) for _ in range(5000 + i)) for i in range(40)]
-    for blob in blobs + blobs[-5:]:
-        assert once.compress(blob, level=6) == zlib.compress(blob, 6)
-        assert once.compress(blob) == zlib.compress(blob)
+    font = bytes(rng.randrange(40) for _ in range(30_000))
+    pages = [bytes(rng.randrange(40) for _ in range(5000 + i)) for i in range(100)]
+    assert once.compress(font, level=6) == zlib.compress(font, 6)
+    assert not once._made  # seen once: not kept
+    assert once.compress(font, level=6) == zlib.compress(font, 6)
+    assert list(once._made) == [(font, 6)]
+    for page in pages:  # every page once, between the documents' fonts
+        assert once.compress(page, level=6) == zlib.compress(page, 6)
+    assert list(once._made) == [(font, 6)]
+    assert once.compress(font) == zlib.compress(font)  # another level: another stream
+    assert once.compress(font, level=6) is once._made[(font, 6)]
+    for page in pages[:40] * 2:
+        assert once.compress(page, level=6) == zlib.compress(page, 6)
     assert len(once._made) == once._KEPT
     small = b"BT /F1 12 Tf ET" * 10
     assert once.compress(small, level=9) == zlib.compress(small, 9)
