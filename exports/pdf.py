@@ -23,7 +23,7 @@ from typing import Any, cast
 
 from fontTools import subset as ftsubset  # type: ignore[import-untyped]  # no type hints
 from fontTools import ttLib
-from fpdf import FPDF
+from fpdf import FPDF, FPDF_VERSION
 from fpdf.enums import Align, RenderStyle, TextMode
 from fpdf.fonts import SubsetMap, TTFFont
 from fpdf.line_break import TotalPagesSubstitutionFragment
@@ -228,8 +228,22 @@ def _fast_font(style: str, path: Path) -> tuple[TTFFont, bytes]:
     """A reduced copy of a font (fewer glyphs, no layout tables) and its parsed metrics.
 
     Parsing and subsetting all of DejaVu (6,000 glyphs, large layout tables) costs 100-200 ms
-    per font and document; the reduced copy is made once per process and costs a few ms per
-    document."""
+    per font and document; the reduced copy is made once per installation
+    (`_prepared_fonts`) and costs a few ms per document."""
+    prepared = _prepared_fonts()
+    data = prepared.get(f"fast{style}") if path == _OWN_FONTS.get(style) else None
+    if data is None:
+        data = _reduced(path)
+    scratch = FPDF()
+    # fpdf2 reads the font from a file object as well as from a path.
+    font_file = cast(Path, io.BytesIO(data))
+    proto = TTFFont(scratch, font_file, f"{FAMILY.lower()}{style}", style)
+    _fallback_widths(proto, style)
+    return proto, data
+
+
+def _reduced(path: Path) -> bytes:
+    """The font at `path` cut down to `_FAST_RANGES`, without hinting and layout tables."""
     font = ttLib.TTFont(str(path), recalcTimestamp=False)
     options = ftsubset.Options(
         notdef_outline=True,
@@ -245,13 +259,7 @@ def _fast_font(style: str, path: Path) -> tuple[TTFFont, bytes]:
     subsetter.subset(font)
     buf = io.BytesIO()
     font.save(buf)
-    data = buf.getvalue()
-    scratch = FPDF()
-    # fpdf2 reads the font from a file object as well as from a path.
-    font_file = cast(Path, io.BytesIO(data))
-    proto = TTFFont(scratch, font_file, f"{FAMILY.lower()}{style}", style)
-    _fallback_widths(proto, style)
-    return proto, data
+    return buf.getvalue()
 
 
 def _fallback_widths(font: TTFFont, style: str) -> None:
@@ -281,7 +289,15 @@ def _common_font(style: str, path: Path) -> tuple[frozenset[str], bytes]:
     fpdf2 subsets the embedded font when it writes the PDF, from whatever font the document
     holds; starting from this smaller copy halves that work, and the subset it writes has the
     same glyphs under the same names. See `_embed_from_common`."""
-    _proto, data = _fast_font(style, path)
+    prepared = _prepared_fonts()
+    if path == _OWN_FONTS.get(style) and f"common{style}" in prepared:
+        names = prepared[f"common-names{style}"].decode("utf-8").split("\n")
+        return frozenset(names), prepared[f"common{style}"]
+    return _common_cut(_fast_font(style, path)[1])
+
+
+def _common_cut(data: bytes) -> tuple[frozenset[str], bytes]:
+    """A reduced font (`_reduced`) cut down to `_COMMON_RANGES`, and its glyphs' names."""
     font = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
     cmap = font.getBestCmap()
     names = {cmap[u] for lo, hi in _COMMON_RANGES for u in range(lo, hi + 1) if u in cmap}
@@ -298,6 +314,43 @@ def _common_font(style: str, path: Path) -> tuple[frozenset[str], bytes]:
     buf = io.BytesIO()
     font.save(buf)
     return frozenset(font.getGlyphOrder()), buf.getvalue()
+
+
+# The fonts `_prepared_fonts` prepares, by style.
+_OWN_FONTS = {"": FONT_REGULAR, "B": FONT_BOLD}
+
+
+@lru_cache(maxsize=1)
+def _prepared_fonts() -> dict[str, bytes]:
+    """Both styles of DejaVu Sans reduced (`_reduced`) and cut down to the common letters
+    (`_common_cut`), with the common copies' glyph names: read from the app's data folder when
+    they were prepared before with the same fonts, libraries and rules (`font_cache`), else
+    made here (about 0.6 s) and kept there. Empty when the font files cannot be read (each
+    font is then made as before, and fails as before)."""
+    import fontTools
+
+    from . import font_cache
+
+    try:
+        sources = [FONT_REGULAR.read_bytes(), FONT_BOLD.read_bytes()]
+    except OSError:
+        return {}
+    rules = repr((_FAST_RANGES, _COMMON_RANGES, fontTools.version, FPDF_VERSION)).encode()
+    name = font_cache.key([rules, *sources])
+    parts = font_cache.load(name)
+    wanted = [f"{kind}{style}" for kind in _PARTS for style in _OWN_FONTS]
+    if parts is not None and all(w in parts for w in wanted):
+        return parts
+    parts = {}
+    for style, path in _OWN_FONTS.items():
+        parts[f"fast{style}"] = fast = _reduced(path)
+        names, parts[f"common{style}"] = _common_cut(fast)
+        parts[f"common-names{style}"] = "\n".join(sorted(names)).encode("utf-8")
+    font_cache.store(name, parts)
+    return parts
+
+
+_PARTS = ("fast", "common", "common-names")
 
 
 @lru_cache(maxsize=4)

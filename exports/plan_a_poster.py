@@ -652,9 +652,10 @@ def _guard_pdf(path: Path) -> None:
 
 
 # From this many posters on, two worker processes are started for them (the SBSYS export's
-# pool; the posters are made here until the workers are ready). Starting them costs about as
-# much as 48 posters made here (measured with the benchmark's municipality).
-PARALLEL_POSTERS = 48
+# pool; the posters are made here until the workers are ready). Below it they cost more to
+# start than they save: with the benchmark's municipality, 16 posters took 0.94 s here and
+# 1.03 s with the workers, 32 posters 1.77 s and 1.55 s.
+PARALLEL_POSTERS = 24
 
 
 def render_poster(

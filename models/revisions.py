@@ -10,10 +10,6 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import select
-
-from .tables import Change, sql_table
-
 DIGEST_LENGTH = 16  # hex digits, as a målplan's digest
 
 
@@ -26,6 +22,12 @@ def id_parts(ids: list[str], size: int = 500) -> Iterator[list[str]]:
 
 def actions_by_row(conn: Any, entity: str, row_ids: list[str]) -> dict[str, set[str]]:
     """For each of `row_ids` of `entity`: the ids of the actions that changed it."""
+    # Imported here: the export's worker processes load this module (through the views they
+    # render) and never query, and the database layer is most of their start-up time.
+    from sqlalchemy import select
+
+    from .tables import Change, sql_table
+
     change = sql_table(Change)
     out: dict[str, set[str]] = defaultdict(set)
     for part in id_parts(sorted(set(row_ids))):

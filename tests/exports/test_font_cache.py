@@ -1,0 +1,108 @@
+"""The fonts the PDFs embed are prepared once per installation (exports/font_cache.py): kept in
+the app's data folder, read back only when whole, made again when damaged, and never a reason
+for an export to fail."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from exports import font_cache
+from exports import pdf as pdf_mod
+
+
+def _prepare() -> dict[str, bytes]:
+    """What a new process prepares (the process's own copy stays as it is)."""
+    return pdf_mod._prepared_fonts.__wrapped__()
+
+
+def _made_here() -> dict[str, bytes]:
+    parts = {}
+    for style, path in pdf_mod._OWN_FONTS.items():
+        parts[f"fast{style}"] = fast = pdf_mod._reduced(path)
+        names, parts[f"common{style}"] = pdf_mod._common_cut(fast)
+        parts[f"common-names{style}"] = "\n".join(sorted(names)).encode()
+    return parts
+
+
+def _files() -> list[Path]:
+    return sorted(font_cache.cache_dir().glob("skrifttyper-*.bin"))
+
+
+def _cannot_subset(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*_a: object) -> bytes:
+        raise AssertionError("the fonts were made again")
+
+    monkeypatch.setattr(pdf_mod, "_reduced", fail)
+
+
+def test_prepared_once_then_read_from_the_data_folder(monkeypatch: pytest.MonkeyPatch):
+    first = _prepare()
+    assert first == _made_here()
+    (stored,) = _files()
+    assert stored.parent == font_cache.cache_dir()
+    _cannot_subset(monkeypatch)
+    assert _prepare() == first
+    # The common copy's glyph names come back as the fonts' own.
+    names, data = pdf_mod._common_cut(first["fast"])
+    assert first["common"] == data
+    assert frozenset(first["common-names"].decode().split("\n")) == names
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncated", "flipped", "header", "magic", "trailing", "empty", "huge-length"],
+)
+def test_a_damaged_file_is_ignored_and_written_again(damage: str, monkeypatch: pytest.MonkeyPatch):
+    good = _prepare()
+    (stored,) = _files()
+    data = stored.read_bytes()
+    end = data.index(b"\n", len(font_cache.MAGIC))
+    if damage == "truncated":
+        data = data[: len(data) // 2]
+    elif damage == "flipped":
+        data = data[:-100] + bytes([data[-100] ^ 1]) + data[-99:]
+    elif damage == "header":
+        data = data[: len(font_cache.MAGIC)] + b'{"parts": [["fast", "x"' + data[end:]
+    elif damage == "magic":
+        data = b"X" + data[1:]
+    elif damage == "trailing":
+        data += b"more"
+    elif damage == "empty":
+        data = b""
+    elif damage == "huge-length":
+        data = data[: len(font_cache.MAGIC)] + b'{"parts": [["fast", -5, "00"]]}' + data[end:]
+    stored.write_bytes(data)
+    assert font_cache.load(stored.stem.removeprefix("skrifttyper-")) is None
+    assert _prepare() == good  # made again
+    assert font_cache.load(stored.stem.removeprefix("skrifttyper-")) == good  # and kept whole
+
+
+def test_a_data_folder_that_cannot_be_written_leaves_the_fonts_made_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("en fil, ikke en mappe")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocked))
+    assert _prepare() == _made_here()
+    assert blocked.read_text() == "en fil, ikke en mappe"
+
+
+def test_another_font_or_library_makes_another_file_and_the_old_one_goes(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    _prepare()
+    (old,) = _files()
+    abandoned = font_cache.cache_dir() / ".skrifttyper-dræbt"
+    abandoned.write_bytes(b"halvt")
+    os.utime(abandoned, (time.time() - 7200, time.time() - 7200))
+    writing = font_cache.cache_dir() / ".skrifttyper-skrives-nu"
+    writing.write_bytes(b"halvt")
+    monkeypatch.setattr(pdf_mod, "FPDF_VERSION", "99.0")
+    _prepare()
+    (new,) = _files()
+    assert new != old
+    assert not abandoned.exists() and writing.exists()
