@@ -60,7 +60,7 @@ def load(name: str) -> dict[str, bytes] | None:
     try:
         header = json.loads(data[len(MAGIC) : end])
         entries = [(str(n), int(size), str(sha)) for n, size, sha in header["parts"]]
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError, RecursionError):
         return None
     parts: dict[str, bytes] = {}
     pos = end + 1

@@ -338,8 +338,7 @@ def _prepared_fonts() -> dict[str, bytes]:
     rules = repr((_FAST_RANGES, _COMMON_RANGES, fontTools.version, FPDF_VERSION)).encode()
     name = font_cache.key([rules, *sources])
     parts = font_cache.load(name)
-    wanted = [f"{kind}{style}" for kind in _PARTS for style in _OWN_FONTS]
-    if parts is not None and all(w in parts for w in wanted):
+    if parts is not None and _usable(parts):
         return parts
     parts = {}
     for style, path in _OWN_FONTS.items():
@@ -350,7 +349,25 @@ def _prepared_fonts() -> dict[str, bytes]:
     return parts
 
 
-_PARTS = ("fast", "common", "common-names")
+def _usable(parts: dict[str, bytes]) -> bool:
+    """Whether stored parts are the fonts `_prepared_fonts` makes: every part there, each font
+    readable with the letters it should have (a few ms; whatever the file holds, a PDF is
+    never made from a font that is not one)."""
+    try:
+        for style in _OWN_FONTS:
+            fast, common = parts[f"fast{style}"], parts[f"common{style}"]
+            names = set(parts[f"common-names{style}"].decode("utf-8").split("\n"))
+            for data in (fast, common):
+                with ttLib.TTFont(io.BytesIO(data), lazy=True) as font:
+                    if not set(map(ord, "Aaæøå€–")) <= set(font.getBestCmap()):
+                        return False
+                    # The names are those the cut made (`_common_cut`); read back, fontTools
+                    # names some glyphs after their index, so only their number is compared.
+                    if data is common and len(font.getGlyphOrder()) != len(names):
+                        return False
+    except Exception:  # a damaged font: fontTools raises many kinds of errors
+        return False
+    return True
 
 
 @lru_cache(maxsize=4)

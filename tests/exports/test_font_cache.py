@@ -106,3 +106,25 @@ def test_another_font_or_library_makes_another_file_and_the_old_one_goes(
     (new,) = _files()
     assert new != old
     assert not abandoned.exists() and writing.exists()
+
+
+@pytest.mark.parametrize("what", ["not-a-font", "other-letters", "missing-part"])
+def test_a_whole_file_that_holds_no_usable_fonts_is_made_again(what: str):
+    """A file whose checksums are right (written with the cache's own writer) but whose parts
+    are not the fonts: a text instead of a font, a font without the Danish letters, a part
+    left out. The fonts are made again; no PDF is made from it."""
+    good = _prepare()
+    (stored,) = _files()
+    name = stored.stem.removeprefix("skrifttyper-")
+    bad = dict(good)
+    if what == "not-a-font":
+        bad["fast"] = b"%PDF-1.7 ikke en skrifttype" * 100
+    elif what == "other-letters":
+        bad["commonB"] = good["common"][:-10] + b"\x00" * 10  # damaged inside
+        bad["common"] = pdf_mod._reduced(pdf_mod.FALLBACK_FONT)  # Symbola: no æ, ø, å
+    else:
+        del bad["common-namesB"]
+    font_cache.store(name, bad)
+    assert font_cache.load(name) == bad  # whole, as far as the file goes
+    assert _prepare() == good
+    assert font_cache.load(name) == good
