@@ -10,6 +10,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _loaded(modules: list[str], roots: tuple[str, ...]) -> str:
+    """The modules under `roots` that importing `modules` in a new interpreter loads."""
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        f"bad = sorted(m for m in sys.modules if m.split('.')[0] in {roots!r} or m in {roots!r})\n"
+        "print(','.join(bad))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    return result.stdout.strip()
+
+
 def _modules(package: str) -> list[str]:
     return [
         f"{package}.{m.name}"
@@ -20,17 +35,7 @@ def _modules(package: str) -> list[str]:
 
 def test_models_and_exports_do_not_import_textual_or_rich():
     modules = ["models", "exports", *_modules("models"), *_modules("exports")]
-    code = (
-        "import importlib, sys\n"
-        f"for name in {modules!r}:\n"
-        "    importlib.import_module(name)\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
-        "print(','.join(bad))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
-    )
-    assert result.stdout.strip() == "", f"imported: {result.stdout}"
+    assert _loaded(modules, ("textual", "rich")) == ""
     assert len(modules) > 8
 
 
@@ -55,14 +60,15 @@ def test_what_screens_import_at_module_level_loads_no_database_layer():
     first screen would wait for it (the cold start, issue 6)."""
     modules = ["models.records", "models.settings", "models.rules", "models.overview"]
     modules += ["screens.base", "screens.home", "tui.app"]
-    code = (
-        "import importlib, sys\n"
-        f"for name in {modules!r}:\n"
-        "    importlib.import_module(name)\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel'))\n"
-        "print(','.join(bad))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
-    )
-    assert result.stdout.strip() == "", f"imported: {result.stdout}"
+    assert _loaded(modules, ("sqlalchemy", "sqlmodel")) == ""
+
+
+def test_the_export_workers_start_without_the_database_layer():
+    """What the export's worker processes import before their first job
+    (`sbsys._WORKER_MODULES`, with the modules of the objects they are sent) loads neither
+    SQLAlchemy nor the tables: they never query, and those imports were half of their start
+    (on Windows, of every worker's)."""
+    from exports import sbsys
+
+    modules = [*sbsys._WORKER_MODULES, "models.maalplan_view", "models.status_report"]
+    assert _loaded(modules, ("sqlalchemy", "sqlmodel", "alembic", "models.tables")) == ""

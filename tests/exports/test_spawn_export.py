@@ -132,21 +132,3 @@ def test_cli_export_with_spawn_ends_cleanly(plan_store, db_path, tmp_path):
 @pytest.mark.skipif(os.name == "nt", reason="tells the POSIX default apart from Windows'")
 def test_this_platform_still_uses_the_forkserver():
     assert sbsys.worker_start_method() == "forkserver"
-
-
-def test_the_worker_processes_start_without_the_database_layer():
-    """What the workers import before their first job (`sbsys._WORKER_MODULES`, with the
-    modules of the objects they are sent) loads neither SQLAlchemy nor the tables: they never
-    query, and those imports were half of their start (on Windows, of every worker's)."""
-    modules = [*sbsys._WORKER_MODULES, "models.maalplan_view", "models.status_report"]
-    code = (
-        "import importlib, sys\n"
-        f"for name in {modules!r}:\n"
-        "    importlib.import_module(name)\n"
-        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'models.tables')"
-        " if m in sys.modules))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout
-    assert out.strip() == "[]"
