@@ -1,4 +1,6 @@
-"""models/ and exports/ never import textual or rich (they run in CLI, merge and export code)."""
+"""What each part loads: models/ and exports/ never textual or rich (they run in CLI, merge and
+export code); what the first screen and the export's worker processes import, never the database
+layer (it is most of their start)."""
 
 from __future__ import annotations
 
