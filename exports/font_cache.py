@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -74,25 +72,18 @@ def load(name: str) -> dict[str, bytes] | None:
 
 
 def store(name: str, parts: dict[str, bytes]) -> None:
-    """Keep `parts` under `name`, written whole or not at all (a temporary file renamed into
-    place); silently nothing when the folder cannot be written."""
+    """Keep `parts` under `name`, written whole or not at all (`atomic_write`); silently
+    nothing when the folder cannot be written."""
+    from .atomic import ExportError, atomic_write
+
     header = json.dumps(
         {"parts": [[n, len(b), hashlib.sha256(b).hexdigest()] for n, b in parts.items()]}
     ).encode("ascii")
     target = _path(name)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".skrifttyper-", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(MAGIC + header + b"\n" + b"".join(parts.values()))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
+        atomic_write(target, MAGIC + header + b"\n" + b"".join(parts.values()))
+    except (OSError, ExportError):
         return
     _tidy(target)
 
