@@ -175,3 +175,36 @@ def test_list_fields_default_to_empty_lists(store, maal_id):
         assert conn.execute(select(t.c.partner_ids).where(t.c.id == sid)).scalar() == []
     entry = next(c for c in _changes(store, sid) if c.field == "partner_ids")
     assert entry.value == "[]"
+
+
+def test_new_ids_are_uuid7_in_the_order_they_were_made(store, maal_id, monkeypatch):
+    """Row, change and action ids are UUIDs of version 7: the format every reader checks,
+    random where it must be, and sorted by the millisecond they were made in (so the indexes
+    on them grow at one end)."""
+    import re
+    import time
+    import uuid
+
+    from models import store as store_module
+    from models.schema import UUID_PATTERN
+
+    made = [store_module.new_id() for _ in range(20_000)]
+    assert len(set(made)) == len(made)
+    for text in made[:50]:
+        parsed = uuid.UUID(text)
+        assert re.fullmatch(UUID_PATTERN, text) and str(parsed) == text
+        assert parsed.version == 7 and parsed.variant == uuid.RFC_4122
+    # The first 48 bits are the milliseconds since 1970; later milliseconds sort later.
+    clock = iter([1_796_630_000_000_000_000 + n * 1_000_000 for n in range(3)])
+    monkeypatch.setattr(time, "time_ns", lambda: next(clock))
+    first, second, third = (store_module.new_id() for _ in range(3))
+    assert first < second < third
+    assert int(first.replace("-", "")[:12], 16) == 1_796_630_000_000
+    monkeypatch.undo()
+    # What the store writes: the row, its changes and their action all carry such ids.
+    tid = store.create(Tegn, maal_id=maal_id, tekst="Flere smil", type="kvalitativ")
+    entries = _changes(store, tid)
+    assert uuid.UUID(tid).version == 7
+    assert {uuid.UUID(c.id).version for c in entries} == {7}
+    assert {uuid.UUID(c.action_id).version for c in entries} == {7}
+    assert min(c.id for c in entries) > maal_id  # made after the mål
