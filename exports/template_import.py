@@ -244,7 +244,9 @@ def _key(text: Any) -> str:
 class _Sheet:
     title: str
     rows: list[list[Any]]  # cell values, merged cells filled in, formulas resolved
-    formula_errors: dict[tuple[int, int], str]  # (row, col) 1-based -> formula text
+    # (row, col) 1-based -> why the cell has no value to read (a formula without a saved
+    # result, an Excel error value such as #REF!), in Danish
+    formula_errors: dict[tuple[int, int], str]
 
 
 def _known_changes(props: list[Any]) -> str:
@@ -615,7 +617,7 @@ class _Book:
             for key, (_v, kind) in cells.items()
             if kind == "f"
         }
-        cached: dict[tuple[str, tuple[int, int]], Any] = {}
+        cached: dict[tuple[str, tuple[int, int]], tuple[Any, str]] = {}
         if formulas:
             # Formulas: use the result Excel saved with the file (openpyxl never computes).
             values_wb = _load(self.path, data_only=True)
@@ -624,7 +626,7 @@ class _Book:
                     wanted = {key for title, key in formulas if title == ws.title}
                     if wanted and hasattr(ws, "_get_source"):
                         found, _m = _sheet_rows(ws, self.path, _Budget(), wanted)
-                        cached.update({(ws.title, k): v for k, (v, _t) in found.items()})
+                        cached.update({(ws.title, k): v for k, v in found.items()})
             finally:
                 values_wb.close()
         return [self._sheet(title, cells, merged, cached) for title, cells, merged in read]
@@ -634,7 +636,7 @@ class _Book:
         title: str,
         cells: dict[tuple[int, int], tuple[Any, str]],
         merged: list[str],
-        cached: dict[tuple[str, tuple[int, int]], Any],
+        cached: dict[tuple[str, tuple[int, int]], tuple[Any, str]],
     ) -> _Sheet:
         from openpyxl.utils import range_boundaries
 
@@ -646,8 +648,23 @@ class _Book:
             if kind == "f":
                 saved = cached.get((title, (i, j)))
                 if saved is None:
-                    errors[(i, j)] = str(getattr(value, "text", value))
-                value = saved
+                    formula = str(getattr(value, "text", value))[:60]
+                    errors[(i, j)] = (
+                        f"Cellen indeholder formlen «{formula}», men filen har intet gemt "
+                        "resultat. Åbn filen i Excel og gem den igen, eller skriv værdien ind i "
+                        "stedet."
+                    )
+                    value = None
+                else:
+                    value, kind = saved
+            if kind == "e":
+                # An error value (#REF!, #NAME?, #DIV/0!, a date outside the calendar): never
+                # a value of the plan, in a text column no more than in a number column.
+                errors[(i, j)] = (
+                    f"Cellen viser Excels fejlværdi «{visible(str(value), 20)}» i stedet for en "
+                    "værdi. Ret formlen i Excel eller skriv værdien ind, gem filen, og prøv igen."
+                )
+                value = None
             rows[i - 1][j - 1] = value
         # A merged cell holds its value in the top-left cell only; give every cell of the
         # range that value (a mål number merged over its tegn rows applies to each row).
@@ -782,6 +799,9 @@ class _Row:
     cols: dict[str, int]  # key -> 1-based column
     headers: dict[str, str]
     ok: bool = True
+    # Cells reported already (a formula without a result, an error value): no second message
+    # about the same cell (such as «Værdien skal udfyldes»).
+    reported: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -800,6 +820,7 @@ for _k, _label, _aliases in META_FIELDS:
 def _parse(book: _Book) -> _Parsed:
     parsed = _Parsed()
     sheets = book.sheets()
+    first_table: dict[str, tuple[str, int]] = {}  # kind -> where its table was found
     for sh in sheets:
         headers: list[tuple[int, str, dict[int, str], list[int]]] = []
         for i, row in enumerate(sh.rows, start=1):
@@ -827,6 +848,24 @@ def _parse(book: _Book) -> _Parsed:
                     parsed.meta[key] = (_clean(value), sh.title, i, col + 1)
         for n, (hrow, kind, found, unknown) in enumerate(headers):
             end = headers[n + 1][0] if n + 1 < len(headers) else len(sh.rows) + 1
+            if kind in first_table:
+                # A copied sheet (Excel names it «Målinger (2)»; it may be hidden) or a table
+                # pasted twice: read both and every row of it would come in twice.
+                where, at = first_table[kind]
+                parsed.issues.append(
+                    ImportIssue(
+                        sh.title,
+                        hrow,
+                        None,
+                        None,
+                        f"Tabellen med {TABLES[kind][2]} står her og også på arket «{where}» "
+                        f"(række {at}). En målplan har én tabel af hver slags, så en kopi ville "
+                        "lægge rækkerne ind to gange. Slet kopien (et skjult ark tæller med), "
+                        "gem, og prøv igen.",
+                    )
+                )
+                continue
+            first_table[kind] = (sh.title, hrow)
             expected = TABLES[kind][0]
             if _norm(sh.title) != _norm(expected):
                 parsed.issues.append(
@@ -863,6 +902,7 @@ def _parse(book: _Book) -> _Parsed:
                 r = _Row(sh.title, i, values, cols, header_text)
                 for key, j in bad:
                     parsed.issues.append(_formula_issue(sh, i, j + 1, header_text[key]))
+                    r.reported.add(key)
                     r.ok = False
                 parsed.tables[kind].append(r)
     if not parsed.tables.get("maal") and not parsed.meta:
@@ -881,8 +921,7 @@ def _formula_issue(sh: _Sheet, row: int, col: int, header: str | None) -> Import
         row,
         get_column_letter(col),
         header,
-        f"Cellen indeholder formlen «{sh.formula_errors[(row, col)][:60]}», men filen har intet "
-        "gemt resultat. Åbn filen i Excel og gem den igen, eller skriv værdien ind i stedet.",
+        sh.formula_errors[(row, col)],
     )
 
 
@@ -929,13 +968,23 @@ class _Bad(Exception):
         self.message = message
 
 
+def _quoted(value: Any) -> str:
+    """A cell's value as a message quotes it: short and without control characters (a cell
+    may hold 32,767 characters, or a number too long for Python to print)."""
+    try:
+        text = value if isinstance(value, str) else str(value)
+    except ValueError:  # an int past Python's 4,300 digits
+        return "(et tal med over 4.300 cifre)"
+    return visible(text.strip(), limit=40)
+
+
 def _enum(enum: type[StrEnum], value: Any) -> str | None:
     if value is None:
         return None
     found = _LOOKUPS[enum].get(_key(value))
     if found is None:
         allowed = ", ".join(enums.label(m) for m in enum)
-        raise _Bad(f"«{value}» er ikke en mulighed. Skriv en af: {allowed}.")
+        raise _Bad(f"«{_quoted(value)}» er ikke en mulighed. Skriv en af: {allowed}.")
     return found
 
 
@@ -943,10 +992,15 @@ def _nr(value: Any) -> str | None:
     if value is None:
         return None
     # Excel turns a typed 1.2 into a number; its repr gives the digits back.
-    text = repr(value) if isinstance(value, float) else str(value).strip()
+    # At most nine digits a part: a longer number is no mål's (and past 4,300 digits Python
+    # would not even read it).
+    text = repr(value) if isinstance(value, float) else _quoted(value)
     text = text.rstrip(".")
-    if not re.fullmatch(r"\d+(\.\d+)?", text):
-        raise _Bad(f"«{value}» er ikke et nummer. Skriv fx 1 (mål) eller 1.2 (tegn/prøvehandling).")
+    if not re.fullmatch(r"\d{1,9}(\.\d{1,9})?", text):
+        raise _Bad(
+            f"«{_quoted(value)}» er ikke et nummer. Skriv fx 1 (mål) eller 1.2 "
+            "(tegn/prøvehandling)."
+        )
     return ".".join(str(int(p)) for p in text.split("."))
 
 
@@ -968,7 +1022,7 @@ def _int_list(value: Any) -> list[int]:
     try:
         return [int(p) for p in parts]
     except ValueError:
-        raise _Bad(f"«{value}» er ikke en liste af tal. Skriv fx 1, 6, 8.") from None
+        raise _Bad(f"«{_quoted(value)}» er ikke en liste af tal. Skriv fx 1, 6, 8.") from None
 
 
 def _year(value: Any) -> Any:
@@ -1018,7 +1072,7 @@ def _date(value: Any) -> Any:
             month = _MONTHS.get(m.group(2))
         if m is not None and month is not None:
             year = int(m.group(3))
-            year += 2000 if year < 100 else 0
+            year += 2000 if len(m.group(3)) == 2 else 0  # «24» is 2024; «0024» is year 24
             try:
                 return date(year, month, int(m.group(1)))
             except ValueError:
@@ -1082,7 +1136,8 @@ def _cell_value(entity: str, spec: FieldSpec, raw: Any) -> Any:
         raw = raw if isinstance(raw, bool) else str(raw)
     elif kind == "int":
         raw = _year(raw)
-        if isinstance(raw, str) and re.fullmatch(r"\d{1,3}([.\s]\d{3})+", raw.strip()):
+        # (at most 18 digits: a longer text is no year or count, and the field says so)
+        if isinstance(raw, str) and re.fullmatch(r"\d{1,3}([.\s]\d{3}){1,5}", raw.strip()):
             raw = int(re.sub(r"[.\s]", "", raw))  # «2.028»: a thousands separator
     elif kind == "date":
         raw = _date(raw)
@@ -1173,6 +1228,10 @@ class _WorkbookImport:
 
     def bad(self, r: _Row, key: str, message: str) -> None:
         """A problem in one cell: the row is left out."""
+        r.ok = False
+        if key in r.reported:
+            return
+        r.reported.add(key)
         self.issues.append(
             ImportIssue(r.sheet, r.row, get_column_letter(r.cols[key]), r.headers.get(key), message)
         )

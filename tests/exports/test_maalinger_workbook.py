@@ -483,3 +483,46 @@ def test_a_status_changed_in_the_sheet_is_dated_as_in_the_app(demo_store, tmp_pa
     assert after["Gåtur før første time."].status_dato == today
     assert after["Frugt i frikvarteret."].status_dato == date(2027, 4, 1)
     assert import_workbook(store, path, dry_run=True).kladde == []
+
+
+@pytest.mark.parametrize("hidden", [None, "veryHidden"])
+def test_a_copied_maalinger_sheet_is_refused_not_read_twice(demo_store, tmp_path, hidden):
+    """Excel's «Flyt eller kopiér → Opret en kopi» makes «Målinger (2)» (perhaps hidden): its
+    rows are the same målinger again, so the file is refused with where both tables are, and
+    nothing is written (before, every måling came in twice)."""
+    store = demo_store
+    view, _ids = _plan(store)
+    path = _export(view, tmp_path / "kopi.xlsx", store)
+    wb = openpyxl.load_workbook(path)
+    copy = wb.copy_worksheet(wb[SHEET_MAALINGER])
+    copy.title = f"{SHEET_MAALINGER} (2)"
+    if hidden:
+        copy.sheet_state = hidden
+    wb.save(path)
+    header = _maalinger(wb[SHEET_MAALINGER])[1][0] - 1
+    before = load_maalplan(store.db, view.id)
+    report = import_workbook(store, path)
+    texts = [i.text() for i in report.errors]
+    assert not report.imported
+    assert load_maalplan(store.db, view.id) == before
+    assert len(texts) == 1, texts
+    assert f"Ark «{SHEET_MAALINGER} (2)», række {header}" in texts[0], texts
+    assert f"også på arket «{SHEET_MAALINGER}» (række {header})" in texts[0], texts
+    assert "Slet kopien" in texts[0]
+    # The same file without the copy comes in as before: nothing to change.
+    del wb[f"{SHEET_MAALINGER} (2)"]
+    wb.save(path)
+    assert not import_workbook(store, path).errors
+
+
+def test_a_four_digit_year_is_read_as_written():
+    """«24» in a Danish date is 2024; a year written with four digits is that year, also
+    «0001» (the field then refuses it as a date before 2000, instead of reading 2001)."""
+    from exports.template_import import _date
+
+    assert _date("31/1-24") == date(2024, 1, 31)
+    assert _date("31/1-2024") == date(2024, 1, 31)
+    assert _date("1/1-0001") == date(1, 1, 1)
+    spec = ENTITIES["maaling"].fields["dato"]
+    with pytest.raises(_Bad):
+        _cell_value("maaling", spec, "1/1-0001")

@@ -214,6 +214,76 @@ def test_live_formula_without_saved_result_imports_nothing(
     assert db_digest(demo_db) == before
 
 
+def test_excel_error_values_in_a_text_column_import_nothing(
+    filled_template: bytes, demo_db: Path, tmp_path: Path
+) -> None:
+    """An error value where a tegn's text stands (#NAME? typed as a value, and a formula whose
+    saved result is #DIV/0!): reported in Danish, naming the error and the cell, and nothing is
+    written (before, the text became «#NAME?»)."""
+    wb = _sheet(filled_template, [TEGN_TEXT, "plads-et", "plads-to"])
+    cells = {
+        c.value: c
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value in ("plads-et", "plads-to")
+    }
+    error_value, formula = cells["plads-et"], cells["plads-to"]
+    error_value.value = "#NAME?"  # openpyxl writes it as an error value (t="e")
+    formula.value = "=1/0"
+    path = _save(wb, tmp_path / "fejlvaerdi.xlsx")
+    where = f'r="{formula.coordinate}"'.encode()
+    path.write_bytes(
+        _rewrite_member(
+            path.read_bytes(),
+            f"sheet{wb.worksheets.index(formula.parent) + 1}.xml",
+            lambda xml: xml.replace(
+                f"<c {where.decode()}><f>1/0</f><v></v></c>".encode(),
+                f'<c {where.decode()} t="e"><f>1/0</f><v>#DIV/0!</v></c>'.encode(),
+            ),
+        )
+    )
+    assert b"#DIV/0!" in zipfile.ZipFile(path).read(
+        f"xl/worksheets/sheet{wb.worksheets.index(formula.parent) + 1}.xml"
+    )
+    before = db_digest(demo_db)
+    report = _import(demo_db, path)
+    assert not report.imported
+    assert db_digest(demo_db) == before
+    found = {(i.row, i.column): i.message for i in report.errors}
+    for cell, shown in ((error_value, "#NAME?"), (formula, "#DIV/0!")):
+        message = found[(cell.row, cell.column_letter)]
+        assert f"Excels fejlværdi «{shown}»" in message, report.summary()
+    assert len(report.errors) == 2, report.summary()
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("Tegn nr", "1." + "1" * 5000), ("Tegn nr", "9" * 5000), ("Tegn nr", "1.1234567890")],
+)
+def test_numbers_past_pythons_digit_limit_get_a_cell_message(
+    filled_template: bytes, demo_db: Path, tmp_path: Path, column: str, value: str
+) -> None:
+    """A number cell with thousands of digits (Python refuses to read past 4,300) or a part
+    past nine digits: the cell is reported as not a number, with the value quoted short; no
+    «uventet fejl», nothing written."""
+    wb = _sheet(filled_template, [TEGN_TEXT])
+    cell = next(
+        c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value == TEGN_TEXT
+    )
+    nr = cell.parent.cell(cell.row, cell.column - 1)
+    nr.value = value
+    nr.data_type = "s"
+    path = _save(wb, tmp_path / "cifre.xlsx")
+    before = db_digest(demo_db)
+    report = _import(demo_db, path)
+    assert not report.imported
+    assert db_digest(demo_db) == before
+    (issue,) = [i for i in report.errors if i.row == nr.row and i.column == nr.column_letter]
+    assert "er ikke et nummer" in issue.message
+    assert len(issue.text()) < 400
+
+
 def test_huge_cell_is_reported_and_nothing_changes(
     filled_template: bytes, demo_db: Path, tmp_path: Path
 ) -> None:
