@@ -11,8 +11,9 @@ import hashlib
 import re
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from xml.etree import ElementTree
 
 from models.errors import NotFoundError, UdviklingsdagError, ValidationError
 from models.maalplan_view import MaalplanView, load_maalplan
+from models.visible import visible
 
 if TYPE_CHECKING:  # the export's worker processes never touch the database
     from models.db import Database
@@ -240,6 +242,9 @@ class _Subject:
     current: Reference
     name: str  # «målplanen «…» (…)», «augustrapporten for 2026», «Plan A-plakaten for …»
     texts: tuple[str, ...]  # texts a true copy shows (title, mål, tegn, …)
+    # The document the app makes of it now, as bytes: (suffix, reference, export day) -> the
+    # .docx or .xlsx (None for a suffix it does not make). What a true copy's text must be.
+    render: Callable[[str, Reference, date], bytes | None] | None = None
 
 
 # Per kind: what the answer says about the data when the copy itself was changed.
@@ -272,11 +277,23 @@ def _subject(db: Database, ref: Reference) -> _Subject | None:
         aar = int(ref.subject)
         if aar not in report_years(db):
             return None
-        from datetime import date
-
         report = status_report(db, aar, date.today())
         texts = (title(report), *(m.tekst for m in report.maal))
-        return _Subject(status_reference(report), f"augustrapporten for {aar}", texts)
+
+        def report_document(suffix: str, ref: Reference, when: date) -> bytes | None:
+            from .qr import reference_qr_png
+            from .status_report_docs import status_report_docx
+            from .status_report_xlsx import status_report_xlsx
+
+            render = {".docx": status_report_docx, ".xlsx": status_report_xlsx}.get(suffix)
+            if render is None:
+                return None
+            made = replace(report, today=when)  # the day it was read shows in the report
+            return render(made, ref, reference_qr_png(ref), when=when)
+
+        return _Subject(
+            status_reference(report), f"augustrapporten for {aar}", texts, report_document
+        )
     if ref.kind is RefKind.PLANA:
         from models.plan_a import plan_a_poster
 
@@ -285,7 +302,18 @@ def _subject(db: Database, ref: Reference) -> _Subject | None:
             return None
         chosen = poster.valgte
         texts = (*(i.forskel for i in chosen), *(m.tekst for i in chosen for m in i.maal))
-        return _Subject(poster_reference(poster), f"Plan A-plakaten for {poster.enhed}", texts)
+
+        def poster_document(suffix: str, ref: Reference, when: date) -> bytes | None:
+            from .plan_a_poster import poster_docx
+            from .qr import reference_qr_png
+
+            if suffix != ".docx":
+                return None
+            return poster_docx(poster, ref, reference_qr_png(ref), when=when)
+
+        return _Subject(
+            poster_reference(poster), f"Plan A-plakaten for {poster.enhed}", texts, poster_document
+        )
     try:
         view = load_maalplan(db, ref.subject)
     except NotFoundError:
@@ -295,7 +323,25 @@ def _subject(db: Database, ref: Reference) -> _Subject | None:
         *(m.tekst for m in view.maal),
         *(t.tekst for m in view.maal for t in m.tegn),
     )
-    return _Subject(reference_for(view), f"målplanen «{view.titel}» ({view.enhed_navn})", texts)
+
+    def plan_document(suffix: str, ref: Reference, when: date) -> bytes | None:
+        from .docx import maalplan_docx
+        from .qr import reference_qr_png
+        from .xlsx import maalplan_xlsx
+
+        png = reference_qr_png(ref)
+        if suffix == ".docx":
+            return maalplan_docx(view, ref, png, when=when)
+        if suffix == ".xlsx":
+            return maalplan_xlsx(view, when=when, reference_text=ref.text, qr_png=png)
+        return None
+
+    return _Subject(
+        reference_for(view),
+        f"målplanen «{view.titel}» ({view.enhed_navn})",
+        texts,
+        plan_document,
+    )
 
 
 def _unknown_message(ref: Reference, what: str) -> str:
@@ -750,6 +796,63 @@ def _missing_from(texts: Sequence[str], text: str) -> str | None:
     return None
 
 
+_CREATED_RE = re.compile(r"<dcterms:created\b[^>]*>([^<]{10,40})</dcterms:created>")
+
+
+def _export_day(core: str) -> date | None:
+    """The day a .docx/.xlsx of ours was made: its core properties' creation date (the
+    exports set it to the export day; Office keeps it when a file is saved again)."""
+    from datetime import datetime
+
+    m = _CREATED_RE.search(core)
+    if m is None:
+        return None
+    try:
+        return datetime.fromisoformat(m.group(1).strip().replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def _first_difference(have: str, want: str) -> tuple[str, str] | None:
+    """Where two normalised texts part: a few words of each from the first word that differs
+    (None when they are the same)."""
+    a, b = have.split(), want.split()
+    if a == b:
+        return None
+    at = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    start = max(0, at - 2)
+
+    def words(seq: list[str]) -> str:
+        return visible(" ".join(seq[start : at + 6]), 80) or "(intet)"
+
+    return words(a), words(b)
+
+
+def _rendered_difference(subject: _Subject, copy: _Copy, p: Path) -> str | None:
+    """Why the file's text is not the text the app makes of the subject now (the database
+    behind an «Aktuel» reference): a forged file with a copied reference and a digest stamped
+    over its own changed text. None when it is the same, or when it cannot be told here
+    (then the file is held to the texts it must show, `_missing_from`)."""
+    rendered: bytes | None = None
+    when = _export_day(_core_xml(p))
+    if subject.render is not None and when is not None and copy.reference is not None:
+        try:
+            rendered = subject.render(p.suffix.lower(), copy.reference, when)
+        except Exception:  # never let the check itself fail the answer
+            rendered = None
+    if rendered is None:
+        missing = _missing_from(subject.texts, copy.text)
+        return None if missing is None else f"«{missing}» står ikke i filen"
+    want = office_text(rendered, p.suffix.lower(), p.name)
+    found = _first_difference(copy.text, want)
+    if found is None:
+        return None
+    have, expected = found
+    return f"filen har «{have}», hvor databasen giver «{expected}»"
+
+
 def verify_file(db: Database, path: Path | str) -> VerifyResult:
     """Check one of our files: is its content what was exported (the SHA-256 in the package's
     journalisering.json, the digest of its own text), and is the plan still the same?"""
@@ -766,17 +869,22 @@ def verify_file(db: Database, path: Path | str) -> VerifyResult:
             message=f"Ændret: {copy.changed}. Filen er ikke en uændret kopi af eksporten; "
             f"brug en ny eksport. {plan}".strip(),
         )
-    if copy.text and result.status is VerifyStatus.CURRENT and result.reference is not None:
-        # A file stamped by hand with a copied reference and a matching text digest still has
-        # to show what the reference points at: its title and the texts of its mål and tegn.
-        missing = _missing_from(subject.texts, copy.text) if subject is not None else None
-        if missing is not None:
+    if (
+        copy.text
+        and result.status is VerifyStatus.CURRENT
+        and result.reference is not None
+        and subject is not None
+    ):
+        # A file stamped by hand with a copied reference and a digest of its own changed text
+        # still has to be what the app makes of what the reference points at: its whole text,
+        # made again from the database for the day the file was exported.
+        difference = _rendered_difference(subject, copy, p)
+        if difference is not None:
             return replace(
                 result,
                 status=VerifyStatus.CHANGED,
-                message=f"Ændret: filens tekst passer ikke med {subject.name if subject else ''} "
-                f"i databasen («{missing}» "
-                "står ikke i filen), selv om referencen gør. Filen er ikke en kopi af "
+                message=f"Ændret: filens tekst passer ikke med {subject.name} i databasen "
+                f"({difference}), selv om referencen gør. Filen er ikke en kopi af "
                 "eksporten; brug en ny eksport.",
             )
     if copy.note and result.status is VerifyStatus.CURRENT:

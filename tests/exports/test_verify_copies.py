@@ -450,3 +450,79 @@ def test_xlsx_printed_pages_carry_a_decodable_qr(exported, tmp_path):
     _store, _ids, pkg, files = exported
     (pdf,) = _soffice_pdf([files[".xlsx"]], tmp_path / "print")
     assert {parse_reference(t) for t in _page_qrs(pdf)} == {pkg.reference}
+
+
+def _forged(data: bytes, name: str, old: str, new: str) -> bytes:
+    """`data` (a .docx/.xlsx) with the text `old` replaced by `new` where its XML holds it,
+    then its text digest stamped again with the app's own `stamp_text_digest`: a forgery
+    whose digest matches its own text."""
+    import io
+    from xml.sax.saxutils import escape
+
+    out = io.BytesIO()
+    replaced = False
+    # As UTF-8 (python-docx) or with character references (the workbook writer's «&#229;»).
+    forms = [
+        (escape(t).encode(), escape(t).encode("ascii", "xmlcharrefreplace")) for t in (old, new)
+    ]
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            for was, becomes in zip(*forms, strict=True):
+                if not replaced and was in body:
+                    body = body.replace(was, becomes, 1)
+                    replaced = True
+            dst.writestr(info, body)
+    assert replaced, old
+    return stamp_text_digest(name, out.getvalue())
+
+
+def test_forged_text_with_a_fresh_digest_is_changed_for_every_kind(demo_store, tmp_path):
+    """A målplan (.docx, .xlsx), an augustrapport (.docx, .xlsx) and a Plan A poster (.docx)
+    as the app writes them are «Aktuel»; the same files with one text changed and their text
+    digest stamped again with the app's own function are «Ændret», saying where their text
+    parts from what the database gives (before, only a few texts were looked for, so a
+    changed verdict, number or prøvehandling passed as «Aktuel»)."""
+    from exports.plan_a_poster import poster_docx
+    from exports.reference import poster_reference, reference_for
+    from exports.status_report_docs import status_report_docx
+    from exports.status_report_xlsx import status_report_xlsx
+    from models.maalplan_view import load_maalplaner
+    from models.plan_a import plan_a_posters
+    from models.status_report import report_years, status_report
+
+    db, when = demo_store.db, date(2027, 8, 16)
+    view = next(v for v in load_maalplaner(db) if v.maal and v.maal[0].proevehandlinger)
+    ref = reference_for(view)
+    png = reference_qr_png(ref)
+    report = status_report(db, max(report_years(db)), when)
+    report_ref = status_reference(report)
+    poster = next(p for p in plan_a_posters(db, None, None) if p.valgte and p.valgte[0].forskel)
+    poster_ref = poster_reference(poster)
+    first_maal = report.maal[0].tekst
+    documents = [
+        ("plan.docx", maalplan_docx(view, ref, png, when=when), view.maal[0].tekst),
+        (
+            "plan.xlsx",
+            maalplan_xlsx(view, when=when, reference_text=ref.text, qr_png=png, stamp=True),
+            view.maal[0].proevehandlinger[0].tekst,
+        ),
+        ("rapport.docx", status_report_docx(report, report_ref, png, when=when), first_maal),
+        ("rapport.xlsx", status_report_xlsx(report, report_ref, png, when=when), first_maal),
+        (
+            "plakat.docx",
+            poster_docx(poster, poster_ref, png, when=when),
+            poster.valgte[0].forskel,
+        ),
+    ]
+    for name, data, text in documents:
+        genuine = tmp_path / name
+        genuine.write_bytes(data)
+        result = verify_file(db, genuine)
+        assert result.status is VerifyStatus.CURRENT, (name, result.message)
+        forged = tmp_path / f"falsk-{name}"
+        forged.write_bytes(_forged(data, name, text, f"FORFALSKET {text}"))
+        result = verify_file(db, forged)
+        assert result.status is VerifyStatus.CHANGED, (name, result.message)
+        assert "filen har «" in result.message and "FORFALSKET" in result.message, result.message
+        assert "hvor databasen giver «" in result.message
