@@ -522,11 +522,36 @@ def write_error(exc: OSError, where: Path) -> ExportError:
             f"Der kan ikke skrives i {where} (mappen eller drevet er skrivebeskyttet, eller du "
             "har ikke adgang). Intet er gemt. Vælg en anden mappe."
         )
-    elif code in (errno.EIO, errno.ENODEV, errno.ENXIO, errno.ENOENT):
+    elif code in (errno.EIO, errno.ENODEV, errno.ENXIO):
         text = (
             f"Drevet med {where} forsvandt eller svarede ikke under skrivningen (fx et USB-stik, "
             "der blev taget ud). Intet halvt skrevet er efterladt. Sæt drevet i og prøv igen."
         )
+    elif code == errno.ENOENT:
+        text = (
+            f"Mappen {where} findes ikke og kan ikke laves der (findes drevet? er USB-stikket "
+            "taget ud?). Intet halvt skrevet er efterladt. Vælg en anden mappe, eller sæt "
+            "drevet i og prøv igen."
+        )
+    elif code == errno.ENOTDIR:
+        text = (
+            f"En del af stien {where} er en fil, ikke en mappe. Intet er gemt. Vælg en mappe "
+            "(eller skriv navnet på en ny)."
+        )
+    elif code == errno.EISDIR:
+        text = f"{where} rummer en mappe, hvor en fil skulle skrives. Intet er gemt."
+    elif code == errno.ENAMETOOLONG:
+        text = f"Stien {where} er for lang. Intet er gemt. Vælg en mappe med en kortere sti."
+    elif code == errno.EINVAL:
+        text = (
+            f"Stien {where} kan ikke bruges: den har tegn, som et filnavn ikke må have (fx : * "
+            '? " < > |). Intet er gemt. Vælg en anden mappe.'
+        )
     else:
-        text = f"Filerne kunne ikke skrives i {where}: {exc.strerror or exc}. Intet er gemt."
+        name = errno.errorcode.get(code, "") if code is not None else ""
+        detail = f" (fejlkode {name or code})" if (name or code) else ""
+        text = (
+            f"Filerne kunne ikke skrives i {where}{detail}. Intet er gemt. Vælg en anden mappe, "
+            "og prøv igen."
+        )
     return ExportError(text)

@@ -143,6 +143,13 @@ IMPORT_FOLDER: Setting[str | None] = Setting(
     _optional,
     "The folder the tovholder last imported handoff files from.",
 )
+VURDERET_AF: Setting[str | None] = Setting(
+    "vurdering.hvem",
+    None,
+    _text,
+    _optional,
+    "Who set the last målopfyldelse on this laptop (the assessment form starts with it).",
+)
 EXPORT_QR_LINK_TEMPLATE: Setting[str | None] = Setting(
     "export.qr_link_template",
     None,
@@ -189,6 +196,7 @@ SETTINGS: tuple[Setting[str] | Setting[str | None] | Setting[bool], ...] = (
     EXPORT_OUTDIR,
     HANDOFF_OUTDIR,
     IMPORT_FOLDER,
+    VURDERET_AF,
     EXPORT_QR_LINK_TEMPLATE,
     SBSYS_DOKUMENTART,
     SBSYS_AKTINDSIGT,

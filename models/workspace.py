@@ -431,21 +431,36 @@ class Workspace:
         return report_years(self._db)
 
     def set_vurdering(
-        self, maal_id: str, aar: int, maalopfyldelse: str, begrundelse: str | None
+        self,
+        maal_id: str,
+        aar: int,
+        maalopfyldelse: str,
+        begrundelse: str | None,
+        hvem: str | None = None,
     ) -> str:
-        """Set a mål's assessment for `aar`, dated today by this laptop (one undoable action;
-        the one vurdering of the mål and year is changed, never a second made)."""
+        """Set a mål's assessment for `aar`, dated today by `hvem` (who assessed; this
+        laptop's name when empty) as one undoable action (the one vurdering of the mål and
+        year is changed, never a second made). The name is remembered for the next one
+        (`assessor`)."""
         from .status_report import set_vurdering
 
-        return set_vurdering(
+        name = (hvem or "").strip() or self.device_name
+        made = set_vurdering(
             self._store,
             maal_id,
             aar,
             maalopfyldelse,
             begrundelse,
             dato=self.today(),
-            hvem=self.device_name,
+            hvem=name,
         )
+        if name != self.setting(settings.VURDERET_AF):
+            self.set_setting(settings.VURDERET_AF, name)
+        return made
+
+    def assessor(self) -> str:
+        """Who assesses on this laptop: the name given last time, else the laptop's name."""
+        return self.setting(settings.VURDERET_AF) or self.device_name
 
     # --- end H8 ---
 

@@ -697,14 +697,18 @@ class AarshjulPlanScreen(Screen[None]):
     def open_maalinger(self, tegn_id: str | None) -> None:
         if tegn_id is not None:
             host(self).open_maalinger(tegn_id)
+        else:  # a plan without tegn (or no tegn picked): say so rather than nothing
+            self.notify(texts.AARSHJUL_PICK_TEGN, severity="warning", markup=False)
 
     @on(Button.Pressed, "#aarshjul-maalinger")
     def _maalinger_pressed(self) -> None:
         listing = self.query_one("#aarshjul-plan-tegn", OptionList)
-        if listing.highlighted is None:
-            return
-        option = listing.get_option_at_index(listing.highlighted)
-        self.open_maalinger(None if option.disabled else option.id)
+        option = (
+            listing.get_option_at_index(listing.highlighted)
+            if listing.highlighted is not None
+            else None
+        )
+        self.open_maalinger(None if option is None or option.disabled else option.id)
 
     @on(Button.Pressed, "#aarshjul-laering")
     def _laering_pressed(self) -> None:

@@ -236,6 +236,9 @@ class AppFooter(Footer):
             # mounted; the stock footer then binds it to the footer's own (False), which
             # restyles it again. Set the final value and class first: both become no-ops.
             if isinstance(widget, FooterKey):
+                # Textual's own widgets name a few of their keys in English (an open Select's
+                # «Dismiss menu»): in Danish here, where the footer shows them.
+                widget.description = texts.TEXTUAL_KEYS.get(widget.description, widget.description)
                 value = True if widget.has_class("-command-palette") else compact
                 widget.set_reactive(FooterKey.compact, value)
                 widget.set_class(value, "-compact", update=False)

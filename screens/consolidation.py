@@ -640,6 +640,10 @@ class ConsolidationScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         self.refresh_data()
+        # The files in the chosen folder too (a file copied there since it was listed).
+        typed = self.query_one("#paths", Input).value
+        if parse_paths(typed):
+            self._list(typed, then_preview=False)
 
     def reload(self) -> None:
         """Read the tabs again (after an undo)."""
@@ -886,10 +890,11 @@ class ConsolidationScreen(Screen[None]):
         if not parse_paths(typed):
             self.notify(texts.CONS_NO_PATHS, severity="warning", markup=False)
             return
-        if typed != self._listed_text:
+        files = self.query_one("#files", FileList)
+        # The folder is looked at again when it showed no file: the USB stick may be in now.
+        if typed != self._listed_text or not files.peeks:
             self._list(typed, then_preview=True, allow_foreign=allow_foreign)
             return
-        files = self.query_one("#files", FileList)
         paths = files.preview_paths()
         # Nothing ticked of what could be imported (only refused files go on to the preview,
         # which says why each was refused).

@@ -92,6 +92,7 @@ class NytAarScreen(Screen[None]):
         self._selected: set[str] = set()
         self._years: tuple[int, ...] = ()
         self._keep_result = False
+        self._can_choose = False  # the list offers something to tick
 
     def compose(self) -> ComposeResult:
         yield TopBar(texts.NYT_AAR_TITLE)
@@ -230,15 +231,27 @@ class NytAarScreen(Screen[None]):
                 info(u.id, self._left(u, ""))
         if not offer.planer:
             info("none", Text(texts.NYT_AAR_NO_PLANS_YEAR.format(aar=offer.fra_aar), style="dim"))
+        # Nothing that can be ticked (every mål ended this year, or is carried already): say
+        # so at the top instead of «Mellemrum: til/fra», and the start waits.
+        self._can_choose = any(not o.disabled for o in options)
+        if not self._can_choose:
+            intro.update(self._nothing_to_choose(offer))
         with self.prevent(SelectionList.SelectedChanged):
             sel.add_options(options)
         self._selected = set(sel.selected)
         self._show_summary()
 
     @staticmethod
+    def _nothing_to_choose(offer: NytAarForslag) -> str:
+        return texts.NYT_AAR_NOTHING_TO_CHOOSE.format(fra=offer.fra_aar, til=offer.til_aar)
+
+    @staticmethod
     def _left(u: Udeladt, indent: str) -> Text:
-        line = Text(indent + texts.NYT_AAR_LEFT.format(grund=u.grund), style="dim italic")
-        line.append_text(plain(" " + u.tekst, style="dim"))
+        # What it is first (a narrow list cuts the end of a line), then why it stays.
+        line = Text(indent)
+        line.append_text(plain(u.tekst, style="dim"))
+        line.append(" – ", style="dim")
+        line.append(texts.NYT_AAR_LEFT.format(grund=u.grund), style="dim italic")
         return line
 
     # --- choosing ----------------------------------------------------------------------------
@@ -312,7 +325,10 @@ class NytAarScreen(Screen[None]):
             return
         counts = offer.counts(choice)
         if not (counts.maal or counts.proevehandlinger):
-            self.notify(texts.NYT_AAR_NOTHING_CHOSEN, severity="warning")
+            message = (
+                texts.NYT_AAR_NOTHING_CHOSEN if self._can_choose else self._nothing_to_choose(offer)
+            )
+            self.notify(message, severity="warning")
             return
         question = texts.NYT_AAR_CONFIRM.format(summary=offer.summary(choice))
         start = texts.NYT_AAR_START.format(aar=offer.til_aar)

@@ -184,7 +184,7 @@ DELTAGER_ANONYM_NAVN = "Anonym deltager"
 DELTAGER_NUMBER = "Deltager {n}"
 DELTAGER_META = "{enhed} · {rolle}"
 DELTAGER_NO_ENHED = "ingen enhed valgt"
-DELTAGERE_EMPTY = "Ingen deltagere endnu. Tryk A for at tilføje en."
+DELTAGERE_EMPTY = "Ingen deltagere endnu. Tryk Insert (eller Ctrl+A) for at tilføje en."
 DELTAGERE_SUMMARY = "{n}: {fordeling}"
 DELTAGER_ROLLE_COUNT = {
     "leder": ("leder", "ledere"),
@@ -202,7 +202,7 @@ EVAL_TITLE = "Evalueringer af prøvehandlingen"
 EVAL_PLANNED = "Planlagt evaluering: undervejs {undervejs} · afslutning {afslutning}"
 EVAL_LINE = "{type} · {dato}"
 EVAL_LAERING = "Læring: "
-EVAL_EMPTY = "Ingen evalueringer endnu. Tryk A for at tilføje en."
+EVAL_EMPTY = "Ingen evalueringer endnu. Tryk Insert (eller Ctrl+A) for at tilføje en."
 EVAL_NOT_FOUND = "Prøvehandlingen findes ikke længere (måske er den slettet eller fortrudt)."
 EVAL_NEED_PROEVEHANDLING = "Vælg først en prøvehandling på fanen Prøvehandlinger."
 PROEVEHANDLING_EVALS = " · {n}"  # «2 evalueringer» (models.words.count)
@@ -263,7 +263,7 @@ PREP_TAB_MAAL = "Målsætninger og mål"
 PREP_TAB_BORDE = "Borde"
 PREP_FOR_DAY = "For: {titel}"
 PREP_PICK_DAY = "Vælg først en udviklingsdag under «Udviklingsdage»."
-PREP_EMPTY = "Her er tomt. Tryk A for at tilføje."
+PREP_EMPTY = "Her er tomt. Tryk Insert (eller Ctrl+A) for at tilføje."
 PREP_DAY_META = "{del} · {dato} · start {starttid}"
 PREP_BLOCK_LINE = "{start}  {titel} ({minutter} min)"
 PREP_BORD_META = "Facilitator: {facilitator} · {maal} mål"
@@ -627,7 +627,7 @@ CONFLICT_CANCEL = "Annullér"
 CONFLICT_HINT = "Dit valg gemmes som en ny ændring; de andre værdier bliver i ændringsloggen."
 CONFLICT_B_CANCEL_TIP = "Luk uden at løse konflikten"
 CONS_B_BACK = ("Tilbage", "Luk konsolideringen")
-CONS_B_REFRESH = ("Opdatér", "Læs databasen igen")
+CONS_B_REFRESH = ("Opdatér", "Læs databasen og den valgte mappe igen")
 CONS_COLS_PREVIEW = ("Hvad", "Række", "Felt", "Før", "Efter")
 CONS_COLS_DEVICES = (
     "Bærbar",
@@ -1209,7 +1209,13 @@ AARSHJUL_PH_EMPTY = "Planen har ingen prøvehandlinger endnu."
 AARSHJUL_TEGN_TITLE_OPEN = "Tegn og seneste måling (Enter: målinger)"
 AARSHJUL_TEGN_META = "{type} · {maalinger}"
 AARSHJUL_TEGN_LATEST = " · seneste {dato}: {vaerdi}"
+# Keys Textual's own widgets show in the footer with an English name, by that name.
+TEXTUAL_KEYS = {"Dismiss menu": "Luk listen", "Dismiss": "Luk"}
 AARSHJUL_TEGN_EMPTY = "Planen har ingen tegn endnu."
+AARSHJUL_PICK_TEGN = (
+    "Der er intet tegn at vise målinger for. Vælg et tegn på listen; har planen ingen, så "
+    "tilføj dem på målene først (Enter på et bord, eller kladden i Excel)."
+)
 AARSHJUL_BUTTON_LAERING = "Læring"
 AARSHJUL_BUTTON_FORFALD = "Forfaldne evalueringer"
 AARSHJUL_BUTTON_MAALINGER = "Målinger for tegnet"
@@ -1271,7 +1277,9 @@ VURDERING_SAVED = "Vurderingen er gemt: {label}."
 VURDERING_FORM_TITLE = "Vurdér målet for {aar}"
 VURDERING_FORM_CHOICE = "Målopfyldelse"
 VURDERING_FORM_REASON = "Begrundelse (hvad tallene og erfaringerne viser)"
-VURDERING_FORM_AUTO = "Dato ({dato}) og navn («{hvem}») sættes af sig selv."
+VURDERING_FORM_WHO = "Vurderet af"
+VURDERING_FORM_WHO_HINT = "Dit navn (tovholderen, der vurderer)"
+VURDERING_FORM_AUTO = "Datoen ({dato}) sættes af sig selv."
 VURDERING_FORM_SAVE = "Gem (Ctrl+S)"
 VURDERING_FORM_CANCEL = "Annullér (Esc)"
 B_VURDERING_YEAR = ("Skift år", "Vælg det år, rapporten viser")
@@ -1302,7 +1310,7 @@ B_VURDERING_EXPORT = (
 VURDERING_EXPORT_TITLE = "Eksportér augustrapporten for {aar}"
 VURDERING_EXPORT_FOLDER = "Mappe, rapportens pakke gemmes i"
 VURDERING_EXPORT_SAGSNUMMER = "Sagsnummer i SBSYS (kan udelades)"
-VURDERING_EXPORT_SAGSNUMMER_HINT = "fx 00.01.00-G01-12-26"
+VURDERING_EXPORT_SAGSNUMMER_HINT = "fx 00.01.00-G01-12-24"
 VURDERING_EXPORT_OK = "Gem rapporten (Enter)"
 VURDERING_EXPORT_NO_OUTDIR = "Skriv, hvilken mappe rapporten skal gemmes i."
 VURDERING_EXPORT_NO_YEAR = "Der er ingen rapport at eksportere endnu."
@@ -1327,7 +1335,7 @@ PLAN_A_INDIKATOR = "{nummer}. {label} ({perspektiv})"
 PLAN_A_REQUIRED = " · obligatorisk i 2024"
 PLAN_A_MAAL = "Mål knyttet til indikatoren:"
 PLAN_A_NO_MAAL = "Ingen mål er knyttet til indikatoren endnu (det gøres på målet)."
-PLAN_A_LACKS_TITLE = "Det mangler plakaten:"
+PLAN_A_LACKS_TITLE = "Det mangler på plakaten:"
 PLAN_A_ALL_THERE = "Plakaten er klar: alle valgte indikatorer har en forskel."
 PLAN_A_LACKS = {
     "uden_forskel": "Indikator {nummer} er valgt, men forskellen er ikke skrevet.",
@@ -1375,6 +1383,10 @@ NYT_AAR_CONFIRM = (
     "prøvehandlinger, der føres videre, får status «Videreført». Ctrl+Z fortryder det hele."
 )
 NYT_AAR_NOTHING_CHOSEN = "Intet er valgt. Sæt flueben ved de mål, der skal med."
+NYT_AAR_NOTHING_TO_CHOOSE = (
+    "Intet fra {fra} kan føres videre til {til}: målene sluttede i {fra}, eller de er ført "
+    "videre allerede. Vælg et andet år ovenfor, eller skriv {til}'s mål på lederdagen."
+)
 NYT_AAR_NOTHING_RUNS = "(intet løber videre)"
 NYT_AAR_INTO_EXISTING = "→ ind i planen for {aar}"
 NYT_AAR_NEW_PLAN = "→ ny plan «{titel}»"
@@ -1390,7 +1402,7 @@ NYT_AAR_HANDLING_MARK = "  Prøvehandling: "
 NYT_AAR_SAMARBEJDE_MARK = "  "
 NYT_AAR_PLAN_A = "Plan A-indikatorerne {numbers} til den nye plan"
 NYT_AAR_CHILD_INDENT = "  "
-NYT_AAR_LEFT = "Ikke med, {grund}:"
+NYT_AAR_LEFT = "ikke med: {grund}"
 CMD["nyt_aar"] = (
     "Nyt år: start næste års målplaner",
     "Før mål, tegn og åbne prøvehandlinger videre",

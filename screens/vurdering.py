@@ -314,17 +314,17 @@ class VurderingScreen(Screen[None]):
             return
         aar = self.report.aar
 
-        def chosen(answer: tuple[str, str] | None) -> None:
+        def chosen(answer: tuple[str, str, str] | None) -> None:
             if answer is None:
                 return
-            value, begrundelse = answer
+            value, begrundelse, hvem = answer
 
             def saved(_id: str) -> None:
                 self.notify(texts.VURDERING_SAVED.format(label=enums.label(value)))
                 self.reload()
 
             host(self).write(
-                lambda ws: ws.set_vurdering(maal_id, aar, value, begrundelse),
+                lambda ws: ws.set_vurdering(maal_id, aar, value, begrundelse, hvem),
                 done=saved,
                 error=lambda exc: host(self).report_error(exc),
             )
@@ -461,9 +461,10 @@ class ReportFolderScreen(ModalScreen[tuple[str, str] | None]):
         self.dismiss(None)
 
 
-class VurderingForm(ModalScreen[tuple[str, str] | None]):
-    """Set a mål's målopfyldelse and begrundelse, with its data beside. Dismisses with
-    (målopfyldelse, begrundelse), or None when closed without saving."""
+class VurderingForm(ModalScreen[tuple[str, str, str] | None]):
+    """Set a mål's målopfyldelse, begrundelse and who assessed, with its data beside.
+    Dismisses with (målopfyldelse, begrundelse, vurderet af), or None when closed without
+    saving."""
 
     HELP_KEY = "vurdering_form"
     BINDINGS = [
@@ -493,8 +494,12 @@ class VurderingForm(ModalScreen[tuple[str, str] | None]):
         current = m.vurdering
         with Vertical(id="vurdering-box"):
             yield Static(texts.VURDERING_FORM_TITLE.format(aar=self.aar), id="vurdering-form-title")
+            # Which mål, always in sight (the data below scrolls to the choice when the form
+            # opens).
+            yield Static(
+                plain(f"{m.enhed_navn} · {m.tekst}", style="bold"), id="vurdering-form-maal"
+            )
             with VerticalScroll(id="vurdering-form-scroll"):
-                yield Static(plain(f"{m.enhed_navn} · {m.tekst}", style="bold"))
                 yield Static(maal_lines(m, with_assessment=False), id="vurdering-form-data")
                 yield Label(texts.VURDERING_FORM_CHOICE)
                 yield Select(
@@ -510,6 +515,8 @@ class VurderingForm(ModalScreen[tuple[str, str] | None]):
                     soft_wrap=True,
                     show_line_numbers=False,
                 )
+                yield Label(texts.VURDERING_FORM_WHO)
+                yield Input(id="vurdering-hvem", placeholder=texts.VURDERING_FORM_WHO_HINT)
                 yield Static("", id="vurdering-auto", classes="muted")
             with Horizontal(id="vurdering-buttons"):
                 yield Button(texts.VURDERING_FORM_SAVE, id="vurdering-save", variant="primary")
@@ -519,17 +526,22 @@ class VurderingForm(ModalScreen[tuple[str, str] | None]):
         self.query_one("#vurdering-valg", Select).focus()
         today = short(host(self).clock().date())
 
-        def named(name: str) -> None:
-            self.query_one("#vurdering-auto", Static).update(
-                Text(texts.VURDERING_FORM_AUTO.format(dato=today, hvem=name))
-            )
+        self.query_one("#vurdering-auto", Static).update(
+            Text(texts.VURDERING_FORM_AUTO.format(dato=today))
+        )
 
-        host(self).read(lambda ws: ws.device_name, done=named)
+        def named(name: str) -> None:
+            field = self.query_one("#vurdering-hvem", Input)
+            if not field.value:  # not while someone types
+                field.value = name
+
+        host(self).read(lambda ws: ws.assessor(), done=named)
 
     def action_save(self) -> None:
         value = self.query_one("#vurdering-valg", Select).value
         text = self.query_one("#vurdering-begrundelse", TextArea).text
-        self.dismiss((str(value), text))
+        who = self.query_one("#vurdering-hvem", Input).value
+        self.dismiss((str(value), text, who))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -87,6 +87,31 @@ def test_failed_rename_rolls_back_finished_packages(plan_store, tmp_path, monkey
     assert list(out.iterdir()) == []  # the existing folder stays, empty as it was
 
 
+def test_a_folder_under_a_file_or_nowhere_in_danish(plan_store, tmp_path):
+    """The export's folder below a file (ENOTDIR) and where no folder can be made (ENOENT, a
+    missing drive): each says what is wrong and what to do, in Danish, with nothing written
+    (before: «Not a directory» in English, and a missing folder called a vanished drive)."""
+    from exports.atomic import write_error
+    from exports.status_report_package import ReportOptions, export_report_package
+    from models.status_report import report_years
+
+    store, ids = plan_store
+    (tmp_path / "fil").write_text("x")
+    under_file = tmp_path / "fil" / "ud"
+    with pytest.raises(ExportError) as err:
+        export_sbsys(store.db, under_file, [ids["plan"]])
+    assert "er en fil, ikke en mappe" in str(err.value) and "Intet er gemt" in str(err.value)
+    with pytest.raises(ExportError) as err:
+        export_report_package(
+            store.db, under_file, max(report_years(store.db)), ReportOptions(when=date(2027, 8, 1))
+        )
+    assert "er en fil, ikke en mappe" in str(err.value)
+    missing = write_error(FileNotFoundError(errno.ENOENT, "No such file"), tmp_path / "X:")
+    assert "findes ikke og kan ikke laves" in str(missing) and "Vælg en anden mappe" in str(missing)
+    other = write_error(OSError(errno.ELOOP, "Too many levels"), tmp_path)
+    assert "fejlkode ELOOP" in str(other) and "Too many" not in str(other)
+
+
 def test_target_is_a_file(plan_store, tmp_path):
     store, ids = plan_store
     (tmp_path / "fil").write_text("x")

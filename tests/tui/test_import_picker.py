@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import os
 import shlex
+import shutil
 from pathlib import Path
 
 import pytest
@@ -313,6 +314,20 @@ async def test_typed_paths_still_work_at_80x24(world: World, tmp_path: Path):
         await pilot.press("enter")
         await _settle(pilot)
         assert "ingen overleveringsfiler" in _plain(screen.query_one("#import-summary", Static))
+        # The USB stick's file copied there now: Enter on the same folder looks again (it
+        # answered «choose a file» on a list that was not there before).
+        shutil.copy(good[2], empty / good[2].name)
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert [p.path.name for p in files.peeks] == [good[2].name]
+        assert _plain(screen.query_one("#import-summary", Static)).startswith("Prøveimport")
+        # And Ctrl+R reads the folder again: a second file appears.
+        shutil.copy(good[0], empty / "anden.udviklingsdag.json")
+        await pilot.press("ctrl+r")
+        await _settle(pilot)
+        assert sorted(p.path.name for p in files.peeks) == sorted(
+            [good[2].name, "anden.udviklingsdag.json"]
+        )
         # Nothing chosen: a Danish hint, no preview.
         paths.value = shlex.quote(str(folder))
         await pilot.press("enter")

@@ -130,9 +130,14 @@ async def test_open_from_the_palette_and_everything_reachable(
         assert not isinstance(app.screen, type(screen))
 
 
+def picker_y(form) -> int:  # type: ignore[no-untyped-def]
+    """Where the choice of målopfyldelse is on the screen."""
+    return int(form.query_one("#vurdering-valg").region.y)
+
+
 @run_async
 async def test_assess_by_keyboard_rollup_changes_and_undo(tmp_path: Path) -> None:
-    from textual.widgets import Select, TextArea
+    from textual.widgets import Input, Select, TextArea
 
     from screens.vurdering import VurderingForm
 
@@ -154,12 +159,20 @@ async def test_assess_by_keyboard_rollup_changes_and_undo(tmp_path: Path) -> Non
             pilot,
             "#vurdering-valg",
             "#vurdering-begrundelse",
+            "#vurdering-hvem",
             "#vurdering-auto",
             "#vurdering-save",
             "#vurdering-cancel",
         )
         auto = prompt_text(form.query_one("#vurdering-auto").render())
-        assert "3.12.2026" in auto and "Testbærbar" in auto
+        assert "3.12.2026" in auto
+        # Which mål stays in sight above the scrolling data; who assesses starts as the
+        # laptop's name and can be changed.
+        heading = form.query_one("#vurdering-form-maal")
+        assert ms.maal[0].tekst[:30] in prompt_text(heading.render())
+        assert heading.region.height > 0 and heading.region.y < picker_y(form)
+        who = form.query_one("#vurdering-hvem", Input)
+        assert who.value == "Testbærbar"
         # the Select: from «For tidligt at sige» up to «Opfyldt»
         picker = form.query_one("#vurdering-valg", Select)
         picker.focus()
@@ -176,6 +189,9 @@ async def test_assess_by_keyboard_rollup_changes_and_undo(tmp_path: Path) -> Non
         assert app.focused is area
         await pilot.press("ctrl+a")  # TextArea: select all, so typing replaces the text
         await pilot.press(*"Ro i timerne")
+        who.value = ""
+        who.focus()
+        await pilot.press(*"Mette Holm")
         await pilot.press("ctrl+s")
         await settle(app, pilot, rounds=5)
         assert app.screen is screen
@@ -183,12 +199,12 @@ async def test_assess_by_keyboard_rollup_changes_and_undo(tmp_path: Path) -> Non
         assert len(rows) == 1
         row = rows[0]
         assert row["maalopfyldelse"] == "opfyldt" and row["dato"] == date(2026, 12, 3)
-        assert row["hvem"] == "Testbærbar" and "Ro i timerne" in row["begrundelse"]
+        assert row["hvem"] == "Mette Holm" and "Ro i timerne" in row["begrundelse"]
         assert "Samlet: Opfyldt (1 opfyldt)" in _option(screen, ms_option)
         assert "Af de 4 mål er 2 opfyldt, 1 delvist opfyldt og 1 ikke opfyldt endnu." in (
             _option(screen, "summary")
         )
-        assert "Vurdering: Opfyldt, 3.12.2026 af Testbærbar" in _prompt(screen, maal_id)
+        assert "Vurdering: Opfyldt, 3.12.2026 af Mette Holm" in _prompt(screen, maal_id)
         # Ctrl+Z: back as it was
         await pilot.press("ctrl+z")
         await settle(app, pilot, rounds=5)
@@ -200,6 +216,8 @@ async def test_assess_by_keyboard_rollup_changes_and_undo(tmp_path: Path) -> Non
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, VurderingForm)
+        # The name given last time comes first now.
+        assert app.screen.query_one("#vurdering-hvem", Input).value == "Mette Holm"
         await pilot.press("escape")
         await settle(app, pilot)
         assert app.screen is screen
