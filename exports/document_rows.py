@@ -327,6 +327,31 @@ def evaluering_rows(m: MaalView, fmt: Fmt) -> list[list[str]]:
     ]
 
 
+# The læring written along the way (`laering` rows): under each mål those of its
+# prøvehandlinger, and at the end of the plan those of the plan as a whole.
+LAERING_HEADERS = ("Prøvehandling", "Dato", "Det har vi lært", "Skrevet af")
+PLAN_LAERING_HEADING = "Læring for hele planen"
+PLAN_LAERING_HEADERS = ("Dato", "Det har vi lært", "Skrevet af")
+
+
+def laering_rows(m: MaalView, fmt: Fmt) -> list[list[str]]:
+    """One row per læring of the mål's prøvehandlinger, oldest first under each, in the
+    columns of `LAERING_HEADERS` (the first is the prøvehandling's number)."""
+    return [
+        [p.nr, fmt(x.dato), fmt(x.tekst), fmt(x.hvem)]
+        for p in m.proevehandlinger
+        for x in p.laeringer
+    ]
+
+
+def plan_laering_section(view: MaalplanView, fmt: Fmt) -> Section | None:
+    """The plan's own læring (on no prøvehandling) as a table; None when there is none."""
+    rows = [[fmt(x.dato), fmt(x.tekst), fmt(x.hvem)] for x in view.laeringer]
+    if not rows:
+        return None
+    return Section("plan_laering", PLAN_LAERING_HEADING, PLAN_LAERING_HEADERS, rows, "")
+
+
 @dataclass(frozen=True)
 class Section:
     """One table under a mål: its key (for the renderer's column widths), heading, column
@@ -340,9 +365,9 @@ class Section:
 
 
 def maal_sections(m: MaalView, fmt: Fmt, period: Period) -> list[Section]:
-    """The tables under one mål, in document order: tegn, prøvehandlinger, samarbejder and
-    evalueringer. Evalueringer have no empty-state sentence: without any, the section is left
-    out altogether."""
+    """The tables under one mål, in document order: tegn, prøvehandlinger, samarbejder,
+    evalueringer and læring. Evalueringer and læring have no empty-state sentence: without
+    any, the section is left out altogether."""
     sections = [
         Section("tegn", "Tegn", TEGN_HEADERS, tegn_rows(m, fmt), NO_TEGN),
         Section(
@@ -356,6 +381,7 @@ def maal_sections(m: MaalView, fmt: Fmt, period: Period) -> list[Section]:
             "samarbejde", "Samarbejder", SAMARBEJDE_HEADERS, samarbejde_rows(m, fmt), NO_SAMARBEJDER
         ),
         Section("evaluering", "Evalueringer", EVALUERING_HEADERS, evaluering_rows(m, fmt), ""),
+        Section("laering", "Læring", LAERING_HEADERS, laering_rows(m, fmt), ""),
         # The names found on the lederdag (FØR): possible, not agreed; left out when none.
         Section(
             "mulige_partnere",

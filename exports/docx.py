@@ -41,6 +41,8 @@ COLUMN_WIDTHS_CM: dict[str, list[float]] = {
     "evaluering": [2.7, 2.1, 2.2, 5.0, 5.0],
     "mulige_partnere": [10.0, 7.0],
     "maaling": [2.2, 10.8, 4.0],
+    "laering": [2.7, 2.2, 8.6, 3.5],
+    "plan_laering": [2.2, 11.3, 3.5],
 }
 
 
@@ -480,6 +482,11 @@ def maalplan_docx(
                 if sec.key == "tegn":
                     for maalinger in content.maaling_blocks(m, _t):
                         parts.extend(_maaling_xml(doc, maalinger, block, pictures))
+    if plan_laering := content.plan_laering_section(view, _t):
+        parts.append(_heading_xml(plan_laering.heading, 1))
+        widths = COLUMN_WIDTHS_CM[plan_laering.key]
+        even = Emu(block // len(plan_laering.headers)).twips
+        parts.append(_table_xml(list(plan_laering.headers), plan_laering.rows, widths, even))
     _append_xml(doc, parts)
 
     footer = section.footer.paragraphs[0]

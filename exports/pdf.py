@@ -59,6 +59,8 @@ COLUMN_WIDTHS_MM: dict[str, list[float]] = {
     "evaluering": [26, 22, 22, 52, 52],
     "mulige_partnere": [104, 70],
     "maaling": [22, 110, 42],
+    "laering": [26, 22, 91, 35],
+    "plan_laering": [22, 117, 35],
 }
 
 
@@ -1111,6 +1113,10 @@ def _render(
                 if sec.key == "tegn":
                     for block in content.maaling_blocks(m, _t):
                         _maaling_block(pdf, block, full)
+    if plan_laering := content.plan_laering_section(view, _t):
+        _heading(pdf, plan_laering.heading, 13, 5)
+        widths = _scale(COLUMN_WIDTHS_MM[plan_laering.key], full)
+        _table(pdf, list(plan_laering.headers), plan_laering.rows, widths)
     return pdf
 
 

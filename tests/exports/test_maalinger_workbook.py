@@ -8,6 +8,7 @@ twice changes nothing."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -526,3 +527,39 @@ def test_a_four_digit_year_is_read_as_written():
     spec = ENTITIES["maaling"].fields["dato"]
     with pytest.raises(_Bad):
         _cell_value("maaling", spec, "1/1-0001")
+
+
+def test_laering_is_in_the_plans_pdf_and_word_document(demo_store, tmp_path):
+    """Læring written on a prøvehandling shows under its mål (number, date, text, who), and
+    the plan's own læring at the end, in the PDF and the Word document as in the workbook
+    (before, only the workbook's EFTER sheet had it)."""
+    from exports.docx import maalplan_docx
+    from exports.pdf import maalplan_pdf
+    from exports.qr import reference_qr_png
+    from exports.reference import office_text, pdf_text
+
+    store = demo_store
+    view, _ids = _plan(store)
+    m = view.maal[0]
+    ph = m.proevehandlinger[0]
+    on_ph = "Morgenmaden virker bedst om mandagen."
+    on_plan = "Målingerne skal ligge fast hver måned."
+    store.create(
+        "laering", proevehandling_id=ph.id, dato=date(2027, 5, 2), tekst=on_ph, hvem="Anne Holm"
+    )
+    store.create("laering", maalplan_id=view.id, dato=date(2027, 5, 3), tekst=on_plan)
+    view = load_maalplan(store.db, view.id)
+    ref = reference_for(view)
+    png = reference_qr_png(ref)
+    word = office_text(maalplan_docx(view, ref, png, when=WHEN), ".docx")
+    pdf = " ".join(pdf_text(maalplan_pdf(view, ref, png, when=WHEN)).split())
+    for text in (word, pdf):
+        # (A table's dates keep their hyphens unbroken: Word's own hyphen element, which the
+        # text leaves out.)
+        assert "Læring Prøvehandling Dato Det har vi lært Skrevet af" in text
+        assert re.search(rf"{re.escape(ph.nr)} 02-?05-?2027 {re.escape(on_ph)} Anne Holm", text)
+        assert re.search(
+            rf"Læring for hele planen Dato Det har vi lært Skrevet af 03-?05-?2027 {on_plan}", text
+        )
+        # Under its own mål, and the plan's own at the end.
+        assert text.index(m.tekst[:30]) < text.index(on_ph) < text.index("hele planen")
