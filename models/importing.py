@@ -985,6 +985,7 @@ def _apply(
             for mapping in conn.execute(select(table).where(where)).mappings():
                 current[mapping["id"]] = dict(mapping)
         updates: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
+        listed: list[tuple[FileResult, str, str, str, str, Any, Any]] = []
         for rid in existing[entity]:
             won = winners(old_heads.get((entity, rid), []), keys[(entity, rid)])
             values = {f: decode_value(entity, f, h.value) for f, h in won.items()}
@@ -1000,16 +1001,21 @@ def _apply(
                     continue
                 res.changed_fields += 1
                 kind = ("slettet" if v else "gendannet") if f == DELETED else "ændret"
-                _item(
-                    res,
-                    kind,
-                    entity,
-                    rid,
-                    f,
-                    title,
-                    display_value(entity, f, old.get(f)),
-                    display_value(entity, f, v),
-                )
+                if len(res.items) < res.item_limit:
+                    listed.append((res, kind, rid, f, title, old.get(f), v))
+        # References shown by what they name (a bord's mål by their text), not by their ids.
+        named = _ref_titles(conn, entity, [(f, a, b) for _r, _k, _i, f, _t, a, b in listed], titles)
+        for res, kind, rid, f, title, before, after in listed:
+            _item(
+                res,
+                kind,
+                entity,
+                rid,
+                f,
+                title,
+                display_value(entity, f, before, named),
+                display_value(entity, f, after, named),
+            )
         changes.write_rows(conn, table, inserts[entity], updates)
 
     # Conflicts that this import's entries take part in, counted per file.
@@ -1042,6 +1048,42 @@ def _defaults(entity: str) -> dict[str, Any]:
 def _title(entity: str, row: dict[str, Any]) -> str:
     value = row.get(ENTITIES[entity].title_field)
     return str(value) if value else ""
+
+
+def _ref_titles(
+    conn: Connection,
+    entity: str,
+    values: list[tuple[str, Any, Any]],
+    known: dict[tuple[str, str], str],
+) -> dict[str, str]:
+    """The titles (cut short) of the rows the reference fields among `values` ((field,
+    before, after) of `entity`) point at: from `known` (rows of this import) or the
+    database, a query per entity pointed at."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for fname, before, after in values:
+        spec = ENTITIES[entity].fields.get(fname)
+        if spec is None or spec.kind not in ("ref", "reflist") or spec.ref is None:
+            continue
+        for value in (before, after):
+            listed = value if isinstance(value, list) else [value]
+            wanted[spec.ref].update(i for i in listed if isinstance(i, str))
+    out: dict[str, str] = {}
+    for target, ids in wanted.items():
+        missing = set()
+        for i in ids:
+            if title := known.get((target, i)):
+                out[i] = title
+            else:
+                missing.add(i)
+        field_name = ENTITIES[target].title_field
+        if not missing or not field_name:
+            continue
+        table = row_table(target)
+        for where in id_filters(conn, table.c.id, missing):
+            for rid, title in conn.execute(select(table.c.id, table.c[field_name]).where(where)):
+                if title:
+                    out[rid] = str(title)
+    return {i: visible(" ".join(t.split()), 40) for i, t in out.items()}
 
 
 def _item(

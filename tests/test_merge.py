@@ -468,6 +468,23 @@ def test_dry_run_previews_and_changes_nothing(world: World, tmp_path: Path):
     assert preview.to_json()["dry_run"] is True
 
 
+def test_the_preview_names_referenced_rows_by_their_text(world: World, tmp_path: Path):
+    """A bord given one more mål on a laptop: the preview shows its mål before and after by
+    their text («Mål 1, Mål 2» -> «Mål 1, Mål 2, Et nyt mål»), not by the first letters of
+    their ids; a mål made on the same laptop is named too."""
+    ids = world.ids
+    tov, f1 = (world.db(n, tmp_path) for n in ("tov", "f1"))
+    store = Store(f1)
+    new = store.create("maal", maalsaetning_id=ids["ms"], enhed_id=ids["e1"], tekst="Et nyt mål")
+    store.update("bord", ids["b1"], maal_ids=[ids["m1"], ids["m2"], new])
+    path = write_handoff(f1, tmp_path / "1.json").path
+    preview = import_bundles(tov, [path], dry_run=True)
+    (item,) = [i for f in preview.files for i in f.items if i.field == "maal_ids"]
+    assert (item.kind, item.title) == ("ændret", "Bord 1")
+    assert item.before == "Mål 1, Mål 2"
+    assert item.after == "Mål 1, Mål 2, Et nyt mål"
+
+
 def test_import_order_inside_one_call_does_not_matter_for_dependent_files(
     world: World, tmp_path: Path
 ):
