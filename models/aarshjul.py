@@ -232,13 +232,14 @@ def plan_tasks(
         "start": (started > 0, started, ph.total),
     }
     tasks: list[PlanTask] = []
+    evaluering: PlanTask | None = None
     for key, point_key in TASKS.items():
         if key == "evaluering":
             if c.naeste_evaluering is not None:
                 overdue = c.naeste_evaluering < today
                 count = c.forfaldne if overdue else c.snart
-                tasks.append(
-                    PlanTask(key, "", c.naeste_evaluering, False, overdue, count, c.forfaldne)
+                evaluering = PlanTask(
+                    key, "", c.naeste_evaluering, False, overdue, count, c.forfaldne
                 )
             continue
         point = _point(year, point_key)
@@ -251,6 +252,11 @@ def plan_tasks(
             )
         else:  # the August status and the next lederdag: done once they have passed
             tasks.append(PlanTask(key, point_key, point.dato, point.passed, False))
+    if evaluering is not None:
+        # By its date among the points of the year (before the first that comes later), so
+        # the plan's timeline reads in date order.
+        at = next((i for i, t in enumerate(tasks) if t.dato > evaluering.dato), len(tasks))
+        tasks.insert(at, evaluering)
     return tuple(tasks)
 
 

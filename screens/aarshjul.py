@@ -527,7 +527,20 @@ def tasks_table(detail: AarshjulPlanDetail) -> Table:
     by_point: dict[str, list[PlanTask]] = {}
     for task in detail.tasks:
         by_point.setdefault(task.point, []).append(task)
+    # The next evaluering, dated by its prøvehandling: among the points by its date.
+    undated = list(by_point.get("", []))
+
+    def evalueringer_before(day: date | None) -> None:
+        while undated and (day is None or undated[0].dato < day):
+            task = undated.pop(0)
+            grid.add_row(
+                Text(texts.AARSHJUL_TASK_OVERDUE if task.overdue else ""),
+                Text(full_date(task.dato)),
+                task_text(task),
+            )
+
     for point in detail.year.points:
+        evalueringer_before(point.dato)
         usual = "" if point.from_data else f"{texts.AARSHJUL_USUAL} "
         is_next = point.key == detail.year.next_key
         # "not bold": a style that shows nothing, but keeps the line's leading cells (a line
@@ -542,12 +555,7 @@ def tasks_table(detail: AarshjulPlanDetail) -> Table:
             if task.key in ("august", "naeste_lederdag"):
                 continue  # the point itself says it
             grid.add_row("", "", task_text(task))
-    for task in by_point.get("", []):  # the next evaluering, dated by its prøvehandling
-        grid.add_row(
-            Text(texts.AARSHJUL_TASK_OVERDUE if task.overdue else ""),
-            Text(full_date(task.dato)),
-            task_text(task),
-        )
+    evalueringer_before(None)
     return grid
 
 

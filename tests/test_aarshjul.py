@@ -292,6 +292,20 @@ def test_next_due_picks_the_earliest_open_task() -> None:
     assert next_due([PlanTask("august", "august", date(2027, 8, 15), True, False)]) is None
 
 
+def test_the_next_evaluering_stands_by_its_date_among_the_points() -> None:
+    """A plan's timeline reads in date order: the next evaluering (15 May) comes before the
+    August status and next year's lederdag, not after them."""
+    year = plan_year(2027, {}, date(2027, 4, 20))
+    counts = wheel._Counts(maal=1, naeste_evaluering=date(2027, 5, 15), snart=1)
+    sheets = dict.fromkeys(("status_foer", "status_del1", "status_del2", "status_efter"), "")
+    tasks = wheel.plan_tasks(year, counts, sheets, date(2027, 4, 20))
+    dates = [t.dato for t in tasks]
+    assert dates == sorted(dates)
+    keys = [t.key for t in tasks]
+    assert keys.index("start") < keys.index("evaluering") < keys.index("august")
+    assert keys[-1] == "naeste_lederdag"
+
+
 def test_plan_detail(db: Database) -> None:
     ids = _world(db)
     detail = aarshjul_plan(db, ids["E"], date(2027, 4, 10))
@@ -311,6 +325,31 @@ def test_plan_detail(db: Database) -> None:
     assert done.undervejs_done and done.afslutning_done and done.undervejs_state is None
     assert aarshjul_plan(db, ids["gone"], date(2027, 4, 10)) is None
     assert aarshjul_plan(db, "no-such-plan", date(2027, 4, 10)) is None
+
+
+def test_the_plans_timeline_reads_in_date_order(db: Database) -> None:
+    """The plan's detail on the screen (`screens.aarshjul.tasks_table`): the next evaluering
+    (1 April, due) stands between the points before and after it, not after next year's
+    lederdag at the end."""
+    import re
+
+    from rich.console import Console
+
+    from screens.aarshjul import tasks_table
+
+    ids = _world(db)
+    detail = aarshjul_plan(db, ids["E"], date(2027, 3, 20))
+    assert detail is not None
+    console = Console(width=120, record=True, color_system=None)
+    console.print(tasks_table(detail))
+    lines = console.export_text().splitlines()
+    found = [
+        date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        for line in lines
+        if (m := re.search(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", line))
+    ]
+    assert found == sorted(found), lines
+    assert any("evaluering" in line.lower() and "1.4.2027" in line for line in lines), lines
 
 
 def test_empty_database(db: Database) -> None:
