@@ -363,15 +363,21 @@ class AarshjulScreen(StyledOnce, Screen[None]):
         rows: list[tuple[str, tuple[Text, ...]]] = []
         several_years = len({p.aar for p in self.data.plans}) > 1
         group: str | None = None
+        year: int | None = None
         blank = tuple(Text("") for _ in texts.AARSHJUL_COLUMNS[1:])
         for plan in plans:
             if self.sort == "afdeling":
+                # The year on a heading of its own (the afdeling's name fills the column
+                # alone: «2027 · Familie og Forebyggelse» was cut in its middle).
+                if several_years and plan.aar != year:
+                    year, group = plan.aar, None
+                    head = texts.AARSHJUL_YEAR_HEADING.format(aar=plan.aar or "")
+                    rows.append((f"{GROUP}{plan.aar}", (Text(head, style="bold"), *blank)))
                 head = plan.afdeling_navn or texts.UNKNOWN
-                if several_years:
-                    head = f"{plan.aar or ''} · {head}"
                 if head != group:
                     group = head
-                    rows.append((GROUP + head, (plain(head, style="bold"), *blank)))
+                    key = f"{GROUP}{plan.aar}:{head}"
+                    rows.append((key, (plain(head, style="bold underline"), *blank)))
             rows.append((plan.id, self._cells[plan.id]))
         total = len(self.data.plans)
         counter = self.query_one("#aarshjul-count", Static)

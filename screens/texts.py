@@ -1211,6 +1211,7 @@ AARSHJUL_TEGN_META = "{type} · {maalinger}"
 AARSHJUL_TEGN_LATEST = " · seneste {dato}: {vaerdi}"
 # Keys Textual's own widgets show in the footer with an English name, by that name.
 TEXTUAL_KEYS = {"Dismiss menu": "Luk listen", "Dismiss": "Luk"}
+AARSHJUL_YEAR_HEADING = "Planår {aar}"
 AARSHJUL_TEGN_EMPTY = "Planen har ingen tegn endnu."
 AARSHJUL_PICK_TEGN = (
     "Der er intet tegn at vise målinger for. Vælg et tegn på listen; har planen ingen, så "
