@@ -582,6 +582,8 @@ def task_text(task: PlanTask) -> Text:
 class AarshjulPlanScreen(Screen[None]):
     """One målplan's year: fixed points and tasks, prøvehandlinger, tegn, and the way on."""
 
+    # Narrow (an 80-column terminal): the four buttons in two rows, none cut.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     HELP_KEY = "aarshjul_plan"
     BINDINGS = [
         Binding(

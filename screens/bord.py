@@ -173,6 +173,9 @@ CHUNK_PAUSE = 0.01  # seconds between the steps (1,000 mål are all there in abo
 class BordScreen(StyledOnce, Screen[None]):
     """The facilitator's main screen for one bord."""
 
+    # Narrow (an 80-column terminal): the progress bar gives its line to the words and the
+    # facilitator's name, which say the same and more.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     HELP_KEY = "bord"
     BINDINGS = [
         Binding("escape", "back", texts.B_BACK[0], tooltip=texts.B_BACK[1], id="bord.back"),

@@ -41,7 +41,10 @@ class SaveIndicator(Static):
     """«Gemt 10:42», «Gemmer …» or «Ikke gemt: ...»: follows the app's save signal."""
 
     DEFAULT_CSS = """
-    SaveIndicator { width: auto; min-width: 10; padding: 0 1; }
+    SaveIndicator {
+        width: auto; min-width: 10; max-width: 45%; padding: 0 1;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     SaveIndicator.-failed { color: $text-error; }
     SaveIndicator.-saving { color: $text-muted; }
     """
@@ -231,7 +234,10 @@ class AppFooter(Footer):
         self._rebuild_pending = False
         self._shown_keys = self._signature()
         compact = self.compact
-        for widget in super().compose():
+        widgets: list[Widget] = list(super().compose())
+        if compact:
+            widgets = self._fitted(widgets)
+        for widget in widgets:
             # A key's `compact` starts True and its watcher restyles the key when it is
             # mounted; the stock footer then binds it to the footer's own (False), which
             # restyles it again. Set the final value and class first: both become no-ops.
@@ -243,6 +249,28 @@ class AppFooter(Footer):
                 widget.set_reactive(FooterKey.compact, value)
                 widget.set_class(value, "-compact", update=False)
             yield widget
+
+    # Keys left out, in this order, when a narrow footer cannot show them all: Ctrl+Z and
+    # Esc work on every screen and F1 lists them (F1 itself always stays).
+    _LEFT_OUT_FIRST = ("ctrl+z", "escape")
+
+    def _fitted(self, widgets: list[Widget]) -> list[Widget]:
+        """The keys that fit the footer's line (an 80-column terminal on a screen with many
+        keys cut «f1 Hjælp» to «f1 H»): the universal keys leave first."""
+        keys = [w for w in widgets if isinstance(w, FooterKey)]
+        if len(keys) != len(widgets):  # grouped keys (none of ours): as Textual lays them out
+            return widgets
+        room = self.app.size.width
+
+        def width(key: FooterKey) -> int:  # «f1 Hjælp» and the space after it
+            return len(key.key_display) + 1 + len(key.description) + 1
+
+        kept = list(keys)
+        for leaving in self._LEFT_OUT_FIRST:
+            if sum(map(width, kept)) - 1 <= room:
+                break
+            kept = [k for k in kept if k.key != leaving]
+        return list(kept)
 
 
 # --- screens ----------------------------------------------------------------------------------
