@@ -119,7 +119,8 @@ class UdviklingsdagApp(App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {UdviklingsdagCommands}
     BINDINGS = [
-        _b("f1,ctrl+g", "help", texts.B_HELP, "app.help"),
+        # «?» too, as in many terminal programs (where a text field has the focus it types).
+        _b("f1,ctrl+g,question_mark", "help", texts.B_HELP, "app.help"),
         _b("ctrl+z,f2", "undo", texts.B_UNDO, "app.undo"),
         _b("f5,ctrl+r", "timer_toggle", texts.B_TIMER, "app.timer", show=False),
         _b("f6,ctrl+n", "timer_next", texts.B_NEXT, "app.next", show=False),

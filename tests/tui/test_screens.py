@@ -313,6 +313,17 @@ async def test_help_explains_and_gives_focus_back(tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.focused is before
+        # «?» where typing filters the list: it is typed, no help.
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+        # On the home screen «?» opens the help as well.
+        while type(app.screen).__name__ != "HomeScreen":
+            app.pop_screen()
+            await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen) and app.screen.key == "home"
 
 
 def test_help_texts_explain_the_concepts() -> None:
