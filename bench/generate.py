@@ -50,6 +50,7 @@ from models.schema import DELETED, ENTITIES, ENTITY_ORDER
 from models.store import Action, Store, new_id, new_row, parent_field
 
 GENERATOR_VERSION = 5
+IDS = "uuid7"  # how the ids the data was made with were made (`workshop_settings`)
 # Version 4 made the same data as version 5 for the shapes `_same_as_version_4` accepts; their
 # cache key stays the version-4 one, so a cached municipality stays valid.
 _V4 = 4
@@ -813,10 +814,13 @@ def workshop_settings(
         "entries_per_laptop": entries_per_laptop,
         "seed": seed,
     }
+    # Data made since ids are in time order (`models.store.new_id`, UUID version 7) merges
+    # differently from data with random ids: a key of its own, so cached data is made again.
     if maalinger == 0 and _same_as_version_4(scale, shape):
-        return key
+        return {**key, "ids": IDS}
     key = {**key, "version": GENERATOR_VERSION, "tables": tables, "plans": shape.maalplaner}
-    return {**key, "maalinger": maalinger} if maalinger else key
+    key = {**key, "maalinger": maalinger} if maalinger else key
+    return {**key, "ids": IDS}
 
 
 def _same_as_version_4(scale: float, shape: Shape) -> bool:
