@@ -21,7 +21,8 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from models import enums, settings
-from models.schema import format_decimal
+from models.errors import ValidationError
+from models.schema import LINE_MAX, format_decimal, validate_value
 from models.status_report import (
     MaalsaetningStatus,
     MaalStatus,
@@ -516,7 +517,13 @@ class VurderingForm(ModalScreen[tuple[str, str, str] | None]):
                     show_line_numbers=False,
                 )
                 yield Label(texts.VURDERING_FORM_WHO)
-                yield Input(id="vurdering-hvem", placeholder=texts.VURDERING_FORM_WHO_HINT)
+                # As long as the field may be (a longer name would be refused after the form
+                # had closed, with the begrundelse typed in it).
+                yield Input(
+                    id="vurdering-hvem",
+                    placeholder=texts.VURDERING_FORM_WHO_HINT,
+                    max_length=LINE_MAX,
+                )
                 yield Static("", id="vurdering-auto", classes="muted")
             with Horizontal(id="vurdering-buttons"):
                 yield Button(texts.VURDERING_FORM_SAVE, id="vurdering-save", variant="primary")
@@ -541,6 +548,14 @@ class VurderingForm(ModalScreen[tuple[str, str, str] | None]):
         value = self.query_one("#vurdering-valg", Select).value
         text = self.query_one("#vurdering-begrundelse", TextArea).text
         who = self.query_one("#vurdering-hvem", Input).value
+        # Checked here, while the form is open: refused after it closed, the text typed in it
+        # would be gone.
+        try:
+            validate_value("vurdering", "begrundelse", text)
+            validate_value("vurdering", "hvem", who)
+        except ValidationError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
         self.dismiss((str(value), text, who))
 
     def action_cancel(self) -> None:

@@ -218,6 +218,19 @@ async def test_assess_by_keyboard_rollup_changes_and_undo(tmp_path: Path) -> Non
         assert isinstance(app.screen, VurderingForm)
         # The name given last time comes first now.
         assert app.screen.query_one("#vurdering-hvem", Input).value == "Mette Holm"
+        # A begrundelse over the field's length is refused while the form is open (its text
+        # is still there to shorten), and nothing is written.
+        from models.schema import TEXT_MAX
+
+        long_text = "Langt. " * (TEXT_MAX // 7 + 1)
+        app.screen.query_one("#vurdering-begrundelse", TextArea).text = long_text
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, VurderingForm)
+        assert app.screen.query_one("#vurdering-begrundelse", TextArea).text == long_text
+        assert any("Begrundelse" in n.message for n in app._notifications), [
+            n.message for n in app._notifications
+        ]
         await pilot.press("escape")
         await settle(app, pilot)
         assert app.screen is screen
