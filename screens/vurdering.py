@@ -467,6 +467,8 @@ class VurderingForm(ModalScreen[tuple[str, str, str] | None]):
     Dismisses with (målopfyldelse, begrundelse, vurderet af), or None when closed without
     saving."""
 
+    # Tall (50 rows): the data and the fields without scrolling; short (24 rows): they scroll.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
     HELP_KEY = "vurdering_form"
     BINDINGS = [
         Binding(
