@@ -130,9 +130,20 @@ class AutoSelect(AutoSave, Select[str]):
         )
         self.field_name = field_name
         self.saved_value = value if value in known else None
+        # Without a blank choice the list settles on its first choice once mounted (later than
+        # the form's first frame on a busy machine).
+        self.first_value = options[0][1] if options and not allow_blank else None
 
     def current_value(self) -> str | None:
         return None if self.value is Select.NULL else str(self.value)
+
+    def settled_value(self) -> str | None:
+        """The value it shows once mounted: its own (the one it was made with, until Textual
+        has applied it), else the first choice it settles on."""
+        value = self.current_value()
+        if value is None:
+            value = self.saved_value
+        return self.first_value if value is None else value
 
     def load(self, value: str | None) -> None:
         self.saved_value = value
@@ -415,7 +426,10 @@ class RecordForm(ModalScreen[str | None]):
             self.reload()
 
     def _remember_start(self) -> None:
-        self._start = {n: w.current_value() for n, w in self._field_widgets().items()}
+        self._start = {
+            n: w.settled_value() if isinstance(w, AutoSelect) else w.current_value()
+            for n, w in self._field_widgets().items()
+        }
 
     def _draft_key(self) -> tuple[str, str, tuple[tuple[str, str], ...]]:
         """Where a kladde of a new row belongs: the database, the entity and what the form
