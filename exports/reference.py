@@ -830,27 +830,39 @@ def _first_difference(have: str, want: str) -> tuple[str, str] | None:
     return words(a), words(b)
 
 
-def _rendered_difference(subject: _Subject, copy: _Copy, p: Path) -> str | None:
-    """Why the file's text is not the text the app makes of the subject now (the database
-    behind an «Aktuel» reference): a forged file with a copied reference and a digest stamped
-    over its own changed text. None when it is the same, or when it cannot be told here
-    (then the file is held to the texts it must show, `_missing_from`)."""
-    rendered: bytes | None = None
+def _rendered_difference(
+    subject: _Subject, copy: _Copy, p: Path
+) -> tuple[VerifyStatus, str] | None:
+    """Whether the file's text is the text the app makes of the subject now (the database
+    behind an «Aktuel» reference): None when it is; else «Ændret» with where the texts part (a
+    forged file with a copied reference and a digest stamped over its own changed text), or
+    «not compared» with why, when the text cannot be made again here. Never «Aktuel» for a
+    file whose text was not compared in full."""
+    missing = _missing_from(subject.texts, copy.text)
+    if missing is not None:  # the cheap look first: the title, mål and tegn it must show
+        return VerifyStatus.CHANGED, f"«{missing}» står ikke i filen"
+    suffix = p.suffix.lower()
     when = _export_day(_core_xml(p))
-    if subject.render is not None and when is not None and copy.reference is not None:
-        try:
-            rendered = subject.render(p.suffix.lower(), copy.reference, when)
-        except Exception:  # never let the check itself fail the answer
-            rendered = None
+    if when is None or subject.render is None or copy.reference is None:
+        return (
+            VerifyStatus.NOT_COMPARED,
+            "filen mangler sin eksportdato (dcterms:created), så dens tekst kan ikke laves "
+            "igen fra databasen og sammenlignes",
+        )
+    try:
+        rendered = subject.render(suffix, copy.reference, when)
+    except Exception:  # never let the check itself fail the answer
+        return (
+            VerifyStatus.NOT_COMPARED,
+            "teksten kunne ikke laves igen fra databasen til sammenligning",
+        )
     if rendered is None:
-        missing = _missing_from(subject.texts, copy.text)
-        return None if missing is None else f"«{missing}» står ikke i filen"
-    want = office_text(rendered, p.suffix.lower(), p.name)
-    found = _first_difference(copy.text, want)
+        return VerifyStatus.CHANGED, f"programmet laver ingen {suffix}-fil af {subject.name}"
+    found = _first_difference(copy.text, office_text(rendered, suffix, p.name))
     if found is None:
         return None
     have, expected = found
-    return f"filen har «{have}», hvor databasen giver «{expected}»"
+    return VerifyStatus.CHANGED, f"filen har «{have}», hvor databasen giver «{expected}»"
 
 
 def verify_file(db: Database, path: Path | str) -> VerifyResult:
@@ -878,14 +890,22 @@ def verify_file(db: Database, path: Path | str) -> VerifyResult:
         # A file stamped by hand with a copied reference and a digest of its own changed text
         # still has to be what the app makes of what the reference points at: its whole text,
         # made again from the database for the day the file was exported.
-        difference = _rendered_difference(subject, copy, p)
-        if difference is not None:
+        found = _rendered_difference(subject, copy, p)
+        if found is not None and found[0] is VerifyStatus.CHANGED:
             return replace(
                 result,
                 status=VerifyStatus.CHANGED,
                 message=f"Ændret: filens tekst passer ikke med {subject.name} i databasen "
-                f"({difference}), selv om referencen gør. Filen er ikke en kopi af "
+                f"({found[1]}), selv om referencen gør. Filen er ikke en kopi af "
                 "eksporten; brug en ny eksport.",
+            )
+        if found is not None:
+            return replace(
+                result,
+                status=VerifyStatus.NOT_COMPARED,
+                message=f"Reference fundet, indhold ikke sammenlignet: {found[1]}. Referencen "
+                "svarer til den nyeste udgave i databasen (revision "
+                f"{result.reference.revision}).",
             )
     if copy.note and result.status is VerifyStatus.CURRENT:
         result = replace(result, message=result.message + copy.note)

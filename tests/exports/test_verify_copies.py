@@ -477,6 +477,22 @@ def _forged(data: bytes, name: str, old: str, new: str) -> bytes:
     return stamp_text_digest(name, out.getvalue())
 
 
+def _without_created(data: bytes, name: str) -> bytes:
+    """`data` with the creation date taken out of its core properties, stamped again."""
+    import io
+    import re
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "docProps/core.xml":
+                body, n = re.subn(rb"<dcterms:created\b[^>]*>[^<]*</dcterms:created>", b"", body)
+                assert n == 1
+            dst.writestr(info, body)
+    return stamp_text_digest(name, out.getvalue())
+
+
 def test_forged_text_with_a_fresh_digest_is_changed_for_every_kind(demo_store, tmp_path):
     """A målplan (.docx, .xlsx), an augustrapport (.docx, .xlsx) and a Plan A poster (.docx)
     as the app writes them are «Aktuel»; the same files with one text changed and their text
@@ -526,3 +542,10 @@ def test_forged_text_with_a_fresh_digest_is_changed_for_every_kind(demo_store, t
         assert result.status is VerifyStatus.CHANGED, (name, result.message)
         assert "filen har «" in result.message and "FORFALSKET" in result.message, result.message
         assert "hvor databasen giver «" in result.message
+        # The same forgery without its export day (so its text cannot be made again): never
+        # «Aktuel», only «not compared».
+        undated = tmp_path / f"udateret-{name}"
+        undated.write_bytes(_without_created(forged.read_bytes(), name))
+        result = verify_file(db, undated)
+        assert result.status is VerifyStatus.NOT_COMPARED, (name, result.message)
+        assert "eksportdato" in result.message
