@@ -9,6 +9,7 @@ tests/tui/test_textual_seams.py): `textual.widgets._footer.FooterKey` and
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from rich.text import Text
@@ -234,9 +235,14 @@ class AppFooter(Footer):
         self._rebuild_pending = False
         self._shown_keys = self._signature()
         compact = self.compact
-        widgets: list[Widget] = list(super().compose())
-        if compact:
-            widgets = self._fitted(widgets)
+        widgets: Iterable[Widget] = super().compose()
+        # Grouped keys (none of ours) are composed inside their group as they come, so they
+        # are never gathered first: the line is fitted only without them.
+        grouped = any(
+            b.group is not None for (_n, b, _e, _t) in self.screen.active_bindings.values()
+        )
+        if compact and not grouped:
+            widgets = self._fitted(list(widgets))
         for widget in widgets:
             # A key's `compact` starts True and its watcher restyles the key when it is
             # mounted; the stock footer then binds it to the footer's own (False), which
@@ -258,7 +264,7 @@ class AppFooter(Footer):
         """The keys that fit the footer's line (an 80-column terminal on a screen with many
         keys cut «f1 Hjælp» to «f1 H»): the universal keys leave first."""
         keys = [w for w in widgets if isinstance(w, FooterKey)]
-        if len(keys) != len(widgets):  # grouped keys (none of ours): as Textual lays them out
+        if len(keys) != len(widgets):  # anything else on the line: as Textual lays it out
             return widgets
         room = self.app.size.width
 
