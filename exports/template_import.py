@@ -848,37 +848,25 @@ def _parse(book: _Book) -> _Parsed:
                     parsed.meta[key] = (_clean(value), sh.title, i, col + 1)
         for n, (hrow, kind, found, unknown) in enumerate(headers):
             end = headers[n + 1][0] if n + 1 < len(headers) else len(sh.rows) + 1
+            what = TABLES[kind][2]
             if kind in first_table:
                 # A copied sheet (Excel names it «Målinger (2)»; it may be hidden) or a table
                 # pasted twice: read both and every row of it would come in twice.
                 where, at = first_table[kind]
-                parsed.issues.append(
-                    ImportIssue(
-                        sh.title,
-                        hrow,
-                        None,
-                        None,
-                        f"Tabellen med {TABLES[kind][2]} står her og også på arket «{where}» "
-                        f"(række {at}). En målplan har én tabel af hver slags, så en kopi ville "
-                        "lægge rækkerne ind to gange. Slet kopien (et skjult ark tæller med), "
-                        "gem, og prøv igen.",
-                    )
+                twice = (
+                    f"Tabellen med {what} står her og også på arket «{where}» (række {at}). En "
+                    "målplan har én tabel af hver slags, så en kopi ville lægge rækkerne ind to "
+                    "gange. Slet kopien (et skjult ark tæller med), gem, og prøv igen."
                 )
+                parsed.issues.append(ImportIssue(sh.title, hrow, None, None, twice))
                 continue
             first_table[kind] = (sh.title, hrow)
             expected = TABLES[kind][0]
             if _norm(sh.title) != _norm(expected):
-                parsed.issues.append(
-                    ImportIssue(
-                        sh.title,
-                        hrow,
-                        None,
-                        None,
-                        f"Tabellen med {TABLES[kind][2]} forventes på arket «{expected}»; den er "
-                        "læst herfra.",
-                        "advarsel",
-                    )
+                elsewhere = (
+                    f"Tabellen med {what} forventes på arket «{expected}»; den er læst herfra."
                 )
+                parsed.issues.append(ImportIssue(sh.title, hrow, None, None, elsewhere, "advarsel"))
             head_row = sh.rows[hrow - 1]
             for j in unknown:
                 parsed.issues.append(

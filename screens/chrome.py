@@ -238,9 +238,7 @@ class AppFooter(Footer):
         widgets: Iterable[Widget] = super().compose()
         # Grouped keys (none of ours) are composed inside their group as they come, so they
         # are never gathered first: the line is fitted only without them.
-        grouped = any(
-            b.group is not None for (_n, b, _e, _t) in self.screen.active_bindings.values()
-        )
+        grouped = any(group is not None for (_k, _d, _s, _a, group, _e, _t) in self._shown_keys[0])
         if compact and not grouped:
             widgets = self._fitted(list(widgets))
         for widget in widgets:
