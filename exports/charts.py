@@ -155,6 +155,28 @@ def _fit(text: str, size: float, room: float) -> str:
     return text + "…" if text else ""
 
 
+# The axes' labels repeat from chart to chart (the same round values, the same months): each
+# set is made and measured once per process.
+
+
+@lru_cache(maxsize=4096)
+def _value_labels(ticks: tuple[float, ...], room: float) -> tuple[tuple[str, ...], float]:
+    """The value axis's labels, each cut to `room` mm, and where the plot starts (mm)."""
+    labels = tuple(_fit(value_label(v), _TICK_SIZE, room) for v in ticks)
+    return labels, max(text_width(t, _TICK_SIZE) for t in labels) + 2.5
+
+
+@lru_cache(maxsize=4096)
+def _time_labels(lo_day: int, hi_day: int) -> tuple[tuple[int, str, float], ...]:
+    """The time axis's labels between two days (ordinals): each label's day, text and half
+    its width in mm."""
+    try:
+        days = date_ticks(date.fromordinal(lo_day), date.fromordinal(hi_day))
+    except (ValueError, OverflowError):  # at the ends of the calendar: no labels
+        return ()
+    return tuple((day.toordinal(), text, text_width(text, _TICK_SIZE) / 2) for day, text in days)
+
+
 def layout(
     chart: RunChart,
     width: float,
@@ -173,8 +195,7 @@ def layout(
 
     # The value axis: labels on the left, as wide as the widest (at most a third of the box).
     ticks = value_ticks(*values)
-    labels = [_fit(value_label(v), _TICK_SIZE, width / 3) for v in ticks]
-    left = max(text_width(t, _TICK_SIZE) for t in labels) + 2.5
+    labels, left = _value_labels(ticks, width / 3)
 
     # The legend: how many rows it takes decides the plot's height.
     legend: list[tuple[str, str, Color]] = [("line", LEGEND_MEASURED, MEASURED)]
@@ -185,9 +206,9 @@ def layout(
     if chart.target is not None:
         legend.append(("longdash", LEGEND_TARGET, TARGET))
     # Points in a shift or a trend, marked when the points are marked one by one.
-    signal = {i for a, b in (*chart.shifts, *chart.trends) for i in range(a, b + 1)}
-    if len(points) > _MOST_DOTS:
-        signal = set()
+    signal: set[int] = set()
+    if len(points) <= _MOST_DOTS:
+        signal = {i for a, b in (*chart.shifts, *chart.trends) for i in range(a, b + 1)}
     if signal:
         legend.append(("dot", LEGEND_SIGNAL, SIGNAL))
     if chart.periods:
@@ -250,16 +271,11 @@ def layout(
         shapes.append(Line(left, y, right, y, GRID, 0.15))
         shapes.append(Label(left - 1.2, y + 0.8, text, _TICK_SIZE, TEXT, "r"))
     # Time labels, with a small tick on the axis.
-    try:
-        days = date_ticks(date.fromordinal(lo_day), date.fromordinal(hi_day))
-    except (ValueError, OverflowError):  # at the ends of the calendar: no labels
-        days = ()
-    for day, text in days:
-        x = x_of(day.toordinal())
+    for day, text, half in _time_labels(lo_day, hi_day):
+        x = x_of(day)
         if left <= x <= right:
             shapes.append(Line(x, bottom, x, bottom + 1.0, AXIS, 0.2))
             # Centred under its tick, but never past the box's edge.
-            half = text_width(text, _TICK_SIZE) / 2
             centre = min(max(x, half), width - half)
             shapes.append(Label(centre, bottom + 3.6, text, _TICK_SIZE, TEXT, "c"))
 

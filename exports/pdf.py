@@ -545,24 +545,33 @@ class _CompressedOnce:
         return made
 
 
+# The zlib level of the PDFs' streams. fpdf2 takes zlib's default (6); level 1 writes a large
+# report's 2,921 pages in 0.3 s instead of 0.9 s, for a file a seventh larger (12.6 → 14.4 MB).
+STREAM_LEVEL = 1
+
+
 def _output(pdf: FPDF) -> bytes:
-    """`pdf.output()`, with the embedded font subsets taken from the cache when they can, and
-    the streams that repeat from document to document compressed once."""
+    """`pdf.output()`, with the embedded font subsets taken from the cache when they can, the
+    streams that repeat from document to document compressed once, and every stream
+    compressed at `STREAM_LEVEL`."""
     try:
         import fpdf.output as writer
         import fpdf.syntax as syntax
 
         real = writer.ftsubset  # type: ignore[attr-defined]  # fpdf2 does not export it
         real_zlib = syntax.zlib  # type: ignore[attr-defined]  # nor this
+        real_level = syntax.PDFContentStream._COMPRESSION_LEVEL
     except (ImportError, AttributeError):  # an fpdf2 upgrade moved it: no cache, same file
         return bytes(pdf.output())
     writer.ftsubset = _SubsetModule()  # type: ignore[attr-defined]
     syntax.zlib = _COMPRESSED_ONCE  # type: ignore[attr-defined,assignment]
+    syntax.PDFContentStream._COMPRESSION_LEVEL = STREAM_LEVEL
     try:
         return bytes(pdf.output())
     finally:
         writer.ftsubset = real  # type: ignore[attr-defined]
         syntax.zlib = real_zlib  # type: ignore[attr-defined]
+        syntax.PDFContentStream._COMPRESSION_LEVEL = real_level
 
 
 _COMPRESSED_ONCE = _CompressedOnce(zlib)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from datetime import date
 
 import pytest
@@ -72,9 +73,13 @@ def _pdf_without_dates(data: bytes) -> bytes:
 
 def _plain_pdf(view, monkeypatch) -> bytes:
     """The PDF through fpdf2's own text(), rect() and font subsetting."""
+    import fpdf.syntax
+
     with monkeypatch.context() as m:
         m.setattr(pdf_mod, "_plain_text_state", lambda _pdf: False)
         m.setattr(pdf_mod, "_output", lambda pdf: bytes(pdf.output()))
+        # fpdf2's own writer at the level ours compresses at (`STREAM_LEVEL`).
+        m.setattr(fpdf.syntax.PDFContentStream, "_COMPRESSION_LEVEL", pdf_mod.STREAM_LEVEL)
         ref = reference_for(view, None)
         return pdf_mod.maalplan_pdf(view, ref, reference_qr_png(ref), when=WHEN)
 
@@ -89,6 +94,27 @@ def test_pdf_fast_paths_write_what_fpdf_writes(plan_store, monkeypatch):
     plain = _plain_pdf(view, monkeypatch)
     assert _pdf_without_dates(fast[0]) == _pdf_without_dates(plain)
     assert _pdf_without_dates(fast[1]) == _pdf_without_dates(plain)
+
+
+@pytest.mark.sqlite_only
+def test_pdf_streams_are_compressed_at_the_stream_level_and_fpdf_is_left_as_it_was(plan_store):
+    """Every compressed stream of a målplan's PDF is what zlib makes of its content at
+    `STREAM_LEVEL` (1: a large report's pages in a third of the time), and fpdf2's own
+    default is back when the PDF is written."""
+    import fpdf.syntax
+
+    store, ids = plan_store
+    view = load_maalplan(store.db, ids["plan"])
+    ref = reference_for(view, None)
+    before = fpdf.syntax.PDFContentStream._COMPRESSION_LEVEL
+    pdf = pdf_mod.maalplan_pdf(view, ref, reference_qr_png(ref), when=WHEN)
+    assert fpdf.syntax.PDFContentStream._COMPRESSION_LEVEL == before == -1
+    streams = re.findall(rb"/Filter /FlateDecode.*?stream\n(.*?)\nendstream", pdf, re.S)
+    assert len(streams) >= 4  # the pages, the fonts, the colour profile
+    for stream in streams:
+        assert zlib.compress(zlib.decompress(stream), pdf_mod.STREAM_LEVEL) == stream
+    # Not zlib's default level: that makes other bytes of the larger streams.
+    assert any(zlib.compress(zlib.decompress(s)) != s for s in streams)
 
 
 @pytest.mark.sqlite_only

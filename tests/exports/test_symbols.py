@@ -108,9 +108,13 @@ def test_fast_path_writes_what_fpdf_writes_with_symbols(monkeypatch) -> None:
     ref = reference_for(view)
     png = reference_qr_png(ref)
     fast = pdf_mod.maalplan_pdf(view, ref, png, when=date(2027, 1, 31))
+    import fpdf.syntax
+
     with monkeypatch.context() as m:
         m.setattr(pdf_mod, "_plain_text_state", lambda _pdf: False)
         m.setattr(pdf_mod, "_output", lambda pdf: bytes(pdf.output()))
+        # fpdf2's own writer at the level ours compresses at.
+        m.setattr(fpdf.syntax.PDFContentStream, "_COMPRESSION_LEVEL", pdf_mod.STREAM_LEVEL)
         plain = pdf_mod.maalplan_pdf(view, ref, png, when=date(2027, 1, 31))
 
     def without_dates(data: bytes) -> bytes:
