@@ -1280,6 +1280,9 @@ class _WorkbookImport:
         target = self.find_target()
         if target is not None:
             return self.update(target, kept)
+        for m in kept:  # a new plan: every måling row is a new måling
+            for t in m.tegn:
+                _repeated_maalinger([(x, True) for x in t.maalinger], self.issues)
         meta_ok = not self.meta_failed
         if not meta_ok or (report.errors and not report.good_rows) or report.dry_run:
             return report
@@ -2348,6 +2351,8 @@ class _KladdeUpdate:
     ) -> None:
         """Pair one table's rows under one parent, compare them, and go down to their rows."""
         paired = self.pair(entity, sheet_rows, known)
+        if entity == "maaling":
+            _repeated_maalinger([(item, k is None) for _nr, item, k in paired], self.imp.issues)
         for nr, item, k in paired:
             what = self._what(entity, parent_nr, item)
             if k is None:
@@ -2690,6 +2695,47 @@ def import_workbook(
         source=source,
         plan=plan,
     ).run()
+
+
+def _repeated_maalinger(rows: list[tuple[_Item, bool]], issues: list[ImportIssue]) -> None:
+    """A warning on each new måling (`rows`: one tegn's rows in the sheet's order, each with
+    whether it comes in as a new måling) that repeats another row: the same day, value and
+    observation (who wrote it and the source aside), named by the row it repeats (one that is
+    in the database already, else the first). Both come in, since two målinger on one day
+    can be real, but a row copied twice is the likelier reading, so the preview says so."""
+    groups: dict[tuple[tuple[str, Any], ...], list[tuple[_Item, bool]]] = {}
+    for item, new in rows:
+        key = tuple(
+            sorted(
+                (k, v)
+                for k, v in item.values.items()
+                if k not in _NOT_IDENTIFYING["maaling"] and v is not None
+            )
+        )
+        groups.setdefault(key, []).append((item, new))
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        original = next((item for item, new in group if not new), group[0][0])
+        for item, new in group:
+            if not new or item is original:
+                continue
+            where = f"række {original.row.row}"
+            if original.row.sheet != item.row.sheet:
+                where += f" på arket «{original.row.sheet}»"
+            what = "værdi" if item.values.get("vaerdi") is not None else "observation"
+            issues.append(
+                ImportIssue(
+                    item.row.sheet,
+                    item.row.row,
+                    None,
+                    None,
+                    f"Målingen er magen til {where} (samme tegn, dato og {what}). Begge "
+                    "indlæses som hver sin måling. Slet den ene række i arket, hvis målingen "
+                    "er skrevet to gange.",
+                    "advarsel",
+                )
+            )
 
 
 def _skip(issues: list[ImportIssue], r: _Row, why: str) -> None:

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from models.workspace import Workspace
 
 
+# Problems listed on the screen at most (a file with thousands says so, the rest by count).
+KLADDE_MOST_ISSUES = 50
+
+
 class KladdeScreen(Screen[None]):
     """Preview and apply an edited kladde."""
 
@@ -130,7 +134,12 @@ class KladdeScreen(Screen[None]):
             host(self).write(call, done=done, error=error)
 
     def _show(self, report: ImportReport) -> None:
-        lines = [i.text() for i in report.errors[:50]]
+        # The errors, then the warnings (what is let in but worth a look before it is).
+        issues = [i.text() for i in report.errors]
+        issues += [texts.KLADDE_WARNING.format(text=i.text()) for i in report.warnings]
+        lines = issues[:KLADDE_MOST_ISSUES]
+        if len(issues) > len(lines):
+            lines.append(texts.KLADDE_MORE_ISSUES.format(n=len(issues) - len(lines)))
         if report.update_of is None and not report.errors:
             lines.append(texts.KLADDE_NOT_KLADDE)
         else:

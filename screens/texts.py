@@ -728,6 +728,8 @@ KLADDE_NOT_KLADDE = (
     "Filen hører ikke til en målplan i databasen. Brug «udviklingsdag import FIL» for at "
     "indlæse den som en ny målplan."
 )
+KLADDE_WARNING = "Advarsel: {text}"
+KLADDE_MORE_ISSUES = "… og {n} til. Alle ses med «udviklingsdag import FIL --dry-run --json»."
 KLADDE_COLS = ("Hvad", "Ændring")
 KLADDE_KINDS = {"felt": "Ændret", "ny": "Ny", "slet": "Fjernet", "konflikt": "KONFLIKT"}
 KLADDE_BINDING = ("Kladde", "Indlæs en målplan, der er rettet i Excel")

@@ -563,3 +563,93 @@ def test_laering_is_in_the_plans_pdf_and_word_document(demo_store, tmp_path):
         )
         # Under its own mål, and the plan's own at the end.
         assert text.index(m.tekst[:30]) < text.index(on_ph) < text.index("hele planen")
+
+
+def _repeats(report: Any) -> list[tuple[int | None, str]]:
+    """The warnings about a måling row that repeats another: (the row, the row it repeats)."""
+    out = []
+    for issue in report.warnings:
+        found = re.search(r"magen til række (\d+)", issue.message)
+        if found:
+            out.append((issue.row, found.group(1)))
+    return sorted(out)
+
+
+def test_a_maaling_typed_twice_is_let_in_with_a_warning_naming_the_row_it_repeats(
+    demo_store, tmp_path
+):
+    """A new row the same as another row under the same tegn (day, value or observation; who
+    wrote it aside) is a warning in the preview, naming the row it repeats (the one that is in
+    the database, when one is); both come in. Rows that are in the database twice already, a
+    row differing in its value, and a new plan's rows are checked the same way."""
+    store = demo_store
+    view, ids = _plan(store)
+    t1, t2 = view.maal[0].tegn[0], view.maal[0].tegn[1]
+    # Two målinger on one day that are both in the database: exported, they are two equal
+    # rows that pair with the two, and nothing is said about them.
+    for _ in range(2):
+        store.create("maaling", tegn_id=t2.id, dato=date(2027, 3, 1), observation="Ens.")
+    view = load_maalplan(store.db, view.id)
+    path = _export(view, tmp_path / "dobbelt.xlsx", store)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[SHEET_MAALINGER]
+    cols, rows = _maalinger(ws)
+    empty1 = [r for r in rows if ws.cell(r, cols["Tegn nr"]).value == t1.nr][-3:]
+    for r, value in zip(empty1, (20, 20, 21), strict=True):  # the third differs in its value
+        ws.cell(r, cols["Dato"]).value = "30/4-2027"
+        ws.cell(r, cols["Værdi"]).value = value
+    ws.cell(empty1[1], cols["Registreret af"]).value = "Karim"  # who wrote it: not the måling
+    obs = next(
+        r
+        for r in rows
+        if ws.cell(r, cols["Observation"]).value == "Flere elever siger godmorgen ved døren."
+    )
+    copy = [r for r in rows if ws.cell(r, cols["Tegn nr"]).value == t2.nr][-1]
+    ws.cell(copy, cols["Dato"]).value = ws.cell(obs, cols["Dato"]).value
+    ws.cell(copy, cols["Observation"]).value = ws.cell(obs, cols["Observation"]).value
+    wb.save(path)
+
+    preview = import_workbook(store, path, dry_run=True)
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert _repeats(preview) == sorted([(empty1[1], str(empty1[0])), (copy, str(obs))])
+    message = next(i for i in preview.warnings if i.row == copy).text()
+    assert f"række {copy}" in message and "samme tegn, dato og observation" in message
+    assert "Begge indlæses" in message and "2 advarsler" in preview.summary()
+    assert [c.kind for c in preview.kladde].count("ny") == 4
+
+    report = import_workbook(store, path)
+    assert report.imported, report.summary()
+    after = load_maalplan(store.db, view.id)
+    aprils = sorted(
+        x.vaerdi for x in after.maal[0].tegn[0].maalinger if x.dato == date(2027, 4, 30)
+    )
+    assert aprils == [20, 20, 21]
+    greetings = [
+        x for x in after.maal[0].tegn[1].maalinger if x.observation and "godmorgen" in x.observation
+    ]
+    assert len(greetings) == 2 and ids["obs"] in {x.id for x in greetings}
+
+
+def test_a_new_plans_maalinger_typed_twice_have_the_warning(demo_store, new_db_target, tmp_path):
+    from models.db import open_database
+
+    view, _ids = _plan(demo_store)
+    path = _export(view, tmp_path / "ny.xlsx", demo_store)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[SHEET_MAALINGER]
+    cols, rows = _maalinger(ws)
+    t1 = view.maal[0].tegn[0]
+    first = next(r for r in rows if ws.cell(r, cols["Tegn nr"]).value == t1.nr)
+    empty = [r for r in rows if ws.cell(r, cols["Tegn nr"]).value == t1.nr][-1]
+    for key in ("Dato", "Værdi", "Kilde"):
+        ws.cell(empty, cols[key]).value = ws.cell(first, cols[key]).value
+    wb.save(path)
+    db = open_database(new_db_target("tom"), device_name="Ny")
+    try:
+        report = import_workbook(Store(db), path)
+        assert report.imported, report.to_json()
+        assert _repeats(report) == [(empty, str(first))]
+        plan = load_maalplan(db, report.maalplan_id)
+        assert len(plan.maal[0].tegn[0].maalinger) == len(t1.maalinger) + 1
+    finally:
+        db.close()

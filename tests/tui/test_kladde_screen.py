@@ -170,3 +170,71 @@ async def test_a_template_without_reference_updates_the_plan_picked(demo_store, 
     after = load_maalplan(demo_store.db, view.id)
     assert after.titel == "Bibliotekets kladde" and after.maal[0].tekst == "Et mål fra en skabelon."
     assert len(load_maalplaner(demo_store.db)) == plans  # an update, not a copy
+
+
+@run_async
+async def test_the_preview_lists_the_warnings_after_the_errors_and_counts_the_rest(
+    demo_store, tmp_path
+):
+    """A warning (here a måling typed twice) is on the screen before the changes are applied,
+    not only counted; a file with more problems than the screen lists says how many more."""
+    from textual.widgets import Button, Input, Static
+
+    from exports.template_import import ImportIssue, ImportReport
+    from models.schema import SHEET_MAALINGER
+    from screens.kladde import KLADDE_MOST_ISSUES
+
+    view = next(v for v in load_maalplaner(demo_store.db) if v.maal and v.maal[0].tegn)
+    tegn = view.maal[0].tegn[0]
+    demo_store.create("maaling", tegn_id=tegn.id, dato=date(2027, 1, 15), vaerdi=7)
+    view = load_maalplan(demo_store.db, view.id)
+    path = tmp_path / "kladde.xlsx"
+    path.write_bytes(
+        maalplan_xlsx(
+            view,
+            when=WHEN,
+            reference_text=reference_for(view).text,
+            known_changes=known_changes(demo_store.db),
+        )
+    )
+    wb = openpyxl.load_workbook(path)
+    ws = wb[SHEET_MAALINGER]
+    header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Mål nr")
+    cols = {ws.cell(header, c).value: c for c in range(1, ws.max_column + 1)}
+    rows = [
+        r for r in range(header + 1, ws.max_row + 1) if ws.cell(r, cols["Tegn nr"]).value == tegn.nr
+    ]
+    typed = next(r for r in rows if ws.cell(r, cols["Værdi"]).value == 7)
+    again = next(r for r in rows if ws.cell(r, cols["Dato"]).value is None)
+    ws.cell(again, cols["Dato"]).value = ws.cell(typed, cols["Dato"]).value
+    ws.cell(again, cols["Værdi"]).value = 7
+    wb.save(path)
+
+    app = _Host(demo_store.db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        screen = app.screen
+        screen.query_one("#kladde-path", Input).value = str(path)
+        screen.query_one("#kladde-preview", Button).press()
+        await _settle(pilot)
+        summary = str(screen.query_one("#kladde-summary", Static).render())
+        lines = summary.splitlines()
+        assert lines[0].startswith(f"Advarsel: Ark «Målinger», række {again}: Målingen er magen")
+        assert f"magen til række {typed}" in lines[0]
+        assert "1 advarsel" in summary and not screen.query_one("#kladde-apply", Button).disabled
+
+        # Sixty problems: the errors first, as many as the screen lists, and the count of the rest.
+        def issue(n: int, severity: str) -> ImportIssue:
+            return ImportIssue("Målinger", n, None, None, f"Problem {n}.", severity)
+
+        report = ImportReport(str(path), True, False)
+        report.issues = [issue(n, "advarsel") for n in range(1, 51)]
+        report.issues += [issue(n, "fejl") for n in range(51, 61)]
+        screen._show(report)
+        lines = str(screen.query_one("#kladde-summary", Static).render()).splitlines()
+        assert lines[0] == "Ark «Målinger», række 51: Problem 51."
+        assert lines[10] == "Advarsel: Ark «Målinger», række 1: Problem 1."
+        assert lines[KLADDE_MOST_ISSUES] == (
+            "… og 10 til. Alle ses med «udviklingsdag import FIL --dry-run --json»."
+        )
+        assert lines[KLADDE_MOST_ISSUES - 1] == "Advarsel: Ark «Målinger», række 40: Problem 40."
