@@ -365,6 +365,18 @@ def _rgb(color: Color) -> str:
 _KAPPA = 4 / 3 * (2**0.5 - 1)  # a circle as four Bézier curves, as fpdf2 draws it
 
 
+@lru_cache(maxsize=16)
+def _circle(r: float) -> str:
+    """A circle of radius `r` (pt) about the origin as a PDF path: four Bézier curves."""
+    c = _KAPPA * r
+    return (
+        f"{r:.2f} 0 m {r:.2f} {c:.2f} {c:.2f} {r:.2f} 0 {r:.2f} c "
+        f"{-c:.2f} {r:.2f} {-r:.2f} {c:.2f} {-r:.2f} 0 c "
+        f"{-r:.2f} {-c:.2f} {-c:.2f} {-r:.2f} 0 {-r:.2f} c "
+        f"{c:.2f} {-r:.2f} {r:.2f} {-c:.2f} {r:.2f} 0 c"
+    )
+
+
 def draw_pdf(
     pdf: FPDF, chart: Layout, x0: float, y0: float, family: str, texts: Texts | None = None
 ) -> None:
@@ -419,14 +431,10 @@ def draw_pdf(
                 f"{px(first[0]):.2f} {py(first[1]):.2f} m {path} S"
             )
         elif isinstance(shape, Dot):
-            cx, cy, r = px(shape.x), py(shape.y), shape.radius * k
-            c = _KAPPA * r
+            # The circle drawn once about the origin and moved to its place (`cm`).
             ops.append(
-                f"{_rgb(shape.color)} rg {cx + r:.2f} {cy:.2f} m "
-                f"{cx + r:.2f} {cy + c:.2f} {cx + c:.2f} {cy + r:.2f} {cx:.2f} {cy + r:.2f} c "
-                f"{cx - c:.2f} {cy + r:.2f} {cx - r:.2f} {cy + c:.2f} {cx - r:.2f} {cy:.2f} c "
-                f"{cx - r:.2f} {cy - c:.2f} {cx - c:.2f} {cy - r:.2f} {cx:.2f} {cy - r:.2f} c "
-                f"{cx + c:.2f} {cy - r:.2f} {cx + r:.2f} {cy - c:.2f} {cx + r:.2f} {cy:.2f} c f"
+                f"{_rgb(shape.color)} rg q 1 0 0 1 {px(shape.x):.2f} {py(shape.y):.2f} cm "
+                f"{_circle(shape.radius * k)} f Q"
             )
         elif isinstance(shape, Box):
             ops.append(
