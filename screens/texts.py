@@ -1283,6 +1283,10 @@ VURDERING_FORM_REASON = "Begrundelse (hvad tallene og erfaringerne viser)"
 VURDERING_FORM_WHO = "Vurderet af"
 VURDERING_FORM_WHO_HINT = "Dit navn (tovholderen, der vurderer)"
 VURDERING_FORM_AUTO = "Datoen ({dato}) sættes af sig selv."
+VURDERING_FORM_AUTO_KEPT = (
+    "Vurderet {dato} af {hvem}. Gemmer du en ændring, får den datoen i dag ({today})."
+)
+VURDERING_UNCHANGED = "Vurderingen er ikke ændret; den beholder sin dato og sin vurderer."
 VURDERING_FORM_SAVE = "Gem (Ctrl+S)"
 VURDERING_FORM_CANCEL = "Annullér (Esc)"
 B_VURDERING_YEAR = ("Skift år", "Vælg det år, rapporten viser")
@@ -1298,8 +1302,9 @@ målsætning, hvert mål med tallene og erfaringerne ved siden af: den seneste m
 udgangspunkt og forventet niveau, prøvehandlingernes status og effekt og den nyeste læring.
 
 Vælg et mål og tryk Enter for at vurdere det: opfyldt, delvist opfyldt, ikke opfyldt endnu
-eller for tidligt at sige, med en kort begrundelse. Datoen og bærbarens navn sættes af sig
-selv. Under hver målsætning står, hvordan dens mål ser ud samlet. Ctrl+Z fortryder.
+eller for tidligt at sige, med en kort begrundelse og hvem der vurderer. Datoen sættes af sig
+selv, når vurderingen ændres; en vurdering, der gemmes uændret, beholder sin dato og sin
+vurderer. Under hver målsætning står, hvordan dens mål ser ud samlet. Ctrl+Z fortryder.
 F4 skifter år.
 """
 HELP["vurdering_form"] = """## Vurdér målet
@@ -1319,10 +1324,11 @@ VURDERING_EXPORT_NO_OUTDIR = "Skriv, hvilken mappe rapporten skal gemmes i."
 VURDERING_EXPORT_NO_YEAR = "Der er ingen rapport at eksportere endnu."
 VURDERING_EXPORT_RUNNING = "Laver augustrapporten …"
 HELP["vurdering"] += """
-Ctrl+E gemmer årets rapport til byrådet som en mappe, der er klar til SBSYS: rapporten som
-PDF/A (til journalisering), Word og Excel, hver med en QR-kode, og journalisering.json/.txt med
-felterne til SBSYS. Skriv sagsnummeret, hvis du kender det; det huskes til næste gang for året.
-Tjek senere, om en udskrift stadig passer med tallene: udviklingsdag verify FIL.
+Ctrl+E gemmer årets rapport til kommunalbestyrelsen som en mappe, der er klar til SBSYS:
+rapporten som PDF/A (til journalisering), Word og Excel, hver med en QR-kode, og
+journalisering.json/.txt med felterne til SBSYS. Skriv sagsnummeret, hvis du kender det; det
+huskes til næste gang for året. Tjek senere, om en udskrift stadig passer med tallene:
+udviklingsdag verify FIL.
 """
 # --- end H8 ---
 

@@ -522,6 +522,7 @@ class VurderingForm(ModalScreen[tuple[str, str, str] | None]):
                 # As long as the field may be (a longer name would be refused after the form
                 # had closed, with the begrundelse typed in it).
                 yield Input(
+                    (current.hvem or "") if current else "",
                     id="vurdering-hvem",
                     placeholder=texts.VURDERING_FORM_WHO_HINT,
                     max_length=LINE_MAX,
@@ -534,10 +535,19 @@ class VurderingForm(ModalScreen[tuple[str, str, str] | None]):
     def on_mount(self) -> None:
         self.query_one("#vurdering-valg", Select).focus()
         today = short(host(self).clock().date())
-
-        self.query_one("#vurdering-auto", Static).update(
-            Text(texts.VURDERING_FORM_AUTO.format(dato=today))
-        )
+        current = self.maal.vurdering
+        if current is not None:
+            # An assessment that is there keeps its own date and assessor unless it changes.
+            auto = texts.VURDERING_FORM_AUTO_KEPT.format(
+                dato=short(current.dato) if current.dato else "–",
+                hvem=current.hvem or texts.VURDERING_UNKNOWN,
+                today=today,
+            )
+        else:
+            auto = texts.VURDERING_FORM_AUTO.format(dato=today)
+        self.query_one("#vurdering-auto", Static).update(Text(auto))
+        if current is not None and current.hvem:
+            return
 
         def named(name: str) -> None:
             field = self.query_one("#vurdering-hvem", Input)
@@ -553,10 +563,22 @@ class VurderingForm(ModalScreen[tuple[str, str, str] | None]):
         # Checked here, while the form is open: refused after it closed, the text typed in it
         # would be gone.
         try:
-            validate_value("vurdering", "begrundelse", text)
-            validate_value("vurdering", "hvem", who)
+            stored = (
+                validate_value("vurdering", "begrundelse", text),
+                validate_value("vurdering", "hvem", who),
+            )
         except ValidationError as exc:
             self.notify(str(exc), severity="error", markup=False)
+            return
+        current = self.maal.vurdering
+        if current is not None and (str(value), *stored) == (
+            current.maalopfyldelse,
+            current.begrundelse or None,
+            current.hvem or None,
+        ):
+            # Nothing changed: no new date, no new assessor, nothing to undo.
+            self.notify(texts.VURDERING_UNCHANGED)
+            self.dismiss(None)
             return
         self.dismiss((str(value), text, who))
 

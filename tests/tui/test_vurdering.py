@@ -164,15 +164,30 @@ async def test_assess_by_keyboard_rollup_changes_and_undo(tmp_path: Path) -> Non
             "#vurdering-save",
             "#vurdering-cancel",
         )
+        (before,) = read(tmp_path / "d.db", "vurdering", maal_id=maal_id)
+        assert before["hvem"] and before["dato"] == date(2026, 8, 21)
+        # The assessment there: its own date and assessor, and what a change will be dated.
         auto = prompt_text(form.query_one("#vurdering-auto").render())
-        assert "3.12.2026" in auto
-        # Which mål stays in sight above the scrolling data; who assesses starts as the
-        # laptop's name and can be changed.
+        assert f"Vurderet 21.8.2026 af {before['hvem']}" in auto and "3.12.2026" in auto
+        # Which mål stays in sight above the scrolling data; who assessed is the assessment's
+        # own assessor (not this laptop's name) and can be changed.
         heading = form.query_one("#vurdering-form-maal")
         assert ms.maal[0].tekst[:30] in prompt_text(heading.render())
         assert heading.region.height > 0 and heading.region.y < picker_y(form)
         who = form.query_one("#vurdering-hvem", Input)
-        assert who.value == "Testbærbar"
+        assert who.value == before["hvem"] != "Testbærbar"
+        # Saved as it is: nothing is written (no new date, no new assessor, nothing to undo).
+        await pilot.press("ctrl+s")
+        await settle(app, pilot, rounds=5)
+        assert app.screen is screen
+        assert read(tmp_path / "d.db", "vurdering", maal_id=maal_id) == [before]
+        assert any("ikke ændret" in n.message for n in app._notifications)
+        await _highlight(app, pilot, screen, maal_id)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, VurderingForm)
+        who = form.query_one("#vurdering-hvem", Input)
         # the Select: from «For tidligt at sige» up to «Opfyldt»
         picker = form.query_one("#vurdering-valg", Select)
         picker.focus()
@@ -216,8 +231,8 @@ async def test_assess_by_keyboard_rollup_changes_and_undo(tmp_path: Path) -> Non
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, VurderingForm)
-        # The name given last time comes first now.
-        assert app.screen.query_one("#vurdering-hvem", Input).value == "Mette Holm"
+        # Undone, the assessment is its assessor's again.
+        assert app.screen.query_one("#vurdering-hvem", Input).value == before["hvem"]
         # A begrundelse over the field's length is refused while the form is open (its text
         # is still there to shorten), and nothing is written.
         from models.schema import TEXT_MAX
@@ -236,6 +251,18 @@ async def test_assess_by_keyboard_rollup_changes_and_undo(tmp_path: Path) -> Non
         assert app.screen is screen
         (row,) = read(tmp_path / "d.db", "vurdering", maal_id=maal_id)
         assert row["maalopfyldelse"] == "for_tidligt"
+        # A mål without an assessment (2027): the name given last time comes first.
+        await pilot.press("f4")
+        await settle(app, pilot)
+        await pilot.press("up", "enter")
+        await settle(app, pilot, rounds=5)
+        await _highlight(app, pilot, screen, screen.report.maal[0].id)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, VurderingForm)
+        assert app.screen.query_one("#vurdering-hvem", Input).value == "Mette Holm"
+        auto = prompt_text(app.screen.query_one("#vurdering-auto").render())
+        assert auto == "Datoen (3.12.2026) sættes af sig selv."
 
 
 @run_async
