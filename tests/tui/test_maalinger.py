@@ -277,3 +277,42 @@ async def test_100_maalinger_drawn_in_the_first_frame(tmp_path: Path) -> None:
         assert chart.drawn >= 1
         assert len(screen.data.chart.points) == 100
         assert _chart_text(screen).count("●") >= 50  # points share cells at 80 columns
+
+
+@run_async
+async def test_the_list_stays_on_screen_at_80x24_under_a_long_tegn_and_two_signals(
+    tmp_path: Path,
+) -> None:
+    """The demo's tegn with a two-line text, a source and (after a low måling) a two-line
+    signal note: the chart gives way, and the list of målinger keeps rows on the screen (it was
+    pushed below the footer, out of reach of every key)."""
+    from models.db import open_database
+    from models.demo import build_demo
+    from models.store import Store
+    from screens.maalinger import MaalingerScreen
+    from screens.runchart import RunChartView
+
+    path = tmp_path / "demo.db"
+    db = open_database(str(path), device_name="Testbærbar")
+    try:
+        store = Store(db)
+        build_demo(store)
+        tegn = next(t for t in read(path, "tegn") if t["tekst"].startswith("Antal gange en elev"))
+        store.create("maaling", tegn_id=tegn["id"], dato=date(2026, 12, 7), vaerdi=12.5)
+    finally:
+        db.close()
+    app = _app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(MaalingerScreen(tegn["id"]))
+        await settle(app, pilot)
+        screen = app.screen
+        note = screen.query_one("#maalinger-note")
+        assert note.region.height == 2 and "i træk" in str(note.render())
+        assert screen.query_one("#maalinger-meta").region.height >= 2
+        chart = screen.query_one("#maalinger-chart", RunChartView)
+        assert chart.display and chart.region.height >= 6
+        listing = screen.query_one("#maalinger-list")
+        footer_y = screen.query_one("AppFooter").region.y
+        assert listing.region.height >= 5 and listing.region.bottom <= footer_y
+        assert "12,5" in _prompts(listing)[0]
