@@ -82,6 +82,10 @@ class Host(Protocol):
     def mark_failed(self, message: str) -> None:
         """The save indicator says «Ikke gemt: `message`»."""
 
+    def refusal_dropped(self, message: str) -> None:
+        """The text refused with `message` was left behind on purpose: the save indicator
+        says again what it said before (unless something else failed since)."""
+
     def input_pending(self, widget: AutoSave) -> None:
         """A field holds typed text that is not on disk yet."""
 

@@ -388,6 +388,7 @@ class RecordForm(ModalScreen[str | None]):
         self._closing = False  # Esc was pressed: close once the last save is confirmed
         self._failure: str | None = None  # why a save failed since Esc was pressed
         self._start: dict[str, Any] = {}  # the fields' values when the form was built
+        self._dropped: set[str] = set()  # refused text left behind by Esc pressed again
 
     # --- building ---------------------------------------------------------------------------
 
@@ -560,9 +561,18 @@ class RecordForm(ModalScreen[str | None]):
         try:
             validate_value(self.spec.entity, name, value)
         except ValidationError as exc:
-            widget.mark_error(str(exc))
-            self._show_error(name, str(exc))
-            host(self).mark_failed(str(exc))
+            message = str(exc)
+            widget.mark_error(message)
+            self._show_error(name, message)
+            host(self).mark_failed(message)
+            if self._closing:
+                # Esc with text the field refuses (a date that does not exist): the form stays
+                # open and says so; Esc again closes it without that text.
+                if self._refused != message:
+                    self._refused = message
+                    self._failure = f"{message} {texts.FORM_CLOSE_ANYWAY}"
+                else:
+                    self._dropped.add(message)
             return
         self._show_error(name, "")
         entity = self.spec.entity
@@ -633,7 +643,7 @@ class RecordForm(ModalScreen[str | None]):
         entity = self.spec.entity
         host(self).read(lambda ws: ws.row(entity, row_id), done=loaded)
 
-    _refused: str | None = None  # the rule that kept the form open at the last Esc
+    _refused: str | None = None  # the rule or refused text that kept the form open at Esc
 
     def _rule_refuses(self, values: Mapping[str, Any]) -> bool:
         """A rule of the whole record (`rules.record_problem`: a samarbejde needs a partner)
@@ -728,6 +738,8 @@ class RecordForm(ModalScreen[str | None]):
             self._show_failure(self._failure)
             return
         self._show_failure("")
+        for message in self._dropped:  # left behind on purpose: not «Ikke gemt» any more
+            host(self).refusal_dropped(message)
         self.dismiss(self.row_id)
 
     def _ask_draft(self, missing: str, typed: dict[str, Any]) -> None:

@@ -149,6 +149,8 @@ class UdviklingsdagApp(App[None]):
         # What the status said before the current «Gemmer …» (shown again when nothing turns
         # out to need saving), the fields whose typing pause runs, and the writes under way.
         self._settled_status: SaveStatus = ("idle", "")
+        # What the indicator said before a field refused its text (`refusal_dropped`).
+        self._before_failed: SaveStatus = ("idle", "")
         self._pending_inputs: set[AutoSave] = set()
         self._saves_in_flight = 0
         self._ending = False  # a signal asked the app to end (see `_end_on_signal`)
@@ -376,8 +378,18 @@ class UdviklingsdagApp(App[None]):
         self.save_signal.publish(self.save_status)
 
     def mark_failed(self, message: str) -> None:
+        if self._settled_status[0] != "failed":
+            self._before_failed = self._settled_status
         self.save_status = self._settled_status = ("failed", message)
         self.save_signal.publish(self.save_status)
+
+    def refusal_dropped(self, message: str) -> None:
+        """The text a field refused with `message` was left behind (its form was closed
+        without it): the indicator says again what it said before, unless something else has
+        failed since."""
+        if self.save_status == ("failed", message):
+            self.save_status = self._settled_status = self._before_failed
+            self.save_signal.publish(self.save_status)
 
     def input_pending(self, widget: AutoSave) -> None:
         """A field holds typed text that is not on disk yet (its typing pause runs): the

@@ -316,3 +316,50 @@ async def test_the_list_stays_on_screen_at_80x24_under_a_long_tegn_and_two_signa
         footer_y = screen.query_one("AppFooter").region.y
         assert listing.region.height >= 5 and listing.region.bottom <= footer_y
         assert "12,5" in _prompts(listing)[0]
+
+
+@run_async
+async def test_esc_with_a_date_that_does_not_exist_keeps_the_form_then_lets_it_go(
+    tmp_path: Path,
+) -> None:
+    """A new måling's number is saved as it is typed; a date that does not exist (31-02) is
+    refused at the field. Esc then keeps the form open and says that Esc again closes without
+    the date (before: the form closed at once, the måling kept today's date without a word,
+    and «Ikke gemt» stayed in the top bar on every screen until the next save). Esc again
+    closes it, and the top bar says what it said before the refusal."""
+    from screens.forms import RecordForm
+    from screens.widgets import SaveIndicator
+
+    path = tmp_path / "m.db"
+    ids = _build(path)
+    app = _app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_from_maal(app, pilot, 1)
+        await pilot.press("insert")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        await _type_into(pilot, form.query_one("#f-vaerdi", Input), "12,5")
+        await pilot.press("tab")
+        await wait_debounce(app, pilot)
+        await settle(app, pilot)
+        saved = app.save_status
+        assert saved[0] == "saved"
+        await _type_into(pilot, form.query_one("#f-dato", Input), "31-02-2027")
+        await pilot.press("tab")
+        await wait_debounce(app, pilot)
+        assert app.save_status[0] == "failed" and "31-02-2027" in app.save_status[1]
+
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is form
+        shown = str(form.query_one("#form-save-error").render())
+        assert "ikke en dato" in shown and "Tryk Esc igen for at lukke" in shown
+
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert app.save_status == saved
+        assert "Ikke gemt" not in str(screen.query_one(SaveIndicator).render())
+        rows = read(path, "maaling", tegn_id=ids["tegn_k"])
+        assert sorted((r["dato"], r["vaerdi"]) for r in rows)[-1] == (date(2026, 12, 3), 12.5)
