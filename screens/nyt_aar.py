@@ -92,6 +92,7 @@ class NytAarScreen(Screen[None]):
         self._selected: set[str] = set()
         self._years: tuple[int, ...] = ()
         self._keep_result = False
+        self._after_start = False  # the list was filled again after a start: nothing ticked
         self._can_choose = False  # the list offers something to tick
 
     def compose(self) -> ComposeResult:
@@ -99,7 +100,10 @@ class NytAarScreen(Screen[None]):
         with Vertical(id="nyt-aar-body"):
             with Horizontal(id="nyt-aar-head"):
                 yield Label(texts.NYT_AAR_YEAR, id="nyt-aar-year-label")
-                yield Select[int]([], id="nyt-aar-year", allow_blank=True, compact=True)
+                # Blank only while the years are read (a Select without a blank needs options).
+                yield Select[int](
+                    [], id="nyt-aar-year", allow_blank=True, compact=True, prompt=texts.NYT_AAR_PICK
+                )
                 yield Static("", id="nyt-aar-intro")
             yield NytAarList(id="nyt-aar-list")
             yield Static("", id="nyt-aar-summary")
@@ -122,6 +126,9 @@ class NytAarScreen(Screen[None]):
         the line saying what was written goes)."""
         if not self._keep_result:
             self.query_one("#nyt-aar-result", Static).update("")
+        # Right after a start nothing is ticked again: what was left out stays out unless it
+        # is ticked on purpose (a second start would otherwise carry it).
+        self._after_start = self._keep_result
         self._keep_result = False
         wanted = self.fra_aar
 
@@ -171,7 +178,7 @@ class NytAarScreen(Screen[None]):
             return
         intro.update(texts.NYT_AAR_INTRO.format(til=offer.til_aar))
         start.label = texts.NYT_AAR_START.format(aar=offer.til_aar)
-        choice = offer.default_choice()
+        choice = offer.default_choice() if not self._after_start else NytAarValg(offer.fra_aar)
         options: list[Selection[str]] = []
 
         def info(key: str, line: Text) -> None:
@@ -307,6 +314,10 @@ class NytAarScreen(Screen[None]):
         if isinstance(event.value, int) and event.value != self.fra_aar:
             self.fra_aar = event.value
             self.reload()
+        elif not isinstance(event.value, int) and self.fra_aar in self._years:
+            # The blank line picked: the year shown stays the one the list is about.
+            with self.prevent(Select.Changed):
+                event.select.value = self.fra_aar
 
     # --- starting ----------------------------------------------------------------------------
 

@@ -1381,6 +1381,7 @@ B_AARSHJUL_AUGUST = ("Augustrapport", "Vurdér målopfyldelsen til augustrapport
 # --- issue 16 H10 ---
 NYT_AAR_TITLE = "Nyt år: start næste års målplaner"
 NYT_AAR_YEAR = "Fra år:"
+NYT_AAR_PICK = "Vælg år"
 NYT_AAR_INTRO = "Vælg hvad der føres videre til {til}. Mellemrum: til/fra."
 NYT_AAR_NO_PLANS = "Der er ingen målplaner endnu."
 NYT_AAR_NO_PLANS_YEAR = "Der er ingen målplaner for {aar}."
@@ -1418,8 +1419,9 @@ CMD["nyt_aar"] = (
 )
 HELP["nyt_aar"] = """## Nyt år
 
-Start næste års målplaner ud fra årets. Vælg året øverst (som udgangspunkt det nyeste år med
-målplaner).
+Start næste års målplaner ud fra årets. Vælg året øverst (som udgangspunkt i år, når der er
+målplaner for i år, ellers det nyeste år med målplaner). Lige efter en start er intet sat
+flueben ved igen: det, der blev ladt tilbage, kommer kun med, hvis du vælger det.
 
 - **Med som udgangspunkt:** mål, der stadig løber næste år («Til år» er næste år eller senere,
   eller målet har intet slutår), med deres tegn og åbne prøvehandlinger (planlagt, i gang eller

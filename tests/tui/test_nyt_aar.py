@@ -105,6 +105,13 @@ async def test_reachable_and_the_year_chooser(tmp_path: Path, size: tuple[int, i
         screen.query_one("#nyt-aar-year", Select).value = 2026
         await settle(app, pilot)
         assert screen.fra_aar == 2026
+        # The blank line («Vælg år», never Textual's English «Select») picked: the year shown
+        # stays the one the list is about.
+        picker = screen.query_one("#nyt-aar-year", Select)
+        picker.value = Select.NULL
+        await settle(app, pilot)
+        assert picker.value == 2026 and screen.fra_aar == 2026
+        assert picker.prompt == "Vælg år"
         await assert_all_reachable(
             pilot,
             "#nyt-aar-year",
@@ -192,10 +199,19 @@ async def test_untick_start_and_undo(tmp_path: Path) -> None:
         assert read(path, "proevehandling", fra_id=ids["ph_planlagt"]) == []
         (original,) = read(path, "proevehandling", id=ids["ph_i_gang"])
         assert original["status"] == "viderefoert"
-        # The list now shows the carried mål as carried, with only the planned one offered.
+        # The list now shows the carried mål as carried, with only what was left out offered,
+        # and nothing ticked: a second F7 must not carry what was just left out.
         lines = "\n".join(_lines(screen))
         assert "allerede ført videre" in lines
-        assert "[x] Prøvehandling: Hjælpemidler først (planlagt)" in lines
+        assert "[ ] Prøvehandling: Hjælpemidler først (planlagt)" in lines
+        assert "[ ] Mål: Uden slutår. (uden slutår)" in lines
+        assert "[x]" not in lines
+        assert "Intet er valgt til 2027." in _summary(screen)
+        assert screen.query_one("#nyt-aar-start").disabled
+        await pilot.press("f7")
+        await settle(app, pilot)
+        assert app.screen is screen  # no question: nothing to start
+        assert read(path, "maal", fra_id=ids["open_ended"]) == []
         # One Ctrl+Z takes all of it away.
         await pilot.press("ctrl+z")
         await settle(app, pilot)
