@@ -538,6 +538,11 @@ def write_error(exc: OSError, where: Path) -> ExportError:
             f"En del af stien {where} er en fil, ikke en mappe. Intet er gemt. Vælg en mappe "
             "(eller skriv navnet på en ny)."
         )
+    elif code == errno.EEXIST:
+        text = (
+            f"{where} er en fil, ikke en mappe. Intet er gemt. Vælg en mappe (eller skriv navnet "
+            "på en ny)."
+        )
     elif code == errno.EISDIR:
         text = f"{where} rummer en mappe, hvor en fil skulle skrives. Intet er gemt."
     elif code == errno.ENAMETOOLONG:

@@ -238,7 +238,6 @@ class PlanAScreen(Screen[None]):
             from exports.plan_a_poster import export_posters
             from exports.sbsys import app_version
 
-            ws.set_setting(settings.EXPORT_OUTDIR, outdir)
             result = export_posters(
                 ws.database,
                 target,
@@ -247,6 +246,8 @@ class PlanAScreen(Screen[None]):
                 link_template=ws.setting(settings.EXPORT_QR_LINK_TEMPLATE),
                 app_version=app_version(),
             )
+            # Remembered once the files are there (a folder that failed is not offered again).
+            ws.set_setting(settings.EXPORT_OUTDIR, outdir)
             return result.written
 
         host(self).read(export, done=self._exported, error=self._failed)

@@ -368,7 +368,8 @@ class VurderingScreen(Screen[None]):
                 return package
 
             def done(package: Any) -> None:
-                self.notify(visible(package.summary, limit=300))
+                # Long enough to read the folder's name (and to copy it).
+                self.notify(visible(package.summary, limit=300), timeout=20)
 
             self.notify(texts.VURDERING_EXPORT_RUNNING)
             host(self).read(export, done=done, error=lambda exc: host(self).report_error(exc))

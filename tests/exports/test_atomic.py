@@ -58,7 +58,12 @@ def test_existing_folder_keeps_its_old_content(plan_store, tmp_path, monkeypatch
 
 @pytest.mark.parametrize(
     "code, words",
-    [(errno.EROFS, "skrivebeskyttet"), (errno.EACCES, "skrivebeskyttet"), (errno.EIO, "forsvandt")],
+    [
+        (errno.EROFS, "skrivebeskyttet"),
+        (errno.EACCES, "skrivebeskyttet"),
+        (errno.EIO, "forsvandt"),
+        (errno.EEXIST, "er en fil, ikke en mappe"),
+    ],
 )
 def test_other_write_errors_in_danish(plan_store, tmp_path, monkeypatch, code, words):
     store, ids = plan_store

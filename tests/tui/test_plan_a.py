@@ -151,6 +151,31 @@ async def test_an_empty_folder_says_what_to_do(tmp_path: Path) -> None:
 
 
 @run_async
+async def test_a_folder_that_is_a_file_is_said_in_danish_and_not_remembered(
+    tmp_path: Path,
+) -> None:
+    from models import settings
+
+    path = tmp_path / "p.db"
+    ids = build(path)
+    a_file = tmp_path / "ikke-en-mappe"
+    a_file.write_text("x")
+    app = _app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        before = app.workspace.setting(settings.EXPORT_OUTDIR)
+        app.open_plan_a(ids["plan"])
+        await settle(app, pilot)
+        app.screen.query_one("#plan-a-outdir", Input).value = str(a_file)
+        await pilot.press("ctrl+e")
+        await settle(app, pilot, rounds=6)
+        status = str(app.screen.query_one("#plan-a-status").render())
+        assert "er en fil, ikke en mappe" in status and "fejlkode" not in status, status
+        assert app.workspace.setting(settings.EXPORT_OUTDIR) == before
+        assert a_file.read_text() == "x"
+
+
+@run_async
 async def test_wide_terminal_puts_the_maal_beside_the_text(tmp_path: Path) -> None:
     path = tmp_path / "p.db"
     ids = build(path)
