@@ -135,8 +135,9 @@ class ImportReport:
     def warnings(self) -> list[ImportIssue]:
         return [i for i in self.issues if i.severity != "fejl"]
 
-    def summary(self) -> str:
-        """A Danish paragraph: what was (or would be) imported, and how many problems."""
+    def summary(self, *, on_screen: bool = False) -> str:
+        """A Danish paragraph: what was (or would be) imported, and how many problems.
+        `on_screen`: for the app's kladde screen, which has no «--good-rows»."""
         nouns = [
             ("maal", "maal"),
             ("tegn", "tegn"),
@@ -156,6 +157,11 @@ class ImportReport:
             head = f"Målplanen er indlæst: {what}."
         elif self.dry_run and (not n_err or self.good_rows):
             head = f"Prøvekørsel - intet er gemt. Filen ville give: {what}."
+        elif n_err and on_screen:
+            head = (
+                f"Intet er indlæst: filen har {count('fejl', n_err)}. Ret dem i arket, og prøv "
+                "igen."
+            )
         elif n_err:
             head = (
                 f"Intet er indlæst: filen har {count('fejl', n_err)}. Ret dem og prøv igen, "

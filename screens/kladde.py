@@ -143,7 +143,7 @@ class KladdeScreen(Screen[None]):
         if report.update_of is None and not report.errors:
             lines.append(texts.KLADDE_NOT_KLADDE)
         else:
-            lines.append(report.summary())
+            lines.append(report.summary(on_screen=True))
         self.query_one("#kladde-summary", Static).update("\n".join(lines))
         table = self.query_one("#kladde-table", DataTable)
         table.clear()

@@ -238,3 +238,34 @@ async def test_the_preview_lists_the_warnings_after_the_errors_and_counts_the_re
             "… og 10 til. Alle ses med «udviklingsdag import FIL --dry-run --json»."
         )
         assert lines[KLADDE_MOST_ISSUES - 1] == "Advarsel: Ark «Målinger», række 40: Problem 40."
+
+
+@run_async
+async def test_a_kladde_with_errors_says_what_to_do_on_the_screen(demo_store, tmp_path):
+    """The errors' summary on the screen says to correct the sheet, not to use the command
+    line's «--good-rows» (the screen has no such choice); the command line keeps it."""
+    from textual.widgets import Button, Input, Static
+
+    from exports.template_import import import_workbook
+
+    path = tmp_path / "fejl.xlsx"
+    _edited_kladde(demo_store, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["FØR"]
+    header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Mål nr")
+    col = next(c for c in range(1, ws.max_column + 1) if ws.cell(header, c).value == "Fra år")
+    ws.cell(header + 1, col).value = "i næste uge"
+    wb.save(path)
+    app = _Host(demo_store.db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        screen = app.screen
+        screen.query_one("#kladde-path", Input).value = str(path)
+        screen.query_one("#kladde-preview", Button).press()
+        await _settle(pilot)
+        summary = str(screen.query_one("#kladde-summary", Static).render())
+        assert "Fra år" in summary and "Ret dem i arket, og prøv igen." in summary, summary
+        assert "--good-rows" not in summary
+        assert screen.query_one("#kladde-apply", Button).disabled
+    report = import_workbook(demo_store, path, dry_run=True)
+    assert "--good-rows" in report.summary()
