@@ -237,7 +237,7 @@ def layout(
     placed: list[tuple[int, int, int, str, bool, bool]] = []
     for period in chart.periods:
         start = period.start.toordinal() if period.start else lo_day
-        end = period.slut.toordinal() if period.slut else hi_day
+        end = period.end.toordinal() if period.end else hi_day
         if end < start:
             start, end = end, start
         lane = next((i for i, taken in enumerate(lanes) if taken < start), None)
@@ -249,7 +249,7 @@ def layout(
                 lane = min(range(len(lanes)), key=lanes.__getitem__)
         lanes[lane] = max(lanes[lane], end)
         nr = numbers.get(period.proevehandling_id, "")
-        placed.append((lane, start, end, nr, period.start is not None, period.slut is not None))
+        placed.append((lane, start, end, nr, period.start is not None, period.end is not None))
     strip = len(lanes) * _LANE + (1.5 if lanes else 0.0)
 
     right = width - 1.0

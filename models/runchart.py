@@ -25,6 +25,8 @@ _NUMBER_RE = re.compile(r"[-+\u2212]?\d[\d.\u00a0 ]*(?:,\d+)?")
 # A shift: this many points or more in a row on one side of the median (points on the median
 # neither break nor count); a trend: this many points or more in a row going up (or down).
 SHIFT_POINTS = 6
+# A prøvehandling with one of these ends on its status date, not its planned end.
+_ENDED = frozenset({"stoppet", "afsluttet"})
 TREND_POINTS = 5
 
 
@@ -51,13 +53,21 @@ class Point:
 
 @dataclass(frozen=True, slots=True)
 class Period:
-    """A prøvehandling that follows the tegn, with its period (either end may be unknown)."""
+    """A prøvehandling that follows the tegn, with its period (either end may be unknown):
+    `slut` as planned, `ended` the day it was stopped or finished when it has been."""
 
     proevehandling_id: str
     tekst: str
     start: date | None
     slut: date | None
     status: str
+    ended: date | None = None
+
+    @property
+    def end(self) -> date | None:
+        """Where the period ends on a chart: the day it was stopped or finished, else the
+        planned end."""
+        return self.ended or self.slut
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +97,7 @@ class RunChart:
         periods (None when it has neither)."""
         days = [p.dato for p in self.points]
         for period in self.periods:
-            days += [d for d in (period.start, period.slut) if d is not None]
+            days += [d for d in (period.start, period.end) if d is not None]
         if not days:
             return None
         return min(days), max(days)
@@ -157,7 +167,14 @@ def run_chart(
         key=lambda p: p.dato,
     )
     periods = tuple(
-        Period(p.id, p.tekst, p.start, p.slut, p.status)
+        Period(
+            p.id,
+            p.tekst,
+            p.start,
+            p.slut,
+            p.status,
+            p.status_dato if p.status in _ENDED and p.status_dato is not None else None,
+        )
         for p in proevehandlinger
         if tegn.id in p.tegn_ids
     )

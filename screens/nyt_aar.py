@@ -317,7 +317,7 @@ class NytAarScreen(Screen[None]):
         elif not isinstance(event.value, int) and self.fra_aar in self._years:
             # The blank line picked: the year shown stays the one the list is about.
             with self.prevent(Select.Changed):
-                event.select.value = self.fra_aar
+                self.query_one("#nyt-aar-year", Select).value = self.fra_aar
 
     # --- starting ----------------------------------------------------------------------------
 

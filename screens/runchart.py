@@ -103,7 +103,7 @@ def layout(chart: RunChart, width: int, height: int) -> Layout | None:
     if first == last:
         first, last = first - timedelta(days=15), last + timedelta(days=15)
 
-    periods = [p for p in chart.periods if p.start is not None or p.slut is not None]
+    periods = [p for p in chart.periods if p.start is not None or p.end is not None]
     lanes = _lanes(periods, first, last)
     lane_rows = min(len(set(lanes.values())), 2) if lanes else 0
     plot_rows = height - 2 - lane_rows
@@ -153,7 +153,7 @@ def layout(chart: RunChart, width: int, height: int) -> Layout | None:
 
     # The periods' start and end as light marks in the plot.
     for period in periods:
-        for day in (period.start, period.slut):
+        for day in (period.start, period.end):
             if day is not None and first <= day <= last:
                 for row in range(plot_rows):
                     put(row, column_of(day), MARK, "mark")
@@ -199,11 +199,11 @@ def layout(chart: RunChart, width: int, height: int) -> Layout | None:
             continue
         row = axis_row + 2 + lane
         start = column_of(max(period.start or first, first))
-        end = column_of(min(period.slut or last, last))
+        end = column_of(min(period.end or last, last))
         for column in range(start, end + 1):
             put(row, column, "─", "period")
         put(row, start, "├" if period.start is not None else "─", "period")
-        put(row, end, "┤" if period.slut is not None else "►", "period")
+        put(row, end, "┤" if period.end is not None else "►", "period")
         # Shown as typed, control characters as visible marks (they must not steer the
         # terminal), on one line.
         name = f" {n + 1} {visible(' '.join(period.tekst.split()))} "
@@ -289,7 +289,7 @@ def _lanes(periods: list[Period], first: date, last: date) -> dict[str, int]:
     ends: list[date] = []
     out: dict[str, int] = {}
     for period in sorted(periods, key=lambda p: p.start or first):
-        start, end = period.start or first, period.slut or last
+        start, end = period.start or first, period.end or last
         for lane, lane_end in enumerate(ends):
             if lane_end < start:
                 ends[lane] = end

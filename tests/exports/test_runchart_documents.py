@@ -516,3 +516,68 @@ def test_hostile_maalinger_in_both_documents(plan_store):
     assert "Udgangspunkt" not in text and "Forventet niveau" not in text
     assert "2022" in text and "2028" in text
     assert _render(view, "docx")
+
+
+def test_a_stopped_or_finished_proevehandling_ends_on_the_chart_where_it_ended():
+    """A prøvehandling stopped (or finished) before its planned end is drawn to the day it
+    ended, in the documents' chart and on the screen; the planned end is still what the
+    report's digest counts (a printed report's reference stays the same)."""
+    from models.records import Maaling, Proevehandling, Tegn
+    from models.runchart import run_chart
+    from models.status_report import report_content
+    from screens.runchart import layout as screen_layout
+
+    tegn = Tegn("t", "m", "Tegn", "kvantitativ", None, "10", None)
+    maalinger = [
+        Maaling(str(i), "t", date(2026, 1 + i, 1), 10.0 + i, None, None, None) for i in range(8)
+    ]
+
+    def handling(pid: str, status: str, when: date | None) -> Proevehandling:
+        return Proevehandling(
+            pid,
+            "m",
+            pid,
+            None,
+            None,
+            date(2026, 2, 1),
+            date(2026, 7, 31),
+            False,
+            None,
+            None,
+            None,
+            ("t",),
+            (),
+            status=status,
+            status_dato=when,
+        )
+
+    chart = run_chart(
+        tegn,
+        maalinger,
+        [
+            handling("stoppet", "stoppet", date(2026, 4, 20)),
+            handling("afsluttet", "afsluttet", date(2026, 6, 19)),
+            handling("i_gang", "i_gang", date(2026, 2, 1)),
+        ],
+    )
+    ends = {p.proevehandling_id: (p.slut, p.end) for p in chart.periods}
+    assert ends == {
+        "stoppet": (date(2026, 7, 31), date(2026, 4, 20)),
+        "afsluttet": (date(2026, 7, 31), date(2026, 6, 19)),
+        "i_gang": (date(2026, 7, 31), date(2026, 7, 31)),
+    }
+    assert report_content(chart)[1] == [
+        [pid, "2026-02-01", "2026-07-31"] for pid in ("stoppet", "afsluttet", "i_gang")
+    ]
+    drawn = charts.layout(chart, 170.0, numbers={"stoppet": "1", "afsluttet": "2", "i_gang": "3"})
+    bars = [  # the bars in the strip above the plot (not the legend's sample)
+        s
+        for s in drawn.shapes
+        if isinstance(s, charts.Box) and s.color == charts.PERIOD_FILL and s.y < 15
+    ]
+    ends_x = sorted(round(b.x + b.w, 1) for b in bars)
+    # Three bars from the same start: the stopped one shortest, the running one longest.
+    assert len(bars) == 3 and len({round(b.x, 1) for b in bars}) == 1
+    assert ends_x[0] < ends_x[1] < ends_x[2]
+    shown = "\n".join("".join(c for c, _p in row) for row in screen_layout(chart, 80, 14).rows)
+    assert shown.count("┤") >= 3
