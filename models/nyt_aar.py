@@ -309,7 +309,9 @@ def _next_plan(conn: Connection, enhed_id: str, aar: int, titel: str) -> str | N
     return str(rows[0].id) if rows else None
 
 
-def _short(text: str | None, width: int = 70) -> str:
+def _short(text: str | None, width: int = 300) -> str:
+    # The text on one line, whole as a screen or the command line can show it (a list wraps
+    # it); only a text longer than any mål's usual few sentences is cut.
     line = " ".join((text or "").split())
     return line if len(line) <= width else line[: width - 1] + "…"
 

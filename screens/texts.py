@@ -1111,7 +1111,7 @@ AARSHJUL_POINTS = {
     "del2": ("Del 2", "Udviklingsdag del 2: prøvehandlinger"),
     "chefforum_proevehandlinger": ("Chefforum", "Chefforum kvalitetssikrer prøvehandlingerne"),
     "start": ("Start", "Arbejdet starter på arbejdspladserne"),
-    "august": ("Auguststatus", "Status til Kommunalbestyrelsen"),
+    "august": ("Augustrapport", "Status til kommunalbestyrelsen"),
     "naeste_lederdag": ("Næste lederdag", "Næste års lederdag"),
 }
 AARSHJUL_PHASES = {
@@ -1266,7 +1266,7 @@ VURDERING_NOT_ASSESSED = "Ikke vurderet endnu (Enter vurderer målet)"
 VURDERING_ASSESSED = "Vurdering: {label}, {dato} af {hvem}"
 VURDERING_OTHERS = " (en sammenlægning har bragt {antal} mere af målet for året; nyeste vises)"
 VURDERING_TEGN_LATEST = "Tegn: {tekst} · seneste {vaerdi} ({dato})"
-VURDERING_TEGN_OBSERVATION = "Tegn: {tekst} · seneste iagttagelse ({dato}): {observation}"
+VURDERING_TEGN_OBSERVATION = "Tegn: {tekst} · seneste observation ({dato}): {observation}"
 VURDERING_TEGN_NONE = "Tegn: {tekst} · ingen målinger endnu"
 VURDERING_TEGN_LEVELS = " · udgangspunkt {baseline} · forventet {forventet}"
 VURDERING_PH = "Prøvehandling: {tekst} · {status}"
@@ -1297,7 +1297,7 @@ CMD["augustrapport"] = (
 )
 HELP["vurdering"] = """## Augustrapporten: målopfyldelse
 
-I august gør kommunen status over for byrådet. Her står årets mål under deres politik og
+I august gør kommunen status over for kommunalbestyrelsen. Her står årets mål under deres politik og
 målsætning, hvert mål med tallene og erfaringerne ved siden af: den seneste måling mod
 udgangspunkt og forventet niveau, prøvehandlingernes status og effekt og den nyeste læring.
 
@@ -1395,7 +1395,7 @@ NYT_AAR_CONFIRM = (
 NYT_AAR_NOTHING_CHOSEN = "Intet er valgt. Sæt flueben ved de mål, der skal med."
 NYT_AAR_NOTHING_TO_CHOOSE = (
     "Intet fra {fra} kan føres videre til {til}: målene sluttede i {fra}, eller de er ført "
-    "videre allerede. Vælg et andet år ovenfor, eller skriv {til}'s mål på lederdagen."
+    "videre allerede. Vælg et andet år ovenfor, eller skriv målene for {til} på lederdagen."
 )
 NYT_AAR_NOTHING_RUNS = "(intet løber videre)"
 NYT_AAR_INTO_EXISTING = "→ ind i planen for {aar}"
