@@ -350,6 +350,10 @@ class FormSpec:
     on_create: Callable[[Workspace, str], object] | None = None
     """Run in the same database job right after a new row is created (so it is on disk when
     the form says «Gemt»): a mål written at a lederdag bord is put on the bord at once."""
+    not_after: Mapping[str, date] = field(default_factory=dict)
+    """Date fields whose value after the given day is worth a word under the field (a måling
+    is of something measured, so a date ahead is likely a slip of the keys): saved all the
+    same, the form says so."""
 
     @property
     def fields(self) -> list[str]:
@@ -547,11 +551,19 @@ class RecordForm(ModalScreen[str | None]):
         found = self.query(f"#err-{name}")
         return found.first(Label) if found else None
 
-    def _show_error(self, name: str, message: str) -> None:
+    def _show_error(self, name: str, message: str, *, warning: bool = False) -> None:
         label = self._error_label(name)
         if label is not None:
             label.update(Text(message))
             label.display = bool(message)
+            label.set_class(warning, "-warning")
+
+    def _date_note(self, name: str, value: Any) -> str:
+        """The word a saved date gets under its field ('' for none): see `FormSpec.not_after`."""
+        last = self.spec.not_after.get(name)
+        if last is None or not isinstance(value, date) or value <= last:
+            return ""
+        return texts.FORM_DATE_AHEAD.format(dato=value.strftime("%d-%m-%Y"))
 
     def _field_widgets(self) -> dict[str, AutoSave]:
         return {w.field_name: w for w in self.query("*") if isinstance(w, AutoSave)}
@@ -559,7 +571,7 @@ class RecordForm(ModalScreen[str | None]):
     def handle_commit(self, widget: AutoSave, name: str, value: Any) -> None:
         """A field changed: validate at once, then create or update in the worker queue."""
         try:
-            validate_value(self.spec.entity, name, value)
+            clean = validate_value(self.spec.entity, name, value)
         except ValidationError as exc:
             message = str(exc)
             widget.mark_error(message)
@@ -574,7 +586,8 @@ class RecordForm(ModalScreen[str | None]):
                 else:
                     self._dropped.add(message)
             return
-        self._show_error(name, "")
+        note = self._date_note(name, clean)
+        self._show_error(name, note, warning=bool(note))
         entity = self.spec.entity
         if self.row_id is None:
             widgets = self._field_widgets()

@@ -208,6 +208,7 @@ class MaalingerScreen(Screen[None]):
             fixed={"tegn_id": self.tegn_id},
             defaults={"dato": today} if row_id is None else {},
             first=first,
+            not_after={"dato": today},  # a måling is of what has been measured
         )
         self.app.push_screen(RecordForm(spec, row_id), callback=lambda _rid: self.reload())
 

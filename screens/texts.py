@@ -881,6 +881,7 @@ TIMER_SEPARATOR = " · "
 B_TAB_LEFT = ("Forrige fane", "Vis fanen til venstre (←)")
 B_TAB_RIGHT = ("Næste fane", "Vis fanen til højre (→)")
 FORM_CLOSE_ANYWAY = "Tryk Esc igen for at lukke uden at gemme ændringen."
+FORM_DATE_AHEAD = "Bemærk: {dato} ligger efter i dag. Ret datoen, hvis det er en tastefejl."
 PARTNER_OWN_ENHED = (
     "«{name}» er målets egen enhed. En samarbejdspartner er en anden enhed: vælg et af forslagene."
 )

@@ -363,3 +363,43 @@ async def test_esc_with_a_date_that_does_not_exist_keeps_the_form_then_lets_it_g
         assert "Ikke gemt" not in str(screen.query_one(SaveIndicator).render())
         rows = read(path, "maaling", tegn_id=ids["tegn_k"])
         assert sorted((r["dato"], r["vaerdi"]) for r in rows)[-1] == (date(2026, 12, 3), 12.5)
+
+
+@run_async
+async def test_a_date_ahead_is_saved_with_a_word_under_the_field(tmp_path: Path) -> None:
+    """A måling dated after today (1-3-2030: a slip of the keys, most likely) is saved, and the
+    form says so under the date in the warning colour; a date up to today says nothing."""
+    from screens.forms import RecordForm
+
+    path = tmp_path / "m.db"
+    ids = _build(path)
+    app = _app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_from_maal(app, pilot, 1)
+        await pilot.press("insert")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        await _type_into(pilot, form.query_one("#f-vaerdi", Input), "7")
+        await pilot.press("tab")
+        await wait_debounce(app, pilot)
+        await _type_into(pilot, form.query_one("#f-dato", Input), "1-3-2030")
+        await pilot.press("tab")
+        await wait_debounce(app, pilot)
+        await settle(app, pilot)
+        note = form.query_one("#err-dato")
+        assert note.display and note.has_class("-warning")
+        assert str(note.render()) == (
+            "Bemærk: 01-03-2030 ligger efter i dag. Ret datoen, hvis det er en tastefejl."
+        )
+        rows = read(path, "maaling", tegn_id=ids["tegn_k"])
+        assert date(2030, 3, 1) in {r["dato"] for r in rows}
+        await _type_into(pilot, form.query_one("#f-dato", Input), "3-12-2026")  # today
+        await pilot.press("tab")
+        await wait_debounce(app, pilot)
+        await settle(app, pilot)
+        assert not form.query_one("#err-dato").display
+        await pilot.press("escape")
+        await settle(app, pilot)
+        rows = read(path, "maaling", tegn_id=ids["tegn_k"])
+        assert date(2030, 3, 1) not in {r["dato"] for r in rows}
