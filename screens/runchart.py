@@ -26,7 +26,6 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from models.runchart import (
-    MONTHS_DA,
     Period,
     RunChart,
     date_ticks,
@@ -53,8 +52,9 @@ class Layout:
 
 
 def date_label(day: date) -> str:
-    """«15. mar 2026»: a date in a message about the chart."""
-    return f"{day.day}. {MONTHS_DA[day.month - 1]} {day.year}"
+    """«15. mar. 2026»: a date in a message about the chart, its month abbreviated as the
+    årshjul writes it (with a full stop; «maj» is the whole word)."""
+    return f"{day.day}. {texts.AARSHJUL_MONTHS[day.month - 1]} {day.year}"
 
 
 def time_ticks(first: date, last: date, width: int) -> list[tuple[date, str]]:

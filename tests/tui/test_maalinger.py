@@ -105,7 +105,7 @@ async def test_add_edit_delete_undo_at_80x24(tmp_path: Path) -> None:
         assert "1 Fast voksen" in text and "►" in text  # the periods; the second is open
         assert "Forældremøde" not in text  # does not follow this tegn
         note = str(screen.query_one("#maalinger-note").render())
-        assert "6 målinger i træk, der stiger, fra 16. mar 2026" in note
+        assert "6 målinger i træk, der stiger, fra 16. mar. 2026" in note
         await assert_all_reachable(pilot, "#maalinger-chart", "#maalinger-list")
         listing = screen.query_one("#maalinger-list")
         assert _prompts(listing)[0].startswith("1. 08-06-2026 · 52")  # newest first
