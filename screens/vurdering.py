@@ -371,8 +371,20 @@ class VurderingScreen(Screen[None]):
                 # Long enough to read the folder's name (and to copy it).
                 self.notify(visible(package.summary, limit=300), timeout=20)
 
+            def failed(exc: Exception) -> None:
+                from exports.atomic import ExportError
+
+                if isinstance(exc, ExportError) and self.is_attached:
+                    # The folder could not be used: ask again with what was typed and why.
+                    self.app.push_screen(
+                        ReportFolderScreen(outdir, aar, sagsnummer, error=str(exc)),
+                        callback=chosen,
+                    )
+                else:
+                    host(self).report_error(exc)
+
             self.notify(texts.VURDERING_EXPORT_RUNNING)
-            host(self).read(export, done=done, error=lambda exc: host(self).report_error(exc))
+            host(self).read(export, done=done, error=failed)
 
         def ask(current: tuple[str | None, str | None]) -> None:
             from .export import _default_outdir
@@ -408,11 +420,12 @@ class ReportFolderScreen(ModalScreen[tuple[str, str] | None]):
         ),
     ]
 
-    def __init__(self, outdir: str, aar: int, sagsnummer: str = "") -> None:
+    def __init__(self, outdir: str, aar: int, sagsnummer: str = "", error: str = "") -> None:
         super().__init__()
         self.outdir = outdir
         self.aar = aar
         self.sagsnummer = sagsnummer
+        self.error = error  # why the folder asked for last time could not be used
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="vurdering-box"):
@@ -421,7 +434,7 @@ class ReportFolderScreen(ModalScreen[tuple[str, str] | None]):
             )
             yield Label(texts.VURDERING_EXPORT_FOLDER)
             yield Input(self.outdir, id="vurdering-outdir")
-            yield Label("", id="vurdering-outdir-error", classes="field-error")
+            yield Label(visible(self.error), id="vurdering-outdir-error", classes="field-error")
             yield Label(texts.VURDERING_EXPORT_SAGSNUMMER)
             yield Input(
                 self.sagsnummer,

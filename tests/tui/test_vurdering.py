@@ -311,3 +311,55 @@ async def test_no_plans_yet(tmp_path: Path) -> None:
         await pilot.press("enter")  # nothing to assess: no form, no error
         await settle(app, pilot)
         assert app.screen is screen
+
+
+@run_async
+async def test_export_to_a_folder_that_cannot_be_used_asks_again_with_what_was_typed(
+    tmp_path: Path,
+) -> None:
+    """Ctrl+E, a «folder» that is a file: the dialog comes back with that path, the case
+    number typed and why (before: it closed, and what was typed was gone); a folder that
+    works then gets the package, and the notice names it."""
+    from textual.widgets import Input, Label
+
+    from screens.vurdering import ReportFolderScreen
+
+    with_demo(tmp_path / "d.db")
+    a_file = tmp_path / "ikke-en-mappe"
+    a_file.write_text("x")
+    app = _app(tmp_path / "d.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(app, pilot)
+        await pilot.press("ctrl+e")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ReportFolderScreen)
+        dialog.query_one("#vurdering-outdir", Input).value = str(a_file)
+        dialog.query_one("#vurdering-sagsnummer", Input).value = "00.01.00-G01-12-24"
+        await pilot.press("enter")
+        await settle(app, pilot, rounds=8)
+        again = app.screen
+        assert isinstance(again, ReportFolderScreen) and again is not dialog
+        assert again.query_one("#vurdering-outdir", Input).value == str(a_file)
+        assert again.query_one("#vurdering-sagsnummer", Input).value == "00.01.00-G01-12-24"
+        why = str(again.query_one("#vurdering-outdir-error", Label).render())
+        assert "er en fil, ikke en mappe" in why
+        assert a_file.read_text() == "x"
+        good = tmp_path / "rapporter"
+        again.query_one("#vurdering-outdir", Input).value = str(good)
+        again.query_one("#vurdering-outdir", Input).focus()
+        await pilot.press("enter")
+        for _ in range(40):
+            await settle(app, pilot)
+            if good.exists() and any(good.iterdir()):
+                break
+        assert app.screen is screen
+        (folder,) = good.iterdir()
+        assert sorted(p.suffix for p in folder.iterdir()) == [
+            ".docx",
+            ".json",
+            ".pdf",
+            ".txt",
+            ".xlsx",
+        ]
+        assert any(str(good) in n.message for n in app._notifications)
