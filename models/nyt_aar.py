@@ -204,10 +204,12 @@ class NytAarForslag:
         return Counts(plans, maal, tegn, handlinger, samarbejder)
 
     def summary(self, choice: NytAarValg) -> str:
-        """«3 målplaner, 9 mål, 14 tegn og 6 prøvehandlinger bliver overført til 2027»."""
+        """«3 målplaner, 9 mål, 14 tegn og 6 prøvehandlinger bliver overført til 2027», and
+        what happens to the Plan A indicators chosen (they go to a new plan only, and only
+        with at least one of the plan's mål)."""
         c = self.counts(choice)
         if not (c.maal or c.proevehandlinger):
-            return f"Intet er valgt til {self.til_aar}."
+            return f"Intet er valgt til {self.til_aar}.{self._plan_a_note(choice)}"
         parts = [
             antal(c.maalplaner, NOUNS["maalplan"]),
             antal(c.maal, NOUNS["maal"]),
@@ -217,7 +219,25 @@ class NytAarForslag:
             parts.append(antal(c.samarbejder, NOUNS["samarbejde"]))
         parts.append(antal(c.proevehandlinger, NOUNS["proevehandling"]))
         listed = ", ".join(parts[:-1]) + " og " + parts[-1]
-        return f"{listed} bliver overført til {self.til_aar}."
+        return f"{listed} bliver overført til {self.til_aar}.{self._plan_a_note(choice)}"
+
+    def _plan_a_note(self, choice: NytAarValg) -> str:
+        """The chosen Plan A indicators: how many new plans get them, and which plans' do not
+        go because none of their mål does ('' when none are chosen)."""
+        chosen = [p for p in self.planer if p.id in choice.plan_a_ids and p.target_id is None]
+        going = [
+            p for p in chosen if any(not m.carried and m.id in choice.maal_ids for m in p.maal)
+        ]
+        note = ""
+        if going:
+            note += f" Plan A-indikatorerne følger med til {antal(len(going), NOUNS['maalplan'])}."
+        for p in chosen:
+            if p not in going:
+                note += (
+                    f" Plan A-indikatorerne fra «{p.titel}» kommer ikke med: de følger kun med, "
+                    "når mindst ét af planens mål gør."
+                )
+        return note
 
 
 @dataclass(frozen=True)

@@ -317,6 +317,26 @@ def test_a_deleted_copy_is_offered_again(store: Store) -> None:
     assert not maal.carried and len(maal.tegn) == 2
 
 
+def test_the_summary_says_where_the_plan_a_indicators_go(store: Store) -> None:
+    """Chosen with one of the plan's mål, the Plan A indicators go to the new plan, and the
+    summary says so; chosen without any of its mål they cannot go, and the summary says that
+    instead of leaving them out without a word."""
+    ids = _world(store)
+    offer = proposal(store, 2026)
+    plan = next(p for p in offer.planer if p.id == ids["plan"])
+    with_maal = replace(offer.default_choice(), plan_a_ids=frozenset({ids["plan"]}))
+    assert with_maal.maal_ids & {m.id for m in plan.maal}
+    assert offer.summary(with_maal).endswith(
+        "bliver overført til 2027. Plan A-indikatorerne følger med til 1 målplan."
+    )
+    alone = NytAarValg(2026, plan_a_ids=frozenset({ids["plan"]}))
+    assert offer.summary(alone) == (
+        f"Intet er valgt til 2027. Plan A-indikatorerne fra «{plan.titel}» kommer ikke med: de "
+        "følger kun med, når mindst ét af planens mål gør."
+    )
+    assert "Plan A" not in offer.summary(offer.default_choice())
+
+
 def test_nothing_chosen_writes_nothing(store: Store) -> None:
     _world(store)
     result = carry(store, NytAarValg(2026), TODAY)
