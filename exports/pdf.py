@@ -560,18 +560,22 @@ def _output(pdf: FPDF) -> bytes:
 
         real = writer.ftsubset  # type: ignore[attr-defined]  # fpdf2 does not export it
         real_zlib = syntax.zlib  # type: ignore[attr-defined]  # nor this
-        real_level = syntax.PDFContentStream._COMPRESSION_LEVEL
     except (ImportError, AttributeError):  # an fpdf2 upgrade moved it: no cache, same file
         return bytes(pdf.output())
+    # The level on its own: an fpdf2 without it keeps the caches above (at its own level).
+    stream = getattr(syntax, "PDFContentStream", None)
+    real_level = getattr(stream, "_COMPRESSION_LEVEL", None)
     writer.ftsubset = _SubsetModule()  # type: ignore[attr-defined]
     syntax.zlib = _COMPRESSED_ONCE  # type: ignore[attr-defined,assignment]
-    syntax.PDFContentStream._COMPRESSION_LEVEL = STREAM_LEVEL
+    if real_level is not None:
+        stream._COMPRESSION_LEVEL = STREAM_LEVEL  # type: ignore[union-attr]
     try:
         return bytes(pdf.output())
     finally:
         writer.ftsubset = real  # type: ignore[attr-defined]
         syntax.zlib = real_zlib  # type: ignore[attr-defined]
-        syntax.PDFContentStream._COMPRESSION_LEVEL = real_level
+        if real_level is not None:
+            stream._COMPRESSION_LEVEL = real_level  # type: ignore[union-attr]
 
 
 _COMPRESSED_ONCE = _CompressedOnce(zlib)

@@ -65,9 +65,13 @@ class Period:
 
     @property
     def end(self) -> date | None:
-        """Where the period ends on a chart: the day it was stopped or finished, else the
-        planned end."""
-        return self.ended or self.slut
+        """Where the period ends on a chart: the day it was stopped or finished (its start,
+        when that was before it started), else the planned end."""
+        if self.ended is None:
+            return self.slut
+        if self.start is not None and self.ended < self.start:
+            return self.start
+        return self.ended
 
 
 @dataclass(frozen=True, slots=True)

@@ -389,10 +389,14 @@ class RecordForm(ModalScreen[str | None]):
         self.row_id = row_id
         self.loaded = row_id is None
         self._in_flight = 0  # saves handed to the queue whose answer has not come back
-        self._closing = False  # Esc was pressed: close once the last save is confirmed
+        self._leaving = False  # Esc was pressed: close once the last save is confirmed
         self._failure: str | None = None  # why a save failed since Esc was pressed
         self._start: dict[str, Any] = {}  # the fields' values when the form was built
-        self._dropped: set[str] = set()  # refused text left behind by Esc pressed again
+        # Text the fields refused at this Esc, and at the Esc before: (field, message). The
+        # form closes without it only when Esc is pressed again on nothing new.
+        self._refused_now: set[tuple[str, str]] = set()
+        self._refused_before: set[tuple[str, str]] = set()
+        self._gone = False  # dismissed after Esc: a late commit (a blur) marks nothing
 
     # --- building ---------------------------------------------------------------------------
 
@@ -576,16 +580,15 @@ class RecordForm(ModalScreen[str | None]):
             message = str(exc)
             widget.mark_error(message)
             self._show_error(name, message)
-            host(self).mark_failed(message)
-            if self._closing:
-                # Esc with text the field refuses (a date that does not exist): the form stays
-                # open and says so; Esc again closes it without that text.
-                if self._refused != message:
-                    self._refused = message
-                    self._failure = f"{message} {texts.FORM_CLOSE_ANYWAY}"
-                else:
-                    self._dropped.add(message)
+            if not self._gone:  # (not the blur of a field left behind as the form goes)
+                host(self).mark_failed(message)
+            if self._leaving:
+                # Esc with text a field refuses (a date that does not exist): noted here, and
+                # the form stays open and says so (`_close_when_saved`).
+                self._refused_now.add((name, message))
             return
+        # Saved: what this field refused before no longer counts as seen.
+        self._refused_before = {r for r in self._refused_before if r[0] != name}
         note = self._date_note(name, clean)
         self._show_error(name, note, warning=bool(note))
         entity = self.spec.entity
@@ -656,7 +659,7 @@ class RecordForm(ModalScreen[str | None]):
         entity = self.spec.entity
         host(self).read(lambda ws: ws.row(entity, row_id), done=loaded)
 
-    _refused: str | None = None  # the rule or refused text that kept the form open at Esc
+    _refused: str | None = None  # the rule that kept the form open at the last Esc
 
     def _rule_refuses(self, values: Mapping[str, Any]) -> bool:
         """A rule of the whole record (`rules.record_problem`: a samarbejde needs a partner)
@@ -671,10 +674,10 @@ class RecordForm(ModalScreen[str | None]):
         name, message = problem
         self._show_error(name, message)
         host(self).mark_failed(texts.NEEDS_FIELD.format(label=self.entity.fields[name].label))
-        if self._closing and self._refused != message:
+        if self._leaving and self._refused != message:
             self._refused = message
             self._failure = f"{message} {texts.FORM_CLOSE_ANYWAY}"
-        elif not self._closing:
+        elif not self._leaving:
             self._refused = None
         return True
 
@@ -737,22 +740,31 @@ class RecordForm(ModalScreen[str | None]):
             if missing and changed and any(_filled(v) for v in values.values()):
                 self._ask_draft(missing[0], {n: v for n, v in values.items() if _filled(v)})
                 return
-        self._closing = True
+        self._leaving = True
         self._failure = None
+        self._refused_now = set()
         for widget in self._field_widgets().values():
             widget.commit_now()
         self._close_when_saved()
 
     def _close_when_saved(self) -> None:
-        if not self._closing or self._in_flight or not self.is_attached:
+        if not self._leaving or self._in_flight or not self.is_attached:
             return
-        self._closing = False
+        self._leaving = False
+        refused, self._refused_now = self._refused_now, set()
+        if self._failure is None and refused and not refused <= self._refused_before:
+            # Text a field refuses, not seen at the Esc before: stay and say so; Esc again
+            # (with nothing new refused) closes without it.
+            self._refused_before = refused
+            _name, message = sorted(refused)[0]
+            self._failure = f"{message} {texts.FORM_CLOSE_ANYWAY}"
         if self._failure is not None:
             self._show_failure(self._failure)
             return
         self._show_failure("")
-        for message in self._dropped:  # left behind on purpose: not «Ikke gemt» any more
+        for _name, message in refused:  # left behind on purpose: not «Ikke gemt» any more
             host(self).refusal_dropped(message)
+        self._gone = True
         self.dismiss(self.row_id)
 
     def _ask_draft(self, missing: str, typed: dict[str, Any]) -> None:

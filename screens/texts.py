@@ -1285,7 +1285,8 @@ VURDERING_FORM_WHO = "Vurderet af"
 VURDERING_FORM_WHO_HINT = "Dit navn (tovholderen, der vurderer)"
 VURDERING_FORM_AUTO = "Datoen ({dato}) sættes af sig selv."
 VURDERING_FORM_AUTO_KEPT = (
-    "Vurderet {dato} af {hvem}. Gemmer du en ændring, får den datoen i dag ({today})."
+    "Vurderet {dato} af {hvem}. Gemmer du en ændring, får den datoen i dag ({today}); ret "
+    "«Vurderet af», hvis det er en anden, der vurderer nu."
 )
 VURDERING_UNCHANGED = "Vurderingen er ikke ændret; den beholder sin dato og sin vurderer."
 VURDERING_FORM_SAVE = "Gem (Ctrl+S)"
@@ -1421,8 +1422,8 @@ CMD["nyt_aar"] = (
 HELP["nyt_aar"] = """## Nyt år
 
 Start næste års målplaner ud fra årets. Vælg året øverst (som udgangspunkt i år, når der er
-målplaner for i år, ellers det nyeste år med målplaner). Lige efter en start er intet sat
-flueben ved igen: det, der blev ladt tilbage, kommer kun med, hvis du vælger det.
+målplaner for i år, ellers det nyeste år med målplaner). Lige efter en start er der ikke
+sat flueben ved noget: det, du lod blive, kommer kun med, hvis du vælger det.
 
 - **Med som udgangspunkt:** mål, der stadig løber næste år («Til år» er næste år eller senere,
   eller målet har intet slutår), med deres tegn og åbne prøvehandlinger (planlagt, i gang eller

@@ -579,5 +579,26 @@ def test_a_stopped_or_finished_proevehandling_ends_on_the_chart_where_it_ended()
     # Three bars from the same start: the stopped one shortest, the running one longest.
     assert len(bars) == 3 and len({round(b.x, 1) for b in bars}) == 1
     assert ends_x[0] < ends_x[1] < ends_x[2]
-    shown = "\n".join("".join(c for c, _p in row) for row in screen_layout(chart, 80, 14).rows)
-    assert shown.count("┤") >= 3
+    # On the screen (two lanes at most): each bar's row («├» where it starts, «┤» where it
+    # ends; the value axis has «┤» too, so only the rows with a bar count), the stopped one
+    # ending first.
+    two = run_chart(
+        tegn,
+        maalinger,
+        [handling("stoppet", "stoppet", date(2026, 4, 20)), handling("i_gang", "i_gang", None)],
+    )
+    rows = ["".join(c for c, _p in row) for row in screen_layout(two, 80, 20).rows]
+    bars = {row.split()[2]: row.index("┤", row.index("├")) for row in rows if "├" in row}
+    assert bars.keys() == {"stoppet", "i_gang"} and bars["stoppet"] < bars["i_gang"], rows
+
+    # Stopped before it started (cancelled while planned): a mark at its start, never a bar
+    # backwards from the stop to the start.
+    early = run_chart(tegn, maalinger, [handling("aflyst", "stoppet", date(2026, 1, 15))])
+    (period,) = early.periods
+    assert period.end == period.start == date(2026, 2, 1)
+    (bar,) = [
+        s
+        for s in charts.layout(early, 170.0).shapes
+        if isinstance(s, charts.Box) and s.color == charts.PERIOD_FILL and s.y < 15
+    ]
+    assert bar.w < 1.0

@@ -403,3 +403,68 @@ async def test_a_date_ahead_is_saved_with_a_word_under_the_field(tmp_path: Path)
         await settle(app, pilot)
         rows = read(path, "maaling", tegn_id=ids["tegn_k"])
         assert date(2030, 3, 1) not in {r["dato"] for r in rows}
+
+
+@run_async
+async def test_esc_with_two_refused_fields_closes_on_the_second_esc(tmp_path: Path) -> None:
+    """Two fields with text they refuse («tolv», 31-02-2027): the first Esc keeps the form and
+    says so, the second closes it (the refusals are remembered together, not one at a time,
+    which kept the form open for ever)."""
+    from screens.forms import RecordForm
+
+    path = tmp_path / "m.db"
+    _build(path)
+    app = _app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_from_maal(app, pilot, 1)
+        await pilot.press("insert")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        await _type_into(pilot, form.query_one("#f-vaerdi", Input), "12,5")
+        await pilot.press("tab")
+        await wait_debounce(app, pilot)
+        await settle(app, pilot)
+        saved = app.save_status
+        for field, text in (("#f-dato", "31-02-2027"), ("#f-vaerdi", "tolv")):
+            await _type_into(pilot, form.query_one(field, Input), text)
+            await pilot.press("tab")
+            await wait_debounce(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is form
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert app.save_status == saved
+
+
+@run_async
+async def test_a_refusal_corrected_then_typed_again_is_said_again(tmp_path: Path) -> None:
+    """Esc on a refused date keeps the form; the date corrected (saved), then the same wrong
+    date typed again: Esc keeps the form and says so again (the refusal seen before no longer
+    counts once the field has saved)."""
+    from screens.forms import RecordForm
+
+    path = tmp_path / "m.db"
+    _build(path)
+    app = _app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_from_maal(app, pilot, 1)
+        await pilot.press("insert")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        await _type_into(pilot, form.query_one("#f-vaerdi", Input), "12,5")
+        await pilot.press("tab")
+        await wait_debounce(app, pilot)
+        for text in ("31-02-2027", "1-2-2026", "31-02-2027"):
+            await _type_into(pilot, form.query_one("#f-dato", Input), text)
+            await pilot.press("tab")
+            await wait_debounce(app, pilot)
+            await settle(app, pilot)
+            if text.startswith("31"):
+                await pilot.press("escape")
+                await settle(app, pilot)
+                assert app.screen is form, text
+                assert "Tryk Esc igen" in str(form.query_one("#form-save-error").render())
