@@ -567,7 +567,7 @@ class RecordForm(ModalScreen[str | None]):
         last = self.spec.not_after.get(name)
         if last is None or not isinstance(value, date) or value <= last:
             return ""
-        return texts.FORM_DATE_AHEAD.format(dato=value.strftime("%d-%m-%Y"))
+        return texts.FORM_DATE_AHEAD.format(dato=show_value(self.entity.fields[name], value))
 
     def _field_widgets(self) -> dict[str, AutoSave]:
         return {w.field_name: w for w in self.query("*") if isinstance(w, AutoSave)}

@@ -55,10 +55,8 @@ async def _settle(pilot: Any) -> None:
         await pilot.pause(0.05)
 
 
-def _edited_kladde(store: Any, path: Path) -> Any:
-    """A plan with a samarbejde, exported and edited: the mål's text and the samarbejde's
-    level."""
-    view = next(v for v in load_maalplaner(store.db) if v.maal and v.maal[0].samarbejder)
+def _export(store: Any, view: Any, path: Path) -> None:
+    """The plan's workbook as the app exports it (with its reference and known changes)."""
     path.write_bytes(
         maalplan_xlsx(
             view,
@@ -67,6 +65,25 @@ def _edited_kladde(store: Any, path: Path) -> Any:
             known_changes=known_changes(store.db),
         )
     )
+
+
+async def _previewed(pilot: Any, path: Path) -> Any:
+    """The kladde screen with `path` typed and «Vis ændringer» pressed."""
+    from textual.widgets import Button, Input
+
+    await _settle(pilot)
+    screen = pilot.app.screen
+    screen.query_one("#kladde-path", Input).value = str(path)
+    screen.query_one("#kladde-preview", Button).press()
+    await _settle(pilot)
+    return screen
+
+
+def _edited_kladde(store: Any, path: Path) -> Any:
+    """A plan with a samarbejde, exported and edited: the mål's text and the samarbejde's
+    level."""
+    view = next(v for v in load_maalplaner(store.db) if v.maal and v.maal[0].samarbejder)
+    _export(store, view, path)
     wb = openpyxl.load_workbook(path)
     foer, efter = wb["FØR"], wb["EFTER"]
     for ws, column, value in (
@@ -178,7 +195,7 @@ async def test_the_preview_lists_the_warnings_after_the_errors_and_counts_the_re
 ):
     """A warning (here a måling typed twice) is on the screen before the changes are applied,
     not only counted; a file with more problems than the screen lists says how many more."""
-    from textual.widgets import Button, Input, Static
+    from textual.widgets import Button, Static
 
     from exports.template_import import ImportIssue, ImportReport
     from models.schema import SHEET_MAALINGER
@@ -189,14 +206,7 @@ async def test_the_preview_lists_the_warnings_after_the_errors_and_counts_the_re
     demo_store.create("maaling", tegn_id=tegn.id, dato=date(2027, 1, 15), vaerdi=7)
     view = load_maalplan(demo_store.db, view.id)
     path = tmp_path / "kladde.xlsx"
-    path.write_bytes(
-        maalplan_xlsx(
-            view,
-            when=WHEN,
-            reference_text=reference_for(view).text,
-            known_changes=known_changes(demo_store.db),
-        )
-    )
+    _export(demo_store, view, path)
     wb = openpyxl.load_workbook(path)
     ws = wb[SHEET_MAALINGER]
     header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Mål nr")
@@ -212,11 +222,7 @@ async def test_the_preview_lists_the_warnings_after_the_errors_and_counts_the_re
 
     app = _Host(demo_store.db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(pilot)
-        screen = app.screen
-        screen.query_one("#kladde-path", Input).value = str(path)
-        screen.query_one("#kladde-preview", Button).press()
-        await _settle(pilot)
+        screen = await _previewed(pilot, path)
         summary = str(screen.query_one("#kladde-summary", Static).render())
         lines = summary.splitlines()
         assert lines[0].startswith(f"Advarsel: Ark «Målinger», række {again}: Målingen er magen")
@@ -244,7 +250,7 @@ async def test_the_preview_lists_the_warnings_after_the_errors_and_counts_the_re
 async def test_a_kladde_with_errors_says_what_to_do_on_the_screen(demo_store, tmp_path):
     """The errors' summary on the screen says to correct the sheet, not to use the command
     line's «--good-rows» (the screen has no such choice); the command line keeps it."""
-    from textual.widgets import Button, Input, Static
+    from textual.widgets import Button, Static
 
     from exports.template_import import import_workbook
 
@@ -258,11 +264,7 @@ async def test_a_kladde_with_errors_says_what_to_do_on_the_screen(demo_store, tm
     wb.save(path)
     app = _Host(demo_store.db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(pilot)
-        screen = app.screen
-        screen.query_one("#kladde-path", Input).value = str(path)
-        screen.query_one("#kladde-preview", Button).press()
-        await _settle(pilot)
+        screen = await _previewed(pilot, path)
         summary = str(screen.query_one("#kladde-summary", Static).render())
         assert "Fra år" in summary and "Ret dem i arket, og prøv igen." in summary, summary
         assert "--good-rows" not in summary

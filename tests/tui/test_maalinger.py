@@ -84,6 +84,25 @@ def _chart_text(screen: Any) -> str:
     return "\n".join("".join(c for c, _p in row) for row in chart._layout.rows)
 
 
+async def _new_maaling(app: Any, pilot: Any) -> Any:
+    """Insert on the målinger screen: the new måling's form."""
+    from screens.forms import RecordForm
+
+    await pilot.press("insert")
+    await settle(app, pilot)
+    form = app.screen
+    assert isinstance(form, RecordForm)
+    return form
+
+
+async def _enter(app: Any, pilot: Any, form: Any, field: str, text: str) -> None:
+    """Type `text` into the form's field (`#f-…`), leave it, and wait for its save."""
+    await _type_into(pilot, form.query_one(field, Input), text)
+    await pilot.press("tab")
+    await wait_debounce(app, pilot)
+    await settle(app, pilot)
+
+
 @run_async
 async def test_add_edit_delete_undo_at_80x24(tmp_path: Path) -> None:
     from screens.forms import RecordForm
@@ -327,7 +346,6 @@ async def test_esc_with_a_date_that_does_not_exist_keeps_the_form_then_lets_it_g
     the date (before: the form closed at once, the måling kept today's date without a word,
     and «Ikke gemt» stayed in the top bar on every screen until the next save). Esc again
     closes it, and the top bar says what it said before the refusal."""
-    from screens.forms import RecordForm
     from screens.widgets import SaveIndicator
 
     path = tmp_path / "m.db"
@@ -335,19 +353,11 @@ async def test_esc_with_a_date_that_does_not_exist_keeps_the_form_then_lets_it_g
     app = _app(path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _open_from_maal(app, pilot, 1)
-        await pilot.press("insert")
-        await settle(app, pilot)
-        form = app.screen
-        assert isinstance(form, RecordForm)
-        await _type_into(pilot, form.query_one("#f-vaerdi", Input), "12,5")
-        await pilot.press("tab")
-        await wait_debounce(app, pilot)
-        await settle(app, pilot)
+        form = await _new_maaling(app, pilot)
+        await _enter(app, pilot, form, "#f-vaerdi", "12,5")
         saved = app.save_status
         assert saved[0] == "saved"
-        await _type_into(pilot, form.query_one("#f-dato", Input), "31-02-2027")
-        await pilot.press("tab")
-        await wait_debounce(app, pilot)
+        await _enter(app, pilot, form, "#f-dato", "31-02-2027")
         assert app.save_status[0] == "failed" and "31-02-2027" in app.save_status[1]
 
         await pilot.press("escape")
@@ -369,24 +379,15 @@ async def test_esc_with_a_date_that_does_not_exist_keeps_the_form_then_lets_it_g
 async def test_a_date_ahead_is_saved_with_a_word_under_the_field(tmp_path: Path) -> None:
     """A måling dated after today (1-3-2030: a slip of the keys, most likely) is saved, and the
     form says so under the date in the warning colour; a date up to today says nothing."""
-    from screens.forms import RecordForm
 
     path = tmp_path / "m.db"
     ids = _build(path)
     app = _app(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_from_maal(app, pilot, 1)
-        await pilot.press("insert")
-        await settle(app, pilot)
-        form = app.screen
-        assert isinstance(form, RecordForm)
-        await _type_into(pilot, form.query_one("#f-vaerdi", Input), "7")
-        await pilot.press("tab")
-        await wait_debounce(app, pilot)
-        await _type_into(pilot, form.query_one("#f-dato", Input), "1-3-2030")
-        await pilot.press("tab")
-        await wait_debounce(app, pilot)
-        await settle(app, pilot)
+        form = await _new_maaling(app, pilot)
+        await _enter(app, pilot, form, "#f-vaerdi", "7")
+        await _enter(app, pilot, form, "#f-dato", "1-3-2030")
         note = form.query_one("#err-dato")
         assert note.display and note.has_class("-warning")
         assert str(note.render()) == (
@@ -394,10 +395,7 @@ async def test_a_date_ahead_is_saved_with_a_word_under_the_field(tmp_path: Path)
         )
         rows = read(path, "maaling", tegn_id=ids["tegn_k"])
         assert date(2030, 3, 1) in {r["dato"] for r in rows}
-        await _type_into(pilot, form.query_one("#f-dato", Input), "3-12-2026")  # today
-        await pilot.press("tab")
-        await wait_debounce(app, pilot)
-        await settle(app, pilot)
+        await _enter(app, pilot, form, "#f-dato", "3-12-2026")  # today
         assert not form.query_one("#err-dato").display
         await pilot.press("escape")
         await settle(app, pilot)
@@ -410,26 +408,17 @@ async def test_esc_with_two_refused_fields_closes_on_the_second_esc(tmp_path: Pa
     """Two fields with text they refuse («tolv», 31-02-2027): the first Esc keeps the form and
     says so, the second closes it (the refusals are remembered together, not one at a time,
     which kept the form open for ever)."""
-    from screens.forms import RecordForm
 
     path = tmp_path / "m.db"
     _build(path)
     app = _app(path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _open_from_maal(app, pilot, 1)
-        await pilot.press("insert")
-        await settle(app, pilot)
-        form = app.screen
-        assert isinstance(form, RecordForm)
-        await _type_into(pilot, form.query_one("#f-vaerdi", Input), "12,5")
-        await pilot.press("tab")
-        await wait_debounce(app, pilot)
-        await settle(app, pilot)
+        form = await _new_maaling(app, pilot)
+        await _enter(app, pilot, form, "#f-vaerdi", "12,5")
         saved = app.save_status
         for field, text in (("#f-dato", "31-02-2027"), ("#f-vaerdi", "tolv")):
-            await _type_into(pilot, form.query_one(field, Input), text)
-            await pilot.press("tab")
-            await wait_debounce(app, pilot)
+            await _enter(app, pilot, form, field, text)
         await pilot.press("escape")
         await settle(app, pilot)
         assert app.screen is form
@@ -444,25 +433,16 @@ async def test_a_refusal_corrected_then_typed_again_is_said_again(tmp_path: Path
     """Esc on a refused date keeps the form; the date corrected (saved), then the same wrong
     date typed again: Esc keeps the form and says so again (the refusal seen before no longer
     counts once the field has saved)."""
-    from screens.forms import RecordForm
 
     path = tmp_path / "m.db"
     _build(path)
     app = _app(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_from_maal(app, pilot, 1)
-        await pilot.press("insert")
-        await settle(app, pilot)
-        form = app.screen
-        assert isinstance(form, RecordForm)
-        await _type_into(pilot, form.query_one("#f-vaerdi", Input), "12,5")
-        await pilot.press("tab")
-        await wait_debounce(app, pilot)
+        form = await _new_maaling(app, pilot)
+        await _enter(app, pilot, form, "#f-vaerdi", "12,5")
         for text in ("31-02-2027", "1-2-2026", "31-02-2027"):
-            await _type_into(pilot, form.query_one("#f-dato", Input), text)
-            await pilot.press("tab")
-            await wait_debounce(app, pilot)
-            await settle(app, pilot)
+            await _enter(app, pilot, form, "#f-dato", text)
             if text.startswith("31"):
                 await pilot.press("escape")
                 await settle(app, pilot)
