@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.segment import Segment
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.strip import Strip
 from textual.widgets import Button, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
@@ -51,19 +49,8 @@ def years_text(fra: int | None, til: int | None) -> str:
 class NytAarList(StateSelectionList[str]):
     """The ticks; heading and «ikke med» lines (value «info:…») draw no tick box."""
 
-    def render_line(self, y: int) -> Strip:
-        strip = super().render_line(y)
-        index = self.scroll_offset.y + y
-        if not 0 <= index < self.option_count:
-            return strip
-        if not str(self.get_option_at_index(index).value).startswith(INFO):
-            return strip
-        segments = list(strip)
-        if not segments:
-            return strip
-        first = segments[0]
-        blank = Segment(" " * len(first.text), first.style)
-        return Strip([blank, *segments[1:]], strip.cell_length)
+    def _tickless(self, option: Selection[str]) -> bool:
+        return str(option.value).startswith(INFO)
 
 
 class NytAarScreen(Screen[None]):

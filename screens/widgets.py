@@ -52,7 +52,7 @@ from textual.widgets import (
     TextArea,
 )
 from textual.widgets.option_list import Option
-from textual.widgets.selection_list import SelectionType
+from textual.widgets.selection_list import Selection, SelectionType
 
 from models.visible import visible
 
@@ -216,9 +216,17 @@ class StateCheckbox(Checkbox):
 
 class StateSelectionList(SelectionList[SelectionType]):
     """A SelectionList whose options show «[x]» when chosen and «[ ]» when not (Textual's own
-    draws «▐X▌» for both, in two colours). One line per option, as in Textual's own."""
+    draws «▐X▌» for both, in two colours), and whose long options wrap onto more lines instead
+    of being cut with «…» at 80 columns (a tegn, a mål or a plan's title is often a sentence).
+
+    Textual's own SelectionList draws one line per option: it finds the option of a line as
+    «first line shown + y» and sets `text-wrap: nowrap`. Here the option of a line comes from
+    the OptionList's own line map (`_lines`: option index and line within it), the tick is
+    drawn on an option's first line and the lines under it are indented to the text. An option
+    `_tickless` says so (a heading, a line that only informs) has no tick at all."""
 
     DEFAULT_CSS = """
+    StateSelectionList { text-wrap: wrap; text-overflow: fold; }
     StateSelectionList > .selection-list--button,
     StateSelectionList > .selection-list--button-highlighted { color: $text; }
     StateSelectionList > .selection-list--button-selected,
@@ -227,19 +235,31 @@ class StateSelectionList(SelectionList[SelectionType]):
     }
     """
 
+    def _tickless(self, option: Selection[SelectionType]) -> bool:
+        """Whether `option` is drawn without a tick box (none here; see `NytAarList`)."""
+        return False
+
     def render_line(self, y: int) -> Strip:
-        strip = super().render_line(y)
-        segments = list(strip)
-        # Textual's line: left side, inner mark, right side, a space, then the prompt.
-        if len(segments) < 3 or segments[1].text != Checkbox.BUTTON_INNER:
-            return strip
-        index = self.scroll_offset.y + y
-        if not 0 <= index < self.option_count:
-            return strip
-        chosen = self.get_option_at_index(index).value in self.selected
-        mark = StateCheckbox.TICKED if chosen else StateCheckbox.UNTICKED
-        style = segments[1].style
-        return Strip([Segment(mark, style), *segments[3:]], strip.cell_length)
+        line = OptionList.render_line(self, y)  # the prompt's line, without Textual's button
+        try:
+            index, offset = self._lines[self.scroll_offset.y + y]
+        except IndexError:  # below the last option
+            return line
+        option = self.get_option_at_index(index)
+        segments = list(line)
+        underlying = (segments[0].style if segments else None) or self.rich_style
+        gutter = self._get_left_gutter_width()
+        if offset or self._tickless(option):
+            return Strip([Segment(" " * gutter, underlying), *segments], gutter + line.cell_length)
+        component = "selection-list--button"
+        if option.value in self._selected:
+            component += "-selected"
+        if self.highlighted == index:
+            component += "-highlighted"
+        button = self.get_component_rich_style(component) + Style(meta={"option": index})
+        mark = StateCheckbox.TICKED if option.value in self._selected else StateCheckbox.UNTICKED
+        pad = Segment(" " * (gutter - len(mark)), underlying + Style(meta={"option": index}))
+        return Strip([Segment(mark, button), pad, *segments], gutter + line.cell_length)
 
 
 # --- fields that save themselves --------------------------------------------------------------

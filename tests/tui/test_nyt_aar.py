@@ -70,6 +70,22 @@ def _lines(screen: Any) -> list[str]:
     ]
 
 
+async def _drawn_list(screen: Any, pilot: Any) -> list[str]:
+    """Every line the list draws, scrolled through from top to bottom, as plain text."""
+    from screens.nyt_aar import NytAarList
+
+    sel = screen.query_one("#nyt-aar-list", NytAarList)
+    seen = sel.scrollable_content_region.height
+    lines: list[str] = []
+    for top in range(0, max(1, sel.virtual_size.height), seen):
+        sel.scroll_to(y=top, animate=False)
+        await pilot.pause()
+        shown = sel.scroll_offset.y  # the last page stops at the end: lines before `top` again
+        for y in range(top - shown, min(seen, sel.virtual_size.height - shown)):
+            lines.append("".join(seg.text for seg in sel.render_line(y)).rstrip())
+    return lines
+
+
 async def _toggle(screen: Any, pilot: Any, value: str) -> None:
     from screens.nyt_aar import NytAarList
 
@@ -148,6 +164,16 @@ async def test_reachable_and_the_year_chooser(tmp_path: Path, size: tuple[int, i
             "følger ikke med)" in text
         )
         assert "Slettet" not in text and "Under slettet" not in text
+        # As drawn: a line too long for the list wraps under its text (it was cut with «…» at
+        # 80 columns, reason and all), and what only informs has no tick box on any line.
+        drawn = await _drawn_list(screen, pilot)
+        assert "…" not in "".join(drawn)
+        joined = " ".join(line.strip() for line in drawn)
+        assert "Et mål der sluttede. – ikke med: sluttede i 2026 (1 åben prøvehandling" in joined
+        assert "følger ikke med)" in joined
+        assert all(line.startswith("    ") for line in drawn if "ikke med" in line)
+        assert not any(line.startswith("[") for line in drawn if "Målplan 2026 for Alfa" in line)
+        assert any(line.startswith("[x] Mål: Flere klarer morgenen selv.") for line in drawn)
         await pilot.press("escape")
         await settle(app, pilot)
         assert app.screen is not screen

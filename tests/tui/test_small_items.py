@@ -82,6 +82,41 @@ async def test_selection_list_state_shows_in_plain_text() -> None:
         assert "[x] Plan A nr. 2" in lines and "▐X▌" not in lines
 
 
+LONG = (
+    "Borgere der får hjemmehjælp for første gang klarer selv badet efter tre måneder, "
+    "og de siger det selv ved opfølgningen"
+)
+
+
+class _LongChoices(App[None]):
+    def compose(self) -> ComposeResult:
+        yield StateSelectionList[str]((LONG, "lang", True), ("Kort valg", "kort"), id="list")
+
+
+@run_async
+async def test_selection_list_wraps_a_long_option_under_its_tick() -> None:
+    """At 40 columns a long choice is shown whole over several lines (Textual's own list cuts
+    it with «…»): the tick on its first line, the lines under it indented to the text, and the
+    next choice's tick on its own first line; space on the next choice ticks that one."""
+    app = _LongChoices()
+    async with app.run_test(size=(40, 24)) as pilot:
+        choices = app.query_one("#list", StateSelectionList)
+        lines = [line.rstrip() for line in _drawn(choices).splitlines() if line.strip()]
+        assert len(lines) >= 4, lines
+        assert lines[0].startswith("[x] Borgere der")
+        long_lines = lines[: lines.index(next(x for x in lines if "Kort valg" in x))]
+        assert len(long_lines) >= 3
+        assert all(x.startswith("    ") and x[4] != " " for x in long_lines[1:])
+        assert " ".join(x.strip() for x in long_lines).replace("[x] ", "") == LONG
+        assert "…" not in "".join(lines)
+        assert lines[len(long_lines)].startswith("[ ] Kort valg")
+        choices.focus()
+        await pilot.press("down", "space")
+        await pilot.pause()
+        assert set(choices.selected) == {"lang", "kort"}
+        assert _drawn(choices).count("[x]") == 2
+
+
 COLOUR_ONLY = "Checkbox|Switch|RadioButton|RadioSet|SelectionList"
 
 
