@@ -459,7 +459,8 @@ class Workspace:
         return made
 
     def assessor(self) -> str:
-        """Who assesses on this laptop: the name given last time, else the laptop's name."""
+        """Who assesses (and registers målinger) on this laptop: the name given for the last
+        vurdering, else the laptop's name."""
         return self.setting(settings.VURDERET_AF) or self.device_name
 
     # --- end H8 ---

@@ -124,7 +124,14 @@ class LaeringScreen(Screen[None]):
 
     def open_form(self, row_id: str | None) -> None:
         """The læring's form; a new one is placed where the list is (the prøvehandling, else
-        the målplan) and dated today."""
+        the målplan), dated today and written by whoever works on this laptop (the name last
+        given for a vurdering, else the laptop's name)."""
+        if row_id is None:
+            host(self).read(lambda ws: ws.assessor(), done=lambda who: self._form(None, who))
+        else:
+            self._form(row_id, None)
+
+    def _form(self, row_id: str | None, who: str | None) -> None:
         fixed: dict[str, object] = {}
         if row_id is None and self.proevehandling_id is not None:
             fixed = {"proevehandling_id": self.proevehandling_id}
@@ -134,7 +141,7 @@ class LaeringScreen(Screen[None]):
             "laering",
             fixed=fixed,
             hidden=("maalplan_id", "proevehandling_id"),  # an existing one keeps its place
-            defaults={"dato": host(self).clock().date()},
+            defaults={"dato": host(self).clock().date(), "hvem": who} if row_id is None else {},
         )
         self.app.push_screen(RecordForm(spec, row_id), callback=lambda _rid: self.reload())
 

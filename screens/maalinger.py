@@ -200,13 +200,21 @@ class MaalingerScreen(Screen[None]):
 
     def open_form(self, row_id: str | None) -> None:
         """The form of a måling (a new one when `row_id` is None): the number first for a
-        kvantitativ tegn, the observation first for a kvalitativ one; a new one dated today."""
+        kvantitativ tegn, the observation first for a kvalitativ one; a new one dated today and
+        registered by whoever works on this laptop (the name last given for a vurdering, else
+        the laptop's name), as the vurdering form does."""
+        if row_id is None:
+            host(self).read(lambda ws: ws.assessor(), done=lambda who: self._form(None, who))
+        else:
+            self._form(row_id, None)
+
+    def _form(self, row_id: str | None, who: str | None) -> None:
         today = host(self).clock().date()
         first = ("vaerdi", "dato") if self.kvantitativ else ("observation", "dato")
         spec = FormSpec(
             "maaling",
             fixed={"tegn_id": self.tegn_id},
-            defaults={"dato": today} if row_id is None else {},
+            defaults={"dato": today, "hvem": who} if row_id is None else {},
             first=first,
             not_after={"dato": today},  # a måling is of what has been measured
         )

@@ -136,6 +136,8 @@ async def test_add_edit_delete_undo_at_80x24(tmp_path: Path) -> None:
         assert isinstance(form, RecordForm)
         assert form.spec.fields[:2] == ["vaerdi", "dato"]
         assert form.query_one("#f-dato", Input).value == "03-12-2026"  # the (fake) clock
+        # Registered by whoever works on this laptop (no vurdering named anyone: its name).
+        assert form.query_one("#f-hvem", Input).value == "Testbærbar"
         await _type_into(pilot, form.query_one("#f-vaerdi", Input), "tolv")
         await pilot.press("tab")
         await wait_debounce(app, pilot)
@@ -150,7 +152,11 @@ async def test_add_edit_delete_undo_at_80x24(tmp_path: Path) -> None:
         await settle(app, pilot)
         assert app.screen is screen
         rows = read(path, "maaling", tegn_id=ids["tegn_k"])
-        assert sorted((r["dato"], r["vaerdi"]) for r in rows)[-1] == (date(2026, 12, 3), 12.5)
+        assert sorted((r["dato"], r["vaerdi"], r["hvem"]) for r in rows)[-1] == (
+            date(2026, 12, 3),
+            12.5,
+            "Testbærbar",
+        )
         assert _prompts(listing)[0].startswith("1. 03-12-2026 · 12,5")
         assert len(screen.data.chart.points) == 13
         assert "(13)" in str(listing.border_title)
