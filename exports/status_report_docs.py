@@ -16,6 +16,7 @@ as an SBSYS package by `exports.status_report_package`."""
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
@@ -69,13 +70,26 @@ def _number(value: float) -> str:
     return text.replace(".", ",")
 
 
+# A baseline or expected level written as a percentage: its first number followed by «%».
+_PERCENT_RE = re.compile(r"^\D*?\d[\d.,\u00a0 ]*?\s*%")
+
+
+def _unit(t: TegnStatus) -> str:
+    """« %» when the tegn's baseline or expected level is a percentage (a måling is a bare
+    number; beside «udgangspunkt 18 %» a bare «10» reads as something else), else nothing."""
+    if any(_PERCENT_RE.match(x or "") for x in (t.baseline, t.forventet_niveau)):
+        return " %"
+    return ""
+
+
 def latest_text(t: TegnStatus) -> str:
-    """«12,5 (3-6-2026)», the observation, or «Ingen målinger endnu»."""
+    """«12,5 (3-6-2026)» (with « %» when the tegn counts in percent), the observation, or
+    «Ingen målinger endnu»."""
     if not t.maalinger:
         return "Ingen målinger endnu"
     parts = []
     if t.seneste_vaerdi is not None:
-        parts.append(_number(t.seneste_vaerdi))
+        parts.append(_number(t.seneste_vaerdi) + _unit(t))
     if t.seneste_observation:
         parts.append(t.seneste_observation)
     when = f" ({_day(t.seneste_dato)})" if t.seneste_dato else ""

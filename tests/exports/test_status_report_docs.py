@@ -21,7 +21,7 @@ from exports.atomic import ExportError
 from exports.status_report_package import ReportOptions, export_report_package, report_stem
 from models.db import open_database
 from models.demo import build_demo
-from models.status_report import StatusReport, status_report
+from models.status_report import StatusReport, TegnStatus, status_report
 from models.store import Store
 from tui.cli import main
 
@@ -298,3 +298,29 @@ def test_docx_renders_in_libreoffice(
     (png,) = list(tmp_path.glob("lo*.png"))
     _, high = Image.open(png).convert("RGB").convert("HSV").split()[1].getextrema()
     assert isinstance(high, int) and high > 60  # the chart's colours are on the page
+
+
+def test_a_percentage_tegn_shows_its_latest_maaling_in_percent(
+    demo: tuple[Path, StatusReport, list[Path]],
+) -> None:
+    """Beside «udgangspunkt 7,9 %» the latest måling is «7,1 %» in both documents, not a bare
+    «7,1» that a council member could read as a count; a tegn counted in numbers keeps its bare
+    number."""
+    _, report, written = demo
+    tegn = [t for m in report.maal for t in m.tegn if t.seneste_vaerdi is not None]
+    percent = [t for t in tegn if "%" in (t.baseline or "") + (t.forventet_niveau or "")]
+    counted = [t for t in tegn if t not in percent]
+    assert percent and counted
+    text, _ = _docx_text(written[1])
+    pages = " ".join(_pdf_pages(written[0]))
+
+    def shown(t: TegnStatus, unit: str) -> str:
+        assert t.seneste_vaerdi is not None and t.seneste_dato is not None
+        value = f"{t.seneste_vaerdi:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+        day = t.seneste_dato
+        return f"{value}{unit} ({day.day}-{day.month}-{day.year})"
+
+    for t in percent:
+        assert shown(t, " %") in text and shown(t, " %") in pages
+    for t in counted:
+        assert shown(t, "") in text and shown(t, " %") not in text

@@ -195,6 +195,51 @@ def test_a_hostile_copy_with_a_valid_digest_is_not_taken_for_the_report(
     assert "augustrapporten for 2026" in result.message
 
 
+def test_a_report_of_an_earlier_wording_edition_is_not_called_changed(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A report made before its words changed (edition 1: no «%» after a percentage) cannot
+    be made again word for word: verify says its text was not compared and why, and that the
+    data behind it is current, instead of calling the printout changed. Edited by hand it is
+    still changed (its own digest); a report of today's edition is compared in full."""
+    import docx
+
+    from exports import reference, status_report_docs
+
+    _assess(ws)
+    monkeypatch.setitem(reference.WORDING, RefKind.STATUS, 1)
+    monkeypatch.setattr(status_report_docs, "_unit", lambda _t: "")  # edition 1's words
+    _, old = _package(ws, tmp_path / "gammel")
+    monkeypatch.undo()
+    assert reference.WORDING[RefKind.STATUS] == 2
+    _, new = _package(ws, tmp_path / "ny")
+    with zipfile.ZipFile(old[".docx"]) as zf:
+        assert ";UDGAVE=" not in zf.read("docProps/core.xml").decode("utf-8")
+    for suffix in (".docx", ".xlsx"):
+        with zipfile.ZipFile(new[suffix]) as zf:
+            assert ";UDGAVE=2<" in zf.read("docProps/core.xml").decode("utf-8"), suffix
+        assert verify_file(ws.database, new[suffix]).status is VerifyStatus.CURRENT, suffix
+        result = verify_file(ws.database, old[suffix])
+        assert result.status is VerifyStatus.NOT_COMPARED, (suffix, result.message)
+        assert "udgave 1 af programmets tekster" in result.message
+        assert "nu udgave 2" in result.message and "revision" in result.message
+    # Outside its package (no SHA-256 to fall back on) and edited in Word: changed.
+    alone = tmp_path / "gammel.docx"
+    document = docx.Document(str(old[".docx"]))
+    document.add_paragraph("Rettet af en læser")
+    document.save(str(alone))
+    assert verify_file(ws.database, alone).status is VerifyStatus.CHANGED
+    # The målplan's documents are still of edition 1, without the tag.
+    from exports.sbsys import export_sbsys
+
+    plan = status_report(ws.database, 2026, WHEN).maal[0].maalplan_id
+    plans = export_sbsys(ws.database, tmp_path / "planer", [plan])
+    plan_docx = next(p for p in plans.packages[0].files if p.suffix == ".docx")
+    with zipfile.ZipFile(plan_docx) as zf:
+        assert ";UDGAVE=" not in zf.read("docProps/core.xml").decode("utf-8")
+    assert verify_file(ws.database, plan_docx).status is VerifyStatus.CURRENT
+
+
 def test_a_reference_to_a_year_the_database_lacks(ws: Workspace) -> None:
     result = verify_reference_text(ws.database, "UDVD:STATUS:1999:R3:0123456789ABCDEF")
     assert result.status is VerifyStatus.UNKNOWN
