@@ -28,6 +28,7 @@ from pypdf import PdfReader
 
 from exports.qr import reference_qr_png
 from exports.reference import (
+    WORDING,
     Reference,
     RefKind,
     VerifyStatus,
@@ -282,10 +283,11 @@ def _docx_text(path: Path) -> str:
 def test_docx_carries_the_reference(files: Files, report: StatusReport, ref: Reference) -> None:
     document = docx.Document(str(files[".docx"]))
     props = document.core_properties
-    # The reference, then the digest of the document's own text (what verify compares).
+    # The reference, then the digest of the document's own text (what verify compares), then
+    # the report's wording edition.
     data = files[".docx"].read_bytes()
     digest = text_digest(office_text(data, ".docx")).upper()
-    assert props.identifier == f"{ref.text};TEKST={digest}"
+    assert props.identifier == f"{ref.text};TEKST={digest};UDGAVE={WORDING[RefKind.STATUS]}"
     assert props.title == "Status på målsætningerne 2026"
     assert props.category == "Augustrapport" and props.language == "da-DK"
     assert props.revision == 7
@@ -356,9 +358,11 @@ def test_xlsx_sheets_and_cells(files: Files, report: StatusReport, ref: Referenc
             "Læring",
         ]
     )
-    # The reference, then the digest of the workbook's own text (what verify compares).
+    # The reference, then the digest of the workbook's own text (what verify compares), then
+    # the report's wording edition.
     digest = text_digest(office_text(files[".xlsx"].read_bytes(), ".xlsx")).upper()
-    assert wb.properties.identifier == f"{ref.text};TEKST={digest}"
+    edition = WORDING[RefKind.STATUS]
+    assert wb.properties.identifier == f"{ref.text};TEKST={digest};UDGAVE={edition}"
     assert wb.properties.language == "da-DK"
 
     oversigt = wb["Oversigt"]
