@@ -115,6 +115,11 @@ async def test_selection_list_wraps_a_long_option_under_its_tick() -> None:
         await pilot.pause()
         assert set(choices.selected) == {"lang", "kort"}
         assert _drawn(choices).count("[x]") == 2
+        # A click on the long choice's last line toggles that choice, not the next one.
+        top = choices.region.y - choices.content_region.y
+        await pilot.click(choices, offset=(10, len(long_lines) - 1 - top))
+        await pilot.pause()
+        assert set(choices.selected) == {"kort"}
 
 
 COLOUR_ONLY = "Checkbox|Switch|RadioButton|RadioSet|SelectionList"
