@@ -12,7 +12,7 @@ import re
 import unicodedata
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
@@ -2358,7 +2358,13 @@ class _KladdeUpdate:
         """Pair one table's rows under one parent, compare them, and go down to their rows."""
         paired = self.pair(entity, sheet_rows, known)
         if entity == "maaling":
-            _repeated_maalinger([(item, k is None) for _nr, item, k in paired], self.imp.issues)
+            paired_ids = {id(k) for _nr, _item, k in paired if k is not None}
+            since = [
+                k for k in known if id(k) not in paired_ids and not k.deleted and not k.existed
+            ]
+            _repeated_maalinger(
+                [(item, k is None) for _nr, item, k in paired], self.imp.issues, since
+            )
         for nr, item, k in paired:
             what = self._what(entity, parent_nr, item)
             if k is None:
@@ -2703,42 +2709,67 @@ def import_workbook(
     ).run()
 
 
-def _repeated_maalinger(rows: list[tuple[_Item, bool]], issues: list[ImportIssue]) -> None:
+def _maaling_key(values: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """What makes two målinger the same måling: day, value and observation as the user sees
+    them (who wrote it and the source aside)."""
+    return tuple(
+        sorted(
+            (k, _canonical(v))
+            for k, v in values.items()
+            if k in _COMPARED["maaling"]
+            and k not in _NOT_IDENTIFYING["maaling"]
+            and _canonical(v) is not None
+        )
+    )
+
+
+def _repeated_maalinger(
+    rows: list[tuple[_Item, bool]], issues: list[ImportIssue], since: Sequence[_Known] = ()
+) -> None:
     """A warning on each new måling (`rows`: one tegn's rows in the sheet's order, each with
     whether it comes in as a new måling) that repeats another row: the same day, value and
     observation (who wrote it and the source aside), named by the row it repeats (one that is
-    in the database already, else the first). Both come in, since two målinger on one day
-    can be real, but a row copied twice is the likelier reading, so the preview says so."""
+    in the database already, else the first), or a måling of the tegn typed into the program
+    after the kladde was exported (`since`: the database's rows no sheet row is). Both come in,
+    since two målinger on one day can be real, but a row copied twice is the likelier reading,
+    so the preview says so."""
     groups: dict[tuple[tuple[str, Any], ...], list[tuple[_Item, bool]]] = {}
     for item, new in rows:
-        key = tuple(
-            sorted(
-                (k, v)
-                for k, v in item.values.items()
-                if k not in _NOT_IDENTIFYING["maaling"] and v is not None
-            )
-        )
-        groups.setdefault(key, []).append((item, new))
-    for group in groups.values():
-        if len(group) < 2:
+        groups.setdefault(_maaling_key(item.values), []).append((item, new))
+    later = {_maaling_key(k.now): k for k in reversed(since)}
+    for key, group in groups.items():
+        entered = later.get(key)
+        if len(group) < 2 and entered is None:
             continue
-        original = next((item for item, new in group if not new), group[0][0])
+        original = next((item for item, new in group if not new), None)
+        if original is None and entered is None:
+            original = group[0][0]
         for item, new in group:
             if not new or item is original:
                 continue
-            where = f"række {original.row.row}"
-            if original.row.sheet != item.row.sheet:
-                where += f" på arket «{original.row.sheet}»"
             what = "værdi" if item.values.get("vaerdi") is not None else "observation"
+            if original is not None:
+                where = f"række {original.row.row}"
+                if original.row.sheet != item.row.sheet:
+                    where += f" på arket «{original.row.sheet}»"
+                said = f"Målingen er magen til {where} (samme tegn, dato og {what})."
+            else:
+                assert entered is not None
+                day = entered.now.get("dato")
+                when = f" {day:%d-%m-%Y}" if isinstance(day, date) else ""
+                who = f" af {entered.now['hvem']}" if entered.now.get("hvem") else ""
+                said = (
+                    f"Målingen er magen til en måling{when}, der er skrevet i programmet{who} "
+                    f"efter eksporten af kladden (samme tegn, dato og {what})."
+                )
             issues.append(
                 ImportIssue(
                     item.row.sheet,
                     item.row.row,
                     None,
                     None,
-                    f"Målingen er magen til {where} (samme tegn, dato og {what}). Begge "
-                    "indlæses som hver sin måling. Slet den ene række i arket, hvis målingen "
-                    "er skrevet to gange.",
+                    f"{said} Begge indlæses som hver sin måling. Slet den ene række i arket, "
+                    "hvis målingen er skrevet to gange.",
                     "advarsel",
                 )
             )

@@ -653,3 +653,38 @@ def test_a_new_plans_maalinger_typed_twice_have_the_warning(demo_store, new_db_t
         assert len(plan.maal[0].tegn[0].maalinger) == len(t1.maalinger) + 1
     finally:
         db.close()
+
+
+def test_a_maaling_typed_in_the_kladde_that_was_entered_in_the_app_since_is_warned(
+    demo_store, tmp_path
+):
+    """The kladde goes out to Excel; meanwhile someone types the April måling into the app;
+    the kladde comes back with the same måling typed in a blank row. Both are kept (two
+    målinger a day can be real), but the preview says the row repeats the måling the database
+    got after the export, so the tovholder can delete the row before importing."""
+    store = demo_store
+    view, _ids = _plan(store)
+    t1 = view.maal[0].tegn[0]
+    path = _export(view, tmp_path / "kladde.xlsx", store)
+    store.create("maaling", tegn_id=t1.id, dato=date(2027, 4, 30), vaerdi=20.0, hvem="Anne")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[SHEET_MAALINGER]
+    cols, rows = _maalinger(ws)
+    blank = [r for r in rows if ws.cell(r, cols["Tegn nr"]).value == t1.nr][-1]
+    ws.cell(blank, cols["Dato"]).value = "30/4-2027"
+    ws.cell(blank, cols["Værdi"]).value = 20
+    wb.save(path)
+
+    preview = import_workbook(store, path, dry_run=True)
+    assert not preview.errors, [i.text() for i in preview.errors]
+    warned = [i.text() for i in preview.warnings if i.row == blank]
+    assert len(warned) == 1, [i.text() for i in preview.warnings]
+    assert (
+        "magen til en måling 30-04-2027, der er skrevet i programmet af Anne efter " in (warned[0])
+    ), warned
+    assert "Begge indlæses" in warned[0]
+    report = import_workbook(store, path)
+    assert report.imported, report.summary()
+    after = load_maalplan(store.db, view.id)
+    aprils = [x.vaerdi for x in after.maal[0].tegn[0].maalinger if x.dato == date(2027, 4, 30)]
+    assert aprils == [20, 20]
