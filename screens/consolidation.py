@@ -9,6 +9,7 @@ only shows the typed results."""
 
 from __future__ import annotations
 
+import os
 import shlex
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -53,13 +54,39 @@ if TYPE_CHECKING:
     from models.workspace import Workspace
 
 
-def parse_paths(text: str) -> list[str]:
-    """Split what the user typed or dropped into paths (quotes keep spaces together)."""
+# The most words of one path typed without quotes (a pasted text is not tried every way).
+MAX_PATH_WORDS = 12
+
+
+def parse_paths(text: str, *, windows: bool | None = None) -> list[str]:
+    """Split what the user typed or dropped into paths. Quotes keep spaces together, and so
+    does a path typed as it is: the longest run of words that names a file or folder that
+    exists is one path («C:\\Users\\ida\\OneDrive - Kommune\\USB»). On Windows a backslash
+    is part of the path (Windows Terminal drops a path with spaces in double quotes);
+    elsewhere it escapes a space, as a terminal's drag and drop writes it."""
+    if windows is None:
+        windows = os.name == "nt"
     try:
-        parts = shlex.split(text)
+        words = shlex.split(text, posix=not windows)
     except ValueError:
-        parts = text.split()
-    return [str(Path(p).expanduser()) for p in parts if p.strip()]
+        words = text.split()
+    if windows:  # non-POSIX splitting keeps a token's quotes
+        words = [w[1:-1] if len(w) > 1 and w[0] == w[-1] and w[0] in "\"'" else w for w in words]
+    words = [w for w in words if w.strip()]
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        end = next(
+            (
+                j
+                for j in range(min(len(words), i + MAX_PATH_WORDS), i + 1, -1)
+                if Path(" ".join(words[i:j])).expanduser().exists()
+            ),
+            i + 1,
+        )
+        out.append(str(Path(" ".join(words[i:end])).expanduser()))
+        i = end
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,9 +145,15 @@ def _clock_warnings(snap: Snapshot) -> list[str]:
     return list(dict.fromkeys(w for w in found if w))
 
 
-def _quoted(path: str) -> str:
-    """A path as typed into the paths field (quoted when it holds spaces)."""
-    return shlex.quote(path) if any(c.isspace() or c in "'\"" for c in path) else path
+def _quoted(path: str, *, windows: bool | None = None) -> str:
+    """A path as typed into the paths field (quoted when it holds spaces), so that
+    `parse_paths` reads it back as it was: in double quotes on Windows (where a path cannot
+    hold one), as a POSIX shell quotes it elsewhere."""
+    if not any(c.isspace() or c in "'\"" for c in path):
+        return path
+    if windows if windows is not None else os.name == "nt":
+        return f'"{path}"'
+    return shlex.quote(path)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from models import consolidation
 from models.conflicts import open_conflicts
 from models.store import Store
 from screens.conflict import ConflictScreen
-from screens.consolidation import ConsolidationScreen, parse_paths
+from screens.consolidation import ConsolidationScreen, _quoted, parse_paths
 from tests.test_merge import World, domain
 from tests.test_merge import world as world  # the session fixture
 from tests.tui.helpers import QueueHost
@@ -51,6 +51,39 @@ def test_parse_paths_keeps_quoted_spaces():
     assert parse_paths("a.json  'b c.json' \"d e.json\"") == ["a.json", "b c.json", "d e.json"]
     assert parse_paths("   ") == []
     assert parse_paths("'unterminated x.json") == ["'unterminated", "x.json"]
+
+
+def test_parse_paths_keeps_a_path_with_spaces_typed_without_quotes(tmp_path: Path):
+    """A folder or file whose name has spaces («USB æøå mappe», «OneDrive - Kommune») typed as
+    it is stays one path (it was three, each «findes ikke»), also followed by another path;
+    a terminal's drag and drop with backslash-escaped spaces too."""
+    folder = tmp_path / "USB æøå mappe"
+    folder.mkdir()
+    (folder / "bord 1.json").write_text("{}", encoding="utf-8")
+    assert parse_paths(str(folder)) == [str(folder)]
+    assert parse_paths(f"  {folder}/bord 1.json   {tmp_path}/x.json") == [
+        str(folder / "bord 1.json"),
+        f"{tmp_path}/x.json",
+    ]
+    assert parse_paths(str(folder).replace(" ", "\\ ")) == [str(folder)]
+    # Words that name nothing together stay apart (each is then refused with its reason).
+    assert parse_paths(f"{tmp_path}/mangler en.json") == [f"{tmp_path}/mangler", "en.json"]
+
+
+def test_parse_paths_on_windows_keeps_backslashes():
+    """On Windows a backslash is part of the path (POSIX splitting dropped every one:
+    «C:\\Users\\ida» became «C:Usersida»), and Windows Terminal's quoted drop is one path."""
+    typed = '"C:\\Users\\ida\\OneDrive - Kommune\\bord 1.json" D:\\USB\\bord2.json'
+    assert parse_paths(typed, windows=True) == [
+        "C:\\Users\\ida\\OneDrive - Kommune\\bord 1.json",
+        "D:\\USB\\bord2.json",
+    ]
+    assert parse_paths("C:\\Users\\ida\\x.json", windows=True) == ["C:\\Users\\ida\\x.json"]
+    # A folder picked with «Vælg mappe …» is written into the field so that it reads back.
+    for path in ("C:\\Users\\ida\\OneDrive - Kommune", "D:\\Bo's USB"):
+        assert parse_paths(_quoted(path, windows=True), windows=True) == [path]
+    for path in ("/media/ida/USB stik", "/media/ida/Bo's USB"):
+        assert parse_paths(_quoted(path, windows=False), windows=False) == [path]
 
 
 def test_import_ledger_resolve_and_gaps(world: World, tmp_path: Path):
