@@ -637,7 +637,7 @@ def _check_file(
             if e.device_id == own_device:
                 return (
                     f"Filen {name} kan ikke indlæses: ændring nr. {n} siger, at den er lavet på "
-                    "denne bærbar, men databasen kender den ikke. Filen er ændret eller "
+                    "denne bærbare, men databasen kender den ikke. Filen er ændret eller "
                     "forfalsket, eller databasen er lagt tilbage fra en ældre kopi; importér "
                     "ikke filen her, og spørg den, der sendte den. Intet er ændret."
                 )

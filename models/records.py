@@ -355,9 +355,14 @@ class Row:
 
 @dataclass(frozen=True, slots=True)
 class Undone:
-    """What an undo did, for «Fortrudt: …»."""
+    """What an undo did, for «Fortrudt: …». With `done` False: the action was made before
+    this session and is not undone yet (`Workspace.undo`'s `in_session`); `action_id` undoes
+    exactly it once the user says so, `when` is when it was made (local time)."""
 
     description: str
+    done: bool = True
+    action_id: str = ""
+    when: datetime | None = None
 
 
 # --- issue 15 H1 ---

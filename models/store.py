@@ -112,10 +112,14 @@ class Action:
 
 @dataclass(frozen=True)
 class UndoResult:
-    """What an undo did, for the status line."""
+    """What an undo did, for the status line; with `done` False, the action that was not
+    undone because it is older than the undo was allowed to go (`Store.undo`'s `since`), and
+    when it was made (its clock)."""
 
     description: str
     action_id: str
+    done: bool = True
+    hlc: str = ""
 
 
 class Store:
@@ -257,8 +261,14 @@ class Store:
                     self.update(name, rid, tx=t, position=pos)
         return True
 
-    def undo(self) -> UndoResult | None:
-        """Undo this device's last action that is not undone yet; None when there is none."""
+    def undo(self, *, since: str | None = None, action_id: str | None = None) -> UndoResult | None:
+        """Undo this device's last action that is not undone yet; None when there is none.
+
+        With `since` (a clock value of this device, such as when the app started): an action
+        made before it is not undone but returned with `done` False, so the user can be asked
+        first (an undo that goes on past what was done in this session could take away a whole
+        prepared day, one press at a time). With `action_id`: only that action, and only while
+        it is still the last one (None otherwise: something was done or undone meanwhile)."""
         with self.action() as t:
             # This laptop's own undos and actions only: an entry from another laptop's file
             # that names one of this laptop's actions (as `undo_of` or `action_id`) neither
@@ -266,8 +276,8 @@ class Store:
             undone = select(CHANGE.c.undo_of).where(
                 CHANGE.c.undo_of.is_not(None), CHANGE.c.device_id == self.device_id
             )
-            last = t.conn.execute(
-                select(CHANGE.c.action_id)
+            found = t.conn.execute(
+                select(CHANGE.c.action_id, CHANGE.c.hlc)
                 .where(
                     CHANGE.c.device_id == self.device_id,
                     CHANGE.c.undo_of.is_(None),
@@ -275,10 +285,10 @@ class Store:
                 )
                 .order_by(CHANGE.c.hlc.desc())
                 .limit(1)
-            ).scalar()
-            if last is None:
+            ).first()
+            if found is None or (action_id is not None and found.action_id != action_id):
                 return None
-            t.undo_of = last
+            last, when = found.action_id, found.hlc
             changes = list(
                 t.conn.execute(
                     select(CHANGE)
@@ -287,6 +297,9 @@ class Store:
                 )
             )
             description = _describe(changes)
+            if since is not None and when < since and action_id is None:
+                return UndoResult(description, last, done=False, hlc=when)
+            t.undo_of = last
             created = {
                 (c.entity, c.row_id)
                 for c in changes

@@ -62,6 +62,8 @@ class Workspace:
 
         self._db = db
         self._store: Store = Store(db)
+        # This laptop's clock when the workspace was opened: what is undone without asking.
+        self._opened = self._store.clock.now()
 
     @property
     def device_name(self) -> str:
@@ -197,10 +199,22 @@ class Workspace:
         """Move a row up (delta < 0) or down among its siblings; False at the edge."""
         return self._store.move(entity, row_id, delta)
 
-    def undo(self) -> Undone | None:
-        """Undo this laptop's last action; None when there is nothing to undo."""
-        result = self._store.undo()
-        return Undone(result.description) if result is not None else None
+    def undo(self, *, in_session: bool = False, action_id: str | None = None) -> Undone | None:
+        """Undo this laptop's last action; None when there is nothing to undo. With
+        `in_session`, an action made before this workspace was opened (yesterday's work, the
+        tovholder's preparation of the day on this laptop) is not undone but returned with
+        `done` False, for the screen to ask first; `action_id` then undoes exactly that action
+        (None when it is no longer the last one)."""
+        from datetime import datetime
+
+        from .clock import to_seconds
+
+        since = self._opened if in_session else None
+        result = self._store.undo(since=since, action_id=action_id)
+        if result is None:
+            return None
+        when = datetime.fromtimestamp(to_seconds(result.hlc)) if result.hlc else None
+        return Undone(result.description, result.done, result.action_id, when)
 
     def save_note(
         self,

@@ -136,6 +136,10 @@ class Host(Protocol):
 
     def action_timer_next(self) -> None: ...
 
+    def action_timer_previous(self) -> None: ...
+
+    def timer_go_to(self, index: int) -> None: ...
+
 
 @runtime_checkable
 class Reloadable(Protocol):

@@ -37,6 +37,13 @@ class ProgramScreen(Screen[None]):
         Binding(
             "n,N,f6", "app.timer_next", texts.B_NEXT[0], tooltip=texts.B_NEXT[1], id="program.next"
         ),
+        Binding(
+            "p,P",
+            "app.timer_previous",
+            texts.B_PREVIOUS[0],
+            tooltip=texts.B_PREVIOUS[1],
+            id="program.previous",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -139,6 +146,13 @@ class ProgramScreen(Screen[None]):
             # A long title wraps under the text, not under the mark.
             listing.add_option(Option(hanging(mark, line), id=f"blok-{n}"))
         listing.highlighted = highlighted if highlighted is not None else timer.index
+
+    @on(OptionList.OptionSelected, "#program-blocks")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a block: it becomes the current one (back after «next» came too soon)."""
+        option_id = event.option.id or ""
+        if option_id.startswith("blok-"):
+            host(self).timer_go_to(int(option_id.removeprefix("blok-")))
 
     @on(Button.Pressed, "#program-toggle")
     def _toggle(self) -> None:

@@ -42,6 +42,7 @@ B_UNDO = ("Fortryd", "Fortryd den seneste gemte ændring (Ctrl+Z; F2 virker ogs�
 B_THEME = ("Lys/mørk", "Skift mellem lyst og mørkt tema (godt på en projektor)")
 B_TIMER = ("Start/pause", "Start eller sæt uret på pause for det aktuelle programpunkt")
 B_NEXT = ("Næste punkt", "Gå videre til næste programpunkt og start uret")
+B_PREVIOUS = ("Forrige punkt", "Tilbage til programpunktet før, med den tid det havde brugt")
 B_BACK = ("Tilbage", "Gå et skridt tilbage")
 B_ADD = ("Ny", "Tilføj en ny (Insert eller Ctrl+A)")
 B_EDIT = ("Ret", "Ret den valgte (Enter)")
@@ -60,7 +61,7 @@ B_QR = (
 )
 B_DONE = ("Færdig", "Luk formularen; alt er allerede gemt (Esc eller Ctrl+S)")
 B_PREPARE = ("Forbered", "Forbered udviklingsdage, organisation, mål og borde (tovholder)")
-B_RENAME = ("Navngiv bærbar", "Giv denne bærbar et navn, der følger med dens data")
+B_RENAME = ("Navngiv bærbaren", "Giv denne bærbare et navn, der følger med dens data")
 B_NEW_MAALSAETNING = ("Ny målsætning", "Tilføj en ny målsætning (M)")
 B_NEW_TOP = ("Nyt øverste niveau", "Tilføj et direktørområde eller en stab (O)")
 B_CONSOLIDATION = ("Konsolidering", "Saml data fra facilitatorernes bærbare og se konflikter")
@@ -70,7 +71,7 @@ B_CANCEL = ("Nej", "Fortryd")
 
 # --- home ------------------------------------------------------------------------------------
 HOME_TITLE = "Vælg udviklingsdag og bord"
-HOME_DEVICE = "Denne bærbar: {name}"
+HOME_DEVICE = "Denne bærbare: {name}"
 HOME_DB = "Database: {target}"
 # Counts come with their noun (`models.words.counted`): «1 prøvehandling», «2 samarbejder».
 HOME_COUNTS = "{maal} · {tegn} · {proevehandlinger} · {samarbejder} · {enheder}"
@@ -91,9 +92,9 @@ HOME_BUTTON_CONSOLIDATION = "Konsolidering"
 HOME_BUTTON_EXPORT = "Eksport til SBSYS"
 NO_DATE = "ingen dato"
 
-NAME_DEVICE_TITLE = "Giv denne bærbar et navn"
+NAME_DEVICE_TITLE = "Giv denne bærbare et navn"
 NAME_DEVICE_TEXT = (
-    "Navnet følger med alt, hvad der skrives på denne bærbar, så tovholderen kan se, hvor "
+    "Navnet følger med alt, hvad der skrives på denne bærbare, så tovholderen kan se, hvor "
     "data kommer fra. Skriv fx bordets nummer og dit navn."
 )
 NAME_DEVICE_PLACEHOLDER = "fx Bord 3"
@@ -114,6 +115,9 @@ TIMER_STARTED = "Uret kører: {title}"
 TIMER_PAUSED_NOTE = "Uret er sat på pause."
 TIMER_NEXT = "Næste punkt: {title}"
 TIMER_LAST = "Det var sidste punkt på programmet."
+TIMER_MOVED = "Programmet står nu på «{title}» ({time} tilbage)."
+TIMER_MOVED_PAUSED = " Uret står stille; F5 starter det."
+TIMER_FIRST = "Programmet står allerede på første punkt."
 
 # --- bord ------------------------------------------------------------------------------------
 BORD_TITLE = "{bord} · {dag}"
@@ -158,16 +162,27 @@ NOTE_TYPES = {"note": "Noter", "parkering": "Parkeringsplads", "laering": "Læri
 # Several notes of one kind (merged from several laptops): each shows where it came from.
 NOTE_TYPE_COUNT = "{label} ({n})"
 NOTE_FROM = "fra {device}, {time}"
-NOTE_FROM_HERE = "fra {device} (denne bærbar), {time}"
+NOTE_FROM_HERE = "fra {device} (denne bærbare), {time}"
 NOTE_EDITED = " · rettet af {device}, {time}"
 NOTE_UNKNOWN_DEVICE = "ukendt bærbar"
-NOTE_NEW_HERE = "ny note fra denne bærbar: skriv her"
+NOTE_NEW_HERE = "ny note fra denne bærbare: skriv her"
 NOTE_DELETED = "Den tomme note fra {device} er slettet. Tryk F2 for at fortryde."
 DELETED_ITEM = "{what} er slettet. Tryk Ctrl+Z (eller F2) for at fortryde."
 DELETED_DELTAGER = "Deltageren"  # {what} of DELETED_ITEM
 DELETED_EVALUERING = "Evalueringen"
 UNDONE = "Fortrudt: {description}."
 NOTHING_TO_UNDO = "Der er ikke mere at fortryde."
+# Ctrl+Z past what was done since the program was opened: asked first (Enter keeps).
+UNDO_OLDER = (
+    "Den næste ændring, der kan fortrydes, er lavet på denne bærbare, før programmet blev "
+    "åbnet: {description} ({when}). Skal den fortrydes?"
+)
+UNDO_OLDER_YES = "Fortryd den"
+UNDO_OLDER_NO = "Behold"
+UNDO_MOVED_ON = (
+    "Intet fortrudt: der er ændret noget i mellemtiden. Tryk Ctrl+Z igen for at se, hvad der "
+    "står for tur."
+)
 MOVED_EDGE = "Den står allerede yderst."
 
 # --- deltagere at a bord ----------------------------------------------------------------------
@@ -314,7 +329,7 @@ CMD = {
     "undo": ("Fortryd seneste ændring", "Fortryder den seneste gemte ændring"),
     "timer": ("Start eller pause uret", "Uret for det aktuelle programpunkt"),
     "next": ("Næste programpunkt", "Gå videre i programmet"),
-    "rename": ("Navngiv denne bærbar", "Navnet følger med dens data"),
+    "rename": ("Navngiv denne bærbare", "Navnet følger med dens data"),
     "help": ("Hjælp", "Hjælp til det, du står i"),
     "quit": ("Luk programmet", "Alt er gemt"),
 }
@@ -423,8 +438,12 @@ Datoer skrives som 24-01-2027. **Tab** går til næste felt, **Esc** lukker.
 # Dagens program
 
 Programpunkterne med planlagte tider. Uret viser tiden tilbage for det punkt, der er i gang.
-**F5** starter og sætter på pause, **F6** går til næste punkt. Når tiden er gået, skifter
-uret farve og tæller tiden over; det larmer ikke.
+**F5** starter og sætter på pause, **F6** (eller **N**) går til næste punkt. Når tiden er gået,
+skifter uret farve og tæller tiden over; det larmer ikke.
+
+Kom du for hurtigt videre, går **P** tilbage til punktet før, og **Enter** på et punkt i listen
+gør det til det aktuelle. Punktet tæller videre fra den tid, det havde brugt, og et ur, der
+kører, bliver ved med at køre.
 """,
     "prepare": """\
 # Forberedelse
@@ -514,7 +533,7 @@ værdierne side om side og vælge. **Huller** viser mål uden tegn eller prøveh
 Tjeklisten viser de mål, der ikke opfylder dagens regel. Du kan gå tilbage og udfylde dem,
 eller skrive overleveringsfilen alligevel.
 
-Overleveringsfilen samler alt fra denne bærbar. Sæt et USB-stik i. Markøren står i
+Overleveringsfilen samler alt fra denne bærbare. Sæt et USB-stik i. Markøren står i
 mappefeltet: skriv stien (den foreslåede er markeret, så det du skriver erstatter den), eller
 vælg mappen i listen nedenunder med piletasterne og **Enter**. Tryk **Enter** i feltet eller
 **Skriv overleveringsfilen**. Bagefter står filens navn og kontrolsum på skærmen. Giv filen
@@ -597,7 +616,7 @@ CONS_MATRIX = (
 CONS_ALL_ARRIVED = "Alt modtaget"
 CONS_MISSING = "Mangler {n}"
 CONS_NO_FILE = "Ingen fil endnu"
-CONS_THIS_DEVICE = "denne bærbar"
+CONS_THIS_DEVICE = "denne bærbare"
 CONS_KIND_LABELS = {
     "ny": "Ny",
     "ændret": "Ændres",

@@ -19,6 +19,9 @@ class ProgrammeTimer:
     elapsed: float = 0.0
     running_since: float | None = None
     started: bool = False
+    # Seconds used on blocks left before their end, by index: going back to one (a stray «n»)
+    # counts on from where it was.
+    spent: dict[int, float] = field(default_factory=dict)
 
     @property
     def running(self) -> bool:
@@ -71,11 +74,31 @@ class ProgrammeTimer:
         """Go to the next block and start its time at once (the group moves on together)."""
         if self.current is None:
             return
+        self.spent[self.index] = self.used(now)
         self.index += 1
-        self.elapsed = 0.0
+        self.elapsed = self.spent.pop(self.index, 0.0)
         self.running_since = None
         if self.current is not None:
             self.start(now)
+
+    def go_to(self, index: int, now: float) -> bool:
+        """Make block `index` the current one (back to one skipped too soon, or ahead to one
+        chosen in the list), counting on from the time it had used. A running clock keeps
+        running; a paused one stays paused (after the last block: paused). False when
+        `index` is not a block or is the current one."""
+        if not 0 <= index < len(self.blocks) or index == self.index:
+            return False
+        running = self.running
+        if self.current is not None:
+            self.spent[self.index] = self.used(now)
+        self.index = index
+        self.elapsed = self.spent.pop(index, 0.0)
+        self.running_since = now if running else None
+        return True
+
+    def previous(self, now: float) -> bool:
+        """Back to the block before the current one (`go_to`); False at the first."""
+        return self.go_to(self.index - 1, now)
 
     def set_blocks(self, blocks: list[tuple[str, int]]) -> None:
         """New programme (edited by the tovholder): keep the position where possible."""
@@ -90,6 +113,7 @@ class ProgrammeTimer:
                 "elapsed": self.elapsed,
                 "running_since": self.running_since,
                 "started": self.started,
+                "spent": {str(i): secs for i, secs in self.spent.items()},
             }
         )
 
@@ -106,6 +130,12 @@ class ProgrammeTimer:
             since = data.get("running_since")
             timer.running_since = float(since) if since is not None else None
             timer.started = bool(data.get("started", False))
+            spent = data.get("spent") or {}
+            timer.spent = {
+                int(i): float(secs)
+                for i, secs in spent.items()
+                if 0 <= int(i) < len(blocks) and math.isfinite(float(secs))
+            }
         except (ValueError, TypeError, AttributeError):
             return cls(blocks=list(blocks))
         return timer

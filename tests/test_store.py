@@ -109,6 +109,42 @@ def test_undo_with_nothing_to_undo(store):
     assert not store.can_undo()
 
 
+def test_undo_stops_at_the_session_and_returns_the_older_action_to_ask_about(store, maal_id):
+    """A workspace undoes what was done since it was opened without asking; the action before
+    that (the day's preparation, yesterday's edits) comes back undone=False with what and when,
+    and is undone only by its id, and only while it is still the last one."""
+    from models.workspace import Workspace
+
+    before = store.create(Tegn, maal_id=maal_id, tekst="Fra forberedelsen", type="kvalitativ")
+    ws = Workspace(store.db)
+    now = ws.create_or_update(
+        "tegn", None, {"tekst": "I dag", "type": "kvalitativ"}, fixed={"maal_id": maal_id}
+    )
+    done = ws.undo(in_session=True)
+    assert done is not None and done.done and done.description == "nyt tegn"
+    older = ws.undo(in_session=True)
+    assert older is not None and not older.done and older.description == "nyt tegn"
+    assert older.action_id and older.when is not None
+    # Asked twice, nothing was undone: the tegn from before is there.
+    assert ws.undo(in_session=True) == older
+    with store.engine.connect() as conn:
+        rows = dict(conn.execute(select(Tegn.__table__.c.id, Tegn.__table__.c.deleted)).all())
+    assert rows == {before: False, now: True}
+    # Something new meanwhile: the old action is no longer the last, nothing is undone.
+    third = ws.create_or_update(
+        "tegn", None, {"tekst": "Senere", "type": "kvalitativ"}, fixed={"maal_id": maal_id}
+    )
+    assert ws.undo(action_id=older.action_id) is None
+    assert ws.undo(in_session=True).done  # the new one, in this session
+    confirmed = ws.undo(action_id=older.action_id)
+    assert confirmed is not None and confirmed.done
+    with store.engine.connect() as conn:
+        rows = dict(conn.execute(select(Tegn.__table__.c.id, Tegn.__table__.c.deleted)).all())
+    assert rows == {before: True, now: True, third: True}
+    # Without `in_session` (the command line, tests) an undo goes on as before.
+    assert store.undo() is not None
+
+
 def test_failed_write_changes_nothing(store, maal_id):
     with store.engine.connect() as conn:
         before = conn.execute(select(CHANGE.c.id)).scalars().all()

@@ -39,7 +39,7 @@ def test_new_entries_claiming_this_laptop_are_refused(world, tmp_path):
     for e in doc["entries"]:
         e["device_id"] = own_id
     forged = _write(tmp_path / "forged.json", doc)
-    _refused(world["tov"], [forged], MergeError, "denne bærbar")
+    _refused(world["tov"], [forged], MergeError, "denne bærbare")
 
 
 def test_known_own_entries_are_fine(world, tmp_path):

@@ -167,6 +167,7 @@ class UdviklingsdagApp(App[None]):
         self.maal_screen: MaalScreen | None = None
         # Asked for before the database opened: (key, call), see `when_open`.
         self._waiting: list[tuple[str | None, Callable[[], object]]] = []
+        self._asking_undo = False  # the question before undoing an older action is open
         self.home_painted = threading.Event()  # set by the home screen once it shows its data
         # The loading of the database layer waits while input is answered.
         self.input_first = InputFirst()
@@ -572,6 +573,17 @@ class UdviklingsdagApp(App[None]):
         key = getattr(self.screen, "HELP_KEY", "home")
         self.push_screen(HelpScreen(key))
 
+    # Keys the footer names as they are printed on the key: Textual writes «delete» as «del»,
+    # which next to «Slet» reads as the Danish word («Ny del Slet»: a new part?).
+    _KEY_NAMES = {"insert": "Insert", "delete": "Delete"}
+
+    def get_key_display(self, binding: Binding) -> str:
+        if not binding.key_display:
+            modifiers, key = binding.parse_key()
+            if not modifiers and key in self._KEY_NAMES:
+                return self._KEY_NAMES[key]
+        return super().get_key_display(binding)
+
     def action_toggle_theme(self) -> None:
         dark = self.theme == settings.DARK_THEME
         self.theme = theme = settings.LIGHT_THEME if dark else settings.DARK_THEME
@@ -581,16 +593,49 @@ class UdviklingsdagApp(App[None]):
     def action_undo(self) -> None:
         from screens.widgets import dirty_fields
 
+        if self._asking_undo:
+            return  # the question about an older action is open: it is answered first
         for field in dirty_fields(self):
             field.commit_now()
-        self.write(lambda ws: ws.undo(), done=self._undone)
+        self.write(lambda ws: ws.undo(in_session=True), done=self._undone)
 
     def _undone(self, result: Undone | None) -> None:
         if result is None:
             self.notify(texts.NOTHING_TO_UNDO)
             return
+        if not result.done:
+            self._ask_undo_older(result)
+            return
         self.notify(texts.UNDONE.format(description=result.description), markup=False)
         self.reload_screens()
+
+    def _ask_undo_older(self, older: Undone) -> None:
+        """The last action to undo was made before this session (the day's preparation,
+        yesterday's work): say what and when, and undo it only when the user says so (Enter
+        and Esc keep it), so pressing Ctrl+Z again and again stops at the session's start."""
+        from screens.forms import ConfirmScreen
+
+        made = older.when
+        when = f"{made.day}.{made.month}.{made.year} kl. {made:%H:%M}" if made else "tidligere"
+        question = texts.UNDO_OLDER.format(when=when, description=older.description)
+        action_id = older.action_id
+
+        def answered(yes: bool | None) -> None:
+            self._asking_undo = False
+            if yes:
+                self.write(lambda ws: ws.undo(action_id=action_id), done=self._undone_older)
+
+        self._asking_undo = True
+        self.push_screen(
+            ConfirmScreen(question, yes=texts.UNDO_OLDER_YES, no=texts.UNDO_OLDER_NO),
+            callback=answered,
+        )
+
+    def _undone_older(self, result: Undone | None) -> None:
+        if result is None:
+            self.notify(texts.UNDO_MOVED_ON)
+            return
+        self._undone(result)
 
     def reload_screens(self) -> None:
         """Ask every open screen to read its data again (after undo)."""
@@ -875,6 +920,30 @@ class UdviklingsdagApp(App[None]):
         elif not self.timer.running:
             self.notify(texts.TIMER_PAUSED_NOTE)
         self._save_timer()
+
+    def action_timer_previous(self) -> None:
+        if not self.timer.blocks:
+            self.notify(texts.PROGRAM_NONE if self.day_id else texts.PROGRAM_NO_DAY)
+            return
+        if self.timer.index == 0:
+            self.notify(texts.TIMER_FIRST)
+            return
+        self.timer_go_to(self.timer.index - 1)
+
+    def timer_go_to(self, index: int) -> None:
+        """Make programme block `index` the current one (`ProgrammeTimer.go_to`) and say so."""
+        from screens.timer import clock_text
+
+        now = self.now_seconds()
+        if not self.timer.go_to(index, now) or self.timer.current is None:
+            return
+        title = self.timer.current[0]
+        message = texts.TIMER_MOVED.format(title=title, time=clock_text(self.timer.remaining(now)))
+        if not self.timer.running:
+            message += texts.TIMER_MOVED_PAUSED
+        self.notify(message, markup=False)
+        self._save_timer()
+        self.refresh_timers()
 
     def action_timer_next(self) -> None:
         if not self.timer.blocks:

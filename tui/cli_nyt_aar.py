@@ -85,7 +85,7 @@ def cmd_nyt_aar(args: argparse.Namespace) -> int:
             say(f"Intet er skrevet endnu. Kør igen med --ja for at starte {offer.til_aar}.")
     else:
         say(result.text().replace(" Ctrl+Z fortryder det hele.", ""))
-        say("Fortryd i appen med Ctrl+Z (på denne bærbar), hvis det ikke var meningen.")
+        say("Fortryd i appen med Ctrl+Z (på denne bærbare), hvis det ikke var meningen.")
     return 0
 
 

@@ -104,7 +104,7 @@ EXPECTED: dict[str, str | None] = {
     "ukendt-reference": "ikke kender",
     "liste-dubletter": None,
     # identity and tampering
-    "egen-baerbar": "denne bærbar",
+    "egen-baerbar": "denne bærbare",
     "forfalsket-kendt-id": "ændret eller forfalsket",
     "samme-id-fil-a": None,
     "samme-id-fil-b": None,

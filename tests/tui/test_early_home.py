@@ -67,6 +67,7 @@ async def test_home_shows_data_and_queues_actions_before_the_database_opens(
 async def test_undo_theme_and_programme_asked_for_early_are_not_lost(
     path: Path, ids: dict, slow_open: threading.Event
 ) -> None:
+    from screens.forms import ConfirmScreen
     from screens.home import HomeScreen
     from screens.program import ProgramScreen
     from tui.app import UdviklingsdagApp
@@ -77,11 +78,17 @@ async def test_undo_theme_and_programme_asked_for_early_are_not_lost(
         assert app.workspace is None
         theme = app.theme
         await pilot.press("ctrl+t")  # the new theme is saved once the database is open
-        await pilot.press("ctrl+z")  # undoes build_small's last action (the tegn)
+        await pilot.press("ctrl+z")  # build_small's last action (the tegn), made before
         await pilot.press("f3")  # the day's programme: it reads the database
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         slow_open.set()
+        await settle(app, pilot)
+        # The tegn was made before this session: the undo asks first (J undoes it).
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "før programmet blev åbnet" in app.screen.question
+        assert app.workspace.maal(ids["m1"]).tegn != ()
+        await pilot.press("j")
         await settle(app, pilot)
         assert isinstance(app.screen, ProgramScreen)
         assert app.theme != theme

@@ -143,7 +143,7 @@ async def test_merged_notes_of_one_kind_are_all_shown_and_editable(tmp_path: Pat
         # The first is this laptop's own note (the one a new word used to go to).
         assert areas[0] is screen.query_one("#note-parkering", NoteArea)
         titles = [str(a.border_title) for a in areas]
-        assert "fra Testbærbar (denne bærbar)" in titles[0]
+        assert "fra Testbærbar (denne bærbare)" in titles[0]
         assert titles[1].startswith("fra Bord 3 - Jens, ")
         assert titles[2].startswith("fra Bord 4 - Sofie, ")
         label = screen.query_one("#notes-parkering").query_one("Label")
@@ -192,7 +192,7 @@ async def test_own_note_next_to_another_laptops_note(tmp_path: Path) -> None:
         await settle(app, pilot)
         areas = _kind(app.screen, "laering")
         assert [a.text for a in areas] == ["Netværk virker", "Meretid"]
-        assert "(denne bærbar)" in str(areas[1].border_title)
+        assert "(denne bærbare)" in str(areas[1].border_title)
     notes = read(path, "note", maal_id=ids["m2"])
     assert sorted(n["tekst"] for n in notes) == ["Meretid", "Netværk virker"]
 
@@ -337,7 +337,7 @@ def test_note_label_says_who_wrote_and_who_changed_it() -> None:
         "fra Bord 3 - Jens, 14:05 · rettet af Tovholder, 14-01-2027 09:30"
     )
     same = replace(note, edited_by="Bord 3 - Jens", edited_by_id="a", own=True)
-    assert note_origin(same, today) == "fra Bord 3 - Jens (denne bærbar), 14:05"
+    assert note_origin(same, today) == "fra Bord 3 - Jens (denne bærbare), 14:05"
     unknown = replace(note, written_by="", written_by_id=None, written=None, edited_by_id=None)
     assert note_origin(unknown, today) == "fra ukendt bærbar, ?"
 

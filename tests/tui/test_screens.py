@@ -95,6 +95,40 @@ def test_timer_counts_down_pauses_and_runs_over() -> None:
     assert clock_text(59.2) == "01:00" and clock_text(3725) == "1:02:05"
 
 
+def test_timer_goes_back_to_a_block_with_the_time_it_had_used() -> None:
+    """A stray «next» is taken back: the block before counts on from where it was, a running
+    clock keeps running, a paused one stays paused; ahead and back again keeps each block's
+    time, also through a restart (the saved state)."""
+    timer = ProgrammeTimer(blocks=[("Velkomst", 5), ("Tegn", 20), ("Pause", 10)])
+    timer.start(0)
+    timer.next(120)  # two minutes into Velkomst: one «n» too many
+    assert timer.current == ("Tegn", 20) and timer.remaining(130) == 20 * 60 - 10
+    assert timer.previous(130)
+    assert timer.current == ("Velkomst", 5) and timer.running
+    assert timer.remaining(130) == 3 * 60  # two minutes used before
+    assert timer.go_to(1, 190)  # on to Tegn again: its ten seconds are kept
+    assert timer.remaining(190) == 20 * 60 - 10
+    timer.pause(250)
+    assert timer.go_to(2, 250) and not timer.running and timer.remaining(999) == 10 * 60
+    restored = ProgrammeTimer.from_json(timer.to_json(), timer.blocks)
+    assert restored.go_to(1, 1000) and restored.remaining(1000) == 20 * 60 - 70
+    assert not restored.go_to(1, 1000) and not restored.go_to(3, 1000)
+    assert not restored.go_to(-1, 1000)
+    first = ProgrammeTimer(blocks=[("Velkomst", 5)])
+    assert not first.previous(0)
+    # After the last block the programme is over; back to it, the clock waits for F5.
+    first.start(0)
+    first.next(60)
+    assert first.finished and first.previous(70)
+    assert first.current == ("Velkomst", 5) and not first.running and first.remaining(70) == 240
+    # A damaged saved time for a block is left out; the rest of the state is kept.
+    damaged = ProgrammeTimer.from_json(
+        '{"index": 1, "spent": {"0": "nan", "7": 3, "2": 30}}', timer.blocks
+    )
+    assert damaged.index == 1 and damaged.spent == {2: 30.0}
+
+
+# --- the app ----------------------------------------------------------------------------------
 # --- the app ----------------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from tests.tui.helpers import (
     FakeClock,
     assert_all_reachable,
     build_small,
+    prompt_text,
     read,
     run_async,
     settle,
@@ -589,6 +590,54 @@ async def test_program_controls_reachable_at_80x24(tmp_path: Path) -> None:
             "#program-next",
             "#program-blocks",
         )
+
+
+@run_async
+async def test_program_goes_back_with_p_and_to_a_block_with_enter(tmp_path: Path) -> None:
+    """One «n» too many is taken back with P (the block counts on from its time), Enter on a
+    block in the list makes it current, and the position is saved for the next start."""
+    from screens.program import ProgramScreen
+
+    path = tmp_path / "d.db"
+    build_small(path)
+    clock = FakeClock()
+    app = _app(path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_bord(app, pilot)
+        app.action_program()
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ProgramScreen)
+        blocks = app.timer.blocks
+        assert len(blocks) >= 2
+        await pilot.press("f5")
+        clock.advance(90)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert app.timer.index == 1
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert app.timer.index == 0 and app.timer.running
+        assert app.timer.remaining(app.now_seconds()) == blocks[0][1] * 60 - 90
+        said = [str(n.message) for n in app._notifications]
+        assert any(f"Programmet står nu på «{blocks[0][0]}»" in m for m in said), said
+        listing = screen.query_one("#program-blocks")
+        listing.focus()
+        listing.highlighted = 1
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.timer.index == 1
+        assert "▶" in prompt_text(listing.get_option_at_index(1).prompt)
+        await pilot.press("p", "p")
+        await settle(app, pilot)
+        assert app.timer.index == 0
+        assert any("første punkt" in str(n.message) for n in app._notifications)
+    # Saved: the next start is on the same block.
+    app = _app(path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_bord(app, pilot)
+        await settle(app, pilot)
+        assert app.timer.index == 0 and app.timer.started
 
 
 @run_async
