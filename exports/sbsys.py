@@ -127,6 +127,9 @@ class ExportResult:
     outdir: Path
     packages: list[PackageResult]
     seconds: float
+    # Per exported plan with open conflicts: its title and what they are about
+    # (`export_maalplaner`; the documents show one side of each).
+    conflicts: tuple[tuple[str, int, str], ...] = ()
 
     def summary(self) -> str:
         """A Danish sentence saying what was written where."""
@@ -162,7 +165,18 @@ class ExportResult:
         for p in self.packages:
             if p.unprintable:
                 out.append(unprintable_notice(p.titel, p.unprintable, p.unprintable_in))
+        for titel, n, names in self.conflicts:
+            out.append(conflict_notice(titel, n, names))
         return out
+
+
+def conflict_notice(titel: str, n: int, names: str) -> str:
+    """The Danish notice for a plan exported with open conflicts."""
+    what = "1 åben konflikt" if n == 1 else f"{n} åbne konflikter"
+    return (
+        f"«{titel}» har {what}: {names}. Dokumenterne viser kun den ene side. Løs "
+        f"{'den' if n == 1 else 'dem'} under Konsolidering → Konflikter, og eksportér igen."
+    )
 
 
 def unprintable_notice(titel: str, chars: Sequence[str], texts: Sequence[str]) -> str:
@@ -254,7 +268,18 @@ def export_maalplaner(
         zip=zip,
         meta=meta,
     )
-    return export_sbsys(ws.database, outdir, maalplan_ids, options, progress)
+    open_conflicts = ws.conflicts_in(maalplan_ids)  # as the documents will show them
+    result = export_sbsys(ws.database, outdir, maalplan_ids, options, progress)
+    if not open_conflicts:
+        return result
+    from models.conflicts import conflict_names
+
+    titles = {p.maalplan_id: p.titel for p in result.packages}
+    notes = tuple(
+        (titles.get(pid, pid), len(hits), conflict_names(hits))
+        for pid, hits in open_conflicts.items()
+    )
+    return replace(result, conflicts=notes)
 
 
 # --- rendering (pure; runs in worker processes) -------------------------------------------------

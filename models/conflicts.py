@@ -407,3 +407,37 @@ def _restore_taken_along(
     for entity, rid in list(tx.conn.execute(query)):
         if (entity, rid) != skip:
             store.restore(entity, rid, tx=tx)
+
+
+def conflicts_by_plan(db: Database | Store, plan_ids: Sequence[str]) -> dict[str, list[Conflict]]:
+    """The open conflicts each of `plan_ids` shows (on the plan, its mål and what hangs under
+    them, its enhed, målsætninger and partners, målinger and læring), for plans that have
+    any: an export of such a plan shows only one side of each (the value with the latest
+    clock), so the tovholder is told before the files go to SBSYS. Nothing is read per plan
+    when there are no open conflicts at all."""
+    from .kladde import plan_row_ids
+
+    found = open_conflicts(db)
+    if not found:
+        return {}
+    out: dict[str, list[Conflict]] = {}
+    for plan_id in dict.fromkeys(plan_ids):
+        rows = plan_row_ids(database_of(db), plan_id)
+        hits = [c for c in found if c.row_id in rows.get(c.entity, ())]
+        if hits:
+            out[plan_id] = hits
+    return out
+
+
+def conflict_names(conflicts: Sequence[Conflict], most: int = 3) -> str:
+    """«tegn «Eleverne …» (slettet og ændret), mål «…» (ansvarlig)» for a message: at most
+    `most`, then how many more."""
+    shown = [
+        f"{c.entity_label} «{c.title[:60]}» "
+        f"({'slettet og ændret' if c.kind == KIND_DELETE else c.field_label.lower()})"
+        for c in conflicts
+    ]
+    text = ", ".join(shown[:most])
+    if len(shown) > most:
+        text += f" og {len(shown) - most} til"
+    return text

@@ -17,7 +17,7 @@ App opens the database, so the home screen can draw before SQLAlchemy has loaded
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from . import settings
@@ -305,6 +305,13 @@ class Workspace:
         from .conflicts import open_conflicts
 
         return open_conflicts(self._db)
+
+    def conflicts_in(self, maalplan_ids: Sequence[str]) -> dict[str, list[Conflict]]:
+        """The open conflicts each of these målplaner shows, for those that have any (the
+        export says so before and after writing: its documents show one side of each)."""
+        from .conflicts import conflicts_by_plan
+
+        return conflicts_by_plan(self._db, maalplan_ids)
 
     def gaps(self) -> list[Gap]:
         """The mål that lack tegn or prøvehandlinger."""

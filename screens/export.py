@@ -43,9 +43,11 @@ from models.errors import UdviklingsdagError
 from models.words import count, counted
 from screens import texts
 from screens.base import host
+from screens.forms import ConfirmScreen
 from screens.widgets import AppFooter, StateCheckbox, StateSelectionList, plain
 
 if TYPE_CHECKING:
+    from models.conflicts import Conflict
     from models.maalplan_view import MaalplanView
     from models.records import MaalplanOverview
     from models.workspace import Workspace
@@ -384,6 +386,49 @@ class ExportScreen(Screen[None]):
         focused = self.focused
         if isinstance(focused, Input) and focused.id and focused.id.startswith("meta-"):
             self._save_field(focused)
+        self.exporting = True  # until the question below is answered, too
+
+        def checked(found: dict[str, list[Conflict]]) -> None:
+            if not found:
+                self._run_export(ids, outdir)
+                return
+            self._ask_about_conflicts(ids, outdir, found)
+
+        def failed(exc: Exception) -> None:
+            self.exporting = False
+            self._export_failed(exc)
+
+        host(self).read(lambda ws: ws.conflicts_in(ids), done=checked, error=failed)
+
+    def _ask_about_conflicts(
+        self, ids: list[str], outdir: str, found: dict[str, list[Conflict]]
+    ) -> None:
+        """Selected plans show open conflicts: their documents would show one side of each,
+        filed in SBSYS as if settled. Say which, and export only when the user says so."""
+        from models.conflicts import conflict_names
+
+        titles = {p.id: p.titel for p in self.plans}
+        lines = "\n".join(
+            f"• {titles.get(pid, pid)}: {conflict_names(hits)}" for pid, hits in found.items()
+        )
+        n = sum(len(hits) for hits in found.values())
+        question = texts.EXPORT_CONFLICTS.format(
+            what="1 åben konflikt" if n == 1 else f"{n} åbne konflikter", lines=lines
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._run_export(ids, outdir)
+            else:
+                self.exporting = False
+                self._status(texts.EXPORT_CONFLICTS_KEPT, "")
+
+        self.app.push_screen(
+            ConfirmScreen(question, yes=texts.EXPORT_CONFLICTS_YES, no=texts.EXPORT_CONFLICTS_NO),
+            callback=answered,
+        )
+
+    def _run_export(self, ids: list[str], outdir: str) -> None:
         zip_ = self.query_one("#opt-zip", Checkbox).value
         drop_file = self.query_one("#opt-drop", Checkbox).value
         self.result = None

@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, ProgressBar, SelectionList, Static
 from models import settings
 from screens.export import ExportScreen
 from tests.exports.conftest import plan_store  # noqa: F401  (shared fixture)
+from tests.test_merge import world  # noqa: F401  (shared fixture)
 from tests.tui.helpers import QueueHost
 
 
@@ -121,3 +122,49 @@ def test_no_plans(store) -> None:
             assert screen.query_one("#run-export", Button).disabled
 
     asyncio.run(run())
+
+
+def test_open_conflicts_are_named_before_anything_is_written(world, tmp_path: Path) -> None:  # noqa: F811
+    """A selected plan with an open conflict: the export asks first, naming the plan and the
+    conflict; «Tilbage» (Enter) writes nothing and says why; «Eksportér alligevel» writes the
+    packages and says again which plan shows one side only."""
+    from screens.forms import ConfirmScreen
+    from tests.exports.test_export_conflicts import conflicted
+
+    tov, ids = conflicted(world, tmp_path)
+    out = tmp_path / "ud"
+
+    async def run() -> None:
+        app = _App(tov)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, ExportScreen)
+            sel = screen.query_one("#plan-list", SelectionList)
+            assert set(sel.selected) == {ids["p1"], ids["p3"]}
+            screen.query_one("#outdir", Input).value = str(out)
+            screen.action_export()
+            await _settle(pilot)
+            question = app.screen
+            assert isinstance(question, ConfirmScreen)
+            assert "1 åben konflikt" in question.question
+            assert "Skole Nord 2027: tegn «Færre fravær» (slettet og ændret)" in question.question
+            assert "Dagtilbud Syd" not in question.question
+            await pilot.press("enter")  # «Tilbage» has the focus
+            await _settle(pilot)
+            assert app.screen is screen and not out.exists()
+            status = _static_text(screen.query_one("#export-status", Static))
+            assert "Intet eksporteret" in status
+            screen.action_export()
+            await _settle(pilot)
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press("j")
+            await _settle(pilot)
+            assert app.screen is screen
+            status = _static_text(screen.query_one("#export-status", Static))
+            assert "2 målplaner er eksporteret" in status
+            assert "«Skole Nord 2027» har 1 åben konflikt" in status
+            assert app.errors == []
+
+    asyncio.run(run())
+    assert len([p for p in out.iterdir() if p.is_dir()]) == 2
