@@ -396,6 +396,9 @@ class RecordForm(ModalScreen[str | None]):
         # form closes without it only when Esc is pressed again on nothing new.
         self._refused_now: set[tuple[str, str]] = set()
         self._refused_before: set[tuple[str, str]] = set()
+        # What this form's fields refused into the app's «Ikke gemt»: said again no more once
+        # the form is closed without that text (`_drop_refusals`).
+        self._marked: set[str] = set()
         self._gone = False  # dismissed after Esc: a late commit (a blur) marks nothing
 
     # --- building ---------------------------------------------------------------------------
@@ -582,6 +585,7 @@ class RecordForm(ModalScreen[str | None]):
             self._show_error(name, message)
             if not self._gone:  # (not the blur of a field left behind as the form goes)
                 host(self).mark_failed(message)
+                self._marked.add(message)
             if self._leaving:
                 # Esc with text a field refuses (a date that does not exist): noted here, and
                 # the form stays open and says so (`_close_when_saved`).
@@ -762,10 +766,16 @@ class RecordForm(ModalScreen[str | None]):
             self._show_failure(self._failure)
             return
         self._show_failure("")
-        for _name, message in refused:  # left behind on purpose: not «Ikke gemt» any more
-            host(self).refusal_dropped(message)
+        self._drop_refusals()  # left behind on purpose: not «Ikke gemt» any more
         self._gone = True
         self.dismiss(self.row_id)
+
+    def _drop_refusals(self) -> None:
+        """The form closes without the text its fields refused: the app's save state says
+        again what it said before (unless something else failed since)."""
+        for message in sorted(self._marked):
+            host(self).refusal_dropped(message)
+        self._marked.clear()
 
     def _ask_draft(self, missing: str, typed: dict[str, Any]) -> None:
         label = self.entity.fields[missing].label
@@ -774,11 +784,15 @@ class RecordForm(ModalScreen[str | None]):
             if choice == "keep":
                 _drafts(self)[self._draft_key()] = typed
                 self.notify(texts.FORM_DRAFT_KEPT)
+                self._gone = True  # (a field refusing as it settles says so no more)
                 self._settle_fields()
+                self._drop_refusals()  # the udkast's own notice says what was kept
                 self.dismiss(None)
             elif choice == "discard":
                 _drafts(self).pop(self._draft_key(), None)
+                self._gone = True
                 self._settle_fields()
+                self._drop_refusals()
                 self.dismiss(None)
             # «Fortsæt» (or Esc): back to the form, the text still there.
 

@@ -291,6 +291,7 @@ class NameDeviceScreen(ModalScreen[str | None]):
         super().__init__()
         self.current = current
         self.first = first
+        self._refused = ""  # the last name refused (its message)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="name-box"):
@@ -334,10 +335,15 @@ class NameDeviceScreen(ModalScreen[str | None]):
     def _failed(self, exc: Exception) -> None:
         if isinstance(exc, ValidationError) and self.is_attached:
             self.query_one("#name-error", Label).update(plain(str(exc)))
+            self._refused = str(exc)  # the app's «Ikke gemt» says it too, until we close
         else:
             host(self).report_error(exc)
 
     def action_cancel(self) -> None:
+        if self._refused:
+            # The name the dialog refused is left behind on purpose: the top bar says again
+            # what it said before (it kept «Ikke gemt: Giv bærbaren et navn» on every screen).
+            host(self).refusal_dropped(self._refused)
         if self.first:
             # Asked once: keep the computer's own name and do not ask again.
             app = host(self)

@@ -706,3 +706,74 @@ async def test_prepare_delete_asks_as_every_list_does(tmp_path: Path) -> None:
         await pilot.press("enter")
         await settle(app, pilot)
         assert read(path, "udviklingsdag") == []
+
+
+@run_async
+async def test_a_discarded_new_row_leaves_no_ikke_gemt_behind(tmp_path: Path) -> None:
+    """A new prøvehandling with a start date that does not exist (the top bar says «Ikke
+    gemt: … ikke en dato»), its required text empty, Esc, «Kassér»: the form is gone and so
+    is the «Ikke gemt» (it stayed on every screen until the next save, as if work were lost)."""
+    from textual.widgets import Input
+
+    from screens.forms import DraftScreen, RecordForm
+    from screens.maal import MaalScreen
+    from tests.tui.helpers import read
+
+    build_small(tmp_path / "d.db")
+    app = _app(tmp_path / "d.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_bord(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MaalScreen)
+        before = app.save_status
+        await pilot.press("2", "insert")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, RecordForm) and form.row_id is None
+        start = form.query_one("#f-start", Input)
+        start.focus()
+        await pilot.press(*"31-02-2027", "tab")
+        await settle(app, pilot)
+        assert app.save_status[0] == "failed" and "31-02-2027" in app.save_status[1]
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DraftScreen)
+        await pilot.click("#discard")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MaalScreen)
+        assert app.save_status == before
+        assert read(tmp_path / "d.db", "proevehandling") == []
+
+
+@run_async
+async def test_the_name_dialog_left_after_a_refused_name_leaves_no_ikke_gemt(
+    tmp_path: Path,
+) -> None:
+    """Enter on an empty name is refused in the dialog (and in the top bar); Esc then keeps
+    the computer's name, and the top bar no longer says «Ikke gemt: Giv bærbaren et navn» on
+    every screen (the facilitator read it as «my work is not saved»)."""
+    import sqlite3
+
+    from models import settings
+    from screens.home import HomeScreen, NameDeviceScreen
+
+    path = tmp_path / "d.db"
+    build_small(path)
+    con = sqlite3.connect(path)
+    con.execute("delete from meta where key = ?", (settings.DEVICE_NAMED.key,))
+    con.commit()
+    con.close()
+    app = _app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, NameDeviceScreen)
+        before = app.save_status
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, NameDeviceScreen)
+        assert app.save_status[0] == "failed" and "Giv bærbaren et navn" in app.save_status[1]
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert app.save_status == before
