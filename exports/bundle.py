@@ -842,9 +842,10 @@ class BundlePeek:
 
 def handoff_files(folder: Path | str) -> list[Path]:
     """The bundle files in `folder` (not its subfolders): names ending in `SUFFIX` (or
-    `SUFFIX.gz`), and other `.json`/`.json.gz` files whose first bytes name the format (a
-    renamed file). Hidden files (macOS's «._» copies on a USB stick) are left out. Raises
-    `BundleError` (Danish) when the folder cannot be read."""
+    `SUFFIX.gz`), and every other `.json`/`.json.gz` file (a renamed one; one that is not a
+    bundle is then listed with its reason by `peek_bundle`). Hidden files (macOS's «._»
+    copies on a USB stick) are left out. Raises `BundleError` (Danish) when the folder cannot
+    be read."""
     folder = Path(folder)
     try:
         names = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
@@ -861,19 +862,11 @@ def handoff_files(folder: Path | str) -> list[Path]:
         if len(out) >= PEEK_MAX_FILES:
             break
         lower = path.name.lower()
-        ours = lower.endswith((SUFFIX, SUFFIX + ".gz"))
-        if ours or (lower.endswith((".json", ".json.gz")) and _names_format(path)):
+        # Ours by name, and every other .json: one that is not ours is listed with why (a
+        # handoff file renamed and damaged on the way was left out without a word).
+        if lower.endswith((SUFFIX, SUFFIX + ".gz", ".json", ".json.gz")):
             out.append(path)
     return out
-
-
-def _names_format(path: Path) -> bool:
-    """Whether a file's first bytes name the bundle format (never raises)."""
-    try:
-        head = _head_bytes(path, 4096)
-    except Exception:
-        return False
-    return FORMAT.encode() in head
 
 
 def _head_bytes(path: Path, limit: int) -> bytes:
@@ -958,7 +951,30 @@ def _peek(path: Path) -> BundleInfo | None:
     promised = manifest["entries"]
     if not isinstance(promised, int) or isinstance(promised, bool) or promised < 0:
         raise _bad(path, "manifestets antal ændringer er ugyldigt.")
+    if not _ends_whole(path):
+        raise _bad(
+            path,
+            "den er ufuldstændig: den slutter midt i en ændring (kopieringen blev afbrudt, "
+            "eller USB-stikket blev taget ud for tidligt). Skriv den igen på bærbaren.",
+        )
     return _info(path, manifest, version, promised)
+
+
+def _ends_whole(path: Path) -> bool:
+    """Whether an uncompressed bundle file ends as a whole JSON document does (a «}» after
+    its last entry), read from its last bytes only: a file cut short by an interrupted copy
+    is listed as damaged at once instead of as importable. A compressed file is told only
+    by unpacking it, which the preview does."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(2) == b"\x1f\x8b":
+                return True
+            size = fh.seek(0, 2)
+            fh.seek(max(0, size - 64))
+            tail = fh.read()
+    except OSError:
+        return True  # the preview reads it and says why
+    return tail.rstrip(b" \t\r\n").endswith(b"}")
 
 
 def _small(path: Path) -> bool:

@@ -141,6 +141,31 @@ def test_peek_reads_the_manifest_and_never_raises(world: World, tmp_path: Path):
     assert not gone.ok
 
 
+def test_a_file_cut_short_after_its_manifest_and_a_foreign_json_are_listed_as_bad(
+    world: World, tmp_path: Path
+):
+    """A handoff file cut off in the middle of its changes (the copy to the stick was
+    interrupted) has a whole manifest: it was listed as importable («[x] … 2 ændringer»)
+    until the preview failed. And a .json in the folder that is not ours was left out of the
+    list without a word. Both are listed now, each with why."""
+    folder, good, _broken = _usb(world, tmp_path)
+    data = good[1].read_bytes()
+    cut = folder / "overlevering-bord-2-kopi.udviklingsdag.json"
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    notes = folder / "noter.json"
+    notes.write_text('{"husk": "kaffe"}', encoding="utf-8")
+    found = {p.path: p for p in peek_paths([folder])}
+    assert cut in found and notes in found
+    assert not found[cut].ok and "ufuldstændig" in (found[cut].problem or "")
+    assert not found[notes].ok
+    assert "ikke en fil fra udviklingsdag" in (found[notes].problem or "")
+    assert all(found[p].ok for p in good)
+    # A whole file with spaces or a Windows line end after its last brace is whole.
+    spaced = folder / "overlevering-bord-3-kopi.udviklingsdag.json"
+    spaced.write_bytes(good[2].read_bytes() + b"\r\n  \n")
+    assert peek_bundle(spaced).ok
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
 def test_peek_does_not_wait_on_a_pipe(tmp_path: Path):
     pipe = tmp_path / "rør.udviklingsdag.json"
