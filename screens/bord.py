@@ -9,6 +9,7 @@ created it (`Workspace.place_lederdag_maal`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -44,6 +45,18 @@ MAALSAETNING_PREFIX = "maalsaetning:"  # option ids of a lederdag's målsætning
 
 Entry = tuple[MaalGroup, MaalProgress | None]
 """A line of the list: a målsætning's heading (mål None) or one of its mål."""
+
+
+# «· del 1» (or «Del 2», «- lederdag») at the end of a day's title: said first instead.
+_DEL_AT_END = re.compile(r"[\s·,:–-]*\b(del\s*[12]|lederdag)\s*$", re.IGNORECASE)
+
+
+def bord_title(bord: str, dag: str, dagdel: str) -> str:
+    """The bord screen's title: which day first («Del 1», «Del 2», «Lederdag»), since del 1
+    and del 2 share their borde and mål and the end of a long title is cut at 80 columns,
+    then the bord and the day's title (without the day's part repeated at its end)."""
+    shown = _DEL_AT_END.sub("", dag)
+    return " · ".join(x for x in (texts.DAGDEL_SHORT.get(dagdel, ""), bord, shown) if x)
 
 
 def progress_text(groups: tuple[MaalGroup, ...], dagdel: str) -> str:
@@ -300,7 +313,7 @@ class BordScreen(StyledOnce, Screen[None]):
             self.dagdel = data.dagdel
             self.refresh_bindings()  # the lederdag's keys show (or hide) in the footer
         self.query_one(TopBar).set_title(
-            texts.BORD_TITLE.format(bord=bord.navn, dag=dag.titel if dag is not None else "")
+            bord_title(bord.navn, dag.titel if dag else "", data.dagdel)
         )
         self.query_one("#bord-facilitator", Static).update(
             plain(texts.BORD_FACILITATOR.format(name=bord.facilitator or texts.UNKNOWN))

@@ -33,6 +33,7 @@ from exports.sbsys import (
     DEFAULT_DOKUMENTART,
     ExportResult,
     PackageMeta,
+    app_version,
     document_name,
     export_maalplaner,
     get_package_meta,
@@ -188,6 +189,9 @@ class ExportScreen(Screen[None]):
                     yield StateCheckbox(texts.EXPORT_DROP, id="opt-drop", compact=True)
                 with Horizontal(id="export-actions"):
                     yield Button(texts.EXPORT_EXPORT, id="run-export", variant="primary")
+                    yield Button(
+                        texts.EXPORT_SQLITE, id="run-sqlite", tooltip=texts.EXPORT_SQLITE_TIP
+                    )
                     yield Button(texts.EXPORT_BACK, id="back")
                     yield ProgressBar(id="export-progress", show_eta=False)
                 yield Static("", id="export-status")
@@ -364,6 +368,48 @@ class ExportScreen(Screen[None]):
     @on(Button.Pressed, "#back")
     def _back_pressed(self) -> None:
         self.action_back()
+
+    @on(Button.Pressed, "#run-sqlite")
+    def _sqlite_pressed(self) -> None:
+        self.action_export_sqlite()
+
+    def action_export_sqlite(self) -> None:
+        """The whole database as one SQLite file in the export folder, named by today's date
+        (an earlier one of the same day is replaced, atomically)."""
+        if self.exporting:
+            return
+        outdir = self.query_one("#outdir", Input).value.strip()
+        if not outdir:
+            self._status(texts.EXPORT_NO_OUTDIR, "-error")
+            return
+        day = host(self).clock().date()
+        target = Path(outdir).expanduser() / f"udviklingsdag-{day.isoformat()}.sqlite"
+        self.exporting = True
+        for button_id in ("#run-export", "#run-sqlite"):
+            self.query_one(button_id, Button).disabled = True
+        self._status(texts.EXPORT_SQLITE_RUNNING, "")
+
+        def export(ws: Workspace) -> dict[str, int]:
+            from exports.sqlite_export import export_sqlite
+
+            ws.set_setting(settings.EXPORT_OUTDIR, outdir)
+            return export_sqlite(ws.database, target, app_version=app_version())
+
+        def done(counts: dict[str, int]) -> None:
+            self.exporting = False
+            if not self.is_attached:
+                return
+            for button_id in ("#run-export", "#run-sqlite"):
+                self.query_one(button_id, Button).disabled = False
+            rows = count("raekke", sum(counts.values()))
+            self._status(texts.EXPORT_SQLITE_DONE.format(path=target, rows=rows), "-done")
+
+        def failed(exc: Exception) -> None:
+            if self.is_attached:
+                self.query_one("#run-sqlite", Button).disabled = False
+            self._export_failed(exc)
+
+        host(self).read(export, done=done, error=failed)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -120,7 +120,7 @@ TIMER_MOVED_PAUSED = " Uret står stille; F5 starter det."
 TIMER_FIRST = "Programmet står allerede på første punkt."
 
 # --- bord ------------------------------------------------------------------------------------
-BORD_TITLE = "{bord} · {dag}"
+DAGDEL_SHORT = {"del1": "Del 1", "del2": "Del 2", "lederdag": "Lederdag"}
 BORD_FACILITATOR = "Facilitator: {name}"
 BORD_PROGRESS_DEL1 = "{done} af {total} mål har tegn"
 BORD_PROGRESS_DEL2 = "{done} af {total} mål har prøvehandlinger"
@@ -225,7 +225,7 @@ PROEVEHANDLING_EVALS = " · {n}"  # «2 evalueringer» (models.words.count)
 # --- Plan A ------------------------------------------------------------------------------------
 PLAN_A_OPTION = "{n}. {perspektiv}: {tekst}"
 PLAN_A_MANDATORY = " (obligatorisk i 2024)"
-PLAN_A_HINT = "Markér med mellemrum. Indikator 1, 6 og 8 er obligatoriske i 2024."
+PLAN_A_HINT = "Markér med mellemrum. I 2024 var indikator 1, 6 og 8 obligatoriske."
 PLAN_A_SHORT = "Plan A: {numre}"
 PLAN_A_MISSING = "mangler obligatorisk {numre}"
 
@@ -508,6 +508,11 @@ oplysningerne under listen: Tab flytter videre, og skærmen ruller med.
 
 Hver målplan bliver sin egen mappe med målplanskabelonen (Excel), et Word-dokument, en PDF
 og en fil med oplysningerne til journaliseringen. Går noget galt, efterlades intet halvt.
+Har en valgt målplan konflikter, der ikke er løst, siger eksporten hvilke, før den skriver
+noget: dokumenterne kan kun vise den ene side.
+
+**SQLite-fil** skriver hele databasen som én fil i mappen (udviklingsdag-ÅÅÅÅ-MM-DD.sqlite)
+til analyse; tabellen «dokumentation» i filen forklarer resten.
 """,
     "consolidation": """\
 # Konsolidering
@@ -559,7 +564,7 @@ EXPORT_TITLE = "Eksport til SBSYS"
 EXPORT_INTRO = (
     "Vælg målplanerne, tjek oplysningerne til journaliseringen, og eksportér. Hver målplan "
     "bliver en mappe med målplanskabelonen (.xlsx), et Word-dokument, en PDF/A og "
-    "journalisering.json/.txt."
+    "journalisering.json/.txt. «SQLite-fil» skriver hele databasen som én fil i samme mappe."
 )
 EXPORT_PLANS = "Målplaner"
 EXPORT_NONE = "Der er ingen målplaner i databasen endnu."
@@ -571,6 +576,16 @@ EXPORT_OUTDIR = "Mappe til eksporten"
 EXPORT_ZIP = "Lav også en zip-fil pr. målplan"
 EXPORT_DROP = "Skriv SbsysDropFile.xml (til SBSYS' drop-mappe)"
 EXPORT_EXPORT = "Eksportér"
+EXPORT_SQLITE = "SQLite-fil"
+EXPORT_SQLITE_TIP = (
+    "Hele databasen som én SQLite-fil i mappen (til analyse i fx DB Browser, Excel eller R)"
+)
+EXPORT_SQLITE_RUNNING = "Skriver SQLite-filen …"
+EXPORT_SQLITE_DONE = (
+    "Færdig: SQLite-filen er skrevet: {path} ({rows}). Tabellen «dokumentation» i filen "
+    "forklarer tabellerne; visningerne v_maal, v_maalplan, v_proevehandling og v_samarbejde "
+    "samler dem."
+)
 EXPORT_BACK = "Tilbage"
 EXPORT_SAVED = "Gemt."
 EXPORT_RUNNING = "Eksporterer {n} …"

@@ -192,6 +192,7 @@ class QueueHost(App[None]):
 
         super().__init__()
         self.workspace = Workspace(db)
+        self.clock = FakeClock()  # `screens.base.Host.clock`
         self.errors: list[Exception] = []
         self.jobs = DbQueue(self, self.errors.append)
 

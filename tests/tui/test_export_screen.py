@@ -168,3 +168,44 @@ def test_open_conflicts_are_named_before_anything_is_written(world, tmp_path: Pa
 
     asyncio.run(run())
     assert len([p for p in out.iterdir() if p.is_dir()]) == 2
+
+
+def test_the_whole_database_as_one_sqlite_file_from_the_screen(plan_store, tmp_path: Path) -> None:  # noqa: F811
+    """«SQLite-fil» writes the database as one file in the export folder, named by the day
+    (the tovholder had only the command line for it); again the same day replaces it; a
+    folder that is a file is said in Danish and the buttons come back."""
+    import sqlite3
+
+    store, _ids = plan_store
+    out = tmp_path / "ud æøå"
+
+    async def run() -> None:
+        app = _App(store.db)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _settle(pilot)
+            screen = app.screen
+            screen.query_one("#outdir", Input).value = str(out)
+            screen.query_one("#run-sqlite", Button).focus()  # Tab's way: scrolled into view
+            await pilot.press("enter")
+            await _settle(pilot)
+            status = _static_text(screen.query_one("#export-status", Static))
+            (written,) = out.glob("udviklingsdag-*.sqlite")
+            assert "SQLite-filen er skrevet" in status and str(written) in status
+            with sqlite3.connect(written) as con:
+                assert con.execute("select count(*) from maalplan").fetchone()[0] == 2
+            screen.action_export_sqlite()
+            await _settle(pilot)
+            assert list(out.glob("udviklingsdag-*.sqlite")) == [written]
+            blocker = tmp_path / "fil"
+            blocker.write_text("x")
+            screen.query_one("#outdir", Input).value = str(blocker)
+            screen.action_export_sqlite()
+            await _settle(pilot)
+            status_widget = screen.query_one("#export-status", Static)
+            assert status_widget.has_class("-error")
+            assert "Eksporten lykkedes ikke" in _static_text(status_widget)
+            assert not screen.query_one("#run-sqlite", Button).disabled
+            assert not screen.query_one("#run-export", Button).disabled
+            assert app.errors == []
+
+    asyncio.run(run())

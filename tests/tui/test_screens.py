@@ -374,3 +374,21 @@ def test_help_texts_explain_the_concepts() -> None:
     ):
         assert word in texts.HELP_CONCEPTS
     assert Text(texts.HELP_CONCEPTS).plain  # plain text, no markup needed
+
+
+def test_the_bord_title_says_which_day_first() -> None:
+    """Del 1 and del 2 share their borde and mål, and at 80 columns the end of the title is
+    cut: the day's part comes first, and is not repeated at the end of the day's title."""
+    from screens.bord import bord_title
+
+    assert (
+        bord_title("Bord 1 · Skoledagen", "Fællesskaber for børn og unge · del 1", "del1")
+        == "Del 1 · Bord 1 · Skoledagen · Fællesskaber for børn og unge"
+    )
+    assert bord_title("Bord 2", "Udviklingsdag - Del 2", "del2") == "Del 2 · Bord 2 · Udviklingsdag"
+    assert bord_title("Bord A", "Lederdag: mål for 2027", "lederdag") == (
+        "Lederdag · Bord A · Lederdag: mål for 2027"
+    )
+    assert bord_title("Bord 2", "Modeldelen", "del2") == "Del 2 · Bord 2 · Modeldelen"
+    assert bord_title("Bord 2", "Del 1", "del1") == "Del 1 · Bord 2"
+    assert bord_title("Bord 2", "", "del1") == "Del 1 · Bord 2"
