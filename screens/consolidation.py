@@ -107,6 +107,8 @@ class Snapshot:
 # Longest text shown in a table cell and in the summary above the preview (a value from a file
 # can be megabytes long; the table would measure every character of it).
 CELL_LIMIT = 200
+# The gap tables' cells: a mål's or målsætning's text, and an enhed's or the borde's names.
+GAP_TEXT, GAP_NAME = 40, 22
 SUMMARY_LIMIT = 4000
 
 
@@ -818,15 +820,24 @@ class ConsolidationScreen(Screen[None]):
             t.clear()
             for g in gaps:
                 if how_many(g) == 0:
+                    # Short cells (the whole text is one Enter away): with the mål's full
+                    # text its column filled 80 columns, and Enhed and Borde were off screen.
                     t.add_row(
-                        _t(g.tekst),
-                        _t(g.maalsaetning),
-                        _t(g.enhed),
-                        _t(g.borde),
+                        _t(visible(g.tekst, GAP_TEXT)),
+                        _t(visible(g.enhed, GAP_NAME)),
+                        _t(visible(g.borde, GAP_NAME)),
                         g.tegn,
                         g.proevehandlinger,
+                        _t(visible(g.maalsaetning, GAP_TEXT)),
                         key=g.maal_id,
                     )
+
+    @on(DataTable.RowSelected, "#gaps-tegn")
+    @on(DataTable.RowSelected, "#gaps-proevehandlinger")
+    def _gap_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a gap: its mål, to write the tegn or prøvehandlinger it lacks."""
+        if event.row_key.value:
+            host(self).open_maal(event.row_key.value, bord_id=None)
 
     def _show_matrix(self, rows: list[MatrixRow]) -> None:
         matrix = self.query_one("#matrix", DataTable)

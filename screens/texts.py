@@ -526,10 +526,12 @@ alle til eller fra. En fil, der ikke kan importeres, står på listen med grunde
 gemmes. **Importér** gemmer det. Den samme fil to gange gør ingen skade. Mappen huskes til
 næste gang.
 
-Fanen **Bærbare** viser for hver bærbar, om alt er kommet med. **Konflikter** er steder,
+Fanerne skifter du med **←/→**, når fanebjælken har fokus (**Shift+Tab** fra listen under
+den). Fanen **Bærbare** viser for hver bærbar, om alt er kommet med. **Konflikter** er steder,
 hvor to bærbare har skrevet forskelligt i samme felt: vælg en og tryk **Enter** for at se
-værdierne side om side og vælge. **Huller** viser mål uden tegn eller prøvehandling, og
-**Samarbejder** viser, hvilke enheder samarbejder på hvilket niveau.
+værdierne side om side og vælge. **Huller** viser mål uden tegn eller prøvehandling; **Enter**
+åbner målet, så du kan skrive det, der mangler. **Samarbejder** viser, hvilke enheder
+samarbejder på hvilket niveau. Tabellerne ruller sidelæns med **→**.
 **F5** (eller Ctrl+R) læser databasen igen.
 """,
     "close_day": """\
@@ -695,7 +697,7 @@ CONS_COLS_LEDGER = (
     "SHA-256",
 )
 CONS_COLS_CONFLICTS = ("Hvad", "Type", "Række", "Felt", "Værdier", "Bærbare")
-CONS_COLS_GAPS = ("Mål", "Målsætning", "Enhed", "Borde", "Tegn", "Prøvehandlinger")
+CONS_COLS_GAPS = ("Mål", "Enhed", "Borde", "Tegn", "Prøvehandlinger", "Målsætning")
 CONS_COL_ENHED = "Enhed"
 CONS_COL_TOTAL = "I alt"
 CONS_KIND_PACK = "Workshop-pakke"

@@ -24,10 +24,14 @@ BOTH_BACKENDS = True
 
 
 class _App(QueueHost):
-    """The screen on a workspace and its one database queue."""
+    """The screen on a workspace and its one database queue; the mål it asks to open."""
 
     def on_mount(self) -> None:
+        self.opened: list[str] = []
         self.push_screen(ConsolidationScreen())
+
+    def open_maal(self, maal_id: str, *, bord_id: str | None) -> None:
+        self.opened.append(maal_id)
 
 
 def _cells(table: DataTable) -> list[list[str]]:
@@ -178,8 +182,17 @@ def test_import_ledger_resolve_and_gaps(world: World, tmp_path: Path):
 
             await pilot.click("#--content-tab-tab-gaps")
             await pilot.pause()
-            no_tegn = [r[0] for r in _cells(screen.query_one("#gaps-tegn", DataTable))]
+            gaps = screen.query_one("#gaps-tegn", DataTable)
+            no_tegn = [r[0] for r in _cells(gaps)]
             assert no_tegn == ["Mål 2 fra bord 2", "Mål 3"]
+            # The enhed and the borde beside the mål (they were past the edge of the table).
+            assert [r[1] for r in _cells(gaps)] == ["Jobcenter", "Dagtilbud Syd"]
+            # Enter on a gap opens its mål, to write what it lacks.
+            gaps.focus()
+            gaps.move_cursor(row=1)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.opened == [ids["m3"]]
             no_ph = [r[0] for r in _cells(screen.query_one("#gaps-proevehandlinger", DataTable))]
             assert len(no_ph) == 3
             matrix = {r[0]: r for r in _cells(screen.query_one("#matrix", DataTable))}
