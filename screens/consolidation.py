@@ -786,9 +786,10 @@ class ConsolidationScreen(Screen[None]):
             table.add_row(
                 _t(texts.CONS_CONFLICT_KIND_LABELS.get(c.kind, c.kind)),
                 _t(c.entity_label),
-                _t(c.title),
+                # Short cells, as in Huller: the whole of each is in the dialog Enter opens.
+                _t(visible(c.title, GAP_TEXT - 8)),
                 _t(c.field_label),
-                _t(" / ".join(side.shown for side in c.sides)),
+                _t(visible(" / ".join(side.shown for side in c.sides), GAP_TEXT)),
                 _t(", ".join(dict.fromkeys(side.device_name for side in c.sides))),
                 key=str(i),
             )
