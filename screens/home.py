@@ -58,7 +58,6 @@ class HomeScreen(StyledOnce, Screen[None]):
             texts.B_CONSOLIDATION[0],
             tooltip=texts.B_CONSOLIDATION[1],
             id="home.consolidation",
-            show=False,
         ),
         Binding(
             "x,X",
@@ -66,7 +65,6 @@ class HomeScreen(StyledOnce, Screen[None]):
             texts.B_EXPORT[0],
             tooltip=texts.B_EXPORT[1],
             id="home.export",
-            show=False,
         ),
         Binding(
             "a,A",
@@ -74,7 +72,6 @@ class HomeScreen(StyledOnce, Screen[None]):
             texts.B_AARSHJUL[0],
             tooltip=texts.B_AARSHJUL[1],
             id="home.aarshjul",
-            show=False,
         ),
         Binding(
             "e,E",

@@ -396,7 +396,10 @@ Tryk **Enter** på bordet for at åbne dets mål.
 Første gang beder programmet dig om at give bærbaren et navn. Navnet følger med dine data,
 så tovholderen kan se, hvilket bord de kommer fra.
 
-Tovholderen forbereder dagen under **Forbered** (tast F).
+Tovholderen forbereder dagen under **Forbered** (tast **F**), samler bagefter de bærbares
+filer under **Konsolidering** (**K**) og eksporterer målplanerne til SBSYS (**X**). Året rundt:
+**A** åbner årshjulet, **E** evalueringerne, der forfalder, og **N** giver bærbaren et nyt
+navn.
 """,
     "bord": """\
 # Bordets mål
