@@ -65,7 +65,7 @@ def proevehandling_prompt(n: int, p: Proevehandling) -> Hanging:
     body = plain(p.tekst)
     meta = texts.PROEVEHANDLING_META.format(
         ansvarlig=p.ansvarlig or texts.UNKNOWN,
-        periode=period(p.start, p.slut) or texts.UNKNOWN,
+        periode=period(p.start, p.slut) or texts.PROEVEHANDLING_NO_PERIOD,
     )
     if p.tegn_ids:
         meta += texts.PROEVEHANDLING_FOLLOWS.format(n=len(p.tegn_ids))

@@ -154,6 +154,7 @@ EMPTY_PROEVEHANDLING = "Ingen prøvehandlinger endnu. Tryk Insert (eller Ctrl+A)
 EMPTY_SAMARBEJDE = "Ingen samarbejder endnu. Tryk Insert (eller Ctrl+A) for at tilføje et."
 TEGN_META = "{type} · {datakilde}"
 PROEVEHANDLING_META = "Ansvarlig: {ansvarlig} · {periode}"
+PROEVEHANDLING_NO_PERIOD = "ingen datoer endnu"
 PROEVEHANDLING_FOLLOWS = " · følger {n} tegn"
 SAMARBEJDE_META = "{niveau} · med {partnere}"
 NO_PARTNERS = "ingen partnere valgt"
@@ -191,10 +192,12 @@ B_ANONYM = ("Anonymt", "Kør bordet anonymt: navne spørges ikke om og vises ikk
 DELTAGERE_TITLE = "Deltagere · {bord}"
 DELTAGER_ANONYM_SWITCH = "Kør bordet anonymt (navne spørges ikke om og vises ikke)"
 DELTAGER_ANONYM_ON = (
-    "Bordet kører anonymt: der spørges kun om enhed og rolle. A tilføjer en deltager med det "
-    "samme; ret enhed og rolle bagefter."
+    "Bordet kører anonymt: der spørges kun om enhed og rolle. Insert (eller A) tilføjer en "
+    "deltager med det samme; ret enhed og rolle bagefter."
 )
-DELTAGER_ANONYM_OFF = "A tilføjer en deltager, Enter retter, Delete sletter (kan fortrydes)."
+DELTAGER_ANONYM_OFF = (
+    "Insert (eller A) tilføjer en deltager, Enter retter, Delete sletter (kan fortrydes)."
+)
 DELTAGER_ANONYM_NAVN = "Anonym deltager"
 DELTAGER_NUMBER = "Deltager {n}"
 DELTAGER_META = "{enhed} · {rolle}"
@@ -487,7 +490,8 @@ markér feltet med mellemrum). Så spørger programmet kun om enhed og rolle, og
 «Deltager 1», «Deltager 2» osv. i stedet for navne. Navne, der allerede er skrevet, bliver
 ikke slettet; de vises bare ikke, så længe bordet er anonymt.
 
-**A** tilføjer, **Enter** retter, **Delete** sletter (kan fortrydes med Ctrl+Z).
+**Insert** (eller **A**) tilføjer, **Enter** retter, **Delete** sletter (kan fortrydes med
+Ctrl+Z).
 """,
     "evalueringer": """\
 # Evalueringer
@@ -498,7 +502,7 @@ borgere, foreninger eller virksomheder, og hvad I har **lært**. Læringen er de
 den afgør, om I fortsætter, justerer eller stopper, så I ikke gentager det, der ikke virker.
 
 Datoen foreslås ud fra den evaluering, der er planlagt på prøvehandlingen.
-**A** tilføjer, **Enter** retter, **Delete** sletter (kan fortrydes).
+**Insert** (eller **A**) tilføjer, **Enter** retter, **Delete** sletter (kan fortrydes).
 """,
     "export": """\
 # Eksport til SBSYS
