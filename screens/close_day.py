@@ -74,6 +74,7 @@ class CloseDayScreen(Screen[None]):
         super().__init__()
         self.bord_id = bord_id
         self.data: BordOverview | None = None
+        self._shown_once = False  # the first reading decides where the cursor starts
 
     def compose(self) -> ComposeResult:
         yield TopBar(texts.CLOSE_TITLE)
@@ -157,6 +158,19 @@ class CloseDayScreen(Screen[None]):
                 body = plain(m.tekst)
                 body.append(f"\n{what}", style="dim")
                 checklist.add_option(Option(hanging(Text("✗", style="bold yellow"), body), id=m.id))
+        self._first_focus(bool(lacking))
+
+    def _first_focus(self, lacking: bool) -> None:
+        """On opening: with something missing the cursor starts in its list (Enter opens the
+        first mål; a tired «Enter» wrote the file with the gaps in it), else in the folder
+        field (Enter writes the file). Tab moves between them."""
+        if self._shown_once:
+            return
+        self._shown_once = True
+        if lacking:
+            checklist = self.query_one("#close-checklist", OptionList)
+            checklist.highlighted = 0
+            checklist.focus()
 
     def _show_lederdag(self, data: BordOverview) -> None:
         """The lederdag's rule: every målsætning of the bord has a mål."""
@@ -172,6 +186,7 @@ class CloseDayScreen(Screen[None]):
             done = texts.CLOSE_ALL_DONE_LEDERDAG.format(n=count("maalsaetning", total))
             status.update(Text(done, style="bold green"))
             checklist.display = False
+            self._first_focus(False)
             return
         status.update(
             Text(
@@ -187,6 +202,7 @@ class CloseDayScreen(Screen[None]):
                 Option(hanging(Text("✗", style="bold yellow"), body), id=MAALSAETNING_PREFIX + g.id)
             )
         checklist.highlighted = 0  # Enter writes the first one's mål at once
+        self._first_focus(True)
 
     @on(OptionList.OptionSelected, "#close-checklist")
     def _open_maal(self, event: OptionList.OptionSelected) -> None:

@@ -547,9 +547,12 @@ samarbejder på hvilket niveau. Tabellerne ruller sidelæns med **→**.
 Tjeklisten viser de mål, der ikke opfylder dagens regel. Du kan gå tilbage og udfylde dem,
 eller skrive overleveringsfilen alligevel.
 
-Overleveringsfilen samler alt fra denne bærbare. Sæt et USB-stik i. Markøren står i
-mappefeltet: skriv stien (den foreslåede er markeret, så det du skriver erstatter den), eller
-vælg mappen i listen nedenunder med piletasterne og **Enter**. Tryk **Enter** i feltet eller
+Mangler der noget, står markøren i listen over det, der mangler: **Enter** åbner målet, og
+**Tab** går videre til mappefeltet.
+
+Overleveringsfilen samler alt fra denne bærbare. Sæt et USB-stik i. I mappefeltet: skriv
+stien (den foreslåede er markeret, så det du skriver erstatter den), eller vælg mappen i
+listen nedenunder med piletasterne og **Enter**. Tryk **Enter** i feltet eller
 **Skriv overleveringsfilen**. Bagefter står filens navn og kontrolsum på skærmen. Giv filen
 til tovholderen. Mappen huskes til næste gang.
 """,

@@ -354,7 +354,12 @@ async def test_close_day_typed_path_writes_and_shows_the_whole_result(
         app.notify(TOAST, timeout=60)
         await pilot.pause()
         field = screen.query_one("#close-folder", Input)
-        assert screen.focused is field  # typing goes into the path at once
+        # A mål lacks its tegn: the cursor starts on it (Enter opens it, not writes the
+        # file); Tab goes on to the folder, where typing replaces the offered path.
+        assert screen.focused is screen.query_one("#close-checklist")
+        await pilot.press("tab")
+        await pilot.pause()
+        assert screen.focused is field
         assert field.value  # a folder is offered
         await assert_all_reachable(
             pilot, "#close-rule", "#close-status", "#close-checklist", "#close-folder"
@@ -399,6 +404,7 @@ async def test_close_day_missing_folder_is_a_danish_message(tmp_path: Path) -> N
     async with app.run_test(size=SMALL) as pilot:
         screen = await _open_close_day(app, pilot)
         field = screen.query_one("#close-folder", Input)
+        field.focus()
         field.value = str(tmp_path / "findes ikke")
         await pilot.press("enter")
         await settle(app, pilot, rounds=5)
@@ -480,3 +486,26 @@ async def test_loading_screen_fits(tmp_path: Path) -> None:
         await pilot.pause()
         await assert_all_reachable(pilot, "#loading-title", "#loading-where")
         assert "data.db" in drawn_text(app.screen.query_one("#loading-where"))
+
+
+@run_async
+async def test_close_day_starts_in_the_folder_when_nothing_is_missing(tmp_path: Path) -> None:
+    """Every mål has its tegn: the cursor starts in the folder field (Enter writes the file);
+    with one missing it starts on that mål (the test above)."""
+    from models.db import open_database
+    from models.store import Store
+
+    path = tmp_path / "d.db"
+    ids = build_small(path)
+    db = open_database(str(path))
+    try:
+        Store(db).create(
+            "tegn", maal_id=ids["m2"], tekst="Forældrene kommer igen", type="kvalitativ"
+        )
+    finally:
+        db.close()
+    app = _app(path)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await _open_close_day(app, pilot)
+        assert not screen.query_one("#close-checklist").display
+        assert screen.focused is screen.query_one("#close-folder", Input)
