@@ -873,8 +873,7 @@ def _rendered_difference(
                 VerifyStatus.NOT_COMPARED,
                 f"filen er skrevet med udgave {edition} af programmets tekster, og programmet "
                 f"skriver nu udgave {now}, så dens tekst kan ikke laves igen og sammenlignes "
-                "ord for ord (dens egen kontrolsum viser, at teksten ikke er ændret efter "
-                "eksporten)",
+                "ord for ord (dens kontrolsum viser, at filen ikke er ændret efter eksporten)",
             )
     if when is None or subject.render is None or copy.reference is None:
         return (

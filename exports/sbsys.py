@@ -40,7 +40,7 @@ from xml.sax.saxutils import quoteattr
 from models import settings
 from models.errors import ValidationError
 from models.maalplan_view import MaalplanView, iter_maalplaner
-from models.words import count
+from models.words import count, open_conflicts_text
 
 if TYPE_CHECKING:  # worker processes import this module and never touch the database
     from models.db import Database
@@ -172,10 +172,9 @@ class ExportResult:
 
 def conflict_notice(titel: str, n: int, names: str) -> str:
     """The Danish notice for a plan exported with open conflicts."""
-    what = "1 åben konflikt" if n == 1 else f"{n} åbne konflikter"
     return (
-        f"«{titel}» har {what}: {names}. Dokumenterne viser kun den ene side. Løs "
-        f"{'den' if n == 1 else 'dem'} under Konsolidering → Konflikter, og eksportér igen."
+        f"«{titel}» har {open_conflicts_text(n)}: {names}. Dokumenterne viser kun den ene side. "
+        f"Løs {'den' if n == 1 else 'dem'} under Konsolidering → Konflikter, og eksportér igen."
     )
 
 

@@ -70,15 +70,20 @@ def _number(value: float) -> str:
     return text.replace(".", ",")
 
 
-# A baseline or expected level written as a percentage: its first number followed by «%».
-_PERCENT_RE = re.compile(r"^\D*?\d[\d.,\u00a0 ]*?\s*%")
+# A baseline or expected level written as a percentage: its first number followed by «%»,
+# «pct.» or «procent».
+_PERCENT_RE = re.compile(r"^\D*?\d[\d.,\u00a0 ]*?\s*(%|pct\b|procent)", re.IGNORECASE)
+_HAS_NUMBER = re.compile(r"\d")
 
 
 def _unit(t: TegnStatus) -> str:
-    """« %» when the tegn's baseline or expected level is a percentage (a måling is a bare
-    number; beside «udgangspunkt 18 %» a bare «10» reads as something else), else nothing."""
-    if any(_PERCENT_RE.match(x or "") for x in (t.baseline, t.forventet_niveau)):
-        return " %"
+    """« %» when the tegn counts in percent, else nothing: a måling is a bare number, and
+    beside «udgangspunkt 18 %» a bare «10» reads as something else. The baseline decides (the
+    expected level only when the baseline has no number): «120 elever» with «10 % færre»
+    expected counts pupils, and its målinger are no percentages."""
+    for text in (t.baseline, t.forventet_niveau):
+        if text and _HAS_NUMBER.search(text):
+            return " %" if _PERCENT_RE.match(text) else ""
     return ""
 
 

@@ -87,3 +87,8 @@ def counted(counts: Mapping[str, int]) -> dict[str, str]:
     `counted({"tegn": 1, "proevehandlinger": 1})` gives «1 tegn» and «1 prøvehandling».
     Keys that are not nouns of `NOUNS` are left out."""
     return {key: count(key, n) for key, n in counts.items() if _COUNT_FIELDS.get(key, key) in NOUNS}
+
+
+def open_conflicts_text(n: int) -> str:
+    """«1 åben konflikt», «3 åbne konflikter»."""
+    return "1 åben konflikt" if n == 1 else f"{n} åbne konflikter"

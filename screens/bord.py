@@ -47,15 +47,18 @@ Entry = tuple[MaalGroup, MaalProgress | None]
 """A line of the list: a målsætning's heading (mål None) or one of its mål."""
 
 
-# «· del 1» (or «Del 2», «- lederdag») at the end of a day's title: said first instead.
-_DEL_AT_END = re.compile(r"[\s·,:–-]*\b(del\s*[12]|lederdag)\s*$", re.IGNORECASE)
+# «· del 1» (or «Del 2», «- lederdag») at the end of a day's title, by the day's own part:
+# said first instead.
+_DAGDEL_WORDS = {"del1": r"del\s*1", "del2": r"del\s*2", "lederdag": r"lederdag"}
 
 
 def bord_title(bord: str, dag: str, dagdel: str) -> str:
     """The bord screen's title: which day first («Del 1», «Del 2», «Lederdag»), since del 1
     and del 2 share their borde and mål and the end of a long title is cut at 80 columns,
     then the bord and the day's title (without the day's part repeated at its end)."""
-    shown = _DEL_AT_END.sub("", dag)
+    words = _DAGDEL_WORDS.get(dagdel)
+    at_end = rf"[\s·,:–-]*\b({words})\s*$" if words else None
+    shown = re.sub(at_end, "", dag, flags=re.IGNORECASE) if at_end else dag
     return " · ".join(x for x in (texts.DAGDEL_SHORT.get(dagdel, ""), bord, shown) if x)
 
 

@@ -54,6 +54,15 @@ if TYPE_CHECKING:
     from models.workspace import Workspace
 
 
+def _exists(typed: str) -> bool:
+    """Whether a typed path names something; never raises (a name too long for the system
+    raises on Python before 3.14, a drive that is gone may too)."""
+    try:
+        return Path(typed).expanduser().exists()
+    except (OSError, ValueError, RuntimeError):
+        return False
+
+
 # The most words of one path typed without quotes (a pasted text is not tried every way).
 MAX_PATH_WORDS = 12
 
@@ -80,7 +89,7 @@ def parse_paths(text: str, *, windows: bool | None = None) -> list[str]:
             (
                 j
                 for j in range(min(len(words), i + MAX_PATH_WORDS), i + 1, -1)
-                if Path(" ".join(words[i:j])).expanduser().exists()
+                if _exists(" ".join(words[i:j]))
             ),
             i + 1,
         )

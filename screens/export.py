@@ -433,12 +433,18 @@ class ExportScreen(Screen[None]):
         if isinstance(focused, Input) and focused.id and focused.id.startswith("meta-"):
             self._save_field(focused)
         self.exporting = True  # until the question below is answered, too
+        # Read now: the screen may be closed before the conflicts are read (the export then
+        # goes on, as one started goes on; only a question cannot be asked any more).
+        zip_ = self.query_one("#opt-zip", Checkbox).value
+        drop_file = self.query_one("#opt-drop", Checkbox).value
 
         def checked(found: dict[str, list[Conflict]]) -> None:
             if not found:
-                self._run_export(ids, outdir)
-                return
-            self._ask_about_conflicts(ids, outdir, found)
+                self._run_export(ids, outdir, zip_, drop_file)
+            elif not self.is_attached:
+                self.exporting = False  # left before the question: nothing is written
+            else:
+                self._ask_about_conflicts(ids, outdir, found, zip_, drop_file)
 
         def failed(exc: Exception) -> None:
             self.exporting = False
@@ -447,24 +453,28 @@ class ExportScreen(Screen[None]):
         host(self).read(lambda ws: ws.conflicts_in(ids), done=checked, error=failed)
 
     def _ask_about_conflicts(
-        self, ids: list[str], outdir: str, found: dict[str, list[Conflict]]
+        self,
+        ids: list[str],
+        outdir: str,
+        found: dict[str, list[Conflict]],
+        zip_: bool,
+        drop_file: bool,
     ) -> None:
         """Selected plans show open conflicts: their documents would show one side of each,
         filed in SBSYS as if settled. Say which, and export only when the user says so."""
         from models.conflicts import conflict_names
+        from models.words import open_conflicts_text
 
         titles = {p.id: p.titel for p in self.plans}
         lines = "\n".join(
             f"• {titles.get(pid, pid)}: {conflict_names(hits)}" for pid, hits in found.items()
         )
         n = sum(len(hits) for hits in found.values())
-        question = texts.EXPORT_CONFLICTS.format(
-            what="1 åben konflikt" if n == 1 else f"{n} åbne konflikter", lines=lines
-        )
+        question = texts.EXPORT_CONFLICTS.format(what=open_conflicts_text(n), lines=lines)
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._run_export(ids, outdir)
+                self._run_export(ids, outdir, zip_, drop_file)
             else:
                 self.exporting = False
                 self._status(texts.EXPORT_CONFLICTS_KEPT, "")
@@ -474,17 +484,16 @@ class ExportScreen(Screen[None]):
             callback=answered,
         )
 
-    def _run_export(self, ids: list[str], outdir: str) -> None:
-        zip_ = self.query_one("#opt-zip", Checkbox).value
-        drop_file = self.query_one("#opt-drop", Checkbox).value
+    def _run_export(self, ids: list[str], outdir: str, zip_: bool, drop_file: bool) -> None:
         self.result = None
         self.error = None
         self.exporting = True
-        bar = self.query_one("#export-progress", ProgressBar)
-        bar.update(total=len(ids) * 2, progress=0)
-        bar.display = True
-        self.query_one("#run-export", Button).disabled = True
-        self._status(texts.EXPORT_RUNNING.format(n=count("maalplan", len(ids))), "")
+        if self.is_attached:
+            bar = self.query_one("#export-progress", ProgressBar)
+            bar.update(total=len(ids) * 2, progress=0)
+            bar.display = True
+            self.query_one("#run-export", Button).disabled = True
+            self._status(texts.EXPORT_RUNNING.format(n=count("maalplan", len(ids))), "")
         target = Path(outdir).expanduser()
 
         def progress(done: int, total: int, _text: str) -> None:

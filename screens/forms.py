@@ -882,12 +882,17 @@ class ConfirmScreen(ModalScreen[bool]):
         yes: str | None = None,
         no: str | None = None,
         default_yes: bool = False,
+        letters: bool = True,
+        gone: Callable[[], object] | None = None,
     ) -> None:
         super().__init__()
         self.question = question
         self.yes_label = yes or texts.B_CONFIRM[0]
         self.no_label = no or texts.B_CANCEL[0]
         self.default_yes = default_yes
+        self.letters = letters  # J/Y answer yes (never where Enter does: `check_action`)
+        self._gone = gone  # called when the question goes without an answer
+        self._answered = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
@@ -910,14 +915,21 @@ class ConfirmScreen(ModalScreen[bool]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Where Enter confirms (a delete), a letter does not: someone who pressed Delete
         # while typing and types on («dejlig») must not answer «j».
-        return not (action == "answer" and parameters == (True,) and self.default_yes)
+        yes_by_letter = action == "answer" and parameters == (True,)
+        return not (yes_by_letter and (self.default_yes or not self.letters))
 
     def action_answer(self, answer: bool) -> None:
+        self._answered = True
         self.dismiss(answer)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
+        self._answered = True
         self.dismiss(event.button.id == "yes")
+
+    def on_unmount(self) -> None:
+        if not self._answered and self._gone is not None:
+            self._gone()  # closed another way (the palette's «Hjem»): not answered
 
 
 class DraftScreen(ModalScreen[str]):

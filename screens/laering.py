@@ -61,6 +61,7 @@ class LaeringScreen(Screen[None]):
         self.maalplan_id = maalplan_id
         self.proevehandling_id = proevehandling_id
         self.data: LaeringList | None = None
+        self._opening = False  # a new læring's form waits for who writes it
 
     def compose(self) -> ComposeResult:
         yield TopBar(texts.LAERING_TITLE)
@@ -126,10 +127,23 @@ class LaeringScreen(Screen[None]):
         """The læring's form; a new one is placed where the list is (the prøvehandling, else
         the målplan), dated today and written by whoever works on this laptop (the name last
         given for a vurdering, else the laptop's name)."""
-        if row_id is None:
-            host(self).read(lambda ws: ws.assessor(), done=lambda who: self._form(None, who))
-        else:
+        if row_id is not None:
             self._form(row_id, None)
+            return
+        if self._opening:
+            return  # the name is being read for the form asked for a moment ago
+
+        def named(who: str) -> None:
+            self._opening = False
+            if self.is_current:  # (not over another screen the user went on to)
+                self._form(None, who)
+
+        def failed(exc: Exception) -> None:
+            self._opening = False
+            host(self).report_error(exc)
+
+        self._opening = True
+        host(self).read(lambda ws: ws.assessor(), done=named, error=failed)
 
     def _form(self, row_id: str | None, who: str | None) -> None:
         fixed: dict[str, object] = {}

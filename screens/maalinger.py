@@ -115,6 +115,7 @@ class MaalingerScreen(Screen[None]):
         super().__init__()
         self.tegn_id = tegn_id
         self.data: TegnMaalinger | None = None
+        self._opening = False  # a new måling's form waits for who registers it
 
     def compose(self) -> ComposeResult:
         yield TopBar(texts.MAALINGER_TITLE.format(tekst=""))
@@ -203,10 +204,23 @@ class MaalingerScreen(Screen[None]):
         kvantitativ tegn, the observation first for a kvalitativ one; a new one dated today and
         registered by whoever works on this laptop (the name last given for a vurdering, else
         the laptop's name), as the vurdering form does."""
-        if row_id is None:
-            host(self).read(lambda ws: ws.assessor(), done=lambda who: self._form(None, who))
-        else:
+        if row_id is not None:
             self._form(row_id, None)
+            return
+        if self._opening:
+            return  # the name is being read for the form asked for a moment ago
+
+        def named(who: str) -> None:
+            self._opening = False
+            if self.is_current:  # (not over another screen the user went on to)
+                self._form(None, who)
+
+        def failed(exc: Exception) -> None:
+            self._opening = False
+            host(self).report_error(exc)
+
+        self._opening = True
+        host(self).read(lambda ws: ws.assessor(), done=named, error=failed)
 
     def _form(self, row_id: str | None, who: str | None) -> None:
         today = host(self).clock().date()

@@ -5,7 +5,7 @@ changes its colour and counts on, without sound or blinking."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -19,6 +19,17 @@ from screens import texts
 from screens.base import host
 from screens.timer import clock_text
 from screens.widgets import AppFooter, TopBar, hanging, plain
+
+
+class ProgrammeList(OptionList):
+    """The day's blocks: Enter on one makes it the current one; a click only moves the
+    highlight (OptionList selects on a click, and one stray click moved the programme)."""
+
+    async def _on_click(self, event: events.Click) -> None:
+        event.prevent_default()  # not OptionList's own click, which selects
+        clicked = event.style.meta.get("option")
+        if clicked is not None and not self._options[clicked].disabled:
+            self.highlighted = clicked
 
 
 class ProgramScreen(Screen[None]):
@@ -62,7 +73,7 @@ class ProgramScreen(Screen[None]):
                 yield Button(texts.B_TIMER[0] + " (F5)", id="program-toggle", variant="primary")
                 yield Button(texts.B_NEXT[0] + " (F6)", id="program-next")
             yield Label(texts.PROGRAM_TITLE, classes="panel-title")
-            yield OptionList(id="program-blocks")
+            yield ProgrammeList(id="program-blocks")
         yield AppFooter()
 
     def on_mount(self) -> None:

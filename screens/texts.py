@@ -116,6 +116,7 @@ TIMER_PAUSED_NOTE = "Uret er sat på pause."
 TIMER_NEXT = "Næste punkt: {title}"
 TIMER_LAST = "Det var sidste punkt på programmet."
 TIMER_MOVED = "Programmet står nu på «{title}» ({time} tilbage)."
+TIMER_MOVED_OVER = "Programmet står nu på «{title}» ({time} over tiden)."
 TIMER_MOVED_PAUSED = " Uret står stille; F5 starter det."
 TIMER_FIRST = "Programmet står allerede på første punkt."
 

@@ -101,7 +101,11 @@ class ProgrammeTimer:
         return self.go_to(self.index - 1, now)
 
     def set_blocks(self, blocks: list[tuple[str, int]]) -> None:
-        """New programme (edited by the tovholder): keep the position where possible."""
+        """New programme (edited by the tovholder): keep the position where possible. The
+        time kept for blocks left early is let go when the blocks changed (it belonged to
+        blocks that may now stand elsewhere)."""
+        if list(blocks) != self.blocks:
+            self.spent = {}
         self.blocks = list(blocks)
         if self.index > len(self.blocks):
             self.index = len(self.blocks)

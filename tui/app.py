@@ -167,7 +167,7 @@ class UdviklingsdagApp(App[None]):
         self.maal_screen: MaalScreen | None = None
         # Asked for before the database opened: (key, call), see `when_open`.
         self._waiting: list[tuple[str | None, Callable[[], object]]] = []
-        self._asking_undo = False  # the question before undoing an older action is open
+        self._undo_busy = False  # an undo is under way, or the question before an older one
         self.home_painted = threading.Event()  # set by the home screen once it shows its data
         # The loading of the database layer waits while input is answered.
         self.input_first = InputFirst()
@@ -593,45 +593,62 @@ class UdviklingsdagApp(App[None]):
     def action_undo(self) -> None:
         from screens.widgets import dirty_fields
 
-        if self._asking_undo:
-            return  # the question about an older action is open: it is answered first
+        if self._undo_busy:
+            return  # an undo is under way, or its question is open: that one first
         for field in dirty_fields(self):
             field.commit_now()
-        self.write(lambda ws: ws.undo(in_session=True), done=self._undone)
+        self._undo_busy = True
+        self.write(lambda ws: ws.undo(in_session=True), done=self._undone, error=self._undo_failed)
+
+    def _undo_failed(self, exc: Exception) -> None:
+        self._undo_busy = False
+        self.report_error(exc)
 
     def _undone(self, result: Undone | None) -> None:
+        if result is not None and not result.done:
+            self._ask_undo_older(result)
+            return
+        self._undo_busy = False
         if result is None:
             self.notify(texts.NOTHING_TO_UNDO)
-            return
-        if not result.done:
-            self._ask_undo_older(result)
             return
         self.notify(texts.UNDONE.format(description=result.description), markup=False)
         self.reload_screens()
 
     def _ask_undo_older(self, older: Undone) -> None:
         """The last action to undo was made before this session (the day's preparation,
-        yesterday's work): say what and when, and undo it only when the user says so (Enter
-        and Esc keep it), so pressing Ctrl+Z again and again stops at the session's start."""
+        yesterday's work): say what and when, and undo it only when the user says so with the
+        button (Enter and Esc keep it, and no letter answers: Ctrl+Z pressed while typing,
+        then «j…» typed on, must not undo it), so pressing Ctrl+Z again and again stops at
+        the session's start. The next Ctrl+Z waits for the answer; a question closed another
+        way (the palette's «Hjem») counts as «Behold»."""
         from screens.forms import ConfirmScreen
 
         made = older.when
-        when = f"{made.day}.{made.month}.{made.year} kl. {made:%H:%M}" if made else "tidligere"
+        when = f"{made:%d-%m-%Y} kl. {made:%H:%M}" if made else "tidligere"
         question = texts.UNDO_OLDER.format(when=when, description=older.description)
         action_id = older.action_id
 
         def answered(yes: bool | None) -> None:
-            self._asking_undo = False
             if yes:
-                self.write(lambda ws: ws.undo(action_id=action_id), done=self._undone_older)
+                self.write(
+                    lambda ws: ws.undo(action_id=action_id),
+                    done=self._undone_older,
+                    error=self._undo_failed,
+                )
+            else:
+                self._undo_busy = False
 
-        self._asking_undo = True
-        self.push_screen(
-            ConfirmScreen(question, yes=texts.UNDO_OLDER_YES, no=texts.UNDO_OLDER_NO),
-            callback=answered,
+        def gone() -> None:
+            self._undo_busy = False
+
+        screen = ConfirmScreen(
+            question, yes=texts.UNDO_OLDER_YES, no=texts.UNDO_OLDER_NO, letters=False, gone=gone
         )
+        self.push_screen(screen, callback=answered)
 
     def _undone_older(self, result: Undone | None) -> None:
+        self._undo_busy = False
         if result is None:
             self.notify(texts.UNDO_MOVED_ON)
             return
@@ -937,8 +954,9 @@ class UdviklingsdagApp(App[None]):
         now = self.now_seconds()
         if not self.timer.go_to(index, now) or self.timer.current is None:
             return
-        title = self.timer.current[0]
-        message = texts.TIMER_MOVED.format(title=title, time=clock_text(self.timer.remaining(now)))
+        title, left = self.timer.current[0], self.timer.remaining(now)
+        moved = texts.TIMER_MOVED_OVER if left < 0 else texts.TIMER_MOVED  # (it ran over)
+        message = moved.format(title=title, time=clock_text(left))
         if not self.timer.running:
             message += texts.TIMER_MOVED_PAUSED
         self.notify(message, markup=False)

@@ -324,3 +324,21 @@ def test_a_percentage_tegn_shows_its_latest_maaling_in_percent(
         assert shown(t, " %") in text and shown(t, " %") in pages
     for t in counted:
         assert shown(t, "") in text and shown(t, " %") not in text
+
+
+def test_the_percent_unit_is_decided_by_the_baseline() -> None:
+    """«120 elever» with «10 % færre» expected counts pupils (a måling of 130 is no «130 %»);
+    a baseline without a number leaves it to the expected level; «pct.» and «procent» count."""
+    from exports.status_report_docs import _unit
+
+    def unit(baseline: str | None, forventet: str | None) -> str:
+        t = TegnStatus("t", "Tegn", "kvantitativ", baseline, forventet, 1, WHEN, 1.0, None)
+        return _unit(t)
+
+    assert unit("18 %", "30 %") == " %"
+    assert unit("7,9 % sygefravær", None) == " %"
+    assert unit("120 elever", "10 % færre") == ""
+    assert unit("3 ud af 10", "50 %") == ""
+    assert unit(None, "45 pct.") == " %"
+    assert unit("ingen data endnu", "60 procent") == " %"
+    assert unit(None, None) == ""

@@ -72,6 +72,8 @@ def test_parse_paths_keeps_a_path_with_spaces_typed_without_quotes(tmp_path: Pat
     assert parse_paths(str(folder).replace(" ", "\\ ")) == [str(folder)]
     # Words that name nothing together stay apart (each is then refused with its reason).
     assert parse_paths(f"{tmp_path}/mangler en.json") == [f"{tmp_path}/mangler", "en.json"]
+    # Names too long for the system are words like any other (the check raised before).
+    assert parse_paths("x" * 300 + " " + "y" * 300) == ["x" * 300, "y" * 300]
 
 
 def test_parse_paths_on_windows_keeps_backslashes():

@@ -88,7 +88,7 @@ async def test_undo_theme_and_programme_asked_for_early_are_not_lost(
         assert isinstance(app.screen, ConfirmScreen)
         assert "før programmet blev åbnet" in app.screen.question
         assert app.workspace.maal(ids["m1"]).tegn != ()
-        await pilot.press("j")
+        await pilot.press("shift+tab", "enter")  # «Fortryd den» (no letter answers it)
         await settle(app, pilot)
         assert isinstance(app.screen, ProgramScreen)
         assert app.theme != theme

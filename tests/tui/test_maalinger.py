@@ -454,3 +454,26 @@ async def test_a_refusal_corrected_then_typed_again_is_said_again(tmp_path: Path
                 await settle(app, pilot)
                 assert app.screen is form, text
                 assert "Tryk Esc igen" in str(form.query_one("#form-save-error").render())
+
+
+@run_async
+async def test_insert_pressed_twice_opens_one_form(tmp_path: Path) -> None:
+    """The new måling's form waits a moment for who registers it: a second Insert in that
+    moment opens no second form on top of the first."""
+    from screens.forms import RecordForm
+
+    path = tmp_path / "m.db"
+    _build(path)
+    app = _app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_from_maal(app, pilot, 1)
+        screen.open_form(None)
+        screen.open_form(None)
+        await settle(app, pilot)
+        assert sum(isinstance(s, RecordForm) for s in app.screen_stack) == 1
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is screen
+        await pilot.press("insert")  # and the next one opens as before
+        await settle(app, pilot)
+        assert isinstance(app.screen, RecordForm)

@@ -122,13 +122,18 @@ def test_timer_goes_back_to_a_block_with_the_time_it_had_used() -> None:
     assert first.finished and first.previous(70)
     assert first.current == ("Velkomst", 5) and not first.running and first.remaining(70) == 240
     # A damaged saved time for a block is left out; the rest of the state is kept.
+    # The same programme read again keeps each block's time; a changed one lets it go.
+    kept = ProgrammeTimer.from_json(timer.to_json(), timer.blocks)
+    kept.set_blocks(list(timer.blocks))
+    assert kept.spent == timer.spent and kept.spent
+    kept.set_blocks([("Velkomst", 5), ("Pause", 10), ("Tegn", 20)])
+    assert kept.spent == {}
     damaged = ProgrammeTimer.from_json(
         '{"index": 1, "spent": {"0": "nan", "7": 3, "2": 30}}', timer.blocks
     )
     assert damaged.index == 1 and damaged.spent == {2: 30.0}
 
 
-# --- the app ----------------------------------------------------------------------------------
 # --- the app ----------------------------------------------------------------------------------
 
 
@@ -392,3 +397,8 @@ def test_the_bord_title_says_which_day_first() -> None:
     assert bord_title("Bord 2", "Modeldelen", "del2") == "Del 2 · Bord 2 · Modeldelen"
     assert bord_title("Bord 2", "Del 1", "del1") == "Del 1 · Bord 2"
     assert bord_title("Bord 2", "", "del1") == "Del 1 · Bord 2"
+    # Only the day's own part goes: a title that ends in another word keeps it.
+    assert bord_title("Bord 1", "Fælles lederdag", "del1") == "Del 1 · Bord 1 · Fælles lederdag"
+    assert bord_title("Bord 1", "Opfølgning på del 1", "del2") == (
+        "Del 2 · Bord 1 · Opfølgning på del 1"
+    )

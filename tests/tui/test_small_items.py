@@ -632,6 +632,11 @@ async def test_program_goes_back_with_p_and_to_a_block_with_enter(tmp_path: Path
         await settle(app, pilot)
         assert app.timer.index == 0
         assert any("første punkt" in str(n.message) for n in app._notifications)
+        # A click on a block only moves the highlight (one stray click moved the programme).
+        top = listing.content_region.y - listing.region.y
+        await pilot.click(listing, offset=(8, top + 1))
+        await settle(app, pilot)
+        assert listing.highlighted == 1 and app.timer.index == 0
     # Saved: the next start is on the same block.
     app = _app(path, clock)
     async with app.run_test(size=(80, 24)) as pilot:
