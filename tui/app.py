@@ -577,6 +577,11 @@ class UdviklingsdagApp(App[None]):
     # which next to «Slet» reads as the Danish word («Ny del Slet»: a new part?).
     _KEY_NAMES = {"insert": "Insert", "delete": "Delete"}
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo" and type(self.screen).__name__ == "ErrorScreen":
+            return False  # the database did not open: nothing to undo (and no «^z» shown)
+        return super().check_action(action, parameters)
+
     def get_key_display(self, binding: Binding) -> str:
         if not binding.key_display:
             modifiers, key = binding.parse_key()

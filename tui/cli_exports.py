@@ -93,7 +93,11 @@ def register(sub: argparse._SubParsersAction[DanishParser], common: DanishParser
         parents=[common],
         help="en selvstændig SQLite-fil med den aktuelle tilstand og visninger",
     )
-    e.add_argument("file", metavar="FIL", help="SQLite-filen, der skal skrives")
+    e.add_argument(
+        "file",
+        metavar="FIL",
+        help="SQLite-filen, der skal skrives (en mappe: udviklingsdag-ÅÅÅÅ-MM-DD.sqlite i den)",
+    )
     e.set_defaults(func=cmd_export_sqlite)
 
     p = sub.add_parser(
@@ -324,16 +328,21 @@ def cmd_export_sqlite(args: argparse.Namespace) -> int:
     from exports.sbsys import app_version
     from exports.sqlite_export import export_sqlite
 
+    target = Path(args.file).expanduser()
+    if target.is_dir():  # a folder: the file the app's «SQLite-fil» button writes there
+        from datetime import date
+
+        target = target / f"udviklingsdag-{date.today().isoformat()}.sqlite"
     db = open_db(args)
     try:
-        counts = export_sqlite(db, args.file, app_version=app_version())
+        counts = export_sqlite(db, target, app_version=app_version())
     finally:
         db.close()
     from models.words import count
 
     total = sum(counts.values())
     say(
-        f"SQLite-filen er skrevet: {Path(args.file).expanduser()} ({count('raekke', total)}). Se "
+        f"SQLite-filen er skrevet: {target} ({count('raekke', total)}). Se "
         "tabellen «dokumentation» og visningerne v_maal, v_samarbejde, v_maalplan og "
         "v_proevehandling."
     )

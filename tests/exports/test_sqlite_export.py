@@ -121,3 +121,11 @@ def test_replaces_atomically_and_refuses_own_database(plan_store, tmp_path, db_t
 def test_cli(plan_store, tmp_path, db_target, capsys):
     assert main(["export", "sqlite", "--db", db_target, str(tmp_path / "ud.sqlite")]) == 0
     assert "SQLite-filen er skrevet" in capsys.readouterr().out
+    # A folder: the file is named by the day inside it, as the app's «SQLite-fil» names it
+    # (it was refused: «er en mappe»).
+    folder = tmp_path / "eksport æøå"
+    folder.mkdir()
+    assert main(["export", "sqlite", "--db", db_target, str(folder)]) == 0
+    (written,) = folder.glob("udviklingsdag-*.sqlite")
+    assert str(written) in capsys.readouterr().out
+    assert written.read_bytes().startswith(b"SQLite format 3")

@@ -269,6 +269,9 @@ async def test_database_error_is_a_danish_screen(tmp_path: Path) -> None:
         assert isinstance(app.screen, ErrorScreen)
         message = str(app.screen.query_one("#error-message").render())
         assert "ikke en database" in message and "Traceback" not in message
+        # Nothing to undo without a database: the footer offers no «Fortryd».
+        bindings = app.screen.active_bindings.values()
+        assert not any(on for (_n, b, on, _t) in bindings if b.action.endswith("undo"))
     assert path.read_text().startswith("Dette er en tekstfil")  # untouched
 
 
