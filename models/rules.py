@@ -54,8 +54,12 @@ def missing_maalsaetninger(groups: Iterable[MaalGroup]) -> list[MaalGroup]:
 
 
 def lederdag_year(dato: date | None, today: date) -> int:
-    """The year a lederdag writes mål for: the day's own year (today's when it has no date)."""
-    return (dato or today).year
+    """The year a lederdag writes mål for: the plan year its date belongs to (today's when it
+    has no date). A lederdag in the autumn writes next year's mål (28 November 2023 for 2024);
+    the same rule as the årshjul's (`models.aarshjul.season`)."""
+    from .aarshjul import season
+
+    return season(dato or today)
 
 
 def new_lederdag_maal(year: int) -> dict[str, object]:

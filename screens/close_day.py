@@ -148,7 +148,8 @@ class CloseDayScreen(Screen[None]):
         checklist = self.query_one("#close-checklist", OptionList)
         checklist.clear_options()
         if not lacking:
-            status.update(Text(texts.CLOSE_ALL_DONE.format(n=total), style="bold green"))
+            done = texts.CLOSE_ALL_DONE_ONE if total == 1 else texts.CLOSE_ALL_DONE.format(n=total)
+            status.update(Text(done, style="bold green"))
             checklist.display = False
         else:
             status.update(Text(texts.CLOSE_MISSING.format(n=len(lacking)), style="bold yellow"))
@@ -183,7 +184,11 @@ class CloseDayScreen(Screen[None]):
         checklist = self.query_one("#close-checklist", OptionList)
         checklist.clear_options()
         if not lacking:
-            done = texts.CLOSE_ALL_DONE_LEDERDAG.format(n=count("maalsaetning", total))
+            done = (
+                texts.CLOSE_ALL_DONE_LEDERDAG_ONE
+                if total == 1
+                else texts.CLOSE_ALL_DONE_LEDERDAG.format(n=count("maalsaetning", total))
+            )
             status.update(Text(done, style="bold green"))
             checklist.display = False
             self._first_focus(False)

@@ -247,7 +247,9 @@ class PrepareScreen(Screen[None]):
         if kind == "maal" and item_id and item_id.startswith(MAALSAETNING_PREFIX):
             entity, item_id = "maalsaetning", item_id.removeprefix(MAALSAETNING_PREFIX)
         if action == "add":
-            self._add(kind, item_id)
+            # The row as the list has it: a målsætning's row keeps its prefix, so a new mål
+            # goes under it (stripped, it was looked up as a mål and refused).
+            self._add(kind, event.item_id)
         elif action == "edit" and item_id:
             self.open_form(entity, item_id)
         elif action == "delete" and item_id:

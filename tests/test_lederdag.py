@@ -46,9 +46,14 @@ def test_the_days_rule_is_a_maal_for_every_maalsaetning() -> None:
     assert rules.progress((MaalGroup("", "", (_progress("m4"),)),), "lederdag") == (0, 0)
 
 
-def test_a_new_maal_runs_in_the_days_year() -> None:
-    assert rules.lederdag_year(date(2026, 11, 20), date(2025, 1, 1)) == 2026
+def test_a_new_maal_runs_in_the_plan_year_of_its_lederdag() -> None:
+    """A lederdag in the autumn writes next year's mål (28 November 2023 for 2024; the new mål
+    started in the day's own year, so it found no målplan for the year it was written for)."""
+    assert rules.lederdag_year(date(2026, 11, 20), date(2025, 1, 1)) == 2027
+    assert rules.lederdag_year(date(2023, 11, 28), date(2025, 1, 1)) == 2024
+    assert rules.lederdag_year(date(2027, 2, 3), date(2025, 1, 1)) == 2027  # a late one
     assert rules.lederdag_year(None, date(2025, 1, 1)) == 2025
+    assert rules.lederdag_year(None, date(2026, 12, 7)) == 2027
     assert rules.new_lederdag_maal(2027) == {"fra_aar": 2027, "til_aar": 2027}
 
 

@@ -782,3 +782,34 @@ async def test_the_name_dialog_left_after_a_refused_name_leaves_no_ikke_gemt(
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
         assert app.save_status == before
+
+
+@run_async
+async def test_a_new_maal_goes_under_the_maalsaetning_row_it_is_added_on(tmp_path: Path) -> None:
+    """Forbered, «Målsætninger og mål»: Insert on a målsætning's own row opens «Nyt mål» for
+    that målsætning (it said «Tilføj først en målsætning (M) …», so a new målsætning could not
+    get its first mål from the list)."""
+    from textual.widgets import TabbedContent
+
+    from screens.forms import RecordForm
+    from screens.prepare import PrepareScreen
+
+    ids = build_small(tmp_path / "d.db")
+    app = _app(tmp_path / "d.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.action_prepare()
+        await settle(app, pilot)
+        prep = app.screen
+        assert isinstance(prep, PrepareScreen)
+        prep.query_one(TabbedContent).active = "tab-maal"
+        listing = prep.query_one("#prep-maal")
+        listing.focus()
+        await settle(app, pilot)
+        listing.highlighted = 0  # the målsætning's own row
+        await pilot.press("insert")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, RecordForm) and form.row_id is None
+        assert form.spec.entity == "maal"
+        assert form.spec.new_row()["maalsaetning_id"] == ids["ms"]
