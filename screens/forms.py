@@ -850,6 +850,29 @@ def _mark_all(snapshot: dict[str, tuple[AutoSave, Any]]) -> None:
 # --- confirmation -----------------------------------------------------------------------------
 
 
+_READING_NAME = WeakKeyDictionary[Any, bool]()
+
+
+def open_with_assessor(screen: Any, push: Callable[[str], object]) -> None:
+    """Open a new row's form on `screen` with who works on this laptop (`Workspace.assessor`:
+    the name last given for a vurdering, else the laptop's name), read first. A second ask
+    while the name is read opens no second form, and a screen left meanwhile opens none."""
+    if _READING_NAME.get(screen):
+        return
+
+    def named(who: str) -> None:
+        _READING_NAME.pop(screen, None)
+        if screen.is_current:
+            push(who)
+
+    def failed(exc: Exception) -> None:
+        _READING_NAME.pop(screen, None)
+        host(screen).report_error(exc)
+
+    _READING_NAME[screen] = True
+    host(screen).read(lambda ws: ws.assessor(), done=named, error=failed)
+
+
 class ConfirmScreen(ModalScreen[bool]):
     """Yes/no question; the text is shown literally (it may hold user text). Enter presses
     the focused button: «Nej» unless `default_yes` (a delete that can be undone: Enter

@@ -19,7 +19,7 @@ from screens.base import host
 from screens.widgets import AppFooter, Hanging, ItemList, TopBar, hanging, plain
 
 from .forfald import date_text
-from .forms import FormSpec, RecordForm
+from .forms import FormSpec, RecordForm, open_with_assessor
 
 
 def laering_prompt(item: LaeringItem, *, with_place: bool) -> Hanging:
@@ -61,7 +61,6 @@ class LaeringScreen(Screen[None]):
         self.maalplan_id = maalplan_id
         self.proevehandling_id = proevehandling_id
         self.data: LaeringList | None = None
-        self._opening = False  # a new læring's form waits for who writes it
 
     def compose(self) -> ComposeResult:
         yield TopBar(texts.LAERING_TITLE)
@@ -129,21 +128,8 @@ class LaeringScreen(Screen[None]):
         given for a vurdering, else the laptop's name)."""
         if row_id is not None:
             self._form(row_id, None)
-            return
-        if self._opening:
-            return  # the name is being read for the form asked for a moment ago
-
-        def named(who: str) -> None:
-            self._opening = False
-            if self.is_current:  # (not over another screen the user went on to)
-                self._form(None, who)
-
-        def failed(exc: Exception) -> None:
-            self._opening = False
-            host(self).report_error(exc)
-
-        self._opening = True
-        host(self).read(lambda ws: ws.assessor(), done=named, error=failed)
+        else:
+            open_with_assessor(self, lambda who: self._form(None, who))
 
     def _form(self, row_id: str | None, who: str | None) -> None:
         fixed: dict[str, object] = {}

@@ -24,7 +24,7 @@ from screens.base import host
 from screens.runchart import RunChartView, date_label
 from screens.widgets import AppFooter, Hanging, ItemList, TopBar, hanging, plain
 
-from .forms import FormSpec, RecordForm, show_value
+from .forms import FormSpec, RecordForm, open_with_assessor, show_value
 
 TITLE_CHARS = 60
 
@@ -115,7 +115,6 @@ class MaalingerScreen(Screen[None]):
         super().__init__()
         self.tegn_id = tegn_id
         self.data: TegnMaalinger | None = None
-        self._opening = False  # a new måling's form waits for who registers it
 
     def compose(self) -> ComposeResult:
         yield TopBar(texts.MAALINGER_TITLE.format(tekst=""))
@@ -206,21 +205,8 @@ class MaalingerScreen(Screen[None]):
         the laptop's name), as the vurdering form does."""
         if row_id is not None:
             self._form(row_id, None)
-            return
-        if self._opening:
-            return  # the name is being read for the form asked for a moment ago
-
-        def named(who: str) -> None:
-            self._opening = False
-            if self.is_current:  # (not over another screen the user went on to)
-                self._form(None, who)
-
-        def failed(exc: Exception) -> None:
-            self._opening = False
-            host(self).report_error(exc)
-
-        self._opening = True
-        host(self).read(lambda ws: ws.assessor(), done=named, error=failed)
+        else:
+            open_with_assessor(self, lambda who: self._form(None, who))
 
     def _form(self, row_id: str | None, who: str | None) -> None:
         today = host(self).clock().date()
