@@ -171,7 +171,7 @@ class CloseDayScreen(Screen[None]):
         if lacking:
             checklist = self.query_one("#close-checklist", OptionList)
             checklist.highlighted = 0
-            checklist.focus()
+            checklist.focus(scroll_visible=False)  # (it is near the top; the rule stays in view)
 
     def _show_lederdag(self, data: BordOverview) -> None:
         """The lederdag's rule: every målsætning of the bord has a mål."""
