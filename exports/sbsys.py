@@ -28,7 +28,7 @@ import tempfile
 import threading
 import time
 import zipfile
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -43,6 +43,7 @@ from models.maalplan_view import MaalplanView, iter_maalplaner
 from models.words import count, open_conflicts_text
 
 if TYPE_CHECKING:  # worker processes import this module and never touch the database
+    from models.conflicts import Conflict
     from models.db import Database
     from models.workspace import Workspace
 
@@ -253,10 +254,13 @@ def export_maalplaner(
     drop_file: bool = False,
     dokument_art: str | None = None,
     progress: ProgressFn | None = None,
+    conflicts: Mapping[str, Sequence[Conflict]] | None = None,
 ) -> ExportResult:
     """The export as the app and the command line run it: `export_sbsys` with the link
     template and each plan's metadata saved in the workspace's settings (`dokument_art`, when
-    given, for every plan instead)."""
+    given, for every plan instead). `conflicts`: the plans' open conflicts when the caller has
+    just read them (`Workspace.conflicts_in`; the export screen asks about them first), else
+    they are read here."""
     meta = {mid: get_package_meta(ws, mid) for mid in maalplan_ids}
     if dokument_art is not None:
         art = clean_dokument_art(dokument_art)
@@ -267,7 +271,8 @@ def export_maalplaner(
         zip=zip,
         meta=meta,
     )
-    open_conflicts = ws.conflicts_in(maalplan_ids)  # as the documents will show them
+    # As the documents will show them.
+    open_conflicts = conflicts if conflicts is not None else ws.conflicts_in(maalplan_ids)
     result = export_sbsys(ws.database, outdir, maalplan_ids, options, progress)
     if not open_conflicts:
         return result

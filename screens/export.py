@@ -440,7 +440,7 @@ class ExportScreen(Screen[None]):
 
         def checked(found: dict[str, list[Conflict]]) -> None:
             if not found:
-                self._run_export(ids, outdir, zip_, drop_file)
+                self._run_export(ids, outdir, zip_, drop_file, found)
             elif not self.is_attached:
                 self.exporting = False  # left before the question: nothing is written
             else:
@@ -474,7 +474,7 @@ class ExportScreen(Screen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._run_export(ids, outdir, zip_, drop_file)
+                self._run_export(ids, outdir, zip_, drop_file, found)
             else:
                 self.exporting = False
                 self._status(texts.EXPORT_CONFLICTS_KEPT, "")
@@ -484,7 +484,15 @@ class ExportScreen(Screen[None]):
             callback=answered,
         )
 
-    def _run_export(self, ids: list[str], outdir: str, zip_: bool, drop_file: bool) -> None:
+    def _run_export(
+        self,
+        ids: list[str],
+        outdir: str,
+        zip_: bool,
+        drop_file: bool,
+        conflicts: dict[str, list[Conflict]],
+    ) -> None:
+        """Write the packages; `conflicts` as just read and asked about (not read again)."""
         self.result = None
         self.error = None
         self.exporting = True
@@ -504,7 +512,13 @@ class ExportScreen(Screen[None]):
         def export(ws: Workspace) -> ExportResult:
             ws.set_setting(settings.EXPORT_OUTDIR, outdir)
             return export_maalplaner(
-                ws, target, ids, zip=zip_, drop_file=drop_file, progress=progress
+                ws,
+                target,
+                ids,
+                zip=zip_,
+                drop_file=drop_file,
+                progress=progress,
+                conflicts=conflicts,
             )
 
         host(self).read(export, done=self._exported, error=self._export_failed)
