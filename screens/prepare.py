@@ -4,10 +4,12 @@ the facilitator uses; the målplanskabelon import can fill the same data."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
@@ -125,6 +127,28 @@ class PrepareScreen(Screen[None]):
                 yield Static("", classes="prep-context", id="ctx-borde")
                 yield ItemList(id="prep-bord", kind="bord")
         yield AppFooter()
+
+    # The tab whose list a key adds to shows it in the footer; the key works from every tab.
+    SHOWN_ON_TAB = {"tab-maal": "new_maalsaetning", "tab-org": "new_top"}
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's active bindings, with M (ny målsætning) shown on the mål tab and O (ny
+        enhed øverst) on the organisation tab. Hidden, they still work from the other tabs
+        (a binding hidden by `check_action` would not run), and a keymap's key is the one
+        shown (the binding's own, changed only in `show`)."""
+        active = super().active_bindings
+        tabs = self.query(TabbedContent)
+        action = self.SHOWN_ON_TAB.get(tabs.first().active) if tabs else None
+        for key, bound in active.items():
+            if bound.binding.action == action:
+                active[key] = bound._replace(binding=replace(bound.binding, show=True))
+                break  # one key of «m,M» is enough in the footer
+        return active
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.refresh_bindings()
 
     def on_mount(self) -> None:
         self.day_id = host(self).day_id

@@ -250,6 +250,48 @@ async def test_shift_letter_does_what_the_letter_does(tmp_path: Path) -> None:
         assert isinstance(app.screen, PrepareScreen)
 
 
+@run_async
+async def test_forbered_footer_shows_m_and_o_on_their_tabs(tmp_path: Path) -> None:
+    """M (ny målsætning) is in the footer on the mål tab and O (ny enhed øverst) on the
+    organisation tab; elsewhere they are left out of the footer but still work."""
+    from textual.widgets import TabbedContent
+    from textual.widgets._footer import FooterKey
+
+    from screens import texts
+    from screens.forms import RecordForm
+    from screens.prepare import PrepareScreen
+
+    path = tmp_path / "s.db"
+    build_small(path)
+    app = _app(path)
+
+    def shown() -> set[str]:
+        return {k.description for k in app.screen.query(FooterKey) if k.display}
+
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PrepareScreen)
+        maalsaetning, top = texts.B_NEW_MAALSAETNING[0], texts.B_NEW_TOP[0]
+        assert maalsaetning not in shown() and top not in shown()
+        tabs = app.screen.query_one("#prep-tabs", TabbedContent)
+        for _ in range(4):
+            await pilot.press("right")
+            await settle(app, pilot)
+            if tabs.active == "tab-maal":
+                break
+        assert tabs.active == "tab-maal"
+        assert maalsaetning in shown() and top not in shown()
+        await pilot.press("left", "left")
+        await settle(app, pilot)
+        assert tabs.active == "tab-org"
+        assert top in shown() and maalsaetning not in shown()
+        await pilot.press("m")  # works from the organisation tab, not shown there
+        await settle(app, pilot)
+        assert isinstance(app.screen, RecordForm) and app.screen.spec.entity == "maalsaetning"
+
+
 # --- the keymap file ----------------------------------------------------------------------------
 
 
