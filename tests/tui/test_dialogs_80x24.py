@@ -510,3 +510,32 @@ async def test_close_day_starts_in_the_folder_when_nothing_is_missing(tmp_path: 
         assert screen.focused is screen.query_one("#close-folder", Input)
         status = drawn_text(screen.query_one("#close-status", Static))
         assert "Målet opfylder dagens regel." in status and "Alle" not in status
+
+
+@run_async
+async def test_form_hints_wrap_at_80_columns(tmp_path: Path) -> None:
+    """A form's hint longer than the form (the lederdag mål's «Mulige samarbejdspartnere»)
+    is drawn whole over more lines, not cut at the form's edge."""
+    from textual.widgets import Label
+
+    from screens import texts
+    from screens.forms import RecordForm
+
+    path = tmp_path / "l.db"
+    build_small(path, dagdel="lederdag")
+    app = _app(path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        app.screen.open_bord()
+        await settle(app, pilot)
+        await pilot.press("insert")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RecordForm) and app.screen.spec.entity == "maal"
+        hints = list(app.screen.query("#form-fields Label.muted").results(Label))
+        wanted = texts.MULIGE_PARTNERE_HINT
+        assert len(wanted) > 80 and any(str(h.content) == wanted for h in hints)
+        for hint in hints:
+            await assert_reachable(pilot, hint)
+            whole = "".join(str(hint.content).split())
+            assert "".join(drawn_text(hint).split()) == whole, f"{hint.content!r} is cut"
+            assert hint.region.right <= SMALL[0]
