@@ -53,6 +53,14 @@ def missing_maalsaetninger(groups: Iterable[MaalGroup]) -> list[MaalGroup]:
     return [g for g in groups if g.id and not group_complete(g)]
 
 
+def season_year(today: date) -> int:
+    """The plan year being prepared on `today`: this year's until July, then next year's
+    (5 December 2026: 2027), as the årshjul counts (`models.aarshjul.season`)."""
+    from .aarshjul import season
+
+    return season(today)
+
+
 def lederdag_year(dato: date | None, today: date) -> int:
     """The year a lederdag writes mål for: the plan year its date belongs to (today's when it
     has no date). A lederdag in the autumn writes next year's mål (28 November 2023 for 2024);

@@ -119,7 +119,13 @@ class AutoCheckbox(AutoSave, StateCheckbox):
 
 class AutoSelect(AutoSave, Select[str]):
     def __init__(
-        self, field_name: str, options: Choices, value: str | None, *, allow_blank: bool
+        self,
+        field_name: str,
+        options: Choices,
+        value: str | None,
+        *,
+        allow_blank: bool,
+        id: str | None = None,
     ) -> None:
         known = {v for _, v in options}
         super().__init__(
@@ -127,6 +133,7 @@ class AutoSelect(AutoSave, Select[str]):
             prompt=texts.NO_CHOICE,
             allow_blank=allow_blank,
             value=value if value in known else Select.NULL,
+            id=id,
         )
         self.field_name = field_name
         self.saved_value = value if value in known else None
@@ -350,6 +357,10 @@ class FormSpec:
     on_create: Callable[[Workspace, str], object] | None = None
     """Run in the same database job right after a new row is created (so it is on disk when
     the form says «Gemt»): a mål written at a lederdag bord is put on the bord at once."""
+    follows: Mapping[str, tuple[str, Mapping[str, Choices]]] = field(default_factory=dict)
+    """Pickers whose choices follow another field's value: field -> (the field it follows,
+    the choices for each of its values). A mål's målplan lists its enhed's plans; with no
+    value (or one not in the mapping) the picker offers its whole `choices`."""
     not_after: Mapping[str, date] = field(default_factory=dict)
     """Date fields whose value after the given day is worth a word under the field (a måling
     is of something measured, so a date ahead is likely a slip of the keys): saved all the
@@ -503,7 +514,9 @@ class RecordForm(ModalScreen[str | None]):
                 widgets.append(Label(texts.PLAN_A_HINT, classes="muted"))
             if name == "mulige_partnere":
                 widgets.append(Label(texts.MULIGE_PARTNERE_HINT, classes="muted"))
-            widgets.append(self._widget_for(name, spec, show_value(spec, values.get(name))))
+            value = show_value(spec, values.get(name))
+            widget = self._widget_for(name, spec, value, self._choices(name, values, value))
+            widgets.append(widget)
             error = Label("", id=f"err-{name}", classes="field-error")
             error.display = False
             widgets.append(error)
@@ -524,9 +537,48 @@ class RecordForm(ModalScreen[str | None]):
     def _to_top(self) -> None:
         self.query_one("#form-fields", VerticalScroll).scroll_home(animate=False, immediate=True)
 
-    def _widget_for(self, name: str, spec: FieldSpec, value: Any) -> Any:
+    def _choices(self, name: str, values: Mapping[str, object], value: object) -> Choices:
+        """The picker `name`'s choices: all of them, or those for the value of the field it
+        follows (`FormSpec.follows`), with its own value kept when that is another's."""
+        every = list(self.spec.choices.get(name, []))
+        follow = self.spec.follows.get(name)
+        if follow is None:
+            return every
+        source, by_value = follow
+        narrowed = by_value.get(str(values.get(source)))
+        if narrowed is None:
+            return every
+        narrowed = list(narrowed)
+        if value is not None and value not in {v for _, v in narrowed}:
+            narrowed += [c for c in every if c[1] == value]
+        return narrowed
+
+    @on(Select.Changed)
+    def _follow(self, event: Select.Changed) -> None:
+        """The followed field changed: its followers offer the choices for the new value. A
+        follower keeps its value when that is among them, takes the only one there is, or
+        is left empty to pick (and saved so: a mål is not left on another enhed's plan)."""
+        source = getattr(event.select, "field_name", None)
+        for name, (follows, _by_value) in self.spec.follows.items():
+            found = self.query(f"#f-{name}")
+            if follows != source or not found:
+                continue
+            picker = found.first(AutoSelect)
+            value = event.value if event.value is not Select.NULL else None
+            choices = self._choices(name, {follows: value}, None)
+            current = picker.current_value()
+            keep = {v for _, v in choices}
+            with picker.prevent(Select.Changed):
+                picker.set_options([(plain(label), v) for label, v in choices])
+                picker.value = current if current in keep else Select.NULL
+            if current not in keep:
+                if len(choices) == 1:
+                    picker.value = choices[0][1]  # saved by its own Changed
+                else:
+                    picker.commit_now()
+
+    def _widget_for(self, name: str, spec: FieldSpec, value: Any, choices: Choices) -> Any:
         wid = f"f-{name}"
-        choices = self.spec.choices.get(name, [])
         if spec.kind == "text":
             return AutoTextArea(name, value, id=wid)
         if spec.kind == "bool":
@@ -538,7 +590,7 @@ class RecordForm(ModalScreen[str | None]):
             options = [(enums.label(m), m.value) for m in spec.enum]
             return AutoSelect(name, options, value, allow_blank=False)
         if spec.kind == "ref":
-            return AutoSelect(name, choices, value, allow_blank=not spec.required)
+            return AutoSelect(name, choices, value, allow_blank=not spec.required, id=wid)
         if spec.kind == "reflist" and spec.ref == "enhed":
             return PartnerPicker(name, choices, value)
         if spec.kind == "reflist":

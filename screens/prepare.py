@@ -358,7 +358,11 @@ class PrepareScreen(Screen[None]):
         if entity in ("maal", "enhed", "maalplan"):
             choices["enhed_id"] = list(data.enheder)
             choices["parent_id"] = list(data.enheder)
+        follows: dict[str, tuple[str, dict[str, list[tuple[str, str]]]]] = {}
         if entity == "maal":
+            # The målplan picker offers the chosen enhed's plans, the newest year first (all
+            # plans while no enhed is chosen).
+            plans = sorted(data.maalplaner, key=lambda p: (p.enhed_navn, -(p.aar or 0), p.titel))
             choices["maalplan_id"] = [
                 (
                     texts.PREP_PLAN_CHOICE.format(
@@ -368,8 +372,13 @@ class PrepareScreen(Screen[None]):
                     ),
                     p.id,
                 )
-                for p in data.maalplaner
+                for p in plans
             ]
+            by_enhed: dict[str, list[tuple[str, str]]] = {e: [] for _, e in data.enheder}
+            for p, choice in zip(plans, choices["maalplan_id"], strict=True):
+                if p.enhed_id in by_enhed:
+                    by_enhed[p.enhed_id].append(choice)
+            follows["maalplan_id"] = ("enhed_id", by_enhed)
             choices["maalsaetning_id"] = [(_cut(ms.tekst, 70), ms.id) for ms in data.maalsaetninger]
         if entity == "bord":
             choices["maal_ids"] = [
@@ -382,8 +391,11 @@ class PrepareScreen(Screen[None]):
             ]
         start = dict(defaults or {})
         if entity == "maalplan":
-            start = {**rules.new_maalplan(host(self).clock().year), **start}
-        spec = FormSpec(entity, fixed=fixed, hidden=hidden, defaults=start, choices=choices)
+            # The plan year being prepared: in the autumn, next year's (the årshjul's season).
+            start = {**rules.new_maalplan(rules.season_year(host(self).clock().date())), **start}
+        spec = FormSpec(
+            entity, fixed=fixed, hidden=hidden, defaults=start, choices=choices, follows=follows
+        )
         self.app.push_screen(RecordForm(spec, row_id), callback=lambda _rid: self.reload())
 
     def _delete(self, entity: str, item_id: str) -> None:

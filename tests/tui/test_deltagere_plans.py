@@ -246,7 +246,8 @@ async def test_maalplan_in_prepare_with_plan_a_and_maal(tmp_path: Path) -> None:
         await settle(app, pilot)
         form = app.screen
         assert isinstance(form, RecordForm)
-        assert form.query_one("#f-aar", Input).value == "2026"  # this year by default
+        # the plan year being prepared: on 3 December 2026, 2027 (the årshjul's season)
+        assert form.query_one("#f-aar", Input).value == "2027"
         await _type_into(pilot, form.query_one("#f-titel", Input), "Målplan [2024] for skolen")
         await _pick(pilot, _field(form, "enhed_id"), "Nordlys")
         aar = form.query_one("#f-aar", Input)
