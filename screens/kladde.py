@@ -19,7 +19,7 @@ from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
 from exports.template_import import ImportReport, import_workbook
 from screens import texts
 from screens.base import host
-from screens.widgets import AppFooter, StateCheckbox
+from screens.widgets import AppFooter, StateCheckbox, plain
 
 if TYPE_CHECKING:
     from models.records import MaalplanOverview
@@ -126,7 +126,7 @@ class KladdeScreen(Screen[None]):
                 host(self).reload_screens()
 
         def error(exc: Exception) -> None:
-            self.query_one("#kladde-summary", Static).update(str(exc))
+            self.query_one("#kladde-summary", Static).update(plain(str(exc)))
 
         if dry_run:
             host(self).read(call, done=done, error=error)
@@ -144,7 +144,7 @@ class KladdeScreen(Screen[None]):
             lines.append(texts.KLADDE_NOT_KLADDE)
         else:
             lines.append(report.summary(on_screen=True))
-        self.query_one("#kladde-summary", Static).update("\n".join(lines))
+        self.query_one("#kladde-summary", Static).update(plain("\n".join(lines)))
         table = self.query_one("#kladde-table", DataTable)
         table.clear()
         self.shown = []
@@ -153,7 +153,7 @@ class KladdeScreen(Screen[None]):
             # Text, not markup: what the sheet says is shown as typed.
             table.add_row(Text(f"{kind}: {c.name()}"), Text(c.change_text()))
             self.shown.append(c.text())
-        self.query_one("#kladde-detail", Static).update(self.shown[0] if self.shown else "")
+        self.query_one("#kladde-detail", Static).update(plain(self.shown[0] if self.shown else ""))
         # The result in view (at 80x24 the form above it fills the screen).
         self.query_one("#kladde-body", VerticalScroll).scroll_to_widget(
             self.query_one("#kladde-summary", Static), top=True, animate=False
@@ -162,7 +162,7 @@ class KladdeScreen(Screen[None]):
     @on(DataTable.RowHighlighted, "#kladde-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         if 0 <= event.cursor_row < len(self.shown):
-            self.query_one("#kladde-detail", Static).update(self.shown[event.cursor_row])
+            self.query_one("#kladde-detail", Static).update(plain(self.shown[event.cursor_row]))
 
     @on(Button.Pressed, "#kladde-preview")
     def _preview(self) -> None:

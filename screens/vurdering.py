@@ -434,7 +434,7 @@ class ReportFolderScreen(ModalScreen[tuple[str, str] | None]):
             )
             yield Label(texts.VURDERING_EXPORT_FOLDER)
             yield Input(self.outdir, id="vurdering-outdir")
-            yield Label(visible(self.error), id="vurdering-outdir-error", classes="field-error")
+            yield Label(plain(self.error), id="vurdering-outdir-error", classes="field-error")
             yield Label(texts.VURDERING_EXPORT_SAGSNUMMER)
             yield Input(
                 self.sagsnummer,
@@ -466,7 +466,7 @@ class ReportFolderScreen(ModalScreen[tuple[str, str] | None]):
         try:
             validate_value("maalplan", "sagsnummer", sagsnummer)
         except ValidationError as exc:
-            self.query_one("#vurdering-sagsnummer-error", Label).update(visible(str(exc)))
+            self.query_one("#vurdering-sagsnummer-error", Label).update(plain(str(exc)))
             self.query_one("#vurdering-sagsnummer", Input).focus()
             return
         self.dismiss((outdir, sagsnummer.strip()))

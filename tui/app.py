@@ -426,16 +426,20 @@ class UdviklingsdagApp(App[None]):
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
-        """`App.notify`, with every control character shown as a placeholder: a message can
-        quote a name or a value from another laptop's file (see `models.visible`)."""
+        """`App.notify`, with every control character shown as a placeholder and never read
+        as markup: a message can quote a name or a value typed on another laptop or read from
+        a file (see `models.visible`), and «Pause [/] kaffe» in one made Textual raise while
+        drawing the toast. `markup` is taken for `Widget.notify`, which always passes it
+        (True); none of the app's own messages uses markup."""
         from models.visible import visible
 
+        del markup
         super().notify(
             visible(message, 2000, multiline=True),
             title=visible(title, 200),
             severity=severity,
             timeout=timeout,
-            markup=markup,
+            markup=False,
         )
 
     def report_error(self, exc: Exception) -> None:
