@@ -143,7 +143,12 @@ class EvalueringerScreen(Screen[None]):
         spec = FormSpec(
             "evaluering", fixed={"proevehandling_id": self.proevehandling_id}, defaults=defaults
         )
-        self.app.push_screen(RecordForm(spec, row_id), callback=lambda _rid: self.reload())
+        self.app.push_screen(RecordForm(spec, row_id), callback=self._form_closed)
+
+    def _form_closed(self, row_id: str | None) -> None:
+        """The form is closed: the list shows the row it made or edited highlighted."""
+        self.query_one("#eval-list", ItemList).follow(row_id)
+        self.reload()
 
     def _show_status(self, status: str, since: date | None) -> None:
         picker = self.query_one("#eval-status", Select)

@@ -143,7 +143,12 @@ class LaeringScreen(Screen[None]):
             hidden=("maalplan_id", "proevehandling_id"),  # an existing one keeps its place
             defaults={"dato": host(self).clock().date(), "hvem": who} if row_id is None else {},
         )
-        self.app.push_screen(RecordForm(spec, row_id), callback=lambda _rid: self.reload())
+        self.app.push_screen(RecordForm(spec, row_id), callback=self._form_closed)
+
+    def _form_closed(self, row_id: str | None) -> None:
+        """The form is closed: the list shows the row it made or edited highlighted."""
+        self.query_one("#laering-list", ItemList).follow(row_id)
+        self.reload()
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -324,7 +324,16 @@ class MaalScreen(StyledOnce, Screen[None]):
             own = self.detail.maal.enhed_id
             choices["partner_ids"] = [(name, eid) for name, eid in self.enheder if eid != own]
         spec = FormSpec(entity, fixed={"maal_id": self.maal_id}, choices=choices)
-        self.app.push_screen(RecordForm(spec, row_id), callback=lambda _rid: self.reload())
+        self.app.push_screen(
+            RecordForm(spec, row_id), callback=lambda rid: self._form_closed(entity, rid)
+        )
+
+    def _form_closed(self, entity: str, row_id: str | None) -> None:
+        """The form is closed: its tab's list shows the row it made or edited highlighted."""
+        found = self.query(f"#list-{entity}")
+        if found:
+            found.first(ItemList).follow(row_id)
+        self.reload()
 
     def action_back(self) -> None:
         self.app.pop_screen()

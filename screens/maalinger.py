@@ -218,7 +218,12 @@ class MaalingerScreen(Screen[None]):
             first=first,
             not_after={"dato": today},  # a måling is of what has been measured
         )
-        self.app.push_screen(RecordForm(spec, row_id), callback=lambda _rid: self.reload())
+        self.app.push_screen(RecordForm(spec, row_id), callback=self._form_closed)
+
+    def _form_closed(self, row_id: str | None) -> None:
+        """The form is closed: the list shows the row it made or edited highlighted."""
+        self.query_one("#maalinger-list", ItemList).follow(row_id)
+        self.reload()
 
     def action_back(self) -> None:
         self.app.pop_screen()

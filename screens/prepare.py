@@ -396,7 +396,21 @@ class PrepareScreen(Screen[None]):
         spec = FormSpec(
             entity, fixed=fixed, hidden=hidden, defaults=start, choices=choices, follows=follows
         )
-        self.app.push_screen(RecordForm(spec, row_id), callback=lambda _rid: self.reload())
+        self.app.push_screen(
+            RecordForm(spec, row_id), callback=lambda rid: self._form_closed(entity, rid)
+        )
+
+    def _form_closed(self, entity: str, row_id: str | None) -> None:
+        """The form is closed: the list shows the row it made or edited highlighted (a
+        målsætning is a row of the mål list)."""
+        if entity == "maalsaetning":
+            listing, option_id = "#prep-maal", MAALSAETNING_PREFIX + (row_id or "")
+        else:
+            listing, option_id = f"#prep-{entity}", row_id or ""
+        found = self.query(listing)
+        if found and row_id:
+            found.first(ItemList).follow(option_id)
+        self.reload()
 
     def _delete(self, entity: str, item_id: str) -> None:
         label = ENTITIES[entity].label

@@ -534,6 +534,13 @@ class ItemList(OptionList):
         self.kind = kind
         self.letters = letters
         self.ask_before_delete = ask_before_delete
+        self._follow: str | None = None
+
+    def follow(self, item_id: str | None) -> None:
+        """Highlight `item_id` when the next `set_items` lists it: the row a form has just
+        made or edited (without this the highlight stayed on the row it was on, and Enter then
+        opened that one: a new måling sorted first, the old first one was edited instead)."""
+        self._follow = item_id
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "letter":
@@ -618,7 +625,11 @@ class ItemList(OptionList):
     def set_items(
         self, options: list[Option], keep: str | None = None, empty: str | None = None
     ) -> None:
-        """Replace the items, keeping the highlight on `keep` (or the same row) if present."""
+        """Replace the items, keeping the highlight on the row to follow (`follow`), on `keep`
+        or on the same row, the first of them that is present."""
+        follow, self._follow = self._follow, None
+        if follow is not None and any(o.id == follow for o in options):
+            keep = follow
         keep = keep or self.highlighted_id
         self.clear_options()
         if not options and empty:

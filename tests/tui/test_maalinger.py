@@ -477,3 +477,32 @@ async def test_insert_pressed_twice_opens_one_form(tmp_path: Path) -> None:
         await pilot.press("insert")  # and the next one opens as before
         await settle(app, pilot)
         assert isinstance(app.screen, RecordForm)
+
+
+@run_async
+async def test_a_new_maaling_is_highlighted_so_enter_edits_it(tmp_path: Path) -> None:
+    """Insert, a number, Esc: the new måling (today's, first in the list) is highlighted, so
+    Enter opens it and not the one that was first before (the user test edited another
+    person's måling that way)."""
+    from screens.forms import RecordForm
+
+    path = tmp_path / "m.db"
+    _build(path)
+    app = _app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_from_maal(app, pilot, 1)
+        listing = screen.query_one("#maalinger-list")
+        before = listing.highlighted_id
+        assert listing.highlighted == 0
+        form = await _new_maaling(app, pilot)
+        await _enter(app, pilot, form, "#f-vaerdi", "19")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is screen
+        new = listing.highlighted_id
+        assert new != before and _prompts(listing)[listing.highlighted].startswith("1. 03-12-2026")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        edit = app.screen
+        assert isinstance(edit, RecordForm) and edit.row_id == new
+        assert edit.query_one("#f-vaerdi", Input).value == "19"

@@ -104,3 +104,38 @@ async def test_new_maalplan_starts_at_the_plan_year_being_prepared(tmp_path: Pat
             await settle(app, pilot)
             assert isinstance(app.screen, RecordForm)
             assert app.screen.query_one("#f-aar", Input).value == year
+
+
+@run_async
+async def test_a_new_row_is_highlighted_in_its_list(tmp_path: Path) -> None:
+    """M, a målsætning's text, Esc: the mål list highlights the new målsætning (it stayed on
+    the row the cursor was on before)."""
+    from textual.widgets import TextArea
+
+    from screens.forms import RecordForm
+    from screens.prepare import MAALSAETNING_PREFIX, PrepareScreen
+
+    path = tmp_path / "p.db"
+    _world(path)
+    app = _app(path, FakeClock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.action_prepare()
+        await settle(app, pilot)
+        await pilot.press("m")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, RecordForm) and form.spec.entity == "maalsaetning"
+        area = form.query_one("#f-tekst", TextArea)
+        area.focus()
+        area.insert("Flere ældre bor trygt hjemme.")
+        await pilot.press("tab")
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        prep = app.screen
+        assert isinstance(prep, PrepareScreen)
+        listing = prep.query_one("#prep-maal")
+        highlighted = listing.highlighted_id or ""
+        assert highlighted.startswith(MAALSAETNING_PREFIX)
+        assert "Flere ældre bor trygt hjemme." in str(listing.get_option(highlighted).prompt)
