@@ -1337,6 +1337,10 @@ VURDERING_NOT_FOUND = "Målet findes ikke længere i årets planer."
 VURDERING_SAVED = "Vurderingen er gemt: {label}."
 VURDERING_FORM_TITLE = "Vurdér målet for {aar}"
 VURDERING_FORM_CHOICE = "Målopfyldelse"
+VURDERING_FORM_PICK = "Vælg, hvor langt målet er nået"
+VURDERING_FORM_PICK_FIRST = (
+    "Vælg først, hvor langt målet er nået (Enter på feltet åbner listen). Esc lukker uden at gemme."
+)
 VURDERING_FORM_REASON = "Begrundelse (hvad tallene og erfaringerne viser)"
 VURDERING_FORM_WHO = "Vurderet af"
 VURDERING_FORM_WHO_HINT = "Dit navn (tovholderen, der vurderer)"

@@ -519,12 +519,19 @@ class VurderingForm(ModalScreen[tuple[str, str, str] | None]):
             with VerticalScroll(id="vurdering-form-scroll"):
                 yield Static(maal_lines(m, with_assessment=False), id="vurdering-form-data")
                 yield Label(texts.VURDERING_FORM_CHOICE)
+                # A mål not assessed yet starts with no choice: Ctrl+S without one asks for
+                # it (a preselected «For tidligt at sige» was saved as an assessment no one
+                # had made).
                 yield Select(
                     [(enums.label(v), v.value) for v in enums.Maalopfyldelse],
-                    allow_blank=False,
-                    value=current.maalopfyldelse if current else enums.Maalopfyldelse.FOR_TIDLIGT,
+                    prompt=texts.VURDERING_FORM_PICK,
+                    allow_blank=current is None,
+                    value=current.maalopfyldelse if current else Select.NULL,
                     id="vurdering-valg",
                 )
+                error = Label("", id="vurdering-valg-error", classes="field-error")
+                error.display = False
+                yield error
                 yield Label(texts.VURDERING_FORM_REASON)
                 yield TextArea(
                     (current.begrundelse or "") if current else "",
@@ -570,8 +577,19 @@ class VurderingForm(ModalScreen[tuple[str, str, str] | None]):
 
         host(self).read(lambda ws: ws.assessor(), done=named)
 
+    @on(Select.Changed, "#vurdering-valg")
+    def _chosen(self) -> None:
+        self.query_one("#vurdering-valg-error", Label).display = False
+
     def action_save(self) -> None:
-        value = self.query_one("#vurdering-valg", Select).value
+        picker = self.query_one("#vurdering-valg", Select)
+        value = picker.value
+        if value is Select.NULL:
+            error = self.query_one("#vurdering-valg-error", Label)
+            error.update(texts.VURDERING_FORM_PICK_FIRST)
+            error.display = True
+            picker.focus()
+            return
         text = self.query_one("#vurdering-begrundelse", TextArea).text
         who = self.query_one("#vurdering-hvem", Input).value
         # Checked here, while the form is open: refused after it closed, the text typed in it

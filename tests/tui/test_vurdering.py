@@ -269,6 +269,8 @@ async def test_assess_by_keyboard_rollup_changes_and_undo(tmp_path: Path) -> Non
 async def test_a_maal_without_assessment_and_another_year(tmp_path: Path) -> None:
     from textual.widgets import Select
 
+    from screens.vurdering import VurderingForm
+
     ids = with_demo(tmp_path / "d.db")
     app = _app(tmp_path / "d.db")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -286,10 +288,25 @@ async def test_a_maal_without_assessment_and_another_year(tmp_path: Path) -> Non
         first = maal[0].id
         assert "Ikke vurderet endnu" in _prompt(screen, first)
         assert "mangler endnu tovholderens vurdering" in _option(screen, "summary")
-        # set one: a new vurdering for 2027 (the 2026 ones are untouched)
+        # set one: a new vurdering for 2027 (the 2026 ones are untouched). The form starts
+        # with no choice: Ctrl+S without one writes nothing and asks for it.
         await _highlight(app, pilot, screen, first)
         await pilot.press("enter")
         await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, VurderingForm)
+        valg = form.query_one("#vurdering-valg", Select)
+        assert valg.value is Select.NULL and valg.has_focus
+        await pilot.press("ctrl+s")
+        await settle(app, pilot, rounds=5)
+        assert app.screen is form and read(tmp_path / "d.db", "vurdering", maal_id=first) == []
+        error = form.query_one("#vurdering-valg-error")
+        assert error.display and "Vælg først" in prompt_text(error.render())
+        await pilot.press("enter")  # the list opens; the last choice is «For tidligt at sige»
+        await settle(app, pilot)
+        await pilot.press("end", "enter")
+        await settle(app, pilot)
+        assert valg.value == "for_tidligt" and not error.display
         await pilot.press("ctrl+s")
         await settle(app, pilot, rounds=5)
         rows = read(tmp_path / "d.db", "vurdering", maal_id=first)
