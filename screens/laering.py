@@ -142,6 +142,8 @@ class LaeringScreen(Screen[None]):
             fixed=fixed,
             hidden=("maalplan_id", "proevehandling_id"),  # an existing one keeps its place
             defaults={"dato": host(self).clock().date(), "hvem": who} if row_id is None else {},
+            first=("tekst",),  # what was learnt is what is typed; the date starts as today
+            not_after={"dato": host(self).clock().date()},  # learnt, so not ahead of today
         )
         self.app.push_screen(RecordForm(spec, row_id), callback=self._form_closed)
 
