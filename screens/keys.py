@@ -176,6 +176,49 @@ def read_keymap(path: Path, known: Iterable[str] | None = None) -> KeymapRead | 
     return parse_keymap(text, known)
 
 
+_MODIFIERS = {"ctrl": "Ctrl", "shift": "Shift", "alt": "Alt", "meta": "Meta", "super": "Super"}
+_KEY_WORDS = {
+    "escape": "Esc",
+    "space": "Mellemrum",
+    "enter": "Enter",
+    "tab": "Tab",
+    "insert": "Insert",
+    "delete": "Delete",
+    "backspace": "Backspace",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+}
+
+
+def key_label(key: str) -> str:
+    """A key as it is printed on the keyboard, in the words the help uses: «ctrl+z» is
+    «Ctrl+Z», «question_mark» «?», «escape» «Esc», «space» «Mellemrum», «f1» «F1»."""
+    from textual.keys import format_key, key_to_character
+
+    *modifiers, base = key.split("+")
+    if base in _KEY_WORDS:
+        name = _KEY_WORDS[base]
+    elif re.fullmatch(r"f\d{1,2}", base):
+        name = base.upper()
+    else:
+        char = key_to_character(base) or format_key(base)
+        name = char.upper() if len(char) == 1 and char.isprintable() and char != " " else base
+    return "+".join([*(_MODIFIERS.get(m, m) for m in modifiers), name])
+
+
+def _key_cell(key: str) -> str:
+    """A key in F1's table: as printed on the keyboard, and as the keymap file writes it
+    when that is another word («?» (`question_mark`))."""
+    shown = key_label(key)
+    return shown if shown.lower() == key else f"{shown} (`{key}`)"
+
+
 def keymap_help(extra: Iterable[BindingType] = (), keymap: Mapping[str, str] | None = None) -> str:
     """F1's section on the keymap file: where it is, an example, and every binding's name
     with its keys now (after the user's keymap) and what it does."""
@@ -183,7 +226,9 @@ def keymap_help(extra: Iterable[BindingType] = (), keymap: Mapping[str, str] | N
     for binding in all_bindings(extra):
         assert binding.id is not None
         keys = (keymap or {}).get(binding.id, binding.key)
-        shown = ", ".join(k for k in keys.split(",") if not (len(k) == 1 and k.isupper()))
+        shown = ", ".join(
+            _key_cell(k.strip()) for k in keys.split(",") if not (len(k) == 1 and k.isupper())
+        )
         what = binding.tooltip or binding.description
         cells = (binding.id, shown, what)
         rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n")

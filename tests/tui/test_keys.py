@@ -303,6 +303,34 @@ def _write_keymap(text: str) -> Path:
     return path
 
 
+def test_help_names_keys_as_printed_on_the_keyboard() -> None:
+    """F1's key table writes a key as it is printed («?», «Esc», «Mellemrum», «Ctrl+Z»), with
+    the keymap file's word beside it only where that is another («question_mark»): the table
+    showed «question_mark», «slash», «escape», «space» and «enter» alone."""
+    from screens.keys import key_label, keymap_help
+
+    assert [key_label(k) for k in ("question_mark", "slash", "escape", "space", "enter")] == [
+        "?",
+        "/",
+        "Esc",
+        "Mellemrum",
+        "Enter",
+    ]
+    assert [key_label(k) for k in ("ctrl+z", "f1", "shift+up", "a", "pagedown")] == [
+        "Ctrl+Z",
+        "F1",
+        "Shift+↑",
+        "A",
+        "PgDn",
+    ]
+    from tui.app import UdviklingsdagApp
+
+    table = keymap_help(UdviklingsdagApp.BINDINGS)
+    row = next(line for line in table.splitlines() if line.startswith("| app.help |"))
+    assert "F1, Ctrl+G, ? (`question_mark`)" in row
+    assert "| escape" not in table and ", escape" not in table  # always with its label
+
+
 def test_parse_keymap_spellings() -> None:
     known = ["maal.qr", "item.add", "app.undo"]
     read_ = parse_keymap(
@@ -349,8 +377,8 @@ async def test_keymap_file_remaps_a_binding_by_id(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         shown = " ".join(str(m._markdown) for m in app.screen.query("Markdown"))
-        assert "keymap.toml" in shown and "| maal.qr | f8 |" in shown
-        assert "| item.delete | delete |" in shown
+        assert "keymap.toml" in shown and "| maal.qr | F8 |" in shown
+        assert "| item.delete | Delete |" in shown
 
 
 @pytest.mark.parametrize(
