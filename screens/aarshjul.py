@@ -37,7 +37,7 @@ from models.schema import format_decimal
 from models.words import count
 from screens import texts
 from screens.base import host
-from screens.widgets import AppFooter, StyledOnce, TopBar, plain, type_ahead
+from screens.widgets import AppFooter, PagedOptionList, StyledOnce, TopBar, plain, type_ahead
 
 PHASE_ORDER = {key: n for n, key in enumerate(texts.AARSHJUL_PHASES)}
 SORTS = tuple(texts.AARSHJUL_SORTS)
@@ -618,9 +618,9 @@ class AarshjulPlanScreen(Screen[None]):
             yield Static("", id="aarshjul-plan-points")
             yield Static(texts.AARSHJUL_WHERE_DATES, classes="muted")
             yield Label(texts.AARSHJUL_PH_TITLE, classes="panel-title")
-            yield OptionList(id="aarshjul-plan-ph")
+            yield PagedOptionList(id="aarshjul-plan-ph")
             yield Label(texts.AARSHJUL_TEGN_TITLE_OPEN, classes="panel-title")
-            yield OptionList(id="aarshjul-plan-tegn")
+            yield PagedOptionList(id="aarshjul-plan-tegn")
         yield AppFooter()
 
     def on_mount(self) -> None:

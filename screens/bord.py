@@ -36,7 +36,16 @@ from models.visible import visible
 from models.words import count, counted
 from screens import texts
 from screens.base import host
-from screens.widgets import AppFooter, Hanging, StyledOnce, TopBar, hanging, plain, type_ahead
+from screens.widgets import (
+    AppFooter,
+    Hanging,
+    PagedOptionList,
+    StyledOnce,
+    TopBar,
+    hanging,
+    plain,
+    type_ahead,
+)
 
 if TYPE_CHECKING:
     from screens.forms import FormSpec, RecordForm
@@ -266,7 +275,7 @@ class BordScreen(StyledOnce, Screen[None]):
             yield Input(
                 placeholder=texts.BORD_FILTER_PLACEHOLDER, id="bord-filter", select_on_focus=False
             )
-            yield OptionList(id="bord-maal")
+            yield PagedOptionList(id="bord-maal")
         yield AppFooter()
 
     def on_mount(self) -> None:

@@ -24,7 +24,7 @@ from models.rules import missing, missing_maalsaetninger
 from models.words import count
 from screens import texts
 from screens.base import host
-from screens.widgets import AppFooter, TopBar, hanging, plain
+from screens.widgets import AppFooter, PagedOptionList, TopBar, hanging, plain
 
 if TYPE_CHECKING:
     from exports.bundle import BundleInfo
@@ -81,7 +81,7 @@ class CloseDayScreen(Screen[None]):
         with VerticalScroll(id="close-body"):
             yield Static("", id="close-rule")
             yield Static("", id="close-status")
-            yield OptionList(id="close-checklist")
+            yield PagedOptionList(id="close-checklist")
             yield Label(texts.CLOSE_FOLDER, classes="field-label")
             with Horizontal(id="close-folder-row"):
                 yield Input(id="close-folder")

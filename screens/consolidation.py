@@ -43,7 +43,7 @@ from models.visible import visible
 from models.words import antal, count, thousands
 from screens import texts
 from screens.base import host
-from screens.widgets import AppFooter
+from screens.widgets import AppFooter, PagedOptionList
 
 from .conflict import ConflictChoice, ConflictScreen
 
@@ -190,7 +190,7 @@ def _listing(paths: list[str]) -> Callable[[Workspace], Listing]:
     return run
 
 
-class FileList(OptionList):
+class FileList(PagedOptionList):
     """The bundle files found, each with a tick: all chosen at first, space (or Enter)
     toggles one, `a` all. A file that cannot be imported is listed with its reason."""
 
@@ -348,7 +348,7 @@ class FolderPickerScreen(ModalScreen["Path | None"]):
             yield Static(Text(texts.PICKER_TITLE), id="picker-title")
             yield Static(Text(texts.PICKER_HINT), id="picker-hint")
             yield Input(placeholder=texts.PICKER_PATH, id="picker-path")
-            yield OptionList(id="picker-drives")
+            yield PagedOptionList(id="picker-drives")
             yield HandoffTree(Path.home(), id="picker-tree")
             yield Static("", id="picker-chosen")
             with Horizontal(id="picker-buttons"):

@@ -22,7 +22,7 @@ from models.schema import ENTITIES
 from models.words import antal
 from screens import texts
 from screens.base import host
-from screens.widgets import AppFooter, Hanging, TopBar, hanging, plain
+from screens.widgets import AppFooter, Hanging, PagedOptionList, TopBar, hanging, plain
 
 from .forms import show_value
 
@@ -78,7 +78,7 @@ def summary_text(data: Forfald) -> str:
     )
 
 
-class DueList(OptionList):
+class DueList(PagedOptionList):
     """The list of planned evalueringer; Enter (shown in the footer) opens the highlighted
     one's evalueringer."""
 

@@ -50,6 +50,7 @@ from screens.widgets import (
     AutoInput,
     AutoSave,
     AutoTextArea,
+    PagedOptionList,
     SaveIndicator,
     StateCheckbox,
     StateSelectionList,
@@ -264,7 +265,7 @@ class PartnerPicker(AutoSave, Vertical):
             id="partner-input",
         )
         yield Label(texts.PARTNER_HINT, classes="muted")
-        yield OptionList(id="partner-list")
+        yield PagedOptionList(id="partner-list")
         yield Label("", id="partner-error", classes="field-error")
 
     def on_mount(self) -> None:

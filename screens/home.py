@@ -25,6 +25,7 @@ from models.words import count, counted
 from screens import texts
 from screens.base import host
 from screens.chrome import AppFooter, StyledOnce, TopBar, plain
+from screens.widgets import PagedOptionList
 
 COUNTS_PENDING = "…"
 """The counts line until the counts are read (the database is still opening)."""
@@ -111,10 +112,10 @@ class HomeScreen(StyledOnce, Screen[None]):
             with Horizontal(id="home-lists"):
                 with Vertical(classes="panel"):
                     yield Label(texts.HOME_DAYS, classes="panel-title")
-                    yield OptionList(id="home-days")
+                    yield PagedOptionList(id="home-days")
                 with Vertical(classes="panel"):
                     yield Label(texts.HOME_BORDE, classes="panel-title")
-                    yield OptionList(id="home-borde")
+                    yield PagedOptionList(id="home-borde")
             with Horizontal(id="home-buttons"):
                 yield Button(texts.HOME_BUTTON_OPEN, id="open", variant="primary")
                 yield Button(texts.HOME_BUTTON_PREPARE, id="prepare")

@@ -34,7 +34,7 @@ from models.visible import visible
 from models.words import count
 from screens import texts
 from screens.base import host
-from screens.widgets import AppFooter, Hanging, TopBar, hanging, plain
+from screens.widgets import AppFooter, Hanging, PagedOptionList, TopBar, hanging, plain
 
 if TYPE_CHECKING:
     from models.workspace import Workspace
@@ -221,7 +221,7 @@ class VurderingScreen(Screen[None]):
             yield Select[int]([], allow_blank=True, id="vurdering-aar", prompt="")
             yield Static(texts.VURDERING_HINT, id="vurdering-hint", classes="muted")
         with Horizontal(id="vurdering-main"):
-            yield OptionList(id="vurdering-list")
+            yield PagedOptionList(id="vurdering-list")
             with VerticalScroll(id="vurdering-detail"):
                 yield Static("", id="vurdering-detail-text")
         yield AppFooter()

@@ -5,6 +5,7 @@ form without a write, F4 changes the year."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -380,3 +381,29 @@ async def test_export_to_a_folder_that_cannot_be_used_asks_again_with_what_was_t
             ".xlsx",
         ]
         assert any(str(good) in n.message for n in app._notifications)
+
+
+@run_async
+async def test_page_down_pages_through_the_whole_list_at_80x24(tmp_path: Path) -> None:
+    """PgDn moves on through mål taller than the list (Textual's page step landed inside the
+    same tall option, and every later PgDn stayed there); PgUp goes back to the top."""
+    from textual.widgets import OptionList
+
+    with_demo(tmp_path / "d.db")
+    app = _app(tmp_path / "d.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(app, pilot)
+        listing = screen.query_one("#vurdering-list", OptionList)
+        last = listing.option_count - 1
+        seen = [listing.highlighted]
+        for _ in range(last + 1):
+            await pilot.press("pagedown")
+            await pilot.pause()
+            seen.append(listing.highlighted)
+        assert seen[-1] == last
+        # each press moves on until the last mål, where the highlight stays
+        assert all(b > a or a == b == last for a, b in itertools.pairwise(seen)), seen
+        for _ in range(last + 1):
+            await pilot.press("pageup")
+            await pilot.pause()
+        assert listing.highlighted == 0
