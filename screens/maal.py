@@ -35,7 +35,6 @@ from screens.widgets import (
     TopBar,
     hanging,
     plain,
-    visible_markup,
 )
 
 from .forms import FormSpec, RecordForm
@@ -606,8 +605,9 @@ class NotesPanel(VerticalScroll):
             elif area.note is None:
                 area.border_title = texts.NOTE_NEW_HERE
             else:
-                # A border title is markup: the laptop's name is escaped and made visible.
-                area.border_title = visible_markup(note_origin(area.note, today))
+                # A border title given as a string is read as markup: the laptop's name (from
+                # another laptop's file) goes in as Text, never parsed.
+                area.border_title = plain(note_origin(area.note, today))
         label = texts.NOTE_TYPES[kind]
         if len(rows) > 1:
             label = texts.NOTE_TYPE_COUNT.format(label=label, n=len(rows))

@@ -25,7 +25,6 @@ from __future__ import annotations
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from rich.console import Console, ConsoleOptions, RenderResult
-from rich.markup import escape
 from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
@@ -69,9 +68,11 @@ DEBOUNCE_SECONDS = 0.6
 
 
 def visible_markup(value: Any, limit: int | None = None, *, multiline: bool = False) -> str:
-    """`models.visible.visible`, with Rich markup escaped: for the places that render their
-    text as markup (a border title)."""
-    return escape(visible(value, limit, multiline=multiline))
+    """`models.visible.visible`, escaped for Textual's content markup: for a place that takes
+    only a markup string (a widget that takes a Text or a Content gets `plain` instead). Every
+    «[» gets a backslash; Rich's `escape` leaves «[B]», «[$x]» and an unclosed «[/» to
+    Textual's parser, which hid the first two and raised while drawing on the last."""
+    return visible(value, limit, multiline=multiline).replace("[", "\\[")
 
 
 _ANSI_THEMES: dict[tuple[int, str], Any] = {}

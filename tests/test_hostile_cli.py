@@ -319,3 +319,28 @@ def test_error_messages_are_visible(tmp_path: Path, capsys: pytest.CaptureFixtur
     code, out, err = _run(capsys, "bundle", "show", str(bad))
     _assert_clean(out, err)
     assert code == 1 and "navn␛[2J" in err
+
+
+def test_markup_in_a_laptop_name_is_printed_as_typed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """The command line prints with `print`, not a Rich console, so a laptop name with Rich
+    markup in it («[/]» raised a MarkupError in the app's toasts) comes out as typed in
+    `bundle show` and `bundle import`, not bold and without a traceback."""
+    from exports.bundle import write_handoff
+    from models.db import open_database
+    from models.store import Store
+
+    name = "Bord 3 [b]Jens[/b] [/] [B]x[/B] [/"
+    laptop = open_database(str(tmp_path / "bord3.db"), device_name=name)
+    try:
+        Store(laptop).create("enhed", navn="Skole [/] [b]x[/b]", type="enhed")
+        handoff = write_handoff(laptop, tmp_path / "bord3.udviklingsdag.json").path
+    finally:
+        laptop.close()
+    code, out, err = _run(capsys, "bundle", "show", str(handoff))
+    _assert_clean(out, err)
+    assert code == 0 and f"«{name}»" in out
+    code, out, err = _run(capsys, "bundle", "import", "--db", str(tmp_path / "t.db"), str(handoff))
+    _assert_clean(out, err)
+    assert code == 0 and f"fra «{name}»" in out

@@ -106,3 +106,36 @@ async def test_kladde_answer_about_a_path_shows_it_as_typed(tmp_path: Path) -> N
             assert "[/]" in summary and "[b]juni[/b]" in summary, summary
     finally:
         db.close()
+
+
+@run_async
+async def test_note_from_a_laptop_named_with_brackets_shows_its_name_as_typed(
+    tmp_path: Path,
+) -> None:
+    """Merged notes are labelled with the laptop that wrote them, in the text area's border
+    title (markup in Textual). The laptop's name was escaped the Rich way, which leaves «[B]»
+    and an unclosed «[/» to Textual's parser: «[B]Sofie[/B]» was shown as «Sofie[/B]», and a
+    name ending in «[/» made Textual raise while drawing the mål's notes."""
+    from tests.tui.test_dialogs_80x24 import drawn_text
+    from tests.tui.test_notes import _kind, _laptop_notes, _open_notes
+
+    path = tmp_path / "tov.db"
+    ids = build_small(path)
+    jens = "Bord 3 [b]Jens[/b] [/]"
+    sofie = "Bord 4 [B]Sofie[/B] \\[x] [/"
+    m1 = {"maal_id": ids["m1"]}
+    _laptop_notes(
+        path,
+        ids,
+        tmp_path,
+        [(jens, m1, "parkering", "Husk kaffe"), (sofie, m1, "parkering", "Spørg PPR")],
+    )
+    app = _app(path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await _open_notes(app, pilot, ids["m1"])
+        assert app.is_running
+        areas = _kind(screen, "parkering")
+        assert [a.text for a in areas] == ["Husk kaffe", "Spørg PPR", ""]
+        assert f"fra {jens}, " in drawn_text(areas[0])
+        assert f"fra {sofie}, " in drawn_text(areas[1])
+    assert app.return_code in (None, 0)
