@@ -35,6 +35,8 @@ from models.maalplan_view import MaalplanView
 from . import charts
 from . import document_rows as content
 from .reference import Reference
+from .seal import PLACEHOLDER as SEAL_PLACEHOLDER
+from .seal import seal
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
@@ -552,8 +554,14 @@ STREAM_LEVEL = 1
 
 def _output(pdf: FPDF) -> bytes:
     """`pdf.output()`, with the embedded font subsets taken from the cache when they can, the
-    streams that repeat from document to document compressed once, and every stream
-    compressed at `STREAM_LEVEL`."""
+    streams that repeat from document to document compressed once, every stream compressed
+    at `STREAM_LEVEL`, and the file sealed (`exports.seal`: its keywords end with the seal's
+    placeholder)."""
+    return seal(_written(pdf))
+
+
+def _written(pdf: FPDF) -> bytes:
+    """The bytes of `_output` before the seal (see `exports.seal`)."""
     try:
         import fpdf.output as writer
         import fpdf.syntax as syntax
@@ -1092,7 +1100,7 @@ def _render(
     pdf.set_creator(f"udviklingsdag {app_version}".strip())
     pdf.set_producer("udviklingsdag (fpdf2)")
     # verify reads the reference from the (uncompressed) XMP metadata: pdf:Keywords.
-    pdf.set_keywords(f"målplan {ref.text}")
+    pdf.set_keywords(f"målplan {ref.text} {SEAL_PLACEHOLDER}")
     pdf.set_lang("da-DK")
     pdf.set_creation_date(datetime.combine(when, time(12, 0)).astimezone())
     pdf.add_page()

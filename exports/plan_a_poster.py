@@ -37,6 +37,7 @@ from models.records import PlanAIndikator, PlanAMaal, PlanAPoster
 from . import pdf as pdf_fonts
 from .docx import _run_xml, docx_bytes, set_properties
 from .reference import Reference, stamp_docx
+from .seal import PLACEHOLDER as SEAL_PLACEHOLDER
 
 if TYPE_CHECKING:
     from models.db import Database
@@ -254,7 +255,8 @@ def _render(
     pdf.set_author("udviklingsdag")
     pdf.set_creator(f"udviklingsdag {app_version}".strip())
     pdf.set_producer("udviklingsdag (fpdf2)")
-    pdf.set_keywords(f"plan a {ref.text}")  # verify reads the reference here
+    # verify reads the reference here, and the seal `_output` writes in its place
+    pdf.set_keywords(f"plan a {ref.text} {SEAL_PLACEHOLDER}")
     pdf.set_lang("da-DK")
     pdf.set_creation_date(datetime.combine(when, time(12, 0)).astimezone())
     pdf.add_page()

@@ -39,6 +39,7 @@ from models.status_report import (
 from . import charts
 from . import pdf as pdf_base
 from .reference import Reference, stamp_docx
+from .seal import PLACEHOLDER as SEAL_PLACEHOLDER
 
 if TYPE_CHECKING:
     pass
@@ -290,7 +291,7 @@ def _render_pdf(
     pdf.set_creator(f"udviklingsdag {app_version}".strip())
     pdf.set_producer("udviklingsdag (fpdf2)")
     # verify reads the reference from the (uncompressed) XMP metadata: pdf:Keywords.
-    pdf.set_keywords(f"{KEYWORDS} {ref.text}")
+    pdf.set_keywords(f"{KEYWORDS} {ref.text} {SEAL_PLACEHOLDER}")
     pdf.set_lang("da-DK")
     pdf.set_creation_date(datetime.combine(when, time(12, 0)).astimezone())
     pdf.add_page()

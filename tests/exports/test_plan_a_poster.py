@@ -308,15 +308,22 @@ def test_verify_finds_the_posters_reference_and_sees_what_it_shows_change(
     ws: Workspace, plan: dict[str, str], tmp_path: Path
 ):
     pdf, path = _export(ws, tmp_path, plan["plan"])
-    # The .docx's text is compared with the digest stamped in it; a PDF outside a package
-    # has only its reference.
+    # The .docx's text is compared with the digest stamped in it; the PDF (never in a
+    # package) with the seal of its own bytes (the user test was told to put it beside a
+    # journalisering.json the Plan A export never writes).
     result = verify_file(ws.database, path)
     assert result.status is VerifyStatus.CURRENT, result.message
     assert "Plan A-plakaten for Hjemmeplejen Øst" in result.message
     result = verify_file(ws.database, pdf)
-    assert result.status is VerifyStatus.NOT_COMPARED, result.message
-    assert "ældre udgave" not in result.message
+    assert result.status is VerifyStatus.CURRENT, result.message
+    assert "journalisering" not in result.message
     assert result.reference is not None and result.reference.subject == plan["plan"]
+    # One byte of a page changed, the seal kept: «Ændret».
+    data = pdf.read_bytes()
+    page = data.index(b"stream\n", data.index(b"/Contents")) + 20
+    tampered = tmp_path / "rettet.pdf"
+    tampered.write_bytes(data[:page] + bytes([data[page] ^ 1]) + data[page + 1 :])
+    assert verify_file(ws.database, tampered).status is VerifyStatus.CHANGED
     # A change the poster does not show (the plan's case number) leaves it current.
     ws.save_field("maalplan", plan["plan"], "sagsnummer", "00.01.00-G01-1-26")
     assert verify_file(ws.database, path).status is VerifyStatus.CURRENT

@@ -354,9 +354,31 @@ def test_fakes_with_a_copied_reference_are_never_current(exported, tmp_path):
     assert verify_file(store.db, cut_pdf).status is VerifyStatus.UNKNOWN
 
 
-def test_own_pdf_away_from_its_package_is_not_compared(exported, tmp_path):
+def test_own_pdf_away_from_its_package_is_checked_by_its_seal(exported, tmp_path):
+    """Our PDF on its own: the seal of its bytes (exports.seal) says whether it is as written.
+    A page taken out by another program that keeps the metadata is «Ændret» (the user test
+    got «lavet af et andet program»); a PDF without a seal (an older export) is still not
+    compared, and says where it can be."""
+    import re
+
+    from pypdf import PdfReader, PdfWriter
+
     store, _ids, _pkg, files = exported
-    result = verify_file(store.db, _away(files[".pdf"], tmp_path))
+    away = _away(files[".pdf"], tmp_path)
+    assert verify_file(store.db, away).status is VerifyStatus.CURRENT
+    reader = PdfReader(away)
+    assert len(reader.pages) >= 2
+    writer = PdfWriter(clone_from=reader)
+    writer.remove_page(len(writer.pages) - 1)
+    shorter = tmp_path / "uden-sidste-side.pdf"
+    writer.write(shorter)
+    assert b"SEGL:" in shorter.read_bytes()
+    result = verify_file(store.db, shorter)
+    assert result.status is VerifyStatus.CHANGED, result.message
+    assert "segl" in result.message
+    older = tmp_path / "aeldre.pdf"
+    older.write_bytes(re.sub(rb"SEGL:[0-9a-f]{64}", b"SEGL:" + b"0" * 64, away.read_bytes()))
+    result = verify_file(store.db, older)
     assert result.status is VerifyStatus.NOT_COMPARED
     assert "journalisering.json" in result.message
 
