@@ -396,13 +396,45 @@ def _compare(ref: Reference | None, subject: _Subject | None, what: str) -> Veri
             ref,
             current,
         )
+    if current.revision > ref.revision:
+        why = f"({what} har revision {ref.revision}, databasen har revision {current.revision})"
+    elif current.revision < ref.revision:  # the count never goes down in one database
+        why = (
+            f"({what} har revision {ref.revision}, databasen kun {current.revision}: {what} er "
+            "lavet fra en anden kopi af databasen)"
+        )
+    else:
+        # The content differs, but the count of changes did not grow: what changed is of a
+        # kind the revision does not count.
+        why = _SAME_REVISION[ref.kind].format(what=what, revision=ref.revision)
     return VerifyResult(
         VerifyStatus.OUTDATED,
-        f"Forældet: {subject.name} er ændret, siden {what} blev lavet ({what} har revision "
-        f"{ref.revision}, databasen har revision {current.revision}). Lav en ny eksport.",
+        f"Forældet: {subject.name} er ændret, siden {what} blev lavet {why}. Lav en ny eksport.",
         ref,
         current,
     )
+
+
+# Per kind: why an outdated copy can have the revision the database has. The revision counts
+# the actions on the rows behind a document (for the August report: the year's målplaner with
+# their mål, tegn, prøvehandlinger and evalueringer, and the vurderinger); the digest covers all
+# the document shows.
+_SAME_REVISION: dict[RefKind, str] = {
+    RefKind.MAALPLAN: (
+        "(begge har revision {revision}: revisionsnummeret tæller ikke alle slags ændringer, "
+        "men indholdet er ikke det samme)"
+    ),
+    RefKind.STATUS: (
+        "(begge har revision {revision}: revisionsnummeret tæller kun ændringer i målplanerne, "
+        "evalueringerne og vurderingerne, og det, der er ændret, er noget andet, rapporten "
+        "viser, fx en måling eller en læring, der er tilføjet, rettet eller slettet, eller en "
+        "måling dateret efter den dag, {what} blev lavet, som nu er med)"
+    ),
+    RefKind.PLANA: (
+        "(begge har revision {revision}: revisionsnummeret tæller ikke alle slags ændringer, "
+        "men indholdet er ikke det samme)"
+    ),
+}
 
 
 def status_reference(report: StatusReport, link: str | None = None) -> Reference:

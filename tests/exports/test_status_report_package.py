@@ -407,3 +407,27 @@ def test_the_report_goes_to_the_workers_whole(ws: Workspace) -> None:
 
     other = (WHEN, enums.Maalopfyldelse.OPFYLDT, status_reference(report, None))
     assert pickle.loads(pickled(other)) == other
+
+
+def test_a_new_maaling_makes_the_report_outdated_and_says_why_with_one_revision(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """A måling is in the report but not in its revision (which counts the målplaner and the
+    vurderinger): verify says the report is outdated without a revision that contradicts it
+    («filen har revision 12, databasen har revision 12»), and says what kind of change it is."""
+    _, files = _package(ws, tmp_path / "ud")
+    tegn = next(t for m in status_report(ws.database, 2026, WHEN).maal for t in m.tegn)
+    Store(ws.database).create("maaling", {"tegn_id": tegn.id, "dato": date(2026, 11, 30)})
+    for suffix in (".pdf", ".docx", ".xlsx"):
+        result = verify_file(ws.database, files[suffix])
+        assert result.status is VerifyStatus.OUTDATED, (suffix, result.message)
+        assert result.current is not None and result.reference is not None
+        assert result.current.revision == result.reference.revision
+        revision = result.reference.revision
+        assert f"revision {revision}, databasen har revision {revision}" not in result.message
+        assert f"begge har revision {revision}" in result.message
+        assert "en måling eller en læring" in result.message
+    ref = read_reference(files[".pdf"])
+    assert ref is not None
+    answer = verify_reference_text(ws.database, ref.text)
+    assert "begge har revision" in answer.message and "referencen blev lavet" in answer.message
