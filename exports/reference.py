@@ -427,8 +427,9 @@ _SAME_REVISION: dict[RefKind, str] = {
     RefKind.STATUS: (
         "(begge har revision {revision}: revisionsnummeret tæller kun ændringer i målplanerne, "
         "evalueringerne og vurderingerne, og det, der er ændret, er noget andet, rapporten "
-        "viser, fx en måling eller en læring, der er tilføjet, rettet eller slettet, eller en "
-        "måling dateret efter den dag, {what} blev lavet, som nu er med)"
+        "viser, fx en måling eller en læring, der er tilføjet, rettet eller slettet, en måling "
+        "dateret efter den dag, {what} blev lavet, som nu er med, eller at en nyere udgave af "
+        "programmet skriver rapporten anderledes)"
     ),
     RefKind.PLANA: (
         "(begge har revision {revision}: revisionsnummeret tæller ikke alle slags ændringer, "
@@ -493,7 +494,10 @@ TEXT_DIGEST_RE = re.compile(r";TEKST=([0-9A-F]{16})", re.IGNORECASE)
 # edition 1; the tag is written from edition 2 on («…;TEKST=…;UDGAVE=2»).
 WORDING: dict[RefKind, int] = {
     RefKind.MAALPLAN: 1,
-    RefKind.STATUS: 2,  # 2: a percentage's latest måling with its «%»
+    # 2: a percentage's latest måling with its «%»; 3: the roll-up's words (none repeated, few
+    # assessed said first), ties on the first page, læring from the evalueringer and for the
+    # whole målplan, what was left out for being dated after the report's day.
+    RefKind.STATUS: 3,
     RefKind.PLANA: 1,
 }
 WORDING_TAG = ";UDGAVE="

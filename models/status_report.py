@@ -174,9 +174,25 @@ class Rollup:
         return sum(points) / len(points) if points else None
 
     def text(self) -> str:
-        """«Delvist opfyldt (1 opfyldt, 1 ikke opfyldt endnu)»: the word and the distribution."""
-        parts = [f"{n} {label(v).lower()}" for v, n in self.fordeling]
-        return f"{self.label} ({', '.join(parts)})" if parts else self.label
+        """«Delvist opfyldt (1 opfyldt, 1 ikke opfyldt endnu)»: the word and the distribution;
+        the word alone when every mål has it («Opfyldt», not «Opfyldt (1 opfyldt)»). When most
+        mål are not assessed, that comes first, for the word rests on the few that are: «Kun 1
+        af 3 mål er vurderet: for tidligt at sige»."""
+        if self.vurderet and self.maal - self.vurderet > self.vurderet:
+            assessed = [(v, n) for v, n in self.fordeling if v != IKKE_VURDERET]
+            head = (
+                f"Kun {self.vurderet} af {count('maal', self.maal)} er vurderet: "
+                f"{self.label.lower()}"
+            )
+            return head + _distribution(assessed, self.value)
+        return self.label + _distribution(self.fordeling, self.value)
+
+
+def _distribution(fordeling: Sequence[tuple[str, int]], value: str) -> str:
+    """« (1 opfyldt, 2 ikke vurderet)»; nothing when it would only repeat `value`."""
+    if not fordeling or (len(fordeling) == 1 and fordeling[0][0] == value):
+        return ""
+    return f" ({', '.join(f'{n} {label(v).lower()}' for v, n in fordeling)})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -592,17 +608,31 @@ def _share(ms: MaalsaetningStatus) -> str:
     return f"{opfyldt} af {count('maal', len(ms.maal))} opfyldt, samlet {ms.rollup.label.lower()}"
 
 
+def _named(group: Sequence[MaalsaetningStatus]) -> str:
+    """«A» (1 af 1 mål opfyldt, …) og «B» (…): up to three målsætninger by name."""
+    return _and([f"«{ms.tekst}» ({_share(ms)})" for ms in group])
+
+
+def _ties(scored: Sequence[MaalsaetningStatus], score: float) -> list[MaalsaetningStatus]:
+    return [ms for ms in scored if ms.rollup.score == score]
+
+
 def summarise(aar: int, politikker: Sequence[PolitikStatus], enheder: int) -> Summary:
-    """The first page's counts and sentences, in plain Danish."""
+    """The first page's counts and sentences, in plain Danish. Where it went best and worst
+    names every målsætning that shares the place (none singled out of equals), and most mål
+    without an assessment is said before the counts that rest on the few assessed."""
     maalsaetninger = [ms for p in politikker for ms in p.maalsaetninger]
     values = [m.opfyldelse for ms in maalsaetninger for m in ms.maal]
     tally = Counter(values)
     fordeling = tuple((v, tally[v]) for v in ORDER)
     scored = [ms for ms in maalsaetninger if ms.rollup.score is not None]
-    bedst = max(scored, key=lambda ms: ms.rollup.score or 0.0, default=None)
-    vaerst = min(scored, key=lambda ms: ms.rollup.score or 0.0, default=None)
-    if vaerst is not None and bedst is not None and (vaerst.rollup.score == bedst.rollup.score):
-        vaerst = None  # all went equally well: no worst to name
+    top = max((ms.rollup.score or 0.0 for ms in scored), default=None)
+    low = min((ms.rollup.score or 0.0 for ms in scored), default=None)
+    best = _ties(scored, top) if top is not None else []
+    worst = _ties(scored, low) if low is not None and low != top else []
+    # The one where it went best (worst), or None when several share the place.
+    bedst = best[0] if len(best) == 1 else None
+    vaerst = worst[0] if len(worst) == 1 else None
     if not values:
         saetninger: tuple[str, ...] = (
             f"Der er ingen mål i målplanerne for {aar} endnu, så der er intet at gøre status på.",
@@ -612,6 +642,14 @@ def summarise(aar: int, politikker: Sequence[PolitikStatus], enheder: int) -> Su
         f"I {aar} arbejdede {count('enhed', enheder)} med {count('maal', len(values))} under "
         f"{count('maalsaetning', len(maalsaetninger))}.",
     ]
+    missing = tally[IKKE_VURDERET]
+    assessed = len(values) - missing
+    few = bool(assessed) and missing > assessed
+    if few:
+        lines.append(
+            f"Tovholderne har kun vurderet {assessed} af de {count('maal', len(values))}; "
+            f"{missing} mangler endnu vurdering, så det, der står herunder, bygger på få mål."
+        )
     judged = [_PHRASES[v].format(n=n) for v, n in fordeling if n and v in _PHRASES]
     if judged:
         of = "Af de" if len(values) > 1 else "Af"
@@ -619,12 +657,25 @@ def summarise(aar: int, politikker: Sequence[PolitikStatus], enheder: int) -> Su
     if tally[enums.Maalopfyldelse.FOR_TIDLIGT]:
         n = tally[enums.Maalopfyldelse.FOR_TIDLIGT]
         lines.append(f"For {count('maal', n)} er det for tidligt at sige.")
-    if bedst is not None:
-        lines.append(f"Det gik bedst med målsætningen «{bedst.tekst}» ({_share(bedst)}).")
-    if vaerst is not None:
-        lines.append(f"Længst fra målet er «{vaerst.tekst}» ({_share(vaerst)}).")
-    if tally[IKKE_VURDERET]:
-        lines.append(f"{count('maal', tally[IKKE_VURDERET])} mangler endnu tovholderens vurdering.")
+    if len(best) == 1:
+        lines.append(f"Det gik bedst med målsætningen {_named(best)}.")
+    elif best:
+        how = "lige godt" if not worst else "bedst, og lige godt,"
+        lines.append(
+            f"Det gik {how} med målsætningerne {_named(best)}."
+            if len(best) <= 3
+            else f"Det gik {how} med {count('maalsaetning', len(best))}."
+        )
+    if len(worst) == 1:
+        lines.append(f"Længst fra målet er {_named(worst)}.")
+    elif worst:
+        lines.append(
+            f"Længst fra målet, og lige langt, er målsætningerne {_named(worst)}."
+            if len(worst) <= 3
+            else f"{count('maalsaetning', len(worst)).capitalize()} er lige langt fra målet."
+        )
+    if missing and not few:
+        lines.append(f"{count('maal', missing)} mangler endnu tovholderens vurdering.")
     return Summary(
         len(values),
         len(maalsaetninger),

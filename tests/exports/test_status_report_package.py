@@ -211,18 +211,18 @@ def test_a_report_of_an_earlier_wording_edition_is_not_called_changed(
     monkeypatch.setattr(status_report_docs, "_unit", lambda _t: "")  # edition 1's words
     _, old = _package(ws, tmp_path / "gammel")
     monkeypatch.undo()
-    assert reference.WORDING[RefKind.STATUS] == 2
+    assert reference.WORDING[RefKind.STATUS] == 3
     _, new = _package(ws, tmp_path / "ny")
     with zipfile.ZipFile(old[".docx"]) as zf:
         assert ";UDGAVE=" not in zf.read("docProps/core.xml").decode("utf-8")
     for suffix in (".docx", ".xlsx"):
         with zipfile.ZipFile(new[suffix]) as zf:
-            assert ";UDGAVE=2<" in zf.read("docProps/core.xml").decode("utf-8"), suffix
+            assert ";UDGAVE=3<" in zf.read("docProps/core.xml").decode("utf-8"), suffix
         assert verify_file(ws.database, new[suffix]).status is VerifyStatus.CURRENT, suffix
         result = verify_file(ws.database, old[suffix])
         assert result.status is VerifyStatus.NOT_COMPARED, (suffix, result.message)
         assert "udgave 1 af programmets tekster" in result.message
-        assert "nu udgave 2" in result.message and "revision" in result.message
+        assert "nu udgave 3" in result.message and "revision" in result.message
     # Outside its package (no SHA-256 to fall back on) and edited in Word: changed.
     alone = tmp_path / "gammel.docx"
     document = docx.Document(str(old[".docx"]))
