@@ -29,7 +29,9 @@ from fpdf.enums import Align
 
 from models import enums
 from models.status_report import (
+    LaeringLine,
     MaalStatus,
+    PlanLaering,
     ProevehandlingStatus,
     StatusReport,
     TegnStatus,
@@ -55,6 +57,13 @@ TEGN_HEADERS = ["Tegn", "Udgangspunkt", "Forventet niveau", "Seneste måling"]
 TEGN_WIDTHS = [62.0, 36.0, 36.0, 40.0]
 PROEVE_HEADERS = ["Nr", "Prøvehandling", "Status", "Vurderet effekt"]
 PROEVE_WIDTHS = [9.0, 58.0, 30.0, 77.0]
+# The læring of a målplan as a whole: once per plan, after the politikker.
+PLAN_LAERING_HEADING = "Læring for hele målplanen"
+PLAN_LAERING_INTRO = (
+    "Læring, som en arbejdsplads har skrevet for hele sin målplan og ikke for ét mål eller én "
+    "prøvehandling, står her én gang for hver målplan."
+)
+PLAN_LAERING_SOURCE = "hele målplanen"
 
 
 def title(report: StatusReport) -> str:
@@ -155,12 +164,31 @@ def proeve_rows(m: MaalStatus) -> list[list[str]]:
     return rows
 
 
+def laering_source(line: LaeringLine) -> str:
+    """Where a læring was written: «evalueringen ved afslutning af «…»», «…» (the læring list
+    of a prøvehandling), or «hele målplanen»."""
+    if line.proevehandling is None:
+        return PLAN_LAERING_SOURCE
+    if line.evaluering == enums.EvalueringType.UNDERVEJS:
+        return f"evalueringen undervejs af «{line.proevehandling}»"
+    if line.evaluering is not None:
+        return f"evalueringen ved afslutning af «{line.proevehandling}»"
+    return f"«{line.proevehandling}»"
+
+
 def laering_lines(m: MaalStatus) -> list[str]:
-    out = []
-    for line in m.laering:
-        source = f" (fra «{line.proevehandling}»)" if line.proevehandling else ""
-        out.append(f"{_day(line.dato)}: {line.tekst}{source}".lstrip(": "))
-    return out
+    return [
+        f"{_day(line.dato)}: {line.tekst} (fra {laering_source(line)})".lstrip(": ")
+        for line in m.laering
+    ]
+
+
+def plan_laering_heading(plan: PlanLaering) -> str:
+    return f"{plan.enhed_navn}: {plan.maalplan_titel}" if plan.enhed_navn else plan.maalplan_titel
+
+
+def plan_laering_lines(plan: PlanLaering) -> list[str]:
+    return [f"{_day(line.dato)}: {line.tekst}".lstrip(": ") for line in plan.laering]
 
 
 def rollup_rows(report: StatusReport) -> list[list[str]]:
@@ -327,6 +355,13 @@ def _render_pdf(
             pdf_base._lines(pdf, f"Samlet: {t(ms.rollup.text())}", size=10, style="B")
             for m in ms.maal:
                 _maal_pdf(pdf, m, full)
+    if report.planlaering:
+        pdf_base._heading(pdf, PLAN_LAERING_HEADING, 16)
+        pdf_base._note(pdf, PLAN_LAERING_INTRO)
+        for plan in report.planlaering:
+            pdf_base._heading(pdf, t(plan_laering_heading(plan)), 11)
+            for line in plan_laering_lines(plan):
+                pdf_base._note(pdf, t(line))
     return pdf
 
 
@@ -511,6 +546,12 @@ def status_report_docx(
             parts.append(_bold_xml(f"Samlet: {t(ms.rollup.text())}", 10))
             for m in ms.maal:
                 parts += _maal_docx(doc, m, pictures)
+    if report.planlaering:
+        parts.append(_heading_xml(PLAN_LAERING_HEADING, 1))
+        parts.append(_grey_xml(PLAN_LAERING_INTRO))
+        for plan in report.planlaering:
+            parts.append(_heading_xml(t(plan_laering_heading(plan)), 3))
+            parts += [_grey_xml(t(line)) for line in plan_laering_lines(plan)]
     _append_xml(doc, parts)
 
     footer = section.footer.paragraphs[0]

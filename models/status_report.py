@@ -109,12 +109,25 @@ class ProevehandlingStatus:
 @dataclass(frozen=True, slots=True)
 class LaeringLine:
     """A dated læring; `proevehandling` names the prøvehandling it was learnt from (None: the
-    plan as a whole)."""
+    plan as a whole); `evaluering` is the type of the evaluering it was written in (its
+    «Læring» field, dated by the evaluering), None for one from the plan's læring list."""
 
     dato: date | None
     tekst: str
     hvem: str | None
     proevehandling: str | None
+    evaluering: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanLaering:
+    """The læring of a målplan as a whole (not of one mål or prøvehandling): shown once for
+    the plan, not under each of its mål."""
+
+    maalplan_id: str
+    maalplan_titel: str
+    enhed_navn: str
+    laering: tuple[LaeringLine, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +157,9 @@ class MaalStatus:
     proevehandlinger: tuple[ProevehandlingStatus, ...]
     laering: tuple[LaeringLine, ...]
     vurdering: Vurdering | None
+    # The læring of the mål's plan as a whole (`PlanLaering`), for a screen that shows one mål;
+    # the documents show it once per plan, and it is not counted twice in the digest.
+    plan_laering: tuple[LaeringLine, ...] = ()
 
     @property
     def opfyldelse(self) -> str:
@@ -239,6 +255,7 @@ class StatusReport:
     summary: Summary
     revision: int = 0
     digest: str = ""
+    planlaering: tuple[PlanLaering, ...] = ()
 
     @property
     def maalsaetninger(self) -> tuple[MaalsaetningStatus, ...]:
@@ -409,16 +426,39 @@ def _tegn_status(t: TegnView) -> TegnStatus:
     )
 
 
-def _laering(m: MaalView, plan_laering: Sequence[LaeringView]) -> tuple[LaeringLine, ...]:
-    lines = [
-        LaeringLine(lv.dato, lv.tekst, lv.hvem, p.tekst)
-        for p in m.proevehandlinger
-        for lv in p.laeringer
-        if lv.tekst.strip()
-    ]
-    lines += [LaeringLine(lv.dato, lv.tekst, lv.hvem, None) for lv in plan_laering if lv.tekst]
+def _same_text(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _newest(lines: list[LaeringLine]) -> tuple[LaeringLine, ...]:
     lines.sort(key=lambda line: (line.dato or date.min, line.tekst), reverse=True)
     return tuple(lines[:LAERING_LINES])
+
+
+def _laering(m: MaalView) -> tuple[LaeringLine, ...]:
+    """The newest læring of a mål's prøvehandlinger: their læring list and what their
+    evalueringer wrote in «Læring» (dated by the evaluering); a text written in both places
+    for the same prøvehandling once (the læring list's, which says who)."""
+    lines: list[LaeringLine] = []
+    for p in m.proevehandlinger:
+        seen: set[str] = set()
+        for lv in p.laeringer:
+            if lv.tekst.strip():
+                lines.append(LaeringLine(lv.dato, lv.tekst, lv.hvem, p.tekst))
+                seen.add(_same_text(lv.tekst))
+        for e in p.evalueringer:
+            text = (e.laering or "").strip()
+            if text and _same_text(text) not in seen:
+                lines.append(LaeringLine(e.dato, text, None, p.tekst, e.type))
+                seen.add(_same_text(text))
+    return _newest(lines)
+
+
+def _plan_laering(plan_laering: Sequence[LaeringView]) -> tuple[LaeringLine, ...]:
+    """The newest læring of a målplan as a whole."""
+    return _newest(
+        [LaeringLine(lv.dato, lv.tekst, lv.hvem, None) for lv in plan_laering if lv.tekst]
+    )
 
 
 def _maal_status(
@@ -426,7 +466,7 @@ def _maal_status(
     plan_id: str,
     plan_titel: str,
     enhed_navn: str,
-    plan_laering: Sequence[LaeringView],
+    plan_laering: tuple[LaeringLine, ...],
     vurderinger: list[dict[str, Any]],
 ) -> MaalStatus:
     proevehandlinger = tuple(
@@ -452,8 +492,9 @@ def _maal_status(
         enhed_navn=enhed_navn,
         tegn=tuple(_tegn_status(t) for t in m.tegn),
         proevehandlinger=proevehandlinger,
-        laering=_laering(m, plan_laering),
+        laering=_laering(m),
         vurdering=_vurdering(vurderinger),
+        plan_laering=plan_laering,
     )
 
 
@@ -487,14 +528,20 @@ def _status_report(db: Database, aar: int, today: date, *, reference: bool) -> S
 
     by_maalsaetning: dict[str, list[MaalStatus]] = defaultdict(list)
     enheder: set[str] = set()
+    planlaering: list[PlanLaering] = []
     for v in sorted(views, key=lambda v: (v.enhed_navn.casefold(), v.titel, v.id)):
+        plan_lines = _plan_laering(v.laeringer)
+        shown = False
         for m in v.maal:
             if m.maalsaetning_id is None or m.maalsaetning_id not in maalsaetninger:
                 continue
             enheder.add(v.enhed_id or v.id)
+            shown = True
             by_maalsaetning[m.maalsaetning_id].append(
-                _maal_status(m, v.id, v.titel, v.enhed_navn, v.laeringer, vurderinger.get(m.id, []))
+                _maal_status(m, v.id, v.titel, v.enhed_navn, plan_lines, vurderinger.get(m.id, []))
             )
+        if shown and plan_lines:
+            planlaering.append(PlanLaering(v.id, v.titel, v.enhed_navn, plan_lines))
 
     groups: dict[tuple[int, str, str | None], list[MaalsaetningStatus]] = defaultdict(list)
     names: dict[str, str] = {}
@@ -527,7 +574,9 @@ def _status_report(db: Database, aar: int, today: date, *, reference: bool) -> S
         PolitikStatus(key[2], names[key[2]] if key[2] else fallback[key[0]], tuple(groups[key]))
         for key in sorted(groups, key=lambda k: (k[0], k[1], k[2] or ""))
     )
-    report = StatusReport(aar, today, result, summarise(aar, result, len(enheder)))
+    report = StatusReport(
+        aar, today, result, summarise(aar, result, len(enheder)), planlaering=tuple(planlaering)
+    )
     if not reference:
         return report
     # The revision: the actions on the year's plans (each plan's own count) and on the
@@ -554,8 +603,12 @@ def _vurdering_ids(conn: Any, aar: int, maal_ids: Sequence[str]) -> list[str]:
 
 
 # Left out of the digest: the day the report was read (the same data read on another day is
-# the same report) and the reference itself.
-_NOT_CONTENT = frozenset({"today", "revision", "digest"})
+# the same report), the reference itself, and a mål's copy of its plan's læring (the report's
+# `planlaering` counts it once).
+_NOT_CONTENT = frozenset({"today", "revision", "digest", "plan_laering"})
+# Fields added since reports were first filed: counted only where they hold something, so a
+# report that shows nothing of them keeps the digest its earlier files carry.
+_SINCE = frozenset({"evaluering", "planlaering"})
 
 
 def report_content(value: Any) -> Any:
@@ -570,7 +623,11 @@ def report_content(value: Any) -> Any:
     kind: type = type(value)
     names = _content_fields(kind)
     if names is not None:
-        return [report_content(getattr(value, name)) for name in names]
+        return [
+            report_content(getattr(value, name))
+            for name in names
+            if name not in _SINCE or getattr(value, name)
+        ]
     if isinstance(value, (tuple, list)):
         return [report_content(v) for v in value]
     if isinstance(value, date):

@@ -399,10 +399,14 @@ def test_a_built_case(db: Database) -> None:
     assert (ph.status, ph.status_dato) == ("afsluttet", date(2027, 6, 1))
     assert [(e.type, e.effekt) for e in ph.effekter] == [("afslutning", "Flere træner selv.")]
     assert [(line.tekst, line.proevehandling) for line in a1.laering] == [
-        ("Plan", None),
         ("Først", "Træning hjemme"),
     ]
-    assert b1.laering == ()  # plan B has no læring
+    # The plan's own læring once for the plan, not under each of its mål.
+    assert [(p.maalplan_titel, [x.tekst for x in p.laering]) for p in report.planlaering] == [
+        ("Alfa 2027", ["Plan"])
+    ]
+    assert [x.tekst for x in a1.plan_laering] == ["Plan"]
+    assert b1.laering == () and b1.plan_laering == ()  # plan B has no læring
     budget = report.politikker[1].maalsaetninger[0]
     assert budget.rollup.value == IKKE_ENDNU and budget.maal[0].vurdering is not None
     assert budget.maal[0].vurdering.begrundelse is None

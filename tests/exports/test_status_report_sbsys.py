@@ -421,6 +421,7 @@ def test_xlsx_sheets_and_cells(files: Files, report: StatusReport, ref: Referenc
 
     laering = wb["Læring"]
     lines = [line.tekst for m in report.maal for line in m.laering]
+    lines += [line.tekst for plan in report.planlaering for line in plan.laering]
     assert [r[3] for r in laering.iter_rows(min_row=2, values_only=True)] == lines
 
 

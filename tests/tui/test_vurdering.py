@@ -363,3 +363,27 @@ async def test_export_to_a_folder_that_cannot_be_used_asks_again_with_what_was_t
             ".xlsx",
         ]
         assert any(str(good) in n.message for n in app._notifications)
+
+
+def test_the_form_shows_evaluation_laering_and_says_which_laering_is_the_plans(
+    tmp_path: Path,
+) -> None:
+    """«Vurdér målet» shows the læring written in an evaluering, and the plan's own læring
+    (the same under every mål of the plan) as the plan's, not as the mål's."""
+    from models.db import open_database
+    from models.status_report import status_report
+    from screens.vurdering import maal_lines
+
+    ids = with_demo(tmp_path / "d.db")
+    db = open_database(str(tmp_path / "d.db"), device_name="Testbærbar")
+    try:
+        report = status_report(db, 2026, date(2026, 12, 6), reference=False)
+    finally:
+        db.close()
+    bad = next(m for m in report.maal if m.id == ids["maal:2026:bad"])
+    sick = next(m for m in report.maal if m.id == ids["maal:2026:sygdom"])
+    text = " ".join(maal_lines(bad).plain.split())
+    assert "Det fælles første besøg bliver en fast del af opstarten fra 2027." in text
+    sick_text = " ".join(maal_lines(sick).plain.split())
+    assert "Læring for hele målplanen 29.10.2026: Borgerne træner mere" in sick_text
+    assert "Læring 29.10.2026: Borgerne" not in sick_text
