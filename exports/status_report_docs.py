@@ -37,6 +37,7 @@ from models.status_report import (
     TegnStatus,
     label,
 )
+from models.words import count
 
 from . import charts
 from . import pdf as pdf_base
@@ -100,14 +101,19 @@ def latest_text(t: TegnStatus) -> str:
     """«12,5 (3-6-2026)» (with « %» when the tegn counts in percent), the observation, or
     «Ingen målinger endnu»."""
     if not t.maalinger:
-        return "Ingen målinger endnu"
+        return "Ingen målinger endnu" + later_note(t.senere, "maaling")
     parts = []
     if t.seneste_vaerdi is not None:
         parts.append(_number(t.seneste_vaerdi) + _unit(t))
     if t.seneste_observation:
         parts.append(t.seneste_observation)
     when = f" ({_day(t.seneste_dato)})" if t.seneste_dato else ""
-    return (" – ".join(parts) or "Målt") + when
+    return (" – ".join(parts) or "Målt") + when + later_note(t.senere, "maaling")
+
+
+def later_note(n: int, word: str) -> str:
+    """« (1 måling dateret efter rapportens dag er ikke med)», or nothing."""
+    return f" ({count(word, n)} dateret efter rapportens dag er ikke med)" if n else ""
 
 
 def status_text(status: str, since: date | None) -> str:
@@ -177,10 +183,15 @@ def laering_source(line: LaeringLine) -> str:
 
 
 def laering_lines(m: MaalStatus) -> list[str]:
-    return [
+    out = [
         f"{_day(line.dato)}: {line.tekst} (fra {laering_source(line)})".lstrip(": ")
         for line in m.laering
     ]
+    return out + _later_laering(m.senere_laering)
+
+
+def _later_laering(n: int) -> list[str]:
+    return [f"{count('laering', n)} dateret efter rapportens dag er ikke med."] if n else []
 
 
 def plan_laering_heading(plan: PlanLaering) -> str:
@@ -188,7 +199,8 @@ def plan_laering_heading(plan: PlanLaering) -> str:
 
 
 def plan_laering_lines(plan: PlanLaering) -> list[str]:
-    return [f"{_day(line.dato)}: {line.tekst}".lstrip(": ") for line in plan.laering]
+    lines = [f"{_day(line.dato)}: {line.tekst}".lstrip(": ") for line in plan.laering]
+    return lines + _later_laering(plan.senere)
 
 
 def rollup_rows(report: StatusReport) -> list[list[str]]:

@@ -122,6 +122,8 @@ TEGN_COLUMNS: tuple[Column, ...] = (
     Column("Dato", 12, "date"),
     Column("Observation", 40),
     Column("Antal målinger", 10, "count"),
+    # Målinger dated after the day the report was made: not counted above, not the latest.
+    Column("Dateret efter rapportens dag (ikke med)", 14, "count"),
 )
 PROEVE_COLUMNS: tuple[Column, ...] = (
     ENHED,
@@ -207,6 +209,7 @@ def tegn_rows(report: StatusReport) -> list[list[Any]]:
             t.seneste_dato,
             t.seneste_observation,
             t.maalinger,
+            t.senere or None,
         ]
         for m in report.maal
         for t in m.tegn

@@ -84,6 +84,9 @@ class TegnStatus:
     seneste_vaerdi: float | None
     seneste_observation: str | None
     chart: RunChart | None = None
+    # Målinger dated after the day the report is made (a year typed wrong, most likely): not
+    # counted, not the latest and not in the chart; how many were left out.
+    senere: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +131,7 @@ class PlanLaering:
     maalplan_titel: str
     enhed_navn: str
     laering: tuple[LaeringLine, ...]
+    senere: int = 0  # læring of the plan dated after the day the report is made: left out
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +164,8 @@ class MaalStatus:
     # The læring of the mål's plan as a whole (`PlanLaering`), for a screen that shows one mål;
     # the documents show it once per plan, and it is not counted twice in the digest.
     plan_laering: tuple[LaeringLine, ...] = ()
+    # Its læring dated after the day the report is made: left out; how many.
+    senere_laering: int = 0
 
     @property
     def opfyldelse(self) -> str:
@@ -264,6 +270,16 @@ class StatusReport:
     @property
     def maal(self) -> tuple[MaalStatus, ...]:
         return tuple(m for ms in self.maalsaetninger for m in ms.maal)
+
+    @property
+    def senere_maalinger(self) -> int:
+        """How many målinger dated after `today` were left out."""
+        return sum(t.senere for m in self.maal for t in m.tegn)
+
+    @property
+    def senere_laering(self) -> int:
+        """How many læringer dated after `today` were left out (a plan's own once)."""
+        return sum(m.senere_laering for m in self.maal) + sum(p.senere for p in self.planlaering)
 
 
 # --- the rules -----------------------------------------------------------------------------
@@ -410,32 +426,46 @@ def default_year(years: Sequence[int], today: date) -> int | None:
 # --- reading -------------------------------------------------------------------------------
 
 
-def _tegn_status(t: TegnView) -> TegnStatus:
-    latest = t.maalinger[-1] if t.maalinger else None
+def _tegn_status(t: TegnView, today: date) -> TegnStatus:
+    """A tegn as of `today`: a måling dated after it is left out (counted in `senere`), so a
+    year typed wrong does not make it the latest or put it in the chart."""
+    kept = [x for x in t.maalinger if x.dato is None or x.dato <= today]
+    latest = kept[-1] if kept else None
+    chart = t.chart if t.type == enums.TegnType.KVANTITATIV else None
+    if chart is not None and len(kept) < len(t.maalinger):
+        chart = replace(chart, points=tuple(p for p in chart.points if p.dato <= today))
     return TegnStatus(
         id=t.id,
         tekst=t.tekst,
         type=t.type,
         baseline=t.baseline,
         forventet_niveau=t.forventet_niveau,
-        maalinger=len(t.maalinger),
+        maalinger=len(kept),
         seneste_dato=latest.dato if latest else None,
         seneste_vaerdi=latest.vaerdi if latest else None,
         seneste_observation=latest.observation if latest else None,
-        chart=t.chart if t.type == enums.TegnType.KVANTITATIV else None,
+        chart=chart,
+        senere=len(t.maalinger) - len(kept),
     )
+
+
+def _later(line: LaeringLine, today: date) -> bool:
+    return line.dato is not None and line.dato > today
 
 
 def _same_text(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _newest(lines: list[LaeringLine]) -> tuple[LaeringLine, ...]:
-    lines.sort(key=lambda line: (line.dato or date.min, line.tekst), reverse=True)
-    return tuple(lines[:LAERING_LINES])
+def _newest(lines: list[LaeringLine], today: date) -> tuple[tuple[LaeringLine, ...], int]:
+    """The newest `LAERING_LINES` of `lines` dated up to `today`, and how many were dated
+    after it (left out)."""
+    kept = [line for line in lines if not _later(line, today)]
+    kept.sort(key=lambda line: (line.dato or date.min, line.tekst), reverse=True)
+    return tuple(kept[:LAERING_LINES]), len(lines) - len(kept)
 
 
-def _laering(m: MaalView) -> tuple[LaeringLine, ...]:
+def _laering(m: MaalView, today: date) -> tuple[tuple[LaeringLine, ...], int]:
     """The newest læring of a mål's prøvehandlinger: their læring list and what their
     evalueringer wrote in «Læring» (dated by the evaluering); a text written in both places
     for the same prøvehandling once (the læring list's, which says who)."""
@@ -451,14 +481,15 @@ def _laering(m: MaalView) -> tuple[LaeringLine, ...]:
             if text and _same_text(text) not in seen:
                 lines.append(LaeringLine(e.dato, text, None, p.tekst, e.type))
                 seen.add(_same_text(text))
-    return _newest(lines)
+    return _newest(lines, today)
 
 
-def _plan_laering(plan_laering: Sequence[LaeringView]) -> tuple[LaeringLine, ...]:
-    """The newest læring of a målplan as a whole."""
-    return _newest(
-        [LaeringLine(lv.dato, lv.tekst, lv.hvem, None) for lv in plan_laering if lv.tekst]
-    )
+def _plan_laering(
+    plan_laering: Sequence[LaeringView], today: date
+) -> tuple[tuple[LaeringLine, ...], int]:
+    """The newest læring of a målplan as a whole, and how many were dated after `today`."""
+    lines = [LaeringLine(lv.dato, lv.tekst, lv.hvem, None) for lv in plan_laering if lv.tekst]
+    return _newest(lines, today)
 
 
 def _maal_status(
@@ -468,6 +499,7 @@ def _maal_status(
     enhed_navn: str,
     plan_laering: tuple[LaeringLine, ...],
     vurderinger: list[dict[str, Any]],
+    today: date,
 ) -> MaalStatus:
     proevehandlinger = tuple(
         ProevehandlingStatus(
@@ -483,6 +515,7 @@ def _maal_status(
         )
         for p in m.proevehandlinger
     )
+    laering, senere = _laering(m, today)
     return MaalStatus(
         id=m.id,
         tekst=m.tekst,
@@ -490,11 +523,12 @@ def _maal_status(
         maalplan_id=plan_id,
         maalplan_titel=plan_titel,
         enhed_navn=enhed_navn,
-        tegn=tuple(_tegn_status(t) for t in m.tegn),
+        tegn=tuple(_tegn_status(t, today) for t in m.tegn),
         proevehandlinger=proevehandlinger,
-        laering=_laering(m),
+        laering=laering,
         vurdering=_vurdering(vurderinger),
         plan_laering=plan_laering,
+        senere_laering=senere,
     )
 
 
@@ -530,7 +564,7 @@ def _status_report(db: Database, aar: int, today: date, *, reference: bool) -> S
     enheder: set[str] = set()
     planlaering: list[PlanLaering] = []
     for v in sorted(views, key=lambda v: (v.enhed_navn.casefold(), v.titel, v.id)):
-        plan_lines = _plan_laering(v.laeringer)
+        plan_lines, plan_later = _plan_laering(v.laeringer, today)
         shown = False
         for m in v.maal:
             if m.maalsaetning_id is None or m.maalsaetning_id not in maalsaetninger:
@@ -538,10 +572,12 @@ def _status_report(db: Database, aar: int, today: date, *, reference: bool) -> S
             enheder.add(v.enhed_id or v.id)
             shown = True
             by_maalsaetning[m.maalsaetning_id].append(
-                _maal_status(m, v.id, v.titel, v.enhed_navn, plan_lines, vurderinger.get(m.id, []))
+                _maal_status(
+                    m, v.id, v.titel, v.enhed_navn, plan_lines, vurderinger.get(m.id, []), today
+                )
             )
-        if shown and plan_lines:
-            planlaering.append(PlanLaering(v.id, v.titel, v.enhed_navn, plan_lines))
+        if shown and (plan_lines or plan_later):
+            planlaering.append(PlanLaering(v.id, v.titel, v.enhed_navn, plan_lines, plan_later))
 
     groups: dict[tuple[int, str, str | None], list[MaalsaetningStatus]] = defaultdict(list)
     names: dict[str, str] = {}
@@ -577,6 +613,11 @@ def _status_report(db: Database, aar: int, today: date, *, reference: bool) -> S
     report = StatusReport(
         aar, today, result, summarise(aar, result, len(enheder)), planlaering=tuple(planlaering)
     )
+    if left_out := later_sentence(report.senere_maalinger, report.senere_laering):
+        summary = report.summary
+        report = replace(
+            report, summary=replace(summary, saetninger=(*summary.saetninger, left_out))
+        )
     if not reference:
         return report
     # The revision: the actions on the year's plans (each plan's own count) and on the
@@ -608,7 +649,7 @@ def _vurdering_ids(conn: Any, aar: int, maal_ids: Sequence[str]) -> list[str]:
 _NOT_CONTENT = frozenset({"today", "revision", "digest", "plan_laering"})
 # Fields added since reports were first filed: counted only where they hold something, so a
 # report that shows nothing of them keeps the digest its earlier files carry.
-_SINCE = frozenset({"evaluering", "planlaering"})
+_SINCE = frozenset({"evaluering", "planlaering", "senere", "senere_laering"})
 
 
 def report_content(value: Any) -> Any:
@@ -663,6 +704,19 @@ def _and(parts: Sequence[str]) -> str:
 def _share(ms: MaalsaetningStatus) -> str:
     opfyldt = dict(ms.rollup.fordeling).get(enums.Maalopfyldelse.OPFYLDT, 0)
     return f"{opfyldt} af {count('maal', len(ms.maal))} opfyldt, samlet {ms.rollup.label.lower()}"
+
+
+def later_sentence(maalinger: int, laeringer: int) -> str | None:
+    """What the report left out for being dated after the day it was made, in plain Danish
+    (None when nothing). Without the day itself: the same data read the next day is the same
+    report (its digest leaves the day out)."""
+    parts = [count(word, n) for word, n in (("maaling", maalinger), ("laering", laeringer)) if n]
+    if not parts:
+        return None
+    return (
+        f"{_and(parts)} er dateret efter den dag, rapporten er lavet, og er ikke med (er "
+        "datoen skrevet forkert, så ret den, og lav rapporten igen)."
+    )
 
 
 def _named(group: Sequence[MaalsaetningStatus]) -> str:

@@ -372,7 +372,7 @@ class VurderingScreen(Screen[None]):
 
             def done(package: Any) -> None:
                 # Long enough to read the folder's name (and to copy it).
-                self.notify(visible(package.summary, limit=300), timeout=20)
+                self.notify(visible(package.summary, limit=500), timeout=20)
 
             def failed(exc: Exception) -> None:
                 from exports.atomic import ExportError

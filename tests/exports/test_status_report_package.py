@@ -431,3 +431,47 @@ def test_a_new_maaling_makes_the_report_outdated_and_says_why_with_one_revision(
     assert ref is not None
     answer = verify_reference_text(ws.database, ref.text)
     assert "begge har revision" in answer.message and "referencen blev lavet" in answer.message
+
+
+def test_maalinger_and_laering_dated_after_the_report_day_are_left_out_and_said(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """A måling of 52,5 % typed with the wrong year (15-01-2099) is not the tegn's latest
+    måling (which would make the mål look reached), nor a point of its run chart, nor counted;
+    a læring so dated is not listed. The export says how many were left out, on the first page,
+    beside the tegn and in its result; the reference still checks as current."""
+    import openpyxl
+    from pypdf import PdfReader
+
+    report = status_report(ws.database, 2026, WHEN)
+    maal, tegn = next(
+        (m, t) for m in report.maal for t in m.tegn if t.tekst.startswith("Andelen af nye borgere")
+    )
+    before = (tegn.seneste_dato, tegn.seneste_vaerdi, tegn.maalinger)
+    store = Store(ws.database)
+    store.create("maaling", {"tegn_id": tegn.id, "dato": date(2099, 1, 15), "vaerdi": 52.5})
+    ph = maal.proevehandlinger[0].id
+    store.create("laering", {"proevehandling_id": ph, "dato": date(2099, 3, 15), "tekst": "Senere"})
+    after = status_report(ws.database, 2026, WHEN)
+    (now,) = [t for m in after.maal for t in m.tegn if t.id == tegn.id]
+    assert (now.seneste_dato, now.seneste_vaerdi, now.maalinger, now.senere) == (*before, 1)
+    assert now.chart is not None and 52.5 not in [p.vaerdi for p in now.chart.points]
+    assert not any(x.tekst == "Senere" for m in after.maal for x in m.laering)
+    assert (after.senere_maalinger, after.senere_laering) == (1, 1)
+    said = "1 måling og 1 læring er dateret efter den dag, rapporten er lavet, og er ikke med"
+    assert said in after.summary.saetninger[-1]
+
+    package = export_report_package(ws.database, tmp_path / "ud", 2026, ReportOptions(when=WHEN))
+    assert said in package.summary
+    files = {p.suffix: p for p in package.files}
+    pdf = " ".join(
+        " ".join((p.extract_text() or "").split()) for p in PdfReader(files[".pdf"]).pages
+    )
+    assert said in pdf and "52,5" not in pdf and "Senere" not in pdf
+    assert "1 måling dateret efter rapportens dag er ikke med" in pdf
+    assert "1 læring dateret efter rapportens dag er ikke med." in pdf
+    rows = openpyxl.load_workbook(files[".xlsx"])["Tegn"].iter_rows(min_row=2, values_only=True)
+    (row,) = [r for r in rows if r[2] == tegn.tekst]
+    assert (row[6], row[9], row[10]) == (before[1], before[2], 1)
+    for suffix in (".pdf", ".docx", ".xlsx"):
+        assert verify_file(ws.database, files[suffix]).status is VerifyStatus.CURRENT, suffix
