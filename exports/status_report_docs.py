@@ -52,8 +52,9 @@ NO_DATA = "–"
 NOT_EVALUATED = "Ikke evalueret"
 _GREY = (89, 89, 89)
 _DOCX_GREY = RGBColor(0x59, 0x59, 0x59)
-ROLLUP_HEADERS = ["Målsætning", "Mål", "Samlet vurdering"]
-ROLLUP_WIDTHS = [100.0, 14.0, 60.0]
+# Politik first: a målsætning from the budget agreement says so on page 1.
+ROLLUP_HEADERS = ["Politik", "Målsætning", "Mål", "Samlet vurdering"]
+ROLLUP_WIDTHS = [34.0, 80.0, 11.0, 49.0]
 TEGN_HEADERS = ["Tegn", "Udgangspunkt", "Forventet niveau", "Seneste måling"]
 TEGN_WIDTHS = [62.0, 36.0, 36.0, 40.0]
 PROEVE_HEADERS = ["Nr", "Prøvehandling", "Status", "Vurderet effekt"]
@@ -204,7 +205,11 @@ def plan_laering_lines(plan: PlanLaering) -> list[str]:
 
 
 def rollup_rows(report: StatusReport) -> list[list[str]]:
-    return [[ms.tekst, str(len(ms.maal)), ms.rollup.text()] for ms in report.maalsaetninger]
+    return [
+        [politik.navn, ms.tekst, str(len(ms.maal)), ms.rollup.text()]
+        for politik in report.politikker
+        for ms in politik.maalsaetninger
+    ]
 
 
 def intro(report: StatusReport) -> str:

@@ -378,3 +378,19 @@ def test_evaluation_laering_and_plan_laering_are_where_they_belong(
     assert next(r for r in rows if r[3] == fra_evaluering)[6] == "Evaluering ved afslutning"
     (whole,) = [r for r in rows if str(r[3]).startswith(plan_laering)]
     assert whole[0] == "Hjemmeplejen" and str(whole[1]).startswith("Hele målplanen: ")
+
+
+def test_the_first_pages_table_says_each_maalsaetnings_politik(
+    demo: tuple[Path, StatusReport, list[Path]],
+) -> None:
+    """Page 1's table names the politik (or the budget agreement) of every målsætning, as the
+    workbook's Oversigt does: the budget målsætning is marked as such where a council member
+    reads first."""
+    _, report, written = demo
+    first = _pdf_pages(written[0])[0]
+    word, _ = _docx_text(written[1])
+    assert "Politik Målsætning Mål Samlet vurdering" in first
+    budget = report.politikker[-1]
+    assert budget.navn == "Budgetaftale"
+    assert f"Budgetaftale {_squash(budget.maalsaetninger[0].tekst)}" in first
+    assert f"Budgetaftale {_squash(budget.maalsaetninger[0].tekst)}" in word
