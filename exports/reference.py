@@ -397,19 +397,19 @@ def _compare(ref: Reference | None, subject: _Subject | None, what: str) -> Veri
             current,
         )
     if current.revision > ref.revision:
-        why = f"({what} har revision {ref.revision}, databasen har revision {current.revision})"
+        why = f" ({what} har revision {ref.revision}, databasen har revision {current.revision})."
     elif current.revision < ref.revision:  # the count never goes down in one database
         why = (
-            f"({what} har revision {ref.revision}, databasen kun {current.revision}: {what} er "
-            "lavet fra en anden kopi af databasen)"
+            f" ({what} har revision {ref.revision}, databasen kun {current.revision}: {what} er "
+            "lavet fra en anden kopi af databasen)."
         )
     else:
         # The content differs, but the count of changes did not grow: what changed is of a
         # kind the revision does not count.
-        why = _SAME_REVISION[ref.kind].format(what=what, revision=ref.revision)
+        why = ". " + _SAME_REVISION[ref.kind].format(revision=ref.revision)
     return VerifyResult(
         VerifyStatus.OUTDATED,
-        f"Forældet: {subject.name} er ændret, siden {what} blev lavet {why}. Lav en ny eksport.",
+        f"Forældet: {subject.name} er ændret, siden {what} blev lavet{why} Lav en ny eksport.",
         ref,
         current,
     )
@@ -421,19 +421,17 @@ def _compare(ref: Reference | None, subject: _Subject | None, what: str) -> Veri
 # the document shows.
 _SAME_REVISION: dict[RefKind, str] = {
     RefKind.MAALPLAN: (
-        "(begge har revision {revision}: revisionsnummeret tæller ikke alle slags ændringer, "
-        "men indholdet er ikke det samme)"
+        "Begge har revision {revision}, for revisionsnummeret tæller ikke alle slags ændringer."
     ),
     RefKind.STATUS: (
-        "(begge har revision {revision}: revisionsnummeret tæller kun ændringer i målplanerne, "
-        "evalueringerne og vurderingerne, og det, der er ændret, er noget andet, rapporten "
-        "viser, fx en måling eller en læring, der er tilføjet, rettet eller slettet, en måling "
-        "dateret efter den dag, {what} blev lavet, som nu er med, eller at en nyere udgave af "
-        "programmet skriver rapporten anderledes)"
+        "Begge har revision {revision}, for revisionsnummeret tæller kun ændringer i "
+        "målplanerne, evalueringerne og vurderingerne. Det ændrede er noget andet, rapporten "
+        "viser: en måling eller læring er tilføjet, rettet eller slettet, en måling eller "
+        "læring med en senere dato er nu med, eller en nyere udgave af programmet skriver "
+        "rapporten anderledes."
     ),
     RefKind.PLANA: (
-        "(begge har revision {revision}: revisionsnummeret tæller ikke alle slags ændringer, "
-        "men indholdet er ikke det samme)"
+        "Begge har revision {revision}, for revisionsnummeret tæller ikke alle slags ændringer."
     ),
 }
 

@@ -425,12 +425,15 @@ def test_a_new_maaling_makes_the_report_outdated_and_says_why_with_one_revision(
         assert result.current.revision == result.reference.revision
         revision = result.reference.revision
         assert f"revision {revision}, databasen har revision {revision}" not in result.message
-        assert f"begge har revision {revision}" in result.message
-        assert "en måling eller en læring" in result.message
+        assert f"Begge har revision {revision}, for revisionsnummeret tæller kun" in (
+            result.message
+        )
+        assert "en måling eller læring er tilføjet, rettet eller slettet" in result.message
+        assert result.message.startswith("Forældet: augustrapporten for 2026 er ændret, siden")
     ref = read_reference(files[".pdf"])
     assert ref is not None
     answer = verify_reference_text(ws.database, ref.text)
-    assert "begge har revision" in answer.message and "referencen blev lavet" in answer.message
+    assert "siden referencen blev lavet. Begge har revision" in answer.message
 
 
 def test_maalinger_and_laering_dated_after_the_report_day_are_left_out_and_said(
