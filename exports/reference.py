@@ -398,13 +398,44 @@ def _compare(ref: Reference | None, subject: _Subject | None, what: str) -> Veri
             ref,
             current,
         )
+    if current.revision > ref.revision:
+        why = f" ({what} har revision {ref.revision}, databasen har revision {current.revision})."
+    elif current.revision < ref.revision:  # the count never goes down in one database
+        why = (
+            f" ({what} har revision {ref.revision}, databasen kun {current.revision}: {what} er "
+            "lavet fra en anden kopi af databasen)."
+        )
+    else:
+        # The content differs, but the count of changes did not grow: what changed is of a
+        # kind the revision does not count.
+        why = ". " + _SAME_REVISION[ref.kind].format(revision=ref.revision)
     return VerifyResult(
         VerifyStatus.OUTDATED,
-        f"Forældet: {subject.name} er ændret, siden {what} blev lavet ({what} har revision "
-        f"{ref.revision}, databasen har revision {current.revision}). Lav en ny eksport.",
+        f"Forældet: {subject.name} er ændret, siden {what} blev lavet{why} Lav en ny eksport.",
         ref,
         current,
     )
+
+
+# Per kind: why an outdated copy can have the revision the database has. The revision counts
+# the actions on the rows behind a document (for the August report: the year's målplaner with
+# their mål, tegn, prøvehandlinger and evalueringer, and the vurderinger); the digest covers all
+# the document shows.
+_SAME_REVISION: dict[RefKind, str] = {
+    RefKind.MAALPLAN: (
+        "Begge har revision {revision}, for revisionsnummeret tæller ikke alle slags ændringer."
+    ),
+    RefKind.STATUS: (
+        "Begge har revision {revision}, for revisionsnummeret tæller kun ændringer i "
+        "målplanerne, evalueringerne og vurderingerne. Det ændrede er noget andet, rapporten "
+        "viser: en måling eller læring er tilføjet, rettet eller slettet, en måling eller "
+        "læring med en senere dato er nu med, eller en nyere udgave af programmet skriver "
+        "rapporten anderledes."
+    ),
+    RefKind.PLANA: (
+        "Begge har revision {revision}, for revisionsnummeret tæller ikke alle slags ændringer."
+    ),
+}
 
 
 def status_reference(report: StatusReport, link: str | None = None) -> Reference:
@@ -463,7 +494,10 @@ TEXT_DIGEST_RE = re.compile(r";TEKST=([0-9A-F]{16})", re.IGNORECASE)
 # edition 1; the tag is written from edition 2 on («…;TEKST=…;UDGAVE=2»).
 WORDING: dict[RefKind, int] = {
     RefKind.MAALPLAN: 1,
-    RefKind.STATUS: 2,  # 2: a percentage's latest måling with its «%»
+    # 2: a percentage's latest måling with its «%»; 3: the roll-up's words (none repeated, few
+    # assessed said first), ties on the first page, læring from the evalueringer and for the
+    # whole målplan, what was left out for being dated after the report's day.
+    RefKind.STATUS: 3,
     RefKind.PLANA: 1,
 }
 WORDING_TAG = ";UDGAVE="

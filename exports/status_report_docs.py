@@ -29,12 +29,15 @@ from fpdf.enums import Align
 
 from models import enums
 from models.status_report import (
+    LaeringLine,
     MaalStatus,
+    PlanLaering,
     ProevehandlingStatus,
     StatusReport,
     TegnStatus,
     label,
 )
+from models.words import count
 
 from . import charts
 from . import pdf as pdf_base
@@ -50,12 +53,20 @@ NO_DATA = "–"
 NOT_EVALUATED = "Ikke evalueret"
 _GREY = (89, 89, 89)
 _DOCX_GREY = RGBColor(0x59, 0x59, 0x59)
-ROLLUP_HEADERS = ["Målsætning", "Mål", "Samlet vurdering"]
-ROLLUP_WIDTHS = [100.0, 14.0, 60.0]
+# Politik first: a målsætning from the budget agreement says so on page 1.
+ROLLUP_HEADERS = ["Politik", "Målsætning", "Mål", "Samlet vurdering"]
+ROLLUP_WIDTHS = [34.0, 80.0, 11.0, 49.0]
 TEGN_HEADERS = ["Tegn", "Udgangspunkt", "Forventet niveau", "Seneste måling"]
 TEGN_WIDTHS = [62.0, 36.0, 36.0, 40.0]
 PROEVE_HEADERS = ["Nr", "Prøvehandling", "Status", "Vurderet effekt"]
 PROEVE_WIDTHS = [9.0, 58.0, 30.0, 77.0]
+# The læring of a målplan as a whole: once per plan, after the politikker.
+PLAN_LAERING_HEADING = "Læring for hele målplanen"
+PLAN_LAERING_INTRO = (
+    "Læring, som en arbejdsplads har skrevet for hele sin målplan og ikke for ét mål eller én "
+    "prøvehandling, står her én gang for hver målplan."
+)
+PLAN_LAERING_SOURCE = "hele målplanen"
 
 
 def title(report: StatusReport) -> str:
@@ -92,14 +103,19 @@ def latest_text(t: TegnStatus) -> str:
     """«12,5 (3-6-2026)» (with « %» when the tegn counts in percent), the observation, or
     «Ingen målinger endnu»."""
     if not t.maalinger:
-        return "Ingen målinger endnu"
+        return "Ingen målinger endnu" + later_note(t.senere, "maaling")
     parts = []
     if t.seneste_vaerdi is not None:
         parts.append(_number(t.seneste_vaerdi) + _unit(t))
     if t.seneste_observation:
         parts.append(t.seneste_observation)
     when = f" ({_day(t.seneste_dato)})" if t.seneste_dato else ""
-    return (" – ".join(parts) or "Målt") + when
+    return (" – ".join(parts) or "Målt") + when + later_note(t.senere, "maaling")
+
+
+def later_note(n: int, word: str) -> str:
+    """« (1 måling dateret efter rapportens dag er ikke med)», or nothing."""
+    return f" ({count(word, n)} dateret efter rapportens dag er ikke med)" if n else ""
 
 
 def status_text(status: str, since: date | None) -> str:
@@ -156,16 +172,45 @@ def proeve_rows(m: MaalStatus) -> list[list[str]]:
     return rows
 
 
+def laering_source(line: LaeringLine) -> str:
+    """Where a læring was written: «evalueringen ved afslutning af «…»», «…» (the læring list
+    of a prøvehandling), or «hele målplanen»."""
+    if line.proevehandling is None:
+        return PLAN_LAERING_SOURCE
+    if line.evaluering == enums.EvalueringType.UNDERVEJS:
+        return f"evalueringen undervejs af «{line.proevehandling}»"
+    if line.evaluering is not None:
+        return f"evalueringen ved afslutning af «{line.proevehandling}»"
+    return f"«{line.proevehandling}»"
+
+
 def laering_lines(m: MaalStatus) -> list[str]:
-    out = []
-    for line in m.laering:
-        source = f" (fra «{line.proevehandling}»)" if line.proevehandling else ""
-        out.append(f"{_day(line.dato)}: {line.tekst}{source}".lstrip(": "))
-    return out
+    out = [
+        f"{_day(line.dato)}: {line.tekst} (fra {laering_source(line)})".lstrip(": ")
+        for line in m.laering
+    ]
+    return out + _later_laering(m.senere_laering)
+
+
+def _later_laering(n: int) -> list[str]:
+    return [f"{count('laering', n)} dateret efter rapportens dag er ikke med."] if n else []
+
+
+def plan_laering_heading(plan: PlanLaering) -> str:
+    return f"{plan.enhed_navn}: {plan.maalplan_titel}" if plan.enhed_navn else plan.maalplan_titel
+
+
+def plan_laering_lines(plan: PlanLaering) -> list[str]:
+    lines = [f"{_day(line.dato)}: {line.tekst}".lstrip(": ") for line in plan.laering]
+    return lines + _later_laering(plan.senere)
 
 
 def rollup_rows(report: StatusReport) -> list[list[str]]:
-    return [[ms.tekst, str(len(ms.maal)), ms.rollup.text()] for ms in report.maalsaetninger]
+    return [
+        [politik.navn, ms.tekst, str(len(ms.maal)), ms.rollup.text()]
+        for politik in report.politikker
+        for ms in politik.maalsaetninger
+    ]
 
 
 def intro(report: StatusReport) -> str:
@@ -328,6 +373,13 @@ def _render_pdf(
             pdf_base._lines(pdf, f"Samlet: {t(ms.rollup.text())}", size=10, style="B")
             for m in ms.maal:
                 _maal_pdf(pdf, m, full)
+    if report.planlaering:
+        pdf_base._heading(pdf, PLAN_LAERING_HEADING, 16)
+        pdf_base._note(pdf, PLAN_LAERING_INTRO)
+        for plan in report.planlaering:
+            pdf_base._heading(pdf, t(plan_laering_heading(plan)), 11)
+            for line in plan_laering_lines(plan):
+                pdf_base._note(pdf, t(line))
     return pdf
 
 
@@ -512,6 +564,12 @@ def status_report_docx(
             parts.append(_bold_xml(f"Samlet: {t(ms.rollup.text())}", 10))
             for m in ms.maal:
                 parts += _maal_docx(doc, m, pictures)
+    if report.planlaering:
+        parts.append(_heading_xml(PLAN_LAERING_HEADING, 1))
+        parts.append(_grey_xml(PLAN_LAERING_INTRO))
+        for plan in report.planlaering:
+            parts.append(_heading_xml(t(plan_laering_heading(plan)), 3))
+            parts += [_grey_xml(t(line)) for line in plan_laering_lines(plan)]
     _append_xml(doc, parts)
 
     footer = section.footer.paragraphs[0]

@@ -71,6 +71,8 @@ class ReportPackage:
     reference: Reference
     replaced: bool
     maal: int
+    # What was left out for being dated after the export day (`later_sentence`), or None.
+    left_out: str | None = None
 
     @property
     def summary(self) -> str:
@@ -80,6 +82,8 @@ class ReportPackage:
         )
         if self.replaced:
             text += " En tidligere pakke med samme navn er erstattet."
+        if self.left_out:
+            text += f" Bemærk: {self.left_out}"
         return text
 
 
@@ -280,7 +284,7 @@ def export_report_package(
     """Write the report of `aar` as an SBSYS package into `outdir` (created when missing).
     Raises `ExportError` (Danish) when the year has no målplaner or the folder cannot be
     written; nothing new is left behind then."""
-    from models.status_report import report_years, status_report
+    from models.status_report import later_sentence, report_years, status_report
 
     from .atomic import fsync_dir
 
@@ -341,6 +345,7 @@ def export_report_package(
         ref,
         bool(replaced),
         len(report.maal),
+        later_sentence(report.senere_maalinger, report.senere_laering),
     )
 
 

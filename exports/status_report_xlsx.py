@@ -122,6 +122,8 @@ TEGN_COLUMNS: tuple[Column, ...] = (
     Column("Dato", 12, "date"),
     Column("Observation", 40),
     Column("Antal målinger", 10, "count"),
+    # Målinger dated after the day the report was made: not counted above, not the latest.
+    Column("Dateret efter rapportens dag (ikke med)", 14, "count"),
 )
 PROEVE_COLUMNS: tuple[Column, ...] = (
     ENHED,
@@ -139,7 +141,14 @@ LAERING_COLUMNS: tuple[Column, ...] = (
     Column("Læring", 60),
     Column("Hvem", 18),
     Column("Fra prøvehandling", 36),
+    Column("Skrevet i", 18),
 )
+# «Skrevet i»: the læring list, or the evaluering whose «Læring» field it was written in.
+WRITTEN_IN_LIST = "Læring"
+WRITTEN_IN: dict[str, str] = {
+    enums.EvalueringType.UNDERVEJS: "Evaluering undervejs",
+    enums.EvalueringType.AFSLUTNING: "Evaluering ved afslutning",
+}
 
 
 # --- the rows -------------------------------------------------------------------------------
@@ -200,6 +209,7 @@ def tegn_rows(report: StatusReport) -> list[list[Any]]:
             t.seneste_dato,
             t.seneste_observation,
             t.maalinger,
+            t.senere or None,
         ]
         for m in report.maal
         for t in m.tegn
@@ -226,11 +236,28 @@ def proeve_rows(report: StatusReport) -> list[list[Any]]:
 
 
 def laering_rows(report: StatusReport) -> list[list[Any]]:
-    return [
-        [m.enhed_navn, m.tekst, line.dato, line.tekst, line.hvem, line.proevehandling]
+    """Per mål its læring; then the læring of each målplan as a whole, once (in the Mål
+    column: «Hele målplanen: <titel>»)."""
+    rows: list[list[Any]] = [
+        [
+            m.enhed_navn,
+            m.tekst,
+            line.dato,
+            line.tekst,
+            line.hvem,
+            line.proevehandling,
+            WRITTEN_IN.get(line.evaluering or "", WRITTEN_IN_LIST),
+        ]
         for m in report.maal
         for line in m.laering
     ]
+    for plan in report.planlaering:
+        whole = f"Hele målplanen: {plan.maalplan_titel}"
+        rows += [
+            [plan.enhed_navn, whole, line.dato, line.tekst, line.hvem, None, WRITTEN_IN_LIST]
+            for line in plan.laering
+        ]
+    return rows
 
 
 # --- the sheets -----------------------------------------------------------------------------

@@ -84,6 +84,9 @@ class TegnStatus:
     seneste_vaerdi: float | None
     seneste_observation: str | None
     chart: RunChart | None = None
+    # Målinger dated after the day the report is made (a year typed wrong, most likely): not
+    # counted, not the latest and not in the chart; how many were left out.
+    senere: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,12 +112,26 @@ class ProevehandlingStatus:
 @dataclass(frozen=True, slots=True)
 class LaeringLine:
     """A dated læring; `proevehandling` names the prøvehandling it was learnt from (None: the
-    plan as a whole)."""
+    plan as a whole); `evaluering` is the type of the evaluering it was written in (its
+    «Læring» field, dated by the evaluering), None for one from the plan's læring list."""
 
     dato: date | None
     tekst: str
     hvem: str | None
     proevehandling: str | None
+    evaluering: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanLaering:
+    """The læring of a målplan as a whole (not of one mål or prøvehandling): shown once for
+    the plan, not under each of its mål."""
+
+    maalplan_id: str
+    maalplan_titel: str
+    enhed_navn: str
+    laering: tuple[LaeringLine, ...]
+    senere: int = 0  # læring of the plan dated after the day the report is made: left out
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +161,11 @@ class MaalStatus:
     proevehandlinger: tuple[ProevehandlingStatus, ...]
     laering: tuple[LaeringLine, ...]
     vurdering: Vurdering | None
+    # The læring of the mål's plan as a whole (`PlanLaering`), for a screen that shows one mål;
+    # the documents show it once per plan, and it is not counted twice in the digest.
+    plan_laering: tuple[LaeringLine, ...] = ()
+    # Its læring dated after the day the report is made: left out; how many.
+    senere_laering: int = 0
 
     @property
     def opfyldelse(self) -> str:
@@ -174,9 +196,25 @@ class Rollup:
         return sum(points) / len(points) if points else None
 
     def text(self) -> str:
-        """«Delvist opfyldt (1 opfyldt, 1 ikke opfyldt endnu)»: the word and the distribution."""
-        parts = [f"{n} {label(v).lower()}" for v, n in self.fordeling]
-        return f"{self.label} ({', '.join(parts)})" if parts else self.label
+        """«Delvist opfyldt (1 opfyldt, 1 ikke opfyldt endnu)»: the word and the distribution;
+        the word alone when every mål has it («Opfyldt», not «Opfyldt (1 opfyldt)»). When most
+        mål are not assessed, that comes first, for the word rests on the few that are: «Kun 1
+        af 3 mål er vurderet: for tidligt at sige»."""
+        if self.vurderet and self.maal - self.vurderet > self.vurderet:
+            assessed = [(v, n) for v, n in self.fordeling if v != IKKE_VURDERET]
+            head = (
+                f"Kun {self.vurderet} af {count('maal', self.maal)} er vurderet: "
+                f"{self.label.lower()}"
+            )
+            return head + _distribution(assessed, self.value)
+        return self.label + _distribution(self.fordeling, self.value)
+
+
+def _distribution(fordeling: Sequence[tuple[str, int]], value: str) -> str:
+    """« (1 opfyldt, 2 ikke vurderet)»; nothing when it would only repeat `value`."""
+    if not fordeling or (len(fordeling) == 1 and fordeling[0][0] == value):
+        return ""
+    return f" ({', '.join(f'{n} {label(v).lower()}' for v, n in fordeling)})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +261,7 @@ class StatusReport:
     summary: Summary
     revision: int = 0
     digest: str = ""
+    planlaering: tuple[PlanLaering, ...] = ()
 
     @property
     def maalsaetninger(self) -> tuple[MaalsaetningStatus, ...]:
@@ -231,6 +270,16 @@ class StatusReport:
     @property
     def maal(self) -> tuple[MaalStatus, ...]:
         return tuple(m for ms in self.maalsaetninger for m in ms.maal)
+
+    @property
+    def senere_maalinger(self) -> int:
+        """How many målinger dated after `today` were left out."""
+        return sum(t.senere for m in self.maal for t in m.tegn)
+
+    @property
+    def senere_laering(self) -> int:
+        """How many læringer dated after `today` were left out (a plan's own once)."""
+        return sum(m.senere_laering for m in self.maal) + sum(p.senere for p in self.planlaering)
 
 
 # --- the rules -----------------------------------------------------------------------------
@@ -377,32 +426,70 @@ def default_year(years: Sequence[int], today: date) -> int | None:
 # --- reading -------------------------------------------------------------------------------
 
 
-def _tegn_status(t: TegnView) -> TegnStatus:
-    latest = t.maalinger[-1] if t.maalinger else None
+def _tegn_status(t: TegnView, today: date) -> TegnStatus:
+    """A tegn as of `today`: a måling dated after it is left out (counted in `senere`), so a
+    year typed wrong does not make it the latest or put it in the chart."""
+    kept = [x for x in t.maalinger if x.dato is None or x.dato <= today]
+    latest = kept[-1] if kept else None
+    chart = t.chart if t.type == enums.TegnType.KVANTITATIV else None
+    if chart is not None and len(kept) < len(t.maalinger):
+        chart = replace(chart, points=tuple(p for p in chart.points if p.dato <= today))
     return TegnStatus(
         id=t.id,
         tekst=t.tekst,
         type=t.type,
         baseline=t.baseline,
         forventet_niveau=t.forventet_niveau,
-        maalinger=len(t.maalinger),
+        maalinger=len(kept),
         seneste_dato=latest.dato if latest else None,
         seneste_vaerdi=latest.vaerdi if latest else None,
         seneste_observation=latest.observation if latest else None,
-        chart=t.chart if t.type == enums.TegnType.KVANTITATIV else None,
+        chart=chart,
+        senere=len(t.maalinger) - len(kept),
     )
 
 
-def _laering(m: MaalView, plan_laering: Sequence[LaeringView]) -> tuple[LaeringLine, ...]:
-    lines = [
-        LaeringLine(lv.dato, lv.tekst, lv.hvem, p.tekst)
-        for p in m.proevehandlinger
-        for lv in p.laeringer
-        if lv.tekst.strip()
-    ]
-    lines += [LaeringLine(lv.dato, lv.tekst, lv.hvem, None) for lv in plan_laering if lv.tekst]
-    lines.sort(key=lambda line: (line.dato or date.min, line.tekst), reverse=True)
-    return tuple(lines[:LAERING_LINES])
+def _later(line: LaeringLine, today: date) -> bool:
+    return line.dato is not None and line.dato > today
+
+
+def _same_text(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _newest(lines: list[LaeringLine], today: date) -> tuple[tuple[LaeringLine, ...], int]:
+    """The newest `LAERING_LINES` of `lines` dated up to `today`, and how many were dated
+    after it (left out)."""
+    kept = [line for line in lines if not _later(line, today)]
+    kept.sort(key=lambda line: (line.dato or date.min, line.tekst), reverse=True)
+    return tuple(kept[:LAERING_LINES]), len(lines) - len(kept)
+
+
+def _laering(m: MaalView, today: date) -> tuple[tuple[LaeringLine, ...], int]:
+    """The newest læring of a mål's prøvehandlinger: their læring list and what their
+    evalueringer wrote in «Læring» (dated by the evaluering); a text written in both places
+    for the same prøvehandling once (the læring list's, which says who)."""
+    lines: list[LaeringLine] = []
+    for p in m.proevehandlinger:
+        seen: set[str] = set()
+        for lv in p.laeringer:
+            if lv.tekst.strip():
+                lines.append(LaeringLine(lv.dato, lv.tekst, lv.hvem, p.tekst))
+                seen.add(_same_text(lv.tekst))
+        for e in p.evalueringer:
+            text = (e.laering or "").strip()
+            if text and _same_text(text) not in seen:
+                lines.append(LaeringLine(e.dato, text, None, p.tekst, e.type))
+                seen.add(_same_text(text))
+    return _newest(lines, today)
+
+
+def _plan_laering(
+    plan_laering: Sequence[LaeringView], today: date
+) -> tuple[tuple[LaeringLine, ...], int]:
+    """The newest læring of a målplan as a whole, and how many were dated after `today`."""
+    lines = [LaeringLine(lv.dato, lv.tekst, lv.hvem, None) for lv in plan_laering if lv.tekst]
+    return _newest(lines, today)
 
 
 def _maal_status(
@@ -410,8 +497,9 @@ def _maal_status(
     plan_id: str,
     plan_titel: str,
     enhed_navn: str,
-    plan_laering: Sequence[LaeringView],
+    plan_laering: tuple[LaeringLine, ...],
     vurderinger: list[dict[str, Any]],
+    today: date,
 ) -> MaalStatus:
     proevehandlinger = tuple(
         ProevehandlingStatus(
@@ -427,6 +515,7 @@ def _maal_status(
         )
         for p in m.proevehandlinger
     )
+    laering, senere = _laering(m, today)
     return MaalStatus(
         id=m.id,
         tekst=m.tekst,
@@ -434,10 +523,12 @@ def _maal_status(
         maalplan_id=plan_id,
         maalplan_titel=plan_titel,
         enhed_navn=enhed_navn,
-        tegn=tuple(_tegn_status(t) for t in m.tegn),
+        tegn=tuple(_tegn_status(t, today) for t in m.tegn),
         proevehandlinger=proevehandlinger,
-        laering=_laering(m, plan_laering),
+        laering=laering,
         vurdering=_vurdering(vurderinger),
+        plan_laering=plan_laering,
+        senere_laering=senere,
     )
 
 
@@ -471,14 +562,22 @@ def _status_report(db: Database, aar: int, today: date, *, reference: bool) -> S
 
     by_maalsaetning: dict[str, list[MaalStatus]] = defaultdict(list)
     enheder: set[str] = set()
+    planlaering: list[PlanLaering] = []
     for v in sorted(views, key=lambda v: (v.enhed_navn.casefold(), v.titel, v.id)):
+        plan_lines, plan_later = _plan_laering(v.laeringer, today)
+        shown = False
         for m in v.maal:
             if m.maalsaetning_id is None or m.maalsaetning_id not in maalsaetninger:
                 continue
             enheder.add(v.enhed_id or v.id)
+            shown = True
             by_maalsaetning[m.maalsaetning_id].append(
-                _maal_status(m, v.id, v.titel, v.enhed_navn, v.laeringer, vurderinger.get(m.id, []))
+                _maal_status(
+                    m, v.id, v.titel, v.enhed_navn, plan_lines, vurderinger.get(m.id, []), today
+                )
             )
+        if shown and (plan_lines or plan_later):
+            planlaering.append(PlanLaering(v.id, v.titel, v.enhed_navn, plan_lines, plan_later))
 
     groups: dict[tuple[int, str, str | None], list[MaalsaetningStatus]] = defaultdict(list)
     names: dict[str, str] = {}
@@ -511,7 +610,14 @@ def _status_report(db: Database, aar: int, today: date, *, reference: bool) -> S
         PolitikStatus(key[2], names[key[2]] if key[2] else fallback[key[0]], tuple(groups[key]))
         for key in sorted(groups, key=lambda k: (k[0], k[1], k[2] or ""))
     )
-    report = StatusReport(aar, today, result, summarise(aar, result, len(enheder)))
+    report = StatusReport(
+        aar, today, result, summarise(aar, result, len(enheder)), planlaering=tuple(planlaering)
+    )
+    if left_out := later_sentence(report.senere_maalinger, report.senere_laering):
+        summary = report.summary
+        report = replace(
+            report, summary=replace(summary, saetninger=(*summary.saetninger, left_out))
+        )
     if not reference:
         return report
     # The revision: the actions on the year's plans (each plan's own count) and on the
@@ -538,8 +644,12 @@ def _vurdering_ids(conn: Any, aar: int, maal_ids: Sequence[str]) -> list[str]:
 
 
 # Left out of the digest: the day the report was read (the same data read on another day is
-# the same report) and the reference itself.
-_NOT_CONTENT = frozenset({"today", "revision", "digest"})
+# the same report), the reference itself, and a mål's copy of its plan's læring (the report's
+# `planlaering` counts it once).
+_NOT_CONTENT = frozenset({"today", "revision", "digest", "plan_laering"})
+# Fields added since reports were first filed: counted only where they hold something, so a
+# report that shows nothing of them keeps the digest its earlier files carry.
+_SINCE = frozenset({"evaluering", "planlaering", "senere", "senere_laering"})
 
 
 def report_content(value: Any) -> Any:
@@ -554,7 +664,11 @@ def report_content(value: Any) -> Any:
     kind: type = type(value)
     names = _content_fields(kind)
     if names is not None:
-        return [report_content(getattr(value, name)) for name in names]
+        return [
+            report_content(getattr(value, name))
+            for name in names
+            if name not in _SINCE or getattr(value, name)
+        ]
     if isinstance(value, (tuple, list)):
         return [report_content(v) for v in value]
     if isinstance(value, date):
@@ -592,17 +706,44 @@ def _share(ms: MaalsaetningStatus) -> str:
     return f"{opfyldt} af {count('maal', len(ms.maal))} opfyldt, samlet {ms.rollup.label.lower()}"
 
 
+def later_sentence(maalinger: int, laeringer: int) -> str | None:
+    """What the report left out for being dated after the day it was made, in plain Danish
+    (None when nothing). Without the day itself: the same data read the next day is the same
+    report (its digest leaves the day out)."""
+    parts = [count(word, n) for word, n in (("maaling", maalinger), ("laering", laeringer)) if n]
+    if not parts:
+        return None
+    return (
+        f"{_and(parts)} er dateret efter den dag, rapporten er lavet, og er ikke med (er "
+        "datoen skrevet forkert, så ret den, og lav rapporten igen)."
+    )
+
+
+def _named(group: Sequence[MaalsaetningStatus]) -> str:
+    """«A» (1 af 1 mål opfyldt, …) og «B» (…): up to three målsætninger by name."""
+    return _and([f"«{ms.tekst}» ({_share(ms)})" for ms in group])
+
+
+def _ties(scored: Sequence[MaalsaetningStatus], score: float) -> list[MaalsaetningStatus]:
+    return [ms for ms in scored if ms.rollup.score == score]
+
+
 def summarise(aar: int, politikker: Sequence[PolitikStatus], enheder: int) -> Summary:
-    """The first page's counts and sentences, in plain Danish."""
+    """The first page's counts and sentences, in plain Danish. Where it went best and worst
+    names every målsætning that shares the place (none singled out of equals), and most mål
+    without an assessment is said before the counts that rest on the few assessed."""
     maalsaetninger = [ms for p in politikker for ms in p.maalsaetninger]
     values = [m.opfyldelse for ms in maalsaetninger for m in ms.maal]
     tally = Counter(values)
     fordeling = tuple((v, tally[v]) for v in ORDER)
     scored = [ms for ms in maalsaetninger if ms.rollup.score is not None]
-    bedst = max(scored, key=lambda ms: ms.rollup.score or 0.0, default=None)
-    vaerst = min(scored, key=lambda ms: ms.rollup.score or 0.0, default=None)
-    if vaerst is not None and bedst is not None and (vaerst.rollup.score == bedst.rollup.score):
-        vaerst = None  # all went equally well: no worst to name
+    top = max((ms.rollup.score or 0.0 for ms in scored), default=None)
+    low = min((ms.rollup.score or 0.0 for ms in scored), default=None)
+    best = _ties(scored, top) if top is not None else []
+    worst = _ties(scored, low) if low is not None and low != top else []
+    # The one where it went best (worst), or None when several share the place.
+    bedst = best[0] if len(best) == 1 else None
+    vaerst = worst[0] if len(worst) == 1 else None
     if not values:
         saetninger: tuple[str, ...] = (
             f"Der er ingen mål i målplanerne for {aar} endnu, så der er intet at gøre status på.",
@@ -612,6 +753,14 @@ def summarise(aar: int, politikker: Sequence[PolitikStatus], enheder: int) -> Su
         f"I {aar} arbejdede {count('enhed', enheder)} med {count('maal', len(values))} under "
         f"{count('maalsaetning', len(maalsaetninger))}.",
     ]
+    missing = tally[IKKE_VURDERET]
+    assessed = len(values) - missing
+    few = bool(assessed) and missing > assessed
+    if few:
+        lines.append(
+            f"Tovholderne har kun vurderet {assessed} af de {count('maal', len(values))}; "
+            f"{missing} mangler endnu vurdering, så det, der står herunder, bygger på få mål."
+        )
     judged = [_PHRASES[v].format(n=n) for v, n in fordeling if n and v in _PHRASES]
     if judged:
         of = "Af de" if len(values) > 1 else "Af"
@@ -619,12 +768,25 @@ def summarise(aar: int, politikker: Sequence[PolitikStatus], enheder: int) -> Su
     if tally[enums.Maalopfyldelse.FOR_TIDLIGT]:
         n = tally[enums.Maalopfyldelse.FOR_TIDLIGT]
         lines.append(f"For {count('maal', n)} er det for tidligt at sige.")
-    if bedst is not None:
-        lines.append(f"Det gik bedst med målsætningen «{bedst.tekst}» ({_share(bedst)}).")
-    if vaerst is not None:
-        lines.append(f"Længst fra målet er «{vaerst.tekst}» ({_share(vaerst)}).")
-    if tally[IKKE_VURDERET]:
-        lines.append(f"{count('maal', tally[IKKE_VURDERET])} mangler endnu tovholderens vurdering.")
+    if len(best) == 1:
+        lines.append(f"Det gik bedst med målsætningen {_named(best)}.")
+    elif best:
+        how = "lige godt" if not worst else "bedst, og lige godt,"
+        lines.append(
+            f"Det gik {how} med målsætningerne {_named(best)}."
+            if len(best) <= 3
+            else f"Det gik {how} med {count('maalsaetning', len(best))}."
+        )
+    if len(worst) == 1:
+        lines.append(f"Længst fra målet er {_named(worst)}.")
+    elif worst:
+        lines.append(
+            f"Længst fra målet, og lige langt, er målsætningerne {_named(worst)}."
+            if len(worst) <= 3
+            else f"{count('maalsaetning', len(worst)).capitalize()} er lige langt fra målet."
+        )
+    if missing and not few:
+        lines.append(f"{count('maal', missing)} mangler endnu tovholderens vurdering.")
     return Summary(
         len(values),
         len(maalsaetninger),

@@ -105,6 +105,9 @@ def maal_lines(m: MaalStatus, *, with_assessment: bool = True) -> Text:
     for lv in m.laering:
         line = texts.VURDERING_LAERING.format(dato=short(lv.dato), tekst=lv.tekst)
         _line(out, line, style="dim", indent="\u2022 ")
+    for lv in m.plan_laering:  # the same for every mål of the plan: said to be the plan's
+        line = texts.VURDERING_PLAN_LAERING.format(dato=short(lv.dato), tekst=lv.tekst)
+        _line(out, line, style="dim", indent="\u2022 ")
     if not m.tegn and not m.proevehandlinger:
         _line(out, texts.VURDERING_NO_DATA, style="dim", indent="\u2022 ")
     if out.plain.startswith("\n"):
@@ -369,7 +372,7 @@ class VurderingScreen(Screen[None]):
 
             def done(package: Any) -> None:
                 # Long enough to read the folder's name (and to copy it).
-                self.notify(visible(package.summary, limit=300), timeout=20)
+                self.notify(visible(package.summary, limit=500), timeout=20)
 
             def failed(exc: Exception) -> None:
                 from exports.atomic import ExportError

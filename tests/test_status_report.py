@@ -130,6 +130,66 @@ def test_rollup_text_and_score() -> None:
     assert rollup([]).text() == "Ikke vurderet"
 
 
+def test_rollup_text_says_first_when_most_maal_are_not_assessed() -> None:
+    """«For tidligt at sige (1 for tidligt at sige, 2 ikke vurderet)» read on page 1 as if the
+    målsætning had been looked at: when most of its mål are not assessed, that comes first;
+    and the word is not repeated as its own distribution."""
+    assert rollup([FOR_TIDLIGT, None, None]).text() == (
+        "Kun 1 af 3 mål er vurderet: for tidligt at sige"
+    )
+    assert rollup([OPFYLDT, None, None]).text() == (
+        "Kun 1 af 3 mål er vurderet: delvist opfyldt (1 opfyldt)"
+    )
+    assert rollup([OPFYLDT]).text() == "Opfyldt"
+    assert rollup([None, None]).text() == "Ikke vurderet"
+    assert rollup([FOR_TIDLIGT, None]).text() == (
+        "For tidligt at sige (1 for tidligt at sige, 1 ikke vurderet)"
+    )
+
+
+def _politik(*rollups: list[str | None]) -> list[Any]:
+    from models.status_report import MaalsaetningStatus, MaalStatus, PolitikStatus, Vurdering
+
+    def maal(i: int, value: str | None) -> MaalStatus:
+        vurdering = Vurdering(f"v{i}", value, None, None, None) if value else None
+        return MaalStatus(f"m{i}", f"Mål {i}", None, "p", "Plan", "Enhed", (), (), (), vurdering)
+
+    items = []
+    for n, values in enumerate(rollups):
+        maal_ = tuple(maal(n * 10 + i, v) for i, v in enumerate(values))
+        items.append(
+            MaalsaetningStatus(f"ms{n}", f"Målsætning {n}", "politik", maal_, rollup(values))
+        )
+    return [PolitikStatus("pol", "Politik", tuple(items))]
+
+
+def test_the_first_page_names_every_maalsaetning_that_shares_the_worst_place() -> None:
+    """Two målsætninger equally far from the goal: both are named (as equal), none is picked."""
+    from models.status_report import summarise
+
+    summary = summarise(2026, _politik([OPFYLDT], [DELVIST], [DELVIST]), 2)
+    text = " ".join(summary.saetninger)
+    assert summary.vaerst is None and summary.bedst is not None
+    assert "Det gik bedst med målsætningen «Målsætning 0»" in text
+    assert "Længst fra målet, og lige langt, er målsætningerne «Målsætning 1» (" in text
+    assert "og «Målsætning 2» (0 af 1 mål opfyldt, samlet delvist opfyldt)." in text
+    # Two sharing the best place, and nothing worse: equally well, none singled out.
+    even = " ".join(summarise(2026, _politik([OPFYLDT], [OPFYLDT]), 1).saetninger)
+    assert "Det gik lige godt med målsætningerne «Målsætning 0»" in even
+    assert "Længst" not in even
+
+
+def test_the_first_page_says_when_most_maal_are_not_assessed() -> None:
+    from models.status_report import summarise
+
+    summary = summarise(2026, _politik([FOR_TIDLIGT, None, None]), 1)
+    assert summary.saetninger[1] == (
+        "Tovholderne har kun vurderet 1 af de 3 mål; 2 mangler endnu vurdering, så det, der "
+        "står herunder, bygger på få mål."
+    )
+    assert not any("mangler endnu tovholderens" in line for line in summary.saetninger)
+
+
 def test_default_year() -> None:
     assert default_year((2025, 2026, 2027), date(2026, 12, 6)) == 2026
     assert default_year((2025, 2026, 2027), date(2026, 7, 31)) == 2025
@@ -339,10 +399,14 @@ def test_a_built_case(db: Database) -> None:
     assert (ph.status, ph.status_dato) == ("afsluttet", date(2027, 6, 1))
     assert [(e.type, e.effekt) for e in ph.effekter] == [("afslutning", "Flere træner selv.")]
     assert [(line.tekst, line.proevehandling) for line in a1.laering] == [
-        ("Plan", None),
         ("Først", "Træning hjemme"),
     ]
-    assert b1.laering == ()  # plan B has no læring
+    # The plan's own læring once for the plan, not under each of its mål.
+    assert [(p.maalplan_titel, [x.tekst for x in p.laering]) for p in report.planlaering] == [
+        ("Alfa 2027", ["Plan"])
+    ]
+    assert [x.tekst for x in a1.plan_laering] == ["Plan"]
+    assert b1.laering == () and b1.plan_laering == ()  # plan B has no læring
     budget = report.politikker[1].maalsaetninger[0]
     assert budget.rollup.value == IKKE_ENDNU and budget.maal[0].vurdering is not None
     assert budget.maal[0].vurdering.begrundelse is None

@@ -342,3 +342,55 @@ def test_the_percent_unit_is_decided_by_the_baseline() -> None:
     assert unit(None, "45 pct.") == " %"
     assert unit("ingen data endnu", "60 procent") == " %"
     assert unit(None, None) == ""
+
+
+def test_evaluation_laering_and_plan_laering_are_where_they_belong(
+    demo: tuple[Path, StatusReport, list[Path]],
+) -> None:
+    """The læring a tovholder writes in an evaluering's «Læring» field reaches the report
+    (dated by the evaluering, saying where it is from), and the læring of a målplan as a whole
+    stands once for the plan, not under each of its mål (the sick-leave mål got the training
+    mål's plan læring)."""
+    import openpyxl
+
+    _, report, written = demo
+    fra_evaluering = "Det fælles første besøg bliver en fast del af opstarten fra 2027."
+    plan_laering = "Borgerne træner mere, når målet er deres eget."
+    owners = [m for m in report.maal for line in m.laering if line.tekst == fra_evaluering]
+    assert len(owners) == 1
+    (line,) = [x for x in owners[0].laering if x.tekst == fra_evaluering]
+    assert (line.dato, line.evaluering) == (date(2026, 9, 16), "afslutning")
+    assert not any(x.tekst.startswith(plan_laering) for m in report.maal for x in m.laering)
+    (plan,) = [p for p in report.planlaering if p.enhed_navn == "Hjemmeplejen"]
+    assert [x.tekst.startswith(plan_laering) for x in plan.laering].count(True) == 1
+    # Every mål of the plan still knows it (the «Vurdér målet» dialog says it is the plan's).
+    assert all(
+        m.plan_laering == plan.laering for m in report.maal if m.maalplan_id == plan.maalplan_id
+    )
+    pdf = " ".join(_pdf_pages(written[0]))
+    word, _ = _docx_text(written[1])
+    for text in (pdf, word):
+        assert f"16-9-2026: {fra_evaluering} (fra evalueringen ved afslutning af «" in text
+        assert text.count(plan_laering) == 1
+        assert "Læring for hele målplanen" in text
+    workbook = openpyxl.load_workbook(written[0].with_suffix(".xlsx"))
+    rows = list(workbook["Læring"].iter_rows(min_row=2, values_only=True))
+    assert next(r for r in rows if r[3] == fra_evaluering)[6] == "Evaluering ved afslutning"
+    (whole,) = [r for r in rows if str(r[3]).startswith(plan_laering)]
+    assert whole[0] == "Hjemmeplejen" and str(whole[1]).startswith("Hele målplanen: ")
+
+
+def test_the_first_pages_table_says_each_maalsaetnings_politik(
+    demo: tuple[Path, StatusReport, list[Path]],
+) -> None:
+    """Page 1's table names the politik (or the budget agreement) of every målsætning, as the
+    workbook's Oversigt does: the budget målsætning is marked as such where a council member
+    reads first."""
+    _, report, written = demo
+    first = _pdf_pages(written[0])[0]
+    word, _ = _docx_text(written[1])
+    assert "Politik Målsætning Mål Samlet vurdering" in first
+    budget = report.politikker[-1]
+    assert budget.navn == "Budgetaftale"
+    assert f"Budgetaftale {_squash(budget.maalsaetninger[0].tekst)}" in first
+    assert f"Budgetaftale {_squash(budget.maalsaetninger[0].tekst)}" in word

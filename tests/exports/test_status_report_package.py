@@ -211,18 +211,18 @@ def test_a_report_of_an_earlier_wording_edition_is_not_called_changed(
     monkeypatch.setattr(status_report_docs, "_unit", lambda _t: "")  # edition 1's words
     _, old = _package(ws, tmp_path / "gammel")
     monkeypatch.undo()
-    assert reference.WORDING[RefKind.STATUS] == 2
+    assert reference.WORDING[RefKind.STATUS] == 3
     _, new = _package(ws, tmp_path / "ny")
     with zipfile.ZipFile(old[".docx"]) as zf:
         assert ";UDGAVE=" not in zf.read("docProps/core.xml").decode("utf-8")
     for suffix in (".docx", ".xlsx"):
         with zipfile.ZipFile(new[suffix]) as zf:
-            assert ";UDGAVE=2<" in zf.read("docProps/core.xml").decode("utf-8"), suffix
+            assert ";UDGAVE=3<" in zf.read("docProps/core.xml").decode("utf-8"), suffix
         assert verify_file(ws.database, new[suffix]).status is VerifyStatus.CURRENT, suffix
         result = verify_file(ws.database, old[suffix])
         assert result.status is VerifyStatus.NOT_COMPARED, (suffix, result.message)
         assert "udgave 1 af programmets tekster" in result.message
-        assert "nu udgave 2" in result.message and "revision" in result.message
+        assert "nu udgave 3" in result.message and "revision" in result.message
     # Outside its package (no SHA-256 to fall back on) and edited in Word: changed.
     alone = tmp_path / "gammel.docx"
     document = docx.Document(str(old[".docx"]))
@@ -407,3 +407,74 @@ def test_the_report_goes_to_the_workers_whole(ws: Workspace) -> None:
 
     other = (WHEN, enums.Maalopfyldelse.OPFYLDT, status_reference(report, None))
     assert pickle.loads(pickled(other)) == other
+
+
+def test_a_new_maaling_makes_the_report_outdated_and_says_why_with_one_revision(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """A måling is in the report but not in its revision (which counts the målplaner and the
+    vurderinger): verify says the report is outdated without a revision that contradicts it
+    («filen har revision 12, databasen har revision 12»), and says what kind of change it is."""
+    _, files = _package(ws, tmp_path / "ud")
+    tegn = next(t for m in status_report(ws.database, 2026, WHEN).maal for t in m.tegn)
+    Store(ws.database).create("maaling", {"tegn_id": tegn.id, "dato": date(2026, 11, 30)})
+    for suffix in (".pdf", ".docx", ".xlsx"):
+        result = verify_file(ws.database, files[suffix])
+        assert result.status is VerifyStatus.OUTDATED, (suffix, result.message)
+        assert result.current is not None and result.reference is not None
+        assert result.current.revision == result.reference.revision
+        revision = result.reference.revision
+        assert f"revision {revision}, databasen har revision {revision}" not in result.message
+        assert f"Begge har revision {revision}, for revisionsnummeret tæller kun" in (
+            result.message
+        )
+        assert "en måling eller læring er tilføjet, rettet eller slettet" in result.message
+        assert result.message.startswith("Forældet: augustrapporten for 2026 er ændret, siden")
+    ref = read_reference(files[".pdf"])
+    assert ref is not None
+    answer = verify_reference_text(ws.database, ref.text)
+    assert "siden referencen blev lavet. Begge har revision" in answer.message
+
+
+def test_maalinger_and_laering_dated_after_the_report_day_are_left_out_and_said(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """A måling of 52,5 % typed with the wrong year (15-01-2099) is not the tegn's latest
+    måling (which would make the mål look reached), nor a point of its run chart, nor counted;
+    a læring so dated is not listed. The export says how many were left out, on the first page,
+    beside the tegn and in its result; the reference still checks as current."""
+    import openpyxl
+    from pypdf import PdfReader
+
+    report = status_report(ws.database, 2026, WHEN)
+    maal, tegn = next(
+        (m, t) for m in report.maal for t in m.tegn if t.tekst.startswith("Andelen af nye borgere")
+    )
+    before = (tegn.seneste_dato, tegn.seneste_vaerdi, tegn.maalinger)
+    store = Store(ws.database)
+    store.create("maaling", {"tegn_id": tegn.id, "dato": date(2099, 1, 15), "vaerdi": 52.5})
+    ph = maal.proevehandlinger[0].id
+    store.create("laering", {"proevehandling_id": ph, "dato": date(2099, 3, 15), "tekst": "Senere"})
+    after = status_report(ws.database, 2026, WHEN)
+    (now,) = [t for m in after.maal for t in m.tegn if t.id == tegn.id]
+    assert (now.seneste_dato, now.seneste_vaerdi, now.maalinger, now.senere) == (*before, 1)
+    assert now.chart is not None and 52.5 not in [p.vaerdi for p in now.chart.points]
+    assert not any(x.tekst == "Senere" for m in after.maal for x in m.laering)
+    assert (after.senere_maalinger, after.senere_laering) == (1, 1)
+    said = "1 måling og 1 læring er dateret efter den dag, rapporten er lavet, og er ikke med"
+    assert said in after.summary.saetninger[-1]
+
+    package = export_report_package(ws.database, tmp_path / "ud", 2026, ReportOptions(when=WHEN))
+    assert said in package.summary
+    files = {p.suffix: p for p in package.files}
+    pdf = " ".join(
+        " ".join((p.extract_text() or "").split()) for p in PdfReader(files[".pdf"]).pages
+    )
+    assert said in pdf and "52,5" not in pdf and "Senere" not in pdf
+    assert "1 måling dateret efter rapportens dag er ikke med" in pdf
+    assert "1 læring dateret efter rapportens dag er ikke med." in pdf
+    rows = openpyxl.load_workbook(files[".xlsx"])["Tegn"].iter_rows(min_row=2, values_only=True)
+    (row,) = [r for r in rows if r[2] == tegn.tekst]
+    assert (row[6], row[9], row[10]) == (before[1], before[2], 1)
+    for suffix in (".pdf", ".docx", ".xlsx"):
+        assert verify_file(ws.database, files[suffix]).status is VerifyStatus.CURRENT, suffix

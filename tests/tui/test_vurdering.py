@@ -150,7 +150,7 @@ async def test_assess_by_keyboard_rollup_changes_and_undo(tmp_path: Path) -> Non
         report = screen.report
         ms = next(x for x in report.maalsaetninger if x.maal[0].id == maal_id)
         ms_option = f"maalsaetning:{ms.id}"
-        assert "Samlet: For tidligt at sige (1 for tidligt at sige)" in _option(screen, ms_option)
+        assert "Samlet: For tidligt at sige" in _option(screen, ms_option)
         await _highlight(app, pilot, screen, maal_id)
         await pilot.press("enter")
         await settle(app, pilot)
@@ -216,7 +216,7 @@ async def test_assess_by_keyboard_rollup_changes_and_undo(tmp_path: Path) -> Non
         row = rows[0]
         assert row["maalopfyldelse"] == "opfyldt" and row["dato"] == date(2026, 12, 3)
         assert row["hvem"] == "Mette Holm" and "Ro i timerne" in row["begrundelse"]
-        assert "Samlet: Opfyldt (1 opfyldt)" in _option(screen, ms_option)
+        assert "Samlet: Opfyldt" in _option(screen, ms_option)
         assert "Af de 4 mål er 2 opfyldt, 1 delvist opfyldt og 1 ikke opfyldt endnu." in (
             _option(screen, "summary")
         )
@@ -407,3 +407,27 @@ async def test_page_down_pages_through_the_whole_list_at_80x24(tmp_path: Path) -
             await pilot.press("pageup")
             await pilot.pause()
         assert listing.highlighted == 0
+
+
+def test_the_form_shows_evaluation_laering_and_says_which_laering_is_the_plans(
+    tmp_path: Path,
+) -> None:
+    """«Vurdér målet» shows the læring written in an evaluering, and the plan's own læring
+    (the same under every mål of the plan) as the plan's, not as the mål's."""
+    from models.db import open_database
+    from models.status_report import status_report
+    from screens.vurdering import maal_lines
+
+    ids = with_demo(tmp_path / "d.db")
+    db = open_database(str(tmp_path / "d.db"), device_name="Testbærbar")
+    try:
+        report = status_report(db, 2026, date(2026, 12, 6), reference=False)
+    finally:
+        db.close()
+    bad = next(m for m in report.maal if m.id == ids["maal:2026:bad"])
+    sick = next(m for m in report.maal if m.id == ids["maal:2026:sygdom"])
+    text = " ".join(maal_lines(bad).plain.split())
+    assert "Det fælles første besøg bliver en fast del af opstarten fra 2027." in text
+    sick_text = " ".join(maal_lines(sick).plain.split())
+    assert "Læring for hele målplanen 29.10.2026: Borgerne træner mere" in sick_text
+    assert "Læring 29.10.2026: Borgerne" not in sick_text
