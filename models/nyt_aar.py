@@ -27,7 +27,9 @@ possible partners), its chosen tegn copied, its chosen prøvehandlinger copied w
 copy starts «i gang» when the original was under way, else «planlagt»; dates before the new year
 are left empty, to be planned again; its tegn are the copies of the tegn it followed) and the
 original marked «videreført», dated today. Nothing else is copied: no evalueringer, målinger,
-læring, notes or vurderinger; they belong to last year's rows."""
+læring, notes or vurderinger; they belong to last year's rows.
+
+`links(db, entity, ids)` says where carried mål and prøvehandlinger came from and went."""
 
 from __future__ import annotations
 
@@ -624,6 +626,57 @@ def carry(store: Store | Workspace, choice: NytAarValg, today: date) -> NytAarRe
     )
 
 
+# --- where carried rows came from -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Videreforing:
+    """The other end of a «nyt år» link: the year and title of the målplan that row is on."""
+
+    aar: int
+    titel: str
+
+
+@dataclass(frozen=True)
+class Forbindelser:
+    """Per row id: the row it was carried on from (`fra`), and its live copies (`til`)."""
+
+    fra: Mapping[str, Videreforing] = field(default_factory=dict)
+    til: Mapping[str, tuple[Videreforing, ...]] = field(default_factory=dict)
+
+
+def links(db: Database | Store | Workspace, entity: str, ids: Iterable[str]) -> Forbindelser:
+    """Where the mål or prøvehandlinger `ids` (entity «maal» or «proevehandling») were carried
+    from and to by «nyt år», as the målplan's year and title at the other end. Deleted rows,
+    and rows on no (live) målplan, have no link."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return Forbindelser()
+    with database_of(db).engine.connect() as conn:
+        own = _live(conn, entity, "id", wanted)
+        origins = _live(conn, entity, "id", (r.fra_id for r in own if r.fra_id))
+        copies = _live(conn, entity, "fra_id", wanted)
+        ends = [*origins, *copies]
+        if entity == "proevehandling":
+            maal_plan = {
+                m.id: m.maalplan_id for m in _live(conn, "maal", "id", (r.maal_id for r in ends))
+            }
+            plan_of = {r.id: maal_plan.get(r.maal_id) for r in ends}
+        else:
+            plan_of = {r.id: r.maalplan_id for r in ends}
+        plans = {
+            p.id: Videreforing(int(p.aar), p.titel or "")
+            for p in _live(conn, "maalplan", "id", (v for v in plan_of.values() if v))
+        }
+    where = {rid: plans[pid] for rid, pid in plan_of.items() if pid in plans}
+    fra = {r.id: where[r.fra_id] for r in own if r.fra_id in where}
+    til: dict[str, list[Videreforing]] = defaultdict(list)
+    for c in copies:
+        if c.id in where:
+            til[c.fra_id].append(where[c.id])
+    return Forbindelser(fra, {k: tuple(v) for k, v in til.items()})
+
+
 def _row(conn: Connection, entity: str, row_id: str) -> dict[str, Any]:
     table = _table(entity)
     row = conn.execute(select(table).where(table.c.id == row_id)).mappings().first()
@@ -653,6 +706,7 @@ def _tegn_by_text(conn: Connection, old_maal: str, new_maal: str) -> dict[str, s
 __all__ = [
     "OPEN",
     "Counts",
+    "Forbindelser",
     "MaalForslag",
     "NytAarForslag",
     "NytAarResultat",
@@ -662,7 +716,9 @@ __all__ = [
     "SamarbejdeForslag",
     "TegnForslag",
     "Udeladt",
+    "Videreforing",
     "carry",
+    "links",
     "new_title",
     "plan_years",
     "proposal",

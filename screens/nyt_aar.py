@@ -21,7 +21,7 @@ from textual.widgets import Button, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from models.enums import label
-from models.nyt_aar import NytAarForslag, NytAarResultat, NytAarValg, Udeladt
+from models.nyt_aar import Forbindelser, NytAarForslag, NytAarResultat, NytAarValg, Udeladt
 from screens import texts
 from screens.base import host
 from screens.forms import ConfirmScreen
@@ -44,6 +44,20 @@ def years_text(fra: int | None, til: int | None) -> str:
     if fra:
         return texts.NYT_AAR_YEARS_FRA.format(fra=fra)
     return texts.NYT_AAR_YEARS_NONE
+
+
+def link_lines(links: Forbindelser | None, row_id: str) -> list[str]:
+    """«Videreført fra 2027: Målplan for Nordlys Skole» and «Videreført til 2028» for a mål or
+    prøvehandling carried by «nyt år» (none for one that was not)."""
+    if links is None:
+        return []
+    lines: list[str] = []
+    came = links.fra.get(row_id)
+    if came is not None:
+        lines.append(texts.CARRIED_FROM.format(aar=came.aar, titel=came.titel))
+    for went in links.til.get(row_id, ()):
+        lines.append(texts.CARRIED_TO.format(aar=went.aar))
+    return lines
 
 
 class NytAarList(StateSelectionList[str]):

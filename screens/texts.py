@@ -1451,6 +1451,8 @@ NYT_AAR_CONFIRM = (
     "{summary}\n\nDe nye rækker får et link til dem, de føres videre fra, og årets åbne "
     "prøvehandlinger, der føres videre, får status «Videreført». Ctrl+Z fortryder det hele."
 )
+CARRIED_FROM = "Videreført fra {aar}: {titel}"
+CARRIED_TO = "Videreført til {aar}"
 NYT_AAR_NOTHING_CHOSEN = "Intet er valgt. Sæt flueben ved de mål, der skal med."
 NYT_AAR_NOTHING_TO_CHOOSE = (
     "Intet fra {fra} kan føres videre til {til}: målene sluttede i {fra}, eller de er ført "

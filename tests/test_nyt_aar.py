@@ -391,3 +391,25 @@ def test_workspace_door(db: Database) -> None:
     # The one action is named by all it made, not as «ny målplan».
     assert "oprettelse af" in undone.description and "3 mål" in undone.description
     assert _rows(ws.store, "maal", fra_id=ids["maal"]) == []
+
+
+def test_links_say_where_a_carried_row_came_from_and_where_it_went(store: Store) -> None:
+    """The confirm dialog promises a link back: the copy names the plan it came from, and
+    the original the year it went to (a typed read; a row never carried has no link)."""
+    from models.nyt_aar import Videreforing, links
+
+    ids = _world(store)
+    offer = proposal(store, 2026)
+    carry(store, offer.default_choice(), TODAY)
+    (copy,) = _rows(store, "maal", fra_id=ids["maal"])
+    (ph_copy,) = _rows(store, "proevehandling", fra_id=ids["ph_i_gang"])
+    maal = links(store, "maal", [ids["maal"], copy["id"], ids["ended"]])
+    assert maal.fra == {copy["id"]: Videreforing(2026, "Målplan 2026 for Alfa")}
+    assert maal.til == {ids["maal"]: (Videreforing(2027, "Målplan 2027 for Alfa"),)}
+    ph = links(store, "proevehandling", [ids["ph_i_gang"], ph_copy["id"], ids["ph_afsluttet"]])
+    assert ph.fra == {ph_copy["id"]: Videreforing(2026, "Målplan 2026 for Alfa")}
+    assert ph.til == {ids["ph_i_gang"]: (Videreforing(2027, "Målplan 2027 for Alfa"),)}
+    # A deleted copy is no link.
+    store.delete("maal", copy["id"])
+    assert links(store, "maal", [ids["maal"]]).til == {}
+    assert links(store, "maal", []).fra == {}

@@ -265,3 +265,52 @@ async def test_escape_on_the_question_keeps(tmp_path: Path) -> None:
         await settle(app, pilot)
         assert app.screen is screen
         assert read(path, "maal", fra_id=ids["maal"]) == []
+
+
+@run_async
+async def test_carried_rows_show_where_they_came_from_and_went(tmp_path: Path) -> None:
+    """After «nyt år» the copy's prøvehandling (årshjul) and mål (mål screen) name the plan
+    they came from, and the originals the year they went to."""
+    from models.db import open_database
+    from models.nyt_aar import carry, proposal
+    from models.store import Store
+    from screens.aarshjul import AarshjulPlanScreen
+    from screens.maal import MaalScreen
+
+    path = tmp_path / "d.db"
+    ids = _built(path)
+    db = open_database(str(path))
+    try:
+        s = Store(db)
+        carry(s, proposal(s, 2026).default_choice(), date(2026, 12, 3))
+    finally:
+        db.close()
+    (copy,) = read(path, "maal", fra_id=ids["maal"])
+    app = _app(path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(AarshjulPlanScreen(copy["maalplan_id"]))
+        await settle(app, pilot)
+        listing = app.screen.query_one("#aarshjul-plan-ph")
+        shown = "\n".join(prompt_text(o.prompt) for o in listing.options)
+        assert "Videreført fra 2026: Målplan 2026 for Alfa" in shown
+        app.pop_screen()
+        await app.push_screen(AarshjulPlanScreen(ids["plan"]))
+        await settle(app, pilot)
+        listing = app.screen.query_one("#aarshjul-plan-ph")
+        by_id = {o.id: prompt_text(o.prompt) for o in listing.options}
+        assert "Videreført til 2027" in by_id[ids["ph_i_gang"]]
+        assert "Videreført" not in by_id[ids["ph_afsluttet"]]
+        app.pop_screen()
+        await app.push_screen(MaalScreen(copy["id"]))
+        await settle(app, pilot)
+        meta = prompt_text(app.screen.query_one("#maal-meta").render())
+        assert "Videreført fra 2026: Målplan 2026 for Alfa" in meta
+        listing = app.screen.query_one("#list-proevehandling")
+        shown = "\n".join(prompt_text(o.prompt) for o in listing.options)
+        assert "Videreført fra 2026: Målplan 2026 for Alfa" in shown
+        app.pop_screen()
+        await app.push_screen(MaalScreen(ids["maal"]))
+        await settle(app, pilot)
+        meta = prompt_text(app.screen.query_one("#maal-meta").render())
+        assert "Videreført til 2027" in meta
