@@ -3,11 +3,11 @@
 One list of ticks, grouped per målplan: each running mål with its tegn, open prøvehandlinger
 and samarbejder, and (greyed, without a tick) what is not carried and why. Running mål, their
 tegn and open prøvehandlinger start ticked; samarbejder and Plan A indicators do not. Unticking
-a mål unticks what hangs under it; ticking a tegn or prøvehandling ticks its mål. It opens on
-the newest year before today's plan year with something to carry (else the nearest later one).
-From a year that is not over it says so, and the question waits on Enter. «Start ÅR» asks
-first (Enter starts, Esc keeps), writes it all as one action and shows what was written;
-Ctrl+Z undoes it all."""
+a mål unticks what hangs under it (ticked again, they get their ticks back); ticking a tegn or
+prøvehandling ticks its mål. It opens on the newest year before today's plan year with
+something to carry (else the nearest later one). From a year that is not over it says so, and
+the question waits on Enter. «Start ÅR» asks first (Enter starts, Esc keeps), writes it all as
+one action and shows what was written; Ctrl+Z undoes it all."""
 
 from __future__ import annotations
 
@@ -124,6 +124,7 @@ class NytAarScreen(Screen[None]):
         self.fra_aar = fra_aar
         self.offer: NytAarForslag | None = None
         self.early: ForTidligt | None = None
+        self._remembered: dict[str, set[str]] = {}  # an unticked mål -> the children it had
         self.result: NytAarResultat | None = None
         self._parents: dict[str, str] = {}  # child value -> its mål's value
         self._children: dict[str, list[str]] = {}
@@ -208,6 +209,7 @@ class NytAarScreen(Screen[None]):
         intro = self.query_one("#nyt-aar-intro", Static)
         self._parents.clear()
         self._children.clear()
+        self._remembered.clear()
         with self.prevent(SelectionList.SelectedChanged):
             sel.clear_options()
         if offer is None:
@@ -337,12 +339,28 @@ class NytAarScreen(Screen[None]):
         added, removed = now - self._selected, self._selected - now
         with self.prevent(SelectionList.SelectedChanged):
             for value in removed:
-                for child in self._children.get(value, ()):
+                children = self._children.get(value, ())
+                if children:
+                    self._remembered[value] = {c for c in children if c in now}
+                for child in children:
                     sel.deselect(child)  # without its mål a tegn or prøvehandling cannot go
             for value in added:
                 parent = self._parents.get(value)
                 if parent is not None:
                     sel.select(parent)
+                    self._remembered.pop(parent, None)
+                elif value in self._children:
+                    # A mål ticked again gets back the ticks its children had; one never
+                    # ticked before gets the usual ones (tegn and prøvehandlinger).
+                    back = self._remembered.pop(value, None)
+                    if back is None:
+                        back = {
+                            c
+                            for c in self._children[value]
+                            if c.startswith((f"{TEGN}:", f"{HANDLING}:"))
+                        }
+                    for child in back:
+                        sel.select(child)
         self._selected = set(sel.selected)
         self._show_summary()
 

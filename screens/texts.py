@@ -1509,7 +1509,7 @@ sat flueben ved noget: det, du lod blive, kommer kun med, hvis du vælger det.
   måling står ved siden af.
 
 Mellemrum sætter og fjerner et flueben. Fjerner du fluebenet ved et mål, følger dets tegn og
-prøvehandlinger heller ikke med.
+prøvehandlinger heller ikke med; sætter du det igen, kommer de flueben tilbage, de havde.
 **Start** (eller F7) spørger først: Enter starter, Esc venter. Er året, du fører videre fra,
 ikke begyndt eller stadig i gang, siger skærmen det, og spørgsmålet venter som udgangspunkt.
 

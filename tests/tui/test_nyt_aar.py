@@ -268,6 +268,33 @@ async def test_escape_on_the_question_keeps(tmp_path: Path) -> None:
 
 
 @run_async
+async def test_ticking_a_maal_again_gives_back_its_ticks(tmp_path: Path) -> None:
+    """One slip of the spacebar on a mål loses nothing: ticked again, its tegn and
+    prøvehandlinger get back the ticks they had (one left unticked stays so), and the summary
+    follows."""
+    path = tmp_path / "d.db"
+    ids = _built(path)
+    app = _app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(app, pilot)
+        before = _summary(screen)
+        await _toggle(screen, pilot, f"tegn:{ids['tegn2']}")
+        after_tegn = _summary(screen)
+        assert after_tegn != before
+        await _toggle(screen, pilot, f"maal:{ids['maal']}")
+        assert "[ ] Tegn: Andel der klarer morgenen selv" in "\n".join(_lines(screen))
+        await _toggle(screen, pilot, f"maal:{ids['maal']}")
+        lines = "\n".join(_lines(screen))
+        assert "[x] Mål: Flere klarer morgenen selv." in lines
+        assert "[x] Tegn: Andel der klarer morgenen selv" in lines
+        assert "[ ] Tegn: Borgerne fortæller" in lines
+        assert "[x] Prøvehandling: Morgentræning i hjemmet (i gang)" in lines
+        assert "[x] Prøvehandling: Hjælpemidler først (planlagt)" in lines
+        assert "[ ] Samarbejde med Beta (koordinationsniveau)" in lines
+        assert _summary(screen) == after_tegn
+
+
+@run_async
 async def test_opens_on_the_year_with_something_to_carry_and_says_it_is_early(
     tmp_path: Path,
 ) -> None:
