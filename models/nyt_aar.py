@@ -12,7 +12,8 @@ on to next year and what would not, and why:
   keeps comparing with it; the latest måling is shown beside it, not copied) and its *open*
   prøvehandlinger (status planlagt, i gang or videreført); afsluttede and stoppede ones are
   listed as not carried. Its samarbejder are offered but not chosen by default (a samarbejde is
-  agreed anew each year, on EFTER).
+  agreed anew each year, on EFTER); one left out is offered again later, into the mål's copy,
+  until a samarbejde with the same partners and level is there.
 * A mål or prøvehandling that already has a live copy (a row whose `fra_id` names it) is shown
   as carried and not offered again, so running «nyt år» twice writes nothing twice. An open
   prøvehandling not yet carried under an already carried mål goes to that copy.
@@ -26,8 +27,14 @@ mål is copied with `fra_id` (målsætning, enhed, text, ansvarlig, years, Plan 
 possible partners), its chosen tegn copied, its chosen prøvehandlinger copied with `fra_id` (the
 copy starts «i gang» when the original was under way, else «planlagt»; dates before the new year
 are left empty, to be planned again; its tegn are the copies of the tegn it followed) and the
-original marked «videreført», dated today. Nothing else is copied: no evalueringer, målinger,
-læring, notes or vurderinger; they belong to last year's rows."""
+original, when it was under way, marked «videreført», dated today (a planned one that never ran
+stays «planlagt»: marked «videreført» it counted as started, and a plan year that had not begun
+looked «i gang» in the årshjul). Plan A indicators left out go later into next year's existing
+plan while it has none of its own. Nothing else is copied: no evalueringer, målinger, læring,
+notes or vurderinger; they belong to last year's rows.
+
+`too_early(fra_aar, today)` says when «nyt år» starts a year ahead of the årshjul's season,
+and `links(db, entity, ids)` where carried mål and prøvehandlinger came from and went."""
 
 from __future__ import annotations
 
@@ -40,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from . import enums
+from .aarshjul import USUAL_START, season
 from .db import bytewise
 from .errors import ValidationError
 from .schema import ENTITIES, format_decimal
@@ -145,6 +153,21 @@ class PlanForslag:
     plan_a: tuple[int, ...]
     maal: tuple[MaalForslag, ...]
     udeladt: tuple[Udeladt, ...]
+    target_plan_a: tuple[int, ...] = ()
+    """The Plan A indicators next year's existing plan has already (they are not replaced)."""
+
+    @property
+    def plan_a_offered(self) -> bool:
+        """Whether the plan's Plan A indicators can go on: to a new plan (with at least one
+        of its mål), or to next year's existing plan while that has none of its own."""
+        return bool(self.plan_a and self.maal) and not self.target_plan_a
+
+    @property
+    def plan_a_differs(self) -> bool:
+        """Next year's existing plan has Plan A indicators of its own, not these."""
+        return bool(self.plan_a and self.target_plan_a) and (
+            set(self.plan_a) != set(self.target_plan_a)
+        )
 
 
 @dataclass(frozen=True)
@@ -187,7 +210,7 @@ class NytAarForslag:
 
     def counts(self, choice: NytAarValg) -> Counts:
         """How many rows of each kind `choice` would write."""
-        plans = maal = tegn = handlinger = samarbejder = 0
+        plans = maal = tegn = handlinger = samarbejder = plan_a = 0
         for plan in self.planer:
             used = False
             for m in plan.maal:
@@ -195,20 +218,26 @@ class NytAarForslag:
                 if new:
                     maal += 1
                     tegn += sum(t.id in choice.tegn_ids for t in m.tegn)
-                    samarbejder += sum(s.id in choice.samarbejde_ids for s in m.samarbejder)
                 if new or m.carried:
                     chosen = sum(p.id in choice.proevehandling_ids for p in m.proevehandlinger)
+                    chosen_s = sum(s.id in choice.samarbejde_ids for s in m.samarbejder)
                     handlinger += chosen
-                    used = used or new or chosen > 0
+                    samarbejder += chosen_s
+                    used = used or new or chosen > 0 or chosen_s > 0
+            # Plan A goes into a new plan only with one of its mål; into an existing one alone.
+            chosen_a = plan.id in choice.plan_a_ids and plan.plan_a_offered
+            if chosen_a and (plan.target_id is not None or used):
+                plan_a += 1
+                used = True
             plans += used
-        return Counts(plans, maal, tegn, handlinger, samarbejder)
+        return Counts(plans, maal, tegn, handlinger, samarbejder, plan_a)
 
     def summary(self, choice: NytAarValg) -> str:
         """«3 målplaner, 9 mål, 14 tegn og 6 prøvehandlinger bliver overført til 2027», and
         what happens to the Plan A indicators chosen (they go to a new plan only, and only
         with at least one of the plan's mål)."""
         c = self.counts(choice)
-        if not (c.maal or c.proevehandlinger):
+        if not c.any:
             return f"Intet er valgt til {self.til_aar}.{self._plan_a_note(choice)}"
         parts = [
             antal(c.maalplaner, NOUNS["maalplan"]),
@@ -222,11 +251,14 @@ class NytAarForslag:
         return f"{listed} bliver overført til {self.til_aar}.{self._plan_a_note(choice)}"
 
     def _plan_a_note(self, choice: NytAarValg) -> str:
-        """The chosen Plan A indicators: how many new plans get them, and which plans' do not
-        go because none of their mål does ('' when none are chosen)."""
-        chosen = [p for p in self.planer if p.id in choice.plan_a_ids and p.target_id is None]
+        """The chosen Plan A indicators: how many plans get them, and which plans' do not go
+        because none of their mål does ('' when none are chosen)."""
+        chosen = [p for p in self.planer if p.id in choice.plan_a_ids and p.plan_a_offered]
         going = [
-            p for p in chosen if any(not m.carried and m.id in choice.maal_ids for m in p.maal)
+            p
+            for p in chosen
+            if p.target_id is not None
+            or any(not m.carried and m.id in choice.maal_ids for m in p.maal)
         ]
         note = ""
         if going:
@@ -239,6 +271,14 @@ class NytAarForslag:
                 )
         return note
 
+    def has_choice(self) -> bool:
+        """Whether anything is left to carry (a mål, prøvehandling, samarbejde or Plan A)."""
+        return any(
+            p.plan_a_offered
+            or any(not m.carried or m.proevehandlinger or m.samarbejder for m in p.maal)
+            for p in self.planer
+        )
+
 
 @dataclass(frozen=True)
 class Counts:
@@ -249,6 +289,13 @@ class Counts:
     tegn: int
     proevehandlinger: int
     samarbejder: int
+    plan_a: int = 0
+    """Plans whose Plan A indicators are set from last year's."""
+
+    @property
+    def any(self) -> bool:
+        """Whether anything is (or would be) written."""
+        return bool(self.maal or self.proevehandlinger or self.samarbejder or self.plan_a)
 
 
 @dataclass(frozen=True)
@@ -264,7 +311,7 @@ class NytAarResultat:
 
     def text(self) -> str:
         c = self.antal
-        if not (c.maal or c.proevehandlinger):
+        if not c.any:
             return f"Intet blev overført til {self.til_aar}."
         parts = [
             antal(len(self.planer), NOUNS["maalplan"])
@@ -276,7 +323,12 @@ class NytAarResultat:
             parts.append(antal(c.samarbejder, NOUNS["samarbejde"]))
         parts.append(antal(c.proevehandlinger, NOUNS["proevehandling"]))
         listed = ", ".join(parts[:-1]) + " og " + parts[-1]
-        return f"{listed} er overført til {self.til_aar}. Ctrl+Z fortryder det hele."
+        plan_a = (
+            f" Plan A-indikatorerne fulgte med til {antal(c.plan_a, NOUNS['maalplan'])}."
+            if c.plan_a
+            else ""
+        )
+        return f"{listed} er overført til {self.til_aar}.{plan_a} Ctrl+Z fortryder det hele."
 
 
 def new_title(titel: str, fra_aar: int) -> str:
@@ -360,6 +412,16 @@ def proposal(db: Database | Store | Workspace, fra_aar: int) -> NytAarForslag:
         targets = {
             p.id: _next_plan(conn, p.enhed_id, til, new_title(p.titel, fra_aar)) for p in plans
         }
+        target_plan_a = {
+            r.id: tuple(r.plan_a or ())
+            for r in _live(conn, "maalplan", "id", (t for t in targets.values() if t))
+        }
+        # A samarbejde has no link of its own: one with the same partners and level on the
+        # mål's copy counts as carried (typed in again by hand, or carried by an earlier run).
+        in_copies = {
+            (s.maal_id, _samarbejde_key(s))
+            for s in _live(conn, "samarbejde", "maal_id", maal_copies.values())
+        }
     by_plan: dict[str, list[Any]] = defaultdict(list)
     for m in maal_rows:
         by_plan[m.maalplan_id].append(m)
@@ -422,7 +484,9 @@ def proposal(db: Database | Store | Workspace, fra_aar: int) -> NytAarForslag:
                 for t in tegn_of[m.id]
             )
             samarbejder = tuple(
-                SamarbejdeForslag(s.id, _samarbejde_text(s, names)) for s in samarbejder_of[m.id]
+                SamarbejdeForslag(s.id, _samarbejde_text(s, names))
+                for s in samarbejder_of[m.id]
+                if carried_to is None or (carried_to, _samarbejde_key(s)) not in in_copies
             )
             offered.append(
                 MaalForslag(
@@ -433,7 +497,7 @@ def proposal(db: Database | Store | Workspace, fra_aar: int) -> NytAarForslag:
                     carried_to,
                     () if carried_to else tegn,
                     tuple(handlinger),
-                    () if carried_to else samarbejder,
+                    samarbejder,
                     tuple(m_left),
                 )
             )
@@ -448,9 +512,14 @@ def proposal(db: Database | Store | Workspace, fra_aar: int) -> NytAarForslag:
                 tuple(p.plan_a or ()),
                 tuple(offered),
                 tuple(left),
+                target_plan_a.get(targets[p.id] or "", ()),
             )
         )
     return NytAarForslag(fra_aar, tuple(planer))
+
+
+def _samarbejde_key(row: Any) -> tuple[tuple[str, ...], str | None]:
+    return tuple(sorted(row.partner_ids or ())), row.niveau
 
 
 def _samarbejde_text(row: Any, names: Mapping[str, str]) -> str:
@@ -508,7 +577,7 @@ def carry(store: Store | Workspace, choice: NytAarValg, today: date) -> NytAarRe
     planned: list[tuple[PlanForslag, list[MaalForslag]]] = []
     for plan in offer.planer:
         # A mål not carried yet goes when chosen; a carried one when one of its open
-        # prøvehandlinger is chosen (into its copy).
+        # prøvehandlinger or samarbejder is chosen (into its copy).
         chosen = [
             m
             for m in plan.maal
@@ -516,14 +585,18 @@ def carry(store: Store | Workspace, choice: NytAarValg, today: date) -> NytAarRe
                 m.id in choice.maal_ids
                 if not m.carried
                 else any(p.id in choice.proevehandling_ids for p in m.proevehandlinger)
+                or any(s.id in choice.samarbejde_ids for s in m.samarbejder)
             )
         ]
-        if chosen:
+        plan_a_alone = (
+            plan.target_id is not None and plan.plan_a_offered and plan.id in choice.plan_a_ids
+        )
+        if chosen or plan_a_alone:
             planned.append((plan, chosen))
     nye: list[str] = []
     brugt: list[str] = []
     maal_map: dict[str, str] = {}
-    n_maal = n_tegn = n_handling = n_samarbejde = 0
+    n_maal = n_tegn = n_handling = n_samarbejde = n_plan_a = 0
     if not planned:
         return NytAarResultat(til, (), (), Counts(0, 0, 0, 0, 0), {})
     with st.action() as tx:
@@ -544,6 +617,11 @@ def carry(store: Store | Workspace, choice: NytAarValg, today: date) -> NytAarRe
                     tx=tx,
                 )
                 nye.append(target)
+                n_plan_a += plan.id in choice.plan_a_ids and bool(plan.plan_a)
+            elif plan.plan_a_offered and plan.id in choice.plan_a_ids:
+                # Next year's plan has no indicators of its own yet: it gets last year's.
+                st.update("maalplan", target, {"plan_a": list(plan.plan_a)}, tx=tx)
+                n_plan_a += 1
             brugt.append(target)
             for m in maal_list:
                 tegn_map: dict[str, str] = {}
@@ -568,15 +646,15 @@ def carry(store: Store | Workspace, choice: NytAarValg, today: date) -> NytAarRe
                                 tx=tx,
                             )
                             n_tegn += 1
-                    for s in m.samarbejder:
-                        if s.id in choice.samarbejde_ids:
-                            old_s = _row(tx.conn, "samarbejde", s.id)
-                            st.create(
-                                "samarbejde",
-                                {**{f: old_s[f] for f in _SAMARBEJDE_FIELDS}, "maal_id": new_maal},
-                                tx=tx,
-                            )
-                            n_samarbejde += 1
+                for s in m.samarbejder:
+                    if s.id in choice.samarbejde_ids:
+                        old_s = _row(tx.conn, "samarbejde", s.id)
+                        st.create(
+                            "samarbejde",
+                            {**{f: old_s[f] for f in _SAMARBEJDE_FIELDS}, "maal_id": new_maal},
+                            tx=tx,
+                        )
+                        n_samarbejde += 1
                 for p in m.proevehandlinger:
                     if p.id not in choice.proevehandling_ids:
                         continue
@@ -604,7 +682,10 @@ def carry(store: Store | Workspace, choice: NytAarValg, today: date) -> NytAarRe
                         },
                         tx=tx,
                     )
-                    if old_h["status"] != enums.ProevehandlingStatus.VIDEREFOERT:
+                    # Only one that ran is «videreført»: a planned one that never started stays
+                    # planned where it was (its copy's `fra_id` tells where it went), so the
+                    # old year does not look started, nor decided, because of it.
+                    if under_way and old_h["status"] != enums.ProevehandlingStatus.VIDEREFOERT:
                         st.update(
                             "proevehandling",
                             p.id,
@@ -619,9 +700,86 @@ def carry(store: Store | Workspace, choice: NytAarValg, today: date) -> NytAarRe
         til,
         tuple(nye),
         tuple(dict.fromkeys(brugt)),
-        Counts(len(dict.fromkeys(brugt)), n_maal, n_tegn, n_handling, n_samarbejde),
+        Counts(len(dict.fromkeys(brugt)), n_maal, n_tegn, n_handling, n_samarbejde, n_plan_a),
         maal_map,
     )
+
+
+# --- too early, and where carried rows came from ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForTidligt:
+    """«Nyt år» from a plan year that is not over: `aktuelt` is the plan year of today by the
+    årshjul's season rule; `begyndt` whether the work of `fra_aar` has started (its usual
+    start in March has come)."""
+
+    fra_aar: int
+    aktuelt: int
+    begyndt: bool
+    start: date
+
+    @property
+    def til_aar(self) -> int:
+        return self.fra_aar + 1
+
+
+def too_early(fra_aar: int, today: date) -> ForTidligt | None:
+    """None when `fra_aar` is a plan year before today's (the usual «nyt år»: in the autumn of
+    2026 the plan year is 2027, and 2026 goes on to it); else what is early about it."""
+    now = season(today)
+    if fra_aar < now:
+        return None
+    start = date(fra_aar, *USUAL_START)
+    return ForTidligt(fra_aar, now, today >= start, start)
+
+
+@dataclass(frozen=True)
+class Videreforing:
+    """The other end of a «nyt år» link: the year and title of the målplan that row is on."""
+
+    aar: int
+    titel: str
+
+
+@dataclass(frozen=True)
+class Forbindelser:
+    """Per row id: the row it was carried on from (`fra`), and its live copies (`til`)."""
+
+    fra: Mapping[str, Videreforing] = field(default_factory=dict)
+    til: Mapping[str, tuple[Videreforing, ...]] = field(default_factory=dict)
+
+
+def links(db: Database | Store | Workspace, entity: str, ids: Iterable[str]) -> Forbindelser:
+    """Where the mål or prøvehandlinger `ids` (entity «maal» or «proevehandling») were carried
+    from and to by «nyt år», as the målplan's year and title at the other end. Deleted rows,
+    and rows on no (live) målplan, have no link."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return Forbindelser()
+    with database_of(db).engine.connect() as conn:
+        own = _live(conn, entity, "id", wanted)
+        origins = _live(conn, entity, "id", (r.fra_id for r in own if r.fra_id))
+        copies = _live(conn, entity, "fra_id", wanted)
+        ends = [*origins, *copies]
+        if entity == "proevehandling":
+            maal_plan = {
+                m.id: m.maalplan_id for m in _live(conn, "maal", "id", (r.maal_id for r in ends))
+            }
+            plan_of = {r.id: maal_plan.get(r.maal_id) for r in ends}
+        else:
+            plan_of = {r.id: r.maalplan_id for r in ends}
+        plans = {
+            p.id: Videreforing(int(p.aar), p.titel or "")
+            for p in _live(conn, "maalplan", "id", (v for v in plan_of.values() if v))
+        }
+    where = {rid: plans[pid] for rid, pid in plan_of.items() if pid in plans}
+    fra = {r.id: where[r.fra_id] for r in own if r.fra_id in where}
+    til: dict[str, list[Videreforing]] = defaultdict(list)
+    for c in copies:
+        if c.id in where:
+            til[c.fra_id].append(where[c.id])
+    return Forbindelser(fra, {k: tuple(v) for k, v in til.items()})
 
 
 def _row(conn: Connection, entity: str, row_id: str) -> dict[str, Any]:
@@ -653,6 +811,8 @@ def _tegn_by_text(conn: Connection, old_maal: str, new_maal: str) -> dict[str, s
 __all__ = [
     "OPEN",
     "Counts",
+    "ForTidligt",
+    "Forbindelser",
     "MaalForslag",
     "NytAarForslag",
     "NytAarResultat",
@@ -662,8 +822,11 @@ __all__ = [
     "SamarbejdeForslag",
     "TegnForslag",
     "Udeladt",
+    "Videreforing",
     "carry",
+    "links",
     "new_title",
     "plan_years",
     "proposal",
+    "too_early",
 ]

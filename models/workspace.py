@@ -17,7 +17,7 @@ App opens the database, so the home screen can draw before SQLAlchemy has loaded
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from . import settings
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from .consolidation import DeviceSummary, Gap, LedgerRow, MatrixRow
     from .db import Database
     from .maalplan_view import MaalplanView
-    from .nyt_aar import NytAarForslag, NytAarResultat, NytAarValg
+    from .nyt_aar import Forbindelser, ForTidligt, NytAarForslag, NytAarResultat, NytAarValg
     from .records import Aarshjul, AarshjulPlanDetail, PlanAPoster, TegnMaalinger
     from .status_report import StatusReport
     from .store import Store
@@ -539,5 +539,17 @@ class Workspace:
         from .nyt_aar import carry
 
         return carry(self._store, choice, self.today())
+
+    def nyt_aar_too_early(self, fra_aar: int) -> ForTidligt | None:
+        """What is early about «nyt år» from `fra_aar` today (None: nothing)."""
+        from .nyt_aar import too_early
+
+        return too_early(fra_aar, self.today())
+
+    def nyt_aar_links(self, entity: str, ids: Iterable[str]) -> Forbindelser:
+        """Where these mål or prøvehandlinger were carried from and to by «nyt år»."""
+        from .nyt_aar import links
+
+        return links(self._db, entity, ids)
 
     # --- end H10 ---

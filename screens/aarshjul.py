@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
@@ -22,6 +22,7 @@ from textual.widgets import Button, DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from models import enums
+from models.nyt_aar import Forbindelser
 from models.records import (
     Aarshjul,
     AarshjulPlan,
@@ -37,7 +38,11 @@ from models.schema import format_decimal
 from models.words import count
 from screens import texts
 from screens.base import host
+from screens.nyt_aar import link_lines
 from screens.widgets import AppFooter, PagedOptionList, StyledOnce, TopBar, plain, type_ahead
+
+if TYPE_CHECKING:
+    from models.workspace import Workspace
 
 PHASE_ORDER = {key: n for n, key in enumerate(texts.AARSHJUL_PHASES)}
 SORTS = tuple(texts.AARSHJUL_SORTS)
@@ -492,7 +497,7 @@ def evaluation_state(planned: date | None, done: bool, state: str | None) -> str
     return texts.AARSHJUL_EVAL_PLANNED.format(dato=full_date(planned))
 
 
-def proevehandling_prompt(p: ProevehandlingYear) -> Text:
+def proevehandling_prompt(p: ProevehandlingYear, links: Forbindelser | None = None) -> Text:
     late = "forfalden" in (p.undervejs_state, p.afslutning_state)
     prompt = plain(p.tekst, style="bold")
     since = texts.AARSHJUL_PH_SINCE.format(dato=full_date(p.status_dato)) if p.status_dato else ""
@@ -506,6 +511,9 @@ def proevehandling_prompt(p: ProevehandlingYear) -> Text:
         meta += " · " + count("laering", p.laeringer)
     prompt.append("\n")
     prompt.append_text(plain(meta, style="bold red" if late else "dim"))
+    for line in link_lines(links, p.id):
+        prompt.append("\n")
+        prompt.append_text(plain(line, style="dim italic"))
     return prompt
 
 
@@ -636,11 +644,20 @@ class AarshjulPlanScreen(Screen[None]):
 
     def reload(self) -> None:
         plan_id, today = self.maalplan_id, today_of(self)
-        host(self).read(lambda ws: ws.aarshjul_plan(plan_id, today), done=self._show)
 
-    def _show(self, data: AarshjulPlanDetail | None) -> None:
+        def read(ws: Workspace) -> tuple[AarshjulPlanDetail | None, Forbindelser | None]:
+            data = ws.aarshjul_plan(plan_id, today)
+            if data is None:
+                return None, None
+            ids = [p.id for p in data.proevehandlinger]
+            return data, ws.nyt_aar_links("proevehandling", ids)
+
+        host(self).read(read, done=self._show)
+
+    def _show(self, result: tuple[AarshjulPlanDetail | None, Forbindelser | None]) -> None:
         if not self.is_attached:
             return
+        data, links = result
         if data is None:
             self.notify(texts.AARSHJUL_PLAN_GONE, severity="warning")
             if self.is_current:
@@ -679,7 +696,7 @@ class AarshjulPlanScreen(Screen[None]):
         self.query_one("#aarshjul-plan-points", Static).update(tasks_table(data))
         self._fill(
             "#aarshjul-plan-ph",
-            [Option(proevehandling_prompt(p), id=p.id) for p in data.proevehandlinger],
+            [Option(proevehandling_prompt(p, links), id=p.id) for p in data.proevehandlinger],
             texts.AARSHJUL_PH_EMPTY,
         )
         self._fill(

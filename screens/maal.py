@@ -20,11 +20,13 @@ from textual.widgets.option_list import Option
 
 from exports.takeaway import period
 from models import enums
+from models.nyt_aar import Forbindelser
 from models.records import Choice, MaalDetail, Note, NoteSaved, Proevehandling, Samarbejde, Tegn
 from models.visible import visible
 from models.words import count
 from screens import texts
 from screens.base import host
+from screens.nyt_aar import link_lines
 from screens.widgets import (
     AppFooter,
     AutoSave,
@@ -41,6 +43,10 @@ from .forms import FormSpec, RecordForm
 
 if TYPE_CHECKING:
     from models.workspace import Workspace
+
+Shown = tuple[MaalDetail | None, tuple[Choice, ...], tuple[Forbindelser, Forbindelser] | None]
+"""What the mål screen reads: the mål, the enheder to choose from, and where the mål and its
+prøvehandlinger were carried from and to by «nyt år»."""
 
 EMPTY = {
     "tegn": texts.EMPTY_TEGN,
@@ -60,7 +66,7 @@ def tegn_prompt(n: int, t: Tegn) -> Hanging:
     return hanging(f"{n}.", body)
 
 
-def proevehandling_prompt(n: int, p: Proevehandling) -> Hanging:
+def proevehandling_prompt(n: int, p: Proevehandling, links: Forbindelser | None = None) -> Hanging:
     body = plain(p.tekst)
     meta = texts.PROEVEHANDLING_META.format(
         ansvarlig=p.ansvarlig or texts.UNKNOWN,
@@ -71,6 +77,9 @@ def proevehandling_prompt(n: int, p: Proevehandling) -> Hanging:
     if p.evalueringer:
         meta += texts.PROEVEHANDLING_EVALS.format(n=count("evaluering", p.evalueringer))
     body.append("\n" + visible(meta), style="dim")
+    for line in link_lines(links, p.id):
+        body.append("\n")
+        body.append_text(plain(line, style="dim italic"))
     return hanging(f"{n}.", body)
 
 
@@ -85,13 +94,13 @@ def samarbejde_prompt(n: int, s: Samarbejde) -> Hanging:
     return hanging(f"{n}.", body)
 
 
-def _options(detail: MaalDetail, entity: str) -> list[Option]:
-    """The list items of one tab."""
+def _options(detail: MaalDetail, entity: str, links: Forbindelser | None = None) -> list[Option]:
+    """The list items of one tab (`links`: where carried prøvehandlinger came from and went)."""
     if entity == "tegn":
         return [Option(tegn_prompt(n, t), id=t.id) for n, t in enumerate(detail.tegn, 1)]
     if entity == "proevehandling":
         return [
-            Option(proevehandling_prompt(n, p), id=p.id)
+            Option(proevehandling_prompt(n, p, links), id=p.id)
             for n, p in enumerate(detail.proevehandlinger, 1)
         ]
     return [Option(samarbejde_prompt(n, s), id=s.id) for n, s in enumerate(detail.samarbejder, 1)]
@@ -241,14 +250,23 @@ class MaalScreen(StyledOnce, Screen[None]):
     def reload(self) -> None:
         maal_id = self.maal_id
 
-        def done(result: tuple[MaalDetail | None, tuple[Choice, ...]]) -> None:
+        def done(result: Shown) -> None:
             if maal_id == self.maal_id:  # not a read for a mål shown before this one
                 self._show(result)
 
-        host(self).read(lambda ws: (ws.maal(maal_id), ws.enhed_choices()), done=done)
+        def read(ws: Workspace) -> Shown:
+            detail = ws.maal(maal_id)
+            if detail is None:
+                return None, (), None
+            ids = [maal_id, *(p.id for p in detail.proevehandlinger)]
+            # A mål and its prøvehandlinger are read apart (their ids are of two tables).
+            links = ws.nyt_aar_links("maal", ids[:1]), ws.nyt_aar_links("proevehandling", ids[1:])
+            return detail, ws.enhed_choices(), links
 
-    def _show(self, result: tuple[MaalDetail | None, tuple[Choice, ...]]) -> None:
-        detail, self.enheder = result
+        host(self).read(read, done=done)
+
+    def _show(self, result: Shown) -> None:
+        detail, self.enheder, links = result
         if detail is None:
             self.notify(texts.MAAL_NOT_FOUND, severity="warning")
             if self.is_current:
@@ -270,6 +288,8 @@ class MaalScreen(StyledOnce, Screen[None]):
         mulige = [n.strip() for n in (maal.mulige_partnere or "").splitlines() if n.strip()]
         if mulige:
             meta += "\n" + texts.MULIGE_PARTNERE_SHORT.format(navne=", ".join(mulige))
+        for line in link_lines(links[0] if links else None, maal.id):
+            meta += "\n" + line
         self.query_one("#maal-meta", Static).update(plain(meta))
         self.refresh_bindings()
         tabs = self.query_one("#maal-tabs", TabbedContent)
@@ -278,7 +298,7 @@ class MaalScreen(StyledOnce, Screen[None]):
             ("proevehandling", texts.TAB_PROEVEHANDLING),
             ("samarbejde", texts.TAB_SAMARBEJDE),
         ):
-            options = _options(detail, entity)
+            options = _options(detail, entity, links[1] if links else None)
             tabs.get_tab(f"tab-{entity}").label = template.format(n=len(options))
             self.query_one(f"#list-{entity}", ItemList).set_items(options, empty=EMPTY[entity])
         if self.notes is not None and self.notes.is_mounted:

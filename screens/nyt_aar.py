@@ -3,9 +3,11 @@
 One list of ticks, grouped per målplan: each running mål with its tegn, open prøvehandlinger
 and samarbejder, and (greyed, without a tick) what is not carried and why. Running mål, their
 tegn and open prøvehandlinger start ticked; samarbejder and Plan A indicators do not. Unticking
-a mål unticks what hangs under it; ticking a tegn or prøvehandling ticks its mål. «Start ÅR»
-asks first (Enter starts, Esc keeps), writes it all as one action and shows what was written;
-Ctrl+Z undoes it all."""
+a mål unticks what hangs under it (ticked again, they get their ticks back); ticking a tegn or
+prøvehandling ticks its mål. It opens on the newest year before today's plan year with
+something to carry (else the nearest later one). From a year that is not over it says so, and
+the question waits on Enter. «Start ÅR» asks first (Enter starts, Esc keeps), writes it all as
+one action and shows what was written; Ctrl+Z undoes it all."""
 
 from __future__ import annotations
 
@@ -20,8 +22,16 @@ from textual.screen import Screen
 from textual.widgets import Button, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from models.aarshjul import season
 from models.enums import label
-from models.nyt_aar import NytAarForslag, NytAarResultat, NytAarValg, Udeladt
+from models.nyt_aar import (
+    Forbindelser,
+    ForTidligt,
+    NytAarForslag,
+    NytAarResultat,
+    NytAarValg,
+    Udeladt,
+)
 from screens import texts
 from screens.base import host
 from screens.forms import ConfirmScreen
@@ -44,6 +54,46 @@ def years_text(fra: int | None, til: int | None) -> str:
     if fra:
         return texts.NYT_AAR_YEARS_FRA.format(fra=fra)
     return texts.NYT_AAR_YEARS_NONE
+
+
+def link_lines(links: Forbindelser | None, row_id: str) -> list[str]:
+    """«Videreført fra 2027: Målplan for Nordlys Skole» and «Videreført til 2028» for a mål or
+    prøvehandling carried by «nyt år» (none for one that was not)."""
+    if links is None:
+        return []
+    lines: list[str] = []
+    came = links.fra.get(row_id)
+    if came is not None:
+        lines.append(texts.CARRIED_FROM.format(aar=came.aar, titel=came.titel))
+    for went in links.til.get(row_id, ()):
+        lines.append(texts.CARRIED_TO.format(aar=went.aar))
+    return lines
+
+
+def early_text(early: ForTidligt) -> str:
+    """Why starting `early.til_aar` now is early."""
+    from screens.aarshjul import full_date  # (the årshjul screen shows the carried links)
+
+    if early.begyndt:
+        return texts.NYT_AAR_EARLY_RUNNING.format(fra=early.fra_aar, til=early.til_aar)
+    return texts.NYT_AAR_EARLY_NOT_BEGUN.format(
+        fra=early.fra_aar, til=early.til_aar, start=full_date(early.start), aktuelt=early.aktuelt
+    )
+
+
+def first_to_carry(ws: Workspace, years: tuple[int, ...]) -> NytAarForslag | None:
+    """The year the screen opens on: the newest year before today's plan year (the usual
+    «nyt år») that has something to carry, else the nearest later one that has, else that
+    newest earlier year (or the newest year) to say that nothing can go on."""
+    now = season(ws.today())
+    earlier = [y for y in years if y < now]
+    later = sorted(y for y in years if y >= now)
+    for year in (*earlier, *later):
+        offer = ws.nyt_aar(year)
+        if offer.has_choice():
+            return offer
+    fallback = earlier[0] if earlier else (years[0] if years else None)
+    return ws.nyt_aar(fallback) if fallback is not None else None
 
 
 class NytAarList(StateSelectionList[str]):
@@ -73,6 +123,8 @@ class NytAarScreen(Screen[None]):
         super().__init__()
         self.fra_aar = fra_aar
         self.offer: NytAarForslag | None = None
+        self.early: ForTidligt | None = None
+        self._remembered: dict[str, set[str]] = {}  # an unticked mål -> the children it had
         self.result: NytAarResultat | None = None
         self._parents: dict[str, str] = {}  # child value -> its mål's value
         self._children: dict[str, list[str]] = {}
@@ -92,6 +144,7 @@ class NytAarScreen(Screen[None]):
                     [], id="nyt-aar-year", allow_blank=True, compact=True, prompt=texts.NYT_AAR_PICK
                 )
                 yield Static("", id="nyt-aar-intro")
+            yield Static("", id="nyt-aar-warning")
             yield NytAarList(id="nyt-aar-list")
             yield Static("", id="nyt-aar-summary")
             with Horizontal(id="nyt-aar-actions"):
@@ -119,20 +172,21 @@ class NytAarScreen(Screen[None]):
         self._keep_result = False
         wanted = self.fra_aar
 
-        def read(ws: Workspace) -> tuple[tuple[int, ...], NytAarForslag | None]:
+        def read(ws: Workspace) -> tuple[tuple[int, ...], NytAarForslag | None, ForTidligt | None]:
             years = ws.nyt_aar_years()
-            year = wanted
-            if year is None:
-                # This year's plans when there are any (in the autumn next year's plans may be
-                # made already: they are not the ones to carry on), else the newest.
-                this_year = ws.today().year
-                year = this_year if this_year in years else (years[0] if years else None)
-            return years, (ws.nyt_aar(year) if year is not None else None)
+            offer = ws.nyt_aar(wanted) if wanted is not None else first_to_carry(ws, years)
+            early = ws.nyt_aar_too_early(offer.fra_aar) if offer is not None else None
+            return years, offer, early
 
         host(self).read(read, done=self._loaded)
 
-    def _loaded(self, result: tuple[tuple[int, ...], NytAarForslag | None]) -> None:
-        years, offer = result
+    def _loaded(
+        self, result: tuple[tuple[int, ...], NytAarForslag | None, ForTidligt | None]
+    ) -> None:
+        years, offer, self.early = result
+        warning = self.query_one("#nyt-aar-warning", Static)
+        warning.update(early_text(self.early) if self.early is not None else "")
+        warning.display = self.early is not None
         select = self.query_one("#nyt-aar-year", Select)
         if years != self._years:
             self._years = years
@@ -155,6 +209,7 @@ class NytAarScreen(Screen[None]):
         intro = self.query_one("#nyt-aar-intro", Static)
         self._parents.clear()
         self._children.clear()
+        self._remembered.clear()
         with self.prevent(SelectionList.SelectedChanged):
             sel.clear_options()
         if offer is None:
@@ -188,10 +243,19 @@ class NytAarScreen(Screen[None]):
             head = plain(plan.titel, style="bold")
             head.append(f"  {where}", style="dim")
             info(plan.id, head)
-            if plan.plan_a and plan.target_id is None and plan.maal:
-                numbers = ", ".join(str(n) for n in plan.plan_a)
-                line = plain(texts.NYT_AAR_PLAN_A.format(numbers=numbers))
+            numbers = ", ".join(str(n) for n in plan.plan_a)
+            if plan.plan_a_offered:
+                template = (
+                    texts.NYT_AAR_PLAN_A
+                    if plan.target_id is None
+                    else (texts.NYT_AAR_PLAN_A_EXISTING)
+                )
+                line = plain(template.format(numbers=numbers, aar=offer.til_aar))
                 tick(PLAN_A, plan.id, line, False, None)
+            elif plan.plan_a_differs:
+                own = ", ".join(str(n) for n in plan.target_plan_a)
+                text = texts.NYT_AAR_PLAN_A_OWN.format(aar=offer.til_aar, numbers=own)
+                info(f"plan_a:{plan.id}", Text(text, style="dim"))
             for m in plan.maal:
                 years = years_text(m.fra_aar, m.til_aar)
                 line = plain(texts.NYT_AAR_MAAL_MARK + " ".join(m.tekst.split()))
@@ -275,12 +339,28 @@ class NytAarScreen(Screen[None]):
         added, removed = now - self._selected, self._selected - now
         with self.prevent(SelectionList.SelectedChanged):
             for value in removed:
-                for child in self._children.get(value, ()):
+                children = self._children.get(value, ())
+                if children:
+                    self._remembered[value] = {c for c in children if c in now}
+                for child in children:
                     sel.deselect(child)  # without its mål a tegn or prøvehandling cannot go
             for value in added:
                 parent = self._parents.get(value)
                 if parent is not None:
                     sel.select(parent)
+                    self._remembered.pop(parent, None)
+                elif value in self._children:
+                    # A mål ticked again gets back the ticks its children had; one never
+                    # ticked before gets the usual ones (tegn and prøvehandlinger).
+                    back = self._remembered.pop(value, None)
+                    if back is None:
+                        back = {
+                            c
+                            for c in self._children[value]
+                            if c.startswith((f"{TEGN}:", f"{HANDLING}:"))
+                        }
+                    for child in back:
+                        sel.select(child)
         self._selected = set(sel.selected)
         self._show_summary()
 
@@ -293,8 +373,7 @@ class NytAarScreen(Screen[None]):
             start.disabled = True
             return
         summary.update(Text(self.offer.summary(choice), style="bold"))
-        counts = self.offer.counts(choice)
-        start.disabled = not (counts.maal or counts.proevehandlinger)
+        start.disabled = not self.offer.counts(choice).any
 
     @on(Select.Changed, "#nyt-aar-year")
     def _year_changed(self, event: Select.Changed) -> None:
@@ -321,14 +400,20 @@ class NytAarScreen(Screen[None]):
         offer, choice = self.offer, self.choice()
         if offer is None or choice is None:
             return
-        counts = offer.counts(choice)
-        if not (counts.maal or counts.proevehandlinger):
+        if not offer.counts(choice).any:
             message = (
                 texts.NYT_AAR_NOTHING_CHOSEN if self._can_choose else self._nothing_to_choose(offer)
             )
             self.notify(message, severity="warning")
             return
         question = texts.NYT_AAR_CONFIRM.format(summary=offer.summary(choice))
+        early = (
+            self.early if self.early is not None and self.early.fra_aar == offer.fra_aar else None
+        )
+        if early is not None:
+            question = texts.NYT_AAR_EARLY_CONFIRM.format(
+                warning=early_text(early), til=offer.til_aar, question=question
+            )
         start = texts.NYT_AAR_START.format(aar=offer.til_aar)
 
         def answered(yes: bool | None) -> None:
@@ -336,7 +421,8 @@ class NytAarScreen(Screen[None]):
                 host(self).write(lambda ws: ws.carry_nyt_aar(choice), done=self._written)
 
         self.app.push_screen(
-            ConfirmScreen(question, yes=start, no=texts.NYT_AAR_KEEP, default_yes=True),
+            # Early, Enter waits: starting a year ahead of time is a choice, not a slip.
+            ConfirmScreen(question, yes=start, no=texts.NYT_AAR_KEEP, default_yes=early is None),
             callback=answered,
         )
 

@@ -1453,9 +1453,25 @@ NYT_AAR_START = "Start {aar}"
 NYT_AAR_B_START = ("Start året", "Før det valgte videre til næste år (spørger først)")
 NYT_AAR_KEEP = "Vent"
 NYT_AAR_CONFIRM = (
-    "{summary}\n\nDe nye rækker får et link til dem, de føres videre fra, og årets åbne "
-    "prøvehandlinger, der føres videre, får status «Videreført». Ctrl+Z fortryder det hele."
+    "{summary}\n\nDe nye rækker får et link til dem, de føres videre fra, og årets "
+    "prøvehandlinger, der er i gang og føres videre, får status «Videreført» (en planlagt "
+    "beholder sin status). Ctrl+Z fortryder det hele."
 )
+NYT_AAR_EARLY_NOT_BEGUN = (
+    "Planår {fra} er ikke begyndt endnu: arbejdet starter {start}, og det er {aktuelt}, der "
+    "forberedes nu. Start kun {til}, hvis I vil planlægge så langt frem."
+)
+NYT_AAR_EARLY_RUNNING = (
+    "Planår {fra} er stadig i gang: årshjulet går først videre til {til} i juli. Start kun "
+    "{til} nu, hvis I vil planlægge så langt frem."
+)
+NYT_AAR_EARLY_CONFIRM = "{warning}\n\nVil du alligevel starte {til} nu?\n\n{question}"
+NYT_AAR_PLAN_A_EXISTING = "Plan A-indikatorerne {numbers} ind i planen for {aar}"
+NYT_AAR_PLAN_A_OWN = (
+    "Plan A: planen for {aar} har sine egne indikatorer ({numbers}); de ændres ikke her."
+)
+CARRIED_FROM = "Videreført fra {aar}: {titel}"
+CARRIED_TO = "Videreført til {aar}"
 NYT_AAR_NOTHING_CHOSEN = "Intet er valgt. Sæt flueben ved de mål, der skal med."
 NYT_AAR_NOTHING_TO_CHOOSE = (
     "Intet fra {fra} kan føres videre til {til}: målene sluttede i {fra}, eller de er ført "
@@ -1483,8 +1499,8 @@ CMD["nyt_aar"] = (
 )
 HELP["nyt_aar"] = """## Nyt år
 
-Start næste års målplaner ud fra årets. Vælg året øverst (som udgangspunkt i år, når der er
-målplaner for i år, ellers det nyeste år med målplaner). Lige efter en start er der ikke
+Start næste års målplaner ud fra årets. Vælg året øverst (som udgangspunkt det seneste år før
+det planår, der forberedes nu, som har noget at føre videre). Lige efter en start er der ikke
 sat flueben ved noget: det, du lod blive, kommer kun med, hvis du vælger det.
 
 - **Med som udgangspunkt:** mål, der stadig løber næste år («Til år» er næste år eller senere,
@@ -1498,11 +1514,19 @@ sat flueben ved noget: det, du lod blive, kommer kun med, hvis du vælger det.
   måling står ved siden af.
 
 Mellemrum sætter og fjerner et flueben. Fjerner du fluebenet ved et mål, følger dets tegn og
-prøvehandlinger heller ikke med. **Start** (eller F7) spørger først: Enter starter, Esc venter.
+prøvehandlinger heller ikke med; sætter du det igen, kommer de flueben tilbage, de havde.
+**Start** (eller F7) spørger først: Enter starter, Esc venter. Er året, du fører videre fra,
+ikke begyndt eller stadig i gang, siger skærmen det, og spørgsmålet venter som udgangspunkt.
+
+Samarbejder og Plan A-indikatorer, du lod blive, tilbydes igen næste gang (uden flueben):
+samarbejdet kommer ind i målets kopi, og indikatorerne ind i næste års plan, så længe den
+ikke har sine egne.
 
 Har enheden allerede en målplan for næste år, kommer målene ind i den. Et mål eller en
 prøvehandling, der allerede er ført videre, bliver ikke tilbudt igen. Prøvehandlinger, der føres
-videre, får status «Videreført» i år; kopien starter «I gang» eller «Planlagt».
+videre og er i gang, får status «Videreført» i år (en planlagt, der aldrig gik i gang, bliver
+«Planlagt», så året ikke ser begyndt ud); kopien starter «I gang» eller «Planlagt». Målet og
+prøvehandlingen viser bagefter, hvor de er ført videre fra og til.
 Ctrl+Z fortryder det hele på én gang.
 """
 # --- end H10 ---

@@ -391,3 +391,135 @@ def test_workspace_door(db: Database) -> None:
     # The one action is named by all it made, not as «ny målplan».
     assert "oprettelse af" in undone.description and "3 mål" in undone.description
     assert _rows(ws.store, "maal", fra_id=ids["maal"]) == []
+
+
+def test_links_say_where_a_carried_row_came_from_and_where_it_went(store: Store) -> None:
+    """The confirm dialog promises a link back: the copy names the plan it came from, and
+    the original the year it went to (a typed read; a row never carried has no link)."""
+    from models.nyt_aar import Videreforing, links
+
+    ids = _world(store)
+    offer = proposal(store, 2026)
+    carry(store, offer.default_choice(), TODAY)
+    (copy,) = _rows(store, "maal", fra_id=ids["maal"])
+    (ph_copy,) = _rows(store, "proevehandling", fra_id=ids["ph_i_gang"])
+    maal = links(store, "maal", [ids["maal"], copy["id"], ids["ended"]])
+    assert maal.fra == {copy["id"]: Videreforing(2026, "Målplan 2026 for Alfa")}
+    assert maal.til == {ids["maal"]: (Videreforing(2027, "Målplan 2027 for Alfa"),)}
+    ph = links(store, "proevehandling", [ids["ph_i_gang"], ph_copy["id"], ids["ph_afsluttet"]])
+    assert ph.fra == {ph_copy["id"]: Videreforing(2026, "Målplan 2026 for Alfa")}
+    assert ph.til == {ids["ph_i_gang"]: (Videreforing(2027, "Målplan 2027 for Alfa"),)}
+    # A deleted copy is no link.
+    store.delete("maal", copy["id"])
+    assert links(store, "maal", [ids["maal"]]).til == {}
+    assert links(store, "maal", []).fra == {}
+
+
+def test_a_planned_proevehandling_carried_early_does_not_start_its_year(store: Store) -> None:
+    """7 December 2026: plan year 2027 has not begun. «Nyt år» from 2027 says it is early, and
+    carrying a 2027 prøvehandling that is only planned leaves it «Planlagt» (its copy knows
+    where it came from), so the 2027 plan stays «Efter del 2» instead of looking started."""
+    from models.aarshjul import aarshjul
+    from models.nyt_aar import too_early
+
+    ids = _one_plan_2027(store)
+    today = date(2026, 12, 7)
+
+    def phase() -> str:
+        wheel = aarshjul(store.db, today)
+        return next(p.phase for p in wheel.plans if p.id == ids["plan"])
+
+    assert phase() == "efter_del2"
+    early = too_early(2027, today)
+    assert early is not None and not early.begyndt and early.aktuelt == 2027
+    assert early.start == date(2027, 3, 1) and early.til_aar == 2028
+    result = carry(store, proposal(store, 2027).default_choice(), today)
+    assert result.antal.proevehandlinger == 1
+    (original,) = _rows(store, "proevehandling", id=ids["ph"])
+    assert original["status"] == "planlagt" and original["status_dato"] is None
+    (copy,) = _rows(store, "proevehandling", fra_id=ids["ph"])
+    assert copy["status"] == "planlagt"
+    assert phase() == "efter_del2"  # not «I gang på arbejdspladsen»
+    # Carried all the same: not offered again.
+    (maal,) = proposal(store, 2027).planer[0].maal
+    assert maal.proevehandlinger == ()
+    assert [u.grund for u in maal.udeladt] == ["allerede ført videre til 2028"]
+
+
+def test_too_early_follows_the_season_rule() -> None:
+    from models.nyt_aar import too_early
+
+    assert too_early(2026, date(2026, 12, 7)) is None  # the usual: 2026 on to 2027
+    assert too_early(2027, date(2027, 8, 1)) is None  # July on: 2028 is being prepared
+    running = too_early(2027, date(2027, 4, 1))
+    assert running is not None and running.begyndt
+    later = too_early(2028, date(2026, 12, 7))
+    assert later is not None and not later.begyndt and later.aktuelt == 2027
+
+
+def _one_plan_2027(store: Store) -> dict[str, str]:
+    ms = store.create("maalsaetning", {"tekst": "Trivsel."})
+    enhed = store.create("enhed", {"navn": "Nordlys", "type": "enhed"})
+    plan = store.create(
+        "maalplan", {"titel": "Målplan 2027 for Nordlys", "aar": 2027, "enhed_id": enhed}
+    )
+    maal = store.create(
+        "maal",
+        {
+            "maalplan_id": plan,
+            "maalsaetning_id": ms,
+            "enhed_id": enhed,
+            "tekst": "En voksen at gå til.",
+            "fra_aar": 2027,
+            "til_aar": 2028,
+        },
+    )
+    store.create("tegn", {"maal_id": maal, "tekst": "Svar i trivselsmålingen"})
+    ph = store.create("proevehandling", {"maal_id": maal, "tekst": "Frikvartersvoksen"})
+    return {"plan": plan, "maal": maal, "ph": ph}
+
+
+def test_samarbejder_and_plan_a_left_out_are_offered_again(store: Store) -> None:
+    """Left unticked on the first run, a running mål's samarbejde is offered again (into the
+    mål's copy) and the plan's Plan A indicators (into next year's plan while it has none of
+    its own); once carried, neither is offered a third time. A plan for next year with
+    indicators of its own keeps them, and the proposal says so."""
+    ids = _world(store)
+    carry(store, proposal(store, 2026).default_choice(), TODAY)
+    again = proposal(store, 2026)
+    alfa = next(p for p in again.planer if p.id == ids["plan"])
+    maal = next(m for m in alfa.maal if m.id == ids["maal"])
+    assert maal.carried and [s.id for s in maal.samarbejder] == [ids["samarbejde"]]
+    assert alfa.target_id is not None and alfa.plan_a_offered
+    assert again.has_choice()
+    assert again.default_choice().samarbejde_ids == set()  # offered, not chosen
+    choice = replace(
+        again.default_choice(),
+        samarbejde_ids=frozenset({ids["samarbejde"]}),
+        plan_a_ids=frozenset({ids["plan"]}),
+    )
+    assert again.summary(choice) == (
+        "1 målplan, 0 mål, 0 tegn, 1 samarbejde og 0 prøvehandlinger bliver overført til "
+        "2027. Plan A-indikatorerne følger med til 1 målplan."
+    )
+    result = carry(store, choice, TODAY)
+    assert result.antal.samarbejder == 1 and result.antal.plan_a == 1
+    assert "Plan A-indikatorerne fulgte med til 1 målplan." in result.text()
+    (copy,) = _rows(store, "maal", fra_id=ids["maal"])
+    (sam,) = _rows(store, "samarbejde", maal_id=copy["id"])
+    assert sam["niveau"] == "koordination"
+    (target,) = _rows(store, "maalplan", id=alfa.target_id)
+    assert target["plan_a"] == [1, 6, 8]
+    third = proposal(store, 2026)
+    alfa = next(p for p in third.planer if p.id == ids["plan"])
+    assert next(m for m in alfa.maal if m.id == ids["maal"]).samarbejder == ()
+    assert not alfa.plan_a_offered and not alfa.plan_a_differs
+    # Next year's plan chose its own: not offered, and said.
+    store.update("maalplan", alfa.target_id, {"plan_a": [2, 3]})
+    alfa = next(p for p in proposal(store, 2026).planer if p.id == ids["plan"])
+    assert not alfa.plan_a_offered and alfa.plan_a_differs
+    # Undo takes the samarbejde and the indicators away again.
+    store.undo()
+    store.undo()
+    assert _rows(store, "samarbejde", maal_id=copy["id"]) == []
+    assert not _rows(store, "maalplan", id=alfa.target_id)[0]["plan_a"]

@@ -3,7 +3,9 @@
 Without `--ja` it only shows what would be carried and what not, and why (a dry run); with
 `--ja` it carries everything proposed (the defaults of the «Nyt år» screen: running mål with
 their tegn and open prøvehandlinger; no samarbejder, no Plan A indicators) as one action that
-Ctrl+Z in the app undoes."""
+Ctrl+Z in the app undoes. ÅR is the year carried *from*. From a plan year that has not ended
+(by the årshjul's season rule) the proposal says so first, and `--ja` writes only with
+`--alligevel` as well."""
 
 from __future__ import annotations
 
@@ -40,6 +42,11 @@ def register(sub: argparse._SubParsersAction[DanishParser], common: DanishParser
     )
     p.add_argument("aar", metavar="ÅR", type=_year, help="året for de målplaner, der føres videre")
     p.add_argument("--ja", action="store_true", help="før alt det foreslåede videre")
+    p.add_argument(
+        "--alligevel",
+        action="store_true",
+        help="start næste år med --ja, selv om ÅR ikke er begyndt eller stadig er i gang",
+    )
     p.add_argument("--json", action="store_true", help="skriv forslaget (og resultatet) som JSON")
     p.set_defaults(func=cmd_nyt_aar)
 
@@ -54,10 +61,29 @@ def cmd_nyt_aar(args: argparse.Namespace) -> int:
         offer: NytAarForslag = ws.nyt_aar(args.aar)
         choice = offer.default_choice()
         if not offer.planer:
-            years = ", ".join(str(y) for y in ws.nyt_aar_years()) or "ingen"
+            known = ws.nyt_aar_years()
+            years = ", ".join(str(y) for y in known) or "ingen"
             message = f"Der er ingen målplaner for {args.aar}. År med målplaner: {years}."
+            if args.aar - 1 in known:
+                # The likely slip: the new year typed instead of the one to carry from.
+                message += (
+                    f" ÅR er året, der føres videre fra: for at starte {args.aar} ud fra "
+                    f"{args.aar - 1}, skriv «udviklingsdag nyt-aar {args.aar - 1}»."
+                )
             if args.json:
                 print(dump_json({"fra_aar": args.aar, "planer": [], "fejl": message}))
+            else:
+                say(message)
+            return 1
+        early = ws.nyt_aar_too_early(args.aar)
+        warning = _early_text(early) if early is not None else None
+        if args.ja and warning is not None and not args.alligevel:
+            message = (
+                f"{warning} Intet er skrevet. Kør igen med --ja --alligevel for at starte "
+                f"{offer.til_aar} nu."
+            )
+            if args.json:
+                print(dump_json({**_json(offer), "advarsel": warning, "fejl": message}))
             else:
                 say(message)
             return 1
@@ -67,6 +93,8 @@ def cmd_nyt_aar(args: argparse.Namespace) -> int:
     if args.json:
         data: dict[str, Any] = _json(offer)
         data["opsummering"] = offer.summary(choice)
+        if warning is not None:
+            data["advarsel"] = warning
         if result is not None:
             data["resultat"] = {
                 "nye_planer": list(result.nye_planer),
@@ -78,15 +106,32 @@ def cmd_nyt_aar(args: argparse.Namespace) -> int:
             }
         print(dump_json(data))
         return 0
+    if warning is not None and result is None:
+        say(warning, "")
     say(*_text(offer))
     say("", offer.summary(choice))
     if result is None:
         if choice.maal_ids or choice.proevehandling_ids:
-            say(f"Intet er skrevet endnu. Kør igen med --ja for at starte {offer.til_aar}.")
+            again = "--ja --alligevel" if warning is not None else "--ja"
+            say(f"Intet er skrevet endnu. Kør igen med {again} for at starte {offer.til_aar}.")
     else:
         say(result.text().replace(" Ctrl+Z fortryder det hele.", ""))
-        say("Fortryd i appen med Ctrl+Z (på denne bærbare), hvis det ikke var meningen.")
+        if result.antal.any:  # nothing written: nothing to undo
+            say("Fortryd i appen med Ctrl+Z (på denne bærbare), hvis det ikke var meningen.")
     return 0
+
+
+def _early_text(early: Any) -> str:
+    if early.begyndt:
+        return (
+            f"Bemærk: planår {early.fra_aar} er stadig i gang; årshjulet går først videre til "
+            f"{early.til_aar} i juli."
+        )
+    start = f"{early.start.day}.{early.start.month}.{early.start.year}"
+    return (
+        f"Bemærk: planår {early.fra_aar} er ikke begyndt endnu (arbejdet starter {start}); "
+        f"det er {early.aktuelt}, der forberedes nu."
+    )
 
 
 def _text(offer: Any) -> list[str]:
@@ -99,6 +144,15 @@ def _text(offer: Any) -> list[str]:
         else:
             target = f"ny plan «{plan.ny_titel}»"
         lines += ["", f"{plan.titel} ({plan.enhed}) -> {target}"]
+        numbers = ", ".join(str(n) for n in plan.plan_a)
+        if plan.plan_a_offered:
+            lines.append(f"  (ikke valgt) Plan A-indikatorerne {numbers}")
+        elif plan.plan_a_differs:
+            own = ", ".join(str(n) for n in plan.target_plan_a)
+            lines.append(
+                f"  Plan A: planen for {offer.til_aar} har sine egne indikatorer ({own}); "
+                f"{numbers} føres ikke videre"
+            )
         for m in plan.maal:
             years = _years(m.fra_aar, m.til_aar)
             if m.carried:
@@ -118,7 +172,8 @@ def _text(offer: Any) -> list[str]:
             for u in m.udeladt:
                 lines.append(f"      ikke med: {u.tekst} ({u.grund})")
         for u in plan.udeladt:
-            lines.append(f"  - {u.tekst}: {u.grund}")
+            # «–» and not «:»: the text often ends with a full stop.
+            lines.append(f"  - {u.tekst} – {u.grund}")
     return lines
 
 

@@ -265,3 +265,139 @@ async def test_escape_on_the_question_keeps(tmp_path: Path) -> None:
         await settle(app, pilot)
         assert app.screen is screen
         assert read(path, "maal", fra_id=ids["maal"]) == []
+
+
+@run_async
+async def test_ticking_a_maal_again_gives_back_its_ticks(tmp_path: Path) -> None:
+    """One slip of the spacebar on a mål loses nothing: ticked again, its tegn and
+    prøvehandlinger get back the ticks they had (one left unticked stays so), and the summary
+    follows."""
+    path = tmp_path / "d.db"
+    ids = _built(path)
+    app = _app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(app, pilot)
+        before = _summary(screen)
+        await _toggle(screen, pilot, f"tegn:{ids['tegn2']}")
+        after_tegn = _summary(screen)
+        assert after_tegn != before
+        await _toggle(screen, pilot, f"maal:{ids['maal']}")
+        assert "[ ] Tegn: Andel der klarer morgenen selv" in "\n".join(_lines(screen))
+        await _toggle(screen, pilot, f"maal:{ids['maal']}")
+        lines = "\n".join(_lines(screen))
+        assert "[x] Mål: Flere klarer morgenen selv." in lines
+        assert "[x] Tegn: Andel der klarer morgenen selv" in lines
+        assert "[ ] Tegn: Borgerne fortæller" in lines
+        assert "[x] Prøvehandling: Morgentræning i hjemmet (i gang)" in lines
+        assert "[x] Prøvehandling: Hjælpemidler først (planlagt)" in lines
+        assert "[ ] Samarbejde med Beta (koordinationsniveau)" in lines
+        assert _summary(screen) == after_tegn
+
+
+@run_async
+async def test_opens_on_the_year_with_something_to_carry_and_says_it_is_early(
+    tmp_path: Path,
+) -> None:
+    """3 December 2026, every 2026 mål ended, a 2027 mål runs on: the screen opens on 2027
+    (not on 2026 with nothing to carry), says that plan year 2027 has not begun, and the
+    question waits on Enter; «j» starts 2028 all the same."""
+    from models.db import open_database
+    from models.store import Store
+    from screens.forms import ConfirmScreen
+    from tests.test_nyt_aar import _rows
+
+    path = tmp_path / "d.db"
+    ids = _built(path)
+    db = open_database(str(path))
+    try:
+        s = Store(db)
+        for key in ("maal", "beta_maal", "open_ended"):
+            s.update("maal", ids[key], {"til_aar": 2026})
+        s.create(
+            "maal",
+            {
+                "maalplan_id": ids["beta_2027"],
+                "maalsaetning_id": _rows(s, "maalsaetning")[0]["id"],
+                "tekst": "Beta løber videre.",
+                "fra_aar": 2027,
+                "til_aar": 2028,
+            },
+        )
+    finally:
+        db.close()
+    app = _app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(app, pilot, year=None)
+        assert screen.fra_aar == 2027
+        warning = screen.query_one("#nyt-aar-warning")
+        assert warning.display
+        assert "Planår 2027 er ikke begyndt endnu: arbejdet starter 1.3.2027" in prompt_text(
+            warning.render()
+        )
+        assert "1 målplan, 1 mål, 0 tegn og 0 prøvehandlinger" in _summary(screen)
+        await pilot.press("f7")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")  # «Vent» has the focus
+        await settle(app, pilot)
+        assert app.screen is screen and read(path, "maalplan", aar=2028) == []
+        await pilot.press("f7")
+        await settle(app, pilot)
+        await pilot.press("j")
+        await settle(app, pilot)
+        assert len(read(path, "maalplan", aar=2028)) == 1
+        # The usual year (2026 on to 2027 in December 2026) says nothing of the kind.
+        from textual.widgets import Select
+
+        screen.query_one("#nyt-aar-year", Select).value = 2026
+        await settle(app, pilot)
+        assert not screen.query_one("#nyt-aar-warning").display
+
+
+@run_async
+async def test_carried_rows_show_where_they_came_from_and_went(tmp_path: Path) -> None:
+    """After «nyt år» the copy's prøvehandling (årshjul) and mål (mål screen) name the plan
+    they came from, and the originals the year they went to."""
+    from models.db import open_database
+    from models.nyt_aar import carry, proposal
+    from models.store import Store
+    from screens.aarshjul import AarshjulPlanScreen
+    from screens.maal import MaalScreen
+
+    path = tmp_path / "d.db"
+    ids = _built(path)
+    db = open_database(str(path))
+    try:
+        s = Store(db)
+        carry(s, proposal(s, 2026).default_choice(), date(2026, 12, 3))
+    finally:
+        db.close()
+    (copy,) = read(path, "maal", fra_id=ids["maal"])
+    app = _app(path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(AarshjulPlanScreen(copy["maalplan_id"]))
+        await settle(app, pilot)
+        listing = app.screen.query_one("#aarshjul-plan-ph")
+        shown = "\n".join(prompt_text(o.prompt) for o in listing.options)
+        assert "Videreført fra 2026: Målplan 2026 for Alfa" in shown
+        app.pop_screen()
+        await app.push_screen(AarshjulPlanScreen(ids["plan"]))
+        await settle(app, pilot)
+        listing = app.screen.query_one("#aarshjul-plan-ph")
+        by_id = {o.id: prompt_text(o.prompt) for o in listing.options}
+        assert "Videreført til 2027" in by_id[ids["ph_i_gang"]]
+        assert "Videreført" not in by_id[ids["ph_afsluttet"]]
+        app.pop_screen()
+        await app.push_screen(MaalScreen(copy["id"]))
+        await settle(app, pilot)
+        meta = prompt_text(app.screen.query_one("#maal-meta").render())
+        assert "Videreført fra 2026: Målplan 2026 for Alfa" in meta
+        listing = app.screen.query_one("#list-proevehandling")
+        shown = "\n".join(prompt_text(o.prompt) for o in listing.options)
+        assert "Videreført fra 2026: Målplan 2026 for Alfa" in shown
+        app.pop_screen()
+        await app.push_screen(MaalScreen(ids["maal"]))
+        await settle(app, pilot)
+        meta = prompt_text(app.screen.query_one("#maal-meta").render())
+        assert "Videreført til 2027" in meta
