@@ -57,7 +57,11 @@ def register(sub: argparse._SubParsersAction[DanishParser], common: DanishParser
     )
     e.add_argument("outdir", metavar="MAPPE", help="mappen, plakaterne skrives i")
     e.add_argument(
-        "--aar", metavar="ÅR", type=int, default=None, help="målplanerne for dette år (ellers i år)"
+        "--aar",
+        metavar="ÅR",
+        type=int,
+        default=None,
+        help="målplanerne for dette år (ellers det planår, der forberedes: fra juli det næste)",
     )
     e.add_argument(
         "--maalplan",
@@ -251,7 +255,10 @@ def cmd_export_plan_a(args: argparse.Namespace) -> int:
     ws = Workspace(open_db(args))
     try:
         ids = tuple(args.maalplan) if args.maalplan else None
-        aar = args.aar if args.aar is not None or ids else ws.today().year
+        from models.rules import season_year
+
+        # The plan year being prepared, as the årshjul counts it (December 2026: 2027).
+        aar = args.aar if args.aar is not None or ids else season_year(ws.today())
         if ids:
             found = {p.maalplan_id for p in ws.plan_a_posters(None, ids)}
             if unknown := [i for i in ids if i not in found]:

@@ -388,6 +388,25 @@ def test_cli_export_plan_a(ws: Workspace, db_target: str, tmp_path: Path, capsys
     assert "findes ikke" in capsys.readouterr().err
 
 
+def test_cli_export_plan_a_defaults_to_the_plan_year_being_prepared(
+    ws: Workspace, db_target: str, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+):
+    """Without --aar, in December 2026 the posters are 2027's (the plan year the årshjul is
+    at), not the calendar year's; in March 2027 still 2027's."""
+    from datetime import datetime
+
+    _plan(ws, "Biblioteket", 2026, [1])
+    _plan(ws, "Rådhuset", 2027, [6])
+    for now in (datetime(2026, 12, 7, 10), datetime(2027, 3, 1, 10)):
+        monkeypatch.setattr(Workspace, "clock", staticmethod(lambda now=now: now))
+        out = tmp_path / f"plakater-{now.month}"
+        assert main(["export", "plan-a", "--db", db_target, str(out)]) == 0
+        capsys.readouterr()
+        assert [p.name for p in out.iterdir() if p.suffix == ".pdf"] == [
+            next(p.name for p in out.iterdir() if "Rådhuset" in p.name and p.suffix == ".pdf")
+        ]
+
+
 def test_many_posters_are_rendered_in_two_processes_with_the_same_result(
     ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
