@@ -314,6 +314,20 @@ def article_label(entity: str) -> str:
     return f"{'et' if spec.neuter else 'en'} {spec.label}"
 
 
+_DEFINITE = {"politik": "politikken", "Plan A-forskel": "Plan A-forskellen"}
+
+
+def definite_label(entity: str) -> str:
+    """«målplanen», «tegnet», «samarbejdet», «politikken» (after «på»: «ændring af «Navn» på
+    enheden»)."""
+    spec = ENTITIES[entity]
+    label = spec.label
+    if label in _DEFINITE:
+        return _DEFINITE[label]
+    ending = "t" if spec.neuter else "n"
+    return label + (ending if label.endswith("e") else "e" + ending)
+
+
 def field_label(entity: str, fname: str) -> str:
     """The Danish label of a field («Status» for the tombstone: «Status: slettet», not
     «Slettet: slettet»)."""

@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from . import schema
-from .changes import CHANGE, HEAD, ChangeRow, append_changes, heads, row_table
+from .changes import CHANGE, HEAD, ChangeRow, append_changes, definite_label, heads, row_table
 from .clock import HybridClock
 from .db import Database, bytewise, write_begin
 from .errors import NotFoundError, ValidationError
@@ -614,4 +614,4 @@ def _describe(changes: Sequence[Any]) -> str:
     if not fields:
         return f"flytning af {spec.label}"
     labels = ", ".join(f"«{spec.fields[f].label}»" for f in fields if f in spec.fields)
-    return f"ændring af {labels} på {spec.label}"
+    return f"ændring af {labels} på {definite_label(ordered[0].entity)}"

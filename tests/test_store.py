@@ -80,6 +80,7 @@ def test_undo_reverts_edits_then_creation(store, maal_id):
     store.update(Tegn, tid, tekst="Anden")
     result = store.undo()
     assert result is not None and "Hvad kigger vi efter" in result.description
+    assert result.description.endswith("» på tegnet")  # the definite form, not «på tegn»
     with store.engine.connect() as conn:
         row = conn.execute(select(Tegn.__table__).where(Tegn.__table__.c.id == tid)).one()
     assert row.tekst == "Første" and not row.deleted
@@ -244,3 +245,18 @@ def test_new_ids_are_uuid7_in_the_order_they_were_made(store, maal_id, monkeypat
     assert {uuid.UUID(c.id).version for c in entries} == {7}
     assert {uuid.UUID(c.action_id).version for c in entries} == {7}
     assert min(c.id for c in entries) > maal_id  # made after the mål
+
+
+def test_definite_labels_of_every_kind() -> None:
+    """«ændring af … på målplanen»: every kind of row in its definite form."""
+    from models.changes import definite_label
+
+    assert [definite_label(e) for e in ("maalplan", "maal", "samarbejde", "enhed", "note")] == [
+        "målplanen",
+        "målet",
+        "samarbejdet",
+        "enheden",
+        "noten",
+    ]
+    assert definite_label("politik") == "politikken"
+    assert definite_label("programblok") == "programpunktet"
