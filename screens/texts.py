@@ -1191,11 +1191,11 @@ AARSHJUL_TASKS = {
     "ark_del2": "Arket UNDER del 2 skal udfyldes",
     "ark_efter": "Arket EFTER skal udfyldes",
     "start": "Prøvehandlinger skal i gang",
-    "evaluering": "Næste evaluering",
+    "evaluering": "En evaluering",
     "evaluering_forfalden": "{n} evalueringer forfaldne",
     "evaluering_forfalden_1": "1 evaluering forfalden",
     "august": "Status til Kommunalbestyrelsen",
-    "naeste_lederdag": "Næste års lederdag",
+    "naeste_lederdag": "Lederdagen for det nye år",
 }
 # The same tasks once done (a plan's detail ticks them off).
 AARSHJUL_TASKS_DONE = {

@@ -364,3 +364,12 @@ async def test_the_cursor_passes_over_the_afdeling_headings(tmp_path: Path) -> N
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, AarshjulPlanScreen)
+
+
+def test_next_task_texts_do_not_repeat_the_column_word() -> None:
+    """A plan's next task stands after «Næste:» and under the column «Næste»: none of them
+    starts with the word again («Næste: Næste evaluering»)."""
+    from screens import texts
+
+    assert texts.AARSHJUL_PLAN_NEXT.startswith("Næste:")
+    assert not [t for t in texts.AARSHJUL_TASKS.values() if t.lower().startswith("næste")]
