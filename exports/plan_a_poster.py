@@ -53,7 +53,7 @@ MIN_TITLE_PT = 40.0
 LABEL_PT = 18.0
 FORSKEL_PT = 16.0
 MAAL_PT = 13.0
-MIN_SCALE = 0.55
+MIN_SCALE = 0.7  # 9 pt mål, 11 pt forskel: readable from a step away; what does not fit is counted
 MAX_SCALE = 1.3
 LABEL_FLOOR_PT = 14.0  # an indicator's name never gets smaller than this
 LABEL_MAX_PT = 22.0  # nor larger than this (a long compound word still fits a column)
@@ -78,7 +78,10 @@ IKKE_VALGT = "ikke valgt i år"
 INGEN_FORSKEL = "Forskellen er ikke skrevet endnu."
 INGEN_MAAL = "Ingen mål er knyttet til indikatoren."
 MAAL_HEADING = "Mål"
-CUT = "… (resten står i udviklingsdag)"
+# What a box that did not fit says where it stops: how many of its mål are left out, and that
+# the målplan has them (a reader at the wall knows the målplan, not the program).
+CUT = "… (resten af teksten står i målplanen)"
+CUT_MAAL = "… og {n} mål mere, som står i målplanen"
 INTRO = "Den forskel vi vil gøre på opgaver, adfærd og struktur"
 
 
@@ -111,6 +114,34 @@ class _Line:
     colour: tuple[int, int, int]
     indent: float = 0.0
     gap_before: float = 0.0
+    starts_maal: bool = False  # the first line of a mål (a cut before it leaves it out)
+
+
+def _fitting(lines: Sequence[_Line], top: float, limit: float) -> int:
+    """How many of `lines` are drawn between `top` and `limit`, leaving room for the line that
+    says what is left out; a mål that does not fit whole is left out whole (half a mål on
+    the wall reads as the whole of it)."""
+    ly = top
+    for n, line in enumerate(lines):
+        step = _line_h(line.size) + line.gap_before
+        rest = lines[n + 1 :]
+        if ly + step > limit + 0.01 or (
+            rest
+            and ly + step + _line_h(9) > limit + 0.01
+            and sum(_line_h(r.size) + r.gap_before for r in rest) + ly + step > limit + 0.01
+        ):
+            start = n
+            while start > 0 and not lines[start].starts_maal and lines[start].indent:
+                start -= 1  # back to the first line of the mål the cut fell in
+            return start if lines[start].starts_maal else n
+        ly += step
+    return len(lines)
+
+
+def cut_text(rest: Sequence[_Line]) -> str:
+    """The line a box ends with when `rest` (from the first line not drawn) did not fit."""
+    left_out = sum(line.starts_maal for line in rest)
+    return CUT_MAAL.format(n=left_out) if left_out else CUT
 
 
 @dataclass
@@ -166,6 +197,7 @@ def _boxes(pdf: FPDF, inds: Sequence[PlanAIndikator], width: float, scale: float
                             colour,
                             indent=0 if first else 3.2,
                             gap_before=1.2 if first else 0,
+                            starts_maal=first,
                         )
                     )
                     first = False
@@ -336,19 +368,13 @@ def _draw_column(
             pdf.rect(x, y, width, height, style="F")
         ly = y + pad
         limit = y + height - pad
-        for n, line in enumerate(box.lines):
-            step = _line_h(line.size) + line.gap_before
-            rest = box.lines[n + 1 :]
-            if ly + step > limit + 0.01 or (
-                rest
-                and ly + step + _line_h(9) > limit + 0.01
-                and sum(_line_h(r.size) + r.gap_before for r in rest) + ly + step > limit + 0.01
-            ):
-                _text(pdf, x + 4, ly, _Line(CUT, "", 9, GREY))
-                break
+        shown = _fitting(box.lines, ly, limit)
+        for line in box.lines[:shown]:
             ly += line.gap_before
             _text(pdf, x + 4 + line.indent, ly, line)
             ly += _line_h(line.size)
+        if shown < len(box.lines):
+            _text(pdf, x + 4, ly, _Line(cut_text(box.lines[shown:]), "", 9, GREY))
         y += height + 4
         if y >= bottom:
             return

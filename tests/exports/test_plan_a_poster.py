@@ -18,7 +18,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from exports.atomic import ExportError
-from exports.plan_a_poster import CUT, export_posters, poster_stem
+from exports.plan_a_poster import CUT, CUT_MAAL, export_posters, poster_stem
 from exports.reference import (
     Reference,
     RefKind,
@@ -247,13 +247,46 @@ def test_a_3000_character_text_stays_on_the_page(ws: Workspace, tmp_path: Path):
     text = _flat(page.extract_text(visitor_text=visit))
     # Every line inside the page's margins (20 mm = 56.7 pt), none under the page.
     assert ys and min(ys) > 50 and max(ys) < height - 50
-    # The start of the text is there; what did not fit says where the rest is.
+    # The start of the text is there; what did not fit says where the rest is (here the
+    # box's one mål, pushed out by the long text).
     assert sentence.strip() in text
-    assert CUT in text
+    assert CUT_MAAL.format(n=1) in text
     # The other columns keep their size: the short text is whole.
     assert "Kort tekst om sammenhæng." in text
     # The docx keeps every word.
     assert _flat(long) in _flat(_docx_text(path))
+
+
+def test_a_box_with_more_maal_than_room_says_how_many_are_left_out(ws: Workspace, tmp_path: Path):
+    """80 mål on indicator 1: the box ends with «… og N mål mere, som står i målplanen», N
+    being the mål the page does not show (it said «resten står i udviklingsdag», which a
+    reader at the wall does not know)."""
+    ids = _plan(ws, "Rådhuset", 2026, [1, 6, 8])
+    texts = [
+        f"Mål nummer {n:02d}: borgerne får mere hjælp til at klare hverdagen selv, også om "
+        "aftenen og i weekenden, når hjemmeplejen har færre hænder"
+        for n in range(80)
+    ]
+    for text in texts:
+        ws.create(
+            "maal",
+            {
+                "maalsaetning_id": ids["ms"],
+                "maalplan_id": ids["plan"],
+                "tekst": text,
+                "plan_a": [1],
+            },
+        )
+    pdf, _path = _export(ws, tmp_path, ids["plan"])
+    shown = _flat(_pdf_text(pdf))
+    missing = [t for t in texts if t not in shown]
+    assert 0 < len(missing) < len(texts)
+    import re
+
+    said = re.findall(r"… og (\d+) mål mere, som står i målplanen", shown)
+    assert said, shown[-400:]
+    assert said == [str(len(missing))], (said, len(missing), shown[shown.find("…") - 300 :])
+    assert "udviklingsdag)" not in shown
 
 
 def test_hostile_text_is_shown_as_typed(ws: Workspace, tmp_path: Path):
@@ -579,3 +612,15 @@ def test_the_docx_is_part_for_part_what_python_docx_builds(ws: Workspace, tmp_pa
             assert fast[name] == want[name], name
         (tmp_path / "p.docx").write_bytes(poster_docx(poster, ref, qr, when=WHEN))
         assert verify_file(ws.database, tmp_path / "p.docx").status is VerifyStatus.CURRENT
+
+
+def test_cut_text_counts_the_maal_left_out() -> None:
+    """A cut in the forskel's text says the rest is in the målplan; a cut before mål counts
+    them."""
+    from exports.plan_a_poster import _Line, cut_text
+
+    text = _Line("en linje af forskellen", "", 11, (0, 0, 0))
+    maal = _Line("• et mål", "", 9, (0, 0, 0), starts_maal=True)
+    more = _Line("målets anden linje", "", 9, (0, 0, 0), indent=3.2)
+    assert cut_text([text, text]) == CUT
+    assert cut_text([text, maal, more, maal]) == CUT_MAAL.format(n=2)
