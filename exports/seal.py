@@ -4,7 +4,8 @@ a målplan's PDF is often mailed or printed on its own).
 
 The keywords of every PDF we write end with `PLACEHOLDER` («SEGL:» and 64 zeros). fpdf2
 writes the keywords twice, in the XMP metadata (UTF-8) and in the document information
-dictionary (there as UTF-16 when the keywords hold a letter such as «å»), both uncompressed.
+dictionary (there as UTF-16 in hex when the keywords hold a letter such as «å»), both
+uncompressed; PDF/A wants the two to say the same, so both get the seal.
 Once the file is written, the SHA-256 of its bytes, with the placeholder still in them, goes
 in the placeholder's place (the same length, so no offset moves). To check, the digest is
 read, zeros are put back, and the bytes are hashed again. Any change to the file after the
@@ -13,17 +14,39 @@ the two differ; a file without a seal (an older export, a reprint) is not judged
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import re
 
 PREFIX = "SEGL:"
 _BLANK = "0" * 64
 PLACEHOLDER = PREFIX + _BLANK
-_FORMS = ("latin-1", "utf-16-be")  # the XMP's and an information dictionary's UTF-16 text
-_SEALED = {
-    "latin-1": re.compile(rb"SEGL:([0-9a-f]{64})"),
-    "utf-16-be": re.compile(rb"\x00S\x00E\x00G\x00L\x00:((?:\x00[0-9a-f]){64})"),
-}
+
+
+def _hex(text: str) -> bytes:
+    """`text` as fpdf2 writes an information dictionary's string with a letter outside
+    ASCII: UTF-16 in lowercase hex («<feff006d00e5…>» for «må…»)."""
+    return binascii.hexlify(text.encode("utf-16-be"))
+
+
+def _encoded(text: str) -> tuple[bytes, ...]:
+    """Every form `text` takes in one of our PDFs: the XMP's (UTF-8, here ASCII), UTF-16,
+    and UTF-16 in hex."""
+    return (text.encode("latin-1"), text.encode("utf-16-be"), _hex(text))
+
+
+_DIGIT_HEX = rb"(?:003[0-9]|006[1-6])"  # «0»-«9», «a»-«f» in UTF-16 hex
+_SEALED = (
+    (re.compile(rb"SEGL:([0-9a-f]{64})"), "latin-1"),
+    (re.compile(rb"\x00S\x00E\x00G\x00L\x00:((?:\x00[0-9a-f]){64})"), "utf-16-be"),
+    (re.compile(re.escape(_hex(PREFIX)) + rb"(" + _DIGIT_HEX + rb"{64})"), "hex"),
+)
+
+
+def _decoded(found: bytes, form: str) -> str:
+    if form == "hex":
+        return binascii.unhexlify(found).decode("utf-16-be")
+    return found.decode(form)
 
 
 def seal(data: bytes) -> bytes:
@@ -32,8 +55,8 @@ def seal(data: bytes) -> bytes:
     if PLACEHOLDER.encode("latin-1") not in data:
         return data
     digest = PREFIX + hashlib.sha256(data).hexdigest()
-    for form in _FORMS:
-        data = data.replace(PLACEHOLDER.encode(form), digest.encode(form))
+    for blank, sealed in zip(_encoded(PLACEHOLDER), _encoded(digest), strict=True):
+        data = data.replace(blank, sealed)
     return data
 
 
@@ -41,11 +64,10 @@ def check(data: bytes) -> bool | None:
     """True: the file is as it was sealed; False: it was changed since; None: no seal."""
     found: set[str] = set()
     blank = data
-    for form in _FORMS:
-        for m in _SEALED[form].finditer(data):
-            found.add(m.group(1).decode(form))
-        zeros = PLACEHOLDER.encode(form)  # (no backslash in it: a plain replacement)
-        blank = _SEALED[form].sub(zeros, blank)
+    for (pattern, form), zeros in zip(_SEALED, _encoded(PLACEHOLDER), strict=True):
+        for m in pattern.finditer(data):
+            found.add(_decoded(m.group(1), form))
+        blank = pattern.sub(zeros, blank)  # (no backslash in it: a plain replacement)
     found.discard(_BLANK)
     if not found:
         return None

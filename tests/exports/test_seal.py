@@ -3,15 +3,20 @@ whose digest was written over by hand, one with two different seals and one with
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 
 from exports.seal import PLACEHOLDER, check, seal
 
 
 def _doc(keywords: str) -> bytes:
+    """The three forms keywords take: XMP (UTF-8), UTF-16 and (as fpdf2 writes the
+    information dictionary's) UTF-16 in hex."""
     return (
         b'%PDF-1.7\n<x:xmpmeta pdf:Keywords="' + keywords.encode("utf-8") + b'"/>\n'
-        b"<< /Keywords (\xfe\xff" + keywords.encode("utf-16-be") + b") >>\nstream\nabc\n%%EOF\n"
+        b"<< /Keywords (\xfe\xff" + keywords.encode("utf-16-be") + b") >>\n"
+        b"<< /Keywords <feff" + binascii.hexlify(keywords.encode("utf-16-be")) + b"> >>\n"
+        b"stream\nabc\n%%EOF\n"
     )
 
 
@@ -23,10 +28,11 @@ def test_sealed_file_checks_and_any_change_does_not() -> None:
     digest = hashlib.sha256(blank).hexdigest()
     assert sealed.count(f"SEGL:{digest}".encode()) == 1
     assert sealed.count(f"SEGL:{digest}".encode("utf-16-be")) == 1
+    assert sealed.count(binascii.hexlify(f"SEGL:{digest}".encode("utf-16-be"))) == 1
     assert check(sealed) is True
     assert check(sealed.replace(b"abc", b"abd")) is False
     forged = sealed.replace(digest.encode(), hashlib.sha256(b"x").hexdigest().encode())
-    assert check(forged) is False  # one seal written over: the two disagree
+    assert check(forged) is False  # one seal written over: the others disagree
     other = hashlib.sha256(b"y").hexdigest()
     both = forged.replace(digest.encode("utf-16-be"), other.encode("utf-16-be"))
     assert check(both) is False

@@ -354,6 +354,25 @@ def test_fakes_with_a_copied_reference_are_never_current(exported, tmp_path):
     assert verify_file(store.db, cut_pdf).status is VerifyStatus.UNKNOWN
 
 
+def test_sealed_keywords_are_the_same_in_the_xmp_and_the_information_dictionary(exported):
+    """PDF/A: the keywords fpdf2 writes twice (XMP, and the information dictionary in UTF-16
+    hex for «målplan») carry the same seal; the review found the second left at zeros."""
+    import binascii
+    import re
+
+    from exports.seal import check
+
+    _store, _ids, _pkg, files = exported
+    data = files[".pdf"].read_bytes()
+    xmp = re.search(rb'pdf:Keywords="([^"]*)"', data)
+    info = re.search(rb"/Keywords <feff([0-9a-f]+)>", data)
+    assert xmp is not None and info is not None
+    keywords = xmp.group(1).decode("utf-8")
+    assert binascii.unhexlify(info.group(1)).decode("utf-16-be") == keywords
+    assert re.search(r"SEGL:[0-9a-f]{64}$", keywords) and "0" * 64 not in keywords
+    assert check(data) is True
+
+
 def test_own_pdf_away_from_its_package_is_checked_by_its_seal(exported, tmp_path):
     """Our PDF on its own: the seal of its bytes (exports.seal) says whether it is as written.
     A page taken out by another program that keeps the metadata is «Ændret» (the user test
@@ -377,7 +396,16 @@ def test_own_pdf_away_from_its_package_is_checked_by_its_seal(exported, tmp_path
     assert result.status is VerifyStatus.CHANGED, result.message
     assert "segl" in result.message
     older = tmp_path / "aeldre.pdf"
-    older.write_bytes(re.sub(rb"SEGL:[0-9a-f]{64}", b"SEGL:" + b"0" * 64, away.read_bytes()))
+    from exports.seal import PLACEHOLDER, _encoded, seal
+
+    data = away.read_bytes()
+    digest = re.search(rb"SEGL:([0-9a-f]{64})", data)
+    assert digest is not None and seal(data) == data  # (sealed already: nothing to fill)
+    for sealed, blank in zip(
+        _encoded("SEGL:" + digest.group(1).decode()), _encoded(PLACEHOLDER), strict=True
+    ):
+        data = data.replace(sealed, blank)
+    older.write_bytes(data)  # as an export before the seal: zeros in both keywords
     result = verify_file(store.db, older)
     assert result.status is VerifyStatus.NOT_COMPARED
     assert "journalisering.json" in result.message
