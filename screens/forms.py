@@ -401,6 +401,7 @@ class RecordForm(ModalScreen[str | None]):
         self.row_id = row_id
         self.loaded = row_id is None
         self._in_flight = 0  # saves handed to the queue whose answer has not come back
+        self._followed: dict[str, object] = {}  # see `_build` and `_follow`
         self._leaving = False  # Esc was pressed: close once the last save is confirmed
         self._failure: str | None = None  # why a save failed since Esc was pressed
         self._start: dict[str, Any] = {}  # the fields' values when the form was built
@@ -502,6 +503,10 @@ class RecordForm(ModalScreen[str | None]):
                 widget.load(show_value(spec, row.values[widget.field_name]))
 
     def _build(self, values: Mapping[str, object]) -> None:
+        # The followed fields' values as built: only a change from these narrows a follower.
+        self._followed = {
+            source: values.get(source) for source, _choices in self.spec.follows.values()
+        }
         box = self.query_one("#form-fields", VerticalScroll)
         widgets = []
         for name in self.spec.fields:
@@ -560,12 +565,17 @@ class RecordForm(ModalScreen[str | None]):
         follower keeps its value when that is among them, takes the only one there is, or
         is left empty to pick (and saved so: a mål is not left on another enhed's plan)."""
         source = getattr(event.select, "field_name", None)
+        value = event.value if event.value is not Select.NULL else None
+        if source is None or self._followed.get(source, value) == value:
+            # Textual says «changed» when a picker mounts with its value: not a change of the
+            # user's (it moved a mål that sat on another enhed's plan as the form opened).
+            return
+        self._followed[source] = value
         for name, (follows, _by_value) in self.spec.follows.items():
             found = self.query(f"#f-{name}")
             if follows != source or not found:
                 continue
             picker = found.first(AutoSelect)
-            value = event.value if event.value is not Select.NULL else None
             choices = self._choices(name, {follows: value}, None)
             current = picker.current_value()
             keep = {v for _, v in choices}

@@ -139,3 +139,39 @@ async def test_a_new_row_is_highlighted_in_its_list(tmp_path: Path) -> None:
         highlighted = listing.highlighted_id or ""
         assert highlighted.startswith(MAALSAETNING_PREFIX)
         assert "Flere ældre bor trygt hjemme." in str(listing.get_option(highlighted).prompt)
+
+
+@run_async
+async def test_opening_a_maal_leaves_its_plan_alone(tmp_path: Path) -> None:
+    """Opening a mål in Forbered and closing it changes nothing: a mål on another enhed's
+    plan stays there, and one on no plan stays on none (Textual's «changed» as the enhed
+    picker mounted moved them; the review found it)."""
+    from models.db import open_database
+    from models.store import Store
+    from screens.forms import RecordForm
+
+    path = tmp_path / "p.db"
+    ids = _world(path)
+    db = open_database(str(path))
+    try:
+        s = Store(db)
+        s.update("maal", ids["m1"], maalplan_id=ids["fam27"])  # Nordlys' mål, Familiehuset's plan
+        ids["m3"] = s.create(
+            "maal", maalsaetning_id=ids["ms"], enhed_id=ids["skole"], tekst="Uden plan"
+        )
+    finally:
+        db.close()
+    app = _app(path, FakeClock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.action_prepare()
+        await settle(app, pilot)
+        for maal_id in (ids["m1"], ids["m3"]):
+            app.screen.open_form("maal", maal_id)
+            await settle(app, pilot)
+            assert isinstance(app.screen, RecordForm)
+            await pilot.press("escape")
+            await settle(app, pilot)
+            assert not isinstance(app.screen, RecordForm)
+    assert _maalplan_of(path, ids["m1"]) == ids["fam27"]
+    assert _maalplan_of(path, ids["m3"]) is None
