@@ -1524,8 +1524,8 @@ ikke har sine egne.
 
 Har enheden allerede en målplan for næste år, kommer målene ind i den. Et mål eller en
 prøvehandling, der allerede er ført videre, bliver ikke tilbudt igen. Prøvehandlinger, der føres
-videre og er i gang, får status «Videreført» i år (en planlagt, der aldrig gik i gang, bliver
-«Planlagt», så året ikke ser begyndt ud); kopien starter «I gang» eller «Planlagt». Målet og
+videre og er i gang, får status «Videreført» i år (en planlagt, der aldrig gik i gang, beholder
+status «Planlagt», så året ikke ser begyndt ud); kopien starter «I gang» eller «Planlagt». Målet og
 prøvehandlingen viser bagefter, hvor de er ført videre fra og til.
 Ctrl+Z fortryder det hele på én gang.
 """
