@@ -13,7 +13,7 @@ on to next year and what would not, and why:
   prøvehandlinger (status planlagt, i gang or videreført); afsluttede and stoppede ones are
   listed as not carried. Its samarbejder are offered but not chosen by default (a samarbejde is
   agreed anew each year, on EFTER); one left out is offered again later, into the mål's copy,
-  until a samarbejde with the same partners and level is there.
+  until the copy has a samarbejde with one of its partners (whatever level was agreed anew).
 * A mål or prøvehandling that already has a live copy (a row whose `fra_id` names it) is shown
   as carried and not offered again, so running «nyt år» twice writes nothing twice. An open
   prøvehandling not yet carried under an already carried mål goes to that copy.
@@ -416,12 +416,12 @@ def proposal(db: Database | Store | Workspace, fra_aar: int) -> NytAarForslag:
             r.id: tuple(r.plan_a or ())
             for r in _live(conn, "maalplan", "id", (t for t in targets.values() if t))
         }
-        # A samarbejde has no link of its own: one with the same partners and level on the
-        # mål's copy counts as carried (typed in again by hand, or carried by an earlier run).
-        in_copies = {
-            (s.maal_id, _samarbejde_key(s))
-            for s in _live(conn, "samarbejde", "maal_id", maal_copies.values())
-        }
+        # A samarbejde has no link of its own: one with any of the same partners on the
+        # mål's copy counts as carried (carried by an earlier run, or typed in again by hand;
+        # its level and partners are agreed anew on EFTER, so they need not be the same).
+        in_copies: dict[str, list[frozenset[str]]] = defaultdict(list)
+        for row in _live(conn, "samarbejde", "maal_id", maal_copies.values()):
+            in_copies[row.maal_id].append(_partners(row))
     by_plan: dict[str, list[Any]] = defaultdict(list)
     for m in maal_rows:
         by_plan[m.maalplan_id].append(m)
@@ -486,7 +486,7 @@ def proposal(db: Database | Store | Workspace, fra_aar: int) -> NytAarForslag:
             samarbejder = tuple(
                 SamarbejdeForslag(s.id, _samarbejde_text(s, names))
                 for s in samarbejder_of[m.id]
-                if carried_to is None or (carried_to, _samarbejde_key(s)) not in in_copies
+                if carried_to is None or not _partnered(s, in_copies.get(carried_to, ()))
             )
             offered.append(
                 MaalForslag(
@@ -518,8 +518,15 @@ def proposal(db: Database | Store | Workspace, fra_aar: int) -> NytAarForslag:
     return NytAarForslag(fra_aar, tuple(planer))
 
 
-def _samarbejde_key(row: Any) -> tuple[tuple[str, ...], str | None]:
-    return tuple(sorted(row.partner_ids or ())), row.niveau
+def _partners(row: Any) -> frozenset[str]:
+    return frozenset(row.partner_ids or ())
+
+
+def _partnered(row: Any, copies: Iterable[frozenset[str]]) -> bool:
+    """Whether one of `copies` (the partners of the samarbejder on the mål's copy) is this
+    samarbejde carried: it shares a partner (or neither has one)."""
+    mine = _partners(row)
+    return any((mine & other) or not (mine or other) for other in copies)
 
 
 def _samarbejde_text(row: Any, names: Mapping[str, str]) -> str:

@@ -510,6 +510,9 @@ def test_samarbejder_and_plan_a_left_out_are_offered_again(store: Store) -> None
     assert sam["niveau"] == "koordination"
     (target,) = _rows(store, "maalplan", id=alfa.target_id)
     assert target["plan_a"] == [1, 6, 8]
+    # The level is agreed anew on next year's EFTER: the samarbejde is still the one carried
+    # (offered again, a second tick made a duplicate; found in review).
+    store.update("samarbejde", sam["id"], {"niveau": "samskabelse"})
     third = proposal(store, 2026)
     alfa = next(p for p in third.planer if p.id == ids["plan"])
     assert next(m for m in alfa.maal if m.id == ids["maal"]).samarbejder == ()
@@ -518,7 +521,9 @@ def test_samarbejder_and_plan_a_left_out_are_offered_again(store: Store) -> None
     store.update("maalplan", alfa.target_id, {"plan_a": [2, 3]})
     alfa = next(p for p in proposal(store, 2026).planer if p.id == ids["plan"])
     assert not alfa.plan_a_offered and alfa.plan_a_differs
-    # Undo takes the samarbejde and the indicators away again.
+    # Undo (the indicators chosen, the level, then the run) takes the samarbejde and the
+    # indicators away again.
+    store.undo()
     store.undo()
     store.undo()
     assert _rows(store, "samarbejde", maal_id=copy["id"]) == []
