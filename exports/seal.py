@@ -60,14 +60,19 @@ def seal(data: bytes) -> bytes:
     return data
 
 
+def unsealed(data: bytes) -> bytes:
+    """`data` with zeros in place of its seals, as it was before `seal`."""
+    for (pattern, _form), zeros in zip(_SEALED, _encoded(PLACEHOLDER), strict=True):
+        data = pattern.sub(zeros, data)  # (no backslash in it: a plain replacement)
+    return data
+
+
 def check(data: bytes) -> bool | None:
     """True: the file is as it was sealed; False: it was changed since; None: no seal."""
-    found: set[str] = set()
-    blank = data
-    for (pattern, form), zeros in zip(_SEALED, _encoded(PLACEHOLDER), strict=True):
-        for m in pattern.finditer(data):
-            found.add(_decoded(m.group(1), form))
-        blank = pattern.sub(zeros, blank)  # (no backslash in it: a plain replacement)
+    found = {
+        _decoded(m.group(1), form) for pattern, form in _SEALED for m in pattern.finditer(data)
+    }
+    blank = unsealed(data)
     found.discard(_BLANK)
     if not found:
         return None
