@@ -25,7 +25,7 @@ from models.words import count, counted
 from screens import texts
 from screens.base import host
 from screens.chrome import AppFooter, StyledOnce, TopBar, plain
-from screens.widgets import PagedOptionList
+from screens.paged import PagedOptionList
 
 COUNTS_PENDING = "…"
 """The counts line until the counts are read (the database is still opening)."""

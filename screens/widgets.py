@@ -22,7 +22,7 @@ a Textual upgrade moves them."""
 
 from __future__ import annotations
 
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
@@ -63,6 +63,7 @@ from .chrome import StyledOnce as StyledOnce
 from .chrome import TimerLabel as TimerLabel
 from .chrome import TopBar as TopBar
 from .chrome import plain as plain
+from .paged import PagedOptionList as PagedOptionList
 
 DEBOUNCE_SECONDS = 0.6
 
@@ -444,23 +445,6 @@ def dirty_fields(app: App[Any]) -> list[AutoSave]:
 
 DELETE_QUOTE = 60
 """Characters of an item's first line quoted in «Slet …?»."""
-
-
-class PagedOptionList(OptionList):
-    """An OptionList whose PgDn and PgUp always move the highlight. Textual moves it to the
-    option a page's height further on, which for an option taller than the list (a mål of the
-    augustrapport is 17 lines at 80x24) is the same option: PgDn stopped there for good. Then
-    the highlight goes on to the next option."""
-
-    def _move_page(self, direction: Literal[-1, 1]) -> None:
-        from textual._widget_navigation import find_next_enabled_no_wrap
-
-        before = self.highlighted
-        super()._move_page(direction)
-        if before is not None and self.highlighted == before:
-            following = find_next_enabled_no_wrap(self.options, anchor=before, direction=direction)
-            if following is not None:  # (none past the last: it stays there, as Textual's)
-                self.highlighted = following
 
 
 class ItemList(PagedOptionList):

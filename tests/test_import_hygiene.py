@@ -74,3 +74,14 @@ def test_the_export_workers_start_without_the_database_layer():
 
     modules = [*sbsys._WORKER_MODULES, "models.maalplan_view", "models.status_report"]
     assert _loaded(modules, ("sqlalchemy", "sqlmodel", "alembic", "models.tables")) == ""
+
+
+def test_the_first_screen_does_not_load_the_form_widgets():
+    """The app and its home screen start without `screens.widgets` and the text area, the
+    multiple-choice list and the checkbox it brings (some 25 ms of a cold start; the home
+    screen's lists once imported it for `PagedOptionList`, now in `screens.paged`)."""
+    loaded = _loaded(
+        ["tui.app", "screens.home"],
+        ("screens.widgets", "textual.widgets._text_area", "textual.widgets._selection_list"),
+    )
+    assert loaded == ""
