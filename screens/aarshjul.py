@@ -731,7 +731,7 @@ class AarshjulPlanScreen(Screen[None]):
         if tegn_id is not None:
             host(self).open_maalinger(tegn_id)
         else:  # a plan without tegn (or no tegn picked): say so rather than nothing
-            self.notify(texts.AARSHJUL_PICK_TEGN, severity="warning", markup=False)
+            self.notify(texts.AARSHJUL_PICK_TEGN, severity="warning")
 
     @on(Button.Pressed, "#aarshjul-maalinger")
     def _maalinger_pressed(self) -> None:

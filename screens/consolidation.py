@@ -432,7 +432,6 @@ class FolderPickerScreen(ModalScreen["Path | None"]):
                 self.notify(
                     texts.PICKER_NOT_FOLDER.format(path=visible(str(folder), limit=200)),
                     severity="warning",
-                    markup=False,
                 )
 
         host(self).read(lambda _ws: folder.is_dir(), done=answer, error=lambda _exc: None)
@@ -727,7 +726,6 @@ class ConsolidationScreen(Screen[None]):
         self.notify(
             visible(message, SUMMARY_LIMIT, multiline=True),
             severity="error",
-            markup=False,
             timeout=10,
         )
 
@@ -931,7 +929,7 @@ class ConsolidationScreen(Screen[None]):
             return
         paths = [str(f.path) for f in self.preview.files if not f.rejected]
         if not paths:
-            self.notify(texts.CONS_NOTHING_TO_IMPORT, severity="warning", markup=False)
+            self.notify(texts.CONS_NOTHING_TO_IMPORT, severity="warning")
             return
         self._set_apply(False, texts.CONS_IMPORTING)
         self._summary(texts.CONS_IMPORTING)
@@ -942,7 +940,7 @@ class ConsolidationScreen(Screen[None]):
         first (a folder gives its files, all chosen) and preview those."""
         typed = self.query_one("#paths", Input).value
         if not parse_paths(typed):
-            self.notify(texts.CONS_NO_PATHS, severity="warning", markup=False)
+            self.notify(texts.CONS_NO_PATHS, severity="warning")
             return
         files = self.query_one("#files", FileList)
         # The folder is looked at again when it showed no file: the USB stick may be in now.
@@ -953,7 +951,7 @@ class ConsolidationScreen(Screen[None]):
         # Nothing ticked of what could be imported (only refused files go on to the preview,
         # which says why each was refused).
         if not files.chosen_peeks() and (any(p.ok for p in files.peeks) or not paths):
-            self.notify(texts.CONS_NOTHING_CHOSEN, severity="warning", markup=False)
+            self.notify(texts.CONS_NOTHING_CHOSEN, severity="warning")
             return
         self.preview = None
         self._previewed_text = typed
@@ -1240,5 +1238,5 @@ class ConsolidationScreen(Screen[None]):
         )
 
     def _resolved(self, _change_id: str) -> None:
-        self.notify(texts.CONS_RESOLVED, markup=False)
+        self.notify(texts.CONS_RESOLVED)
         self.refresh_data()

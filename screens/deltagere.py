@@ -76,7 +76,6 @@ class DeltagereScreen(Screen[None]):
         self.bord_id = bord_id
         self.data: BordDeltagere | None = None
         self.enheder: tuple[Choice, ...] = ()
-        self.keep_id: str | None = None
 
     @property
     def anonym(self) -> bool:
@@ -124,10 +123,7 @@ class DeltagereScreen(Screen[None]):
             Option(deltager_prompt(n, d, anonym=bord.anonym), id=d.id)
             for n, d in enumerate(deltagere, 1)
         ]
-        self.query_one("#deltagere-list", ItemList).set_items(
-            options, keep=self.keep_id, empty=texts.DELTAGERE_EMPTY
-        )
-        self.keep_id = None
+        self.query_one("#deltagere-list", ItemList).set_items(options, empty=texts.DELTAGERE_EMPTY)
 
     # --- the anonymous switch ---------------------------------------------------------------
 
@@ -179,7 +175,7 @@ class DeltagereScreen(Screen[None]):
         host(self).write(lambda ws: ws.create("deltager", values), done=self.open_form)
 
     def _form_closed(self, row_id: str | None) -> None:
-        self.keep_id = row_id
+        self.query_one("#deltagere-list", ItemList).follow(row_id)
         self.reload()
 
     def open_form(self, row_id: str | None) -> None:

@@ -771,17 +771,17 @@ class RecordForm(ModalScreen[str | None]):
                 if spec.label == exc.field:
                     self._show_error(name, str(exc))
                     break
-            self.notify(str(exc), severity="error", markup=False)
+            self.notify(str(exc), severity="error")
             self._failure = str(exc)
         elif isinstance(exc, NotFoundError):
-            self.notify(str(exc), severity="error", markup=False)
+            self.notify(str(exc), severity="error")
         else:
             # The text is valid but could not be written (a full disk, a read-only or damaged
             # database): say so, and keep the form and its text until it is saved.
             target = host(self).db_target
             message, short = save_failure_text(exc, None if "://" in target else target)
             host(self).mark_failed(short)
-            self.notify(message, severity="error", markup=False, timeout=12)
+            self.notify(message, severity="error", timeout=12)
             self._failure = message
             self._show_failure(message)
 

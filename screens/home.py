@@ -325,7 +325,7 @@ class NameDeviceScreen(ModalScreen[str | None]):
         )
 
     def _renamed(self, name: str) -> None:
-        self.app.notify(texts.DEVICE_RENAMED.format(name=name), markup=False)
+        self.app.notify(texts.DEVICE_RENAMED.format(name=name))
         if self.is_attached and self.is_current:
             self.dismiss(name)
         host(self).reload_screens()

@@ -656,7 +656,7 @@ class NotesPanel(VerticalScroll):
             if widget.slot is slot:
                 widget.mark_saved(text)
             if saved.deleted and foreign:
-                self.notify(texts.NOTE_DELETED.format(device=device), markup=False)
+                self.notify(texts.NOTE_DELETED.format(device=device))
             self._after_save()
 
         def failed(exc: Exception) -> None:

@@ -429,7 +429,7 @@ class NytAarScreen(Screen[None]):
     def _written(self, result: NytAarResultat) -> None:
         self.result = result
         self.query_one("#nyt-aar-result", Static).update(Text(result.text()))
-        self.notify(result.text(), markup=False)
+        self.notify(result.text())
         self._keep_result = True
         self.reload()
 

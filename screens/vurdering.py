@@ -603,7 +603,7 @@ class VurderingForm(ModalScreen[tuple[str, str, str] | None]):
                 validate_value("vurdering", "hvem", who),
             )
         except ValidationError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            self.notify(str(exc), severity="error")
             return
         current = self.maal.vurdering
         if current is not None and (str(value), *stored) == (

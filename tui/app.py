@@ -456,7 +456,7 @@ class UdviklingsdagApp(App[None]):
             message = texts.UNEXPECTED_ERROR.format(kind=type(exc).__name__)
         if self.save_status[0] == "saving":
             self.mark_failed(message)
-        self.notify(message, severity="error", markup=False, timeout=8)
+        self.notify(message, severity="error", timeout=8)
 
     def read(
         self,
@@ -554,7 +554,7 @@ class UdviklingsdagApp(App[None]):
         self.user_keymap = MappingProxyType(dict(result.keymap))
         self.set_keymap(result.keymap)
         for severity, message in result.messages(path):
-            self.notify(message, severity=severity, markup=False, timeout=20)
+            self.notify(message, severity=severity, timeout=20)
         if result.keymap:
 
             def check_names() -> None:
@@ -562,7 +562,7 @@ class UdviklingsdagApp(App[None]):
                 # once the database is open, not before the first screen is painted.
                 unknown = unknown_names(result.keymap, self.BINDINGS)
                 for severity, message in KeymapRead({}, None, unknown).messages(path):
-                    self.notify(message, severity=severity, markup=False, timeout=20)
+                    self.notify(message, severity=severity, timeout=20)
 
             self.when_open(check_names)
 
@@ -621,7 +621,7 @@ class UdviklingsdagApp(App[None]):
         if result is None:
             self.notify(texts.NOTHING_TO_UNDO)
             return
-        self.notify(texts.UNDONE.format(description=result.description), markup=False)
+        self.notify(texts.UNDONE.format(description=result.description))
         self.reload_screens()
 
     def _ask_undo_older(self, older: Undone) -> None:
@@ -683,7 +683,6 @@ class UdviklingsdagApp(App[None]):
                 texts.QUIT_NOT_SAVED.format(reason=self.save_status[1]),
                 severity="error",
                 timeout=15,
-                markup=False,
             )
             return
         from models.words import count
@@ -696,7 +695,6 @@ class UdviklingsdagApp(App[None]):
                 texts.QUIT_DRAFTS.format(n=count("udkast", drafts).capitalize()),
                 severity="warning",
                 timeout=15,
-                markup=False,
             )
             return
         if self.workspace is not None:
@@ -942,7 +940,7 @@ class UdviklingsdagApp(App[None]):
             return
         self.timer.toggle(self.now_seconds())
         if self.timer.running and self.timer.current:
-            self.notify(texts.TIMER_STARTED.format(title=self.timer.current[0]), markup=False)
+            self.notify(texts.TIMER_STARTED.format(title=self.timer.current[0]))
         elif not self.timer.running:
             self.notify(texts.TIMER_PAUSED_NOTE)
         self._save_timer()
@@ -968,7 +966,7 @@ class UdviklingsdagApp(App[None]):
         message = moved.format(title=title, time=clock_text(left))
         if not self.timer.running:
             message += texts.TIMER_MOVED_PAUSED
-        self.notify(message, markup=False)
+        self.notify(message)
         self._save_timer()
         self.refresh_timers()
 
@@ -978,7 +976,7 @@ class UdviklingsdagApp(App[None]):
             return
         self.timer.next(self.now_seconds())
         if self.timer.current:
-            self.notify(texts.TIMER_NEXT.format(title=self.timer.current[0]), markup=False)
+            self.notify(texts.TIMER_NEXT.format(title=self.timer.current[0]))
         else:
             self.notify(texts.TIMER_LAST)
         self._save_timer()
