@@ -16,6 +16,7 @@ import time
 import uuid
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import Future
 from pathlib import Path
 
 from models.errors import UdviklingsdagError, disk_full_message
@@ -369,10 +370,13 @@ def fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-def atomic_write(path: Path | str, data: bytes, *, kind: str | None = None) -> Path:
+def atomic_write(
+    path: Path | str, data: bytes, *, kind: str | None = None, sync_folder: bool = True
+) -> Path:
     """Write one file atomically (temp file in the same folder, fsync, rename). `kind` says
     what the file is (`guard_target`): an open database and an existing file of another kind
-    are never replaced."""
+    are never replaced. Without `sync_folder` the caller syncs the folder (`fsync_dir`) once
+    after its last file: the rename is on disk only then."""
     target = Path(path)
     guard_target(target, kind)
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
@@ -383,8 +387,50 @@ def atomic_write(path: Path | str, data: bytes, *, kind: str | None = None) -> P
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise write_error(exc, target) from None
-    fsync_dir(target.parent)
+    if sync_folder:
+        fsync_dir(target.parent)
     return target
+
+
+class BackgroundWriter:
+    """Atomic writes (`atomic_write`) of many files into one folder, made in a thread of
+    their own while the caller makes the next file (the disk's waits overlap the work), with
+    the folder synced once at the end instead of after every file.
+
+    Use it as a context manager: leaving it waits for every write, syncs the folder, and
+    raises the first write's error (`ExportError`); `write` raises it as soon as it is known,
+    so a full disk stops the caller at its next file."""
+
+    def __init__(self, folder: Path) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.folder = folder
+        self.written: list[Path] = []
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="udviklingsdag-skriv")
+        self._pending: list[Future[Path]] = []
+
+    def __enter__(self) -> BackgroundWriter:
+        return self
+
+    def write(self, path: Path, data: bytes, *, kind: str | None = None) -> None:
+        self._collect(wait=False)
+        self._pending.append(
+            self._pool.submit(atomic_write, path, data, kind=kind, sync_folder=False)
+        )
+
+    def _collect(self, *, wait: bool) -> None:
+        while self._pending and (wait or self._pending[0].done()):
+            self.written.append(self._pending.pop(0).result())
+
+    def __exit__(self, kind: object, error: object, tb: object) -> None:
+        try:
+            if error is None:
+                self._collect(wait=True)
+                fsync_dir(self.folder)
+        finally:
+            for future in self._pending:
+                future.cancel()
+            self._pool.shutdown(wait=True)
 
 
 STAGING_PREFIX = ".udviklingsdag-eksport-"

@@ -14,7 +14,7 @@ import io
 import re
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
@@ -937,11 +937,27 @@ def wrap_text(
 
     fpdf2's own multi_cell measures a line again for every character it adds, which made a
     100-plan export take minutes; tables are laid out here instead."""
-    lines: list[str] = []
-    space = _text_width(pdf, " ", style, size)
-    known = _word_units(pdf, style)
     widths = cast(TTFFont, pdf.fonts[f"{FAMILY.lower()}{style}"]).cw
-    k = pdf.k
+    return wrap_units(text, width, widths, size, pdf.k, _word_units(pdf, style))
+
+
+def wrap_units(
+    text: str,
+    width: float,
+    widths: Mapping[int, float],
+    size: float,
+    k: float,
+    known: dict[str, float],
+) -> list[str]:
+    """`wrap_text` with the font's `widths` (code point -> thousandths of an em), the points
+    per unit `k`, and a cache of word widths in font units (`known`) given: also for pages
+    written without fpdf2 (`exports.page_pdf`)."""
+
+    def measure(piece: str) -> float:  # as `_text_width` computes it
+        return sum(map(widths.__getitem__, map(ord, piece))) * size / 1000 / k
+
+    lines: list[str] = []
+    space = measure(" ")
     for para in text.split("\n"):
         words = para.split(" ")
         line, line_w = "", 0.0
@@ -949,7 +965,7 @@ def wrap_text(
             units = known.get(word)
             if units is None:
                 units = known[word] = sum(map(widths.__getitem__, map(ord, word)))
-            w = units * size / 1000 / k  # as `_text_width` computes it
+            w = units * size / 1000 / k
             if line and line_w + space + w <= width:
                 line += " " + word
                 line_w += space + w
@@ -963,7 +979,7 @@ def wrap_text(
             # hyphens and slashes where it has them, else by characters.
             chunk, chunk_w = "", 0.0
             for piece in _break_points(word):
-                pw = _text_width(pdf, piece, style, size)
+                pw = measure(piece)
                 if chunk and chunk_w + pw <= width:
                     chunk += piece
                     chunk_w += pw
@@ -975,7 +991,7 @@ def wrap_text(
                     chunk, chunk_w = piece, pw
                     continue
                 for ch in piece:
-                    cw = _text_width(pdf, ch, style, size)
+                    cw = measure(ch)
                     if chunk and chunk_w + cw > width:
                         lines.append(chunk)
                         chunk, chunk_w = "", 0.0

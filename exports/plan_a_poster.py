@@ -1,5 +1,8 @@
-"""The Plan A poster of a målplan: an A3 portrait page for the wall, as PDF/A (fpdf2, the
-fonts of `exports.pdf`) and as .docx (python-docx, an A3 section).
+"""The Plan A poster of a målplan: an A3 portrait page for the wall, as PDF/A and as .docx
+(python-docx, an A3 section). The PDF is written by our own one-page writer
+(`exports.page_pdf`) when every text is in its common font (Danish and most European names),
+else by fpdf2 with the fonts and the fallback font of `exports.pdf`; the layout is the same
+(`_draw` on a `_Canvas`).
 
 The page: a big title (Plan A and the year, the enhed), the three perspectives as three
 columns, each with its indicators. A chosen indicator stands out with the difference the
@@ -19,12 +22,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -34,8 +38,10 @@ from fpdf import FPDF
 
 from models.records import PlanAIndikator, PlanAMaal, PlanAPoster
 
+from . import page_pdf
 from . import pdf as pdf_fonts
-from .docx import _run_xml, docx_bytes, set_properties
+from .docx import _RUN_SPLIT, _run_xml, docx_bytes, set_properties
+from .qr import qr_modules
 from .reference import Reference, stamp_docx
 from .seal import PLACEHOLDER as SEAL_PLACEHOLDER
 
@@ -156,11 +162,35 @@ def _line_h(size: float) -> float:
     return size * 0.3528 * 1.3  # pt to mm, with leading
 
 
-def _wrap(pdf: FPDF, text: str, width: float, style: str, size: float) -> list[str]:
-    return pdf_fonts.wrap_text(pdf, pdf_fonts._clean(text), width, style, size)
+class _Canvas(Protocol):
+    """Where a poster is drawn, in mm from the page's top left corner: our own one-page
+    writer (`exports.page_pdf.Page`), or fpdf2 (`_FpdfCanvas`) when a text has letters
+    outside the common font."""
+
+    def wrap(self, text: str, width: float, style: str, size: float) -> list[str]: ...
+
+    def text(
+        self,
+        x: float,
+        baseline: float,
+        text: str,
+        style: str,
+        size: float,
+        colour: tuple[int, int, int],
+    ) -> None: ...
+
+    def fill(
+        self, x: float, y: float, w: float, h: float, colour: tuple[int, int, int]
+    ) -> None: ...
+
+    def rule(self, x1: float, x2: float, y: float, colour: tuple[int, int, int]) -> None: ...
 
 
-def _boxes(pdf: FPDF, inds: Sequence[PlanAIndikator], width: float, scale: float) -> list[_Box]:
+def _wrap(pdf: _Canvas, text: str, width: float, style: str, size: float) -> list[str]:
+    return pdf.wrap(text, width, style, size)
+
+
+def _boxes(pdf: _Canvas, inds: Sequence[PlanAIndikator], width: float, scale: float) -> list[_Box]:
     label_pt = min(LABEL_MAX_PT, max(LABEL_FLOOR_PT, LABEL_PT * scale))
     forskel_pt = FORSKEL_PT * scale
     maal_pt = MAAL_PT * scale
@@ -224,13 +254,37 @@ def _column_h(boxes: list[_Box]) -> float:
     return sum(_box_h(b) + 4 for b in boxes)
 
 
-def _fitted(pdf: FPDF, inds: Sequence[PlanAIndikator], width: float, room: float) -> list[_Box]:
-    scale = MAX_SCALE
-    boxes = _boxes(pdf, inds, width, scale)
-    while scale > MIN_SCALE and _column_h(boxes) > room:
-        scale = round(scale - 0.05, 2)
-        boxes = _boxes(pdf, inds, width, scale)
-    return boxes
+def _fitted(pdf: _Canvas, inds: Sequence[PlanAIndikator], width: float, room: float) -> list[_Box]:
+    """The column's boxes at the largest scale of `SCALES` at which they fit in `room` (the
+    smallest scale when none does). A column's height shrinks about as the square of its scale
+    (smaller type and fewer lines), so the search starts where that says it fits and steps
+    from there: two or three layouts instead of up to thirteen."""
+    laid: dict[int, list[_Box]] = {}
+
+    def fits(i: int) -> bool:
+        if i not in laid:
+            laid[i] = _boxes(pdf, inds, width, SCALES[i])
+        return _column_h(laid[i]) <= room
+
+    last = len(SCALES) - 1
+    if fits(0):
+        return laid[0]
+    target = SCALES[0] * math.sqrt(room / max(_column_h(laid[0]), 1e-6))
+    i = min(last, max(1, sum(1 for s in SCALES if s > target + 1e-9)))
+    if fits(i):
+        while i > 1 and fits(i - 1):
+            i -= 1
+    else:
+        while i < last and not fits(i):
+            i += 1
+        fits(i)
+    return laid[i]
+
+
+# The scales a column's type is tried at, largest first (steps of 0.05).
+SCALES = tuple(
+    round(MAX_SCALE - 0.05 * k, 2) for k in range(round((MAX_SCALE - MIN_SCALE) / 0.05) + 1)
+)
 
 
 class _PosterPDF(FPDF):
@@ -251,47 +305,137 @@ class _PosterPDF(FPDF):
         return any(getattr(f, "missing_glyphs", None) for f in self.fonts.values())
 
 
-def _text(pdf: FPDF, x: float, y: float, line: _Line) -> None:
+class _FpdfCanvas:
+    """A poster drawn with fpdf2 (for the texts our own writer cannot draw)."""
+
+    def __init__(self, pdf: _PosterPDF, qr_png: bytes) -> None:
+        self.pdf = pdf
+        self.qr_png = qr_png
+
+    def wrap(self, text: str, width: float, style: str, size: float) -> list[str]:
+        return pdf_fonts.wrap_text(self.pdf, pdf_fonts._clean(text), width, style, size)
+
+    def text(
+        self,
+        x: float,
+        baseline: float,
+        text: str,
+        style: str,
+        size: float,
+        colour: tuple[int, int, int],
+    ) -> None:
+        self.pdf.set_font(pdf_fonts.FAMILY, style, size)
+        self.pdf.set_text_color(*colour)
+        if text:
+            pdf_fonts._draw_text(self.pdf, [(x, baseline, text)])
+
+    def fill(self, x: float, y: float, w: float, h: float, colour: tuple[int, int, int]) -> None:
+        self.pdf.set_fill_color(*colour)
+        self.pdf.rect(x, y, w, h, style="F")
+
+    def rule(self, x1: float, x2: float, y: float, colour: tuple[int, int, int]) -> None:
+        self.pdf.set_draw_color(*colour)
+        self.pdf.line(x1, y, x2, y)
+
+    def qr(self, x: float, y: float, size: float) -> None:
+        self.pdf.image(io.BytesIO(self.qr_png), x=x, y=y, w=size, h=size)
+
+
+def _text(pdf: _Canvas, x: float, y: float, line: _Line) -> None:
     """Draw one line with its top at `y`."""
-    pdf.set_font(pdf_fonts.FAMILY, line.style, line.size)
-    pdf.set_text_color(*line.colour)
-    if line.text:
-        pdf_fonts._draw_text(pdf, [(x, y + _line_h(line.size) * 0.78, line.text)])
+    pdf.text(x, y + _line_h(line.size) * 0.78, line.text, line.style, line.size, line.colour)
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """The poster's document properties (the same in both writers)."""
+
+    title: str
+    subject: str
+    creator: str
+    keywords: str
+    created: datetime
+
+
+def _facts(poster: PlanAPoster, ref: Reference, when: date, app_version: str) -> _Facts:
+    enhed = page_pdf.clean(poster.enhed)
+    return _Facts(
+        title=f"{title(poster)} · {enhed}",
+        subject=f"Plan A-plakat for {enhed}",
+        creator=f"udviklingsdag {app_version}".strip(),
+        # verify reads the reference here, and the seal is written in the placeholder's place
+        keywords=f"plan a {ref.text} {SEAL_PLACEHOLDER}",
+        created=datetime.combine(when, time(12, 0)).astimezone(),
+    )
 
 
 def poster_pdf(
     poster: PlanAPoster, ref: Reference, qr_png: bytes, *, when: date, app_version: str = ""
 ) -> bytes:
-    """The poster as PDF/A-2b bytes: one A3 portrait page."""
-    pdf = _render(poster, ref, qr_png, when, app_version, fast=True)
+    """The poster as PDF/A-2b bytes: one A3 portrait page. Written by our own one-page writer
+    (`exports.page_pdf`) when every text is in its common font, else by fpdf2 (`qr_png` is the
+    QR code's picture there; our writer draws the same modules as vectors)."""
+    facts = _facts(poster, ref, when, app_version)
+    page = page_pdf.Page.start(PAGE_H)
+    if page is not None:
+        modules = qr_modules(ref.qr_payload)
+        try:
+            _draw(page, poster, ref, when, functools.partial(page.qr, modules))
+        except page_pdf.NotCovered:
+            pass
+        else:
+            return page.finish(
+                page_pdf.Metadata(
+                    title=facts.title,
+                    subject=facts.subject,
+                    author="udviklingsdag",
+                    creator=facts.creator,
+                    producer=PRODUCER,
+                    keywords=facts.keywords,
+                    created=facts.created,
+                )
+            )
+    pdf = _render(poster, ref, qr_png, when, facts, fast=True)
     if pdf.missing_glyphs:
-        pdf = _render(poster, ref, qr_png, when, app_version, fast=False)
+        pdf = _render(poster, ref, qr_png, when, facts, fast=False)
     else:
         pdf_fonts._embed_from_common(pdf, whole=True)  # one page: the same font every time
     return pdf_fonts._output(pdf)
 
 
+# What our own writer names itself in the PDF (`exports.reference` knows it as ours).
+PRODUCER = "udviklingsdag (plakat)"
+
+
 def _render(
-    poster: PlanAPoster,
-    ref: Reference,
-    qr_png: bytes,
-    when: date,
-    app_version: str,
-    *,
-    fast: bool,
+    poster: PlanAPoster, ref: Reference, qr_png: bytes, when: date, facts: _Facts, *, fast: bool
 ) -> _PosterPDF:
     pdf = _PosterPDF(fast)
-    enhed = pdf_fonts._clean(poster.enhed)
-    pdf.set_title(f"{title(poster)} · {enhed}")
-    pdf.set_subject(f"Plan A-plakat for {enhed}")
+    pdf.set_title(facts.title)
+    pdf.set_subject(facts.subject)
     pdf.set_author("udviklingsdag")
-    pdf.set_creator(f"udviklingsdag {app_version}".strip())
+    pdf.set_creator(facts.creator)
     pdf.set_producer("udviklingsdag (fpdf2)")
-    # verify reads the reference here, and the seal `_output` writes in its place
-    pdf.set_keywords(f"plan a {ref.text} {SEAL_PLACEHOLDER}")
+    pdf.set_keywords(facts.keywords)
     pdf.set_lang("da-DK")
-    pdf.set_creation_date(datetime.combine(when, time(12, 0)).astimezone())
+    pdf.set_creation_date(facts.created)
     pdf.add_page()
+    canvas = _FpdfCanvas(pdf, qr_png)
+    _draw(canvas, poster, ref, when, canvas.qr)
+    pdf.set_text_color(0, 0, 0)
+    return pdf
+
+
+def _draw(
+    pdf: _Canvas,
+    poster: PlanAPoster,
+    ref: Reference,
+    when: date,
+    qr: Callable[[float, float, float], None],
+) -> None:
+    """The poster's page: the title, the three columns, the footer with `qr` drawing the QR
+    code at (x, y) with the given size."""
+    enhed = poster.enhed  # cleaned where it is wrapped
     full = PAGE_W - 2 * MARGIN
 
     # The title: «Plan A 2026» and the enhed; a long name wraps, then shrinks (not below 40).
@@ -324,16 +468,14 @@ def _render(
     for i, (perspektiv, boxes) in enumerate(zip(poster.perspektiver, columns, strict=True)):
         x = MARGIN + i * (col_w + GAP)
         colour = COLOURS.get(perspektiv.navn, (60, 60, 60))
-        pdf.set_fill_color(*colour)
-        pdf.rect(x, y, col_w, band_h, style="F")
+        pdf.fill(x, y, col_w, band_h, colour)
         _text(pdf, x + 4, y + 2.5, _Line(perspektiv.navn, "B", 24, (255, 255, 255)))
         _draw_column(pdf, boxes, x, body_top, col_w, footer_top, TINTS.get(perspektiv.navn))
 
     # The footer: the reference and the QR code.
-    pdf.set_draw_color(*LIGHT_GREY)
-    pdf.line(MARGIN, footer_top, PAGE_W - MARGIN, footer_top)
+    pdf.rule(MARGIN, PAGE_W - MARGIN, footer_top, LIGHT_GREY)
     qr_y = PAGE_H - MARGIN - QR_MM
-    pdf.image(io.BytesIO(qr_png), x=PAGE_W - MARGIN - QR_MM, y=qr_y, w=QR_MM, h=QR_MM)
+    qr(PAGE_W - MARGIN - QR_MM, qr_y, QR_MM)
     fy = qr_y + 4
     for t in (
         poster.titel[:120],
@@ -344,12 +486,10 @@ def _render(
         for part in _wrap(pdf, t, full - QR_MM - 6, "", 10):
             _text(pdf, MARGIN, fy, _Line(part, "", 10, GREY))
             fy += _line_h(10)
-    pdf.set_text_color(0, 0, 0)
-    return pdf
 
 
 def _draw_column(
-    pdf: FPDF,
+    pdf: _Canvas,
     boxes: list[_Box],
     x: float,
     top: float,
@@ -364,8 +504,7 @@ def _draw_column(
         if height <= pad * 2 + 2:
             return
         if box.chosen:
-            pdf.set_fill_color(*(tint or (240, 240, 240)))
-            pdf.rect(x, y, width, height, style="F")
+            pdf.fill(x, y, width, height, tint or (240, 240, 240))
         ly = y + pad
         limit = y + height - pad
         shown = _fitting(box.lines, ly, limit)
@@ -427,30 +566,51 @@ def _docx_text(text: str) -> str:
     return clean_cell_text(text)
 
 
-def _indikator_xml(ind: PlanAIndikator) -> list[str]:
+class _Body:
+    """The body's XML as it is built, and the text of its paragraphs as `verify` reads it back
+    from the file (`exports.reference.body_text`: each paragraph's `w:t` texts joined, so a
+    tab or a line break, written as `w:tab` or `w:br`, adds nothing), for the digest."""
+
+    def __init__(self) -> None:
+        self.xml: list[str] = []
+        self.texts: list[str] = []
+
+    def para(
+        self,
+        text: str,
+        size: float,
+        *,
+        bold: bool = False,
+        colour: tuple[int, int, int] = (0, 0, 0),
+        space_before: float = 0,
+    ) -> str:
+        self.texts.append(_RUN_SPLIT.sub("", _docx_text(text)))
+        return _paragraph_xml(text, size, bold=bold, colour=colour, space_before=space_before)
+
+
+def _indikator_xml(body: _Body, ind: PlanAIndikator) -> list[str]:
+    para = body.para
     if not ind.valgt:
         xml = [
-            _paragraph_xml(
-                f"{indikator_heading(ind)} ({IKKE_VALGT})", 11, colour=LIGHT_GREY, space_before=6
-            )
+            para(f"{indikator_heading(ind)} ({IKKE_VALGT})", 11, colour=LIGHT_GREY, space_before=6)
         ]
         if ind.obligatorisk:
-            xml.append(_paragraph_xml(OBLIGATORISK.upper(), 9, bold=True, colour=GREY))
+            xml.append(para(OBLIGATORISK.upper(), 9, bold=True, colour=GREY))
         return xml
-    xml = [_paragraph_xml(indikator_heading(ind), LABEL_PT, bold=True, space_before=10)]
+    xml = [para(indikator_heading(ind), LABEL_PT, bold=True, space_before=10)]
     if ind.obligatorisk:
-        xml.append(_paragraph_xml(OBLIGATORISK.upper(), 10, bold=True, colour=GREY))
+        xml.append(para(OBLIGATORISK.upper(), 10, bold=True, colour=GREY))
     if ind.forskel.strip():
-        xml.append(_paragraph_xml(ind.forskel.strip(), FORSKEL_PT, space_before=4))
+        xml.append(para(ind.forskel.strip(), FORSKEL_PT, space_before=4))
     else:
-        xml.append(_paragraph_xml(INGEN_FORSKEL, FORSKEL_PT, colour=GREY, space_before=4))
-    xml.append(_paragraph_xml(MAAL_HEADING, MAAL_PT, bold=True, space_before=6))
+        xml.append(para(INGEN_FORSKEL, FORSKEL_PT, colour=GREY, space_before=4))
+    xml.append(para(MAAL_HEADING, MAAL_PT, bold=True, space_before=6))
     if not ind.maal:
-        xml.append(_paragraph_xml(INGEN_MAAL, MAAL_PT, colour=GREY))
+        xml.append(para(INGEN_MAAL, MAAL_PT, colour=GREY))
     for m in ind.maal:
-        xml.append(_paragraph_xml(f"• {m.tekst}", MAAL_PT, space_before=2))
+        xml.append(para(f"• {m.tekst}", MAAL_PT, space_before=2))
         if facts := maal_facts(m):
-            xml.append(_paragraph_xml(f"   {facts}", MAAL_PT * 0.8, colour=GREY))
+            xml.append(para(f"   {facts}", MAAL_PT * 0.8, colour=GREY))
     return xml
 
 
@@ -477,13 +637,16 @@ def _cell_xml(paragraphs: list[str], fill: tuple[int, int, int] | None = None) -
     )
 
 
-def _body_xml(poster: PlanAPoster) -> str:
+def _body_xml(poster: PlanAPoster) -> _Body:
     """The poster's body: the title, the enhed and the intro, then a table of three columns:
     a row of the perspectives' coloured names over a row of their indicators."""
-    xml = [
-        _paragraph_xml(title(poster), TITLE_PT, bold=True, colour=COLOURS["Opgaver"]),
-        _paragraph_xml(poster.enhed, ENHED_PT, bold=True),
-        _paragraph_xml(INTRO, 16, colour=GREY, space_before=4),
+    body = _Body()
+    para = body.para
+    xml = body.xml
+    xml += [
+        para(title(poster), TITLE_PT, bold=True, colour=COLOURS["Opgaver"]),
+        para(poster.enhed, ENHED_PT, bold=True),
+        para(INTRO, 16, colour=GREY, space_before=4),
         _TABLE_START,
         "<w:tr>",
     ]
@@ -491,16 +654,16 @@ def _body_xml(poster: PlanAPoster) -> str:
     for i in range(_COLUMNS):
         if i < len(perspektiver):
             navn = perspektiver[i].navn
-            head = [_paragraph_xml(navn, 24, bold=True, colour=(255, 255, 255))]
+            head = [para(navn, 24, bold=True, colour=(255, 255, 255))]
             xml.append(_cell_xml(head, COLOURS.get(navn, (60, 60, 60))))
         else:
             xml.append(_cell_xml([]))
     xml.append("</w:tr><w:tr>")
     for i in range(_COLUMNS):
         inds = perspektiver[i].indikatorer if i < len(perspektiver) else ()
-        xml.append(_cell_xml([x for ind in inds for x in _indikator_xml(ind)]))
+        xml.append(_cell_xml([x for ind in inds for x in _indikator_xml(body, ind)]))
     xml.append("</w:tr></w:tbl>")
-    return "".join(xml)
+    return body
 
 
 @dataclass(frozen=True)
@@ -585,7 +748,8 @@ def poster_docx(
     import zipfile
 
     t = _template()
-    document = (t.document_head + _body_xml(poster) + t.document_tail).encode("utf-8")
+    body = _body_xml(poster)
+    document = (t.document_head + "".join(body.xml) + t.document_tail).encode("utf-8")
     footer = (
         t.footer_head
         + _paragraph_xml(
@@ -595,7 +759,7 @@ def poster_docx(
         + _FOOTER_CLOSE
     ).encode("utf-8")
     with _TEMPLATE_LOCK:  # the template's properties serve one poster at a time
-        core = _core_xml(t, poster, ref, document, when, app_version)
+        core = _core_xml(t, poster, ref, " ".join(body.texts), when, app_version)
     buf = io.BytesIO(t.package)
     with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
         out.writestr(t.document_name, document)
@@ -609,12 +773,10 @@ _TEMPLATE_LOCK = threading.Lock()
 
 
 def _core_xml(
-    t: _Template, poster: PlanAPoster, ref: Reference, document: bytes, when: date, app_version: str
+    t: _Template, poster: PlanAPoster, ref: Reference, text: str, when: date, app_version: str
 ) -> bytes:
     """The poster's document properties (`docProps/core.xml`), set on the template's
-    python-docx document: what it is, its reference and the digest of its text."""
-    from xml.etree import ElementTree
-
+    python-docx document: what it is, its reference and the digest of its `text`."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
     set_properties(
@@ -630,8 +792,8 @@ def _core_xml(
         when=when,
         app_version=app_version,
     )
-    # The text digest `verify` compares, taken from the body the file will hold.
-    stamp_docx(t.doc, ElementTree.fromstring(document))
+    # The text digest `verify` compares, of the text the file's body will hold.
+    stamp_docx(t.doc, text=text)
     return cast(bytes, t.doc.part.package.part_related_by(RT.CORE_PROPERTIES).blob)
 
 
@@ -681,9 +843,11 @@ def _guard_pdf(path: Path) -> None:
 
 # From this many posters on, two worker processes are started for them (the SBSYS export's
 # pool; the posters are made here until the workers are ready). Below it they cost more to
-# start than they save: with the benchmark's municipality, 16 posters took 0.94 s here and
-# 1.03 s with the workers, 32 posters 1.77 s and 1.55 s.
-PARALLEL_POSTERS = 24
+# start than they save: a poster takes about 4 ms here (our own PDF writer), the workers half
+# a second to start. The benchmark's posters, made again and again with new references
+# (7 December): 120 took 0.58 s here and 0.64 s with the workers, 240 1.07 and 0.94 s, 480
+# 2.07 and 1.63 s.
+PARALLEL_POSTERS = 180
 
 
 def render_poster(
@@ -715,7 +879,7 @@ def export_posters(
     before anything is written (a foreign file of the same name stops the export)."""
     from models.plan_a import plan_a_posters
 
-    from .atomic import atomic_write, write_error
+    from .atomic import BackgroundWriter, write_error
     from .naming import unique_name
     from .reference import poster_reference
     from .sbsys import render_pooled
@@ -739,11 +903,14 @@ def export_posters(
     ]
     for _poster, _ref, stem in jobs:
         _guard_pdf(target / f"{stem}.pdf")
-    written: list[Path] = []
     calls = [(render_poster, (poster, ref, stem, when, app_version)) for poster, ref, stem in jobs]
-    # Closed at once if a write fails, so the worker processes stop with it.
-    with contextlib.closing(render_pooled(calls, len(jobs) >= PARALLEL_POSTERS)) as rendered:
+    # Closed at once if a write fails, so the worker processes stop with it. The files are
+    # written in a thread while the next poster is made.
+    with (
+        contextlib.closing(render_pooled(calls, len(jobs) >= PARALLEL_POSTERS)) as rendered,
+        BackgroundWriter(target) as writer,
+    ):
         for (_poster, _ref, stem), (pdf, docx) in zip(jobs, rendered, strict=True):
-            written.append(atomic_write(target / f"{stem}.pdf", pdf))
-            written.append(atomic_write(target / f"{stem}.docx", docx, kind="zip"))
-    return PosterResult(tuple(written), len(posters))
+            writer.write(target / f"{stem}.pdf", pdf)
+            writer.write(target / f"{stem}.docx", docx, kind="zip")
+    return PosterResult(tuple(writer.written), len(posters))

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import io
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 import qrcode
 from PIL import Image
-from qrcode import util
+from qrcode import base, util
 from qrcode.constants import ERROR_CORRECT_M
+from qrcode.exceptions import DataOverflowError
 
 from .reference import Reference
 
+_EXP, _LOG = base.EXP_TABLE, base.LOG_TABLE
 _BLACK = b"\x00"
 _WHITE = b"\xff"
 
@@ -21,22 +25,144 @@ _WHITE = b"\xff"
 @lru_cache(maxsize=256)
 def qr_png(payload: str, box_size: int = 8, border: int = 4) -> bytes:
     """A black-on-white, one bit a pixel PNG (no transparency, so it is allowed in PDF/A) of a
-    QR code.
+    QR code (`qr_modules`), with a quiet zone of `border` modules: the four scanners need.
 
-    Error correction M survives a smudged or creased printout; the quiet zone `border` is the
-    four modules scanners need. The mask is the one the QR standard's penalty rules choose,
-    the same one qrcode's `make(fit=True)` picks (`best_mask`). The picture is made from the
-    module matrix in one go (qrcode's own image draws it module by module) and kept at one bit
-    a pixel: half the bytes of a greyscale PNG, a third of the time to compress, and fpdf2 puts
-    it in a PDF as a fax-coded bilevel image instead of decoding and compressing it again."""
-    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=border)
-    qr.add_data(payload)
-    qr.best_fit(start=qr.version)
-    qr.makeImpl(False, best_mask(qr))
+    The picture is made from the module matrix in one go (qrcode's own image draws it module
+    by module) and kept at one bit a pixel: half the bytes of a greyscale PNG, a third of the
+    time to compress, and fpdf2 puts it in a PDF as a fax-coded bilevel image instead of
+    decoding and compressing it again."""
     buf = io.BytesIO()
-    # Level 9 without Pillow's optimize pass, which only repeats the compression here.
-    qr_image(qr.modules, box_size, border).save(buf, format="PNG", compress_level=9)
+    # zlib's level 6: level 9 took three times as long (1.35 against 0.41 ms a code of a
+    # poster's reference) to save 66 of 592 bytes.
+    qr_image(qr_modules(payload), box_size, border).save(buf, format="PNG", compress_level=6)
     return buf.getvalue()
+
+
+@lru_cache(maxsize=256)
+def qr_modules(payload: str) -> tuple[tuple[bool, ...], ...]:
+    """The module matrix of a QR code of `payload` (True: dark), without its quiet zone.
+
+    Error correction M survives a smudged or creased printout. The mask is the one the QR
+    standard's penalty rules choose, the same one qrcode's `make(fit=True)` picks
+    (`best_mask`)."""
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M)
+    qr.add_data(payload)
+    _fit(qr)
+    qr.data_cache = _codewords(qr.version, qr.error_correction, qr.data_list)
+    bare, scores = _scores(qr)
+    mask = scores.index(min(scores))
+    # The chosen mask laid over the bare data (instead of placing the data again), then the
+    # format (and version) information for that mask, which qrcode writes in its own places.
+    g = _Grid.of(qr.version)
+    n = g.n
+    bits = format(bare ^ (g.masks[mask][0] & g.free[0]), f"0{n * n}b")  # the last row first
+    qr.modules = [[b == "1" for b in bits[(n - 1 - r) * n : (n - r) * n]] for r in range(n)]
+    qr.setup_type_info(False, mask)
+    if qr.version >= 7:
+        qr.setup_type_number(False)
+    return tuple(tuple(bool(m) for m in row) for row in qr.modules)
+
+
+# --- the codewords: qrcode's, with its bit buffer as one integer -------------------------------
+#
+# qrcode collects the data bit by bit in a list (a call per bit), and computes the error
+# correction with polynomial objects; half of a poster's QR code. Here the bits go into one
+# integer and the error correction is the usual shift register over the field's log tables: the
+# same codewords (`tests/exports/test_qr.py` compares the modules with qrcode's own).
+
+
+class _Bits:
+    """qrcode's `util.BitBuffer` as one integer: what `QRData.write` needs of it."""
+
+    def __init__(self) -> None:
+        self.value = 0
+        self.length = 0
+
+    def put(self, num: int, length: int) -> None:
+        self.value = (self.value << length) | (num & ((1 << length) - 1))
+        self.length += length
+
+    def __len__(self) -> int:
+        return self.length
+
+
+def _fit(qr: qrcode.QRCode) -> None:  # type: ignore[type-arg]
+    """qrcode's `best_fit`: the smallest version the data fits in."""
+    start = 1
+    while True:
+        sizes = util.mode_sizes_for_version(start)
+        bits = _Bits()
+        for data in qr.data_list:
+            bits.put(data.mode, 4)
+            bits.put(len(data), sizes[data.mode])
+            data.write(bits)  # type: ignore[arg-type]  # `_Bits` has what `write` uses
+        version = bisect_left(util.BIT_LIMIT_TABLE[qr.error_correction], len(bits), start)
+        if version == 41:
+            raise DataOverflowError()
+        if sizes is util.mode_sizes_for_version(version):
+            qr.version = version
+            return
+        start = version
+
+
+@cache
+def _generator_logs(count: int) -> tuple[int, ...]:
+    """The logs of the error correction generator's coefficients after its leading 1."""
+    poly = [1]
+    for i in range(count):  # (x - a^0)(x - a^1)...: qrcode's rsPoly
+        out = [0] * (len(poly) + 1)
+        for j, c in enumerate(poly):
+            out[j] ^= c
+            if c:
+                out[j + 1] ^= _EXP[(_LOG[c] + i) % 255]
+        poly = out
+    return tuple(_LOG[c] for c in poly[1:])
+
+
+def _remainder(data: Sequence[int], count: int) -> list[int]:
+    """The `count` error correction codewords of a block of `data` codewords."""
+    logs = _generator_logs(count)
+    rem = [0] * count
+    for d in data:
+        factor = d ^ rem[0]
+        rem = rem[1:]
+        rem.append(0)
+        if factor:
+            lf = _LOG[factor]
+            rem = [r ^ _EXP[(lf + g) % 255] for r, g in zip(rem, logs, strict=True)]
+    return rem
+
+
+def _codewords(version: int, error_correction: int, data_list: Sequence[Any]) -> list[int]:
+    """qrcode's `util.create_data`: the data and error correction codewords, interleaved."""
+    bits = _Bits()
+    for data in data_list:
+        bits.put(data.mode, 4)
+        bits.put(len(data), util.length_in_bits(data.mode, version))
+        data.write(bits)
+    blocks = base.rs_blocks(version, error_correction)
+    limit = sum(block.data_count * 8 for block in blocks)
+    if len(bits) > limit:
+        raise DataOverflowError()
+    bits.put(0, min(limit - len(bits), 4))  # the terminator
+    if len(bits) % 8:
+        bits.put(0, 8 - len(bits) % 8)
+    for i in range((limit - len(bits)) // 8):
+        bits.put(util.PAD0 if i % 2 == 0 else util.PAD1, 8)
+    words = bits.value.to_bytes(len(bits) // 8, "big")
+    data_blocks: list[bytes] = []
+    ec_blocks: list[list[int]] = []
+    offset = 0
+    for block in blocks:
+        chunk = words[offset : offset + block.data_count]
+        offset += block.data_count
+        data_blocks.append(chunk)
+        ec_blocks.append(_remainder(chunk, block.total_count - block.data_count))
+    out: list[int] = []
+    for group in (data_blocks, ec_blocks):
+        for i in range(max(len(b) for b in group)):
+            out.extend(b[i] for b in group if i < len(b))
+    return out
 
 
 # --- the mask: the penalty rules of ISO/IEC 18004 as qrcode counts them ------------------------
@@ -140,6 +266,13 @@ def _penalty(m: int, t: int, g: _Grid) -> int:
 def best_mask(qr: qrcode.QRCode) -> int:  # type: ignore[type-arg]
     """The mask qrcode's `best_mask_pattern` chooses for `qr` (its version fitted): the lowest
     penalty, the first of equals."""
+    _bare, scores = _scores(qr)
+    return scores.index(min(scores))
+
+
+def _scores(qr: qrcode.QRCode) -> tuple[int, list[int]]:  # type: ignore[type-arg]
+    """The matrix of `qr` with its data placed but not masked (as bits, see `_matrix`; the
+    format information blank), and the penalty of each of the eight masks laid over it."""
     g = _Grid.of(qr.version)
     qr.makeImpl(True, 0)
     placed = _matrix(qr.modules)
@@ -149,10 +282,10 @@ def best_mask(qr: qrcode.QRCode) -> int:  # type: ignore[type-arg]
         _penalty(bare[0] ^ (mask[0] & g.free[0]), bare[1] ^ (mask[1] & g.free[1]), g)
         for mask in g.masks
     ]
-    return scores.index(min(scores))
+    return bare[0], scores
 
 
-def qr_image(modules: list[list[bool | None]], box_size: int, border: int) -> Image.Image:
+def qr_image(modules: Sequence[Sequence[bool | None]], box_size: int, border: int) -> Image.Image:
     """A bilevel picture of a module matrix: `box_size` pixels a module, dark modules black,
     `border` light modules around it."""
     side = (len(modules) + 2 * border) * box_size

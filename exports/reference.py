@@ -596,13 +596,13 @@ def stamp_workbook(wb: Any) -> bool:
     return True
 
 
-def stamp_docx(doc: Any, body: Any = None) -> None:
+def stamp_docx(doc: Any, *, text: str | None = None) -> None:
     """Add the digest of a python-docx document's text to its identifier before it is saved:
     the same digest `stamp_text_digest` takes from the saved file, without reading the file
-    back and writing it again (seconds for a large report). `body` is the `w:document` element
-    the file will hold, when it is not `doc`'s own (the posters write theirs as XML)."""
+    back and writing it again (seconds for a large report). `text` is the body text the file
+    will hold (`body_text`), when it is not `doc`'s own (the posters write theirs as XML)."""
     props = doc.core_properties
-    digest = text_digest(body_text(doc.element if body is None else body)).upper()
+    digest = text_digest(body_text(doc.element) if text is None else text).upper()
     props.identifier = _stamped(props.identifier, digest)
 
 
@@ -726,8 +726,9 @@ _SEAL_DIFFERS = (
     "filen er ændret, efter programmet skrev den (dens segl i nøgleordene passer ikke med "
     "indholdet; en side taget ud eller filen gemt igen i et andet program giver det samme)"
 )
-# exports/pdf.py names itself so in the PDF's Info dictionary (uncompressed).
-OUR_PDF_PRODUCER = b"udviklingsdag (fpdf2)"
+# How our PDFs name their producer in the Info dictionary (uncompressed): exports/pdf.py
+# (fpdf2) and the posters' own writer (exports/page_pdf.py, `plan_a_poster.PRODUCER`).
+OUR_PDF_PRODUCERS = (b"udviklingsdag (fpdf2)", b"udviklingsdag (plakat)")
 _REPRINTED = (
     "PDF'en er lavet af et andet program (fx LibreOffice, Word eller SBSYS) ud fra et dokument "
     "fra udviklingsdag; referencen står i sidefoden, men indholdet kan ikke sammenlignes med det "
@@ -823,7 +824,7 @@ def _examine(p: Path) -> _Copy:
                 changed="referencen står i filens metadata, men ikke i dens tekst; filen er "
                 "ikke den eksporterede PDF",
             )
-        if OUR_PDF_PRODUCER not in data:
+        if not any(producer in data for producer in OUR_PDF_PRODUCERS):
             return _Copy(ref, not_compared=_REPRINTED, reprinted=True)
         return _Copy(
             ref,

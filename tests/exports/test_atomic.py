@@ -132,3 +132,32 @@ def test_atomic_write_cleans_up(tmp_path, monkeypatch):
         atomic_write(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.xlsx"]
+
+
+def test_background_writes_stop_at_a_full_disk_and_leave_no_temp_files(tmp_path, monkeypatch):
+    """The posters' files are written in a thread while the next is made: a full disk stops
+    the caller at its next file (or when the block ends) with the Danish message, the files
+    before it are whole, and no temporary file is left."""
+    from exports.atomic import BackgroundWriter
+
+    monkeypatch.setattr(atomic, "write_bytes", _failing_after(2, errno.ENOSPC))
+    with (
+        pytest.raises(ExportError, match="ikke plads nok"),
+        BackgroundWriter(tmp_path) as writer,
+    ):
+        for i in range(50):
+            writer.write(tmp_path / f"plakat-{i}.pdf", b"%PDF-" + bytes([i]) * 1000)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["plakat-0.pdf", "plakat-1.pdf"]
+    assert (tmp_path / "plakat-1.pdf").read_bytes() == b"%PDF-" + bytes([1]) * 1000
+
+
+def test_background_writes_all_land_in_order(tmp_path):
+    from exports.atomic import BackgroundWriter
+
+    with BackgroundWriter(tmp_path) as writer:
+        for i in range(20):
+            writer.write(tmp_path / f"{i:02d}.docx", b"PK\x03\x04" + bytes([i]), kind="zip")
+    assert [p.name for p in writer.written] == [f"{i:02d}.docx" for i in range(20)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{i:02d}.docx" for i in range(20)]
+    assert (tmp_path / "07.docx").read_bytes() == b"PK\x03\x04\x07"

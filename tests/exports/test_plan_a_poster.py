@@ -6,8 +6,10 @@ a 3,000-character text kept on the one page, hostile text shown as typed, the CL
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -173,6 +175,105 @@ def test_pdf_page_renders_and_its_qr_decodes(ws: Workspace, plan: dict[str, str]
     decoded = zxingcpp.read_barcodes(_render(pdf, 150), formats=zxingcpp.BarcodeFormat.QRCode)
     ref = _ref(ws, plan["plan"])
     assert [parse_reference(t) for t in {d.text for d in decoded}] == [ref]
+
+
+def _objects(pdf: bytes) -> dict[int, bytes]:
+    return {
+        int(m.group(1)): m.group(2) for m in re.finditer(rb"(?s)(\d+) 0 obj\n(.*?)\nendobj\n", pdf)
+    }
+
+
+def test_our_writer_makes_a_pdf_a_2b_file_saying_the_same_in_both_metadata(
+    ws: Workspace, plan: dict[str, str], tmp_path: Path
+):
+    """A poster in the common letters is written by our own one-page writer: the fonts
+    embedded with their widths from the font program, an sRGB output intent, the PDF/A-2b
+    identification in the XMP, and an information dictionary that says what the XMP says."""
+    from fontTools import ttLib
+
+    from exports.plan_a_poster import PRODUCER
+
+    pdf, _docx = _export(ws, tmp_path, plan["plan"])
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-1.7\n%") and all(b > 127 for b in data[10:14])
+    assert data.endswith(b"%%EOF\n")
+    reader = PdfReader(str(pdf), strict=True)
+    info = reader.metadata
+    assert info is not None and info.producer == PRODUCER
+    xmp = reader.xmp_metadata
+    assert xmp is not None
+    raw = xmp.stream.get_data().decode("utf-8")
+    assert 'pdfaid:part="2"' in raw and 'pdfaid:conformance="B"' in raw
+    assert xmp.dc_title == {"x-default": info.title}
+    assert info.title == "Plan A 2024 · Hjemmeplejen Øst"
+    assert xmp.dc_description == {"x-default": info.subject}
+    assert xmp.dc_creator == [info.author]
+    assert xmp.pdf_keywords == info["/Keywords"] and xmp.pdf_producer == info.producer
+    assert xmp.xmp_creator_tool == info.creator
+    assert xmp.xmp_create_date == info.creation_date.replace(tzinfo=None)
+    assert reader.trailer["/ID"][0] == reader.trailer["/ID"][1]
+    intent = reader.trailer["/Root"]["/OutputIntents"][0].get_object()
+    assert intent["/S"] == "/GTS_PDFA1"
+    assert intent["/DestOutputProfile"].get_object()["/N"] == 3
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    assert len(fonts) == 2
+    for ref in fonts.values():
+        font = ref.get_object()
+        assert font["/Encoding"] == "/Identity-H" and "/ToUnicode" in font
+        cid = font["/DescendantFonts"][0].get_object()
+        assert cid["/CIDToGIDMap"] == "/Identity"
+        program = cid["/FontDescriptor"]["/FontFile2"].get_object().get_data()
+        embedded = ttLib.TTFont(io.BytesIO(program))
+        scale = 1000 / embedded["head"].unitsPerEm
+        widths = cid["/W"][1]
+        order = embedded.getGlyphOrder()
+        assert len(widths) == len(order)
+        for gid, name in enumerate(order):  # PDF/A: the widths are the font program's
+            assert abs(widths[gid] - embedded["hmtx"].metrics[name][0] * scale) <= 1
+    # Nothing else but what was drawn: the page's text reads back whole.
+    assert "Halvdelen af de nye borgere klarer selv badet" in _flat(_pdf_text(pdf))
+
+
+def test_our_writer_writes_the_same_poster_to_the_same_bytes(
+    ws: Workspace, plan: dict[str, str], tmp_path: Path
+):
+    """No clock in the file: a poster exported again from the same data on the same day is
+    the same file (its seal too)."""
+    first, _ = _export(ws, tmp_path / "a", plan["plan"])
+    again, _ = _export(ws, tmp_path / "b", plan["plan"])
+    assert first.read_bytes() == again.read_bytes()
+
+
+@pytest.mark.skipif(PDFTOPPM is None, reason="pdftoppm (poppler-utils) er ikke installeret")
+def test_our_writer_draws_the_page_fpdf2_draws(ws: Workspace, plan: dict[str, str], tmp_path: Path):
+    """The same layout drawn by both writers: the pages look the same but for the QR code
+    (a picture in fpdf2's, squares in ours), and read the same."""
+    from PIL import ImageChops
+
+    from exports import pdf as pdf_fonts
+    from exports.plan_a_poster import _facts, poster_pdf
+    from exports.plan_a_poster import _render as fpdf_render
+    from exports.qr import reference_qr_png
+
+    poster = ws.plan_a(plan["plan"])
+    assert poster is not None
+    ref = _ref(ws, plan["plan"])
+    png = reference_qr_png(ref)
+    ours = tmp_path / "ours.pdf"
+    ours.write_bytes(poster_pdf(poster, ref, png, when=WHEN))
+    fpdf = fpdf_render(poster, ref, png, WHEN, _facts(poster, ref, WHEN, ""), fast=True)
+    pdf_fonts._embed_from_common(fpdf, whole=True)  # as `poster_pdf` makes fpdf2's posters
+    theirs = tmp_path / "theirs.pdf"
+    theirs.write_bytes(pdf_fonts._output(fpdf))
+    assert b"udviklingsdag (fpdf2)" in theirs.read_bytes()
+    a, b = _render(ours, 60), _render(theirs, 60)
+    assert a.size == b.size
+    diff = ImageChops.difference(a, b).getbbox()
+    assert diff is not None  # the QR codes differ in how they are drawn ...
+    qr_left = (297 - 20 - 34) / 25.4 * 60  # ... and nothing else does
+    qr_top = (420 - 20 - 34) / 25.4 * 60
+    assert diff[0] >= qr_left - 2 and diff[1] >= qr_top - 2, diff
+    assert _flat(_pdf_text(ours)) == _flat(_pdf_text(theirs))
 
 
 def test_docx_is_a3_with_the_same_content_and_a_qr(
@@ -378,6 +479,25 @@ def test_verify_finds_the_posters_reference_and_sees_what_it_shows_change(
     document.paragraphs[0].add_run(" rettet i hånden")
     document.save(str(edited))
     assert verify_file(ws.database, edited).status is VerifyStatus.CHANGED
+
+
+def test_the_docx_digest_is_of_the_text_its_file_holds(ws: Workspace, tmp_path: Path):
+    """The .docx's text digest is taken from the paragraphs as they are built, not from the
+    XML parsed back: a text with line breaks, tabs, spaces at its ends and XML's own
+    characters still gives the digest of what `verify` reads from the saved file."""
+    from exports.reference import TEXT_DIGEST_RE, _core_xml, _docx_text, text_digest
+
+    ids = _plan(ws, "Værested Nord & <Syd>", 2026, [1, 6])
+    ws.set_plan_a_forskel(ids["plan"], 1, "Første linje\nanden\tlinje  \n\n  & «tredje» <b>")
+    ws.save_field("maal", ids["maal"], "tekst", "Mål med   mellemrum & <tegn>")
+    _pdf, path = _export(ws, tmp_path, ids["plan"])
+    stamped = TEXT_DIGEST_RE.search(_core_xml(path))
+    assert stamped is not None
+    with zipfile.ZipFile(path) as zf:
+        read_back = _docx_text(zf, path.name)
+    assert "anden" in read_back and "& «tredje» <b>" in read_back
+    assert stamped.group(1) == text_digest(read_back).upper()
+    assert verify_file(ws.database, path).status is VerifyStatus.CURRENT
 
 
 def test_export_all_of_a_year_and_refuse_to_overwrite_a_foreign_file(ws: Workspace, tmp_path: Path):

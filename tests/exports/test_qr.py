@@ -14,7 +14,7 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader
 from qrcode.constants import ERROR_CORRECT_M
 
-from exports.qr import qr_png
+from exports.qr import qr_modules, qr_png
 
 PAYLOADS = [
     "x",
@@ -89,4 +89,7 @@ def test_the_mask_and_its_penalty_are_qrcodes():
             assert _penalty(*_matrix(ours.modules), grid) == util.lost_point(ours.modules)
         ours.makeImpl(False, best_mask(ours))
         assert ours.modules == theirs.modules, payload
+        # qr_modules lays the chosen mask over the data placed once, then writes the format
+        # and version information itself: the same modules.
+        assert qr_modules.__wrapped__(payload) == tuple(map(tuple, theirs.modules)), payload
     assert min(versions) == 1 and max(versions) >= 15  # below and above version 7

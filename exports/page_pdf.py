@@ -1,0 +1,454 @@
+"""A one-page PDF/A-2b writer of our own, for the Plan A posters.
+
+fpdf2 builds every document from scratch: the fonts' objects and glyph maps, the colour
+profile, the page tree, all serialised again for each file. A målplan of 35 pages shares that
+over its pages; a poster is one page and paid it in full, three times the SBSYS export's cost
+a page (issue 16). Here everything that is the same in every poster (the two styles of DejaVu
+Sans cut to the common letters, their widths and ToUnicode maps, the colour profile, the
+catalogue and the page tree) is written to bytes once per process (`_fixed`), and a poster adds
+only its content stream, its XMP metadata and its information dictionary.
+
+The text is drawn with the glyph ids of the embedded font as its codes (Identity-H with an
+Identity CIDToGIDMap), so no map is made per document. It draws only the characters of that
+common font (ASCII, Latin-1, Latin Extended-A, the usual punctuation: Danish and most
+European names). A text with any other character raises `NotCovered`, and the poster is made
+with fpdf2 and the fallback fonts instead (`exports.plan_a_poster.poster_pdf`).
+
+What PDF/A-2b asks of the file, and how it is met: the fonts embedded, with widths taken from
+the font program itself; an sRGB output intent for the DeviceRGB colours; XMP metadata with
+the PDF/A identification, saying what the information dictionary says; a file identifier;
+no compression of the metadata, no transparency, no encryption. The keywords end with the
+seal's placeholder and the file is sealed as fpdf2's PDFs are (`exports.seal`)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from . import pdf as pdf_fonts
+from .seal import seal
+
+MM = 72 / 25.4  # points per mm
+_DARK_RUN = re.compile("1+")
+STREAM_LEVEL = 1  # as `exports.pdf.STREAM_LEVEL`: the content stream is small either way
+
+
+class NotCovered(Exception):
+    """A text has a character the common font does not draw: make the page with fpdf2."""
+
+
+@dataclass(frozen=True)
+class _Font:
+    resource: str  # «F1»
+    widths: Mapping[int, int]  # code point -> advance in thousandths of an em
+    codes: Mapping[int, str]  # code point -> its glyph id as four hex digits (`str.translate`)
+    outside: re.Pattern[str]  # finds a character the font does not draw
+
+
+@dataclass(frozen=True)
+class _Fixed:
+    """The start of every poster file: the header and the objects that never change, with
+    their offsets (object number -> byte offset)."""
+
+    head: bytes
+    offsets: dict[int, int]
+    fonts: dict[str, _Font]
+
+
+# Object numbers. The fixed objects come first in the file, the poster's own after them.
+_CATALOG, _PAGES, _METADATA, _PAGE, _PROFILE, _RESOURCES = 1, 2, 3, 4, 5, 6
+_FONT_OBJECTS = {"": 7, "B": 12}  # each style: Type0, CIDFont, descriptor, program, ToUnicode
+_CONTENT, _INFO = 17, 18
+_SIZE = 19
+
+_FONT_NAMES = {"": ("UDVAAA+DejaVuSans", 4), "B": ("UDVAAB+DejaVuSans-Bold", 262148)}
+
+
+def _obj(number: int, body: bytes) -> bytes:
+    return b"%d 0 obj\n%s\nendobj\n" % (number, body)
+
+
+def _stream(number: int, data: bytes, extra: bytes = b"", *, compress: bool = True) -> bytes:
+    if compress:
+        data = zlib.compress(data, 6)
+        extra += b" /Filter /FlateDecode"
+    head = b"<< /Length %d%s >>\nstream\n" % (len(data), extra)
+    return _obj(number, head + data + b"\nendstream")
+
+
+def _to_unicode(glyphs: dict[int, int]) -> bytes:
+    """A ToUnicode CMap: each glyph id to the (lowest) code point drawn with it."""
+    pairs = sorted(glyphs.items())
+    out = [
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+    ]
+    for start in range(0, len(pairs), 100):
+        chunk = pairs[start : start + 100]
+        out.append(f"{len(chunk)} beginbfchar\n")
+        out.extend(f"<{gid:04X}> <{cp:04X}>\n" for gid, cp in chunk)
+        out.append("endbfchar\n")
+    out.append("endcmap\nCMapName currentdict /CIDInit /ProcSet findresource pop end end\n")
+    return "".join(out).encode("ascii")
+
+
+def _font_objects(style: str, data: bytes, first: int) -> tuple[list[bytes], _Font]:
+    from fontTools import ttLib  # type: ignore[import-untyped]
+
+    font = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
+    scale = 1000 / font["head"].unitsPerEm
+    metrics = font["hmtx"].metrics
+    order = font.getGlyphOrder()
+    # As fpdf2 rounds a glyph's width (`TTFFont.cw`), so lines measure as they did there.
+    advance = [round(scale * metrics[name][0] + 0.001) for name in order]
+    gid_of = {name: i for i, name in enumerate(order)}
+    widths: dict[int, int] = {}
+    codes: dict[int, str] = {}
+    first_cp: dict[int, int] = {}
+    for cp, name in sorted(font.getBestCmap().items()):
+        gid = gid_of[name]
+        if gid == 0:
+            continue
+        widths[cp] = advance[gid]
+        codes[cp] = f"{gid:04X}"
+        first_cp.setdefault(gid, cp)
+    head, hhea = font["head"], font["hhea"]
+    glyf = font["glyf"]
+    cap = glyf["H"].yMax if "H" in gid_of else hhea.ascent
+    weight = font["OS/2"].usWeightClass
+    name, flags = _FONT_NAMES[style]
+    bbox = " ".join(str(round(v * scale)) for v in (head.xMin, head.yMin, head.xMax, head.yMax))
+    t0, cid, desc, prog, tou = range(first, first + 5)
+    w = " ".join(map(str, advance))
+    objects = [
+        _obj(
+            t0,
+            f"<< /Type /Font /Subtype /Type0 /BaseFont /{name} /Encoding /Identity-H "
+            f"/DescendantFonts [{cid} 0 R] /ToUnicode {tou} 0 R >>".encode("ascii"),
+        ),
+        _obj(
+            cid,
+            f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{name} "
+            f"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+            f"/FontDescriptor {desc} 0 R /CIDToGIDMap /Identity /DW {advance[0]} "
+            f"/W [0 [{w}]] >>".encode("ascii"),
+        ),
+        _obj(
+            desc,
+            f"<< /Type /FontDescriptor /FontName /{name} /Flags {flags} /FontBBox [{bbox}] "
+            f"/ItalicAngle {font['post'].italicAngle:g} /Ascent {round(hhea.ascent * scale)} "
+            f"/Descent {round(hhea.descent * scale)} /CapHeight {round(cap * scale)} "
+            f"/StemV {50 + int((weight / 65) ** 2)} /MissingWidth {advance[0]} "
+            f"/FontFile2 {prog} 0 R >>".encode("ascii"),
+        ),
+        _stream(prog, data, b" /Length1 %d" % len(data)),
+        _stream(tou, _to_unicode(first_cp)),
+    ]
+    resource = "F1" if style == "" else "F2"
+    return objects, _Font(resource, widths, codes, _outside(widths))
+
+
+def _outside(covered: Mapping[int, int]) -> re.Pattern[str]:
+    """A pattern that finds any character not in `covered`."""
+    spans: list[list[int]] = []
+    for cp in sorted(covered):
+        if spans and spans[-1][1] == cp - 1:
+            spans[-1][1] = cp
+        else:
+            spans.append([cp, cp])
+    ranges = "".join(
+        re.escape(chr(lo)) + ("" if lo == hi else "-" + re.escape(chr(hi))) for lo, hi in spans
+    )
+    return re.compile(f"[^{ranges}]")
+
+
+def _profile() -> bytes:
+    """The sRGB profile fpdf2 ships (the one its PDF/A files carry)."""
+    import fpdf
+
+    return (Path(fpdf.__file__).parent / "data" / "color_profiles" / "sRGB2014.icc").read_bytes()
+
+
+@lru_cache(maxsize=1)
+def _fixed() -> _Fixed | None:
+    """The fixed part of every poster, made once per process; None when the fonts or the
+    colour profile cannot be read (the posters are then made with fpdf2)."""
+    try:
+        fonts_data = {
+            style: pdf_fonts._common_font(style, path)[1]
+            for style, path in (("", pdf_fonts.FONT_REGULAR), ("B", pdf_fonts.FONT_BOLD))
+        }
+        profile = _profile()
+        font_objects: list[bytes] = []
+        fonts: dict[str, _Font] = {}
+        for style, data in fonts_data.items():
+            objects, font = _font_objects(style, data, _FONT_OBJECTS[style])
+            font_objects += objects
+            fonts[style] = font
+    except Exception:  # a damaged font or an fpdf2 without the profile: fpdf2 makes the poster
+        return None
+    width, height = 297 * MM, 420 * MM
+    font_refs = " ".join(f"/{f.resource} {_FONT_OBJECTS[s]} 0 R" for s, f in fonts.items())
+    parts = [
+        _obj(
+            _CATALOG,
+            f"<< /Type /Catalog /Pages {_PAGES} 0 R /Metadata {_METADATA} 0 R /Lang (da-DK) "
+            f"/OutputIntents [<< /Type /OutputIntent /S /GTS_PDFA1 "
+            f"/OutputConditionIdentifier (sRGB) /OutputCondition (IEC 61966-2-1:1999) "
+            f"/RegistryName (http://www.color.org) /Info (sRGB2014 \\(v2\\)) "
+            f"/DestOutputProfile {_PROFILE} 0 R >>] >>".encode("ascii"),
+        ),
+        _obj(_PAGES, f"<< /Type /Pages /Kids [{_PAGE} 0 R] /Count 1 >>".encode("ascii")),
+        _obj(
+            _PAGE,
+            f"<< /Type /Page /Parent {_PAGES} 0 R /MediaBox [0 0 {width:.2f} {height:.2f}] "
+            f"/Resources {_RESOURCES} 0 R /Contents {_CONTENT} 0 R >>".encode("ascii"),
+        ),
+        _stream(_PROFILE, profile, b" /N 3 /Alternate /DeviceRGB"),
+        _obj(_RESOURCES, f"<< /Font << {font_refs} >> >>".encode("ascii")),
+        *font_objects,
+    ]
+    head = bytearray(b"%PDF-1.7\n%\xe9\xeb\xf1\xbf\n")
+    offsets: dict[int, int] = {}
+    for part in parts:
+        offsets[int(part.split(b" ", 1)[0])] = len(head)
+        head += part
+    return _Fixed(bytes(head), offsets, fonts)
+
+
+def clean(text: str) -> str:
+    """`exports.pdf._clean(text)`: control characters out, a tab as a space, a letter no font
+    has as «□». A text the common font covers needs only the first two, and is cleaned here
+    without building `_clean`'s map of every font's letters (60 ms, once a process)."""
+    plain = pdf_fonts._CONTROL_RE.sub("", text.replace("\t", " "))
+    fixed = _fixed()
+    if fixed is not None and not fixed.fonts[""].outside.search(plain.replace("\n", "")):
+        return plain
+    return pdf_fonts._clean(text)
+
+
+def available() -> bool:
+    """Whether posters can be written here (the fonts and the profile were read)."""
+    return _fixed() is not None
+
+
+# --- a poster's own objects -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    subject: str
+    author: str
+    creator: str
+    producer: str
+    keywords: str
+    created: datetime  # with its time zone
+
+
+def _pdf_string(text: str) -> str:
+    """A text string of the information dictionary: literal when ASCII, else UTF-16 in hex
+    (as fpdf2 writes them, so `exports.seal` finds the keywords in either form)."""
+    if text.isascii():
+        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        return f"({escaped})"
+    return "<feff" + text.encode("utf-16-be").hex() + ">"
+
+
+def _pdf_date(when: datetime) -> str:
+    offset = when.strftime("%z") or "+0000"
+    return f"D:{when:%Y%m%d%H%M%S}{offset[:3]}'{offset[3:]}'"
+
+
+def _xmp(meta: Metadata) -> bytes:
+    """The XMP packet: the PDF/A identification and what the information dictionary says."""
+    stamp = meta.created.isoformat(timespec="seconds")
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        '  <rdf:Description rdf:about=""\n'
+        '    xmlns:dc="http://purl.org/dc/elements/1.1/"\n'
+        '    xmlns:xmp="http://ns.adobe.com/xap/1.0/"\n'
+        '    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"\n'
+        '    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"\n'
+        f"    xmp:CreatorTool={quoteattr(meta.creator)}\n"
+        f'    xmp:CreateDate="{stamp}"\n'
+        f'    xmp:ModifyDate="{stamp}"\n'
+        f'    xmp:MetadataDate="{stamp}"\n'
+        f"    pdf:Producer={quoteattr(meta.producer)}\n"
+        f"    pdf:Keywords={quoteattr(meta.keywords)}\n"
+        '    pdfaid:part="2"\n'
+        '    pdfaid:conformance="B">\n'
+        "   <dc:title><rdf:Alt>"
+        f'<rdf:li xml:lang="x-default">{escape(meta.title)}</rdf:li>'
+        "</rdf:Alt></dc:title>\n"
+        "   <dc:description><rdf:Alt>"
+        f'<rdf:li xml:lang="x-default">{escape(meta.subject)}</rdf:li>'
+        "</rdf:Alt></dc:description>\n"
+        f"   <dc:creator><rdf:Seq><rdf:li>{escape(meta.author)}</rdf:li></rdf:Seq></dc:creator>\n"
+        "  </rdf:Description>\n"
+        " </rdf:RDF>\n"
+        "</x:xmpmeta>\n"
+        '<?xpacket end="w"?>'
+    ).encode()
+
+
+def _info(meta: Metadata) -> bytes:
+    date = _pdf_date(meta.created)
+    entries = (
+        ("Title", meta.title),
+        ("Subject", meta.subject),
+        ("Author", meta.author),
+        ("Keywords", meta.keywords),
+        ("Creator", meta.creator),
+        ("Producer", meta.producer),
+    )
+    body = " ".join(f"/{key} {_pdf_string(value)}" for key, value in entries)
+    return f"<< {body} /CreationDate ({date}) /ModDate ({date}) >>".encode("latin-1")
+
+
+def _rgb(colour: tuple[int, int, int]) -> str:
+    return " ".join(f"{c / 255:.4f}" for c in colour)
+
+
+@dataclass
+class Page:
+    """One A4/A3-sized page being drawn, in mm from its top left corner (as fpdf2 draws)."""
+
+    height_mm: float
+    _ops: list[str] = field(default_factory=list)
+    _fixed: _Fixed | None = None
+    _known: dict[str, dict[str, float]] = field(default_factory=dict)
+    _wrapped: dict[tuple[str, float, str, float], list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, height_mm: float) -> Page | None:
+        """A new page, or None when this installation cannot write one (see `_fixed`)."""
+        fixed = _fixed()
+        if fixed is None:
+            return None
+        return cls(height_mm, _fixed=fixed)
+
+    def _font(self, style: str) -> _Font:
+        assert self._fixed is not None
+        return self._fixed.fonts[style]
+
+    def _covered(self, text: str, font: _Font) -> None:
+        if font.outside.search(text):
+            raise NotCovered(text)
+
+    def wrap(self, text: str, width: float, style: str, size: float) -> list[str]:
+        """`text` (cleaned as every PDF text is) wrapped to `width` mm, as
+        `exports.pdf.wrap_text` wraps it (the lines are kept: a poster tries its columns at
+        several sizes, and its fixed-size lines come back each time)."""
+        key = (text, width, style, size)
+        lines = self._wrapped.get(key)
+        if lines is None:
+            font = self._font(style)
+            cleaned = clean(text)
+            self._covered(cleaned.replace("\n", ""), font)
+            known = self._known.setdefault(style, {})
+            lines = pdf_fonts.wrap_units(cleaned, width, font.widths, size, MM, known)
+            self._wrapped[key] = lines
+        return lines
+
+    def text(
+        self,
+        x: float,
+        baseline: float,
+        text: str,
+        style: str,
+        size: float,
+        colour: tuple[int, int, int],
+    ) -> None:
+        """`text` (one line) with its baseline at `baseline` mm from the top."""
+        font = self._font(style)
+        self._covered(text, font)
+        if not text:
+            return
+        self._ops.append(
+            f"BT /{font.resource} {size:.2f} Tf {_rgb(colour)} rg "
+            f"{x * MM:.2f} {(self.height_mm - baseline) * MM:.2f} Td "
+            f"<{text.translate(font.codes)}> Tj ET"
+        )
+
+    def fill(self, x: float, y: float, w: float, h: float, colour: tuple[int, int, int]) -> None:
+        """A filled rectangle, its top left corner at (x, y)."""
+        top = (self.height_mm - y) * MM
+        self._ops.append(
+            f"{_rgb(colour)} rg {x * MM:.2f} {top - h * MM:.2f} {w * MM:.2f} {h * MM:.2f} re f"
+        )
+
+    def rule(self, x1: float, x2: float, y: float, colour: tuple[int, int, int]) -> None:
+        """A thin horizontal line from x1 to x2 at y (square ends, as fpdf2 draws them)."""
+        yy = (self.height_mm - y) * MM
+        self._ops.append(
+            f"{_rgb(colour)} RG 0.57 w 2 J {x1 * MM:.2f} {yy:.2f} m {x2 * MM:.2f} {yy:.2f} l S"
+        )
+
+    def qr(self, modules: Sequence[Sequence[bool | None]], x: float, y: float, size: float) -> None:
+        """A QR code as black squares on the page (a vector: sharp at any print size), with its
+        quiet zone of four modules inside `size` mm, as the PNG of `exports.qr` has it."""
+        n = len(modules)
+        unit = size / (n + 8) * MM
+        left = x * MM + 4 * unit
+        top = (self.height_mm - y) * MM - 4 * unit
+        rects: list[str] = []
+        for r, row in enumerate(modules):
+            bottom = f"{top - (r + 1) * unit:.3f}"
+            line = "".join("1" if m else "0" for m in row)
+            for run in _DARK_RUN.finditer(line):
+                start, end = run.span()
+                rects.append(
+                    f"{left + start * unit:.3f} {bottom} {(end - start) * unit:.3f} {unit:.3f} re"
+                )
+        self.fill(x, y, size, size, (255, 255, 255))
+        self._ops.append("0 0 0 rg\n" + "\n".join(rects) + "\nf")
+
+    def finish(self, meta: Metadata) -> bytes:
+        """The file: the fixed objects, then this page's content, metadata and information
+        dictionary, the cross-reference table, and the seal."""
+        fixed = self._fixed
+        assert fixed is not None
+        out = bytearray(fixed.head)
+        offsets = dict(fixed.offsets)
+        content = "\n".join(self._ops).encode("latin-1")
+        for number, part in (
+            (
+                _METADATA,
+                _stream(_METADATA, _xmp(meta), b" /Type /Metadata /Subtype /XML", compress=False),
+            ),
+            (
+                _CONTENT,
+                _stream(
+                    _CONTENT,
+                    zlib.compress(content, STREAM_LEVEL),
+                    b" /Filter /FlateDecode",
+                    compress=False,
+                ),
+            ),
+            (_INFO, _obj(_INFO, _info(meta))),
+        ):
+            offsets[number] = len(out)
+            out += part
+        xref = len(out)
+        out += b"xref\n0 %d\n0000000000 65535 f \n" % _SIZE
+        out += b"".join(b"%010d 00000 n \n" % offsets[n] for n in range(1, _SIZE))
+        file_id = hashlib.md5(out, usedforsecurity=False).hexdigest().upper()
+        out += (
+            b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [<%s><%s>] >>\n"
+            b"startxref\n%d\n%%%%EOF\n"
+            % (_SIZE, _CATALOG, _INFO, file_id.encode(), file_id.encode(), xref)
+        )
+        return seal(bytes(out))
