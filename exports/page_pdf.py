@@ -37,7 +37,7 @@ from . import pdf as pdf_fonts
 from .seal import seal
 
 MM = 72 / 25.4  # points per mm
-_DARK_RUN = re.compile("1+")
+_DARK_RUN = re.compile(b"\x01+")  # a run of dark modules in a QR code's row
 STREAM_LEVEL = 1  # as `exports.pdf.STREAM_LEVEL`: the content stream is small either way
 
 
@@ -318,8 +318,17 @@ def _info(meta: Metadata) -> bytes:
     return f"<< {body} /CreationDate ({date}) /ModDate ({date}) >>".encode("latin-1")
 
 
+@lru_cache(maxsize=64)
 def _rgb(colour: tuple[int, int, int]) -> str:
     return " ".join(f"{c / 255:.4f}" for c in colour)
+
+
+# Per process, what the posters' texts wrap to and their words' widths in font units (both
+# depend only on the font, which is the same in every poster): the indicators' names, the
+# headings and a plan's repeated texts are laid out once, not at every size of every poster.
+_WRAPPED: dict[tuple[str, float, str, float], list[str]] = {}
+_WORD_UNITS: dict[str, dict[str, float]] = {}
+_KEPT = 20_000  # entries; emptied when full (a few MB at most)
 
 
 @dataclass
@@ -329,8 +338,6 @@ class Page:
     height_mm: float
     _ops: list[str] = field(default_factory=list)
     _fixed: _Fixed | None = None
-    _known: dict[str, dict[str, float]] = field(default_factory=dict)
-    _wrapped: dict[tuple[str, float, str, float], list[str]] = field(default_factory=dict)
 
     @classmethod
     def start(cls, height_mm: float) -> Page | None:
@@ -353,14 +360,18 @@ class Page:
         `exports.pdf.wrap_text` wraps it (the lines are kept: a poster tries its columns at
         several sizes, and its fixed-size lines come back each time)."""
         key = (text, width, style, size)
-        lines = self._wrapped.get(key)
+        lines = _WRAPPED.get(key)
         if lines is None:
             font = self._font(style)
             cleaned = clean(text)
             self._covered(cleaned.replace("\n", ""), font)
-            known = self._known.setdefault(style, {})
+            known = _WORD_UNITS.setdefault(style, {})
+            if len(known) > _KEPT:
+                known.clear()
             lines = pdf_fonts.wrap_units(cleaned, width, font.widths, size, MM, known)
-            self._wrapped[key] = lines
+            if len(_WRAPPED) > _KEPT:
+                _WRAPPED.clear()
+            _WRAPPED[key] = lines
         return lines
 
     def text(
@@ -407,8 +418,7 @@ class Page:
         rects: list[str] = []
         for r, row in enumerate(modules):
             bottom = f"{top - (r + 1) * unit:.3f}"
-            line = "".join("1" if m else "0" for m in row)
-            for run in _DARK_RUN.finditer(line):
+            for run in _DARK_RUN.finditer(bytes(map(bool, row))):
                 start, end = run.span()
                 rects.append(
                     f"{left + start * unit:.3f} {bottom} {(end - start) * unit:.3f} {unit:.3f} re"

@@ -545,18 +545,27 @@ def _paragraph_xml(
     bold: bool = False,
     colour: tuple[int, int, int] = (0, 0, 0),
     space_before: float = 0,
+    clean: bool = True,
 ) -> str:
     """A paragraph of one run: its spacing (2 pt after), then the run's bold, colour and size
-    (in the order Word's schema puts them), then its text."""
+    (in the order Word's schema puts them), then its text (`clean`: cleaned here first)."""
+    run = _run_xml(_docx_text(text) if clean else text)
+    return f"{_paragraph_head(size, bold, colour, space_before)}{run[len('<w:r>') :]}</w:p>"
+
+
+@functools.cache
+def _paragraph_head(
+    size: float, bold: bool, colour: tuple[int, int, int], space_before: float
+) -> str:
+    """A paragraph's XML up to its run's text, made once for each look."""
     weight = "<w:b/>" if bold else '<w:b w:val="0"/>'
-    run = _run_xml(_docx_text(text))
     # Sizes in Word's units as python-docx converts them (half-points cut, not rounded).
     before = ST_TwipsMeasure.convert_to_xml(Pt(space_before))
     half_points = ST_HpsMeasure.convert_to_xml(Pt(size))
     return (
         f'<w:p><w:pPr><w:spacing w:before="{before}" w:after="{_AFTER}"/></w:pPr>'
         f'<w:r><w:rPr>{weight}<w:color w:val="{_hex(colour)}"/>'
-        f'<w:sz w:val="{half_points}"/></w:rPr>{run[len("<w:r>") :]}</w:p>'
+        f'<w:sz w:val="{half_points}"/></w:rPr>'
     )
 
 
@@ -584,8 +593,11 @@ class _Body:
         colour: tuple[int, int, int] = (0, 0, 0),
         space_before: float = 0,
     ) -> str:
-        self.texts.append(_RUN_SPLIT.sub("", _docx_text(text)))
-        return _paragraph_xml(text, size, bold=bold, colour=colour, space_before=space_before)
+        text = _docx_text(text)
+        self.texts.append(_RUN_SPLIT.sub("", text))
+        return _paragraph_xml(
+            text, size, bold=bold, colour=colour, space_before=space_before, clean=False
+        )
 
 
 def _indikator_xml(body: _Body, ind: PlanAIndikator) -> list[str]:
