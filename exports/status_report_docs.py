@@ -158,9 +158,10 @@ def proeve_numbers(m: MaalStatus) -> dict[str, str]:
 
 
 def effekt_text(p: ProevehandlingStatus) -> str:
-    """The evaluated effects, «effekt (dato); …», or «Ikke evalueret»."""
+    """The evaluated effects, «effekt (dato); …», or «Ikke evalueret» (and how many
+    evalueringer dated after the report's day were left out)."""
     effekt = "; ".join(f"{e.effekt} ({_day(e.dato)})" if e.dato else e.effekt for e in p.effekter)
-    return effekt or NOT_EVALUATED
+    return (effekt or NOT_EVALUATED) + later_note(p.senere, "evaluering")
 
 
 def proeve_rows(m: MaalStatus) -> list[list[str]]:

@@ -345,7 +345,7 @@ def export_report_package(
         ref,
         bool(replaced),
         len(report.maal),
-        later_sentence(report.senere_maalinger, report.senere_laering),
+        later_sentence(report.senere_maalinger, report.senere_laering, report.senere_effekter),
     )
 
 

@@ -32,7 +32,7 @@ from .words import count
 
 if TYPE_CHECKING:
     from .db import Database
-    from .maalplan_view import LaeringView, MaalView, TegnView
+    from .maalplan_view import LaeringView, MaalView, ProevehandlingView, TegnView
     from .store import Store
 
 # The roll-up's word when no mål of a målsætning is assessed (not one of the four choices).
@@ -107,6 +107,8 @@ class ProevehandlingStatus:
     status: str
     status_dato: date | None
     effekter: tuple[Effekt, ...]
+    # Effects of evalueringer dated after the day the report is made: left out; how many.
+    senere: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +277,11 @@ class StatusReport:
     def senere_maalinger(self) -> int:
         """How many målinger dated after `today` were left out."""
         return sum(t.senere for m in self.maal for t in m.tegn)
+
+    @property
+    def senere_effekter(self) -> int:
+        """How many evalueringer's effects dated after `today` were left out."""
+        return sum(p.senere for m in self.maal for p in m.proevehandlinger)
 
     @property
     def senere_laering(self) -> int:
@@ -492,6 +499,25 @@ def _plan_laering(
     return _newest(lines, today)
 
 
+def _proevehandling_status(p: ProevehandlingView, today: date) -> ProevehandlingStatus:
+    """A prøvehandling with the effects its evalueringer found, as of `today`: an evaluering
+    dated after it is left out (counted in `senere`), as a måling or a læring so dated is."""
+    effekter = [
+        Effekt(e.type, e.dato, e.effekt.strip())
+        for e in p.evalueringer
+        if e.effekt and e.effekt.strip()
+    ]
+    kept = tuple(e for e in effekter if e.dato is None or e.dato <= today)
+    return ProevehandlingStatus(
+        id=p.id,
+        tekst=p.tekst,
+        status=p.status,
+        status_dato=p.status_dato,
+        effekter=kept,
+        senere=len(effekter) - len(kept),
+    )
+
+
 def _maal_status(
     m: MaalView,
     plan_id: str,
@@ -501,20 +527,7 @@ def _maal_status(
     vurderinger: list[dict[str, Any]],
     today: date,
 ) -> MaalStatus:
-    proevehandlinger = tuple(
-        ProevehandlingStatus(
-            id=p.id,
-            tekst=p.tekst,
-            status=p.status,
-            status_dato=p.status_dato,
-            effekter=tuple(
-                Effekt(e.type, e.dato, e.effekt.strip())
-                for e in p.evalueringer
-                if e.effekt and e.effekt.strip()
-            ),
-        )
-        for p in m.proevehandlinger
-    )
+    proevehandlinger = tuple(_proevehandling_status(p, today) for p in m.proevehandlinger)
     laering, senere = _laering(m, today)
     return MaalStatus(
         id=m.id,
@@ -613,7 +626,9 @@ def _status_report(db: Database, aar: int, today: date, *, reference: bool) -> S
     report = StatusReport(
         aar, today, result, summarise(aar, result, len(enheder)), planlaering=tuple(planlaering)
     )
-    if left_out := later_sentence(report.senere_maalinger, report.senere_laering):
+    if left_out := later_sentence(
+        report.senere_maalinger, report.senere_laering, report.senere_effekter
+    ):
         summary = report.summary
         report = replace(
             report, summary=replace(summary, saetninger=(*summary.saetninger, left_out))
@@ -706,11 +721,12 @@ def _share(ms: MaalsaetningStatus) -> str:
     return f"{opfyldt} af {count('maal', len(ms.maal))} opfyldt, samlet {ms.rollup.label.lower()}"
 
 
-def later_sentence(maalinger: int, laeringer: int) -> str | None:
+def later_sentence(maalinger: int, laeringer: int, evalueringer: int = 0) -> str | None:
     """What the report left out for being dated after the day it was made, in plain Danish
     (None when nothing). Without the day itself: the same data read the next day is the same
     report (its digest leaves the day out)."""
-    parts = [count(word, n) for word, n in (("maaling", maalinger), ("laering", laeringer)) if n]
+    counted = (("maaling", maalinger), ("laering", laeringer), ("evaluering", evalueringer))
+    parts = [count(word, n) for word, n in counted if n]
     if not parts:
         return None
     return (

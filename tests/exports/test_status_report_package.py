@@ -455,13 +455,27 @@ def test_maalinger_and_laering_dated_after_the_report_day_are_left_out_and_said(
     store.create("maaling", {"tegn_id": tegn.id, "dato": date(2099, 1, 15), "vaerdi": 52.5})
     ph = maal.proevehandlinger[0].id
     store.create("laering", {"proevehandling_id": ph, "dato": date(2099, 3, 15), "tekst": "Senere"})
+    store.create(
+        "evaluering",
+        {
+            "proevehandling_id": ph,
+            "type": "afslutning",
+            "dato": date(2099, 6, 1),
+            "effekt": "Effekt fra fremtiden",
+        },
+    )
     after = status_report(ws.database, 2026, WHEN)
     (now,) = [t for m in after.maal for t in m.tegn if t.id == tegn.id]
     assert (now.seneste_dato, now.seneste_vaerdi, now.maalinger, now.senere) == (*before, 1)
     assert now.chart is not None and 52.5 not in [p.vaerdi for p in now.chart.points]
     assert not any(x.tekst == "Senere" for m in after.maal for x in m.laering)
-    assert (after.senere_maalinger, after.senere_laering) == (1, 1)
-    said = "1 måling og 1 læring er dateret efter den dag, rapporten er lavet, og er ikke med"
+    assert (after.senere_maalinger, after.senere_laering, after.senere_effekter) == (1, 1, 1)
+    (pv,) = [p for m in after.maal for p in m.proevehandlinger if p.id == ph]
+    assert pv.senere == 1 and "Effekt fra fremtiden" not in [e.effekt for e in pv.effekter]
+    said = (
+        "1 måling, 1 læring og 1 evaluering er dateret efter den dag, rapporten er lavet, og er "
+        "ikke med"
+    )
     assert said in after.summary.saetninger[-1]
 
     package = export_report_package(ws.database, tmp_path / "ud", 2026, ReportOptions(when=WHEN))
@@ -471,6 +485,8 @@ def test_maalinger_and_laering_dated_after_the_report_day_are_left_out_and_said(
         " ".join((p.extract_text() or "").split()) for p in PdfReader(files[".pdf"]).pages
     )
     assert said in pdf and "52,5" not in pdf and "Senere" not in pdf
+    assert "Effekt fra fremtiden" not in pdf
+    assert "1 evaluering dateret efter rapportens dag er ikke med" in pdf
     assert "1 måling dateret efter rapportens dag er ikke med" in pdf
     assert "1 læring dateret efter rapportens dag er ikke med." in pdf
     rows = openpyxl.load_workbook(files[".xlsx"])["Tegn"].iter_rows(min_row=2, values_only=True)
