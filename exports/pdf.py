@@ -957,7 +957,7 @@ def wrap_units(
         return sum(map(widths.__getitem__, map(ord, piece))) * size / 1000 / k
 
     lines: list[str] = []
-    space = measure(" ")
+    space = widths[32] * size / 1000 / k  # `measure(" ")`
     for para in text.split("\n"):
         words = para.split(" ")
         line, line_w = "", 0.0
