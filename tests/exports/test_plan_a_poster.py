@@ -234,6 +234,31 @@ def test_our_writer_makes_a_pdf_a_2b_file_saying_the_same_in_both_metadata(
     assert "Halvdelen af de nye borgere klarer selv badet" in _flat(_pdf_text(pdf))
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["Café (Øst) \\ \"A&B\" <c> 'd'", "Cafe (Ost)) \\( \"A&B\" <c> 'd'"],
+    ids=["utf16", "literal"],
+)
+def test_our_writer_keeps_pdf_and_xml_characters_in_names_as_typed(
+    ws: Workspace, tmp_path: Path, name: str
+):
+    """Parentheses (unbalanced too), a backslash and XML's own characters in a name: the page,
+    the information dictionary (UTF-16 for a name with «é», a literal string for an ASCII
+    one) and the XMP all say the name as typed, and the file reads strictly."""
+    from exports.plan_a_poster import PRODUCER
+
+    ids = _plan(ws, name, 2026, [1])
+    pdf, _docx = _export(ws, tmp_path, ids["plan"])
+    reader = PdfReader(str(pdf), strict=True)
+    info = reader.metadata
+    assert info is not None and info.producer == PRODUCER
+    assert info.title == f"Plan A 2026 · {name}" and info.subject == f"Plan A-plakat for {name}"
+    xmp = reader.xmp_metadata
+    assert xmp is not None and xmp.dc_title == {"x-default": info.title}
+    assert name in _flat(_pdf_text(pdf))
+    assert verify_file(ws.database, pdf).status is VerifyStatus.CURRENT
+
+
 def test_our_writer_writes_the_same_poster_to_the_same_bytes(
     ws: Workspace, plan: dict[str, str], tmp_path: Path
 ):
