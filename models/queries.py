@@ -96,6 +96,41 @@ def live_rows(db: Database, entity: str, **where: Any) -> list[dict[str, Any]]:
         return [dict(r) for r in conn.execute(query).mappings()]
 
 
+def owned_rows(db: Database, entity: str, row_id: str) -> dict[str, int]:
+    """The live rows that deleting the row would take along with it (its tegn, their målinger,
+    …: what `Store.delete` tombstones), counted by entity; empty when there are none."""
+    from .revisions import id_parts
+
+    counts: dict[str, int] = {}
+    with db.engine.connect() as conn:
+        parents = {entity: [row_id]}
+        while parents:
+            found: dict[str, list[str]] = {}
+            for parent, ids in parents.items():
+                for child, fk in ENTITIES[parent].children:
+                    table = sql_table(ENTITIES[child].table)
+                    kids: list[str] = []
+                    for part in id_parts(ids):
+                        query = select(table.c.id).where(table.c[fk].in_(part), ~table.c.deleted)
+                        kids += conn.execute(query).scalars()
+                    if kids:
+                        counts[child] = counts.get(child, 0) + len(kids)
+                        found.setdefault(child, []).extend(kids)
+            parents = found
+    return {e: counts[e] for e in _owned_order(entity) if e in counts}
+
+
+def _owned_order(entity: str) -> list[str]:
+    """The entities a row of `entity` owns, each after its parent («tegn, måling,
+    prøvehandling, evaluering, læring, …» for a mål), each once."""
+    order: list[str] = []
+    for child, _fk in ENTITIES[entity].children:
+        for e in (child, *_owned_order(child)):
+            if e not in order:
+                order.append(e)
+    return order
+
+
 def get_row(db: Database, entity: str, row_id: str) -> dict[str, Any] | None:
     """One row (deleted or not) as a dict, or None when it does not exist."""
     table = sql_table(ENTITIES[entity].table)

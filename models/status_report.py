@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from . import enums
 from .revisions import count_actions, digest_of, id_parts
 from .runchart import RunChart
-from .words import count
+from .words import count, listed
 
 if TYPE_CHECKING:
     from .db import Database
@@ -709,13 +709,6 @@ _PHRASES: dict[str, str] = {
 }
 
 
-def _and(parts: Sequence[str]) -> str:
-    """«a, b og c»."""
-    if len(parts) <= 1:
-        return "".join(parts)
-    return f"{', '.join(parts[:-1])} og {parts[-1]}"
-
-
 def _share(ms: MaalsaetningStatus) -> str:
     opfyldt = dict(ms.rollup.fordeling).get(enums.Maalopfyldelse.OPFYLDT, 0)
     return f"{opfyldt} af {count('maal', len(ms.maal))} opfyldt, samlet {ms.rollup.label.lower()}"
@@ -730,14 +723,14 @@ def later_sentence(maalinger: int, laeringer: int, evalueringer: int = 0) -> str
     if not parts:
         return None
     return (
-        f"{_and(parts)} er dateret efter den dag, rapporten er lavet, og er ikke med (er "
+        f"{listed(parts)} er dateret efter den dag, rapporten er lavet, og er ikke med (er "
         "datoen skrevet forkert, så ret den, og lav rapporten igen)."
     )
 
 
 def _named(group: Sequence[MaalsaetningStatus]) -> str:
     """«A» (1 af 1 mål opfyldt, …) og «B» (…): up to three målsætninger by name."""
-    return _and([f"«{ms.tekst}» ({_share(ms)})" for ms in group])
+    return listed([f"«{ms.tekst}» ({_share(ms)})" for ms in group])
 
 
 def _ties(scored: Sequence[MaalsaetningStatus], score: float) -> list[MaalsaetningStatus]:
@@ -780,7 +773,7 @@ def summarise(aar: int, politikker: Sequence[PolitikStatus], enheder: int) -> Su
     judged = [_PHRASES[v].format(n=n) for v, n in fordeling if n and v in _PHRASES]
     if judged:
         of = "Af de" if len(values) > 1 else "Af"
-        lines.append(f"{of} {count('maal', len(values))} er {_and(judged)}.")
+        lines.append(f"{of} {count('maal', len(values))} er {listed(judged)}.")
     if tally[enums.Maalopfyldelse.FOR_TIDLIGT]:
         n = tally[enums.Maalopfyldelse.FOR_TIDLIGT]
         lines.append(f"For {count('maal', n)} er det for tidligt at sige.")

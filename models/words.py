@@ -4,7 +4,7 @@ Pure Python: no textual, no rich."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 
 def thousands(n: int) -> str:
@@ -41,6 +41,8 @@ NOUNS: dict[str, tuple[str, str]] = {
     "ny_maalsaetning": ("ny målsætning", "nye målsætninger"),
     "ny_enhed": ("ny enhed", "nye enheder"),
     "vurdering": ("vurdering", "vurderinger"),
+    "note": ("note", "noter"),
+    "programblok": ("programblok", "programblokke"),
 }
 
 # The plural names of counts (`records.Counts`, `MaalplanView.counts()`) to their noun.
@@ -87,6 +89,13 @@ def counted(counts: Mapping[str, int]) -> dict[str, str]:
     `counted({"tegn": 1, "proevehandlinger": 1})` gives «1 tegn» and «1 prøvehandling».
     Keys that are not nouns of `NOUNS` are left out."""
     return {key: count(key, n) for key, n in counts.items() if _COUNT_FIELDS.get(key, key) in NOUNS}
+
+
+def listed(parts: Sequence[str]) -> str:
+    """«a, b og c» («a» alone, «a og b» for two)."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} og {parts[-1]}"
 
 
 def open_conflicts_text(n: int) -> str:

@@ -195,6 +195,13 @@ class Workspace:
         """Delete a row and the rows it owns (undoable); returns how many."""
         return self._store.delete(entity, row_id)
 
+    def owned_rows(self, entity: str, row_id: str) -> dict[str, int]:
+        """What `delete` would take along with the row, counted by entity (for the question
+        before it: «Det sletter også 3 tegn og 36 målinger.»)."""
+        from .queries import owned_rows
+
+        return owned_rows(self._db, entity, row_id)
+
     def move(self, entity: str, row_id: str, delta: int) -> bool:
         """Move a row up (delta < 0) or down among its siblings; False at the edge."""
         return self._store.move(entity, row_id, delta)

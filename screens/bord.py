@@ -42,6 +42,7 @@ from screens.widgets import (
     PagedOptionList,
     StyledOnce,
     TopBar,
+    confirm_delete,
     hanging,
     plain,
     type_ahead,
@@ -576,8 +577,6 @@ class BordScreen(StyledOnce, Screen[None]):
         self.app.push_screen(lederdag_maal_form(spec, maal_id), callback=closed)
 
     def action_delete_maal(self) -> None:
-        from screens.forms import ConfirmScreen
-
         maal_id, group = self._highlighted()
         if group is None:
             return
@@ -590,19 +589,16 @@ class BordScreen(StyledOnce, Screen[None]):
             self.notify(texts.DELETED_ITEM.format(what="Målet"))
             self.reload()
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                host(self).write(lambda ws: ws.delete("maal", maal_id), done=deleted)
+        def delete() -> None:
+            host(self).write(lambda ws: ws.delete("maal", maal_id), done=deleted)
 
         # As every list asks: Enter deletes, Esc keeps (Ctrl+Z undoes).
-        self.app.push_screen(
-            ConfirmScreen(
-                texts.CONFIRM_DELETE_ITEM.format(text=tekst),
-                yes=texts.CONFIRM_DELETE_YES,
-                no=texts.CONFIRM_KEEP,
-                default_yes=True,
-            ),
-            callback=answered,
+        confirm_delete(
+            self,
+            "maal",
+            maal_id,
+            lambda also: texts.CONFIRM_DELETE_ITEM.format(text=tekst, also=also),
+            delete,
         )
 
     def action_notes(self) -> None:

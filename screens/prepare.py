@@ -21,9 +21,9 @@ from models.visible import visible
 from models.words import count
 from screens import texts
 from screens.base import host
-from screens.widgets import AppFooter, ItemList, TopBar, hanging, plain
+from screens.widgets import AppFooter, ItemList, TopBar, confirm_delete, hanging, plain
 
-from .forms import ConfirmScreen, FormSpec, RecordForm
+from .forms import FormSpec, RecordForm
 from .home import day_date
 
 MAALSAETNING_PREFIX = "maalsaetning:"  # option ids of målsætninger in the mål list
@@ -419,20 +419,17 @@ class PrepareScreen(Screen[None]):
             self.notify(texts.DELETED_ITEM.format(what=label.capitalize()))
             self.reload()
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                host(self).write(lambda ws: ws.delete(entity, item_id), done=deleted)
+        def delete() -> None:
+            host(self).write(lambda ws: ws.delete(entity, item_id), done=deleted)
 
         title = self._title_of(entity, item_id)
         # As every list asks: Enter deletes, Esc keeps, no letter answers (Ctrl+Z undoes).
-        self.app.push_screen(
-            ConfirmScreen(
-                texts.CONFIRM_DELETE.format(what=label, text=title),
-                yes=texts.CONFIRM_DELETE_YES,
-                no=texts.CONFIRM_KEEP,
-                default_yes=True,
-            ),
-            callback=answered,
+        confirm_delete(
+            self,
+            entity,
+            item_id,
+            lambda also: texts.CONFIRM_DELETE.format(what=label, text=title, also=also),
+            delete,
         )
 
     def _title_of(self, entity: str, item_id: str) -> str:

@@ -318,7 +318,7 @@ QR_FULL = "Koden indeholder hele teksten herunder."
 QR_CLOSE = "Esc lukker."
 
 # --- confirm ---------------------------------------------------------------------------------
-CONFIRM_DELETE = "Slet {what}?\n\n{text}"
+CONFIRM_DELETE = "Slet {what}?\n\n{text}{also}"
 
 # --- command palette -------------------------------------------------------------------------
 CMD = {
@@ -802,7 +802,9 @@ B_READ = ("Læs", "Vis hele teksten (mellemrum)")
 # A checkbox's state in text, not colour alone (`widgets.StateCheckbox`, the import's file list).
 CHECK_ON = "[x]"
 CHECK_OFF = "[ ]"
-CONFIRM_DELETE_ITEM = "Slet «{text}»?\n\nDet kan fortrydes med Ctrl+Z."
+CONFIRM_DELETE_ITEM = "Slet «{text}»?{also}\n\nDet kan fortrydes med Ctrl+Z."
+# What goes with a row that is deleted (its tegn, their målinger, …), in the question before it.
+CONFIRM_DELETE_ALSO = "\n\nDet sletter også {rows}."
 CONFIRM_DELETE_YES = "Slet"
 CONFIRM_KEEP = "Behold"
 CONFIRM_ENTER_ESC = "Enter: {yes} · Esc: {no}"

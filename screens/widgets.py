@@ -22,6 +22,7 @@ a Textual upgrade moves them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -54,6 +55,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection, SelectionType
 
 from models.visible import visible
+from models.words import count, listed
 
 from . import texts
 from .base import Host, host
@@ -447,6 +449,50 @@ DELETE_QUOTE = 60
 """Characters of an item's first line quoted in «Slet …?»."""
 
 
+def also_deleted(owned: Mapping[str, int]) -> str:
+    """What goes with a deleted row, for the question before it («Det sletter også 3 tegn og
+    36 målinger.» after a blank line); "" when nothing does."""
+    if not owned:
+        return ""
+    return texts.CONFIRM_DELETE_ALSO.format(rows=listed([count(e, n) for e, n in owned.items()]))
+
+
+def confirm_delete(
+    node: Widget,
+    entity: str,
+    row_id: str,
+    question: Callable[[str], str],
+    delete: Callable[[], object],
+) -> None:
+    """Ask before deleting a row, saying what goes with it (`Workspace.owned_rows`, read
+    first): `question(also)` is the question with `also_deleted`'s sentence put in, `delete`
+    runs on «Slet» (Enter; Esc keeps; Ctrl+Z undoes). When the count cannot be read, the
+    question is asked without it."""
+    from .forms import ConfirmScreen
+
+    def ask(owned: Mapping[str, int] | None) -> None:
+        if not node.is_attached:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                delete()
+
+        node.app.push_screen(
+            ConfirmScreen(
+                question(also_deleted(owned or {})),
+                yes=texts.CONFIRM_DELETE_YES,
+                no=texts.CONFIRM_KEEP,
+                default_yes=True,
+            ),
+            callback=answered,
+        )
+
+    host(node).read(
+        lambda ws: ws.owned_rows(entity, row_id), done=ask, error=lambda _exc: ask(None)
+    )
+
+
 class ItemList(PagedOptionList):
     """An OptionList whose keys ask the screen to add, edit, delete or move the highlighted
     item (option id = row id). The screen decides what that means.
@@ -589,23 +635,21 @@ class ItemList(PagedOptionList):
         return prompt.copy() if isinstance(prompt, Text) else Text(str(prompt))
 
     def _ask_delete(self, item_id: str) -> None:
-        from .forms import ConfirmScreen
-
         shown = self._highlighted_text() or Text()
         first = shown.plain.split("\n", 1)[0]
         if len(first) > DELETE_QUOTE:
             first = first[: DELETE_QUOTE - 1].rstrip() + "…"
-        question = texts.CONFIRM_DELETE_ITEM.format(text=first)
 
-        def answered(yes: bool | None) -> None:
-            if yes and self.is_attached:
+        def delete() -> None:
+            if self.is_attached:
                 self.post_message(self.Action(self, "delete", item_id))
 
-        self.app.push_screen(
-            ConfirmScreen(
-                question, yes=texts.CONFIRM_DELETE_YES, no=texts.CONFIRM_KEEP, default_yes=True
-            ),
-            callback=answered,
+        confirm_delete(
+            self,
+            self.kind,
+            item_id,
+            lambda also: texts.CONFIRM_DELETE_ITEM.format(text=first, also=also),
+            delete,
         )
 
     def action_read(self) -> None:

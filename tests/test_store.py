@@ -75,6 +75,32 @@ def test_delete_is_a_tombstone_that_cascades(store, maal_id):
         store.update(Tegn, tid, tekst="efter sletning")
 
 
+def test_the_question_before_a_delete_counts_what_the_delete_takes(store, maal_id):
+    """`owned_rows` counts what deleting a row takes along (tegn and their målinger, a
+    prøvehandling's evalueringer and læring, …), in reading order, leaving out rows already
+    deleted: exactly the rows `delete` then tombstones."""
+    from datetime import date
+
+    from models.queries import owned_rows
+
+    t1 = store.create(Tegn, maal_id=maal_id, tekst="A", type="kvantitativ")
+    store.create(Tegn, maal_id=maal_id, tekst="B", type="kvalitativ")
+    for day in (1, 2, 3):
+        store.create("maaling", tegn_id=t1, dato=date(2027, 1, day), vaerdi=float(day))
+    gone = store.create("maaling", tegn_id=t1, dato=date(2027, 1, 4), vaerdi=4.0)
+    store.delete("maaling", gone)
+    ph = store.create("proevehandling", maal_id=maal_id, tekst="Prøv det")
+    store.create("evaluering", proevehandling_id=ph, type="undervejs", effekt="Godt")
+    store.create("laering", proevehandling_id=ph, tekst="Det virker", dato=date(2027, 2, 1))
+    owned = owned_rows(store.db, "maal", maal_id)
+    assert owned == {"tegn": 2, "maaling": 3, "proevehandling": 1, "evaluering": 1, "laering": 1}
+    assert list(owned) == ["tegn", "maaling", "proevehandling", "evaluering", "laering"]
+    assert owned_rows(store.db, "tegn", t1) == {"maaling": 3}
+    assert owned_rows(store.db, "maaling", gone) == {}
+    assert store.delete(Maal, maal_id) == sum(owned.values()) + 1
+    assert owned_rows(store.db, "maal", maal_id) == {}
+
+
 def test_undo_reverts_edits_then_creation(store, maal_id):
     tid = store.create(Tegn, maal_id=maal_id, tekst="Første", type="kvalitativ")
     store.update(Tegn, tid, tekst="Anden")

@@ -697,8 +697,11 @@ async def test_prepare_delete_asks_as_every_list_does(tmp_path: Path) -> None:
         assert isinstance(app.screen, PrepareScreen)
         assert len(read(path, "udviklingsdag")) == 1
         await pilot.press("delete")
-        await pilot.pause()
+        await settle(app, pilot)
         assert isinstance(app.screen, ConfirmScreen)
+        # It says what goes with the day: its programme and its table (and that table's
+        # notes and deltagere, none here).
+        assert "Det sletter også 2 programblokke og 1 bord." in app.screen.question
         await assert_all_reachable(pilot, "#confirm-question", "#yes", "#no")
         await pilot.press("j", "y")  # typed on: no letter answers
         await pilot.pause()
