@@ -12,6 +12,7 @@ import shutil
 import stat
 import sys
 import tempfile
+import threading
 import time
 import uuid
 import zipfile
@@ -399,7 +400,11 @@ class BackgroundWriter:
 
     Use it as a context manager: leaving it waits for every write, syncs the folder, and
     raises the first write's error (`ExportError`); `write` raises it as soon as it is known,
-    so a full disk stops the caller at its next file."""
+    so a full disk stops the caller at its next file. After a failed write no later one is
+    made (as a loop of `atomic_write` stops at the file that failed), and at most `PENDING`
+    files wait in memory: on a slow disk `write` waits for the oldest."""
+
+    PENDING = 8
 
     def __init__(self, folder: Path) -> None:
         from concurrent.futures import ThreadPoolExecutor
@@ -407,30 +412,44 @@ class BackgroundWriter:
         self.folder = folder
         self.written: list[Path] = []
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="udviklingsdag-skriv")
-        self._pending: list[Future[Path]] = []
+        self._pending: list[Future[Path | None]] = []
+        self._failed = threading.Event()
 
     def __enter__(self) -> BackgroundWriter:
         return self
 
+    def _write(self, path: Path, data: bytes, kind: str | None) -> Path | None:
+        if self._failed.is_set():
+            return None  # an earlier file failed: nothing after it is written
+        try:
+            return atomic_write(path, data, kind=kind, sync_folder=False)
+        except BaseException:
+            self._failed.set()
+            raise
+
     def write(self, path: Path, data: bytes, *, kind: str | None = None) -> None:
-        self._collect(wait=False)
-        self._pending.append(
-            self._pool.submit(atomic_write, path, data, kind=kind, sync_folder=False)
-        )
+        self._collect(wait=len(self._pending) >= self.PENDING)
+        self._pending.append(self._pool.submit(self._write, path, data, kind))
 
     def _collect(self, *, wait: bool) -> None:
-        while self._pending and (wait or self._pending[0].done()):
-            self.written.append(self._pending.pop(0).result())
+        """Take in the finished writes, oldest first (with `wait`, at least the oldest);
+        raise the first one's error."""
+        first = True
+        while self._pending and ((wait and first) or self._pending[0].done()):
+            done = self._pending.pop(0).result()
+            if done is not None:
+                self.written.append(done)
+            first = False
 
     def __exit__(self, kind: object, error: object, tb: object) -> None:
         try:
             if error is None:
-                self._collect(wait=True)
+                while self._pending:
+                    self._collect(wait=True)
                 fsync_dir(self.folder)
         finally:
-            for future in self._pending:
-                future.cancel()
-            self._pool.shutdown(wait=True)
+            self._failed.set()  # what is still queued is not written
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 STAGING_PREFIX = ".udviklingsdag-eksport-"

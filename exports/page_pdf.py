@@ -28,7 +28,7 @@ import re
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -266,8 +266,12 @@ def _pdf_string(text: str) -> str:
 
 
 def _pdf_date(when: datetime) -> str:
-    offset = when.strftime("%z") or "+0000"
-    return f"D:{when:%Y%m%d%H%M%S}{offset[:3]}'{offset[3:]}'"
+    """«D:20270816120000+02'00'»: the time with its offset in hours and minutes (an offset
+    with seconds, which no present-day zone has, is cut to its minutes)."""
+    minutes = int((when.utcoffset() or timedelta()).total_seconds() / 60)
+    sign = "-" if minutes < 0 else "+"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"D:{when:%Y%m%d%H%M%S}{sign}{hours:02d}'{mins:02d}'"
 
 
 def _xmp(meta: Metadata) -> bytes:

@@ -726,8 +726,9 @@ _SEAL_DIFFERS = (
     "filen er ændret, efter programmet skrev den (dens segl i nøgleordene passer ikke med "
     "indholdet; en side taget ud eller filen gemt igen i et andet program giver det samme)"
 )
-# How our PDFs name their producer in the Info dictionary (uncompressed): exports/pdf.py
-# (fpdf2) and the posters' own writer (exports/page_pdf.py, `plan_a_poster.PRODUCER`).
+# How our PDFs name their producer, as the bytes stand in the file: in the Info dictionary of
+# exports/pdf.py's (fpdf2), in the XMP of the posters' own writer (exports/page_pdf.py,
+# `plan_a_poster.PRODUCER`; its Info dictionary escapes the parentheses). Both uncompressed.
 OUR_PDF_PRODUCERS = (b"udviklingsdag (fpdf2)", b"udviklingsdag (plakat)")
 _REPRINTED = (
     "PDF'en er lavet af et andet program (fx LibreOffice, Word eller SBSYS) ud fra et dokument "

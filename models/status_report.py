@@ -501,7 +501,9 @@ def _plan_laering(
 
 def _proevehandling_status(p: ProevehandlingView, today: date) -> ProevehandlingStatus:
     """A prøvehandling with the effects its evalueringer found, as of `today`: an evaluering
-    dated after it is left out (counted in `senere`), as a måling or a læring so dated is."""
+    dated after it is left out (counted in `senere`), as a måling or a læring so dated is.
+    Only evalueringer with an effect count (one without has nothing to leave out); the
+    prøvehandling's status is shown as it is stored, whatever its date."""
     effekter = [
         Effekt(e.type, e.dato, e.effekt.strip())
         for e in p.evalueringer

@@ -134,22 +134,77 @@ def test_atomic_write_cleans_up(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["a.xlsx"]
 
 
-def test_background_writes_stop_at_a_full_disk_and_leave_no_temp_files(tmp_path, monkeypatch):
+@pytest.mark.parametrize("only_once", [False, True], ids=["disk-stays-full", "one-failure"])
+def test_background_writes_stop_at_a_full_disk_and_leave_no_temp_files(
+    tmp_path, monkeypatch, only_once
+):
     """The posters' files are written in a thread while the next is made: a full disk stops
-    the caller at its next file (or when the block ends) with the Danish message, the files
-    before it are whole, and no temporary file is left."""
+    the export with the Danish message, the files before it are whole, no temporary file is
+    left, and nothing after the failed file is written, even when the disk has room again
+    for the next one (as a loop of atomic writes stops at the file that failed)."""
+    import threading
+
     from exports.atomic import BackgroundWriter
 
-    monkeypatch.setattr(atomic, "write_bytes", _failing_after(2, errno.ENOSPC))
+    calls = {"n": 0}
+    real = atomic.write_bytes
+    failed = threading.Event()
+
+    def write(path, data):
+        calls["n"] += 1
+        if calls["n"] == 3 or (calls["n"] > 3 and not only_once):
+            failed.set()
+            raise OSError(errno.ENOSPC, "simulated")
+        real(path, data)
+
+    monkeypatch.setattr(atomic, "write_bytes", write)
+    stopped_at = None
     with (
         pytest.raises(ExportError, match="ikke plads nok"),
         BackgroundWriter(tmp_path) as writer,
     ):
         for i in range(50):
+            if failed.is_set() and stopped_at is None:
+                stopped_at = i
             writer.write(tmp_path / f"plakat-{i}.pdf", b"%PDF-" + bytes([i]) * 1000)
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["plakat-0.pdf", "plakat-1.pdf"]
     assert (tmp_path / "plakat-1.pdf").read_bytes() == b"%PDF-" + bytes([1]) * 1000
+    assert calls["n"] <= 3 + (0 if only_once else 50)
+    # The caller heard of it at its next file or soon after, not only when all 50 were made.
+    assert stopped_at is None or stopped_at < 50
+
+
+def test_background_writes_wait_when_the_disk_is_slow(tmp_path, monkeypatch):
+    """At most `PENDING` files wait in memory: the caller waits for the oldest beyond that."""
+    import threading
+
+    from exports.atomic import BackgroundWriter
+
+    gate = threading.Event()
+    real = atomic.write_bytes
+
+    def slow(path, data):
+        gate.wait(5)
+        real(path, data)
+
+    monkeypatch.setattr(atomic, "write_bytes", slow)
+    submitted = []
+
+    def produce(writer):
+        for i in range(BackgroundWriter.PENDING + 3):
+            writer.write(tmp_path / f"{i}.pdf", b"%PDF-x")
+            submitted.append(i)
+
+    with BackgroundWriter(tmp_path) as writer:
+        producer = threading.Thread(target=produce, args=(writer,))
+        producer.start()
+        producer.join(0.5)
+        assert len(submitted) == BackgroundWriter.PENDING  # the next one waits for the disk
+        gate.set()
+        producer.join(5)
+    assert len(submitted) == BackgroundWriter.PENDING + 3
+    assert len(writer.written) == BackgroundWriter.PENDING + 3
 
 
 def test_background_writes_all_land_in_order(tmp_path):

@@ -10,7 +10,7 @@ import re
 import shutil
 import subprocess
 import zipfile
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import docx
@@ -210,7 +210,10 @@ def test_our_writer_makes_a_pdf_a_2b_file_saying_the_same_in_both_metadata(
     assert xmp.dc_creator == [info.author]
     assert xmp.pdf_keywords == info["/Keywords"] and xmp.pdf_producer == info.producer
     assert xmp.xmp_creator_tool == info.creator
-    assert xmp.xmp_create_date == info.creation_date.replace(tzinfo=None)
+    # The same moment in both, with its time zone (pypdf reads the XMP's in UTC).
+    assert info.creation_date.utcoffset() is not None
+    assert xmp.xmp_create_date == info.creation_date.astimezone(UTC).replace(tzinfo=None)
+    assert xmp.xmp_modify_date == info.modification_date.astimezone(UTC).replace(tzinfo=None)
     assert reader.trailer["/ID"][0] == reader.trailer["/ID"][1]
     intent = reader.trailer["/Root"]["/OutputIntents"][0].get_object()
     assert intent["/S"] == "/GTS_PDFA1"
@@ -769,3 +772,50 @@ def test_cut_text_counts_the_maal_left_out() -> None:
     more = _Line("målets anden linje", "", 9, (0, 0, 0), indent=3.2)
     assert cut_text([text, text]) == CUT
     assert cut_text([text, maal, more, maal]) == CUT_MAAL.format(n=2)
+
+
+def test_the_scale_search_finds_what_trying_every_scale_finds() -> None:
+    """`_fitted` tries two or three scales where the poster used to try them all from the
+    largest down: for 250 random columns (few or many mål, short or long texts, several room
+    heights) it picks the very boxes the old search picked."""
+    import random
+
+    from exports import page_pdf
+    from exports.plan_a_poster import MAX_SCALE, MIN_SCALE, _boxes, _column_h, _fitted
+    from models.records import PlanAIndikator, PlanAMaal
+
+    def every_scale(page, inds, width, room):  # the search as it was (e1aa103)
+        scale = MAX_SCALE
+        boxes = _boxes(page, inds, width, scale)
+        while scale > MIN_SCALE and _column_h(boxes) > room:
+            scale = round(scale - 0.05, 2)
+            boxes = _boxes(page, inds, width, scale)
+        return boxes
+
+    rng = random.Random(16)
+    words = ["borgerne", "trivsel", "fravær", "samarbejde", "rehabilitering", "hverdagen"]
+    words += ["skoleåret", "en", "af", "de", "Æblehaven", "tværfagligt"]
+
+    def text(n: int) -> str:
+        return " ".join(rng.choice(words) for _ in range(n))
+
+    page = page_pdf.Page.start(420.0)
+    assert page is not None
+    for case in range(250):
+        inds = tuple(
+            PlanAIndikator(
+                nummer=k,
+                label=text(rng.randint(2, 8)),
+                valgt=rng.random() < 0.6,
+                obligatorisk=rng.random() < 0.3,
+                forskel=text(rng.randint(0, 60)),
+                forskel_id=None,
+                maal=tuple(
+                    PlanAMaal(f"m{case}-{k}-{j}", text(rng.randint(4, 40)), "Hanne", 2026, 2027)
+                    for j in range(rng.randint(0, 9))
+                ),
+            )
+            for k in range(rng.randint(1, 3))
+        )
+        room = rng.choice([120.0, 200.0, 260.0, 300.0, 330.0])
+        assert _fitted(page, inds, 79.67, room) == every_scale(page, inds, 79.67, room), case

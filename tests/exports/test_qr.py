@@ -93,3 +93,29 @@ def test_the_mask_and_its_penalty_are_qrcodes():
         # and version information itself: the same modules.
         assert qr_modules.__wrapped__(payload) == tuple(map(tuple, theirs.modules)), payload
     assert min(versions) == 1 and max(versions) >= 15  # below and above version 7
+
+
+@pytest.mark.parametrize("mode", ["numeric", "alphanumeric", "bytes", "mixed"])
+def test_the_modules_are_qrcodes_in_every_mode_up_to_version_40(mode: str) -> None:
+    """`qr_modules` makes its codewords itself (one integer of bits, its own Reed-Solomon):
+    module for module qrcode's code for payloads of every mode and of lengths that reach from
+    version 1 to 40 (several error correction blocks of unequal size, version information)."""
+    import random
+
+    rng = random.Random(mode)
+    alphabet = {
+        "numeric": "0123456789",
+        "alphanumeric": "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:",
+        "bytes": "abcæøåÆØÅ€–«»",
+        "mixed": "0123456789ABCDEF:/abcæø",
+    }[mode]
+    longest = {"numeric": 5596, "alphanumeric": 3391, "bytes": 900, "mixed": 1800}[mode]
+    versions = set()
+    for length in sorted({1, 7, 30, 90, 200, 400, longest // 2, longest}):
+        payload = "".join(rng.choice(alphabet) for _ in range(length))
+        theirs = qrcode.QRCode(error_correction=ERROR_CORRECT_M)
+        theirs.add_data(payload)
+        theirs.make(fit=True)
+        versions.add(theirs.version)
+        assert qr_modules.__wrapped__(payload) == tuple(map(tuple, theirs.modules)), length
+    assert min(versions) <= 2 and max(versions) >= 30
