@@ -378,6 +378,12 @@ class Page:
             _WRAPPED[key] = lines
         return lines
 
+    def width(self, text: str, style: str, size: float) -> float:
+        """The width of `text` (one line of the font's letters) in mm."""
+        font = self._font(style)
+        self._covered(text, font)
+        return sum(map(font.widths.__getitem__, map(ord, text))) * size / 1000 / MM
+
     def text(
         self,
         x: float,

@@ -169,6 +169,8 @@ class _Canvas(Protocol):
 
     def wrap(self, text: str, width: float, style: str, size: float) -> list[str]: ...
 
+    def width(self, text: str, style: str, size: float) -> float: ...
+
     def text(
         self,
         x: float,
@@ -200,8 +202,7 @@ def _boxes(pdf: _Canvas, inds: Sequence[PlanAIndikator], width: float, scale: fl
         box = _Box(ind.valgt)
         if ind.valgt:
             colour = (0, 0, 0)
-            for t in _wrap(pdf, indikator_heading(ind), inner, "B", label_pt):
-                box.lines.append(_Line(t, "B", label_pt, colour))
+            box.lines += _numbered(pdf, ind, ind.label, inner, "B", label_pt, colour)
             if ind.obligatorisk:
                 box.lines.append(_Line(OBLIGATORISK.upper(), "B", 10, GREY, gap_before=0.5))
             text = ind.forskel.strip() or INGEN_FORSKEL
@@ -236,13 +237,40 @@ def _boxes(pdf: _Canvas, inds: Sequence[PlanAIndikator], width: float, scale: fl
                     for t in _wrap(pdf, facts, inner - 5, "", maal_pt * 0.8):
                         box.lines.append(_Line(t, "", maal_pt * 0.8, GREY, indent=3.2))
         else:
-            head = f"{indikator_heading(ind)} ({IKKE_VALGT})"
-            for t in _wrap(pdf, head, inner, "", 11):
-                box.lines.append(_Line(t, "", 11, LIGHT_GREY))
+            head = f"{ind.label} ({IKKE_VALGT})"
+            box.lines += _numbered(pdf, ind, head, inner, "", 11, LIGHT_GREY)
             if ind.obligatorisk:
                 box.lines.append(_Line(OBLIGATORISK.upper(), "B", 9, GREY))
         boxes.append(box)
     return boxes
+
+
+def _numbered(
+    pdf: _Canvas,
+    ind: PlanAIndikator,
+    text: str,
+    width: float,
+    style: str,
+    size: float,
+    colour: tuple[int, int, int],
+) -> list[_Line]:
+    """An indicator's heading, «1. Sammenhæng fra vision …», with a hanging indent: the text
+    wraps beside its number, so the number never stands alone on a line (at 22 pt in a third
+    of an A3 page «1.» stood above «Sammenhæng»), at the largest size from `size` down to
+    `LABEL_FLOOR_PT` at which every word fits beside it (at 22 pt «Borgerinddragelse» and
+    «Samarbejdsrelationer» were wider than the column, and were broken inside the word)."""
+    number = f"{ind.nummer}. "
+    words = text.split()
+    while True:
+        lead = pdf.width(number, style, size)
+        widest = max((pdf.width(w, style, size) for w in words), default=0.0)
+        if widest <= width - lead or size - 1 < min(LABEL_FLOOR_PT, size):
+            break
+        size -= 1
+    return [
+        _Line((number if i == 0 else "") + t, style, size, colour, indent=lead if i else 0.0)
+        for i, t in enumerate(_wrap(pdf, text, width - lead, style, size))
+    ]
 
 
 def _box_h(box: _Box) -> float:
@@ -314,6 +342,9 @@ class _FpdfCanvas:
 
     def wrap(self, text: str, width: float, style: str, size: float) -> list[str]:
         return pdf_fonts.wrap_text(self.pdf, pdf_fonts._clean(text), width, style, size)
+
+    def width(self, text: str, style: str, size: float) -> float:
+        return pdf_fonts._text_width(self.pdf, pdf_fonts._clean(text), style, size)
 
     def text(
         self,

@@ -819,3 +819,34 @@ def test_the_scale_search_finds_what_trying_every_scale_finds() -> None:
         )
         room = rng.choice([120.0, 200.0, 260.0, 300.0, 330.0])
         assert _fitted(page, inds, 79.67, room) == every_scale(page, inds, 79.67, room), case
+
+
+def test_an_indicators_number_never_stands_alone_and_no_name_is_broken_in_a_word() -> None:
+    """At the largest type (a short Plan A) each of the eight names wraps beside its number
+    with a hanging indent, its words whole: «1.» above «Sammenhæng» and «Borgerinddragel-
+    se» split inside the word were what a third of an A3 page at 22 pt gave."""
+    from exports import page_pdf
+    from exports.plan_a_poster import GAP, LABEL_FLOOR_PT, MARGIN, MAX_SCALE, PAGE_W, _boxes
+    from models import enums
+    from models.records import PlanAIndikator
+
+    page = page_pdf.Page.start(420.0)
+    assert page is not None
+    width = (PAGE_W - 2 * MARGIN - 2 * GAP) / 3
+    for n, (_perspektiv, label) in enums.PLAN_A_INDIKATORER.items():
+        for valgt in (True, False):
+            ind = PlanAIndikator(n, label, valgt, False, "", None, ())
+            (box,) = _boxes(page, (ind,), width, MAX_SCALE)
+            first = box.lines[0]
+            heading = [first]  # and the lines hanging under it
+            for line in box.lines[1:]:
+                if line.indent == 0:
+                    break
+                heading.append(line)
+            assert first.text.startswith(f"{n}. ") and len(first.text) > len(f"{n}. "), first
+            assert {line.size for line in heading} == {first.size}
+            words = " ".join(line.text for line in heading)[len(f"{n}. ") :].split()
+            shown = label if valgt else f"{label} (ikke valgt i år)"
+            assert words == shown.split(), (n, words)
+            if valgt:
+                assert first.size >= LABEL_FLOOR_PT
