@@ -160,16 +160,7 @@ def _font_objects(style: str, data: bytes, first: int) -> tuple[list[bytes], _Fo
 
 def _outside(covered: Mapping[int, int]) -> re.Pattern[str]:
     """A pattern that finds any character not in `covered`."""
-    spans: list[list[int]] = []
-    for cp in sorted(covered):
-        if spans and spans[-1][1] == cp - 1:
-            spans[-1][1] = cp
-        else:
-            spans.append([cp, cp])
-    ranges = "".join(
-        re.escape(chr(lo)) + ("" if lo == hi else "-" + re.escape(chr(hi))) for lo, hi in spans
-    )
-    return re.compile(f"[^{ranges}]")
+    return re.compile(f"[^{pdf_fonts.char_class(covered)}]")
 
 
 def _profile() -> bytes:

@@ -112,20 +112,25 @@ def _coverage() -> _Coverage:
     # As fpdf2 rounds a glyph's width (`TTFFont.cw`).
     widths = {u: round(scale * metrics[name][0] + 0.001) for u, name in cmap.items()}
     # In both styles of DejaVu or in the fallback (a heading is bold, a cell regular).
-    printable = sorted((regular & bold) | set(cmap) | set(range(0x80)))
-    spans: list[list[int]] = []
-    for u in printable:
-        if spans and spans[-1][1] == u - 1:
-            spans[-1][1] = u
-        else:
-            spans.append([u, u])
-    ranges = "".join(
-        re.escape(chr(lo)) + ("" if lo == hi else "-" + re.escape(chr(hi))) for lo, hi in spans
-    )
+    ranges = char_class((regular & bold) | set(cmap) | set(range(0x80)))
     return _Coverage(
         missing=re.compile(f"[^{ranges}\\s]"),
         routed={"": frozenset(set(cmap) - regular), "B": frozenset(set(cmap) - bold)},
         widths=widths,
+    )
+
+
+def char_class(code_points: Iterable[int]) -> str:
+    """The inside of a regular expression's character class matching `code_points`, as
+    ranges («a-z0-9»)."""
+    spans: list[list[int]] = []
+    for u in sorted(code_points):
+        if spans and spans[-1][1] == u - 1:
+            spans[-1][1] = u
+        else:
+            spans.append([u, u])
+    return "".join(
+        re.escape(chr(lo)) + ("" if lo == hi else "-" + re.escape(chr(hi))) for lo, hi in spans
     )
 
 
