@@ -37,6 +37,7 @@ from . import pdf as pdf_fonts
 from .seal import seal
 
 MM = 72 / 25.4  # points per mm
+PAGE_W_MM, PAGE_H_MM = 297.0, 420.0  # A3 portrait: the poster's page
 _DARK_RUN = re.compile(b"\x01+")  # a run of dark modules in a QR code's row
 STREAM_LEVEL = 1  # as `exports.pdf.STREAM_LEVEL`: the content stream is small either way
 
@@ -188,7 +189,7 @@ def _fixed() -> _Fixed | None:
             fonts[style] = font
     except Exception:  # a damaged font or an fpdf2 without the profile: fpdf2 makes the poster
         return None
-    width, height = 297 * MM, 420 * MM
+    width, height = PAGE_W_MM * MM, PAGE_H_MM * MM
     font_refs = " ".join(f"/{f.resource} {_FONT_OBJECTS[s]} 0 R" for s, f in fonts.items())
     parts = [
         _obj(
@@ -226,11 +227,6 @@ def clean(text: str) -> str:
     if fixed is not None and not fixed.fonts[""].outside.search(plain.replace("\n", "")):
         return plain
     return pdf_fonts._clean(text)
-
-
-def available() -> bool:
-    """Whether posters can be written here (the fonts and the profile were read)."""
-    return _fixed() is not None
 
 
 # --- a poster's own objects -------------------------------------------------------------------
@@ -328,22 +324,21 @@ _KEPT = 20_000  # entries; emptied when full (a few MB at most)
 
 @dataclass
 class Page:
-    """One A4/A3-sized page being drawn, in mm from its top left corner (as fpdf2 draws)."""
+    """The A3 portrait page being drawn, in mm from its top left corner (as fpdf2 draws)."""
 
-    height_mm: float
+    _fixed: _Fixed
     _ops: list[str] = field(default_factory=list)
-    _fixed: _Fixed | None = None
+    height_mm: float = PAGE_H_MM
 
     @classmethod
-    def start(cls, height_mm: float) -> Page | None:
+    def start(cls) -> Page | None:
         """A new page, or None when this installation cannot write one (see `_fixed`)."""
         fixed = _fixed()
         if fixed is None:
             return None
-        return cls(height_mm, _fixed=fixed)
+        return cls(fixed)
 
     def _font(self, style: str) -> _Font:
-        assert self._fixed is not None
         return self._fixed.fonts[style]
 
     def _covered(self, text: str, font: _Font) -> None:
@@ -431,7 +426,6 @@ class Page:
         """The file: the fixed objects, then this page's content, metadata and information
         dictionary, the cross-reference table, and the seal."""
         fixed = self._fixed
-        assert fixed is not None
         out = bytearray(fixed.head)
         offsets = dict(fixed.offsets)
         content = "\n".join(self._ops).encode("latin-1")

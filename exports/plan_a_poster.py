@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from models.db import Database
 
 # A3 portrait, in mm.
-PAGE_W, PAGE_H = 297.0, 420.0
+PAGE_W, PAGE_H = page_pdf.PAGE_W_MM, page_pdf.PAGE_H_MM
 MARGIN = 20.0
 GAP = 8.0
 TITLE_PT = 48.0
@@ -407,7 +407,7 @@ def poster_pdf(
     (`exports.page_pdf`) when every text is in its common font, else by fpdf2 (`qr_png` is the
     QR code's picture there; our writer draws the same modules as vectors)."""
     facts = _facts(poster, ref, when, app_version)
-    page = page_pdf.Page.start(PAGE_H)
+    page = page_pdf.Page.start()
     if page is not None:
         modules = qr_modules(ref.qr_payload)
         try:

@@ -799,7 +799,7 @@ def test_the_scale_search_finds_what_trying_every_scale_finds() -> None:
     def text(n: int) -> str:
         return " ".join(rng.choice(words) for _ in range(n))
 
-    page = page_pdf.Page.start(420.0)
+    page = page_pdf.Page.start()
     assert page is not None
     for case in range(250):
         inds = tuple(
@@ -830,7 +830,7 @@ def test_an_indicators_number_never_stands_alone_and_no_name_is_broken_in_a_word
     from models import enums
     from models.records import PlanAIndikator
 
-    page = page_pdf.Page.start(420.0)
+    page = page_pdf.Page.start()
     assert page is not None
     width = (PAGE_W - 2 * MARGIN - 2 * GAP) / 3
     for n, (_perspektiv, label) in enums.PLAN_A_INDIKATORER.items():
