@@ -368,7 +368,7 @@ class Page:
         """The width of `text` (one line of the font's letters) in mm."""
         font = self._font(style)
         self._covered(text, font)
-        return sum(map(font.widths.__getitem__, map(ord, text))) * size / 1000 / MM
+        return pdf_fonts.text_mm(font.widths, text, size, MM)
 
     def text(
         self,

@@ -925,7 +925,13 @@ _PAD_X, _PAD_Y = 1.2, 1.0
 def _text_width(pdf: FPDF, text: str, style: str, size: float = _TABLE_SIZE) -> float:
     """Width in mm of `text` (plain sums over the font's width table)."""
     cw = cast(TTFFont, pdf.fonts[f"{FAMILY.lower()}{style}"]).cw
-    return sum(map(cw.__getitem__, map(ord, text))) * size / 1000 / pdf.k
+    return text_mm(cw, text, size, pdf.k)
+
+
+def text_mm(widths: Mapping[int, float], text: str, size: float, k: float) -> float:
+    """Width of `text` at `size` pt with a font's `widths` (code point -> thousandths of an em),
+    in the unit of which `k` points make one (mm for our documents)."""
+    return sum(map(widths.__getitem__, map(ord, text))) * size / 1000 / k
 
 
 def _word_units(pdf: FPDF, style: str) -> dict[str, float]:
@@ -958,8 +964,8 @@ def wrap_units(
     per unit `k`, and a cache of word widths in font units (`known`) given: also for pages
     written without fpdf2 (`exports.page_pdf`)."""
 
-    def measure(piece: str) -> float:  # as `_text_width` computes it
-        return sum(map(widths.__getitem__, map(ord, piece))) * size / 1000 / k
+    def measure(piece: str) -> float:
+        return text_mm(widths, piece, size, k)
 
     lines: list[str] = []
     space = widths[32] * size / 1000 / k  # `measure(" ")`

@@ -49,8 +49,7 @@ def qr_modules(payload: str) -> tuple[tuple[bool, ...], ...]:
     qr.add_data(payload)
     _fit(qr)
     qr.data_cache = _codewords(qr.version, qr.error_correction, qr.data_list)
-    bare, scores = _scores(qr)
-    mask = scores.index(min(scores))
+    bare, mask = best_mask(qr)
     # The chosen mask laid over the bare data (instead of placing the data again), then the
     # format (and version) information for that mask, which qrcode writes in its own places.
     g = _Grid.of(qr.version)
@@ -263,16 +262,10 @@ def _penalty(m: int, t: int, g: _Grid) -> int:
     return points + int(abs(float(m.bit_count()) / (n**2) * 100 - 50) / 5) * 10
 
 
-def best_mask(qr: qrcode.QRCode) -> int:  # type: ignore[type-arg]
-    """The mask qrcode's `best_mask_pattern` chooses for `qr` (its version fitted): the lowest
-    penalty, the first of equals."""
-    _bare, scores = _scores(qr)
-    return scores.index(min(scores))
-
-
-def _scores(qr: qrcode.QRCode) -> tuple[int, list[int]]:  # type: ignore[type-arg]
-    """The matrix of `qr` with its data placed but not masked (as bits, see `_matrix`; the
-    format information blank), and the penalty of each of the eight masks laid over it."""
+def best_mask(qr: qrcode.QRCode) -> tuple[int, int]:  # type: ignore[type-arg]
+    """The matrix of `qr` (its version fitted) with its data placed but not masked (as bits,
+    see `_matrix`; the format information blank), and the mask qrcode's `best_mask_pattern`
+    chooses for it: the lowest penalty of the eight laid over it, the first of equals."""
     g = _Grid.of(qr.version)
     qr.makeImpl(True, 0)
     placed = _matrix(qr.modules)
@@ -282,7 +275,7 @@ def _scores(qr: qrcode.QRCode) -> tuple[int, list[int]]:  # type: ignore[type-ar
         _penalty(bare[0] ^ (mask[0] & g.free[0]), bare[1] ^ (mask[1] & g.free[1]), g)
         for mask in g.masks
     ]
-    return bare[0], scores
+    return bare[0], scores.index(min(scores))
 
 
 def qr_image(modules: Sequence[Sequence[bool | None]], box_size: int, border: int) -> Image.Image:

@@ -87,7 +87,7 @@ def test_the_mask_and_its_penalty_are_qrcodes():
         for k in range(8):
             ours.makeImpl(True, k)
             assert _penalty(*_matrix(ours.modules), grid) == util.lost_point(ours.modules)
-        ours.makeImpl(False, best_mask(ours))
+        ours.makeImpl(False, best_mask(ours)[1])
         assert ours.modules == theirs.modules, payload
         # qr_modules lays the chosen mask over the data placed once, then writes the format
         # and version information itself: the same modules.
