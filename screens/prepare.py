@@ -402,14 +402,19 @@ class PrepareScreen(Screen[None]):
 
     def _form_closed(self, entity: str, row_id: str | None) -> None:
         """The form is closed: the list shows the row it made or edited highlighted (a
-        målsætning is a row of the mål list)."""
+        målsætning is a row of the mål list), and has the focus (a form opened from another
+        tab with M or O left it on the tabs, where ↑, ↓ and Delete did nothing)."""
         if entity == "maalsaetning":
             listing, option_id = "#prep-maal", MAALSAETNING_PREFIX + (row_id or "")
         else:
             listing, option_id = f"#prep-{entity}", row_id or ""
         found = self.query(listing)
-        if found and row_id:
-            found.first(ItemList).follow(option_id)
+        if found:
+            items = found.first(ItemList)
+            if row_id:
+                items.follow(option_id)
+            if items.display and self.app.focused is not items:
+                self.call_after_refresh(items.focus)
         self.reload()
 
     def _delete(self, entity: str, item_id: str) -> None:

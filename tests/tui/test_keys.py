@@ -260,6 +260,7 @@ async def test_forbered_footer_shows_m_and_o_on_their_tabs(tmp_path: Path) -> No
     from screens import texts
     from screens.forms import RecordForm
     from screens.prepare import PrepareScreen
+    from screens.widgets import ItemList
 
     path = tmp_path / "s.db"
     build_small(path)
@@ -290,6 +291,16 @@ async def test_forbered_footer_shows_m_and_o_on_their_tabs(tmp_path: Path) -> No
         await pilot.press("m")  # works from the organisation tab, not shown there
         await settle(app, pilot)
         assert isinstance(app.screen, RecordForm) and app.screen.spec.entity == "maalsaetning"
+        # Closed, the form leaves the mål list focused on the new row (it left the focus on the
+        # tabs, where ↑, ↓ and Delete did nothing).
+        await pilot.press(*"Børn [bold]trives[/]", "escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PrepareScreen) and tabs.active == "tab-maal"
+        listing = app.screen.query_one("#prep-maal", ItemList)
+        assert app.focused is listing
+        (made,) = [r for r in read(path, "maalsaetning") if r["tekst"] == "Børn [bold]trives[/]"]
+        assert listing.highlighted_id is not None
+        assert listing.highlighted_id.endswith(made["id"])
 
 
 # --- the keymap file ----------------------------------------------------------------------------
