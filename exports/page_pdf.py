@@ -320,6 +320,38 @@ def _rgb(colour: tuple[int, int, int]) -> str:
 _WRAPPED: dict[tuple[str, float, str, float], list[str]] = {}
 _WORD_UNITS: dict[str, dict[str, float]] = {}
 _KEPT = 20_000  # entries; emptied when full (a few MB at most)
+_MEASURED: dict[tuple[str, str], tuple[tuple[tuple[str, ...], tuple[int, ...]], ...]] = {}
+
+
+def _word_units(style: str) -> dict[str, float]:
+    known = _WORD_UNITS.setdefault(style, {})
+    if len(known) > _KEPT:
+        known.clear()
+    return known
+
+
+def _greedy(
+    words: Sequence[str], units: Sequence[int], width: float, size: float, space_units: int
+) -> list[str] | None:
+    """One paragraph's lines, as `pdf_fonts.wrap_units` makes them (the same sums in the same
+    order, so the same breaks), from its words and their widths in font units; None when a
+    word is wider than `width` (wrap_units splits it)."""
+    space = space_units * size / 1000 / MM
+    lines: list[str] = []
+    line, line_w = "", 0.0
+    for word, u in zip(words, units, strict=True):
+        w = u * size / 1000 / MM
+        if line and line_w + space + w <= width:
+            line += " " + word
+            line_w += space + w
+            continue
+        if w > width:
+            return None
+        if line:
+            lines.append(line)
+        line, line_w = word, w
+    lines.append(line)
+    return lines
 
 
 @dataclass
@@ -353,16 +385,39 @@ class Page:
         lines = _WRAPPED.get(key)
         if lines is None:
             font = self._font(style)
-            cleaned = clean(text)
-            self._covered(cleaned.replace("\n", ""), font)
-            known = _WORD_UNITS.setdefault(style, {})
-            if len(known) > _KEPT:
-                known.clear()
-            lines = pdf_fonts.wrap_units(cleaned, width, font.widths, size, MM, known)
+            lines = []
+            for words, units in self._measured(text, style):
+                greedy = _greedy(words, units, width, size, font.widths[32])
+                if greedy is None:  # a word wider than the column: split as wrap_units does
+                    greedy = pdf_fonts.wrap_units(
+                        " ".join(words), width, font.widths, size, MM, _word_units(style)
+                    )
+                lines += greedy
             if len(_WRAPPED) > _KEPT:
                 _WRAPPED.clear()
             _WRAPPED[key] = lines
         return lines
+
+    def _measured(
+        self, text: str, style: str
+    ) -> tuple[tuple[tuple[str, ...], tuple[int, ...]], ...]:
+        """`text` cleaned, as paragraphs of words with their widths in font units (kept per
+        process: the same text is wrapped at several sizes)."""
+        key = (style, text)
+        measured = _MEASURED.get(key)
+        if measured is None:
+            font = self._font(style)
+            cleaned = clean(text)
+            self._covered(cleaned.replace("\n", ""), font)
+            cw = font.widths
+            measured = tuple(
+                (tuple(words), tuple(sum(map(cw.__getitem__, map(ord, w))) for w in words))
+                for words in (para.split(" ") for para in cleaned.split("\n"))
+            )
+            if len(_MEASURED) > _KEPT:
+                _MEASURED.clear()
+            _MEASURED[key] = measured
+        return measured
 
     def width(self, text: str, style: str, size: float) -> float:
         """The width of `text` (one line of the font's letters) in mm."""
@@ -410,17 +465,21 @@ class Page:
         n = len(modules)
         unit = size / (n + 8) * MM
         left = x * MM + 4 * unit
-        top = (self.height_mm - y) * MM - 4 * unit
+        bottom = (self.height_mm - y) * MM - (n + 4) * unit
+        # In the code's own units (one module, from its bottom left corner), so every square
+        # is a few small integers instead of four coordinates in points.
         rects: list[str] = []
         for r, row in enumerate(modules):
-            bottom = f"{top - (r + 1) * unit:.3f}"
+            line = n - 1 - r
             for run in _DARK_RUN.finditer(bytes(map(bool, row))):
                 start, end = run.span()
-                rects.append(
-                    f"{left + start * unit:.3f} {bottom} {(end - start) * unit:.3f} {unit:.3f} re"
-                )
+                rects.append(f"{start} {line} {end - start} 1 re")
         self.fill(x, y, size, size, (255, 255, 255))
-        self._ops.append("0 0 0 rg\n" + "\n".join(rects) + "\nf")
+        self._ops.append(
+            f"q {unit:.4f} 0 0 {unit:.4f} {left:.3f} {bottom:.3f} cm 0 0 0 rg\n"
+            + "\n".join(rects)
+            + "\nf Q"
+        )
 
     def finish(self, meta: Metadata) -> bytes:
         """The file: the fixed objects, then this page's content, metadata and information

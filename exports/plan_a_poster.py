@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, cast
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -112,8 +112,10 @@ def indikator_heading(ind: PlanAIndikator) -> str:
 # --- PDF ------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Line:
+class _Line(NamedTuple):
+    """One line of the page (a tuple: a poster lays out tens of thousands while it tries its
+    columns at several sizes, and the headings' lines are shared between posters)."""
+
     text: str
     style: str
     size: float
@@ -237,12 +239,41 @@ def _boxes(pdf: _Canvas, inds: Sequence[PlanAIndikator], width: float, scale: fl
                     for t in _wrap(pdf, facts, inner - 5, "", maal_pt * 0.8):
                         box.lines.append(_Line(t, "", maal_pt * 0.8, GREY, indent=3.2))
         else:
-            head = f"{ind.label} ({IKKE_VALGT})"
-            box.lines += _numbered(pdf, ind, head, inner, "", 11, LIGHT_GREY)
-            if ind.obligatorisk:
-                box.lines.append(_Line(OBLIGATORISK.upper(), "B", 9, GREY))
+            box.lines += _not_chosen(pdf, ind, inner)
         boxes.append(box)
     return boxes
+
+
+# Per process, the lines that are the same in many posters of our own writer: the headings of
+# the indicators (their names are the eight of Plan A) by size, and the box of an indicator not
+# chosen, which is drawn at one size whatever the column's scale. fpdf2's pages (the rare
+# poster with letters outside the common font) measure with their own fonts and keep nothing.
+_HEADINGS: dict[tuple[object, ...], tuple[_Line, ...]] = {}
+
+
+def _kept(
+    key: tuple[object, ...], pdf: _Canvas, make: Callable[[], tuple[_Line, ...]]
+) -> tuple[_Line, ...]:
+    """`make()`, kept in `_HEADINGS` under `key` when `pdf` is our own writer's page."""
+    if not isinstance(pdf, page_pdf.Page):
+        return make()
+    lines = _HEADINGS.get(key)
+    if lines is None:
+        if len(_HEADINGS) > 2_000:  # the names of many years' indicators: start again
+            _HEADINGS.clear()
+        lines = _HEADINGS[key] = make()
+    return lines
+
+
+def _not_chosen(pdf: _Canvas, ind: PlanAIndikator, inner: float) -> tuple[_Line, ...]:
+    def make() -> tuple[_Line, ...]:
+        head = f"{ind.label} ({IKKE_VALGT})"
+        lines = _numbered(pdf, ind, head, inner, "", 11, LIGHT_GREY)
+        if ind.obligatorisk:
+            lines += (_Line(OBLIGATORISK.upper(), "B", 9, GREY),)
+        return lines
+
+    return _kept(("ikke valgt", ind.nummer, ind.label, ind.obligatorisk, inner), pdf, make)
 
 
 def _numbered(
@@ -253,13 +284,30 @@ def _numbered(
     style: str,
     size: float,
     colour: tuple[int, int, int],
-) -> list[_Line]:
+) -> tuple[_Line, ...]:
     """An indicator's heading, «1. Sammenhæng fra vision …», with a hanging indent: the text
     wraps beside its number, so the number never stands alone on a line (at 22 pt in a third
     of an A3 page «1.» stood above «Sammenhæng»), at the largest size from `size` down to
     `LABEL_FLOOR_PT` at which every word fits beside it (at 22 pt «Borgerinddragelse» and
-    «Samarbejdsrelationer» were wider than the column, and were broken inside the word)."""
-    number = f"{ind.nummer}. "
+    «Samarbejdsrelationer» were wider than the column, and were broken inside the word).
+    Kept per process (`_HEADINGS`): the same eight names come back in every poster."""
+    return _kept(
+        ("overskrift", ind.nummer, text, width, style, size, colour),
+        pdf,
+        lambda: _numbered_lines(pdf, ind.nummer, text, width, style, size, colour),
+    )
+
+
+def _numbered_lines(
+    pdf: _Canvas,
+    nummer: int,
+    text: str,
+    width: float,
+    style: str,
+    size: float,
+    colour: tuple[int, int, int],
+) -> tuple[_Line, ...]:
+    number = f"{nummer}. "
     words = text.split()
     while True:
         lead = pdf.width(number, style, size)
@@ -267,10 +315,10 @@ def _numbered(
         if widest <= width - lead or size - 1 < min(LABEL_FLOOR_PT, size):
             break
         size -= 1
-    return [
+    return tuple(
         _Line((number if i == 0 else "") + t, style, size, colour, indent=lead if i else 0.0)
         for i, t in enumerate(_wrap(pdf, text, width - lead, style, size))
-    ]
+    )
 
 
 def _box_h(box: _Box) -> float:
@@ -282,22 +330,61 @@ def _column_h(boxes: list[_Box]) -> float:
     return sum(_box_h(b) + 4 for b in boxes)
 
 
+def _column_height(
+    pdf: _Canvas, inds: Sequence[PlanAIndikator], width: float, scale: float
+) -> float:
+    """`_column_h(_boxes(pdf, inds, width, scale))` without making the lines: the same heights
+    added in the same order (so the same float), from how many lines each text wraps to. The
+    scale search measures two or three layouts a column and keeps one."""
+    label_pt = min(LABEL_MAX_PT, max(LABEL_FLOOR_PT, LABEL_PT * scale))
+    forskel_h, maal_h = _line_h(FORSKEL_PT * scale), _line_h(MAAL_PT * scale)
+    facts_h = _line_h(MAAL_PT * scale * 0.8)
+    inner = width - 8
+    column = 0.0
+    for ind in inds:
+        if not ind.valgt:
+            lines = _not_chosen(pdf, ind, inner)
+            column += sum(_line_h(x.size) + x.gap_before for x in lines) + 2 * 1.5 + 4
+            continue
+        heading = _numbered(pdf, ind, ind.label, inner, "B", label_pt, (0, 0, 0))
+        addends = [_line_h(x.size) + x.gap_before for x in heading]
+        if ind.obligatorisk:
+            addends.append(_line_h(10) + 0.5)
+        forskel = len(
+            _wrap(pdf, ind.forskel.strip() or INGEN_FORSKEL, inner, "", FORSKEL_PT * scale)
+        )
+        addends += [forskel_h + 2.5] + [forskel_h + 0] * (forskel - 1)
+        addends.append(maal_h + 3)
+        if not ind.maal:
+            addends += [maal_h + 0] * len(_wrap(pdf, INGEN_MAAL, inner, "", MAAL_PT * scale))
+        for m in ind.maal:
+            n = len(_wrap(pdf, m.tekst, inner - 5, "", MAAL_PT * scale))
+            addends += [maal_h + 1.2] + [maal_h + 0] * (n - 1)
+            facts = maal_facts(m)
+            if facts:
+                addends += [facts_h + 0] * len(
+                    _wrap(pdf, facts, inner - 5, "", MAAL_PT * scale * 0.8)
+                )
+        column += sum(addends) + 2 * 4.0 + 4
+    return column
+
+
 def _fitted(pdf: _Canvas, inds: Sequence[PlanAIndikator], width: float, room: float) -> list[_Box]:
     """The column's boxes at the largest scale of `SCALES` at which they fit in `room` (the
     smallest scale when none does). A column's height shrinks about as the square of its scale
     (smaller type and fewer lines), so the search starts where that says it fits and steps
     from there: two or three layouts instead of up to thirteen."""
-    laid: dict[int, list[_Box]] = {}
+    heights: dict[int, float] = {}
 
     def fits(i: int) -> bool:
-        if i not in laid:
-            laid[i] = _boxes(pdf, inds, width, SCALES[i])
-        return _column_h(laid[i]) <= room
+        if i not in heights:
+            heights[i] = _column_height(pdf, inds, width, SCALES[i])
+        return heights[i] <= room
 
     last = len(SCALES) - 1
     if fits(0):
-        return laid[0]
-    target = SCALES[0] * math.sqrt(room / max(_column_h(laid[0]), 1e-6))
+        return _boxes(pdf, inds, width, SCALES[0])
+    target = SCALES[0] * math.sqrt(room / max(heights[0], 1e-6))
     i = min(last, max(1, sum(1 for s in SCALES if s > target + 1e-9)))
     if fits(i):
         while i > 1 and fits(i - 1):
@@ -305,8 +392,7 @@ def _fitted(pdf: _Canvas, inds: Sequence[PlanAIndikator], width: float, room: fl
     else:
         while i < last and not fits(i):
             i += 1
-        fits(i)
-    return laid[i]
+    return _boxes(pdf, inds, width, SCALES[i])
 
 
 # The scales a column's type is tried at, largest first (steps of 0.05).
@@ -766,8 +852,9 @@ def _template() -> _Template:
     with zipfile.ZipFile(package, "w") as fixed:
         for info in whole.infolist():
             if info.filename not in names.values():
-                # Copied as stored, compressed once here.
-                fixed.writestr(info, whole.read(info), zipfile.ZIP_DEFLATED, 1)
+                # Compressed once here, so as tightly as zlib can: the styles' 0.8 MB of XML
+                # take 23 KB instead of 42 KB at level 1, a poster's .docx 38 KB instead of 57.
+                fixed.writestr(info, whole.read(info), zipfile.ZIP_DEFLATED, 9)
     body = document.index(_BODY_OPEN) + len(_BODY_OPEN)
     return _Template(
         doc=doc,

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import io
+import struct
+import zlib
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from operator import itemgetter
 from typing import Any
 
 import qrcode
-from PIL import Image
 from qrcode import base, util
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.exceptions import DataOverflowError
@@ -18,8 +19,6 @@ from qrcode.exceptions import DataOverflowError
 from .reference import Reference
 
 _EXP, _LOG = base.EXP_TABLE, base.LOG_TABLE
-_BLACK = b"\x00"
-_WHITE = b"\xff"
 
 
 @lru_cache(maxsize=256)
@@ -31,11 +30,44 @@ def qr_png(payload: str, box_size: int = 8, border: int = 4) -> bytes:
     by module) and kept at one bit a pixel: half the bytes of a greyscale PNG, a third of the
     time to compress, and fpdf2 puts it in a PDF as a fax-coded bilevel image instead of
     decoding and compressing it again."""
-    buf = io.BytesIO()
-    # zlib's level 6: level 9 took three times as long (1.35 against 0.41 ms a code of a
-    # poster's reference) to save 66 of 592 bytes.
-    qr_image(qr_modules(payload), box_size, border).save(buf, format="PNG", compress_level=6)
-    return buf.getvalue()
+    return bilevel_png(qr_modules(payload), box_size, border)
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def bilevel_png(modules: Sequence[Sequence[bool]], box_size: int, border: int) -> bytes:
+    """A PNG of a module matrix: `box_size` pixels a module, dark modules black, `border`
+    light modules around it. One bit a pixel, greyscale (0 is black); each row of pixels is
+    packed into bytes behind its filter byte, a row of modules once, repeated `box_size` times.
+    Written here instead of drawn with Pillow and saved with its encoder: 0.6 against 1.7 ms a
+    poster's code (7 December, `tests/exports/test_qr.py` compares the pixels with qrcode's
+    own picture). zlib's level 6: level 9 took three times as long to save a tenth of the
+    bytes."""
+    side = (len(modules) + 2 * border) * box_size
+    pad = -side % 8  # the last byte of a row is filled up with light pixels
+    light, dark = "1" * box_size, "0" * box_size
+    cell = (light, dark)  # by the module's value
+    edge = light * border
+
+    def packed(cells: str) -> bytes:
+        return b"\x00" + int(cells + "1" * pad, 2).to_bytes((side + pad) // 8, "big")
+
+    quiet = packed("1" * side) * (border * box_size)
+    rows = [quiet]
+    for row in modules:
+        rows.append(packed(edge + "".join(map(cell.__getitem__, row)) + edge) * box_size)
+    rows.append(quiet)
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
+    return b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            _chunk(b"IHDR", header),
+            _chunk(b"IDAT", zlib.compress(b"".join(rows), 6)),
+            _chunk(b"IEND", b""),
+        )
+    )
 
 
 @lru_cache(maxsize=256)
@@ -50,16 +82,14 @@ def qr_modules(payload: str) -> tuple[tuple[bool, ...], ...]:
     _fit(qr)
     qr.data_cache = _codewords(qr.version, qr.error_correction, qr.data_list)
     bare, mask = best_mask(qr)
-    # The chosen mask laid over the bare data (instead of placing the data again), then the
-    # format (and version) information for that mask, which qrcode writes in its own places.
+    # The chosen mask laid over the data, and the patterns with the format (and version)
+    # information for that mask where no data is.
     g = _Grid.of(qr.version)
     n = g.n
-    bits = format(bare ^ (g.masks[mask][0] & g.free[0]), f"0{n * n}b")  # the last row first
-    qr.modules = [[b == "1" for b in bits[(n - 1 - r) * n : (n - r) * n]] for r in range(n)]
-    qr.setup_type_info(False, mask)
-    if qr.version >= 7:
-        qr.setup_type_number(False)
-    return tuple(tuple(bool(m) for m in row) for row in qr.modules)
+    code = ((bare ^ g.masks[mask][0]) & g.free[0]) | g.information[mask]
+    bits = format(code, f"0{n * n}b")  # the last row first
+    dark = "1".__eq__
+    return tuple(tuple(map(dark, bits[(n - 1 - r) * n : (n - r) * n])) for r in range(n))
 
 
 # --- the codewords: qrcode's, with its bit buffer as one integer -------------------------------
@@ -118,18 +148,28 @@ def _generator_logs(count: int) -> tuple[int, ...]:
     return tuple(_LOG[c] for c in poly[1:])
 
 
-def _remainder(data: Sequence[int], count: int) -> list[int]:
-    """The `count` error correction codewords of a block of `data` codewords."""
+@cache
+def _multiples(count: int) -> tuple[int, ...]:
+    """The generator's coefficients after its leading 1 times each byte value, each as one
+    integer of `count` bytes (the first coefficient highest)."""
     logs = _generator_logs(count)
-    rem = [0] * count
+    out = [0]
+    for factor in range(1, 256):
+        lf = _LOG[factor]
+        out.append(int.from_bytes(bytes(_EXP[(lf + g) % 255] for g in logs), "big"))
+    return tuple(out)
+
+
+def _remainder(data: Sequence[int], count: int) -> list[int]:
+    """The `count` error correction codewords of a block of `data` codewords: the usual shift
+    register, its `count` bytes held in one integer (a shift and an exclusive or a codeword)."""
+    multiples = _multiples(count)
+    top = 8 * (count - 1)
+    keep = (1 << top) - 1
+    rem = 0
     for d in data:
-        factor = d ^ rem[0]
-        rem = rem[1:]
-        rem.append(0)
-        if factor:
-            lf = _LOG[factor]
-            rem = [r ^ _EXP[(lf + g) % 255] for r, g in zip(rem, logs, strict=True)]
-    return rem
+        rem = ((rem & keep) << 8) ^ multiples[d ^ (rem >> top)]
+    return list(rem.to_bytes(count, "big"))
 
 
 def _codewords(version: int, error_correction: int, data_list: Sequence[Any]) -> list[int]:
@@ -167,9 +207,12 @@ def _codewords(version: int, error_correction: int, data_list: Sequence[Any]) ->
 # --- the mask: the penalty rules of ISO/IEC 18004 as qrcode counts them ------------------------
 #
 # qrcode tries each of the eight masks by placing the data bit by bit and scoring the matrix
-# module by module: three quarters of a poster's QR code. Here the data is placed once (with
-# mask 0, by qrcode) and taken off again; each mask is then laid over it, and the matrix scored,
-# as one integer of n*n bits (row r in bits r*n to r*n+n-1), with its transpose for the columns.
+# module by module: three quarters of a poster's QR code. Here the data is placed once, unmasked,
+# in the order qrcode's `map_data` places it (worked out once per version, `_placement`, and
+# applied to the whole bit string at once, `_Grid.placed`); each mask is then laid over it, and
+# the matrix scored, as one integer of n*n bits (row r in bits r*n to r*n+n-1), with its
+# transpose for the columns. The code's patterns, format and version information for the
+# chosen mask come from qrcode too, made once per version and mask (`_Grid.information`).
 
 
 class _Layout(qrcode.QRCode):  # type: ignore[type-arg]  # generic only in the stubs
@@ -206,6 +249,12 @@ class _Grid:
     pairs: int  # a module with a right-hand neighbour in its row
     blocks: int  # a module with neighbours to the right, below and below right
     windows: int  # a module from which eleven fit in its row
+    # Where the data goes: the bits of `_matrix`'s two strings, taken from the data's bits
+    # followed by «0» and «1» (`place`); the patterns, the format and the version information
+    # of the code with each mask (the modules that hold no data, `information`).
+    data_bits: int
+    place: tuple[Callable[[str], tuple[str, ...]], Callable[[str], tuple[str, ...]]]
+    information: tuple[int, ...]
 
     @staticmethod
     @cache
@@ -219,14 +268,61 @@ class _Grid:
             for f in (util.mask_func(k) for k in range(8))
         )
         pairs = _where(n, lambda k: k < n - 1)
+        free = _matrix(layout.free)
+        data_bits = 8 * sum(b.total_count for b in base.rs_blocks(version, ERROR_CORRECT_M))
+        # Each module's source in the data's bits + «01»: the k-th data module placed takes
+        # the k-th bit (the remainder bits after the data are light), the others stay as the
+        # test layout qrcode scores the masks on has them (format information light).
+        source = [[data_bits + bool(m) for m in row] for row in layout.modules]
+        for k, (r, c) in enumerate(_placement(layout.free)):
+            source[r][c] = min(k, data_bits)
+        rows, cols = range(n - 1, -1, -1), range(n)
+        place = (
+            itemgetter(*(source[r][c] for r in rows for c in cols)),
+            itemgetter(*(source[r][c] for c in rows for r in cols)),
+        )
+        fixed = ((1 << (n * n)) - 1) ^ free[0]
+        information = []
+        for mask in range(8):
+            full = qrcode.QRCode(version=version, error_correction=ERROR_CORRECT_M)
+            full.data_cache = []
+            full.makeImpl(False, mask)
+            information.append(_matrix(full.modules)[0] & fixed)
         return _Grid(
             n=n,
-            free=_matrix(layout.free),
+            free=free,
             masks=masks,
             pairs=pairs,
             blocks=pairs & ((1 << (n * (n - 1))) - 1),
             windows=_where(n, lambda k: k <= n - 11),
+            data_bits=data_bits,
+            place=place,
+            information=tuple(information),
         )
+
+    def placed(self, data: Sequence[int]) -> tuple[int, int]:
+        """The test layout with `data` (the codewords) placed, unmasked: matrix, transpose."""
+        stream = format(int.from_bytes(bytes(data), "big"), f"0{len(data) * 8}b")
+        stream = stream[: self.data_bits].ljust(self.data_bits, "0") + "01"
+        return (int("".join(self.place[0](stream)), 2), int("".join(self.place[1](stream)), 2))
+
+
+def _placement(free: Sequence[Sequence[bool]]) -> list[tuple[int, int]]:
+    """The data modules in the order qrcode's `map_data` fills them: two columns at a time
+    from the right, up and down in turn, the timing column skipped."""
+    n = len(free)
+    order: list[tuple[int, int]] = []
+    inc, row = -1, n - 1
+    for right in range(n - 1, 0, -2):
+        col = right - 1 if right <= 6 else right
+        while True:
+            order.extend((row, c) for c in (col, col - 1) if free[row][c])
+            row += inc
+            if row < 0 or n <= row:
+                row -= inc
+                inc = -inc
+                break
+    return order
 
 
 # The 1:1:3:1:1 finder-like pattern with four light modules after it, in a window of eleven
@@ -267,31 +363,14 @@ def best_mask(qr: qrcode.QRCode) -> tuple[int, int]:  # type: ignore[type-arg]
     see `_matrix`; the format information blank), and the mask qrcode's `best_mask_pattern`
     chooses for it: the lowest penalty of the eight laid over it, the first of equals."""
     g = _Grid.of(qr.version)
-    qr.makeImpl(True, 0)
-    placed = _matrix(qr.modules)
-    # The matrix with the data bare: mask 0 taken off the data modules.
-    bare = [placed[i] ^ (g.masks[0][i] & g.free[i]) for i in (0, 1)]
+    if qr.data_cache is None:
+        qr.data_cache = util.create_data(qr.version, qr.error_correction, qr.data_list)
+    bare = g.placed(qr.data_cache)
     scores = [
         _penalty(bare[0] ^ (mask[0] & g.free[0]), bare[1] ^ (mask[1] & g.free[1]), g)
         for mask in g.masks
     ]
     return bare[0], scores.index(min(scores))
-
-
-def qr_image(modules: Sequence[Sequence[bool | None]], box_size: int, border: int) -> Image.Image:
-    """A bilevel picture of a module matrix: `box_size` pixels a module, dark modules black,
-    `border` light modules around it."""
-    side = (len(modules) + 2 * border) * box_size
-    dark, light = _BLACK * box_size, _WHITE * box_size
-    edge = light * border
-    quiet = _WHITE * side * (border * box_size)
-    rows = [quiet]
-    for row in modules:
-        line = edge + b"".join(dark if cell else light for cell in row) + edge
-        rows.append(line * box_size)
-    rows.append(quiet)
-    grey = Image.frombytes("L", (side, side), b"".join(rows))
-    return grey.convert("1", dither=Image.Dither.NONE)
 
 
 def reference_qr_png(ref: Reference) -> bytes:

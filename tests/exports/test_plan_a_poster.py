@@ -776,12 +776,21 @@ def test_cut_text_counts_the_maal_left_out() -> None:
 
 def test_the_scale_search_finds_what_trying_every_scale_finds() -> None:
     """`_fitted` tries two or three scales where the poster used to try them all from the
-    largest down: for 250 random columns (few or many mål, short or long texts, several room
-    heights) it picks the very boxes the old search picked."""
+    largest down, measuring their heights without making the lines: for 250 random columns
+    (few or many mål, short or long texts, several room heights) it picks the very boxes the
+    old search picked, and every height it measures is the laid-out column's."""
     import random
 
     from exports import page_pdf
-    from exports.plan_a_poster import MAX_SCALE, MIN_SCALE, _boxes, _column_h, _fitted
+    from exports.plan_a_poster import (
+        MAX_SCALE,
+        MIN_SCALE,
+        SCALES,
+        _boxes,
+        _column_h,
+        _column_height,
+        _fitted,
+    )
     from models.records import PlanAIndikator, PlanAMaal
 
     def every_scale(page, inds, width, room):  # the search as it was (e1aa103)
@@ -819,6 +828,10 @@ def test_the_scale_search_finds_what_trying_every_scale_finds() -> None:
         )
         room = rng.choice([120.0, 200.0, 260.0, 300.0, 330.0])
         assert _fitted(page, inds, 79.67, room) == every_scale(page, inds, 79.67, room), case
+        # The search measures heights without making the lines: to the last bit the same.
+        for scale in (SCALES[0], rng.choice(SCALES), SCALES[-1]):
+            made = _column_h(_boxes(page, inds, 79.67, scale))
+            assert _column_height(page, inds, 79.67, scale) == made, (case, scale)
 
 
 def test_an_indicators_number_never_stands_alone_and_no_name_is_broken_in_a_word() -> None:
@@ -850,3 +863,30 @@ def test_an_indicators_number_never_stands_alone_and_no_name_is_broken_in_a_word
             assert words == shown.split(), (n, words)
             if valgt:
                 assert first.size >= LABEL_FLOOR_PT
+
+
+def test_our_writer_wraps_as_the_documents_wrap() -> None:
+    """The poster's writer measures a text's words once and wraps them at each size with the
+    same sums as `exports.pdf.wrap_units` (which every other document uses): the same lines
+    for 5,000 random texts with empty words, tabs, line breaks, words wider than the column,
+    dates and Danish letters, at several widths and sizes in both styles."""
+    import random
+
+    from exports import page_pdf
+    from exports.pdf import wrap_units
+
+    page = page_pdf.Page.start()
+    assert page is not None
+    rng = random.Random(7)
+    vocab = ["", "a", "og", "Borgerinddragelse", "samarbejdsrelationerne", "Ærø", "æøå"]
+    vocab += ["www.eksempel.dk/side/under", "12-05-2026", "x" * 80, "tekst,", "—", "kl."]
+    for case in range(5_000):
+        text = " " if rng.random() < 0.3 else ""
+        for _ in range(rng.randint(0, 30)):
+            text += rng.choice(vocab) + rng.choice([" ", " ", " ", "  ", "\n", "\t"])
+        width = rng.choice([10.0, 25.3, 60.0, 81.1, 200.0])
+        size = rng.choice([9.0, 10.4, 13.0, 16.0, 22.0])
+        style = rng.choice(["", "B"])
+        widths = page._font(style).widths
+        want = wrap_units(page_pdf.clean(text), width, widths, size, page_pdf.MM, {})
+        assert page.wrap(text, width, style, size) == want, (case, text, width, size, style)

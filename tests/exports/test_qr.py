@@ -31,7 +31,7 @@ def _qrcode_own_picture(payload: str, box_size: int, border: int) -> Image.Image
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-@pytest.mark.parametrize(("box_size", "border"), [(8, 4), (3, 2)])
+@pytest.mark.parametrize(("box_size", "border"), [(8, 4), (3, 2), (5, 1)])
 def test_the_picture_is_the_one_qrcode_draws_at_one_bit_a_pixel(payload, box_size, border):
     image = Image.open(io.BytesIO(qr_png.__wrapped__(payload, box_size, border)))
     assert image.mode == "1"
