@@ -291,34 +291,23 @@ def _numbered(
     `LABEL_FLOOR_PT` at which every word fits beside it (at 22 pt «Borgerinddragelse» and
     «Samarbejdsrelationer» were wider than the column, and were broken inside the word).
     Kept per process (`_HEADINGS`): the same eight names come back in every poster."""
-    return _kept(
-        ("overskrift", ind.nummer, text, width, style, size, colour),
-        pdf,
-        lambda: _numbered_lines(pdf, ind.nummer, text, width, style, size, colour),
-    )
 
+    def make() -> tuple[_Line, ...]:
+        fit = size
+        number = f"{ind.nummer}. "
+        words = text.split()
+        while True:
+            lead = pdf.width(number, style, fit)
+            widest = max((pdf.width(w, style, fit) for w in words), default=0.0)
+            if widest <= width - lead or fit - 1 < min(LABEL_FLOOR_PT, fit):
+                break
+            fit -= 1
+        return tuple(
+            _Line((number if i == 0 else "") + t, style, fit, colour, indent=lead if i else 0.0)
+            for i, t in enumerate(_wrap(pdf, text, width - lead, style, fit))
+        )
 
-def _numbered_lines(
-    pdf: _Canvas,
-    nummer: int,
-    text: str,
-    width: float,
-    style: str,
-    size: float,
-    colour: tuple[int, int, int],
-) -> tuple[_Line, ...]:
-    number = f"{nummer}. "
-    words = text.split()
-    while True:
-        lead = pdf.width(number, style, size)
-        widest = max((pdf.width(w, style, size) for w in words), default=0.0)
-        if widest <= width - lead or size - 1 < min(LABEL_FLOOR_PT, size):
-            break
-        size -= 1
-    return tuple(
-        _Line((number if i == 0 else "") + t, style, size, colour, indent=lead if i else 0.0)
-        for i, t in enumerate(_wrap(pdf, text, width - lead, style, size))
-    )
+    return _kept(("overskrift", ind.nummer, text, width, style, size, colour), pdf, make)
 
 
 def _box_h(box: _Box) -> float:
