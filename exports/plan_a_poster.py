@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, cast
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.oxml.simpletypes import ST_HpsMeasure, ST_TwipsMeasure
+from docx.oxml.simpletypes import ST_HpsMeasure, ST_SignedTwipsMeasure, ST_TwipsMeasure
 from docx.shared import Mm, Pt
 from fpdf import FPDF
 
@@ -651,25 +651,41 @@ def _paragraph_xml(
     bold: bool = False,
     colour: tuple[int, int, int] = (0, 0, 0),
     space_before: float = 0,
+    indent: float = 0,
+    hanging: bool = False,
     clean: bool = True,
 ) -> str:
-    """A paragraph of one run: its spacing (2 pt after), then the run's bold, colour and size
-    (in the order Word's schema puts them), then its text (`clean`: cleaned here first)."""
+    """A paragraph of one run: its spacing (2 pt after) and its indent (`indent` pt; with
+    `hanging` the first line starts at the margin and its text after a tab at the indent),
+    then the run's bold, colour and size (in the order Word's schema puts them), then its
+    text (`clean`: cleaned here first)."""
     run = _run_xml(_docx_text(text) if clean else text)
-    return f"{_paragraph_head(size, bold, colour, space_before)}{run[len('<w:r>') :]}</w:p>"
+    head = _paragraph_head(size, bold, colour, space_before, indent, hanging)
+    return f"{head}{run[len('<w:r>') :]}</w:p>"
 
 
 @functools.cache
 def _paragraph_head(
-    size: float, bold: bool, colour: tuple[int, int, int], space_before: float
+    size: float,
+    bold: bool,
+    colour: tuple[int, int, int],
+    space_before: float,
+    indent: float,
+    hanging: bool,
 ) -> str:
     """A paragraph's XML up to its run's text, made once for each look."""
     weight = "<w:b/>" if bold else '<w:b w:val="0"/>'
     # Sizes in Word's units as python-docx converts them (half-points cut, not rounded).
     before = ST_TwipsMeasure.convert_to_xml(Pt(space_before))
     half_points = ST_HpsMeasure.convert_to_xml(Pt(size))
+    ind = ""
+    if indent:
+        ind = f'<w:ind w:left="{ST_SignedTwipsMeasure.convert_to_xml(Pt(indent))}"'
+        if hanging:
+            ind += f' w:hanging="{ST_TwipsMeasure.convert_to_xml(Pt(indent))}"'
+        ind += "/>"
     return (
-        f'<w:p><w:pPr><w:spacing w:before="{before}" w:after="{_AFTER}"/></w:pPr>'
+        f'<w:p><w:pPr><w:spacing w:before="{before}" w:after="{_AFTER}"/>{ind}</w:pPr>'
         f'<w:r><w:rPr>{weight}<w:color w:val="{_hex(colour)}"/>'
         f'<w:sz w:val="{half_points}"/></w:rPr>'
     )
@@ -698,24 +714,38 @@ class _Body:
         bold: bool = False,
         colour: tuple[int, int, int] = (0, 0, 0),
         space_before: float = 0,
+        indent: float = 0,
+        lead: str = "",
     ) -> str:
+        """A paragraph of `text`, indented `indent` pt; with `lead` (a number, a bullet)
+        before it and a tab, the lead stands at the margin and the text's lines start under
+        each other at the indent (as the PDF draws them)."""
         text = _docx_text(text)
+        if lead:
+            text = f"{lead}\t{text}"
         self.texts.append(_RUN_SPLIT.sub("", text))
         return _paragraph_xml(
-            text, size, bold=bold, colour=colour, space_before=space_before, clean=False
+            text,
+            size,
+            bold=bold,
+            colour=colour,
+            space_before=space_before,
+            indent=indent,
+            hanging=bool(lead),
+            clean=False,
         )
 
 
 def _indikator_xml(body: _Body, ind: PlanAIndikator) -> list[str]:
     para = body.para
+    number = f"{ind.nummer}."
     if not ind.valgt:
-        xml = [
-            para(f"{indikator_heading(ind)} ({IKKE_VALGT})", 11, colour=LIGHT_GREY, space_before=6)
-        ]
+        head = f"{ind.label} ({IKKE_VALGT})"
+        xml = [para(head, 11, colour=LIGHT_GREY, space_before=6, lead=number, indent=14)]
         if ind.obligatorisk:
             xml.append(para(OBLIGATORISK.upper(), 9, bold=True, colour=GREY))
         return xml
-    xml = [para(indikator_heading(ind), LABEL_PT, bold=True, space_before=10)]
+    xml = [para(ind.label, LABEL_PT, bold=True, space_before=10, lead=number, indent=24)]
     if ind.obligatorisk:
         xml.append(para(OBLIGATORISK.upper(), 10, bold=True, colour=GREY))
     if ind.forskel.strip():
@@ -726,9 +756,9 @@ def _indikator_xml(body: _Body, ind: PlanAIndikator) -> list[str]:
     if not ind.maal:
         xml.append(para(INGEN_MAAL, MAAL_PT, colour=GREY))
     for m in ind.maal:
-        xml.append(para(f"• {m.tekst}", MAAL_PT, space_before=2))
+        xml.append(para(m.tekst, MAAL_PT, space_before=2, lead="•", indent=10))
         if facts := maal_facts(m):
-            xml.append(para(f"   {facts}", MAAL_PT * 0.8, colour=GREY))
+            xml.append(para(facts, MAAL_PT * 0.8, colour=GREY, indent=10))
     return xml
 
 

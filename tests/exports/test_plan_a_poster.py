@@ -314,8 +314,17 @@ def test_docx_is_a3_with_the_same_content_and_a_qr(
     text = _docx_text(path)
     for want in ("Plan A 2024", "Hjemmeplejen Øst", "Adfærd", FORSKEL_1, FORSKEL_6):
         assert want in text, want
-    assert "• Halvdelen af de nye borgere klarer selv badet" in text
+    assert "•\tHalvdelen af de nye borgere klarer selv badet" in text
     assert "OBLIGATORISK I 2024" in text
+    # A heading's number and a mål's bullet stand at the margin and the text hangs beside them,
+    # its wrapped lines under its first word (as on the PDF): Word wraps them under the number.
+    cells = [p for t in document.tables for c in t.rows[1].cells for p in c.paragraphs]
+    leads = [p for p in cells if p.text[:3] in ("1.\t", "6.\t") or p.text.startswith("•\t")]
+    assert {p.text[:3] for p in leads} >= {"1.\t", "6.\t"} and len(leads) >= 4
+    for p in leads:
+        pf = p.paragraph_format
+        assert pf.left_indent is not None and pf.left_indent > 0, p.text
+        assert pf.first_line_indent == -pf.left_indent, p.text
     ref = _ref(ws, plan["plan"])
     assert parse_reference(document.core_properties.identifier) == ref
     assert ";TEKST=" in document.core_properties.identifier  # the digest verify compares
@@ -632,10 +641,15 @@ def _python_docx_poster(poster, ref: Reference, qr_png: bytes, when: date) -> by
     from exports.reference import stamp_docx
     from exports.xlsx import clean_cell_text
 
-    def run(para, text, size, *, bold=False, colour=(0, 0, 0), space_before=0.0):  # type: ignore[no-untyped-def]
+    def run(para, text, size, *, bold=False, colour=(0, 0, 0), space_before=0.0, indent=0, lead=""):  # type: ignore[no-untyped-def]
         para.paragraph_format.space_before = Pt(space_before)
         para.paragraph_format.space_after = Pt(2)
-        r = para.add_run(clean_cell_text(text))
+        if indent:
+            para.paragraph_format.left_indent = Pt(indent)
+            if lead:  # the lead at the margin, the text after its tab hanging at the indent
+                para.paragraph_format.first_line_indent = Pt(-indent)
+        text = clean_cell_text(text)
+        r = para.add_run(f"{lead}\t{text}" if lead else text)
         r.font.size = Pt(size)
         r.bold = bold
         r.font.color.rgb = RGBColor(*colour)
@@ -682,7 +696,16 @@ def _python_docx_poster(poster, ref: Reference, qr_png: bytes, when: date) -> by
 
         for ind in perspektiv.indikatorer:
             if ind.valgt:
-                run(para(), pap.indikator_heading(ind), pap.LABEL_PT, bold=True, space_before=10)
+                number = f"{ind.nummer}."
+                run(
+                    para(),
+                    ind.label,
+                    pap.LABEL_PT,
+                    bold=True,
+                    space_before=10,
+                    indent=24,
+                    lead=number,
+                )
                 if ind.obligatorisk:
                     run(para(), pap.OBLIGATORISK.upper(), 10, bold=True, colour=pap.GREY)
                 forskel = ind.forskel.strip()
@@ -697,12 +720,21 @@ def _python_docx_poster(poster, ref: Reference, qr_png: bytes, when: date) -> by
                 if not ind.maal:
                     run(para(), pap.INGEN_MAAL, pap.MAAL_PT, colour=pap.GREY)
                 for m in ind.maal:
-                    run(para(), f"• {m.tekst}", pap.MAAL_PT, space_before=2)
+                    run(para(), m.tekst, pap.MAAL_PT, space_before=2, indent=10, lead="•")
                     if facts := pap.maal_facts(m):
-                        run(para(), f"   {facts}", pap.MAAL_PT * 0.8, colour=pap.GREY)
+                        run(para(), facts, pap.MAAL_PT * 0.8, colour=pap.GREY, indent=10)
             else:
-                head_text = f"{pap.indikator_heading(ind)} ({pap.IKKE_VALGT})"
-                run(para(), head_text, 11, colour=pap.LIGHT_GREY, space_before=6)
+                head_text = f"{ind.label} ({pap.IKKE_VALGT})"
+                number = f"{ind.nummer}."
+                run(
+                    para(),
+                    head_text,
+                    11,
+                    colour=pap.LIGHT_GREY,
+                    space_before=6,
+                    indent=14,
+                    lead=number,
+                )
                 if ind.obligatorisk:
                     run(para(), pap.OBLIGATORISK.upper(), 9, bold=True, colour=pap.GREY)
     footer = section.footer
