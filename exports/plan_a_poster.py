@@ -738,7 +738,7 @@ class _Body:
 
 def _indikator_xml(body: _Body, ind: PlanAIndikator) -> list[str]:
     para = body.para
-    number = f"{ind.nummer}."
+    number = f"{ind.nummer}. "  # with its space: the text `verify` reads is as before
     if not ind.valgt:
         head = f"{ind.label} ({IKKE_VALGT})"
         xml = [para(head, 11, colour=LIGHT_GREY, space_before=6, lead=number, indent=14)]
@@ -756,7 +756,7 @@ def _indikator_xml(body: _Body, ind: PlanAIndikator) -> list[str]:
     if not ind.maal:
         xml.append(para(INGEN_MAAL, MAAL_PT, colour=GREY))
     for m in ind.maal:
-        xml.append(para(m.tekst, MAAL_PT, space_before=2, lead="•", indent=10))
+        xml.append(para(m.tekst, MAAL_PT, space_before=2, lead="• ", indent=10))
         if facts := maal_facts(m):
             xml.append(para(facts, MAAL_PT * 0.8, colour=GREY, indent=10))
     return xml

@@ -314,13 +314,13 @@ def test_docx_is_a3_with_the_same_content_and_a_qr(
     text = _docx_text(path)
     for want in ("Plan A 2024", "Hjemmeplejen Øst", "Adfærd", FORSKEL_1, FORSKEL_6):
         assert want in text, want
-    assert "•\tHalvdelen af de nye borgere klarer selv badet" in text
+    assert "• \tHalvdelen af de nye borgere klarer selv badet" in text
     assert "OBLIGATORISK I 2024" in text
     # A heading's number and a mål's bullet stand at the margin and the text hangs beside them,
     # its wrapped lines under its first word (as on the PDF): Word wraps them under the number.
     cells = [p for t in document.tables for c in t.rows[1].cells for p in c.paragraphs]
-    leads = [p for p in cells if p.text[:3] in ("1.\t", "6.\t") or p.text.startswith("•\t")]
-    assert {p.text[:3] for p in leads} >= {"1.\t", "6.\t"} and len(leads) >= 4
+    leads = [p for p in cells if p.text[:4] in ("1. \t", "6. \t") or p.text.startswith("• \t")]
+    assert {p.text[:4] for p in leads} >= {"1. \t", "6. \t"} and len(leads) >= 4
     for p in leads:
         pf = p.paragraph_format
         assert pf.left_indent is not None and pf.left_indent > 0, p.text
@@ -627,9 +627,13 @@ def test_many_posters_are_rendered_in_two_processes_with_the_same_result(
             assert verify_file(ws.database, b).status is VerifyStatus.CURRENT
 
 
-def _python_docx_poster(poster, ref: Reference, qr_png: bytes, when: date) -> bytes:  # type: ignore[no-untyped-def]
+def _python_docx_poster(
+    poster, ref: Reference, qr_png: bytes, when: date, *, hanging: bool = True
+) -> bytes:  # type: ignore[no-untyped-def]
     """The poster built through python-docx's API, call by call, as `poster_docx` built it
-    before it wrote its XML itself: the reference the fast writer is held to."""
+    before it wrote its XML itself: the reference the fast writer is held to. Without
+    `hanging`, as the posters were written before their headings and bullets hung (7 December):
+    the number or bullet and the text in one run, no indent."""
     from docx.enum.section import WD_ORIENT
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.oxml import OxmlElement
@@ -644,12 +648,12 @@ def _python_docx_poster(poster, ref: Reference, qr_png: bytes, when: date) -> by
     def run(para, text, size, *, bold=False, colour=(0, 0, 0), space_before=0.0, indent=0, lead=""):  # type: ignore[no-untyped-def]
         para.paragraph_format.space_before = Pt(space_before)
         para.paragraph_format.space_after = Pt(2)
-        if indent:
+        if indent and hanging:
             para.paragraph_format.left_indent = Pt(indent)
             if lead:  # the lead at the margin, the text after its tab hanging at the indent
                 para.paragraph_format.first_line_indent = Pt(-indent)
         text = clean_cell_text(text)
-        r = para.add_run(f"{lead}\t{text}" if lead else text)
+        r = para.add_run((f"{lead}\t{text}" if hanging else lead + text) if lead else text)
         r.font.size = Pt(size)
         r.bold = bold
         r.font.color.rgb = RGBColor(*colour)
@@ -696,7 +700,7 @@ def _python_docx_poster(poster, ref: Reference, qr_png: bytes, when: date) -> by
 
         for ind in perspektiv.indikatorer:
             if ind.valgt:
-                number = f"{ind.nummer}."
+                number = f"{ind.nummer}. "
                 run(
                     para(),
                     ind.label,
@@ -720,12 +724,12 @@ def _python_docx_poster(poster, ref: Reference, qr_png: bytes, when: date) -> by
                 if not ind.maal:
                     run(para(), pap.INGEN_MAAL, pap.MAAL_PT, colour=pap.GREY)
                 for m in ind.maal:
-                    run(para(), m.tekst, pap.MAAL_PT, space_before=2, indent=10, lead="•")
+                    run(para(), m.tekst, pap.MAAL_PT, space_before=2, indent=10, lead="• ")
                     if facts := pap.maal_facts(m):
                         run(para(), facts, pap.MAAL_PT * 0.8, colour=pap.GREY, indent=10)
             else:
                 head_text = f"{ind.label} ({pap.IKKE_VALGT})"
-                number = f"{ind.nummer}."
+                number = f"{ind.nummer}. "
                 run(
                     para(),
                     head_text,
@@ -792,6 +796,33 @@ def test_the_docx_is_part_for_part_what_python_docx_builds(ws: Workspace, tmp_pa
             assert fast[name] == want[name], name
         (tmp_path / "p.docx").write_bytes(poster_docx(poster, ref, qr, when=WHEN))
         assert verify_file(ws.database, tmp_path / "p.docx").status is VerifyStatus.CURRENT
+
+
+def test_a_word_poster_from_before_the_hanging_indents_still_checks_as_current(
+    ws: Workspace, tmp_path: Path
+):
+    """The hanging headings and bullets changed the layout, not the text `verify` reads: a
+    poster filed before (number, bullet and text in one run) is still «Aktuel», not «Ændret»,
+    and the text digests of the two are the same."""
+    from exports.plan_a_poster import poster_docx
+    from exports.qr import reference_qr_png
+    from exports.reference import body_text, text_digest
+
+    ids = _plan(ws, "Hjemmeplejen Øst", 2024, [1, 6, 8])
+    ws.set_plan_a_forskel(ids["plan"], 1, FORSKEL_1)
+    poster = ws.plan_a(ids["plan"])
+    assert poster is not None and any(i.maal for p in poster.perspektiver for i in p.indikatorer)
+    ref = poster_reference(poster)
+    qr = reference_qr_png(ref)
+    before = _python_docx_poster(poster, ref, qr, WHEN, hanging=False)
+    now = poster_docx(poster, ref, qr, when=WHEN, app_version="9.9")
+    texts = [body_text(docx.Document(io.BytesIO(blob)).element) for blob in (before, now)]
+    assert "1. " in texts[0] and "• " in texts[0]
+    assert text_digest(texts[0]) == text_digest(texts[1])
+    for name, blob in (("foer.docx", before), ("nu.docx", now)):
+        (tmp_path / name).write_bytes(blob)
+        result = verify_file(ws.database, tmp_path / name)
+        assert result.status is VerifyStatus.CURRENT, (name, result.message)
 
 
 def test_cut_text_counts_the_maal_left_out() -> None:
