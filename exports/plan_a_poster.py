@@ -105,10 +105,6 @@ def maal_facts(m: PlanAMaal) -> str:
     return " · ".join(x for x in (m.ansvarlig or "", periode(m)) if x)
 
 
-def indikator_heading(ind: PlanAIndikator) -> str:
-    return f"{ind.nummer}. {ind.label}"
-
-
 # --- PDF ------------------------------------------------------------------------------------
 
 
