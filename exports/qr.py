@@ -364,7 +364,7 @@ def best_mask(qr: qrcode.QRCode) -> tuple[int, int]:  # type: ignore[type-arg]
     chooses for it: the lowest penalty of the eight laid over it, the first of equals."""
     g = _Grid.of(qr.version)
     if qr.data_cache is None:
-        qr.data_cache = util.create_data(qr.version, qr.error_correction, qr.data_list)
+        qr.data_cache = _codewords(qr.version, qr.error_correction, qr.data_list)
     bare = g.placed(qr.data_cache)
     scores = [
         _penalty(bare[0] ^ (mask[0] & g.free[0]), bare[1] ^ (mask[1] & g.free[1]), g)
