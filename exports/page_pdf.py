@@ -320,7 +320,7 @@ def _rgb(colour: tuple[int, int, int]) -> str:
 _WRAPPED: dict[tuple[str, float, str, float], list[str]] = {}
 _WORD_UNITS: dict[str, dict[str, float]] = {}
 _KEPT = 20_000  # entries; emptied when full (a few MB at most)
-_MEASURED: dict[tuple[str, str], tuple[tuple[tuple[str, ...], tuple[int, ...]], ...]] = {}
+_MEASURED: dict[tuple[str, str], tuple[tuple[tuple[str, ...], tuple[float, ...]], ...]] = {}
 
 
 def _word_units(style: str) -> dict[str, float]:
@@ -331,7 +331,7 @@ def _word_units(style: str) -> dict[str, float]:
 
 
 def _greedy(
-    words: Sequence[str], units: Sequence[int], width: float, size: float, space_units: int
+    words: Sequence[str], units: Sequence[float], width: float, size: float, space_units: int
 ) -> list[str] | None:
     """One paragraph's lines, as `pdf_fonts.wrap_units` makes them (the same sums in the same
     order, so the same breaks), from its words and their widths in font units; None when a
@@ -400,7 +400,7 @@ class Page:
 
     def _measured(
         self, text: str, style: str
-    ) -> tuple[tuple[tuple[str, ...], tuple[int, ...]], ...]:
+    ) -> tuple[tuple[tuple[str, ...], tuple[float, ...]], ...]:
         """`text` cleaned, as paragraphs of words with their widths in font units (kept per
         process: the same text is wrapped at several sizes)."""
         key = (style, text)
@@ -410,8 +410,17 @@ class Page:
             cleaned = clean(text)
             self._covered(cleaned.replace("\n", ""), font)
             cw = font.widths
+            # A word's width once per process: the posters' texts share most of their words.
+            known = _word_units(style)
+
+            def units(word: str) -> float:
+                u = known.get(word)
+                if u is None:
+                    u = known[word] = sum(map(cw.__getitem__, map(ord, word)))
+                return u
+
             measured = tuple(
-                (tuple(words), tuple(sum(map(cw.__getitem__, map(ord, w))) for w in words))
+                (tuple(words), tuple(map(units, words)))
                 for words in (para.split(" ") for para in cleaned.split("\n"))
             )
             if len(_MEASURED) > _KEPT:

@@ -557,8 +557,12 @@ def test_export_all_of_a_year_and_refuse_to_overwrite_a_foreign_file(ws: Workspa
     poster = ws.plan_a(a["plan"])
     assert poster is not None
     (foreign / f"{poster_stem(poster, WHEN)}.pdf").write_text("min egen fil")
+    import gc
+
+    assert gc.isenabled()
     with pytest.raises(ExportError, match="ikke en PDF"):
         export_posters(ws.database, foreign, when=WHEN, maalplan_ids=(a["plan"],))
+    assert gc.isenabled()  # the export pauses the collector and resumes it, also on an error
     assert (foreign / f"{poster_stem(poster, WHEN)}.pdf").read_text() == "min egen fil"
     assert list(foreign.iterdir()) == [foreign / f"{poster_stem(poster, WHEN)}.pdf"]
 
