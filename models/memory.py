@@ -14,9 +14,11 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused(*, then_young: bool = False) -> Iterator[None]:
     """No garbage collection inside the block (nested blocks keep it paused); the collector
-    is resumed as it was, without a forced pass."""
+    is resumed as it was, without a forced pass, or with `then_young` with a pass over the
+    objects made inside the block (generation 0: the block's own cycles collected at once,
+    for a block repeated many times, such as one file of a merge)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -24,3 +26,5 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+            if then_young:
+                gc.collect(0)

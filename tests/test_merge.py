@@ -3,6 +3,7 @@ the consolidation view. The property test simulates several laptops from one pac
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 import shutil
@@ -603,9 +604,11 @@ def test_reference_to_unknown_row_and_invalid_value_are_refused(world: World, tm
             row_id="00000000-0000-4000-8000-0000000000ff",
         )
     ]
+    assert gc.isenabled()
     with pytest.raises(MergeError):
         import_bundles(tov, [_raw_bundle(tmp_path / "o.json", orphan, f1.device_id)])
     assert dump(tov) == before
+    assert gc.isenabled()  # the merge pauses the collector and resumes it, also on an error
 
 
 def test_clock_moves_past_imported_changes(world: World, tmp_path: Path):
