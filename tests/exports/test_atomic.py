@@ -222,9 +222,7 @@ def test_background_writes_all_land_in_order(tmp_path):
     assert (tmp_path / "07.docx").read_bytes() == b"PK\x03\x04\x07"
 
 
-def test_background_writes_appear_in_order_while_an_earlier_file_is_slow(
-    tmp_path, monkeypatch
-):
+def test_background_writes_appear_in_order_while_an_earlier_file_is_slow(tmp_path, monkeypatch):
     """Two threads write: while the first file waits for the disk, the second is written
     beside it but takes its name only after the first has its own."""
     import threading
