@@ -39,8 +39,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -510,10 +510,12 @@ def _import(
         # The change log and its heads in a few set-based statements; then the rows.
         merge_stage.append(conn)
         found: set[tuple[str, str]] = set()
-        for batch in _paused(merge_stage.row_batches(conn, MERGE_BATCH)):
-            owner = {r.id: by_number[number] for number, r in batch}
-            rows = [r for _, r in batch]
-            found.update((e, r) for e, r, _ in _apply(conn, rows, owner))
+        # Closed on an error too, which resumes the collector it paused.
+        with closing(_paused(merge_stage.row_batches(conn, MERGE_BATCH))) as batches:
+            for batch in batches:
+                owner = {r.id: by_number[number] for number, r in batch}
+                rows = [r for _, r in batch]
+                found.update((e, r) for e, r, _ in _apply(conn, rows, owner))
         for res, _ in candidates:
             res.known = res.received - res.new
             if not res.new:
@@ -526,7 +528,7 @@ def _import(
 _T = TypeVar("_T")
 
 
-def _paused(batches: Iterator[_T]) -> Iterator[_T]:
+def _paused(batches: Iterator[_T]) -> Generator[_T, None, None]:
     """`batches`, each made and used with the garbage collector paused (`models.memory`), as
     each file is checked (`_check_files`). A merge makes hundreds of thousands of entries and
     rows that hold no cycles, and the collector's passes walked everything the process had

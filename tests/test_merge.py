@@ -611,6 +611,33 @@ def test_reference_to_unknown_row_and_invalid_value_are_refused(world: World, tm
     assert gc.isenabled()  # the merge pauses the collector and resumes it, also on an error
 
 
+def test_an_error_while_rows_are_applied_changes_nothing_and_resumes_the_collector(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The merge pauses the garbage collector for each batch of rows it applies; an error in
+    the middle of one (here made by hand) rolls everything back, and the collector runs again
+    afterwards."""
+    from models import importing
+
+    tov, f1 = world.db("tov", tmp_path), world.db("f1", tmp_path)
+    Store(f1).update("maal", world.ids["m1"], tekst="Fra bord 1")
+    handoff = write_handoff(f1, tmp_path / "h.json").path
+    before = dump(tov)
+    seen: list[bool] = []
+
+    def broken(*_args: object) -> object:
+        seen.append(gc.isenabled())
+        raise ValueError("simuleret fejl midt i en række")
+
+    monkeypatch.setattr(importing, "_apply", broken)
+    assert gc.isenabled()
+    with pytest.raises(MergeError, match="ikke forventer"):
+        import_bundles(tov, [handoff])
+    assert seen == [False]  # paused while the batch was applied ...
+    assert gc.isenabled()  # ... and running again after the error
+    assert dump(tov) == before
+
+
 def test_clock_moves_past_imported_changes(world: World, tmp_path: Path):
     # Issue 11 changed this: an imported clock far ahead no longer drags this laptop's clock
     # along (models.clock.MAX_AHEAD_MILLIS); the tovholder's next edit still wins, because it
