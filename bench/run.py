@@ -1496,6 +1496,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if update_doc(markdown(kept, saved)) else 1
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
+    # The measured processes load the app's modules as an installed app does, from bytecode
+    # compiled once (by the first run that imports them), whatever the shell says: with
+    # PYTHONDONTWRITEBYTECODE set, as on this project's machines, every run compiled again
+    # each module it first imported while it was timed (the exports' own modules, imported
+    # when an export starts). "0" turns the setting off for the processes started from here.
+    os.environ["PYTHONDONTWRITEBYTECODE"] = "0"
+    sys.dont_write_bytecode = False
     quick = args.quick
     only = {s.strip() for s in args.only.split(",") if s.strip()}
     scale = 0.1 if quick else 1.0
