@@ -437,15 +437,27 @@ class BackgroundWriter:
         self._pool = ThreadPoolExecutor(self.THREADS, thread_name_prefix="udviklingsdag-skriv")
         self._pending: list[Future[Path | None]] = []
         self._last: Future[Path | None] | None = None
-        self._failed = threading.Event()
+        self._given = 0  # files given so far; each write knows its number
+        # The number of the first file that failed (None: none yet). Only a file after it
+        # is left unwritten: with two threads a later file may fail before an earlier one
+        # has started, and the earlier one is still written.
+        self._failed_at: int | None = None
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()  # the writer was left: what is queued is not written
 
     def __enter__(self) -> BackgroundWriter:
         return self
 
     def _write(
-        self, path: Path, data: bytes, kind: str | None, before: Future[Path | None] | None
+        self,
+        number: int,
+        path: Path,
+        data: bytes,
+        kind: str | None,
+        before: Future[Path | None] | None,
     ) -> Path | None:
-        if self._failed.is_set():
+        failed_at = self._failed_at
+        if self._stopped.is_set() or (failed_at is not None and failed_at < number):
             return None  # an earlier file failed: nothing after it is written
 
         def rename_now() -> bool:
@@ -460,12 +472,15 @@ class BackgroundWriter:
         try:
             return path if _write_and_rename(path, data, kind, rename_now) else None
         except BaseException:
-            self._failed.set()
+            with self._lock:
+                if self._failed_at is None or number < self._failed_at:
+                    self._failed_at = number
             raise
 
     def write(self, path: Path, data: bytes, *, kind: str | None = None) -> None:
         self._collect(wait=len(self._pending) >= self.PENDING)
-        self._last = self._pool.submit(self._write, path, data, kind, self._last)
+        self._last = self._pool.submit(self._write, self._given, path, data, kind, self._last)
+        self._given += 1
         self._pending.append(self._last)
 
     def _collect(self, *, wait: bool) -> None:
@@ -485,7 +500,7 @@ class BackgroundWriter:
                     self._collect(wait=True)
                 fsync_dir(self.folder)
         finally:
-            self._failed.set()  # what is still queued is not written
+            self._stopped.set()  # what is still queued is not written
             self._pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -251,3 +251,25 @@ def test_background_writes_appear_in_order_while_an_earlier_file_is_slow(tmp_pat
         gate.set()
     assert [p.name for p in writer.written] == ["0.pdf", "1.pdf"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["0.pdf", "1.pdf"]
+
+
+def test_a_later_file_refused_first_does_not_drop_an_earlier_one(tmp_path):
+    """With two threads, file 1 may be refused (a foreign file under its name) before the
+    thread that took file 0 has begun: file 0 is still written, as a loop of atomic writes
+    would have written it, and the error is file 1's."""
+    from exports.atomic import BackgroundWriter
+
+    class Late(BackgroundWriter):
+        def _write(self, number, path, data, kind, before):  # type: ignore[no-untyped-def]
+            if number == 0:
+                time.sleep(0.2)  # its thread took file 0, then waited its turn for the CPU
+            return super()._write(number, path, data, kind, before)
+
+    (tmp_path / "1.docx").write_bytes(b"ikke en zip")
+    with pytest.raises(ExportError, match=r"1\.docx"), Late(tmp_path) as writer:
+        writer.write(tmp_path / "0.pdf", b"%PDF-0")
+        writer.write(tmp_path / "1.docx", b"PK\x03\x04", kind="zip")
+    assert [p.name for p in writer.written] == ["0.pdf"]
+    assert (tmp_path / "0.pdf").read_bytes() == b"%PDF-0"
+    assert (tmp_path / "1.docx").read_bytes() == b"ikke en zip"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0.pdf", "1.docx"]
