@@ -1073,7 +1073,7 @@ def _export_posters(
 
         rendered = render_pooled(calls, True)
     else:  # made here, one after the other (nor is the SBSYS export's machinery loaded)
-        rendered = (render_poster(*args) for _, args in calls)
+        rendered = (fn(*args) for fn, args in calls)
     # Closed at once if a write fails, so the worker processes stop with it. The files are
     # written in a thread while the next poster is made.
     with (

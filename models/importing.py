@@ -39,13 +39,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -71,7 +71,7 @@ from .conflicts import open_keys, orphans, row_conflicts
 from .consolidation import DEVICE, LEDGER, clock_warning
 from .db import Database, id_filters, write_begin
 from .errors import FILE_CONTENT_ERRORS, UdviklingsdagError, ValidationError
-from .memory import collector_paused
+from .memory import collector_paused, each_paused
 from .rules import record_problem
 from .schema import DELETED, ENTITIES, decode_value
 from .store import Store, database_of, new_id
@@ -86,6 +86,13 @@ STAGE_CACHE_KIB = 4 * 1024  # the same for the staged entries (`models.merge_sta
 # checked together: what bounds the merge's memory (see the module's text).
 MERGE_BATCH = 5000
 CHECK_CHUNK = 5000
+# MERGE_COLLECTOR: each file is checked and each batch of rows applied with the garbage
+# collector paused (`models.memory`). A merge makes hundreds of thousands of entries and rows
+# that hold no cycles, and the collector's passes walked everything the process had loaded: a
+# tenth of a workshop's merge (40 handoff files, 4.5 → 4.1 s). After each file or batch a pass
+# over what it made collects its few objects in cycles (the database driver's), so they are not
+# kept to the end of the merge: its memory does not grow with the number of files
+# (`tests/test_merge_batches.py`).
 # Preview lines kept per file (the counts are always complete), and for all the files of one
 # import together: a workshop's 40 files keep every line up to 500 each, while a whole year's
 # laptops at once get fewer per file (at least 50), so the preview does not grow with the number
@@ -510,8 +517,9 @@ def _import(
         # The change log and its heads in a few set-based statements; then the rows.
         merge_stage.append(conn)
         found: set[tuple[str, str]] = set()
-        # Closed on an error too, which resumes the collector it paused.
-        with closing(_paused(merge_stage.row_batches(conn, MERGE_BATCH))) as batches:
+        # The collector paused per batch (`MERGE_COLLECTOR`); closed on an error too, which
+        # resumes it.
+        with closing(each_paused(merge_stage.row_batches(conn, MERGE_BATCH))) as batches:
             for batch in batches:
                 owner = {r.id: by_number[number] for number, r in batch}
                 rows = [r for _, r in batch]
@@ -523,26 +531,6 @@ def _import(
         report.conflict_keys = found
         report.conflicts = len(found)
         return max_hlc
-
-
-_T = TypeVar("_T")
-
-
-def _paused(batches: Iterator[_T]) -> Generator[_T, None, None]:
-    """`batches`, each made and used with the garbage collector paused (`models.memory`), as
-    each file is checked (`_check_files`). A merge makes hundreds of thousands of entries and
-    rows that hold no cycles, and the collector's passes walked everything the process had
-    loaded: a tenth of a workshop's merge (40 handoff files, 4.5 → 4.1 s). After each batch or
-    file a pass over what it made collects its few objects in cycles (the database driver's),
-    so they are not kept to the end of the merge: the merge's memory does not grow with the
-    number of files (`tests/test_merge_batches.py`)."""
-    it = iter(batches)
-    while True:
-        with collector_paused(then_young=True):
-            batch = next(it, None)
-            if batch is None:
-                return
-            yield batch
 
 
 def _accepted(
@@ -582,7 +570,7 @@ def _check_files(
     for number, (res, change_file) in enumerate(fresh):
         names[number] = visible(res.path.name)
         try:
-            with collector_paused(then_young=True):  # as `_paused` says
+            with collector_paused(then_young=True):  # `MERGE_COLLECTOR`
                 checked = _check_file(conn, number, change_file.entries, names, own_device)
         except UdviklingsdagError as exc:  # the reader refused the file as it read it
             if not skip_rejected:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import gc
+from contextlib import closing
 from datetime import date
 
 import pytest
 
-from models.memory import collector_paused
+from models.memory import collector_paused, each_paused
 
 
 @pytest.fixture
@@ -54,3 +55,16 @@ def test_reading_a_report_and_plans_leaves_the_collector_on(demo_store, collecto
     assert seen and all(seen)
     report = status_report(demo_store.db, max(report_years(demo_store.db)), date(2027, 8, 16))
     assert report.maal and gc.isenabled()
+
+
+def test_each_item_paused_and_the_collector_on_between_and_after(collector_enabled):
+    seen: list[tuple[object, bool]] = []
+    for item in each_paused([0, None, "x"]):  # None is an item like any other
+        seen.append((item, gc.isenabled()))
+    assert seen == [(0, False), (None, False), ("x", False)]
+    assert gc.isenabled()
+    with closing(each_paused(range(5))) as items:
+        for n in items:
+            if n == 1:
+                break
+    assert gc.isenabled()  # closed early: resumed at once
