@@ -1,11 +1,14 @@
-"""The fonts the PDFs embed, prepared once per installation instead of once per process.
+"""The fonts the PDFs embed (and the posters' fixed parts), prepared once per installation
+instead of once per process.
 
 Cutting DejaVu Sans down to the letters the documents use takes about 0.6 s (fontTools'
 subsetter, both styles); every process that writes a PDF paid it before its first page: the
 app's first export, each export's worker processes, each benchmark run. The prepared fonts
 are kept in the app's own data folder (`cache/`), in one file named after everything they are
 made from (the font files' bytes, fontTools' and fpdf2's versions, what is kept of the fonts),
-so another font, library or rule makes a new file instead of reading an old one.
+so another font, library or rule makes a new file instead of reading an old one. Each `kind`
+of prepared parts has files of its own: the fonts (`FONTS`), and the parts every Plan A poster
+shares (`exports.page_pdf`, `exports.plan_a_poster`).
 
 The file is read only when each of its parts has the length and SHA-256 its header gives; a
 damaged, foreign or half-written file is ignored (and written again), and a folder that cannot
@@ -22,6 +25,7 @@ from pathlib import Path
 MAGIC = b"UDVIKLINGSDAG-SKRIFTTYPER 1\n"
 MAX_HEADER = 64 * 1024
 MAX_FILE = 16 * 1024 * 1024  # the prepared fonts are about 0.5 MB
+FONTS = "skrifttyper"  # the kind of the prepared fonts (`exports.pdf._prepared_fonts`)
 
 
 def cache_dir() -> Path:
@@ -39,14 +43,15 @@ def key(parts: Iterable[bytes]) -> str:
     return digest.hexdigest()[:32]
 
 
-def _path(name: str) -> Path:
-    return cache_dir() / f"skrifttyper-{name}.bin"
+def _path(name: str, kind: str) -> Path:
+    return cache_dir() / f"{kind}-{name}.bin"
 
 
-def load(name: str) -> dict[str, bytes] | None:
-    """The parts stored under `name`, or None when there is no such file or it is not whole."""
+def load(name: str, kind: str = FONTS) -> dict[str, bytes] | None:
+    """The parts of `kind` stored under `name`, or None when there is no such file or it is
+    not whole."""
     try:
-        with open(_path(name), "rb") as fh:
+        with open(_path(name, kind), "rb") as fh:
             data = fh.read(MAX_FILE + 1)
     except OSError:
         return None
@@ -71,21 +76,21 @@ def load(name: str) -> dict[str, bytes] | None:
     return parts if pos == len(data) else None
 
 
-def store(name: str, parts: dict[str, bytes]) -> None:
-    """Keep `parts` under `name`, written whole or not at all (`atomic_write`); silently
-    nothing when the folder cannot be written."""
+def store(name: str, parts: dict[str, bytes], kind: str = FONTS) -> None:
+    """Keep `parts` of `kind` under `name`, written whole or not at all (`atomic_write`);
+    silently nothing when the folder cannot be written."""
     from .atomic import ExportError, atomic_write
 
     header = json.dumps(
         {"parts": [[n, len(b), hashlib.sha256(b).hexdigest()] for n, b in parts.items()]}
     ).encode("ascii")
-    target = _path(name)
+    target = _path(name, kind)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(target, MAGIC + header + b"\n" + b"".join(parts.values()))
     except (OSError, ExportError):
         return
-    _tidy(target)
+    _tidy(target, kind)
 
 
 def _hours_old(path: Path) -> float:
@@ -94,13 +99,13 @@ def _hours_old(path: Path) -> float:
     return (time.time() - path.stat().st_mtime) / 3600
 
 
-def _tidy(kept: Path) -> None:
-    """Remove what earlier fonts, libraries or rules left: the other prepared-font files, and
+def _tidy(kept: Path, kind: str) -> None:
+    """Remove what earlier fonts, libraries or rules left: the other files of `kind`, and its
     temporary files of writers killed more than an hour ago."""
     try:
         for path in kept.parent.iterdir():
-            older = path.name.startswith("skrifttyper-") and path != kept
-            abandoned = path.name.startswith(".skrifttyper-") and _hours_old(path) > 1
+            older = path.name.startswith(f"{kind}-") and path != kept
+            abandoned = path.name.startswith(f".{kind}-") and _hours_old(path) > 1
             if older or abandoned:
                 path.unlink(missing_ok=True)
     except OSError:

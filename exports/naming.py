@@ -5,6 +5,7 @@ Danish letters are kept."""
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from datetime import date
 
@@ -22,16 +23,46 @@ _SPACE_RE = re.compile(r"\s+")
 _DASHES_RE = re.compile(r"-{2,}")
 
 
+# A name of letters and digits (Latin-1 and Latin Extended-A: Danish and most European
+# names) in words joined by single dashes: nothing in it that pathvalidate changes, unless it
+# is a reserved device name or too long (`_plain`).
+_PLAIN_RE = re.compile(
+    "[0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f]+"
+    "(?:-[0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f]+)*"
+)
+_DEVICE_RE = re.compile(r"(?i)(?:con|prn|aux|nul|clock\$|com[0-9]|lpt[0-9])")
+
+
+def _plain(text: str) -> bool:
+    """Whether pathvalidate's `sanitize_filename` (Windows, at most 255 bytes) would give
+    `text` back as it is: words of letters and digits, not a reserved device name, short
+    enough in the file system's encoding. It takes a tenth of a millisecond to say so itself
+    (a Plan A export names a poster for every workplace); a test compares the two."""
+    if not _PLAIN_RE.fullmatch(text) or _DEVICE_RE.fullmatch(text):
+        return False
+    try:
+        return len(text.encode(sys.getfilesystemencoding())) <= 255
+    except (UnicodeError, LookupError):
+        return False
+
+
 def safe_component(text: str, *, max_len: int = MAX_NAME, fallback: str = "uden-navn") -> str:
     """One safe name part: reserved characters removed, whitespace turned into '-', no
     leading/trailing dots, spaces or dashes, reserved device names (CON, NUL, COM1 ...)
     avoided, at most `max_len` characters. Never empty and never '.' or '..'."""
+    return _safe_component(text, max_len, fallback, quick=True)
+
+
+def _safe_component(text: str, max_len: int, fallback: str, *, quick: bool) -> str:
+    """`safe_component`; `quick`: a plain name (`_plain`) is not given to pathvalidate."""
     text = unicodedata.normalize("NFC", text or "")
     # Control characters would survive some sanitisers as invisible garbage.
     text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)
     text = text.replace("/", " ").replace("\\", " ")
     text = _SPACE_RE.sub("-", text.strip())
-    text = sanitize_filename(text, platform="windows", replacement_text="", max_len=255)
+    plain = quick and _plain(text)
+    if not plain:
+        text = sanitize_filename(text, platform="windows", replacement_text="", max_len=255)
     text = _DASHES_RE.sub("-", text).strip(" .-_")
     if len(text) > max_len:
         cut = text[:max_len]
@@ -42,8 +73,10 @@ def safe_component(text: str, *, max_len: int = MAX_NAME, fallback: str = "uden-
     text = text.rstrip(" .-_")
     if not text:
         return fallback
-    # pathvalidate appends "_" to reserved names; run it again after our own trimming.
-    text = sanitize_filename(text, platform="windows", max_len=255).rstrip(" .")
+    # pathvalidate appends "_" to reserved names; run it again after our own trimming (a
+    # plain name cut short is still plain, unless the cut left a device name).
+    if not (plain and _plain(text)):
+        text = sanitize_filename(text, platform="windows", max_len=255).rstrip(" .")
     head, dot, rest = text.partition(".")
     if head.rstrip(" ").casefold() in _CONSOLE_NAMES:
         text = f"{head}_{dot}{rest}"

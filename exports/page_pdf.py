@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 import zlib
 from collections.abc import Mapping, Sequence
@@ -171,10 +172,84 @@ def _profile() -> bytes:
     return (Path(fpdf.__file__).parent / "data" / "color_profiles" / "sRGB2014.icc").read_bytes()
 
 
+# The kind of prepared parts (`font_cache`) the fixed part of the posters is kept as.
+FIXED_KIND = "plakat-pdf"
+
+
 @lru_cache(maxsize=1)
 def _fixed() -> _Fixed | None:
-    """The fixed part of every poster, made once per process; None when the fonts or the
-    colour profile cannot be read (the posters are then made with fpdf2)."""
+    """The fixed part of every poster, once per process: read from the app's data folder
+    when it was made before from the same sources (`font_cache`), else made here (about 40 ms
+    with the prepared fonts' file to read) and kept there. None when the fonts or the colour
+    profile cannot be read (the posters are then made with fpdf2)."""
+    from . import font_cache
+
+    name = _fixed_name()
+    if name is not None:
+        kept = _from_parts(font_cache.load(name, FIXED_KIND))
+        if kept is not None:
+            return kept
+    fixed = _make_fixed()
+    if fixed is not None and name is not None:
+        font_cache.store(name, _as_parts(fixed), FIXED_KIND)
+    return fixed
+
+
+def _fixed_name() -> str | None:
+    """A name for everything the fixed part is made from: this module and `exports.pdf`
+    (the rules), the font files, the colour profile, fontTools' version. None when one cannot
+    be read (an installation without its source files: the part is made each time)."""
+    import fontTools
+
+    from . import font_cache
+
+    try:
+        sources = [
+            Path(__file__).read_bytes(),
+            Path(pdf_fonts.__file__).read_bytes(),
+            pdf_fonts.FONT_REGULAR.read_bytes(),
+            pdf_fonts.FONT_BOLD.read_bytes(),
+            _profile(),
+        ]
+    except (OSError, TypeError):
+        return None
+    return font_cache.key([str(fontTools.version).encode(), *sources])
+
+
+def _as_parts(fixed: _Fixed) -> dict[str, bytes]:
+    fonts = {
+        style: {
+            "resource": font.resource,
+            "widths": sorted(font.widths.items()),
+            "codes": sorted(font.codes.items()),
+        }
+        for style, font in fixed.fonts.items()
+    }
+    layout = {"offsets": sorted(fixed.offsets.items()), "fonts": fonts}
+    return {"head": fixed.head, "layout": json.dumps(layout).encode("ascii")}
+
+
+def _from_parts(parts: dict[str, bytes] | None) -> _Fixed | None:
+    """The fixed part `_as_parts` kept, or None when `parts` are not such parts."""
+    if parts is None or set(parts) != {"head", "layout"} or not parts["head"].startswith(b"%PDF-"):
+        return None
+    try:
+        layout = json.loads(parts["layout"])
+        offsets = {int(n): int(at) for n, at in layout["offsets"]}
+        fonts: dict[str, _Font] = {}
+        for style, font in layout["fonts"].items():
+            widths = {int(cp): int(w) for cp, w in font["widths"]}
+            codes = {int(cp): str(code) for cp, code in font["codes"]}
+            fonts[str(style)] = _Font(str(font["resource"]), widths, codes, _outside(widths))
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        return None
+    if set(fonts) != set(_FONT_OBJECTS) or set(offsets) != set(range(1, _CONTENT)) - {_METADATA}:
+        return None
+    return _Fixed(parts["head"], offsets, fonts)
+
+
+def _make_fixed() -> _Fixed | None:
+    """The fixed part of every poster, made from the fonts and the colour profile."""
     try:
         fonts_data = {
             style: pdf_fonts._common_font(style, path)[1]

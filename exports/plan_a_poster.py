@@ -22,13 +22,19 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import json
 import math
+import re
+import struct
+import sys
 import threading
+import zlib
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, cast
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -812,9 +818,8 @@ def _body_xml(poster: PlanAPoster) -> _Body:
 
 @dataclass(frozen=True)
 class _Template:
-    """The poster package's parts that are the same for every poster, made once per process."""
+    """The poster package's parts that are the same for every poster (`_template`)."""
 
-    doc: Any  # the python-docx Document the parts came from; its core properties are reused
     package: bytes  # a .docx zip of every fixed part, compressed
     document_head: str  # word/document.xml up to and with `<w:body>`
     document_tail: str  # the section (A3, margins, the footer's reference) and the end tags
@@ -823,14 +828,105 @@ class _Template:
     footer_name: str
     image_name: str
     core_name: str
+    # docProps/core.xml as python-docx writes it for a poster, with `_CORE_SLOTS` where a
+    # poster's own values go (`_core_xml`); empty: set with python-docx for every poster.
+    core_xml: str
+    # The fixed parts as the start of every poster's zip: their entries (header and data),
+    # their records of the zip's directory, and how many there are (`_poster_zip`).
+    zip_entries: bytes = field(init=False)
+    zip_directory: bytes = field(init=False)
+    zip_count: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        entries, directory, count = _zip_parts(self.package)
+        object.__setattr__(self, "zip_entries", entries)
+        object.__setattr__(self, "zip_directory", directory)
+        object.__setattr__(self, "zip_count", count)
 
 
 _BODY_OPEN, _BODY_CLOSE = "<w:body>", "<w:sectPr"
 _FOOTER_CLOSE = "</w:ftr>"
+# The kind of prepared parts (`font_cache`) the template is kept as.
+TEMPLATE_KIND = "plakat-docx"
+_TEMPLATE_TEXTS = (
+    "document_head",
+    "document_tail",
+    "footer_head",
+    "document_name",
+    "footer_name",
+    "image_name",
+    "core_name",
+    "core_xml",
+)
 
 
 @functools.cache
 def _template() -> _Template:
+    """The template, once per process: read from the app's data folder when it was made
+    before from the same sources (`font_cache`), else made with python-docx (about 35 ms)
+    and kept there."""
+    from . import font_cache
+
+    name = _template_name()
+    if name is not None:
+        kept = _template_from(font_cache.load(name, TEMPLATE_KIND))
+        if kept is not None:
+            return kept
+    made = _make_template()
+    if name is not None:
+        font_cache.store(name, _as_parts(made), TEMPLATE_KIND)
+    return made
+
+
+def _as_parts(t: _Template) -> dict[str, bytes]:
+    texts = {key: getattr(t, key) for key in _TEMPLATE_TEXTS}
+    return {"package": t.package, "texts": json.dumps(texts).encode("utf-8")}
+
+
+def _template_name() -> str | None:
+    """A name for everything the template is made from: this module, the modules it uses
+    to make it, python-docx's own template and the versions of python-docx and lxml. None
+    when one cannot be read (the template is then made each time)."""
+    import docx
+    from lxml import etree  # type: ignore[import-untyped]
+
+    from . import docx as our_docx
+    from . import font_cache, qr
+
+    try:
+        sources = [Path(module.__file__ or "").read_bytes() for module in (page_pdf, qr, our_docx)]
+        sources.append(Path(__file__).read_bytes())
+        sources.append(
+            (Path(docx.__file__ or "").parent / "templates" / "default.docx").read_bytes()
+        )
+    except OSError:
+        return None
+    versions = repr((getattr(docx, "__version__", ""), etree.LXML_VERSION)).encode()
+    return font_cache.key([versions, *sources])
+
+
+def _template_from(parts: dict[str, bytes] | None) -> _Template | None:
+    """The template `_template` kept, or None when `parts` are not such parts."""
+    if parts is None or set(parts) != {"package", "texts"}:
+        return None
+    try:
+        texts = json.loads(parts["texts"])
+        values = {key: texts[key] for key in _TEMPLATE_TEXTS}
+        names = [values[f"{part}_name"] for part in ("document", "footer", "image", "core")]
+        if (
+            not all(isinstance(v, str) for v in values.values())
+            or not all(name.isascii() and name for name in names)
+            or not values["document_head"].endswith(_BODY_OPEN)
+            or not values["document_tail"].startswith(_BODY_CLOSE)
+            or not _core_slots_ok(values["core_xml"])
+        ):
+            return None
+        return _Template(package=parts["package"], **values)
+    except (ValueError, TypeError, KeyError, RecursionError):
+        return None
+
+
+def _make_template() -> _Template:
     import zipfile
 
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -872,7 +968,6 @@ def _template() -> _Template:
                 fixed.writestr(info, whole.read(info), zipfile.ZIP_DEFLATED, 6)
     body = document.index(_BODY_OPEN) + len(_BODY_OPEN)
     return _Template(
-        doc=doc,
         package=package.getvalue(),
         document_head=document[:body],
         document_tail=document[document.index(_BODY_CLOSE, body) :],
@@ -881,6 +976,7 @@ def _template() -> _Template:
         footer_name=names["footer"],
         image_name=names["image"],
         core_name=names["core"],
+        core_xml=_core_template(Document()),
     )
 
 
@@ -890,8 +986,6 @@ def poster_docx(
     """The poster as .docx bytes: an A3 portrait section, the perspectives in a three-column
     table, the QR code and the reference in the footer, and the digest of its text in the
     document properties (what `verify` compares)."""
-    import zipfile
-
     t = _template()
     body = _body_xml(poster)
     document = (t.document_head + "".join(body.xml) + t.document_tail).encode("utf-8")
@@ -903,43 +997,204 @@ def poster_docx(
         + _paragraph_xml(f"Reference: {ref.text}", 9, colour=GREY)
         + _FOOTER_CLOSE
     ).encode("utf-8")
-    with _TEMPLATE_LOCK:  # the template's properties serve one poster at a time
-        core = _core_xml(t, poster, ref, " ".join(body.texts), when, app_version)
-    buf = io.BytesIO(t.package)
-    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
-        out.writestr(t.document_name, document)
-        out.writestr(t.footer_name, footer)
-        out.writestr(t.image_name, qr_png)
-        out.writestr(t.core_name, core)
-    return buf.getvalue()
+    core = _core_xml(t, poster, ref, " ".join(body.texts), when, app_version)
+    return _poster_zip(
+        t,
+        (
+            (t.document_name, document),
+            (t.footer_name, footer),
+            (t.image_name, qr_png),
+            (t.core_name, core),
+        ),
+    )
+
+
+# A poster's .docx is the template's fixed parts and four of its own, as `zipfile` appends
+# them to a copy of the template (`ZipFile(..., "a")`, level 1): the same entries, byte for
+# byte but for the time stamps. Opening the template's zip for each poster read its directory
+# back and wrote it again, a third of a poster's .docx.
+_LOCAL = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # zipfile's structCentralDir
+_END = struct.Struct("<4s4H2LH")  # zipfile's structEndArchive
+_CREATE_SYSTEM = 0 if sys.platform == "win32" else 3  # as zipfile.ZipInfo says who made it
+
+
+def _zip_parts(blob: bytes) -> tuple[bytes, bytes, int]:
+    """A zip without a comment (the template's) as its entries, its directory and the
+    number of its entries. ValueError when `blob` is not such a zip."""
+    if len(blob) < _END.size:
+        raise ValueError("not a zip")
+    sig, disk, start, here, count, size, offset, comment = _END.unpack(blob[-_END.size :])
+    directory = blob[offset : offset + size]
+    if (
+        sig != b"PK\005\006"
+        or (disk, start, comment) != (0, 0, 0)
+        or here != count
+        or offset + size + _END.size != len(blob)
+        or directory.count(b"PK\001\002") < count
+        or not blob.startswith(b"PK\003\004")
+    ):
+        raise ValueError("not a zip")
+    return blob[:offset], directory, count
+
+
+def _poster_zip(
+    t: _Template, parts: Sequence[tuple[str, bytes]], now: datetime | None = None
+) -> bytes:
+    """The template's zip with `parts` added, each deflated at level 1, stamped `now` (the
+    local time, as zipfile stamps them)."""
+    now = now or datetime.now()
+    dosdate = (now.year - 1980) << 9 | now.month << 5 | now.day
+    dostime = now.hour << 11 | now.minute << 5 | (now.second // 2)
+    out = [t.zip_entries]
+    directory = [t.zip_directory]
+    offset = len(t.zip_entries)
+    for name, data in parts:
+        packer = zlib.compressobj(1, zlib.DEFLATED, -15)
+        packed = packer.compress(data) + packer.flush()
+        crc = zlib.crc32(data)
+        raw = name.encode("ascii")  # a part name of the template's (word/document.xml ...)
+        sizes = (crc, len(packed), len(data), len(raw))
+        out += (_LOCAL.pack(b"PK\003\004", 20, 0, 0, 8, dostime, dosdate, *sizes, 0), raw, packed)
+        directory += (
+            _CENTRAL.pack(
+                b"PK\001\002",
+                20,
+                _CREATE_SYSTEM,
+                20,
+                0,
+                0,
+                8,
+                dostime,
+                dosdate,
+                *sizes,
+                0,
+                0,
+                0,
+                0,
+                0o600 << 16,
+                offset,
+            ),
+            raw,
+        )
+        offset += _LOCAL.size + len(raw) + len(packed)
+    listed = b"".join(directory)
+    count = t.zip_count + len(parts)
+    end = _END.pack(b"PK\005\006", 0, 0, count, count, len(listed), offset, 0)
+    return b"".join(out) + listed + end
 
 
 _TEMPLATE_LOCK = threading.Lock()
 
+# Where a poster's own values go in the template's docProps/core.xml: values python-docx
+# keeps as they are (`_core_template`), so each is found once and nowhere else.
+_CORE_SLOTS = {
+    "title": "UDVD-PLAKAT-TITEL",
+    "subject": "UDVD-PLAKAT-EMNE",
+    "keywords": "UDVD-PLAKAT-NOEGLEORD",
+    "identifier": "UDVD-PLAKAT-REFERENCE",
+    "last_modified_by": "UDVD-PLAKAT-VERSION",
+    "revision": "918273645",
+    "stamp": "1901-02-03T12:00:00Z",  # created and modified: the export day at noon
+}
+_CORE_SLOT_RE = re.compile("|".join(map(re.escape, _CORE_SLOTS.values())))
+# What python-docx (lxml) would write other than as it is, or refuse: such a value is set
+# with python-docx itself. `&`, `<` and `>` are escaped here as lxml escapes them.
+_CORE_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+_CORE_COMMENTS = (
+    "Lavet af udviklingsdag. Referencen (identifier) kan tjekkes med «udviklingsdag verify»."
+)
 
-def _core_xml(
-    t: _Template, poster: PlanAPoster, ref: Reference, text: str, when: date, app_version: str
-) -> bytes:
-    """The poster's document properties (`docProps/core.xml`), set on the template's
-    python-docx document: what it is, its reference and the digest of its `text`."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
+def _set_core(
+    doc: Any, poster: PlanAPoster, ref: Reference, text: str, when: date, app_version: str
+) -> None:
+    """The poster's document properties on a python-docx document: what it is, its reference
+    and the digest of its `text`."""
     set_properties(
-        t.doc,
+        doc,
         title=f"{title(poster)} · {_docx_text(poster.enhed)}",
         subject=f"Plan A-plakat for {_docx_text(poster.enhed)}",
         author="udviklingsdag",
         keywords=f"plan a; {ref.text}",
-        comments="Lavet af udviklingsdag. Referencen (identifier) kan tjekkes med "
-        "«udviklingsdag verify».",
+        comments=_CORE_COMMENTS,
         category="Plan A-plakat",
         ref=ref,
         when=when,
         app_version=app_version,
     )
     # The text digest `verify` compares, of the text the file's body will hold.
-    stamp_docx(t.doc, text=text)
-    return cast(bytes, t.doc.part.package.part_related_by(RT.CORE_PROPERTIES).blob)
+    stamp_docx(doc, text=text)
+
+
+def _core_blob(doc: Any) -> bytes:
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    return cast(bytes, doc.part.package.part_related_by(RT.CORE_PROPERTIES).blob)
+
+
+def _core_template(doc: Any) -> str:
+    """docProps/core.xml as `_set_core` leaves it, with `_CORE_SLOTS` for the values that
+    differ from poster to poster (the same elements in the same order: python-docx adds an
+    element when it is first set and only changes its text after)."""
+    props = doc.core_properties
+    props.title = _CORE_SLOTS["title"]
+    props.subject = _CORE_SLOTS["subject"]
+    props.author = "udviklingsdag"
+    props.last_modified_by = _CORE_SLOTS["last_modified_by"]
+    props.keywords = _CORE_SLOTS["keywords"]
+    props.comments = _CORE_COMMENTS
+    props.identifier = _CORE_SLOTS["identifier"]
+    props.language = "da-DK"
+    props.revision = int(_CORE_SLOTS["revision"])
+    stamp = datetime.strptime(_CORE_SLOTS["stamp"], "%Y-%m-%dT%H:%M:%SZ")
+    props.created = stamp
+    props.modified = stamp
+    props.category = "Plan A-plakat"
+    xml = _core_blob(doc).decode("utf-8")
+    # Each slot once (the day twice), or python-docx writes the properties otherwise now:
+    # then every poster's properties are set with python-docx (`_core_xml`).
+    return xml if _core_slots_ok(xml) else ""
+
+
+def _core_slots_ok(xml: str) -> bool:
+    """Whether `xml` is empty or has each of `_CORE_SLOTS` once (the day twice)."""
+    expected = sorted([*_CORE_SLOTS.values(), _CORE_SLOTS["stamp"]])
+    return not xml or sorted(_CORE_SLOT_RE.findall(xml)) == expected
+
+
+def _core_xml(
+    t: _Template, poster: PlanAPoster, ref: Reference, text: str, when: date, app_version: str
+) -> bytes:
+    """The poster's document properties (`docProps/core.xml`) as python-docx writes them
+    (`_set_core`): filled into the template's properties, or set on its python-docx
+    document when a value is one python-docx would write differently or refuse."""
+    from .reference import _stamped, text_digest
+
+    enhed = _docx_text(poster.enhed)
+    values = {
+        _CORE_SLOTS["title"]: f"{title(poster)} · {enhed}"[:255],
+        _CORE_SLOTS["subject"]: f"Plan A-plakat for {enhed}"[:255],
+        _CORE_SLOTS["keywords"]: f"plan a; {ref.text}",
+        _CORE_SLOTS["identifier"]: _stamped(ref.text, text_digest(text).upper()),
+        _CORE_SLOTS["last_modified_by"]: f"udviklingsdag {app_version}".strip(),
+        _CORE_SLOTS["revision"]: str(max(1, ref.revision)),
+        _CORE_SLOTS["stamp"]: datetime.combine(when, time(12, 0)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    if t.core_xml and all(len(v) <= 255 and not _CORE_UNSAFE.search(v) for v in values.values()):
+        escaped = {slot: escape(v) for slot, v in values.items()}
+        return _CORE_SLOT_RE.sub(lambda m: escaped[m.group()], t.core_xml).encode("utf-8")
+    with _TEMPLATE_LOCK:  # the document's properties serve one poster at a time
+        doc = _core_doc()
+        _set_core(doc, poster, ref, text, when, app_version)
+        return _core_blob(doc)
+
+
+@functools.cache
+def _core_doc() -> Any:
+    """A python-docx document whose properties are set for a poster whose values
+    `_core_xml` does not fill in itself (its other parts are never used)."""
+    return Document()
 
 
 # --- writing the posters --------------------------------------------------------------------

@@ -4,6 +4,7 @@ for an export to fail."""
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -128,3 +129,103 @@ def test_a_whole_file_that_holds_no_usable_fonts_is_made_again(what: str):
     assert font_cache.load(name) == bad  # whole, as far as the file goes
     assert _prepare() == good
     assert font_cache.load(name) == good
+
+
+def _template_content(t: object) -> tuple[object, ...]:
+    """A poster template's texts and its zip's parts (its time stamps left out)."""
+    import dataclasses
+    import io
+    import zipfile
+
+    from exports import plan_a_poster as pap
+
+    assert isinstance(t, pap._Template)
+    with zipfile.ZipFile(io.BytesIO(t.package)) as z:
+        parts = [(i.filename, i.compress_type, z.read(i)) for i in z.infolist()]
+    texts = {
+        f.name: getattr(t, f.name) for f in dataclasses.fields(t) if f.name in pap._TEMPLATE_TEXTS
+    }
+    return (texts, parts)
+
+
+def test_the_posters_fixed_parts_are_kept_and_read_back_as_made(monkeypatch: pytest.MonkeyPatch):
+    """The posters' PDF start (fonts, profile, page tree) and Word template are made once per
+    installation: a new process reads them from the data folder, and they are what it would
+    have made itself."""
+    from exports import page_pdf
+    from exports import plan_a_poster as pap
+
+    fixed = page_pdf._fixed.__wrapped__()
+    template = pap._template.__wrapped__()
+    assert fixed == page_pdf._make_fixed()
+    assert _template_content(template) == _template_content(pap._make_template())
+    kept = sorted(p.name.split("-")[:2] for p in font_cache.cache_dir().glob("plakat-*.bin"))
+    assert kept == [["plakat", "docx"], ["plakat", "pdf"]]
+
+    def fail() -> None:
+        raise AssertionError("made again instead of read")
+
+    monkeypatch.setattr(page_pdf, "_make_fixed", fail)
+    monkeypatch.setattr(pap, "_make_template", fail)
+    assert page_pdf._fixed.__wrapped__() == fixed
+    assert pap._template.__wrapped__() == template
+
+
+@pytest.mark.parametrize("part", ["pdf", "docx"])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        {"head": b"%PDF-", "layout": b"{not json"},
+        {"head": b"not a pdf", "layout": b"{}"},
+        {"head": b"%PDF-1.7", "layout": b'{"offsets": [[1, 0]], "fonts": {}}'},
+        {"package": b"PK", "texts": b'{"document_head": 5}'},
+        {"package": b"not a zip at all, too short", "texts": b"{}"},
+        {"package": b"x" * 40, "texts": b"[]"},
+        {"package": b"x" * 40, "texts": b"GOOD"},  # the texts of a good template
+        {"package": b"GOOD"[:-1], "texts": b"GOOD"},  # a zip cut short
+        {"package": b"GOOD", "texts": b'{"document_head": "<w:body>"}'},
+        {"package": b"GOOD", "texts": b"NAME"},  # a part's name not in ASCII
+        {"package": b"GOOD", "texts": b"CORE"},  # the properties without their slots
+        {},
+    ],
+)
+def test_a_kept_part_with_good_checksums_but_wrong_content_is_made_again(
+    part: str, hostile: dict[str, bytes]
+):
+    """A file in the data folder whose checksums are right but whose content is not what the
+    app keeps (written with the app's own writer) is not used: the part is made again, and
+    the file replaced."""
+    from exports import page_pdf
+    from exports import plan_a_poster as pap
+
+    make, name, kind = {
+        "pdf": (page_pdf._fixed.__wrapped__, page_pdf._fixed_name(), page_pdf.FIXED_KIND),
+        "docx": (pap._template.__wrapped__, pap._template_name(), pap.TEMPLATE_KIND),
+    }[part]
+    assert name is not None
+    good = pap._as_parts(pap._make_template()) if part == "docx" else {}
+
+    # b"GOOD": the part of a good template; b"GOO": the same cut short (for the PDF's kept
+    # part, which has no such parts, the bytes as they are).
+    def edited(texts: bytes, key: str, value: str) -> bytes:
+        return json.dumps({**json.loads(texts), key: value}).encode()
+
+    marks = {
+        b"GOOD": lambda b: b,
+        b"GOO": lambda b: b[:-1],
+        b"NAME": lambda b: edited(b, "core_name", "docProps/kerne-æ.xml"),
+        b"CORE": lambda b: edited(b, "core_xml", "<cp:coreProperties/>"),
+    }
+    hostile = {
+        key: marks[value](good[key]) if value in marks and key in good else value
+        for key, value in hostile.items()
+    }
+    font_cache.store(name, hostile, kind)
+    assert font_cache.load(name, kind) == hostile
+    made = make()
+    if part == "pdf":
+        assert made == page_pdf._make_fixed()
+    else:
+        assert _template_content(made) == _template_content(pap._make_template())
+    assert font_cache.load(name, kind) != hostile
+    assert make() == made  # read back whole

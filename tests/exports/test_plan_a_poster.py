@@ -957,3 +957,54 @@ def test_our_writer_wraps_as_the_documents_wrap() -> None:
         widths = page._font(style).widths
         want = wrap_units(page_pdf.clean(text), width, widths, size, page_pdf.MM, {})
         assert page.wrap(text, width, style, size) == want, (case, text, width, size, style)
+
+
+def test_a_posters_zip_is_the_one_zipfile_appends_to_the_template() -> None:
+    """The poster's parts are added to the template's zip as `zipfile` adds them (append mode,
+    deflated at level 1), byte for byte: headers, directory and all."""
+    from datetime import datetime
+
+    import exports.plan_a_poster as pap
+
+    t = pap._template()
+    when = datetime(2027, 8, 16, 13, 45, 31)
+    parts = [
+        (t.document_name, "<w:document>Æble & ø</w:document>".encode() * 200),
+        (t.footer_name, b"<w:ftr/>"),
+        (t.image_name, bytes(range(256)) * 7),
+        (t.core_name, b""),
+    ]
+    want = io.BytesIO(t.package)
+    with zipfile.ZipFile(want, "a") as z:
+        for name, data in parts:
+            info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
+            info.external_attr = 0o600 << 16  # as writestr gives a part named by a string
+            z.writestr(info, data, zipfile.ZIP_DEFLATED, 1)
+    made = pap._poster_zip(t, parts, when)
+    assert made == want.getvalue()
+    with zipfile.ZipFile(io.BytesIO(made)) as z:
+        assert z.testzip() is None
+        assert z.read(t.document_name) == parts[0][1]
+
+
+def test_a_posters_properties_filled_in_are_those_python_docx_sets(ws: Workspace) -> None:
+    """The properties are filled into the template's core.xml; set with python-docx instead
+    (as when a value would be written otherwise, or python-docx wrote its properties
+    differently) they are the same bytes, for markup and Danish letters in the names."""
+    import dataclasses
+
+    import exports.plan_a_poster as pap
+
+    t = pap._template()
+    assert t.core_xml  # python-docx writes the properties as the template expects
+    for enhed in ('Kulturhuset <script> & "co" > alle', "Ærø Børnehus", "x" * 300):
+        made = _plan(ws, enhed, 2026, [1, 6])
+        poster = ws.plan_a(made["plan"])
+        assert poster is not None
+        ref = poster_reference(poster)
+        filled = pap._core_xml(t, poster, ref, "Tekst på plakaten", WHEN, "9.9")
+        slow = pap._core_xml(
+            dataclasses.replace(t, core_xml=""), poster, ref, "Tekst på plakaten", WHEN, "9.9"
+        )
+        assert filled == slow
+        assert b"Plan A-plakat for " in filled
