@@ -230,9 +230,12 @@ def _as_parts(fixed: _Fixed) -> dict[str, bytes]:
 
 
 def _from_parts(parts: dict[str, bytes] | None) -> _Fixed | None:
-    """The fixed part `_as_parts` kept, or None when `parts` are not such parts."""
+    """The fixed part `_as_parts` kept, or None when `parts` are not such parts: the
+    objects where the offsets say, each font's widths and four-digit glyph codes for the same
+    characters. Whatever else a file in the data folder holds, it is made again."""
     if parts is None or set(parts) != {"head", "layout"} or not parts["head"].startswith(b"%PDF-"):
         return None
+    head = parts["head"]
     try:
         layout = json.loads(parts["layout"])
         offsets = {int(n): int(at) for n, at in layout["offsets"]}
@@ -240,12 +243,31 @@ def _from_parts(parts: dict[str, bytes] | None) -> _Fixed | None:
         for style, font in layout["fonts"].items():
             widths = {int(cp): int(w) for cp, w in font["widths"]}
             codes = {int(cp): str(code) for cp, code in font["codes"]}
-            fonts[str(style)] = _Font(str(font["resource"]), widths, codes, _outside(widths))
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            resource = "F1" if style == "" else "F2"
+            if (
+                font["resource"] != resource
+                or not widths
+                or set(codes) != set(widths)
+                or not all(0x20 <= cp <= 0x10FFFF and 0 <= w <= 10_000 for cp, w in widths.items())
+                or not all(_GLYPH_CODE.fullmatch(code) for code in codes.values())
+            ):
+                return None
+            fonts[str(style)] = _Font(resource, widths, codes, _outside(widths))
+        if set(fonts) != set(_FONT_OBJECTS) or set(offsets) != set(range(1, _CONTENT)) - {
+            _METADATA
+        }:
+            return None
+        if not all(
+            0 < at < len(head) and head.startswith(b"%d 0 obj\n" % n, at)
+            for n, at in offsets.items()
+        ):
+            return None
+    except Exception:  # anything a damaged or foreign file may hold: made again
         return None
-    if set(fonts) != set(_FONT_OBJECTS) or set(offsets) != set(range(1, _CONTENT)) - {_METADATA}:
-        return None
-    return _Fixed(parts["head"], offsets, fonts)
+    return _Fixed(head, offsets, fonts)
+
+
+_GLYPH_CODE = re.compile("[0-9A-F]{4}")
 
 
 def _make_fixed() -> _Fixed | None:

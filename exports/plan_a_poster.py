@@ -906,23 +906,47 @@ def _template_name() -> str | None:
 
 
 def _template_from(parts: dict[str, bytes] | None) -> _Template | None:
-    """The template `_template` kept, or None when `parts` are not such parts."""
+    """The template `_template` kept, or None when `parts` are not such parts: a whole zip of
+    the fixed parts (with its content types, without the poster's own four), the four parts'
+    distinct ASCII names, XML that is whole once a poster's body goes in, and the properties'
+    slots. Whatever else a file in the data folder holds, it is made again."""
+    import zipfile
+    from xml.etree import ElementTree
+
     if parts is None or set(parts) != {"package", "texts"}:
         return None
     try:
         texts = json.loads(parts["texts"])
         values = {key: texts[key] for key in _TEMPLATE_TEXTS}
+        if not all(isinstance(v, str) for v in values.values()):
+            return None
         names = [values[f"{part}_name"] for part in ("document", "footer", "image", "core")]
         if (
-            not all(isinstance(v, str) for v in values.values())
-            or not all(name.isascii() and name for name in names)
+            not all(name.isascii() and name for name in names)
+            or len(set(names)) != len(names)
             or not values["document_head"].endswith(_BODY_OPEN)
             or not values["document_tail"].startswith(_BODY_CLOSE)
             or not _core_slots_ok(values["core_xml"])
         ):
             return None
+        with zipfile.ZipFile(io.BytesIO(parts["package"])) as fixed:
+            listed = fixed.namelist()
+            if (
+                "[Content_Types].xml" not in listed
+                or len(listed) > 200
+                or set(names) & set(listed)
+                or fixed.testzip() is not None
+            ):
+                return None
+        for xml in (
+            values["document_head"] + values["document_tail"],
+            values["footer_head"] + _FOOTER_CLOSE,
+            values["core_xml"],
+        ):
+            if xml:
+                ElementTree.fromstring(xml.encode("utf-8"))
         return _Template(package=parts["package"], **values)
-    except (ValueError, TypeError, KeyError, RecursionError):
+    except Exception:  # anything a damaged or foreign file may hold: made again
         return None
 
 
@@ -1043,7 +1067,8 @@ def _poster_zip(
 ) -> bytes:
     """The template's zip with `parts` added, each deflated at level 1, stamped `now` (the
     local time, as zipfile stamps them)."""
-    now = now or datetime.now()
+    # A clock outside what a zip can say (1980–2107) gives the nearest it can.
+    now = min(max(now or datetime.now(), datetime(1980, 1, 1)), datetime(2107, 12, 31, 23, 59, 58))
     dosdate = (now.year - 1980) << 9 | now.month << 5 | now.day
     dostime = now.hour << 11 | now.minute << 5 | (now.second // 2)
     out = [t.zip_entries]

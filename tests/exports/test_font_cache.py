@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -171,55 +173,115 @@ def test_the_posters_fixed_parts_are_kept_and_read_back_as_made(monkeypatch: pyt
     assert pap._template.__wrapped__() == template
 
 
-@pytest.mark.parametrize("part", ["pdf", "docx"])
+def _layout_edit(edit: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, bytes]], None]:
+    """An edit of the PDF part's layout (JSON), written back."""
+
+    def apply(parts: dict[str, bytes]) -> None:
+        layout = json.loads(parts["layout"])
+        edit(layout)
+        parts["layout"] = json.dumps(layout).encode()
+
+    return apply
+
+
+def _texts_edit(key: str, value: object) -> Callable[[dict[str, bytes]], None]:
+    """An edit of one of the Word template's texts (JSON), written back."""
+
+    def apply(parts: dict[str, bytes]) -> None:
+        parts["texts"] = json.dumps({**json.loads(parts["texts"]), key: value}).encode()
+
+    return apply
+
+
+def _zip_of(
+    files: dict[str, bytes], count: int | None = None
+) -> Callable[[dict[str, bytes]], None]:
+    """The template's zip replaced by one of `files` (its end record claiming `count`)."""
+
+    def apply(parts: dict[str, bytes]) -> None:
+        import io
+        import zipfile
+
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            for name, data in files.items():
+                z.writestr(name, data)
+        blob = buf.getvalue()
+        if count is not None:
+            blob = blob[:-12] + count.to_bytes(2, "little") * 2 + blob[-8:]
+        parts["package"] = blob
+
+    return apply
+
+
+def _set(key: str, value: bytes) -> Callable[[dict[str, bytes]], None]:
+    def apply(parts: dict[str, bytes]) -> None:
+        parts[key] = value
+
+    return apply
+
+
+def _first_font(edit: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+    return lambda layout: edit(layout["fonts"][""])
+
+
+_HOSTILE_PDF = {
+    "not JSON": _set("layout", b"{not json"),
+    "not a PDF": _set("head", b"not a pdf"),
+    "no fonts": _layout_edit(lambda lay: lay.update(fonts={})),
+    "no widths": _layout_edit(_first_font(lambda f: f.update(widths=[], codes=[]))),
+    "an endless offset": _layout_edit(lambda lay: lay["offsets"][0].__setitem__(1, 1e400)),
+    "a character past Unicode": _layout_edit(
+        _first_font(lambda f: (f["widths"].append([2**64, 5]), f["codes"].append([2**64, "0001"])))
+    ),
+    "a glyph code not in hex": _layout_edit(
+        _first_font(lambda f: f["codes"].__setitem__(0, [f["codes"][0][0], "ZZ"]))
+    ),
+    "an offset off its object": _layout_edit(lambda lay: lay["offsets"][1].__setitem__(1, 9)),
+    "another resource": _layout_edit(_first_font(lambda f: f.update(resource="F9"))),
+    "nothing": lambda parts: parts.clear(),
+}
+
+_HOSTILE_DOCX = {
+    "texts not JSON": _set("texts", b"{not json"),
+    "texts a list": _set("texts", b"[]"),
+    "a text not a string": _texts_edit("document_head", 5),
+    "not a zip": _set("package", b"x" * 40),
+    "a zip cut short": lambda parts: parts.update(package=parts["package"][:-1]),
+    "a part's name not in ASCII": _texts_edit("core_name", "docProps/kerne-æ.xml"),
+    "two parts of one name": _texts_edit("image_name", "word/document.xml"),
+    "properties without their slots": _texts_edit("core_xml", "<cp:coreProperties/>"),
+    "a body that is not XML": _texts_edit("document_head", "<w:document><w:body>"),
+    "a footer that is not XML": _texts_edit("footer_head", "<w:ftr><w:p>"),
+    "a zip without its content types": _zip_of({"word/styles.xml": b"<w:styles/>"}),
+    "a zip claiming 65,533 parts": _zip_of({"[Content_Types].xml": b"<Types/>"}, 65533),
+    "nothing": lambda parts: parts.clear(),
+}
+
+
 @pytest.mark.parametrize(
-    "hostile",
-    [
-        {"head": b"%PDF-", "layout": b"{not json"},
-        {"head": b"not a pdf", "layout": b"{}"},
-        {"head": b"%PDF-1.7", "layout": b'{"offsets": [[1, 0]], "fonts": {}}'},
-        {"package": b"PK", "texts": b'{"document_head": 5}'},
-        {"package": b"not a zip at all, too short", "texts": b"{}"},
-        {"package": b"x" * 40, "texts": b"[]"},
-        {"package": b"x" * 40, "texts": b"GOOD"},  # the texts of a good template
-        {"package": b"GOOD"[:-1], "texts": b"GOOD"},  # a zip cut short
-        {"package": b"GOOD", "texts": b'{"document_head": "<w:body>"}'},
-        {"package": b"GOOD", "texts": b"NAME"},  # a part's name not in ASCII
-        {"package": b"GOOD", "texts": b"CORE"},  # the properties without their slots
-        {},
-    ],
+    ("part", "damage"),
+    [("pdf", d) for d in _HOSTILE_PDF] + [("docx", d) for d in _HOSTILE_DOCX],
 )
-def test_a_kept_part_with_good_checksums_but_wrong_content_is_made_again(
-    part: str, hostile: dict[str, bytes]
-):
+def test_a_kept_part_with_good_checksums_but_wrong_content_is_made_again(part: str, damage: str):
     """A file in the data folder whose checksums are right but whose content is not what the
-    app keeps (written with the app's own writer) is not used: the part is made again, and
-    the file replaced."""
+    app keeps (a good kept part edited, written with the app's own writer) is not used: the
+    part is made again, and the file replaced; a poster made after it is whole."""
+    import io
+    import zipfile
+
     from exports import page_pdf
     from exports import plan_a_poster as pap
 
-    make, name, kind = {
-        "pdf": (page_pdf._fixed.__wrapped__, page_pdf._fixed_name(), page_pdf.FIXED_KIND),
-        "docx": (pap._template.__wrapped__, pap._template_name(), pap.TEMPLATE_KIND),
-    }[part]
+    if part == "pdf":
+        make, name, kind = page_pdf._fixed.__wrapped__, page_pdf._fixed_name(), page_pdf.FIXED_KIND
+        hostile = page_pdf._as_parts(page_pdf._make_fixed())
+        _HOSTILE_PDF[damage](hostile)
+    else:
+        make, name, kind = pap._template.__wrapped__, pap._template_name(), pap.TEMPLATE_KIND
+        hostile = pap._as_parts(pap._make_template())
+        _HOSTILE_DOCX[damage](hostile)
     assert name is not None
-    good = pap._as_parts(pap._make_template()) if part == "docx" else {}
-
-    # b"GOOD": the part of a good template; b"GOO": the same cut short (for the PDF's kept
-    # part, which has no such parts, the bytes as they are).
-    def edited(texts: bytes, key: str, value: str) -> bytes:
-        return json.dumps({**json.loads(texts), key: value}).encode()
-
-    marks = {
-        b"GOOD": lambda b: b,
-        b"GOO": lambda b: b[:-1],
-        b"NAME": lambda b: edited(b, "core_name", "docProps/kerne-æ.xml"),
-        b"CORE": lambda b: edited(b, "core_xml", "<cp:coreProperties/>"),
-    }
-    hostile = {
-        key: marks[value](good[key]) if value in marks and key in good else value
-        for key, value in hostile.items()
-    }
     font_cache.store(name, hostile, kind)
     assert font_cache.load(name, kind) == hostile
     made = make()
@@ -227,5 +289,26 @@ def test_a_kept_part_with_good_checksums_but_wrong_content_is_made_again(
         assert made == page_pdf._make_fixed()
     else:
         assert _template_content(made) == _template_content(pap._make_template())
+        parts = [(n, b"<x/>") for n in (made.document_name, made.footer_name, made.core_name)]
+        with zipfile.ZipFile(io.BytesIO(pap._poster_zip(made, parts))) as z:
+            assert z.testzip() is None
     assert font_cache.load(name, kind) != hostile
     assert make() == made  # read back whole
+
+
+def test_a_clock_outside_what_a_zip_can_say_gives_the_nearest_time() -> None:
+    import io
+    import zipfile
+    from datetime import datetime
+
+    from exports import plan_a_poster as pap
+
+    t = pap._template()
+    for clock, stamp in (
+        (datetime(1970, 1, 1, 0, 0, 1), (1980, 1, 1, 0, 0, 0)),
+        (datetime(2200, 5, 5), (2107, 12, 31, 23, 59, 58)),
+    ):
+        made = pap._poster_zip(t, [(t.document_name, b"<w:document/>")], clock)
+        with zipfile.ZipFile(io.BytesIO(made)) as z:
+            assert z.getinfo(t.document_name).date_time == stamp
+            assert z.read(t.document_name) == b"<w:document/>"
