@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 MAGIC = b"UDVIKLINGSDAG-SKRIFTTYPER 1\n"
 MAX_HEADER = 64 * 1024
@@ -91,6 +92,29 @@ def store(name: str, parts: dict[str, bytes], kind: str = FONTS) -> None:
     except (OSError, ExportError):
         return
     _tidy(target, kind)
+
+
+T = TypeVar("T")
+
+
+def kept_or_made(
+    name: str | None,
+    kind: str,
+    read: Callable[[dict[str, bytes] | None], T | None],
+    make: Callable[[], T | None],
+    parts: Callable[[T], dict[str, bytes]],
+) -> T | None:
+    """What is kept of `kind` under `name` (`read` from its parts; None: not usable), else
+    `make()`, kept under `name` (as its `parts`) unless it is None. `name` None: made, not
+    kept (its sources could not be read)."""
+    if name is not None:
+        kept = read(load(name, kind))
+        if kept is not None:
+            return kept
+    made = make()
+    if made is not None and name is not None:
+        store(name, parts(made), kind)
+    return made
 
 
 def _hours_old(path: Path) -> float:

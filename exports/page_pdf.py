@@ -184,15 +184,7 @@ def _fixed() -> _Fixed | None:
     profile cannot be read (the posters are then made with fpdf2)."""
     from . import font_cache
 
-    name = _fixed_name()
-    if name is not None:
-        kept = _from_parts(font_cache.load(name, FIXED_KIND))
-        if kept is not None:
-            return kept
-    fixed = _make_fixed()
-    if fixed is not None and name is not None:
-        font_cache.store(name, _as_parts(fixed), FIXED_KIND)
-    return fixed
+    return font_cache.kept_or_made(_fixed_name(), FIXED_KIND, _from_parts, _make_fixed, _as_parts)
 
 
 def _fixed_name() -> str | None:

@@ -867,15 +867,10 @@ def _template() -> _Template:
     and kept there."""
     from . import font_cache
 
-    name = _template_name()
-    if name is not None:
-        kept = _template_from(font_cache.load(name, TEMPLATE_KIND))
-        if kept is not None:
-            return kept
-    made = _make_template()
-    if name is not None:
-        font_cache.store(name, _as_parts(made), TEMPLATE_KIND)
-    return made
+    made = font_cache.kept_or_made(
+        _template_name(), TEMPLATE_KIND, _template_from, _make_template, _as_parts
+    )
+    return cast(_Template, made)  # `_make_template` always makes one
 
 
 def _as_parts(t: _Template) -> dict[str, bytes]:
