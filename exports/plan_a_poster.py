@@ -1106,8 +1106,16 @@ def _poster_zip(
 
 _TEMPLATE_LOCK = threading.Lock()
 
+
 # Where a poster's own values go in the template's docProps/core.xml: values python-docx
 # keeps as they are (`_core_template`), so each is found once and nowhere else.
+def _noon(day: date) -> str:
+    """A poster's created and modified property (the export day at noon) as python-docx
+    writes it (`set_properties`)."""
+    return datetime.combine(day, time(12, 0)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_SLOT_DAY = date(1901, 2, 3)
 _CORE_SLOTS = {
     "title": "UDVD-PLAKAT-TITEL",
     "subject": "UDVD-PLAKAT-EMNE",
@@ -1115,7 +1123,7 @@ _CORE_SLOTS = {
     "identifier": "UDVD-PLAKAT-REFERENCE",
     "last_modified_by": "UDVD-PLAKAT-VERSION",
     "revision": "918273645",
-    "stamp": "1901-02-03T12:00:00Z",  # created and modified: the export day at noon
+    "stamp": _noon(_SLOT_DAY),  # created and modified
 }
 _CORE_SLOT_RE = re.compile("|".join(map(re.escape, _CORE_SLOTS.values())))
 # What python-docx (lxml) would write other than as it is, or refuse: such a value is set
@@ -1127,24 +1135,22 @@ _CORE_COMMENTS = (
 
 
 def _set_core(
-    doc: Any, poster: PlanAPoster, ref: Reference, text: str, when: date, app_version: str
+    doc: Any, title_: str, subject: str, keywords: str, ref: Reference, when: date, version: str
 ) -> None:
-    """The poster's document properties on a python-docx document: what it is, its reference
-    and the digest of its `text`."""
+    """A poster's document properties on a python-docx document (`set_properties`, with
+    what every poster says the same)."""
     set_properties(
         doc,
-        title=f"{title(poster)} · {_docx_text(poster.enhed)}",
-        subject=f"Plan A-plakat for {_docx_text(poster.enhed)}",
+        title=title_,
+        subject=subject,
         author="udviklingsdag",
-        keywords=f"plan a; {ref.text}",
+        keywords=keywords,
         comments=_CORE_COMMENTS,
         category="Plan A-plakat",
         ref=ref,
         when=when,
-        app_version=app_version,
+        app_version=version,
     )
-    # The text digest `verify` compares, of the text the file's body will hold.
-    stamp_docx(doc, text=text)
 
 
 def _core_blob(doc: Any) -> bytes:
@@ -1157,20 +1163,11 @@ def _core_template(doc: Any) -> str:
     """docProps/core.xml as `_set_core` leaves it, with `_CORE_SLOTS` for the values that
     differ from poster to poster (the same elements in the same order: python-docx adds an
     element when it is first set and only changes its text after)."""
-    props = doc.core_properties
-    props.title = _CORE_SLOTS["title"]
-    props.subject = _CORE_SLOTS["subject"]
-    props.author = "udviklingsdag"
-    props.last_modified_by = _CORE_SLOTS["last_modified_by"]
-    props.keywords = _CORE_SLOTS["keywords"]
-    props.comments = _CORE_COMMENTS
-    props.identifier = _CORE_SLOTS["identifier"]
-    props.language = "da-DK"
-    props.revision = int(_CORE_SLOTS["revision"])
-    stamp = datetime.strptime(_CORE_SLOTS["stamp"], "%Y-%m-%dT%H:%M:%SZ")
-    props.created = stamp
-    props.modified = stamp
-    props.category = "Plan A-plakat"
+    slots = _CORE_SLOTS
+    ref = Reference(subject="", revision=int(slots["revision"]), digest="")
+    _set_core(doc, slots["title"], slots["subject"], slots["keywords"], ref, _SLOT_DAY, "")
+    doc.core_properties.identifier = slots["identifier"]
+    doc.core_properties.last_modified_by = slots["last_modified_by"]
     xml = _core_blob(doc).decode("utf-8")
     # Each slot once (the day twice), or python-docx writes the properties otherwise now:
     # then every poster's properties are set with python-docx (`_core_xml`).
@@ -1189,24 +1186,28 @@ def _core_xml(
     """The poster's document properties (`docProps/core.xml`) as python-docx writes them
     (`_set_core`): filled into the template's properties, or set on its python-docx
     document when a value is one python-docx would write differently or refuse."""
-    from .reference import _stamped, text_digest
+    from .reference import text_stamped
 
     enhed = _docx_text(poster.enhed)
+    title_, subject = f"{title(poster)} · {enhed}", f"Plan A-plakat for {enhed}"
+    keywords = f"plan a; {ref.text}"
     values = {
-        _CORE_SLOTS["title"]: f"{title(poster)} · {enhed}"[:255],
-        _CORE_SLOTS["subject"]: f"Plan A-plakat for {enhed}"[:255],
-        _CORE_SLOTS["keywords"]: f"plan a; {ref.text}",
-        _CORE_SLOTS["identifier"]: _stamped(ref.text, text_digest(text).upper()),
+        _CORE_SLOTS["title"]: title_[:255],
+        _CORE_SLOTS["subject"]: subject[:255],
+        _CORE_SLOTS["keywords"]: keywords,
+        _CORE_SLOTS["identifier"]: text_stamped(ref.text, text),
         _CORE_SLOTS["last_modified_by"]: f"udviklingsdag {app_version}".strip(),
         _CORE_SLOTS["revision"]: str(max(1, ref.revision)),
-        _CORE_SLOTS["stamp"]: datetime.combine(when, time(12, 0)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        _CORE_SLOTS["stamp"]: _noon(when),
     }
     if t.core_xml and all(len(v) <= 255 and not _CORE_UNSAFE.search(v) for v in values.values()):
         escaped = {slot: escape(v) for slot, v in values.items()}
         return _CORE_SLOT_RE.sub(lambda m: escaped[m.group()], t.core_xml).encode("utf-8")
     with _TEMPLATE_LOCK:  # the document's properties serve one poster at a time
         doc = _core_doc()
-        _set_core(doc, poster, ref, text, when, app_version)
+        _set_core(doc, title_, subject, keywords, ref, when, app_version)
+        # The text digest `verify` compares, of the text the file's body will hold.
+        stamp_docx(doc, text=text)
         return _core_blob(doc)
 
 

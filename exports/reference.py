@@ -585,6 +585,12 @@ def workbook_text(wb: Any) -> str | None:
     return " ".join(" ".join(parts).split())
 
 
+def text_stamped(identifier: str, text: str) -> str:
+    """`identifier` with the digest of a document's `text` (`text_digest`), as `verify`
+    reads it back (`_stamped`)."""
+    return _stamped(identifier, text_digest(text).upper())
+
+
 def stamp_workbook(wb: Any) -> bool:
     """Add the digest of an openpyxl workbook's text to its identifier before it is saved
     (`workbook_text`); False when its text cannot be told before saving."""
@@ -592,7 +598,7 @@ def stamp_workbook(wb: Any) -> bool:
     if text is None:
         return False
     props = wb.properties
-    props.identifier = _stamped(props.identifier or "", text_digest(text).upper())
+    props.identifier = text_stamped(props.identifier or "", text)
     return True
 
 
@@ -602,8 +608,9 @@ def stamp_docx(doc: Any, *, text: str | None = None) -> None:
     back and writing it again (seconds for a large report). `text` is the body text the file
     will hold (`body_text`), when it is not `doc`'s own (the posters write theirs as XML)."""
     props = doc.core_properties
-    digest = text_digest(body_text(doc.element) if text is None else text).upper()
-    props.identifier = _stamped(props.identifier, digest)
+    props.identifier = text_stamped(
+        props.identifier, body_text(doc.element) if text is None else text
+    )
 
 
 _S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
